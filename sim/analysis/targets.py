@@ -1,0 +1,110 @@
+"""Probability of each target, with its interval, and plan-consistency warnings.
+
+Pure functions: indicator arrays and targets in, tables out.
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from sim.indicators import TRADE_COMPONENTS
+
+OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+CI_METHOD = "wilson"
+CI_LEVEL = 0.95
+SUMMARY_COLUMNS = ["target_id", "indicator", "year", "op", "threshold", "unit", "source", "active",
+                   "n_reps", "hits", "p_hit", "ci_low", "ci_high", "mean", "p10", "p50", "p90", "note"]
+
+
+def proportion_ci(hits: int, n: int, level: float = CI_LEVEL) -> tuple[float, float]:
+    """Wilson score interval of a binomial proportion (scipy)."""
+    if n == 0:
+        return float("nan"), float("nan")
+    ci = stats.binomtest(int(hits), int(n)).proportion_ci(confidence_level=level, method=CI_METHOD)
+    return float(ci.low), float(ci.high)
+
+
+def hits_of(values: np.ndarray, op: str, threshold: float) -> np.ndarray:
+    return OPS[op](values, threshold)
+
+
+@dataclass(frozen=True)
+class TargetSpec:
+    """What the analysis needs of a target (decoupled from the scenario schema)."""
+    target_id: str
+    indicator: str
+    year: int
+    op: str
+    threshold: float
+    unit: str
+    source: str
+    active: bool = True
+    note: str = ""
+
+
+def target_specs(scenario) -> list[TargetSpec]:
+    return [TargetSpec(tid, t.indicator, t.year, t.op, t.threshold, t.unit, t.source, t.active, t.note)
+            for tid, t in scenario.targets.items()]
+
+
+def summarise(column, targets: list[TargetSpec], years: list[int]) -> pd.DataFrame:
+    """One row per target, then one ``ALL_<year>`` row per year (all active targets of that year).
+
+    ``column(indicator, year)`` returns the per-replication values."""
+    rows, joint = [], {}
+    for t in targets:
+        v = column(t.indicator, t.year)
+        h = hits_of(v, t.op, t.threshold)
+        if t.active:
+            joint[t.year] = h if t.year not in joint else joint[t.year] & h
+        rows.append(_row(t.target_id, t.indicator, t.year, t.op, t.threshold, t.unit, t.source,
+                         t.active, h, v, t.note))
+    for y in years:
+        if y in joint:
+            n_t = sum(1 for t in targets if t.active and t.year == y)
+            rows.append(_row(f"ALL_{y}", "all_targets", y, "", np.nan, "", f"every active {y} target",
+                             True, joint[y], None, f"joint probability of {n_t} targets"))
+    return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+
+
+def _row(tid, ind, year, op, thr, unit, source, active, h, v, note):
+    n, k = len(h), int(np.sum(h))
+    lo, hi = proportion_ci(k, n)
+    q = (np.percentile(v, [10, 50, 90]) if v is not None and n else [np.nan] * 3)
+    return dict(target_id=tid, indicator=ind, year=year, op=op, threshold=thr, unit=unit, source=source,
+                active=active, n_reps=n, hits=k, p_hit=k / n if n else np.nan, ci_low=lo, ci_high=hi,
+                mean=float(np.mean(v)) if v is not None and n else np.nan,
+                p10=q[0], p50=q[1], p90=q[2], note=note)
+
+
+def plan_warnings(targets: list[TargetSpec], alternatives: dict[str, str]) -> list[str]:
+    """Inconsistencies in the targets themselves, stated rather than hidden.
+
+    * active component targets (trade by customs mode) whose thresholds do not add up to the
+      active total-trade target of the same year;
+    * targets that have an alternative reading (the plan gives two figures)."""
+    out = []
+    by = {(t.indicator, t.year): t for t in targets if t.active}
+    for year in sorted({t.year for t in targets}):
+        total = by.get(("trade_total", year))
+        parts = [by[(c, year)] for c in TRADE_COMPONENTS if (c, year) in by]
+        if total and parts:
+            s = sum(p.threshold for p in parts)
+            if abs(s - total.threshold) > 1e-9:
+                names = " + ".join(f"{p.indicator.removeprefix('trade_')} {p.threshold:g}" for p in parts)
+                rel = "exceed" if s > total.threshold else "fall short of"
+                out.append(f"{year}: the customs-mode targets ({names} = {s:g} {total.unit}) {rel} the "
+                           f"total-trade target ({total.threshold:g} {total.unit}); the model adds the modes "
+                           f"up, so these targets cannot all be just met together.")
+    for tid, other in alternatives.items():
+        a = next(t for t in targets if t.target_id == tid)
+        b = next(t for t in targets if t.target_id == other)
+        act = a if a.active else b
+        out.append(f"{a.year} {a.indicator}: the plan gives two figures, {b.threshold:g} ({b.source}) and "
+                   f"{a.threshold:g} ({a.source}); {act.threshold:g} is active here, the other is reported "
+                   f"but left out of the joint probability.")
+    return out

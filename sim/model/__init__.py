@@ -1,0 +1,4 @@
+"""SimPy processes and zone state; pure: no I/O, no pandas, no plotting."""
+from sim.model.zone import Result, simulate
+
+__all__ = ["Result", "simulate"]

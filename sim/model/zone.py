@@ -1,0 +1,381 @@
+"""One replication of the zone: SimPy processes and zone state.
+
+Pure: no I/O, no pandas, no plotting. ``simulate(scenario, params, streams)`` depends only on
+its arguments. Time is in months (continuous; t = 0 is the start of the first month, t = 12
+the end of its year). The processes:
+
+* ``_item``          an infrastructure project or policy milestone: waits for its
+                     dependencies and its (delayed) date, then applies its effects;
+* ``_lead_source``   month by month, Poisson leads per sector (base rate x effects, plus
+                     leads brought by promotion events), each started as a ``_lead``;
+* ``_lead``          a lead's life: sign or drop, wait for space (SimPy Container, with a
+                     deadline), fit out, wait for a required milestone, open;
+* ``_leader``        a leading-enterprise candidate (龙头): signs or not within a window;
+* ``_bookkeeping``   at each month end: trade, output, employees by vectorised maths over the
+                     operating-firm table; exits release space; at year end counts.
+
+Operating firms are rows of a table (lists turned into arrays at month end), not processes:
+once open, a firm's life is fully described by its open and exit times, so it needs no events.
+See docs/model.md for the equations.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import simpy
+
+from sim.indicators import MODES
+from sim.scenario.schema import Scenario, month_index
+
+INF = float("inf")
+
+
+@dataclass
+class Result:
+    """Output of one replication."""
+    years: list[int]
+    yearly: dict[str, np.ndarray]            # indicator -> value per year
+    monthly: dict[str, np.ndarray]           # flow indicator -> value per month
+    log: list[tuple[float, str, str]] = field(default_factory=list)   # (t, event, detail), if traced
+
+
+class _Firms:
+    """Table of opened firms (initial, new and leaders). Appended to; read as arrays."""
+
+    COLS = ("sector", "open_t", "exit_t", "size", "ramp", "employees", "space", "leader")
+
+    def __init__(self):
+        self.cols = {c: [] for c in self.COLS}
+        self.released = []          # space already given back
+
+    def add(self, **kw):
+        for c in self.COLS:
+            self.cols[c].append(kw[c])
+        self.released.append(False)
+
+    def arrays(self):
+        return {c: np.asarray(v, dtype=float) for c, v in self.cols.items()}
+
+    def __len__(self):
+        return len(self.released)
+
+
+class ZoneModel:
+    def __init__(self, sc: Scenario, p: dict, streams, trace: bool = False):
+        self.sc, self.p, self.streams, self.trace = sc, p, streams, trace
+        c, u = sc.constants, p["uncertainties"]
+        self.H = sc.run.horizon_months
+        self.years = sc.run.years
+        self.env = simpy.Environment()
+        self.log: list[tuple[float, str, str]] = []
+        self.sector_ids = list(c.sectors)
+        self.sidx = {s: i for i, s in enumerate(self.sector_ids)}
+        self.su = [u["sectors"][s] for s in self.sector_ids]
+        self.shares = np.array([[c.sectors[s].mode_shares.get(m, 0.0) for m in MODES]
+                                for s in self.sector_ids])
+        self.noise_sigma = np.array([x["noise_sigma"] for x in self.su])
+        self.output_ratio = np.array([x["output_ratio"] for x in self.su])
+        self.manufacturing = np.array([c.sectors[s].manufacturing for s in self.sector_ids])
+        self.commodity = np.array([c.sectors[s].commodity_exposed for s in self.sector_ids])
+        self.space_kind = [c.sectors[s].space for s in self.sector_ids]
+
+        init = p["initial_state"]
+        self.land = simpy.Container(self.env, init=init["serviced_land_free_ha"])
+        self.warehouse = simpy.Container(self.env, init=init["warehouse_free_k_m2"])
+        # 开发率 counts land made buildable (七通一平) or built on; occupancy moves land between
+        # the two and leaves the rate unchanged, so only initial land and projects move it.
+        self.developed_ha = init["developed_area_ha"] + init["serviced_land_free_ha"]
+        self.lead_mult = {s: 1.0 for s in self.sector_ids}
+        self.trade_mult = np.ones(len(MODES))
+        self.done = {k: self.env.event() for k in (*c.projects, *c.milestones)}
+        self.done_t: dict[str, float] = {}
+        self.firms = _Firms()
+        self.fdi: list[tuple[float, float]] = []        # (time, 万美元)
+        self.leaders_signed: dict[str, list[float]] = {k: [] for k in c.leaders}
+        self.lost = {"no_sign": 0, "no_space": 0}
+
+        self._shock_paths()
+
+    # ------------------------------------------------------------------ helpers
+    def _note(self, event: str, detail: str) -> None:
+        if self.trace:
+            self.log.append((round(self.env.now, 9), event, detail))
+
+    def _container(self, kind):
+        return self.land if kind == "land" else self.warehouse
+
+    def _shock_paths(self):
+        """Shared monthly factors: macro trade index, commodity prices, disruption spells."""
+        u, H = self.p["uncertainties"], self.H
+        t_mid = np.arange(H) + 0.5
+        mac, com, dis = u["macro"], u["commodity"], u["disruption"]
+        eps = self.streams("macro").standard_normal(H)
+        self.macro = np.exp(mac["growth_per_year"] * t_mid / 12
+                            + mac["volatility_per_month"] * (np.cumsum(eps) - 0.5 * eps))
+        eps = self.streams("commodity").standard_normal(H)
+        self.commodity_index = np.exp(com["drift_per_year"] * t_mid / 12
+                                      + com["volatility_per_month"] * (np.cumsum(eps) - 0.5 * eps))
+        g = self.streams("disruption")
+        n = g.poisson(dis["spells_per_year"] * H / 12)
+        onsets = g.uniform(0, H, n)
+        lengths = g.exponential(dis["length_months"], n) if dis["length_months"] > 0 else np.zeros(n)
+        covered = np.zeros(H)
+        for a, b in zip(onsets, onsets + lengths):
+            lo, hi = np.arange(H), np.arange(H) + 1.0
+            covered = np.maximum(covered, np.clip(np.minimum(hi, b) - np.maximum(lo, a), 0, 1))
+        depth = min(dis["depth"], self.sc.constants.max_disruption_depth)
+        self.disruption = 1.0 - depth * covered
+        self.spells = list(zip(onsets.tolist(), lengths.tolist()))
+
+    # ------------------------------------------------------------------ infrastructure & milestones
+    def _item(self, kind: str, iid: str, spec, planned_t: float, delay: float):
+        deps = [self.done[d] for d in spec.depends_on]
+        if deps:
+            yield self.env.all_of(deps)
+        due = max(planned_t + delay, 0.0)
+        if due > self.env.now:
+            yield self.env.timeout(due - self.env.now)
+        self.done_t[iid] = self.env.now
+        for s, f in spec.lead_rate_multiplier.items():
+            self.lead_mult[s] *= f
+        for m, f in spec.trade_multiplier.items():
+            self.trade_mult[MODES.index(m)] *= f
+        if kind == "project":
+            if spec.serviced_land_ha > 0:
+                yield self.land.put(spec.serviced_land_ha)
+            if spec.warehouse_k_m2 > 0:
+                yield self.warehouse.put(spec.warehouse_k_m2)
+            self.developed_ha += spec.serviced_land_ha + spec.footprint_ha
+        self._note(f"{kind}_done", iid)
+        self.done[iid].succeed()
+
+    # ------------------------------------------------------------------ enterprises
+    def _lead_source(self):
+        """Leads month by month: Poisson counts with the month's rate, uniform times within it."""
+        lv = self.sc.levers
+        base = np.array([x["lead_rate_per_month"] for x in self.su])
+        weights = base / base.sum() if base.sum() > 0 else np.zeros_like(base)
+        per_event = self.p["uncertainties"]["promotion"]["leads_per_event"]
+        n_ev = lv.promotion_events_per_year
+        # events evenly spread over each year: event k of a year falls in month floor((k + .5) * 12 / n)
+        event_months = np.zeros(12, int)
+        for k in range(n_ev):
+            event_months[int((k + 0.5) * 12 / n_ev)] += 1
+        for m in range(self.H):
+            for i, s in enumerate(self.sector_ids):
+                g = self.streams(f"arrivals:{s}")
+                lam = base[i] * self.lead_mult[s] + event_months[m % 12] * per_event * weights[i]
+                n = g.poisson(lam) if lam > 0 else 0
+                for t in np.sort(g.uniform(m, m + 1, n)):
+                    self.env.process(self._lead(s, float(t)))
+            if event_months[m % 12]:
+                self._note("promotion", f"month {m + 1}: {event_months[m % 12]} event(s)")
+            yield self.env.timeout(1.0)
+
+    def _lead(self, s: str, arrival_t: float):
+        x = self.su[self.sidx[s]]
+        g = self.streams(f"pipeline:{s}")
+        sign_delay = g.exponential(x["sign_delay_months"]) if x["sign_delay_months"] > 0 else 0.0
+        signs = g.random() < x["sign_prob"]
+        wait_max = x["max_wait_months"]
+        fitout = g.exponential(x["fitout_months"]) if x["fitout_months"] > 0 else 0.0
+        yield self.env.timeout(arrival_t - self.env.now + sign_delay)
+        if not signs:
+            self.lost["no_sign"] += 1
+            return
+        self._note("signed", s)
+        spec = self.sc.constants.sectors[s]
+        need = spec.space_per_firm if spec.space != "none" else 0.0
+        if need > 0:
+            box = self._container(spec.space)
+            req = box.get(need)
+            got = yield req | self.env.timeout(wait_max)
+            if req not in got:
+                req.cancel()
+                self.lost["no_space"] += 1
+                self._note("lost_no_space", s)
+                return
+        yield from self._establish_and_open(s, need, fitout, leader=None)
+
+    def _establish_and_open(self, s, space, fitout, leader):
+        """FDI tranches start when a firm has its space; then fit-out, milestone gate, open."""
+        x = self.su[self.sidx[s]]
+        g = self.streams(f"firms:{s}" if leader is None else f"leaders:{leader}")
+        c = self.sc.constants
+        if leader is None:
+            foreign = g.random() < x["foreign_prob"]
+            fdi = g.exponential(x["fdi_wan_usd"]) if foreign and x["fdi_wan_usd"] > 0 else 0.0
+            size = x["trade_median_yi"] * np.exp(x["trade_sigma"] * g.standard_normal())
+            employees = x["employees_median"] * np.exp(x["employees_sigma"] * g.standard_normal())
+            exit_t_rel = g.exponential(12.0 / x["exit_rate_per_year"]) if x["exit_rate_per_year"] > 0 else INF
+            ramp = x["rampup_months"]
+        else:
+            lu = self.p["uncertainties"]["leaders"][leader]
+            fdi, size, employees = lu["fdi_wan_usd"], lu["trade_yi"], lu["employees"]
+            exit_t_rel, ramp = INF, lu["rampup_months"]
+        if fdi > 0:
+            k = c.fdi_tranches
+            for j in range(k):
+                self.fdi.append((self.env.now + j * c.fdi_tranche_interval_months, fdi / k))
+        if fitout > 0:
+            yield self.env.timeout(fitout)
+        gate = c.sectors[s].requires_milestone
+        if gate and not self.done[gate].triggered:
+            self._note("waits_for", f"{s}:{gate}")
+            yield self.done[gate]
+        now = self.env.now
+        self.firms.add(sector=self.sidx[s], open_t=now, exit_t=now + exit_t_rel, size=size, ramp=ramp,
+                       employees=employees, space=space, leader=leader is not None)
+        self._note("opened", s if leader is None else f"leader:{leader}")
+
+    def _leader(self, lid: str, k: int):
+        spec = self.sc.constants.leaders[lid]
+        lu = self.p["uncertainties"]["leaders"][lid]
+        g = self.streams(f"leaders:{lid}:{k}")
+        t_sign = g.uniform(0, spec.window_months)
+        signs = g.random() < lu["sign_prob"]
+        if not signs:
+            return
+        yield self.env.timeout(t_sign)
+        self.leaders_signed[lid].append(self.env.now)
+        self._note("leader_signed", lid)
+        kind = self.sc.constants.sectors[spec.sector].space
+        need = spec.space_per_firm if kind != "none" else 0.0
+        if need > 0:                              # a leader waits for space as long as it takes
+            yield self._container(kind).get(need)
+        yield from self._establish_and_open(spec.sector, need, lu["fitout_months"], leader=lid)
+
+    def _seed_initial_firms(self):
+        init = self.p["initial_state"]["enterprises"]
+        for s in self.sector_ids:
+            x = self.su[self.sidx[s]]
+            g = self.streams(f"initial:{s}")
+            n = int(round(init[s]))
+            size = x["trade_median_yi"] * np.exp(x["trade_sigma"] * g.standard_normal(n))
+            emp = x["employees_median"] * np.exp(x["employees_sigma"] * g.standard_normal(n))
+            ex = (g.exponential(12.0 / x["exit_rate_per_year"], n) if x["exit_rate_per_year"] > 0
+                  else np.full(n, INF))
+            spec = self.sc.constants.sectors[s]
+            space = spec.space_per_firm if spec.space != "none" else 0.0
+            for j in range(n):
+                self.firms.add(sector=self.sidx[s], open_t=-INF, exit_t=float(ex[j]), size=float(size[j]),
+                               ramp=0.0, employees=float(emp[j]), space=space, leader=False)
+
+    # ------------------------------------------------------------------ monthly bookkeeping
+    def _bookkeeping(self, out):
+        c = self.sc.constants
+        season = np.asarray(c.seasonality)
+        noise_g = self.streams("trade_noise")
+        y0 = self.years[0]
+        for m in range(self.H):
+            yield self.env.timeout(1.0)           # now = m + 1: end of month m
+            f = self.firms.arrays()
+            sec = f["sector"].astype(int)
+            lo, hi = float(m), float(m + 1)
+            frac = np.clip(np.minimum(hi, f["exit_t"]) - np.maximum(lo, f["open_t"]), 0.0, 1.0)
+            mid = 0.5 * (np.maximum(lo, f["open_t"]) + np.minimum(hi, f["exit_t"]))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ramp = np.where(f["ramp"] > 0, np.clip((mid - f["open_t"]) / f["ramp"], 0, 1), 1.0)
+            sig = self.noise_sigma[sec]
+            noise = np.exp(sig * noise_g.standard_normal(len(sec)) - 0.5 * sig ** 2)
+            level = self.macro[m] * self.disruption[m] * season[m % 12]
+            com = np.where(self.commodity[sec], self.commodity_index[m], 1.0)
+            trade = f["size"] / 12.0 * frac * ramp * noise * com * level
+            by_mode = (trade @ self.shares[sec]) * self.trade_mult if len(sec) else np.zeros(len(MODES))
+            out["trade_by_mode"][m] = by_mode
+            above = self.manufacturing[sec] & (f["size"] * self.output_ratio[sec] >= c.above_size_revenue_yi)
+            out["industrial_output"][m] = float(np.sum(trade * self.output_ratio[sec] * above))
+            # exits during this month give their space back
+            for i in np.flatnonzero((f["exit_t"] > lo) & (f["exit_t"] <= hi)):
+                if not self.firms.released[i] and f["space"][i] > 0:
+                    self.firms.released[i] = True
+                    yield self._container(self.space_kind[sec[i]]).put(f["space"][i])
+            if (m + 1) % 12 == 0:
+                self._year_end((m + 1) // 12 - 1, f, sec, out)
+
+    def _year_end(self, yi: int, f, sec, out):
+        t1 = 12.0 * (yi + 1)
+        t0 = t1 - 12.0
+        active = (f["open_t"] < t1) & (f["exit_t"] > t0)
+        operating = (f["open_t"] <= t1) & (f["exit_t"] > t1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ramp = np.where(f["ramp"] > 0, np.clip((t1 - f["open_t"]) / f["ramp"], 0, 1), 1.0)
+        out["active_enterprises"][yi] = int(active.sum())
+        out["employees"][yi] = float(np.sum(f["employees"] * ramp * operating))
+        out["development_rate"][yi] = 100.0 * self.developed_ha / (self.sc.constants.fenced_area_km2 * 100)
+        for k, spec in self.sc.constants.counts.items():
+            cu = self.p["uncertainties"]["counts"][k]
+            n_firms = sum(int(np.sum(operating & (sec == self.sidx[s]))) for s in spec.per_firm_sectors)
+            lam = cu["base_per_year"] + cu["per_firm_per_year"] * n_firms
+            out[f"count:{k}"][yi] = self.streams(f"counts:{k}").poisson(lam)
+        self._note("year_end", str(self.years[yi]))
+
+    # ------------------------------------------------------------------ run
+    def run(self) -> Result:
+        sc, c, lv = self.sc, self.sc.constants, self.sc.levers
+        u = self.p["uncertainties"]
+        start = sc.run.start
+        self._seed_initial_firms()
+        for pid, spec in c.projects.items():
+            slip = funded_slip(u["project_delay_months"][pid], lv.infrastructure_funding,
+                               u["funding_delay_elasticity"])
+            self.env.process(self._item("project", pid, spec, month_index(lv.project_month[pid], start), slip))
+        for mid, spec in c.milestones.items():
+            self.env.process(self._item("milestone", mid, spec, month_index(lv.milestone_month[mid], start),
+                                        u["milestone_delay_months"][mid]))
+        for lid in c.leaders:
+            for k in range(lv.leader_candidates[lid]):
+                self.env.process(self._leader(lid, k))
+        self.env.process(self._lead_source())
+        ny = len(self.years)
+        out = {"trade_by_mode": np.zeros((self.H, len(MODES))), "industrial_output": np.zeros(self.H),
+               "active_enterprises": np.zeros(ny), "employees": np.zeros(ny),
+               "development_rate": np.zeros(ny), **{f"count:{k}": np.zeros(ny) for k in c.counts}}
+        self.env.process(self._bookkeeping(out))
+        self.env.run(until=self.H + 1e-9)
+        return self._result(out)
+
+    def _result(self, out) -> Result:
+        c, ny = self.sc.constants, len(self.years)
+        yearly_sum = lambda a: a.reshape(ny, 12, *a.shape[1:]).sum(axis=1)
+        by_mode = yearly_sum(out["trade_by_mode"])
+        y = {f"trade_{m}": by_mode[:, j] for j, m in enumerate(MODES)}
+        y["trade_total"] = by_mode.sum(axis=1)
+        y["industrial_output"] = yearly_sum(out["industrial_output"])
+        fdi = np.zeros(ny)
+        for t, amount in self.fdi:
+            yi = int(t // 12)
+            if 0 <= yi < ny:
+                fdi[yi] += amount
+        y["fdi_usd"] = fdi
+        for k in ("active_enterprises", "employees", "development_rate"):
+            y[k] = out[k]
+        ends = 12.0 * np.arange(1, ny + 1)
+        business = [k for k, m in c.milestones.items() if m.business_type]
+        y["new_business_types"] = np.array([sum(self.done_t.get(k, INF) <= e for k in business) for e in ends],
+                                           dtype=float)
+        for lid, times in self.leaders_signed.items():
+            y[f"leaders_{lid}"] = np.array([sum(t <= e for t in times) for e in ends], dtype=float)
+        for k in (*c.projects, *c.milestones):
+            y[f"done_{k}"] = (self.done_t.get(k, INF) <= ends).astype(float)
+        for k in c.counts:
+            y[k] = out[f"count:{k}"]
+        monthly = {f"trade_{m}": out["trade_by_mode"][:, j] for j, m in enumerate(MODES)}
+        monthly["trade_total"] = out["trade_by_mode"].sum(axis=1)
+        monthly["industrial_output"] = out["industrial_output"]
+        return Result(years=list(self.years), yearly=y, monthly=monthly, log=self.log)
+
+
+def funded_slip(slip: float, funding: float, elasticity: float) -> float:
+    """Slip past the planned month under a funding level (1 = as planned).
+
+    A late project (slip > 0) is shortened by funding ** -elasticity; an early one (slip < 0)
+    becomes earlier by the same factor, so more funding never makes a project later."""
+    f = funding ** elasticity
+    return slip / f if slip > 0 else slip * f
+
+
+def simulate(sc: Scenario, params: dict, streams, trace: bool = False) -> Result:
+    """Run one replication: scenario + drawn parameters + random streams -> indicators."""
+    return ZoneModel(sc, params, streams, trace=trace).run()
