@@ -33,6 +33,16 @@ def _seed(text: str) -> int:
     return v
 
 
+def _half_width(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 0.5), got {text!r}") from None
+    if not 0 < v < 0.5:
+        raise argparse.ArgumentTypeError(f"expected a number in (0, 0.5), got {v}")
+    return v
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="run_sim.py", description=(
         "Monte Carlo model of a comprehensive bonded zone: probability of hitting each plan target."))
@@ -49,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=_seed, help="root seed (default: the scenario's run.seed)")
     r.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
     r.add_argument("--out", help="results folder (default: results/<scenario>__seed<S>__n<N>)")
+    r.add_argument("--precision", type=_half_width, metavar="HALF_WIDTH",
+                   help="add batches of replications until every active target's 95%% interval half-width "
+                        "is at most this (e.g. 0.01); --reps then sets the batch size")
+    r.add_argument("--max-reps", type=_positive_int, help="upper limit for --precision (default 100000)")
+    r.add_argument("--executor", choices=("local", "dask"), default="local",
+                   help="local processes (default) or a Dask distributed cluster")
+    r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and a shorter report")
 
     v = sub.add_parser("validate", help="check a scenario file and print what it contains")
@@ -96,53 +113,111 @@ def _alternatives(sc) -> dict[str, str]:
 
 
 def _run(args) -> int:
-    import datetime as dt
-
-    import tomli_w
-
     from sim import store
-    from sim.analysis.targets import plan_warnings, summarise, target_specs
-    from sim.experiment.runner import ReplicationError, run_experiment
-    from sim.report import charts
+    from sim.experiment import runner
+    from sim.experiment.executors import DaskExecutor, LocalExecutor
 
     ls = load_scenario(args.scenario, args.overrides)
     sc = ls.scenario
-    reps = args.reps or sc.run.replications
     seed = sc.run.seed if args.seed is None else args.seed
-    out = Path(args.out) if args.out else store.default_dir("results", sc.scenario.name, seed, reps)
-    workers = args.workers or os.cpu_count() or 1
-    if not args.quiet:
-        print(f"{sc.scenario.zone} / {sc.scenario.name}: {reps} replications, seed {seed}, "
-              f"{workers} worker(s) -> {out}", file=sys.stderr)
+    if args.precision is not None:
+        max_reps = args.max_reps or 100_000
+        rule = runner.StoppingRule(args.precision, max_reps, runner.batch_size(args.reps))
+        default = f"{sc.scenario.name}__seed{seed}__prec{args.precision:g}_max{max_reps}"
+    else:
+        if args.max_reps:
+            print("error: --max-reps only applies with --precision", file=sys.stderr)
+            return 2
+        reps = args.reps or sc.run.replications
+        default = f"{sc.scenario.name}__seed{seed}__n{reps}"
+    out = Path(args.out) if args.out else Path("results") / default
+    if args.executor == "dask":
+        if not args.scheduler:
+            print("error: --executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)", file=sys.stderr)
+            return 2
+        executor = DaskExecutor(args.scheduler)
+        where = f"Dask cluster {args.scheduler}"
+    else:
+        executor = LocalExecutor(args.workers)
+        where = f"{executor.workers} local worker(s)"
+    lay = runner.layout(sc)
     try:
-        ind = run_experiment(sc, reps, seed, workers=workers, progress=None if not args.quiet else False)
-    except ReplicationError as e:
+        chunks = store.ChunkStore(out, {"scenario_sha256": ls.sha256, "seed": seed, "chunk_size": runner.CHUNK_SIZE,
+                                        "indicators": lay.names, "monthly": lay.monthly_names})
+    except store.StoreMismatch as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    how = (f"until every interval is within ±{args.precision:g} (at most {rule.max_reps} replications)"
+           if args.precision is not None else f"{reps} replications")
+    if not args.quiet:
+        print(f"{sc.scenario.zone} / {sc.scenario.name}: {how}, seed {seed}, {where} -> {out}", file=sys.stderr)
+    progress = False if args.quiet else None
+    stopping = None
+    try:
+        if args.precision is not None:
+            ind, met = runner.run_until_precise(
+                sc, seed, rule, lambda i: _max_half_width(sc, i), progress=progress, executor=executor, store=chunks)
+            reps = len(ind.reps)
+            stopping = rule.describe(reps, met)
+        else:
+            ind = runner.run_experiment(sc, reps, seed, progress=progress, executor=executor, store=chunks)
+    except runner.ReplicationError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    finally:
+        if hasattr(executor, "close"):
+            executor.close()
+    if chunks.redone:
+        print(f"note: {len(chunks.redone)} partial or corrupted chunk(s) were recomputed", file=sys.stderr)
+    _write_outputs(ls, ind, seed, out, chunks, runner.chunk_ranges(reps), stopping)
+    summary = store.read_csv(out / "summary.csv")
+    _print_summary(summary, _warnings(sc), reps, out, args.quiet, stopping)
+    return 0
 
+
+def _warnings(sc) -> list[str]:
+    from sim.analysis.targets import plan_warnings, target_specs
+    return plan_warnings(target_specs(sc), _alternatives(sc))
+
+
+def _max_half_width(sc, ind) -> float:
+    from sim.analysis.targets import summarise, target_specs
+    s = summarise(ind.column, [t for t in target_specs(sc) if t.active], ind.years)
+    return float(((s["ci_high"] - s["ci_low"]) / 2).max())
+
+
+def _write_outputs(ls, ind, seed, out, chunks, ranges, stopping) -> None:
+    """Every output file of a run, each written atomically; charts last."""
+    import tomli_w
+
+    from sim import store
+    from sim.analysis.monthly import fan_table, time_to_target
+    from sim.analysis.targets import summarise, target_specs
+    from sim.report import charts
+
+    sc = ls.scenario
     targets = target_specs(sc)
     summary = summarise(ind.column, targets, ind.years)
-    warnings = plan_warnings(targets, _alternatives(sc))
-    out.mkdir(parents=True, exist_ok=True)
-    store.atomic_write_csv(out / "indicators.csv", store.indicators_long(ind.reps, ind.years, ind.names, ind.values))
+    store.write_indicators_csv(out / "indicators.csv", chunks, ranges, ind.years, ind.names)
     store.atomic_write_csv(out / "summary.csv", summary)
+    store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start))
+    store.atomic_write_csv(out / "time_to_target.csv",
+                           time_to_target(ind.series, ind.monthly_names, targets, sc.run.start))
     man = store.manifest(scenario_name=sc.scenario.name, scenario_file=str(ls.path), sha256=ls.sha256,
-                         seed=seed, reps=reps, resolved=ls.resolved, warnings=warnings)
+                         seed=seed, reps=len(ind.reps), resolved=ls.resolved, warnings=_warnings(sc),
+                         extra={"stopping_rule": stopping} if stopping else None)
     store.write_json(out / "manifest.json", man)
     store.atomic_write_text(out / "scenario.resolved.toml",
                             f"# {sc.scenario.name}: fully resolved (extends and --set applied)\n"
                             + tomli_w.dumps(ls.resolved))
-    run_date = man["run_date"]
     for lang in ("zh", "en"):
         zone = sc.scenario.zone_zh if lang == "zh" else sc.scenario.zone
         fig = charts.probability_chart(summary, sc, lang, zone=zone, scenario_name=sc.scenario.name,
-                                       seed=seed, run_date=run_date)
+                                       seed=seed, run_date=man["run_date"])
         charts.save(fig, out / "charts" / f"p_targets_{lang}.png")
-    _print_summary(summary, warnings, reps, out, args.quiet)
-    return 0
 
 
-def _print_summary(summary, warnings, reps, out, quiet) -> None:
+def _print_summary(summary, warnings, reps, out, quiet, stopping=None) -> None:
     import numpy as np
     if not quiet:
         print(f"\n{'target':38s} {'P(hit)':>7s}  {'95% interval':>15s}")
@@ -152,6 +227,8 @@ def _print_summary(summary, warnings, reps, out, quiet) -> None:
         for w in warnings:
             print(f"warning: {w}")
     half = float(np.max((summary["ci_high"] - summary["ci_low"]) / 2))
+    if stopping:
+        print(f"\n{stopping}")
     print(f"\n{reps} replications: widest 95% interval is ±{half:.1%}. For about ±1 percentage point use "
-          f"--reps 10000 (the half-width shrinks as 1/sqrt(reps)).")
+          f"--reps 10000 or --precision 0.01 (the half-width shrinks as 1/sqrt(reps)).")
     print(f"results: {out}/ (summary.csv, indicators.csv, manifest.json, charts/)")

@@ -30,3 +30,7 @@ def indicator_unit(indicator: str) -> str:
 
 TRADE_COMPONENTS = tuple(f"trade_{m}" for m in MODES)
 """trade_total is by construction the sum of these."""
+
+FLOW_INDICATORS = ("trade_total", *TRADE_COMPONENTS, "industrial_output", "fdi_usd")
+"""Indicators summed over months into a year; every other monthly indicator is a stock read at
+the end of the month (for active_enterprises: firms active at any time so far this year)."""

@@ -70,7 +70,7 @@ def indicators_long(reps: np.ndarray, years: list[int], names: list[str], values
     })
 
 
-def read_indicators(path: str | Path) -> pd.DataFrame:
+def read_csv(path: str | Path) -> pd.DataFrame:
     return pd.read_csv(path)
 
 
@@ -124,3 +124,97 @@ def _json_default(o):
     if isinstance(o, (np.floating,)):
         return float(o)
     raise TypeError(f"cannot serialise {type(o).__name__}")
+
+
+# ----------------------------------------------------------------------------- chunks (resumable runs)
+
+class StoreMismatch(Exception):
+    """The folder holds results of another scenario, seed or layout: never mixed."""
+
+
+class ChunkStore:
+    """Finished chunks of a run, one ``.npz`` each with a sha256 sidecar, under ``<folder>/chunks``.
+
+    ``run.json`` records what the chunks belong to (scenario hash, seed, chunk size, indicator
+    layout); opening the folder for anything else raises :class:`StoreMismatch`. A chunk counts
+    only if its sidecar exists and matches its bytes, so a partial or corrupted chunk (from a kill
+    or a disk fault) is detected, removed and computed again, never used."""
+
+    def __init__(self, folder: str | Path, identity: dict):
+        self.folder = Path(folder)
+        self.dir = self.folder / "chunks"
+        self.identity = identity
+        ident_path = self.folder / "run.json"
+        if ident_path.exists():
+            try:
+                old = json.loads(ident_path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                old = None
+            if old is not None and old != identity:
+                diff = [k for k in identity if old.get(k) != identity[k]]
+                raise StoreMismatch(
+                    f"{self.folder}: holds results of a different run (differs in: {', '.join(diff)}); "
+                    f"use another --out folder or delete this one")
+        self.dir.mkdir(parents=True, exist_ok=True)
+        write_json(ident_path, identity)
+        self.redone: list[str] = []
+
+    def _path(self, start, stop) -> Path:
+        return self.dir / f"reps_{start:08d}_{stop:08d}.npz"
+
+    def has(self, start: int, stop: int) -> bool:
+        p = self._path(start, stop)
+        side = p.with_suffix(".sha256")
+        if not p.exists() and not side.exists():
+            return False
+        try:
+            ok = side.read_text().strip() == _sha256(p.read_bytes())
+            if ok:
+                with np.load(p) as z:
+                    ok = {"yearly", "monthly"} <= set(z.files) and len(z["yearly"]) == stop - start
+        except (OSError, ValueError, EOFError):
+            ok = False
+        if not ok:
+            self.redone.append(p.name)
+            for q in (p, side):
+                q.unlink(missing_ok=True)
+        return ok
+
+    def save(self, chunk) -> None:
+        buf = io.BytesIO()
+        np.savez(buf, yearly=chunk.yearly, monthly=chunk.monthly)
+        data = buf.getvalue()
+        p = self._path(chunk.start, chunk.stop)
+        atomic_write_bytes(p, data)
+        atomic_write_text(p.with_suffix(".sha256"), _sha256(data) + "\n")
+
+    def load(self, start: int, stop: int):
+        from sim.experiment.runner import Chunk
+        with np.load(self._path(start, stop)) as z:
+            return Chunk(start, stop, z["yearly"], z["monthly"])
+
+
+def _sha256(data: bytes) -> str:
+    import hashlib
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_indicators_csv(path: str | Path, store, ranges, years, names) -> None:
+    """Stream every chunk's rows into indicators.csv (one chunk in memory at a time), atomically."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write("rep,year,indicator,value\n")
+            for a, b in ranges:
+                c = store.load(a, b)
+                indicators_long(np.arange(a, b), years, names, c.yearly).to_csv(
+                    f, index=False, header=False, lineterminator="\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,37 +1,73 @@
-"""Replications: draw parameters, run the model, collect indicators; serial or in processes.
+"""Replications: draw parameters, run the model, collect indicators, in chunks.
 
-A replication is a pure function of (scenario, root seed, replication index), so results are
-identical whatever the number of workers or the chunking: chunks are merged in replication order.
+A replication is a pure function of (scenario, root seed, replication index). Replications are
+grouped in chunks of fixed boundaries (``CHUNK_SIZE``), whatever the worker count, executor or
+total, so results are identical however a run is split, stopped or resumed: chunks are merged in
+replication order. With a :class:`~sim.store.ChunkStore`, each chunk is saved as it finishes and
+a rerun only computes the chunks that are missing or corrupt.
 """
 from __future__ import annotations
 
-import os
+import math
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Callable, Iterable
 
 import numpy as np
 
+from sim.experiment.executors import Executor, LocalExecutor
 from sim.model import simulate
 from sim.random import Streams, parameter_uniform
 from sim.scenario.params import draw, uncertain_paths
 from sim.scenario.schema import Scenario, indicator_ids
 
-
-@dataclass
-class Indicators:
-    """values[rep, year, indicator] for replications ``reps``."""
-    reps: np.ndarray
-    years: list[int]
-    names: list[str]
-    values: np.ndarray
-
-    def column(self, indicator: str, year: int) -> np.ndarray:
-        return self.values[:, self.years.index(year), self.names.index(indicator)]
+CHUNK_SIZE = 200
+"""Replications per chunk. Fixed, so chunk boundaries never depend on how a run is executed."""
 
 
 class ReplicationError(RuntimeError):
     """A replication raised; names the replication and seed so it can be rerun alone."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Shape of one replication's output."""
+    years: list[int]
+    names: list[str]                  # yearly indicators
+    months: int
+    monthly_names: list[str]          # monthly series (subset of names)
+
+
+def layout(sc: Scenario) -> Layout:
+    names = list(indicator_ids(sc))
+    monthly = [n for n in names if n not in sc.constants.counts]
+    return Layout(years=sc.run.years, names=names, months=sc.run.horizon_months, monthly_names=monthly)
+
+
+@dataclass
+class Chunk:
+    start: int
+    stop: int
+    yearly: np.ndarray                # [rep, year, indicator] float64
+    monthly: np.ndarray               # [rep, month, monthly indicator] float64
+
+
+@dataclass
+class Indicators:
+    """All replications of a run: yearly values[rep, year, indicator] and monthly series."""
+    reps: np.ndarray
+    years: list[int]
+    names: list[str]
+    values: np.ndarray
+    monthly_names: list[str]
+    monthly: np.ndarray
+
+    def column(self, indicator: str, year: int) -> np.ndarray:
+        return self.values[:, self.years.index(year), self.names.index(indicator)]
+
+    def series(self, indicator: str) -> np.ndarray:
+        """[rep, month] of a monthly indicator (float64)."""
+        return self.monthly[:, :, self.monthly_names.index(indicator)]
 
 
 def replication_params(sc: Scenario, root: int, rep: int) -> dict:
@@ -39,58 +75,125 @@ def replication_params(sc: Scenario, root: int, rep: int) -> dict:
     return draw(sc, u)
 
 
-def run_replication(sc: Scenario, root: int, rep: int, names: list[str], trace: bool = False):
-    """Indicator matrix [year, indicator] of one replication (and the model Result)."""
+def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None, trace: bool = False):
+    """(yearly[year, indicator], monthly[month, indicator], model Result) of one replication."""
+    lay = lay or layout(sc)
     try:
         res = simulate(sc, replication_params(sc, root, rep), Streams(root, rep), trace=trace)
     except Exception as e:        # re-raised with what is needed to reproduce it
         raise ReplicationError(f"replication {rep} (seed {root}) failed: {type(e).__name__}: {e}") from e
-    return np.column_stack([res.yearly[n] for n in names]), res
+    yearly = np.column_stack([res.yearly[n] for n in lay.names])
+    monthly = np.column_stack([res.monthly[n] for n in lay.monthly_names])
+    return yearly, monthly, res
 
 
-def run_chunk(sc: Scenario, root: int, reps: range, names: list[str]) -> np.ndarray:
-    return np.stack([run_replication(sc, root, r, names)[0] for r in reps])
+def run_chunk(sc: Scenario, root: int, start: int, stop: int) -> Chunk:
+    """Replications start..stop-1 (module-level so process pools and Dask can ship it)."""
+    lay = layout(sc)
+    ys, ms = [], []
+    for r in range(start, stop):
+        y, m, _ = run_replication(sc, root, r, lay)
+        ys.append(y)
+        ms.append(m)
+    return Chunk(start, stop, np.stack(ys), np.stack(ms))
 
 
-def indicator_names(sc: Scenario) -> list[str]:
-    return list(indicator_ids(sc))
+def chunk_ranges(reps: int, size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
+    return [(a, min(reps, a + size)) for a in range(0, reps, size)]
 
 
-def _chunks(n: int, size: int):
-    return [range(i, min(n, i + size)) for i in range(0, n, size)]
+class MemoryStore:
+    """Keeps chunks in memory (runs without a results folder, e.g. from a notebook)."""
+
+    def __init__(self):
+        self.chunks: dict[tuple[int, int], Chunk] = {}
+
+    def has(self, start, stop):
+        return (start, stop) in self.chunks
+
+    def save(self, chunk: Chunk):
+        self.chunks[(chunk.start, chunk.stop)] = chunk
+
+    def load(self, start, stop) -> Chunk:
+        return self.chunks[(start, stop)]
+
+
+def _compute(sc, seed, ranges, store, executor: Executor, bar) -> None:
+    todo = [r for r in ranges if not store.has(*r)]
+    bar.update(sum(b - a for a, b in ranges) - sum(b - a for a, b in todo))
+    for chunk in executor.map_unordered(run_chunk, [(sc, seed, a, b) for a, b in todo]):
+        store.save(chunk)
+        bar.update(chunk.stop - chunk.start)
+
+
+def collect(sc: Scenario, ranges: Iterable[tuple[int, int]], store) -> Indicators:
+    lay = layout(sc)
+    chunks = [store.load(a, b) for a, b in ranges]
+    if not chunks:
+        return Indicators(np.arange(0), lay.years, lay.names, np.zeros((0, len(lay.years), len(lay.names))),
+                          lay.monthly_names, np.zeros((0, lay.months, len(lay.monthly_names))))
+    return Indicators(reps=np.arange(chunks[0].start, chunks[-1].stop), years=lay.years, names=lay.names,
+                      values=np.concatenate([c.yearly for c in chunks]), monthly_names=lay.monthly_names,
+                      monthly=np.concatenate([c.monthly for c in chunks]))
 
 
 def run_experiment(sc: Scenario, reps: int, seed: int, workers: int | None = None,
-                   progress: bool | None = None, chunk_size: int = 25) -> Indicators:
-    """Run ``reps`` replications with root seed ``seed`` on ``workers`` processes (default: all cores)."""
-    names = indicator_names(sc)
-    workers = workers or os.cpu_count() or 1
-    chunks = _chunks(reps, chunk_size)
-    bar = _progress(reps, progress)
-    results: list[np.ndarray] = [None] * len(chunks)
-    if workers == 1:
-        for i, ch in enumerate(chunks):
-            results[i] = run_chunk(sc, seed, ch, names)
-            bar.update(len(ch))
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futs = {pool.submit(run_chunk, sc, seed, ch, names): i for i, ch in enumerate(chunks)}
-            from concurrent.futures import as_completed
-            for fut in as_completed(futs):
-                i = futs[fut]
-                results[i] = fut.result()
-                bar.update(len(chunks[i]))
-    bar.close()
-    values = np.concatenate(results) if results else np.zeros((0, len(sc.run.years), len(names)))
-    return Indicators(reps=np.arange(reps), years=sc.run.years, names=names, values=values)
+                   progress: bool | None = None, executor: Executor | None = None, store=None) -> Indicators:
+    """Run replications 0..reps-1 with root seed ``seed`` (default executor: local processes)."""
+    executor = executor or LocalExecutor(workers)
+    store = store if store is not None else MemoryStore()
+    ranges = chunk_ranges(reps)
+    with _progress(reps, progress) as bar:
+        _compute(sc, seed, ranges, store, executor, bar)
+    return collect(sc, ranges, store)
+
+
+@dataclass(frozen=True)
+class StoppingRule:
+    """Add batches until every active target's 95% interval half-width is at most ``half_width``."""
+    half_width: float
+    max_reps: int
+    batch: int
+
+    def describe(self, reached: int, met: bool) -> str:
+        verdict = ("met" if met else f"not met: stopped at the maximum of {self.max_reps} replications")
+        return (f"precision stopping: batches of {self.batch} replications until every active target's 95% "
+                f"interval half-width <= {self.half_width:g}; {reached} replications; rule {verdict}")
+
+
+def run_until_precise(sc: Scenario, seed: int, rule: StoppingRule, half_width_of: Callable[[Indicators], float],
+                      workers: int | None = None, progress: bool | None = None,
+                      executor: Executor | None = None, store=None) -> tuple[Indicators, bool]:
+    """Precision-based stopping. The result equals a fixed-count run with the count reached."""
+    executor = executor or LocalExecutor(workers)
+    store = store if store is not None else MemoryStore()
+    n = min(rule.batch, rule.max_reps)
+    with _progress(rule.max_reps, progress) as bar:
+        while True:
+            ranges = chunk_ranges(n)
+            _compute(sc, seed, ranges, store, executor, bar)
+            ind = collect(sc, ranges, store)
+            met = half_width_of(ind) <= rule.half_width
+            if met or n >= rule.max_reps:
+                return ind, met
+            n = min(n + rule.batch, rule.max_reps)
+
+
+def batch_size(requested: int | None) -> int:
+    """Batches are whole chunks so that stopping points fall on chunk boundaries."""
+    b = requested or 5 * CHUNK_SIZE
+    return max(CHUNK_SIZE, int(math.ceil(b / CHUNK_SIZE)) * CHUNK_SIZE)
 
 
 class _NoBar:
     def update(self, n):
         pass
 
-    def close(self):
-        pass
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *a):
+        return False
 
 
 def _progress(total: int, enabled: bool | None):
@@ -99,4 +202,4 @@ def _progress(total: int, enabled: bool | None):
     if not enabled:
         return _NoBar()
     from tqdm import tqdm
-    return tqdm(total=total, unit="rep", desc="replications", smoothing=0.1)
+    return tqdm(total=total, unit="rep", desc="replications", smoothing=0.1, file=sys.stderr)

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.indicators import MODES
+from sim.indicators import FLOW_INDICATORS, MODES
 from sim.scenario.schema import Scenario, month_index
 
 INF = float("inf")
@@ -267,7 +267,6 @@ class ZoneModel:
         c = self.sc.constants
         season = np.asarray(c.seasonality)
         noise_g = self.streams("trade_noise")
-        y0 = self.years[0]
         for m in range(self.H):
             yield self.env.timeout(1.0)           # now = m + 1: end of month m
             f = self.firms.arrays()
@@ -291,19 +290,26 @@ class ZoneModel:
                 if not self.firms.released[i] and f["space"][i] > 0:
                     self.firms.released[i] = True
                     yield self._container(self.space_kind[sec[i]]).put(f["space"][i])
+            self._month_end(m, f, sec, out)
             if (m + 1) % 12 == 0:
                 self._year_end((m + 1) // 12 - 1, f, sec, out)
 
-    def _year_end(self, yi: int, f, sec, out):
-        t1 = 12.0 * (yi + 1)
-        t0 = t1 - 12.0
+    def _month_end(self, m: int, f, sec, out):
+        """Stocks at the end of month m: firms active so far this year, employees, development."""
+        t1 = float(m + 1)
+        t0 = 12.0 * (m // 12)
         active = (f["open_t"] < t1) & (f["exit_t"] > t0)
         operating = (f["open_t"] <= t1) & (f["exit_t"] > t1)
         with np.errstate(divide="ignore", invalid="ignore"):
             ramp = np.where(f["ramp"] > 0, np.clip((t1 - f["open_t"]) / f["ramp"], 0, 1), 1.0)
-        out["active_enterprises"][yi] = int(active.sum())
-        out["employees"][yi] = float(np.sum(f["employees"] * ramp * operating))
-        out["development_rate"][yi] = 100.0 * self.developed_ha / (self.sc.constants.fenced_area_km2 * 100)
+        out["active_enterprises"][m] = int(active.sum())
+        out["employees"][m] = float(np.sum(f["employees"] * ramp * operating))
+        out["development_rate"][m] = 100.0 * self.developed_ha / (self.sc.constants.fenced_area_km2 * 100)
+
+    def _year_end(self, yi: int, f, sec, out):
+        """Programme counts of the year: Poisson, with a rate that grows with operating firms."""
+        t1 = 12.0 * (yi + 1)
+        operating = (f["open_t"] <= t1) & (f["exit_t"] > t1)
         for k, spec in self.sc.constants.counts.items():
             cu = self.p["uncertainties"]["counts"][k]
             n_firms = sum(int(np.sum(operating & (sec == self.sidx[s]))) for s in spec.per_firm_sectors)
@@ -328,43 +334,45 @@ class ZoneModel:
             for k in range(lv.leader_candidates[lid]):
                 self.env.process(self._leader(lid, k))
         self.env.process(self._lead_source())
-        ny = len(self.years)
-        out = {"trade_by_mode": np.zeros((self.H, len(MODES))), "industrial_output": np.zeros(self.H),
-               "active_enterprises": np.zeros(ny), "employees": np.zeros(ny),
-               "development_rate": np.zeros(ny), **{f"count:{k}": np.zeros(ny) for k in c.counts}}
+        ny, H = len(self.years), self.H
+        out = {"trade_by_mode": np.zeros((H, len(MODES))), "industrial_output": np.zeros(H),
+               "active_enterprises": np.zeros(H), "employees": np.zeros(H), "development_rate": np.zeros(H),
+               **{f"count:{k}": np.zeros(ny) for k in c.counts}}
         self.env.process(self._bookkeeping(out))
         self.env.run(until=self.H + 1e-9)
         return self._result(out)
 
     def _result(self, out) -> Result:
-        c, ny = self.sc.constants, len(self.years)
-        yearly_sum = lambda a: a.reshape(ny, 12, *a.shape[1:]).sum(axis=1)
-        by_mode = yearly_sum(out["trade_by_mode"])
-        y = {f"trade_{m}": by_mode[:, j] for j, m in enumerate(MODES)}
-        y["trade_total"] = by_mode.sum(axis=1)
-        y["industrial_output"] = yearly_sum(out["industrial_output"])
-        fdi = np.zeros(ny)
+        """Monthly series (flows per month; stocks at month end) and yearly indicators.
+
+        A flow's yearly value is the sum of its months; a stock's is its December value, so the
+        year-to-date value of every indicator in December equals its yearly value."""
+        c, ny, H = self.sc.constants, len(self.years), self.H
+        ends = np.arange(1, H + 1, dtype=float)
+        mo = {f"trade_{m}": out["trade_by_mode"][:, j] for j, m in enumerate(MODES)}
+        mo["trade_total"] = out["trade_by_mode"].sum(axis=1)
+        mo["industrial_output"] = out["industrial_output"]
+        fdi = np.zeros(H)
         for t, amount in self.fdi:
-            yi = int(t // 12)
-            if 0 <= yi < ny:
-                fdi[yi] += amount
-        y["fdi_usd"] = fdi
+            if 0 <= t < H:
+                fdi[int(t)] += amount
+        mo["fdi_usd"] = fdi
         for k in ("active_enterprises", "employees", "development_rate"):
-            y[k] = out[k]
-        ends = 12.0 * np.arange(1, ny + 1)
+            mo[k] = out[k]
         business = [k for k, m in c.milestones.items() if m.business_type]
-        y["new_business_types"] = np.array([sum(self.done_t.get(k, INF) <= e for k in business) for e in ends],
-                                           dtype=float)
+        mo["new_business_types"] = np.array([sum(self.done_t.get(k, INF) <= e for k in business) for e in ends],
+                                            dtype=float)
         for lid, times in self.leaders_signed.items():
-            y[f"leaders_{lid}"] = np.array([sum(t <= e for t in times) for e in ends], dtype=float)
+            mo[f"leaders_{lid}"] = np.array([sum(t <= e for t in times) for e in ends], dtype=float)
         for k in (*c.projects, *c.milestones):
-            y[f"done_{k}"] = (self.done_t.get(k, INF) <= ends).astype(float)
+            mo[f"done_{k}"] = (self.done_t.get(k, INF) <= ends).astype(float)
+        yearly = {}
+        for k, v in mo.items():
+            by_year = v.reshape(ny, 12)
+            yearly[k] = by_year.sum(axis=1) if k in FLOW_INDICATORS else by_year[:, -1]
         for k in c.counts:
-            y[k] = out[f"count:{k}"]
-        monthly = {f"trade_{m}": out["trade_by_mode"][:, j] for j, m in enumerate(MODES)}
-        monthly["trade_total"] = out["trade_by_mode"].sum(axis=1)
-        monthly["industrial_output"] = out["industrial_output"]
-        return Result(years=list(self.years), yearly=y, monthly=monthly, log=self.log)
+            yearly[k] = out[f"count:{k}"]
+        return Result(years=list(self.years), yearly=yearly, monthly=mo, log=self.log)
 
 
 def funded_slip(slip: float, funding: float, elasticity: float) -> float:

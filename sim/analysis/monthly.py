@@ -1,0 +1,61 @@
+"""Monthly paths: year-to-date fans and the probability a target is already reached by a month.
+
+Flows (trade, output, FDI) accumulate within each calendar year; stocks (employees, firms
+active so far this year, development rate, completions) are read as they are. In December the
+year-to-date value equals the yearly indicator.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.targets import TargetSpec, hits_of, proportion_ci
+from sim.indicators import FLOW_INDICATORS
+
+FAN_QUANTILES = (2.5, 10, 25, 50, 75, 90, 97.5)
+FAN_COLUMNS = ["indicator", "month", "mean"] + [f"p{str(q).replace('.', '_')}" for q in FAN_QUANTILES]
+
+
+def year_to_date(series: np.ndarray, indicator: str) -> np.ndarray:
+    """series[rep, month] (months from a January) -> year-to-date values."""
+    if indicator not in FLOW_INDICATORS:
+        return series
+    n, h = series.shape
+    return np.cumsum(series.reshape(n, h // 12, 12), axis=2).reshape(n, h)
+
+
+def month_labels(start: str, months: int) -> list[str]:
+    y0, m0 = map(int, start.split("-"))
+    return [f"{y0 + (m0 - 1 + k) // 12}-{(m0 - 1 + k) % 12 + 1:02d}" for k in range(months)]
+
+
+def fan_table(monthly, names: list[str], start: str) -> pd.DataFrame:
+    """Quantiles of the year-to-date value of each monthly indicator, month by month.
+
+    ``monthly(name)`` returns values[rep, month]."""
+    rows = []
+    for name in names:
+        ytd = year_to_date(monthly(name), name)
+        q = np.percentile(ytd, FAN_QUANTILES, axis=0)
+        mean = ytd.mean(axis=0)
+        for k, label in enumerate(month_labels(start, ytd.shape[1])):
+            rows.append([name, label, mean[k], *q[:, k]])
+    return pd.DataFrame(rows, columns=FAN_COLUMNS)
+
+
+def time_to_target(monthly, names: list[str], targets: list[TargetSpec], start: str) -> pd.DataFrame:
+    """For each target with a monthly indicator: by each month of its year, P(already reached)."""
+    rows = []
+    labels = month_labels(start, 0)
+    y0 = int(start[:4])
+    for t in targets:
+        if t.indicator not in names:
+            continue
+        ytd = year_to_date(monthly(t.indicator), t.indicator)
+        labels = month_labels(start, ytd.shape[1])
+        first = (t.year - y0) * 12
+        for k in range(first, first + 12):
+            h = hits_of(ytd[:, k], t.op, t.threshold)
+            lo, hi = proportion_ci(int(h.sum()), len(h))
+            rows.append([t.target_id, labels[k], len(h), float(h.mean()), lo, hi])
+    return pd.DataFrame(rows, columns=["target_id", "month", "n_reps", "p_reached", "ci_low", "ci_high"])
