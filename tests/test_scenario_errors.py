@@ -120,6 +120,51 @@ def test_set_override_bad_value(capsys):
                  "run.horizon_months", "--set")
 
 
+def test_set_override_reaches_defaulted_key():
+    from sim.scenario import load_scenario
+    s = load_scenario(BASELINE, ["targets.trade_total_2022.active=false"]).scenario
+    assert s.targets["trade_total_2022"].active is False
+
+
+def test_set_override_breaking_table_rule_names_the_override(capsys):
+    expect_error(capsys, ["validate", str(BASELINE), "--set", "run.horizon_months=30"],
+                 "--set run.horizon_months=30", "multiple of 12")
+
+
+def test_error_names_the_file_that_set_the_key(tmp_path, capsys):
+    """A bad value inherited from a parent is reported against the parent file."""
+    parent = write(tmp_path, "parent.toml", BASELINE.read_text(encoding="utf-8").replace(
+        "promotion_events_per_year = 2 ", "promotion_events_per_year = -2 "))
+    kid = write(tmp_path, "kid.toml", 'extends = "parent.toml"\n[scenario]\nname = "kid"\n')
+    err = expect_error(capsys, ["validate", str(kid)], "levers.promotion_events_per_year")
+    assert "parent.toml" in err and "kid.toml" not in err
+
+
+def test_reserved_and_colliding_ids(tmp_path, capsys):
+    p = child(tmp_path, """
+        [targets.ALL_2022]
+        indicator = "trade_total"
+        year = 2022
+        op = ">="
+        threshold = 1
+        unit = "亿元"
+        source = "test"
+        """)
+    expect_error(capsys, ["validate", str(p)], "targets.ALL_2022", "reserved")
+
+
+def test_gated_sector_cannot_start_with_firms(tmp_path, capsys):
+    p = child(tmp_path, "[initial_state.enterprises]\ncbec = 5\n")
+    expect_error(capsys, ["validate", str(p)], "initial_state.enterprises.cbec", "cbec_site")
+
+
+def test_poisson_distribution_accepted_where_nonnegative(tmp_path):
+    from sim.scenario import load_scenario
+    p = child(tmp_path, '[uncertainties.promotion]\nleads_per_event = { dist = "poisson", mean = 12 }\n')
+    d = load_scenario(p).scenario.uncertainties.promotion.leads_per_event
+    assert d.support[0] == 0 and d.mean() == 12
+
+
 def test_set_override_applies(capsys):
     assert main(["validate", str(BASELINE), "--set", "run.seed=5"]) == 0
     assert "seed 5" in capsys.readouterr().out

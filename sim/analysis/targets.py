@@ -94,17 +94,24 @@ def plan_warnings(targets: list[TargetSpec], alternatives: dict[str, str]) -> li
         parts = [by[(c, year)] for c in TRADE_COMPONENTS if (c, year) in by]
         if total and parts:
             s = sum(p.threshold for p in parts)
-            if abs(s - total.threshold) > 1e-9:
-                names = " + ".join(f"{p.indicator.removeprefix('trade_')} {p.threshold:g}" for p in parts)
-                rel = "exceed" if s > total.threshold else "fall short of"
-                out.append(f"{year}: the customs-mode targets ({names} = {s:g} {total.unit}) {rel} the "
-                           f"total-trade target ({total.threshold:g} {total.unit}); the model adds the modes "
-                           f"up, so these targets cannot all be just met together.")
+            names = " + ".join(f"{p.indicator.removeprefix('trade_')} {p.threshold:g}" for p in parts)
+            u = total.unit
+            if s > total.threshold + 1e-9:
+                out.append(f"{year}: the customs-mode targets add up to more than the total-trade target "
+                           f"({names} = {s:g} {u} > {total.threshold:g} {u}); total trade is the sum of the modes, "
+                           f"so hitting every mode target overshoots the total by {s - total.threshold:g} {u} "
+                           f"and the total target adds nothing.")
+            elif s < total.threshold - 1e-9:
+                out.append(f"{year}: the customs-mode targets add up to less than the total-trade target "
+                           f"({names} = {s:g} {u} < {total.threshold:g} {u}); even with every mode target just met, "
+                           f"{total.threshold - s:g} {u} more must come from other modes or from overshooting.")
+    by_id = {t.target_id: t for t in targets}
     for tid, other in alternatives.items():
-        a = next(t for t in targets if t.target_id == tid)
-        b = next(t for t in targets if t.target_id == other)
-        act = a if a.active else b
+        a, b = by_id[tid], by_id[other]
+        active = [t for t in (a, b) if t.active]
+        which = (f"{active[0].threshold:g} is active here and the other is reported but left out of the joint "
+                 f"probability" if len(active) == 1 else
+                 "both are active here" if len(active) == 2 else "neither is active here")
         out.append(f"{a.year} {a.indicator}: the plan gives two figures, {b.threshold:g} ({b.source}) and "
-                   f"{a.threshold:g} ({a.source}); {act.threshold:g} is active here, the other is reported "
-                   f"but left out of the joint probability.")
+                   f"{a.threshold:g} ({a.source}); {which}.")
     return out

@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.experiment.executors import Executor, LocalExecutor
 from sim.model import simulate
-from sim.random import Streams, parameter_uniform
+from sim.random import Streams, parameter_uniforms
 from sim.scenario.params import draw, uncertain_paths
 from sim.scenario.schema import Scenario, indicator_ids
 
@@ -36,12 +36,14 @@ class Layout:
     names: list[str]                  # yearly indicators
     months: int
     monthly_names: list[str]          # monthly series (subset of names)
+    paths: list[str]                  # uncertain parameters, by key path
 
 
 def layout(sc: Scenario) -> Layout:
     names = list(indicator_ids(sc))
     monthly = [n for n in names if n not in sc.constants.counts]
-    return Layout(years=sc.run.years, names=names, months=sc.run.horizon_months, monthly_names=monthly)
+    return Layout(years=sc.run.years, names=names, months=sc.run.horizon_months, monthly_names=monthly,
+                  paths=[p for p, _ in uncertain_paths(sc)])
 
 
 @dataclass
@@ -70,16 +72,17 @@ class Indicators:
         return self.monthly[:, :, self.monthly_names.index(indicator)]
 
 
-def replication_params(sc: Scenario, root: int, rep: int) -> dict:
-    u = {path: parameter_uniform(root, rep, path) for path, _ in uncertain_paths(sc)}
-    return draw(sc, u)
+def replication_params(sc: Scenario, root: int, rep: int, paths: list[str] | None = None) -> dict:
+    """Every uncertain parameter's value in replication ``rep``."""
+    paths = paths if paths is not None else [p for p, _ in uncertain_paths(sc)]
+    return draw(sc, dict(zip(paths, parameter_uniforms(root, rep, paths).tolist())))
 
 
 def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None, trace: bool = False):
     """(yearly[year, indicator], monthly[month, indicator], model Result) of one replication."""
     lay = lay or layout(sc)
     try:
-        res = simulate(sc, replication_params(sc, root, rep), Streams(root, rep), trace=trace)
+        res = simulate(sc, replication_params(sc, root, rep, lay.paths), Streams(root, rep), trace=trace)
     except Exception as e:        # re-raised with what is needed to reproduce it
         raise ReplicationError(f"replication {rep} (seed {root}) failed: {type(e).__name__}: {e}") from e
     yearly = np.column_stack([res.yearly[n] for n in lay.names])

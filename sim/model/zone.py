@@ -40,25 +40,48 @@ class Result:
     log: list[tuple[float, str, str]] = field(default_factory=list)   # (t, event, detail), if traced
 
 
+class FirstFitContainer(simpy.Container):
+    """A Container that serves waiting requests first-fit instead of strictly in order.
+
+    SimPy's Container stops at the first request it cannot serve, so one large request (a
+    leader waiting for 15 ha) would block every smaller one behind it even with land free.
+    Here every waiting request is tried, in arrival order, whenever space is returned."""
+
+    def _do_get(self, event) -> bool:
+        super()._do_get(event)
+        return True
+
+
 class _Firms:
-    """Table of opened firms (initial, new and leaders). Appended to; read as arrays."""
+    """Table of opened firms (initial, new and leaders): one numpy row per column, grown by doubling.
+
+    A firm's whole operating life is given by its row (open and exit times), so it needs no
+    SimPy process once its open time is known."""
 
     COLS = ("sector", "open_t", "exit_t", "size", "ramp", "employees", "space", "leader")
 
-    def __init__(self):
-        self.cols = {c: [] for c in self.COLS}
-        self.released = []          # space already given back
+    def __init__(self, capacity: int = 1024):
+        self.n = 0
+        self.data = np.zeros((len(self.COLS), capacity))
+        self.released = np.zeros(capacity, dtype=bool)     # space already given back
 
-    def add(self, **kw):
-        for c in self.COLS:
-            self.cols[c].append(kw[c])
-        self.released.append(False)
+    def add(self, **cols):
+        """Append rows; each column is an array (or a scalar broadcast to the others' length)."""
+        k = max(np.size(v) for v in cols.values())
+        if self.n + k > self.data.shape[1]:
+            cap = max(2 * self.data.shape[1], self.n + k)
+            self.data = np.pad(self.data, ((0, 0), (0, cap - self.data.shape[1])))
+            self.released = np.pad(self.released, (0, cap - len(self.released)))
+        for i, c in enumerate(self.COLS):
+            self.data[i, self.n:self.n + k] = cols[c]
+        self.n += k
 
     def arrays(self):
-        return {c: np.asarray(v, dtype=float) for c, v in self.cols.items()}
+        """Column views of the first n rows (valid until the next add)."""
+        return {c: self.data[i, :self.n] for i, c in enumerate(self.COLS)}
 
     def __len__(self):
-        return len(self.released)
+        return self.n
 
 
 class ZoneModel:
@@ -78,11 +101,11 @@ class ZoneModel:
         self.output_ratio = np.array([x["output_ratio"] for x in self.su])
         self.manufacturing = np.array([c.sectors[s].manufacturing for s in self.sector_ids])
         self.commodity = np.array([c.sectors[s].commodity_exposed for s in self.sector_ids])
-        self.space_kind = [c.sectors[s].space for s in self.sector_ids]
+        self.space_kind_arr = np.array([c.sectors[s].space for s in self.sector_ids])
 
         init = p["initial_state"]
-        self.land = simpy.Container(self.env, init=init["serviced_land_free_ha"])
-        self.warehouse = simpy.Container(self.env, init=init["warehouse_free_k_m2"])
+        self.land = FirstFitContainer(self.env, init=init["serviced_land_free_ha"])
+        self.warehouse = FirstFitContainer(self.env, init=init["warehouse_free_k_m2"])
         # 开发率 counts land made buildable (七通一平) or built on; occupancy moves land between
         # the two and leaves the rate unchanged, so only initial land and projects move it.
         self.developed_ha = init["developed_area_ha"] + init["serviced_land_free_ha"]
@@ -152,7 +175,12 @@ class ZoneModel:
 
     # ------------------------------------------------------------------ enterprises
     def _lead_source(self):
-        """Leads month by month: Poisson counts with the month's rate, uniform times within it."""
+        """Leads month by month: Poisson counts with the month's rate, uniform times within it.
+
+        Each lead's signing decision, signing delay and fit-out time are drawn on arrival. A
+        signed firm that needs no space and waits for no pending milestone cannot be held up by
+        anything, so its open time is known at once and it joins the firm table directly; the
+        others become ``_signed`` processes that compete for space or wait for the milestone."""
         lv = self.sc.levers
         base = np.array([x["lead_rate_per_month"] for x in self.su])
         weights = base / base.sum() if base.sum() > 0 else np.zeros_like(base)
@@ -162,72 +190,99 @@ class ZoneModel:
         event_months = np.zeros(12, int)
         for k in range(n_ev):
             event_months[int((k + 0.5) * 12 / n_ev)] += 1
+        c = self.sc.constants
         for m in range(self.H):
             for i, s in enumerate(self.sector_ids):
-                g = self.streams(f"arrivals:{s}")
                 lam = base[i] * self.lead_mult[s] + event_months[m % 12] * per_event * weights[i]
-                n = g.poisson(lam) if lam > 0 else 0
-                for t in np.sort(g.uniform(m, m + 1, n)):
-                    self.env.process(self._lead(s, float(t)))
+                if lam <= 0:
+                    continue
+                g = self.streams(f"arrivals:{s}")
+                n = g.poisson(lam)
+                if n == 0:
+                    continue
+                x = self.su[i]
+                arrive = np.sort(g.uniform(m, m + 1, n))
+                signs = g.random(n) < x["sign_prob"]
+                delay = g.exponential(x["sign_delay_months"], n) if x["sign_delay_months"] > 0 else np.zeros(n)
+                fitout = g.exponential(x["fitout_months"], n) if x["fitout_months"] > 0 else np.zeros(n)
+                self.lost["no_sign"] += int(n - signs.sum())
+                t_sign, fitout = arrive[signs] + delay[signs], fitout[signs]
+                if not len(t_sign):
+                    continue
+                spec = c.sectors[s]
+                gate = spec.requires_milestone
+                if (spec.space != "none" and spec.space_per_firm > 0) or (gate and not self.done[gate].triggered):
+                    attrs = zip(t_sign.tolist(), fitout.tolist(), *(a.tolist() for a in self._firm_attributes(s, len(t_sign))))
+                    for a in attrs:
+                        self.env.process(self._signed(s, *a))
+                else:
+                    self._open_now_known(s, t_sign, fitout)
             if event_months[m % 12]:
                 self._note("promotion", f"month {m + 1}: {event_months[m % 12]} event(s)")
             yield self.env.timeout(1.0)
 
-    def _lead(self, s: str, arrival_t: float):
+    def _firm_attributes(self, s: str, n: int):
+        """Size, employees, FDI and exit time (relative to opening) of n new firms of sector s."""
         x = self.su[self.sidx[s]]
-        g = self.streams(f"pipeline:{s}")
-        sign_delay = g.exponential(x["sign_delay_months"]) if x["sign_delay_months"] > 0 else 0.0
-        signs = g.random() < x["sign_prob"]
-        wait_max = x["max_wait_months"]
-        fitout = g.exponential(x["fitout_months"]) if x["fitout_months"] > 0 else 0.0
-        yield self.env.timeout(arrival_t - self.env.now + sign_delay)
-        if not signs:
-            self.lost["no_sign"] += 1
-            return
+        g = self.streams(f"firms:{s}")
+        foreign = g.random(n) < x["foreign_prob"]
+        fdi = g.exponential(x["fdi_wan_usd"], n) * foreign if x["fdi_wan_usd"] > 0 else np.zeros(n)
+        size = x["trade_median_yi"] * np.exp(x["trade_sigma"] * g.standard_normal(n))
+        employees = x["employees_median"] * np.exp(x["employees_sigma"] * g.standard_normal(n))
+        rate = x["exit_rate_per_year"]
+        exit_rel = g.exponential(12.0 / rate, n) if rate > 0 else np.full(n, INF)
+        return fdi, size, employees, exit_rel
+
+    def _pay_fdi(self, t0, fdi) -> None:
+        """FDI of each firm is paid in equal tranches from t0 (when the firm has its space)."""
+        c = self.sc.constants
+        for t, amount in zip(np.atleast_1d(t0).tolist(), np.atleast_1d(fdi).tolist()):
+            if amount > 0:
+                for j in range(c.fdi_tranches):
+                    self.fdi.append((t + j * c.fdi_tranche_interval_months, amount / c.fdi_tranches))
+
+    def _open_now_known(self, s: str, t_sign: np.ndarray, fitout: np.ndarray) -> None:
+        fdi, size, employees, exit_rel = self._firm_attributes(s, len(t_sign))
+        self._pay_fdi(t_sign, fdi)
+        open_t = t_sign + fitout
+        self.firms.add(sector=self.sidx[s], open_t=open_t, exit_t=open_t + exit_rel, size=size,
+                       ramp=self.su[self.sidx[s]]["rampup_months"], employees=employees, space=0.0, leader=0.0)
+        if self.trace:
+            self.log.extend((round(float(t), 9), "signed", s) for t in t_sign)
+            self.log.extend((round(float(t), 9), "opened", s) for t in open_t)
+
+    def _signed(self, s: str, t_sign: float, fitout: float, fdi: float, size: float, employees: float,
+                exit_rel: float):
+        """A signed firm that needs space (waits at most max_wait_months) or a pending milestone."""
+        x = self.su[self.sidx[s]]
+        yield self.env.timeout(t_sign - self.env.now)
         self._note("signed", s)
         spec = self.sc.constants.sectors[s]
         need = spec.space_per_firm if spec.space != "none" else 0.0
         if need > 0:
-            box = self._container(spec.space)
-            req = box.get(need)
-            got = yield req | self.env.timeout(wait_max)
+            req = self._container(spec.space).get(need)
+            got = yield req | self.env.timeout(x["max_wait_months"])
             if req not in got:
                 req.cancel()
                 self.lost["no_space"] += 1
                 self._note("lost_no_space", s)
                 return
-        yield from self._establish_and_open(s, need, fitout, leader=None)
+        self._pay_fdi(self.env.now, fdi)
+        yield from self._fit_out_and_open(s, fitout, dict(size=size, employees=employees, exit_rel=exit_rel,
+                                                          ramp=x["rampup_months"], space=need, leader=0.0))
 
-    def _establish_and_open(self, s, space, fitout, leader):
-        """FDI tranches start when a firm has its space; then fit-out, milestone gate, open."""
-        x = self.su[self.sidx[s]]
-        g = self.streams(f"firms:{s}" if leader is None else f"leaders:{leader}")
-        c = self.sc.constants
-        if leader is None:
-            foreign = g.random() < x["foreign_prob"]
-            fdi = g.exponential(x["fdi_wan_usd"]) if foreign and x["fdi_wan_usd"] > 0 else 0.0
-            size = x["trade_median_yi"] * np.exp(x["trade_sigma"] * g.standard_normal())
-            employees = x["employees_median"] * np.exp(x["employees_sigma"] * g.standard_normal())
-            exit_t_rel = g.exponential(12.0 / x["exit_rate_per_year"]) if x["exit_rate_per_year"] > 0 else INF
-            ramp = x["rampup_months"]
-        else:
-            lu = self.p["uncertainties"]["leaders"][leader]
-            fdi, size, employees = lu["fdi_wan_usd"], lu["trade_yi"], lu["employees"]
-            exit_t_rel, ramp = INF, lu["rampup_months"]
-        if fdi > 0:
-            k = c.fdi_tranches
-            for j in range(k):
-                self.fdi.append((self.env.now + j * c.fdi_tranche_interval_months, fdi / k))
+    def _fit_out_and_open(self, s, fitout, attrs, label=None):
         if fitout > 0:
             yield self.env.timeout(fitout)
-        gate = c.sectors[s].requires_milestone
+        gate = self.sc.constants.sectors[s].requires_milestone
         if gate and not self.done[gate].triggered:
             self._note("waits_for", f"{s}:{gate}")
             yield self.done[gate]
         now = self.env.now
-        self.firms.add(sector=self.sidx[s], open_t=now, exit_t=now + exit_t_rel, size=size, ramp=ramp,
-                       employees=employees, space=space, leader=leader is not None)
-        self._note("opened", s if leader is None else f"leader:{leader}")
+        self.firms.add(sector=self.sidx[s], open_t=now, exit_t=now + attrs["exit_rel"], size=attrs["size"],
+                       ramp=attrs["ramp"], employees=attrs["employees"], space=attrs["space"],
+                       leader=attrs["leader"])
+        self._note("opened", label or s)
 
     def _leader(self, lid: str, k: int):
         spec = self.sc.constants.leaders[lid]
@@ -244,23 +299,28 @@ class ZoneModel:
         need = spec.space_per_firm if kind != "none" else 0.0
         if need > 0:                              # a leader waits for space as long as it takes
             yield self._container(kind).get(need)
-        yield from self._establish_and_open(spec.sector, need, lu["fitout_months"], leader=lid)
+        self._pay_fdi(self.env.now, lu["fdi_wan_usd"])
+        yield from self._fit_out_and_open(
+            spec.sector, lu["fitout_months"],
+            dict(size=lu["trade_yi"], employees=lu["employees"], exit_rel=INF, ramp=lu["rampup_months"],
+                 space=need, leader=1.0), label=f"leader:{lid}")
 
     def _seed_initial_firms(self):
         init = self.p["initial_state"]["enterprises"]
         for s in self.sector_ids:
             x = self.su[self.sidx[s]]
             g = self.streams(f"initial:{s}")
-            n = int(round(init[s]))
+            n = int(np.floor(init[s] + 0.5))       # round half up
+            if n == 0:
+                continue
             size = x["trade_median_yi"] * np.exp(x["trade_sigma"] * g.standard_normal(n))
             emp = x["employees_median"] * np.exp(x["employees_sigma"] * g.standard_normal(n))
             ex = (g.exponential(12.0 / x["exit_rate_per_year"], n) if x["exit_rate_per_year"] > 0
                   else np.full(n, INF))
             spec = self.sc.constants.sectors[s]
             space = spec.space_per_firm if spec.space != "none" else 0.0
-            for j in range(n):
-                self.firms.add(sector=self.sidx[s], open_t=-INF, exit_t=float(ex[j]), size=float(size[j]),
-                               ramp=0.0, employees=float(emp[j]), space=space, leader=False)
+            self.firms.add(sector=self.sidx[s], open_t=-INF, exit_t=ex, size=size, ramp=0.0, employees=emp,
+                           space=space, leader=0.0)
 
     # ------------------------------------------------------------------ monthly bookkeeping
     def _bookkeeping(self, out):
@@ -281,18 +341,22 @@ class ZoneModel:
             level = self.macro[m] * self.disruption[m] * season[m % 12]
             com = np.where(self.commodity[sec], self.commodity_index[m], 1.0)
             trade = f["size"] / 12.0 * frac * ramp * noise * com * level
-            by_mode = (trade @ self.shares[sec]) * self.trade_mult if len(sec) else np.zeros(len(MODES))
-            out["trade_by_mode"][m] = by_mode
+            n_sec = len(self.sector_ids)
+            out["trade_by_mode"][m] = (np.bincount(sec, weights=trade, minlength=n_sec) @ self.shares) * self.trade_mult
             above = self.manufacturing[sec] & (f["size"] * self.output_ratio[sec] >= c.above_size_revenue_yi)
-            out["industrial_output"][m] = float(np.sum(trade * self.output_ratio[sec] * above))
-            # exits during this month give their space back
-            for i in np.flatnonzero((f["exit_t"] > lo) & (f["exit_t"] <= hi)):
-                if not self.firms.released[i] and f["space"][i] > 0:
-                    self.firms.released[i] = True
-                    yield self._container(self.space_kind[sec[i]]).put(f["space"][i])
+            out["industrial_output"][m] = float(np.bincount(sec, weights=trade * above, minlength=n_sec)
+                                                @ self.output_ratio)
             self._month_end(m, f, sec, out)
             if (m + 1) % 12 == 0:
                 self._year_end((m + 1) // 12 - 1, f, sec, out)
+            # exits during this month give their space back (one put per kind of space)
+            leaving = (f["exit_t"] > lo) & (f["exit_t"] <= hi) & (f["space"] > 0) & ~self.firms.released[:len(sec)]
+            if leaving.any():
+                self.firms.released[:len(sec)] |= leaving
+                for kind in ("land", "warehouse"):
+                    amount = float(f["space"][leaving & (self.space_kind_arr[sec] == kind)].sum())
+                    if amount > 0:
+                        yield self._container(kind).put(amount)
 
     def _month_end(self, m: int, f, sec, out):
         """Stocks at the end of month m: firms active so far this year, employees, development."""
@@ -372,7 +436,7 @@ class ZoneModel:
             yearly[k] = by_year.sum(axis=1) if k in FLOW_INDICATORS else by_year[:, -1]
         for k in c.counts:
             yearly[k] = out[f"count:{k}"]
-        return Result(years=list(self.years), yearly=yearly, monthly=mo, log=self.log)
+        return Result(years=list(self.years), yearly=yearly, monthly=mo, log=sorted(self.log, key=lambda e: e[0]))
 
 
 def funded_slip(slip: float, funding: float, elasticity: float) -> float:

@@ -200,11 +200,15 @@ class Poisson(_Dist):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     def ppf(self, u):
-        u = np.clip(np.asarray(u, dtype=float), 0.0, 1.0 - 1e-12)
+        u = np.clip(np.asarray(u, dtype=float), 1e-300, 1.0 - 1e-12)
         return stats.poisson.ppf(u, self.mean_).astype(float) if self.mean_ > 0 else np.zeros_like(u)
 
     def mean(self):
         return self.mean_
+
+    @property
+    def support(self):
+        return 0.0, float(self.ppf(1.0))
 
 
 class Choice(_Dist):

@@ -70,23 +70,23 @@ def _mark(origin: dict, path: str, v: Any, file: str) -> None:
 
 
 def _resolve_chain(path: Path, origin: dict, seen: tuple[Path, ...] = ()) -> dict:
-    path = path.resolve()
-    if path in seen:
+    path = Path(display_path(path))
+    if path.resolve() in [p.resolve() for p in seen]:
         chain = " -> ".join(p.name for p in (*seen, path))
         raise ScenarioError(f"{seen[-1]}: extends: cycle in the extends chain ({chain})")
     data = _read_toml(path)
     parent = data.get("extends")
     if parent is None:
-        _mark_all(origin, data, str(path))
+        _mark_all(origin, data, display_path(path))
         return data
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: extends: expected a file name (string), got {type(parent).__name__}")
     ppath = (path.parent / parent)
     if not ppath.exists():
-        raise ScenarioError(f"{path}: extends: parent scenario {parent!r} not found (looked for {ppath})")
+        raise ScenarioError(f"{path}: extends: parent scenario {parent!r} not found (looked for {display_path(ppath)})")
     base = _resolve_chain(ppath, origin, (*seen, path))
     child = {k: v for k, v in data.items() if k != "extends"}
-    merged = deep_merge(base, child, origin, str(path))
+    merged = deep_merge(base, child, origin, display_path(path))
     merged["extends"] = parent
     return merged
 
@@ -119,13 +119,11 @@ def apply_overrides(data: dict, overrides: list[str], origin: dict) -> dict:
         keys, value = parse_override(text)
         node = out
         for i, k in enumerate(keys[:-1]):
-            nxt = node.get(k)
+            nxt = node.setdefault(k, {})      # a key the file leaves to its default may be set too
             if not isinstance(nxt, dict):
-                raise ScenarioError(f"--set {text}: {'.'.join(keys[:i + 1])} is not a table in the scenario")
+                raise ScenarioError(f"--set {text}: {'.'.join(keys[:i + 1])} is a value, not a table")
             node = nxt
-        if keys[-1] not in node:
-            raise ScenarioError(f"--set {text}: unknown key {'.'.join(keys)} (not in the scenario)")
-        node[keys[-1]] = value
+        node[keys[-1]] = value                 # unknown keys are caught by validation, naming this --set
         _mark(origin, ".".join(keys), value, f"--set {text}")
     return out
 
@@ -138,14 +136,12 @@ def _format_validation_error(e: ValidationError, origin: dict, default_file: str
     first = errs[0]
     loc = [str(p) for p in first["loc"] if not (isinstance(p, str) and (p in _DIST_TAGS or "[" in p))]
     path = ".".join(loc)
-    # the file that set this key (or its nearest parent key)
-    file = default_file
-    for i in range(len(loc), 0, -1):
-        k = ".".join(loc[:i])
-        if k in origin:
-            file = origin[k]
-            break
     msg = first["msg"]
+    if not loc:                 # a whole-scenario check: its message starts with the key path
+        head = msg.removeprefix("Value error, ").split(":", 1)[0]
+        if " " not in head and "." in head:
+            loc = head.split(".")
+    file = _origin_of(loc, origin, default_file)
     kind = first["type"]
     if kind == "extra_forbidden":
         msg = "unknown key (not part of the scenario schema; see docs/scenarios.md)"
@@ -158,6 +154,29 @@ def _format_validation_error(e: ValidationError, origin: dict, default_file: str
     where = f"{path}: " if path else ""
     more = f" (and {len(errs) - 1} more problem(s))" if len(errs) > 1 else ""
     return f"{file}: {where}{msg}{more}"
+
+
+def _origin_of(loc: list[str], origin: dict, default_file: str) -> str:
+    """The file (or --set) that set this key: an override anywhere under it wins, else the
+    nearest key on the path that has an origin."""
+    key = ".".join(loc)
+    if key:
+        for k, src in origin.items():
+            if src.startswith("--set") and (k == key or k.startswith(key + ".")):
+                return src
+    for i in range(len(loc), 0, -1):
+        k = ".".join(loc[:i])
+        if k in origin:
+            return origin[k]
+    return default_file
+
+
+def display_path(path: str | Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def canonical_hash(data: dict) -> str:
@@ -178,5 +197,5 @@ def validate_data(data: dict, path: Path, origin: dict | None = None) -> LoadedS
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as e:
-        raise ScenarioError(_format_validation_error(e, origin or {}, str(path))) from None
+        raise ScenarioError(_format_validation_error(e, origin or {}, display_path(path))) from None
     return LoadedScenario(scenario=sc, path=path, resolved=data, sha256=canonical_hash(data))

@@ -69,7 +69,8 @@ def month_index(month: str, start: str) -> int:
 # ----------------------------------------------------------------------------- meta and run
 
 class ScenarioMeta(Model):
-    name: str = Field(min_length=1, description="Short scenario name (used in result folder names).")
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+                      description="Short scenario name (letters, digits, _ . -; used in result folder names).")
     zone: str = Field(description="Zone name in English.")
     zone_zh: str = Field(description="Zone name in Chinese.")
     description: str = Field("", description="What this scenario is for.")
@@ -147,7 +148,7 @@ class ProjectSpec(Effects):
 class MilestoneSpec(Effects):
     name_en: str
     name_zh: str
-    plan_task: int = Field(ge=1, le=99)
+    plan_task: int = Field(ge=1, le=99, description="Task number in section 二 of the plan.")
     depends_on: list[str] = Field(default_factory=list, description="Projects or milestones that must happen first.")
     business_type: bool = Field(False, description="Counts as a new business type (新业态) once launched.")
 
@@ -155,7 +156,7 @@ class MilestoneSpec(Effects):
 class LeaderSpec(Model):
     name_en: str
     name_zh: str
-    plan_task: int = Field(ge=1, le=99)
+    plan_task: int = Field(ge=1, le=99, description="Task number in section 二 of the plan.")
     sector: str = Field(description="Sector whose trade mix and space rules the leader follows.")
     window_months: int = Field(gt=0, description="Months from the start within which a candidate may sign.")
     space_per_firm: float = Field(ge=0, description="Space a leader takes (unit of its sector's space).")
@@ -164,7 +165,7 @@ class LeaderSpec(Model):
 class CountSpec(Model):
     name_en: str
     name_zh: str
-    plan_task: int = Field(ge=1, le=99)
+    plan_task: int = Field(ge=1, le=99, description="Task number in section 二 of the plan.")
     unit: str = Field("count")
     per_firm_sectors: list[str] = Field(default_factory=list,
                                         description="Sectors whose operating firms add to the yearly rate.")
@@ -177,7 +178,7 @@ class Constants(Model):
                                      description="Monthly trade multipliers, January first; mean 1.")
     fdi_tranches: int = Field(ge=1, description="FDI of a foreign firm is paid in this many tranches.")
     fdi_tranche_interval_months: float = Field(ge=0, description="Months between FDI tranches.")
-    max_disruption_depth: float = Field(1.0, gt=0, le=1)
+    max_disruption_depth: float = Field(1.0, gt=0, le=1, description="Cap on the fractional drop of trade in a spell.")
     sectors: dict[str, SectorSpec] = Field(min_length=1)
     projects: dict[str, ProjectSpec] = Field(default_factory=dict)
     milestones: dict[str, MilestoneSpec] = Field(default_factory=dict)
@@ -295,7 +296,7 @@ class Target(Model):
     indicator: str = Field(description="Indicator id (see docs/scenarios.md).")
     year: int = Field(description="Calendar year the indicator is measured in.")
     op: Literal[">=", ">", "<=", "<"] = Field(description="'>=' for 达到/实现, '>' for 超过.")
-    threshold: float
+    threshold: float = Field(description="Value the indicator is compared with, in the indicator's unit.")
     unit: str = Field(description="Unit; must match the indicator's unit.")
     source: str = Field(description="The plan line the target comes from.")
     active: bool = Field(True, description="Inactive targets are reported but left out of the joint probability.")
@@ -351,8 +352,16 @@ class Scenario(Model):
                     if dep not in allowed:
                         raise ValueError(f"constants.{kind}.{iid}.depends_on: unknown id {dep!r}; "
                                          f"expected one of {sorted(allowed)}")
+        clash = projects & milestones
+        if clash:
+            raise ValueError(f"constants.milestones: id(s) {sorted(clash)} are also project ids; ids must be unique")
         _check_acyclic({**{k: v.depends_on for k, v in c.projects.items()},
                         **{k: v.depends_on for k, v in c.milestones.items()}})
+        for sid, s in c.sectors.items():
+            if s.requires_milestone and self.initial_state.enterprises[sid].support[1] > 0:
+                raise ValueError(
+                    f"initial_state.enterprises.{sid}: the sector needs milestone {s.requires_milestone!r}, which "
+                    f"is still pending at the start, so it can have no operating firms yet (expected 0)")
         for lid, l in c.leaders.items():
             if l.sector not in sectors:
                 raise ValueError(f"constants.leaders.{lid}.sector: unknown sector {l.sector!r}")
@@ -371,9 +380,15 @@ class Scenario(Model):
                 f"initial_state.developed_area_ha + serviced_land_free_ha + all project land can reach "
                 f"{worst:g} ha, more than the fenced area {fenced_ha:g} ha (constants.fenced_area_km2)")
 
+        builtin = set(_builtin_indicators())
+        for cid in c.counts:
+            if cid in builtin or cid.startswith(("leaders_", "done_", "ALL_")):
+                raise ValueError(f"constants.counts.{cid}: id collides with a built-in indicator name")
         years = set(self.run.years)
         known = indicator_ids(self)
         for tid, t in self.targets.items():
+            if tid.startswith("ALL_"):
+                raise ValueError(f"targets.{tid}: ids starting with ALL_ are reserved for the joint probability rows")
             if t.indicator not in known:
                 raise ValueError(f"targets.{tid}.indicator: unknown indicator {t.indicator!r}; "
                                  f"expected one of {sorted(known)}")
@@ -387,12 +402,15 @@ class Scenario(Model):
         return self
 
 
+def _builtin_indicators() -> tuple[str, ...]:
+    return ("trade_total", *(f"trade_{m}" for m in MODES), "industrial_output", "fdi_usd",
+            "development_rate", "active_enterprises", "employees", "new_business_types")
+
+
 def indicator_ids(s: Scenario) -> dict[str, str]:
     """Every indicator this scenario's model produces, with its unit."""
     c = s.constants
-    ids = {k: indicator_unit(k) for k in (
-        "trade_total", *(f"trade_{m}" for m in MODES), "industrial_output", "fdi_usd",
-        "development_rate", "active_enterprises", "employees", "new_business_types")}
+    ids = {k: indicator_unit(k) for k in _builtin_indicators()}
     ids.update({f"leaders_{k}": "count" for k in c.leaders})
     ids.update({f"done_{k}": "0/1" for k in (*c.projects, *c.milestones)})
     ids.update({k: v.unit for k, v in c.counts.items()})
@@ -405,7 +423,7 @@ def _check_acyclic(graph: dict[str, list[str]]) -> None:
     def visit(n, path):
         if state.get(n) == 1:
             cyc = path[path.index(n):] + [n]
-            raise ValueError(f"dependency cycle among projects/milestones: {' -> '.join(cyc)}")
+            raise ValueError(f"constants.projects/milestones.depends_on: dependency cycle {' -> '.join(cyc)}")
         if state.get(n) == 2:
             return
         state[n] = 1
