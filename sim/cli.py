@@ -203,6 +203,10 @@ def _write_outputs(ls, ind, seed, out, chunks, ranges, stopping) -> None:
     store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start))
     store.atomic_write_csv(out / "time_to_target.csv",
                            time_to_target(ind.series, ind.monthly_names, targets, sc.run.start))
+    if sc.ranking is not None:
+        from sim.analysis.ranking import peers_table, ranking_table
+        store.atomic_write_csv(out / "peers.csv", peers_table(ind.column, ind.names, ind.years))
+        store.atomic_write_csv(out / "ranking.csv", ranking_table(ind.column, sc.ranking, ind.years))
     man = store.manifest(scenario_name=sc.scenario.name, scenario_file=str(ls.path), sha256=ls.sha256,
                          seed=seed, reps=len(ind.reps), resolved=ls.resolved, warnings=_warnings(sc),
                          extra={"stopping_rule": stopping} if stopping else None)

@@ -82,3 +82,35 @@ def test_common_random_numbers_across_scenarios(tmp_path):
     b = load_scenario(ROOT / "scenarios" / "promotion_push.toml").scenario
     for rep in range(3):
         assert replication_params(a, 11, rep) == replication_params(b, 11, rep)
+
+
+def test_ranking_outputs(run_dir):
+    """The baseline's national evaluation: rank per replication and year, rank targets, peers and
+    the method-sensitivity table."""
+    ind = pd.read_csv(run_dir / "indicators.csv")
+    rank = ind[ind.indicator == "rank"]
+    assert len(rank) == 24 * 2
+    evaluated = ind[ind.indicator == "peers_n_evaluated"].groupby("year")["value"].first()
+    for y, r in rank.groupby("year"):
+        assert r["value"].between(1, evaluated[y]).all()          # 1..N+1 with N peers evaluated
+    s = pd.read_csv(run_dir / "summary.csv").set_index("target_id")
+    assert s.loc["rank_2023", "op"] == "<=" and s.loc["rank_2023", "threshold"] == 60
+    peers = pd.read_csv(run_dir / "peers.csv")
+    assert {"trade_p50", "top5_share", "top30_share", "trade_at_rank60", "score_at_rank60"} <= set(peers["statistic"])
+    rk = pd.read_csv(run_dir / "ranking.csv")
+    assert {"main", "norm_min_max", "method_eval2024"} <= set(rk["variant"])
+    assert {"rank<=60", "class_a"} <= set(rk["measure"])
+    main = rk[(rk.variant == "main") & (rk.measure == "rank<=60")].set_index("year")
+    assert main.loc[2023, "p"] == s.loc["rank_2023", "p_hit"]
+
+
+def test_rank_moves_with_the_zone_in_the_same_replication():
+    """Replications where the zone trades more rank better on average (rank is not independent
+    of the zone's own outcome)."""
+    from scipy import stats
+    from sim.experiment.runner import run_experiment
+    from sim.scenario import load_scenario
+    sc = load_scenario(BASELINE).scenario
+    ind = run_experiment(sc, 200, 21, workers=1, progress=False)
+    rho, p = stats.spearmanr(ind.column("trade_total", 2023), ind.column("rank", 2023))
+    assert rho < -0.3 and p < 1e-4

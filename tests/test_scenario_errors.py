@@ -134,7 +134,8 @@ def test_set_override_breaking_table_rule_names_the_override(capsys):
 def test_error_names_the_file_that_set_the_key(tmp_path, capsys):
     """A bad value inherited from a parent is reported against the parent file."""
     parent = write(tmp_path, "parent.toml", BASELINE.read_text(encoding="utf-8").replace(
-        "promotion_events_per_year = 2 ", "promotion_events_per_year = -2 "))
+        "promotion_events_per_year = 2 ", "promotion_events_per_year = -2 ").replace(
+        'extends = "evaluation_methods.toml"', f'extends = "{(BASELINE.parent / "evaluation_methods.toml").as_posix()}"'))
     kid = write(tmp_path, "kid.toml", 'extends = "parent.toml"\n[scenario]\nname = "kid"\n')
     err = expect_error(capsys, ["validate", str(kid)], "levers.promotion_events_per_year")
     assert "parent.toml" in err and "kid.toml" not in err

@@ -19,7 +19,7 @@ from sim.experiment.executors import Executor, LocalExecutor
 from sim.model import simulate
 from sim.random import Streams, parameter_uniforms
 from sim.scenario.params import draw, uncertain_paths
-from sim.scenario.schema import Scenario, indicator_ids
+from sim.scenario.schema import Scenario, indicator_ids, ranking_indicator_ids
 
 CHUNK_SIZE = 200
 """Replications per chunk. Fixed, so chunk boundaries never depend on how a run is executed."""
@@ -41,7 +41,8 @@ class Layout:
 
 def layout(sc: Scenario) -> Layout:
     names = list(indicator_ids(sc))
-    monthly = [n for n in names if n not in sc.constants.counts]
+    yearly_only = set(sc.constants.counts) | set(ranking_indicator_ids(sc))
+    monthly = [n for n in names if n not in yearly_only]
     return Layout(years=sc.run.years, names=names, months=sc.run.horizon_months, monthly_names=monthly,
                   paths=[p for p, _ in uncertain_paths(sc)])
 
@@ -85,9 +86,21 @@ def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None
         res = simulate(sc, replication_params(sc, root, rep, lay.paths), Streams(root, rep), trace=trace)
     except Exception as e:        # re-raised with what is needed to reproduce it
         raise ReplicationError(f"replication {rep} (seed {root}) failed: {type(e).__name__}: {e}") from e
+    if sc.ranking is not None:
+        res.yearly.update(rank_zone(sc, res, Streams(root, rep)("ranking")))
     yearly = np.column_stack([res.yearly[n] for n in lay.names])
     monthly = np.column_stack([res.monthly[n] for n in lay.monthly_names])
     return yearly, monthly, res
+
+
+def rank_zone(sc: Scenario, res, rng) -> dict[str, np.ndarray]:
+    """The zone's national evaluation in each year of one replication, as yearly indicators."""
+    from sim.ranking import rank_replication
+    out = rank_replication(sc.ranking, res.yearly, res.base, sc.run.years, res.macro_yearly, rng)
+    ind = dict(out.indicators)
+    ind.update({f"rank_variant_{k}": v for k, v in out.variants.items()})
+    ind.update({f"peers_{k}": v for k, v in out.peers.items()})
+    return ind
 
 
 def run_chunk(sc: Scenario, root: int, start: int, stop: int) -> Chunk:

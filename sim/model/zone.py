@@ -38,6 +38,8 @@ class Result:
     yearly: dict[str, np.ndarray]            # indicator -> value per year
     monthly: dict[str, np.ndarray]           # flow indicator -> value per month
     log: list[tuple[float, str, str]] = field(default_factory=list)   # (t, event, detail), if traced
+    base: dict[str, float] = field(default_factory=dict)    # the year before the start (initial firms)
+    macro_yearly: np.ndarray | None = None                   # mean macro factor per year (1 = start level)
 
 
 class FirstFitContainer(simpy.Container):
@@ -436,7 +438,20 @@ class ZoneModel:
             yearly[k] = by_year.sum(axis=1) if k in FLOW_INDICATORS else by_year[:, -1]
         for k in c.counts:
             yearly[k] = out[f"count:{k}"]
-        return Result(years=list(self.years), yearly=yearly, monthly=mo, log=sorted(self.log, key=lambda e: e[0]))
+        return Result(years=list(self.years), yearly=yearly, monthly=mo, log=sorted(self.log, key=lambda e: e[0]),
+                      base=self._base_year(), macro_yearly=self.macro.reshape(ny, 12).mean(axis=1))
+
+    def _base_year(self) -> dict[str, float]:
+        """The zone in the year before the start, as the initial firms describe it: their full-size
+        trade by mode (seasonality averages 1, macro level 1) and their count."""
+        f = self.firms.arrays()
+        init = f["open_t"] == -INF
+        sec = f["sector"][init].astype(int)
+        by_mode = np.bincount(sec, weights=f["size"][init], minlength=len(self.sector_ids)) @ self.shares
+        base = {f"trade_{m}": float(v) for m, v in zip(MODES, by_mode)}
+        base["trade_total"] = float(by_mode.sum())
+        base["active_enterprises"] = float(init.sum())
+        return base
 
 
 def funded_slip(slip: float, funding: float, elasticity: float) -> float:

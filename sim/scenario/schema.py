@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from sim.indicators import MODES, indicator_unit
+from sim.ranking.config import RankingConfig
 from sim.scenario.distributions import Dist, Fixed
 
 
@@ -315,6 +316,7 @@ class Scenario(Model):
     levers: Levers
     uncertainties: Uncertainties
     targets: dict[str, Target] = Field(min_length=1)
+    ranking: RankingConfig | None = Field(None, description="National evaluation: peers and method (docs/ranking.md).")
 
     @model_validator(mode="after")
     def _cross_references(self):
@@ -380,6 +382,8 @@ class Scenario(Model):
                 f"initial_state.developed_area_ha + serviced_land_free_ha + all project land can reach "
                 f"{worst:g} ha, more than the fenced area {fenced_ha:g} ha (constants.fenced_area_km2)")
 
+        if self.ranking is not None:
+            self.ranking.check_years(self.run.years)
         builtin = set(_builtin_indicators())
         for cid in c.counts:
             if cid in builtin or cid.startswith(("leaders_", "done_", "ALL_")):
@@ -414,6 +418,24 @@ def indicator_ids(s: Scenario) -> dict[str, str]:
     ids.update({f"leaders_{k}": "count" for k in c.leaders})
     ids.update({f"done_{k}": "0/1" for k in (*c.projects, *c.milestones)})
     ids.update({k: v.unit for k, v in c.counts.items()})
+    ids.update(ranking_indicator_ids(s))
+    return ids
+
+
+def ranking_indicator_ids(s: Scenario) -> dict[str, str]:
+    """Yearly-only indicators of the national evaluation (empty without a [ranking] section):
+    the zone's rank, regional rank, score and class A flag, its rank under each method variant,
+    and statistics of the simulated peer population (peers_*)."""
+    if s.ranking is None:
+        return {}
+    from sim.ranking import INDICATORS, PEER_STATS
+    units = {"rank": "rank", "rank_regional": "rank", "eval_score": "points", "class_a": "0/1"}
+    ids = {k: units[k] for k in INDICATORS}
+    ids.update({f"rank_variant_{v}": "rank" for v in s.ranking.variants})
+    peer_units = {"trade_p10": "亿元", "trade_p50": "亿元", "trade_p90": "亿元", "trade_at_rank60": "亿元",
+                  "trade_total_national": "亿元", "score_at_rank60": "points", "top5_share": "share",
+                  "top30_share": "share", "n_evaluated": "count"}
+    ids.update({f"peers_{k}": peer_units.get(k, "") for k in PEER_STATS})
     return ids
 
 

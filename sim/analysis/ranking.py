@@ -1,0 +1,49 @@
+"""Ranking tables: what "top 60" takes, and how much of P(top 60) is assumption.
+
+Pure functions over the yearly indicators of a run (``column(indicator, year)``).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.targets import proportion_ci
+
+PEER_COLUMNS = ["year", "statistic", "mean", "p10", "p50", "p90"]
+RANKING_COLUMNS = ["year", "measure", "variant", "description", "n_reps", "p", "ci_low", "ci_high",
+                   "rank_p10", "rank_p50", "rank_p90"]
+
+
+def peers_table(column, names: list[str], years: list[int]) -> pd.DataFrame:
+    """The simulated peer population per year (across replications): trade quantiles, top-5 and
+    top-30 shares of national CBZ trade, and the trade and score of the zone at the reference rank."""
+    rows = []
+    for y in years:
+        for n in names:
+            if n.startswith("peers_"):
+                v = column(n, y)
+                q = np.percentile(v, [10, 50, 90])
+                rows.append([y, n.removeprefix("peers_"), float(v.mean()), *q])
+    return pd.DataFrame(rows, columns=PEER_COLUMNS)
+
+
+def ranking_table(column, ranking, years: list[int]) -> pd.DataFrame:
+    """Per year: P(rank <= reference) under the main method and under every variant (the same
+    peers and zone re-scored), and P(class A), each with its 95% Wilson interval."""
+    ref = ranking.reference_rank
+    rows = []
+    for y in years:
+        def row(measure, variant, desc, hits, ranks):
+            n, k = len(hits), int(hits.sum())
+            lo, hi = proportion_ci(k, n)
+            q = np.percentile(ranks, [10, 50, 90])
+            rows.append([y, measure, variant, desc, n, k / n, lo, hi, *q])
+
+        r = column("rank", y)
+        main = f"method {ranking.method_by_year[str(y)]}, default normalisation"
+        row(f"rank<={ref}", "main", main, r <= ref, r)
+        row("class_a", "main", f"top {ranking.class_a_share:.0%} of evaluated zones", column("class_a", y) > 0.5, r)
+        for vid, v in ranking.variants.items():
+            rv = column(f"rank_variant_{vid}", y)
+            row(f"rank<={ref}", vid, v.description, rv <= ref, rv)
+    return pd.DataFrame(rows, columns=RANKING_COLUMNS)
