@@ -73,17 +73,29 @@ class Indicators:
         return self.monthly[:, :, self.monthly_names.index(indicator)]
 
 
-def replication_params(sc: Scenario, root: int, rep: int, paths: list[str] | None = None) -> dict:
-    """Every uncertain parameter's value in replication ``rep``."""
+def replication_params(sc: Scenario, root: int, rep: int, paths: list[str] | None = None,
+                       u_override: dict[str, float] | None = None) -> dict:
+    """Every uncertain parameter's value in replication ``rep``.
+
+    ``u_override`` replaces the uniform number of some parameters (key path -> u in (0, 1)): a
+    designed experiment (e.g. a Sobol sample) sets them, the others keep the replication's own."""
     paths = paths if paths is not None else [p for p, _ in uncertain_paths(sc)]
-    return draw(sc, dict(zip(paths, parameter_uniforms(root, rep, paths).tolist())))
+    u = dict(zip(paths, parameter_uniforms(root, rep, paths).tolist()))
+    if u_override:
+        unknown = set(u_override) - set(u)
+        if unknown:
+            raise KeyError(f"not uncertain parameters of this scenario: {sorted(unknown)}")
+        u.update(u_override)
+    return draw(sc, u)
 
 
-def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None, trace: bool = False):
+def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None, trace: bool = False,
+                    u_override: dict[str, float] | None = None):
     """(yearly[year, indicator], monthly[month, indicator], model Result) of one replication."""
     lay = lay or layout(sc)
     try:
-        res = simulate(sc, replication_params(sc, root, rep, lay.paths), Streams(root, rep), trace=trace)
+        params = replication_params(sc, root, rep, lay.paths, u_override)
+        res = simulate(sc, params, Streams(root, rep), trace=trace)
     except Exception as e:        # re-raised with what is needed to reproduce it
         raise ReplicationError(f"replication {rep} (seed {root}) failed: {type(e).__name__}: {e}") from e
     if sc.ranking is not None:
