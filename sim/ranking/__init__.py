@@ -4,7 +4,7 @@
 in every simulated (data) year and scores all of them under the year's evaluation method and
 under each sensitivity variant. The peers are drawn from the replication's own generator and
 grow with the replication's macro index, so the zone's rank is correlated with its outcome.
-See docs/model.md (section "Ranking").
+See docs/model.md, section "Ranking".
 """
 from __future__ import annotations
 

@@ -316,7 +316,7 @@ class Scenario(Model):
     levers: Levers
     uncertainties: Uncertainties
     targets: dict[str, Target] = Field(min_length=1)
-    ranking: RankingConfig | None = Field(None, description="National evaluation: peers and method (docs/model.md (section "Ranking")).")
+    ranking: RankingConfig | None = Field(None, description="National evaluation: peers and method (docs/model.md, section Ranking).")
 
     @model_validator(mode="after")
     def _cross_references(self):
