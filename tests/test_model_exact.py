@@ -77,13 +77,14 @@ def test_tiny_yearly_indicators(tiny):
     # of size S trades S/12 a month. Initial firms: make 4 x 1.2 (processing .75, general .25),
     # svc 10 x 0.3 (general .5, other .5). Leader big (make, 24/yr, no ramp) opens at 11; anchor
     # (shop -> cbec, 6/yr, 2-month linear ramp evaluated at mid-month) opens at 11.
-    # wall (t = 13.5) multiplies general trade by 1.2 from month 13 (the month it happens in).
+    # wall (t = 13.5) multiplies general trade by 1.2 from month 14 (the first month that starts
+    # after it is done: an effect applies to month m when T <= m).
     expect = {
         # 2022: 3.6 + big 2 x .75 = 5.1;  2023: 3.6 + 24 x .75 = 21.6
         "trade_processing": [5.1, 21.6],
         "trade_bonded_logistics": [0.0, 0.0],
-        # 2022: 1.2 + 1.5 + big .5 = 3.2;  2023: monthly (1.2 + 1.5 + 6)/12 = .725, x1.2 for 11 months
-        "trade_general": [3.2, 0.725 + 11 * 0.725 * 1.2],
+        # 2022: 1.2 + 1.5 + big .5 = 3.2;  2023: monthly (1.2 + 1.5 + 6)/12 = .725, x1.2 for 10 months
+        "trade_general": [3.2, 2 * 0.725 + 10 * 0.725 * 1.2],
         # anchor: month 11 ramp (11.5-11)/2 = .25 -> .5 x .25; 2023: month 12 ramp .75, then full
         "trade_cbec": [0.125, 0.5 * 0.75 + 11 * 0.5],
         "trade_other": [1.5, 1.5],
@@ -117,8 +118,8 @@ def test_tiny_yearly_indicators(tiny):
 def test_tiny_monthly_trade(tiny):
     mo = simulate_rep(tiny, seed=7, rep=0).monthly
     # general: initial 4 x 1.2 x .25 / 12 + 10 x .3 x .5 / 12 = .225 a month; big adds 24 x .25 / 12
-    # = .5 from month 11; wall multiplies by 1.2 from month 13.
-    general = np.r_[[0.225] * 11, 0.725, 0.725, [0.725 * 1.2] * 11]
+    # = .5 from month 11; wall (done at 13.5) multiplies by 1.2 from month 14.
+    general = np.r_[[0.225] * 11, 0.725, 0.725, 0.725, [0.725 * 1.2] * 10]
     np.testing.assert_allclose(mo["trade_general"], general, rtol=1e-12)
     cbec = np.r_[[0.0] * 11, 0.125, 0.375, [0.5] * 11]
     np.testing.assert_allclose(mo["trade_cbec"], cbec, rtol=1e-12, atol=1e-15)
@@ -274,11 +275,6 @@ def test_opened_events_are_the_active_firms():
             assert res.yearly["active_enterprises"][yi] == init + opened, (r, yi)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG sim/model/zone.py ZoneModel._open_now_known: with trace=True, a lead of a sector that needs "
-    "no space is logged 'signed' and 'opened' at its future signing/opening instants even when these "
-    "fall after the horizon, so the trace reports events that never happen in the run (and that the "
-    "space-needing path, a SimPy process stopped at the horizon, never logs)."))
 def test_trace_has_no_events_after_the_horizon():
     # svc (no space): 4 leads a month, signing delay 0.5 and fit-out 0.5 months on average, so leads of
     # the last month almost surely sign or open after t = 24
@@ -337,14 +333,8 @@ def test_golden_diff_reports_changes():
     assert gold.diff(rec, json.loads(json.dumps(rec))) == []
 
 
-# ------------------------------------------------------------------------------ known bugs
+# ------------------------------------------------------------------------------ same-instant ordering (fixed bugs)
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG sim/model/zone.py: an effect that happens exactly at a month end t = m is applied to the "
-    "trade of month m-1 (the month that ends at t) when the item's timeout was scheduled before the "
-    "bookkeeping's (an item with no dependencies), but from month m when it was released by a "
-    "dependency at the same instant (SimPy orders same-time events by creation). Projects finishing "
-    "together get different effective dates, and an independent one changes trade before it is done."))
 def test_trade_effect_at_month_end_starts_next_month():
     # road (no dependencies) and park (depends on road) both finish at t = 8, the end of August.
     # road doubles processing trade, park doubles general trade. August (month index 7) was traded
@@ -359,11 +349,6 @@ def test_trade_effect_at_month_end_starts_next_month():
     assert mo["trade_processing"][7] == pytest.approx(mo["trade_processing"][6])  # road: fails today
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG sim/model/zone.py (same root cause as above): a lead-rate multiplier of an item that "
-    "happens exactly at t = m applies to month m's leads when the item has no dependencies, but only "
-    "from month m+1 when a dependency released it at the same instant (_lead_source has already "
-    "drawn month m)."))
 def test_lead_effect_at_month_start_applies_that_month():
     # svc leads: base 2/month, x2 from project early (t = 0) = 4/month; park (t = 8, released by road at
     # the same instant) multiplies by 10 -> 40 a month from month 8. Sign delay is 0, so a lead is

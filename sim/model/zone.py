@@ -110,11 +110,10 @@ class ZoneModel:
         self.warehouse = FirstFitContainer(self.env, init=init["warehouse_free_k_m2"])
         # 开发率 counts land made buildable (七通一平) or built on; occupancy moves land between
         # the two and leaves the rate unchanged, so only initial land and projects move it.
-        self.developed_ha = init["developed_area_ha"] + init["serviced_land_free_ha"]
-        self.lead_mult = {s: 1.0 for s in self.sector_ids}
-        self.trade_mult = np.ones(len(MODES))
+        self.developed0_ha = init["developed_area_ha"] + init["serviced_land_free_ha"]
         self.done = {k: self.env.event() for k in (*c.projects, *c.milestones)}
-        self.done_t: dict[str, float] = {}
+        self.T = self._completion_times()
+        self.lead_mult, self.trade_mult = self._effect_tables()
         self.firms = _Firms()
         self.fdi: list[tuple[float, float]] = []        # (time, 万美元)
         self.leaders_signed: dict[str, list[float]] = {k: [] for k in c.leaders}
@@ -154,24 +153,58 @@ class ZoneModel:
         self.spells = list(zip(onsets.tolist(), lengths.tolist()))
 
     # ------------------------------------------------------------------ infrastructure & milestones
-    def _item(self, kind: str, iid: str, spec, planned_t: float, delay: float):
-        deps = [self.done[d] for d in spec.depends_on]
-        if deps:
-            yield self.env.all_of(deps)
-        due = max(planned_t + delay, 0.0)
-        if due > self.env.now:
-            yield self.env.timeout(due - self.env.now)
-        self.done_t[iid] = self.env.now
-        for s, f in spec.lead_rate_multiplier.items():
-            self.lead_mult[s] *= f
-        for m, f in spec.trade_multiplier.items():
-            self.trade_mult[MODES.index(m)] *= f
+    def _completion_times(self) -> dict[str, float]:
+        """When each project and milestone is done: its planned month plus its slip (projects' slips
+        scaled by funding), never before 0 nor before its dependencies. Known from the parameters
+        alone, so the effects below need no same-instant event ordering."""
+        c, lv, u = self.sc.constants, self.sc.levers, self.p["uncertainties"]
+        start = self.sc.run.start
+        due = {pid: month_index(lv.project_month[pid], start)
+               + funded_slip(u["project_delay_months"][pid], lv.infrastructure_funding, u["funding_delay_elasticity"])
+               for pid in c.projects}
+        due.update({mid: month_index(lv.milestone_month[mid], start) + u["milestone_delay_months"][mid]
+                    for mid in c.milestones})
+        specs = {**c.projects, **c.milestones}
+        T: dict[str, float] = {}
+
+        def t_of(i):
+            if i not in T:
+                T[i] = max([max(due[i], 0.0)] + [t_of(d) for d in specs[i].depends_on])
+            return T[i]
+
+        for i in specs:
+            t_of(i)
+        return T
+
+    def _effect_tables(self):
+        """Lead-rate multipliers [month, sector] and trade multipliers [month, mode]: an item's
+        effect applies to month m when it is done by the start of that month (T <= m)."""
+        c = self.sc.constants
+        months = np.arange(self.H)
+        lead = np.ones((self.H, len(self.sector_ids)))
+        trade = np.ones((self.H, len(MODES)))
+        for iid, spec in {**c.projects, **c.milestones}.items():
+            on = months >= self.T[iid]
+            for s, f in spec.lead_rate_multiplier.items():
+                lead[on, self.sidx[s]] *= f
+            for mode, f in spec.trade_multiplier.items():
+                trade[on, MODES.index(mode)] *= f
+        return lead, trade
+
+    def _developed_ha(self, t: float) -> float:
+        """Serviced or built land at time t: the start plus every project done by t."""
+        return self.developed0_ha + sum(p.serviced_land_ha + p.footprint_ha
+                                        for pid, p in self.sc.constants.projects.items() if self.T[pid] <= t)
+
+    def _item(self, kind: str, iid: str, spec):
+        """At its completion time, a project puts its land and warehouse space on offer; either
+        kind releases the firms waiting for it."""
+        yield self.env.timeout(self.T[iid])
         if kind == "project":
             if spec.serviced_land_ha > 0:
                 yield self.land.put(spec.serviced_land_ha)
             if spec.warehouse_k_m2 > 0:
                 yield self.warehouse.put(spec.warehouse_k_m2)
-            self.developed_ha += spec.serviced_land_ha + spec.footprint_ha
         self._note(f"{kind}_done", iid)
         self.done[iid].succeed()
 
@@ -195,7 +228,7 @@ class ZoneModel:
         c = self.sc.constants
         for m in range(self.H):
             for i, s in enumerate(self.sector_ids):
-                lam = base[i] * self.lead_mult[s] + event_months[m % 12] * per_event * weights[i]
+                lam = base[i] * self.lead_mult[m, i] + event_months[m % 12] * per_event * weights[i]
                 if lam <= 0:
                     continue
                 g = self.streams(f"arrivals:{s}")
@@ -213,7 +246,7 @@ class ZoneModel:
                     continue
                 spec = c.sectors[s]
                 gate = spec.requires_milestone
-                if (spec.space != "none" and spec.space_per_firm > 0) or (gate and not self.done[gate].triggered):
+                if (spec.space != "none" and spec.space_per_firm > 0) or (gate and self.T[gate] > m):
                     attrs = zip(t_sign.tolist(), fitout.tolist(), *(a.tolist() for a in self._firm_attributes(s, len(t_sign))))
                     for a in attrs:
                         self.env.process(self._signed(s, *a))
@@ -344,7 +377,7 @@ class ZoneModel:
             com = np.where(self.commodity[sec], self.commodity_index[m], 1.0)
             trade = f["size"] / 12.0 * frac * ramp * noise * com * level
             n_sec = len(self.sector_ids)
-            out["trade_by_mode"][m] = (np.bincount(sec, weights=trade, minlength=n_sec) @ self.shares) * self.trade_mult
+            out["trade_by_mode"][m] = (np.bincount(sec, weights=trade, minlength=n_sec) @ self.shares) * self.trade_mult[m]
             above = self.manufacturing[sec] & (f["size"] * self.output_ratio[sec] >= c.above_size_revenue_yi)
             out["industrial_output"][m] = float(np.bincount(sec, weights=trade * above, minlength=n_sec)
                                                 @ self.output_ratio)
@@ -370,7 +403,7 @@ class ZoneModel:
             ramp = np.where(f["ramp"] > 0, np.clip((t1 - f["open_t"]) / f["ramp"], 0, 1), 1.0)
         out["active_enterprises"][m] = int(active.sum())
         out["employees"][m] = float(np.sum(f["employees"] * ramp * operating))
-        out["development_rate"][m] = 100.0 * self.developed_ha / (self.sc.constants.fenced_area_km2 * 100)
+        out["development_rate"][m] = 100.0 * self._developed_ha(t1) / (self.sc.constants.fenced_area_km2 * 100)
 
     def _year_end(self, yi: int, f, sec, out):
         """Programme counts of the year: Poisson, with a rate that grows with operating firms."""
@@ -385,17 +418,12 @@ class ZoneModel:
 
     # ------------------------------------------------------------------ run
     def run(self) -> Result:
-        sc, c, lv = self.sc, self.sc.constants, self.sc.levers
-        u = self.p["uncertainties"]
-        start = sc.run.start
+        c, lv = self.sc.constants, self.sc.levers
         self._seed_initial_firms()
         for pid, spec in c.projects.items():
-            slip = funded_slip(u["project_delay_months"][pid], lv.infrastructure_funding,
-                               u["funding_delay_elasticity"])
-            self.env.process(self._item("project", pid, spec, month_index(lv.project_month[pid], start), slip))
+            self.env.process(self._item("project", pid, spec))
         for mid, spec in c.milestones.items():
-            self.env.process(self._item("milestone", mid, spec, month_index(lv.milestone_month[mid], start),
-                                        u["milestone_delay_months"][mid]))
+            self.env.process(self._item("milestone", mid, spec))
         for lid in c.leaders:
             for k in range(lv.leader_candidates[lid]):
                 self.env.process(self._leader(lid, k))
@@ -426,19 +454,20 @@ class ZoneModel:
         for k in ("active_enterprises", "employees", "development_rate"):
             mo[k] = out[k]
         business = [k for k, m in c.milestones.items() if m.business_type]
-        mo["new_business_types"] = np.array([sum(self.done_t.get(k, INF) <= e for k in business) for e in ends],
+        mo["new_business_types"] = np.array([sum(self.T[k] <= e for k in business) for e in ends],
                                             dtype=float)
         for lid, times in self.leaders_signed.items():
             mo[f"leaders_{lid}"] = np.array([sum(t <= e for t in times) for e in ends], dtype=float)
         for k in (*c.projects, *c.milestones):
-            mo[f"done_{k}"] = (self.done_t.get(k, INF) <= ends).astype(float)
+            mo[f"done_{k}"] = (self.T[k] <= ends).astype(float)
         yearly = {}
         for k, v in mo.items():
             by_year = v.reshape(ny, 12)
             yearly[k] = by_year.sum(axis=1) if k in FLOW_INDICATORS else by_year[:, -1]
         for k in c.counts:
             yearly[k] = out[f"count:{k}"]
-        return Result(years=list(self.years), yearly=yearly, monthly=mo, log=sorted(self.log, key=lambda e: e[0]),
+        log = sorted((e for e in self.log if e[0] <= H), key=lambda e: e[0])   # nothing after the horizon
+        return Result(years=list(self.years), yearly=yearly, monthly=mo, log=log,
                       base=self._base_year(), macro_yearly=self.macro.reshape(ny, 12).mean(axis=1))
 
     def _base_year(self) -> dict[str, float]:
