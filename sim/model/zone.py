@@ -67,9 +67,8 @@ class _Firms:
         self.data = np.zeros((len(self.COLS), capacity))
         self.released = np.zeros(capacity, dtype=bool)     # space already given back
 
-    def add(self, **cols):
-        """Append rows; each column is an array (or a scalar broadcast to the others' length)."""
-        k = max(np.size(v) for v in cols.values())
+    def add(self, k: int = 1, **cols):
+        """Append k rows; each column is an array of length k or a scalar (broadcast)."""
         if self.n + k > self.data.shape[1]:
             cap = max(2 * self.data.shape[1], self.n + k)
             self.data = np.pad(self.data, ((0, 0), (0, cap - self.data.shape[1])))
@@ -271,16 +270,18 @@ class ZoneModel:
     def _pay_fdi(self, t0, fdi) -> None:
         """FDI of each firm is paid in equal tranches from t0 (when the firm has its space)."""
         c = self.sc.constants
-        for t, amount in zip(np.atleast_1d(t0).tolist(), np.atleast_1d(fdi).tolist()):
-            if amount > 0:
-                for j in range(c.fdi_tranches):
-                    self.fdi.append((t + j * c.fdi_tranche_interval_months, amount / c.fdi_tranches))
+        t0, fdi = np.atleast_1d(t0), np.atleast_1d(fdi)
+        paying = fdi > 0
+        if paying.any():
+            k = c.fdi_tranches
+            times = t0[paying, None] + c.fdi_tranche_interval_months * np.arange(k)
+            self.fdi.extend(zip(times.ravel().tolist(), np.repeat(fdi[paying] / k, k).tolist()))
 
     def _open_now_known(self, s: str, t_sign: np.ndarray, fitout: np.ndarray) -> None:
         fdi, size, employees, exit_rel = self._firm_attributes(s, len(t_sign))
         self._pay_fdi(t_sign, fdi)
         open_t = t_sign + fitout
-        self.firms.add(sector=self.sidx[s], open_t=open_t, exit_t=open_t + exit_rel, size=size,
+        self.firms.add(len(t_sign), sector=self.sidx[s], open_t=open_t, exit_t=open_t + exit_rel, size=size,
                        ramp=self.su[self.sidx[s]]["rampup_months"], employees=employees, space=0.0, leader=0.0)
         if self.trace:
             self.log.extend((round(float(t), 9), "signed", s) for t in t_sign)
@@ -354,7 +355,7 @@ class ZoneModel:
                   else np.full(n, INF))
             spec = self.sc.constants.sectors[s]
             space = spec.space_per_firm if spec.space != "none" else 0.0
-            self.firms.add(sector=self.sidx[s], open_t=-INF, exit_t=ex, size=size, ramp=0.0, employees=emp,
+            self.firms.add(n, sector=self.sidx[s], open_t=-INF, exit_t=ex, size=size, ramp=0.0, employees=emp,
                            space=space, leader=0.0)
 
     # ------------------------------------------------------------------ monthly bookkeeping
