@@ -155,14 +155,21 @@ def _compute(sc, seed, ranges, store, executor: Executor, bar) -> None:
 
 
 def collect(sc: Scenario, ranges: Iterable[tuple[int, int]], store) -> Indicators:
+    """All chunks of ``ranges`` in replication order, loaded one at a time into preallocated
+    arrays (memory: the result plus one chunk)."""
     lay = layout(sc)
-    chunks = [store.load(a, b) for a, b in ranges]
-    if not chunks:
-        return Indicators(np.arange(0), lay.years, lay.names, np.zeros((0, len(lay.years), len(lay.names))),
-                          lay.monthly_names, np.zeros((0, lay.months, len(lay.monthly_names))))
-    return Indicators(reps=np.arange(chunks[0].start, chunks[-1].stop), years=lay.years, names=lay.names,
-                      values=np.concatenate([c.yearly for c in chunks]), monthly_names=lay.monthly_names,
-                      monthly=np.concatenate([c.monthly for c in chunks]))
+    ranges = list(ranges)
+    n = sum(b - a for a, b in ranges)
+    values = np.empty((n, len(lay.years), len(lay.names)))
+    monthly = np.empty((n, lay.months, len(lay.monthly_names)))
+    i = 0
+    for a, b in ranges:
+        c = store.load(a, b)
+        values[i:i + b - a], monthly[i:i + b - a] = c.yearly, c.monthly
+        i += b - a
+    first = ranges[0][0] if ranges else 0
+    return Indicators(reps=np.arange(first, first + n), years=lay.years, names=lay.names, values=values,
+                      monthly_names=lay.monthly_names, monthly=monthly)
 
 
 def run_experiment(sc: Scenario, reps: int, seed: int, workers: int | None = None,
