@@ -68,8 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and a shorter report")
 
+    r.add_argument("--no-report", action="store_true",
+                   help="skip the meeting pack (HTML, PDF, Excel, charts in zh and en) under <results>/report/")
+
     v = sub.add_parser("validate", help="check a scenario file and print what it contains")
     scenario_args(v)
+    from sim.report.cli import add_report_parser
+    add_report_parser(sub)
     return p
 
 
@@ -80,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
             return _validate(args)
         if args.command == "run":
             return _run(args)
+        if args.command == "report":
+            from sim.report.cli import report_main
+            return report_main(args)
     except ScenarioError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -170,6 +178,11 @@ def _run(args) -> int:
     if chunks.redone:
         print(f"note: {len(chunks.redone)} partial or corrupted chunk(s) were recomputed", file=sys.stderr)
     _write_outputs(ls, ind, seed, out, chunks, runner.chunk_ranges(reps), stopping)
+    if not args.no_report:
+        from sim.report.pack import build_pack
+        if not args.quiet:
+            print("building the meeting pack (zh, en) ...", file=sys.stderr)
+        build_pack([out], langs=("zh", "en"), workers=1 if args.executor == "dask" else None)
     summary = store.read_csv(out / "summary.csv")
     _print_summary(summary, _warnings(sc), reps, out, args.quiet, stopping)
     return 0
@@ -235,4 +248,4 @@ def _print_summary(summary, warnings, reps, out, quiet, stopping=None) -> None:
         print(f"\n{stopping}")
     print(f"\n{reps} replications: widest 95% interval is ±{half:.1%}. For about ±1 percentage point use "
           f"--reps 10000 or --precision 0.01 (the half-width shrinks as 1/sqrt(reps)).")
-    print(f"results: {out}/ (summary.csv, indicators.csv, manifest.json, charts/)")
+    print(f"results: {out}/ (summary.csv, indicators.csv, manifest.json, charts/; meeting pack in report/)")

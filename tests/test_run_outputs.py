@@ -16,7 +16,7 @@ BASELINE = str(ROOT / "scenarios" / "baseline.toml")
 @pytest.fixture(scope="module")
 def run_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("run") / "base"
-    assert main(["run", BASELINE, "--reps", "24", "--seed", "3", "--workers", "2", "--out", str(out), "-q"]) == 0
+    assert main(["run", BASELINE, "--reps", "24", "--seed", "3", "--workers", "2", "--out", str(out), "-q", "--no-report"]) == 0
     return out
 
 
@@ -63,14 +63,14 @@ def test_indicators_long_format(run_dir):
 
 def test_same_seed_same_bytes_any_worker_count(run_dir, tmp_path):
     out1 = tmp_path / "w1"
-    assert main(["run", BASELINE, "--reps", "24", "--seed", "3", "--workers", "1", "--out", str(out1), "-q"]) == 0
+    assert main(["run", BASELINE, "--reps", "24", "--seed", "3", "--workers", "1", "--out", str(out1), "-q", "--no-report"]) == 0
     assert (out1 / "indicators.csv").read_bytes() == (run_dir / "indicators.csv").read_bytes()
     assert (out1 / "summary.csv").read_bytes() == (run_dir / "summary.csv").read_bytes()
 
 
 def test_other_seed_differs(run_dir, tmp_path):
     out = tmp_path / "s4"
-    assert main(["run", BASELINE, "--reps", "24", "--seed", "4", "--workers", "1", "--out", str(out), "-q"]) == 0
+    assert main(["run", BASELINE, "--reps", "24", "--seed", "4", "--workers", "1", "--out", str(out), "-q", "--no-report"]) == 0
     assert (out / "indicators.csv").read_bytes() != (run_dir / "indicators.csv").read_bytes()
 
 
@@ -114,3 +114,13 @@ def test_rank_moves_with_the_zone_in_the_same_replication():
     ind = run_experiment(sc, 200, 21, workers=1, progress=False)
     rho, p = stats.spearmanr(ind.column("trade_total", 2023), ind.column("rank", 2023))
     assert rho < -0.3 and p < 1e-4
+
+
+@pytest.mark.slow
+def test_run_builds_the_meeting_pack_by_default(tmp_path):
+    out = tmp_path / "with_pack"
+    assert main(["run", BASELINE, "--reps", "20", "--seed", "3", "--out", str(out), "-q"]) == 0
+    for lang in ("zh", "en"):
+        for f in (f"report_{lang}.html", f"report_{lang}.pdf", f"charts/p_targets_{lang}.png"):
+            assert (out / "report" / f).is_file(), f
+    assert (out / "report" / "summary.xlsx").is_file()

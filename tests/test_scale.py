@@ -28,7 +28,7 @@ N = 2 * runner.CHUNK_SIZE + 37          # three chunks, the last one partial
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
     out = tmp_path_factory.mktemp("ref") / "run"
-    assert main(["run", BASELINE, "--reps", str(N), "--seed", "9", "--out", str(out), "-q"]) == 0
+    assert main(["run", BASELINE, "--reps", str(N), "--seed", "9", "--out", str(out), "-q", "--no-report"]) == 0
     return out
 
 
@@ -42,7 +42,7 @@ def test_resume_after_sigkill_is_byte_identical(reference, tmp_path):
     """Kill the run at several random moments; rerunning the same command finishes identically."""
     rng = random.Random(12345)
     out = tmp_path / "killed"
-    cmd = RUN + ["--reps", str(N), "--seed", "9", "--out", str(out), "-q", "--workers", "2"]
+    cmd = RUN + ["--reps", str(N), "--seed", "9", "--out", str(out), "-q", "--no-report", "--workers", "2"]
     for _ in range(3):
         p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(rng.uniform(1.5, 6.0))
@@ -56,7 +56,7 @@ def test_resume_after_sigkill_is_byte_identical(reference, tmp_path):
 
 def test_corrupted_and_partial_chunks_are_redone(reference, tmp_path, capsys):
     out = tmp_path / "corrupt"
-    args = ["run", BASELINE, "--reps", str(N), "--seed", "9", "--out", str(out), "-q", "--workers", "1"]
+    args = ["run", BASELINE, "--reps", str(N), "--seed", "9", "--out", str(out), "-q", "--no-report", "--workers", "1"]
     assert main(args) == 0
     chunks = sorted((out / "chunks").glob("*.npz"))
     assert len(chunks) == 3
@@ -73,11 +73,11 @@ def test_corrupted_and_partial_chunks_are_redone(reference, tmp_path, capsys):
 
 def test_other_seed_or_scenario_in_same_folder_is_refused(reference, tmp_path, capsys):
     out = tmp_path / "mixed"
-    assert main(["run", BASELINE, "--reps", "30", "--seed", "9", "--out", str(out), "-q"]) == 0
+    assert main(["run", BASELINE, "--reps", "30", "--seed", "9", "--out", str(out), "-q", "--no-report"]) == 0
     before = (out / "indicators.csv").read_bytes()
-    assert main(["run", BASELINE, "--reps", "30", "--seed", "10", "--out", str(out), "-q"]) == 2
+    assert main(["run", BASELINE, "--reps", "30", "--seed", "10", "--out", str(out), "-q", "--no-report"]) == 2
     assert "different run" in capsys.readouterr().err
-    assert main(["run", BASELINE, "--reps", "30", "--seed", "9", "--out", str(out), "-q",
+    assert main(["run", BASELINE, "--reps", "30", "--seed", "9", "--out", str(out), "-q", "--no-report",
                  "--set", "levers.promotion_events_per_year=5"]) == 2
     assert "scenario_sha256" in capsys.readouterr().err
     assert (out / "indicators.csv").read_bytes() == before          # nothing lost or mixed
@@ -86,7 +86,7 @@ def test_other_seed_or_scenario_in_same_folder_is_refused(reference, tmp_path, c
 def test_precision_stopping_meets_bound_and_equals_fixed_count(tmp_path, capsys):
     out = tmp_path / "prec"
     assert main(["run", BASELINE, "--precision", "0.045", "--reps", "200", "--max-reps", "2000",
-                 "--seed", "9", "--out", str(out), "-q"]) == 0
+                 "--seed", "9", "--out", str(out), "-q", "--no-report"]) == 0
     text = capsys.readouterr().out
     assert "rule met" in text
     import pandas as pd
@@ -96,14 +96,14 @@ def test_precision_stopping_meets_bound_and_equals_fixed_count(tmp_path, capsys)
     assert ((active["ci_high"] - active["ci_low"]) / 2).max() <= 0.045
     assert n % runner.CHUNK_SIZE == 0 and n <= 2000
     fixed = tmp_path / "fixed"
-    assert main(["run", BASELINE, "--reps", str(n), "--seed", "9", "--out", str(fixed), "-q"]) == 0
+    assert main(["run", BASELINE, "--reps", str(n), "--seed", "9", "--out", str(fixed), "-q", "--no-report"]) == 0
     assert outputs(out) == outputs(fixed)
 
 
 def test_precision_that_cannot_be_met_stops_at_max(tmp_path, capsys):
     out = tmp_path / "prec_max"
     assert main(["run", BASELINE, "--precision", "0.001", "--reps", "200", "--max-reps", "400",
-                 "--seed", "9", "--out", str(out), "-q"]) == 0
+                 "--seed", "9", "--out", str(out), "-q", "--no-report"]) == 0
     assert "not met: stopped at the maximum of 400" in capsys.readouterr().out
 
 
@@ -139,7 +139,7 @@ def test_dask_local_cluster_equals_local_run(reference, tmp_path):
     out = tmp_path / "dask"
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
-        assert main(["run", BASELINE, "--reps", str(N), "--seed", "9", "--out", str(out), "-q",
+        assert main(["run", BASELINE, "--reps", str(N), "--seed", "9", "--out", str(out), "-q", "--no-report",
                      "--executor", "dask", "--scheduler", cluster.scheduler_address]) == 0
     assert outputs(out) == outputs(reference)
 

@@ -14,10 +14,15 @@ from matplotlib import font_manager
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
 
+def cjk_font_path() -> str:
+    """Path of the bundled CJK font file (also embedded in the PDF report)."""
+    return str(resources.files("mplfonts") / "fonts" / FONT_FILE)
+
+
 @lru_cache(maxsize=1)
 def cjk_font_name() -> str:
     """Register the bundled CJK font and return its family name."""
-    path = resources.files("mplfonts") / "fonts" / FONT_FILE
+    path = cjk_font_path()
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
 

@@ -1,9 +1,17 @@
-"""Chinese and English labels for indicators, units and chart text.
+"""Chinese and English labels for indicators, units, scenario keys, chart and report text.
 
 Built-in indicators are labelled here; scenario-defined ones (projects, milestones, leader
-pipelines, programme counts) take their ``name_zh`` / ``name_en`` from the scenario.
+pipelines, programme counts, sectors) take their ``name_zh`` / ``name_en`` from the scenario.
+Every entry is a ``(zh, en)`` pair; ``tests/test_report.py`` checks that no entry is missing a
+language and that both languages use the same ``{placeholders}``.
+
+``scenario`` arguments accept a validated :class:`sim.scenario.Scenario`, the resolved scenario
+dict of a manifest, or ``None`` (see :func:`scenario_names`).
 """
 from __future__ import annotations
+
+import re
+from types import SimpleNamespace
 
 LANGS = ("zh", "en")
 
@@ -21,6 +29,11 @@ INDICATORS = {
     "employees": ("年度从业人数", "Employees"),
     "new_business_types": ("新业态数", "New business types"),
     "all_targets": ("当年全部目标同时达成", "All targets of the year"),
+    # national evaluation (issue 3)
+    "rank": ("全国绩效评估排名", "National evaluation rank"),
+    "rank_regional": ("区域绩效评估排名", "Regional evaluation rank"),
+    "eval_score": ("绩效评估得分", "Evaluation score"),
+    "class_a": ("评为A类", "Rated class A"),
 }
 
 UNITS = {
@@ -30,20 +43,339 @@ UNITS = {
     "count": ("个", "count"),
     "persons": ("人", "persons"),
     "0/1": ("完成", "done"),
+    "rank": ("名", "rank"),
+    "points": ("分", "points"),
+    "share": ("比重", "share"),
     "": ("", ""),
 }
 
+# Units of indicators that have no target (so no unit column in summary.csv) and are not in
+# sim.indicators (the ranking outputs).
+EXTRA_INDICATOR_UNITS = {"rank": "rank", "rank_regional": "rank", "eval_score": "points", "class_a": "0/1"}
+
+# The simulated peer population (peers.csv statistics, indicators peers_<statistic>).
+PEER_STATS = {
+    "trade_p10": ("同类综保区进出口总值10%分位", "Peer-zone trade, 10th percentile"),
+    "trade_p50": ("同类综保区进出口总值中位数", "Peer-zone trade, median"),
+    "trade_p90": ("同类综保区进出口总值90%分位", "Peer-zone trade, 90th percentile"),
+    "top5_share": ("前5名占全国综保区进出口比重", "Top-5 share of national CBZ trade"),
+    "top30_share": ("前30名占全国综保区进出口比重", "Top-30 share of national CBZ trade"),
+    "trade_at_rank60": ("第60名综保区的进出口总值", "Trade of the zone ranked 60th"),
+    "score_at_rank60": ("第60名综保区的评估得分", "Evaluation score of the zone ranked 60th"),
+    "n_evaluated": ("参评综保区数量", "Zones evaluated"),
+    "trade_total_national": ("全国综保区进出口总值", "National CBZ trade"),
+}
+PEER_UNITS = {"trade_p10": "亿元", "trade_p50": "亿元", "trade_p90": "亿元", "top5_share": "share",
+              "top30_share": "share", "trade_at_rank60": "亿元", "score_at_rank60": "points",
+              "n_evaluated": "count", "trade_total_national": "亿元"}
+
+# Variants of the evaluation method (ranking.csv, indicators rank_variant_<id>).
+VARIANTS = {
+    "main": ("主方法（默认归一化）", "main method (default normalisation)"),
+    "norm_min_max": ("归一化改为最小-最大法", "min-max normalisation instead of percentile rank"),
+    "norm_share_of_max": ("归一化改为占最大值比例", "share-of-maximum normalisation instead of percentile rank"),
+    "split_15_5": ("最后20分按辐射15分、创新5分分配", "last 20 points split 15 radiation / 5 innovation"),
+    "split_5_15": ("最后20分按辐射5分、创新15分分配", "last 20 points split 5 radiation / 15 innovation"),
+    "method_eval2024": ("各年均采用2024年1月新方法", "the January 2024 method for every data year"),
+}
+
 TEXT = {
+    # ---- charts: probability of each target
     "p_title": ("{zone}：{year}年各目标达成概率", "{zone}: probability of each {year} target"),
     "p_axis": ("达成概率（95%置信区间）", "Probability of hitting the target (95% interval)"),
     "done_by": ("{name}（年底前完成）", "{name} (done by year end)"),
     "leaders": ("{name}（累计引进）", "{name} (introduced, cumulative)"),
     "inactive": ("（备选口径，未计入联合概率）", " (alternative figure, not in joint probability)"),
-    "footer": ("情景：{scenario}｜重复次数 n={n}｜随机种子 {seed}｜运行日期 {date}｜区间：Wilson 95%",
-               "Scenario: {scenario} | replications n={n} | seed {seed} | run {date} | intervals: Wilson 95%"),
-    "line50": ("50%", "50%"),
-    "line80": ("80%", "80%"),
+    "footer": ("{zone}｜情景：{scenario}｜重复次数 n={n}｜随机种子 {seed}｜运行日期 {date}｜区间：{interval}",
+               "{zone} | scenario: {scenario} | replications n={n} | seed {seed} | run {date} | intervals: {interval}"),
+    "line50": ("50%线", "50% line"),
+    "line80": ("80%线", "80% line"),
+    "leg_active": ("目标", "target"),
+    "leg_inactive": ("备选口径（未计入联合概率）", "alternative figure (not in joint)"),
+    "leg_joint": ("全部目标同时达成", "all targets together"),
+    "ci_wilson": ("Wilson 95%", "Wilson 95%"),
+    "ci_cp": ("Clopper-Pearson 95%", "Clopper-Pearson 95%"),
+    # ---- charts: exceedance
+    "exc_title": ("{zone}：{indicator}——达到各数值的概率", "{zone}: {indicator}, probability of reaching each value"),
+    "exc_title_le": ("{zone}：{indicator}——不超过各数值的概率", "{zone}: {indicator}, probability of staying within each value"),
+    "axis_value": ("{indicator}（{unit}）", "{indicator} ({unit})"),
+    "exc_y_ge": ("概率 P(数值 ≥ x)", "Probability P(value ≥ x)"),
+    "exc_y_gt": ("概率 P(数值 > x)", "Probability P(value > x)"),
+    "exc_y_le": ("概率 P(数值 ≤ x)", "Probability P(value ≤ x)"),
+    "exc_y_lt": ("概率 P(数值 < x)", "Probability P(value < x)"),
+    "year_n": ("{year}年", "{year}"),
+    "target_mark": ("{year}年目标 {op} {thr}：{p}", "{year} target {op} {thr}: {p}"),
+    # ---- charts: monthly fan
+    "fan_title": ("{zone}：{indicator}——逐月路径（{basis}）", "{zone}: {indicator}, month by month ({basis})"),
+    "fan_ytd": ("当年累计值", "year to date"),
+    "fan_stock": ("月末值", "end of month"),
+    "fan_median": ("中位数", "median"),
+    "fan_band": ("{pct}%区间", "{pct}% band"),
+    "fan_target": ("{year}年目标 {op} {thr}", "{year} target {op} {thr}"),
+    "axis_month": ("月份", "Month"),
+    # ---- charts: time to target
+    "ttt_title": ("{zone}：{year}年各目标——截至各月已达标的概率",
+                  "{zone}: {year} targets, probability already reached by each month"),
+    "ttt_y": ("已达标概率", "P(already reached)"),
+    "ttt_band": ("95%区间", "95% interval"),
+    "ttt_final": ("年末 {p}", "year end {p}"),
+    # ---- charts: rank
+    "rank_title": ("{zone}：{indicator}分布", "{zone}: distribution of the {indicator}"),
+    "rank_x": ("名次（1 = 最好）", "Rank (1 = best)"),
+    "rank_y": ("重复次数占比", "Share of replications"),
+    "rank_mark": ("目标 ≤ {thr}：{p}", "target ≤ {thr}: {p}"),
+    "rank_median": ("中位数 {v}", "median {v}"),
+    "rank_variant": ("全国排名（{variant}）", "National rank ({variant})"),
+    "measure_rank": ("全国排名 {op} {n}", "national rank {op} {n}"),
+    "sec_rank_sens": ("排名对评估方法未知之处的敏感性", "How much the rank depends on the unknowns of the method"),
+    "intro_rank_sens": ("评估方法的部分细节（归一化公式、最后20分的分配、方法版本）未公开。下表用同一批模拟（相同的同类区和本区）在不同假设下重新评分，"
+                        "显示答案中有多少取决于假设。",
+                        "Parts of the evaluation method (normalisation formula, split of the last 20 points, method "
+                        "version) are not published. The table re-scores the same replications (same peers, same "
+                        "zone) under each alternative, showing how much of the answer rests on assumption."),
+    "sum_rank_sens": ("{year}年{measure}的概率在不同评估方法假设下介于 {lo} 与 {hi} 之间（主方法 {main}）。",
+                      "{year}: the chance of {measure} ranges from {lo} to {hi} across the method's unknowns "
+                      "(main method {main})."),
+    "col_measure": ("指标", "Measure"),
+    "col_variant": ("评估方法假设", "Method assumption"),
+    "col_rank_q": ("名次 10% / 50% / 90%", "Rank 10% / 50% / 90%"),
+    "col_statistic": ("统计量", "Statistic"),
+    "col_mean": ("均值", "Mean"),
+    "col_p10": ("10%分位", "10th pct"),
+    "col_p90": ("90%分位", "90th pct"),
+    # ---- charts: scenario comparison
+    "cmp_title": ("{zone}：{year}年各情景目标达成概率", "{zone}: probability of each {year} target by scenario"),
+    "cmp_footer": ("{zone}｜情景：{scenarios}｜重复次数 n={n}｜随机种子 {seed}｜运行日期 {date}｜区间：{interval}",
+                   "{zone} | scenarios: {scenarios} | replications n={n} | seed {seed} | run {date} | "
+                   "intervals: {interval}"),
+    # ---- report: titles and sections
+    "report_title": ("{zone}规划目标达成概率报告", "{zone}: probability of reaching the plan's targets"),
+    "report_subtitle": ("情景 {scenario}｜{n} 次重复模拟｜随机种子 {seed}｜运行日期 {date}",
+                        "Scenario {scenario} | {n} replications | seed {seed} | run {date}"),
+    "report_plan": ("规划：{plan}", "Plan: {plan}"),
+    "report_desc": ("情景说明：{desc}", "Scenario: {desc}"),
+    "sec_summary": ("概要", "Summary"),
+    "sec_warnings": ("提示：规划目标之间的矛盾", "Warnings: where the plan contradicts itself"),
+    "sec_targets": ("各目标达成概率", "Probability of each target"),
+    "sec_overview": ("达成概率总览", "Overview chart"),
+    "sec_indicators": ("逐项指标", "Indicator by indicator"),
+    "sec_ttt": ("何时达标", "When targets are reached"),
+    "sec_rank": ("全国绩效评估排名", "National evaluation rank"),
+    "sec_peers": ("模拟的同类综合保税区", "The simulated peer zones"),
+    "sec_compare": ("情景对比", "Scenario comparison"),
+    "sec_other": ("其他结果", "Other results"),
+    "sec_assumptions": ("主要假设及其来源", "Assumptions and their sources"),
+    "sec_levers": ("政策杠杆（规划可控）", "Levers (what planners control)"),
+    "sec_initial": ("初始状态", "Initial state"),
+    "sec_uncert": ("附录：不确定参数", "Appendix: uncertain parameters"),
+    "sec_manifest": ("运行信息（可追溯）", "Run facts (traceability)"),
+    "toc": ("目录", "Contents"),
+    # ---- report: explanations
+    "intro_targets": ("每行一个规划目标：达成概率、95%置信区间、达成的重复次数，以及指标在各次模拟中的中位数和10%–90%范围。"
+                      "灰色行为备选口径，不计入联合概率。",
+                      "One row per plan target: the probability of hitting it, its 95% interval, the replications "
+                      "that hit it, and the indicator's median and 10–90% range across replications. Grey rows are "
+                      "alternative figures, left out of the joint probability."),
+    "intro_overview": ("条形为达成概率，黑线为95%置信区间；每年最难达成的目标排在最上方，最下方为当年全部目标同时达成的概率。",
+                       "Bars are probabilities, black lines their 95% intervals; each year's weakest targets are at "
+                       "the top, the joint probability of all the year's targets at the bottom."),
+    "intro_indicators": ("左/上图：指标年末值达到各数值的概率（可读出“达到180亿元而不是200亿元的可能性有多大”），目标处标出。"
+                         "右/下图：逐月路径，中位数与50%、80%、95%区间；流量指标为当年累计值，每年1月重新累计。",
+                         "Exceedance curve: the probability that the year's value reaches each level (read off how "
+                         "likely 180 is instead of 200), with the target marked. Fan chart: the path month by month, "
+                         "median with 50/80/95% bands; flows are cumulated from January of each year."),
+    "intro_ttt": ("每个小图为一个目标：截至该月，已经达到目标的重复模拟所占比例及其95%区间。",
+                  "One panel per target: the share of replications that have already reached the target by each "
+                  "month, with its 95% interval."),
+    "intro_rank": ("全国（及区域）名次在各次模拟中的分布；竖线为目标名次。",
+                   "Distribution of the national (and regional) rank across replications; the vertical line is "
+                   "the target rank."),
+    "intro_peers": ("模拟的同类综合保税区群体的描述性统计（来自 peers.csv）。",
+                    "Descriptive statistics of the simulated peer population (from peers.csv)."),
+    "intro_compare": ("各情景使用相同随机种子（共享随机数），因此差异来自政策杠杆而不是运气。区间为各情景各自的95%区间；"
+                      "成对差异的区间见 compare 命令的结果。",
+                      "The scenarios share a seed (common random numbers), so differences come from the levers, "
+                      "not from luck. Intervals are each scenario's own 95% interval; for intervals of the paired "
+                      "difference use the compare command."),
+    "intro_compare_seed": ("注意：各情景的随机种子不同，差异中包含随机波动。",
+                           "Note: the scenarios were run with different seeds, so the differences include chance."),
+    "intro_other": ("结果文件夹中的其他图表与表格。", "Other charts and tables found in the results folders."),
+    "intro_assumptions": ("数值来自运行时解析后的情景；“来源”取自情景文件 {file} 中该数值旁的注释。",
+                          "Values are those of the resolved scenario of the run; the source is the comment beside "
+                          "the value in the scenario file {file}."),
+    "intro_no_sources": ("未找到情景文件 {file}，因此只列出数值，不列来源注释。",
+                         "The scenario file {file} was not found, so values are listed without their source comments."),
+    "source_changed": ("（情景文件已改动，与运行时数值不同）", "(the file has changed since the run)"),
+    "intro_manifest": ("这些信息足以复现本报告的全部数字：同一情景、随机种子和重复次数得到完全相同的结果。",
+                       "These facts reproduce every number in this report: the same scenario, seed and replication "
+                       "count give identical results."),
+    "figure_files": ("图表另存为 PNG（用于幻灯片）与 SVG（用于印刷），位于 charts/ 文件夹。",
+                     "Every chart is also saved as PNG (slides) and SVG (print) in the charts/ folder."),
+    # ---- report: plain-language summary
+    "sum_year": ("{year}年：{k} 个目标中，{likely} 个很可能达成（≥80%），{unlikely} 个达成概率低于50%。",
+                 "{year}: of {k} targets, {likely} are likely (≥80%) and {unlikely} are less likely than not (<50%)."),
+    "sum_headline": ("{label}：达成概率 {p}（{ci}）。", "{label}: {p} ({ci}) chance of reaching it."),
+    "sum_weakest": ("最难达成：{label}，{p}（{ci}）。", "Weakest: {label}, {p} ({ci})."),
+    "sum_strongest": ("最有把握：{label}，{p}（{ci}）。", "Strongest: {label}, {p} ({ci})."),
+    "sum_joint": ("当年全部目标同时达成的概率为 {p}（{ci}）。",
+                  "Chance of hitting every target of the year at once: {p} ({ci})."),
+    "sum_conflict": ("由于规划目标之间存在矛盾（见“提示”），联合概率在构造上接近于零。",
+                     "Because the plan's targets contradict each other (see Warnings), the joint probability is "
+                     "close to zero by construction."),
+    "sum_basis": ("以上基于 {n} 次重复模拟（随机种子 {seed}）；括号内为95%置信区间。",
+                  "Based on {n} replications (seed {seed}); intervals in brackets are 95%."),
+    "sum_compare": ("与 {base} 相比，{other} 提高最多的是{label}：{p0} → {p1}。",
+                    "Compared with {base}, {other} raises {label} most: {p0} → {p1}."),
+    "sum_compare_lower": ("与 {base} 相比，{other} 变化最大的是{label}：{p0} → {p1}（下降）。",
+                          "Compared with {base}, {other} changes {label} most: {p0} → {p1} (lower)."),
+    # ---- plan warnings (manifest strings, translated by pattern)
+    "warn_modes_over": ("{year}年：各贸易方式目标之和超过进出口总值目标（{parts} = {sum}{unit} > {total}{unit}）；"
+                        "进出口总值即各贸易方式之和，各方式目标全部达成时总值将超出目标 {diff}{unit}，总值目标不再起约束作用。",
+                        "{year}: the customs-mode targets add up to more than the total-trade target ({parts} = "
+                        "{sum} {unit} > {total} {unit}); hitting every mode target overshoots the total by "
+                        "{diff} {unit}."),
+    "warn_modes_under": ("{year}年：各贸易方式目标之和低于进出口总值目标（{parts} = {sum}{unit} < {total}{unit}）；"
+                         "即使各方式目标恰好达成，仍需其他贸易方式或超额完成补足 {diff}{unit}。",
+                         "{year}: the customs-mode targets add up to less than the total-trade target ({parts} = "
+                         "{sum} {unit} < {total} {unit}); {diff} {unit} more must come from other modes or "
+                         "overshooting."),
+    "warn_alt": ("{year}年{indicator}：规划给出两个数值，{a}（{a_src}）和 {b}（{b_src}）；{which}。",
+                 "{year} {indicator}: the plan gives two figures, {a} ({a_src}) and {b} ({b_src}); {which}."),
+    "warn_alt_one": ("本次运行采用 {act}，另一数值照常报告，但不计入联合概率",
+                     "{act} is active here, the other is reported but left out of the joint probability"),
+    "warn_alt_both": ("两个数值均计入", "both are active here"),
+    "warn_alt_none": ("两个数值均未计入", "neither is active here"),
+    "warn_original": ("（原文）", "(original text)"),
+    # ---- table columns
+    "col_target": ("目标", "Target"),
+    "col_year": ("年份", "Year"),
+    "col_p": ("达成概率", "P(hit)"),
+    "col_ci": ("95%区间", "95% interval"),
+    "col_p_ci": ("概率（95%区间）", "P (95% interval)"),
+    "col_hits": ("达成次数/重复次数", "Hits / replications"),
+    "col_median": ("中位数", "Median"),
+    "col_range": ("10%–90%范围", "10–90% range"),
+    "col_source": ("规划出处", "Plan source"),
+    "col_key": ("参数", "Parameter"),
+    "col_value": ("取值", "Value"),
+    "col_comment": ("来源（情景文件注释）", "Source (scenario file comment)"),
+    "col_fact": ("项目", "Item"),
+    "col_scenario": ("情景", "Scenario"),
+    "col_note": ("说明", "Note"),
+    "joint_row": ("{year}年全部目标同时达成", "All {year} targets at once"),
+    "inactive_short": ("（备选）", " (alternative)"),
+    # ---- manifest facts
+    "m_zone": ("综合保税区", "Zone"),
+    "m_scenario": ("情景", "Scenario"),
+    "m_file": ("情景文件", "Scenario file"),
+    "m_sha": ("情景哈希（SHA-256）", "Scenario hash (SHA-256)"),
+    "m_seed": ("随机种子", "Seed"),
+    "m_reps": ("重复次数", "Replications"),
+    "m_date": ("运行日期", "Run date"),
+    "m_command": ("运行命令", "Command"),
+    "m_commit": ("代码版本（git）", "Code version (git commit)"),
+    "m_versions": ("软件版本", "Software versions"),
+    "m_interval": ("区间方法", "Interval method"),
+    "m_stopping": ("停止规则", "Stopping rule"),
+    "m_folder": ("结果文件夹", "Results folder"),
+    "m_built": ("报告生成", "Report built"),
+    "page": ("第 {page} 页，共 {pages} 页", "Page {page} of {pages}"),
+    "none": ("无", "none"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "more_rows": ("……另有 {n} 行，见 summary.xlsx", "... {n} more rows in summary.xlsx"),
 }
+
+# Scenario key components (levers, initial state, uncertainties) shown in the assumptions tables.
+KEYS = {
+    "levers": ("政策杠杆", "levers"),
+    "initial_state": ("初始状态", "initial state"),
+    "uncertainties": ("不确定参数", "uncertainties"),
+    "promotion_events_per_year": ("每年联合招商活动次数", "promotion events per year"),
+    "infrastructure_funding": ("基础设施资金（相对规划，1 = 按规划）", "infrastructure funding (1 = as planned)"),
+    "project_month": ("计划完工月份", "planned completion month"),
+    "milestone_month": ("计划实现月份", "planned month"),
+    "leader_candidates": ("龙头企业候选数", "leading-enterprise candidates"),
+    "developed_area_ha": ("已开发土地（公顷）", "developed land (ha)"),
+    "serviced_land_free_ha": ("可供地块（公顷）", "serviced land free (ha)"),
+    "warehouse_free_k_m2": ("空置仓库（千平方米）", "free warehouse (1000 m²)"),
+    "enterprises": ("在营企业数", "operating enterprises"),
+    "funding_delay_elasticity": ("资金对工期的弹性", "funding-delay elasticity"),
+    "macro": ("宏观", "macro"),
+    "growth_per_year": ("年增长率", "growth per year"),
+    "volatility_per_month": ("月波动率", "volatility per month"),
+    "commodity": ("大宗商品价格", "commodity prices"),
+    "drift_per_year": ("年漂移", "drift per year"),
+    "disruption": ("中断（港口/疫情等）", "disruptions"),
+    "spells_per_year": ("每年次数", "spells per year"),
+    "length_months": ("持续月数", "length (months)"),
+    "depth": ("贸易损失比例", "share of trade lost"),
+    "promotion": ("招商", "promotion"),
+    "leads_per_event": ("每次活动带来的线索", "leads per event"),
+    "sectors": ("行业", "sectors"),
+    "lead_rate_per_month": ("每月线索数", "leads per month"),
+    "sign_prob": ("签约概率", "signing probability"),
+    "sign_delay_months": ("签约所需月数", "months to sign"),
+    "max_wait_months": ("最长等待用地月数", "max months waiting for space"),
+    "fitout_months": ("装修建设月数", "fit-out months"),
+    "rampup_months": ("达产月数", "ramp-up months"),
+    "trade_median_yi": ("单家企业年贸易额中位数（亿元）", "median yearly trade per firm (亿元)"),
+    "trade_sigma": ("企业间贸易额对数标准差", "between-firm sd of log trade"),
+    "noise_sigma": ("月度贸易对数波动", "monthly sd of log trade"),
+    "output_ratio": ("产值/贸易额比", "output per yuan of trade"),
+    "employees_median": ("单家企业员工中位数", "median employees per firm"),
+    "employees_sigma": ("企业间员工数对数标准差", "between-firm sd of log employees"),
+    "foreign_prob": ("外资企业概率", "probability foreign-invested"),
+    "fdi_wan_usd": ("外资额（万美元）", "FDI (万美元)"),
+    "exit_rate_per_year": ("年退出率", "exit rate per year"),
+    "project_delay_months": ("工程延误（月，负数为提前）", "project slip (months, negative = early)"),
+    "milestone_delay_months": ("改革事项延误（月，负数为提前）", "milestone slip (months, negative = early)"),
+    "leaders": ("龙头企业", "leading enterprises"),
+    "trade_yi": ("年贸易额（亿元）", "yearly trade (亿元)"),
+    "employees": ("员工数", "employees"),
+    "counts": ("创新与认定计数", "programme counts"),
+    "base_per_year": ("每年基础次数", "base rate per year"),
+    "per_firm_per_year": ("每家企业每年次数", "rate per firm per year"),
+}
+
+DISTS = {
+    "fixed": ("固定值", "fixed"),
+    "uniform": ("均匀分布", "uniform"),
+    "triangular": ("三角分布", "triangular"),
+    "pert": ("PERT分布", "PERT"),
+    "normal": ("正态分布", "normal"),
+    "lognormal": ("对数正态分布", "lognormal"),
+    "beta": ("Beta分布", "beta"),
+    "poisson": ("泊松分布", "Poisson"),
+    "choice": ("离散选择", "choice"),
+}
+
+DIST_PARAMS = {
+    "low": ("最小", "low"),
+    "mode": ("众数", "mode"),
+    "high": ("最大", "high"),
+    "mean": ("均值", "mean"),
+    "sd": ("标准差", "sd"),
+    "median": ("中位数", "median"),
+    "sigma": ("对数标准差", "sigma"),
+    "a": ("a", "a"),
+    "b": ("b", "b"),
+    "value": ("值", "value"),
+    "values": ("取值", "values"),
+    "weights": ("权重", "weights"),
+    "lamb": ("形状参数", "shape"),
+}
+
+# Which scenario entity an id refers to, by the key component before it.
+_ENTITY_OF = {
+    "sectors": "sectors", "enterprises": "sectors",
+    "project_month": "projects", "project_delay_months": "projects",
+    "milestone_month": "milestones", "milestone_delay_months": "milestones",
+    "leaders": "leaders", "leader_candidates": "leaders",
+    "counts": "counts",
+}
+
+TABLES = (INDICATORS, UNITS, TEXT, KEYS, DISTS, DIST_PARAMS, PEER_STATS, VARIANTS)
 
 
 def _pick(pair, lang):
@@ -58,20 +390,221 @@ def unit_label(unit: str, lang: str) -> str:
     return _pick(UNITS.get(unit, (unit, unit)), lang)
 
 
+def scenario_names(scenario):
+    """Names of scenario entities, from a Scenario, a resolved-scenario dict or None.
+
+    Returns an object with ``constants.{sectors,projects,milestones,leaders,counts}``: dicts of
+    objects with ``name_zh`` and ``name_en`` (what :func:`indicator_label` needs)."""
+    if scenario is None or not isinstance(scenario, dict):
+        return scenario
+    c = scenario.get("constants", {}) or {}
+
+    def names(group):
+        return {k: SimpleNamespace(name_zh=v.get("name_zh", k), name_en=v.get("name_en", k))
+                for k, v in (c.get(group) or {}).items() if isinstance(v, dict)}
+    return SimpleNamespace(constants=SimpleNamespace(
+        **{g: names(g) for g in ("sectors", "projects", "milestones", "leaders", "counts")}))
+
+
+def _name(spec, lang):
+    return spec.name_zh if lang == "zh" else spec.name_en
+
+
+def variant_label(variant: str, lang: str, description: str = "") -> str:
+    if variant in VARIANTS:
+        return _pick(VARIANTS[variant], lang)
+    return description or variant
+
+
+def measure_label(measure: str, lang: str) -> str:
+    """ranking.csv measures: "rank<=60", "class_a"."""
+    m = re.match(r"^rank\s*(<=|<)\s*(\d+)$", measure)
+    if m:
+        return text("measure_rank", lang, op=op_text(m[1]), n=m[2])
+    if measure == "class_a":
+        return indicator_label("class_a", lang)
+    return measure
+
+
+def indicator_unit_extra(indicator: str) -> str:
+    """Unit of an indicator that sim.indicators does not know (ranking outputs); "" if unknown."""
+    if indicator in EXTRA_INDICATOR_UNITS:
+        return EXTRA_INDICATOR_UNITS[indicator]
+    if indicator.startswith("rank_variant_"):
+        return "rank"
+    if indicator.startswith("peers_"):
+        return PEER_UNITS.get(indicator.removeprefix("peers_"), "")
+    return ""
+
+
 def indicator_label(indicator: str, lang: str, scenario=None) -> str:
-    """Label of an indicator; scenario-defined ones need the scenario."""
+    """Label of an indicator; scenario-defined ones need the scenario (object or resolved dict)."""
     if indicator in INDICATORS:
         return _pick(INDICATORS[indicator], lang)
-    c = scenario.constants if scenario is not None else None
-    name = lambda spec: spec.name_zh if lang == "zh" else spec.name_en
+    if indicator.startswith("peers_") and indicator.removeprefix("peers_") in PEER_STATS:
+        return _pick(PEER_STATS[indicator.removeprefix("peers_")], lang)
+    if indicator.startswith("rank_variant_"):
+        return text("rank_variant", lang, variant=variant_label(indicator.removeprefix("rank_variant_"), lang))
+    sc = scenario_names(scenario)
+    c = sc.constants if sc is not None else None
     if c is not None:
         if indicator.startswith("done_"):
             k = indicator.removeprefix("done_")
             spec = c.projects.get(k) or c.milestones.get(k)
             if spec:
-                return text("done_by", lang, name=name(spec))
+                return text("done_by", lang, name=_name(spec, lang))
         if indicator.startswith("leaders_") and indicator.removeprefix("leaders_") in c.leaders:
-            return text("leaders", lang, name=name(c.leaders[indicator.removeprefix("leaders_")]))
+            return text("leaders", lang, name=_name(c.leaders[indicator.removeprefix("leaders_")], lang))
         if indicator in c.counts:
-            return name(c.counts[indicator])
+            return _name(c.counts[indicator], lang)
     return indicator
+
+
+def short_indicator_label(indicator: str, lang: str, scenario=None) -> str:
+    """Like :func:`indicator_label` without the "(done by year end)" style suffixes (for titles)."""
+    sc = scenario_names(scenario)
+    c = sc.constants if sc is not None else None
+    if c is not None and indicator.startswith("done_"):
+        k = indicator.removeprefix("done_")
+        spec = c.projects.get(k) or c.milestones.get(k)
+        if spec:
+            return _name(spec, lang)
+    return indicator_label(indicator, lang, scenario)
+
+
+def key_label(path: str, lang: str, scenario=None) -> str:
+    """Label of a scenario key path such as ``uncertainties.sectors.processing.sign_prob``."""
+    sc = scenario_names(scenario)
+    parts = path.split(".")
+    out = []
+    for i, p in enumerate(parts):
+        ent = _ENTITY_OF.get(parts[i - 1]) if i else None
+        spec = getattr(sc.constants, ent).get(p) if (ent and sc is not None) else None
+        if spec is not None:
+            out.append(_name(spec, lang))
+        elif p in KEYS:
+            out.append(_pick(KEYS[p], lang))
+        else:
+            out.append(p)
+    return " · ".join(out)
+
+
+def _num(v) -> str:
+    if isinstance(v, bool):
+        return str(v).lower()
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v)
+
+
+def value_text(value, lang: str) -> str:
+    """A scenario value as text: numbers as they are, distributions as "triangular (low 1, ...)"."""
+    if isinstance(value, dict) and "dist" in value:
+        name = _pick(DISTS.get(value["dist"], (value["dist"], value["dist"])), lang)
+        sep = "，" if lang == "zh" else ", "
+        params = sep.join(f"{_pick(DIST_PARAMS.get(k, (k, k)), lang)} {value_text(v, lang)}"
+                          for k, v in value.items() if k != "dist")
+        return f"{name}（{params}）" if lang == "zh" else f"{name} ({params})"
+    if isinstance(value, dict):
+        sep = "，" if lang == "zh" else ", "
+        return sep.join(f"{k} = {value_text(v, lang)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(value_text(v, lang) for v in value) + "]"
+    return _num(value)
+
+
+def interval_label(method: str, lang: str) -> str:
+    """Short name of the manifest's interval method."""
+    m = (method or "").lower()
+    if m.startswith("wilson"):
+        return text("ci_wilson", lang)
+    if "clopper" in m:
+        return text("ci_cp", lang)
+    return method or text("ci_wilson", lang)
+
+
+def threshold_text(threshold: float, unit: str, lang: str) -> str:
+    """A target threshold with its unit: "106 亿元", "106 (100M CNY)", "90%", "20 个" / "20"."""
+    v = f"{float(threshold):g}"
+    if unit == "%":
+        return f"{v}%"
+    if lang == "en":
+        if unit in ("count", "persons", "rank", "0/1", ""):
+            return v
+        return f"{v} ({unit_label(unit, lang)})"
+    u = unit_label(unit, lang)
+    return f"{v} {u}".rstrip()
+
+
+def op_text(op: str) -> str:
+    return {">=": "≥", ">": ">", "<=": "≤", "<": "<"}.get(op, op)
+
+
+# ----------------------------------------------------------------------------- plan warnings
+
+_WARN_MODES = re.compile(r"^(?P<year>\d{4}): the customs-mode targets")
+_WARN_ALT = re.compile(r"^(?P<year>\d{4}) (?P<indicator>\w+): the plan gives two figures")
+_MODES = ("trade_processing", "trade_bonded_logistics", "trade_general", "trade_cbec", "trade_other")
+
+
+def _targets_of(scenario) -> dict:
+    if isinstance(scenario, dict):
+        return scenario.get("targets") or {}
+    t = getattr(scenario, "targets", None) or {}
+    return {k: v.model_dump() if hasattr(v, "model_dump") else dict(v) for k, v in t.items()}
+
+
+def _modes_warning(year: int, targets: dict, lang: str, scenario) -> str | None:
+    act = [t for t in targets.values() if t.get("active", True) and int(t.get("year", 0)) == year]
+    total = next((t for t in act if t.get("indicator") == "trade_total"), None)
+    parts = [next(t for t in act if t.get("indicator") == m) for m in _MODES
+             if any(t.get("indicator") == m for t in act)]
+    if not total or not parts:
+        return None
+    s = sum(float(p["threshold"]) for p in parts)
+    thr = float(total["threshold"])
+    if abs(s - thr) < 1e-9:
+        return None
+    unit = unit_label(total.get("unit", ""), lang)
+    names = " + ".join(f"{indicator_label(p['indicator'], lang, scenario)} {float(p['threshold']):g}" for p in parts)
+    key = "warn_modes_over" if s > thr else "warn_modes_under"
+    return text(key, lang, year=year, parts=names, sum=f"{s:g}", total=f"{thr:g}", unit=unit,
+                diff=f"{abs(s - thr):g}")
+
+
+def _alt_warning(year: int, indicator: str, targets: dict, lang: str, scenario) -> str | None:
+    for tid, a in targets.items():
+        other = a.get("alternative_of")
+        if not other or other not in targets or a.get("indicator") != indicator or int(a.get("year", 0)) != year:
+            continue
+        b = targets[other]
+        active = [t for t in (a, b) if t.get("active", True)]
+        if len(active) == 1:
+            which = text("warn_alt_one", lang, act=f"{float(active[0]['threshold']):g}")
+        else:
+            which = text("warn_alt_both" if active else "warn_alt_none", lang)
+        return text("warn_alt", lang, year=year, indicator=indicator_label(indicator, lang, scenario),
+                    a=f"{float(b['threshold']):g}", a_src=b.get("source", ""), b=f"{float(a['threshold']):g}",
+                    b_src=a.get("source", ""), which=which)
+    return None
+
+
+def warning_text(warning: str, lang: str, scenario=None) -> tuple[str, bool]:
+    """A plan warning of the manifest in ``lang``; returns (text, translated).
+
+    English: the manifest's own text. Chinese: the warning is recognised by its opening words (the
+    customs-mode sum of a year; a target with two figures) and written again from the scenario's
+    targets; an unrecognised warning is returned as it is, marked as original text."""
+    if lang == "en":
+        return warning, True
+    targets = _targets_of(scenario)
+    out = None
+    m = _WARN_MODES.match(warning)
+    if m:
+        out = _modes_warning(int(m["year"]), targets, lang, scenario)
+    m = _WARN_ALT.match(warning)
+    if m:
+        out = _alt_warning(int(m["year"]), m["indicator"], targets, lang, scenario)
+    if out:
+        return out, True
+    return f"{text('warn_original', lang)}{warning}", False

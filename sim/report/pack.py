@@ -1,0 +1,211 @@
+"""The meeting pack: from saved results folders to charts, HTML, PDF and Excel.
+
+``build_pack([results_dir, ...])`` reads only the files of the folders (it never runs the
+model) and writes into ``<first results dir>/report/`` (or ``out``):
+
+* ``report_<lang>.html`` -- self-contained (images and a font subset inlined);
+* ``report_<lang>.pdf`` -- A4, paginated, the same content;
+* ``summary.xlsx`` -- targets, indicator quantiles by year, monthly fan data, time to target, the
+  resolved scenario and the run facts, with Chinese and English column labels;
+* ``charts/<chart>_<lang>.png`` (slides) and ``.svg`` (print).
+
+The first folder is the report's subject; further folders are compared with it target by
+target. Every file is written atomically.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+import pandas as pd
+
+from sim.indicators import FLOW_INDICATORS
+from sim.report import charts as ch
+from sim.report.document import build_document, ci1, indicator_order, pct1, scenario_labels
+from sim.report.labels import LANGS, short_indicator_label, text
+from sim.report.results import Results, ResultsError, load_results
+from sim.store import atomic_write_bytes, atomic_write_text
+
+__all__ = ["build_pack", "make_charts", "ResultsError"]
+
+RANK_INDICATORS = ("rank", "rank_regional")
+
+
+def _meta(res: Results, lang: str) -> ch.ChartMeta:
+    return ch.ChartMeta(res.zone(lang), res.scenario_name, res.reps, res.seed, res.run_date, res.interval(lang))
+
+
+def compare_table(results: list[Results], year: int, lang: str) -> pd.DataFrame:
+    """P(hit) of each target of ``year`` (the first folder's targets, weakest first) per scenario."""
+    base = results[0]
+    s0 = base.summary[base.summary["year"] == year]
+    is_all = s0["target_id"].str.startswith("ALL_")
+    order = list(s0[~is_all].sort_values("p_hit", kind="stable")["target_id"]) + list(s0[is_all]["target_id"])
+    labels = {r["target_id"]: ch.target_label(r, lang, base.resolved) for _, r in s0.iterrows()}
+    rows = []
+    for name, res in zip(scenario_labels(results), results):
+        s = res.summary.set_index("target_id")
+        for tid in order:
+            if tid in s.index:
+                r = s.loc[tid]
+                rows.append(dict(target_id=tid, label=labels[tid], scenario=name, p_hit=float(r["p_hit"]),
+                                 ci_low=float(r["ci_low"]), ci_high=float(r["ci_high"])))
+    return pd.DataFrame(rows, columns=["target_id", "label", "scenario", "p_hit", "ci_low", "ci_high"])
+
+
+def compare_rows(results: list[Results], lang: str) -> list[list[str]]:
+    out = []
+    names = scenario_labels(results)
+    for y in results[0].years:
+        t = compare_table(results, y, lang)
+        for tid, d in t.groupby("target_id", sort=False):
+            cells = []
+            for n in names:
+                r = d[d["scenario"] == n]
+                x = None if r.empty else r.iloc[0]
+                cells.append("–" if x is None else f"{pct1(x['p_hit'])} ({ci1(x['ci_low'], x['ci_high'])})")
+            out.append([str(y), d["label"].iloc[0], *cells])
+    return out
+
+
+def make_charts(res: Results, lang: str, others: list[Results] = (), only=None):
+    """Every chart of the pack for one language: yields (key, Figure), one figure at a time.
+
+    ``only``: a collection of chart keys to make (default: all)."""
+    meta = _meta(res, lang)
+
+    def want(key: str) -> bool:
+        return only is None or key in only
+
+    if want("p_targets"):
+        yield "p_targets", ch.probability_chart(res.summary, res.resolved, lang, zone=meta.zone,
+                                                 scenario_name=res.scenario_name, seed=res.seed, run_date=res.run_date,
+                                                 interval=meta.interval)
+    targets = res.targets()
+    ind = res.indicators
+    for name in indicator_order(res):
+        t = targets[targets["indicator"] == name]
+        unit = str(t["unit"].iloc[0]) if len(t) else ""
+        if ind is not None:
+            v = ind[ind["indicator"] == name][["year", "value"]]
+            if len(v) and want(f"exceedance_{name}"):
+                yield f"exceedance_{name}", ch.exceedance_chart(v, t, name, lang, meta, res.resolved, unit)
+        if res.monthly is not None:
+            m = res.monthly[res.monthly["indicator"] == name]
+            if len(m) and want(f"fan_{name}"):
+                yield f"fan_{name}", ch.fan_chart(m, t, name, lang, meta, res.resolved, unit,
+                                                   cumulative=name in FLOW_INDICATORS)
+    if res.ttt is not None and len(res.ttt):
+        have = set(res.ttt["target_id"])
+        for y in res.years:
+            t = targets[(targets["year"] == y) & targets["target_id"].isin(have)]
+            if len(t):
+                labels = {}
+                for _, r in t.iterrows():
+                    lab = ch.target_label(r.to_dict() | {"active": True}, lang, res.resolved)
+                    if not r["active"]:
+                        lab += text("inactive_short", lang)
+                    if r["unit"] == "0/1":
+                        lab = short_indicator_label(r["indicator"], lang, res.resolved)
+                    labels[r["target_id"]] = lab
+                if want(f"ttt_{y}"):
+                    yield f"ttt_{y}", ch.time_to_target_chart(res.ttt, labels, dict(zip(t["target_id"], t["p_hit"])),
+                                                               y, lang, meta)
+    if ind is not None:
+        for name in RANK_INDICATORS:
+            v = ind[ind["indicator"] == name][["year", "value"]]
+            if len(v) and want(f"rank_{name}"):
+                yield f"rank_{name}", ch.rank_chart(v, targets[targets["indicator"] == name], name, lang, meta,
+                                                     res.resolved)
+    if others:
+        allr = [res, *others]
+        seeds = ", ".join(dict.fromkeys(str(r.seed) for r in allr))
+        for y in res.years:
+            tab = compare_table(allr, y, lang)
+            if len(tab) and want(f"compare_{y}"):
+                yield f"compare_{y}", ch.compare_chart(
+                    tab, y, lang, zone=meta.zone, seed=seeds, interval=meta.interval,
+                    n="/".join(str(r.reps) for r in allr), run_date=", ".join(dict.fromkeys(r.run_date for r in allr)))
+
+
+def _check_langs(langs) -> tuple[str, ...]:
+    langs = tuple(langs)
+    bad = [x for x in langs if x not in LANGS]
+    if bad or not langs:
+        raise ValueError(f"unknown language(s) {bad}; expected some of {LANGS}")
+    return langs
+
+
+def _write(path: Path, data: bytes | str, written: list[Path]) -> None:
+    if isinstance(data, str):
+        atomic_write_text(path, data)
+    else:
+        atomic_write_bytes(path, data)
+    written.append(path)
+
+
+def _build_language(results: list[Results], lang: str, out: Path) -> list[Path]:
+    """Charts, HTML and PDF of one language."""
+    from sim.report.html import render_html
+    from sim.report.pdf import render_pdf
+
+    res, others = results[0], results[1:]
+    written: list[Path] = []
+    rendered = {}
+    for key, fig in make_charts(res, lang, others):
+        data = ch.render(fig)
+        name = f"{key}_{lang}"
+        for fmt, b in data.items():
+            _write(out / "charts" / f"{name}.{fmt}", b, written)
+        rendered[key] = {"name": name, "png": data["png"]}
+    rows = compare_rows(results, lang) if others else None
+    doc = build_document(res, lang, rendered, others, rows)
+    _write(out / f"report_{lang}.html", render_html(doc), written)
+    _write(out / f"report_{lang}.pdf", render_pdf(doc), written)
+    return written
+
+
+def _load_all(dirs, out: Path) -> list[Results]:
+    results = [load_results(d) for d in dirs]
+    for r in results:
+        if (r.folder / "charts").resolve() == (out / "charts").resolve():
+            r.extra_charts = []             # the pack writes into this folder's charts/: nothing "other" there
+    return results
+
+
+def _language_job(dirs: list[str], lang: str, out: str) -> list[Path]:
+    return _build_language(_load_all(dirs, Path(out)), lang, Path(out))
+
+
+def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = None, *,
+               workers: int | None = None) -> list[Path]:
+    """Build the meeting pack from saved results; returns the files written.
+
+    ``workers``: processes for the languages (default: one per language, at most one per core;
+    1 builds everything in this process). Raises :class:`ResultsError` (one-line message) when a
+    folder is not a usable results folder."""
+    from sim.report.excel import build_workbook
+
+    langs = _check_langs(langs)
+    if not result_dirs:
+        raise ResultsError("no results folder given")
+    first = Path(result_dirs[0])
+    out = Path(out) if out is not None else first / "report"
+    results = _load_all(result_dirs, out)
+    if workers is None:
+        workers = min(len(langs), os.cpu_count() or 1)
+    written: list[Path] = []
+    if workers > 1 and len(langs) > 1 and "fork" in mp.get_all_start_methods():
+        # forked workers inherit the loaded code (no re-import of the caller's __main__)
+        dirs = [str(r.folder) for r in results]
+        with ProcessPoolExecutor(max_workers=min(workers, len(langs)), mp_context=mp.get_context("fork")) as pool:
+            futures = [pool.submit(_language_job, dirs, lang, str(out)) for lang in langs]
+            for f in futures:
+                written.extend(f.result())
+    else:
+        for lang in langs:
+            written.extend(_build_language(results, lang, out))
+    _write(out / "summary.xlsx", build_workbook(results), written)
+    return written

@@ -1,0 +1,193 @@
+"""Render a :class:`~sim.report.document.Document` as an A4 PDF with fpdf2 (pure Python).
+
+The bundled CJK font (Noto Sans CJK SC from the mplfonts wheel) is embedded, subset by fpdf2,
+so the PDF needs no system library and no browser. Pages carry a running header and
+"page x of y"; tables repeat their header row across pages; text is black or dark grey and
+highlighted rows use light fills, so a grey print stays readable.
+"""
+from __future__ import annotations
+
+import io
+
+from fpdf import FPDF, FontFace
+from fpdf.enums import WrapMode, XPos, YPos
+
+from sim.report.document import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
+from sim.report.fonts import cjk_font_path
+from sim.report.labels import text
+
+FONT = "cjk"
+BLUE = (0, 114, 178)
+INK = (26, 26, 26)
+GREY = (90, 90, 90)
+FILL = {"inactive": (238, 238, 238), "joint": (250, 232, 220), "head": (226, 234, 242)}
+MARGIN = 15
+
+
+class _PDF(FPDF):
+    def __init__(self, doc: Document):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.doc = doc
+        self.set_margins(MARGIN, MARGIN + 3, MARGIN)
+        self.set_auto_page_break(True, margin=MARGIN + 2)
+        path = cjk_font_path()
+        self.add_font(FONT, "", path)
+
+        self.set_title(doc.title)
+        self.set_author("zonesim")
+        self.set_creator("zonesim meeting pack")
+        self.set_lang("zh-CN" if doc.lang == "zh" else "en")
+        self.alias_nb_pages("{nb}")
+
+    @property
+    def wrap(self):
+        # break at spaces; a long run without spaces (Chinese) is split where the line is full
+        return WrapMode.WORD
+
+    def header(self):
+        if self.page_no() == 1:
+            return
+        self.set_font(FONT, size=7.5)
+        self.set_text_color(*GREY)
+        self.set_xy(MARGIN, 7)
+        self.cell(0, 4, self.doc.header, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_draw_color(200, 200, 200)
+        self.line(MARGIN, 12, self.w - MARGIN, 12)
+        self.set_y(MARGIN + 3)
+        self.set_text_color(*INK)
+
+    def footer(self):
+        self.set_y(-11)
+        self.set_font(FONT, size=7.5)
+        self.set_text_color(*GREY)
+        self.cell(0, 4, text("page", self.doc.lang, page=self.page_no(), pages="{nb}"), align="C")
+        self.set_text_color(*INK)
+
+    # ---- blocks
+    def put_heading(self, b: Heading):
+        size = {1: 18, 2: 14, 3: 11.5}.get(b.level, 11)
+        need = 30 if b.level == 2 else 22
+        if self.get_y() > self.h - MARGIN - need:
+            self.add_page()
+        self.ln(4 if b.level == 2 else 2.5)
+        self.set_font(FONT, size=size)
+        self.set_text_color(*(BLUE if b.level <= 2 else INK))
+        self.multi_cell(0, size * 0.5, b.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=self.wrap)
+        if b.level == 2:
+            y = self.get_y() + 0.8
+            self.set_draw_color(*BLUE)
+            self.set_line_width(0.5)
+            self.line(MARGIN, y, self.w - MARGIN, y)
+            self.set_line_width(0.2)
+            self.ln(2.5)
+        else:
+            self.ln(1)
+        self.set_text_color(*INK)
+
+    def put_para(self, b: Para):
+        size, colour = {"lead": (10.5, INK), "note": (8.5, GREY), "small": (8, GREY)}.get(b.cls, (9.5, INK))
+        self.set_font(FONT, size=size)
+        self.set_text_color(*colour)
+        self.multi_cell(0, size * 0.5, b.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=self.wrap,
+                        align="L")
+        self.ln(1.5)
+        self.set_text_color(*INK)
+
+    def put_bullets(self, b: Bullets):
+        self.set_font(FONT, size=9)
+        for item in b.items:
+            if b.cls == "warning":
+                self.set_fill_color(*FILL["joint"])
+            self.set_x(MARGIN + 2)
+            self.cell(4, 4.6, "•")
+            self.multi_cell(0, 4.6, item, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=self.wrap, align="L",
+                            fill=b.cls == "warning")
+            self.ln(1)
+        self.ln(1)
+
+    def put_table(self, t: Table):
+        self.set_font(FONT, size=t.font_size)
+        self.set_draw_color(180, 180, 180)
+        align = [{"l": "LEFT", "r": "RIGHT", "c": "CENTER"}[a] for a in (t.align or "l" * len(t.columns))]
+        total = sum(t.widths)
+        widths = [w / total * (self.w - 2 * MARGIN) for w in t.widths]
+        head_style = FontFace(emphasis="NONE", fill_color=FILL["head"], color=INK)
+        with self.table(col_widths=widths, text_align=align, line_height=t.font_size * 0.48, wrapmode=self.wrap,
+                        headings_style=head_style, repeat_headings=1, padding=0.8, width=self.w - 2 * MARGIN,
+                        v_align="TOP") as tab:
+            head = tab.row()
+            for c in t.columns:
+                head.cell(c)
+            for i, r in enumerate(t.rows):
+                cls = t.row_classes[i] if i < len(t.row_classes) else ""
+                style = FontFace(fill_color=FILL[cls]) if cls in FILL else None
+                row = tab.row(style=style)
+                for c in r:
+                    row.cell(c)
+        self.ln(3)
+
+    def put_image(self, f: Figure, max_h: float | None = None):
+        w, h = _image_size(self, f, max_h)
+        if self.get_y() + h > self.h - MARGIN - 4:
+            self.add_page()
+        x = (self.w - w) / 2
+        self.image(io.BytesIO(f.png), x=x, y=self.get_y(), w=w, h=h, alt_text=f.caption or f.name)
+        self.set_y(self.get_y() + h + 2)
+        if f.caption:
+            self.put_para(Para(f.caption, "small"))
+
+
+def _image_size(pdf: FPDF, f: Figure, max_h: float | None = None) -> tuple[float, float]:
+    """Width and height (mm) of a figure: the text width, or less to fit ``max_h`` / the page."""
+    w = pdf.w - 2 * MARGIN
+    ratio = (f.height_px / f.width_px) if f.width_px else 0.6
+    h = w * ratio
+    limit = max_h or (pdf.h - 2 * MARGIN - 12)
+    if h > limit:                       # tall figure: fit the height
+        h = limit
+        w = h / ratio
+    return w, h
+
+
+def _image_height(pdf: FPDF, f: Figure, max_h: float | None = None) -> float:
+    return _image_size(pdf, f, max_h)[1]
+
+
+def render_pdf(doc: Document) -> bytes:
+    pdf = _PDF(doc)
+    pdf.add_page()
+    pdf.set_font(FONT, size=19)
+    pdf.set_text_color(*BLUE)
+    pdf.multi_cell(0, 9, doc.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=pdf.wrap)
+    pdf.set_font(FONT, size=10)
+    pdf.set_text_color(*GREY)
+    pdf.multi_cell(0, 5, doc.subtitle, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=pdf.wrap)
+    pdf.set_text_color(*INK)
+    pdf.ln(2)
+    blocks = doc.blocks
+    for i, b in enumerate(blocks):
+        if isinstance(b, Heading):
+            # keep a heading with the first figure that follows it (within two blocks)
+            nxt = next((x for x in blocks[i + 1:i + 3] if isinstance(x, (Figure, FigureRow))), None)
+            if nxt is not None:
+                f = nxt.figures[0] if isinstance(nxt, FigureRow) else nxt
+                h = min(_image_height(pdf, f, (pdf.h - 2 * MARGIN) / 2 - 8 if isinstance(nxt, FigureRow) else None),
+                        pdf.h - 2 * MARGIN - 30)
+                if pdf.get_y() + 25 + h > pdf.h - MARGIN - 4:
+                    pdf.add_page()
+            pdf.put_heading(b)
+        elif isinstance(b, Para):
+            pdf.put_para(b)
+        elif isinstance(b, Bullets):
+            pdf.put_bullets(b)
+        elif isinstance(b, Table):
+            pdf.put_table(b)
+        elif isinstance(b, FigureRow):
+            # on A4 portrait the pair stacks: each half a page
+            for f in b.figures:
+                pdf.put_image(f, max_h=(pdf.h - 2 * MARGIN) / 2 - 8)
+        elif isinstance(b, Figure):
+            pdf.put_image(b)
+        elif isinstance(b, PageBreak):
+            pdf.add_page()
+    return bytes(pdf.output())
