@@ -43,6 +43,13 @@ def _half_width(text: str) -> float:
     return v
 
 
+def _as_of(text: str) -> str:
+    import re
+    if text != "latest" and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f'expected a month "YYYY-MM" or "latest", got {text!r}')
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="run_sim.py", description=(
         "Monte Carlo model of a comprehensive bonded zone: probability of hitting each plan target."))
@@ -67,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="local processes (default) or a Dask distributed cluster")
     r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and a shorter report")
+    r.add_argument("--as-of", type=_as_of, metavar="YYYY-MM",
+                   help="nowcast: fix the observed months up to this one (or 'latest') and continue from them; "
+                        "same as --set observations.as_of=YYYY-MM (docs/data.md)")
 
     r.add_argument("--no-report", action="store_true",
                    help="skip the meeting pack (HTML, PDF, Excel, charts in zh and en) under <results>/report/")
@@ -75,6 +85,10 @@ def build_parser() -> argparse.ArgumentParser:
     scenario_args(v)
     from sim.report.cli import add_report_parser
     add_report_parser(sub)
+    from sim.experiment.cli_data import add_data_parsers
+    add_data_parsers(sub)
+    from sim.experiment.cli_levers import add_lever_parsers
+    add_lever_parsers(sub)
     return p
 
 
@@ -88,6 +102,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "report":
             from sim.report.cli import report_main
             return report_main(args)
+        from sim.experiment.cli_data import data_main
+        code = data_main(args)
+        if code is not None:
+            return code
+        from sim.experiment.cli_levers import lever_main
+        code = lever_main(args)
+        if code is not None:
+            return code
     except ScenarioError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
@@ -125,6 +147,8 @@ def _run(args) -> int:
     from sim.experiment import runner
     from sim.experiment.executors import DaskExecutor, LocalExecutor
 
+    if args.as_of:
+        args.overrides = [*args.overrides, f'observations.as_of="{args.as_of}"']
     ls = load_scenario(args.scenario, args.overrides)
     sc = ls.scenario
     seed = sc.run.seed if args.seed is None else args.seed
@@ -138,6 +162,8 @@ def _run(args) -> int:
             return 2
         reps = args.reps or sc.run.replications
         default = f"{sc.scenario.name}__seed{seed}__n{reps}"
+    if sc.observations is not None and sc.observations.as_of:
+        default += f"__asof{sc.observations.as_of_month()}"
     out = Path(args.out) if args.out else Path("results") / default
     if args.executor == "dask":
         if not args.scheduler:

@@ -96,6 +96,9 @@ def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None
     try:
         params = replication_params(sc, root, rep, lay.paths, u_override)
         res = simulate(sc, params, Streams(root, rep), trace=trace)
+        if sc.observations is not None and sc.observations.as_of:     # nowcast (docs/model.md 7.14)
+            from sim.data.nowcast import condition
+            condition(res, sc.observations, sc.observations.as_of, sc.run.start)
     except Exception as e:        # re-raised with what is needed to reproduce it
         raise ReplicationError(f"replication {rep} (seed {root}) failed: {type(e).__name__}: {e}") from e
     if sc.ranking is not None:

@@ -190,7 +190,11 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     origin: dict[str, str] = {}
     data = _resolve_chain(path, origin)
     data = apply_overrides(data, list(overrides), origin)
-    return validate_data(data, path, origin)
+    ls = validate_data(data, path, origin)
+    if ls.scenario.observations is not None:      # read and embed the observations file (docs/data.md)
+        from sim.data.observations import attach
+        ls = validate_data(attach(data, ls.scenario, path, origin), path, origin)
+    return ls
 
 
 def validate_data(data: dict, path: Path, origin: dict | None = None) -> LoadedScenario:

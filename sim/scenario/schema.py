@@ -19,6 +19,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from sim.data.observations import ObservationsConfig
 from sim.indicators import MODES, indicator_unit
 from sim.ranking.config import RankingConfig
 from sim.scenario.distributions import Dist, Fixed
@@ -222,6 +223,53 @@ class Levers(Model):
         return self
 
 
+class LeverRange(Model):
+    """The range over which ``sensitivity`` and ``discover`` vary one lever (docs/levers.md)."""
+    low: Month | float = Field(description="Lowest value studied (a \"YYYY-MM\" month for month levers).")
+    high: Month | float = Field(description="Highest value studied (a \"YYYY-MM\" month for month levers).")
+    plan_task: int | None = Field(None, ge=1, le=99, description=(
+        "Plan task of a lever that no constants entry ties to a task (promotion, funding)."))
+
+
+class LeverRanges(Model):
+    promotion_events_per_year: LeverRange | None = Field(None, description="Range of promotion events a year.")
+    infrastructure_funding: LeverRange | None = Field(None, description="Range of funding relative to plan.")
+    project_month: dict[str, LeverRange] = Field(default_factory=dict, description="Range of each project's planned month.")
+    milestone_month: dict[str, LeverRange] = Field(default_factory=dict, description="Range of each milestone's planned month.")
+    leader_candidates: dict[str, LeverRange] = Field(default_factory=dict, description="Range of candidates pursued, per pipeline.")
+
+
+def _check_lever_ranges(r: LeverRanges, c) -> None:
+    """Ids exist; months are months, counts whole numbers, all within the lever's allowed values."""
+    def check(path, rg, kind, lo=None, hi=None):
+        a, b = rg.low, rg.high
+        if kind == "month":
+            if not (isinstance(a, str) and isinstance(b, str)):
+                raise ValueError(f"lever_ranges.{path}: expected months \"YYYY-MM\" for low and high")
+            if a > b:
+                raise ValueError(f"lever_ranges.{path}: low {a} is after high {b}")
+            return
+        if isinstance(a, str) or isinstance(b, str):
+            raise ValueError(f"lever_ranges.{path}: expected numbers for low and high")
+        if kind == "int" and (a != int(a) or b != int(b)):
+            raise ValueError(f"lever_ranges.{path}: expected whole numbers, got [{a:g}, {b:g}]")
+        if a > b:
+            raise ValueError(f"lever_ranges.{path}: low {a:g} > high {b:g}")
+        if (lo is not None and a < lo) or (hi is not None and b > hi) or (kind == "pos" and a <= 0):
+            raise ValueError(f"lever_ranges.{path}: [{a:g}, {b:g}] leaves the lever's allowed values")
+
+    if r.promotion_events_per_year:
+        check("promotion_events_per_year", r.promotion_events_per_year, "int", 0, 52)
+    if r.infrastructure_funding:
+        check("infrastructure_funding", r.infrastructure_funding, "pos", 0, 5)
+    for group, ids, kind in (("project_month", c.projects, "month"), ("milestone_month", c.milestones, "month"),
+                             ("leader_candidates", c.leaders, "int")):
+        for k, rg in getattr(r, group).items():
+            if k not in ids:
+                raise ValueError(f"lever_ranges.{group}: unknown id {k!r}; expected one of {sorted(ids)}")
+            check(f"{group}.{k}", rg, kind, 0 if kind == "int" else None)
+
+
 # ----------------------------------------------------------------------------- uncertainties
 
 class SectorUncertainty(Model):
@@ -317,6 +365,9 @@ class Scenario(Model):
     uncertainties: Uncertainties
     targets: dict[str, Target] = Field(min_length=1)
     ranking: RankingConfig | None = Field(None, description="National evaluation: peers and method (docs/model.md, section Ranking).")
+    observations: ObservationsConfig | None = Field(None, description="Observed monthly statistics and the nowcast month (docs/data.md).")
+    lever_ranges: LeverRanges = Field(default_factory=LeverRanges, description=(
+        "Ranges of levers studied by sensitivity and discover (docs/levers.md); levers without one stay fixed."))
 
     @model_validator(mode="after")
     def _cross_references(self):
@@ -382,6 +433,7 @@ class Scenario(Model):
                 f"initial_state.developed_area_ha + serviced_land_free_ha + all project land can reach "
                 f"{worst:g} ha, more than the fenced area {fenced_ha:g} ha (constants.fenced_area_km2)")
 
+        _check_lever_ranges(self.lever_ranges, c)
         if self.ranking is not None:
             self.ranking.check_years(self.run.years)
         builtin = set(_builtin_indicators())

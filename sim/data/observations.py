@@ -1,0 +1,444 @@
+"""Observed monthly statistics of the zone: file format, validation, and the scenario section.
+
+An observations file (CSV or Excel ``.xlsx``) has one row per month and indicator::
+
+    month,indicator,value,unit,source,note
+    2022-01,trade_total,8.4,亿元,customs monthly bulletin,
+
+``month``, ``indicator``, ``value`` and ``unit`` are required; ``source`` and ``note`` are
+optional and ignored by the model. Lines whose first cell starts with ``#`` are comments.
+Flows (trade, output, FDI) are the month's own amount, not the year-to-date sum; stocks
+(active enterprises, employees, development rate) are the value at the end of the month.
+docs/data.md is the user documentation.
+
+A scenario points to its file with an ``[observations]`` section (:class:`ObservationsConfig`).
+The loader reads and validates the file when the scenario is loaded (:func:`attach`), and puts
+the file's sha256 and its validated values into the resolved scenario, so a run is a pure
+function of the resolved scenario and its results folder changes identity when the data change.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import hashlib
+import io
+import math
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from sim.indicators import FLOW_INDICATORS, TRADE_COMPONENTS, indicator_unit
+
+OBSERVABLE = (*FLOW_INDICATORS, "active_enterprises", "employees", "development_rate")
+"""Indicators an observations file may contain (in the order they are processed)."""
+
+STOCKS = ("active_enterprises", "employees", "development_rate")
+
+REQUIRED_COLUMNS = ("month", "indicator", "value", "unit")
+OPTIONAL_COLUMNS = ("source", "note")
+
+UNIT_ALIASES = {
+    "亿元": ("亿元", "100m_cny"),
+    "万美元": ("万美元", "10k_usd"),
+    "%": ("%", "percent"),
+    "count": ("count", "家", "个"),
+    "persons": ("persons", "人"),
+}
+"""Accepted spellings of each indicator unit (the first is the canonical one)."""
+
+TRADE_TOLERANCE = 0.01
+"""Relative tolerance of trade_total against the sum of the customs modes in the same month."""
+
+_MONTH_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?$")
+_NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
+
+
+class ObservationError(ValueError):
+    """A problem with an observations file; the message names the file, the row and the reason."""
+
+
+# ----------------------------------------------------------------------------- months
+
+def _month_ok(v: str) -> bool:
+    return bool(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v))
+
+
+def month_number(month: str, start: str) -> int:
+    """0-based month of the run: "2022-01" from "2022-01" -> 0."""
+    y, m = map(int, month.split("-"))
+    y0, m0 = map(int, start.split("-"))
+    return (y - y0) * 12 + (m - m0)
+
+
+def month_label(k: int, start: str) -> str:
+    y0, m0 = map(int, start.split("-"))
+    return f"{y0 + (m0 - 1 + k) // 12}-{(m0 - 1 + k) % 12 + 1:02d}"
+
+
+# ----------------------------------------------------------------------------- scenario section
+
+class ObservationsConfig(BaseModel):
+    """The ``[observations]`` section of a scenario (documented in docs/data.md)."""
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    file: str = Field("", validate_default=True,
+                      description="Observations file (CSV or .xlsx), relative to the scenario file that names it.")
+    as_of: str | None = Field(None, description=(
+        'Nowcast month "YYYY-MM" (or "latest": the last observed month). Observed months up to it are fixed '
+        "at their values and every replication continues from the observed level. Unset: the data are "
+        "loaded (for calibrate and backtest) but runs are not conditioned on them."))
+    window_months: int = Field(3, ge=1, le=12, description=(
+        "Flows: the observed/simulated ratio is taken over the last this-many observed months."))
+    max_ratio: float = Field(5.0, gt=1, description=(
+        "A ratio above this (or below its inverse), or one that cannot be formed because a side is 0, "
+        "is replaced by an additive shift (docs/model.md 7.14)."))
+    sha256: str = Field("", description="Written by the loader: sha256 of the file's bytes.")
+    values: dict[str, dict[str, float]] = Field(default_factory=dict, description=(
+        "Written by the loader: the validated observations, indicator -> month -> value."))
+
+    @field_validator("file")
+    @classmethod
+    def _file(cls, v):
+        if not v.strip():
+            raise ValueError('missing: name the observations file, e.g. file = "observed.csv" (see docs/data.md); '
+                             "--as-of and observations.as_of need it")
+        return v
+
+    @field_validator("as_of")
+    @classmethod
+    def _as_of(cls, v):
+        if v is not None and v != "latest" and not _month_ok(v):
+            raise ValueError(f'expected a month "YYYY-MM" or "latest", got {v!r}')
+        return v
+
+    @field_validator("values")
+    @classmethod
+    def _values(cls, v):
+        for ind, by_month in v.items():
+            if ind not in OBSERVABLE:
+                raise ValueError(f"unknown observable indicator {ind!r}; expected one of {list(OBSERVABLE)}")
+            for m, x in by_month.items():
+                if not _month_ok(m):
+                    raise ValueError(f'{ind}: expected months "YYYY-MM", got {m!r}')
+                if not math.isfinite(x) or x < 0:
+                    raise ValueError(f"{ind}.{m}: expected a finite value >= 0, got {x!r}")
+        return v
+
+    def months(self) -> list[str]:
+        """Every observed month, sorted."""
+        return sorted({m for by in self.values.values() for m in by})
+
+    def as_of_month(self) -> str | None:
+        """The nowcast month, with "latest" resolved to the last observed month."""
+        if self.as_of == "latest":
+            ms = self.months()
+            return ms[-1] if ms else None
+        return self.as_of
+
+    def table(self, start: str, months: int) -> dict[str, np.ndarray]:
+        """indicator -> values[month] over the run's months (NaN where not observed)."""
+        return table_of(self.values, start, months)
+
+
+def table_of(values: dict[str, dict[str, float]], start: str, months: int) -> dict[str, np.ndarray]:
+    out = {}
+    for ind in OBSERVABLE:
+        if ind not in values:
+            continue
+        a = np.full(months, np.nan)
+        for m, v in values[ind].items():
+            k = month_number(m, start)
+            if 0 <= k < months:
+                a[k] = v
+        out[ind] = a
+    return out
+
+
+# ----------------------------------------------------------------------------- reading
+
+def _decode(data: bytes) -> str:
+    for enc in ("utf-8-sig", "gb18030"):          # Excel on a Chinese system saves CSV as GBK
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ObservationError("cannot decode the file: save it as UTF-8 (or GBK) CSV")
+
+
+def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
+    text = _decode(data)
+    rows = []
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for cells in reader:
+            rows.append((reader.line_num, cells))
+    except csv.Error as e:
+        raise ObservationError(f"row {reader.line_num}: malformed CSV ({e})") from None
+    return rows
+
+
+def _excel_rows(path: Path) -> list[tuple[int, list[Any]]]:
+    try:
+        from openpyxl import load_workbook
+    except ImportError:                       # pragma: no cover - openpyxl is a dependency
+        raise ObservationError("reading Excel files needs the openpyxl package (pip install openpyxl)") from None
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:                    # openpyxl raises many kinds for a damaged file
+        raise ObservationError(f"cannot read the Excel file ({type(e).__name__}: {e})") from None
+    try:
+        ws = wb["observations"] if "observations" in wb.sheetnames else wb.worksheets[0]
+        return [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
+    finally:
+        wb.close()
+
+
+def _blank(c) -> bool:
+    return c is None or (isinstance(c, str) and not c.strip())
+
+
+def _text(c) -> str:
+    return "" if c is None else str(c).strip()
+
+
+def _parse_month(c) -> str | None:
+    if isinstance(c, (_dt.date, _dt.datetime)):
+        return f"{c.year}-{c.month:02d}"
+    m = _MONTH_RE.match(_text(c))
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return f"{m.group(1)}-{int(m.group(2)):02d}"
+
+
+def _parse_value(c) -> float | str:
+    """A float, or the reason it is not one."""
+    if isinstance(c, bool):
+        return f"value {c!r} is not a number"
+    if isinstance(c, (int, float)):
+        v = float(c)
+    else:
+        s = _text(c)
+        if not s:
+            return "missing value"
+        if not _NUMBER_RE.match(s) or s in ("+", "-", "."):
+            return f"value {s!r} is not a number"
+        v = float(s.replace(",", ""))
+    if not math.isfinite(v):
+        return f"value {c!r} is not a finite number"
+    return v
+
+
+def _observable_hint(ind: str) -> str:
+    if ind == "new_business_types" or ind.startswith(("leaders_", "done_")):
+        return (f"indicator {ind!r} cannot be observed: it counts events (completions, signings); enter "
+                f"what already happened in the scenario instead (e.g. a project's month and a slip of 0; "
+                f"see docs/data.md)")
+    return f"unknown indicator {ind!r}; observable indicators are {', '.join(OBSERVABLE)}"
+
+
+def read_observations(path: str | Path, start: str, months: int, display: str | None = None
+                      ) -> tuple[dict[str, dict[str, float]], str]:
+    """Read and validate an observations file for a run of ``months`` months from ``start``.
+
+    Returns (indicator -> month -> value, sha256 of the file). Raises :class:`ObservationError`
+    naming the file, the row and the reason of the first problem (and how many more there are)."""
+    path = Path(path)
+    name = display or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ObservationError(f"{name}: observations file not found") from None
+    except OSError as e:
+        raise ObservationError(f"{name}: cannot read ({e.strerror})") from None
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            rows = _csv_rows(data)
+        elif suffix in (".xlsx", ".xlsm"):
+            rows = _excel_rows(path)
+        elif suffix == ".xls":
+            raise ObservationError("old .xls files are not read: save the sheet as .xlsx or CSV")
+        else:
+            raise ObservationError(f"expected a .csv or .xlsx file, got {suffix or 'no extension'!r}")
+        values = _validate_rows(rows, start, months)
+    except ObservationError as e:
+        raise ObservationError(f"{name}: {e}") from None
+    return values, hashlib.sha256(data).hexdigest()
+
+
+def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]:
+    rows = [(n, r) for n, r in rows if not all(_blank(c) for c in r) and not _text(r[0]).startswith("#")]
+    if not rows:
+        raise ObservationError("no header row: expected columns month, indicator, value, unit")
+    head_n, head = rows[0]
+    cols = [_text(c).lower() for c in head]
+    for c in REQUIRED_COLUMNS:
+        if c not in cols:
+            raise ObservationError(f"row {head_n}: missing column {c!r}; expected columns "
+                                   f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)})")
+    for c in cols:
+        if c and c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+            raise ObservationError(f"row {head_n}: unknown column {c!r}; expected columns "
+                                   f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)})")
+        if c and cols.count(c) > 1:
+            raise ObservationError(f"row {head_n}: column {c!r} appears twice")
+    idx = {c: cols.index(c) for c in REQUIRED_COLUMNS}
+    first, last = month_label(0, start), month_label(months - 1, start)
+    errors: list[str] = []
+    values: dict[str, dict[str, float]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    row_of: dict[tuple[str, str], int] = {}
+
+    def cell(r, c):
+        i = idx[c]
+        return r[i] if i < len(r) else None
+
+    for n, r in rows[1:]:
+        ind = _text(cell(r, "indicator"))
+        if not ind:
+            errors.append(f"row {n}: missing indicator")
+            continue
+        if ind not in OBSERVABLE:
+            errors.append(f"row {n}: {_observable_hint(ind)}")
+            continue
+        month = _parse_month(cell(r, "month"))
+        if month is None:
+            errors.append(f"row {n}: month {_text(cell(r, 'month'))!r} is not a month \"YYYY-MM\"")
+            continue
+        k = month_number(month, start)
+        if not 0 <= k < months:
+            errors.append(f"row {n}: month {month} is outside the scenario's months {first} to {last}")
+            continue
+        unit = _text(cell(r, "unit"))
+        want = indicator_unit(ind)
+        if unit not in UNIT_ALIASES[want]:
+            errors.append(f"row {n}: unit {unit!r} is wrong for {ind}, which is measured in {want!r} "
+                          f"(accepted: {', '.join(UNIT_ALIASES[want])})")
+            continue
+        v = _parse_value(cell(r, "value"))
+        if isinstance(v, str):
+            errors.append(f"row {n}: {v} ({ind}, {month})")
+            continue
+        if v < 0:
+            errors.append(f"row {n}: negative value {v:g} for {ind} ({month}), which cannot be negative")
+            continue
+        if ind == "development_rate" and v > 100:
+            errors.append(f"row {n}: development_rate {v:g}% ({month}) is above 100% of the fenced area")
+            continue
+        key = (ind, month)
+        if key in seen:
+            errors.append(f"row {n}: duplicates row {seen[key]} ({ind}, {month})")
+            continue
+        seen[key] = n
+        row_of[key] = n
+        values.setdefault(ind, {})[month] = v
+    if not errors:
+        errors.extend(_trade_consistency(values, row_of))
+    if errors:
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise ObservationError(errors[0] + more)
+    if not values:
+        raise ObservationError("no observations: every row is empty or a comment")
+    return {ind: dict(sorted(values[ind].items())) for ind in OBSERVABLE if ind in values}
+
+
+def _trade_consistency(values, row_of) -> list[str]:
+    """trade_total must not be below the customs modes observed in the same month, and must equal
+    their sum when all five are observed."""
+    errs = []
+    for month, total in sorted(values.get("trade_total", {}).items()):
+        present = [m for m in TRADE_COMPONENTS if month in values.get(m, {})]
+        if not present:
+            continue
+        s = sum(values[m][month] for m in present)
+        tol = TRADE_TOLERANCE * max(total, s) + 1e-9
+        n = row_of[("trade_total", month)]
+        if s > total + tol:
+            errs.append(f"row {n}: trade_total {total:g} ({month}) is less than the customs modes observed "
+                        f"that month ({', '.join(present)}: {s:g}); trade_total is their sum")
+        elif len(present) == len(TRADE_COMPONENTS) and abs(s - total) > tol:
+            errs.append(f"row {n}: trade_total {total:g} ({month}) differs from the sum of the five customs "
+                        f"modes ({s:g}) by more than {TRADE_TOLERANCE:.0%}")
+    return errs
+
+
+# ----------------------------------------------------------------------------- loader hook
+
+def attach(data: dict, sc, scenario_path: Path, origin: dict) -> dict:
+    """The resolved scenario data with its observations read, validated and embedded.
+
+    ``sc`` is the scenario validated without them (its run months bound the file's months). The
+    file is relative to the scenario file that set ``observations.file`` (relative to the working
+    directory when it came from ``--set``). A resolved scenario written to a results folder carries
+    the values and their sha256, so it can be loaded again where the file is not. Raises
+    :class:`~sim.scenario.ScenarioError` naming the file, the row and the reason."""
+    import copy
+
+    from sim.scenario.loader import ScenarioError, display_path
+
+    cfg = sc.observations
+    set_by = origin.get("observations.file") or display_path(scenario_path)
+    if set_by.startswith("--set"):
+        base = Path.cwd()
+    elif set_by.startswith("<"):
+        base = scenario_path.parent
+    else:
+        base = Path(set_by).parent
+    fpath = Path(cfg.file) if Path(cfg.file).is_absolute() else base / cfg.file
+    out = copy.deepcopy(data)
+    section = out["observations"]
+    start, months = sc.run.start, sc.run.horizon_months
+    if not fpath.exists() and cfg.values and cfg.sha256:
+        values, sha = cfg.values, cfg.sha256          # a resolved scenario: its own embedded copy
+        rows = [(0, ["month", "indicator", "value", "unit"])] + [
+            (0, [m, ind, v, indicator_unit(ind)]) for ind, by in values.items() for m, v in by.items()]
+        try:
+            values = _validate_rows(rows, start, months)
+        except ObservationError as e:
+            raise ScenarioError(f"{set_by}: observations.values: {e}".replace("row 0: ", "")) from None
+    else:
+        try:
+            values, sha = read_observations(fpath, start, months, display=display_path(fpath))
+        except ObservationError as e:
+            raise ScenarioError(str(e)) from None
+    section["values"] = values
+    section["sha256"] = sha
+    as_of = cfg.as_of
+    if as_of is not None:
+        where = origin.get("observations.as_of") or display_path(scenario_path)
+        observed = sorted({m for by in values.values() for m in by})
+        if as_of != "latest":
+            k = month_number(as_of, start)
+            if not 0 <= k < months:
+                raise ScenarioError(f"{where}: observations.as_of: {as_of} is outside the scenario's months "
+                                    f"{month_label(0, start)} to {month_label(months - 1, start)}")
+            if as_of < observed[0]:
+                raise ScenarioError(f"{where}: observations.as_of: {as_of} is before the first observed month "
+                                    f"{observed[0]} of {display_path(fpath)}: nothing to start from")
+    return out
+
+
+def csv_to_xlsx(csv_path: str | Path, xlsx_path: str | Path) -> None:
+    """Write a CSV observations file as an Excel workbook (sheet "observations"), numbers as numbers,
+    comment lines kept. Used for the shipped template and in tests."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from sim.store import atomic_write_bytes
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "observations"
+    for _, cells in _csv_rows(Path(csv_path).read_bytes()):
+        comment = bool(cells) and _text(cells[0]).startswith("#")
+        ws.append([float(c.replace(",", "")) if not comment and c.strip() and _NUMBER_RE.match(c.strip()) else c
+                   for c in cells])
+        if comment:
+            ws.cell(ws.max_row, 1).font = Font(italic=True, color="808080")
+    for col, width in zip("ABCDEF", (10, 26, 12, 10, 24, 40)):
+        ws.column_dimensions[col].width = width
+    buf = io.BytesIO()
+    wb.save(buf)
+    atomic_write_bytes(xlsx_path, buf.getvalue())

@@ -1,0 +1,325 @@
+"""The lever catalogue: what planners control, as data read from a scenario.
+
+A lever is addressed by its id, the key path under ``[levers]``: ``promotion_events_per_year``,
+``infrastructure_funding``, ``project_month.<project>``, ``milestone_month.<milestone>`` and
+``leader_candidates.<pipeline>``. Experiments handle every lever as a number:
+
+* counts (events a year, candidates) as whole numbers;
+* funding as a factor (1 = as planned);
+* months as a whole month index counted from the run's start (``"2022-12"`` is 12 when the run
+  starts in 2022-01), converted back to ``"YYYY-MM"`` when a scenario is made.
+
+A lever value is applied by making a new, validated scenario (:func:`with_levers`), exactly as
+``--set levers.<id>=<value>`` would; the base scenario is never changed. Plan task numbers, names
+and effects come from the scenario's constants, so nothing here is specific to one zone.
+"""
+from __future__ import annotations
+
+import copy
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.scenario.loader import LoadedScenario, ScenarioError, validate_data
+from sim.scenario.schema import Scenario, month_index
+
+
+@dataclass(frozen=True)
+class Lever:
+    """One lever of a scenario, with everything the catalogue prints."""
+    id: str                   # key path under [levers], e.g. "milestone_month.cbec_site"
+    kind: str                 # "count" (whole number), "factor" (real number) or "month"
+    name_en: str
+    name_zh: str
+    plan_task: int | None     # task number in section 二 of the plan
+    meaning: str
+    unit: str
+    baseline: float           # the scenario's own value, as a number (months: month index)
+    allowed: tuple[float, float]   # what the schema accepts (months: unbounded)
+    range: tuple[float, float] | None   # declared study range ([lever_ranges]), as numbers
+    moves: str                # the model parameters and mechanisms it moves
+    more_is_effort: bool      # True: a larger value costs more (counts, funding); False: months (earlier costs more)
+
+    @property
+    def is_int(self) -> bool:
+        return self.kind in ("count", "month")
+
+
+# ----------------------------------------------------------------------------- months as numbers
+
+def month_number(month: str, start: str) -> int:
+    """``"YYYY-MM"`` -> month index from the run's start (end of that month; start month = 1)."""
+    return month_index(month, start)
+
+
+def month_text(k: int, start: str) -> str:
+    """Inverse of :func:`month_number`."""
+    y0, m0 = map(int, start.split("-"))
+    total = y0 * 12 + (m0 - 1) + int(k) - 1
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
+
+
+# ----------------------------------------------------------------------------- catalogue
+
+def _effects(spec) -> list[str]:
+    out = []
+    if getattr(spec, "serviced_land_ha", 0):
+        out.append(f"+{spec.serviced_land_ha:g} ha serviced land")
+    if getattr(spec, "footprint_ha", 0):
+        out.append(f"+{spec.footprint_ha:g} ha developed by the works")
+    if getattr(spec, "warehouse_k_m2", 0):
+        out.append(f"+{spec.warehouse_k_m2:g}k m2 warehouse")
+    for s, f in spec.lead_rate_multiplier.items():
+        out.append(f"lead rate of {s} x{f:g}")
+    for m, f in spec.trade_multiplier.items():
+        out.append(f"{m} trade x{f:g}")
+    if getattr(spec, "business_type", False):
+        out.append("counts as a new business type")
+    if spec.depends_on:
+        out.append(f"waits for {', '.join(spec.depends_on)}")
+    return out
+
+
+def catalogue(sc: Scenario) -> list[Lever]:
+    """Every lever of the scenario, in schema order."""
+    lv, c, r, start = sc.levers, sc.constants, sc.lever_ranges, sc.run.start
+    out: list[Lever] = []
+
+    def rng(entry, kind):
+        if entry is None:
+            return None
+        if kind == "month":
+            return (float(month_number(entry.low, start)), float(month_number(entry.high, start)))
+        return (float(entry.low), float(entry.high))
+
+    pr = r.promotion_events_per_year
+    out.append(Lever(
+        "promotion_events_per_year", "count", "Investment-promotion events a year", "年度招商活动次数",
+        pr.plan_task if pr else None,
+        "joint investment-promotion events held each year, evenly spread over the year",
+        "events/yr", float(lv.promotion_events_per_year), (0.0, 52.0), rng(pr, "count"),
+        "each event brings Poisson(uncertainties.promotion.leads_per_event) extra leads, split over "
+        "sectors by their base lead rates", True))
+    fr = r.infrastructure_funding
+    out.append(Lever(
+        "infrastructure_funding", "factor", "Infrastructure funding", "基础设施资金保障",
+        fr.plan_task if fr else None,
+        "funding of the infrastructure projects relative to plan (1 = as planned)",
+        "x plan", float(lv.infrastructure_funding), (0.0, 5.0), rng(fr, "factor"),
+        "every project's slip past its planned month: a late slip is multiplied by "
+        "funding^-uncertainties.funding_delay_elasticity, an early one made earlier by the same factor", True))
+    for pid, spec in c.projects.items():
+        eff = _effects(spec)
+        out.append(Lever(
+            f"project_month.{pid}", "month", spec.name_en, spec.name_zh, spec.plan_task,
+            "planned completion month of the project", "YYYY-MM",
+            float(month_number(lv.project_month[pid], start)), (-math.inf, math.inf),
+            rng(r.project_month.get(pid), "month"),
+            f"completion = planned month + uncertainties.project_delay_months.{pid} (scaled by funding); "
+            f"then {'; '.join(eff) if eff else 'done_' + pid + ' only'}", False))
+    for mid, spec in c.milestones.items():
+        eff = _effects(spec)
+        gated = [s for s, ss in c.sectors.items() if ss.requires_milestone == mid]
+        if gated:
+            eff.insert(0, f"sector(s) {', '.join(gated)} may open")
+        out.append(Lever(
+            f"milestone_month.{mid}", "month", spec.name_en, spec.name_zh, spec.plan_task,
+            "planned month of the policy milestone", "YYYY-MM",
+            float(month_number(lv.milestone_month[mid], start)), (-math.inf, math.inf),
+            rng(r.milestone_month.get(mid), "month"),
+            f"launch = planned month + uncertainties.milestone_delay_months.{mid}; "
+            f"then {'; '.join(eff) if eff else 'done_' + mid + ' only'}", False))
+    for lid, spec in c.leaders.items():
+        out.append(Lever(
+            f"leader_candidates.{lid}", "count", spec.name_en, spec.name_zh, spec.plan_task,
+            f"leading-enterprise candidates pursued ({spec.sector} sector, within {spec.window_months} months)",
+            "candidates", float(lv.leader_candidates[lid]), (0.0, math.inf),
+            rng(r.leader_candidates.get(lid), "count"),
+            f"each candidate signs with uncertainties.leaders.{lid}.sign_prob, then needs "
+            f"{spec.space_per_firm:g} of {c.sectors[spec.sector].space} space; adds leaders_{lid}", True))
+    return out
+
+
+def lever_ids(sc: Scenario) -> list[str]:
+    return [lv.id for lv in catalogue(sc)]
+
+
+def find(sc: Scenario, lever_id: str) -> Lever:
+    """The lever with this id (``levers.`` prefix allowed); ScenarioError naming the valid ids otherwise."""
+    lid = lever_id.removeprefix("levers.")
+    for lv in catalogue(sc):
+        if lv.id == lid:
+            return lv
+    raise ScenarioError(f"--lever {lever_id}: unknown lever; expected one of {', '.join(lever_ids(sc))}")
+
+
+def ranged(sc: Scenario) -> list[Lever]:
+    """Levers with a declared study range (those ``sensitivity`` and ``discover`` vary)."""
+    return [lv for lv in catalogue(sc) if lv.range is not None and lv.range[0] < lv.range[1]]
+
+
+def short_label(lv: Lever, lang: str = "en") -> str:
+    """What the lever's value measures, for axes and rules: "Processing-trade leaders: candidates pursued"."""
+    grp = lv.id.split(".")[0]
+    if grp == "leader_candidates":
+        return f"{lv.name_en}: candidates pursued" if lang == "en" else f"{lv.name_zh}候选数"
+    if lv.kind == "month":
+        return f"{lv.name_en}: planned month" if lang == "en" else f"{lv.name_zh}计划月份"
+    if lv.id == "infrastructure_funding":
+        return "Infrastructure funding (x plan)" if lang == "en" else "基础设施资金（相对计划）"
+    return lv.name_en if lang == "en" else lv.name_zh
+
+
+# ----------------------------------------------------------------------------- values
+
+def display(lv: Lever, value: float, start: str) -> str:
+    """A lever value as a planner writes it: months as "YYYY-MM", counts whole, factors as %g."""
+    if lv.kind == "month":
+        return month_text(int(round(value)), start)
+    if lv.kind == "count":
+        return str(int(round(value)))
+    return f"{value:g}"
+
+
+def toml_value(lv: Lever, value: float, start: str):
+    if lv.kind == "month":
+        return month_text(int(round(value)), start)
+    if lv.kind == "count":
+        return int(round(value))
+    return float(value)
+
+
+def parse_value(lv: Lever, text: str, start: str) -> float:
+    text = text.strip()
+    if lv.kind == "month":
+        if len(text) == 7 and text[4] == "-":
+            try:
+                return float(month_number(text, start))
+            except ValueError:
+                pass
+        raise ScenarioError(f"--lever {lv.id}: expected months as YYYY-MM, got {text!r}")
+    try:
+        v = float(text)
+    except ValueError:
+        raise ScenarioError(f"--lever {lv.id}: expected a number, got {text!r}") from None
+    if lv.kind == "count" and v != int(v):
+        raise ScenarioError(f"--lever {lv.id}: expected a whole number, got {text!r}")
+    return v
+
+
+def parse_grid(lv: Lever, spec: str, start: str) -> list[float]:
+    """``v1,v2,...`` or ``lo:hi:step`` (inclusive; months step in whole months) -> sorted unique values."""
+    spec = spec.strip()
+    if ":" in spec:
+        parts = spec.split(":")
+        if len(parts) != 3:
+            raise ScenarioError(f"--lever {lv.id}={spec}: expected lo:hi:step")
+        lo, hi = parse_value(lv, parts[0], start), parse_value(lv, parts[1], start)
+        try:
+            step = float(parts[2])
+        except ValueError:
+            raise ScenarioError(f"--lever {lv.id}={spec}: step must be a number, got {parts[2]!r}") from None
+        if step <= 0 or (lv.is_int and step != int(step)):
+            raise ScenarioError(f"--lever {lv.id}={spec}: step must be a positive"
+                                f"{' whole' if lv.is_int else ''} number")
+        if hi < lo:
+            raise ScenarioError(f"--lever {lv.id}={spec}: lo is above hi")
+        n = int(math.floor((hi - lo) / step + 1e-9)) + 1
+        if n > 200:
+            raise ScenarioError(f"--lever {lv.id}={spec}: {n} grid points; at most 200")
+        vals = [lo + i * step for i in range(n)]
+        vals = [round(v, 10) for v in vals]
+    else:
+        vals = [parse_value(lv, t, start) for t in spec.split(",") if t.strip()]
+    if not vals:
+        raise ScenarioError(f"--lever {lv.id}: no values given")
+    lo, hi = lv.allowed
+    for v in vals:
+        if not lo <= v <= hi or (lv.id == "infrastructure_funding" and v <= 0):
+            raise ScenarioError(f"--lever {lv.id}: value {display(lv, v, start)} is outside the allowed "
+                                f"values ({_allowed_text(lv)})")
+    return sorted(set(vals))
+
+
+def from_uniform(lv: Lever, u: np.ndarray) -> np.ndarray:
+    """Map uniforms in (0, 1) onto the lever's declared range (whole numbers equally likely)."""
+    lo, hi = lv.range
+    u = np.asarray(u, dtype=float)
+    if lv.is_int:
+        return np.minimum(lo + np.floor(u * (hi - lo + 1)), hi)
+    return lo + u * (hi - lo)
+
+
+def with_levers(ls: LoadedScenario, values: dict[str, float], suffix: str | None = None) -> LoadedScenario:
+    """A new validated scenario: ``ls`` with lever ``id -> numeric value`` applied (like ``--set``).
+
+    ``suffix`` (optional) is appended to the scenario name so result tables tell points apart."""
+    sc = ls.scenario
+    data = copy.deepcopy(ls.resolved)
+    cat = {lv.id: lv for lv in catalogue(sc)}
+    for lid, v in values.items():
+        lv = cat.get(lid)
+        if lv is None:
+            raise ScenarioError(f"unknown lever {lid!r}; expected one of {', '.join(cat)}")
+        node = data.setdefault("levers", {})
+        keys = lid.split(".")
+        for k in keys[:-1]:
+            node = node.setdefault(k, {})
+        node[keys[-1]] = toml_value(lv, v, sc.run.start)
+    if suffix:
+        data["scenario"] = {**data["scenario"], "name": f"{sc.scenario.name}{suffix}"}
+    origin = {f"levers.{k}": f"lever {k}={display(cat[k], v, sc.run.start)}" for k, v in values.items()}
+    return validate_data(data, ls.path, origin)
+
+
+def current_values(sc: Scenario, ids: list[str]) -> dict[str, float]:
+    cat = {lv.id: lv for lv in catalogue(sc)}
+    return {i: cat[i].baseline for i in ids}
+
+
+# ----------------------------------------------------------------------------- printing
+
+def _allowed_text(lv: Lever) -> str:
+    lo, hi = lv.allowed
+    if lv.kind == "month":
+        return "any YYYY-MM"
+    if lv.id == "infrastructure_funding":
+        return f"> 0 to {hi:g}"
+    return f"{lo:g} to {hi:g}" if math.isfinite(hi) else f">= {lo:g}, whole"
+
+
+def table(sc: Scenario):
+    """The catalogue as a DataFrame (one row per lever)."""
+    import pandas as pd
+    s = sc.run.start
+    rows = [dict(lever=lv.id, plan_task=lv.plan_task if lv.plan_task else "", name_en=lv.name_en,
+                 name_zh=lv.name_zh, meaning=lv.meaning, unit=lv.unit, value=display(lv, lv.baseline, s),
+                 allowed=_allowed_text(lv),
+                 study_range=(f"{display(lv, lv.range[0], s)} to {display(lv, lv.range[1], s)}"
+                              if lv.range else ""),
+                 moves=lv.moves) for lv in catalogue(sc)]
+    return pd.DataFrame(rows)
+
+
+def format_catalogue(sc: Scenario, source: str) -> str:
+    """Plain-text catalogue for the terminal."""
+    s = sc.run.start
+    lines = [f"Levers of {sc.scenario.name!r} ({sc.scenario.zone}, {source})",
+             "id | plan task | name | value in this scenario | allowed | studied range (sensitivity, discover)", ""]
+    tasks: dict[int, list[str]] = {}
+    for lv in catalogue(sc):
+        rg = f"{display(lv, lv.range[0], s)} .. {display(lv, lv.range[1], s)}" if lv.range else "fixed (no range)"
+        task = f"task {lv.plan_task}" if lv.plan_task else "task ?"
+        lines.append(f"{lv.id}")
+        lines.append(f"    {task} | {lv.name_en} / {lv.name_zh} | value {display(lv, lv.baseline, s)}{'' if lv.kind == 'month' else ' ' + lv.unit}"
+                     f" | allowed {_allowed_text(lv)} | range {rg}")
+        lines.append(f"    meaning: {lv.meaning}")
+        lines.append(f"    moves:   {lv.moves}")
+        if lv.plan_task:
+            tasks.setdefault(lv.plan_task, []).append(lv.id)
+    lines.append("")
+    lines.append("Plan tasks with a lever: " + ", ".join(f"{t} ({len(v)})" for t, v in sorted(tasks.items())))
+    lines.append("Tasks without a lever are listed with the reason in docs/levers.md.")
+    lines.append("Set a lever: --set levers.<id>=<value> (months as YYYY-MM); vary it: sweep SCENARIO --lever <id>=v1,v2,...")
+    return "\n".join(lines)
