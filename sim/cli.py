@@ -10,44 +10,9 @@ import os
 import sys
 from pathlib import Path
 
+from sim.cli_types import month_or_latest, open_interval, positive_int
+from sim.cli_types import seed as seed_type
 from sim.scenario import ScenarioError, load_scenario
-
-
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {v}")
-    return v
-
-
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {v}")
-    return v
-
-
-def _half_width(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 0.5), got {text!r}") from None
-    if not 0 < v < 0.5:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 0.5), got {v}")
-    return v
-
-
-def _as_of(text: str) -> str:
-    import re
-    if text != "latest" and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
-        raise argparse.ArgumentTypeError(f'expected a month "YYYY-MM" or "latest", got {text!r}')
-    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,19 +27,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="run replications and write a results folder")
     scenario_args(r)
-    r.add_argument("--reps", type=_positive_int, help="replications (default: the scenario's run.replications)")
-    r.add_argument("--seed", type=_seed, help="root seed (default: the scenario's run.seed)")
-    r.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    r.add_argument("--reps", type=positive_int, help="replications (default: the scenario's run.replications)")
+    r.add_argument("--seed", type=seed_type, help="root seed (default: the scenario's run.seed)")
+    r.add_argument("--workers", type=positive_int, help="worker processes (default: all cores)")
     r.add_argument("--out", help="results folder (default: results/<scenario>__seed<S>__n<N>)")
-    r.add_argument("--precision", type=_half_width, metavar="HALF_WIDTH",
+    r.add_argument("--precision", type=open_interval(0, 0.5), metavar="HALF_WIDTH",
                    help="add batches of replications until every active target's 95%% interval half-width "
                         "is at most this (e.g. 0.01); --reps then sets the batch size")
-    r.add_argument("--max-reps", type=_positive_int, help="upper limit for --precision (default 100000)")
+    r.add_argument("--max-reps", type=positive_int, help="upper limit for --precision (default 100000)")
     r.add_argument("--executor", choices=("local", "dask"), default="local",
                    help="local processes (default) or a Dask distributed cluster")
     r.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786")
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bar and a shorter report")
-    r.add_argument("--as-of", type=_as_of, metavar="YYYY-MM",
+    r.add_argument("--as-of", type=month_or_latest, metavar="YYYY-MM",
                    help="nowcast: fix the observed months up to this one (or 'latest') and continue from them; "
                         "same as --set observations.as_of=YYYY-MM (docs/data.md)")
 

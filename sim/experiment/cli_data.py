@@ -7,50 +7,17 @@ one message and return 2, before anything is written.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
+from sim.cli_types import MONTH as _MONTH
+from sim.cli_types import month_or_latest as _month
+from sim.cli_types import open_interval
+from sim.cli_types import positive_int as _positive_int
+from sim.cli_types import seed as _seed
+
 COMMANDS = ("calibrate", "backtest")
-
-
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {v}")
-    return v
-
-
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {v}")
-    return v
-
-
-def _share(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1), got {text!r}") from None
-    if not 0 < v < 1:
-        raise argparse.ArgumentTypeError(f"expected a number in (0, 1), got {v:g}")
-    return v
-
-
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-
-
-def _month(text: str) -> str:
-    if text != "latest" and not _MONTH.fullmatch(text):
-        raise argparse.ArgumentTypeError(f'expected a month "YYYY-MM" or "latest", got {text!r}')
-    return text
+_share = open_interval(0, 1)
 
 
 def _months(text: str) -> list[str]:

@@ -11,40 +11,14 @@ import sys
 import time
 from pathlib import Path
 
+from sim.cli_types import open_interval
+from sim.cli_types import positive_int as _positive_int
+from sim.cli_types import seed as _seed
 from sim.scenario import ScenarioError, load_scenario
 
+_probability = open_interval(0, 1, "a probability")
 COMMANDS = ("levers", "compare", "sweep", "sensitivity", "discover")
 DEFAULT_SCENARIO = "scenarios/baseline.toml"
-
-
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {text!r}") from None
-    if v <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive whole number, got {v}")
-    return v
-
-
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {v}")
-    return v
-
-
-def _probability(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a probability in (0, 1), got {text!r}") from None
-    if not 0 < v < 1:
-        raise argparse.ArgumentTypeError(f"expected a probability in (0, 1), got {v}")
-    return v
 
 
 def _lever_spec(text: str) -> tuple[str, str]:
