@@ -166,8 +166,11 @@ def summary_paragraphs(res: Results, lang: str, others: list[Results] = ()) -> l
         j = j[j["year"] == y]
         if len(j):
             parts.append(text("sum_joint", lang, **_p(j.iloc[0])))
-            if res.warnings and j.iloc[0]["p_hit"] < 0.05:
-                parts.append(text("sum_conflict", lang))
+            if j.iloc[0]["p_hit"] < 0.05 and len(d):
+                weakest = d.sort_values("p_hit", kind="stable").iloc[0]
+                parts.append(text("sum_joint_low", lang, k=len(d), p=_p(weakest)["p"]))
+                if res.warnings:
+                    parts.append(text("sum_conflict", lang))
         out.append(sep.join(parts))
     out.extend(rank_sensitivity_sentences(res, lang))
     a = res.targets().set_index("target_id", drop=False)

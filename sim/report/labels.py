@@ -219,9 +219,10 @@ TEXT = {
     "sum_strongest": ("最有把握：{label}，{p}（{ci}）。", "Strongest: {label}, {p} ({ci})."),
     "sum_joint": ("当年全部目标同时达成的概率为 {p}（{ci}）。",
                   "Chance of hitting every target of the year at once: {p} ({ci})."),
-    "sum_conflict": ("由于规划目标之间存在矛盾（见“提示”），联合概率在构造上接近于零。",
-                     "Because the plan's targets contradict each other (see Warnings), the joint probability is "
-                     "close to zero by construction."),
+    "sum_joint_low": ("联合概率需要{k}个目标同时达成，不会高于最难目标的 {p}。",
+                      "It needs all {k} targets at once, so it cannot exceed the weakest one's {p}."),
+    "sum_conflict": ("此外，规划目标之间存在不一致（见“提示”）。",
+                     "The plan's targets also disagree with each other (see Warnings)."),
     "sum_basis": ("以上基于 {n} 次重复模拟（随机种子 {seed}）；括号内为95%置信区间。",
                   "Based on {n} replications (seed {seed}); intervals in brackets are 95%."),
     "sum_compare": ("与 {base} 相比，{other} 提高最多的是{label}：{p0} → {p1}。",
