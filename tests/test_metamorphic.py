@@ -9,7 +9,7 @@ expectation (asserted on paired means, 4 SE) follows from reading sim/model/zone
 
 * per replication: identical output for the same seed (and whatever the worker count); the
   done time of every project/milestone is non-increasing in infrastructure_funding (the slip's
-  uniform is shared and ``funded_slip`` is monotone; dependencies take a max of monotone times);
+  uniform is shared and ``funded_due`` is monotone; dependencies take a max of monotone times);
   trade scales linearly with firm sizes (sizes never feed back into events); a disruption can
   only remove between 0 and ``depth`` of a month's trade (its stream is separate); zero leads
   leave exactly the initial firms.

@@ -16,7 +16,7 @@ import json
 import numpy as np
 import pytest
 
-from sim.model.zone import funded_slip
+from sim.model.zone import funded_due
 
 from conftest import GOLDEN, params, scenario, simulate_rep
 
@@ -285,14 +285,18 @@ def test_trace_has_no_events_after_the_horizon():
 
 # ------------------------------------------------------------------------------ funding and slips
 
-@pytest.mark.parametrize("slip", [-6.0, -1.0, 0.0, 0.5, 3.0, 12.0])
+@pytest.mark.parametrize("slip", [-30.0, -6.0, -1.0, 0.0, 0.5, 3.0, 12.0])
 @pytest.mark.parametrize("elasticity", [0.0, 0.3, 1.0, 2.0])
-def test_funded_slip_as_planned_and_monotone(slip, elasticity):
-    assert funded_slip(slip, 1.0, elasticity) == pytest.approx(slip)        # funding 1 = as planned
+def test_funded_due_as_planned_and_monotone(slip, elasticity):
+    planned = 12.0
+    assert funded_due(planned, slip, 1.0, elasticity) == pytest.approx(max(planned + slip, 0))  # funding 1 = as planned
     fundings = [0.2, 0.5, 0.9, 1.0, 1.1, 2.0, 5.0]
-    s = [funded_slip(slip, f, elasticity) for f in fundings]
-    assert all(b <= a + 1e-12 for a, b in zip(s, s[1:])), f"more funding made it later: {s}"
-    assert all(np.sign(x) == np.sign(slip) for x in s), "funding never turns a late project into an early one"
+    due = [funded_due(planned, slip, f, elasticity) for f in fundings]
+    assert all(b <= a + 1e-12 for a, b in zip(due, due[1:])), f"more funding made it later: {due}"
+    assert all(d >= 0 for d in due), "nothing is due before the start"
+    if planned + slip > 0 and elasticity > 0:
+        # a project that would just miss its deadline at planned funding meets it with enough money
+        assert funded_due(planned, slip, 5.0, elasticity) < max(planned + slip, 0)
 
 
 # ------------------------------------------------------------------------------ golden files

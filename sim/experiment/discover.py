@@ -193,7 +193,7 @@ def _features(sc, paths: list[str], levers: list[Lever]) -> list[Feature]:
 def experiments_table(ls: LoadedScenario, reps: int, seed: int, levers: list[Lever]) -> tuple[pd.DataFrame, list]:
     """Inputs of replications 0..reps-1: lever values (drawn over their ranges from each
     replication's own uniforms), varied parameter values and due times; and the evaluation rows."""
-    from sim.model.zone import funded_slip
+    from sim.model.zone import funded_due
     sc = ls.scenario
     start = sc.run.start
     paths = varied_paths(sc)
@@ -225,9 +225,8 @@ def experiments_table(ls: LoadedScenario, reps: int, seed: int, levers: list[Lev
                     planned = month_number(month_of[iid], start)
                 dpath = f"uncertainties.{kind}_delay_months.{iid}"
                 slip = vals.get(dpath, float(dists[dpath].ppf(0.5)))
-                if kind == "project":
-                    slip = funded_slip(slip, funding, el)
-                rec[f"due:{iid}"] = max(planned + slip, 0.0)
+                rec[f"due:{iid}"] = (funded_due(planned, slip, funding, el) if kind == "project"
+                                     else max(planned + slip, 0.0))
         rec.update(vals)
         recs.append(rec)
         rows.append((r, None, tuple(lev)))

@@ -107,8 +107,8 @@ def catalogue(sc: Scenario) -> list[Lever]:
         fr.plan_task if fr else None,
         "funding of the infrastructure projects relative to plan (1 = as planned)",
         "x plan", float(lv.infrastructure_funding), (0.0, 5.0), rng(fr, "factor"),
-        "every project's slip past its planned month: a late slip is multiplied by "
-        "funding^-uncertainties.funding_delay_elasticity, an early one made earlier by the same factor", True))
+        "the pace of every project: its time to completion (planned month + slip) is multiplied by "
+        "funding^-uncertainties.funding_delay_elasticity", True))
     for pid, spec in c.projects.items():
         eff = _effects(spec)
         out.append(Lever(

@@ -158,8 +158,8 @@ class ZoneModel:
         alone, so the effects below need no same-instant event ordering."""
         c, lv, u = self.sc.constants, self.sc.levers, self.p["uncertainties"]
         start = self.sc.run.start
-        due = {pid: month_index(lv.project_month[pid], start)
-               + funded_slip(u["project_delay_months"][pid], lv.infrastructure_funding, u["funding_delay_elasticity"])
+        due = {pid: funded_due(month_index(lv.project_month[pid], start), u["project_delay_months"][pid],
+                               lv.infrastructure_funding, u["funding_delay_elasticity"])
                for pid in c.projects}
         due.update({mid: month_index(lv.milestone_month[mid], start) + u["milestone_delay_months"][mid]
                     for mid in c.milestones})
@@ -484,13 +484,14 @@ class ZoneModel:
         return base
 
 
-def funded_slip(slip: float, funding: float, elasticity: float) -> float:
-    """Slip past the planned month under a funding level (1 = as planned).
+def funded_due(planned_t: float, slip: float, funding: float, elasticity: float) -> float:
+    """When a project is due under a funding level (1 = as planned), before its dependencies.
 
-    A late project (slip > 0) is shortened by funding ** -elasticity; an early one (slip < 0)
-    becomes earlier by the same factor, so more funding never makes a project later."""
-    f = funding ** elasticity
-    return slip / f if slip > 0 else slip * f
+    Funding sets the pace of the works from the start of the plan: the time the project would
+    take at planned funding (planned month + slip, never before the start) is divided by
+    funding ** elasticity. More funding never makes a project later, and it can bring a project
+    that would slip past its deadline back inside it."""
+    return max(planned_t + slip, 0.0) / funding ** elasticity
 
 
 def simulate(sc: Scenario, params: dict, streams, trace: bool = False) -> Result:

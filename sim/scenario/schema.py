@@ -329,7 +329,8 @@ class Uncertainties(Model):
     commodity: Commodity
     disruption: Disruption
     promotion: Promotion
-    funding_delay_elasticity: NonNeg = Field(description="Project delay scales as funding ** -elasticity.")
+    funding_delay_elasticity: NonNeg = Field(
+        description="A project's time to completion (planned month + slip) scales as funding ** -elasticity.")
     sectors: dict[str, SectorUncertainty]
     project_delay_months: dict[str, Dist] = Field(
         default_factory=dict, description="Slip past the planned month (negative = early), months.")
