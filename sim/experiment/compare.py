@@ -242,8 +242,21 @@ def new_figure(w, h, **kw):
 
 
 def footer(fig, text: str) -> None:
-    """The meta line at the bottom; the layout keeps a strip free for it."""
-    fig.supxlabel(text, fontsize=7, color="#444444", x=0.01, ha="left")
+    """The meta lines at the bottom (wrapped to the figure's width); the layout keeps a strip free."""
+    import textwrap
+    width = max(40, int(fig.get_figwidth() * 17))           # about 17 characters per inch at 7 pt
+    sep = "｜" if "｜" in text else " | "
+    lines, line = [], ""
+    for part in text.split(sep):
+        cand = f"{line}{sep}{part}" if line else part
+        if len(cand) > width and line:
+            lines.append(line)
+            line = part
+        else:
+            line = cand
+    lines.append(line)
+    wrapped = "\n".join(textwrap.fill(l, width) for l in lines)
+    fig.supxlabel(wrapped, fontsize=7, color="#444444", x=0.01, ha="left")
 
 
 def save_png(fig, path: Path) -> None:
