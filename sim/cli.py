@@ -6,6 +6,7 @@ print one message and return 2, without a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from pathlib import Path
@@ -169,6 +170,8 @@ def _run(args) -> int:
     if chunks.redone:
         print(f"note: {len(chunks.redone)} partial or corrupted chunk(s) were recomputed", file=sys.stderr)
     _write_outputs(ls, ind, seed, out, chunks, runner.chunk_ranges(reps), stopping)
+    del ind          # the pack reads the saved files; its worker processes must not inherit the arrays
+    gc.collect()
     if not args.no_report:
         from sim.report.pack import build_pack
         if not args.quiet:
