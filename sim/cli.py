@@ -178,7 +178,7 @@ def _run(args) -> int:
             print("building the meeting pack (zh, en) ...", file=sys.stderr)
         build_pack([out], langs=("zh", "en"), workers=1 if args.executor == "dask" else None)
     summary = store.read_csv(out / "summary.csv")
-    _print_summary(summary, _warnings(sc), reps, out, args.quiet, stopping)
+    _print_summary(summary, _warnings(sc), reps, out, args.quiet, stopping, pack=not args.no_report)
     return 0
 
 
@@ -228,7 +228,7 @@ def _write_outputs(ls, ind, seed, out, chunks, ranges, stopping) -> None:
         charts.save(fig, out / "charts" / f"p_targets_{lang}.png")
 
 
-def _print_summary(summary, warnings, reps, out, quiet, stopping=None) -> None:
+def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True) -> None:
     import numpy as np
     if not quiet:
         print(f"\n{'target':38s} {'P(hit)':>7s}  {'95% interval':>15s}")
@@ -242,4 +242,5 @@ def _print_summary(summary, warnings, reps, out, quiet, stopping=None) -> None:
         print(f"\n{stopping}")
     print(f"\n{reps} replications: widest 95% interval is ±{half:.1%}. For about ±1 percentage point use "
           f"--reps 10000 or --precision 0.01 (the half-width shrinks as 1/sqrt(reps)).")
-    print(f"results: {out}/ (summary.csv, indicators.csv, manifest.json, charts/; meeting pack in report/)")
+    pack_note = "; meeting pack in report/" if pack else ""
+    print(f"results: {out}/ (summary.csv, indicators.csv, manifest.json, charts/{pack_note})")
