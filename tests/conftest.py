@@ -80,3 +80,16 @@ def mean_se(x) -> tuple[float, float]:
 @pytest.fixture
 def tiny():
     return scenario("tiny.toml")
+
+
+def expect_error(capsys, argv, *fragments) -> str:
+    """Run the CLI; assert exit 2 with one stderr line, no traceback, containing every fragment."""
+    from sim.cli import main
+    code = main(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1, f"expected one line, got:\n{err}"
+    for f in fragments:
+        assert f in err, f"{f!r} not in {err!r}"
+    return err

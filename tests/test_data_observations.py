@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import expect_error
 
 from sim.cli import main
 from sim.data.observations import csv_to_xlsx, read_observations
@@ -33,15 +34,6 @@ def scenario_with(tmp_path: Path, csv_text: str | None, name: str = "obs.csv", e
     return p
 
 
-def expect_error(capsys, argv, *fragments) -> str:
-    code = main(argv)
-    err = capsys.readouterr().err
-    assert code == 2, err
-    assert "Traceback" not in err
-    assert err.count("\n") == 1, f"expected one line, got:\n{err}"
-    for f in fragments:
-        assert f in err, f"{f!r} not in {err!r}"
-    return err
 
 
 # ----------------------------------------------------------------------------- good files

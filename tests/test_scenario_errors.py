@@ -7,6 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import expect_error
 
 from sim.cli import main
 
@@ -25,15 +26,6 @@ def child(tmp_path, body, name="whatif.toml"):
     return write(tmp_path, name, f'extends = "{BASELINE.as_posix()}"\n' + textwrap.dedent(body))
 
 
-def expect_error(capsys, argv, *fragments):
-    code = main(argv)
-    err = capsys.readouterr().err
-    assert code == 2, err
-    assert "Traceback" not in err
-    assert err.count("\n") == 1, f"expected one line, got:\n{err}"
-    for f in fragments:
-        assert f in err, f"{f!r} not in {err!r}"
-    return err
 
 
 def test_baseline_is_valid(capsys):
@@ -133,7 +125,7 @@ def test_set_override_breaking_table_rule_names_the_override(capsys):
 
 def test_error_names_the_file_that_set_the_key(tmp_path, capsys):
     """A bad value inherited from a parent is reported against the parent file."""
-    parent = write(tmp_path, "parent.toml", BASELINE.read_text(encoding="utf-8").replace(
+    write(tmp_path, "parent.toml", BASELINE.read_text(encoding="utf-8").replace(
         "promotion_events_per_year = 2 ", "promotion_events_per_year = -2 ").replace(
         'extends = "evaluation_methods.toml"', f'extends = "{(BASELINE.parent / "evaluation_methods.toml").as_posix()}"'))
     kid = write(tmp_path, "kid.toml", 'extends = "parent.toml"\n[scenario]\nname = "kid"\n')
