@@ -8,7 +8,8 @@ each file it writes and its console text are hashed. ``check`` prints every file
 is missing or is new, and exits 1 if any does. Every command runs in the same fixed folder
 (``WORK``) with git hidden, so the command line and the commit recorded in manifests and packs
 are the same for both modes; what still changes from run to run is blanked before hashing:
-elapsed seconds in console text and the creation date fpdf2 writes into PDFs.
+elapsed seconds in console text. (The pack's PDF, Excel, SVG and HTML files carry the run date,
+not the current time: sim/report/reproducible.py.)
 Run ``record`` on the commit before a restructuring and ``check`` after it (same day: chart
 footers carry the run date).
 """
@@ -53,12 +54,6 @@ COMMANDS: dict[str, list[str]] = {
                  "--out", "{out}", *W],
 }
 
-def _normalise(path: Path, data: bytes) -> bytes:
-    if path.suffix == ".pdf":
-        return re.sub(rb"/CreationDate \(D:[^)]*\)", b"/CreationDate ()", data)
-    return data
-
-
 def _text(s: str, outs: dict[str, Path]) -> str:
     for name, p in outs.items():
         s = s.replace(str(p), f"<{name}>")
@@ -97,7 +92,7 @@ def run_all(only: list[str] | None) -> dict[str, str]:
         for f in sorted(out.rglob("*")):
             if f.is_file() and not f.name.startswith("_std") and "chunks" not in f.parts:
                 rel = f.relative_to(workdir).as_posix()
-                digests[rel] = hashlib.sha256(_normalise(f, f.read_bytes())).hexdigest()
+                digests[rel] = hashlib.sha256(f.read_bytes()).hexdigest()
     return digests
 
 
