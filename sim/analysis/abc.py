@@ -39,15 +39,20 @@ class Summaries:
     simulations; its predictions (estimates of the parameters, in prior standard deviations) are
     the summaries, so the distance weighs each feature by how much it tells about a parameter.
     A parameter whose cross-validated R² is below ``MIN_R2`` gets no summary: the data say
-    nothing about it and its noise would only blur the distance."""
-    items: list[tuple[str, np.ndarray]]                 # (indicator, months of the feature)
-    observed: np.ndarray                                 # raw observed features
-    offset: np.ndarray = field(default=None)            # c of log(x + c), per feature
+    nothing about it and its noise would only blur the distance.
+
+    Fields: ``items`` (indicator, months) per feature; ``observed`` the raw observed features;
+    set by :meth:`fit`: ``offset`` (c of log(x + c)), ``center`` and ``scale`` (prior mean and
+    spread of the transformed features), ``coef`` [1 + feature, parameter], ``r2`` (cross-
+    validated R² per parameter) and ``active`` (parameters that get a summary)."""
+    items: list[tuple[str, np.ndarray]]
+    observed: np.ndarray
+    offset: np.ndarray = field(default=None)
     center: np.ndarray = field(default=None)
-    scale: np.ndarray = field(default=None)             # prior spread of the transformed features
-    coef: np.ndarray = field(default=None)              # [1 + feature, parameter]
-    r2: np.ndarray = field(default=None)                # cross-validated R² per parameter
-    active: np.ndarray = field(default=None)            # parameters that get a summary
+    scale: np.ndarray = field(default=None)
+    coef: np.ndarray = field(default=None)
+    r2: np.ndarray = field(default=None)
+    active: np.ndarray = field(default=None)
 
     @classmethod
     def of_table(cls, table: dict[str, np.ndarray], n_known: int, block: int = 3) -> "Summaries":

@@ -15,7 +15,8 @@ from sim.report.chart_style import BLUE, GREY, VERMILION, footer, new_figure, ta
 
 def discover_chart(d, lang: str, meta: str):
     """Left: the first rule's two main conditions, runs coloured by miss/hit, the box drawn.
-    Right: the peeling trajectory (coverage against density), the chosen box marked."""
+    Right: the peeling trajectory (coverage against density), the chosen box marked.
+    ``d``: a discover result (:class:`sim.experiment.discover.Discovery`)."""
     sc = d.ls.scenario
     start = sc.run.start
     fig, (ax, ax2) = new_figure(12.5, 5.6, ncols=2, gridspec_kw={"width_ratios": [1.25, 1]})
