@@ -462,11 +462,11 @@ def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = 150) -> dict[str,
     return out
 
 
-def save(fig: plt.Figure, path) -> None:
+def save(fig: plt.Figure, path, dpi: int = 150) -> None:
     """Save a figure atomically (format from the file suffix: .png, .svg, .pdf), then close it."""
     from sim.store import atomic_write_bytes
     fmt = str(path).rsplit(".", 1)[-1]
-    atomic_write_bytes(path, render(fig, (fmt,))[fmt])
+    atomic_write_bytes(path, render(fig, (fmt,), dpi)[fmt])
 
 
 __all__ = ["ChartMeta", "probability_chart", "exceedance_chart", "fan_chart", "time_to_target_chart", "rank_chart",
