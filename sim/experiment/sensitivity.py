@@ -308,7 +308,7 @@ def run_sensitivity(ls: LoadedScenario, n: int, seed: int, by: str = "group", to
         k = len(facs)
         f_A, f_B = Y[:n], Y[n:2 * n]
         f_AB = Y[2 * n:].reshape(k, n, len(targets))
-        sobol = _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples)
+        sobol = _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples, seed)
         screening = screen_parameters(targets, paths, np.vstack([A, B])[:, :len(paths)], np.vstack([f_A, f_B]))
         tornado = _tornado(ls, seed, targets, cells, levers, screening, top, tornado_reps, executor, bar)
     finally:
@@ -317,7 +317,7 @@ def run_sensitivity(ls: LoadedScenario, n: int, seed: int, by: str = "group", to
                        len(rows) + n_torn, {"f_A": f_A, "f_B": f_B, "f_AB": f_AB})
 
 
-def _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples) -> pd.DataFrame:
+def _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples, seed: int) -> pd.DataFrame:
     frames = []
     for output in ("value", "hit"):
         if output == "hit":
@@ -328,7 +328,7 @@ def _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples) -> pd.D
                             for g in range(f_AB.shape[0])])
         else:
             tA, tB, tAB = f_A, f_B, f_AB
-        r = sobol_from_outputs(tA, tB, tAB, n_resamples=n_resamples)
+        r = sobol_from_outputs(tA, tB, tAB, n_resamples=n_resamples, seed=seed)
         for i, t in enumerate(targets):
             for g, f in enumerate(facs):
                 frames.append(dict(
