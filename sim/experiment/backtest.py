@@ -33,6 +33,7 @@ from sim.analysis.monthly import year_to_date
 from sim.analysis.targets import hits_of, proportion_ci
 from sim.data.nowcast import condition_series, known_months
 from sim.data.observations import OBSERVABLE, month_label, month_number
+from sim.experiment import engine
 from sim.indicators import FLOW_INDICATORS
 from sim.random import stream_id
 
@@ -226,8 +227,6 @@ def run_backtest(ls, cutoffs: list[str], *, reps: int | None = None, seed: int |
     ``log(message)``, if given, is called once the inputs are checked."""
     from sim import store
     from sim.analysis.targets import target_specs
-    from sim.experiment.calibrate import simulate_monthly
-    from sim.experiment.runner import _progress
     from sim.report import charts
 
     sc = ls.scenario
@@ -245,8 +244,9 @@ def run_backtest(ls, cutoffs: list[str], *, reps: int | None = None, seed: int |
     if log:
         log(f"{sc.scenario.zone} / {sc.scenario.name}: backtest at {', '.join(cutoffs)}, {reps} replications -> {out}")
     names = list(OBSERVABLE)
-    with _progress(reps, progress) as bar:
-        sims = simulate_monthly(sc, seed, list(range(reps)), names, None, executor, bar)
+    design = engine.replications([sc], [seed], reps, engine.Outputs(monthly=tuple(names), ranking=False,
+                                                                    nowcast=False), engine.FINE_CHUNK)
+    sims = engine.evaluate(design, executor, progress).monthly()
     targets = [t for t in target_specs(sc) if t.active]
     points, tdf = evaluate(table, sims, names, cutoffs, sc.run.start, horizon, obs.window_months, obs.max_ratio,
                            seed, targets)

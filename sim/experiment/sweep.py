@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.targets import summarise, target_specs
-from sim.experiment.compare import (PALETTE, footer, meta_text, new_figure, run_many, save_png, target_text)
+from sim.experiment.compare import (PALETTE, footer, meta_text, new_figure, save_png, target_text)
+from sim.experiment.engine import Outputs, evaluate, replications
 from sim.experiment.levers import Lever, display, short_label, with_levers
 from sim.scenario.loader import LoadedScenario
 
@@ -45,7 +46,9 @@ def sweep(ls: LoadedScenario, levers: list[Lever], grids: list[list[float]], rep
     start = ls.scenario.run.start
     combos = list(itertools.product(*grids))
     scs = [with_levers(ls, dict(zip([lv.id for lv in levers], c))) for c in combos]
-    inds = run_many([s.scenario for s in scs], [seed] * len(scs), reps, executor, progress)
+    ev = evaluate(replications([s.scenario for s in scs], [seed] * len(scs), reps, Outputs(monthly=False)),
+                  executor, progress)
+    inds = [ev.indicators(i) for i in range(len(scs))]
     specs = target_specs(ls.scenario)
     pts, rows, frames = [], [], []
     for k, (c, s, ind) in enumerate(zip(combos, scs, inds)):

@@ -111,7 +111,7 @@ class ZoneModel:
         # the two and leaves the rate unchanged, so only initial land and projects move it.
         self.developed0_ha = init["developed_area_ha"] + init["serviced_land_free_ha"]
         self.done = {k: self.env.event() for k in (*c.projects, *c.milestones)}
-        self.T = self._completion_times()
+        self.T = completion_times(sc, u)
         self.lead_mult, self.trade_mult = self._effect_tables()
         self.firms = _Firms()
         self.fdi: list[tuple[float, float]] = []        # (time, 万美元)
@@ -152,29 +152,6 @@ class ZoneModel:
         self.spells = list(zip(onsets.tolist(), lengths.tolist()))
 
     # ------------------------------------------------------------------ infrastructure & milestones
-    def _completion_times(self) -> dict[str, float]:
-        """When each project and milestone is done: its planned month plus its slip (projects' slips
-        scaled by funding), never before 0 nor before its dependencies. Known from the parameters
-        alone, so the effects below need no same-instant event ordering."""
-        c, lv, u = self.sc.constants, self.sc.levers, self.p["uncertainties"]
-        start = self.sc.run.start
-        due = {pid: funded_due(month_index(lv.project_month[pid], start), u["project_delay_months"][pid],
-                               lv.infrastructure_funding, u["funding_delay_elasticity"])
-               for pid in c.projects}
-        due.update({mid: month_index(lv.milestone_month[mid], start) + u["milestone_delay_months"][mid]
-                    for mid in c.milestones})
-        specs = {**c.projects, **c.milestones}
-        T: dict[str, float] = {}
-
-        def t_of(i):
-            if i not in T:
-                T[i] = max([max(due[i], 0.0)] + [t_of(d) for d in specs[i].depends_on])
-            return T[i]
-
-        for i in specs:
-            t_of(i)
-        return T
-
     def _effect_tables(self):
         """Lead-rate multipliers [month, sector] and trade multipliers [month, mode]: an item's
         effect applies to month m when it is done by the start of that month (T <= m)."""
@@ -482,6 +459,38 @@ class ZoneModel:
         base["trade_total"] = float(by_mode.sum())
         base["active_enterprises"] = float(init.sum())
         return base
+
+
+def completion_times(sc: Scenario, uncertainties: dict, planned: dict[str, float] | None = None,
+                     funding: float | None = None) -> dict[str, float]:
+    """When each project and milestone is done in a replication with these uncertain parameters
+    (``params["uncertainties"]``): its planned month plus its slip (projects' slips scaled by
+    funding, :func:`funded_due`), never before 0 nor before its dependencies. Known from the
+    parameters and levers alone, so the model's effects need no same-instant event ordering.
+
+    ``planned`` (item id -> month index, as :func:`~sim.scenario.schema.month_index` counts) and
+    ``funding`` replace the scenario's own levers for those items: a study that draws lever values
+    per replication reads the times without building each scenario."""
+    c, lv, u = sc.constants, sc.levers, uncertainties
+    start = sc.run.start
+    planned = planned or {}
+    funding = lv.infrastructure_funding if funding is None else funding
+    due = {pid: funded_due(planned.get(pid, month_index(lv.project_month[pid], start)),
+                           u["project_delay_months"][pid], funding, u["funding_delay_elasticity"])
+           for pid in c.projects}
+    due.update({mid: planned.get(mid, month_index(lv.milestone_month[mid], start)) + u["milestone_delay_months"][mid]
+                for mid in c.milestones})
+    specs = {**c.projects, **c.milestones}
+    T: dict[str, float] = {}
+
+    def t_of(i):
+        if i not in T:
+            T[i] = max([max(due[i], 0.0)] + [t_of(d) for d in specs[i].depends_on])
+        return T[i]
+
+    for i in specs:
+        t_of(i)
+    return T
 
 
 def funded_due(planned_t: float, slip: float, funding: float, elasticity: float) -> float:
