@@ -49,7 +49,7 @@ COMMANDS: dict[str, list[str]] = {
                  "--out", "{out}", *W],
     "calibrate": ["calibrate", BASE, *OBS, "--sims", "200", "--rounds", "2", "--keep", "0.1", "--check-reps", "40",
                   "--seed", "5", "--out", "{out}", *W],
-    "backtest": ["backtest", BASE, *OBS, "--reps", "60", "--cutoffs", "2022-02,2022-03", "--seed", "5",
+    "backtest": ["backtest", BASE, *OBS, "--reps", "60", "--cutoffs", "2022-01,2022-02", "--horizon", "2", "--seed", "5",
                  "--out", "{out}", *W],
 }
 
@@ -110,9 +110,15 @@ def main() -> int:
     only = a.only.split(",") if a.only else None
     if a.mode == "record":
         d = run_all(only)
-        if a.dir.exists():
-            shutil.rmtree(a.dir)
-        shutil.copytree(WORK, a.dir)
+        if only and (a.dir / "digests.json").exists():     # re-record some commands, keep the others
+            old = json.loads((a.dir / "digests.json").read_text())
+            d = {**{k: v for k, v in old.items() if k.split("/")[0] not in only}, **d}
+            for name in only:
+                shutil.rmtree(a.dir / name, ignore_errors=True)
+                shutil.copytree(WORK / name, a.dir / name)
+        else:
+            shutil.rmtree(a.dir, ignore_errors=True)
+            shutil.copytree(WORK, a.dir)
         (a.dir / "digests.json").write_text(json.dumps(d, indent=1, sort_keys=True))
         print(f"recorded {len(d)} digests in {a.dir}/digests.json")
         return 0
