@@ -14,6 +14,7 @@ other third, so a rule that only fits noise shows itself.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,11 +200,10 @@ def experiments_table(ls: LoadedScenario, reps: int, seed: int, levers: list[Lev
     sc = ls.scenario
     paths = varied_paths(sc)
     all_paths = [p for p, _ in uncertain_paths(sc)]
-    dists = dict(uncertain_paths(sc))
     lever_paths = [f"lever_ranges.{lv.id}" for lv in levers]
     recs, rows = [], []
     for r in range(reps):
-        u = parameter_uniforms(seed, r, paths)
+        params = replication_params(sc, seed, r, all_paths)
         rec = {"rep": r}
         lev = []
         if levers:
@@ -212,12 +212,11 @@ def experiments_table(ls: LoadedScenario, reps: int, seed: int, levers: list[Lev
                 v = float(from_uniform(lv, x))
                 lev.append(v)
                 rec[f"lever:{lv.id}"] = v
-        vals = {p: float(dists[p].ppf(x)) for p, x in zip(paths, u)}
+        vals = {p: functools.reduce(dict.__getitem__, p.split("."), params) for p in paths}
         lv_now = {lv.id: v for lv, v in zip(levers, lev)}
         planned = {k.split(".", 1)[1]: v for k, v in lv_now.items()
                    if k.startswith(("project_month.", "milestone_month."))}
-        due = completion_times(sc, replication_params(sc, seed, r, all_paths)["uncertainties"], planned,
-                               lv_now.get("infrastructure_funding"))
+        due = completion_times(sc, params["uncertainties"], planned, lv_now.get("infrastructure_funding"))
         for iid in (*sc.constants.projects, *sc.constants.milestones):
             rec[f"due:{iid}"] = due[iid]
         rec.update(vals)
