@@ -51,13 +51,13 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from sim.data.observations import month_label
 from sim.data.nowcast import known_months
-from sim.indicators import FLOW_INDICATORS
 from sim.model import simulate
+from sim.months import month_at
 from sim.random import Streams, parameter_uniforms, stream_id
 from sim.scenario.distributions import Choice, LogNormal, Normal, Poisson, _Dist
 from sim.scenario.params import uncertain_paths
+from sim.vocabulary.outcomes import FLOW_INDICATORS, indicator_unit
 
 CHUNK = 40
 """Replications per task shipped to a worker."""
@@ -551,7 +551,7 @@ def fit_table(table: dict[str, np.ndarray], n_known: int, start: str, names: lis
             obs = ov[k] if k < n_known else np.nan
             if np.isnan(obs):
                 continue
-            rows.append([ind, month_label(k, start), float(obs), *pq[:, k], *cq[:, k],
+            rows.append([ind, month_at(k, start), float(obs), *pq[:, k], *cq[:, k],
                          bool(pq[0, k] <= obs <= pq[-1, k]), bool(cq[0, k] <= obs <= cq[-1, k])])
     cols = (["indicator", "month", "observed"] + [f"prior_p{str(q).replace('.', '_')}" for q in qs]
             + [f"calibrated_p{str(q).replace('.', '_')}" for q in qs] + ["in_prior_95", "in_calibrated_95"])
@@ -593,7 +593,6 @@ def fit_chart(fit: pd.DataFrame, lang: str, title: str, scenario=None, units: di
 
 
 def observed_units(table) -> dict[str, str]:
-    from sim.indicators import indicator_unit
     return {k: indicator_unit(k) for k in table}
 
 

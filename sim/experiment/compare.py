@@ -19,9 +19,10 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.paired import compare_targets
-from sim.analysis.targets import TargetSpec, summarise, target_specs
+from sim.analysis.targets import TargetSpec, scenario_warnings, summarise, target_specs
 from sim.experiment import runner
 from sim.experiment.executors import LocalExecutor
+from sim.report.plan_warnings import english
 from sim.scenario.loader import LoadedScenario, ScenarioError
 
 # Okabe-Ito colour-blind-safe palette
@@ -145,7 +146,6 @@ def default_out(names: list[str], seed: int, reps: int, independent: bool) -> Pa
 
 def write_compare(c: Comparison, out: Path, langs=("en", "zh")) -> list[Path]:
     from sim import store
-    from sim.analysis.targets import plan_warnings
     store.atomic_write_csv(out / "compare.csv", c.table)
     store.atomic_write_csv(out / "summary.csv", c.summaries)
     store.atomic_write_csv(out / "target_values.csv", c.values)
@@ -153,8 +153,7 @@ def write_compare(c: Comparison, out: Path, langs=("en", "zh")) -> list[Path]:
     man = store.manifest(
         scenario_name=" vs ".join(c.names), scenario_file=str(ref.path), sha256=ref.sha256, seed=c.seeds[0],
         reps=c.reps, resolved=ref.resolved,
-        warnings=plan_warnings(target_specs(ref.scenario),
-                               {k: t.alternative_of for k, t in ref.scenario.targets.items() if t.alternative_of}),
+        warnings=english(scenario_warnings(ref.scenario)),
         extra={"experiment": "compare", "reference": c.names[0], "paired_by_replication": c.paired,
                "seeds": c.seeds,
                "difference_interval": ("Newcombe hybrid score interval for paired proportions (1998, method 10), 95%"

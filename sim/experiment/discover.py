@@ -24,11 +24,13 @@ import pandas as pd
 from sim.analysis.targets import hits_of, target_specs
 from sim.experiment.compare import BLUE, GREY, VERMILION, footer, meta_text, new_figure, save_png, target_text
 from sim.experiment.executors import LocalExecutor
-from sim.experiment.levers import Lever, display, from_uniform, month_text, ranged, short_label
-from sim.experiment.sensitivity import param_label, run_rows, target_cells, varied_paths
+from sim.experiment.levers import Lever, display, from_uniform, ranged, short_label
+from sim.experiment.sensitivity import run_rows, target_cells, varied_paths
+from sim.months import month_end, month_of_end
 from sim.random import parameter_uniforms
 from sim.scenario.loader import LoadedScenario, ScenarioError
 from sim.scenario.params import uncertain_paths
+from sim.vocabulary.parameters import param_label
 
 
 # ----------------------------------------------------------------------------- PRIM (pure)
@@ -221,8 +223,7 @@ def experiments_table(ls: LoadedScenario, reps: int, seed: int, levers: list[Lev
                 lid = f"{kind}_month.{iid}"
                 planned = lv_now.get(lid)
                 if planned is None:
-                    from sim.experiment.levers import month_number
-                    planned = month_number(month_of[iid], start)
+                    planned = month_end(month_of[iid], start)
                 dpath = f"uncertainties.{kind}_delay_months.{iid}"
                 slip = vals.get(dpath, float(dists[dpath].ppf(0.5)))
                 rec[f"due:{iid}"] = (funded_due(planned, slip, funding, el) if kind == "project"
@@ -346,9 +347,9 @@ def _fmt(f: Feature, v: float, start: str, lang: str = "en") -> str:
     if f.kind == "percent":
         return f"{100 * v:.1f}%"
     if f.kind == "month_index":
-        return month_text(int(round(v)), start)
+        return month_of_end(int(round(v)), start)
     if f.kind == "month_time":
-        m = month_text(int(math.ceil(v - 1e-9)) if v > 0 else 1, start)
+        m = month_of_end(int(math.ceil(v - 1e-9)) if v > 0 else 1, start)
         return f"{m} (month {v:.1f})" if lang == "en" else f"{m}（第 {v:.1f} 月）"
     a = abs(v)
     return f"{v:.3g}" if a < 1000 else f"{v:,.0f}"
@@ -470,7 +471,7 @@ def discover_chart(d: Discovery, lang: str, meta: str):
             ticks = np.arange(math.floor(vals.min()), math.ceil(vals.max()) + 1)
             step = max(1, int(math.ceil(len(ticks) / 8)))
             ticks = ticks[::step]
-            lab_t = [month_text(int(t), start) if f.kind == "month_index" else month_text(max(int(t), 1), start)
+            lab_t = [month_of_end(int(t), start) if f.kind == "month_index" else month_of_end(max(int(t), 1), start)
                      for t in ticks]
             setter(ticks, lab_t, fontsize=7, **({"rotation": 30} if axis == "x" else {}))
     r1 = d.rules.iloc[0]

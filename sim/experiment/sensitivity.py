@@ -38,113 +38,13 @@ from sim.experiment.executors import LocalExecutor
 from sim.experiment.levers import Lever, display, from_uniform, ranged, short_label, with_levers
 from sim.scenario.loader import LoadedScenario
 from sim.scenario.params import uncertain_paths
+from sim.vocabulary.parameters import NOISE, group_label, group_of, param_label
 
-NOISE = "process_noise"
 U_EPS = 2.0 ** -54          # keeps design uniforms strictly inside (0, 1): quantile functions stay finite
 TORNADO_LOW, TORNADO_HIGH = 0.1, 0.9
 
 
 # ----------------------------------------------------------------------------- labels
-
-_GROUP_LABELS = {
-    "initial_state": ("Initial state (land, space, firms)", "初始状态（土地、仓库、企业）"),
-    "uncertainties.macro": ("Macro trade growth", "宏观贸易增长"),
-    "uncertainties.commodity": ("Commodity prices", "大宗商品价格"),
-    "uncertainties.disruption": ("Disruption spells", "中断冲击"),
-    "uncertainties.promotion": ("Leads per promotion event", "每次招商活动的线索"),
-    "uncertainties.funding_delay_elasticity": ("Funding-delay elasticity", "资金对工期的弹性"),
-    "uncertainties.project_delay_months": ("Project slips", "项目延期"),
-    "uncertainties.milestone_delay_months": ("Milestone slips", "政策节点延期"),
-    "uncertainties.counts": ("Programme counts (patents, labs...)", "创新与认定计数"),
-    NOISE: ("Process randomness (arrivals, timing, noise, peers)", "过程随机性（到达、时点、波动、同类园区）"),
-}
-_KEY_ZH = {
-    "lead_rate_per_month": "月均线索", "sign_prob": "签约概率", "sign_delay_months": "签约用时",
-    "max_wait_months": "最长等待", "fitout_months": "装修用时", "rampup_months": "爬坡用时",
-    "trade_median_yi": "贸易额中位数", "trade_sigma": "贸易额离散度", "noise_sigma": "月度波动",
-    "output_ratio": "产值/贸易比", "employees_median": "员工中位数", "employees_sigma": "员工离散度",
-    "foreign_prob": "外资概率", "fdi_wan_usd": "外资额", "exit_rate_per_year": "退出率",
-    "trade_yi": "贸易额", "employees": "员工数", "growth_per_year": "年增长", "drift_per_year": "年漂移",
-    "spells_per_year": "年频次", "length_months": "持续月数", "depth": "深度", "leads_per_event": "每次线索",
-    "base_per_year": "年基数", "per_firm_per_year": "每企业年率", "developed_area_ha": "已开发面积",
-    "serviced_land_free_ha": "空置熟地", "warehouse_free_k_m2": "空置仓库", "enterprises": "企业数",
-}
-
-
-def group_of(path: str) -> str:
-    """Factor group of a parameter: initial state; one group per sector and leader pipeline;
-    otherwise the first two key levels (macro, commodity, project slips...)."""
-    parts = path.split(".")
-    if parts[0] == "initial_state":
-        return "initial_state"
-    if len(parts) > 2 and parts[1] in ("sectors", "leaders"):
-        return ".".join(parts[:3])
-    return ".".join(parts[:2])
-
-
-def group_label(sc, g: str, lang: str) -> str:
-    i = 0 if lang == "en" else 1
-    if g in _GROUP_LABELS:
-        return _GROUP_LABELS[g][i]
-    parts = g.split(".")
-    if len(parts) == 3 and parts[1] == "sectors" and parts[2] in sc.constants.sectors:
-        s = sc.constants.sectors[parts[2]]
-        return f"{s.name_en}: firm parameters" if lang == "en" else f"{s.name_zh}：企业参数"
-    if len(parts) == 3 and parts[1] == "leaders" and parts[2] in sc.constants.leaders:
-        s = sc.constants.leaders[parts[2]]
-        return f"{s.name_en}: sign-up and size" if lang == "en" else f"{s.name_zh}：签约与规模"
-    return g
-
-
-_KEY_EN = {
-    "lead_rate_per_month": "leads a month", "sign_prob": "signing probability", "sign_delay_months": "months to sign",
-    "max_wait_months": "longest wait for space", "fitout_months": "fit-out months", "rampup_months": "ramp-up months",
-    "trade_median_yi": "median firm trade (亿元/yr)", "trade_sigma": "spread of firm trade", "noise_sigma": "monthly trade noise",
-    "output_ratio": "output per yuan of trade", "employees_median": "median employees",
-    "employees_sigma": "spread of employees", "foreign_prob": "share foreign-invested",
-    "fdi_wan_usd": "FDI paid in (万美元)", "exit_rate_per_year": "exit rate a year",
-    "trade_yi": "trade at full size (亿元/yr)",
-    "employees": "employees", "growth_per_year": "yearly growth", "drift_per_year": "yearly drift",
-    "spells_per_year": "spells a year", "length_months": "spell length", "depth": "depth",
-    "leads_per_event": "leads per event", "base_per_year": "yearly base rate",
-    "per_firm_per_year": "yearly rate per firm", "developed_area_ha": "developed land (ha)",
-    "serviced_land_free_ha": "free serviced land (ha)", "warehouse_free_k_m2": "free warehouse (1000 m2)",
-    "funding_delay_elasticity": "funding-delay elasticity",
-}
-_ENTITY = {"macro": ("Macro trade", "宏观贸易"), "commodity": ("Commodity prices", "大宗商品价格"),
-           "disruption": ("Disruptions", "中断冲击"), "promotion": ("Promotion", "招商"),
-           "initial_state": ("Initial state", "初始状态")}
-
-
-def param_label(sc, path: str, lang: str) -> str:
-    """Readable name of one uncertain parameter, e.g. "Cross-border e-commerce: signing probability"."""
-    parts = path.split(".")
-    c = sc.constants
-    i = 0 if lang == "en" else 1
-    key = parts[-1]
-    keyl = _KEY_EN.get(key, key) if lang == "en" else _KEY_ZH.get(key, key)
-    sep = ": " if lang == "en" else "："
-
-    def name(spec):
-        return spec.name_en if lang == "en" else spec.name_zh
-    if parts[0] == "initial_state":
-        if len(parts) == 3 and parts[1] == "enterprises" and parts[2] in c.sectors:
-            return name(c.sectors[parts[2]]) + (": initial firms" if lang == "en" else "：初始企业数")
-        return _ENTITY["initial_state"][i] + sep + keyl
-    if len(parts) == 2:
-        return _GROUP_LABELS.get(path, (keyl, keyl))[i]
-    grp = parts[1]
-    tables = {"sectors": c.sectors, "leaders": c.leaders, "counts": c.counts,
-              "project_delay_months": c.projects, "milestone_delay_months": c.milestones}
-    if grp in tables and parts[2] in tables[grp]:
-        spec = tables[grp][parts[2]]
-        if grp.endswith("_delay_months"):
-            return name(spec) + (": slip (months)" if lang == "en" else "：延期（月）")
-        return name(spec) + sep + keyl
-    if grp in _ENTITY:
-        return _ENTITY[grp][i] + sep + keyl
-    return path
-
 
 def lever_label(lv: Lever, lang: str) -> str:
     return (f"lever: {short_label(lv, 'en')}" if lang == "en" else f"杠杆：{short_label(lv, 'zh')}")

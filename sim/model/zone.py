@@ -25,8 +25,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.indicators import FLOW_INDICATORS, MODES
-from sim.scenario.schema import Scenario, month_index
+from sim.months import month_end
+from sim.scenario.schema import Scenario
+from sim.vocabulary.outcomes import FLOW_INDICATORS, MODES
 
 INF = float("inf")
 
@@ -158,10 +159,10 @@ class ZoneModel:
         alone, so the effects below need no same-instant event ordering."""
         c, lv, u = self.sc.constants, self.sc.levers, self.p["uncertainties"]
         start = self.sc.run.start
-        due = {pid: funded_due(month_index(lv.project_month[pid], start), u["project_delay_months"][pid],
+        due = {pid: funded_due(month_end(lv.project_month[pid], start), u["project_delay_months"][pid],
                                lv.infrastructure_funding, u["funding_delay_elasticity"])
                for pid in c.projects}
-        due.update({mid: month_index(lv.milestone_month[mid], start) + u["milestone_delay_months"][mid]
+        due.update({mid: month_end(lv.milestone_month[mid], start) + u["milestone_delay_months"][mid]
                     for mid in c.milestones})
         specs = {**c.projects, **c.milestones}
         T: dict[str, float] = {}
