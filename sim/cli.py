@@ -178,9 +178,8 @@ def _run(args) -> int:
 
 
 def _warnings(sc) -> list[str]:
-    from sim.analysis.targets import scenario_warnings
     from sim.report.plan_warnings import english
-    return english(scenario_warnings(sc))
+    return english(sc)
 
 
 def _max_half_width(sc, ind) -> float:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.paired import compare_targets
-from sim.analysis.targets import TargetSpec, scenario_warnings, summarise, target_specs
+from sim.analysis.targets import TargetSpec, summarise, target_specs
 from sim.experiment import runner
 from sim.experiment.executors import LocalExecutor
 from sim.report.plan_warnings import english
@@ -153,7 +153,7 @@ def write_compare(c: Comparison, out: Path, langs=("en", "zh")) -> list[Path]:
     man = store.manifest(
         scenario_name=" vs ".join(c.names), scenario_file=str(ref.path), sha256=ref.sha256, seed=c.seeds[0],
         reps=c.reps, resolved=ref.resolved,
-        warnings=english(scenario_warnings(ref.scenario)),
+        warnings=english(ref.scenario),
         extra={"experiment": "compare", "reference": c.names[0], "paired_by_replication": c.paired,
                "seeds": c.seeds,
                "difference_interval": ("Newcombe hybrid score interval for paired proportions (1998, method 10), 95%"

@@ -34,9 +34,10 @@ def render(w: PlanWarning, lang: str, scenario=None) -> str:
                 b=f"{a.threshold:g}", b_src=a.source, which=which)
 
 
-def english(warnings: list[PlanWarning]) -> list[str]:
-    """The warnings as manifest.json and the console write them."""
-    return [render(w, "en") for w in warnings]
+def english(scenario) -> list[str]:
+    """The plan warnings of a scenario (object or resolved dict) in English, as manifest.json and
+    the console write them."""
+    return [render(w, "en") for w in scenario_warnings(scenario)]
 
 
 def warning_text(warning: str, lang: str, scenario=None) -> tuple[str, bool]:
