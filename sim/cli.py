@@ -89,7 +89,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _validate(args) -> int:
-    from sim.analysis.targets import plan_warnings, target_specs
     from sim.scenario.params import uncertain_paths
     ls = load_scenario(args.scenario, args.overrides)
     sc = ls.scenario
@@ -99,13 +98,9 @@ def _validate(args) -> int:
     print(f"  {len(sc.constants.sectors)} sectors, {len(sc.constants.projects)} projects, "
           f"{len(sc.constants.milestones)} milestones, {n_unc} uncertain parameters, "
           f"{len(sc.targets)} targets ({sum(t.active for t in sc.targets.values())} active)")
-    for w in plan_warnings(target_specs(sc), _alternatives(sc)):
+    for w in _warnings(sc):
         print(f"  warning: {w}")
     return 0
-
-
-def _alternatives(sc) -> dict[str, str]:
-    return {k: t.alternative_of for k, t in sc.targets.items() if t.alternative_of}
 
 
 def _run(args) -> int:
@@ -183,8 +178,8 @@ def _run(args) -> int:
 
 
 def _warnings(sc) -> list[str]:
-    from sim.analysis.targets import plan_warnings, target_specs
-    return plan_warnings(target_specs(sc), _alternatives(sc))
+    from sim.report.plan_warnings import english
+    return english(sc)
 
 
 def _max_half_width(sc, ind) -> float:

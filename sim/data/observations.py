@@ -19,7 +19,6 @@ function of the resolved scenario and its results folder changes identity when t
 from __future__ import annotations
 
 import csv
-import datetime as _dt
 import hashlib
 import io
 import math
@@ -30,12 +29,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from sim.indicators import FLOW_INDICATORS, TRADE_COMPONENTS, indicator_unit
-
-OBSERVABLE = (*FLOW_INDICATORS, "active_enterprises", "employees", "development_rate")
-"""Indicators an observations file may contain (in the order they are processed)."""
-
-STOCKS = ("active_enterprises", "employees", "development_rate")
+from sim.months import is_month, month_at, month_offset, parse_data_month
+from sim.vocabulary.outcomes import OBSERVABLE, TRADE_COMPONENTS, indicator_unit
 
 REQUIRED_COLUMNS = ("month", "indicator", "value", "unit")
 OPTIONAL_COLUMNS = ("source", "note")
@@ -52,30 +47,11 @@ UNIT_ALIASES = {
 TRADE_TOLERANCE = 0.01
 """Relative tolerance of trade_total against the sum of the customs modes in the same month."""
 
-_MONTH_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?$")
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 
 
 class ObservationError(ValueError):
     """A problem with an observations file; the message names the file, the row and the reason."""
-
-
-# ----------------------------------------------------------------------------- months
-
-def _month_ok(v: str) -> bool:
-    return bool(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v))
-
-
-def month_number(month: str, start: str) -> int:
-    """0-based month of the run: "2022-01" from "2022-01" -> 0."""
-    y, m = map(int, month.split("-"))
-    y0, m0 = map(int, start.split("-"))
-    return (y - y0) * 12 + (m - m0)
-
-
-def month_label(k: int, start: str) -> str:
-    y0, m0 = map(int, start.split("-"))
-    return f"{y0 + (m0 - 1 + k) // 12}-{(m0 - 1 + k) % 12 + 1:02d}"
 
 
 # ----------------------------------------------------------------------------- scenario section
@@ -110,7 +86,7 @@ class ObservationsConfig(BaseModel):
     @field_validator("as_of")
     @classmethod
     def _as_of(cls, v):
-        if v is not None and v != "latest" and not _month_ok(v):
+        if v is not None and v != "latest" and not is_month(v):
             raise ValueError(f'expected a month "YYYY-MM" or "latest", got {v!r}')
         return v
 
@@ -121,7 +97,7 @@ class ObservationsConfig(BaseModel):
             if ind not in OBSERVABLE:
                 raise ValueError(f"unknown observable indicator {ind!r}; expected one of {list(OBSERVABLE)}")
             for m, x in by_month.items():
-                if not _month_ok(m):
+                if not is_month(m):
                     raise ValueError(f'{ind}: expected months "YYYY-MM", got {m!r}')
                 if not math.isfinite(x) or x < 0:
                     raise ValueError(f"{ind}.{m}: expected a finite value >= 0, got {x!r}")
@@ -150,7 +126,7 @@ def table_of(values: dict[str, dict[str, float]], start: str, months: int) -> di
             continue
         a = np.full(months, np.nan)
         for m, v in values[ind].items():
-            k = month_number(m, start)
+            k = month_offset(m, start)
             if 0 <= k < months:
                 a[k] = v
         out[ind] = a
@@ -202,15 +178,6 @@ def _blank(c) -> bool:
 
 def _text(c) -> str:
     return "" if c is None else str(c).strip()
-
-
-def _parse_month(c) -> str | None:
-    if isinstance(c, (_dt.date, _dt.datetime)):
-        return f"{c.year}-{c.month:02d}"
-    m = _MONTH_RE.match(_text(c))
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        return None
-    return f"{m.group(1)}-{int(m.group(2)):02d}"
 
 
 def _parse_value(c) -> float | str:
@@ -286,7 +253,7 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
         if c and cols.count(c) > 1:
             raise ObservationError(f"row {head_n}: column {c!r} appears twice")
     idx = {c: cols.index(c) for c in REQUIRED_COLUMNS}
-    first, last = month_label(0, start), month_label(months - 1, start)
+    first, last = month_at(0, start), month_at(months - 1, start)
     errors: list[str] = []
     values: dict[str, dict[str, float]] = {}
     seen: dict[tuple[str, str], int] = {}
@@ -304,11 +271,11 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
         if ind not in OBSERVABLE:
             errors.append(f"row {n}: {_observable_hint(ind)}")
             continue
-        month = _parse_month(cell(r, "month"))
+        month = parse_data_month(cell(r, "month"))
         if month is None:
             errors.append(f"row {n}: month {_text(cell(r, 'month'))!r} is not a month \"YYYY-MM\"")
             continue
-        k = month_number(month, start)
+        k = month_offset(month, start)
         if not 0 <= k < months:
             errors.append(f"row {n}: month {month} is outside the scenario's months {first} to {last}")
             continue
@@ -411,10 +378,10 @@ def attach(data: dict, sc, scenario_path: Path, origin: dict) -> dict:
         where = origin.get("observations.as_of") or display_path(scenario_path)
         observed = sorted({m for by in values.values() for m in by})
         if as_of != "latest":
-            k = month_number(as_of, start)
+            k = month_offset(as_of, start)
             if not 0 <= k < months:
                 raise ScenarioError(f"{where}: observations.as_of: {as_of} is outside the scenario's months "
-                                    f"{month_label(0, start)} to {month_label(months - 1, start)}")
+                                    f"{month_at(0, start)} to {month_at(months - 1, start)}")
             if as_of < observed[0]:
                 raise ScenarioError(f"{where}: observations.as_of: {as_of} is before the first observed month "
                                     f"{observed[0]} of {display_path(fpath)}: nothing to start from")

@@ -17,16 +17,16 @@ from sim.ranking.peers import (PeerPopulation, base_table, calibration_check, ca
                                draw_population, grow, prepared)
 from sim.ranking.scoring import (Scorer, column_names, compile_derived, compile_method, compute_derived,
                                  fixed_points, normalise, normalise_rows, rank_of, score, score_table)
+from sim.vocabulary.outcomes import PEER_STATISTICS, RANKING_INDICATORS
 
 __all__ = ["RankingConfig", "RankOutput", "rank_replication", "PeerPopulation", "calibration_population",
            "calibration_check", "draw_population", "score_table", "normalise", "rank_of", "INDICATORS", "PEER_STATS"]
 
-INDICATORS = ("rank", "rank_regional", "eval_score", "class_a")
-"""Keys of RankOutput.indicators."""
+INDICATORS = RANKING_INDICATORS
+"""Keys of RankOutput.indicators (defined in sim.vocabulary.outcomes)."""
 
-PEER_STATS = ("trade_p10", "trade_p50", "trade_p90", "top5_share", "top30_share", "trade_at_rank60",
-              "score_at_rank60", "n_evaluated", "trade_total_national")
-"""Keys of RankOutput.peers (trade_at_rank60 / score_at_rank60 refer to ranking.reference_rank)."""
+PEER_STATS = tuple(PEER_STATISTICS)
+"""Keys of RankOutput.peers (defined in sim.vocabulary.outcomes)."""
 
 
 @dataclass

@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.indicators import MODES
+from sim.vocabulary.outcomes import MODES
 
 
 class Model(BaseModel):

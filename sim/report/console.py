@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.tornado import headline_targets, lever_ranking, tornado_swings
-from sim.experiment.levers import month_text
+from sim.months import month_of_end
 
 
 def format_comparison(c, only_active: bool = True) -> str:
@@ -94,9 +94,9 @@ def _fmt(f, v: float, start: str, lang: str = "en") -> str:
     if f.kind == "percent":
         return f"{100 * v:.1f}%"
     if f.kind == "month_index":
-        return month_text(int(round(v)), start)
+        return month_of_end(int(round(v)), start)
     if f.kind == "month_time":
-        m = month_text(int(math.ceil(v - 1e-9)) if v > 0 else 1, start)
+        m = month_of_end(int(math.ceil(v - 1e-9)) if v > 0 else 1, start)
         return f"{m} (month {v:.1f})" if lang == "en" else f"{m}（第 {v:.1f} 月）"
     a = abs(v)
     return f"{v:.3g}" if a < 1000 else f"{v:,.0f}"

@@ -20,16 +20,17 @@ from pathlib import Path
 import pandas as pd
 
 from sim.experiment.executors import LocalExecutor
-from sim.indicators import FLOW_INDICATORS
 from sim.report import charts as ch
 from sim.report.document import build_document, ci1, indicator_order, pct1, scenario_labels
 from sim.report.labels import LANGS, short_indicator_label, text
 from sim.report.results import Results, ResultsError, load_results
 from sim.store import atomic_write_bytes, atomic_write_text
+from sim.vocabulary.outcomes import FLOW_INDICATORS, OUTCOMES, RANKING_INDICATORS
 
 __all__ = ["build_pack", "make_charts", "ResultsError"]
 
-RANK_INDICATORS = ("rank", "rank_regional")
+RANK_INDICATORS = tuple(i for i in RANKING_INDICATORS if OUTCOMES[i].unit == "rank")
+"""The zone's national and regional rank (charted as distributions of places)."""
 
 
 def _meta(res: Results, lang: str) -> ch.ChartMeta:
