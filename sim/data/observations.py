@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from sim.config_base import StrictModel
 from sim.indicators import FLOW_INDICATORS, TRADE_COMPONENTS, indicator_unit
 
 OBSERVABLE = (*FLOW_INDICATORS, "active_enterprises", "employees", "development_rate")
@@ -80,9 +81,8 @@ def month_label(k: int, start: str) -> str:
 
 # ----------------------------------------------------------------------------- scenario section
 
-class ObservationsConfig(BaseModel):
+class ObservationsConfig(StrictModel):
     """The ``[observations]`` section of a scenario (documented in docs/data.md)."""
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     file: str = Field("", validate_default=True,
                       description="Observations file (CSV or .xlsx), relative to the scenario file that names it.")

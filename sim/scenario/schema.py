@@ -17,16 +17,16 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
+from sim.config_base import StrictModel
 from sim.data.observations import ObservationsConfig
 from sim.indicators import MODES, indicator_unit
 from sim.ranking.config import RankingConfig
 from sim.scenario.distributions import Dist, Fixed
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Model = StrictModel
 
 
 def _within(lo: float, hi: float):
