@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sim.cli_types import month_or_latest, open_interval, positive_int
 from sim.cli_types import seed as seed_type
+from sim.data.observations import describe as describe_observations
 from sim.scenario import ScenarioError, load_scenario
 
 
@@ -99,6 +100,8 @@ def _validate(args) -> int:
     print(f"  {len(sc.constants.sectors)} sectors, {len(sc.constants.projects)} projects, "
           f"{len(sc.constants.milestones)} milestones, {n_unc} uncertain parameters, "
           f"{len(sc.targets)} targets ({sum(t.active for t in sc.targets.values())} active)")
+    if sc.observations is not None:
+        print(f"  {describe_observations(sc.observations)}")
     for w in plan_warnings(target_specs(sc), _alternatives(sc)):
         print(f"  warning: {w}")
     return 0

@@ -31,6 +31,7 @@ import numpy as np
 from pydantic import Field, field_validator
 
 from sim.config_base import StrictModel
+from sim.errors import UserError
 from sim.indicators import FLOW_INDICATORS, TRADE_COMPONENTS, indicator_unit
 
 OBSERVABLE = (*FLOW_INDICATORS, "active_enterprises", "employees", "development_rate")
@@ -50,6 +51,10 @@ UNIT_ALIASES = {
 }
 """Accepted spellings of each indicator unit (the first is the canonical one)."""
 
+PLAUSIBLE_MAX = {"亿元": 1e5, "万美元": 1e7, "count": 1e6, "persons": 1e8, "%": 100.0}
+"""Largest value a zone's month can plausibly have, by unit (a zone, not a country: China's whole
+monthly foreign trade is a few 10,000 亿元). A value above it is a typing or unit error."""
+
 TRADE_TOLERANCE = 0.01
 """Relative tolerance of trade_total against the sum of the customs modes in the same month."""
 
@@ -57,7 +62,7 @@ _MONTH_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?$")
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 
 
-class ObservationError(ValueError):
+class ObservationError(UserError, ValueError):
     """A problem with an observations file; the message names the file, the row and the reason."""
 
 
@@ -169,14 +174,20 @@ def _decode(data: bytes) -> str:
 
 
 def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
+    """(line number, cells) of every record; a quote left open is an error naming its row."""
     text = _decode(data)
     rows = []
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    first = 1
     try:
         for cells in reader:
-            rows.append((reader.line_num, cells))
+            if reader.line_num != first:
+                raise ObservationError(f'row {first}: a quoted cell runs over {reader.line_num - first + 1} '
+                                       f'lines (a " left open?); quote marks must pair within one row')
+            rows.append((first, cells))
+            first = reader.line_num + 1
     except csv.Error as e:
-        raise ObservationError(f"row {reader.line_num}: malformed CSV ({e})") from None
+        raise ObservationError(f'row {first}: malformed CSV ({e}; a " left open?)') from None
     return rows
 
 
@@ -286,6 +297,7 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
         if c and cols.count(c) > 1:
             raise ObservationError(f"row {head_n}: column {c!r} appears twice")
     idx = {c: cols.index(c) for c in REQUIRED_COLUMNS}
+    width = max(i for i, c in enumerate(cols) if c) + 1
     first, last = month_label(0, start), month_label(months - 1, start)
     errors: list[str] = []
     values: dict[str, dict[str, float]] = {}
@@ -297,6 +309,12 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
         return r[i] if i < len(r) else None
 
     for n, r in rows[1:]:
+        used = max((i + 1 for i, c in enumerate(r) if not _blank(c)), default=0)
+        if used > width or len(r) < width:
+            errors.append(f"row {n}: {max(used, len(r)) if used > width else len(r)} cells, the header "
+                          f"(row {head_n}) has {width}; every row needs one cell per column (quote a "
+                          f"cell that holds a comma)")
+            continue
         ind = _text(cell(r, "indicator"))
         if not ind:
             errors.append(f"row {n}: missing indicator")
@@ -327,6 +345,10 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
             continue
         if ind == "development_rate" and v > 100:
             errors.append(f"row {n}: development_rate {v:g}% ({month}) is above 100% of the fenced area")
+            continue
+        if v > PLAUSIBLE_MAX[want]:
+            errors.append(f"row {n}: {ind} {v:g} {want} ({month}) is implausibly large for one zone's month "
+                          f"(at most {PLAUSIBLE_MAX[want]:g}); check the number and its unit")
             continue
         key = (ind, month)
         if key in seen:
@@ -419,6 +441,14 @@ def attach(data: dict, sc, scenario_path: Path, origin: dict) -> dict:
                 raise ScenarioError(f"{where}: observations.as_of: {as_of} is before the first observed month "
                                     f"{observed[0]} of {display_path(fpath)}: nothing to start from")
     return out
+
+
+def describe(cfg: ObservationsConfig) -> str:
+    """One line saying how much was read: values (one per data row), indicators and months."""
+    ms = cfg.months()
+    n = sum(len(by) for by in cfg.values.values())
+    span = f", {ms[0]} to {ms[-1]}" if ms else ""
+    return f"observations: {n} rows read from {cfg.file} ({len(cfg.values)} indicators{span})"
 
 
 def csv_to_xlsx(csv_path: str | Path, xlsx_path: str | Path) -> None:
