@@ -14,6 +14,7 @@ from pathlib import Path
 from sim.cli_types import month_or_latest, open_interval, positive_int
 from sim.cli_types import seed as seed_type
 from sim.data.observations import describe as describe_observations
+from sim.errors import MachineError, UserError
 from sim.scenario import ScenarioError, load_scenario
 
 
@@ -80,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except (UserError, MachineError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
     except BrokenPipeError:                 # output piped into `head` and the like
         sys.stdout = open(os.devnull, "w")
         return 0

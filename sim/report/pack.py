@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import shutil
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from sim.report import charts as ch
 from sim.report.document import build_document, ci1, indicator_order, pct1, scenario_labels
 from sim.report.labels import LANGS, short_indicator_label, text
 from sim.report.results import Results, ResultsError, load_results
-from sim.store import atomic_write_bytes, atomic_write_text
+from sim.store import atomic_write_bytes, atomic_write_text, make_dirs, temp_dir, write_fault
 
 __all__ = ["build_pack", "make_charts", "ResultsError"]
 
@@ -175,8 +176,39 @@ def _load_all(dirs, out: Path) -> list[Results]:
     return results
 
 
-def _language_job(dirs: list[str], lang: str, out: str) -> list[Path]:
-    return _build_language(_load_all(dirs, Path(out)), lang, Path(out))
+def _language_job(dirs: list[str], lang: str, out: str, final: str) -> list[Path]:
+    return _build_language(_load_all(dirs, Path(final)), lang, Path(out))
+
+
+def _is_pack(entry: Path) -> bool:
+    """A file or folder the pack itself writes (anything else in ``out`` belongs to someone else)."""
+    return entry.name in ("charts", "summary.xlsx") or (entry.name.startswith("report_")
+                                                        and entry.suffix in (".html", ".pdf"))
+
+
+def _swap_into_place(stage: Path, final: Path, written: list[Path]) -> list[Path]:
+    """Move the pack built in ``stage`` to ``final``; returns the final paths of ``written``.
+
+    A folder holding only an earlier pack is replaced whole (two renames). A folder holding other
+    files too (a results folder given as ``--out``) gets the pack's files one by one, each atomic."""
+    moved = [final / p.relative_to(stage) for p in written]
+    try:
+        if final.exists() and not all(_is_pack(e) for e in final.iterdir()):
+            for src, dst in zip(written, moved):
+                make_dirs(dst.parent)
+                os.replace(src, dst)
+            shutil.rmtree(stage, ignore_errors=True)
+            return moved
+        old = None
+        if final.exists():
+            old = temp_dir(final, "old")
+            os.replace(final, old / final.name)
+        os.replace(stage, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as e:
+        raise write_fault(final, e) from None
+    return moved
 
 
 def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = None, *,
@@ -185,9 +217,8 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
 
     ``workers``: processes for the languages (default: one per language, at most one per core;
     1 builds everything in this process). Raises :class:`ResultsError` (one-line message) when a
-    folder is not a usable results folder."""
-    from sim.report.excel import build_workbook
-
+    folder is not a usable results folder, and the store's OutputError or DiskError when ``out``
+    cannot be written."""
     langs = _check_langs(langs)
     if not result_dirs:
         raise ResultsError("no results folder given")
@@ -196,16 +227,28 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
     results = _load_all(result_dirs, out)
     if workers is None:
         workers = min(len(langs), os.cpu_count() or 1)
+    stage = temp_dir(out, "new")
+    try:
+        written = _build_all(results, langs, stage, out, workers)
+        return _swap_into_place(stage, out, written)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _build_all(results: list[Results], langs, stage: Path, final: Path, workers: int) -> list[Path]:
+    """Every file of the pack, written under ``stage``."""
+    from sim.report.excel import build_workbook
+
     written: list[Path] = []
     if workers > 1 and len(langs) > 1 and "fork" in mp.get_all_start_methods():
         # forked workers inherit the loaded code (no re-import of the caller's __main__)
         dirs = [str(r.folder) for r in results]
         with ProcessPoolExecutor(max_workers=min(workers, len(langs)), mp_context=mp.get_context("fork")) as pool:
-            futures = [pool.submit(_language_job, dirs, lang, str(out)) for lang in langs]
+            futures = [pool.submit(_language_job, dirs, lang, str(stage), str(final)) for lang in langs]
             for f in futures:
                 written.extend(f.result())
     else:
         for lang in langs:
-            written.extend(_build_language(results, lang, out))
-    _write(out / "summary.xlsx", build_workbook(results), written)
+            written.extend(_build_language(results, lang, stage))
+    _write(stage / "summary.xlsx", build_workbook(results), written)
     return written
