@@ -50,15 +50,37 @@ def _read_toml(path: Path) -> dict:
         raise ScenarioError(f"{path}: is a folder, not a scenario file") from None
     except OSError as e:
         raise ScenarioError(f"{path}: cannot read ({e.strerror})") from None
+    text = _decode(path, data)
     try:
-        return tomllib.loads(_decode(path, data))
+        parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(f"{path}: malformed TOML: {e}") from None
     except RecursionError:
-        raise ScenarioError(f"{path}: {_TOO_DEEP}") from None
+        lines = text.splitlines()
+        n = max(range(len(lines)), key=lambda i: lines[i].count("[") + lines[i].count("{"))
+        key = lines[n].split("=", 1)[0].strip() if "=" in lines[n] else lines[n][:20]
+        raise ScenarioError(f"{path}: {key}: {_TOO_DEEP} (line {n + 1})") from None
+    deep = _deep_key(parsed)
+    if deep:
+        raise ScenarioError(f"{path}: {deep}: {_TOO_DEEP}")
+    return parsed
 
 
 _TOO_DEEP = "nesting too deep (arrays or tables inside one another); a scenario needs only a few levels"
+_DEEP = 100
+"""Levels of nesting past which a value is reported as too deep (a scenario uses fewer than ten)."""
+
+
+def _deep_key(data: dict) -> str:
+    """The first few keys of a path nested more than ``_DEEP`` levels (found without recursion)."""
+    stack = [(data, [])]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > _DEEP:
+            return ".".join(path[:3]) + "..."
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        stack.extend((v, [*path, str(k)]) for k, v in items)
+    return ""
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -143,6 +165,10 @@ def parse_override(text: str) -> tuple[list[str], Any]:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except RecursionError:
+        value = None
+    if value is None or _deep_key({"v": value}):
+        raise ScenarioError(f"--set {key}=...: {_TOO_DEEP}")
     return key.split("."), value
 
 
@@ -183,6 +209,7 @@ def _format_validation_error(e: ValidationError, origin: dict, default_file: str
             loc = key = head.split(".")
         elif loc:                       # a section's check: its message starts with a path inside it
             key = loc + head.split(".")
+            path, msg = ".".join(key), "Value error, " + msg.split(":", 1)[1].strip()
     file = _origin_of(key, origin, default_file)
     kind = first["type"]
     if kind == "extra_forbidden":
