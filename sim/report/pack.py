@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sim.errors import MachineError, UserError
 from sim.indicators import FLOW_INDICATORS
 from sim.report import charts as ch
 from sim.report.document import build_document, ci1, indicator_order, pct1, scenario_labels
@@ -231,6 +232,8 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
     try:
         written = _build_all(results, langs, stage, out, workers)
         return _swap_into_place(stage, out, written)
+    except (UserError, MachineError) as e:       # name the pack's folder, not the temporary one
+        raise type(e)(str(e).replace(str(stage), str(out))) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
