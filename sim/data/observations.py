@@ -18,20 +18,18 @@ function of the resolved scenario and its results folder changes identity when t
 """
 from __future__ import annotations
 
-import csv
 import datetime as _dt
 import hashlib
 import io
 import math
 import re
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from pydantic import Field, field_validator
 
 from sim.config_base import StrictModel
-from sim.errors import UserError
+from sim.data.rows import ObservationError, csv_rows as _csv_rows, excel_rows as _excel_rows
 from sim.indicators import FLOW_INDICATORS, TRADE_COMPONENTS, indicator_unit
 
 OBSERVABLE = (*FLOW_INDICATORS, "active_enterprises", "employees", "development_rate")
@@ -60,10 +58,6 @@ TRADE_TOLERANCE = 0.01
 
 _MONTH_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?$")
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
-
-
-class ObservationError(UserError, ValueError):
-    """A problem with an observations file; the message names the file, the row and the reason."""
 
 
 # ----------------------------------------------------------------------------- months
@@ -163,49 +157,6 @@ def table_of(values: dict[str, dict[str, float]], start: str, months: int) -> di
 
 
 # ----------------------------------------------------------------------------- reading
-
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "gb18030"):          # Excel on a Chinese system saves CSV as GBK
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ObservationError("cannot decode the file: save it as UTF-8 (or GBK) CSV")
-
-
-def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
-    """(line number, cells) of every record; a quote left open is an error naming its row."""
-    text = _decode(data)
-    rows = []
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    first = 1
-    try:
-        for cells in reader:
-            if reader.line_num != first:
-                raise ObservationError(f'row {first}: a quoted cell runs over {reader.line_num - first + 1} '
-                                       f'lines (a " left open?); quote marks must pair within one row')
-            rows.append((first, cells))
-            first = reader.line_num + 1
-    except csv.Error as e:
-        raise ObservationError(f'row {first}: malformed CSV ({e}; a " left open?)') from None
-    return rows
-
-
-def _excel_rows(path: Path) -> list[tuple[int, list[Any]]]:
-    try:
-        from openpyxl import load_workbook
-    except ImportError:                       # pragma: no cover - openpyxl is a dependency
-        raise ObservationError("reading Excel files needs the openpyxl package (pip install openpyxl)") from None
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:                    # openpyxl raises many kinds for a damaged file
-        raise ObservationError(f"cannot read the Excel file ({type(e).__name__}: {e})") from None
-    try:
-        ws = wb["observations"] if "observations" in wb.sheetnames else wb.worksheets[0]
-        return [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
-    finally:
-        wb.close()
-
 
 def _blank(c) -> bool:
     return c is None or (isinstance(c, str) and not c.strip())
