@@ -176,7 +176,7 @@ def _ishigami_indices(a=7.0, b=0.1):
 def test_sobol_machinery_on_ishigami():
     """Our Saltelli design and scipy's estimators recover the analytic Ishigami indices within
     their bootstrap intervals; a grouped factor {x1, x3} gets the closed group index."""
-    from sim.experiment.sensitivity import ab_matrix, saltelli_matrices, sobol_from_outputs
+    from sim.analysis.sobol import ab_matrix, saltelli_matrices, sobol_from_outputs
     n = 2048
     A, B = saltelli_matrices(n, 3, seed=11)
     f = lambda u: _ishigami(-np.pi + 2 * np.pi * u)             # noqa: E731
@@ -197,7 +197,7 @@ def test_sobol_machinery_on_ishigami():
 
 
 def test_constant_output_gets_no_indices():
-    from sim.experiment.sensitivity import sobol_from_outputs
+    from sim.analysis.sobol import sobol_from_outputs
     n = 64
     f = np.ones((n, 1))
     r = sobol_from_outputs(f, f, np.ones((2, n, 1)), n_resamples=50)
@@ -283,7 +283,7 @@ def test_reach_table_logic(base):
 
 def test_prim_recovers_a_planted_rule():
     """Misses are planted where x0 < 0.3 and x2 > 0.6 (90% there, 5% elsewhere) among 8 inputs."""
-    from sim.experiment.discover import box_stats, find_rules
+    from sim.analysis.prim import box_stats, find_rules
     rng = np.random.default_rng(3)
     n = 3000
     X = rng.random((n, 8))
@@ -298,7 +298,7 @@ def test_prim_recovers_a_planted_rule():
 
 
 def test_prim_finds_nothing_in_noise():
-    from sim.experiment.discover import find_rules
+    from sim.analysis.prim import find_rules
     rng = np.random.default_rng(5)
     X = rng.random((2000, 5))
     y = (rng.random(2000) < 0.3).astype(float)
@@ -307,7 +307,8 @@ def test_prim_finds_nothing_in_noise():
 
 
 def test_condition_text():
-    from sim.experiment.discover import Feature, condition_text
+    from sim.experiment.discover import Feature
+    from sim.report.console import condition_text
     col = np.linspace(0, 10, 11)
     f = Feature("x", "macro growth", "宏观增长", "percent")
     assert condition_text(f, -np.inf, 0.02, col / 100, "2022-01")[0] == "macro growth at most 2.0%"
