@@ -26,6 +26,8 @@ from filelock import FileLock, Timeout
 
 from sim.errors import MachineError, UserError
 
+from sim.chunks import Chunk
+
 PACKAGES = ("zonesim", "numpy", "scipy", "simpy", "pandas", "matplotlib", "pydantic", "tomli-w", "tqdm")
 
 
@@ -290,7 +292,7 @@ class ChunkStore:
                 q.unlink(missing_ok=True)
         return ok
 
-    def save(self, chunk) -> None:
+    def save(self, chunk: Chunk) -> None:
         buf = io.BytesIO()
         np.savez(buf, yearly=chunk.yearly, monthly=chunk.monthly, label=np.array(self._label(chunk.start, chunk.stop)))
         data = buf.getvalue()
@@ -298,8 +300,7 @@ class ChunkStore:
         atomic_write_bytes(p, data)
         atomic_write_text(p.with_suffix(".sha256"), _sha256(data) + "\n")
 
-    def load(self, start: int, stop: int):
-        from sim.experiment.runner import Chunk
+    def load(self, start: int, stop: int) -> Chunk:
         with np.load(self._path(start, stop)) as z:
             if "label" in z.files and str(z["label"]) != self._label(start, stop):
                 raise StoreMismatch(f"{self._path(start, stop)}: holds another range or run; run again "

@@ -152,3 +152,17 @@ def test_scores_tables():
     assert h["count"].sum() == 3 and h["count"].iloc[0] == 1 and h["expected_share"].iloc[0] == pytest.approx(0.1)
     sk = scores.score_table(pts).set_index("indicator")
     assert sk.loc["x", "crps_skill"] == pytest.approx(0.5) and sk.loc["y", "crps_skill"] == pytest.approx(0.0)
+
+
+def test_sobol_bootstrap_intervals_follow_the_seed_not_the_global_generator():
+    rng = np.random.default_rng(1)
+    f_A, f_B, f_AB = rng.normal(size=(64, 2)), rng.normal(size=(64, 2)), rng.normal(size=(3, 64, 2))
+    np.random.seed(0)
+    a = sobol.sobol_from_outputs(f_A, f_B, f_AB, n_resamples=99, seed=3)
+    np.random.seed(12345)
+    before = np.random.get_state()[1].copy()
+    b = sobol.sobol_from_outputs(f_A, f_B, f_AB, n_resamples=99, seed=3)
+    c = sobol.sobol_from_outputs(f_A, f_B, f_AB, n_resamples=99, seed=4)
+    assert all(np.array_equal(a[k], b[k], equal_nan=True) for k in a)
+    assert not np.array_equal(a["S1_low"], c["S1_low"])
+    assert np.array_equal(np.random.get_state()[1], before)       # the caller's global state is left alone

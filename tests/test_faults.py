@@ -21,7 +21,7 @@ import pytest
 
 from sim import store
 from sim.cli import main
-from sim.experiment.runner import Chunk
+from sim.chunks import Chunk
 
 from conftest import DATA
 

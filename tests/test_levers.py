@@ -218,18 +218,19 @@ def test_factor_groups(base):
 
 
 def test_design_rows_are_identical_for_any_worker_count(base):
-    from sim.experiment.sensitivity import run_rows, target_cells
     from sim.analysis.targets import target_specs
+    from sim.experiment.engine import Outputs, evaluate, rows_design
+    from sim.experiment.sensitivity import target_cells
     cells = target_cells(base, target_specs(base.scenario))
     lv = ranged(base.scenario)[:2]
     rows = [(r, {"uncertainties.macro.growth_per_year": 0.1 + 0.1 * r} if r % 2 else None,
-             tuple(x.range[r % 2] for x in lv)) for r in range(6)]
-    ids = tuple(x.id for x in lv)
-    one = run_rows(base, 5, ids, cells, rows, LocalExecutor(1), chunk=2)
-    two = run_rows(base, 5, ids, cells, rows, LocalExecutor(2), chunk=2)
+             tuple((x.id, x.range[r % 2]) for x in lv)) for r in range(6)]
+    design = rows_design(base, 5, rows, Outputs(monthly=False), chunk_size=2)
+    one = evaluate(design, LocalExecutor(1), False).values(cells)
+    two = evaluate(design, LocalExecutor(2), False).values(cells)
     assert np.array_equal(one, two)
     # a row without overrides and with the scenario's lever values is the plain replication
-    plain = run_rows(base, 5, (), cells, [(3, None, ())], LocalExecutor(1))
+    plain = evaluate(rows_design(base, 5, [(3, None, ())]), LocalExecutor(1), False).values(cells)
     y, _, _ = runner.run_replication(base.scenario, 5, 3)
     assert np.array_equal(plain[0], y[[c[0] for c in cells], [c[1] for c in cells]])
 

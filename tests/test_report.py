@@ -69,7 +69,7 @@ def pack(tmp_path_factory):
             assert main(_run_argv(run_dir)) == 0
             import argparse
 
-            from sim.experiment import runner
+            from sim.experiment import engine, runner
             from sim.report.cli import add_report_parser, report_main
 
             def no_model(*a, **k):
@@ -80,6 +80,7 @@ def pack(tmp_path_factory):
                 for name in ("run_experiment", "run_until_precise"):
                     if hasattr(runner, name):
                         mp.setattr(runner, name, no_model)
+                mp.setattr(engine, "evaluate", no_model)
                 assert report_main(p.parse_args(["report", str(run_dir), "--out", str(out)])) == 0
             (base / "done").write_text("ok")
     return run_dir, out

@@ -39,11 +39,12 @@ def ab_matrix(A: np.ndarray, B: np.ndarray, columns: tuple[int, ...]) -> np.ndar
 
 
 def sobol_from_outputs(f_A: np.ndarray, f_B: np.ndarray, f_AB: np.ndarray, level: float = 0.95,
-                       n_resamples: int = 999) -> dict[str, np.ndarray]:
+                       n_resamples: int = 999, seed: int = 0) -> dict[str, np.ndarray]:
     """First-order and total indices with BCa bootstrap intervals (scipy.stats.sobol_indices).
 
     ``f_A``, ``f_B``: [n, s] outputs; ``f_AB``: [k, n, s]. Returns arrays [s, k]; outputs with no
-    variance get NaN (nothing to apportion)."""
+    variance get NaN (nothing to apportion). The bootstrap resamples with a generator seeded by
+    ``seed``, so the same outputs and seed give the same intervals."""
     n, s = f_A.shape
     k = f_AB.shape[0]
     keys = ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")
@@ -56,7 +57,7 @@ def sobol_from_outputs(f_A: np.ndarray, f_B: np.ndarray, f_AB: np.ndarray, level
                                     "f_AB": np.moveaxis(f_AB[:, :, live], 1, 2)}, n=n)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
-        boot = res.bootstrap(confidence_level=level, n_resamples=n_resamples)
+        boot = _seeded(seed, res.bootstrap, confidence_level=level, n_resamples=n_resamples)
     s1, st = np.atleast_2d(res.first_order), np.atleast_2d(res.total_order)
     out["S1"][live], out["ST"][live] = s1, st
     out["S1_low"][live] = np.atleast_2d(boot.first_order.confidence_interval.low)
@@ -68,6 +69,17 @@ def sobol_from_outputs(f_A: np.ndarray, f_B: np.ndarray, f_AB: np.ndarray, level
             bad = np.isnan(out[key + side]) & np.isfinite(out[key])
             out[key + side][bad] = out[key][bad]
     return out
+
+
+def _seeded(seed: int, fn, **kw):
+    """``fn(**kw)`` with numpy's global generator seeded, then restored. ``SobolResult.bootstrap``
+    takes no generator of its own and draws from the global one."""
+    state = np.random.get_state()
+    np.random.seed(np.random.SeedSequence([seed, 0xB007]).generate_state(1)[0])
+    try:
+        return fn(**kw)
+    finally:
+        np.random.set_state(state)
 
 
 def screen_parameters(targets, paths, U, Y) -> pd.DataFrame:

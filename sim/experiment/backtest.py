@@ -38,7 +38,8 @@ from sim.analysis.scores import coverage_table, crps_ensemble, pit_histogram, ra
 from sim.analysis.targets import hits_of, target_specs
 from sim.data.nowcast import condition_series, known_months
 from sim.data.observations import OBSERVABLE, month_label, month_number
-from sim.experiment.calibrate import ByKey, observed_inputs, simulate_monthly
+from sim.experiment import engine
+from sim.experiment.calibrate import ByKey, observed_inputs
 from sim.indicators import FLOW_INDICATORS
 from sim.random import stream_id
 from sim.report.study_outputs import write_backtest
@@ -159,8 +160,6 @@ def run_backtest(ls, cutoffs: list[str], *, reps: int | None = None, seed: int |
 
     Every user-fixable problem raises :class:`BacktestError` before anything is written;
     ``log(message)``, if given, is called once the inputs are checked."""
-    from sim.experiment.runner import _progress
-
     sc = ls.scenario
     obs, seed = observed_inputs(ls, BacktestError, seed)
     reps = reps or sc.run.replications
@@ -172,8 +171,9 @@ def run_backtest(ls, cutoffs: list[str], *, reps: int | None = None, seed: int |
     if log:
         log(f"{sc.scenario.zone} / {sc.scenario.name}: backtest at {', '.join(cutoffs)}, {reps} replications -> {out}")
     names = list(OBSERVABLE)
-    with _progress(reps, progress) as bar:
-        sims = simulate_monthly(sc, seed, list(range(reps)), names, None, executor, bar)
+    design = engine.replications([sc], [seed], reps, engine.Outputs(monthly=tuple(names), ranking=False,
+                                                                    nowcast=False), engine.FINE_CHUNK)
+    sims = engine.evaluate(design, executor, progress).monthly()
     targets = [t for t in target_specs(sc) if t.active]
     points, tdf = evaluate(table, sims, names, cutoffs, sc.run.start, horizon, obs.window_months, obs.max_ratio,
                            seed, targets)

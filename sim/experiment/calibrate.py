@@ -55,16 +55,14 @@ from sim.analysis.abc import (MIN_R2, Summaries, closest, correlation_table, fit
                               perturb, prior_moments, regression_adjust, round_info, weighted_quantile)
 from sim.data.nowcast import known_months
 from sim.data.observations import month_label
-from sim.model import simulate
-from sim.random import Streams, parameter_uniforms, stream_id
+from sim.experiment.engine import Outputs, evaluate, rows_design
+from sim.experiment.progress import Bar
+from sim.random import parameter_uniforms, stream_id
 from sim.report.study_outputs import write_calibration
 from sim.scenario.distributions import _Dist
 from sim.scenario.fitted import as_dist, calibrated_toml, dist_text
 from sim.scenario.loader import LoadedScenario, load_scenario
 from sim.scenario.params import uncertain_paths
-
-CHUNK = 40
-"""Replications per task shipped to a worker."""
 
 
 class CalibrationError(ValueError):
@@ -73,41 +71,15 @@ class CalibrationError(ValueError):
 
 # ----------------------------------------------------------------------------- simulation
 
-def _chunk_monthly(sc, seed: int, reps: list[int], u_list: list[dict] | None, names: list[str]):
-    """Monthly series [rep, month, name] of some replications: no nowcast, no ranking."""
-    from sim.experiment.runner import ReplicationError, layout, replication_params
-    lay = layout(sc)
-    out = np.empty((len(reps), sc.run.horizon_months, len(names)))
-    for j, r in enumerate(reps):
-        try:
-            p = replication_params(sc, seed, r, lay.paths, u_list[j] if u_list else None)
-            res = simulate(sc, p, Streams(seed, r))
-        except Exception as e:
-            raise ReplicationError(f"replication {r} (seed {seed}) failed: {type(e).__name__}: {e}") from e
-        for k, n in enumerate(names):
-            out[j, :, k] = res.monthly[n]
-    return reps[0], out
-
-
 def simulate_monthly(sc, seed: int, reps: list[int], names: list[str], u_list: list[dict] | None = None,
-                     executor=None, bar=None) -> np.ndarray:
-    """[rep, month, name] monthly series of replications ``reps`` (in that order), unconditioned.
+                     executor=None, bar: Bar | None = None) -> np.ndarray:
+    """[rep, month, name] monthly series of replications ``reps`` (in that order), unconditioned
+    and without the national evaluation (an engine design with those outputs only).
 
     ``u_list[i]`` sets the uniform numbers of some parameters of replication ``reps[i]``."""
-    from sim.experiment.executors import LocalExecutor
-    executor = executor or LocalExecutor(1)
-    tasks, pos = [], {}
-    for a in range(0, len(reps), CHUNK):
-        rs = list(reps[a:a + CHUNK])
-        tasks.append((sc, seed, rs, u_list[a:a + CHUNK] if u_list else None, names))
-        pos[rs[0]] = a
-    out = np.empty((len(reps), sc.run.horizon_months, len(names)))
-    for first, arr in executor.map_unordered(_chunk_monthly, tasks):
-        a = pos[first]
-        out[a:a + len(arr)] = arr
-        if bar is not None:
-            bar.update(len(arr))
-    return out
+    rows = [(r, u_list[j] if u_list else None, ()) for j, r in enumerate(reps)]
+    design = rows_design(sc, seed, rows, Outputs(monthly=tuple(names), ranking=False, nowcast=False))
+    return evaluate(design, executor, bar if bar is not None else False).monthly()
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -152,7 +124,6 @@ class Calibration:
 def abc_smc(sc, table: dict[str, np.ndarray], n_known: int, paths: list[str], seed: int, sims: int = 1000,
             rounds: int = 1, keep: float = 0.05, executor=None, progress=None, adjust: bool = True) -> Calibration:
     """Fit ``paths`` to the observed months before ``n_known`` (see the module docstring)."""
-    from sim.experiment.runner import _progress
     summ = Summaries.of_table(table, n_known)
     if not summ.items:
         raise CalibrationError("no observed months to calibrate on")
@@ -162,7 +133,7 @@ def abc_smc(sc, table: dict[str, np.ndarray], n_known: int, paths: list[str], se
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream_id("calibrate"),)))
     dists = [_dist_of(sc, p) for p in paths]
     history = []
-    with _progress(sims * rounds, progress) as bar:
+    with Bar(sims * rounds, progress) as bar:
         reps = list(range(sims))
         u0 = np.array([parameter_uniforms(seed, r, paths) for r in reps])
         raw = summ.raw(simulate_monthly(sc, seed, reps, names, None, executor, bar), names)

@@ -6,13 +6,12 @@ replication (sim/analysis/paired.py). The first scenario is the reference. ``ind
 gives each scenario its own seed (seed + index) and unpaired intervals: the comparison that
 shows how much common random numbers narrow a difference's interval.
 
-Also home of :func:`run_many` (many scenarios' chunks through one executor, used by ``sweep``).
+The scenarios are the points of one engine design (``engine.py``), so a pool is started once.
 The results folder is written by :func:`sim.report.study_outputs.write_compare`, the console
 text made by :func:`sim.report.console.format_comparison`.
 """
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,55 +20,12 @@ import pandas as pd
 
 from sim.analysis.paired import compare_targets
 from sim.analysis.targets import TargetSpec, summarise, target_specs
-from sim.experiment import runner
-from sim.experiment.executors import LocalExecutor
+from sim.experiment.engine import Outputs, evaluate, replications
 from sim.report.console import format_comparison  # noqa: F401  (re-export: the command module calls it here)
 from sim.report.study_outputs import write_compare  # noqa: F401  (re-export: the command module calls it here)
 from sim.scenario.loader import LoadedScenario, ScenarioError
 
 # ----------------------------------------------------------------------------- running
-
-def _scenario_chunk(i: int, sc, seed: int, start: int, stop: int):
-    """Chunk of scenario ``i`` (module level so process pools can ship it)."""
-    return i, runner.run_chunk(sc, seed, start, stop)
-
-
-class _Bar:
-    def __init__(self, total, enabled):
-        if enabled is None:
-            enabled = sys.stderr.isatty()
-        self.bar = None
-        if enabled:
-            from tqdm import tqdm
-            self.bar = tqdm(total=total, unit="rep", desc="replications", smoothing=0.1, file=sys.stderr)
-
-    def update(self, n):
-        if self.bar is not None:
-            self.bar.update(n)
-
-    def close(self):
-        if self.bar is not None:
-            self.bar.close()
-
-
-def run_many(scenarios: list, seeds: list[int], reps: int, executor=None, progress: bool | None = None):
-    """Replications 0..reps-1 of every scenario (scenario i with root seed ``seeds[i]``).
-
-    All chunks go through one executor, so a pool is started once. Each scenario's result equals
-    ``runner.run_experiment(sc, reps, seed)`` exactly: same chunks, same seeds."""
-    executor = executor or LocalExecutor()
-    ranges = runner.chunk_ranges(reps)
-    stores = [runner.MemoryStore() for _ in scenarios]
-    args = [(i, sc, seeds[i], a, b) for i, sc in enumerate(scenarios) for a, b in ranges]
-    bar = _Bar(reps * len(scenarios), progress)
-    try:
-        for i, chunk in executor.map_unordered(_scenario_chunk, args):
-            stores[i].save(chunk)
-            bar.update(chunk.stop - chunk.start)
-    finally:
-        bar.close()
-    return [runner.collect(sc, ranges, st) for sc, st in zip(scenarios, stores)]
-
 
 def target_values(ind, targets: list[TargetSpec]) -> dict[str, np.ndarray]:
     """target id -> per-replication value of its indicator in its year."""
@@ -116,7 +72,9 @@ def compare(loaded: list[LoadedScenario], reps: int, seed: int, executor=None, i
     check_comparable(loaded)
     names = unique_names(loaded)
     seeds = [seed + i if independent else seed for i in range(len(loaded))]
-    inds = run_many([ls.scenario for ls in loaded], seeds, reps, executor, progress)
+    design = replications([ls.scenario for ls in loaded], seeds, reps, Outputs(monthly=False))
+    ev = evaluate(design, executor, progress)
+    inds = [ev.indicators(i) for i in range(len(loaded))]
     specs = [target_specs(ls.scenario) for ls in loaded]
     vals = [target_values(ind, sp) for ind, sp in zip(inds, specs)]
     tables, sums, frames = [], [], []

@@ -17,6 +17,7 @@ the results folder is written by :func:`sim.report.study_outputs.write_discover`
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,9 @@ from sim.analysis.prim import box_stats, find_rules
 from sim.analysis.targets import hits_of, target_specs
 from sim.experiment.executors import LocalExecutor
 from sim.experiment.levers import Lever, from_uniform, ranged, short_label
-from sim.experiment.sensitivity import param_label, run_rows, target_cells, varied_paths
+from sim.experiment.replication import replication_params
+from sim.experiment.sensitivity import evaluate_design, param_label, target_cells, varied_paths
+from sim.model import completion_times
 from sim.random import parameter_uniforms
 from sim.report.console import condition_text, rule_texts
 from sim.report.study_outputs import write_discover  # noqa: F401  (re-export: the command module calls it here)
@@ -69,16 +72,15 @@ def _features(sc, paths: list[str], levers: list[Lever]) -> list[Feature]:
 
 def experiments_table(ls: LoadedScenario, reps: int, seed: int, levers: list[Lever]) -> tuple[pd.DataFrame, list]:
     """Inputs of replications 0..reps-1: lever values (drawn over their ranges from each
-    replication's own uniforms), varied parameter values and due times; and the evaluation rows."""
-    from sim.model.zone import funded_due
+    replication's own uniforms), varied parameter values and due times (the model's completion
+    times, dependencies included); and the evaluation rows."""
     sc = ls.scenario
-    start = sc.run.start
     paths = varied_paths(sc)
-    dists = dict(uncertain_paths(sc))
+    all_paths = [p for p, _ in uncertain_paths(sc)]
     lever_paths = [f"lever_ranges.{lv.id}" for lv in levers]
     recs, rows = [], []
     for r in range(reps):
-        u = parameter_uniforms(seed, r, paths)
+        params = replication_params(sc, seed, r, all_paths)
         rec = {"rep": r}
         lev = []
         if levers:
@@ -87,23 +89,13 @@ def experiments_table(ls: LoadedScenario, reps: int, seed: int, levers: list[Lev
                 v = float(from_uniform(lv, x))
                 lev.append(v)
                 rec[f"lever:{lv.id}"] = v
-        vals = {p: float(dists[p].ppf(x)) for p, x in zip(paths, u)}
+        vals = {p: functools.reduce(dict.__getitem__, p.split("."), params) for p in paths}
         lv_now = {lv.id: v for lv, v in zip(levers, lev)}
-        funding = lv_now.get("infrastructure_funding", sc.levers.infrastructure_funding)
-        el = vals.get("uncertainties.funding_delay_elasticity",
-                      float(dists["uncertainties.funding_delay_elasticity"].ppf(0.5)))
-        for kind, items, month_of in (("project", sc.constants.projects, sc.levers.project_month),
-                                      ("milestone", sc.constants.milestones, sc.levers.milestone_month)):
-            for iid in items:
-                lid = f"{kind}_month.{iid}"
-                planned = lv_now.get(lid)
-                if planned is None:
-                    from sim.experiment.levers import month_number
-                    planned = month_number(month_of[iid], start)
-                dpath = f"uncertainties.{kind}_delay_months.{iid}"
-                slip = vals.get(dpath, float(dists[dpath].ppf(0.5)))
-                rec[f"due:{iid}"] = (funded_due(planned, slip, funding, el) if kind == "project"
-                                     else max(planned + slip, 0.0))
+        planned = {k.split(".", 1)[1]: v for k, v in lv_now.items()
+                   if k.startswith(("project_month.", "milestone_month."))}
+        due = completion_times(sc, params["uncertainties"], planned, lv_now.get("infrastructure_funding"))
+        for iid in (*sc.constants.projects, *sc.constants.milestones):
+            rec[f"due:{iid}"] = due[iid]
         rec.update(vals)
         recs.append(rec)
         rows.append((r, None, tuple(lev)))
@@ -132,7 +124,6 @@ class Discovery:
 def run_discover(ls: LoadedScenario, target_id: str, reps: int, seed: int, vary_levers: bool = True,
                  executor=None, progress: bool | None = None, n_rules: int = 3, max_dims: int = 3,
                  alpha: float = 0.05, min_mass: float = 0.05) -> Discovery:
-    from sim.experiment.compare import _Bar
     sc = ls.scenario
     specs = {t.target_id: t for t in target_specs(sc)}
     if target_id not in specs:
@@ -142,11 +133,7 @@ def run_discover(ls: LoadedScenario, target_id: str, reps: int, seed: int, vary_
     exp, rows = experiments_table(ls, reps, seed, levers)
     targets = list(specs.values())
     cells = target_cells(ls, targets)
-    bar = _Bar(reps, progress)
-    try:
-        Y = run_rows(ls, seed, tuple(lv.id for lv in levers), cells, rows, executor or LocalExecutor(), bar=bar)
-    finally:
-        bar.close()
+    Y = evaluate_design(ls, seed, tuple(lv.id for lv in levers), cells, rows, executor or LocalExecutor(), progress)
     for i, t in enumerate(targets):
         exp[f"value:{t.target_id}"] = Y[:, i]
     t = specs[target_id]

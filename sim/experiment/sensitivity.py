@@ -35,8 +35,10 @@ from sim.analysis.sobol import ab_matrix, saltelli_matrices, screen_parameters, 
 from sim.analysis.targets import hits_of, proportion_ci, target_specs
 from sim.analysis.tornado import TORNADO_HIGH, TORNADO_LOW
 from sim.experiment import runner
+from sim.experiment.engine import Outputs, evaluate, rows_design
 from sim.experiment.executors import LocalExecutor
-from sim.experiment.levers import Lever, display, from_uniform, ranged, short_label, with_levers
+from sim.experiment.levers import Lever, display, from_uniform, ranged, short_label
+from sim.experiment.progress import Bar
 from sim.report.console import format_sensitivity  # noqa: F401  (re-export: the command module calls it here)
 from sim.report.study_outputs import write_sensitivity  # noqa: F401  (re-export: the command module calls it here)
 from sim.scenario.loader import LoadedScenario
@@ -187,52 +189,17 @@ def make_factors(paths: list[str], levers: list[Lever], by: str = "group", noise
     return facs
 
 
-# ----------------------------------------------------------------------------- evaluation (workers)
+# ----------------------------------------------------------------------------- evaluation
 
-_SCENARIOS: dict = {}
-
-
-def _scenario_for(ls: LoadedScenario, lever_ids: tuple[str, ...], values: tuple[float, ...]):
-    """The scenario with these lever values (cached per worker; built and validated once)."""
-    if not lever_ids:
-        return ls.scenario
-    key = (ls.sha256, lever_ids, values)
-    sc = _SCENARIOS.get(key)
-    if sc is None:
-        if len(_SCENARIOS) > 64:
-            _SCENARIOS.clear()
-        sc = _SCENARIOS[key] = with_levers(ls, dict(zip(lever_ids, values))).scenario
-    return sc
-
-
-def evaluate_rows(ls: LoadedScenario, root: int, lever_ids: tuple[str, ...], cells: list[tuple[int, int]],
-                  first: int, rows: list[tuple], paths: list[str] | None = None) -> tuple[int, np.ndarray]:
-    """Run rows (rep, u_override, lever values); return (first, values[row, target cell]).
+def evaluate_design(ls: LoadedScenario, root: int, lever_ids: tuple[str, ...], cells: list[tuple[int, int]],
+                    rows: list[tuple], executor, bar, paths: list[str] | None = None) -> np.ndarray:
+    """values[row, target cell] of rows (rep, u_override, lever values), through the engine.
 
     ``u_override`` is None (the replication's own parameters), a dict path -> u, or an array of
     uniforms for ``paths`` (a design row). ``cells``: (year index, indicator index) of each output."""
-    lay = runner.layout(ls.scenario)
-    out = np.empty((len(rows), len(cells)))
-    yi = np.array([c[0] for c in cells], int)
-    ii = np.array([c[1] for c in cells], int)
-    for k, (rep, override, lev) in enumerate(rows):
-        if isinstance(override, np.ndarray):
-            override = dict(zip(paths, override.tolist()))
-        sc = _scenario_for(ls, lever_ids, tuple(lev))
-        yearly, _, _ = runner.run_replication(sc, root, rep, lay, u_override=override)
-        out[k] = yearly[yi, ii]
-    return first, out
-
-
-def run_rows(ls, root, lever_ids, cells, rows, executor, chunk: int = 48, bar=None,
-             paths: list[str] | None = None) -> np.ndarray:
-    args = [(ls, root, tuple(lever_ids), cells, a, rows[a:a + chunk], paths) for a in range(0, len(rows), chunk)]
-    out = np.empty((len(rows), len(cells)))
-    for first, vals in executor.map_unordered(evaluate_rows, args):
-        out[first:first + len(vals)] = vals
-        if bar is not None:
-            bar.update(len(vals))
-    return out
+    spec = [(rep, dict(zip(paths, ov.tolist())) if isinstance(ov, np.ndarray) else ov, tuple(zip(lever_ids, lev)))
+            for rep, ov, lev in rows]
+    return evaluate(rows_design(ls, root, spec, Outputs(monthly=False)), executor, bar).values(cells)
 
 
 def target_cells(ls: LoadedScenario, targets) -> list[tuple[int, int]]:
@@ -287,7 +254,6 @@ def sobol_rows(design: Design, levers: list[Lever]) -> tuple[list, list[str]]:
 def run_sensitivity(ls: LoadedScenario, n: int, seed: int, by: str = "group", tornado_reps: int = 100,
                     top: int = 10, executor=None, progress: bool | None = None,
                     n_resamples: int = 999) -> Sensitivity:
-    from sim.experiment.compare import _Bar
     sc = ls.scenario
     executor = executor or LocalExecutor()
     targets = [t for t in target_specs(sc)]
@@ -302,22 +268,19 @@ def run_sensitivity(ls: LoadedScenario, n: int, seed: int, by: str = "group", to
 
     # tornado rows are known once screening is done; count them for the bar up front
     n_torn = (len(levers) + top) * 2 * tornado_reps + tornado_reps
-    bar = _Bar(len(rows) + n_torn, progress)
-    try:
-        Y = run_rows(ls, seed, lever_ids, cells, rows, executor, bar=bar, paths=paths)
+    with Bar(len(rows) + n_torn, progress) as bar:
+        Y = evaluate_design(ls, seed, lever_ids, cells, rows, executor, bar, paths)
         k = len(facs)
         f_A, f_B = Y[:n], Y[n:2 * n]
         f_AB = Y[2 * n:].reshape(k, n, len(targets))
-        sobol = _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples)
+        sobol = _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples, seed)
         screening = screen_parameters(targets, paths, np.vstack([A, B])[:, :len(paths)], np.vstack([f_A, f_B]))
         tornado = _tornado(ls, seed, targets, cells, levers, screening, top, tornado_reps, executor, bar)
-    finally:
-        bar.close()
     return Sensitivity(ls, seed, n, by, design, targets, sobol, tornado, screening, tornado_reps,
                        len(rows) + n_torn, {"f_A": f_A, "f_B": f_B, "f_AB": f_AB})
 
 
-def _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples) -> pd.DataFrame:
+def _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples, seed: int) -> pd.DataFrame:
     frames = []
     for output in ("value", "hit"):
         if output == "hit":
@@ -328,7 +291,7 @@ def _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples) -> pd.D
                             for g in range(f_AB.shape[0])])
         else:
             tA, tB, tAB = f_A, f_B, f_AB
-        r = sobol_from_outputs(tA, tB, tAB, n_resamples=n_resamples)
+        r = sobol_from_outputs(tA, tB, tAB, n_resamples=n_resamples, seed=seed)
         for i, t in enumerate(targets):
             for g, f in enumerate(facs):
                 frames.append(dict(
@@ -369,7 +332,7 @@ def _tornado(ls, seed, targets, cells, levers, screening, top, M, executor, bar)
         for side, u in (("low", TORNADO_LOW), ("high", TORNADO_HIGH)):
             specs.append((p, side, f"{float(dist.ppf(u)):.4g}", {p: u}, base_lev))
     rows = [(r, ov, lev) for (_, _, _, ov, lev) in specs for r in range(M)]
-    Y = run_rows(ls, seed, lever_ids, cells, rows, executor, bar=bar)
+    Y = evaluate_design(ls, seed, lever_ids, cells, rows, executor, bar)
     out = []
     for s_i, (fid, side, setting, _, _) in enumerate(specs):
         block = Y[s_i * M:(s_i + 1) * M]

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.targets import summarise, target_specs
-from sim.experiment.compare import run_many
+from sim.experiment.engine import Outputs, evaluate, replications
 from sim.experiment.levers import Lever, display, with_levers
 from sim.report.console import format_reach  # noqa: F401  (re-export: the command module calls it here)
 from sim.report.study_outputs import write_sweep  # noqa: F401  (re-export: the command module calls it here)
@@ -49,7 +49,9 @@ def sweep(ls: LoadedScenario, levers: list[Lever], grids: list[list[float]], rep
     start = ls.scenario.run.start
     combos = list(itertools.product(*grids))
     scs = [with_levers(ls, dict(zip([lv.id for lv in levers], c))) for c in combos]
-    inds = run_many([s.scenario for s in scs], [seed] * len(scs), reps, executor, progress)
+    ev = evaluate(replications([s.scenario for s in scs], [seed] * len(scs), reps, Outputs(monthly=False)),
+                  executor, progress)
+    inds = [ev.indicators(i) for i in range(len(scs))]
     specs = target_specs(ls.scenario)
     pts, rows, frames = [], [], []
     for k, (c, s, ind) in enumerate(zip(combos, scs, inds)):

@@ -14,15 +14,14 @@ target. Every file is written atomically.
 """
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
 from sim.errors import MachineError, UserError
+from sim.experiment.executors import LocalExecutor
 from sim.indicators import FLOW_INDICATORS
 from sim.report import charts as ch
 from sim.report.document import build_document, ci1, indicator_order, pct1, scenario_labels
@@ -177,8 +176,10 @@ def _load_all(dirs, out: Path) -> list[Results]:
     return results
 
 
-def _language_job(dirs: list[str], lang: str, out: str, final: str) -> list[Path]:
-    return _build_language(_load_all(dirs, Path(final)), lang, Path(out))
+def _language_job(dirs: list[str], lang: str, out: str, final: str) -> tuple[str, list[Path]]:
+    """One language in a worker process, from the folders' files (it never runs the model); it
+    writes into ``out`` (the temporary folder) for the pack's place ``final``."""
+    return lang, _build_language(_load_all(dirs, Path(final)), lang, Path(out))
 
 
 def _is_pack(entry: Path) -> bool:
@@ -243,13 +244,13 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
     from sim.report.excel import build_workbook
 
     written: list[Path] = []
-    if workers > 1 and len(langs) > 1 and "fork" in mp.get_all_start_methods():
-        # forked workers inherit the loaded code (no re-import of the caller's __main__)
+    if workers > 1 and len(langs) > 1:
+        # processes start as the experiment executors start theirs (the platform's default method)
         dirs = [str(r.folder) for r in results]
-        with ProcessPoolExecutor(max_workers=min(workers, len(langs)), mp_context=mp.get_context("fork")) as pool:
-            futures = [pool.submit(_language_job, dirs, lang, str(stage), str(final)) for lang in langs]
-            for f in futures:
-                written.extend(f.result())
+        jobs = [(dirs, lang, str(stage), str(final)) for lang in langs]
+        done = dict(LocalExecutor(min(workers, len(langs))).map_unordered(_language_job, jobs))
+        for lang in langs:
+            written.extend(done[lang])
     else:
         for lang in langs:
             written.extend(_build_language(results, lang, stage))
