@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sim.cli_types import month_or_latest, open_interval, positive_int
 from sim.cli_types import seed as seed_type
+from sim.data.observations import describe as describe_observations
+from sim.errors import MachineError, UserError
 from sim.scenario import ScenarioError, load_scenario
 
 
@@ -79,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     except ScenarioError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except (UserError, MachineError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
     except BrokenPipeError:                 # output piped into `head` and the like
         sys.stdout = open(os.devnull, "w")
         return 0
@@ -98,6 +103,8 @@ def _validate(args) -> int:
     print(f"  {len(sc.constants.sectors)} sectors, {len(sc.constants.projects)} projects, "
           f"{len(sc.constants.milestones)} milestones, {n_unc} uncertain parameters, "
           f"{len(sc.targets)} targets ({sum(t.active for t in sc.targets.values())} active)")
+    if sc.observations is not None:
+        print(f"  {describe_observations(sc.observations)}")
     for w in _warnings(sc):
         print(f"  warning: {w}")
     return 0

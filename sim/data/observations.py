@@ -18,17 +18,17 @@ function of the resolved scenario and its results folder changes identity when t
 """
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import math
 import re
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
+from sim.config_base import StrictModel
+from sim.data.rows import ObservationError, csv_rows as _csv_rows, excel_rows as _excel_rows
 from sim.months import is_month, month_at, month_offset, parse_data_month
 from sim.vocabulary.outcomes import OBSERVABLE, TRADE_COMPONENTS, indicator_unit
 
@@ -44,21 +44,22 @@ UNIT_ALIASES = {
 }
 """Accepted spellings of each indicator unit (the first is the canonical one)."""
 
+PLAUSIBLE_MAX = {"亿元": 1e5, "万美元": 1e7, "count": 1e6, "persons": 1e8, "%": 100.0}
+"""Largest value a zone's month can plausibly have, by unit (a zone, not a country: China's whole
+monthly foreign trade is a few 10,000 亿元). A value above it is a typing or unit error."""
+
 TRADE_TOLERANCE = 0.01
 """Relative tolerance of trade_total against the sum of the customs modes in the same month."""
 
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 
 
-class ObservationError(ValueError):
-    """A problem with an observations file; the message names the file, the row and the reason."""
 
 
 # ----------------------------------------------------------------------------- scenario section
 
-class ObservationsConfig(BaseModel):
+class ObservationsConfig(StrictModel):
     """The ``[observations]`` section of a scenario (documented in docs/data.md)."""
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     file: str = Field("", validate_default=True,
                       description="Observations file (CSV or .xlsx), relative to the scenario file that names it.")
@@ -134,43 +135,6 @@ def table_of(values: dict[str, dict[str, float]], start: str, months: int) -> di
 
 
 # ----------------------------------------------------------------------------- reading
-
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "gb18030"):          # Excel on a Chinese system saves CSV as GBK
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ObservationError("cannot decode the file: save it as UTF-8 (or GBK) CSV")
-
-
-def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
-    text = _decode(data)
-    rows = []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        for cells in reader:
-            rows.append((reader.line_num, cells))
-    except csv.Error as e:
-        raise ObservationError(f"row {reader.line_num}: malformed CSV ({e})") from None
-    return rows
-
-
-def _excel_rows(path: Path) -> list[tuple[int, list[Any]]]:
-    try:
-        from openpyxl import load_workbook
-    except ImportError:                       # pragma: no cover - openpyxl is a dependency
-        raise ObservationError("reading Excel files needs the openpyxl package (pip install openpyxl)") from None
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:                    # openpyxl raises many kinds for a damaged file
-        raise ObservationError(f"cannot read the Excel file ({type(e).__name__}: {e})") from None
-    try:
-        ws = wb["observations"] if "observations" in wb.sheetnames else wb.worksheets[0]
-        return [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
-    finally:
-        wb.close()
-
 
 def _blank(c) -> bool:
     return c is None or (isinstance(c, str) and not c.strip())
@@ -253,6 +217,7 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
         if c and cols.count(c) > 1:
             raise ObservationError(f"row {head_n}: column {c!r} appears twice")
     idx = {c: cols.index(c) for c in REQUIRED_COLUMNS}
+    width = max(i for i, c in enumerate(cols) if c) + 1
     first, last = month_at(0, start), month_at(months - 1, start)
     errors: list[str] = []
     values: dict[str, dict[str, float]] = {}
@@ -264,6 +229,12 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
         return r[i] if i < len(r) else None
 
     for n, r in rows[1:]:
+        used = max((i + 1 for i, c in enumerate(r) if not _blank(c)), default=0)
+        if used > width or len(r) < width:
+            errors.append(f"row {n}: {max(used, len(r)) if used > width else len(r)} cells, the header "
+                          f"(row {head_n}) has {width}; every row needs one cell per column (quote a "
+                          f"cell that holds a comma)")
+            continue
         ind = _text(cell(r, "indicator"))
         if not ind:
             errors.append(f"row {n}: missing indicator")
@@ -294,6 +265,10 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
             continue
         if ind == "development_rate" and v > 100:
             errors.append(f"row {n}: development_rate {v:g}% ({month}) is above 100% of the fenced area")
+            continue
+        if v > PLAUSIBLE_MAX[want]:
+            errors.append(f"row {n}: {ind} {v:g} {want} ({month}) is implausibly large for one zone's month "
+                          f"(at most {PLAUSIBLE_MAX[want]:g}); check the number and its unit")
             continue
         key = (ind, month)
         if key in seen:
@@ -386,6 +361,14 @@ def attach(data: dict, sc, scenario_path: Path, origin: dict) -> dict:
                 raise ScenarioError(f"{where}: observations.as_of: {as_of} is before the first observed month "
                                     f"{observed[0]} of {display_path(fpath)}: nothing to start from")
     return out
+
+
+def describe(cfg: ObservationsConfig) -> str:
+    """One line saying how much was read: values (one per data row), indicators and months."""
+    ms = cfg.months()
+    n = sum(len(by) for by in cfg.values.values())
+    span = f", {ms[0]} to {ms[-1]}" if ms else ""
+    return f"observations: {n} rows read from {cfg.file} ({len(cfg.values)} indicators{span})"
 
 
 def csv_to_xlsx(csv_path: str | Path, xlsx_path: str | Path) -> None:

@@ -20,13 +20,12 @@ from __future__ import annotations
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from sim.config_base import StrictModel
 from sim.vocabulary.outcomes import MODES
 
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Model = StrictModel
 
 
 Region = Literal["east", "central_west"]

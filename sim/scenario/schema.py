@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
+from sim.config_base import StrictModel
 from sim.data.observations import ObservationsConfig
 from sim.months import check_month
 from sim.ranking.config import RankingConfig
@@ -26,8 +27,7 @@ from sim.vocabulary.levers import LEVERS
 from sim.vocabulary.outcomes import MODEL_INDICATORS, MODES, PEER_STATISTICS, RANKING_INDICATORS, indicator_unit
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Model = StrictModel
 
 
 def _within(lo: float, hi: float):
@@ -73,10 +73,10 @@ class Run(Model):
     @model_validator(mode="after")
     def _whole_years(self):
         if not self.start.endswith("-01"):
-            raise ValueError(f"start must be a January (\"YYYY-01\") so indicators are calendar "
+            raise ValueError(f"start: must be a January (\"YYYY-01\") so indicators are calendar "
                              f"years, got {self.start!r}")
         if self.horizon_months % 12:
-            raise ValueError(f"horizon_months must be a multiple of 12, got {self.horizon_months}")
+            raise ValueError(f"horizon_months: must be a multiple of 12, got {self.horizon_months}")
         return self
 
     @property
@@ -101,10 +101,10 @@ class SectorSpec(Model):
     @model_validator(mode="after")
     def _shares(self):
         if any(v < 0 for v in self.mode_shares.values()):
-            raise ValueError("mode_shares must be >= 0")
+            raise ValueError("mode_shares: must be >= 0")
         s = sum(self.mode_shares.values())
         if abs(s - 1.0) > 1e-6:
-            raise ValueError(f"mode_shares must sum to 1, they sum to {s:g}")
+            raise ValueError(f"mode_shares: must sum to 1, they sum to {s:g}")
         return self
 
 
@@ -116,9 +116,10 @@ class Effects(Model):
 
     @model_validator(mode="after")
     def _positive(self):
-        for k, v in {**self.lead_rate_multiplier, **self.trade_multiplier}.items():
-            if v < 0:
-                raise ValueError(f"multiplier for {k!r} must be >= 0, got {v}")
+        for group in ("lead_rate_multiplier", "trade_multiplier"):
+            for k, v in getattr(self, group).items():
+                if v < 0:
+                    raise ValueError(f"{group}.{k}: must be >= 0, got {v}")
         return self
 
 
@@ -175,10 +176,10 @@ class Constants(Model):
     @model_validator(mode="after")
     def _season(self):
         if any(v < 0 for v in self.seasonality):
-            raise ValueError("seasonality multipliers must be >= 0")
+            raise ValueError("seasonality: multipliers must be >= 0")
         m = sum(self.seasonality) / 12
         if abs(m - 1.0) > 0.01:
-            raise ValueError(f"seasonality must average 1 (it scales yearly sizes), averages {m:.3f}")
+            raise ValueError(f"seasonality: must average 1 (it scales yearly sizes), averages {m:.3f}")
         return self
 
 
@@ -210,7 +211,7 @@ class Levers(Model):
         lo = _LV["leader_candidates"].low
         for k, v in self.leader_candidates.items():
             if v < lo:
-                raise ValueError(f"leader_candidates.{k} must be >= {lo:g}, got {v}")
+                raise ValueError(f"leader_candidates.{k}: must be >= {lo:g}, got {v}")
         return self
 
 
