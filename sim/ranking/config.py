@@ -17,6 +17,8 @@ Vocabulary:
 """
 from __future__ import annotations
 
+import functools
+
 from typing import Literal
 
 import numpy as np
@@ -369,3 +371,21 @@ class RankingConfig(Model):
             raise ValueError(f"ranking.peers.calibration_year: {self.peers.calibration_year}, but the first "
                              f"simulated year is {years[0]}; the peers' marginals must describe the year "
                              f"before it (macro_index = 1 there)")
+
+
+def per_config(build):
+    """``build(cfg)`` computed once per configuration object (configs are frozen, so the object's
+    identity is its key); the 16 most recent are kept."""
+    cache: dict[int, tuple[RankingConfig, object]] = {}
+
+    @functools.wraps(build)
+    def cached(cfg: RankingConfig):
+        hit = cache.get(id(cfg))
+        if hit is not None and hit[0] is cfg:
+            return hit[1]
+        if len(cache) >= 16:
+            cache.pop(next(iter(cache)))
+        value = build(cfg)
+        cache[id(cfg)] = (cfg, value)
+        return value
+    return cached
