@@ -18,7 +18,7 @@ from sim.data.nowcast import condition, condition_series, known_months
 from sim.data.observations import month_label
 from sim.experiment import runner
 from sim.indicators import TRADE_COMPONENTS, indicator_unit
-from sim.model.zone import Result
+from sim.model import Result
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
