@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim.experiment import runner  # noqa: E402
-from sim.model.zone import ZoneModel  # noqa: E402
+from sim.model import ZoneModel  # noqa: E402
 from sim.random import Streams  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 

@@ -16,7 +16,7 @@ from sim.analysis.monthly import year_to_date
 from sim.cli import main
 from sim.data.nowcast import condition, condition_series, known_months
 from sim.experiment import runner
-from sim.model.zone import Result
+from sim.model import Result
 from sim.months import month_at
 from sim.scenario import load_scenario
 from sim.vocabulary.outcomes import TRADE_COMPONENTS, indicator_unit

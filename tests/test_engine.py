@@ -14,8 +14,7 @@ from sim.experiment.discover import experiments_table
 from sim.experiment.engine import Outputs, evaluate, replications, rows_design
 from sim.experiment.executors import LocalExecutor
 from sim.experiment.levers import find, with_levers
-from sim.model import completion_times
-from sim.model.zone import ZoneModel
+from sim.model import ZoneModel, completion_times
 from sim.random import Streams
 from sim.scenario.loader import load_scenario
 
