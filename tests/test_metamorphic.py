@@ -5,7 +5,7 @@ Common random numbers: every replication draws each uncertain parameter from its
 of a scenario run with the same seed share their randomness stream by stream.
 
 Which relations hold replication by replication (asserted per rep) and which only in
-expectation (asserted on paired means, 4 SE) follows from reading sim/model/zone.py:
+expectation (asserted on paired means, 4 SE) follows from reading sim/model/ (processes.py, bookkeeping.py):
 
 * per replication: identical output for the same seed (and whatever the worker count); the
   done time of every project/milestone is non-increasing in infrastructure_funding (the slip's
