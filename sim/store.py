@@ -19,6 +19,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.errors import UserError
+
 PACKAGES = ("zonesim", "numpy", "scipy", "simpy", "pandas", "matplotlib", "pydantic", "tomli-w", "tqdm")
 
 
@@ -128,7 +130,7 @@ def _json_default(o):
 
 # ----------------------------------------------------------------------------- chunks (resumable runs)
 
-class StoreMismatch(Exception):
+class StoreMismatch(UserError):
     """The folder holds results of another scenario, seed or layout: never mixed."""
 
 

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from sim.errors import UserError
 from sim.indicators import FLOW_INDICATORS, TRADE_COMPONENTS, indicator_unit
 
 OBSERVABLE = (*FLOW_INDICATORS, "active_enterprises", "employees", "development_rate")
@@ -56,7 +57,7 @@ _MONTH_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?$")
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 
 
-class ObservationError(ValueError):
+class ObservationError(UserError, ValueError):
     """A problem with an observations file; the message names the file, the row and the reason."""
 
 

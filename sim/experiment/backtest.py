@@ -33,6 +33,7 @@ from sim.analysis.monthly import year_to_date
 from sim.analysis.targets import hits_of, proportion_ci
 from sim.data.nowcast import condition_series, known_months
 from sim.data.observations import OBSERVABLE, month_label, month_number
+from sim.errors import UserError
 from sim.indicators import FLOW_INDICATORS
 from sim.random import stream_id
 
@@ -40,7 +41,7 @@ LEVELS = (50, 80, 95)
 PIT_BINS = 10
 
 
-class BacktestError(ValueError):
+class BacktestError(UserError, ValueError):
     """A problem the user can fix (bad cut-off, no later observations...)."""
 
 

@@ -53,6 +53,7 @@ from scipy import special
 
 from sim.data.observations import month_label
 from sim.data.nowcast import known_months
+from sim.errors import UserError
 from sim.indicators import FLOW_INDICATORS
 from sim.model import simulate
 from sim.random import Streams, parameter_uniforms, stream_id
@@ -71,7 +72,7 @@ MIN_R2 = 0.05
 is below this get no summary in the distance."""
 
 
-class CalibrationError(ValueError):
+class CalibrationError(UserError, ValueError):
     """A problem the user can fix (no observations, unknown parameter pattern...)."""
 
 

@@ -15,6 +15,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from sim.errors import MachineError
 from sim.experiment.executors import Executor, LocalExecutor
 from sim.model import simulate
 from sim.random import Streams, parameter_uniforms
@@ -25,7 +26,7 @@ CHUNK_SIZE = 200
 """Replications per chunk. Fixed, so chunk boundaries never depend on how a run is executed."""
 
 
-class ReplicationError(RuntimeError):
+class ReplicationError(MachineError, RuntimeError):
     """A replication raised; names the replication and seed so it can be rerun alone."""
 
 

@@ -15,10 +15,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from sim.errors import UserError
 from sim.scenario.schema import Scenario
 
 
-class ScenarioError(Exception):
+class ScenarioError(UserError):
     """A problem with a scenario file or override that the user can fix."""
 
 
