@@ -89,7 +89,7 @@ def simpy_share(sc, seed: int, reps: int) -> float:
     """Share of a replication's time inside SimPy's own code (cProfile, by file)."""
     prof = cProfile.Profile()
     prof.enable()
-    runner.run_chunk(sc, seed, 0, reps)
+    runner.run_experiment(sc, reps, seed, workers=1, progress=False)
     prof.disable()
     stats = pstats.Stats(prof).stats
     total = sum(v[2] for v in stats.values())
@@ -115,7 +115,7 @@ def main() -> None:
     cores = os.cpu_count() or 1
     print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}")
     print(f"scenario: {a.scenario}, seed {a.seed}")
-    runner.run_chunk(sc, a.seed, 0, 3)                     # warm caches
+    runner.run_experiment(sc, 3, a.seed, workers=1, progress=False)      # warm caches
     per_rep = {}
     for w in sorted({1, cores}):
         t = time.perf_counter()

@@ -8,7 +8,8 @@ each file it writes and its console text are hashed. ``check`` prints every file
 is missing or is new, and exits 1 if any does. Every command runs in the same fixed folder
 (``WORK``) with git hidden, so the command line and the commit recorded in manifests and packs
 are the same for both modes; what still changes from run to run is blanked before hashing:
-elapsed seconds in console text and the creation date fpdf2 writes into PDFs.
+elapsed seconds in console text. (The pack's PDF, Excel, SVG and HTML files carry the run date,
+not the current time: sim/report/reproducible.py.)
 Run ``record`` on the commit before a restructuring and ``check`` after it (same day: chart
 footers carry the run date).
 """
@@ -49,15 +50,9 @@ COMMANDS: dict[str, list[str]] = {
                  "--out", "{out}", *W],
     "calibrate": ["calibrate", BASE, *OBS, "--sims", "200", "--rounds", "2", "--keep", "0.1", "--check-reps", "40",
                   "--seed", "5", "--out", "{out}", *W],
-    "backtest": ["backtest", BASE, *OBS, "--reps", "60", "--cutoffs", "2022-02,2022-03", "--seed", "5",
+    "backtest": ["backtest", BASE, *OBS, "--reps", "60", "--cutoffs", "2022-01,2022-02", "--horizon", "2", "--seed", "5",
                  "--out", "{out}", *W],
 }
-
-def _normalise(path: Path, data: bytes) -> bytes:
-    if path.suffix == ".pdf":
-        return re.sub(rb"/CreationDate \(D:[^)]*\)", b"/CreationDate ()", data)
-    return data
-
 
 def _text(s: str, outs: dict[str, Path]) -> str:
     for name, p in outs.items():
@@ -97,7 +92,7 @@ def run_all(only: list[str] | None) -> dict[str, str]:
         for f in sorted(out.rglob("*")):
             if f.is_file() and not f.name.startswith("_std") and "chunks" not in f.parts:
                 rel = f.relative_to(workdir).as_posix()
-                digests[rel] = hashlib.sha256(_normalise(f, f.read_bytes())).hexdigest()
+                digests[rel] = hashlib.sha256(f.read_bytes()).hexdigest()
     return digests
 
 
@@ -110,9 +105,15 @@ def main() -> int:
     only = a.only.split(",") if a.only else None
     if a.mode == "record":
         d = run_all(only)
-        if a.dir.exists():
-            shutil.rmtree(a.dir)
-        shutil.copytree(WORK, a.dir)
+        if only and (a.dir / "digests.json").exists():     # re-record some commands, keep the others
+            old = json.loads((a.dir / "digests.json").read_text())
+            d = {**{k: v for k, v in old.items() if k.split("/")[0] not in only}, **d}
+            for name in only:
+                shutil.rmtree(a.dir / name, ignore_errors=True)
+                shutil.copytree(WORK / name, a.dir / name)
+        else:
+            shutil.rmtree(a.dir, ignore_errors=True)
+            shutil.copytree(WORK, a.dir)
         (a.dir / "digests.json").write_text(json.dumps(d, indent=1, sort_keys=True))
         print(f"recorded {len(d)} digests in {a.dir}/digests.json")
         return 0

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.chunks import Chunk
 from sim.errors import UserError
 
 PACKAGES = ("zonesim", "numpy", "scipy", "simpy", "pandas", "matplotlib", "pydantic", "tomli-w", "tqdm")
@@ -182,7 +183,7 @@ class ChunkStore:
                 q.unlink(missing_ok=True)
         return ok
 
-    def save(self, chunk) -> None:
+    def save(self, chunk: Chunk) -> None:
         buf = io.BytesIO()
         np.savez(buf, yearly=chunk.yearly, monthly=chunk.monthly)
         data = buf.getvalue()
@@ -190,8 +191,7 @@ class ChunkStore:
         atomic_write_bytes(p, data)
         atomic_write_text(p.with_suffix(".sha256"), _sha256(data) + "\n")
 
-    def load(self, start: int, stop: int):
-        from sim.experiment.runner import Chunk
+    def load(self, start: int, stop: int) -> Chunk:
         with np.load(self._path(start, stop)) as z:
             return Chunk(start, stop, z["yearly"], z["monthly"])
 

@@ -16,9 +16,10 @@ import pandas as pd
 import pytest
 from scipy import stats
 
+from sim.analysis.scores import coverage_table, crps_ensemble, score_table
 from sim.cli import main
 from sim.data.observations import OBSERVABLE
-from sim.experiment.backtest import coverage_table, crps_ensemble, evaluate, observed_ytd, score_table
+from sim.experiment.backtest import evaluate, observed_ytd
 from sim.experiment.calibrate import simulate_monthly
 from sim.experiment.executors import LocalExecutor
 

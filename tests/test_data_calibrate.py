@@ -14,11 +14,12 @@ import pytest
 
 from sim.cli import main
 from sim.experiment import runner
-from sim.experiment.calibrate import (abc_smc, as_dist, calibrated_toml, fit_distribution, fitted_paths,
-                                      parameter_table)
+from sim.analysis.abc import fit_distribution
+from sim.experiment.calibrate import abc_smc, fitted_paths, parameter_table
 from sim.experiment.executors import LocalExecutor
 from sim.scenario import load_scenario
 from sim.scenario.distributions import Beta, Choice, LogNormal, Normal, Poisson, Triangular
+from sim.scenario.fitted import as_dist, calibrated_toml
 from sim.scenario.loader import deep_merge
 
 from conftest import scenario

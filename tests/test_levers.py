@@ -176,7 +176,7 @@ def _ishigami_indices(a=7.0, b=0.1):
 def test_sobol_machinery_on_ishigami():
     """Our Saltelli design and scipy's estimators recover the analytic Ishigami indices within
     their bootstrap intervals; a grouped factor {x1, x3} gets the closed group index."""
-    from sim.experiment.sensitivity import ab_matrix, saltelli_matrices, sobol_from_outputs
+    from sim.analysis.sobol import ab_matrix, saltelli_matrices, sobol_from_outputs
     n = 2048
     A, B = saltelli_matrices(n, 3, seed=11)
     f = lambda u: _ishigami(-np.pi + 2 * np.pi * u)             # noqa: E731
@@ -197,7 +197,7 @@ def test_sobol_machinery_on_ishigami():
 
 
 def test_constant_output_gets_no_indices():
-    from sim.experiment.sensitivity import sobol_from_outputs
+    from sim.analysis.sobol import sobol_from_outputs
     n = 64
     f = np.ones((n, 1))
     r = sobol_from_outputs(f, f, np.ones((2, n, 1)), n_resamples=50)
@@ -218,18 +218,19 @@ def test_factor_groups(base):
 
 
 def test_design_rows_are_identical_for_any_worker_count(base):
-    from sim.experiment.sensitivity import run_rows, target_cells
     from sim.analysis.targets import target_specs
+    from sim.experiment.engine import Outputs, evaluate, rows_design
+    from sim.experiment.sensitivity import target_cells
     cells = target_cells(base, target_specs(base.scenario))
     lv = ranged(base.scenario)[:2]
     rows = [(r, {"uncertainties.macro.growth_per_year": 0.1 + 0.1 * r} if r % 2 else None,
-             tuple(x.range[r % 2] for x in lv)) for r in range(6)]
-    ids = tuple(x.id for x in lv)
-    one = run_rows(base, 5, ids, cells, rows, LocalExecutor(1), chunk=2)
-    two = run_rows(base, 5, ids, cells, rows, LocalExecutor(2), chunk=2)
+             tuple((x.id, x.range[r % 2]) for x in lv)) for r in range(6)]
+    design = rows_design(base, 5, rows, Outputs(monthly=False), chunk_size=2)
+    one = evaluate(design, LocalExecutor(1), False).values(cells)
+    two = evaluate(design, LocalExecutor(2), False).values(cells)
     assert np.array_equal(one, two)
     # a row without overrides and with the scenario's lever values is the plain replication
-    plain = run_rows(base, 5, (), cells, [(3, None, ())], LocalExecutor(1))
+    plain = evaluate(rows_design(base, 5, [(3, None, ())]), LocalExecutor(1), False).values(cells)
     y, _, _ = runner.run_replication(base.scenario, 5, 3)
     assert np.array_equal(plain[0], y[[c[0] for c in cells], [c[1] for c in cells]])
 
@@ -283,7 +284,7 @@ def test_reach_table_logic(base):
 
 def test_prim_recovers_a_planted_rule():
     """Misses are planted where x0 < 0.3 and x2 > 0.6 (90% there, 5% elsewhere) among 8 inputs."""
-    from sim.experiment.discover import box_stats, find_rules
+    from sim.analysis.prim import box_stats, find_rules
     rng = np.random.default_rng(3)
     n = 3000
     X = rng.random((n, 8))
@@ -298,7 +299,7 @@ def test_prim_recovers_a_planted_rule():
 
 
 def test_prim_finds_nothing_in_noise():
-    from sim.experiment.discover import find_rules
+    from sim.analysis.prim import find_rules
     rng = np.random.default_rng(5)
     X = rng.random((2000, 5))
     y = (rng.random(2000) < 0.3).astype(float)
@@ -307,7 +308,8 @@ def test_prim_finds_nothing_in_noise():
 
 
 def test_condition_text():
-    from sim.experiment.discover import Feature, condition_text
+    from sim.experiment.discover import Feature
+    from sim.report.console import condition_text
     col = np.linspace(0, 10, 11)
     f = Feature("x", "macro growth", "宏观增长", "percent")
     assert condition_text(f, -np.inf, 0.02, col / 100, "2022-01")[0] == "macro growth at most 2.0%"

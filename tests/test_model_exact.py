@@ -16,7 +16,7 @@ import json
 import numpy as np
 import pytest
 
-from sim.model.zone import funded_due
+from sim.model.schedule import funded_due
 
 from conftest import GOLDEN, params, scenario, simulate_rep
 

@@ -67,7 +67,7 @@ def pack(tmp_path_factory):
         if not (base / "done").exists():
             from sim.cli import main
             assert main(_run_argv(run_dir)) == 0
-            from sim.experiment import runner
+            from sim.experiment import engine, runner
 
             def no_model(*a, **k):
                 raise AssertionError("the report must not run the model")
@@ -75,6 +75,7 @@ def pack(tmp_path_factory):
                 for name in ("run_experiment", "run_until_precise"):
                     if hasattr(runner, name):
                         mp.setattr(runner, name, no_model)
+                mp.setattr(engine, "evaluate", no_model)
                 assert main(["report", str(run_dir), "--out", str(out)]) == 0
             (base / "done").write_text("ok")
     return run_dir, out

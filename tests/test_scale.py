@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from sim.cli import main
-from sim.experiment import runner
+from sim.experiment import replication, runner
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,14 +109,14 @@ def test_precision_that_cannot_be_met_stops_at_max(tmp_path, capsys):
 
 def test_failing_replication_names_rep_and_seed(monkeypatch):
     sc = load_scenario(BASELINE).scenario
-    real = runner.simulate
+    real = replication.simulate
 
     def boom(sc_, params, streams, trace=False):
         if streams.rep == 3:
             raise ValueError("planted failure")
         return real(sc_, params, streams, trace)
 
-    monkeypatch.setattr(runner, "simulate", boom)
+    monkeypatch.setattr(replication, "simulate", boom)
     with pytest.raises(runner.ReplicationError, match=r"replication 3 \(seed 5\) failed: ValueError: planted"):
         runner.run_experiment(sc, 5, 5, workers=1, progress=False)
 

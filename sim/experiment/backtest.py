@@ -21,24 +21,30 @@ One set of replications serves every cut-off: the conditioning is a pure functio
 replication's monthly series (``sim.data.nowcast.condition_series``), so conditioning stored
 series equals running the nowcast. Scores of one indicator at successive months are correlated,
 so the Wilson intervals on coverage are narrower than the evidence warrants.
+
+The scores are :mod:`sim.analysis.scores`'; the results folder is written by
+:func:`sim.report.study_outputs.write_backtest`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from sim.analysis.monthly import year_to_date
-from sim.analysis.targets import hits_of, proportion_ci
+from sim.analysis.scores import coverage_table, crps_ensemble, pit_histogram, randomised_pit, score_table
+from sim.analysis.targets import hits_of, target_specs
 from sim.data.nowcast import condition_series, known_months
 from sim.data.observations import OBSERVABLE, month_label, month_number
 from sim.errors import UserError
+from sim.experiment import engine
+from sim.experiment.calibrate import ByKey, observed_inputs
 from sim.indicators import FLOW_INDICATORS
 from sim.random import stream_id
-
-LEVELS = (50, 80, 95)
-PIT_BINS = 10
+from sim.report.study_outputs import write_backtest
+from sim.scenario.loader import LoadedScenario
 
 
 class BacktestError(UserError, ValueError):
@@ -55,15 +61,6 @@ def observed_ytd(ov: np.ndarray, indicator: str) -> np.ndarray:
         c = np.cumsum(seg)                  # NaN propagates from the first missing month on
         out[y0:y0 + 12] = c
     return out
-
-
-def crps_ensemble(x: np.ndarray, y: float) -> float:
-    """CRPS of the empirical distribution of ensemble x at observation y."""
-    x = np.sort(np.asarray(x, dtype=float))
-    n = len(x)
-    i = np.arange(1, n + 1)
-    spread = 2.0 * np.sum((2 * i - n - 1) * x) / n ** 2        # E|X - X'|
-    return float(np.mean(np.abs(x - y)) - 0.5 * spread)
 
 
 def check_cutoffs(cutoffs: list[str], table: dict[str, np.ndarray], start: str, months: int, horizon: int) -> None:
@@ -108,8 +105,7 @@ def evaluate(table: dict[str, np.ndarray], sims: np.ndarray, names: list[str], c
                 if np.isnan(y):
                     continue
                 x = fc[:, m]
-                lo, hi = np.mean(x < y), np.mean(x <= y)
-                pit = float(lo + rng.random() * (hi - lo))
+                pit = randomised_pit(x, y, rng.random())
                 q = np.percentile(x, [25, 75, 10, 90, 2.5, 97.5])
                 crps, crps0 = crps_ensemble(x, y), crps_ensemble(f0[:, m], y)
                 rows.append([c, ind, month_label(m, start), m - k + 1, float(y), float(x.mean()), *q.tolist(),
@@ -139,104 +135,34 @@ def evaluate(table: dict[str, np.ndarray], sims: np.ndarray, names: list[str], c
     return points, tdf
 
 
-def coverage_table(points: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for lv in LEVELS:
-        col = points[f"in{lv}"]
-        n, k = len(col), int(col.sum())
-        lo, hi = proportion_ci(k, n)
-        rows.append([lv / 100, n, k, k / n if n else float("nan"), lo, hi])
-    return pd.DataFrame(rows, columns=["nominal", "n", "covered", "coverage", "ci_low", "ci_high"])
+@dataclass
+class BacktestResult(ByKey):
+    """What ``backtest`` scored; :func:`sim.report.study_outputs.write_backtest` writes it to ``out``.
 
-
-def pit_histogram(points: pd.DataFrame, bins: int = PIT_BINS) -> pd.DataFrame:
-    edges = np.linspace(0, 1, bins + 1)
-    counts, _ = np.histogram(points["pit"], bins=edges)
-    n = max(len(points), 1)
-    return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "count": counts,
-                         "share": counts / n, "expected_share": np.full(bins, 1.0 / bins)})
-
-
-def score_table(points: pd.DataFrame) -> pd.DataFrame:
-    rows = []
-    for ind, d in points.groupby("indicator", sort=False):
-        c, c0 = d["crps"].mean(), d["crps_unconditioned"].mean()
-        rows.append([ind, len(d), c, c0, 1 - c / c0 if c0 > 0 else float("nan"), d["pit"].mean(),
-                     d["in50"].mean(), d["in80"].mean(), d["in95"].mean()])
-    return pd.DataFrame(rows, columns=["indicator", "n", "crps", "crps_unconditioned", "crps_skill", "pit_mean",
-                                       "coverage50", "coverage80", "coverage95"])
-
-
-def backtest_chart(pit: pd.DataFrame, coverage: pd.DataFrame, scores: pd.DataFrame, lang: str, title: str,
-                   scenario=None):
-    """PIT histogram, interval coverage against nominal, CRPS skill per indicator."""
-    import matplotlib.pyplot as plt
-
-    from sim.report.fonts import use_cjk_font
-    from sim.report.labels import short_indicator_label
-    use_cjk_font()
-    t = {"zh": ("PIT 直方图（校准良好时应平坦）", "PIT", "占比", "区间覆盖率", "名义覆盖率",
-                "实际覆盖率",
-                "CRPS 技能（相对未用观测的预测）", "均匀分布"),
-         "en": ("PIT histogram (flat when calibrated)", "PIT", "share", "interval coverage", "nominal",
-                "observed", "CRPS skill vs the forecast without observations", "uniform")}[lang]
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.4))
-    ax = axes[0]
-    ax.bar(pit["bin_low"], pit["share"], width=pit["bin_high"] - pit["bin_low"], align="edge",
-           color="#6BAED6", edgecolor="white")
-    ax.axhline(1.0 / len(pit), color="black", linestyle="--", linewidth=1, label=t[7])
-    ax.set_xlim(0, 1)
-    ax.set_xlabel(t[1])
-    ax.set_ylabel(t[2])
-    ax.set_title(t[0], fontsize=10, loc="left")
-    ax.legend(fontsize=8)
-    ax = axes[1]
-    nom = coverage["nominal"].to_numpy(dtype=float)
-    cov = coverage["coverage"].to_numpy(dtype=float)
-    err = np.clip(np.vstack([cov - coverage["ci_low"].to_numpy(dtype=float),
-                             coverage["ci_high"].to_numpy(dtype=float) - cov]), 0, None)
-    ax.plot([0, 1], [0, 1], color="#999999", linewidth=1)
-    ax.errorbar(nom, cov, yerr=err, fmt="o", color="#08519C", capsize=3)
-    for a, b in zip(nom, cov):
-        ax.annotate(f"{b:.0%}", (a, b), textcoords="offset points", xytext=(6, -10), fontsize=8)
-    ax.set_xlim(0.3, 1.0)
-    ax.set_ylim(0, 1.02)
-    ax.set_xlabel(t[4])
-    ax.set_ylabel(t[5])
-    ax.set_title(t[3], fontsize=10, loc="left")
-    ax.grid(alpha=0.3)
-    ax = axes[2]
-    labels = [short_indicator_label(i, lang, scenario) for i in scores["indicator"]]
-    sk = scores["crps_skill"].to_numpy(dtype=float)
-    ax.barh(np.arange(len(sk)), sk, color=np.where(sk >= 0, "#31A354", "#DE2D26"))
-    ax.set_yticks(np.arange(len(sk)), labels, fontsize=8)
-    ax.invert_yaxis()
-    ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_title(t[6], fontsize=10, loc="left")
-    ax.grid(axis="x", alpha=0.3)
-    fig.suptitle(title, fontsize=11, x=0.01, ha="left")
-    fig.tight_layout(rect=(0, 0, 1, 0.93))
-    return fig
+    ``points``: one row per compared value (see :func:`evaluate`); ``coverage``, ``pit``,
+    ``scores``: its tables (:mod:`sim.analysis.scores`); ``targets``: nowcast P(hit) of observed
+    target outcomes; ``info``: the manifest's ``backtest`` section."""
+    ls: LoadedScenario
+    out: Path
+    cutoffs: list[str]
+    reps: int
+    seed: int
+    points: pd.DataFrame
+    coverage: pd.DataFrame
+    pit: pd.DataFrame
+    scores: pd.DataFrame
+    targets: pd.DataFrame
+    info: dict
 
 
 def run_backtest(ls, cutoffs: list[str], *, reps: int | None = None, seed: int | None = None, horizon: int = 12,
-                 out: Path | None = None, executor=None, progress=None, log=None) -> dict:
+                 out: Path | None = None, executor=None, progress=None, log=None) -> BacktestResult:
     """Backtest a loaded scenario at the given cut-offs and write the results folder.
 
     Every user-fixable problem raises :class:`BacktestError` before anything is written;
     ``log(message)``, if given, is called once the inputs are checked."""
-    from sim import store
-    from sim.analysis.targets import target_specs
-    from sim.experiment.calibrate import simulate_monthly
-    from sim.experiment.runner import _progress
-    from sim.report import charts
-
     sc = ls.scenario
-    obs = sc.observations
-    if obs is None:
-        raise BacktestError(f"{ls.path}: the scenario has no [observations] section; add one that names the "
-                            f"zone's observations file (docs/data.md)")
-    seed = sc.run.seed if seed is None else seed
+    obs, seed = observed_inputs(ls, BacktestError, seed)
     reps = reps or sc.run.replications
     months = sc.run.horizon_months
     table = obs.table(sc.run.start, months)
@@ -246,24 +172,15 @@ def run_backtest(ls, cutoffs: list[str], *, reps: int | None = None, seed: int |
     if log:
         log(f"{sc.scenario.zone} / {sc.scenario.name}: backtest at {', '.join(cutoffs)}, {reps} replications -> {out}")
     names = list(OBSERVABLE)
-    with _progress(reps, progress) as bar:
-        sims = simulate_monthly(sc, seed, list(range(reps)), names, None, executor, bar)
+    design = engine.replications([sc], [seed], reps, engine.Outputs(monthly=tuple(names), ranking=False,
+                                                                    nowcast=False), engine.FINE_CHUNK)
+    sims = engine.evaluate(design, executor, progress).monthly()
     targets = [t for t in target_specs(sc) if t.active]
     points, tdf = evaluate(table, sims, names, cutoffs, sc.run.start, horizon, obs.window_months, obs.max_ratio,
                            seed, targets)
-    cov, pit, scores = coverage_table(points), pit_histogram(points), score_table(points)
-    store.atomic_write_csv(out / "backtest.csv", points)
-    store.atomic_write_csv(out / "coverage.csv", cov)
-    store.atomic_write_csv(out / "pit_histogram.csv", pit)
-    store.atomic_write_csv(out / "scores.csv", scores)
-    store.atomic_write_csv(out / "targets.csv", tdf)
-    for lang in ("zh", "en"):
-        title = {"zh": f"{sc.scenario.zone_zh}：回测（截止月 {', '.join(cutoffs)}；{reps} 次重复）",
-                 "en": f"{sc.scenario.zone}: backtest (cut-offs {', '.join(cutoffs)}; {reps} replications)"}[lang]
-        charts.save(backtest_chart(pit, cov, scores, lang, title, sc), out / "charts" / f"backtest_{lang}.png")
     info = {"cutoffs": cutoffs, "horizon_months": horizon, "observations_sha256": obs.sha256,
             "compared_values": len(points), "quantity": "year-to-date value of each observed indicator"}
-    man = store.manifest(scenario_name=sc.scenario.name, scenario_file=str(ls.path), sha256=ls.sha256, seed=seed,
-                         reps=reps, resolved=ls.resolved, warnings=[], extra={"backtest": info})
-    store.write_json(out / "manifest.json", man)
-    return {"out": out, "points": points, "coverage": cov, "pit": pit, "scores": scores, "targets": tdf}
+    res = BacktestResult(ls, out, cutoffs, reps, seed, points, coverage_table(points), pit_histogram(points),
+                         score_table(points), tdf, info)
+    write_backtest(res)
+    return res

@@ -1,9 +1,10 @@
 """Where replications run: local processes (default) or a Dask distributed cluster.
 
 An executor takes a module-level function and a list of argument tuples and yields results as
-they finish (any order). The runner puts them back in replication order, so the executor never
+they finish (any order). The engine puts them back in row order, so the executor never
 changes the output. Nothing here changes the multiprocessing start method, so the package
-imports safely in notebooks and under any start method.
+imports safely in notebooks and under any start method; every process pool of the package
+(the experiment engine's and the meeting pack's) starts through :class:`LocalExecutor`.
 """
 from __future__ import annotations
 

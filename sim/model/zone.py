@@ -26,7 +26,8 @@ import numpy as np
 import simpy
 
 from sim.indicators import FLOW_INDICATORS, MODES
-from sim.scenario.schema import Scenario, month_index
+from sim.model.schedule import completion_times
+from sim.scenario.schema import Scenario
 
 INF = float("inf")
 
@@ -111,7 +112,7 @@ class ZoneModel:
         # the two and leaves the rate unchanged, so only initial land and projects move it.
         self.developed0_ha = init["developed_area_ha"] + init["serviced_land_free_ha"]
         self.done = {k: self.env.event() for k in (*c.projects, *c.milestones)}
-        self.T = self._completion_times()
+        self.T = completion_times(sc, u)
         self.lead_mult, self.trade_mult = self._effect_tables()
         self.firms = _Firms()
         self.fdi: list[tuple[float, float]] = []        # (time, 万美元)
@@ -152,29 +153,6 @@ class ZoneModel:
         self.spells = list(zip(onsets.tolist(), lengths.tolist()))
 
     # ------------------------------------------------------------------ infrastructure & milestones
-    def _completion_times(self) -> dict[str, float]:
-        """When each project and milestone is done: its planned month plus its slip (projects' slips
-        scaled by funding), never before 0 nor before its dependencies. Known from the parameters
-        alone, so the effects below need no same-instant event ordering."""
-        c, lv, u = self.sc.constants, self.sc.levers, self.p["uncertainties"]
-        start = self.sc.run.start
-        due = {pid: funded_due(month_index(lv.project_month[pid], start), u["project_delay_months"][pid],
-                               lv.infrastructure_funding, u["funding_delay_elasticity"])
-               for pid in c.projects}
-        due.update({mid: month_index(lv.milestone_month[mid], start) + u["milestone_delay_months"][mid]
-                    for mid in c.milestones})
-        specs = {**c.projects, **c.milestones}
-        T: dict[str, float] = {}
-
-        def t_of(i):
-            if i not in T:
-                T[i] = max([max(due[i], 0.0)] + [t_of(d) for d in specs[i].depends_on])
-            return T[i]
-
-        for i in specs:
-            t_of(i)
-        return T
-
     def _effect_tables(self):
         """Lead-rate multipliers [month, sector] and trade multipliers [month, mode]: an item's
         effect applies to month m when it is done by the start of that month (T <= m)."""
@@ -482,16 +460,6 @@ class ZoneModel:
         base["trade_total"] = float(by_mode.sum())
         base["active_enterprises"] = float(init.sum())
         return base
-
-
-def funded_due(planned_t: float, slip: float, funding: float, elasticity: float) -> float:
-    """When a project is due under a funding level (1 = as planned), before its dependencies.
-
-    Funding sets the pace of the works from the start of the plan: the time the project would
-    take at planned funding (planned month + slip, never before the start) is divided by
-    funding ** elasticity. More funding never makes a project later, and it can bring a project
-    that would slip past its deadline back inside it."""
-    return max(planned_t + slip, 0.0) / funding ** elasticity
 
 
 def simulate(sc: Scenario, params: dict, streams, trace: bool = False) -> Result:

@@ -21,6 +21,7 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
 from sim.report.fonts import use_cjk_font  # noqa: E402
+from sim.report.reproducible import SVG_HASH_SALT  # noqa: E402
 from sim.report.labels import (indicator_label, interval_label, op_text, short_indicator_label,  # noqa: E402
                                text, threshold_text, unit_label)
 
@@ -451,20 +452,21 @@ def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = 150) -> dict[str,
     """The figure's bytes in each format, then close it."""
     out = {}
     try:
-        for f in formats:
-            buf = io.BytesIO()
-            fig.savefig(buf, format=f, dpi=dpi, metadata={"Date": None} if f == "svg" else None)
-            out[f] = buf.getvalue()
+        with plt.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+            for f in formats:
+                buf = io.BytesIO()
+                fig.savefig(buf, format=f, dpi=dpi, metadata={"Date": None} if f == "svg" else None)
+                out[f] = buf.getvalue()
     finally:
         plt.close(fig)
     return out
 
 
-def save(fig: plt.Figure, path) -> None:
+def save(fig: plt.Figure, path, dpi: int = 150) -> None:
     """Save a figure atomically (format from the file suffix: .png, .svg, .pdf), then close it."""
     from sim.store import atomic_write_bytes
     fmt = str(path).rsplit(".", 1)[-1]
-    atomic_write_bytes(path, render(fig, (fmt,))[fmt])
+    atomic_write_bytes(path, render(fig, (fmt,), dpi)[fmt])
 
 
 __all__ = ["ChartMeta", "probability_chart", "exceedance_chart", "fan_chart", "time_to_target_chart", "rank_chart",

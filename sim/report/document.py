@@ -78,6 +78,7 @@ class Document:
     subtitle: str
     blocks: list
     header: str = ""                   # running header of PDF pages
+    date: str = ""                     # run date, YYYY-MM-DD: the files' creation date, so same run, same bytes
 
 
 # ----------------------------------------------------------------------------- formatting
@@ -465,7 +466,7 @@ def build_document(res: Results, lang: str, charts: dict, others: list[Results] 
         B.append(Table(head, rows, [30, 30, 40], "lll", font_size=7.0))
 
     header = f"{zone} · {res.scenario_name} · n={res.reps} · seed {res.seed}"
-    return Document(lang, title, subtitle, B, header)
+    return Document(lang, title, subtitle, B, header, res.run_date)
 
 
 def scenario_labels(results: list[Results]) -> list[str]:

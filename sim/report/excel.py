@@ -4,18 +4,21 @@ units in the headers (openpyxl)."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
 
 from sim.indicators import FLOW_INDICATORS
 from sim.report import sources
 from sim.report.charts import target_label
 from sim.report.labels import (PEER_UNITS, indicator_label, indicator_unit_extra, interval_label, key_label,
                                measure_label, unit_label, value_text, variant_label, warning_text)
+from sim.report.reproducible import fixed_zip, run_datetime
 from sim.report.results import Results
 
 QUANTILES = (5, 10, 25, 50, 75, 90, 95)
@@ -286,6 +289,9 @@ def build_workbook(results: list[Results]) -> bytes:
                 continue
     wb.properties.title = f"{res.zone('en')} / {res.scenario_name}"
     wb.properties.creator = "zonesim"
+    when = run_datetime(res.run_date)
+    wb.properties.created = wb.properties.modified = when.replace(tzinfo=None)
     buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()       # Workbook.save would stamp the current time as 'modified'
+    return fixed_zip(buf.getvalue(), when)

@@ -126,7 +126,7 @@ def subset_font(chars: str) -> bytes:
     """The bundled CJK font reduced to ``chars`` (OpenType/CFF bytes)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
-    font = TTFont(cjk_font_path(), lazy=True)
+    font = TTFont(cjk_font_path(), lazy=True, recalcTimestamp=False)  # same subset, same bytes
     opts = subset.Options()
     opts.notdef_outline = True
     opts.name_IDs = ["*"]

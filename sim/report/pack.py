@@ -14,13 +14,12 @@ target. Every file is written atomically.
 """
 from __future__ import annotations
 
-import multiprocessing as mp
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
 
+from sim.experiment.executors import LocalExecutor
 from sim.indicators import FLOW_INDICATORS
 from sim.report import charts as ch
 from sim.report.document import build_document, ci1, indicator_order, pct1, scenario_labels
@@ -175,8 +174,9 @@ def _load_all(dirs, out: Path) -> list[Results]:
     return results
 
 
-def _language_job(dirs: list[str], lang: str, out: str) -> list[Path]:
-    return _build_language(_load_all(dirs, Path(out)), lang, Path(out))
+def _language_job(dirs: list[str], lang: str, out: str) -> tuple[str, list[Path]]:
+    """One language in a worker process, from the folders' files (it never runs the model)."""
+    return lang, _build_language(_load_all(dirs, Path(out)), lang, Path(out))
 
 
 def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = None, *,
@@ -197,13 +197,13 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
     if workers is None:
         workers = min(len(langs), os.cpu_count() or 1)
     written: list[Path] = []
-    if workers > 1 and len(langs) > 1 and "fork" in mp.get_all_start_methods():
-        # forked workers inherit the loaded code (no re-import of the caller's __main__)
+    if workers > 1 and len(langs) > 1:
+        # processes start as the experiment executors start theirs (the platform's default method)
         dirs = [str(r.folder) for r in results]
-        with ProcessPoolExecutor(max_workers=min(workers, len(langs)), mp_context=mp.get_context("fork")) as pool:
-            futures = [pool.submit(_language_job, dirs, lang, str(out)) for lang in langs]
-            for f in futures:
-                written.extend(f.result())
+        jobs = [(dirs, lang, str(out)) for lang in langs]
+        done = dict(LocalExecutor(min(workers, len(langs))).map_unordered(_language_job, jobs))
+        for lang in langs:
+            written.extend(done[lang])
     else:
         for lang in langs:
             written.extend(_build_language(results, lang, out))

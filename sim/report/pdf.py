@@ -15,6 +15,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 from sim.report.document import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
 from sim.report.fonts import cjk_font_path
 from sim.report.labels import text
+from sim.report.reproducible import run_datetime
 
 FONT = "cjk"
 BLUE = (0, 114, 178)
@@ -155,6 +156,7 @@ def _image_height(pdf: FPDF, f: Figure, max_h: float | None = None) -> float:
 
 def render_pdf(doc: Document) -> bytes:
     pdf = _PDF(doc)
+    pdf.set_creation_date(run_datetime(doc.date))
     pdf.add_page()
     pdf.set_font(FONT, size=19)
     pdf.set_text_color(*BLUE)

@@ -1,0 +1,112 @@
+"""Sobol indices from a Saltelli design: pure numerics, outputs in, indices out.
+
+A design is two n x d matrices A and B of uniforms (one scrambled Sobol sequence of dimension
+2d) and, per factor, A with that factor's columns taken from B. Given the model's outputs on
+these rows, :func:`sobol_from_outputs` returns first-order and total indices with BCa bootstrap
+intervals (Saltelli 2010 first order, Jansen total order; ``scipy.stats.sobol_indices``).
+:func:`screen_parameters` ranks inputs by rank correlation with the outputs (the tornado's
+screening).
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from scipy.stats import qmc
+
+U_EPS = 2.0 ** -54
+"""Keeps design uniforms strictly inside (0, 1): quantile functions stay finite."""
+
+
+def saltelli_matrices(n: int, d: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """A and B: n x d uniforms each, from one scrambled Sobol sequence of dimension 2d."""
+    eng = qmc.Sobol(d=2 * d, scramble=True, seed=np.random.default_rng(np.random.SeedSequence([seed, 0x5EB01])))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")           # balance warning when n is not a power of 2
+        x = eng.random(n)
+    x = np.clip(x, U_EPS, 1 - U_EPS)
+    return x[:, :d], x[:, d:]
+
+
+def ab_matrix(A: np.ndarray, B: np.ndarray, columns: tuple[int, ...]) -> np.ndarray:
+    """A with the given columns taken from B (a factor's 'radial' step)."""
+    M = A.copy()
+    if columns:
+        M[:, list(columns)] = B[:, list(columns)]
+    return M
+
+
+def sobol_from_outputs(f_A: np.ndarray, f_B: np.ndarray, f_AB: np.ndarray, level: float = 0.95,
+                       n_resamples: int = 999, seed: int = 0) -> dict[str, np.ndarray]:
+    """First-order and total indices with BCa bootstrap intervals (scipy.stats.sobol_indices).
+
+    ``f_A``, ``f_B``: [n, s] outputs; ``f_AB``: [k, n, s]. Returns arrays [s, k]; outputs with no
+    variance get NaN (nothing to apportion). The bootstrap resamples with a generator seeded by
+    ``seed``, so the same outputs and seed give the same intervals."""
+    n, s = f_A.shape
+    k = f_AB.shape[0]
+    keys = ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")
+    out = {key: np.full((s, k), np.nan) for key in keys}
+    var = np.var(np.concatenate([f_A, f_B]), axis=0)
+    live = np.flatnonzero(var > 1e-12 * (1 + np.abs(np.concatenate([f_A, f_B])).max(axis=0) ** 2))
+    if not len(live):
+        return out
+    res = stats.sobol_indices(func={"f_A": f_A[:, live].T, "f_B": f_B[:, live].T,
+                                    "f_AB": np.moveaxis(f_AB[:, :, live], 1, 2)}, n=n)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        boot = _seeded(seed, res.bootstrap, confidence_level=level, n_resamples=n_resamples)
+    s1, st = np.atleast_2d(res.first_order), np.atleast_2d(res.total_order)
+    out["S1"][live], out["ST"][live] = s1, st
+    out["S1_low"][live] = np.atleast_2d(boot.first_order.confidence_interval.low)
+    out["S1_high"][live] = np.atleast_2d(boot.first_order.confidence_interval.high)
+    out["ST_low"][live] = np.atleast_2d(boot.total_order.confidence_interval.low)
+    out["ST_high"][live] = np.atleast_2d(boot.total_order.confidence_interval.high)
+    for key in ("S1", "ST"):        # a factor that never changes the output: a degenerate bootstrap, index exactly 0
+        for side in ("_low", "_high"):
+            bad = np.isnan(out[key + side]) & np.isfinite(out[key])
+            out[key + side][bad] = out[key][bad]
+    return out
+
+
+def _seeded(seed: int, fn, **kw):
+    """``fn(**kw)`` with numpy's global generator seeded, then restored. ``SobolResult.bootstrap``
+    takes no generator of its own and draws from the global one."""
+    state = np.random.get_state()
+    np.random.seed(np.random.SeedSequence([seed, 0xB007]).generate_state(1)[0])
+    try:
+        return fn(**kw)
+    finally:
+        np.random.set_state(state)
+
+
+def screen_parameters(targets, paths, U, Y) -> pd.DataFrame:
+    """|Spearman correlation| of each parameter's uniform with each active target's indicator.
+
+    ``targets``: target specs (``target_id``, ``active``); ``paths``: parameter names of U's
+    columns; ``U`` [run, parameter] uniforms; ``Y`` [run, target] outputs."""
+    ranks_u = np.apply_along_axis(stats.rankdata, 0, U)
+    rows = []
+    for i, t in enumerate(targets):
+        if not t.active:
+            continue
+        y = Y[:, i]
+        if np.ptp(y) == 0:
+            continue
+        ry = stats.rankdata(y)
+        ry = (ry - ry.mean()) / ry.std()
+        ru = (ranks_u - ranks_u.mean(0)) / ranks_u.std(0)
+        rho = (ru * ry[:, None]).mean(0)
+        rows += [dict(target_id=t.target_id, parameter=p, abs_rank_corr=abs(float(r)), rank_corr=float(r))
+                 for p, r in zip(paths, rho)]
+    return pd.DataFrame(rows, columns=["target_id", "parameter", "abs_rank_corr", "rank_corr"])
+
+
+def top_parameters(screening: pd.DataFrame, top: int) -> list[str]:
+    """The ``top`` parameters with the largest rank correlation with any active target."""
+    if screening.empty:
+        return []
+    s = screening.groupby("parameter")["abs_rank_corr"].max().sort_values(ascending=False)
+    return list(s.index[:top])

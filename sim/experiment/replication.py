@@ -1,0 +1,122 @@
+"""One replication: draw its parameters, run the model, collect its indicators.
+
+A replication is a pure function of (scenario, root seed, replication index) and, in designed
+experiments, of uniform overrides for some parameters. This module knows nothing of chunks,
+executors or stores: the experiment engine (``engine.py``) runs many replications with it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.data.nowcast import condition
+from sim.errors import MachineError
+from sim.model import simulate
+from sim.random import Streams, parameter_uniforms
+from sim.ranking import rank_replication
+from sim.scenario.params import draw, uncertain_paths
+from sim.scenario.schema import Scenario, indicator_ids, ranking_indicator_ids
+
+
+class ReplicationError(MachineError, RuntimeError):
+    """A replication raised; names the replication and seed so it can be rerun alone."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Shape of one replication's output.
+
+    ``names``: yearly indicators; ``monthly_names``: the monthly series (a subset of names);
+    ``paths``: the uncertain parameters, by key path."""
+    years: list[int]
+    names: list[str]
+    months: int
+    monthly_names: list[str]
+    paths: list[str]
+
+
+def layout(sc: Scenario) -> Layout:
+    names = list(indicator_ids(sc))
+    yearly_only = set(sc.constants.counts) | set(ranking_indicator_ids(sc))
+    monthly = [n for n in names if n not in yearly_only]
+    return Layout(years=sc.run.years, names=names, months=sc.run.horizon_months, monthly_names=monthly,
+                  paths=[p for p, _ in uncertain_paths(sc)])
+
+
+@dataclass
+class Indicators:
+    """All replications of a run: yearly ``values[rep, year, indicator]`` and ``monthly[rep, month,
+    monthly indicator]``; ``reps`` holds the replication index of each row."""
+    reps: np.ndarray
+    years: list[int]
+    names: list[str]
+    values: np.ndarray
+    monthly_names: list[str]
+    monthly: np.ndarray
+
+    def column(self, indicator: str, year: int) -> np.ndarray:
+        return self.values[:, self.years.index(year), self.names.index(indicator)]
+
+    def series(self, indicator: str) -> np.ndarray:
+        """[rep, month] of a monthly indicator (float64)."""
+        return self.monthly[:, :, self.monthly_names.index(indicator)]
+
+
+def replication_params(sc: Scenario, root: int, rep: int, paths: list[str] | None = None,
+                       u_override: dict[str, float] | None = None) -> dict:
+    """Every uncertain parameter's value in replication ``rep``.
+
+    ``u_override`` replaces the uniform number of some parameters (key path -> u in (0, 1)): a
+    designed experiment (e.g. a Sobol sample) sets them, the others keep the replication's own."""
+    paths = paths if paths is not None else [p for p, _ in uncertain_paths(sc)]
+    u = dict(zip(paths, parameter_uniforms(root, rep, paths).tolist()))
+    if u_override:
+        unknown = set(u_override) - set(u)
+        if unknown:
+            raise KeyError(f"not uncertain parameters of this scenario: {sorted(unknown)}")
+        u.update(u_override)
+    return draw(sc, u)
+
+
+def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None, trace: bool = False,
+                    u_override: dict[str, float] | None = None, *, ranking: bool = True, nowcast: bool = True,
+                    monthly_names: list[str] | None = None):
+    """(yearly[year, indicator], monthly[month, indicator], model Result) of one replication.
+
+    ``nowcast``: condition on the scenario's observations when it sets ``as_of`` (docs/model.md
+    7.14); ``ranking``: add the national evaluation's yearly indicators when the scenario has a
+    [ranking] section (without it the yearly columns are ``lay.names`` less the ranking ones);
+    ``monthly_names``: the monthly columns (default: ``lay.monthly_names``)."""
+    lay = lay or layout(sc)
+    try:
+        params = replication_params(sc, root, rep, lay.paths, u_override)
+        res = simulate(sc, params, Streams(root, rep), trace=trace)
+        if nowcast and sc.observations is not None and sc.observations.as_of:
+            condition(res, sc.observations, sc.observations.as_of, sc.run.start)
+    except Exception as e:        # re-raised with what is needed to reproduce it
+        raise ReplicationError(f"replication {rep} (seed {root}) failed: {type(e).__name__}: {e}") from e
+    if ranking and sc.ranking is not None:
+        res.yearly.update(rank_zone(sc, res, Streams(root, rep)("ranking")))
+    yearly = np.column_stack([res.yearly[n] for n in yearly_names(sc, lay, ranking)])
+    names = lay.monthly_names if monthly_names is None else monthly_names
+    monthly = (np.column_stack([res.monthly[n] for n in names]) if names
+               else np.empty((sc.run.horizon_months, 0)))
+    return yearly, monthly, res
+
+
+def yearly_names(sc: Scenario, lay: Layout, ranking: bool = True) -> list[str]:
+    """The yearly columns of a replication, with or without the national evaluation's."""
+    if ranking:
+        return lay.names
+    drop = set(ranking_indicator_ids(sc))
+    return [n for n in lay.names if n not in drop]
+
+
+def rank_zone(sc: Scenario, res, rng) -> dict[str, np.ndarray]:
+    """The zone's national evaluation in each year of one replication, as yearly indicators."""
+    out = rank_replication(sc.ranking, res.yearly, res.base, sc.run.years, res.macro_yearly, rng)
+    ind = dict(out.indicators)
+    ind.update({f"rank_variant_{k}": v for k, v in out.variants.items()})
+    ind.update({f"peers_{k}": v for k, v in out.peers.items()})
+    return ind
