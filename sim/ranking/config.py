@@ -81,10 +81,8 @@ class ZoneSpec(Model):
             if bad:
                 raise ValueError(f"{name}: unknown variable(s) {bad}; expected some of "
                                  f"{list(ZONE_MODEL_VARIABLES)}")
-        neg = sorted(k for k, v in self.offsets.items() if v < 0)
-        if neg:
-            raise ValueError(f"offsets: {neg} must be >= 0 (a negative offset could reverse "
-                             f"the direction of the zone's own indicator)")
+        _nonnegative(self.offsets, "offsets", "a negative offset could reverse the direction of the zone's "
+                                              "own indicator")
         return self
 
 
@@ -235,10 +233,7 @@ class Derived(Model):
             raise ValueError("give either terms or growth_of (exactly one)")
         if self.growth_of and self.divide_by:
             raise ValueError("divide_by does not apply to a growth indicator")
-        neg = sorted(k for k, v in self.terms.items() if v < 0)
-        if neg:
-            raise ValueError(f"terms {neg}: coefficients must be >= 0 (so more of a base variable never "
-                             f"lowers an indicator)")
+        _nonnegative(self.terms, "terms", "so more of a base variable never lowers an indicator")
         return self
 
 
@@ -371,6 +366,12 @@ class RankingConfig(Model):
             raise ValueError(f"ranking.peers.calibration_year: {self.peers.calibration_year}, but the first "
                              f"simulated year is {years[0]}; the peers' marginals must describe the year "
                              f"before it (macro_index = 1 there)")
+
+
+def _nonnegative(values: dict[str, float], what: str, why: str) -> None:
+    neg = sorted(k for k, v in values.items() if v < 0)
+    if neg:
+        raise ValueError(f"{what}: {neg} must be >= 0 ({why})")
 
 
 def per_config(build):
