@@ -1,11 +1,15 @@
 """Results folder: deterministic names, atomic writes, manifest.
 
 Every file is written to a temporary name in the same folder and renamed into place, so a
-crash or a kill never leaves a half-written file and never destroys an earlier good one.
+crash or a kill never leaves a half-written file and never destroys an earlier good one. A
+folder that cannot be written raises :class:`OutputError` (the user picks another); a full or
+failing disk raises :class:`DiskError`. One run at a time writes into a folder (a lock file).
 """
 from __future__ import annotations
 
 import datetime as _dt
+import errno
+import hashlib
 import io
 import json
 import os
@@ -18,11 +22,55 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from filelock import FileLock, Timeout
+
+from sim.errors import MachineError, UserError
 
 from sim.chunks import Chunk
-from sim.errors import UserError
 
 PACKAGES = ("zonesim", "numpy", "scipy", "simpy", "pandas", "matplotlib", "pydantic", "tomli-w", "tqdm")
+
+
+class OutputError(UserError):
+    """A results or report folder that cannot be written: a file, no permission, a read-only disk."""
+
+
+class DiskError(MachineError):
+    """The disk is full or failed while writing; what was already written is complete."""
+
+
+_MACHINE_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
+
+
+def write_fault(path: str | Path, e: OSError) -> UserError | MachineError:
+    """The one-line error for an OSError met while writing ``path``."""
+    why = e.strerror or str(e)
+    if e.errno in _MACHINE_ERRNOS:
+        return DiskError(f"{path}: cannot write ({why}); free some space and run again "
+                         f"(files already written are complete and kept)")
+    if isinstance(e, (FileExistsError, NotADirectoryError)):
+        why = f"{why}: a file is in the way of a folder"
+    return OutputError(f"{path}: cannot write ({why}); choose another output folder (--out)")
+
+
+def make_dirs(path: str | Path) -> None:
+    """``mkdir -p`` that raises :func:`write_fault`'s error instead of an OSError."""
+    try:
+        Path(path).mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise write_fault(path, e) from None
+
+
+def temp_dir(beside: str | Path, tag: str) -> Path:
+    """A new hidden folder next to ``beside`` (same disk, so it can be renamed into its place)."""
+    beside = Path(beside)
+    make_dirs(beside.parent)
+    try:
+        d = Path(tempfile.mkdtemp(dir=beside.parent, prefix=f".{beside.name}.{tag}-"))
+        os.chmod(d, 0o777 & ~_umask())              # mkdtemp creates 0700; use the usual mode
+    except OSError as e:
+        raise write_fault(beside, e) from None
+    return d
 
 
 def default_dir(root: str | Path, scenario: str, seed: int, reps: int) -> Path:
@@ -36,20 +84,55 @@ def _umask() -> int:
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())          # mkstemp creates 0600; use the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with _atomic(path, "wb") as f:
+        f.write(data)
+
+
+class _atomic:
+    """``with _atomic(path, mode) as f``: write a temporary file, fsync it, rename it into place;
+    on any failure remove it and raise (an OSError as :func:`write_fault`'s error)."""
+
+    def __init__(self, path: str | Path, mode: str):
+        self.path, self.mode, self.tmp = Path(path), mode, None
+
+    def __enter__(self):
+        make_dirs(self.path.parent)
+        try:
+            fd, self.tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+            kw = {"encoding": "utf-8", "newline": ""} if "b" not in self.mode else {}
+            self.f = os.fdopen(fd, self.mode, **kw)
+        except OSError as e:
+            self._discard()
+            raise write_fault(self.path, e) from None
+        return self.f
+
+    def __exit__(self, kind, exc, tb):
+        try:
+            if kind is None:
+                self.f.flush()
+                os.fsync(self.f.fileno())
+            self.f.close()
+            if kind is None:
+                os.chmod(self.tmp, 0o666 & ~_umask())          # mkstemp creates 0600; use the usual mode
+                os.replace(self.tmp, self.path)
+                return False
+        except OSError as e:
+            self._discard()
+            raise write_fault(self.path, e) from None
+        except BaseException:
+            self._discard()
+            raise
+        self._discard()
+        if isinstance(exc, OSError):
+            raise write_fault(self.path, exc) from None
+        return False
+
+    def _discard(self):
+        if self.tmp and os.path.exists(self.tmp):
+            try:
+                os.unlink(self.tmp)
+            except OSError:
+                pass
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
@@ -135,18 +218,36 @@ class StoreMismatch(UserError):
     """The folder holds results of another scenario, seed or layout: never mixed."""
 
 
+class FolderBusy(UserError):
+    """Another run is writing into the same results folder."""
+
+
 class ChunkStore:
     """Finished chunks of a run, one ``.npz`` each with a sha256 sidecar, under ``<folder>/chunks``.
 
     ``run.json`` records what the chunks belong to (scenario hash, seed, chunk size, indicator
-    layout); opening the folder for anything else raises :class:`StoreMismatch`. A chunk counts
-    only if its sidecar exists and matches its bytes, so a partial or corrupted chunk (from a kill
-    or a disk fault) is detected, removed and computed again, never used."""
+    layout); opening the folder for anything else raises :class:`StoreMismatch`. Each chunk also
+    carries its own range and the run's identity, so a chunk copied over another range's name (or
+    from another run) is caught. A chunk counts only if its sidecar matches its bytes and its
+    contents match its name and the run, so a partial, corrupted or misplaced chunk is detected,
+    removed and computed again, never used. The store holds ``chunks/.lock`` while it is open:
+    a second run into the same folder is refused with :class:`FolderBusy`."""
 
     def __init__(self, folder: str | Path, identity: dict):
         self.folder = Path(folder)
         self.dir = self.folder / "chunks"
         self.identity = identity
+        self.run_id = _sha256(json.dumps(identity, sort_keys=True).encode())
+        make_dirs(self.folder)
+        make_dirs(self.dir)
+        self._lock = FileLock(self.dir / ".lock")
+        try:
+            self._lock.acquire(timeout=0)
+        except Timeout:
+            raise FolderBusy(f"{self.folder}: another run is writing into this folder; wait for it to "
+                             f"finish or use another --out folder") from None
+        except OSError as e:
+            raise write_fault(self.dir / ".lock", e) from None
         ident_path = self.folder / "run.json"
         if ident_path.exists():
             try:
@@ -154,16 +255,23 @@ class ChunkStore:
             except (OSError, ValueError):
                 old = None
             if old is not None and old != identity:
+                self.close()
                 diff = [k for k in identity if old.get(k) != identity[k]]
                 raise StoreMismatch(
                     f"{self.folder}: holds results of a different run (differs in: {', '.join(diff)}); "
                     f"use another --out folder or delete this one")
-        self.dir.mkdir(parents=True, exist_ok=True)
         write_json(ident_path, identity)
         self.redone: list[str] = []
 
+    def close(self) -> None:
+        """Release the folder's lock (also released when the store is dropped or the process ends)."""
+        self._lock.release()
+
     def _path(self, start, stop) -> Path:
         return self.dir / f"reps_{start:08d}_{stop:08d}.npz"
+
+    def _label(self, start: int, stop: int) -> str:
+        return json.dumps({"start": start, "stop": stop, "run": self.run_id}, sort_keys=True)
 
     def has(self, start: int, stop: int) -> bool:
         p = self._path(start, stop)
@@ -174,7 +282,8 @@ class ChunkStore:
             ok = side.read_text().strip() == _sha256(p.read_bytes())
             if ok:
                 with np.load(p) as z:
-                    ok = {"yearly", "monthly"} <= set(z.files) and len(z["yearly"]) == stop - start
+                    ok = ({"yearly", "monthly", "label"} <= set(z.files) and len(z["yearly"]) == stop - start
+                          and str(z["label"]) == self._label(start, stop))
         except (OSError, ValueError, EOFError):
             ok = False
         if not ok:
@@ -185,7 +294,7 @@ class ChunkStore:
 
     def save(self, chunk: Chunk) -> None:
         buf = io.BytesIO()
-        np.savez(buf, yearly=chunk.yearly, monthly=chunk.monthly)
+        np.savez(buf, yearly=chunk.yearly, monthly=chunk.monthly, label=np.array(self._label(chunk.start, chunk.stop)))
         data = buf.getvalue()
         p = self._path(chunk.start, chunk.stop)
         atomic_write_bytes(p, data)
@@ -193,30 +302,21 @@ class ChunkStore:
 
     def load(self, start: int, stop: int) -> Chunk:
         with np.load(self._path(start, stop)) as z:
+            if "label" in z.files and str(z["label"]) != self._label(start, stop):
+                raise StoreMismatch(f"{self._path(start, stop)}: holds another range or run; run again "
+                                    f"to recompute it")
             return Chunk(start, stop, z["yearly"], z["monthly"])
 
 
 def _sha256(data: bytes) -> str:
-    import hashlib
     return hashlib.sha256(data).hexdigest()
 
 
 def write_indicators_csv(path: str | Path, store, ranges, years, names) -> None:
     """Stream every chunk's rows into indicators.csv (one chunk in memory at a time), atomically."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write("rep,year,indicator,value\n")
-            for a, b in ranges:
-                c = store.load(a, b)
-                indicators_long(np.arange(a, b), years, names, c.yearly).to_csv(
-                    f, index=False, header=False, lineterminator="\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with _atomic(path, "w") as f:
+        f.write("rep,year,indicator,value\n")
+        for a, b in ranges:
+            c = store.load(a, b)
+            indicators_long(np.arange(a, b), years, names, c.yearly).to_csv(
+                f, index=False, header=False, lineterminator="\n")

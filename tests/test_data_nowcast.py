@@ -15,11 +15,11 @@ import pytest
 from sim.analysis.monthly import year_to_date
 from sim.cli import main
 from sim.data.nowcast import condition, condition_series, known_months
-from sim.data.observations import month_label
 from sim.experiment import runner
-from sim.indicators import TRADE_COMPONENTS, indicator_unit
 from sim.model.zone import Result
+from sim.months import month_at
 from sim.scenario import load_scenario
+from sim.vocabulary.outcomes import TRADE_COMPONENTS, indicator_unit
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny_leads.toml"
@@ -29,7 +29,7 @@ NAN = np.nan
 def write_obs(path: Path, table: dict[str, np.ndarray], start: str = "2022-01") -> Path:
     rows = ["month,indicator,value,unit"]
     for ind, v in table.items():
-        rows += [f"{month_label(k, start)},{ind},{float(x)!r},{indicator_unit(ind)}" for k, x in enumerate(v)
+        rows += [f"{month_at(k, start)},{ind},{float(x)!r},{indicator_unit(ind)}" for k, x in enumerate(v)
                  if not np.isnan(x)]
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path

@@ -17,8 +17,8 @@ from sim.analysis.paired import independent_diff_ci, paired_diff_ci, phi_paired
 from sim.cli import main
 from sim.experiment import runner
 from sim.experiment.executors import LocalExecutor
-from sim.experiment.levers import (catalogue, find, month_number, month_text, parse_grid, ranged,
-                                   toml_value, with_levers)
+from sim.experiment.levers import catalogue, find, parse_grid, ranged, toml_value, with_levers
+from sim.months import month_end, month_of_end
 from sim.scenario import ScenarioError, load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ def test_catalogue_covers_every_lever_key(base):
 def test_with_levers_equals_set_override(base, lid, value):
     """Applying a lever makes exactly the scenario `--set levers.<id>=<value>` makes."""
     lv = find(base.scenario, lid)
-    num = month_number(value, base.scenario.run.start) if lv.kind == "month" else float(value)
+    num = month_end(value, base.scenario.run.start) if lv.kind == "month" else float(value)
     mine = with_levers(base, {lid: num})
     theirs = load_scenario(BASELINE, [f"levers.{lid}={value}"])
     assert mine.sha256 == theirs.sha256
@@ -61,8 +61,8 @@ def test_with_levers_equals_set_override(base, lid, value):
 
 def test_months_round_trip():
     for m in ("2021-12", "2022-01", "2022-12", "2023-06", "2024-01"):
-        assert month_text(month_number(m, "2022-01"), "2022-01") == m
-    assert month_number("2022-12", "2022-01") == 12
+        assert month_of_end(month_end(m, "2022-01"), "2022-01") == m
+    assert month_end("2022-12", "2022-01") == 12
 
 
 def test_grids(base):
@@ -70,7 +70,7 @@ def test_grids(base):
     assert parse_grid(find(sc, "promotion_events_per_year"), "1:6:1", sc.run.start) == [1, 2, 3, 4, 5, 6]
     assert parse_grid(find(sc, "infrastructure_funding"), "1.2,0.8", sc.run.start) == [0.8, 1.2]
     cbec = find(sc, "milestone_month.cbec_site")
-    assert [month_text(v, sc.run.start) for v in parse_grid(cbec, "2022-03:2022-12:3", sc.run.start)] == \
+    assert [month_of_end(v, sc.run.start) for v in parse_grid(cbec, "2022-03:2022-12:3", sc.run.start)] == \
         ["2022-03", "2022-06", "2022-09", "2022-12"]
     for bad in ("1.5,2", "a,b", "3:1:1", "1:6:0"):
         with pytest.raises(ScenarioError):
@@ -205,7 +205,8 @@ def test_constant_output_gets_no_indices():
 
 
 def test_factor_groups(base):
-    from sim.experiment.sensitivity import group_of, make_factors, varied_paths
+    from sim.experiment.sensitivity import make_factors, varied_paths
+    from sim.vocabulary.parameters import group_of
     sc = base.scenario
     paths = varied_paths(sc)
     assert group_of("uncertainties.sectors.cbec.sign_prob") == "uncertainties.sectors.cbec"
@@ -242,7 +243,7 @@ def test_sweep_points_equal_separate_runs(base):
     from sim.experiment.sweep import sweep
     sc = base.scenario
     lv = find(sc, "milestone_month.cbec_site")
-    grid = [month_number("2022-03", sc.run.start), month_number("2022-09", sc.run.start)]
+    grid = [month_end("2022-03", sc.run.start), month_end("2022-09", sc.run.start)]
     s = sweep(base, [lv], [grid], reps=12, seed=31, level=0.5, executor=LocalExecutor(1), progress=False)
     for month in ("2022-03", "2022-09"):
         ls = load_scenario(BASELINE, [f"levers.milestone_month.cbec_site={month}"])
@@ -271,7 +272,7 @@ def test_reach_table_logic(base):
     # months: least effort is the latest month
     m = find(sc, "milestone_month.cbec_site")
     rows = [dict(target_id="t", indicator="x", year=2023, active=True, p_hit=p, ci_low=p - .05, ci_high=p + .05,
-                 **{m.id: month_text(k, sc.run.start), f"{m.id}__num": float(k)})
+                 **{m.id: month_of_end(k, sc.run.start), f"{m.id}__num": float(k)})
             for k, p in ((3, .95), (6, .9), (9, .7), (12, .3))]
     r = reach_table(pd.DataFrame(rows), [m], 0.8, sc.run.start).iloc[0]
     assert r["reached_at"] == "2022-06"

@@ -358,7 +358,7 @@ def test_config_errors_name_the_key():
     bad(lambda d: d["method_by_year"].update({"2023": "eval1999"}), "unknown method 'eval1999'")
     bad(lambda d: d["variants"]["split_15_5"]["group_points"].update(nosuch=3), r"group\(s\) \['nosuch'\]")
     bad(lambda d: d["peers"]["trade"].update(top5_share=0.1, top30_share=0.7), "top5_share / top30_share")
-    bad(lambda d: d["derived"]["revenue"]["terms"].update(trade_total=-1), "coefficients must be >= 0")
+    bad(lambda d: d["derived"]["revenue"]["terms"].update(trade_total=-1), "never lowers an indicator")
     bad(lambda d: d["peers"]["variables"].pop("patents"), r"missing \['patents'\]")
     bad(lambda d: d["peers"].update(correlations=[{"a": "patents", "b": "patents", "rho": 0.5}]), "same column")
     bad(lambda d: d["zone"].update(unknown_key=1), "Extra inputs are not permitted")

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.report import labels
+from sim.report import labels, plan_warnings
 from sim.report.document import ci0, ci1, pct0, pct1
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -222,7 +222,7 @@ def test_warnings_and_manifest_facts_in_both_languages(pack):
     for lang in LANGS:
         html = (pack[1] / f"report_{lang}.html").read_text(encoding="utf-8")
         for w in m["warnings"]:
-            t, ok = labels.warning_text(w, lang, m["resolved_scenario"])
+            t, ok = plan_warnings.warning_text(w, lang, m["resolved_scenario"])
             assert ok, f"warning not translated to {lang}: {w}"
             assert _esc(t) in html
         for fact in (m["scenario_sha256"], m["git_commit"], str(m["seed"]), m["versions"]["numpy"]):

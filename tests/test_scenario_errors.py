@@ -200,3 +200,45 @@ def test_distribution_table_replaces_whole(tmp_path):
 @pytest.mark.parametrize("name", ["promotion_push", "early_cbec", "annex_logistics_target"])
 def test_what_if_scenarios_valid(name, capsys):
     assert main(["validate", str(ROOT / "scenarios" / f"{name}.toml")]) == 0
+
+
+# ----------------------------------------------------------------------------- strict types, encodings (issue 13)
+
+@pytest.mark.parametrize("override, key", [
+    ("uncertainties.sectors.processing.sign_prob=nan", "uncertainties.sectors.processing.sign_prob"),
+    ("targets.trade_total_2023.threshold=nan", "targets.trade_total_2023.threshold"),
+    ("constants.fenced_area_km2=inf", "constants.fenced_area_km2"),
+    ("constants.projects.logistics_park.lead_rate_multiplier.logistics=nan",
+     "constants.projects.logistics_park.lead_rate_multiplier.logistics"),
+    ("run.seed=true", "run.seed"),
+    ("levers.promotion_events_per_year=true", "levers.promotion_events_per_year"),
+    ('targets.trade_total_2023.threshold="200"', "targets.trade_total_2023.threshold"),
+    ('targets.trade_total_2023.year="2023"', "targets.trade_total_2023.year"),
+    ('targets.trade_total_2023.active="yes"', "targets.trade_total_2023.active"),
+    ("extends=nosuch.toml", "extends"),
+])
+def test_strict_values_are_refused_before_running(capsys, override, key):
+    expect_error(capsys, ["validate", str(BASELINE), "--set", override], f"--set {override}", key)
+
+
+def test_utf8_bom_is_read(tmp_path, capsys):
+    p = tmp_path / "bom.toml"
+    p.write_bytes(b"\xef\xbb\xbf" + f'extends = "{BASELINE.as_posix()}"\n'.encode())
+    assert main(["validate", str(p)]) == 0, capsys.readouterr().err
+
+
+def test_gbk_parent_is_refused_with_how_to_fix(tmp_path, capsys):
+    parent = tmp_path / "parent.toml"
+    parent.write_bytes(BASELINE.read_text(encoding="utf-8").encode("gb18030"))
+    kid = write(tmp_path, "kid.toml", 'extends = "parent.toml"\n')
+    expect_error(capsys, ["validate", str(kid)], "parent.toml", "GBK", "save it as UTF-8")
+
+
+def test_empty_extends(tmp_path, capsys):
+    p = write(tmp_path, "e.toml", 'extends = ""\n')
+    expect_error(capsys, ["validate", str(p)], "e.toml: extends: empty file name")
+
+
+def test_error_in_inherited_table_names_the_child(tmp_path, capsys):
+    p = child(tmp_path, '[ranking.method_by_year]\n"20x3" = "eval2020"\n')
+    expect_error(capsys, ["validate", str(p)], "whatif.toml: ranking.method_by_year", "'20x3'")

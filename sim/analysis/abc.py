@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.indicators import FLOW_INDICATORS
+from sim.vocabulary.outcomes import FLOW_INDICATORS
 from sim.scenario.distributions import Choice, LogNormal, Normal, Poisson, _Dist
 
 ADJUST_MIN_ESS = 10

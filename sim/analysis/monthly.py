@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.targets import TargetSpec, hits_of, proportion_ci
-from sim.indicators import FLOW_INDICATORS
+from sim.months import month_labels
+from sim.vocabulary.outcomes import FLOW_INDICATORS
 
 FAN_QUANTILES = (2.5, 10, 25, 50, 75, 90, 97.5)
 FAN_COLUMNS = ["indicator", "month", "mean"] + [f"p{str(q).replace('.', '_')}" for q in FAN_QUANTILES]
@@ -22,11 +23,6 @@ def year_to_date(series: np.ndarray, indicator: str) -> np.ndarray:
         return series
     n, h = series.shape
     return np.cumsum(series.reshape(n, h // 12, 12), axis=2).reshape(n, h)
-
-
-def month_labels(start: str, months: int) -> list[str]:
-    y0, m0 = map(int, start.split("-"))
-    return [f"{y0 + (m0 - 1 + k) // 12}-{(m0 - 1 + k) % 12 + 1:02d}" for k in range(months)]
 
 
 def fan_table(monthly, names: list[str], start: str) -> pd.DataFrame:

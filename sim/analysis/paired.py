@@ -94,14 +94,15 @@ COMPARE_COLUMNS = [
     "target_id", "indicator", "year", "op", "threshold", "unit", "active", "reference", "scenario", "paired",
     "n_reps", "p_ref", "p_ref_low", "p_ref_high", "p", "p_low", "p_high",
     "diff", "diff_low", "diff_high", "diff_width", "only_scenario_hits", "only_ref_hits",
-    "p_gt", "p_gt_low", "p_gt_high", "p_lt", "p_better", "p_better_low", "p_better_high",
+    "p_gt", "p_gt_low", "p_gt_high", "p_lt", "p_eq", "p_better", "p_better_low", "p_better_high",
     "mean_ref", "mean", "mean_diff", "mean_diff_low", "mean_diff_high", "same_definition"]
 
 
 def compare_targets(ref_values: dict[str, np.ndarray], values: dict[str, np.ndarray], targets_ref: list,
                     targets: dict, ref_name: str, name: str, paired: bool = True,
                     level: float = CI_LEVEL) -> pd.DataFrame:
-    """One row per target of the reference: both probabilities, their difference and P(B > A).
+    """One row per target of the reference: both probabilities, their difference, P(B > A) and
+    P(B = A) (ties: a target neither scenario moves has P(B = A) = 1, not "never better").
 
     ``ref_values[target_id]`` / ``values[target_id]``: per-replication indicator values of the
     target (same replication order when paired). ``targets`` maps target id -> the scenario's own
@@ -124,18 +125,18 @@ def compare_targets(ref_values: dict[str, np.ndarray], values: dict[str, np.ndar
             higher_better = t.op in (">", ">=")
             better = gt if higher_better else lt
             bt_lo, bt_hi = proportion_ci(better, n, level)
-            p_gt, p_lt, p_better = gt / n, lt / n, better / n
+            p_gt, p_lt, p_eq, p_better = gt / n, lt / n, (n - gt - lt) / n, better / n
         else:
             d, lo, hi = independent_diff_ci(ha, hb, level)
             only_b = only_a = np.nan
-            p_gt = p_lt = p_better = g_lo = g_hi = bt_lo = bt_hi = np.nan
+            p_gt = p_lt = p_eq = p_better = g_lo = g_hi = bt_lo = bt_hi = np.nan
         md, md_lo, md_hi = mean_diff_ci(va, vb, paired and len(va) == len(vb), level)
         rows.append(dict(
             target_id=t.target_id, indicator=t.indicator, year=t.year, op=t.op, threshold=t.threshold,
             unit=t.unit, active=t.active, reference=ref_name, scenario=name, paired=paired, n_reps=n,
             p_ref=ha.mean(), p_ref_low=pa_lo, p_ref_high=pa_hi, p=hb.mean(), p_low=pb_lo, p_high=pb_hi,
             diff=d, diff_low=lo, diff_high=hi, diff_width=hi - lo, only_scenario_hits=only_b,
-            only_ref_hits=only_a, p_gt=p_gt, p_gt_low=g_lo, p_gt_high=g_hi, p_lt=p_lt,
+            only_ref_hits=only_a, p_gt=p_gt, p_gt_low=g_lo, p_gt_high=g_hi, p_lt=p_lt, p_eq=p_eq,
             p_better=p_better, p_better_low=bt_lo, p_better_high=bt_hi,
             mean_ref=float(va.mean()), mean=float(vb.mean()), mean_diff=md, mean_diff_low=md_lo,
             mean_diff_high=md_hi,

@@ -1,4 +1,4 @@
-"""Probability of each target, with its interval, and plan-consistency warnings.
+"""Probability of each target, with its interval, and plan-consistency warnings (as records).
 
 Pure functions: indicator arrays and targets in, tables out.
 """
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.indicators import TRADE_COMPONENTS
+from sim.vocabulary.outcomes import TRADE_COMPONENTS
 
 OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 CI_METHOD = "wilson"
@@ -81,7 +81,26 @@ def _row(tid, ind, year, op, thr, unit, source, active, h, v, note):
                 p10=q[0], p50=q[1], p90=q[2], note=note)
 
 
-def plan_warnings(targets: list[TargetSpec], alternatives: dict[str, str]) -> list[str]:
+@dataclass(frozen=True)
+class PlanWarning:
+    """An inconsistency in the plan's targets, as data (sim/report/plan_warnings.py writes it out).
+
+    ``kind``: ``"modes_over"`` / ``"modes_under"`` (the active customs-mode targets of ``year``
+    add up to more / less than its active total-trade target) or ``"alternative"`` (the plan
+    gives two figures for one indicator and year). ``targets``: for the modes kinds the
+    total-trade target, then the mode targets in customs-mode order; for ``"alternative"`` the
+    alternative reading, then the target it is an alternative of."""
+    kind: str
+    year: int
+    targets: tuple[TargetSpec, ...]
+
+    @property
+    def mode_sum(self) -> float:
+        """Modes kinds: the sum of the mode targets' thresholds."""
+        return sum(p.threshold for p in self.targets[1:])
+
+
+def plan_warnings(targets: list[TargetSpec], alternatives: dict[str, str]) -> list[PlanWarning]:
     """Inconsistencies in the targets themselves, stated rather than hidden.
 
     * active component targets (trade by customs mode) whose thresholds do not add up to the
@@ -94,24 +113,25 @@ def plan_warnings(targets: list[TargetSpec], alternatives: dict[str, str]) -> li
         parts = [by[(c, year)] for c in TRADE_COMPONENTS if (c, year) in by]
         if total and parts:
             s = sum(p.threshold for p in parts)
-            names = " + ".join(f"{p.indicator.removeprefix('trade_')} {p.threshold:g}" for p in parts)
-            u = total.unit
             if s > total.threshold + 1e-9:
-                out.append(f"{year}: the customs-mode targets add up to more than the total-trade target "
-                           f"({names} = {s:g} {u} > {total.threshold:g} {u}); total trade is the sum of the modes, "
-                           f"so hitting every mode target overshoots the total by {s - total.threshold:g} {u} "
-                           f"and the total target adds nothing.")
+                out.append(PlanWarning("modes_over", year, (total, *parts)))
             elif s < total.threshold - 1e-9:
-                out.append(f"{year}: the customs-mode targets add up to less than the total-trade target "
-                           f"({names} = {s:g} {u} < {total.threshold:g} {u}); even with every mode target just met, "
-                           f"{total.threshold - s:g} {u} more must come from other modes or from overshooting.")
+                out.append(PlanWarning("modes_under", year, (total, *parts)))
     by_id = {t.target_id: t for t in targets}
     for tid, other in alternatives.items():
         a, b = by_id[tid], by_id[other]
-        active = [t for t in (a, b) if t.active]
-        which = (f"{active[0].threshold:g} is active here and the other is reported but left out of the joint "
-                 f"probability" if len(active) == 1 else
-                 "both are active here" if len(active) == 2 else "neither is active here")
-        out.append(f"{a.year} {a.indicator}: the plan gives two figures, {b.threshold:g} ({b.source}) and "
-                   f"{a.threshold:g} ({a.source}); {which}.")
+        out.append(PlanWarning("alternative", a.year, (a, b)))
     return out
+
+
+def scenario_warnings(scenario) -> list[PlanWarning]:
+    """:func:`plan_warnings` of a validated scenario or of the resolved-scenario dict a manifest keeps."""
+    if isinstance(scenario, dict):
+        ts = scenario.get("targets") or {}
+        specs = [TargetSpec(tid, t["indicator"], int(t["year"]), t["op"], float(t["threshold"]), t["unit"],
+                            t["source"], bool(t.get("active", True)), t.get("note", "")) for tid, t in ts.items()]
+        alternatives = {k: t["alternative_of"] for k, t in ts.items() if t.get("alternative_of")}
+    else:
+        specs = target_specs(scenario)
+        alternatives = {k: t.alternative_of for k, t in scenario.targets.items() if t.alternative_of}
+    return plan_warnings(specs, alternatives)

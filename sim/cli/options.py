@@ -14,7 +14,7 @@ from typing import Iterator
 
 from sim.cli.types import positive_int
 from sim.cli.types import seed as seed_type
-from sim.errors import MachineError, UserError
+from sim.errors import UserError
 from sim.experiment.executors import DaskExecutor, Executor, LocalExecutor
 
 
@@ -99,12 +99,7 @@ def executor(args, local: str = "{n} worker(s)") -> Iterator[tuple[Executor, str
         return
     if not args.scheduler:
         raise UserError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
-    try:
-        ex = DaskExecutor(args.scheduler)
-    except ImportError:
-        raise UserError('--executor dask needs the distributed package (pip install -e ".[dask]")') from None
-    except OSError as e:
-        raise MachineError(f"cannot reach the Dask scheduler {args.scheduler}: {e}") from None
+    ex = DaskExecutor(args.scheduler)
     try:
         yield ex, f"Dask cluster {args.scheduler}"
     finally:

@@ -14,11 +14,11 @@ from sim.analysis.ranking import peers_table, ranking_table
 from sim.analysis.targets import summarise, target_specs
 from sim.cli import options
 from sim.cli.types import month_or_latest, open_interval, positive_int
-from sim.cli.validate import scenario_warnings
 from sim.errors import UserError
 from sim.experiment import runner
 from sim.report import charts
 from sim.report.pack import build_pack
+from sim.report.plan_warnings import english
 from sim.scenario import load_scenario
 
 
@@ -84,7 +84,7 @@ def run(args) -> int:
             print("building the meeting pack (zh, en) ...", file=sys.stderr)
         build_pack([out], langs=("zh", "en"), workers=1 if args.executor == "dask" else None)
     summary = store.read_csv(out / "summary.csv")
-    _print_summary(summary, scenario_warnings(sc), reps, out, args.quiet, stopping, pack=not args.no_report)
+    _print_summary(summary, english(sc), reps, out, args.quiet, stopping, pack=not args.no_report)
     return 0
 
 
@@ -107,7 +107,7 @@ def _write_outputs(ls, ind, seed, out, chunks, ranges, stopping) -> None:
         store.atomic_write_csv(out / "peers.csv", peers_table(ind.column, ind.names, ind.years))
         store.atomic_write_csv(out / "ranking.csv", ranking_table(ind.column, sc.ranking, ind.years))
     man = store.manifest(scenario_name=sc.scenario.name, scenario_file=str(ls.path), sha256=ls.sha256,
-                         seed=seed, reps=len(ind.reps), resolved=ls.resolved, warnings=scenario_warnings(sc),
+                         seed=seed, reps=len(ind.reps), resolved=ls.resolved, warnings=english(sc),
                          extra={"stopping_rule": stopping} if stopping else None)
     store.write_json(out / "manifest.json", man)
     store.atomic_write_text(out / "scenario.resolved.toml",

@@ -1,8 +1,9 @@
 """``validate SCENARIO [--set ...]``: check a scenario file and print what it contains."""
 from __future__ import annotations
 
-from sim.analysis.targets import plan_warnings, target_specs
 from sim.cli import options
+from sim.data.observations import describe as describe_observations
+from sim.report.plan_warnings import english
 from sim.scenario import load_scenario
 from sim.scenario.params import uncertain_paths
 
@@ -11,12 +12,6 @@ def add_parser(sub) -> None:
     v = sub.add_parser("validate", help="check a scenario file and print what it contains")
     options.add_scenario(v)
     v.set_defaults(func=validate)
-
-
-def scenario_warnings(sc) -> list[str]:
-    """The plan-consistency warnings of a scenario's targets (also printed by ``run``)."""
-    alternatives = {k: t.alternative_of for k, t in sc.targets.items() if t.alternative_of}
-    return plan_warnings(target_specs(sc), alternatives)
 
 
 def validate(args) -> int:
@@ -28,6 +23,8 @@ def validate(args) -> int:
     print(f"  {len(sc.constants.sectors)} sectors, {len(sc.constants.projects)} projects, "
           f"{len(sc.constants.milestones)} milestones, {n_unc} uncertain parameters, "
           f"{len(sc.targets)} targets ({sum(t.active for t in sc.targets.values())} active)")
-    for w in scenario_warnings(sc):
+    if sc.observations is not None:
+        print(f"  {describe_observations(sc.observations)}")
+    for w in english(sc):
         print(f"  warning: {w}")
     return 0

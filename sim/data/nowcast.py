@@ -25,13 +25,14 @@ from typing import Mapping
 
 import numpy as np
 
-from sim.data.observations import ObservationsConfig, month_number
-from sim.indicators import FLOW_INDICATORS, TRADE_COMPONENTS
+from sim.data.observations import ObservationsConfig
+from sim.months import month_end
+from sim.vocabulary.outcomes import FLOW_INDICATORS, TRADE_COMPONENTS
 
 
 def known_months(as_of: str, start: str, months: int) -> int:
     """Number of run months up to and including ``as_of`` (0..months)."""
-    return int(np.clip(month_number(as_of, start) + 1, 0, months))
+    return int(np.clip(month_end(as_of, start), 0, months))
 
 
 def condition_series(monthly: Mapping[str, np.ndarray], observed: Mapping[str, np.ndarray], n_known: int,

@@ -18,25 +18,19 @@ function of the resolved scenario and its results folder changes identity when t
 """
 from __future__ import annotations
 
-import csv
-import datetime as _dt
 import hashlib
 import io
 import math
 import re
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from sim.errors import UserError
-from sim.indicators import FLOW_INDICATORS, TRADE_COMPONENTS, indicator_unit
-
-OBSERVABLE = (*FLOW_INDICATORS, "active_enterprises", "employees", "development_rate")
-"""Indicators an observations file may contain (in the order they are processed)."""
-
-STOCKS = ("active_enterprises", "employees", "development_rate")
+from sim.config_base import StrictModel
+from sim.data.rows import ObservationError, csv_rows as _csv_rows, excel_rows as _excel_rows
+from sim.months import is_month, month_at, month_offset, parse_data_month
+from sim.vocabulary.outcomes import OBSERVABLE, TRADE_COMPONENTS, indicator_unit
 
 REQUIRED_COLUMNS = ("month", "indicator", "value", "unit")
 OPTIONAL_COLUMNS = ("source", "note")
@@ -50,40 +44,22 @@ UNIT_ALIASES = {
 }
 """Accepted spellings of each indicator unit (the first is the canonical one)."""
 
+PLAUSIBLE_MAX = {"亿元": 1e5, "万美元": 1e7, "count": 1e6, "persons": 1e8, "%": 100.0}
+"""Largest value a zone's month can plausibly have, by unit (a zone, not a country: China's whole
+monthly foreign trade is a few 10,000 亿元). A value above it is a typing or unit error."""
+
 TRADE_TOLERANCE = 0.01
 """Relative tolerance of trade_total against the sum of the customs modes in the same month."""
 
-_MONTH_RE = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?$")
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 
 
-class ObservationError(UserError, ValueError):
-    """A problem with an observations file; the message names the file, the row and the reason."""
-
-
-# ----------------------------------------------------------------------------- months
-
-def _month_ok(v: str) -> bool:
-    return bool(re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", v))
-
-
-def month_number(month: str, start: str) -> int:
-    """0-based month of the run: "2022-01" from "2022-01" -> 0."""
-    y, m = map(int, month.split("-"))
-    y0, m0 = map(int, start.split("-"))
-    return (y - y0) * 12 + (m - m0)
-
-
-def month_label(k: int, start: str) -> str:
-    y0, m0 = map(int, start.split("-"))
-    return f"{y0 + (m0 - 1 + k) // 12}-{(m0 - 1 + k) % 12 + 1:02d}"
 
 
 # ----------------------------------------------------------------------------- scenario section
 
-class ObservationsConfig(BaseModel):
+class ObservationsConfig(StrictModel):
     """The ``[observations]`` section of a scenario (documented in docs/data.md)."""
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     file: str = Field("", validate_default=True,
                       description="Observations file (CSV or .xlsx), relative to the scenario file that names it.")
@@ -111,7 +87,7 @@ class ObservationsConfig(BaseModel):
     @field_validator("as_of")
     @classmethod
     def _as_of(cls, v):
-        if v is not None and v != "latest" and not _month_ok(v):
+        if v is not None and v != "latest" and not is_month(v):
             raise ValueError(f'expected a month "YYYY-MM" or "latest", got {v!r}')
         return v
 
@@ -122,7 +98,7 @@ class ObservationsConfig(BaseModel):
             if ind not in OBSERVABLE:
                 raise ValueError(f"unknown observable indicator {ind!r}; expected one of {list(OBSERVABLE)}")
             for m, x in by_month.items():
-                if not _month_ok(m):
+                if not is_month(m):
                     raise ValueError(f'{ind}: expected months "YYYY-MM", got {m!r}')
                 if not math.isfinite(x) or x < 0:
                     raise ValueError(f"{ind}.{m}: expected a finite value >= 0, got {x!r}")
@@ -151,7 +127,7 @@ def table_of(values: dict[str, dict[str, float]], start: str, months: int) -> di
             continue
         a = np.full(months, np.nan)
         for m, v in values[ind].items():
-            k = month_number(m, start)
+            k = month_offset(m, start)
             if 0 <= k < months:
                 a[k] = v
         out[ind] = a
@@ -160,58 +136,12 @@ def table_of(values: dict[str, dict[str, float]], start: str, months: int) -> di
 
 # ----------------------------------------------------------------------------- reading
 
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "gb18030"):          # Excel on a Chinese system saves CSV as GBK
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise ObservationError("cannot decode the file: save it as UTF-8 (or GBK) CSV")
-
-
-def _csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
-    text = _decode(data)
-    rows = []
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        for cells in reader:
-            rows.append((reader.line_num, cells))
-    except csv.Error as e:
-        raise ObservationError(f"row {reader.line_num}: malformed CSV ({e})") from None
-    return rows
-
-
-def _excel_rows(path: Path) -> list[tuple[int, list[Any]]]:
-    try:
-        from openpyxl import load_workbook
-    except ImportError:                       # pragma: no cover - openpyxl is a dependency
-        raise ObservationError("reading Excel files needs the openpyxl package (pip install openpyxl)") from None
-    try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:                    # openpyxl raises many kinds for a damaged file
-        raise ObservationError(f"cannot read the Excel file ({type(e).__name__}: {e})") from None
-    try:
-        ws = wb["observations"] if "observations" in wb.sheetnames else wb.worksheets[0]
-        return [(i, list(r)) for i, r in enumerate(ws.iter_rows(values_only=True), start=1)]
-    finally:
-        wb.close()
-
-
 def _blank(c) -> bool:
     return c is None or (isinstance(c, str) and not c.strip())
 
 
 def _text(c) -> str:
     return "" if c is None else str(c).strip()
-
-
-def _parse_month(c) -> str | None:
-    if isinstance(c, (_dt.date, _dt.datetime)):
-        return f"{c.year}-{c.month:02d}"
-    m = _MONTH_RE.match(_text(c))
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        return None
-    return f"{m.group(1)}-{int(m.group(2)):02d}"
 
 
 def _parse_value(c) -> float | str:
@@ -287,7 +217,8 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
         if c and cols.count(c) > 1:
             raise ObservationError(f"row {head_n}: column {c!r} appears twice")
     idx = {c: cols.index(c) for c in REQUIRED_COLUMNS}
-    first, last = month_label(0, start), month_label(months - 1, start)
+    width = max(i for i, c in enumerate(cols) if c) + 1
+    first, last = month_at(0, start), month_at(months - 1, start)
     errors: list[str] = []
     values: dict[str, dict[str, float]] = {}
     seen: dict[tuple[str, str], int] = {}
@@ -298,6 +229,12 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
         return r[i] if i < len(r) else None
 
     for n, r in rows[1:]:
+        used = max((i + 1 for i, c in enumerate(r) if not _blank(c)), default=0)
+        if used > width or len(r) < width:
+            errors.append(f"row {n}: {max(used, len(r)) if used > width else len(r)} cells, the header "
+                          f"(row {head_n}) has {width}; every row needs one cell per column (quote a "
+                          f"cell that holds a comma)")
+            continue
         ind = _text(cell(r, "indicator"))
         if not ind:
             errors.append(f"row {n}: missing indicator")
@@ -305,11 +242,11 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
         if ind not in OBSERVABLE:
             errors.append(f"row {n}: {_observable_hint(ind)}")
             continue
-        month = _parse_month(cell(r, "month"))
+        month = parse_data_month(cell(r, "month"))
         if month is None:
             errors.append(f"row {n}: month {_text(cell(r, 'month'))!r} is not a month \"YYYY-MM\"")
             continue
-        k = month_number(month, start)
+        k = month_offset(month, start)
         if not 0 <= k < months:
             errors.append(f"row {n}: month {month} is outside the scenario's months {first} to {last}")
             continue
@@ -328,6 +265,10 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
             continue
         if ind == "development_rate" and v > 100:
             errors.append(f"row {n}: development_rate {v:g}% ({month}) is above 100% of the fenced area")
+            continue
+        if v > PLAUSIBLE_MAX[want]:
+            errors.append(f"row {n}: {ind} {v:g} {want} ({month}) is implausibly large for one zone's month "
+                          f"(at most {PLAUSIBLE_MAX[want]:g}); check the number and its unit")
             continue
         key = (ind, month)
         if key in seen:
@@ -412,14 +353,22 @@ def attach(data: dict, sc, scenario_path: Path, origin: dict) -> dict:
         where = origin.get("observations.as_of") or display_path(scenario_path)
         observed = sorted({m for by in values.values() for m in by})
         if as_of != "latest":
-            k = month_number(as_of, start)
+            k = month_offset(as_of, start)
             if not 0 <= k < months:
                 raise ScenarioError(f"{where}: observations.as_of: {as_of} is outside the scenario's months "
-                                    f"{month_label(0, start)} to {month_label(months - 1, start)}")
+                                    f"{month_at(0, start)} to {month_at(months - 1, start)}")
             if as_of < observed[0]:
                 raise ScenarioError(f"{where}: observations.as_of: {as_of} is before the first observed month "
                                     f"{observed[0]} of {display_path(fpath)}: nothing to start from")
     return out
+
+
+def describe(cfg: ObservationsConfig) -> str:
+    """One line saying how much was read: values (one per data row), indicators and months."""
+    ms = cfg.months()
+    n = sum(len(by) for by in cfg.values.values())
+    span = f", {ms[0]} to {ms[-1]}" if ms else ""
+    return f"observations: {n} rows read from {cfg.file} ({len(cfg.values)} indicators{span})"
 
 
 def csv_to_xlsx(csv_path: str | Path, xlsx_path: str | Path) -> None:

@@ -37,14 +37,14 @@ from sim.analysis.monthly import year_to_date
 from sim.analysis.scores import coverage_table, crps_ensemble, pit_histogram, randomised_pit, score_table
 from sim.analysis.targets import hits_of, target_specs
 from sim.data.nowcast import condition_series, known_months
-from sim.data.observations import OBSERVABLE, month_label, month_number
 from sim.errors import UserError
 from sim.experiment import engine
 from sim.experiment.calibrate import ByKey, observed_inputs
-from sim.indicators import FLOW_INDICATORS
+from sim.months import month_at, month_offset
 from sim.random import stream_id
 from sim.report.study_outputs import write_backtest
 from sim.scenario.loader import LoadedScenario
+from sim.vocabulary.outcomes import FLOW_INDICATORS, OBSERVABLE
 
 
 class BacktestError(UserError, ValueError):
@@ -64,17 +64,17 @@ def observed_ytd(ov: np.ndarray, indicator: str) -> np.ndarray:
 
 
 def check_cutoffs(cutoffs: list[str], table: dict[str, np.ndarray], start: str, months: int, horizon: int) -> None:
-    first, last = month_label(0, start), month_label(months - 1, start)
-    observed = sorted(month_label(k, start) for k in
+    first, last = month_at(0, start), month_at(months - 1, start)
+    observed = sorted(month_at(k, start) for k in
                       set().union(*[set(np.flatnonzero(~np.isnan(v)).tolist()) for v in table.values()]))
     for c in cutoffs:
-        k = month_number(c, start)
+        k = month_offset(c, start)
         if not 0 <= k < months:
             raise BacktestError(f"--cutoffs {c}: outside the scenario's months {first} to {last}")
         if not observed or c < observed[0]:
             raise BacktestError(f"--cutoffs {c}: before the first observed month "
                                 f"{observed[0] if observed else '(none)'}: nothing to start from")
-        later = [m for m in observed if c < m <= month_label(min(k + horizon, months - 1), start)]
+        later = [m for m in observed if c < m <= month_at(min(k + horizon, months - 1), start)]
         if not later:
             raise BacktestError(f"--cutoffs {c}: no observation in the {horizon} month(s) after it to compare with "
                                 f"(last observed month: {observed[-1]})")
@@ -108,7 +108,7 @@ def evaluate(table: dict[str, np.ndarray], sims: np.ndarray, names: list[str], c
                 pit = randomised_pit(x, y, rng.random())
                 q = np.percentile(x, [25, 75, 10, 90, 2.5, 97.5])
                 crps, crps0 = crps_ensemble(x, y), crps_ensemble(f0[:, m], y)
-                rows.append([c, ind, month_label(m, start), m - k + 1, float(y), float(x.mean()), *q.tolist(),
+                rows.append([c, ind, month_at(m, start), m - k + 1, float(y), float(x.mean()), *q.tolist(),
                              pit, bool(q[0] <= y <= q[1]), bool(q[2] <= y <= q[3]), bool(q[4] <= y <= q[5]),
                              crps, crps0])
         for t in targets:

@@ -54,10 +54,10 @@ from sim import store
 from sim.analysis.abc import (MIN_R2, Summaries, closest, correlation_table, fit_distribution, importance_weights,
                               perturb, prior_moments, regression_adjust, round_info, weighted_quantile)
 from sim.data.nowcast import known_months
-from sim.data.observations import month_label
 from sim.errors import UserError
 from sim.experiment.engine import Outputs, evaluate, rows_design
 from sim.experiment.progress import Bar
+from sim.months import month_at
 from sim.random import parameter_uniforms, stream_id
 from sim.report.study_outputs import write_calibration
 from sim.scenario.distributions import _Dist
@@ -232,7 +232,7 @@ def fit_table(table: dict[str, np.ndarray], n_known: int, start: str, names: lis
             obs = ov[k] if k < n_known else np.nan
             if np.isnan(obs):
                 continue
-            rows.append([ind, month_label(k, start), float(obs), *pq[:, k], *cq[:, k],
+            rows.append([ind, month_at(k, start), float(obs), *pq[:, k], *cq[:, k],
                          bool(pq[0, k] <= obs <= pq[-1, k]), bool(cq[0, k] <= obs <= cq[-1, k])])
     cols = (["indicator", "month", "observed"] + [f"prior_p{str(q).replace('.', '_')}" for q in qs]
             + [f"calibrated_p{str(q).replace('.', '_')}" for q in qs] + ["in_prior_95", "in_calibrated_95"])

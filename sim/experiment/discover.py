@@ -29,13 +29,14 @@ from sim.analysis.targets import hits_of, target_specs
 from sim.experiment.executors import LocalExecutor
 from sim.experiment.levers import Lever, from_uniform, ranged, short_label
 from sim.experiment.replication import replication_params
-from sim.experiment.sensitivity import evaluate_design, param_label, target_cells, varied_paths
+from sim.experiment.sensitivity import evaluate_design, target_cells, varied_paths
 from sim.model import completion_times
 from sim.random import parameter_uniforms
 from sim.report.console import condition_text, rule_texts
 from sim.report.study_outputs import write_discover  # noqa: F401  (re-export: the command module calls it here)
 from sim.scenario.loader import LoadedScenario, ScenarioError
 from sim.scenario.params import uncertain_paths
+from sim.vocabulary.parameters import param_label
 
 
 # ----------------------------------------------------------------------------- experiments table

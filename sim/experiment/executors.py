@@ -12,6 +12,15 @@ import os
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Callable, Iterator, Protocol
 
+from sim.errors import MachineError, UserError
+
+CONNECT_TIMEOUT = 5
+"""Seconds to wait for a Dask scheduler before giving up (a reachable one answers in well under one)."""
+
+
+class SchedulerUnreachable(MachineError):
+    """The Dask scheduler did not answer within :data:`CONNECT_TIMEOUT` seconds."""
+
 
 class Executor(Protocol):
     def map_unordered(self, fn: Callable, args: list[tuple]) -> Iterator: ...
@@ -40,12 +49,27 @@ class LocalExecutor:
 
 
 class DaskExecutor:
-    """Runs chunks on a Dask distributed cluster given its scheduler address (or a Client)."""
+    """Runs chunks on a Dask distributed cluster given its scheduler address (or a Client).
 
-    def __init__(self, scheduler):
-        from distributed import Client          # imported only when asked for
-        self.client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+    An address that does not answer within ``timeout`` seconds raises :class:`SchedulerUnreachable`."""
+
+    def __init__(self, scheduler, timeout: float = CONNECT_TIMEOUT):
+        try:
+            from distributed import Client          # imported only when asked for
+        except ImportError:
+            raise UserError("--executor dask needs the distributed package: pip install 'zonesim[dask]'") from None
         self._own = not isinstance(scheduler, Client)
+        if not self._own:
+            self.client = scheduler
+            return
+        try:
+            self.client = Client(scheduler, timeout=timeout)
+        except (OSError, TimeoutError) as e:
+            raise SchedulerUnreachable(f"--scheduler {scheduler}: no Dask scheduler answered within {timeout:g} s "
+                                       f"({type(e).__name__}); check the address and that the cluster is up") from None
+        except ValueError as e:
+            raise UserError(f"--scheduler {scheduler}: not a scheduler address ({e}); "
+                            f"expected e.g. tcp://10.0.0.5:8786") from None
 
     def map_unordered(self, fn, args):
         from distributed import as_completed

@@ -6,11 +6,13 @@ A lever is addressed by its id, the key path under ``[levers]``: ``promotion_eve
 
 * counts (events a year, candidates) as whole numbers;
 * funding as a factor (1 = as planned);
-* months as a whole month index counted from the run's start (``"2022-12"`` is 12 when the run
-  starts in 2022-01), converted back to ``"YYYY-MM"`` when a scenario is made.
+* months as the model's clock time at the end of the month (``"2022-12"`` is 12 when the run
+  starts in 2022-01, :func:`sim.months.month_end`), converted back to ``"YYYY-MM"`` when a
+  scenario is made.
 
 A lever value is applied by making a new, validated scenario (:func:`with_levers`), exactly as
-``--set levers.<id>=<value>`` would; the base scenario is never changed. Plan task numbers, names
+``--set levers.<id>=<value>`` would; the base scenario is never changed. The kinds of lever, their
+bounds and effects are the registry :data:`sim.vocabulary.levers.LEVERS`; plan task numbers, names
 and effects come from the scenario's constants, so nothing here is specific to one zone.
 """
 from __future__ import annotations
@@ -21,43 +23,39 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.months import month_end, month_of_end
 from sim.scenario.loader import LoadedScenario, ScenarioError, validate_data
-from sim.scenario.schema import Scenario, month_index
+from sim.scenario.schema import Scenario
+from sim.vocabulary.levers import LEVERS, LeverDef
 
 
 @dataclass(frozen=True)
 class Lever:
-    """One lever of a scenario, with everything the catalogue prints."""
-    id: str                   # key path under [levers], e.g. "milestone_month.cbec_site"
-    kind: str                 # "count" (whole number), "factor" (real number) or "month"
+    """One lever of a scenario, with everything the catalogue prints.
+
+    ``id``: key path under ``[levers]``, e.g. ``"milestone_month.cbec_site"``; ``kind``, ``unit``,
+    ``meaning``, ``moves`` and ``more_is_effort`` as in :class:`sim.vocabulary.levers.LeverDef`;
+    ``plan_task``: task number in section 二 of the plan (None if unknown); ``baseline``: the
+    scenario's own value as a number (months: clock time at the end of the month); ``allowed``:
+    what the schema accepts (months: unbounded); ``range``: the declared study range
+    (``[lever_ranges]``) as numbers, or None; ``definition``: the registry entry."""
+    id: str
+    kind: str
     name_en: str
     name_zh: str
-    plan_task: int | None     # task number in section 二 of the plan
+    plan_task: int | None
     meaning: str
     unit: str
-    baseline: float           # the scenario's own value, as a number (months: month index)
-    allowed: tuple[float, float]   # what the schema accepts (months: unbounded)
-    range: tuple[float, float] | None   # declared study range ([lever_ranges]), as numbers
-    moves: str                # the model parameters and mechanisms it moves
-    more_is_effort: bool      # True: a larger value costs more (counts, funding); False: months (earlier costs more)
+    baseline: float
+    allowed: tuple[float, float]
+    range: tuple[float, float] | None
+    moves: str
+    more_is_effort: bool
+    definition: LeverDef
 
     @property
     def is_int(self) -> bool:
         return self.kind in ("count", "month")
-
-
-# ----------------------------------------------------------------------------- months as numbers
-
-def month_number(month: str, start: str) -> int:
-    """``"YYYY-MM"`` -> month index from the run's start (end of that month; start month = 1)."""
-    return month_index(month, start)
-
-
-def month_text(k: int, start: str) -> str:
-    """Inverse of :func:`month_number`."""
-    y0, m0 = map(int, start.split("-"))
-    total = y0 * 12 + (m0 - 1) + int(k) - 1
-    return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
 
 # ----------------------------------------------------------------------------- catalogue
@@ -81,63 +79,41 @@ def _effects(spec) -> list[str]:
     return out
 
 
+def _fields(d: LeverDef, eid: str, spec, c) -> dict:
+    """What the registry's meaning/moves templates of one entry refer to."""
+    if d.entity == "leaders":
+        return dict(id=eid, spec=spec, space=c.sectors[spec.sector].space)
+    eff = _effects(spec)
+    if d.entity == "milestones":
+        gated = [s for s, ss in c.sectors.items() if ss.requires_milestone == eid]
+        if gated:
+            eff.insert(0, f"sector(s) {', '.join(gated)} may open")
+    return dict(id=eid, spec=spec, effects="; ".join(eff) if eff else f"done_{eid} only")
+
+
+def _number(d: LeverDef, value, start: str) -> float:
+    return float(month_end(value, start)) if d.kind == "month" else float(value)
+
+
 def catalogue(sc: Scenario) -> list[Lever]:
     """Every lever of the scenario, in schema order."""
     lv, c, r, start = sc.levers, sc.constants, sc.lever_ranges, sc.run.start
     out: list[Lever] = []
 
-    def rng(entry, kind):
-        if entry is None:
-            return None
-        if kind == "month":
-            return (float(month_number(entry.low, start)), float(month_number(entry.high, start)))
-        return (float(entry.low), float(entry.high))
+    def make(d, lid, name_en, name_zh, plan_task, value, entry, fields):
+        rng = None if entry is None else (_number(d, entry.low, start), _number(d, entry.high, start))
+        out.append(Lever(lid, d.kind, name_en, name_zh, plan_task, d.meaning.format(**fields), d.unit,
+                         _number(d, value, start), (float(d.low), float(d.high)), rng,
+                         d.moves.format(**fields), d.more_is_effort, d))
 
-    pr = r.promotion_events_per_year
-    out.append(Lever(
-        "promotion_events_per_year", "count", "Investment-promotion events a year", "年度招商活动次数",
-        pr.plan_task if pr else None,
-        "joint investment-promotion events held each year, evenly spread over the year",
-        "events/yr", float(lv.promotion_events_per_year), (0.0, 52.0), rng(pr, "count"),
-        "each event brings Poisson(uncertainties.promotion.leads_per_event) extra leads, split over "
-        "sectors by their base lead rates", True))
-    fr = r.infrastructure_funding
-    out.append(Lever(
-        "infrastructure_funding", "factor", "Infrastructure funding", "基础设施资金保障",
-        fr.plan_task if fr else None,
-        "funding of the infrastructure projects relative to plan (1 = as planned)",
-        "x plan", float(lv.infrastructure_funding), (0.0, 5.0), rng(fr, "factor"),
-        "the pace of every project: its time to completion (planned month + slip) is multiplied by "
-        "funding^-uncertainties.funding_delay_elasticity", True))
-    for pid, spec in c.projects.items():
-        eff = _effects(spec)
-        out.append(Lever(
-            f"project_month.{pid}", "month", spec.name_en, spec.name_zh, spec.plan_task,
-            "planned completion month of the project", "YYYY-MM",
-            float(month_number(lv.project_month[pid], start)), (-math.inf, math.inf),
-            rng(r.project_month.get(pid), "month"),
-            f"completion = planned month + uncertainties.project_delay_months.{pid} (scaled by funding); "
-            f"then {'; '.join(eff) if eff else 'done_' + pid + ' only'}", False))
-    for mid, spec in c.milestones.items():
-        eff = _effects(spec)
-        gated = [s for s, ss in c.sectors.items() if ss.requires_milestone == mid]
-        if gated:
-            eff.insert(0, f"sector(s) {', '.join(gated)} may open")
-        out.append(Lever(
-            f"milestone_month.{mid}", "month", spec.name_en, spec.name_zh, spec.plan_task,
-            "planned month of the policy milestone", "YYYY-MM",
-            float(month_number(lv.milestone_month[mid], start)), (-math.inf, math.inf),
-            rng(r.milestone_month.get(mid), "month"),
-            f"launch = planned month + uncertainties.milestone_delay_months.{mid}; "
-            f"then {'; '.join(eff) if eff else 'done_' + mid + ' only'}", False))
-    for lid, spec in c.leaders.items():
-        out.append(Lever(
-            f"leader_candidates.{lid}", "count", spec.name_en, spec.name_zh, spec.plan_task,
-            f"leading-enterprise candidates pursued ({spec.sector} sector, within {spec.window_months} months)",
-            "candidates", float(lv.leader_candidates[lid]), (0.0, math.inf),
-            rng(r.leader_candidates.get(lid), "count"),
-            f"each candidate signs with uncertainties.leaders.{lid}.sign_prob, then needs "
-            f"{spec.space_per_firm:g} of {c.sectors[spec.sector].space} space; adds leaders_{lid}", True))
+    for group, d in LEVERS.items():
+        if d.entity is None:
+            entry = getattr(r, group)
+            make(d, group, d.name_en, d.name_zh, entry.plan_task if entry else None, getattr(lv, group), entry, {})
+            continue
+        for eid, spec in getattr(c, d.entity).items():
+            make(d, f"{group}.{eid}", spec.name_en, spec.name_zh, spec.plan_task, getattr(lv, group)[eid],
+                 getattr(r, group).get(eid), _fields(d, eid, spec, c))
     return out
 
 
@@ -161,14 +137,8 @@ def ranged(sc: Scenario) -> list[Lever]:
 
 def short_label(lv: Lever, lang: str = "en") -> str:
     """What the lever's value measures, for axes and rules: "Processing-trade leaders: candidates pursued"."""
-    grp = lv.id.split(".")[0]
-    if grp == "leader_candidates":
-        return f"{lv.name_en}: candidates pursued" if lang == "en" else f"{lv.name_zh}候选数"
-    if lv.kind == "month":
-        return f"{lv.name_en}: planned month" if lang == "en" else f"{lv.name_zh}计划月份"
-    if lv.id == "infrastructure_funding":
-        return "Infrastructure funding (x plan)" if lang == "en" else "基础设施资金（相对计划）"
-    return lv.name_en if lang == "en" else lv.name_zh
+    d = lv.definition
+    return d.short_en.format(name=lv.name_en) if lang == "en" else d.short_zh.format(name=lv.name_zh)
 
 
 # ----------------------------------------------------------------------------- values
@@ -176,7 +146,7 @@ def short_label(lv: Lever, lang: str = "en") -> str:
 def display(lv: Lever, value: float, start: str) -> str:
     """A lever value as a planner writes it: months as "YYYY-MM", counts whole, factors as %g."""
     if lv.kind == "month":
-        return month_text(int(round(value)), start)
+        return month_of_end(int(round(value)), start)
     if lv.kind == "count":
         return str(int(round(value)))
     return f"{value:g}"
@@ -184,7 +154,7 @@ def display(lv: Lever, value: float, start: str) -> str:
 
 def toml_value(lv: Lever, value: float, start: str):
     if lv.kind == "month":
-        return month_text(int(round(value)), start)
+        return month_of_end(int(round(value)), start)
     if lv.kind == "count":
         return int(round(value))
     return float(value)
@@ -195,7 +165,7 @@ def parse_value(lv: Lever, text: str, start: str) -> float:
     if lv.kind == "month":
         if len(text) == 7 and text[4] == "-":
             try:
-                return float(month_number(text, start))
+                return float(month_end(text, start))
             except ValueError:
                 pass
         raise ScenarioError(f"--lever {lv.id}: expected months as YYYY-MM, got {text!r}")
@@ -236,7 +206,7 @@ def parse_grid(lv: Lever, spec: str, start: str) -> list[float]:
         raise ScenarioError(f"--lever {lv.id}: no values given")
     lo, hi = lv.allowed
     for v in vals:
-        if not lo <= v <= hi or (lv.id == "infrastructure_funding" and v <= 0):
+        if not lo <= v <= hi or (lv.definition.low_open and v <= lo):
             raise ScenarioError(f"--lever {lv.id}: value {display(lv, v, start)} is outside the allowed "
                                 f"values ({_allowed_text(lv)})")
     return sorted(set(vals))
@@ -284,8 +254,8 @@ def _allowed_text(lv: Lever) -> str:
     lo, hi = lv.allowed
     if lv.kind == "month":
         return "any YYYY-MM"
-    if lv.id == "infrastructure_funding":
-        return f"> 0 to {hi:g}"
+    if lv.definition.low_open:
+        return f"> {lo:g} to {hi:g}"
     return f"{lo:g} to {hi:g}" if math.isfinite(hi) else f">= {lo:g}, whole"
 
 

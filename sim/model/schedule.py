@@ -6,7 +6,8 @@ same function, so no one re-derives them. See docs/model.md, "Completion".
 """
 from __future__ import annotations
 
-from sim.scenario.schema import Scenario, month_index
+from sim.months import month_end
+from sim.scenario.schema import Scenario
 
 
 def completion_times(sc: Scenario, uncertainties: dict, planned: dict[str, float] | None = None,
@@ -16,17 +17,17 @@ def completion_times(sc: Scenario, uncertainties: dict, planned: dict[str, float
     funding, :func:`funded_due`), never before 0 nor before its dependencies. Known from the
     parameters and levers alone, so the model's effects need no same-instant event ordering.
 
-    ``planned`` (item id -> month index, as :func:`~sim.scenario.schema.month_index` counts) and
+    ``planned`` (item id -> month index, as :func:`~sim.months.month_end` counts) and
     ``funding`` replace the scenario's own levers for those items: a study that draws lever values
     per replication reads the times without building each scenario."""
     c, lv, u = sc.constants, sc.levers, uncertainties
     start = sc.run.start
     planned = planned or {}
     funding = lv.infrastructure_funding if funding is None else funding
-    due = {pid: funded_due(planned.get(pid, month_index(lv.project_month[pid], start)),
+    due = {pid: funded_due(planned.get(pid, month_end(lv.project_month[pid], start)),
                            u["project_delay_months"][pid], funding, u["funding_delay_elasticity"])
            for pid in c.projects}
-    due.update({mid: planned.get(mid, month_index(lv.milestone_month[mid], start)) + u["milestone_delay_months"][mid]
+    due.update({mid: planned.get(mid, month_end(lv.milestone_month[mid], start)) + u["milestone_delay_months"][mid]
                 for mid in c.milestones})
     specs = {**c.projects, **c.milestones}
     T: dict[str, float] = {}

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import simpy
 
-from sim.indicators import FLOW_INDICATORS, MODES
 from sim.model.schedule import completion_times
 from sim.scenario.schema import Scenario
+from sim.vocabulary.outcomes import FLOW_INDICATORS, MODES
 
 INF = float("inf")
 

@@ -12,21 +12,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.ranking.config import BASE_VARIABLES, PEER_VARIABLES, ZONE_MODEL_VARIABLES, RankingConfig
+from sim.ranking.config import BASE_VARIABLES, PEER_VARIABLES, ZONE_MODEL_VARIABLES, RankingConfig, per_config
 from sim.ranking.peers import (PeerPopulation, base_table, calibration_check, calibration_population,
                                draw_population, grow, prepared)
 from sim.ranking.scoring import (Scorer, column_names, compile_derived, compile_method, compute_derived,
                                  fixed_points, normalise, normalise_rows, rank_of, score, score_table)
+from sim.vocabulary.outcomes import PEER_STATISTICS, RANKING_INDICATORS
 
 __all__ = ["RankingConfig", "RankOutput", "rank_replication", "PeerPopulation", "calibration_population",
            "calibration_check", "draw_population", "score_table", "normalise", "rank_of", "INDICATORS", "PEER_STATS"]
 
-INDICATORS = ("rank", "rank_regional", "eval_score", "class_a")
-"""Keys of RankOutput.indicators."""
+INDICATORS = RANKING_INDICATORS
+"""Keys of RankOutput.indicators (defined in sim.vocabulary.outcomes)."""
 
-PEER_STATS = ("trade_p10", "trade_p50", "trade_p90", "top5_share", "top30_share", "trade_at_rank60",
-              "score_at_rank60", "n_evaluated", "trade_total_national")
-"""Keys of RankOutput.peers (trade_at_rank60 / score_at_rank60 refer to ranking.reference_rank)."""
+PEER_STATS = tuple(PEER_STATISTICS)
+"""Keys of RankOutput.peers (defined in sim.vocabulary.outcomes)."""
 
 
 @dataclass
@@ -48,22 +48,14 @@ class _Plan:
     derived: object          # scoring.DerivedPlan
 
 
-_PLANS: dict[int, tuple[RankingConfig, _Plan]] = {}
-
-
+@per_config
 def _plan(cfg: RankingConfig) -> _Plan:
-    hit = _PLANS.get(id(cfg))
-    if hit is not None and hit[0] is cfg:
-        return hit[1]
-    if len(_PLANS) >= 16:
-        _PLANS.pop(next(iter(_PLANS)))
     pv = cfg.peers.variables["province_trade"]
     p = _Plan(names=column_names(cfg), n_base=len(BASE_VARIABLES), scorers={},
               province_growth=(pv.macro_elasticity, pv.drift_per_year),
               growth_cols=[(k, BASE_VARIABLES.index(d.growth_of)) for k, d in cfg.derived.items() if d.growth_of],
               derived=None)
     p.derived = compile_derived(cfg.derived, p.names)
-    _PLANS[id(cfg)] = (cfg, p)
     return p
 
 

@@ -17,16 +17,17 @@ Vocabulary:
 """
 from __future__ import annotations
 
+import functools
+
 from typing import Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from sim.indicators import MODES
+from sim.config_base import StrictModel
+from sim.vocabulary.outcomes import MODES
 
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Model = StrictModel
 
 
 Region = Literal["east", "central_west"]
@@ -80,10 +81,8 @@ class ZoneSpec(Model):
             if bad:
                 raise ValueError(f"{name}: unknown variable(s) {bad}; expected some of "
                                  f"{list(ZONE_MODEL_VARIABLES)}")
-        neg = sorted(k for k, v in self.offsets.items() if v < 0)
-        if neg:
-            raise ValueError(f"offsets: {neg} must be >= 0 (a negative offset could reverse "
-                             f"the direction of the zone's own indicator)")
+        _nonnegative(self.offsets, "offsets", "a negative offset could reverse the direction of the zone's "
+                                              "own indicator")
         return self
 
 
@@ -234,10 +233,7 @@ class Derived(Model):
             raise ValueError("give either terms or growth_of (exactly one)")
         if self.growth_of and self.divide_by:
             raise ValueError("divide_by does not apply to a growth indicator")
-        neg = sorted(k for k, v in self.terms.items() if v < 0)
-        if neg:
-            raise ValueError(f"terms {neg}: coefficients must be >= 0 (so more of a base variable never "
-                             f"lowers an indicator)")
+        _nonnegative(self.terms, "terms", "so more of a base variable never lowers an indicator")
         return self
 
 
@@ -370,3 +366,27 @@ class RankingConfig(Model):
             raise ValueError(f"ranking.peers.calibration_year: {self.peers.calibration_year}, but the first "
                              f"simulated year is {years[0]}; the peers' marginals must describe the year "
                              f"before it (macro_index = 1 there)")
+
+
+def _nonnegative(values: dict[str, float], what: str, why: str) -> None:
+    neg = sorted(k for k, v in values.items() if v < 0)
+    if neg:
+        raise ValueError(f"{what}: {neg} must be >= 0 ({why})")
+
+
+def per_config(build):
+    """``build(cfg)`` computed once per configuration object (configs are frozen, so the object's
+    identity is its key); the 16 most recent are kept."""
+    cache: dict[int, tuple[RankingConfig, object]] = {}
+
+    @functools.wraps(build)
+    def cached(cfg: RankingConfig):
+        hit = cache.get(id(cfg))
+        if hit is not None and hit[0] is cfg:
+            return hit[1]
+        if len(cache) >= 16:
+            cache.pop(next(iter(cache)))
+        value = build(cfg)
+        cache[id(cfg)] = (cfg, value)
+        return value
+    return cached

@@ -25,7 +25,7 @@ import numpy as np
 from scipy import optimize, special
 
 from sim.ranking.config import (LATENT_COLUMNS, PEER_VARIABLES, TOP_LARGE, TOP_SMALL, TRADE_MODES,
-                                RankingConfig)
+                                RankingConfig, per_config)
 
 VALUE_COLUMNS = ("trade_total", *PEER_VARIABLES)
 """Columns of a peer value matrix (seniority is kept apart: it is a latent, not a value)."""
@@ -54,6 +54,17 @@ def quantile_grid(n: int) -> np.ndarray:
     return special.ndtri((np.arange(n) + 0.5) / n)
 
 
+def _increasing_root(f, failure: str) -> float:
+    """The root in [0, hi] of an increasing f with f(0) <= 0, doubling hi until f(hi) >= 0
+    (ValueError ``failure`` past 1000)."""
+    hi = 1.0
+    while f(hi) < 0:
+        hi *= 2
+        if hi > 1e3:
+            raise ValueError(failure)
+    return optimize.brentq(f, 0.0, hi, xtol=1e-13)
+
+
 def solve_trade_quantile(n: int, total: float, top5: float, top30: float) -> TradeQuantile:
     """Parameters that make the n grid values sum to ``total`` with the given top-5 / top-30 shares.
 
@@ -69,12 +80,7 @@ def solve_trade_quantile(n: int, total: float, top5: float, top30: float) -> Tra
         w = np.exp(s * top)
         return w[-TOP_SMALL:].sum() / w.sum() - ratio
 
-    hi = 1.0
-    while f_tail(hi) < 0:
-        hi *= 2
-        if hi > 1e3:
-            raise ValueError(f"trade: cannot reach top5/top30 = {ratio:.3f}")
-    s_tail = optimize.brentq(f_tail, 0.0, hi, xtol=1e-13)
+    s_tail = _increasing_root(f_tail, f"trade: cannot reach top5/top30 = {ratio:.3f}")
     a = np.exp(s_tail * top).sum()
 
     def f_body(s):
@@ -83,12 +89,7 @@ def solve_trade_quantile(n: int, total: float, top5: float, top30: float) -> Tra
     if f_body(0.0) > 0:
         raise ValueError(f"trade: top30_share {top30:g} is below what equal-sized smaller zones "
                          f"give with this top-5 share ({a / (a + len(rest)):.3f}); raise it")
-    hi = 1.0
-    while f_body(hi) < 0:
-        hi *= 2
-        if hi > 1e3:
-            raise ValueError(f"trade: cannot reach top30_share {top30:g}")
-    s_body = optimize.brentq(f_body, 0.0, hi, xtol=1e-13)
+    s_body = _increasing_root(f_body, f"trade: cannot reach top30_share {top30:g}")
     shape = TradeQuantile(0.0, s_body, s_tail, z_k)(z)
     return TradeQuantile(float(np.log(total / shape.sum())), float(s_body), float(s_tail), float(z_k))
 
@@ -161,19 +162,8 @@ def build(cfg: RankingConfig) -> Prepared:
     return p
 
 
-_CACHE: dict[int, tuple[RankingConfig, Prepared]] = {}
-
-
-def prepared(cfg: RankingConfig) -> Prepared:
-    """Cached :func:`build` (keyed on the config object; configs are frozen)."""
-    hit = _CACHE.get(id(cfg))
-    if hit is not None and hit[0] is cfg:
-        return hit[1]
-    if len(_CACHE) >= 16:
-        _CACHE.pop(next(iter(_CACHE)))
-    p = build(cfg)
-    _CACHE[id(cfg)] = (cfg, p)
-    return p
+prepared = per_config(build)
+"""Cached :func:`build` (keyed on the config object; configs are frozen)."""
 
 
 # ----------------------------------------------------------------------------- population

@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.indicators import indicator_unit  # noqa: E402
+from sim.vocabulary.outcomes import indicator_unit  # noqa: E402
 from sim.report.fonts import use_cjk_font  # noqa: E402
 from sim.report.labels import indicator_label, short_indicator_label, unit_label  # noqa: E402
 

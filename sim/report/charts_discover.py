@@ -9,7 +9,7 @@ import textwrap
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from sim.experiment.levers import month_text
+from sim.months import month_of_end
 from sim.report.chart_style import BLUE, GREY, VERMILION, footer, new_figure, target_text
 
 
@@ -55,7 +55,7 @@ def discover_chart(d, lang: str, meta: str):
             ticks = np.arange(math.floor(vals.min()), math.ceil(vals.max()) + 1)
             step = max(1, int(math.ceil(len(ticks) / 8)))
             ticks = ticks[::step]
-            lab_t = [month_text(int(t), start) if f.kind == "month_index" else month_text(max(int(t), 1), start)
+            lab_t = [month_of_end(int(t), start) if f.kind == "month_index" else month_of_end(max(int(t), 1), start)
                      for t in ticks]
             setter(ticks, lab_t, fontsize=7, **({"rotation": 30} if axis == "x" else {}))
     r1 = d.rules.iloc[0]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.tornado import headline_targets, lever_ranking, tornado_swings
-from sim.experiment.levers import month_text
+from sim.months import month_of_end
 
 
 def format_comparison(c, only_active: bool = True) -> str:
@@ -24,17 +24,19 @@ def format_comparison(c, only_active: bool = True) -> str:
         lines.append(f"\n{name} vs {c.names[0]} ({c.reps} replications, "
                      f"{'paired on common random numbers' if c.paired else 'independent seeds'})")
         lines.append(f"{'target':36s} {'P(' + c.names[0][:10] + ')':>14s} {'P(' + name[:10] + ')':>14s} "
-                     f"{'difference [95% interval]':>28s} {'P(better) [95% interval]':>26s}")
+                     f"{'difference [95% interval]':>28s} {'P(better) [95% interval]':>26s} {'P(same)':>7s}")
         for _, r in d.iterrows():
             sig = "*" if (r["diff_low"] > 0 or r["diff_high"] < 0) else " "
             better = (f"{r['p_better']:6.0%} [{r['p_better_low']:4.0%}, {r['p_better_high']:4.0%}]"
                       if pd.notna(r["p_better"]) else "     -")
+            same = f"{r['p_eq']:7.0%}" if pd.notna(r["p_eq"]) else "      -"
             lines.append(f"{r['target_id']:36s} {r['p_ref']:14.1%} {r['p']:14.1%} "
                          f"{100 * r['diff']:+7.1f} pp [{100 * r['diff_low']:+6.1f}, {100 * r['diff_high']:+6.1f}]{sig}"
-                         f" {better}")
+                         f" {better} {same}")
     lines.append("\n* the difference's interval excludes 0. P(better): share of replications where the "
-                 "scenario's indicator beats the reference's (higher, or lower for <= targets); "
-                 "ties count as not better.")
+                 "scenario's indicator beats the reference's (higher, or lower for <= targets). P(same): "
+                 "share where the two are equal (ties, e.g. a target neither scenario moves); ties are "
+                 "neither better nor worse.")
     return "\n".join(lines)
 
 
@@ -94,9 +96,9 @@ def _fmt(f, v: float, start: str, lang: str = "en") -> str:
     if f.kind == "percent":
         return f"{100 * v:.1f}%"
     if f.kind == "month_index":
-        return month_text(int(round(v)), start)
+        return month_of_end(int(round(v)), start)
     if f.kind == "month_time":
-        m = month_text(int(math.ceil(v - 1e-9)) if v > 0 else 1, start)
+        m = month_of_end(int(math.ceil(v - 1e-9)) if v > 0 else 1, start)
         return f"{m} (month {v:.1f})" if lang == "en" else f"{m}（第 {v:.1f} 月）"
     a = abs(v)
     return f"{v:.3g}" if a < 1000 else f"{v:,.0f}"

@@ -13,13 +13,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from sim.indicators import FLOW_INDICATORS
 from sim.report import sources
 from sim.report.charts import target_label
-from sim.report.labels import (PEER_UNITS, indicator_label, indicator_unit_extra, interval_label, key_label,
-                               measure_label, unit_label, value_text, variant_label, warning_text)
+from sim.report.labels import (PEER_UNITS, indicator_label, interval_label, key_label,
+                               measure_label, unit_label, value_text, variant_label)
+from sim.report.plan_warnings import warning_text
 from sim.report.reproducible import fixed_zip, run_datetime
 from sim.report.results import Results
+from sim.vocabulary.outcomes import FLOW_INDICATORS, indicator_unit
 
 QUANTILES = (5, 10, 25, 50, 75, 90, 95)
 HEAD_FILL = PatternFill("solid", fgColor="DCE6F0")
@@ -65,10 +66,7 @@ def _unit_of(res: Results, indicator: str) -> str:
     t = res.summary[res.summary["indicator"] == indicator]
     if len(t) and t["unit"].iloc[0]:
         return str(t["unit"].iloc[0])
-    if indicator_unit_extra(indicator):
-        return indicator_unit_extra(indicator)
     try:
-        from sim.indicators import indicator_unit
         return indicator_unit(indicator)
     except KeyError:
         return ""

@@ -13,28 +13,13 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
+from sim.vocabulary.outcomes import OUTCOMES, PEER_STATISTICS
+from sim.vocabulary.parameters import KEYS
+
 LANGS = ("zh", "en")
 
-INDICATORS = {
-    "trade_total": ("进出口总值", "Total trade"),
-    "trade_processing": ("加工贸易进出口值", "Processing trade"),
-    "trade_bonded_logistics": ("保税物流进出口值", "Bonded-logistics trade"),
-    "trade_general": ("一般贸易进出口值", "General trade"),
-    "trade_cbec": ("跨境电商进出口额", "Cross-border e-commerce"),
-    "trade_other": ("其他贸易方式进出口值", "Other trade modes"),
-    "industrial_output": ("规上工业总产值", "Industrial output (above size)"),
-    "fdi_usd": ("实际利用外资", "Actual FDI"),
-    "development_rate": ("围网面积开发率", "Fenced-area development rate"),
-    "active_enterprises": ("年度活跃企业数", "Active enterprises"),
-    "employees": ("年度从业人数", "Employees"),
-    "new_business_types": ("新业态数", "New business types"),
-    "all_targets": ("当年全部目标同时达成", "All targets of the year"),
-    # national evaluation (issue 3)
-    "rank": ("全国绩效评估排名", "National evaluation rank"),
-    "rank_regional": ("区域绩效评估排名", "Regional evaluation rank"),
-    "eval_score": ("绩效评估得分", "Evaluation score"),
-    "class_a": ("评为A类", "Rated class A"),
-}
+INDICATORS = {k: (o.zh, o.en) for k, o in OUTCOMES.items()}
+"""Names of the outcomes with a fixed id (sim.vocabulary.outcomes)."""
 
 UNITS = {
     "亿元": ("亿元", "100M CNY"),
@@ -49,25 +34,9 @@ UNITS = {
     "": ("", ""),
 }
 
-# Units of indicators that have no target (so no unit column in summary.csv) and are not in
-# sim.indicators (the ranking outputs).
-EXTRA_INDICATOR_UNITS = {"rank": "rank", "rank_regional": "rank", "eval_score": "points", "class_a": "0/1"}
-
 # The simulated peer population (peers.csv statistics, indicators peers_<statistic>).
-PEER_STATS = {
-    "trade_p10": ("同类综保区进出口总值10%分位", "Peer-zone trade, 10th percentile"),
-    "trade_p50": ("同类综保区进出口总值中位数", "Peer-zone trade, median"),
-    "trade_p90": ("同类综保区进出口总值90%分位", "Peer-zone trade, 90th percentile"),
-    "top5_share": ("前5名占全国综保区进出口比重", "Top-5 share of national CBZ trade"),
-    "top30_share": ("前30名占全国综保区进出口比重", "Top-30 share of national CBZ trade"),
-    "trade_at_rank60": ("第60名综保区的进出口总值", "Trade of the zone ranked 60th"),
-    "score_at_rank60": ("第60名综保区的评估得分", "Evaluation score of the zone ranked 60th"),
-    "n_evaluated": ("参评综保区数量", "Zones evaluated"),
-    "trade_total_national": ("全国综保区进出口总值", "National CBZ trade"),
-}
-PEER_UNITS = {"trade_p10": "亿元", "trade_p50": "亿元", "trade_p90": "亿元", "top5_share": "share",
-              "top30_share": "share", "trade_at_rank60": "亿元", "score_at_rank60": "points",
-              "n_evaluated": "count", "trade_total_national": "亿元"}
+PEER_STATS = {k: (p.zh, p.en) for k, p in PEER_STATISTICS.items()}
+PEER_UNITS = {k: p.unit for k, p in PEER_STATISTICS.items()}
 
 # Variants of the evaluation method (ranking.csv, indicators rank_variant_<id>).
 VARIANTS = {
@@ -229,21 +198,21 @@ TEXT = {
                     "Compared with {base}, {other} raises {label} most: {p0} → {p1}."),
     "sum_compare_lower": ("与 {base} 相比，{other} 变化最大的是{label}：{p0} → {p1}（下降）。",
                           "Compared with {base}, {other} changes {label} most: {p0} → {p1} (lower)."),
-    # ---- plan warnings (manifest strings, translated by pattern)
+    # ---- plan warnings (sim.analysis.targets.PlanWarning; the English text is the manifest's)
     "warn_modes_over": ("{year}年：各贸易方式目标之和超过进出口总值目标（{parts} = {sum}{unit} > {total}{unit}）；"
                         "进出口总值即各贸易方式之和，各方式目标全部达成时总值将超出目标 {diff}{unit}，总值目标不再起约束作用。",
                         "{year}: the customs-mode targets add up to more than the total-trade target ({parts} = "
-                        "{sum} {unit} > {total} {unit}); hitting every mode target overshoots the total by "
-                        "{diff} {unit}."),
+                        "{sum} {unit} > {total} {unit}); total trade is the sum of the modes, so hitting every mode "
+                        "target overshoots the total by {diff} {unit} and the total target adds nothing."),
     "warn_modes_under": ("{year}年：各贸易方式目标之和低于进出口总值目标（{parts} = {sum}{unit} < {total}{unit}）；"
                          "即使各方式目标恰好达成，仍需其他贸易方式或超额完成补足 {diff}{unit}。",
                          "{year}: the customs-mode targets add up to less than the total-trade target ({parts} = "
-                         "{sum} {unit} < {total} {unit}); {diff} {unit} more must come from other modes or "
-                         "overshooting."),
+                         "{sum} {unit} < {total} {unit}); even with every mode target just met, {diff} {unit} more "
+                         "must come from other modes or from overshooting."),
     "warn_alt": ("{year}年{indicator}：规划给出两个数值，{a}（{a_src}）和 {b}（{b_src}）；{which}。",
                  "{year} {indicator}: the plan gives two figures, {a} ({a_src}) and {b} ({b_src}); {which}."),
     "warn_alt_one": ("本次运行采用 {act}，另一数值照常报告，但不计入联合概率",
-                     "{act} is active here, the other is reported but left out of the joint probability"),
+                     "{act} is active here and the other is reported but left out of the joint probability"),
     "warn_alt_both": ("两个数值均计入", "both are active here"),
     "warn_alt_none": ("两个数值均未计入", "neither is active here"),
     "warn_original": ("（原文）", "(original text)"),
@@ -285,58 +254,6 @@ TEXT = {
     "yes": ("是", "yes"),
     "no": ("否", "no"),
     "more_rows": ("……另有 {n} 行，见 summary.xlsx", "... {n} more rows in summary.xlsx"),
-}
-
-# Scenario key components (levers, initial state, uncertainties) shown in the assumptions tables.
-KEYS = {
-    "levers": ("政策杠杆", "levers"),
-    "initial_state": ("初始状态", "initial state"),
-    "uncertainties": ("不确定参数", "uncertainties"),
-    "promotion_events_per_year": ("每年联合招商活动次数", "promotion events per year"),
-    "infrastructure_funding": ("基础设施资金（相对规划，1 = 按规划）", "infrastructure funding (1 = as planned)"),
-    "project_month": ("计划完工月份", "planned completion month"),
-    "milestone_month": ("计划实现月份", "planned month"),
-    "leader_candidates": ("龙头企业候选数", "leading-enterprise candidates"),
-    "developed_area_ha": ("已开发土地（公顷）", "developed land (ha)"),
-    "serviced_land_free_ha": ("可供地块（公顷）", "serviced land free (ha)"),
-    "warehouse_free_k_m2": ("空置仓库（千平方米）", "free warehouse (1000 m²)"),
-    "enterprises": ("在营企业数", "operating enterprises"),
-    "funding_delay_elasticity": ("资金对工期的弹性", "funding-delay elasticity"),
-    "macro": ("宏观", "macro"),
-    "growth_per_year": ("年增长率", "growth per year"),
-    "volatility_per_month": ("月波动率", "volatility per month"),
-    "commodity": ("大宗商品价格", "commodity prices"),
-    "drift_per_year": ("年漂移", "drift per year"),
-    "disruption": ("中断（港口/疫情等）", "disruptions"),
-    "spells_per_year": ("每年次数", "spells per year"),
-    "length_months": ("持续月数", "length (months)"),
-    "depth": ("贸易损失比例", "share of trade lost"),
-    "promotion": ("招商", "promotion"),
-    "leads_per_event": ("每次活动带来的线索", "leads per event"),
-    "sectors": ("行业", "sectors"),
-    "lead_rate_per_month": ("每月线索数", "leads per month"),
-    "sign_prob": ("签约概率", "signing probability"),
-    "sign_delay_months": ("签约所需月数", "months to sign"),
-    "max_wait_months": ("最长等待用地月数", "max months waiting for space"),
-    "fitout_months": ("装修建设月数", "fit-out months"),
-    "rampup_months": ("达产月数", "ramp-up months"),
-    "trade_median_yi": ("单家企业年贸易额中位数（亿元）", "median yearly trade per firm (亿元)"),
-    "trade_sigma": ("企业间贸易额对数标准差", "between-firm sd of log trade"),
-    "noise_sigma": ("月度贸易对数波动", "monthly sd of log trade"),
-    "output_ratio": ("产值/贸易额比", "output per yuan of trade"),
-    "employees_median": ("单家企业员工中位数", "median employees per firm"),
-    "employees_sigma": ("企业间员工数对数标准差", "between-firm sd of log employees"),
-    "foreign_prob": ("外资企业概率", "probability foreign-invested"),
-    "fdi_wan_usd": ("外资额（万美元）", "FDI (万美元)"),
-    "exit_rate_per_year": ("年退出率", "exit rate per year"),
-    "project_delay_months": ("工程延误（月，负数为提前）", "project slip (months, negative = early)"),
-    "milestone_delay_months": ("改革事项延误（月，负数为提前）", "milestone slip (months, negative = early)"),
-    "leaders": ("龙头企业", "leading enterprises"),
-    "trade_yi": ("年贸易额（亿元）", "yearly trade (亿元)"),
-    "employees": ("员工数", "employees"),
-    "counts": ("创新与认定计数", "programme counts"),
-    "base_per_year": ("每年基础次数", "base rate per year"),
-    "per_firm_per_year": ("每家企业每年次数", "rate per firm per year"),
 }
 
 DISTS = {
@@ -425,17 +342,6 @@ def measure_label(measure: str, lang: str) -> str:
     if measure == "class_a":
         return indicator_label("class_a", lang)
     return measure
-
-
-def indicator_unit_extra(indicator: str) -> str:
-    """Unit of an indicator that sim.indicators does not know (ranking outputs); "" if unknown."""
-    if indicator in EXTRA_INDICATOR_UNITS:
-        return EXTRA_INDICATOR_UNITS[indicator]
-    if indicator.startswith("rank_variant_"):
-        return "rank"
-    if indicator.startswith("peers_"):
-        return PEER_UNITS.get(indicator.removeprefix("peers_"), "")
-    return ""
 
 
 def indicator_label(indicator: str, lang: str, scenario=None) -> str:
@@ -539,73 +445,3 @@ def threshold_text(threshold: float, unit: str, lang: str) -> str:
 
 def op_text(op: str) -> str:
     return {">=": "≥", ">": ">", "<=": "≤", "<": "<"}.get(op, op)
-
-
-# ----------------------------------------------------------------------------- plan warnings
-
-_WARN_MODES = re.compile(r"^(?P<year>\d{4}): the customs-mode targets")
-_WARN_ALT = re.compile(r"^(?P<year>\d{4}) (?P<indicator>\w+): the plan gives two figures")
-_MODES = ("trade_processing", "trade_bonded_logistics", "trade_general", "trade_cbec", "trade_other")
-
-
-def _targets_of(scenario) -> dict:
-    if isinstance(scenario, dict):
-        return scenario.get("targets") or {}
-    t = getattr(scenario, "targets", None) or {}
-    return {k: v.model_dump() if hasattr(v, "model_dump") else dict(v) for k, v in t.items()}
-
-
-def _modes_warning(year: int, targets: dict, lang: str, scenario) -> str | None:
-    act = [t for t in targets.values() if t.get("active", True) and int(t.get("year", 0)) == year]
-    total = next((t for t in act if t.get("indicator") == "trade_total"), None)
-    parts = [next(t for t in act if t.get("indicator") == m) for m in _MODES
-             if any(t.get("indicator") == m for t in act)]
-    if not total or not parts:
-        return None
-    s = sum(float(p["threshold"]) for p in parts)
-    thr = float(total["threshold"])
-    if abs(s - thr) < 1e-9:
-        return None
-    unit = unit_label(total.get("unit", ""), lang)
-    names = " + ".join(f"{indicator_label(p['indicator'], lang, scenario)} {float(p['threshold']):g}" for p in parts)
-    key = "warn_modes_over" if s > thr else "warn_modes_under"
-    return text(key, lang, year=year, parts=names, sum=f"{s:g}", total=f"{thr:g}", unit=unit,
-                diff=f"{abs(s - thr):g}")
-
-
-def _alt_warning(year: int, indicator: str, targets: dict, lang: str, scenario) -> str | None:
-    for tid, a in targets.items():
-        other = a.get("alternative_of")
-        if not other or other not in targets or a.get("indicator") != indicator or int(a.get("year", 0)) != year:
-            continue
-        b = targets[other]
-        active = [t for t in (a, b) if t.get("active", True)]
-        if len(active) == 1:
-            which = text("warn_alt_one", lang, act=f"{float(active[0]['threshold']):g}")
-        else:
-            which = text("warn_alt_both" if active else "warn_alt_none", lang)
-        return text("warn_alt", lang, year=year, indicator=indicator_label(indicator, lang, scenario),
-                    a=f"{float(b['threshold']):g}", a_src=b.get("source", ""), b=f"{float(a['threshold']):g}",
-                    b_src=a.get("source", ""), which=which)
-    return None
-
-
-def warning_text(warning: str, lang: str, scenario=None) -> tuple[str, bool]:
-    """A plan warning of the manifest in ``lang``; returns (text, translated).
-
-    English: the manifest's own text. Chinese: the warning is recognised by its opening words (the
-    customs-mode sum of a year; a target with two figures) and written again from the scenario's
-    targets; an unrecognised warning is returned as it is, marked as original text."""
-    if lang == "en":
-        return warning, True
-    targets = _targets_of(scenario)
-    out = None
-    m = _WARN_MODES.match(warning)
-    if m:
-        out = _modes_warning(int(m["year"]), targets, lang, scenario)
-    m = _WARN_ALT.match(warning)
-    if m:
-        out = _alt_warning(int(m["year"]), m["indicator"], targets, lang, scenario)
-    if out:
-        return out, True
-    return f"{text('warn_original', lang)}{warning}", False

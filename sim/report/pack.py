@@ -15,21 +15,24 @@ target. Every file is written atomically.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
+from sim.errors import MachineError, UserError
 from sim.experiment.executors import LocalExecutor
-from sim.indicators import FLOW_INDICATORS
 from sim.report import charts as ch
 from sim.report.document import build_document, ci1, indicator_order, pct1, scenario_labels
 from sim.report.labels import LANGS, short_indicator_label, text
 from sim.report.results import Results, ResultsError, load_results
-from sim.store import atomic_write_bytes, atomic_write_text
+from sim.store import atomic_write_bytes, atomic_write_text, make_dirs, temp_dir, write_fault
+from sim.vocabulary.outcomes import FLOW_INDICATORS, OUTCOMES, RANKING_INDICATORS
 
 __all__ = ["build_pack", "make_charts", "ResultsError"]
 
-RANK_INDICATORS = ("rank", "rank_regional")
+RANK_INDICATORS = tuple(i for i in RANKING_INDICATORS if OUTCOMES[i].unit == "rank")
+"""The zone's national and regional rank (charted as distributions of places)."""
 
 
 def _meta(res: Results, lang: str) -> ch.ChartMeta:
@@ -174,9 +177,41 @@ def _load_all(dirs, out: Path) -> list[Results]:
     return results
 
 
-def _language_job(dirs: list[str], lang: str, out: str) -> tuple[str, list[Path]]:
-    """One language in a worker process, from the folders' files (it never runs the model)."""
-    return lang, _build_language(_load_all(dirs, Path(out)), lang, Path(out))
+def _language_job(dirs: list[str], lang: str, out: str, final: str) -> tuple[str, list[Path]]:
+    """One language in a worker process, from the folders' files (it never runs the model); it
+    writes into ``out`` (the temporary folder) for the pack's place ``final``."""
+    return lang, _build_language(_load_all(dirs, Path(final)), lang, Path(out))
+
+
+def _is_pack(entry: Path) -> bool:
+    """A file or folder the pack itself writes (anything else in ``out`` belongs to someone else)."""
+    return entry.name in ("charts", "summary.xlsx") or (entry.name.startswith("report_")
+                                                        and entry.suffix in (".html", ".pdf"))
+
+
+def _swap_into_place(stage: Path, final: Path, written: list[Path]) -> list[Path]:
+    """Move the pack built in ``stage`` to ``final``; returns the final paths of ``written``.
+
+    A folder holding only an earlier pack is replaced whole (two renames). A folder holding other
+    files too (a results folder given as ``--out``) gets the pack's files one by one, each atomic."""
+    moved = [final / p.relative_to(stage) for p in written]
+    try:
+        if final.exists() and not all(_is_pack(e) for e in final.iterdir()):
+            for src, dst in zip(written, moved):
+                make_dirs(dst.parent)
+                os.replace(src, dst)
+            shutil.rmtree(stage, ignore_errors=True)
+            return moved
+        old = None
+        if final.exists():
+            old = temp_dir(final, "old")
+            os.replace(final, old / final.name)
+        os.replace(stage, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as e:
+        raise write_fault(final, e) from None
+    return moved
 
 
 def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = None, *,
@@ -185,9 +220,8 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
 
     ``workers``: processes for the languages (default: one per language, at most one per core;
     1 builds everything in this process). Raises :class:`ResultsError` (one-line message) when a
-    folder is not a usable results folder."""
-    from sim.report.excel import build_workbook
-
+    folder is not a usable results folder, and the store's OutputError or DiskError when ``out``
+    cannot be written."""
     langs = _check_langs(langs)
     if not result_dirs:
         raise ResultsError("no results folder given")
@@ -196,16 +230,30 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
     results = _load_all(result_dirs, out)
     if workers is None:
         workers = min(len(langs), os.cpu_count() or 1)
+    stage = temp_dir(out, "new")
+    try:
+        written = _build_all(results, langs, stage, out, workers)
+        return _swap_into_place(stage, out, written)
+    except (UserError, MachineError) as e:       # name the pack's folder, not the temporary one
+        raise type(e)(str(e).replace(str(stage), str(out))) from None
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _build_all(results: list[Results], langs, stage: Path, final: Path, workers: int) -> list[Path]:
+    """Every file of the pack, written under ``stage``."""
+    from sim.report.excel import build_workbook
+
     written: list[Path] = []
     if workers > 1 and len(langs) > 1:
         # processes start as the experiment executors start theirs (the platform's default method)
         dirs = [str(r.folder) for r in results]
-        jobs = [(dirs, lang, str(out)) for lang in langs]
+        jobs = [(dirs, lang, str(stage), str(final)) for lang in langs]
         done = dict(LocalExecutor(min(workers, len(langs))).map_unordered(_language_job, jobs))
         for lang in langs:
             written.extend(done[lang])
     else:
         for lang in langs:
-            written.extend(_build_language(results, lang, out))
-    _write(out / "summary.xlsx", build_workbook(results), written)
+            written.extend(_build_language(results, lang, stage))
+    _write(stage / "summary.xlsx", build_workbook(results), written)
     return written

@@ -14,13 +14,13 @@ import numpy as np
 import pandas as pd
 
 from sim import store
-from sim.analysis.targets import plan_warnings, target_specs
 from sim.analysis.tornado import TORNADO_HIGH, TORNADO_LOW, headline_targets, lever_ranking
 from sim.experiment.levers import display
 from sim.report import charts
 from sim.report.chart_style import meta_text, save_png
 from sim.report.charts_data import backtest_chart, fit_chart, observed_units
 from sim.report.charts_discover import discover_chart
+from sim.report.plan_warnings import english
 from sim.report.charts_levers import (difference_chart, response_chart, responsive_targets, sobol_chart,
                                       tornado_chart)
 
@@ -46,8 +46,7 @@ def write_compare(c, out: Path, langs=("en", "zh")) -> list[Path]:
     man = store.manifest(
         scenario_name=" vs ".join(c.names), scenario_file=str(ref.path), sha256=ref.sha256, seed=c.seeds[0],
         reps=c.reps, resolved=ref.resolved,
-        warnings=plan_warnings(target_specs(ref.scenario),
-                               {k: t.alternative_of for k, t in ref.scenario.targets.items() if t.alternative_of}),
+        warnings=english(ref.scenario),
         extra={"experiment": "compare", "reference": c.names[0], "paired_by_replication": c.paired,
                "seeds": c.seeds,
                "difference_interval": ("Newcombe hybrid score interval for paired proportions (1998, method 10), 95%"

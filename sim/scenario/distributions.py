@@ -14,12 +14,13 @@ from __future__ import annotations
 from typing import Annotated, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, BeforeValidator, model_validator
+from pydantic import ConfigDict, Field, BeforeValidator, model_validator
 from scipy import special, stats
 
+from sim.config_base import STRICT, StrictModel
 
-class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class _Dist(StrictModel):
 
     def ppf(self, u):
         """Quantile function: maps u in (0, 1) to a value."""
@@ -103,7 +104,7 @@ class Normal(_Dist):
     low: float = -np.inf
     high: float = np.inf
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(**STRICT, populate_by_name=True)
 
     @model_validator(mode="after")
     def _check(self):
@@ -197,7 +198,7 @@ class Poisson(_Dist):
     dist: Literal["poisson"]
     mean_: float = Field(alias="mean", ge=0)
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(**STRICT, populate_by_name=True)
 
     def ppf(self, u):
         u = np.clip(np.asarray(u, dtype=float), 1e-300, 1.0 - 1e-12)

@@ -5,6 +5,7 @@ key path and what was expected; the CLI turns it into exit code 2 without a trac
 """
 from __future__ import annotations
 
+import codecs
 import copy
 import hashlib
 import json
@@ -23,6 +24,11 @@ class ScenarioError(UserError):
     """A problem with a scenario file or override that the user can fix."""
 
 
+SAVE_AS_UTF8 = ("save it as UTF-8 (Notepad: File > Save As, Encoding UTF-8; VS Code: "
+                "Save with Encoding, UTF-8) and try again")
+"""How to fix a scenario file in another encoding (scenario files are UTF-8, with or without BOM)."""
+
+
 @dataclass(frozen=True)
 class LoadedScenario:
     scenario: Scenario
@@ -37,15 +43,60 @@ class LoadedScenario:
 
 def _read_toml(path: Path) -> dict:
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ScenarioError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{path}: is a folder, not a scenario file") from None
     except OSError as e:
         raise ScenarioError(f"{path}: cannot read ({e.strerror})") from None
+    text = _decode(path, data)
     try:
-        return tomllib.loads(text)
+        parsed = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(f"{path}: malformed TOML: {e}") from None
+    except RecursionError:
+        lines = text.splitlines()
+        n = max(range(len(lines)), key=lambda i: lines[i].count("[") + lines[i].count("{"))
+        key = lines[n].split("=", 1)[0].strip() if "=" in lines[n] else lines[n][:20]
+        raise ScenarioError(f"{path}: {key}: {_TOO_DEEP} (line {n + 1})") from None
+    deep = _deep_key(parsed)
+    if deep:
+        raise ScenarioError(f"{path}: {deep}: {_TOO_DEEP}")
+    return parsed
+
+
+_TOO_DEEP = "nesting too deep (arrays or tables inside one another); a scenario needs only a few levels"
+_DEEP = 100
+"""Levels of nesting past which a value is reported as too deep (a scenario uses fewer than ten)."""
+
+
+def _deep_key(data: dict) -> str:
+    """The first few keys of a path nested more than ``_DEEP`` levels (found without recursion)."""
+    stack = [(data, [])]
+    while stack:
+        node, path = stack.pop()
+        if len(path) > _DEEP:
+            return ".".join(path[:3]) + "..."
+        items = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        stack.extend((v, [*path, str(k)]) for k, v in items)
+    return ""
+
+
+def _decode(path: Path, data: bytes) -> str:
+    """The text of a UTF-8 file (a BOM is dropped); anything else is refused in one line."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
+        raise ScenarioError(f"{path}: not a UTF-8 text file (UTF-16 or binary); {SAVE_AS_UTF8}")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        try:
+            data.decode("gb18030")
+            looks = "; it looks like GBK/GB18030, as Chinese editions of Windows save text"
+        except UnicodeDecodeError:
+            looks = ""
+        raise ScenarioError(f"{path}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}{looks}); "
+                            f"{SAVE_AS_UTF8}") from None
 
 
 def deep_merge(base: dict, over: dict, origin: dict, over_file: str, prefix: str = "") -> dict:
@@ -82,6 +133,9 @@ def _resolve_chain(path: Path, origin: dict, seen: tuple[Path, ...] = ()) -> dic
         return data
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: extends: expected a file name (string), got {type(parent).__name__}")
+    if not parent.strip():
+        raise ScenarioError(f'{path}: extends: empty file name; name the parent scenario, e.g. '
+                            f'extends = "baseline.toml", or remove the line')
     ppath = (path.parent / parent)
     if not ppath.exists():
         raise ScenarioError(f"{path}: extends: parent scenario {parent!r} not found (looked for {display_path(ppath)})")
@@ -111,6 +165,10 @@ def parse_override(text: str) -> tuple[list[str], Any]:
         value = tomllib.loads(f"v = {raw}")["v"]
     except tomllib.TOMLDecodeError:
         value = raw
+    except RecursionError:
+        value = None
+    if value is None or _deep_key({"v": value}):
+        raise ScenarioError(f"--set {key}=...: {_TOO_DEEP}")
     return key.split("."), value
 
 
@@ -118,6 +176,9 @@ def apply_overrides(data: dict, overrides: list[str], origin: dict) -> dict:
     out = copy.deepcopy(data)
     for text in overrides:
         keys, value = parse_override(text)
+        if keys[0] == "extends":
+            raise ScenarioError(f"--set {text}: extends cannot be overridden (the parent is read before --set "
+                                f"applies); write a scenario file with extends = ... and the changes instead")
         node = out
         for i, k in enumerate(keys[:-1]):
             nxt = node.setdefault(k, {})      # a key the file leaves to its default may be set too
@@ -135,14 +196,21 @@ _DIST_TAGS = {"fixed", "uniform", "triangular", "normal", "lognormal", "beta", "
 def _format_validation_error(e: ValidationError, origin: dict, default_file: str) -> str:
     errs = e.errors()
     first = errs[0]
-    loc = [str(p) for p in first["loc"] if not (isinstance(p, str) and (p in _DIST_TAGS or "[" in p))]
+    raw_loc = [str(p) for p in first["loc"]]
+    loc = [p for p in raw_loc if not (p in _DIST_TAGS or "[" in p)]
+    if raw_loc[-2:] == ["fixed", "value"]:          # a bare number: its key is the path, not ".value"
+        loc = loc[:-1]
     path = ".".join(loc)
     msg = first["msg"]
-    if not loc:                 # a whole-scenario check: its message starts with the key path
-        head = msg.removeprefix("Value error, ").split(":", 1)[0]
-        if " " not in head and "." in head:
-            loc = head.split(".")
-    file = _origin_of(loc, origin, default_file)
+    head = msg.removeprefix("Value error, ").split(":", 1)[0]
+    key = loc
+    if " " not in head and ":" in msg:
+        if not loc and "." in head:     # a whole-scenario check: its message starts with the key path
+            loc = key = head.split(".")
+        elif loc:                       # a section's check: its message starts with a path inside it
+            key = loc + head.split(".")
+            path, msg = ".".join(key), "Value error, " + msg.split(":", 1)[1].strip()
+    file = _origin_of(key, origin, default_file)
     kind = first["type"]
     if kind == "extra_forbidden":
         msg = "unknown key (not part of the scenario schema; see docs/scenarios.md)"
@@ -158,13 +226,18 @@ def _format_validation_error(e: ValidationError, origin: dict, default_file: str
 
 
 def _origin_of(loc: list[str], origin: dict, default_file: str) -> str:
-    """The file (or --set) that set this key: an override anywhere under it wins, else the
-    nearest key on the path that has an origin."""
+    """The file (or --set) that set this key: an override anywhere under it wins, then the child-most
+    file that set the key or a key inside it, else the nearest key on the path that has an origin."""
     key = ".".join(loc)
     if key:
         for k, src in origin.items():
             if src.startswith("--set") and (k == key or k.startswith(key + ".")):
                 return src
+    if key:                         # a table: the file furthest down the extends chain that set a key in it
+        order = {f: i for i, f in enumerate(dict.fromkeys(origin.values()))}
+        inside = [src for k, src in origin.items() if k == key or k.startswith(key + ".")]
+        if inside:
+            return max(inside, key=order.__getitem__)
     for i in range(len(loc), 0, -1):
         k = ".".join(loc[:i])
         if k in origin:
@@ -189,12 +262,15 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     """Read, merge, override and validate a scenario file."""
     path = Path(path)
     origin: dict[str, str] = {}
-    data = _resolve_chain(path, origin)
-    data = apply_overrides(data, list(overrides), origin)
-    ls = validate_data(data, path, origin)
-    if ls.scenario.observations is not None:      # read and embed the observations file (docs/data.md)
-        from sim.data.observations import attach
-        ls = validate_data(attach(data, ls.scenario, path, origin), path, origin)
+    try:
+        data = _resolve_chain(path, origin)
+        data = apply_overrides(data, list(overrides), origin)
+        ls = validate_data(data, path, origin)
+        if ls.scenario.observations is not None:      # read and embed the observations file (docs/data.md)
+            from sim.data.observations import attach
+            ls = validate_data(attach(data, ls.scenario, path, origin), path, origin)
+    except RecursionError:                            # merging, copying or validating a very deep value
+        raise ScenarioError(f"{display_path(path)}: {_TOO_DEEP}") from None
     return ls
 
 

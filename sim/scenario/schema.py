@@ -14,19 +14,20 @@ documentation of each key and feed ``docs/scenarios.md``.
 """
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
+from sim.config_base import StrictModel
 from sim.data.observations import ObservationsConfig
-from sim.indicators import MODES, indicator_unit
+from sim.months import check_month
 from sim.ranking.config import RankingConfig
 from sim.scenario.distributions import Dist, Fixed
+from sim.vocabulary.levers import LEVERS
+from sim.vocabulary.outcomes import MODEL_INDICATORS, MODES, PEER_STATISTICS, RANKING_INDICATORS, indicator_unit
 
 
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Model = StrictModel
 
 
 def _within(lo: float, hi: float):
@@ -49,23 +50,7 @@ Prob = Annotated[Dist, _within(0.0, 1.0)]
 Positive = Annotated[Dist, AfterValidator(_positive)]
 Mode = Literal[MODES]
 
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def _month(v: str) -> str:
-    if not _MONTH.match(v):
-        raise ValueError(f"expected a month as \"YYYY-MM\", got {v!r}")
-    return v
-
-
-Month = Annotated[str, AfterValidator(_month)]
-
-
-def month_index(month: str, start: str) -> int:
-    """Months from the start of ``start`` to the end of ``month`` ("2022-12" from "2022-01" -> 12)."""
-    y, m = map(int, month.split("-"))
-    y0, m0 = map(int, start.split("-"))
-    return (y - y0) * 12 + (m - m0) + 1
+Month = Annotated[str, AfterValidator(check_month)]
 
 
 # ----------------------------------------------------------------------------- meta and run
@@ -88,10 +73,10 @@ class Run(Model):
     @model_validator(mode="after")
     def _whole_years(self):
         if not self.start.endswith("-01"):
-            raise ValueError(f"start must be a January (\"YYYY-01\") so indicators are calendar "
+            raise ValueError(f"start: must be a January (\"YYYY-01\") so indicators are calendar "
                              f"years, got {self.start!r}")
         if self.horizon_months % 12:
-            raise ValueError(f"horizon_months must be a multiple of 12, got {self.horizon_months}")
+            raise ValueError(f"horizon_months: must be a multiple of 12, got {self.horizon_months}")
         return self
 
     @property
@@ -116,10 +101,10 @@ class SectorSpec(Model):
     @model_validator(mode="after")
     def _shares(self):
         if any(v < 0 for v in self.mode_shares.values()):
-            raise ValueError("mode_shares must be >= 0")
+            raise ValueError("mode_shares: must be >= 0")
         s = sum(self.mode_shares.values())
         if abs(s - 1.0) > 1e-6:
-            raise ValueError(f"mode_shares must sum to 1, they sum to {s:g}")
+            raise ValueError(f"mode_shares: must sum to 1, they sum to {s:g}")
         return self
 
 
@@ -131,9 +116,10 @@ class Effects(Model):
 
     @model_validator(mode="after")
     def _positive(self):
-        for k, v in {**self.lead_rate_multiplier, **self.trade_multiplier}.items():
-            if v < 0:
-                raise ValueError(f"multiplier for {k!r} must be >= 0, got {v}")
+        for group in ("lead_rate_multiplier", "trade_multiplier"):
+            for k, v in getattr(self, group).items():
+                if v < 0:
+                    raise ValueError(f"{group}.{k}: must be >= 0, got {v}")
         return self
 
 
@@ -190,10 +176,10 @@ class Constants(Model):
     @model_validator(mode="after")
     def _season(self):
         if any(v < 0 for v in self.seasonality):
-            raise ValueError("seasonality multipliers must be >= 0")
+            raise ValueError("seasonality: multipliers must be >= 0")
         m = sum(self.seasonality) / 12
         if abs(m - 1.0) > 0.01:
-            raise ValueError(f"seasonality must average 1 (it scales yearly sizes), averages {m:.3f}")
+            raise ValueError(f"seasonality: must average 1 (it scales yearly sizes), averages {m:.3f}")
         return self
 
 
@@ -208,18 +194,24 @@ class InitialState(Model):
 
 # ----------------------------------------------------------------------------- levers
 
+_LV = LEVERS
+
+
 class Levers(Model):
-    promotion_events_per_year: int = Field(ge=0, le=52, description="Joint investment-promotion events a year.")
-    infrastructure_funding: float = Field(gt=0, le=5, description="Funding relative to plan (1 = as planned); scales project delays.")
-    project_month: dict[str, Month] = Field(default_factory=dict, description="Planned completion month of each project.")
-    milestone_month: dict[str, Month] = Field(default_factory=dict, description="Planned month of each policy milestone.")
-    leader_candidates: dict[str, int] = Field(default_factory=dict, description="Leading-enterprise candidates pursued, per pipeline.")
+    promotion_events_per_year: int = Field(**_LV["promotion_events_per_year"].bounds,
+                                           description=_LV["promotion_events_per_year"].description)
+    infrastructure_funding: float = Field(**_LV["infrastructure_funding"].bounds,
+                                          description=_LV["infrastructure_funding"].description)
+    project_month: dict[str, Month] = Field(default_factory=dict, description=_LV["project_month"].description)
+    milestone_month: dict[str, Month] = Field(default_factory=dict, description=_LV["milestone_month"].description)
+    leader_candidates: dict[str, int] = Field(default_factory=dict, description=_LV["leader_candidates"].description)
 
     @model_validator(mode="after")
     def _nonneg(self):
+        lo = _LV["leader_candidates"].low
         for k, v in self.leader_candidates.items():
-            if v < 0:
-                raise ValueError(f"leader_candidates.{k} must be >= 0, got {v}")
+            if v < lo:
+                raise ValueError(f"leader_candidates.{k}: must be >= {lo:g}, got {v}")
         return self
 
 
@@ -232,18 +224,22 @@ class LeverRange(Model):
 
 
 class LeverRanges(Model):
-    promotion_events_per_year: LeverRange | None = Field(None, description="Range of promotion events a year.")
-    infrastructure_funding: LeverRange | None = Field(None, description="Range of funding relative to plan.")
-    project_month: dict[str, LeverRange] = Field(default_factory=dict, description="Range of each project's planned month.")
-    milestone_month: dict[str, LeverRange] = Field(default_factory=dict, description="Range of each milestone's planned month.")
-    leader_candidates: dict[str, LeverRange] = Field(default_factory=dict, description="Range of candidates pursued, per pipeline.")
+    promotion_events_per_year: LeverRange | None = Field(
+        None, description=_LV["promotion_events_per_year"].range_description)
+    infrastructure_funding: LeverRange | None = Field(None, description=_LV["infrastructure_funding"].range_description)
+    project_month: dict[str, LeverRange] = Field(default_factory=dict,
+                                                 description=_LV["project_month"].range_description)
+    milestone_month: dict[str, LeverRange] = Field(default_factory=dict,
+                                                   description=_LV["milestone_month"].range_description)
+    leader_candidates: dict[str, LeverRange] = Field(default_factory=dict,
+                                                     description=_LV["leader_candidates"].range_description)
 
 
 def _check_lever_ranges(r: LeverRanges, c) -> None:
     """Ids exist; months are months, counts whole numbers, all within the lever's allowed values."""
-    def check(path, rg, kind, lo=None, hi=None):
+    def check(path, rg, d):
         a, b = rg.low, rg.high
-        if kind == "month":
+        if d.kind == "month":
             if not (isinstance(a, str) and isinstance(b, str)):
                 raise ValueError(f"lever_ranges.{path}: expected months \"YYYY-MM\" for low and high")
             if a > b:
@@ -251,23 +247,23 @@ def _check_lever_ranges(r: LeverRanges, c) -> None:
             return
         if isinstance(a, str) or isinstance(b, str):
             raise ValueError(f"lever_ranges.{path}: expected numbers for low and high")
-        if kind == "int" and (a != int(a) or b != int(b)):
+        if d.kind == "count" and (a != int(a) or b != int(b)):
             raise ValueError(f"lever_ranges.{path}: expected whole numbers, got [{a:g}, {b:g}]")
         if a > b:
             raise ValueError(f"lever_ranges.{path}: low {a:g} > high {b:g}")
-        if (lo is not None and a < lo) or (hi is not None and b > hi) or (kind == "pos" and a <= 0):
+        if a < d.low or b > d.high or (d.low_open and a <= d.low):
             raise ValueError(f"lever_ranges.{path}: [{a:g}, {b:g}] leaves the lever's allowed values")
 
-    if r.promotion_events_per_year:
-        check("promotion_events_per_year", r.promotion_events_per_year, "int", 0, 52)
-    if r.infrastructure_funding:
-        check("infrastructure_funding", r.infrastructure_funding, "pos", 0, 5)
-    for group, ids, kind in (("project_month", c.projects, "month"), ("milestone_month", c.milestones, "month"),
-                             ("leader_candidates", c.leaders, "int")):
+    for group, d in LEVERS.items():
+        if d.entity is None:
+            if getattr(r, group):
+                check(group, getattr(r, group), d)
+            continue
+        ids = getattr(c, d.entity)
         for k, rg in getattr(r, group).items():
             if k not in ids:
                 raise ValueError(f"lever_ranges.{group}: unknown id {k!r}; expected one of {sorted(ids)}")
-            check(f"{group}.{k}", rg, kind, 0 if kind == "int" else None)
+            check(f"{group}.{k}", rg, d)
 
 
 # ----------------------------------------------------------------------------- uncertainties
@@ -437,7 +433,7 @@ class Scenario(Model):
         _check_lever_ranges(self.lever_ranges, c)
         if self.ranking is not None:
             self.ranking.check_years(self.run.years)
-        builtin = set(_builtin_indicators())
+        builtin = set(MODEL_INDICATORS)
         for cid in c.counts:
             if cid in builtin or cid.startswith(("leaders_", "done_", "ALL_")):
                 raise ValueError(f"constants.counts.{cid}: id collides with a built-in indicator name")
@@ -459,15 +455,10 @@ class Scenario(Model):
         return self
 
 
-def _builtin_indicators() -> tuple[str, ...]:
-    return ("trade_total", *(f"trade_{m}" for m in MODES), "industrial_output", "fdi_usd",
-            "development_rate", "active_enterprises", "employees", "new_business_types")
-
-
 def indicator_ids(s: Scenario) -> dict[str, str]:
     """Every indicator this scenario's model produces, with its unit."""
     c = s.constants
-    ids = {k: indicator_unit(k) for k in _builtin_indicators()}
+    ids = {k: indicator_unit(k) for k in MODEL_INDICATORS}
     ids.update({f"leaders_{k}": "count" for k in c.leaders})
     ids.update({f"done_{k}": "0/1" for k in (*c.projects, *c.milestones)})
     ids.update({k: v.unit for k, v in c.counts.items()})
@@ -481,14 +472,9 @@ def ranking_indicator_ids(s: Scenario) -> dict[str, str]:
     and statistics of the simulated peer population (peers_*)."""
     if s.ranking is None:
         return {}
-    from sim.ranking import INDICATORS, PEER_STATS
-    units = {"rank": "rank", "rank_regional": "rank", "eval_score": "points", "class_a": "0/1"}
-    ids = {k: units[k] for k in INDICATORS}
-    ids.update({f"rank_variant_{v}": "rank" for v in s.ranking.variants})
-    peer_units = {"trade_p10": "亿元", "trade_p50": "亿元", "trade_p90": "亿元", "trade_at_rank60": "亿元",
-                  "trade_total_national": "亿元", "score_at_rank60": "points", "top5_share": "share",
-                  "top30_share": "share", "n_evaluated": "count"}
-    ids.update({f"peers_{k}": peer_units.get(k, "") for k in PEER_STATS})
+    ids = {k: indicator_unit(k) for k in RANKING_INDICATORS}
+    ids.update({f"rank_variant_{v}": indicator_unit(f"rank_variant_{v}") for v in s.ranking.variants})
+    ids.update({f"peers_{k}": p.unit for k, p in PEER_STATISTICS.items()})
     return ids
 
 

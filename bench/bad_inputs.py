@@ -1,0 +1,140 @@
+"""Count how the command line answers a fixed set of bad inputs (the closing counts of issue 13).
+
+    cd CHECKOUT && python /path/to/bench/bad_inputs.py
+
+Runs ``sim.cli.main(["validate", ...])`` in process, with the ``sim`` of the working directory,
+on every bad scenario value, ``--set`` value, encoding, nesting and observation file the fuzz
+tier draws from (all of them, not a sample), and prints: cases tried, clean exit 2 (one line, no
+traceback), tracebacks, accepted (exit 0), other exit codes.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, os.getcwd())
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+sys.setrecursionlimit(1000)
+
+import tomli_w  # noqa: E402
+
+from sim.cli import main  # noqa: E402
+import test_fuzz as F  # noqa: E402
+
+TINY = F.DATA / "tiny.toml"
+WORK = Path(tempfile.mkdtemp(prefix="zonesim_bad_"))
+
+
+def attempt(argv) -> str:
+    err = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+            code = main(argv)
+    except SystemExit as e:
+        code = e.code
+    except BaseException:
+        return "traceback"
+    text = err.getvalue()
+    if "Traceback" in text:
+        return "traceback"
+    if code == 0:
+        return "accepted"
+    if code == 2 and text.count("\n") == 1:
+        return "clean"
+    return f"exit {code}"
+
+
+def cases():
+    for group, values in ((F.NUMBERS, NUM), (F.TEXTS, TXT), (F.FLAGS, FLG)):
+        for path in group:
+            for v in values:
+                yield "value", path, v
+    for path, values in F.OUT_OF_RANGE:
+        for v in values:
+            yield "value", path, v
+    for path in F.NUMBERS:
+        for raw in SET_RAW:
+            yield "set", path, raw
+    for enc in ENC:
+        for parent in (False, True):
+            yield "encoding", enc, parent
+    for depth in (50, 500, 1000, 5000):
+        for kind in ("[", "{a = ", "table"):
+            yield "deep", depth, kind
+    for i in range(len(F.OBS_ROWS)):
+        for kind in OBS_KINDS:
+            yield "obs", i, kind
+    yield "extends_empty", None, None
+    yield "set_extends", None, None
+
+
+NUM = [float("nan"), float("inf"), float("-inf"), True, False, "200", "", "1e3", [1.0], {"a": 1}]
+TXT = [1, 2.5, True, float("nan"), [], {"a": "b"}]
+FLG = [1, 0, "yes", "true", float("nan")]
+SET_RAW = ["nan", "inf", "-inf", "true", "false", '"200"', "yes", "[1, 2]", "{a = 1}", "2023-01-01"]
+ENC = ["gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "binary"]
+OBS_KINDS = ["open_quote", "extra_cell", "missing_cell", "huge", "nan", "inf", "negative", "text", "bad_month",
+             "bad_unit", "bad_indicator", "duplicate", "outside"]
+
+
+def argv_of(kind, a, b):
+    if kind == "value":
+        f = WORK / "v.toml"
+        f.write_text(tomli_w.dumps(F._mutated(a, b)), encoding="utf-8")
+        return ["validate", str(f)]
+    if kind == "set":
+        key, raw = ".".join(a), b
+        if any(p.isdigit() for p in a):
+            key, raw = ".".join(a[:-1]), "[" + ", ".join([b] * 12) + "]"
+        return ["validate", str(TINY), "--set", f"{key}={raw}"]
+    if kind == "encoding":
+        text = TINY.read_text(encoding="utf-8").replace("Test zone", "Test zone é")
+        data = b"\x00\x01\x02\xff" * 64 if a == "binary" else text.encode(a, errors="replace")
+        bad = WORK / f"enc_{a}.toml"
+        bad.write_bytes(data)
+        if not b:
+            return ["validate", str(bad)]
+        child = WORK / "enc_child.toml"
+        child.write_text(f'extends = "{bad.name}"\n', encoding="utf-8")
+        return ["validate", str(child)]
+    if kind == "deep":
+        text = TINY.read_text(encoding="utf-8")
+        if b == "table":
+            text = text.replace("[run]", "[run]\n" + ".".join(["x"] * a) + " = 1", 1)
+        else:
+            close = "]" if b == "[" else "}"
+            text = text.replace("seed = 7", f"seed = {b * a}1{close * a}", 1)
+        f = WORK / "deep.toml"
+        f.write_text(text, encoding="utf-8")
+        return ["validate", str(f)]
+    if kind == "obs":
+        f = WORK / "obs.csv"
+        f.write_text("\n".join([F.OBS_HEADER, *F._apply(F.OBS_ROWS, a, b)]) + "\n", encoding="utf-8")
+        return ["validate", str(TINY), "--set", f"observations.file={f}"]
+    if kind == "extends_empty":
+        f = WORK / "e.toml"
+        f.write_text('extends = ""\n', encoding="utf-8")
+        return ["validate", str(f)]
+    return ["validate", str(TINY), "--set", "extends=nosuch.toml"]
+
+
+def main_() -> None:
+    counts: dict[str, dict[str, int]] = {}
+    for kind, a, b in cases():
+        r = attempt(argv_of(kind, a, b))
+        counts.setdefault(kind, {}).setdefault(r, 0)
+        counts[kind][r] += 1
+    total: dict[str, int] = {}
+    for kind, c in counts.items():
+        print(f"{kind:14s} {sum(c.values()):5d}  {dict(sorted(c.items()))}")
+        for k, v in c.items():
+            total[k] = total.get(k, 0) + v
+    print(f"{'all':14s} {sum(total.values()):5d}  {dict(sorted(total.items()))}")
+
+
+if __name__ == "__main__":
+    main_()

@@ -1,0 +1,229 @@
+"""Fuzz tier: generated bad scenarios, ``--set`` values and observation files.
+
+Each case starts from a valid input (tests/data/tiny.toml, a valid observations file) and breaks
+one thing; the command must exit 2 with one line naming the file (or the ``--set``) and the key
+(or the row), print no traceback and write nothing. Bounded: at most 60 examples a property, no
+deadline, in-process through ``sim.cli.main``, well under a minute in all.
+"""
+from __future__ import annotations
+
+import codecs
+import math
+import tempfile
+import tomllib
+from pathlib import Path
+
+import pytest
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.cli import main
+
+from conftest import DATA
+
+pytestmark = pytest.mark.fuzz
+
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+TINY = tomllib.loads((DATA / "tiny.toml").read_text(encoding="utf-8"))
+WORK = Path(tempfile.mkdtemp(prefix="zonesim_fuzz_"))
+
+
+def _leaves(node, prefix=()):
+    """(key path, value) of every scalar in the scenario (list items by index)."""
+    items = node.items() if isinstance(node, dict) else enumerate(node)
+    for k, v in items:
+        if isinstance(v, (dict, list)):
+            yield from _leaves(v, (*prefix, str(k)))
+        else:
+            yield (*prefix, str(k)), v
+
+
+LEAVES = list(_leaves(TINY))
+NUMBERS = [p for p, v in LEAVES if isinstance(v, (int, float)) and not isinstance(v, bool)]
+TEXTS = [p for p, v in LEAVES if isinstance(v, str)]
+FLAGS = [p for p, v in LEAVES if isinstance(v, bool)]
+
+NOT_A_NUMBER = st.sampled_from([math.nan, math.inf, -math.inf, True, False, "200", "", "1e3", [1.0], {"a": 1}])
+NOT_A_TEXT = st.sampled_from([1, 2.5, True, math.nan, [], {"a": "b"}])
+NOT_A_FLAG = st.sampled_from([1, 0, "yes", "true", math.nan])
+
+# keys with a declared range, and values outside it
+OUT_OF_RANGE = [
+    (("uncertainties", "sectors", "make", "sign_prob"), [-0.1, 1.5, 1e300]),
+    (("uncertainties", "disruption", "depth"), [-1, 2]),
+    (("uncertainties", "sectors", "svc", "fitout_months"), [-1, -1e300]),
+    (("uncertainties", "sectors", "shop", "max_wait_months"), [0, -2]),
+    (("constants", "fenced_area_km2"), [0, -1, 1e-300]),
+    (("constants", "fdi_tranches"), [0, -3]),
+    (("levers", "promotion_events_per_year"), [-1, 53, 10 ** 9]),
+    (("levers", "infrastructure_funding"), [0, -1, 6, 1e300]),
+    (("run", "horizon_months"), [0, 13, 1200]),
+    (("run", "seed"), [-1]),
+    (("run", "replications"), [0, -5]),
+    (("constants", "sectors", "make", "mode_shares", "processing"), [-0.75, 2.0]),
+    (("constants", "seasonality", "0"), [-1, 13]),
+    (("initial_state", "developed_area_ha"), [-1, 1e6]),
+]
+
+
+def _set(data, path, value):
+    node = data
+    for k in path[:-1]:
+        node = node[int(k)] if isinstance(node, list) else node[k]
+    if isinstance(node, list):
+        node[int(path[-1])] = value
+    else:
+        node[path[-1]] = value
+
+
+def _write_scenario(name: str, data: dict) -> Path:
+    p = WORK / name
+    p.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return p
+
+
+def _mutated(path, value) -> dict:
+    data = tomllib.loads((DATA / "tiny.toml").read_text(encoding="utf-8"))
+    _set(data, path, value)
+    return data
+
+
+def _fails_cleanly(capsys, argv, out: Path, *fragments) -> str:
+    code = main([*argv, "--out", str(out), "--no-report", "-q"])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    assert err.count("\n") == 1, f"expected one line, got:\n{err}"
+    for f in fragments:
+        assert f in err, f"{f!r} not in {err!r}"
+    assert not out.exists(), f"{out} was written"
+    return err
+
+
+def _key_named(err: str, path) -> None:
+    """The message names the key: its full path, or the path of the table a check runs in."""
+    assert ".".join(path[:2]) in err, err
+
+
+@SETTINGS
+@given(st.one_of(
+    st.tuples(st.sampled_from(NUMBERS), NOT_A_NUMBER),
+    st.tuples(st.sampled_from(TEXTS), NOT_A_TEXT),
+    st.tuples(st.sampled_from(FLAGS), NOT_A_FLAG),
+    st.sampled_from(OUT_OF_RANGE).flatmap(lambda kv: st.tuples(st.just(kv[0]), st.sampled_from(kv[1]))),
+))
+def test_bad_value_in_scenario_file(capsys, case):
+    path, value = case
+    f = _write_scenario("bad_value.toml", _mutated(path, value))
+    err = _fails_cleanly(capsys, ["run", str(f)], WORK / "out_value", "bad_value.toml")
+    _key_named(err, path)
+
+
+@SETTINGS
+@given(st.sampled_from(NUMBERS), st.sampled_from(["nan", "inf", "-inf", "true", "false", '"200"', "yes", "[1, 2]",
+                                                   "{a = 1}", "2023-01-01"]))
+def test_bad_set_value(capsys, path, raw):
+    key = ".".join(path)
+    if any(p.isdigit() for p in path):        # --set addresses tables, not list items
+        key, raw = ".".join(path[:-1]), "[" + ", ".join([raw] * 12) + "]"
+    err = _fails_cleanly(capsys, ["run", str(DATA / "tiny.toml"), "--set", f"{key}={raw}"], WORK / "out_set",
+                         "--set")
+    _key_named(err, path)
+
+
+ENCODINGS = st.sampled_from(["gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "binary"])
+
+
+@SETTINGS
+@given(ENCODINGS, st.booleans())
+def test_scenario_not_utf8(capsys, encoding, as_parent):
+    text = (DATA / "tiny.toml").read_text(encoding="utf-8").replace("Test zone", "Test zone é")
+    if encoding == "binary":
+        data = b"\x00\x01\x02\xff" * 64
+    else:
+        data = text.encode(encoding, errors="replace")
+    bad = WORK / f"enc_{encoding}.toml"
+    bad.write_bytes(data)
+    f = bad
+    if as_parent:
+        f = WORK / "enc_child.toml"
+        f.write_text(f'extends = "{bad.name}"\n', encoding="utf-8")
+    _fails_cleanly(capsys, ["run", str(f)], WORK / "out_enc", bad.name, "UTF-8")
+
+
+def test_utf8_with_bom_is_read(capsys):
+    f = WORK / "bom.toml"
+    f.write_bytes(codecs.BOM_UTF8 + (DATA / "tiny.toml").read_bytes())
+    assert main(["validate", str(f)]) == 0, capsys.readouterr().err
+
+
+@settings(max_examples=8, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(min_value=50, max_value=6000), st.sampled_from(["[", "{a = ", "table"]))
+def test_deep_nesting(capsys, depth, kind):
+    text = (DATA / "tiny.toml").read_text(encoding="utf-8")
+    if kind == "table":
+        text = text.replace("[run]", "[run]\n" + ".".join(["x"] * depth) + " = 1", 1)
+    else:
+        close = "]" if kind == "[" else "}"
+        text = text.replace("seed = 7", f"seed = {kind * depth}1{close * depth}", 1)
+    f = WORK / "deep.toml"
+    f.write_text(text, encoding="utf-8")
+    _fails_cleanly(capsys, ["run", str(f)], WORK / "out_deep", "deep.toml", "run.x" if kind == "table" else "seed")
+
+
+# ----------------------------------------------------------------------------- observation files
+
+OBS_HEADER = "month,indicator,value,unit,source,note"
+OBS_ROWS = [f"2022-{m:02d},trade_total,{1 + m / 10:.1f},亿元,bulletin,fine" for m in range(1, 7)] + \
+           [f"2022-{m:02d},active_enterprises,{10 + m},count,registry,ok" for m in range(1, 7)]
+
+
+def _obs_mutation():
+    row = st.integers(min_value=0, max_value=len(OBS_ROWS) - 1)
+    kinds = st.sampled_from(["open_quote", "extra_cell", "missing_cell", "huge", "nan", "inf", "negative", "text",
+                             "bad_month", "bad_unit", "bad_indicator", "duplicate", "outside"])
+    return st.tuples(row, kinds)
+
+
+def _apply(rows: list[str], i: int, kind: str) -> list[str]:
+    rows = list(rows)
+    cells = rows[i].split(",")
+    if kind == "open_quote":
+        cells[5] = '"' + cells[5]
+    elif kind == "extra_cell":
+        cells.append("stray")
+    elif kind == "missing_cell":
+        cells = cells[:-2]
+    elif kind == "duplicate":
+        rows.insert(i + 1, rows[i])
+    elif kind == "outside":
+        cells[0] = "2030-01"
+    else:
+        col, value = {"huge": (2, "1e308"), "nan": (2, "nan"), "inf": (2, "inf"), "negative": (2, "-3"),
+                      "text": (2, "about 5"), "bad_month": (0, "2022-13"), "bad_unit": (3, "kg"),
+                      "bad_indicator": (1, "done_road")}[kind]
+        cells[col] = value
+    if kind != "duplicate":
+        rows[i] = ",".join(cells)
+    return rows
+
+
+@SETTINGS
+@given(_obs_mutation(), st.sampled_from(["utf-8", "utf-8-sig"]))
+def test_bad_observations_file(capsys, mutation, encoding):
+    i, kind = mutation
+    f = WORK / "obs.csv"
+    f.write_text("\n".join([OBS_HEADER, *_apply(OBS_ROWS, i, kind)]) + "\n", encoding=encoding)
+    err = _fails_cleanly(capsys, ["run", str(DATA / "tiny.toml"), "--set", f"observations.file={f}"],
+                         WORK / "out_obs", "obs.csv", "row ")
+
+
+def test_valid_observations_report_their_rows(capsys):
+    f = WORK / "obs_ok.csv"
+    f.write_text("\n".join([OBS_HEADER, *OBS_ROWS]) + "\n", encoding="utf-8")
+    assert main(["validate", str(DATA / "tiny.toml"), "--set", f"observations.file={f}"]) == 0
+    assert f"{len(OBS_ROWS)} rows read" in capsys.readouterr().out
