@@ -67,21 +67,16 @@ def pack(tmp_path_factory):
         if not (base / "done").exists():
             from sim.cli import main
             assert main(_run_argv(run_dir)) == 0
-            import argparse
-
             from sim.experiment import engine, runner
-            from sim.report.cli import add_report_parser, report_main
 
             def no_model(*a, **k):
                 raise AssertionError("the report must not run the model")
-            p = argparse.ArgumentParser()
-            add_report_parser(p.add_subparsers(dest="command"))
             with pytest.MonkeyPatch.context() as mp:
                 for name in ("run_experiment", "run_until_precise"):
                     if hasattr(runner, name):
                         mp.setattr(runner, name, no_model)
                 mp.setattr(engine, "evaluate", no_model)
-                assert report_main(p.parse_args(["report", str(run_dir), "--out", str(out)])) == 0
+                assert main(["report", str(run_dir), "--out", str(out)]) == 0
             (base / "done").write_text("ok")
     return run_dir, out
 
@@ -430,12 +425,8 @@ def test_workbook_sheets_labels_and_numbers(pack, summary):
 # ----------------------------------------------------------------------------- CLI and errors
 
 def _report(argv: list[str]) -> int:
-    import argparse
-
-    from sim.report.cli import add_report_parser, report_main
-    p = argparse.ArgumentParser()
-    add_report_parser(p.add_subparsers(dest="command"))
-    return report_main(p.parse_args(["report", *argv]))
+    from sim.cli import main
+    return main(["report", *argv])
 
 
 def test_bad_folder_is_one_line_and_exit_2(tmp_path, capsys):

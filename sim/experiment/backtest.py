@@ -37,6 +37,7 @@ from sim.analysis.monthly import year_to_date
 from sim.analysis.scores import coverage_table, crps_ensemble, pit_histogram, randomised_pit, score_table
 from sim.analysis.targets import hits_of, target_specs
 from sim.data.nowcast import condition_series, known_months
+from sim.errors import UserError
 from sim.experiment import engine
 from sim.experiment.calibrate import ByKey, observed_inputs
 from sim.months import month_at, month_offset
@@ -46,7 +47,7 @@ from sim.scenario.loader import LoadedScenario
 from sim.vocabulary.outcomes import FLOW_INDICATORS, OBSERVABLE
 
 
-class BacktestError(ValueError):
+class BacktestError(UserError, ValueError):
     """A problem the user can fix (bad cut-off, no later observations...)."""
 
 

@@ -54,6 +54,7 @@ from sim import store
 from sim.analysis.abc import (MIN_R2, Summaries, closest, correlation_table, fit_distribution, importance_weights,
                               perturb, prior_moments, regression_adjust, round_info, weighted_quantile)
 from sim.data.nowcast import known_months
+from sim.errors import UserError
 from sim.experiment.engine import Outputs, evaluate, rows_design
 from sim.experiment.progress import Bar
 from sim.months import month_at
@@ -65,7 +66,7 @@ from sim.scenario.loader import LoadedScenario, load_scenario
 from sim.scenario.params import uncertain_paths
 
 
-class CalibrationError(ValueError):
+class CalibrationError(UserError, ValueError):
     """A problem the user can fix (no observations, unknown parameter pattern...)."""
 
 

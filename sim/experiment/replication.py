@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.data.nowcast import condition
+from sim.errors import MachineError
 from sim.model import simulate
 from sim.random import Streams, parameter_uniforms
 from sim.ranking import rank_replication
@@ -18,7 +19,7 @@ from sim.scenario.params import draw, uncertain_paths
 from sim.scenario.schema import Scenario, indicator_ids, ranking_indicator_ids
 
 
-class ReplicationError(RuntimeError):
+class ReplicationError(MachineError, RuntimeError):
     """A replication raised; names the replication and seed so it can be rerun alone."""
 
 

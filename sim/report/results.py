@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.errors import UserError
 from sim.report.labels import interval_label, scenario_names
 
 SUMMARY_REQUIRED = ["target_id", "indicator", "year", "op", "threshold", "unit", "active", "n_reps", "hits",
@@ -28,7 +29,7 @@ KNOWN_FILES = {"summary.csv", "indicators.csv", "monthly.csv", "time_to_target.c
 RUN_CHART_PREFIXES = ("p_targets_",)      # charts `run` makes itself (the pack makes them again)
 
 
-class ResultsError(Exception):
+class ResultsError(UserError):
     """A folder that is not a usable results folder; the message names the file and the problem."""
 
 

@@ -1,0 +1,137 @@
+"""``run SCENARIO``: run replications and write a results folder (and, unless told not to, the meeting pack)."""
+from __future__ import annotations
+
+import gc
+import sys
+from pathlib import Path
+
+import numpy as np
+import tomli_w
+
+from sim import store
+from sim.analysis.monthly import fan_table, time_to_target
+from sim.analysis.ranking import peers_table, ranking_table
+from sim.analysis.targets import summarise, target_specs
+from sim.cli import options
+from sim.cli.types import month_or_latest, open_interval, positive_int
+from sim.errors import UserError
+from sim.experiment import runner
+from sim.report import charts
+from sim.report.pack import build_pack
+from sim.report.plan_warnings import english
+from sim.scenario import load_scenario
+
+
+def add_parser(sub) -> None:
+    r = sub.add_parser("run", help="run replications and write a results folder")
+    options.add_scenario(r)
+    options.add_reps(r)
+    options.add_replication_options(r, out_help="results folder (default: results/<scenario>__seed<S>__n<N>)")
+    r.add_argument("--precision", type=open_interval(0, 0.5), metavar="HALF_WIDTH",
+                   help="add batches of replications until every active target's 95%% interval half-width "
+                        "is at most this (e.g. 0.01); --reps then sets the batch size")
+    r.add_argument("--max-reps", type=positive_int, help="upper limit for --precision (default 100000)")
+    r.add_argument("--as-of", type=month_or_latest, metavar="YYYY-MM",
+                   help="nowcast: fix the observed months up to this one (or 'latest') and continue from them; "
+                        "same as --set observations.as_of=YYYY-MM (docs/data.md)")
+    r.add_argument("--no-report", action="store_true",
+                   help="skip the meeting pack (HTML, PDF, Excel, charts in zh and en) under <results>/report/")
+    r.set_defaults(func=run)
+
+
+def run(args) -> int:
+    if args.as_of:
+        args.overrides = [*args.overrides, f'observations.as_of="{args.as_of}"']
+    ls = load_scenario(args.scenario, args.overrides)
+    sc = ls.scenario
+    seed = options.seed_of(args, sc)
+    if args.precision is not None:
+        max_reps = args.max_reps or 100_000
+        rule = runner.StoppingRule(args.precision, max_reps, runner.batch_size(args.reps))
+        default = f"{sc.scenario.name}__seed{seed}__prec{args.precision:g}_max{max_reps}"
+    else:
+        if args.max_reps:
+            raise UserError("--max-reps only applies with --precision")
+        reps = options.reps_of(args, sc)
+        default = f"{sc.scenario.name}__seed{seed}__n{reps}"
+    if sc.observations is not None and sc.observations.as_of:
+        default += f"__asof{sc.observations.as_of_month()}"
+    out = options.out_or(args, Path("results") / default)
+    lay = runner.layout(sc)
+    stopping = None
+    with options.executor(args, local="{n} local worker(s)") as (executor, where):
+        chunks = store.ChunkStore(out, {"scenario_sha256": ls.sha256, "seed": seed, "chunk_size": runner.CHUNK_SIZE,
+                                        "indicators": lay.names, "monthly": lay.monthly_names})
+        how = (f"until every interval is within ±{args.precision:g} (at most {rule.max_reps} replications)"
+               if args.precision is not None else f"{reps} replications")
+        if not args.quiet:
+            print(f"{sc.scenario.zone} / {sc.scenario.name}: {how}, seed {seed}, {where} -> {out}", file=sys.stderr)
+        if args.precision is not None:
+            ind, met = runner.run_until_precise(sc, seed, rule, lambda i: _max_half_width(sc, i),
+                                                progress=options.progress(args), executor=executor, store=chunks)
+            reps = len(ind.reps)
+            stopping = rule.describe(reps, met)
+        else:
+            ind = runner.run_experiment(sc, reps, seed, progress=options.progress(args), executor=executor,
+                                        store=chunks)
+    if chunks.redone:
+        print(f"note: {len(chunks.redone)} partial or corrupted chunk(s) were recomputed", file=sys.stderr)
+    _write_outputs(ls, ind, seed, out, chunks, runner.chunk_ranges(reps), stopping)
+    del ind          # the pack reads the saved files; its worker processes must not inherit the arrays
+    gc.collect()
+    if not args.no_report:
+        if not args.quiet:
+            print("building the meeting pack (zh, en) ...", file=sys.stderr)
+        build_pack([out], langs=("zh", "en"), workers=1 if args.executor == "dask" else None)
+    summary = store.read_csv(out / "summary.csv")
+    _print_summary(summary, english(sc), reps, out, args.quiet, stopping, pack=not args.no_report)
+    return 0
+
+
+def _max_half_width(sc, ind) -> float:
+    s = summarise(ind.column, [t for t in target_specs(sc) if t.active], ind.years)
+    return float(((s["ci_high"] - s["ci_low"]) / 2).max())
+
+
+def _write_outputs(ls, ind, seed, out, chunks, ranges, stopping) -> None:
+    """Every output file of a run, each written atomically; charts last."""
+    sc = ls.scenario
+    targets = target_specs(sc)
+    summary = summarise(ind.column, targets, ind.years)
+    store.write_indicators_csv(out / "indicators.csv", chunks, ranges, ind.years, ind.names)
+    store.atomic_write_csv(out / "summary.csv", summary)
+    store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start))
+    store.atomic_write_csv(out / "time_to_target.csv",
+                           time_to_target(ind.series, ind.monthly_names, targets, sc.run.start))
+    if sc.ranking is not None:
+        store.atomic_write_csv(out / "peers.csv", peers_table(ind.column, ind.names, ind.years))
+        store.atomic_write_csv(out / "ranking.csv", ranking_table(ind.column, sc.ranking, ind.years))
+    man = store.manifest(scenario_name=sc.scenario.name, scenario_file=str(ls.path), sha256=ls.sha256,
+                         seed=seed, reps=len(ind.reps), resolved=ls.resolved, warnings=english(sc),
+                         extra={"stopping_rule": stopping} if stopping else None)
+    store.write_json(out / "manifest.json", man)
+    store.atomic_write_text(out / "scenario.resolved.toml",
+                            f"# {sc.scenario.name}: fully resolved (extends and --set applied)\n"
+                            + tomli_w.dumps(ls.resolved))
+    for lang in ("zh", "en"):
+        zone = sc.scenario.zone_zh if lang == "zh" else sc.scenario.zone
+        fig = charts.probability_chart(summary, sc, lang, zone=zone, scenario_name=sc.scenario.name,
+                                       seed=seed, run_date=man["run_date"])
+        charts.save(fig, out / "charts" / f"p_targets_{lang}.png")
+
+
+def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True) -> None:
+    if not quiet:
+        print(f"\n{'target':38s} {'P(hit)':>7s}  {'95% interval':>15s}")
+        for _, r in summary.iterrows():
+            flag = "" if r["active"] else "  (inactive alternative)"
+            print(f"{r['target_id']:38s} {r['p_hit']:7.1%}  [{r['ci_low']:6.1%}, {r['ci_high']:6.1%}]{flag}")
+        for w in warnings:
+            print(f"warning: {w}")
+    half = float(np.max((summary["ci_high"] - summary["ci_low"]) / 2))
+    if stopping:
+        print(f"\n{stopping}")
+    print(f"\n{reps} replications: widest 95% interval is ±{half:.1%}. For about ±1 percentage point use "
+          f"--reps 10000 or --precision 0.01 (the half-width shrinks as 1/sqrt(reps)).")
+    pack_note = "; meeting pack in report/" if pack else ""
+    print(f"results: {out}/ (summary.csv, indicators.csv, manifest.json, charts/{pack_note})")

@@ -1,0 +1,113 @@
+"""The command registry: shared options on every command, and one place that reports failures.
+
+Every command takes ``--set``; every command that runs replications takes ``--executor dask``;
+a :class:`UserError` raised anywhere exits 2 with one line, a :class:`MachineError` exits 1.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import expect_error
+
+from sim.cli import COMMANDS, build_parser, main
+from sim.errors import MachineError, UserError
+from sim.experiment import compare as cmp
+from sim.experiment import runner
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE = str(ROOT / "scenarios" / "baseline.toml")
+OTHERS = [str(ROOT / "scenarios" / f"{n}.toml") for n in ("promotion_push", "early_cbec")]
+OBS = ["--set", f"observations.file={ROOT / 'scenarios' / 'observations_template.csv'}"]
+
+# the smallest arguments of each command that takes a scenario
+SCENARIO_COMMANDS = {
+    "run": ["run", BASE, "--no-report"],
+    "validate": ["validate", BASE],
+    "levers": ["levers", BASE],
+    "compare": ["compare", BASE, *OTHERS],
+    "sweep": ["sweep", BASE, "--lever", "promotion_events_per_year=1,2"],
+    "sensitivity": ["sensitivity", BASE],
+    "discover": ["discover", BASE, "--target", "trade_total_2023"],
+    "calibrate": ["calibrate", BASE, *OBS],
+    "backtest": ["backtest", BASE, *OBS, "--cutoffs", "2022-02,2022-03"],
+}
+REPLICATION_COMMANDS = ["run", "compare", "sweep", "sensitivity", "discover", "calibrate", "backtest"]
+
+
+def test_registry_lists_every_command():
+    sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
+    assert set(sub.choices) == set(SCENARIO_COMMANDS) | {"report"}
+    assert len(COMMANDS) == len(sub.choices)
+
+
+@pytest.mark.parametrize("name", SCENARIO_COMMANDS)
+def test_every_command_takes_set_and_names_a_bad_key(capsys, tmp_path, name):
+    argv = [*SCENARIO_COMMANDS[name], "--set", "nope.key=1"]
+    if name in REPLICATION_COMMANDS:
+        argv += ["--out", str(tmp_path / "out")]
+    expect_error(capsys, argv, "nope.key")
+    assert not (tmp_path / "out").exists()
+
+
+def test_compare_applies_set_to_every_scenario(monkeypatch, capsys):
+    seen = []
+
+    def stop(loaded, *a, **k):
+        seen.extend(ls.scenario.levers.promotion_events_per_year for ls in loaded)
+        raise UserError("stopped before running")
+    monkeypatch.setattr(cmp, "compare", stop)
+    expect_error(capsys, ["compare", BASE, *OTHERS, "--set", "levers.promotion_events_per_year=5", "-q"],
+                 "stopped before running")
+    assert seen == [5, 5, 5]
+
+
+@pytest.mark.parametrize("name", REPLICATION_COMMANDS)
+def test_replication_commands_take_dask(name):
+    args = build_parser().parse_args([*SCENARIO_COMMANDS[name], "--executor", "dask",
+                                      "--scheduler", "tcp://127.0.0.1:8786"])
+    assert (args.executor, args.scheduler) == ("dask", "tcp://127.0.0.1:8786")
+
+
+@pytest.mark.parametrize("name", REPLICATION_COMMANDS)
+def test_dask_without_scheduler_is_one_line_before_anything_runs(capsys, tmp_path, name):
+    expect_error(capsys, [*SCENARIO_COMMANDS[name], "--executor", "dask", "--out", str(tmp_path / "out")],
+                 "--scheduler ADDRESS")
+    assert not (tmp_path / "out").exists()
+
+
+class _Planted(UserError):
+    pass
+
+
+def test_user_error_anywhere_exits_2_with_one_line(monkeypatch, capsys, tmp_path):
+    def boom(*a, **k):
+        raise _Planted("planted: fix the input")
+    monkeypatch.setattr("sim.cli.levers.format_catalogue", boom)
+    expect_error(capsys, ["levers", BASE], "error: planted: fix the input")
+    monkeypatch.setattr(runner, "run_experiment", boom)
+    expect_error(capsys, ["run", BASE, "--reps", "2", "-q", "--no-report", "--out", str(tmp_path / "r")],
+                 "error: planted")
+
+
+def test_machine_error_and_failing_replication_exit_1_with_one_line(monkeypatch, capsys, tmp_path):
+    def failing(*a, **k):
+        raise runner.ReplicationError("replication 3 (seed 5) failed: ValueError: planted")
+    monkeypatch.setattr(runner, "run_experiment", failing)
+    assert issubclass(runner.ReplicationError, MachineError)
+    assert main(["run", BASE, "--reps", "4", "-q", "--no-report", "--out", str(tmp_path / "r")]) == 1
+    err = capsys.readouterr().err
+    assert err == "error: replication 3 (seed 5) failed: ValueError: planted\n"
+
+
+@pytest.mark.slow
+def test_compare_on_a_dask_cluster_writes_the_same_bytes(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    argv = ["compare", BASE, OTHERS[0], "--reps", "8", "--seed", "3", "-q"]
+    assert main([*argv, "--workers", "1", "--out", str(tmp_path / "local")]) == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        assert main([*argv, "--executor", "dask", "--scheduler", cluster.scheduler_address,
+                     "--out", str(tmp_path / "dask")]) == 0
+    for f in ("compare.csv", "summary.csv", "target_values.csv"):
+        assert (tmp_path / "dask" / f).read_bytes() == (tmp_path / "local" / f).read_bytes(), f
