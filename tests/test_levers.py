@@ -310,7 +310,7 @@ def test_prim_finds_nothing_in_noise():
 
 def test_condition_text():
     from sim.experiment.discover import Feature
-    from sim.report.console import condition_text
+    from sim.analysis.rule_text import condition_text
     col = np.linspace(0, 10, 11)
     f = Feature("x", "macro growth", "宏观增长", "percent")
     assert condition_text(f, -np.inf, 0.02, col / 100, "2022-01")[0] == "macro growth at most 2.0%"

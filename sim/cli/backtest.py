@@ -7,6 +7,8 @@ from sim.cli import options
 from sim.cli.types import MONTH, positive_int
 from sim.experiment.backtest import BacktestError, run_backtest
 from sim.scenario import load_scenario
+from sim.report.console import print_backtest
+from sim.report.study_outputs import write_backtest
 
 
 def _months(text: str) -> list[str]:
@@ -50,24 +52,6 @@ def backtest(args) -> int:
         res = run_backtest(ls, cutoffs, reps=options.reps_of(args, sc), seed=options.seed_of(args, sc),
                            horizon=args.horizon, out=options.out_or(args, None), executor=ex,
                            progress=options.progress(args), log=options.log(args))
-    _print_backtest(res, args.quiet)
+    write_backtest(res)
+    print_backtest(res, args.quiet)
     return 0
-
-
-def _print_backtest(res: dict, quiet: bool) -> None:
-    cov, pit, scores = res["coverage"], res["points"]["pit"], res["scores"]
-    print(f"\n{len(res['points'])} later observed values (year to date) compared")
-    print(f"{'interval':>9s} {'coverage':>9s}  {'95% interval':>15s}")
-    for _, r in cov.iterrows():
-        print(f"{r['nominal']:9.0%} {r['coverage']:9.1%}  [{r['ci_low']:6.1%}, {r['ci_high']:6.1%}]")
-    print(f"PIT mean {pit.mean():.2f} (0.50 if calibrated), sd {pit.std():.2f} (0.29)")
-    if not quiet:
-        print(f"\n{'indicator':28s} {'n':>4s} {'CRPS':>10s} {'skill':>7s}")
-        for _, r in scores.iterrows():
-            print(f"{r['indicator']:28s} {r['n']:4d} {r['crps']:10.4g} {r['crps_skill']:7.2f}")
-    t = res["targets"]
-    if len(t):
-        print(f"targets with an observed outcome: mean Brier score {t['brier'].mean():.3f} "
-              f"(without observations {t['brier_unconditioned'].mean():.3f})")
-    print(f"results: {res['out']}/ (backtest.csv, coverage.csv, pit_histogram.csv, scores.csv, targets.csv, "
-          f"charts/backtest_*.png, manifest.json)")

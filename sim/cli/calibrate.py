@@ -8,6 +8,8 @@ from sim.cli import options
 from sim.cli.types import month_or_latest, open_interval, positive_int
 from sim.experiment.calibrate import run_calibration
 from sim.scenario import load_scenario
+from sim.report.console import print_calibration
+from sim.report.study_outputs import write_calibration
 
 
 def add_parser(sub) -> None:
@@ -49,37 +51,6 @@ def calibrate(args) -> int:
                               overrides=args.overrides, executor=ex, progress=options.progress(args),
                               command="run_sim.py " + " ".join(sys.argv[1:]) if sys.argv[1:] else "",
                               log=options.log(args))
-    _print_calibration(res, args.quiet)
+    write_calibration(res)
+    print_calibration(res, args.quiet)
     return 0
-
-
-def _print_calibration(res: dict, quiet: bool) -> None:
-    p = res["params"]
-    last = res["calibration"].rounds[-1]
-    print(f"\nABC on {res['first']}..{res['as_of']}: {len(p)} parameter(s), {res['calibration'].total_sims} "
-          f"simulations, {last['kept']} particles (effective {last['ess']:.0f}), "
-          f"final distance <= {last['epsilon']:.3g}")
-    shown = p if not quiet else p[p["written"]]
-    if len(shown):
-        print(f"\n{'parameter':58s} {'prior mean [95%]':>26s}  {'posterior mean [95%]':>26s}  written")
-        for _, r in shown.iterrows():
-            pr = f"{r['prior_mean']:.4g} [{r['prior_q2_5']:.3g}, {r['prior_q97_5']:.3g}]"
-            po = f"{r['post_mean']:.4g} [{r['post_q2_5']:.3g}, {r['post_q97_5']:.3g}]"
-            print(f"{r['parameter']:58s} {pr:>26s}  {po:>26s}  {'yes' if r['written'] else 'no (not informed)'}")
-    if last["ess"] < 20:
-        print(f"warning: the effective number of particles is only {last['ess']:.0f}; use more --sims "
-              f"(or --rounds 1)", file=sys.stderr)
-    corr = res["correlations"]
-    wp = set(p.loc[p["written"], "parameter"])
-    strong = corr[(corr["correlation"].abs() >= 0.5) & corr["parameter_a"].isin(wp) & corr["parameter_b"].isin(wp)]
-    for _, r in strong.head(3).iterrows():
-        print(f"note: {r['parameter_a']} and {r['parameter_b']} are correlated in the posterior "
-              f"({r['correlation']:+.2f}); the calibrated scenario draws them independently, so its runs are "
-              f"somewhat wider than the posterior (correlations.csv)")
-    fit = res["fit"]
-    if len(fit):
-        print(f"\nobserved months inside the 95% monthly interval: original {fit['in_prior_95'].mean():.0%}, "
-              f"calibrated {fit['in_calibrated_95'].mean():.0%} ({len(fit)} values)")
-    print(f"calibrated scenario: {res['scenario_out']}")
-    print(f"results: {res['out']}/ (parameters.csv, posterior.csv, correlations.csv, rounds.csv, fit.csv, "
-          f"charts/fit_*.png, manifest.json)")

@@ -11,6 +11,8 @@ from sim.cli.console import done
 from sim.errors import UserError
 from sim.experiment import compare as cmp
 from sim.scenario import load_scenario
+from sim.report.console import format_comparison
+from sim.report.study_outputs import write_compare
 
 
 def add_parser(sub) -> None:
@@ -40,7 +42,7 @@ def compare(args) -> int:
                   f"{where} -> {out}", file=sys.stderr)
         t0 = time.time()
         c = cmp.compare(loaded, reps, seed, ex, independent=args.independent, progress=options.progress(args))
-    charts = cmp.write_compare(c, out)
-    print(cmp.format_comparison(c))
+    charts = write_compare(c, out)
+    print(format_comparison(c))
     done(out, charts, t0)
     return 0

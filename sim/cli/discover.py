@@ -11,6 +11,7 @@ from sim.errors import UserError
 from sim.experiment import discover as di
 from sim.experiment.levers import ranged
 from sim.scenario import load_scenario
+from sim.report.study_outputs import write_discover
 
 
 def add_parser(sub) -> None:
@@ -44,7 +45,7 @@ def discover(args) -> int:
         t0 = time.time()
         d = di.run_discover(ls, args.target, reps, seed, vary, ex, options.progress(args), n_rules=args.rules,
                             max_dims=args.max_conditions)
-    charts = di.write_discover(d, out)
+    charts = write_discover(d, out)
     print()
     print("\n".join(d.texts))
     done(out, charts, t0)

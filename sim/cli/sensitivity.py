@@ -11,6 +11,8 @@ from sim.errors import UserError
 from sim.experiment import sensitivity as se
 from sim.experiment.levers import ranged
 from sim.scenario import load_scenario
+from sim.report.console import format_sensitivity
+from sim.report.study_outputs import write_sensitivity
 
 
 def add_parser(sub) -> None:
@@ -54,8 +56,8 @@ def sensitivity(args) -> int:
         t0 = time.time()
         res = se.run_sensitivity(ls, args.n, seed, args.by, args.tornado_reps, args.top, ex,
                                  options.progress(args))
-    charts = se.write_sensitivity(res, out, targets)
-    print(se.format_sensitivity(res, targets))
+    charts = write_sensitivity(res, out, targets)
+    print(format_sensitivity(res, targets))
     print(f"\nSobol intervals shrink as 1/sqrt(n): for intervals about half as wide use --n {4 * args.n} "
           f"(about 4x the time); --tornado-reps {4 * args.tornado_reps} does the same for the tornado.")
     done(out, charts, t0)

@@ -12,6 +12,8 @@ from sim.errors import UserError
 from sim.experiment import sweep as sw
 from sim.experiment.levers import find, parse_grid
 from sim.scenario import load_scenario
+from sim.report.console import format_reach
+from sim.report.study_outputs import write_sweep
 
 
 def _lever_spec(text: str) -> tuple[str, str]:
@@ -62,7 +64,7 @@ def sweep(args) -> int:
                   f"({n_pts} points x {reps} replications, seed {seed}, {where}) -> {out}", file=sys.stderr)
         t0 = time.time()
         s = sw.sweep(ls, levers, grids, reps, seed, args.target_prob, ex, progress=options.progress(args))
-    charts = sw.write_sweep(s, out, targets)
-    print(sw.format_reach(s))
+    charts = write_sweep(s, out, targets)
+    print(format_reach(s))
     done(out, charts, t0)
     return 0

@@ -42,7 +42,6 @@ from sim.experiment import engine
 from sim.experiment.calibrate import ByKey, observed_inputs
 from sim.months import month_at, month_offset
 from sim.random import stream_id
-from sim.report.study_outputs import write_backtest
 from sim.scenario.loader import LoadedScenario
 from sim.vocabulary.outcomes import FLOW_INDICATORS, OBSERVABLE
 
@@ -157,7 +156,8 @@ class BacktestResult(ByKey):
 
 def run_backtest(ls, cutoffs: list[str], *, reps: int | None = None, seed: int | None = None, horizon: int = 12,
                  out: Path | None = None, executor=None, progress=None, log=None) -> BacktestResult:
-    """Backtest a loaded scenario at the given cut-offs and write the results folder.
+    """Backtest a loaded scenario at the given cut-offs; returns the result, which
+    :func:`sim.report.study_outputs.write_backtest` writes to its folder.
 
     Every user-fixable problem raises :class:`BacktestError` before anything is written;
     ``log(message)``, if given, is called once the inputs are checked."""
@@ -182,5 +182,4 @@ def run_backtest(ls, cutoffs: list[str], *, reps: int | None = None, seed: int |
             "compared_values": len(points), "quantity": "year-to-date value of each observed indicator"}
     res = BacktestResult(ls, out, cutoffs, reps, seed, points, coverage_table(points), pit_histogram(points),
                          score_table(points), tdf, info)
-    write_backtest(res)
     return res

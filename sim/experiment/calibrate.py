@@ -59,7 +59,6 @@ from sim.experiment.engine import Outputs, evaluate, rows_design
 from sim.experiment.progress import Bar
 from sim.months import month_at
 from sim.random import parameter_uniforms, stream_id
-from sim.report.study_outputs import write_calibration
 from sim.scenario.distributions import _Dist
 from sim.scenario.fitted import as_dist, calibrated_toml, dist_text
 from sim.scenario.loader import LoadedScenario, load_scenario
@@ -290,7 +289,8 @@ def run_calibration(ls, *, seed: int | None = None, sims: int = 2000, rounds: in
                     check_reps: int = 200, out: Path | None = None, scenario_out: Path | None = None,
                     overrides: list[str] | None = None, executor=None, progress=None, command: str = "",
                     log=None) -> CalibrationResult:
-    """Calibrate a loaded scenario and write the results folder; returns what was done.
+    """Calibrate a loaded scenario: fit, write the calibrated scenario file, check it; returns the
+    result, which :func:`sim.report.study_outputs.write_calibration` writes to its folder.
 
     Every user-fixable problem raises :class:`CalibrationError` before anything is written;
     ``log(message)``, if given, is called once the inputs are checked."""
@@ -346,7 +346,6 @@ def run_calibration(ls, *, seed: int | None = None, sims: int = 2000, rounds: in
             "calibrated_scenario": str(scenario_out), "calibrated_sha256": cal_ls.sha256}
     res = CalibrationResult(ls, out, scenario_out, seed, params, posterior_table(cal), correlation_table(cal), fit,
                             cal, table, first, as_of, info)
-    write_calibration(res)
     return res
 
 

@@ -21,8 +21,6 @@ import pandas as pd
 from sim.analysis.paired import compare_targets
 from sim.analysis.targets import TargetSpec, summarise, target_specs
 from sim.experiment.engine import Outputs, evaluate, replications
-from sim.report.console import format_comparison  # noqa: F401  (re-export: the command module calls it here)
-from sim.report.study_outputs import write_compare  # noqa: F401  (re-export: the command module calls it here)
 from sim.scenario.loader import LoadedScenario, ScenarioError
 
 # ----------------------------------------------------------------------------- running

@@ -12,7 +12,7 @@ the box), then drop the restrictions that do not matter. Further rules are found
 earlier rules leave out. Rules are fitted on two thirds of the replications and checked on the
 other third, so a rule that only fits noise shows itself.
 
-PRIM itself is :mod:`sim.analysis.prim`; the rule sentences are :mod:`sim.report.console`'s and
+PRIM itself is :mod:`sim.analysis.prim`; the rule sentences are :mod:`sim.analysis.rule_text`'s and
 the results folder is written by :func:`sim.report.study_outputs.write_discover`.
 """
 from __future__ import annotations
@@ -32,8 +32,7 @@ from sim.experiment.replication import replication_params
 from sim.experiment.sensitivity import evaluate_design, target_cells, varied_paths
 from sim.model import completion_times
 from sim.random import parameter_uniforms
-from sim.report.console import condition_text, rule_texts
-from sim.report.study_outputs import write_discover  # noqa: F401  (re-export: the command module calls it here)
+from sim.analysis.rule_text import condition_text, rule_texts
 from sim.scenario.loader import LoadedScenario, ScenarioError
 from sim.scenario.params import uncertain_paths
 from sim.vocabulary.parameters import param_label

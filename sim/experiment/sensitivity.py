@@ -37,10 +37,8 @@ from sim.analysis.tornado import TORNADO_HIGH, TORNADO_LOW
 from sim.experiment import runner
 from sim.experiment.engine import Outputs, evaluate, rows_design
 from sim.experiment.executors import LocalExecutor
-from sim.experiment.levers import Lever, display, from_uniform, ranged, short_label
+from sim.experiment.levers import Lever, display, find, from_uniform, ranged, short_label
 from sim.experiment.progress import Bar
-from sim.report.console import format_sensitivity  # noqa: F401  (re-export: the command module calls it here)
-from sim.report.study_outputs import write_sensitivity  # noqa: F401  (re-export: the command module calls it here)
 from sim.scenario.loader import LoadedScenario
 from sim.scenario.params import uncertain_paths
 from sim.vocabulary.parameters import NOISE, group_label, group_of, param_label
@@ -128,7 +126,7 @@ class Sensitivity:
         """Readable name of a tornado factor (``lever:<id>`` or an uncertain parameter's path)."""
         sc = self.ls.scenario
         if kind == "lever":
-            return lever_label(_lever_by_id(sc, fid.removeprefix("lever:")), lang)
+            return lever_label(find(sc, fid.removeprefix("lever:")), lang)
         return param_label(sc, fid, lang)
 
 
@@ -249,8 +247,3 @@ def _tornado(ls, seed, targets, cells, levers, screening, top, M, executor, bar)
 def default_out(ls: LoadedScenario, seed: int, n: int, by: str) -> Path:
     return Path("results") / (f"sensitivity__{ls.scenario.scenario.name}__seed{seed}__n{n}"
                               + ("" if by == "group" else f"__by{by}"))
-
-
-def _lever_by_id(sc, lid):
-    from sim.experiment.levers import catalogue
-    return next(lv for lv in catalogue(sc) if lv.id == lid)

@@ -25,8 +25,6 @@ import pandas as pd
 from sim.analysis.targets import summarise, target_specs
 from sim.experiment.engine import Outputs, evaluate, replications
 from sim.experiment.levers import Lever, display, with_levers
-from sim.report.console import format_reach  # noqa: F401  (re-export: the command module calls it here)
-from sim.report.study_outputs import write_sweep  # noqa: F401  (re-export: the command module calls it here)
 from sim.scenario.loader import LoadedScenario
 
 

@@ -4,13 +4,12 @@ condition texts of ``conditions.csv``). Result objects in, strings out.
 """
 from __future__ import annotations
 
-import math
+import sys
 
-import numpy as np
+
 import pandas as pd
 
 from sim.analysis.tornado import headline_targets, lever_ranking, tornado_swings
-from sim.months import month_of_end
 
 
 def format_comparison(c, only_active: bool = True) -> str:
@@ -91,54 +90,52 @@ def format_sensitivity(res, targets: list[str] | None = None, top: int = 6) -> s
     return "\n".join(lines)
 
 
-def _fmt(f, v: float, start: str, lang: str = "en") -> str:
-    """A value of input ``f`` (a discover feature) as a rule prints it."""
-    if f.kind == "percent":
-        return f"{100 * v:.1f}%"
-    if f.kind == "month_index":
-        return month_of_end(int(round(v)), start)
-    if f.kind == "month_time":
-        m = month_of_end(int(math.ceil(v - 1e-9)) if v > 0 else 1, start)
-        return f"{m} (month {v:.1f})" if lang == "en" else f"{m}（第 {v:.1f} 月）"
-    a = abs(v)
-    return f"{v:.3g}" if a < 1000 else f"{v:,.0f}"
+def print_calibration(res: dict, quiet: bool) -> None:
+    p = res["params"]
+    last = res["calibration"].rounds[-1]
+    print(f"\nABC on {res['first']}..{res['as_of']}: {len(p)} parameter(s), {res['calibration'].total_sims} "
+          f"simulations, {last['kept']} particles (effective {last['ess']:.0f}), "
+          f"final distance <= {last['epsilon']:.3g}")
+    shown = p if not quiet else p[p["written"]]
+    if len(shown):
+        print(f"\n{'parameter':58s} {'prior mean [95%]':>26s}  {'posterior mean [95%]':>26s}  written")
+        for _, r in shown.iterrows():
+            pr = f"{r['prior_mean']:.4g} [{r['prior_q2_5']:.3g}, {r['prior_q97_5']:.3g}]"
+            po = f"{r['post_mean']:.4g} [{r['post_q2_5']:.3g}, {r['post_q97_5']:.3g}]"
+            print(f"{r['parameter']:58s} {pr:>26s}  {po:>26s}  {'yes' if r['written'] else 'no (not informed)'}")
+    if last["ess"] < 20:
+        print(f"warning: the effective number of particles is only {last['ess']:.0f}; use more --sims "
+              f"(or --rounds 1)", file=sys.stderr)
+    corr = res["correlations"]
+    wp = set(p.loc[p["written"], "parameter"])
+    strong = corr[(corr["correlation"].abs() >= 0.5) & corr["parameter_a"].isin(wp) & corr["parameter_b"].isin(wp)]
+    for _, r in strong.head(3).iterrows():
+        print(f"note: {r['parameter_a']} and {r['parameter_b']} are correlated in the posterior "
+              f"({r['correlation']:+.2f}); the calibrated scenario draws them independently, so its runs are "
+              f"somewhat wider than the posterior (correlations.csv)")
+    fit = res["fit"]
+    if len(fit):
+        print(f"\nobserved months inside the 95% monthly interval: original {fit['in_prior_95'].mean():.0%}, "
+              f"calibrated {fit['in_calibrated_95'].mean():.0%} ({len(fit)} values)")
+    print(f"calibrated scenario: {res['scenario_out']}")
+    print(f"results: {res['out']}/ (parameters.csv, posterior.csv, correlations.csv, rounds.csv, fit.csv, "
+          f"charts/fit_*.png, manifest.json)")
 
 
-def condition_text(f, lo: float, hi: float, col: np.ndarray, start: str) -> tuple[str, str]:
-    """Plain words for one restriction: "<label> below x", "above x" or "between x and y"."""
-    has_lo = np.isfinite(lo) and lo > col.min()
-    has_hi = np.isfinite(hi) and hi < col.max()
-    late = f.kind in ("month_index", "month_time")
-    if has_lo and has_hi and lo == hi:
-        return f"{f.label_en} equal to {_fmt(f, lo, start)}", f"{f.label_zh}等于{_fmt(f, lo, start, 'zh')}"
-    if has_lo and has_hi:
-        return (f"{f.label_en} between {_fmt(f, lo, start)} and {_fmt(f, hi, start)}",
-                f"{f.label_zh}介于{_fmt(f, lo, start, 'zh')}与{_fmt(f, hi, start, 'zh')}之间")
-    if has_lo:
-        w = "no earlier than" if late else "at least"
-        return f"{f.label_en} {w} {_fmt(f, lo, start)}", f"{f.label_zh}不低于{_fmt(f, lo, start, 'zh')}"
-    if has_hi:
-        w = "no later than" if late else "at most"
-        return f"{f.label_en} {w} {_fmt(f, hi, start)}", f"{f.label_zh}不高于{_fmt(f, hi, start, 'zh')}"
-    return f"{f.label_en} (any)", f"{f.label_zh}（任意）"
-
-
-def rule_texts(d) -> list[str]:
-    """The discovery's findings as sentences: the overall miss rate, then one per rule."""
-    base = d.miss.mean()
-    out = [f"{d.target_id} is missed in {base:.0%} of {len(d.miss)} runs overall "
-           f"({'levers drawn over their declared ranges' if d.levers else 'levers at the scenario values'})."]
-    if d.rules.empty:
-        out.append("No rule found: no box of at most a few conditions makes a miss (or, for a target missed "
-                   "in most runs, a hit) clearly more frequent than overall; the outcome is spread thinly "
-                   "over many inputs and the model's own randomness.")
-        return out
-    if d.outcome == "hit":
-        out.append(f"No box concentrates the misses (they are the rule rather than the exception), so the rules "
-                   f"say what the {1 - base:.0%} of runs that hit {d.target_id} have in common.")
-    verb, what = ("misses", "misses") if d.outcome == "miss" else ("hits", "hits")
-    for _, r in d.rules.iterrows():
-        out.append(f"Rule {r['rule']}: {verb} {d.target_id} in {r['density']:.0%} of runs where {r['conditions']}. "
-                   f"These runs are {r['mass']:.0%} of all runs and hold {r['coverage']:.0%} of the {what} "
-                   f"(checked on held-out runs: density {r['density_test']:.0%}, coverage {r['coverage_test']:.0%}).")
-    return out
+def print_backtest(res: dict, quiet: bool) -> None:
+    cov, pit, scores = res["coverage"], res["points"]["pit"], res["scores"]
+    print(f"\n{len(res['points'])} later observed values (year to date) compared")
+    print(f"{'interval':>9s} {'coverage':>9s}  {'95% interval':>15s}")
+    for _, r in cov.iterrows():
+        print(f"{r['nominal']:9.0%} {r['coverage']:9.1%}  [{r['ci_low']:6.1%}, {r['ci_high']:6.1%}]")
+    print(f"PIT mean {pit.mean():.2f} (0.50 if calibrated), sd {pit.std():.2f} (0.29)")
+    if not quiet:
+        print(f"\n{'indicator':28s} {'n':>4s} {'CRPS':>10s} {'skill':>7s}")
+        for _, r in scores.iterrows():
+            print(f"{r['indicator']:28s} {r['n']:4d} {r['crps']:10.4g} {r['crps_skill']:7.2f}")
+    t = res["targets"]
+    if len(t):
+        print(f"targets with an observed outcome: mean Brier score {t['brier'].mean():.3f} "
+              f"(without observations {t['brier_unconditioned'].mean():.3f})")
+    print(f"results: {res['out']}/ (backtest.csv, coverage.csv, pit_histogram.csv, scores.csv, targets.csv, "
+          f"charts/backtest_*.png, manifest.json)")
