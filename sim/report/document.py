@@ -14,10 +14,11 @@ import pandas as pd
 
 from sim.report import sources
 from sim.report.charts import target_label
-from sim.report.labels import (PEER_UNITS, indicator_label, key_label, measure_label, text, unit_label, value_text,
-                               variant_label)
+from sim.report.key_labels import key_label, value_text
+from sim.report.labels import PEER_UNITS, indicator_label, measure_label, unit_label, variant_label
 from sim.report.plan_warnings import warning_text
 from sim.report.results import Results
+from sim.report.texts import text
 
 # ----------------------------------------------------------------------------- blocks
 
