@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from sim.report import sources
-from sim.report.charts import target_label
+from sim.report.chart_base import target_label
 from sim.report.key_labels import key_label, value_text
 from sim.report.labels import PEER_UNITS, indicator_label, measure_label, unit_label, variant_label
 from sim.report.plan_warnings import warning_text
