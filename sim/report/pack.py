@@ -21,9 +21,15 @@ import pandas as pd
 
 from sim.experiment.executors import LocalExecutor
 from sim.report import charts as ch
-from sim.report.document import build_document, ci1, indicator_order, pct1, scenario_labels
-from sim.report.labels import LANGS, short_indicator_label, text
+from sim.report.compose import build_document
+from sim.report.document import ci1, pct1
+from sim.report.excel import build_workbook
+from sim.report.html import render_html
+from sim.report.labels import short_indicator_label
+from sim.report.pdf import render_pdf
 from sim.report.results import Results, ResultsError, load_results
+from sim.report.sections import indicator_order, scenario_labels
+from sim.report.texts import LANGS, text
 from sim.store import atomic_write_bytes, atomic_write_text
 from sim.vocabulary.outcomes import FLOW_INDICATORS, OUTCOMES, RANKING_INDICATORS
 
@@ -148,9 +154,6 @@ def _write(path: Path, data: bytes | str, written: list[Path]) -> None:
 
 def _build_language(results: list[Results], lang: str, out: Path) -> list[Path]:
     """Charts, HTML and PDF of one language."""
-    from sim.report.html import render_html
-    from sim.report.pdf import render_pdf
-
     res, others = results[0], results[1:]
     written: list[Path] = []
     rendered = {}
@@ -187,8 +190,6 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
     ``workers``: processes for the languages (default: one per language, at most one per core;
     1 builds everything in this process). Raises :class:`ResultsError` (one-line message) when a
     folder is not a usable results folder."""
-    from sim.report.excel import build_workbook
-
     langs = _check_langs(langs)
     if not result_dirs:
         raise ResultsError("no results folder given")
