@@ -11,7 +11,8 @@ from sim.experiment.levers import catalogue
 from sim.experiment.runner import run_replication
 from sim.months import (check_month, is_month, month_at, month_end, month_labels, month_of_end, month_offset,
                         parse_data_month)
-from sim.report.labels import indicator_label, key_label
+from sim.report.key_labels import key_label
+from sim.report.labels import indicator_label
 from sim.report.plan_warnings import english, render, warning_text
 from sim.scenario import load_scenario
 from sim.scenario.params import uncertain_paths

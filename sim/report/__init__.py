@@ -1,7 +1,11 @@
 """Meeting pack: bilingual charts, HTML / PDF report and Excel workbook from a results folder.
 
-Modules: ``labels`` (zh/en text), ``plan_warnings`` (plan warnings in either language),
-``fonts`` (bundled CJK font), ``charts`` (tables in, Figures out), ``results`` (reads a saved results folder), ``sources`` (scenario values and their TOML
-comments), ``document`` (report content, language by language), ``html`` / ``pdf`` / ``excel``
-(renderers), ``pack`` (:func:`sim.report.pack.build_pack`) and ``cli`` (the ``report`` command).
+Modules: ``texts`` (the fixed zh/en texts), ``labels`` (labels of indicators, units, measures),
+``key_labels`` (labels of scenario keys and values), ``plan_warnings`` (plan warnings in either
+language), ``fonts`` (bundled CJK font), ``chart_base`` (the charts' look and output),
+``charts_targets`` / ``charts_values`` (the pack's chart kinds, gathered in ``charts``),
+``results`` (reads a saved results folder), ``sources`` (scenario values and their TOML comments),
+``document`` (the report's blocks and number formats), ``sections`` / ``compose`` (the report's
+content, language by language), ``html`` / ``pdf`` / ``excel`` (renderers), ``pack``
+(:func:`sim.report.pack.build_pack`) and ``cli`` (the ``report`` command).
 """

@@ -1,6 +1,6 @@
 """Charts of the data studies: ``calibrate`` (observed months against both models' monthly
 bands) and ``backtest`` (PIT histogram, interval coverage, CRPS skill). Tables in, Figures out,
-in the style of :mod:`sim.report.charts` (tight layout, CJK font).
+in the style of :mod:`sim.report.chart_base` (tight layout, CJK font).
 """
 from __future__ import annotations
 

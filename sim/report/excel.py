@@ -14,9 +14,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
 from sim.report import sources
-from sim.report.charts import target_label
-from sim.report.labels import (PEER_UNITS, indicator_label, interval_label, key_label,
-                               measure_label, unit_label, value_text, variant_label)
+from sim.report.chart_base import target_label
+from sim.report.key_labels import key_label, value_text
+from sim.report.labels import PEER_UNITS, indicator_label, interval_label, measure_label, unit_label, variant_label
 from sim.report.plan_warnings import warning_text
 from sim.report.reproducible import fixed_zip, run_datetime
 from sim.report.results import Results

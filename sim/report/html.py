@@ -14,7 +14,7 @@ import io
 
 from sim.report.document import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
 from sim.report.fonts import cjk_font_path
-from sim.report.labels import text
+from sim.report.texts import text
 
 CSS = """
 @font-face { font-family: "ZonesimCJK"; src: url(data:font/otf;base64,{font}) format("opentype"); }

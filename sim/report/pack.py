@@ -23,9 +23,15 @@ import pandas as pd
 from sim.errors import MachineError, UserError
 from sim.experiment.executors import LocalExecutor
 from sim.report import charts as ch
-from sim.report.document import build_document, ci1, indicator_order, pct1, scenario_labels
-from sim.report.labels import LANGS, short_indicator_label, text
+from sim.report.compose import build_document
+from sim.report.document import ci1, pct1
+from sim.report.excel import build_workbook
+from sim.report.html import render_html
+from sim.report.labels import short_indicator_label
+from sim.report.pdf import render_pdf
 from sim.report.results import Results, ResultsError, load_results
+from sim.report.sections import indicator_order, scenario_labels
+from sim.report.texts import LANGS, text
 from sim.store import atomic_write_bytes, atomic_write_text, make_dirs, temp_dir, write_fault
 from sim.vocabulary.outcomes import FLOW_INDICATORS, OUTCOMES, RANKING_INDICATORS
 
@@ -150,9 +156,6 @@ def _write(path: Path, data: bytes | str, written: list[Path]) -> None:
 
 def _build_language(results: list[Results], lang: str, out: Path) -> list[Path]:
     """Charts, HTML and PDF of one language."""
-    from sim.report.html import render_html
-    from sim.report.pdf import render_pdf
-
     res, others = results[0], results[1:]
     written: list[Path] = []
     rendered = {}
@@ -242,8 +245,6 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
 
 def _build_all(results: list[Results], langs, stage: Path, final: Path, workers: int) -> list[Path]:
     """Every file of the pack, written under ``stage``."""
-    from sim.report.excel import build_workbook
-
     written: list[Path] = []
     if workers > 1 and len(langs) > 1:
         # processes start as the experiment executors start theirs (the platform's default method)

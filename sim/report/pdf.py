@@ -14,7 +14,7 @@ from fpdf.enums import WrapMode, XPos, YPos
 
 from sim.report.document import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
 from sim.report.fonts import cjk_font_path
-from sim.report.labels import text
+from sim.report.texts import text
 from sim.report.reproducible import run_datetime
 
 FONT = "cjk"

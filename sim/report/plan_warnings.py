@@ -7,7 +7,8 @@ whose English text it is and writes that record in the report's language.
 from __future__ import annotations
 
 from sim.analysis.targets import PlanWarning, scenario_warnings
-from sim.report.labels import indicator_label, text, unit_label
+from sim.report.labels import indicator_label, unit_label
+from sim.report.texts import text
 
 
 def render(w: PlanWarning, lang: str, scenario=None) -> str:

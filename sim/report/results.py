@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import UserError
-from sim.report.labels import interval_label, scenario_names
+from sim.report.key_labels import scenario_names
+from sim.report.labels import interval_label
 
 SUMMARY_REQUIRED = ["target_id", "indicator", "year", "op", "threshold", "unit", "active", "n_reps", "hits",
                     "p_hit", "ci_low", "ci_high"]

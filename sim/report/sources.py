@@ -11,6 +11,8 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from sim.scenario import load_scenario
+
 
 def flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
     """Leaf values of a nested dict as (dotted key path, value); a distribution table is a leaf."""
@@ -171,7 +173,6 @@ def scenario_values(path: Path) -> dict:
     """Values of a scenario file with its ``extends`` chain merged (to tell whether the file still
     holds the values of the run); empty when it cannot be read."""
     try:
-        from sim.scenario import load_scenario
         return load_scenario(path).resolved
     except Exception:                                   # noqa: BLE001 - any problem: no values
         return {}

@@ -16,7 +16,7 @@ import pandas as pd
 from sim import store
 from sim.analysis.tornado import TORNADO_HIGH, TORNADO_LOW, headline_targets, lever_ranking
 from sim.experiment.levers import display
-from sim.report import charts
+from sim.report.chart_base import save
 from sim.report.chart_style import meta_text, save_png
 from sim.report.charts_data import backtest_chart, fit_chart, observed_units
 from sim.report.charts_discover import discover_chart
@@ -173,7 +173,7 @@ def write_calibration(res) -> None:
     for lang in ("zh", "en"):
         title = {"zh": f"{sc.scenario.zone_zh}：观测值与模型月度区间（原情景 / 校准后）",
                  "en": f"{sc.scenario.zone}: observed months vs monthly model intervals (original / calibrated)"}[lang]
-        charts.save(fit_chart(res.fit, lang, title, sc, observed_units(res.observed)), out / "charts" / f"fit_{lang}.png")
+        save(fit_chart(res.fit, lang, title, sc, observed_units(res.observed)), out / "charts" / f"fit_{lang}.png")
     _manifest(out, res.ls, res.seed, res.calibration.total_sims, {"calibration": res.info})
 
 
@@ -188,6 +188,6 @@ def write_backtest(res) -> None:
     for lang in ("zh", "en"):
         title = {"zh": f"{sc.scenario.zone_zh}：回测（截止月 {', '.join(cutoffs)}；{res.reps} 次重复）",
                  "en": f"{sc.scenario.zone}: backtest (cut-offs {', '.join(cutoffs)}; {res.reps} replications)"}[lang]
-        charts.save(backtest_chart(res.pit, res.coverage, res.scores, lang, title, sc),
+        save(backtest_chart(res.pit, res.coverage, res.scores, lang, title, sc),
                     out / "charts" / f"backtest_{lang}.png")
     _manifest(out, res.ls, res.seed, res.reps, {"backtest": res.info})

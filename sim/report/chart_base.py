@@ -1,0 +1,113 @@
+"""The look and output shared by the pack's charts: palette, footnote (:class:`ChartMeta`), label
+wrapping, a target's label, and a figure's bytes (:func:`render`) or file (:func:`save`).
+
+Colours are the Okabe-Ito colour-blind-safe palette; every series also differs by line style,
+marker or hatch so the charts stay readable when printed in grey. SVG output is reproducible
+(fixed hash salt, no date).
+"""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+from sim.report.labels import indicator_label, op_text, threshold_text  # noqa: E402
+from sim.report.reproducible import SVG_HASH_SALT  # noqa: E402
+from sim.report.texts import text  # noqa: E402
+from sim.store import atomic_write_bytes  # noqa: E402
+
+# Okabe-Ito colour-blind-safe palette
+BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILION, PURPLE = (
+    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+GREY = "#999999"
+SERIES = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY, BLACK, YELLOW]
+LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1))]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+FOOT_COLOUR = "#333333"
+
+
+@dataclass(frozen=True)
+class ChartMeta:
+    """What every chart states in its footnote."""
+    zone: str
+    scenario: str
+    n: int
+    seed: object
+    run_date: str
+    interval: str = "Wilson 95%"
+
+    def footer(self, lang: str) -> str:
+        return text("footer", lang, zone=self.zone, scenario=self.scenario, n=self.n, seed=self.seed,
+                    date=self.run_date, interval=self.interval)
+
+
+def footnote(fig, s: str) -> None:
+    """Write ``s`` as the figure's footnote, bottom left."""
+    fig.text(0.01, 0.006, s, fontsize=7.5, color=FOOT_COLOUR, ha="left", va="bottom")
+
+
+def wrap_label(s: str, width: int = 46) -> str:
+    """Wrap a label to lines of about ``width`` Latin characters (a CJK character counts two)."""
+    lines, cur, n = [], "", 0
+    for tok in _tokens(s):
+        w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in tok)
+        if cur and n + w > width:
+            lines.append(cur.rstrip())
+            cur, n = tok.lstrip(), w
+        else:
+            cur, n = cur + tok, n + w
+    if cur:
+        lines.append(cur.rstrip())
+    return "\n".join(lines)
+
+
+def _tokens(s: str) -> list[str]:
+    """Words with their leading space; CJK characters one by one."""
+    return re.findall(r"\s*[\u2e80-\u9fff\uff00-\uffef（）：，；、]|\s*[^\s\u2e80-\u9fff\uff00-\uffef（）：，；、]+", s)
+
+
+def pct_text(p: float) -> str:
+    """A probability as a whole percent ("–" for NaN)."""
+    return "–" if p != p else f"{p:.0%}"
+
+
+def target_label(row, lang: str, scenario) -> str:
+    """Label of a summary.csv row: indicator, comparison and threshold, "(alternative ...)" when inactive."""
+    if str(row["target_id"]).startswith("ALL_"):
+        return indicator_label("all_targets", lang)
+    lab = indicator_label(row["indicator"], lang, scenario)
+    if row["unit"] == "0/1":
+        out = lab
+    else:
+        out = f"{lab} {op_text(row['op'])} {threshold_text(row['threshold'], row['unit'], lang)}"
+    if not row["active"]:
+        out += text("inactive", lang)
+    return out
+
+
+# ----------------------------------------------------------------------------- output
+
+def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = 150) -> dict[str, bytes]:
+    """The figure's bytes in each format, then close it."""
+    out = {}
+    try:
+        with plt.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+            for f in formats:
+                buf = io.BytesIO()
+                fig.savefig(buf, format=f, dpi=dpi, metadata={"Date": None} if f == "svg" else None)
+                out[f] = buf.getvalue()
+    finally:
+        plt.close(fig)
+    return out
+
+
+def save(fig: plt.Figure, path, dpi: int = 150) -> None:
+    """Save a figure atomically (format from the file suffix: .png, .svg, .pdf), then close it."""
+    fmt = str(path).rsplit(".", 1)[-1]
+    atomic_write_bytes(path, render(fig, (fmt,), dpi)[fmt])

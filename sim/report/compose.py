@@ -1,0 +1,159 @@
+"""Composes the pack's report: every block of the document of a results folder in one language,
+in reading order (:func:`build_document`), from the sections of :mod:`sim.report.sections` and
+the charts the pack made.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+
+from sim.report import sources
+from sim.report.document import (Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table, ci1, figure,
+                                 pct1, png_size)
+from sim.report.labels import indicator_label
+from sim.report.results import Results
+from sim.report.sections import (assumption_rows, indicator_order, manifest_rows, peers_table, ranking_table,
+                                 scenario_labels, summary_paragraphs, target_table, warning_items, year_label)
+from sim.report.texts import text
+
+
+def build_document(res: Results, lang: str, charts: dict, others: list[Results] = (),
+                   compare_rows: list | None = None) -> Document:
+    """All blocks of the report of ``res`` in ``lang``; ``charts`` maps chart keys to
+    {"name", "png"} (made by the pack); ``others`` are further results folders to compare."""
+    zone = res.zone(lang)
+    meta_sc = res.resolved.get("scenario", {})
+    title = text("report_title", lang, zone=zone)
+    subtitle = text("report_subtitle", lang, scenario=res.scenario_name, n=res.reps, seed=res.seed, date=res.run_date)
+    B: list = []
+    if meta_sc.get("plan"):
+        B.append(Para(text("report_plan", lang, plan=meta_sc["plan"]), "small"))
+    if meta_sc.get("description"):
+        B.append(Para(text("report_desc", lang, desc=meta_sc["description"]), "small"))
+
+    B.append(Heading(text("sec_summary", lang), 2, "summary"))
+    for p in summary_paragraphs(res, lang, others):
+        B.append(Para(p, "lead"))
+
+    warns = warning_items(res, lang)
+    if warns:
+        B.append(Heading(text("sec_warnings", lang), 2, "warnings"))
+        B.append(Bullets(warns, "warning"))
+
+    B.append(Heading(text("sec_targets", lang), 2, "targets"))
+    B.append(Para(text("intro_targets", lang), "note"))
+    B.append(target_table(res, lang))
+
+    f = figure(charts, "p_targets", "")
+    if f:
+        B.append(Heading(text("sec_overview", lang), 2, "overview"))
+        B.append(Para(text("intro_overview", lang), "note"))
+        B.append(f)
+
+    inds = indicator_order(res)
+    ind_blocks = []
+    for ind in inds:
+        figs = [x for x in (figure(charts, f"exceedance_{ind}", ""), figure(charts, f"fan_{ind}", "")) if x]
+        if not figs:
+            continue
+        t = res.targets()
+        t = t[t["indicator"] == ind]
+        if lang == "zh":
+            desc = "；".join(f"{year_label(r, lang, res)}：{pct1(r['p_hit'])}（{ci1(r['ci_low'], r['ci_high'])}）"
+                            for _, r in t.iterrows())
+        else:
+            desc = "; ".join(f"{year_label(r, lang, res)}: {pct1(r['p_hit'])} ({ci1(r['ci_low'], r['ci_high'])})"
+                             for _, r in t.iterrows())
+        ind_blocks += [Heading(indicator_label(ind, lang, res.resolved), 3, f"ind-{ind}"), Para(desc, "small"),
+                       FigureRow(figs)]
+    if ind_blocks:
+        B.append(PageBreak())
+        B.append(Heading(text("sec_indicators", lang), 2, "indicators"))
+        B.append(Para(text("intro_indicators", lang), "note"))
+        B.extend(ind_blocks)
+
+    ttt = [figure(charts, f"ttt_{y}", "") for y in res.years]
+    ttt = [x for x in ttt if x]
+    if ttt:
+        B.append(PageBreak())
+        B.append(Heading(text("sec_ttt", lang), 2, "ttt"))
+        B.append(Para(text("intro_ttt", lang), "note"))
+        B.extend(ttt)
+
+    ranks = [figure(charts, f"rank_{k}", "") for k in ("rank", "rank_regional")]
+    ranks = [x for x in ranks if x]
+    sens = ranking_table(res, lang)
+    if ranks or res.peers is not None or sens is not None:
+        B.append(PageBreak())
+        B.append(Heading(text("sec_rank", lang), 2, "rank"))
+        if ranks:
+            B.append(Para(text("intro_rank", lang), "note"))
+            B.extend(ranks)
+        if sens is not None:
+            B.append(Heading(text("sec_rank_sens", lang), 3, "rank-sensitivity"))
+            B.append(Para(text("intro_rank_sens", lang), "note"))
+            B.append(sens)
+        if res.peers is not None and len(res.peers.columns):
+            B.append(Heading(text("sec_peers", lang), 3, "peers"))
+            B.append(Para(text("intro_peers", lang), "note"))
+            B.append(peers_table(res.peers, lang))
+
+    if others:
+        B.append(PageBreak())
+        B.append(Heading(text("sec_compare", lang), 2, "compare"))
+        seeds = {str(r.seed) for r in [res, *others]}
+        B.append(Para(text("intro_compare", lang) + ("" if len(seeds) == 1 else " " + text("intro_compare_seed", lang)),
+                      "note"))
+        for y in res.years:
+            f = figure(charts, f"compare_{y}", "")
+            if f:
+                B.append(f)
+        if compare_rows:
+            names = scenario_labels([res, *others])
+            cols = [text("col_year", lang), text("col_target", lang), *names]
+            B.append(Table(cols, compare_rows, [5.5, 30, *([12] * len(names))], "ll" + "r" * len(names),
+                           font_size=7.5))
+
+    extra = [(r, p) for r in [res, *others] for p in r.extra_charts
+             if not (p.stem.endswith(("_zh", "_en")) and not p.stem.endswith("_" + lang))]
+    tables = [(r, name) for r in [res, *others] for name in r.extra_tables]
+    if extra or tables:
+        B.append(Heading(text("sec_other", lang), 2, "other"))
+        B.append(Para(text("intro_other", lang), "note"))
+        for r, p in extra:
+            png = p.read_bytes()
+            w, h = png_size(png)
+            B.append(Figure(p.stem, png, f"{r.folder.name}/charts/{p.name}", w, h))
+        if tables:
+            B.append(Bullets([f"{r.folder.name}/{name}.csv" for r, name in tables]))
+
+    B.append(PageBreak())
+    B.append(Heading(text("sec_assumptions", lang), 2, "assumptions"))
+    file_name = res.manifest.get("scenario_file")
+    path = sources.find_scenario_file(file_name, res.folder)
+    comments = sources.scenario_comments(path) if path else {}
+    file_values = sources.scenario_values(path) if path else {}
+    B.append(Para(text("intro_assumptions" if path else "intro_no_sources", lang, file=file_name or "–"), "note"))
+    head = [text("col_key", lang), text("col_value", lang), text("col_comment", lang)]
+    for sec, key in (("levers", "sec_levers"), ("initial_state", "sec_initial")):
+        rows = assumption_rows(res, sec, lang, comments, file_values)
+        if rows:
+            B.append(Heading(text(key, lang), 3, sec))
+            B.append(Table(head, rows, [26, 22, 52], "lll", font_size=7.5))
+
+    B.append(Heading(text("sec_manifest", lang), 2, "manifest"))
+    B.append(Para(text("intro_manifest", lang), "note"))
+    for r in [res, *others]:
+        if others:
+            B.append(Heading(r.scenario_name, 3))
+        B.append(Table([text("col_fact", lang), text("col_value", lang)], manifest_rows(r, lang), [25, 75], "ll",
+                       font_size=7.5))
+    B.append(Para(f"{text('m_built', lang)}: {_dt.date.today().isoformat()} · {text('figure_files', lang)}", "small"))
+
+    rows = assumption_rows(res, "uncertainties", lang, comments, file_values)
+    if rows:
+        B.append(PageBreak())
+        B.append(Heading(text("sec_uncert", lang), 2, "uncertainties"))
+        B.append(Table(head, rows, [30, 30, 40], "lll", font_size=7.0))
+
+    header = f"{zone} · {res.scenario_name} · n={res.reps} · seed {res.seed}"
+    return Document(lang, title, subtitle, B, header, res.run_date)
