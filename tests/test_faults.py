@@ -213,7 +213,7 @@ def _pack_bytes(folder: Path) -> dict[str, bytes]:
 
 @pytest.mark.slow
 def test_interrupted_or_full_pack_keeps_the_old_one(tmp_path, capsys, monkeypatch):
-    import sim.report.pdf as pdf
+    import sim.report.pack as pack
     from sim.report.pack import build_pack
 
     out = tmp_path / "run"
@@ -225,7 +225,7 @@ def test_interrupted_or_full_pack_keeps_the_old_one(tmp_path, capsys, monkeypatc
     def interrupted(doc):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pdf, "render_pdf", interrupted)
+    monkeypatch.setattr(pack, "render_pdf", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build_pack([out], langs=("en",), workers=1)
     assert _pack_bytes(out / "report") == before
@@ -234,7 +234,7 @@ def test_interrupted_or_full_pack_keeps_the_old_one(tmp_path, capsys, monkeypatc
     def full(doc):
         raise store.write_fault(out / "report" / "report_en.pdf", OSError(errno.ENOSPC, "No space left on device"))
 
-    monkeypatch.setattr(pdf, "render_pdf", full)
+    monkeypatch.setattr(pack, "render_pdf", full)
     capsys.readouterr()
     _one_line(capsys, 1, ["report", str(out), "--lang", "en"], "No space left on device")
     assert _pack_bytes(out / "report") == before
