@@ -12,9 +12,10 @@ Flows (trade, output, FDI) are the month's own amount, not the year-to-date sum;
 docs/data.md is the user documentation.
 
 A scenario points to its file with an ``[observations]`` section (:class:`ObservationsConfig`).
-The loader reads and validates the file when the scenario is loaded (:func:`attach`), and puts
-the file's sha256 and its validated values into the resolved scenario, so a run is a pure
-function of the resolved scenario and its results folder changes identity when the data change.
+The scenario loader reads and validates the file when the scenario is loaded
+(:func:`sim.scenario.observed.attach`), and puts the file's sha256 and its validated values into
+the resolved scenario, so a run is a pure function of the resolved scenario and its results
+folder changes identity when the data change.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from pydantic import Field, field_validator
 from sim.config_base import StrictModel
 from sim.data.rows import ObservationError, csv_rows as _csv_rows, excel_rows as _excel_rows
 from sim.months import is_month, month_at, month_offset, parse_data_month
+from sim.store import atomic_write_bytes
 from sim.vocabulary.outcomes import OBSERVABLE, TRADE_COMPONENTS, indicator_unit
 
 REQUIRED_COLUMNS = ("month", "indicator", "value", "unit")
@@ -307,60 +309,14 @@ def _trade_consistency(values, row_of) -> list[str]:
     return errs
 
 
-# ----------------------------------------------------------------------------- loader hook
+def validate_values(values: dict[str, dict[str, float]], start: str, months: int) -> dict[str, dict[str, float]]:
+    """Validate values already read (indicator -> month -> value), as the rows of a file would be.
 
-def attach(data: dict, sc, scenario_path: Path, origin: dict) -> dict:
-    """The resolved scenario data with its observations read, validated and embedded.
-
-    ``sc`` is the scenario validated without them (its run months bound the file's months). The
-    file is relative to the scenario file that set ``observations.file`` (relative to the working
-    directory when it came from ``--set``). A resolved scenario written to a results folder carries
-    the values and their sha256, so it can be loaded again where the file is not. Raises
-    :class:`~sim.scenario.ScenarioError` naming the file, the row and the reason."""
-    import copy
-
-    from sim.scenario.loader import ScenarioError, display_path
-
-    cfg = sc.observations
-    set_by = origin.get("observations.file") or display_path(scenario_path)
-    if set_by.startswith("--set"):
-        base = Path.cwd()
-    elif set_by.startswith("<"):
-        base = scenario_path.parent
-    else:
-        base = Path(set_by).parent
-    fpath = Path(cfg.file) if Path(cfg.file).is_absolute() else base / cfg.file
-    out = copy.deepcopy(data)
-    section = out["observations"]
-    start, months = sc.run.start, sc.run.horizon_months
-    if not fpath.exists() and cfg.values and cfg.sha256:
-        values, sha = cfg.values, cfg.sha256          # a resolved scenario: its own embedded copy
-        rows = [(0, ["month", "indicator", "value", "unit"])] + [
-            (0, [m, ind, v, indicator_unit(ind)]) for ind, by in values.items() for m, v in by.items()]
-        try:
-            values = _validate_rows(rows, start, months)
-        except ObservationError as e:
-            raise ScenarioError(f"{set_by}: observations.values: {e}".replace("row 0: ", "")) from None
-    else:
-        try:
-            values, sha = read_observations(fpath, start, months, display=display_path(fpath))
-        except ObservationError as e:
-            raise ScenarioError(str(e)) from None
-    section["values"] = values
-    section["sha256"] = sha
-    as_of = cfg.as_of
-    if as_of is not None:
-        where = origin.get("observations.as_of") or display_path(scenario_path)
-        observed = sorted({m for by in values.values() for m in by})
-        if as_of != "latest":
-            k = month_offset(as_of, start)
-            if not 0 <= k < months:
-                raise ScenarioError(f"{where}: observations.as_of: {as_of} is outside the scenario's months "
-                                    f"{month_at(0, start)} to {month_at(months - 1, start)}")
-            if as_of < observed[0]:
-                raise ScenarioError(f"{where}: observations.as_of: {as_of} is before the first observed month "
-                                    f"{observed[0]} of {display_path(fpath)}: nothing to start from")
-    return out
+    Used for the copy a resolved scenario embeds; a problem raises :class:`ObservationError` with
+    "row 0" as its row."""
+    rows = [(0, ["month", "indicator", "value", "unit"])] + [
+        (0, [m, ind, v, indicator_unit(ind)]) for ind, by in values.items() for m, v in by.items()]
+    return _validate_rows(rows, start, months)
 
 
 def describe(cfg: ObservationsConfig) -> str:
@@ -377,7 +333,6 @@ def csv_to_xlsx(csv_path: str | Path, xlsx_path: str | Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from sim.store import atomic_write_bytes
     wb = Workbook()
     ws = wb.active
     ws.title = "observations"

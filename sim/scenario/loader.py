@@ -16,12 +16,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from sim.errors import UserError
+from sim.scenario.errors import ScenarioError, display_path
+from sim.scenario.observed import attach
 from sim.scenario.schema import Scenario
-
-
-class ScenarioError(UserError):
-    """A problem with a scenario file or override that the user can fix."""
 
 
 SAVE_AS_UTF8 = ("save it as UTF-8 (Notepad: File > Save As, Encoding UTF-8; VS Code: "
@@ -245,14 +242,6 @@ def _origin_of(loc: list[str], origin: dict, default_file: str) -> str:
     return default_file
 
 
-def display_path(path: str | Path) -> str:
-    """A path as the user would type it: relative to the working directory when inside it."""
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def canonical_hash(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False,
                                      separators=(",", ":")).encode()).hexdigest()
@@ -267,7 +256,6 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
         data = apply_overrides(data, list(overrides), origin)
         ls = validate_data(data, path, origin)
         if ls.scenario.observations is not None:      # read and embed the observations file (docs/data.md)
-            from sim.data.observations import attach
             ls = validate_data(attach(data, ls.scenario, path, origin), path, origin)
     except RecursionError:                            # merging, copying or validating a very deep value
         raise ScenarioError(f"{display_path(path)}: {_TOO_DEEP}") from None

@@ -25,6 +25,7 @@ import numpy as np
 from pydantic import Field, model_validator
 
 from sim.config_base import StrictModel
+from sim.ranking.config.trade_quantile import TOP_LARGE, TOP_SMALL, solve_trade_quantile
 from sim.vocabulary.outcomes import MODES
 
 Model = StrictModel
@@ -53,8 +54,6 @@ PEER_VARIABLES = tuple(v for v in BASE_VARIABLES if v not in ("trade_total", *TR
 LATENT_COLUMNS = ("trade_total", "seniority", *PEER_VARIABLES)
 """Columns of the Gaussian copula, in this order."""
 
-TOP_SMALL, TOP_LARGE = 5, 30
-"""Concentration targets: shares of national trade held by the largest 5 and 30 zones."""
 
 
 # ----------------------------------------------------------------------------- zone
@@ -196,7 +195,7 @@ class PeerSpec(Model):
                              f"got {t.top5_share / t.top30_share:.3f}")
         if not TOP_LARGE / self.n_peers < t.top30_share:
             raise ValueError(f"trade.top30_share must exceed {TOP_LARGE}/{self.n_peers} (equal sizes)")
-        from sim.ranking.peers import solve_trade_quantile      # solvable targets, checked at load time
+        # solvable targets, checked at load time
         solve_trade_quantile(self.n_peers, t.total_yi, t.top5_share, t.top30_share)
         return self
 
