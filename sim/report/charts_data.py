@@ -68,8 +68,7 @@ def backtest_chart(pit: pd.DataFrame, coverage: pd.DataFrame, scores: pd.DataFra
            color="#6BAED6", edgecolor="white")
     ax.axhline(1.0 / len(pit), color="black", linestyle="--", linewidth=1, label=t[7])
     ax.set_xlim(0, 1)
-    ax.set_xlabel(t[1])
-    ax.set_ylabel(t[2])
+    ax.set(xlabel=t[1], ylabel=t[2])
     ax.set_title(t[0], fontsize=10, loc="left")
     ax.legend(fontsize=8)
     ax = axes[1]
@@ -83,8 +82,7 @@ def backtest_chart(pit: pd.DataFrame, coverage: pd.DataFrame, scores: pd.DataFra
         ax.annotate(f"{b:.0%}", (a, b), textcoords="offset points", xytext=(6, -10), fontsize=8)
     ax.set_xlim(0.3, 1.0)
     ax.set_ylim(0, 1.02)
-    ax.set_xlabel(t[4])
-    ax.set_ylabel(t[5])
+    ax.set(xlabel=t[4], ylabel=t[5])
     ax.set_title(t[3], fontsize=10, loc="left")
     ax.grid(alpha=0.3)
     ax = axes[2]

@@ -211,12 +211,20 @@ def compare_sheet(wb, results: list[Results]):
     _sheet(wb, "情景对比 Comparison", header, rows, {8: PCT, 9: PCT, 10: PCT}, [16, 36, 30, 8, 34, 38, 10, 10, 11, 11, 11])
 
 
+def _in_format(wb, table: pd.DataFrame | None, required: tuple[str, ...], title: str) -> bool:
+    """True when ``table`` has the columns its formatted sheet needs; otherwise it is written as it
+    is (when present) and False says the formatted sheet is skipped."""
+    if table is None:
+        return False
+    if not set(required) <= set(table.columns):
+        raw_sheet(wb, title, table)
+        return False
+    return True
+
+
 def ranking_sheet(wb, res: Results):
     r = res.ranking
-    if r is None:
-        return
-    if not {"year", "measure", "variant", "p", "ci_low", "ci_high"} <= set(r.columns):
-        raw_sheet(wb, "排名 Ranking", r)
+    if not _in_format(wb, r, ("year", "measure", "variant", "p", "ci_low", "ci_high"), "排名 Ranking"):
         return
     header = [_bi("年份", "Year"), _bi("指标", "Measure (zh)"), "Measure (en)", "variant",
               _bi("评估方法假设", "Method assumption (zh)"), "Method assumption (en)", _bi("重复次数", "Replications"),
@@ -236,10 +244,7 @@ def ranking_sheet(wb, res: Results):
 
 def peers_sheet(wb, res: Results):
     p = res.peers
-    if p is None:
-        return
-    if not {"year", "statistic", "mean", "p10", "p50", "p90"} <= set(p.columns):
-        raw_sheet(wb, "同类综保区 Peers", p)
+    if not _in_format(wb, p, ("year", "statistic", "mean", "p10", "p50", "p90"), "同类综保区 Peers"):
         return
     header = [_bi("年份", "Year"), "statistic", _bi("统计量", "Statistic (zh)"), "Statistic (en)", _bi("单位", "Unit"),
               _bi("均值 [单位列]", "Mean [unit column]"), _bi("10%分位 [单位列]", "P10 [unit column]"),
