@@ -111,3 +111,17 @@ def test_compare_on_a_dask_cluster_writes_the_same_bytes(tmp_path):
                      "--out", str(tmp_path / "dask")]) == 0
     for f in ("compare.csv", "summary.csv", "target_values.csv"):
         assert (tmp_path / "dask" / f).read_bytes() == (tmp_path / "local" / f).read_bytes(), f
+
+
+def test_a_named_command_loads_only_its_own_module():
+    """`validate` starts without the charts, the pack or another command's module."""
+    import subprocess
+    import sys
+    code = ("import sys; from sim.cli import main; main(['validate', %r]); "
+            "print(sorted(m for m in sys.modules if m.startswith(('matplotlib', 'sim.cli.', 'sim.report'))))") % BASE
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert r.returncode == 0, r.stderr
+    loaded = r.stdout.strip().splitlines()[-1]
+    assert "sim.cli.validate" in loaded
+    for other in ("matplotlib", "sim.report.pack", "sim.report.chart", "sim.cli.run", "sim.cli.sensitivity"):
+        assert f"'{other}" not in loaded, loaded

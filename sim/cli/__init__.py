@@ -5,32 +5,39 @@ with ``add_parser(subparsers)`` that sets ``func``), runs the chosen command and
 that turns a failure into a one-line message: a :class:`~sim.errors.UserError` exits 2, a
 :class:`~sim.errors.MachineError` exits 1, both without a traceback. A new sub-command is a new
 module here with ``add_parser()`` and a line in :data:`COMMANDS`.
+
+When the command is named, only its module is imported (``validate`` need not load the charts
+and the engine; that halves its start-up); otherwise, e.g. for ``--help``, all of them are.
+Nothing imports ``sim.cli``, so importing its modules by name cannot hide an import cycle.
 """
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 
-from sim.cli import (backtest, calibrate, compare, discover, levers, report, run, sensitivity, sweep,
-                     validate)
 from sim.errors import MachineError, UserError
 
-COMMANDS = [run, validate, report, levers, compare, sweep, sensitivity, discover, calibrate, backtest]
-"""The sub-command modules, in the order ``--help`` lists them."""
+COMMANDS = ("run", "validate", "report", "levers", "compare", "sweep", "sensitivity", "discover", "calibrate",
+            "backtest")
+"""The sub-command modules of this package, in the order ``--help`` lists them."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser with every sub-command, or with ``only`` that one."""
     p = argparse.ArgumentParser(prog="run_sim.py", description=(
         "Monte Carlo model of a comprehensive bonded zone: probability of hitting each plan target."))
     sub = p.add_subparsers(dest="command", required=True)
-    for command in COMMANDS:
-        command.add_parser(sub)
+    for name in COMMANDS:
+        if only is None or name == only:
+            importlib.import_module(f"sim.cli.{name}").add_parser(sub)
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(argv[0] if argv and argv[0] in COMMANDS else None).parse_args(argv)
     try:
         return args.func(args)
     except (UserError, MachineError) as e:
