@@ -82,12 +82,13 @@ def tiny():
     return scenario("tiny.toml")
 
 
-def expect_error(capsys, argv, *fragments) -> str:
-    """Run the CLI; assert exit 2 with one stderr line, no traceback, containing every fragment."""
+def expect_error(capsys, argv, *fragments, code: int = 2) -> str:
+    """Run the CLI; assert exit ``code`` (2: the user's to fix) with one stderr line, no traceback,
+    containing every fragment."""
     from sim.cli import main
-    code = main(argv)
+    got = main(argv)
     err = capsys.readouterr().err
-    assert code == 2, err
+    assert got == code, err
     assert "Traceback" not in err
     assert err.count("\n") == 1, f"expected one line, got:\n{err}"
     for f in fragments:

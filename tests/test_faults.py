@@ -23,7 +23,7 @@ from sim import store
 from sim.cli import main
 from sim.chunks import Chunk
 
-from conftest import DATA
+from conftest import DATA, expect_error
 
 pytestmark = pytest.mark.fuzz
 
@@ -33,14 +33,7 @@ IDENT = {"scenario_sha256": "a" * 64, "seed": 1, "chunk_size": 200, "indicators"
 
 
 def _one_line(capsys, code_wanted: int, argv, *fragments) -> str:
-    code = main(argv)
-    err = capsys.readouterr().err
-    assert code == code_wanted, err
-    assert "Traceback" not in err
-    assert err.count("\n") == 1, f"expected one line, got:\n{err}"
-    for f in fragments:
-        assert f in err, f"{f!r} not in {err!r}"
-    return err
+    return expect_error(capsys, argv, *fragments, code=code_wanted)
 
 
 def _chunk(start, stop, fill) -> Chunk:

@@ -78,11 +78,13 @@ def graph() -> dict[str, set[str]]:
     return g
 
 
-def layer_of(mod: str) -> int:
+def layer_of(mod: str) -> int | None:
+    """The layer of a module: the longest prefix that names it (the package root ``sim`` only itself)."""
     best, idx = -1, None
     for i, (_, prefixes) in enumerate(LAYERS):
         for pre in prefixes:
-            if (mod == pre or mod.startswith(pre + ".")) and len(pre) > best:
+            inside = mod == pre or (pre != "sim" and mod.startswith(pre + "."))
+            if inside and len(pre) > best:
                 best, idx = len(pre), i
     return idx
 
@@ -121,6 +123,11 @@ def test_cycle_finder_finds_a_planted_cycle():
 def test_no_import_cycle():
     cycle = find_cycle(graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+def test_layer_of_places_only_listed_modules():
+    assert layer_of("sim.cli.run") == len(LAYERS) - 1 and layer_of("sim") == len(LAYERS) - 1
+    assert layer_of("sim.newthing") is None
 
 
 def test_every_module_is_in_a_layer():
