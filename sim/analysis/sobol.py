@@ -89,6 +89,7 @@ def screen_parameters(targets, paths, U, Y) -> pd.DataFrame:
     columns; ``U`` [run, parameter] uniforms; ``Y`` [run, target] outputs."""
     ranks_u = np.apply_along_axis(stats.rankdata, 0, U)
     rows = []
+    ru = (ranks_u - ranks_u.mean(0)) / ranks_u.std(0)
     for i, t in enumerate(targets):
         if not t.active:
             continue
@@ -97,7 +98,6 @@ def screen_parameters(targets, paths, U, Y) -> pd.DataFrame:
             continue
         ry = stats.rankdata(y)
         ry = (ry - ry.mean()) / ry.std()
-        ru = (ranks_u - ranks_u.mean(0)) / ranks_u.std(0)
         rho = (ru * ry[:, None]).mean(0)
         rows += [dict(target_id=t.target_id, parameter=p, abs_rank_corr=abs(float(r)), rank_corr=float(r))
                  for p, r in zip(paths, rho)]

@@ -39,7 +39,7 @@ from sim.analysis.targets import hits_of, target_specs
 from sim.data.nowcast import condition_series, known_months
 from sim.errors import UserError
 from sim.experiment import engine
-from sim.experiment.calibrate import ByKey, observed_inputs
+from sim.experiment.calibrate import observed_inputs
 from sim.months import month_at, month_offset
 from sim.random import stream_id
 from sim.scenario.loader import LoadedScenario
@@ -135,7 +135,7 @@ def evaluate(table: dict[str, np.ndarray], sims: np.ndarray, names: list[str], c
 
 
 @dataclass
-class BacktestResult(ByKey):
+class BacktestResult:
     """What ``backtest`` scored; :func:`sim.report.study_outputs.write_backtest` writes it to ``out``.
 
     ``points``: one row per compared value (see :func:`evaluate`); ``coverage``, ``pit``,

@@ -240,16 +240,8 @@ def fit_table(table: dict[str, np.ndarray], n_known: int, start: str, names: lis
 
 # ----------------------------------------------------------------------------- the command
 
-class ByKey:
-    """Dict-style access (``res["fit"]``) to a result object's fields, for callers written
-    against the former dict results."""
-
-    def __getitem__(self, key: str):
-        return getattr(self, key)
-
-
 @dataclass
-class CalibrationResult(ByKey):
+class CalibrationResult:
     """What ``calibrate`` fitted and checked; :func:`sim.report.study_outputs.write_calibration`
     writes it to ``out``.
 

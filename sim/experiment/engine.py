@@ -121,10 +121,27 @@ def rows_design(base, root: int, rows: list[tuple], outputs: Outputs | None = No
                   outputs or Outputs(), chunk_size)
 
 
+_VARIANTS: dict[tuple, object] = {}
+"""Scenarios with lever values applied, kept per worker process: a study sends the same point in
+many chunks, and building and validating a variant costs more than a few replications."""
+
+
+def _variant(base, lev: tuple):
+    if not lev:
+        return scenario_of(base)
+    key = (getattr(base, "sha256", id(base)), tuple(lev))
+    sc = _VARIANTS.get(key)
+    if sc is None:
+        if len(_VARIANTS) >= 64:
+            _VARIANTS.clear()
+        sc = _VARIANTS[key] = with_levers(base, dict(lev)).scenario
+    return sc
+
+
 def run_chunk(base, specs: list[tuple], local: np.ndarray, reps: np.ndarray, overrides: list | None,
               outputs: Outputs, start: int, stop: int) -> Chunk:
     """Rows start..stop-1 of a design (module level so process pools and Dask can ship it)."""
-    scs = [with_levers(base, dict(lev)).scenario if lev else scenario_of(base) for _, lev in specs]
+    scs = [_variant(base, tuple(lev)) for _, lev in specs]
     lay = layout(scs[0])
     names = outputs.monthly_names(lay)
     ys, ms = [], []

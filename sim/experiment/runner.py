@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable
 
 from sim.chunks import MemoryStore
 from sim.experiment import engine
@@ -23,20 +23,13 @@ from sim.experiment.replication import (Indicators, Layout, ReplicationError, la
 from sim.scenario.schema import Scenario
 
 __all__ = ["CHUNK_SIZE", "Indicators", "Layout", "MemoryStore", "ReplicationError", "StoppingRule", "batch_size",
-           "chunk_ranges", "collect", "layout", "rank_zone", "replication_params", "run_experiment",
+           "chunk_ranges", "layout", "rank_zone", "replication_params", "run_experiment",
            "run_replication", "run_until_precise"]
 
 
 def chunk_ranges(reps: int, size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
     """The chunks of replications 0..reps-1 (those of a run's design)."""
     return [(a, min(reps, a + size)) for a in range(0, reps, size)]
-
-
-def collect(sc: Scenario, ranges: Iterable[tuple[int, int]], store) -> Indicators:
-    """Replications 0..N-1 of a run from its chunks ``ranges`` (``chunk_ranges(N)``), in order."""
-    ranges = list(ranges)
-    n = ranges[-1][1] if ranges else 0
-    return engine.Evaluation(engine.replications([sc], [0], n), store, ranges).indicators()
 
 
 def run_experiment(sc: Scenario, reps: int, seed: int, workers: int | None = None,

@@ -90,10 +90,10 @@ def format_sensitivity(res, targets: list[str] | None = None, top: int = 6) -> s
     return "\n".join(lines)
 
 
-def print_calibration(res: dict, quiet: bool) -> None:
-    p = res["params"]
-    last = res["calibration"].rounds[-1]
-    print(f"\nABC on {res['first']}..{res['as_of']}: {len(p)} parameter(s), {res['calibration'].total_sims} "
+def print_calibration(res, quiet: bool) -> None:
+    p = res.params
+    last = res.calibration.rounds[-1]
+    print(f"\nABC on {res.first}..{res.as_of}: {len(p)} parameter(s), {res.calibration.total_sims} "
           f"simulations, {last['kept']} particles (effective {last['ess']:.0f}), "
           f"final distance <= {last['epsilon']:.3g}")
     shown = p if not quiet else p[p["written"]]
@@ -106,25 +106,25 @@ def print_calibration(res: dict, quiet: bool) -> None:
     if last["ess"] < 20:
         print(f"warning: the effective number of particles is only {last['ess']:.0f}; use more --sims "
               f"(or --rounds 1)", file=sys.stderr)
-    corr = res["correlations"]
+    corr = res.correlations
     wp = set(p.loc[p["written"], "parameter"])
     strong = corr[(corr["correlation"].abs() >= 0.5) & corr["parameter_a"].isin(wp) & corr["parameter_b"].isin(wp)]
     for _, r in strong.head(3).iterrows():
         print(f"note: {r['parameter_a']} and {r['parameter_b']} are correlated in the posterior "
               f"({r['correlation']:+.2f}); the calibrated scenario draws them independently, so its runs are "
               f"somewhat wider than the posterior (correlations.csv)")
-    fit = res["fit"]
+    fit = res.fit
     if len(fit):
         print(f"\nobserved months inside the 95% monthly interval: original {fit['in_prior_95'].mean():.0%}, "
               f"calibrated {fit['in_calibrated_95'].mean():.0%} ({len(fit)} values)")
-    print(f"calibrated scenario: {res['scenario_out']}")
-    print(f"results: {res['out']}/ (parameters.csv, posterior.csv, correlations.csv, rounds.csv, fit.csv, "
+    print(f"calibrated scenario: {res.scenario_out}")
+    print(f"results: {res.out}/ (parameters.csv, posterior.csv, correlations.csv, rounds.csv, fit.csv, "
           f"charts/fit_*.png, manifest.json)")
 
 
-def print_backtest(res: dict, quiet: bool) -> None:
-    cov, pit, scores = res["coverage"], res["points"]["pit"], res["scores"]
-    print(f"\n{len(res['points'])} later observed values (year to date) compared")
+def print_backtest(res, quiet: bool) -> None:
+    cov, pit, scores = res.coverage, res.points["pit"], res.scores
+    print(f"\n{len(res.points)} later observed values (year to date) compared")
     print(f"{'interval':>9s} {'coverage':>9s}  {'95% interval':>15s}")
     for _, r in cov.iterrows():
         print(f"{r['nominal']:9.0%} {r['coverage']:9.1%}  [{r['ci_low']:6.1%}, {r['ci_high']:6.1%}]")
@@ -133,9 +133,9 @@ def print_backtest(res: dict, quiet: bool) -> None:
         print(f"\n{'indicator':28s} {'n':>4s} {'CRPS':>10s} {'skill':>7s}")
         for _, r in scores.iterrows():
             print(f"{r['indicator']:28s} {r['n']:4d} {r['crps']:10.4g} {r['crps_skill']:7.2f}")
-    t = res["targets"]
+    t = res.targets
     if len(t):
         print(f"targets with an observed outcome: mean Brier score {t['brier'].mean():.3f} "
               f"(without observations {t['brier_unconditioned'].mean():.3f})")
-    print(f"results: {res['out']}/ (backtest.csv, coverage.csv, pit_histogram.csv, scores.csv, targets.csv, "
+    print(f"results: {res.out}/ (backtest.csv, coverage.csv, pit_histogram.csv, scores.csv, targets.csv, "
           f"charts/backtest_*.png, manifest.json)")

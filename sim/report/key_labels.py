@@ -66,10 +66,6 @@ def scenario_names(scenario):
         **{g: names(g) for g in ("sectors", "projects", "milestones", "leaders", "counts")}))
 
 
-def _name(spec, lang):
-    return spec.name_zh if lang == "zh" else spec.name_en
-
-
 def entity_name(spec, lang: str) -> str:
     """The ``name_zh`` / ``name_en`` of a scenario entity (sector, project, milestone, ...)."""
     return spec.name_zh if lang == "zh" else spec.name_en
