@@ -4,16 +4,17 @@ from __future__ import annotations
 import argparse
 
 from sim.cli import options
-from sim.cli.types import MONTH, positive_int
+from sim.cli.types import positive_int
 from sim.experiment.backtest import BacktestError, run_backtest
-from sim.scenario import load_scenario
+from sim.months import is_month
 from sim.report.console import print_backtest
 from sim.report.study_outputs import write_backtest
+from sim.scenario import load_scenario
 
 
 def _months(text: str) -> list[str]:
     out = [t.strip() for t in text.split(",") if t.strip()]
-    bad = [t for t in out if not MONTH.fullmatch(t)]
+    bad = [t for t in out if not is_month(t)]
     if not out or bad:
         raise argparse.ArgumentTypeError(f'expected months "YYYY-MM" separated by commas, got {text!r}')
     return out

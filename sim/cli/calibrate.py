@@ -7,9 +7,9 @@ from pathlib import Path
 from sim.cli import options
 from sim.cli.types import month_or_latest, open_interval, positive_int
 from sim.experiment.calibrate import run_calibration
-from sim.scenario import load_scenario
 from sim.report.console import print_calibration
 from sim.report.study_outputs import write_calibration
+from sim.scenario import load_scenario
 
 
 def add_parser(sub) -> None:

@@ -10,9 +10,9 @@ from sim.cli.types import positive_int
 from sim.errors import UserError
 from sim.experiment import sensitivity as se
 from sim.experiment.levers import ranged
-from sim.scenario import load_scenario
 from sim.report.console import format_sensitivity
 from sim.report.study_outputs import write_sensitivity
+from sim.scenario import load_scenario
 
 
 def add_parser(sub) -> None:

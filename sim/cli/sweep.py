@@ -11,9 +11,9 @@ from sim.cli.types import open_interval
 from sim.errors import UserError
 from sim.experiment import sweep as sw
 from sim.experiment.levers import find, parse_grid
-from sim.scenario import load_scenario
 from sim.report.console import format_reach
 from sim.report.study_outputs import write_sweep
+from sim.scenario import load_scenario
 
 
 def _lever_spec(text: str) -> tuple[str, str]:

@@ -5,9 +5,8 @@ A bad option value ends in argparse's one-line usage error and exit code 2.
 from __future__ import annotations
 
 import argparse
-import re
 
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+from sim.months import is_month
 
 
 def positive_int(text: str) -> int:
@@ -44,6 +43,6 @@ def open_interval(lo: float, hi: float, what: str = "a number"):
 
 
 def month_or_latest(text: str) -> str:
-    if text != "latest" and not MONTH.fullmatch(text):
+    if text != "latest" and not is_month(text):
         raise argparse.ArgumentTypeError(f'expected a month "YYYY-MM" or "latest", got {text!r}')
     return text

@@ -6,6 +6,9 @@ language), ``fonts`` (bundled CJK font), ``chart_base`` (the charts' look and ou
 ``charts_targets`` / ``charts_values`` (the pack's chart kinds, gathered in ``charts``),
 ``results`` (reads a saved results folder), ``sources`` (scenario values and their TOML comments),
 ``document`` (the report's blocks and number formats), ``sections`` / ``compose`` (the report's
-content, language by language), ``html`` / ``pdf`` / ``excel`` (renderers), ``pack``
-(:func:`sim.report.pack.build_pack`) and ``cli`` (the ``report`` command).
+content, language by language), ``html`` / ``pdf`` / ``excel`` (renderers), ``reproducible``
+(fixed dates and ids), ``pack`` (:func:`sim.report.pack.build_pack`; the ``report`` command is
+``sim/cli/report.py``). The studies' outputs: ``chart_style`` (their chart frame and footer),
+``charts_levers`` / ``charts_discover`` / ``charts_data`` (their charts), ``console`` (their
+console text) and ``study_outputs`` (their results folders).
 """
