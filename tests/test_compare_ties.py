@@ -15,6 +15,7 @@ def test_identical_values_are_ties():
     v = np.linspace(5, 15, 50)
     row = compare_targets({"t": v}, {"t": v.copy()}, [_t()], {"t": _t()}, "A", "B").iloc[0]
     assert row["p_eq"] == 1.0 and row["p_gt"] == 0.0 and row["p_better"] == 0.0
+    assert row["p_eq_low"] > 0.92 and row["p_eq_high"] == 1.0       # Wilson, 50 of 50: [0.929, 1]
 
 
 def test_shares_add_up():

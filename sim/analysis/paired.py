@@ -94,7 +94,7 @@ COMPARE_COLUMNS = [
     "target_id", "indicator", "year", "op", "threshold", "unit", "active", "reference", "scenario", "paired",
     "n_reps", "p_ref", "p_ref_low", "p_ref_high", "p", "p_low", "p_high",
     "diff", "diff_low", "diff_high", "diff_width", "only_scenario_hits", "only_ref_hits",
-    "p_gt", "p_gt_low", "p_gt_high", "p_lt", "p_eq", "p_better", "p_better_low", "p_better_high",
+    "p_gt", "p_gt_low", "p_gt_high", "p_lt", "p_eq", "p_eq_low", "p_eq_high", "p_better", "p_better_low", "p_better_high",
     "mean_ref", "mean", "mean_diff", "mean_diff_low", "mean_diff_high", "same_definition"]
 
 
@@ -125,18 +125,19 @@ def compare_targets(ref_values: dict[str, np.ndarray], values: dict[str, np.ndar
             higher_better = t.op in (">", ">=")
             better = gt if higher_better else lt
             bt_lo, bt_hi = proportion_ci(better, n, level)
+            e_lo, e_hi = proportion_ci(n - gt - lt, n, level)
             p_gt, p_lt, p_eq, p_better = gt / n, lt / n, (n - gt - lt) / n, better / n
         else:
             d, lo, hi = independent_diff_ci(ha, hb, level)
             only_b = only_a = np.nan
-            p_gt = p_lt = p_eq = p_better = g_lo = g_hi = bt_lo = bt_hi = np.nan
+            p_gt = p_lt = p_eq = p_better = g_lo = g_hi = bt_lo = bt_hi = e_lo = e_hi = np.nan
         md, md_lo, md_hi = mean_diff_ci(va, vb, paired and len(va) == len(vb), level)
         rows.append(dict(
             target_id=t.target_id, indicator=t.indicator, year=t.year, op=t.op, threshold=t.threshold,
             unit=t.unit, active=t.active, reference=ref_name, scenario=name, paired=paired, n_reps=n,
             p_ref=ha.mean(), p_ref_low=pa_lo, p_ref_high=pa_hi, p=hb.mean(), p_low=pb_lo, p_high=pb_hi,
             diff=d, diff_low=lo, diff_high=hi, diff_width=hi - lo, only_scenario_hits=only_b,
-            only_ref_hits=only_a, p_gt=p_gt, p_gt_low=g_lo, p_gt_high=g_hi, p_lt=p_lt, p_eq=p_eq,
+            only_ref_hits=only_a, p_gt=p_gt, p_gt_low=g_lo, p_gt_high=g_hi, p_lt=p_lt, p_eq=p_eq, p_eq_low=e_lo, p_eq_high=e_hi,
             p_better=p_better, p_better_low=bt_lo, p_better_high=bt_hi,
             mean_ref=float(va.mean()), mean=float(vb.mean()), mean_diff=md, mean_diff_low=md_lo,
             mean_diff_high=md_hi,

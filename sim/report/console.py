@@ -23,12 +23,13 @@ def format_comparison(c, only_active: bool = True) -> str:
         lines.append(f"\n{name} vs {c.names[0]} ({c.reps} replications, "
                      f"{'paired on common random numbers' if c.paired else 'independent seeds'})")
         lines.append(f"{'target':36s} {'P(' + c.names[0][:10] + ')':>14s} {'P(' + name[:10] + ')':>14s} "
-                     f"{'difference [95% interval]':>28s} {'P(better) [95% interval]':>26s} {'P(same)':>7s}")
+                     f"{'difference [95% interval]':>28s} {'P(better) [95% interval]':>26s} {'P(same) [95% interval]':>24s}")
         for _, r in d.iterrows():
             sig = "*" if (r["diff_low"] > 0 or r["diff_high"] < 0) else " "
             better = (f"{r['p_better']:6.0%} [{r['p_better_low']:4.0%}, {r['p_better_high']:4.0%}]"
                       if pd.notna(r["p_better"]) else "     -")
-            same = f"{r['p_eq']:7.0%}" if pd.notna(r["p_eq"]) else "      -"
+            same = (f"{r['p_eq']:6.0%} [{r['p_eq_low']:4.0%}, {r['p_eq_high']:4.0%}]"
+                    if pd.notna(r["p_eq"]) else "     -")
             lines.append(f"{r['target_id']:36s} {r['p_ref']:14.1%} {r['p']:14.1%} "
                          f"{100 * r['diff']:+7.1f} pp [{100 * r['diff_low']:+6.1f}, {100 * r['diff_high']:+6.1f}]{sig}"
                          f" {better} {same}")
