@@ -1,25 +1,27 @@
-"""Speed and memory figures of a scenario on this machine (prints figures; never a timed test).
+"""Speed and memory figures of the replication engine on this machine (prints figures; never a timed test).
 
-    python bench/bench_scale.py [SCENARIO] [--reps N] [--memory-reps M]
+    python bench/bench_scale.py [SCENARIO] [--reps N] [--wall] [--sensitivity] [--memory-reps M]
 
-Prints, for the scenario:
-  * replications per second with 1 worker and with all cores (the real runner, chunks and all);
+Prints, for the scenario (default: the baseline):
+  * CPU per replication, all in (parameter draws, model, national ranking), and its split, on
+    the engine's own path (``run_chunk``); beside it the reference model kept for the equivalence
+    test (tests/reference_model: the engine before it was made fast), timed on the same rows;
   * SimPy events per replication;
-  * where one replication's time goes: the SimPy engine (cProfile, by file), random draws (the
-    floor below) and the model's own bookkeeping (numpy maths, Python code: the rest);
-  * the random-number floor: the draws one replication makes, replayed with the same
-    generator and sizes, and the ratio of a replication's time to it;
-  * with --memory-reps M: the peak resident memory of a full `run_sim.py run` of M replications
-    (child process, resource.getrusage), e.g. --memory-reps 100000.
+  * random numbers per replication (addressed uniforms and bulk normals), the batched floor (the
+    same numbers drawn in one call per kind) and a replication's ratio to it;
+  * with --wall: the wall time of ``run --reps 10000 --no-report`` on every core;
+  * with --sensitivity: the wall time of ``sensitivity`` at its defaults;
+  * with --memory-reps M: the peak resident memory of ``run --reps M --no-report``.
+
+The machine is shared, so every CPU figure is the best of several batches (a batch is interrupted
+by other work more often than it is sped up); the wall times are single runs and print the load
+average beside them.
 """
 from __future__ import annotations
 
 import argparse
-import cProfile
 import os
 import platform
-import pstats
-import resource
 import subprocess
 import sys
 import tempfile
@@ -27,114 +29,172 @@ import time
 from pathlib import Path
 
 import numpy as np
+import simpy
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from sim.experiment import runner  # noqa: E402
-from sim.model import ZoneModel  # noqa: E402
+import reference_model  # noqa: E402
+from sim.experiment import engine  # noqa: E402
+from sim.experiment.replication import layout, params_of_rows, rank_zone  # noqa: E402
+from sim.model import draws as draws_mod  # noqa: E402
+from sim.model import simulate, space  # noqa: E402
+from sim.model.draws import Draws  # noqa: E402
 from sim.random import Streams  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
 
 
-class RecordingStreams(Streams):
-    """Streams whose generators record every draw (method and size), to replay them later."""
-
-    def __init__(self, root, rep, calls):
-        super().__init__(root, rep)
-        self.calls = calls
-
-    def __call__(self, name):
-        g = super().__call__(name)
-        calls = self.calls
-
-        class Rec:
-            def __getattr__(self, meth):
-                f = getattr(g, meth)
-
-                def wrapped(*a, **kw):
-                    calls.append((meth, a, kw))
-                    return f(*a, **kw)
-                return wrapped
-        return Rec()
+def best_per_rep(fn, reps: np.ndarray, batches: int) -> float:
+    """CPU seconds per replication of ``fn(rep)``: the fastest of ``batches`` batches."""
+    best = np.inf
+    for part in np.array_split(reps, batches):
+        t = time.process_time()
+        for r in part.tolist():
+            fn(r)
+        best = min(best, (time.process_time() - t) / len(part))
+    return best
 
 
-def rng_floor(sc, seed: int, reps: int) -> tuple[float, int]:
-    """Seconds per replication spent only making its random draws, and draw calls per replication."""
-    lay = runner.layout(sc)
-    recorded = []
-    for r in range(reps):
-        calls = []
-        ZoneModel(sc, runner.replication_params(sc, seed, r, lay.paths), RecordingStreams(seed, r, calls)).run()
-        recorded.append(calls)
+def best_per_chunk(fn, reps: np.ndarray, size: int) -> float:
+    """CPU seconds per replication of ``fn(reps_of_a_chunk)`` over chunks of ``size``: the fastest chunk."""
+    best = np.inf
+    for a in range(0, len(reps) - size + 1, size):
+        t = time.process_time()
+        fn(reps[a:a + size])
+        best = min(best, (time.process_time() - t) / size)
+    return best
+
+
+def cpu_figures(sc, seed: int, reps: int) -> dict[str, float]:
+    lay = layout(sc)
+    rows = np.arange(reps)
+    params = params_of_rows(sc, seed, rows, lay.paths)
+    results = {}
+    batches = max(5, reps // 20)
+    size = min(engine.CHUNK_SIZE, max(reps // 4, 1))
+    simulate(sc, params[0], Draws(seed, 0))            # compile and warm caches
+    out = {
+        "all in (run_chunk)": best_per_chunk(
+            lambda rr: engine.run_chunk(sc, [(seed, ())], np.zeros(len(rr), int), rr, None, engine.Outputs(),
+                                        int(rr[0]), int(rr[-1]) + 1), rows, size),
+        "parameters": best_per_chunk(lambda rr: params_of_rows(sc, seed, rr, lay.paths), rows, size),
+        "model": best_per_rep(lambda r: results.__setitem__(r, simulate(sc, params[r], Draws(seed, r))), rows,
+                              batches),
+    }
+    if sc.ranking is not None:
+        out["ranking"] = best_per_rep(lambda r: rank_zone(sc, results[r], Streams(seed, r)("ranking")), rows,
+                                      batches)
+    out["reference model"] = best_per_rep(lambda r: reference_model.simulate(sc, params[r], Streams(seed, r)),
+                                          rows[: max(50, reps // 4)], max(5, reps // 80))
+    return out
+
+
+def events_per_replication(sc, seed: int, reps: int = 50) -> float:
+    """SimPy events scheduled per replication (a counting Environment in place of SimPy's)."""
+    count = [0]
+
+    class Counting(simpy.Environment):
+        def schedule(self, event, priority=1, delay=0):
+            count[0] += 1
+            super().schedule(event, priority, delay)
+
+    real = space.simpy.Environment
+    space.simpy.Environment = Counting
+    try:
+        for r, p in enumerate(params_of_rows(sc, seed, np.arange(reps))):
+            simulate(sc, p, Draws(seed, r))
+    finally:
+        space.simpy.Environment = real
+    return count[0] / reps
+
+
+def random_floor(sc, seed: int, reps: int = 50) -> tuple[float, float, float]:
+    """(addressed uniforms, bulk normals) per replication and the seconds to draw that many in
+    one call per kind (same generators)."""
+    n = {"uniforms": 0, "normals": 0}
+    real_u, real_g = Draws.uniforms, Draws.generator
+
+    def uniforms(self, name, k, *index):
+        out = real_u(self, name, k, *index)
+        n["uniforms"] += out.size
+        return out
+
+    def generator(self, name):
+        g = real_g(self, name)
+
+        class Counted:
+            def standard_normal(self, size):
+                n["normals"] += int(np.prod(size))
+                return g.standard_normal(size)
+        return Counted()
+
+    Draws.uniforms, Draws.generator = uniforms, generator
+    try:
+        for r, p in enumerate(params_of_rows(sc, seed, np.arange(reps))):
+            simulate(sc, p, Draws(seed, r))
+    finally:
+        Draws.uniforms, Draws.generator = real_u, real_g
+    nu, nn = n["uniforms"] // reps, n["normals"] // reps
+    d = Draws(seed, 0)
+    index = np.arange(nu, dtype=np.uint64)[:, None]
+
+    def batched(_):
+        draws_mod._addressed(np.uint64(1), index, 1)
+        d.generator("floor").standard_normal(nn)
+    return nu, nn, best_per_rep(batched, np.arange(100), 10)
+
+
+_MEASURE = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
+def timed_command(argv: list[str]) -> tuple[float, int]:
+    """(wall seconds, peak resident memory in MB of its largest process: the run or a worker) of
+    ``run_sim.py argv``, run under a fresh measuring process."""
     t = time.perf_counter()
-    for r, calls in enumerate(recorded):
-        streams = Streams(seed, r)
-        for meth, a, kw in calls:
-            getattr(streams("replay"), meth)(*a, **kw)
-    return (time.perf_counter() - t) / reps, int(np.mean([len(c) for c in recorded]))
-
-
-def events_per_replication(sc, seed: int, reps: int = 20) -> float:
-    lay = runner.layout(sc)
-    total = 0
-    for r in range(reps):
-        m = ZoneModel(sc, runner.replication_params(sc, seed, r, lay.paths), Streams(seed, r))
-        m.run()
-        total += next(m.env._eid)          # SimPy's running event counter
-    return total / reps
-
-
-def simpy_share(sc, seed: int, reps: int) -> float:
-    """Share of a replication's time inside SimPy's own code (cProfile, by file)."""
-    prof = cProfile.Profile()
-    prof.enable()
-    runner.run_experiment(sc, reps, seed, workers=1, progress=False)
-    prof.disable()
-    stats = pstats.Stats(prof).stats
-    total = sum(v[2] for v in stats.values())
-    return sum(v[2] for (file, _, _), v in stats.items() if "simpy" in file) / total
-
-
-def peak_memory_mb(scenario: str, reps: int) -> float:
-    with tempfile.TemporaryDirectory() as d:
-        subprocess.run([sys.executable, str(ROOT / "run_sim.py"), "run", scenario, "--reps", str(reps),
-                        "--out", d, "-q"], check=True, stdout=subprocess.DEVNULL)
-    # ru_maxrss of children: the largest child (the run's main process or a worker), in kB on Linux
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    out = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, str(ROOT / "run_sim.py"), *argv],
+                         check=True, capture_output=True, text=True).stdout
+    return time.perf_counter() - t, int(out.split()[-1]) // 1024
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("scenario", nargs="?", default=str(ROOT / "scenarios" / "baseline.toml"))
-    ap.add_argument("--reps", type=int, default=1000, help="replications for the speed figures")
+    ap.add_argument("--reps", type=int, default=400, help="replications for the CPU figures")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--wall", action="store_true", help="also time run --reps 10000 --no-report")
+    ap.add_argument("--sensitivity", action="store_true", help="also time sensitivity at its defaults")
     ap.add_argument("--memory-reps", type=int, default=0, help="also measure peak memory of a run this size")
     a = ap.parse_args()
     sc = load_scenario(a.scenario).scenario
     cores = os.cpu_count() or 1
-    print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}")
+    print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}; "
+          f"load average {os.getloadavg()[0]:.1f}")
     print(f"scenario: {a.scenario}, seed {a.seed}")
-    runner.run_experiment(sc, 3, a.seed, workers=1, progress=False)      # warm caches
-    per_rep = {}
-    for w in sorted({1, cores}):
-        t = time.perf_counter()
-        runner.run_experiment(sc, a.reps, a.seed, workers=w, progress=False)
-        dt = time.perf_counter() - t
-        per_rep[w] = dt / a.reps
-        print(f"workers={w}: {a.reps / dt:7.1f} replications/s ({a.reps} in {dt:.1f} s); "
-              f"10,000 replications would take {10000 * dt / a.reps:.0f} s")
+    cpu = cpu_figures(sc, a.seed, a.reps)
+    for k, v in cpu.items():
+        print(f"CPU per replication, {k:20s} {1000 * v:7.2f} ms")
+    rest = cpu["all in (run_chunk)"] - cpu["parameters"] - cpu["model"] - cpu.get("ranking", 0.0)
+    print(f"CPU per replication, {'rest (stacking, I/O)':20s} {1000 * max(rest, 0.0):7.2f} ms")
+    print(f"reference model / model: {cpu['reference model'] / cpu['model']:.1f} x")
     print(f"SimPy events per replication: {events_per_replication(sc, a.seed):.0f}")
-    floor, n_calls = rng_floor(sc, a.seed, 50)
-    one = per_rep[1]
-    simpy = simpy_share(sc, a.seed, 100)
-    draws = floor / one      # numpy's Cython generators are invisible to cProfile: use the replayed floor
-    print(f"time per replication: SimPy engine {simpy:.0%}, random draws {draws:.0%}, model bookkeeping "
-          f"(numpy maths, Python code) {1 - simpy - draws:.0%}")
-    print(f"random-number floor: {1000 * floor:.2f} ms per replication ({n_calls} draw calls); "
-          f"a replication takes {1000 * one:.1f} ms = {one / floor:.1f} x the floor")
-    if a.memory_reps:
-        print(f"peak memory of `run --reps {a.memory_reps}`: {peak_memory_mb(a.scenario, a.memory_reps):.0f} MB")
+    nu, nn, floor = random_floor(sc, a.seed)
+    print(f"random numbers per replication: {nu} addressed uniforms, {nn} bulk normals; batched floor "
+          f"{1000 * floor:.2f} ms; the model takes {cpu['model'] / floor:.1f} x the floor")
+    with tempfile.TemporaryDirectory() as d:
+        if a.wall:
+            wall, _ = timed_command(["run", a.scenario, "--reps", "10000", "--no-report", "-q", "--out", f"{d}/w"])
+            print(f"run --reps 10000 --no-report, {cores} cores: {wall:.1f} s wall "
+                  f"(load average {os.getloadavg()[0]:.1f})")
+        if a.sensitivity:
+            wall, _ = timed_command(["sensitivity", a.scenario, "-q", "--out", f"{d}/s"])
+            print(f"sensitivity at its defaults, {cores} cores: {wall:.1f} s wall "
+                  f"(load average {os.getloadavg()[0]:.1f})")
+        if a.memory_reps:
+            _, mb = timed_command(["run", a.scenario, "--reps", str(a.memory_reps), "--no-report", "-q",
+                                   "--out", f"{d}/m"])
+            print(f"peak memory of run --reps {a.memory_reps} --no-report: {mb} MB")
 
 
 if __name__ == "__main__":

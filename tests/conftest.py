@@ -14,7 +14,7 @@ import pytest
 
 from sim.experiment import runner
 from sim.model import simulate
-from sim.random import Streams
+from sim.model.draws import Draws
 from sim.scenario.loader import deep_merge, load_scenario, validate_data
 
 TESTS = Path(__file__).resolve().parent
@@ -40,7 +40,7 @@ def params(sc, seed: int, rep: int) -> dict:
 
 def simulate_rep(sc, seed: int = 7, rep: int = 0, trace: bool = False):
     """One replication through the public model entry point: sim.model.simulate."""
-    return simulate(sc, params(sc, seed, rep), Streams(seed, rep), trace=trace)
+    return simulate(sc, params(sc, seed, rep), Draws(seed, rep), trace=trace)
 
 
 def yearly(sc, reps: int, seed: int = 1, indicators: tuple[str, ...] = ()) -> dict[str, np.ndarray]:

@@ -14,8 +14,10 @@ from sim.experiment.discover import experiments_table
 from sim.experiment.engine import Outputs, evaluate, replications, rows_design
 from sim.experiment.executors import LocalExecutor
 from sim.experiment.levers import find, with_levers
-from sim.model import ZoneModel, completion_times
-from sim.random import Streams
+from sim.model import completion_times
+from sim.model.spec import spec_of
+from sim.model.state import ZoneState
+from sim.model.draws import Draws
 from sim.scenario.loader import load_scenario
 
 TINY = DATA / "tiny.toml"
@@ -114,7 +116,7 @@ def test_completion_times_are_the_models_and_honour_dependencies(tiny):
     for rep in range(3):
         p = runner.replication_params(sc, 7, rep)
         T = completion_times(sc, p["uncertainties"])
-        assert T == ZoneModel(sc, p, Streams(7, rep)).T
+        assert T == ZoneState(spec_of(sc), p, Draws(7, rep)).T
         assert T["park"] >= T["road"] and T["site"] >= T["park"] and T["late"] >= T["wall"]
 
 
@@ -128,5 +130,5 @@ def test_discover_due_times_are_the_models(tiny):
     for r in range(6):
         row = exp.iloc[r]
         sc_r = with_levers(tiny, {lv.id: row[f"lever:{lv.id}"] for lv in levers}).scenario
-        T = ZoneModel(sc_r, runner.replication_params(sc_r, 11, r), Streams(11, r)).T
+        T = ZoneState(spec_of(sc_r), runner.replication_params(sc_r, 11, r), Draws(11, r)).T
         assert {k: row[f"due:{k}"] for k in T} == T

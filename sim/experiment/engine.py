@@ -22,7 +22,7 @@ from sim.chunks import Chunk, MemoryStore
 from sim.experiment.executors import Executor, LocalExecutor
 from sim.experiment.levers import with_levers
 from sim.experiment.progress import Bar
-from sim.experiment.replication import Indicators, Layout, layout, run_replication, yearly_names
+from sim.experiment.replication import Indicators, Layout, layout, params_of_rows, run_replication, yearly_names
 from sim.scenario.loader import LoadedScenario
 from sim.scenario.schema import Scenario
 
@@ -144,10 +144,17 @@ def run_chunk(base, specs: list[tuple], local: np.ndarray, reps: np.ndarray, ove
     scs = [_variant(base, tuple(lev)) for _, lev in specs]
     lay = layout(scs[0])
     names = outputs.monthly_names(lay)
+    params: list = [None] * len(reps)
+    for k in np.unique(local):                   # every point's parameters in one vectorised draw
+        rows = np.flatnonzero(local == k)
+        drawn = params_of_rows(scs[k], specs[k][0], reps[rows], lay.paths,
+                               [overrides[j] for j in rows] if overrides else None)
+        for j, p in zip(rows.tolist(), drawn):
+            params[j] = p
     ys, ms = [], []
     for j, (k, r) in enumerate(zip(local.tolist(), reps.tolist())):
-        y, m, _ = run_replication(scs[k], specs[k][0], r, lay, u_override=overrides[j] if overrides else None,
-                                  ranking=outputs.ranking, nowcast=outputs.nowcast, monthly_names=names)
+        y, m, _ = run_replication(scs[k], specs[k][0], r, lay, ranking=outputs.ranking, nowcast=outputs.nowcast,
+                                  monthly_names=names, params=params[j])
         ys.append(y)
         ms.append(m)
     return Chunk(start, stop, np.stack(ys), np.stack(ms))

@@ -13,9 +13,10 @@ import numpy as np
 from sim.data.nowcast import condition
 from sim.errors import MachineError
 from sim.model import simulate
+from sim.model.draws import Draws
 from sim.random import Streams, parameter_uniforms
 from sim.ranking import rank_replication
-from sim.scenario.params import draw, uncertain_paths
+from sim.scenario.params import draw_rows, uncertain_paths
 from sim.scenario.schema import Scenario, indicator_ids, ranking_indicator_ids
 
 
@@ -69,20 +70,33 @@ def replication_params(sc: Scenario, root: int, rep: int, paths: list[str] | Non
 
     ``u_override`` replaces the uniform number of some parameters (key path -> u in (0, 1)): a
     designed experiment (e.g. a Sobol sample) sets them, the others keep the replication's own."""
+    return params_of_rows(sc, root, [rep], paths, [u_override])[0]
+
+
+def params_of_rows(sc: Scenario, root: int, reps, paths: list[str] | None = None,
+                   overrides: list | None = None) -> list[dict]:
+    """The parameters of replications ``reps`` (each row's uniform overrides in ``overrides``, or
+    None), drawn for all rows at once; row i equals ``replication_params(sc, root, reps[i], ...)``."""
     paths = paths if paths is not None else [p for p, _ in uncertain_paths(sc)]
-    u = dict(zip(paths, parameter_uniforms(root, rep, paths).tolist()))
-    if u_override:
-        unknown = set(u_override) - set(u)
-        if unknown:
-            raise KeyError(f"not uncertain parameters of this scenario: {sorted(unknown)}")
-        u.update(u_override)
-    return draw(sc, u)
+    u = parameter_uniforms(root, np.asarray(reps, dtype=np.int64), paths)
+    col = {p: j for j, p in enumerate(paths)}
+    for i, ov in enumerate(overrides or ()):
+        if ov:
+            unknown = set(ov) - set(col)
+            if unknown:
+                raise KeyError(f"not uncertain parameters of this scenario: {sorted(unknown)}")
+            for p, v in ov.items():
+                u[i, col[p]] = v
+    return draw_rows(sc, paths, u)
 
 
 def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None, trace: bool = False,
                     u_override: dict[str, float] | None = None, *, ranking: bool = True, nowcast: bool = True,
-                    monthly_names: list[str] | None = None):
+                    monthly_names: list[str] | None = None, params: dict | None = None):
     """(yearly[year, indicator], monthly[month, indicator], model Result) of one replication.
+
+    ``params``: its drawn parameters when the caller has drawn them (:func:`params_of_rows`),
+    else they are drawn here (with ``u_override``).
 
     ``nowcast``: condition on the scenario's observations when it sets ``as_of`` (docs/model.md
     7.14); ``ranking``: add the national evaluation's yearly indicators when the scenario has a
@@ -90,8 +104,9 @@ def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None
     ``monthly_names``: the monthly columns (default: ``lay.monthly_names``)."""
     lay = lay or layout(sc)
     try:
-        params = replication_params(sc, root, rep, lay.paths, u_override)
-        res = simulate(sc, params, Streams(root, rep), trace=trace)
+        if params is None:
+            params = replication_params(sc, root, rep, lay.paths, u_override)
+        res = simulate(sc, params, Draws(root, rep), trace=trace)
         if nowcast and sc.observations is not None and sc.observations.as_of:
             condition(res, sc.observations, sc.observations.as_of, sc.run.start)
     except Exception as e:        # re-raised with what is needed to reproduce it

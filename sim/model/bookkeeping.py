@@ -1,9 +1,12 @@
-"""Month-end bookkeeping of one replication and the assembly of its indicators (:class:`Result`).
+"""The indicators of one replication, computed after the run in one pass over firms x months.
 
-At each month end the operating-firm table is read as arrays and the month's flows (trade by
-customs mode, industrial output) and stocks (active enterprises, employees, development rate)
-are computed in vectorised form; at each year end, the programme counts are drawn. After the
-run the monthly series become monthly and yearly indicators. See docs/model.md, §3 and §7.7-7.13.
+Once every firm's opening and exit times are known, its trade, output and employment in each
+month follow without any event: the month's operating fraction and ramp, its own monthly noise,
+the shared level. Flows (trade by customs mode, industrial output) and stocks (active
+enterprises, employees) come from one compiled pass over firms x months
+(:mod:`sim.model.kernels`); FDI, the development rate and the programme counts are small array
+expressions; the monthly series become yearly indicators
+(:class:`Result`). See docs/model.md, §3 and §7.7-7.13.
 """
 from __future__ import annotations
 
@@ -11,8 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.model import inverse, kernels
+from sim.model.spec import name_id
+from sim.model.state import Firms, ZoneState
 from sim.vocabulary.outcomes import FLOW_INDICATORS, MODES
-from sim.model.state import INF, ZoneState
 
 
 @dataclass
@@ -31,114 +36,96 @@ class Result:
     macro_yearly: np.ndarray | None = None
 
 
-class Books:
-    """The monthly record of one replication, filled month end by month end.
+def firm_months(z: ZoneState, f: Firms) -> dict[str, np.ndarray]:
+    """Trade by customs mode [month, mode], industrial output [month] and the month-end stocks
+    (active enterprises so far this year, employees, development rate), §7.7-7.10.
 
-    ``out`` holds, per month, ``trade_by_mode`` [month, mode], ``industrial_output``,
-    ``active_enterprises``, ``employees`` and ``development_rate``, and per year ``count:<k>``
-    for each programme count."""
+    A firm's trade in month m is size / 12 x operating fraction x ramp x noise x level_m
+    (x the commodity index if its sector is exposed); the pass over firms x months
+    (:func:`~sim.model.kernels.firm_months`) sums the firm factors by sector, and the factors
+    shared by a sector and month are applied to the sums."""
+    s, x, H = z.spec, z.x, z.H
+    S = len(s.sector_ids)
+    sig = x["noise_sigma"][f.sector]
+    ratio = x["output_ratio"]
+    above = s.manufacturing[f.sector] & (f.size * ratio[f.sector] >= s.sc.constants.above_size_revenue_yi)
+    eps = z.draws.generator("trade_noise").standard_normal((len(f), H))
+    sums, active, staff = kernels.firm_months(
+        f.open_t.astype(float), f.exit_t.astype(float), f.ramp.astype(float), f.size / 12.0 * np.exp(-0.5 * sig ** 2),
+        sig.astype(float), f.sector.astype(np.int64), above, f.employees.astype(float), eps, S)
+    level = z.macro * z.disruption * s.season[np.arange(H) % 12]
+    shared = level[None, :] * np.where(s.commodity_exposed[:, None], z.commodity_index[None, :], 1.0)
+    trade, output = sums[:S] * shared, sums[S:] * shared
+    area = s.sc.constants.fenced_area_km2 * 100
+    return {"trade_by_mode": (trade.T @ s.shares) * z.trade_mult, "industrial_output": ratio @ output,
+            "active_enterprises": active, "employees": staff,
+            "development_rate": 100.0 * z.developed_ha(np.arange(1, H + 1, dtype=float)) / area}
 
-    def __init__(self, z: ZoneState):
-        self.z = z
-        c, ny, H = z.sc.constants, len(z.years), z.H
-        self.season = np.asarray(c.seasonality)
-        self.noise_g = z.streams("trade_noise")
-        self.out = {"trade_by_mode": np.zeros((H, len(MODES))), "industrial_output": np.zeros(H),
-                    "active_enterprises": np.zeros(H), "employees": np.zeros(H), "development_rate": np.zeros(H),
-                    **{f"count:{k}": np.zeros(ny) for k in c.counts}}
 
-    def close_month(self, m: int, f, sec) -> None:
-        """Record month m, given the firm table's columns ``f`` and sector indices ``sec``: its
-        flows, its end-of-month stocks and, at a year end, the year's programme counts."""
-        z, out, c = self.z, self.out, self.z.sc.constants
-        lo, hi = float(m), float(m + 1)
-        frac = np.clip(np.minimum(hi, f["exit_t"]) - np.maximum(lo, f["open_t"]), 0.0, 1.0)
-        mid = 0.5 * (np.maximum(lo, f["open_t"]) + np.minimum(hi, f["exit_t"]))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ramp = np.where(f["ramp"] > 0, np.clip((mid - f["open_t"]) / f["ramp"], 0, 1), 1.0)
-        sig = z.noise_sigma[sec]
-        noise = np.exp(sig * self.noise_g.standard_normal(len(sec)) - 0.5 * sig ** 2)
-        level = z.macro[m] * z.disruption[m] * self.season[m % 12]
-        com = np.where(z.commodity_exposed[sec], z.commodity_index[m], 1.0)
-        trade = f["size"] / 12.0 * frac * ramp * noise * com * level
-        n_sec = len(z.sector_ids)
-        out["trade_by_mode"][m] = (np.bincount(sec, weights=trade, minlength=n_sec) @ z.shares) * z.trade_mult[m]
-        above = z.manufacturing[sec] & (f["size"] * z.output_ratio[sec] >= c.above_size_revenue_yi)
-        out["industrial_output"][m] = float(np.bincount(sec, weights=trade * above, minlength=n_sec)
-                                            @ z.output_ratio)
-        self._stocks(m, f)
-        if (m + 1) % 12 == 0:
-            self._counts((m + 1) // 12 - 1, f, sec)
+def fdi_by_month(z: ZoneState, f: Firms) -> np.ndarray:
+    """FDI paid in each month: each firm's FDI in equal tranches from the time it had its space."""
+    c = z.spec.sc.constants
+    paying = (f.fdi > 0) & np.isfinite(f.fdi_t)
+    times = f.fdi_t[paying, None] + c.fdi_tranche_interval_months * np.arange(c.fdi_tranches)
+    amounts = np.repeat(f.fdi[paying] / c.fdi_tranches, c.fdi_tranches)
+    t = times.ravel()
+    inside = (t >= 0) & (t < z.H)
+    return np.bincount(t[inside].astype(int), weights=amounts[inside], minlength=z.H)[:z.H]
 
-    def _stocks(self, m: int, f) -> None:
-        """Stocks at the end of month m: firms active so far this year, employees, development."""
-        z, out = self.z, self.out
-        t1 = float(m + 1)
-        t0 = 12.0 * (m // 12)
-        active = (f["open_t"] < t1) & (f["exit_t"] > t0)
-        operating = (f["open_t"] <= t1) & (f["exit_t"] > t1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ramp = np.where(f["ramp"] > 0, np.clip((t1 - f["open_t"]) / f["ramp"], 0, 1), 1.0)
-        out["active_enterprises"][m] = int(active.sum())
-        out["employees"][m] = float(np.sum(f["employees"] * ramp * operating))
-        out["development_rate"][m] = 100.0 * z.developed_ha(t1) / (z.sc.constants.fenced_area_km2 * 100)
 
-    def _counts(self, yi: int, f, sec) -> None:
-        """Programme counts of year yi: Poisson, with a rate that grows with operating firms."""
-        z = self.z
-        t1 = 12.0 * (yi + 1)
-        operating = (f["open_t"] <= t1) & (f["exit_t"] > t1)
-        for k, spec in z.sc.constants.counts.items():
-            cu = z.p["uncertainties"]["counts"][k]
-            n_firms = sum(int(np.sum(operating & (sec == z.sidx[s]))) for s in spec.per_firm_sectors)
-            lam = cu["base_per_year"] + cu["per_firm_per_year"] * n_firms
-            self.out[f"count:{k}"][yi] = z.streams(f"counts:{k}").poisson(lam)
-        z.note("year_end", str(z.years[yi]))
+def programme_counts(z: ZoneState, f: Firms) -> dict[str, np.ndarray]:
+    """Yearly programme counts: Poisson with a rate that grows with operating firms (§7.13)."""
+    s = z.spec
+    ny = len(s.years)
+    t1 = 12.0 * np.arange(1, ny + 1)
+    operating = (f.open_t[:, None] <= t1) & (f.exit_t[:, None] > t1)
+    per_sector = np.zeros((len(s.sector_ids), ny))
+    np.add.at(per_sector, f.sector, operating.astype(float))
+    ids = list(s.count_sectors)
+    if not ids:
+        return {}
+    cu = z.p["uncertainties"]["counts"]
+    lam = np.array([cu[k]["base_per_year"] + cu[k]["per_firm_per_year"] * per_sector[s.count_sectors[k]].sum(axis=0)
+                    for k in ids])
+    u = z.draws.uniforms("counts", ny, np.array([name_id(k) for k in ids], dtype=np.uint64))
+    n = inverse.poisson(u, lam).astype(float)
+    return dict(zip(ids, n))
 
-    def result(self) -> Result:
-        """Monthly series (flows per month; stocks at month end) and yearly indicators.
 
-        A flow's yearly value is the sum of its months; a stock's is its December value, so the
-        year-to-date value of every indicator in December equals its yearly value."""
-        z, out = self.z, self.out
-        c, ny, H = z.sc.constants, len(z.years), z.H
-        ends = np.arange(1, H + 1, dtype=float)
-        mo = {f"trade_{m}": out["trade_by_mode"][:, j] for j, m in enumerate(MODES)}
-        mo["trade_total"] = out["trade_by_mode"].sum(axis=1)
-        mo["industrial_output"] = out["industrial_output"]
-        fdi = np.zeros(H)
-        for t, amount in z.fdi:
-            if 0 <= t < H:
-                fdi[int(t)] += amount
-        mo["fdi_usd"] = fdi
-        for k in ("active_enterprises", "employees", "development_rate"):
-            mo[k] = out[k]
-        business = [k for k, m in c.milestones.items() if m.business_type]
-        mo["new_business_types"] = np.array([sum(z.T[k] <= e for k in business) for e in ends],
-                                            dtype=float)
-        for lid, times in z.leaders_signed.items():
-            mo[f"leaders_{lid}"] = np.array([sum(t <= e for t in times) for e in ends], dtype=float)
-        for k in (*c.projects, *c.milestones):
-            mo[f"done_{k}"] = (z.T[k] <= ends).astype(float)
-        yearly = {}
-        for k, v in mo.items():
-            by_year = v.reshape(ny, 12)
-            yearly[k] = by_year.sum(axis=1) if k in FLOW_INDICATORS else by_year[:, -1]
-        for k in c.counts:
-            yearly[k] = out[f"count:{k}"]
-        log = sorted((e for e in z.log if e[0] <= H), key=lambda e: e[0])   # nothing after the horizon
-        return Result(years=list(z.years), yearly=yearly, monthly=mo, log=log,
-                      base=base_year(z), macro_yearly=z.macro.reshape(ny, 12).mean(axis=1))
+def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: list) -> Result:
+    """Monthly series (flows per month; stocks at month end) and yearly indicators.
+
+    A flow's yearly value is the sum of its months; a stock's is its December value, so the
+    year-to-date value of every indicator in December equals its yearly value."""
+    s, H = z.spec, z.H
+    ny = len(s.years)
+    ends = np.arange(1, H + 1, dtype=float)
+    fm = firm_months(z, f)
+    items = [*s.sc.constants.projects, *s.sc.constants.milestones]
+    done = np.array([z.T[k] for k in items])[:, None] <= ends[None, :]
+    business = np.array([k in s.business for k in items], dtype=bool)
+    leaders = [(np.sort(t)[None, :] <= ends[:, None]).sum(axis=1) for t in leaders_signed.values()]
+    names = ([f"trade_{m}" for m in MODES] + ["trade_total", "industrial_output", "fdi_usd", "active_enterprises",
+             "employees", "development_rate", "new_business_types"]
+             + [f"leaders_{lid}" for lid in leaders_signed] + [f"done_{k}" for k in items])
+    series = np.vstack([fm["trade_by_mode"].T, fm["trade_by_mode"].sum(axis=1), fm["industrial_output"],
+                        fdi_by_month(z, f), fm["active_enterprises"], fm["employees"], fm["development_rate"],
+                        done[business].sum(axis=0), *leaders, done]).astype(float)
+    by_year = series.reshape(len(names), ny, 12)
+    flow = np.array([n in FLOW_INDICATORS for n in names])
+    values = np.where(flow[:, None], by_year.sum(axis=2), by_year[:, :, -1])
+    yearly = dict(zip(names, values))
+    yearly.update(programme_counts(z, f))
+    return Result(years=list(s.years), yearly=yearly, monthly=dict(zip(names, series)), log=log, base=base_year(z),
+                  macro_yearly=z.macro.reshape(ny, 12).mean(axis=1))
 
 
 def base_year(z: ZoneState) -> dict[str, float]:
     """The zone in the year before the start, as the initial firms describe it: their full-size
     trade by mode (seasonality averages 1, macro level 1) and their count."""
-    f = z.firms.arrays()
-    init = f["open_t"] == -INF
-    sec = f["sector"][init].astype(int)
-    by_mode = np.bincount(sec, weights=f["size"][init], minlength=len(z.sector_ids)) @ z.shares
+    init = z.initial
+    by_mode = np.bincount(init.sector, weights=init.size, minlength=len(z.spec.sector_ids)) @ z.spec.shares
     base = {f"trade_{m}": float(v) for m, v in zip(MODES, by_mode)}
     base["trade_total"] = float(by_mode.sum())
-    base["active_enterprises"] = float(init.sum())
+    base["active_enterprises"] = float(len(init))
     return base

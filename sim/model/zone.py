@@ -1,37 +1,47 @@
-"""One replication of the zone: its state set up, its processes run, its indicators assembled.
+"""One replication of the zone: its state set up, the competition for space run, its indicators assembled.
 
-Pure: no I/O, no pandas, no plotting. ``simulate(scenario, params, streams)`` depends only on
-its arguments. Time is in months (continuous; t = 0 is the start of the first month, t = 12
-the end of its year). The parts, each in its own module:
+Pure: no I/O, no pandas, no plotting. ``simulate(scenario, params, draws)`` depends only on its
+arguments. Time is in months (continuous; t = 0 is the start of the first month, t = 12 the end
+of its year). The parts, each in its own module:
 
+* :mod:`sim.model.spec`         the scenario as arrays, once per scenario;
 * :mod:`sim.model.schedule`     completion times of projects and milestones, from the parameters;
-* :mod:`sim.model.state`        the zone at t = 0 (:class:`~sim.model.state.ZoneState`): space
-                                containers, firm table with the initial firms, effect tables,
-                                developed area, shared shock paths;
-* :mod:`sim.model.processes`    the SimPy processes that move it;
-* :mod:`sim.model.bookkeeping`  month-end flows and stocks, and the yearly and monthly indicators.
+* :mod:`sim.model.state`        the zone at t = 0: sector parameters, effect tables, shock paths,
+                                the initial firms;
+* :mod:`sim.model.arrivals`     every lead and leader candidate that signs, drawn up front;
+* :mod:`sim.model.space`        when each signed firm gets its space (SimPy: the events that
+                                return space);
+* :mod:`sim.model.bookkeeping`  the monthly and yearly indicators, one pass over firms x months;
+* :mod:`sim.model.trace`        the event log, when asked for.
 
 See docs/model.md for the equations.
 """
 from __future__ import annotations
 
-from sim.model.bookkeeping import Books, Result
-from sim.model.processes import start
-from sim.model.state import ZoneState
+import numpy as np
+
+from sim.model.arrivals import LEADER, signed_firms
+from sim.model.bookkeeping import Result, result
+from sim.model.space import gate_times, space_times
+from sim.model.spec import name_id, spec_of
+from sim.model.state import Firms, ZoneState
+from sim.model.trace import event_log
+from sim.model.draws import Draws
 from sim.scenario.schema import Scenario
 
 
-class ZoneModel(ZoneState):
-    """A replication ready to run: the zone's state at t = 0 (:class:`ZoneState`) plus :meth:`run`."""
-
-    def run(self) -> Result:
-        """Start the processes, run the SimPy environment to the horizon, assemble the indicators."""
-        books = Books(self)
-        start(self, books)
-        self.env.run(until=self.H + 1e-9)
-        return books.result()
-
-
-def simulate(sc: Scenario, params: dict, streams, trace: bool = False) -> Result:
-    """Run one replication: scenario + drawn parameters + random streams -> indicators."""
-    return ZoneModel(sc, params, streams, trace=trace).run()
+def simulate(sc: Scenario, params: dict, draws: Draws, trace: bool = False) -> Result:
+    """Run one replication: scenario + drawn parameters + random numbers -> indicators."""
+    z = ZoneState(spec_of(sc), params, draws)
+    sg = signed_firms(z)
+    served = space_times(z, sg)
+    f = sg.firm
+    open_t = np.maximum(served + sg.fitout, gate_times(z, f.sector))
+    f.fdi_t = served
+    f.open_t = open_t
+    f.exit_t = open_t + f.exit_t                   # the lifetime runs from opening
+    got = np.isfinite(served)
+    leaders = {pl.lid: sg.t[(f.origin == LEADER) & (f.group == np.uint64(name_id(pl.lid)))]
+               for pl in z.spec.leaders}
+    log = event_log(z, sg, served, open_t) if trace else []
+    return result(z, Firms.concat([z.initial, f.select(got)]), leaders, log)

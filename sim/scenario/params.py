@@ -6,6 +6,7 @@ nested dictionary of floats the model reads, e.g. ``p["uncertainties"]["sectors"
 """
 from __future__ import annotations
 
+import numpy as np
 from pydantic import BaseModel
 
 from sim.scenario.distributions import _Dist
@@ -30,6 +31,39 @@ def uncertain_paths(s: Scenario) -> list[tuple[str, _Dist]]:
     out = []
     for sec in DRAWN_SECTIONS:
         out.extend(_walk(getattr(s, sec), sec))
+    return out
+
+
+_PATHS: dict[int, tuple[Scenario, list[tuple[str, _Dist]]]] = {}
+
+
+def _cached_paths(s: Scenario) -> list[tuple[str, _Dist]]:
+    """:func:`uncertain_paths` of ``s``, walked once per scenario object."""
+    hit = _PATHS.get(id(s))
+    if hit is None or hit[0] is not s:
+        if len(_PATHS) >= 64:
+            _PATHS.clear()
+        hit = _PATHS[id(s)] = (s, uncertain_paths(s))
+    return hit[1]
+
+
+def draw_rows(s: Scenario, paths: list[str], u: np.ndarray) -> list[dict]:
+    """The parameters of many replications at once: ``u[row, j]`` is the uniform of ``paths[j]``;
+    each distribution maps its column through its quantile function in one call. Row i of the
+    result equals ``draw(s, dict(zip(paths, u[i])))``."""
+    dists = dict(_cached_paths(s))
+    values = np.column_stack([np.asarray(dists[p].ppf(u[:, j]), dtype=float) for j, p in enumerate(paths)]) \
+        if paths else np.empty((len(u), 0))
+    keys = [p.split(".") for p in paths]
+    out = []
+    for row in values.tolist():
+        root: dict = {}
+        for ks, v in zip(keys, row):
+            node = root
+            for k in ks[:-1]:
+                node = node.setdefault(k, {})
+            node[ks[-1]] = v
+        out.append(root)
     return out
 
 

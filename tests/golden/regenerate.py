@@ -32,11 +32,11 @@ def compute(scenario_file: str, seed: int, rep: int) -> dict:
     """Yearly indicators of one replication, as plain JSON data."""
     from sim.experiment.runner import replication_params
     from sim.model import simulate
-    from sim.random import Streams
+    from sim.model.draws import Draws
     from sim.scenario import load_scenario
 
     sc = load_scenario(DATA / scenario_file).scenario
-    res = simulate(sc, replication_params(sc, seed, rep), Streams(seed, rep))
+    res = simulate(sc, replication_params(sc, seed, rep), Draws(seed, rep))
     return {
         "scenario": scenario_file,
         "seed": seed,

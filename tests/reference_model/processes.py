@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model.bookkeeping import Books
-from sim.model.state import INF, ZoneState
+from reference_model.bookkeeping import Books
+from reference_model.state import INF, ZoneState
 
 
 def start(z: ZoneState, books: Books) -> None:
