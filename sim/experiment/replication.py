@@ -113,9 +113,9 @@ def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None
         raise ReplicationError(f"replication {rep} (seed {root}) failed: {type(e).__name__}: {e}") from e
     if ranking and sc.ranking is not None:
         res.yearly.update(rank_zone(sc, res, Streams(root, rep)("ranking")))
-    yearly = np.column_stack([res.yearly[n] for n in yearly_names(sc, lay, ranking)])
+    yearly = np.array([res.yearly[n] for n in yearly_names(sc, lay, ranking)], dtype=float).T
     names = lay.monthly_names if monthly_names is None else monthly_names
-    monthly = (np.column_stack([res.monthly[n] for n in names]) if names
+    monthly = (np.array([res.monthly[n] for n in names], dtype=float).T if names
                else np.empty((sc.run.horizon_months, 0)))
     return yearly, monthly, res
 
