@@ -58,7 +58,8 @@ def sensitivity(args) -> int:
                                  options.progress(args))
     charts = write_sensitivity(res, out, targets)
     print(format_sensitivity(res, targets))
-    print(f"\nSobol intervals shrink as 1/sqrt(n): for intervals about half as wide use --n {4 * args.n} "
-          f"(about 4x the time); --tornado-reps {4 * args.tornado_reps} does the same for the tornado.")
+    print(f"\nSobol intervals shrink as 1/sqrt(n): for intervals about half as wide, and more ranks separated, "
+          f"use --n {4 * args.n} (about 4x the time); --tornado-reps {4 * args.tornado_reps} does the same for "
+          f"the tornado.")
     done(out, charts, t0)
     return 0
