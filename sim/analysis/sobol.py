@@ -93,7 +93,7 @@ def rank_order(index: np.ndarray, boot: np.ndarray, level: float = 0.95) -> dict
     - ``rank_share``: share of resamples that give the factor this same rank;
     - ``next_resolved``: the factor is separated from the one ranked next: the ``level``
       percentile interval of (its index minus the next one's), over the resamples, lies above 0
-      (1 for the last factor);
+      (NaN for the last factor: there is none next);
     - ``rank_resolved``: separated from the factors ranked just above and just below, so its rank
       is resolved.
 
@@ -109,11 +109,11 @@ def rank_order(index: np.ndarray, boot: np.ndarray, level: float = 0.95) -> dict
         order = np.argsort(-np.nan_to_num(index[i], nan=-np.inf), kind="stable")
         b = boot[i][order]
         with np.errstate(invalid="ignore"):
-            gap = np.append(np.quantile(b[:-1] - b[1:], tail, axis=1) > 0, True)
+            gap = np.append(np.quantile(b[:-1] - b[1:], tail, axis=1) > 0, True)    # none below the last
         boot_rank = np.argsort(np.argsort(-np.nan_to_num(b, nan=-np.inf), axis=0, kind="stable"), axis=0)
         out["rank"][i, order] = np.arange(1, k + 1)
         out["rank_share"][i, order] = (boot_rank == np.arange(k)[:, None]).mean(axis=1)
-        out["next_resolved"][i, order] = gap
+        out["next_resolved"][i, order] = np.append(gap[:-1], np.nan)
         out["rank_resolved"][i, order] = gap & np.append(True, gap[:-1])
     return out
 

@@ -107,7 +107,7 @@ def rank_statement(d: pd.DataFrame, lang: str) -> str:
     """One line on the rank order of reported factors ``d`` (rows of
     :func:`~sim.analysis.tornado.reported_factors`): which ranks are resolved and which are not
     separated from their neighbours, e.g. "ranks 1-3 resolved; 4 and 5 not separated"."""
-    groups = rank_groups([bool(x) for x in d["ST_next_resolved"].fillna(False)])
+    groups = rank_groups([bool(x) for x in d["ST_next_resolved"].fillna(True)])     # NaN: no factor ranked next
     resolved = [g[0] for g in groups if len(g) == 1]
     loose = [g for g in groups if len(g) > 1]
     if lang == "zh":
