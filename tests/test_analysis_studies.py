@@ -74,6 +74,7 @@ def test_rank_groups_and_their_sentence():
     assert console.rank_statement(d, "zh") == ("排序（95% 自助区间）：第 1-3 名已分开；第 4、5 名未分开，第 6、7 名未分开"
                                                "（第 7 名未列出）：需要更多重复（加大 --n）")
     assert console.rank_statement(d.iloc[:3], "en") == "rank order (95% bootstrap): ranks 1-3 all resolved"
+    assert console.rank_statement(d.iloc[3:5], "en").startswith("rank order (95% bootstrap): ranks 1 and 2 not separated")
 
 
 def test_screening_ranks_the_driving_parameter_first():

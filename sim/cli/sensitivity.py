@@ -19,7 +19,8 @@ def add_parser(sub) -> None:
     e = sub.add_parser("sensitivity", help="Sobol indices and a tornado chart over uncertainties and ranged levers")
     options.add_scenario(e, help="scenario TOML file")
     e.add_argument("--n", type=positive_int, default=256,
-                   help="Sobol base sample (default 256; a power of 2; cost n x (factors + 2) replications)")
+                   help="Sobol base sample (default 256; a power of 2; cost n x (factors + 2) replications; "
+                        "a larger n narrows the intervals as 1/sqrt(n) and separates more ranks)")
     e.add_argument("--by", choices=("group", "parameter"), default="group",
                    help="factors: groups of parameters (default) or every parameter alone (costly)")
     e.add_argument("--tornado-reps", type=positive_int, default=100,

@@ -12,7 +12,9 @@ Two analyses on one scenario, both on the model itself (no surrogate):
    parameter's quantile) and through lever values mapped onto their ranges; the process noise is
    the replication's stream index (A rows use j, B rows n + j). Indices and BCa bootstrap
    intervals come from ``scipy.stats.sobol_indices`` (Saltelli 2010 first order, Jansen total)
-   given these outputs. Cost: n (k + 2) replications for k factors.
+   given these outputs, and from the same bootstrap resamples whether adjacent ranks of the total
+   indices are resolved (:func:`sim.analysis.sobol.rank_order`). Cost: n (k + 2) replications
+   for k factors.
 
 2. **Tornado** (one at a time). Each ranged lever at its range's low and high end, and the top
    uncertain parameters (screened by rank correlation on the Sobol sample) at their 10% and 90%

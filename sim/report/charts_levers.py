@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
@@ -162,7 +163,8 @@ def sobol_chart(sobol: pd.DataFrame, targets: list[str], sc, lang: str, meta: st
             ax.legend(fontsize=7.5, loc="lower right")
         reported = reported_factors(sobol, tid)
         ax.set_xlabel(("方差份额" if lang == "zh" else "share of the indicator's variance")
-                      + (f"\n{rank_statement(reported, lang)}" if len(reported) else ""), fontsize=8)
+                      + (f"\n{textwrap.fill(rank_statement(reported, lang), 56 if lang == 'en' else 30)}"
+                         if len(reported) else ""), fontsize=8)
     for k in range(n, axes.size):
         axes[k // 2, k % 2].set_visible(False)
     title = ("Sobol 全局敏感性：指标方差来自哪里（红色 = 杠杆）" if lang == "zh" else

@@ -122,7 +122,7 @@ def rank_statement(d: pd.DataFrame, lang: str) -> str:
     if not loose:
         return head + (f"ranks 1-{len(d)} all resolved" if len(d) > 1 else "rank 1 resolved")
     parts = [f"rank{'s' if len(resolved) > 1 else ''} {_runs(resolved)} resolved"] if resolved else []
-    parts.append(", ".join(f"{_group(g, lang)} not separated" for g in loose)
+    parts.append(("" if resolved else "ranks ") + ", ".join(f"{_group(g, lang)} not separated" for g in loose)
                  + (f" ({len(d) + 1} not listed)" if loose[-1][-1] > len(d) else ""))
     return head + "; ".join(parts) + ": more replications needed (a larger --n)"
 
