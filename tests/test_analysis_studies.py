@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis import abc, prim, scores, sobol, tornado
+from sim.report import console
 
 # ----------------------------------------------------------------------------- sobol
 
@@ -32,6 +33,48 @@ def test_additive_model_indices():
     r = sobol.sobol_from_outputs(f(A), f(B), f_AB, n_resamples=99)
     assert r["ST"][0] == pytest.approx([16 / 17, 1 / 17, 0], abs=0.03)
     assert r["S1"][0] == pytest.approx([16 / 17, 1 / 17, 0], abs=0.06)
+
+
+def test_rank_order_separates_distinct_indices_and_not_equal_ones():
+    """y = 4 x0 + 2 x1 + x2 + x3: total indices 16/22, 4/22, 1/22, 1/22. The bootstrap separates
+    ranks 1 and 2 from everything else; x2 and x3 have equal indices, so ranks 3 and 4 are not
+    separated (each holds its rank in about half the resamples)."""
+    A, B = sobol.saltelli_matrices(1024, 4, seed=2)
+    f = lambda u: (4 * u[:, 0] + 2 * u[:, 1] + u[:, 2] + u[:, 3])[:, None]       # noqa: E731
+    f_AB = np.stack([f(sobol.ab_matrix(A, B, (j,))) for j in range(4)])
+    r = sobol.sobol_from_outputs(f(A), f(B), f_AB, n_resamples=199, seed=1)
+    assert r["ST"][0] == pytest.approx([16 / 22, 4 / 22, 1 / 22, 1 / 22], abs=0.03)
+    assert r["ST_rank"][0][:2].tolist() == [1, 2] and set(r["ST_rank"][0][2:]) == {3, 4}
+    assert r["ST_rank_resolved"][0].tolist()[:2] == [1, 1] and r["ST_rank_resolved"][0].tolist()[2:] == [0, 0]
+    assert r["ST_rank_share"][0][:2].tolist() == [1, 1]
+    assert 0.2 < r["ST_rank_share"][0][2] < 0.8
+    third = int(np.flatnonzero(r["ST_rank"][0] == 3)[0])
+    assert r["ST_next_resolved"][0][1] == 1 and r["ST_next_resolved"][0][third] == 0
+
+
+def test_rank_order_of_exactly_equal_resamples_is_not_resolved():
+    """Two factors whose index is 0 in every resample are tied, never separated; a factor above
+    them in every resample is."""
+    boot = np.stack([np.full(50, 0.5), np.zeros(50), np.zeros(50)])[None]
+    r = sobol.rank_order(np.array([[0.5, 0.0, 0.0]]), boot)
+    assert r["rank"][0].tolist() == [1, 2, 3]
+    assert r["next_resolved"][0][:2].tolist() == [1, 0] and np.isnan(r["next_resolved"][0][2])
+    assert r["rank_resolved"][0].tolist() == [1, 0, 0]
+    assert np.isnan(sobol.rank_order(np.full((1, 3), np.nan), boot)["rank"]).all()
+
+
+def test_rank_groups_and_their_sentence():
+    assert tornado.rank_groups([True, True, False, True, False]) == [[1], [2], [3, 4], [5, 6]]
+    assert tornado.rank_groups([True, True]) == [[1], [2]]
+    assert tornado.rank_groups([]) == []
+    d = pd.DataFrame({"ST_next_resolved": [True, True, True, False, True, False]})
+    assert console.rank_statement(d, "en") == ("rank order (95% bootstrap): ranks 1-3 resolved; 4 and 5 not "
+                                               "separated, 6 and 7 not separated (7 not listed): more "
+                                               "replications needed (a larger --n)")
+    assert console.rank_statement(d, "zh") == ("排序（95% 自助区间）：第 1-3 名已分开；第 4、5 名未分开，第 6、7 名未分开"
+                                               "（第 7 名未列出）：需要更多重复（加大 --n）")
+    assert console.rank_statement(d.iloc[:3], "en") == "rank order (95% bootstrap): ranks 1-3 all resolved"
+    assert console.rank_statement(d.iloc[3:5], "en").startswith("rank order (95% bootstrap): ranks 1 and 2 not separated")
 
 
 def test_screening_ranks_the_driving_parameter_first():

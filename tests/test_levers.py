@@ -10,14 +10,17 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
 from sim.analysis.paired import independent_diff_ci, paired_diff_ci, phi_paired
+from sim.analysis.sobol import saltelli_matrices
 from sim.cli import main
 from sim.experiment import runner
 from sim.experiment.executors import LocalExecutor
 from sim.experiment.levers import catalogue, find, parse_grid, ranged, toml_value, with_levers
+from sim.experiment.sensitivity import Design, by_setting, make_factors, sobol_rows, varied_paths
 from sim.months import month_end, month_of_end
 from sim.scenario import ScenarioError, load_scenario
 
@@ -218,6 +221,22 @@ def test_factor_groups(base):
     assert facs[-1].kind == "noise"
 
 
+def test_sobol_rows_evaluated_by_lever_setting(base):
+    """The evaluation order keeps each lever setting's rows together (A's settings recur in every
+    uncertainty and noise factor's block) and is a permutation of the design's rows."""
+    sc = base.scenario
+    paths, levers = varied_paths(sc), ranged(sc)
+    facs = make_factors(paths, levers)
+    A, B = saltelli_matrices(4, len(paths) + len(levers), seed=1)
+    rows = sobol_rows(Design(4, paths, levers, facs, A, B), levers)
+    order = by_setting(rows)
+    assert sorted(order.tolist()) == list(range(len(rows)))
+    settings = [rows[i][2] for i in order]
+    runs = sum(1 for a, b in zip(settings, settings[1:]) if a != b) + 1
+    # settings: A's, B's and each lever factor's (a whole-number lever from B may repeat A's value)
+    assert runs == len(set(settings)) <= 4 * (2 + len(levers))
+
+
 def test_design_rows_are_identical_for_any_worker_count(base):
     from sim.analysis.targets import target_specs
     from sim.experiment.engine import Outputs, evaluate, rows_design
@@ -365,7 +384,10 @@ def test_sensitivity_discover_cli_smoke(tmp_path, capsys):
     for f in ("sobol.csv", "tornado.csv", "screening.csv", "factors.csv", "design.npz", "manifest.json",
               "charts/sobol_en.png", "charts/tornado_zh.png"):
         assert (out / f).exists(), f
-    assert "--n 16" in capsys.readouterr().out
+    text = capsys.readouterr().out
+    assert "--n 16" in text and "rank order (95% bootstrap)" in text
+    assert {"ST_rank", "ST_rank_share", "ST_next_resolved", "ST_rank_resolved"} <= set(
+        pd.read_csv(out / "sobol.csv").columns)
     out = tmp_path / "disc"
     assert main(["discover", str(BASELINE), "--target", "leaders_processing_2023", "--reps", "90",
                  "--workers", "2", "-q", "--out", str(out)]) == 0

@@ -3,7 +3,9 @@
 A design is two n x d matrices A and B of uniforms (one scrambled Sobol sequence of dimension
 2d) and, per factor, A with that factor's columns taken from B. Given the model's outputs on
 these rows, :func:`sobol_from_outputs` returns first-order and total indices with BCa bootstrap
-intervals (Saltelli 2010 first order, Jansen total order; ``scipy.stats.sobol_indices``).
+intervals (Saltelli 2010 first order, Jansen total order; ``scipy.stats.sobol_indices``), and
+with :func:`rank_order`, from the same bootstrap resamples, how firmly the total indices order the
+factors.
 :func:`screen_parameters` ranks inputs by rank correlation with the outputs (the tornado's
 screening).
 """
@@ -42,12 +44,14 @@ def sobol_from_outputs(f_A: np.ndarray, f_B: np.ndarray, f_AB: np.ndarray, level
                        n_resamples: int = 999, seed: int = 0) -> dict[str, np.ndarray]:
     """First-order and total indices with BCa bootstrap intervals (scipy.stats.sobol_indices).
 
-    ``f_A``, ``f_B``: [n, s] outputs; ``f_AB``: [k, n, s]. Returns arrays [s, k]; outputs with no
-    variance get NaN (nothing to apportion). The bootstrap resamples with a generator seeded by
+    ``f_A``, ``f_B``: [n, s] outputs; ``f_AB``: [k, n, s]. Returns arrays [s, k]: the indices and
+    their intervals, and the rank order of the total indices (``ST_rank``, ``ST_rank_share``,
+    ``ST_next_resolved``, ``ST_rank_resolved``: see :func:`rank_order`); outputs with no variance
+    get NaN (nothing to apportion or rank). The bootstrap resamples with a generator seeded by
     ``seed``, so the same outputs and seed give the same intervals."""
     n, s = f_A.shape
     k = f_AB.shape[0]
-    keys = ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high")
+    keys = ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high") + RANK_KEYS
     out = {key: np.full((s, k), np.nan) for key in keys}
     var = np.var(np.concatenate([f_A, f_B]), axis=0)
     live = np.flatnonzero(var > 1e-12 * (1 + np.abs(np.concatenate([f_A, f_B])).max(axis=0) ** 2))
@@ -68,6 +72,49 @@ def sobol_from_outputs(f_A: np.ndarray, f_B: np.ndarray, f_AB: np.ndarray, level
         for side in ("_low", "_high"):
             bad = np.isnan(out[key + side]) & np.isfinite(out[key])
             out[key + side][bad] = out[key][bad]
+    ranks = rank_order(out["ST"][live], boot.total_order.bootstrap_distribution.reshape(len(live), k, -1), level)
+    for key, v in ranks.items():
+        out["ST_" + key][live] = v
+    return out
+
+
+RANK_KEYS = ("ST_rank", "ST_rank_share", "ST_next_resolved", "ST_rank_resolved")
+"""The rank-order arrays :func:`sobol_from_outputs` adds (``rank_order``'s, prefixed with the index)."""
+
+
+def rank_order(index: np.ndarray, boot: np.ndarray, level: float = 0.95) -> dict[str, np.ndarray]:
+    """Ranks of the factors by ``index`` and whether the bootstrap resamples hold them.
+
+    ``index``: [s, k] point estimates; ``boot``: [s, k, R] the same index on R bootstrap resamples
+    of the design rows. Per output, factors are ranked by the point estimate (1 = largest; ties in
+    factor order). Returns arrays [s, k] (1.0/0.0 for the flags):
+
+    - ``rank``: the factor's rank;
+    - ``rank_share``: share of resamples that give the factor this same rank;
+    - ``next_resolved``: the factor is separated from the one ranked next: the ``level``
+      percentile interval of (its index minus the next one's), over the resamples, lies above 0
+      (NaN for the last factor: there is none next);
+    - ``rank_resolved``: separated from the factors ranked just above and just below, so its rank
+      is resolved.
+
+    The resamples redraw the design's rows: the intervals measure the simulation precision of
+    the index estimates (they narrow as the base sample n grows), not uncertainty about the
+    zone. Two factors with equal indices are never resolved, whatever n."""
+    s, k = index.shape
+    out = {key: np.full((s, k), np.nan) for key in ("rank", "rank_share", "next_resolved", "rank_resolved")}
+    tail = (1 - level) / 2
+    for i in range(s):
+        if not np.isfinite(index[i]).any():
+            continue
+        order = np.argsort(-np.nan_to_num(index[i], nan=-np.inf), kind="stable")
+        b = boot[i][order]
+        with np.errstate(invalid="ignore"):
+            gap = np.append(np.quantile(b[:-1] - b[1:], tail, axis=1) > 0, True)    # none below the last
+        boot_rank = np.argsort(np.argsort(-np.nan_to_num(b, nan=-np.inf), axis=0, kind="stable"), axis=0)
+        out["rank"][i, order] = np.arange(1, k + 1)
+        out["rank_share"][i, order] = (boot_rank == np.arange(k)[:, None]).mean(axis=1)
+        out["next_resolved"][i, order] = np.append(gap[:-1], np.nan)
+        out["rank_resolved"][i, order] = gap & np.append(True, gap[:-1])
     return out
 
 

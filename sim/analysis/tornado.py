@@ -1,4 +1,5 @@
-"""Tables of a sensitivity study's results: tornado swings, lever ranking, headline targets.
+"""Tables of a sensitivity study's results: tornado swings, lever ranking, headline targets, the
+factors a study reports for a target and how its rank order splits.
 
 Pure functions of the ``sobol`` and ``tornado`` tables a sensitivity study produces (one row per
 target x output x factor, and per target x factor x side); ``res`` is any object carrying both
@@ -67,3 +68,34 @@ def lever_ranking(res) -> pd.DataFrame:
     out["abs_swing"] = out["max_p_swing"].abs()
     return (out.sort_values(["abs_swing", "max_ST"], ascending=False).drop(columns="abs_swing")
             .reset_index(drop=True))
+
+
+REPORTED_FACTORS, REPORTED_MIN_ST = 6, 0.01
+"""A study reports, per target, at most this many factors: the largest total indices above the minimum."""
+
+
+def reported_factors(sobol: pd.DataFrame, target_id: str, output: str = "value",
+                     top: int = REPORTED_FACTORS) -> pd.DataFrame:
+    """The factors reported for a target's output: the ``top`` largest total indices above
+    ``REPORTED_MIN_ST``, in rank order (``ST_rank``)."""
+    d = sobol[(sobol["target_id"] == target_id) & (sobol["output"] == output)]
+    return d[d["ST"] > REPORTED_MIN_ST].sort_values("ST_rank").head(top)
+
+
+def rank_groups(next_resolved: list[bool]) -> list[list[int]]:
+    """Ranks 1..m (m = len(next_resolved)) in groups of ranks the bootstrap does not separate.
+
+    ``next_resolved[k - 1]``: rank k is separated from rank k + 1. A group of one is a resolved
+    rank; a last group whose rank m is not separated from the next takes rank m + 1 too (a factor
+    not reported), e.g. [True, True, False, True, False] -> [[1], [2], [3, 4], [5, 6]]."""
+    groups: list[list[int]] = []
+    current = [1] if next_resolved else []
+    for k, sep in enumerate(next_resolved, start=1):
+        if sep:
+            groups.append(current)
+            current = [k + 1]
+        else:
+            current.append(k + 1)
+    if current and len(current) > 1:
+        groups.append(current)
+    return groups

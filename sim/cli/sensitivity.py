@@ -19,7 +19,8 @@ def add_parser(sub) -> None:
     e = sub.add_parser("sensitivity", help="Sobol indices and a tornado chart over uncertainties and ranged levers")
     options.add_scenario(e, help="scenario TOML file")
     e.add_argument("--n", type=positive_int, default=256,
-                   help="Sobol base sample (default 256; a power of 2; cost n x (factors + 2) replications)")
+                   help="Sobol base sample (default 256; a power of 2; cost n x (factors + 2) replications; "
+                        "a larger n narrows the intervals as 1/sqrt(n) and separates more ranks)")
     e.add_argument("--by", choices=("group", "parameter"), default="group",
                    help="factors: groups of parameters (default) or every parameter alone (costly)")
     e.add_argument("--tornado-reps", type=positive_int, default=100,
@@ -58,7 +59,8 @@ def sensitivity(args) -> int:
                                  options.progress(args))
     charts = write_sensitivity(res, out, targets)
     print(format_sensitivity(res, targets))
-    print(f"\nSobol intervals shrink as 1/sqrt(n): for intervals about half as wide use --n {4 * args.n} "
-          f"(about 4x the time); --tornado-reps {4 * args.tornado_reps} does the same for the tornado.")
+    print(f"\nSobol intervals shrink as 1/sqrt(n): for intervals about half as wide, and more ranks separated, "
+          f"use --n {4 * args.n} (about 4x the time); --tornado-reps {4 * args.tornado_reps} does the same for "
+          f"the tornado.")
     done(out, charts, t0)
     return 0

@@ -12,7 +12,9 @@ Two analyses on one scenario, both on the model itself (no surrogate):
    parameter's quantile) and through lever values mapped onto their ranges; the process noise is
    the replication's stream index (A rows use j, B rows n + j). Indices and BCa bootstrap
    intervals come from ``scipy.stats.sobol_indices`` (Saltelli 2010 first order, Jansen total)
-   given these outputs. Cost: n (k + 2) replications for k factors.
+   given these outputs, and from the same bootstrap resamples whether adjacent ranks of the total
+   indices are resolved (:func:`sim.analysis.sobol.rank_order`). Cost: n (k + 2) replications
+   for k factors.
 
 2. **Tornado** (one at a time). Each ranged lever at its range's low and high end, and the top
    uncertain parameters (screened by rank correlation on the Sobol sample) at their 10% and 90%
@@ -31,7 +33,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.sobol import ab_matrix, saltelli_matrices, screen_parameters, sobol_from_outputs, top_parameters
+from sim.analysis.sobol import (RANK_KEYS, ab_matrix, saltelli_matrices, screen_parameters, sobol_from_outputs,
+                                top_parameters)
 from sim.analysis.targets import hits_of, proportion_ci, target_specs
 from sim.analysis.tornado import TORNADO_HIGH, TORNADO_LOW
 from sim.experiment import runner
@@ -115,7 +118,7 @@ class Sensitivity:
     by: str
     design: Design
     targets: list
-    sobol: pd.DataFrame                  # target x output (value|hit) x factor
+    sobol: pd.DataFrame                  # target x output (value|hit) x factor, with the ST rank order
     tornado: pd.DataFrame                # target x factor x side
     screening: pd.DataFrame              # parameter x target |rank correlation|
     tornado_reps: int
@@ -148,6 +151,16 @@ def sobol_rows(design: Design, levers: list[Lever]) -> tuple[list, list[str]]:
     return rows
 
 
+def by_setting(rows: list[tuple]) -> np.ndarray:
+    """An evaluation order of design rows that keeps the rows of one lever setting together (stable,
+    settings in order of first appearance). A row's outputs depend only on its own setting,
+    replication and overrides, so the order changes no number; it lets a worker build each
+    scenario variant once for all the rows that share it (A's lever values recur in every
+    uncertainty factor's and the noise factor's rows)."""
+    first: dict[tuple, int] = {}
+    return np.argsort([first.setdefault(lev, len(first)) for _, _, lev in rows], kind="stable")
+
+
 def run_sensitivity(ls: LoadedScenario, n: int, seed: int, by: str = "group", tornado_reps: int = 100,
                     top: int = 10, executor=None, progress: bool | None = None,
                     n_resamples: int = 999) -> Sensitivity:
@@ -166,7 +179,9 @@ def run_sensitivity(ls: LoadedScenario, n: int, seed: int, by: str = "group", to
     # tornado rows are known once screening is done; count them for the bar up front
     n_torn = (len(levers) + top) * 2 * tornado_reps + tornado_reps
     with Bar(len(rows) + n_torn, progress) as bar:
-        Y = evaluate_design(ls, seed, lever_ids, cells, rows, executor, bar, paths)
+        order = by_setting(rows)
+        Y = np.empty((len(rows), len(cells)))
+        Y[order] = evaluate_design(ls, seed, lever_ids, cells, [rows[i] for i in order], executor, bar, paths)
         k = len(facs)
         f_A, f_B = Y[:n], Y[n:2 * n]
         f_AB = Y[2 * n:].reshape(k, n, len(targets))
@@ -198,8 +213,10 @@ def _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples, seed: i
                     n_parameters=len(f.columns) if f.kind == "uncertainty" else (1 if f.kind == "lever" else 0),
                     S1=r["S1"][i, g], S1_low=r["S1_low"][i, g], S1_high=r["S1_high"][i, g],
                     ST=r["ST"][i, g], ST_low=r["ST_low"][i, g], ST_high=r["ST_high"][i, g],
-                    output_sd=float(np.std(np.concatenate([tA[:, i], tB[:, i]])))))
-    return pd.DataFrame(frames)
+                    output_sd=float(np.std(np.concatenate([tA[:, i], tB[:, i]]))),
+                    **{key: r[key][i, g] for key in RANK_KEYS}))
+    table = pd.DataFrame(frames)
+    return table.astype({"ST_rank": "Int64", "ST_next_resolved": "boolean", "ST_rank_resolved": "boolean"})
 
 
 def _label(sc, f: Factor, levers, lang):

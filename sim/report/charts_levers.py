@@ -5,14 +5,16 @@
 from __future__ import annotations
 
 import math
+import textwrap
 
 import numpy as np
 import pandas as pd
 
-from sim.analysis.tornado import tornado_swings
+from sim.analysis.tornado import reported_factors, tornado_swings
 from sim.experiment.levers import Lever, display, parse_value, short_label
 from sim.report.chart_style import (BLUE, GREEN, GREY, ORANGE, PALETTE, VERMILION, footer, new_figure,
                                     target_text)
+from sim.report.console import rank_statement
 from sim.report.labels import unit_label
 
 
@@ -130,13 +132,14 @@ def response_chart(table: pd.DataFrame, reach: pd.DataFrame, levers: list[Lever]
 
 
 def sobol_chart(sobol: pd.DataFrame, targets: list[str], sc, lang: str, meta: str, top: int = 12):
-    """Per headline target: first-order and total Sobol indices of its indicator with 95% intervals."""
+    """Per headline target: first-order and total Sobol indices of its indicator with 95% intervals,
+    in rank order, and under them the sentence on which of the reported ranks are resolved."""
     n = len(targets)
     fig, axes = new_figure(6.2 * min(n, 2), 1.0 + 4.1 * math.ceil(n / 2), nrows=math.ceil(n / 2),
                            ncols=min(n, 2), squeeze=False)
     for k, tid in enumerate(targets):
         ax = axes[k // 2, k % 2]
-        d = sobol[(sobol["target_id"] == tid) & (sobol["output"] == "value")].sort_values("ST", ascending=False)
+        d = sobol[(sobol["target_id"] == tid) & (sobol["output"] == "value")].sort_values("ST_rank")
         d = d.head(top).iloc[::-1]
         pos = np.arange(len(d))
         lab = d["label_en" if lang == "en" else "label_zh"].tolist()
@@ -158,7 +161,10 @@ def sobol_chart(sobol: pd.DataFrame, targets: list[str], sc, lang: str, meta: st
         ax.set_title(target_text(sc, row, lang), fontsize=9, loc="left")
         if k == 0:
             ax.legend(fontsize=7.5, loc="lower right")
-        ax.set_xlabel("方差份额" if lang == "zh" else "share of the indicator's variance", fontsize=8)
+        reported = reported_factors(sobol, tid)
+        ax.set_xlabel(("方差份额" if lang == "zh" else "share of the indicator's variance")
+                      + (f"\n{textwrap.fill(rank_statement(reported, lang), 56 if lang == 'en' else 30)}"
+                         if len(reported) else ""), fontsize=8)
     for k in range(n, axes.size):
         axes[k // 2, k % 2].set_visible(False)
     title = ("Sobol 全局敏感性：指标方差来自哪里（红色 = 杠杆）" if lang == "zh" else

@@ -1,5 +1,6 @@
 """Plain text of the studies: the console summaries of ``compare``, ``sweep`` and
-``sensitivity``, and the sentences of ``discover``'s rules (console, ``rules.txt`` and the
+``sensitivity`` (with the sentence on a sensitivity's rank order, in English and Chinese, that its
+charts carry too), and the sentences of ``discover``'s rules (console, ``rules.txt`` and the
 condition texts of ``conditions.csv``). Result objects in, strings out.
 """
 from __future__ import annotations
@@ -9,7 +10,7 @@ import sys
 
 import pandas as pd
 
-from sim.analysis.tornado import headline_targets, lever_ranking, tornado_swings
+from sim.analysis.tornado import headline_targets, lever_ranking, rank_groups, reported_factors, tornado_swings
 
 
 def format_comparison(c, only_active: bool = True) -> str:
@@ -75,12 +76,13 @@ def format_sensitivity(res, targets: list[str] | None = None, top: int = 6) -> s
                      f"[{r['max_ST_low']:4.2f}, {r['max_ST_high']:4.2f}] on {r['max_ST_target']}")
     heads = targets or headline_targets(res)
     for tid in heads:
-        d = res.sobol[(res.sobol["target_id"] == tid) & (res.sobol["output"] == "value")]
-        d = d[d["ST"] > 0.01].sort_values("ST", ascending=False).head(top)
+        d = reported_factors(res.sobol, tid, top=top)
         lines.append(f"\n{tid}: largest total Sobol indices of its indicator (95% bootstrap interval)")
         for _, r in d.iterrows():
             lines.append(f"  {r['label_en'][:62]:62s} ST {r['ST']:5.2f} [{r['ST_low']:5.2f}, {r['ST_high']:5.2f}]"
                          f"   S1 {r['S1']:5.2f} [{r['S1_low']:5.2f}, {r['S1_high']:5.2f}]")
+        if len(d):
+            lines.append(f"  {rank_statement(d, 'en')}")
         w = tornado_swings(res.tornado, tid).head(4)
         base = res.tornado[(res.tornado["target_id"] == tid) & (res.tornado["factor"] == "base")].iloc[0]
         lines.append(f"  tornado (P(hit) {base['p_hit']:.0%} as drawn; {res.tornado_reps} replications per setting):")
@@ -88,7 +90,59 @@ def format_sensitivity(res, targets: list[str] | None = None, top: int = 6) -> s
             name = res.factor_name(fid, r["kind"], "en")
             lines.append(f"    {name[:60]:60s} {r['setting_low']:>8s} -> {r['setting_high']:<8s} "
                          f"P {r['p_low']:4.0%} -> {r['p_high']:4.0%} ({100 * r['p_swing']:+.0f} pp)")
+    if heads:
+        lines.append(f"\n{RANK_NOTE}")
     return "\n".join(lines)
+
+
+RANK_NOTE = ("Rank order: two factors next in rank are separated when the 95% interval of the difference "
+             "of their total indices, over the same bootstrap resamples as the intervals, lies above 0 "
+             "(sobol.csv: ST_rank, ST_rank_share, ST_next_resolved, ST_rank_resolved). The bootstrap "
+             "measures the simulation precision of the estimates at this --n, not uncertainty about the "
+             "zone: a larger --n separates more ranks, and factors with equal indices never separate.")
+"""What the console's rank-order lines mean (printed once after them)."""
+
+
+def rank_statement(d: pd.DataFrame, lang: str) -> str:
+    """One line on the rank order of reported factors ``d`` (rows of
+    :func:`~sim.analysis.tornado.reported_factors`): which ranks are resolved and which are not
+    separated from their neighbours, e.g. "ranks 1-3 resolved; 4 and 5 not separated"."""
+    groups = rank_groups([bool(x) for x in d["ST_next_resolved"].fillna(True)])     # NaN: no factor ranked next
+    resolved = [g[0] for g in groups if len(g) == 1]
+    loose = [g for g in groups if len(g) > 1]
+    if lang == "zh":
+        head = "排序（95% 自助区间）："
+        if not loose:
+            return head + (f"前 {len(d)} 名均已分开" if len(d) > 1 else "第 1 名已分开")
+        parts = [f"第 {_runs(resolved, '、')} 名已分开"] if resolved else []
+        parts.append("，".join(f"第 {_group(g, lang)} 名未分开" for g in loose)
+                     + (f"（第 {len(d) + 1} 名未列出）" if loose[-1][-1] > len(d) else ""))
+        return head + "；".join(parts) + "：需要更多重复（加大 --n）"
+    head = "rank order (95% bootstrap): "
+    if not loose:
+        return head + (f"ranks 1-{len(d)} all resolved" if len(d) > 1 else "rank 1 resolved")
+    parts = [f"rank{'s' if len(resolved) > 1 else ''} {_runs(resolved)} resolved"] if resolved else []
+    parts.append(("" if resolved else "ranks ") + ", ".join(f"{_group(g, lang)} not separated" for g in loose)
+                 + (f" ({len(d) + 1} not listed)" if loose[-1][-1] > len(d) else ""))
+    return head + "; ".join(parts) + ": more replications needed (a larger --n)"
+
+
+def _runs(ranks: list[int], sep: str = ", ") -> str:
+    """Ranks as runs: [1, 2, 3, 6] -> "1-3, 6"."""
+    runs: list[list[int]] = []
+    for r in ranks:
+        if runs and r == runs[-1][-1] + 1:
+            runs[-1].append(r)
+        else:
+            runs.append([r])
+    return sep.join(str(g[0]) if len(g) == 1 else f"{g[0]}-{g[-1]}" for g in runs)
+
+
+def _group(g: list[int], lang: str) -> str:
+    """A group of ranks not separated: "4 and 5" (zh "4、5"), or "4-6"."""
+    if len(g) == 2:
+        return f"{g[0]}、{g[1]}" if lang == "zh" else f"{g[0]} and {g[1]}"
+    return f"{g[0]}-{g[-1]}"
 
 
 def print_calibration(res, quiet: bool) -> None:

@@ -114,6 +114,11 @@ def write_sensitivity(res, out: Path, targets: list[str] | None = None,
         "tornado_replications_per_setting": res.tornado_reps,
         "sobol_method": "Saltelli 2010 first order, Jansen total order (scipy.stats.sobol_indices); "
                         "95% BCa bootstrap intervals",
+        "rank_order": "factors ranked by ST per target and output (ST_rank); adjacent ranks separated when the 95% "
+                      "percentile interval of the difference of their ST over the same bootstrap resamples lies "
+                      "above 0 (ST_next_resolved), a rank resolved when separated from both neighbours "
+                      "(ST_rank_resolved); ST_rank_share: share of resamples giving the factor its rank. "
+                      "Simulation precision of the estimates at this base sample, not uncertainty about the zone",
         "design": "scrambled Sobol A and B matrices; process noise = stream index (A: j, B: n + j)",
         "tornado": f"levers at their declared range ends; uncertain parameters at their "
                    f"{TORNADO_LOW:.0%}/{TORNADO_HIGH:.0%} quantiles; others as drawn (common random numbers)",
