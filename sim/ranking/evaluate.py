@@ -15,8 +15,8 @@ import numpy as np
 
 from sim.ranking.config import BASE_VARIABLES, PEER_VARIABLES, ZONE_MODEL_VARIABLES, RankingConfig, per_config
 from sim.ranking.peers import base_table, draw_population, grow, prepared
-from sim.ranking.scoring import (DerivedPlan, Scorer, column_names, compile_derived, compile_method,
-                                 compute_derived, fixed_points, normalise_rows)
+from sim.ranking.scoring import (DerivedPlan, FixedPlan, Scorer, column_names, compile_derived, compile_fixed,
+                                 compile_method, compute_derived, fixed_points_many, normalise_rows)
 from sim.vocabulary.outcomes import PEER_STATISTICS, RANKING_INDICATORS
 
 INDICATORS = RANKING_INDICATORS
@@ -48,10 +48,10 @@ class _MethodPlan:
     """The scores of a data year scored under method ``mid``: the year's method first, then each
     variant. ``columns``: distinct sets of table columns normalised; ``norms``: distinct (rule,
     columns, lower) normalisations as (scorer, index in columns); ``fixed``: one scorer per
-    distinct method, for its bonus and deduction; ``jobs``: (scorer, norm index, fixed index)."""
+    distinct method, for its bonus and deduction, stacked; ``jobs``: (scorer, norm index, fixed index)."""
     columns: tuple
     norms: tuple
-    fixed: tuple
+    fixed: FixedPlan
     jobs: tuple
 
 
@@ -128,7 +128,7 @@ def _method_plan(cfg: RankingConfig, plan: _Plan, mid: str) -> _MethodPlan:
         jobs.append((sc, ni, list(fixed).index(m)))
     mp = plan.methods[mid] = _MethodPlan(
         columns=tuple(np.frombuffer(c, dtype=np.int64) for c in columns), norms=tuple(norm_list),
-        fixed=tuple(fixed.values()), jobs=tuple(jobs))
+        fixed=compile_fixed(list(fixed.values())), jobs=tuple(jobs))
     return mp
 
 
@@ -210,7 +210,7 @@ def _score_year(yp: _YearPlan, table: np.ndarray, u: np.ndarray) -> np.ndarray:
     mp = yp.method
     rows = [table[c] for c in mp.columns]
     nz = [normalise_rows(rows[ci], sc.rule, sc.lower) for sc, ci in mp.norms]
-    fx = [fixed_points(sc, table, u) for sc in mp.fixed]
+    fx = fixed_points_many(mp.fixed, table, u)
     scores = np.empty((len(mp.jobs), table.shape[1]))
     for j, (sc, ni, fi) in enumerate(mp.jobs):
         np.add(sc.points @ nz[ni], fx[fi], out=scores[j])
@@ -220,11 +220,13 @@ def _score_year(yp: _YearPlan, table: np.ndarray, u: np.ndarray) -> np.ndarray:
 def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
     """Fill the trade statistics of ``peers`` from (T, units) trade, the zone last."""
     peer_sorted = np.sort(trade[:, :n], axis=1)
-    for q, k in zip(TRADE_QUANTILES, ("trade_p10", "trade_p50", "trade_p90")):
-        h = q * (n - 1)
-        lo = int(h)
-        hi = min(lo + 1, n - 1)
-        peers[k] = peer_sorted[:, lo] + (h - lo) * (peer_sorted[:, hi] - peer_sorted[:, lo])
+    h = [q * (n - 1) for q in TRADE_QUANTILES]
+    lo = [int(x) for x in h]
+    hi = [min(i + 1, n - 1) for i in lo]
+    below = peer_sorted[:, lo]
+    qs = below + np.array([x - i for x, i in zip(h, lo)]) * (peer_sorted[:, hi] - below)     # np.quantile, linear
+    for j, k in enumerate(("trade_p10", "trade_p50", "trade_p90")):
+        peers[k] = qs[:, j]
     national = np.sort(trade, axis=1)
     for t in range(len(trade)):
         desc = national[t, ::-1]
@@ -273,9 +275,9 @@ def rank_replication(cfg: RankingConfig, zone: dict[str, np.ndarray], zone_base:
     same_region[n] = True
     ref = cfg.reference_rank
 
-    ind = {k: np.empty(T) for k in INDICATORS}
-    var = {k: np.empty(T) for k in cfg.variants}
-    peers = {k: np.empty(T) for k in PEER_STATS}
+    ind = dict(zip(INDICATORS, np.empty((len(INDICATORS), T))))
+    var = dict(zip(cfg.variants, np.empty((len(cfg.variants), T))))
+    peers = dict(zip(PEER_STATS, np.empty((len(PEER_STATS), T))))
     for t, yp in enumerate(year_plans):
         ev = np.flatnonzero(seniority_rank < yp.n_peers)      # the most senior peers, then the zone
         table = np.concatenate([units[t + 1].take(ev, axis=1), plan.zeros(yp.n_units)])

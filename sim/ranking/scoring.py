@@ -69,7 +69,7 @@ def normalise_rows(x: np.ndarray, rule: str, lower: np.ndarray) -> np.ndarray:
     """Score in [0, 1] of each row of x (k indicators, n units) across its units."""
     n = x.shape[1]
     flip = lower.any()
-    lw = lower[:, None]
+    lw = lower[:, None] if flip else None
     if rule == "percentile":
         if n < 2:
             return np.ones_like(x)
@@ -155,7 +155,9 @@ def compute_derived(plan: DerivedPlan, table: np.ndarray, prev: np.ndarray) -> N
     and a division by a value <= 0, give 0."""
     for rows, coef, local, div in plan.levels:
         v = coef @ table
-        if len(local):
+        if len(local) == len(rows):                 # every indicator of the level is divided
+            v = _divide_positive(v, table[div], 0.0)
+        elif len(local):
             v[local] = _divide_positive(v[local], table[div], 0.0)
         table[rows] = v
     if len(plan.growth_rows):
@@ -218,20 +220,52 @@ def compile_method(method: Method, names: list[str], rule: str | None = None,
         deduction_points=method.deduction.points)
 
 
-def bonus_points(sc: Scorer, table: np.ndarray) -> np.ndarray:
-    """Capped bonus of every unit; ``table`` is (columns, units)."""
-    if not len(sc.bonus_cols):
-        return np.zeros(table.shape[1])
-    raw = np.minimum(sc.bonus_ppu[:, None] * np.maximum(table[sc.bonus_cols], 0.0), sc.bonus_caps[:, None])
-    return np.minimum(raw.sum(axis=0), sc.bonus_cap)
+@dataclass(frozen=True)
+class FixedPlan:
+    """The bonus and deduction of several scorers stacked into one set of arrays: bonus items of
+    scorer i are rows ``segments[i]`` of ``cols`` / ``ppu`` / ``caps``; ``cap``, ``deduction_prob``
+    and ``deduction_points`` hold one value per scorer."""
+    cols: np.ndarray
+    ppu: np.ndarray
+    caps: np.ndarray
+    segments: tuple
+    cap: np.ndarray
+    deduction_prob: np.ndarray
+    deduction_points: np.ndarray
+
+
+def compile_fixed(scorers) -> FixedPlan:
+    """The FixedPlan of ``scorers`` (in that order)."""
+    ends = np.cumsum([len(sc.bonus_cols) for sc in scorers])
+    return FixedPlan(
+        cols=np.concatenate([sc.bonus_cols for sc in scorers]),
+        ppu=np.concatenate([sc.bonus_ppu for sc in scorers])[:, None],
+        caps=np.concatenate([sc.bonus_caps for sc in scorers])[:, None],
+        segments=tuple(slice(int(e - len(sc.bonus_cols)), int(e)) for sc, e in zip(scorers, ends)),
+        cap=np.array([sc.bonus_cap for sc in scorers]),
+        deduction_prob=np.array([sc.deduction_prob for sc in scorers])[:, None],
+        deduction_points=np.array([sc.deduction_points for sc in scorers])[:, None])
+
+
+def fixed_points_many(fp: FixedPlan, table: np.ndarray, deduction_u: np.ndarray | None) -> np.ndarray:
+    """(scorers, units) bonus minus deduction of every unit under each scorer of ``fp``: the part
+    of the score that needs no normalisation. Each item gives min(cap, points per unit * max(x,
+    0)); the items' sum is capped; the deduction applies where the unit's uniform is below the
+    probability (a scorer without deduction points loses exactly 0)."""
+    out = np.zeros((len(fp.segments), table.shape[1]))
+    if len(fp.cols):
+        raw = np.minimum(fp.ppu * np.maximum(table[fp.cols], 0.0), fp.caps)
+        for i, seg in enumerate(fp.segments):
+            if seg.stop > seg.start:
+                np.minimum(raw[seg].sum(axis=0), fp.cap[i], out=out[i])
+    if deduction_u is not None and fp.deduction_points.any():
+        out -= fp.deduction_points * (deduction_u < fp.deduction_prob)
+    return out
 
 
 def fixed_points(sc: Scorer, table: np.ndarray, deduction_u: np.ndarray | None) -> np.ndarray:
-    """Bonus minus deduction of every unit: the part of the score that needs no normalisation."""
-    s = bonus_points(sc, table)
-    if deduction_u is not None and sc.deduction_points:
-        s = s - sc.deduction_points * (deduction_u < sc.deduction_prob)
-    return s
+    """Bonus minus deduction of every unit under one scorer (see :func:`fixed_points_many`)."""
+    return fixed_points_many(compile_fixed([sc]), table, deduction_u)[0]
 
 
 def score(sc: Scorer, table: np.ndarray, deduction_u: np.ndarray | None = None,
