@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.ranking.config import BASE_VARIABLES, PEER_VARIABLES, ZONE_MODEL_VARIABLES, RankingConfig, per_config
+from sim.ranking.config import (BASE_VARIABLES, PEER_VARIABLES, TOP_LARGE, TOP_SMALL, ZONE_MODEL_VARIABLES, RankingConfig,
+                                per_config)
 from sim.ranking.peers import base_table, draw_population, grow, prepared
 from sim.ranking.scoring import (DerivedPlan, FixedPlan, Scorer, column_names, compile_derived, compile_fixed,
                                  compile_method, compute_derived, fixed_points_many, normalise_rows)
@@ -48,11 +49,13 @@ class _MethodPlan:
     """The scores of a data year scored under method ``mid``: the year's method first, then each
     variant. ``columns``: distinct sets of table columns normalised; ``norms``: distinct (rule,
     columns, lower) normalisations as (scorer, index in columns); ``fixed``: one scorer per
-    distinct method, for its bonus and deduction, stacked; ``jobs``: (scorer, norm index, fixed index)."""
+    distinct method, for its bonus and deduction, stacked; ``jobs``: (scorer, norm index, fixed index);
+    ``job_fixed``: the fixed index of each job."""
     columns: tuple
     norms: tuple
     fixed: FixedPlan
     jobs: tuple
+    job_fixed: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,8 @@ def _method_plan(cfg: RankingConfig, plan: _Plan, mid: str) -> _MethodPlan:
         jobs.append((sc, ni, list(fixed).index(m)))
     mp = plan.methods[mid] = _MethodPlan(
         columns=tuple(np.frombuffer(c, dtype=np.int64) for c in columns), norms=tuple(norm_list),
-        fixed=compile_fixed(list(fixed.values())), jobs=tuple(jobs))
+        fixed=compile_fixed(list(fixed.values())), jobs=tuple(jobs),
+        job_fixed=np.array([j[2] for j in jobs]))
     return mp
 
 
@@ -212,8 +216,9 @@ def _score_year(yp: _YearPlan, table: np.ndarray, u: np.ndarray) -> np.ndarray:
     nz = [normalise_rows(rows[ci], sc.rule, sc.lower) for sc, ci in mp.norms]
     fx = fixed_points_many(mp.fixed, table, u)
     scores = np.empty((len(mp.jobs), table.shape[1]))
-    for j, (sc, ni, fi) in enumerate(mp.jobs):
-        np.add(sc.points @ nz[ni], fx[fi], out=scores[j])
+    for j, (sc, ni, _) in enumerate(mp.jobs):
+        np.matmul(sc.points, nz[ni], out=scores[j])
+    scores += fx[mp.job_fixed]
     return scores
 
 
@@ -227,13 +232,11 @@ def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
     qs = below + np.array([x - i for x, i in zip(h, lo)]) * (peer_sorted[:, hi] - below)     # np.quantile, linear
     for j, k in enumerate(("trade_p10", "trade_p50", "trade_p90")):
         peers[k] = qs[:, j]
-    national = np.sort(trade, axis=1)
-    for t in range(len(trade)):
-        desc = national[t, ::-1]
-        tot = desc.sum()
-        peers["top5_share"][t] = desc[:5].sum() / tot
-        peers["top30_share"][t] = desc[:30].sum() / tot
-        peers["trade_total_national"][t] = tot
+    national = np.sort(trade, axis=1)[:, ::-1]          # largest first, each year
+    tot = national.sum(axis=1)
+    peers["top5_share"] = national[:, :TOP_SMALL].sum(axis=1) / tot
+    peers["top30_share"] = national[:, :TOP_LARGE].sum(axis=1) / tot
+    peers["trade_total_national"] = tot
 
 
 # ----------------------------------------------------------------------------- main entry
