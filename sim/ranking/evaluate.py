@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.ranking.config import (BASE_VARIABLES, PEER_VARIABLES, TOP_LARGE, TOP_SMALL, ZONE_MODEL_VARIABLES, RankingConfig,
-                                per_config)
+from sim.ranking.config import (BASE_VARIABLES, PEER_VARIABLES, TOP_LARGE, TOP_SMALL, ZONE_MODEL_VARIABLES,
+                                RankingConfig, per_config)
 from sim.ranking.peers import base_table, draw_population, grow, prepared
 from sim.ranking.scoring import (DerivedPlan, FixedPlan, Scorer, column_names, compile_derived, compile_fixed,
                                  compile_method, compute_derived, fixed_points_many, normalise_rows)

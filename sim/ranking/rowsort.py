@@ -1,13 +1,14 @@
 """Row-wise argsort of small float tables: ``np.argsort(x, axis=1)``, found faster.
 
 numpy sorts plain numbers much faster than it argsorts them. So each value is mapped to an
-integer with the same order (its IEEE-754 bit pattern, negatives reflected), the lowest bits of
-that integer are replaced by the value's position in its row, and the integers are sorted: the
-low bits of the sorted integers are the order. Values whose remaining high bits agree would be
-ordered by position instead of by value; that is checked on the sorted integers. When every row
-holds distinct high bits (hence distinct values) and no NaN (a NaN makes the minimum NaN), the order found is the only one
-that sorts the rows, so it is exactly numpy's; otherwise (equal or nearly equal values, NaN) the
-rows are argsorted by numpy itself. Either way the result is numpy's, bit for bit.
+integer with the same order (its IEEE-754 bit pattern, negatives reflected; -0.0 is first made
++0.0, which it equals), the lowest bits of that integer are replaced by the value's position in
+its row, and the integers are sorted: the low bits of the sorted integers are the order. Values
+whose remaining high bits agree would be ordered by position instead of by value; that is
+checked on the sorted integers. When every row holds distinct high bits (hence distinct values)
+and no NaN (a NaN makes the minimum NaN), the order found is the only one that sorts the rows,
+so it is exactly numpy's; otherwise (equal or nearly equal values, NaN) the rows are argsorted
+by numpy itself. Either way the result is numpy's, bit for bit.
 """
 from __future__ import annotations
 
@@ -36,17 +37,18 @@ def positions(k: int, n: int, scale: float = 1.0) -> np.ndarray:
 
 @functools.lru_cache(maxsize=64)
 def _arange(n: int) -> np.ndarray:
+    """0, 1, ..., n - 1 as int64 (read-only)."""
     a = np.arange(n, dtype=np.int64)
     a.flags.writeable = False
     return a
 
 
 def argsort_rows(x: np.ndarray) -> tuple[np.ndarray, bool]:
-    """(``np.argsort(x, axis=1)``, whether every row of x holds distinct non-NaN values).
-
-    ``x`` is a C-contiguous 2-D float64 array."""
+    """(``np.argsort(x, axis=1)`` of a 2-D float64 array, distinct): ``distinct`` is True when
+    every row was shown to hold distinct non-NaN values; False when values may be equal or NaN
+    (the order then comes from np.argsort itself)."""
     k, n = x.shape
-    if n > 1 and not np.isnan(x.min()):
+    if k and n > 1 and not np.isnan(x.min()):
         bits = (n - 1).bit_length()
         low = np.int64((1 << bits) - 1)
         key = (x + 0.0).view(np.int64)          # + 0.0: -0.0 becomes +0.0, which it equals
