@@ -14,6 +14,8 @@ from sim.ranking import (RankingConfig, calibration_check, calibration_populatio
                          rank_replication, score_table)
 from sim.ranking.config import BASE_VARIABLES, Method, ZONE_MODEL_VARIABLES
 from sim.ranking.peers import base_table, grow, top_share
+from sim.ranking.rowsort import argsort_rows
+from sim.ranking.scoring import column_names, compile_fixed, compile_method, fixed_points_many
 
 ROOT = Path(__file__).resolve().parents[1]
 TOML = ROOT / "scenarios" / "evaluation_methods.toml"
@@ -153,6 +155,32 @@ def test_bonus_caps_deduction_and_ties():
     assert rank_of(np.array([3.0, 5, 5, 1]), 1) == 1 == rank_of(np.array([3.0, 5, 5, 1]), 2)
     assert rank_of(np.array([3.0, 5, 5, 1]), 0) == 3
     assert rank_of(np.array([9.0, 5, 1]), 2, among=np.array([False, True, True])) == 2
+
+
+def test_row_argsort_is_numpys_argsort_bit_for_bit():
+    # distinct values take the fast path; ties, -0.0 beside 0.0, near-equal values, infinities
+    # and NaN (either sign) must give numpy's own order too
+    rng = np.random.default_rng(11)
+    cases = [rng.standard_normal((27, 147)), np.round(rng.standard_normal((5, 40)), 1),
+             np.array([[0.0, -0.0, 1.0, -0.0, 0.0]]), np.array([[np.inf, -np.inf, 1.0, np.nan, -np.nan, 2.0]]),
+             np.array([[1.0, np.nextafter(1.0, 2), 1.0 + 4e-16, np.nextafter(1.0, 0), 3.0]]),
+             rng.standard_normal((3, 1)), 1e300 * rng.standard_normal((4, 300))]
+    for x in cases:
+        order, distinct = argsort_rows(np.ascontiguousarray(x))
+        np.testing.assert_array_equal(order, np.argsort(x, axis=1))
+    assert argsort_rows(cases[0])[1] and not argsort_rows(cases[2])[1]
+
+
+def test_stacked_fixed_points_equal_each_methods_own(cfg):
+    names = column_names(cfg)
+    scorers = [compile_method(m, names) for m in cfg.methods.values()]
+    rng = np.random.default_rng(3)
+    table = rng.lognormal(0, 2, (len(names), 60)) - 0.5
+    u = rng.random(60)
+    stacked = fixed_points_many(compile_fixed(scorers), table, u)
+    for i, sc in enumerate(scorers):
+        one = fixed_points_many(compile_fixed([sc]), table, u)[0]
+        assert stacked[i].tobytes() == one.tobytes()
 
 
 # ----------------------------------------------------------------------------- peers and calibration

@@ -27,6 +27,7 @@ from scipy import special
 from sim.ranking.config import (LATENT_COLUMNS, PEER_VARIABLES, TOP_LARGE, TOP_SMALL, TRADE_MODES, RankingConfig,
                                 per_config)
 from sim.ranking.config.trade_quantile import TradeQuantile, quantile_grid, solve_trade_quantile
+from sim.ranking.rowsort import argsort_rows, flat_order
 
 VALUE_COLUMNS = ("trade_total", *PEER_VARIABLES)
 """Columns of a peer value matrix (seniority is kept apart: it is a latent, not a value)."""
@@ -61,6 +62,8 @@ class Prepared:
     pct_rows: np.ndarray = None
     walk_rows: np.ndarray = None
     half_var: np.ndarray = None     # noise_sd ** 2 / 2 (mean correction of log shocks)
+    half_var_pos: np.ndarray = None  # half_var on positive rows, 0 on percent rows
+    value_latent_rows: np.ndarray = None  # (V,) row of LATENT_COLUMNS holding each VALUE_COLUMNS row
     median_unc: np.ndarray = None   # (V,) sd of the per-replication log/logit shift of each median
 
 
@@ -99,6 +102,8 @@ def build(cfg: RankingConfig) -> Prepared:
     p.pos_rows, p.pct_rows = np.flatnonzero(~percent), np.flatnonzero(percent)
     p.walk_rows = np.flatnonzero(p.walk)
     p.half_var = 0.5 * p.noise_sd ** 2
+    p.half_var_pos = np.where(percent, 0.0, p.half_var)
+    p.value_latent_rows = np.array([LATENT_COLUMNS.index(k) for k in VALUE_COLUMNS])
     p.median_unc = np.array([0.0] + [v.median_uncertainty for v in specs[1:]])
     return p
 
@@ -124,14 +129,20 @@ class PeerPopulation:
 
 def _values_from_latent(p: Prepared, latent: np.ndarray, stratified: bool) -> np.ndarray:
     """latent (K, n) rows LATENT_COLUMNS -> values (V, n); the seniority row is dropped."""
-    lat = np.delete(latent, 1, axis=0)
-    out = np.empty_like(lat)
+    lat = latent[p.value_latent_rows]
     if stratified:
-        out[np.arange(lat.shape[0])[:, None], np.argsort(lat, axis=1)] = p.grids
-        return out
+        out = np.empty(lat.size)
+        out[flat_order(argsort_rows(lat)[0])] = p.grids.ravel()
+        return out.reshape(lat.shape)
+    out = np.empty_like(lat)
     for j in range(lat.shape[0]):
         out[j] = _to_value(p, j, lat[j])
     return out
+
+
+def _clip_percent(v: np.ndarray) -> np.ndarray:
+    """Percent values clipped into [1e-12, 100 - 1e-12] (so their logit is finite)."""
+    return np.minimum(np.maximum(v, 1e-12), 100 - 1e-12)
 
 
 def draw_population(cfg: RankingConfig, rng: np.random.Generator) -> PeerPopulation:
@@ -142,13 +153,15 @@ def draw_population(cfg: RankingConfig, rng: np.random.Generator) -> PeerPopulat
     cw = p.cw_template[rng.permutation(p.n)]
     shift = p.median_unc * rng.standard_normal(len(VALUE_COLUMNS))
     values = _values_from_latent(p, latent, p.stratified)
-    pos, pct = p.pos_rows, p.pct_rows
-    values[pos] *= np.exp(shift[pos])[:, None]
+    scale = np.exp(shift)
+    scale[p.pct_rows] = 1.0                     # percent rows shift on the logit scale below
+    values *= scale[:, None]
+    pct = p.pct_rows
     if len(pct):
-        v = np.clip(values[pct], 1e-12, 100 - 1e-12) / 100.0
+        v = _clip_percent(values[pct]) / 100.0
         values[pct] = 100.0 * special.expit(special.logit(v) + shift[pct][:, None])
     s = p.mix_sigma
-    mix = p.shares[:, cw.astype(int)] * np.exp(s * mix_z - 0.5 * s * s)
+    mix = np.where(cw, p.shares[:, 1:], p.shares[:, :1]) * np.exp(s * mix_z - 0.5 * s * s)
     mix /= mix.sum(axis=0)
     return PeerPopulation(values=values, seniority=latent[1], central_west=cw, mix=mix)
 
@@ -193,26 +206,38 @@ def grow(cfg: RankingConfig, values0: np.ndarray, macro_index, eps: np.ndarray |
     p = prepared(cfg)
     m = np.asarray(macro_index, dtype=float)
     T = len(m)
-    pos, pct = p.pos_rows, p.pct_rows
+    pct = p.pct_rows
     trend = np.log(m)[:, None] * p.elasticity + np.arange(1.0, T + 1)[:, None] * p.drift     # (T, V)
-    shock = np.zeros((T,) + values0.shape) if eps is None else p.noise_sd[:, None] * eps
-    if eps is not None:
-        shock[:, pos] -= p.half_var[pos][:, None]
+    if eps is None:
+        shock = np.zeros((T,) + values0.shape)
+    else:
+        shock = p.noise_sd[:, None] * eps
+        shock -= p.half_var_pos[:, None]           # mean correction, positive rows only (0 elsewhere)
         w = p.walk_rows
-        for t in range(1, T):                     # random walk: shocks accumulate
-            shock[t, w] += shock[t - 1, w]
-    out = np.empty((T,) + values0.shape)
-    out[:, pos] = values0[pos] * np.exp(trend[:, pos, None] + shock[:, pos])
+        if T > 1 and len(w):                       # random walk: shocks accumulate
+            shock[:, w] = np.cumsum(shock[:, w], axis=0)
     if len(pct):
-        lvl0 = special.logit(np.clip(values0[pct], 1e-12, 100 - 1e-12) / 100.0)
-        out[:, pct] = 100.0 * special.expit(lvl0 + trend[:, pct, None] + shock[:, pct])
+        lvl0 = special.logit(_clip_percent(values0[pct]) / 100.0)
+        pct_values = 100.0 * special.expit(lvl0 + trend[:, pct, None] + shock[:, pct])
+    shock += trend[:, :, None]
+    out = values0 * np.exp(shock, out=shock)       # positive rows; percent rows are replaced
+    if len(pct):
+        out[:, pct] = pct_values
     return out
 
 
-def base_table(pop: PeerPopulation, values: np.ndarray) -> np.ndarray:
-    """Peer base variables (..., PEER_BASE_COLUMNS, n) from values (..., V, n): trade split by mode."""
+def base_table(pop: PeerPopulation, values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Peer base variables (..., PEER_BASE_COLUMNS, n) from values (..., V, n): trade split by mode.
+
+    ``out``: where to write them (same shape), e.g. part of a larger array."""
+    if out is None:
+        out = np.empty(values.shape[:-2] + (len(PEER_BASE_COLUMNS), values.shape[-1]))
+    m = len(TRADE_MODES)
     trade = values[..., :1, :]
-    return np.concatenate([trade, trade * pop.mix, values[..., 1:, :]], axis=-2)
+    out[..., :1, :] = trade
+    np.multiply(trade, pop.mix, out=out[..., 1:1 + m, :])
+    out[..., 1 + m:, :] = values[..., 1:, :]
+    return out
 
 
 # ----------------------------------------------------------------------------- calibration check

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.ranking.config import BASE_VARIABLES, Derived, Method, RankingConfig
+from sim.ranking.rowsort import argsort_rows, flat_order, positions
 
 RULES: tuple[str, ...] = ("percentile", "min_max", "share_of_max")
 
@@ -36,50 +37,56 @@ RULES: tuple[str, ...] = ("percentile", "min_max", "share_of_max")
 # Internally a table is indicator-major, ``(columns, units)``: rows are contiguous, so sorting and
 # reductions run along the last axis.
 
-def _avg_rank(x: np.ndarray) -> np.ndarray:
-    """0-based average ranks along each row of x (k, n), ties sharing their mean rank."""
+def _avg_rank(x: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """0-based average ranks along each row of x (k, n), ties sharing their mean rank, times
+    ``scale``."""
     k, n = x.shape
-    order = np.argsort(x, axis=1)
-    rows = np.arange(k)[:, None]
-    s = x[rows, order]
+    x = np.ascontiguousarray(x, dtype=float)
+    order, distinct = argsort_rows(x)
+    flat = flat_order(order)
+    out = np.empty(k * n)
+    if distinct:                                    # no ties: the rank is the sorted position
+        out[flat] = positions(k, n, scale)
+        return out.reshape(k, n)
+    s = x.ravel()[flat].reshape(k, n)
     idx = np.arange(n)
     new = np.empty(s.shape, bool)
     new[:, 0] = True
     np.not_equal(s[:, 1:], s[:, :-1], out=new[:, 1:])
-    if new.all():                                   # no ties: the rank is the sorted position
-        out = np.empty(s.shape)
-        out[rows, order] = idx
-        return out
+    if new.all():
+        out[flat] = positions(k, n, scale)
+        return out.reshape(k, n)
     start = np.maximum.accumulate(np.where(new, idx, 0), axis=1)
     last = np.empty(s.shape, bool)
     last[:, -1] = True
     last[:, :-1] = new[:, 1:]
     end = np.minimum.accumulate(np.where(last, idx, n)[:, ::-1], axis=1)[:, ::-1]
-    out = np.empty(s.shape)
-    out[rows, order] = 0.5 * (start + end)
-    return out
+    out[flat] = (0.5 * (start + end) * scale).ravel()
+    return out.reshape(k, n)
 
 
 def normalise_rows(x: np.ndarray, rule: str, lower: np.ndarray) -> np.ndarray:
     """Score in [0, 1] of each row of x (k indicators, n units) across its units."""
     n = x.shape[1]
     flip = lower.any()
-    lw = lower[:, None]
+    lw = lower[:, None] if flip else None
     if rule == "percentile":
         if n < 2:
             return np.ones_like(x)
-        return _avg_rank(np.where(lw, -x, x) if flip else x) * (1.0 / (n - 1))
+        return _avg_rank(np.where(lw, -x, x) if flip else x, 1.0 / (n - 1))
     if rule == "min_max":
         y = np.where(lw, -x, x) if flip else x
         lo = y.min(axis=1, keepdims=True)
         span = y.max(axis=1, keepdims=True) - lo
         ok = span > 0
+        if ok.all():
+            return (y - lo) / span
         return np.where(ok, (y - lo) / np.where(ok, span, 1.0), 1.0)
     if rule == "share_of_max":
         xp = np.maximum(x, 0.0)
         mx = xp.max(axis=1, keepdims=True)
         ok = mx > 0
-        share = xp / np.where(ok, mx, 1.0)
+        share = xp / mx if ok.all() else xp / np.where(ok, mx, 1.0)
         return np.where(lw, np.where(ok, 1.0 - share, 1.0), share) if flip else share
     raise ValueError(f"unknown normalisation rule {rule!r}; expected one of {RULES}")
 
@@ -143,19 +150,27 @@ def compile_derived(derived: dict[str, Derived], names: list[str]) -> DerivedPla
 def compute_derived(plan: DerivedPlan, table: np.ndarray, prev: np.ndarray) -> None:
     """Fill the derived rows of ``table`` (columns, units) in place; derived rows must start at 0.
 
-    ``prev`` (base variables, units) holds the same units in the previous year (for growth);
-    a growth from a value <= 0, and a division by a value <= 0, give 0."""
+    ``prev`` (len(plan.growth_src), units) holds the growth indicators' source variables
+    (``plan.growth_src``) for the same units in the previous year; a growth from a value <= 0,
+    and a division by a value <= 0, give 0."""
     for rows, coef, local, div in plan.levels:
         v = coef @ table
-        if len(local):
-            q = table[div]
-            v[local] = np.divide(v[local], q, out=np.zeros_like(q), where=q > 0)
+        if len(local) == len(rows):                 # every indicator of the level is divided
+            v = _divide_positive(v, table[div], 0.0)
+        elif len(local):
+            v[local] = _divide_positive(v[local], table[div], 0.0)
         table[rows] = v
     if len(plan.growth_rows):
-        p = prev[plan.growth_src]
-        ok = p > 0
-        g = np.divide(table[plan.growth_src], p, out=np.ones_like(p), where=ok)
+        g = _divide_positive(table[plan.growth_src], prev, 1.0)
         table[plan.growth_rows] = 100.0 * (g - 1.0)
+
+
+def _divide_positive(a: np.ndarray, b: np.ndarray, otherwise: float) -> np.ndarray:
+    """a / b where b > 0, ``otherwise`` elsewhere."""
+    ok = b > 0
+    if ok.all():
+        return a / b
+    return np.divide(a, b, out=np.full_like(b, otherwise), where=ok)
 
 
 # ----------------------------------------------------------------------------- compiled methods
@@ -205,20 +220,52 @@ def compile_method(method: Method, names: list[str], rule: str | None = None,
         deduction_points=method.deduction.points)
 
 
-def bonus_points(sc: Scorer, table: np.ndarray) -> np.ndarray:
-    """Capped bonus of every unit; ``table`` is (columns, units)."""
-    if not len(sc.bonus_cols):
-        return np.zeros(table.shape[1])
-    raw = np.minimum(sc.bonus_ppu[:, None] * np.maximum(table[sc.bonus_cols], 0.0), sc.bonus_caps[:, None])
-    return np.minimum(raw.sum(axis=0), sc.bonus_cap)
+@dataclass(frozen=True)
+class FixedPlan:
+    """The bonus and deduction of several scorers stacked into one set of arrays: bonus items of
+    scorer i are rows ``segments[i]`` of ``cols`` / ``ppu`` / ``caps``; ``cap``, ``deduction_prob``
+    and ``deduction_points`` hold one value per scorer."""
+    cols: np.ndarray
+    ppu: np.ndarray
+    caps: np.ndarray
+    segments: tuple
+    cap: np.ndarray
+    deduction_prob: np.ndarray
+    deduction_points: np.ndarray
+
+
+def compile_fixed(scorers) -> FixedPlan:
+    """The FixedPlan of ``scorers`` (in that order)."""
+    ends = np.cumsum([len(sc.bonus_cols) for sc in scorers])
+    return FixedPlan(
+        cols=np.concatenate([sc.bonus_cols for sc in scorers]),
+        ppu=np.concatenate([sc.bonus_ppu for sc in scorers])[:, None],
+        caps=np.concatenate([sc.bonus_caps for sc in scorers])[:, None],
+        segments=tuple(slice(int(e - len(sc.bonus_cols)), int(e)) for sc, e in zip(scorers, ends)),
+        cap=np.array([sc.bonus_cap for sc in scorers]),
+        deduction_prob=np.array([sc.deduction_prob for sc in scorers])[:, None],
+        deduction_points=np.array([sc.deduction_points for sc in scorers])[:, None])
+
+
+def fixed_points_many(fp: FixedPlan, table: np.ndarray, deduction_u: np.ndarray | None) -> np.ndarray:
+    """(scorers, units) bonus minus deduction of every unit under each scorer of ``fp``: the part
+    of the score that needs no normalisation. Each item gives min(cap, points per unit * max(x,
+    0)); the items' sum is capped; the deduction applies where the unit's uniform is below the
+    probability (a scorer without deduction points loses exactly 0)."""
+    out = np.zeros((len(fp.segments), table.shape[1]))
+    if len(fp.cols):
+        raw = np.minimum(fp.ppu * np.maximum(table[fp.cols], 0.0), fp.caps)
+        for i, seg in enumerate(fp.segments):
+            if seg.stop > seg.start:
+                np.minimum(raw[seg].sum(axis=0), fp.cap[i], out=out[i])
+    if deduction_u is not None and fp.deduction_points.any():
+        out -= fp.deduction_points * (deduction_u < fp.deduction_prob)
+    return out
 
 
 def fixed_points(sc: Scorer, table: np.ndarray, deduction_u: np.ndarray | None) -> np.ndarray:
-    """Bonus minus deduction of every unit: the part of the score that needs no normalisation."""
-    s = bonus_points(sc, table)
-    if deduction_u is not None and sc.deduction_points:
-        s = s - sc.deduction_points * (deduction_u < sc.deduction_prob)
-    return s
+    """Bonus minus deduction of every unit under one scorer (see :func:`fixed_points_many`)."""
+    return fixed_points_many(compile_fixed([sc]), table, deduction_u)[0]
 
 
 def score(sc: Scorer, table: np.ndarray, deduction_u: np.ndarray | None = None,
