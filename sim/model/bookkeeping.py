@@ -17,7 +17,7 @@ import numpy as np
 from sim.model import inverse, kernels
 from sim.model.spec import name_id
 from sim.model.state import Firms, ZoneState
-from sim.vocabulary.outcomes import FLOW_INDICATORS, MODES
+from sim.vocabulary.outcomes import MODES
 
 
 @dataclass
@@ -101,19 +101,14 @@ def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: l
     ny = len(s.years)
     ends = np.arange(1, H + 1, dtype=float)
     fm = firm_months(z, f)
-    items = [*s.sc.constants.projects, *s.sc.constants.milestones]
-    done = np.array([z.T[k] for k in items])[:, None] <= ends[None, :]
-    business = np.array([k in s.business for k in items], dtype=bool)
+    done = np.array([z.T[k] for k in s.items])[:, None] <= ends[None, :]
     leaders = [(np.sort(t)[None, :] <= ends[:, None]).sum(axis=1) for t in leaders_signed.values()]
-    names = ([f"trade_{m}" for m in MODES] + ["trade_total", "industrial_output", "fdi_usd", "active_enterprises",
-             "employees", "development_rate", "new_business_types"]
-             + [f"leaders_{lid}" for lid in leaders_signed] + [f"done_{k}" for k in items])
     series = np.vstack([fm["trade_by_mode"].T, fm["trade_by_mode"].sum(axis=1), fm["industrial_output"],
                         fdi_by_month(z, f), fm["active_enterprises"], fm["employees"], fm["development_rate"],
-                        done[business].sum(axis=0), *leaders, done]).astype(float)
+                        done[s.is_business].sum(axis=0), *leaders, done]).astype(float)
+    names = s.series
     by_year = series.reshape(len(names), ny, 12)
-    flow = np.array([n in FLOW_INDICATORS for n in names])
-    values = np.where(flow[:, None], by_year.sum(axis=2), by_year[:, :, -1])
+    values = np.where(s.is_flow[:, None], by_year.sum(axis=2), by_year[:, :, -1])
     yearly = dict(zip(names, values))
     yearly.update(programme_counts(z, f))
     return Result(years=list(s.years), yearly=yearly, monthly=dict(zip(names, series)), log=log, base=base_year(z),

@@ -6,6 +6,8 @@ higher lead rate never gives fewer leads in a cell, a longer mean fit-out never 
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import special
 
@@ -18,8 +20,9 @@ def exponential(u: np.ndarray, mean) -> np.ndarray:
 def lifetime(u: np.ndarray, rate_per_year) -> np.ndarray:
     """Months until exit under a yearly hazard: exponential with mean 12 / rate, infinite at rate 0."""
     rate = np.asarray(rate_per_year, dtype=float)
-    with np.errstate(divide="ignore"):
-        mean = np.where(rate > 0, 12.0 / np.where(rate > 0, rate, 1.0), np.inf)
+    mean = np.full(rate.shape, np.inf)
+    pos = rate > 0
+    mean[pos] = 12.0 / rate[pos]
     return -mean * np.log(u)
 
 
@@ -33,6 +36,8 @@ def poisson(u: np.ndarray, lam) -> np.ndarray:
 
     Starts from the normal approximation and steps to the exact quantile with the cumulative
     distribution (``scipy.special.pdtr``): a step or two, whatever the rate."""
+    if np.ndim(u) == 0 and np.ndim(lam) == 0:
+        return _poisson_scalar(float(u), float(lam))
     u, lam = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(lam, dtype=float))
     k = np.maximum(np.floor(lam + np.sqrt(lam) * special.ndtri(u)), 0.0)
     pos = lam > 0
@@ -48,3 +53,15 @@ def poisson(u: np.ndarray, lam) -> np.ndarray:
             break
         k = k - down
     return k.astype(np.int64)
+
+
+def _poisson_scalar(u: float, lam: float) -> int:
+    """:func:`poisson` of one uniform and one rate, without array overhead."""
+    if lam <= 0:
+        return 0
+    k = max(math.floor(lam + math.sqrt(lam) * special.ndtri(u)), 0)
+    while special.pdtr(k, lam) < u:
+        k += 1
+    while k > 0 and special.pdtr(k - 1, lam) >= u:
+        k -= 1
+    return k

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.scenario.schema import Scenario
-from sim.vocabulary.outcomes import MODES
+from sim.vocabulary.outcomes import FLOW_INDICATORS, MODES
 
 SPACE_KINDS = ("land", "warehouse")
 """The kinds of space firms compete for, in the order of ``ZoneSpec.space_kind`` codes 0 and 1."""
@@ -49,7 +49,9 @@ class ZoneSpec:
     ``event_months`` promotion events falling in each calendar month (12 entries);
     ``lead_effects`` / ``trade_effects`` (item id, sector or mode index, factor);
     ``project_land`` / ``project_warehouse`` / ``project_area`` per project id; ``leaders`` the
-    pipelines; ``count_sectors`` count id -> sector indices whose firms raise its rate."""
+    pipelines; ``count_sectors`` count id -> sector indices whose firms raise its rate; ``items``
+    projects then milestones and ``is_business`` which are business types; ``series`` the
+    monthly series a replication returns, in order, and ``is_flow`` which are flows."""
     sc: Scenario
     H: int
     years: list[int]
@@ -71,6 +73,10 @@ class ZoneSpec:
     business: list[str]
     leaders: list[Leaders]
     count_sectors: dict[str, np.ndarray]
+    items: list[str]
+    is_business: np.ndarray
+    series: list[str]
+    is_flow: np.ndarray
 
 
 def build(sc: Scenario) -> ZoneSpec:
@@ -91,6 +97,10 @@ def build(sc: Scenario) -> ZoneSpec:
         k = SPACE_KINDS.index(c.sectors[spec.sector].space) if c.sectors[spec.sector].space != "none" else NO_SPACE
         leaders.append(Leaders(lid, sidx[spec.sector], lv.leader_candidates[lid], float(spec.window_months),
                                spec.space_per_firm if k != NO_SPACE else 0.0, k))
+    item_ids = [*c.projects, *c.milestones]
+    series = ([f"trade_{m}" for m in MODES] + ["trade_total", "industrial_output", "fdi_usd", "active_enterprises",
+              "employees", "development_rate", "new_business_types"]
+              + [f"leaders_{lid}" for lid in c.leaders] + [f"done_{k}" for k in item_ids])
     return ZoneSpec(
         sc=sc, H=sc.run.horizon_months, years=list(sc.run.years), sector_ids=ids,
         shares=np.array([[c.sectors[s].mode_shares.get(m, 0.0) for m in MODES] for s in ids]),
@@ -107,6 +117,9 @@ def build(sc: Scenario) -> ZoneSpec:
         business=[k for k, m in c.milestones.items() if m.business_type],
         leaders=leaders,
         count_sectors={k: np.array([sidx[s] for s in spec.per_firm_sectors], int) for k, spec in c.counts.items()},
+        items=item_ids, is_business=np.array([i in c.milestones and c.milestones[i].business_type for i in item_ids],
+                                             dtype=bool),
+        series=series, is_flow=np.array([n in FLOW_INDICATORS for n in series], dtype=bool),
     )
 
 
