@@ -18,7 +18,7 @@ from sim.analysis.front import cheapest_feasible, closest, cost_front, margins
 from sim.cli import main
 from sim.experiment import optimise as opt
 from sim.experiment.executors import LocalExecutor
-from sim.report.goal_seek import summary_text, write_goal_seek
+from sim.report.goal_seek import read_goal_seek, summary_text, write_goal_seek
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.levers import LeverCosts
 from sim.vocabulary.levers import LEVERS
@@ -153,3 +153,11 @@ def test_written_scenario_validates_and_reproduces_the_verification(found, capsy
     s = pd.read_csv(out / "run" / "summary.csv").set_index("target_id")
     v = g.verified.iloc[0]
     assert s.loc["anchor_2023", "n_reps"] == v["n_reps"] and s.loc["anchor_2023", "hits"] == v["hits"]
+
+
+@pytest.mark.slow
+def test_a_written_folder_reads_back_for_the_pack(found):
+    g, out, _ = found
+    got = read_goal_seek(out)
+    assert got["summary"]["en"].startswith("Goal seek") and got["verification"]["hits"].iloc[0] == g.verified["hits"].iloc[0]
+    assert got["charts"]["en"].is_file() and got["manifest"]["experiment"] == "optimise"

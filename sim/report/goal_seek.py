@@ -5,10 +5,11 @@ each goal's P with its interval), ``verification.csv`` (the chosen package on fr
 replications), ``recommended.toml`` (the package as a scenario that extends the base, checked by
 loading it), ``summary_en.txt`` / ``summary_zh.txt`` (:func:`summary_text`), ``manifest.json``
 and ``charts/front_{en,zh}.png`` (:func:`sim.report.charts_goal.front_chart`), following the
-conventions of :mod:`sim.report.study_outputs`.
+conventions of :mod:`sim.report.study_outputs`; :func:`read_goal_seek` reads a folder back for a pack.
 """
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -174,3 +175,15 @@ def write_goal_seek(g, out: Path, langs=("en", "zh")) -> list[Path]:
         save_png(front_chart(g, lang, meta, [goal_label(sc, x.target_id, lang) for x in g.goals]), p)
         written.append(p)
     return written
+
+
+def read_goal_seek(folder: Path) -> dict:
+    """What a meeting pack needs to show a goal seek, read back from its results folder (the pack never
+    reruns it): ``summary`` (lang -> text), ``verification`` and ``front`` (tables), ``charts``
+    (lang -> PNG path), ``recommended`` (path of the package's scenario) and ``manifest``."""
+    folder = Path(folder)
+    return {"summary": {lang: (folder / f"summary_{lang}.txt").read_text(encoding="utf-8") for lang in ("en", "zh")},
+            "verification": store.read_csv(folder / "verification.csv"), "front": store.read_csv(folder / "pareto.csv"),
+            "charts": {lang: folder / "charts" / f"front_{lang}.png" for lang in ("en", "zh")},
+            "recommended": folder / "recommended.toml",
+            "manifest": json.loads((folder / "manifest.json").read_text(encoding="utf-8"))}
