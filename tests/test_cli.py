@@ -31,8 +31,9 @@ SCENARIO_COMMANDS = {
     "discover": ["discover", BASE, "--target", "trade_total_2023"],
     "calibrate": ["calibrate", BASE, *OBS],
     "backtest": ["backtest", BASE, *OBS, "--cutoffs", "2022-02,2022-03"],
+    "optimise": ["optimise", BASE, "--goal", "trade_total_2023>=0.8"],
 }
-REPLICATION_COMMANDS = ["run", "compare", "sweep", "sensitivity", "discover", "calibrate", "backtest"]
+REPLICATION_COMMANDS = ["run", "compare", "sweep", "sensitivity", "discover", "calibrate", "backtest", "optimise"]
 
 
 def test_registry_lists_every_command():

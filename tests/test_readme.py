@@ -3,7 +3,7 @@
 Every ``run_sim.py`` command line in the README (fenced code blocks and inline code) is parsed
 with the real command-line parser and its scenarios are loaded with its ``--set`` overrides
 (which reads any observations file it names). ``validate`` and ``levers`` run as written; the
-run, calibrate and backtest examples run with their sizes made tiny by appended options.
+run, calibrate, backtest and optimise examples run with their sizes made tiny by appended options.
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ TINY = {
     "run": ["--reps", "10", "--workers", "1", "-q", "--no-report"],
     "calibrate": ["--sims", "60", "--rounds", "1", "--keep", "0.2", "--check-reps", "10", "--workers", "1", "-q"],
     "backtest": ["--reps", "10", "--workers", "1", "-q"],
+    "optimise": ["--workers", "1", "-q"],
 }
 """Options appended to an example to make it cheap (argparse keeps the last value of an option)."""
 

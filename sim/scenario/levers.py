@@ -1,4 +1,5 @@
-"""The ``[levers]`` and ``[lever_ranges]`` sections: what planners control, and the ranges studied.
+"""The ``[levers]``, ``[lever_ranges]`` and ``[lever_costs]`` sections: what planners control, the
+ranges studied, and what a unit of extra effort on each kind of lever costs (goal seek).
 
 Bounds and key descriptions come from the lever registry (:mod:`sim.vocabulary.levers`), so each
 lever is defined once; :func:`check_lever_ranges` checks a ``[lever_ranges]`` section against the
@@ -51,6 +52,26 @@ class LeverRanges(Model):
                                                    description=_LV["milestone_month"].range_description)
     leader_candidates: dict[str, LeverRange] = Field(default_factory=dict,
                                                      description=_LV["leader_candidates"].range_description)
+
+
+class LeverCosts(Model):
+    """What one unit of effort beyond the scenario's own lever values costs, in 万元, per kind of
+    lever (``optimise`` adds these up into a package's cost; docs/levers.md, section Goal seek).
+    One figure per kind of the lever registry: every project (milestone) costs the same per month
+    brought forward."""
+    promotion_events_per_year: float = Field(ge=0, description=(
+        "万元 per extra promotion event a year, for the whole run (one more event in every simulated year)."))
+    infrastructure_funding: float = Field(ge=0, description=(
+        "万元 per unit of infrastructure funding above the scenario's (from 1 x plan to 2 x plan)."))
+    project_month: float = Field(ge=0, description="万元 per month a project is brought forward from its planned month.")
+    milestone_month: float = Field(ge=0, description="万元 per month a policy milestone is brought forward.")
+    leader_candidates: float = Field(ge=0, description="万元 per extra leading-enterprise candidate pursued.")
+    budget: float | None = Field(None, ge=0, description=(
+        "Most a package may cost, 万元 (optional; `optimise --budget` overrides it)."))
+
+    def unit(self, group: str) -> float:
+        """The cost of one unit of extra effort on a lever of registry group ``group``."""
+        return float(getattr(self, group))
 
 
 def check_lever_ranges(r: LeverRanges, c) -> None:

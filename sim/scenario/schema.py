@@ -6,7 +6,7 @@ A scenario file has these sections (the vocabulary of DESIGN.md), each declared 
 * ``constants``: fixed facts and model structure (sectors, projects, milestones...) and
   ``initial_state``: the zone at the start, values may be uncertain (:mod:`sim.scenario.constants`);
 * ``levers``: what planners control, each tied to a plan task, and ``lever_ranges``: the ranges
-  studied (:mod:`sim.scenario.levers`);
+  studied, and ``lever_costs``: what extra effort costs (:mod:`sim.scenario.levers`);
 * ``uncertainties``: what nobody controls, as declared distributions (:mod:`sim.scenario.uncertainties`);
 * ``targets``: indicator, year, comparison, threshold, unit and plan line (:mod:`sim.scenario.targets`);
 * ``ranking`` (:mod:`sim.ranking.config`) and ``observations`` (:mod:`sim.data.observations`).
@@ -24,13 +24,13 @@ from sim.data.observations import ObservationsConfig
 from sim.ranking.config import RankingConfig
 from sim.scenario.constants import Constants, InitialState
 from sim.scenario.fields import Model
-from sim.scenario.levers import LeverRanges, Levers, check_lever_ranges
+from sim.scenario.levers import LeverCosts, LeverRanges, Levers, check_lever_ranges
 from sim.scenario.meta import Run, ScenarioMeta
 from sim.scenario.targets import Target, indicator_ids, ranking_indicator_ids
 from sim.scenario.uncertainties import Uncertainties
 from sim.vocabulary.outcomes import MODEL_INDICATORS
 
-__all__ = ["LeverRanges", "Levers", "Scenario", "indicator_ids", "ranking_indicator_ids"]
+__all__ = ["LeverCosts", "LeverRanges", "Levers", "Scenario", "indicator_ids", "ranking_indicator_ids"]
 
 
 class Scenario(Model):
@@ -46,6 +46,8 @@ class Scenario(Model):
     observations: ObservationsConfig | None = Field(None, description="Observed monthly statistics and the nowcast month (docs/data.md).")
     lever_ranges: LeverRanges = Field(default_factory=LeverRanges, description=(
         "Ranges of levers studied by sensitivity and discover (docs/levers.md); levers without one stay fixed."))
+    lever_costs: LeverCosts | None = Field(None, description=(
+        "Cost of a unit of extra effort per kind of lever, 万元, and an optional budget: what optimise minimises."))
 
     @model_validator(mode="after")
     def _cross_references(self):
