@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -180,10 +181,28 @@ def _load_all(dirs, out: Path) -> list[Results]:
     return results
 
 
-def _language_job(dirs: list[str], lang: str, out: str, final: str) -> tuple[str, list[Path]]:
-    """One language in a worker process, from the folders' files (it never runs the model); it
-    writes into ``out`` (the temporary folder) for the pack's place ``final``."""
-    return lang, _build_language(_load_all(dirs, Path(final)), lang, Path(out))
+_READ: dict[str, list[Results]] = {}
+"""The folders as this process read them, by pack folder, while its jobs run. A worker process
+started by fork (Linux's default) sees them without a copy and reads nothing; one started
+otherwise finds this empty and reads the folders itself (:func:`_results`)."""
+
+
+def _results(dirs: list[str], final: str) -> list[Results]:
+    got = _READ.get(final)
+    return got if got is not None else _load_all(dirs, Path(final))
+
+
+def _language_job(dirs: list[str], final: str, stage: str, lang: str) -> tuple[str, list[Path]]:
+    """Charts, HTML and PDF of one language, written under ``stage`` (the temporary folder of
+    the pack's place ``final``); in a worker process it never runs the model."""
+    return lang, _build_language(_results(dirs, final), lang, Path(stage))
+
+
+def _workbook_job(dirs: list[str], final: str, stage: str) -> tuple[str, list[Path]]:
+    """summary.xlsx, written under ``stage``."""
+    written: list[Path] = []
+    _write(Path(stage) / "summary.xlsx", build_workbook(_results(dirs, final)), written)
+    return "xlsx", written
 
 
 def _is_pack(entry: Path) -> bool:
@@ -218,11 +237,12 @@ def _swap_into_place(stage: Path, final: Path, written: list[Path]) -> list[Path
 
 
 def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = None, *,
-               workers: int | None = None) -> list[Path]:
+               workers: int | None = None, progress: Callable[[str], None] | None = None) -> list[Path]:
     """Build the meeting pack from saved results; returns the files written.
 
-    ``workers``: processes for the languages (default: one per language, at most one per core;
-    1 builds everything in this process). Raises :class:`ResultsError` (one-line message) when a
+    ``workers``: processes for the jobs, one per language and one for the workbook (default: one
+    per job, at most one per core; 1 builds everything in this process). ``progress`` is called
+    with a line of text as each job finishes. Raises :class:`ResultsError` (one-line message) when a
     folder is not a usable results folder, and the store's OutputError or DiskError when ``out``
     cannot be written."""
     langs = _check_langs(langs)
@@ -232,10 +252,10 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
     out = Path(out) if out is not None else first / "report"
     results = _load_all(result_dirs, out)
     if workers is None:
-        workers = min(len(langs), os.cpu_count() or 1)
+        workers = min(len(langs) + 1, os.cpu_count() or 1)
     stage = temp_dir(out, "new")
     try:
-        written = _build_all(results, langs, stage, out, workers)
+        written = _build_all(results, langs, stage, out, workers, progress or (lambda line: None))
         return _swap_into_place(stage, out, written)
     except (UserError, MachineError) as e:       # name the pack's folder, not the temporary one
         raise type(e)(str(e).replace(str(stage), str(out))) from None
@@ -243,18 +263,27 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _build_all(results: list[Results], langs, stage: Path, final: Path, workers: int) -> list[Path]:
-    """Every file of the pack, written under ``stage``."""
-    written: list[Path] = []
-    if workers > 1 and len(langs) > 1:
-        # processes start as the experiment executors start theirs (the platform's default method)
-        dirs = [str(r.folder) for r in results]
-        jobs = [(dirs, lang, str(stage), str(final)) for lang in langs]
-        done = dict(LocalExecutor(min(workers, len(langs))).map_unordered(_language_job, jobs))
-        for lang in langs:
-            written.extend(done[lang])
-    else:
-        for lang in langs:
-            written.extend(_build_language(results, lang, stage))
-    _write(stage / "summary.xlsx", build_workbook(results), written)
-    return written
+def _build_all(results: list[Results], langs, stage: Path, final: Path, workers: int, progress) -> list[Path]:
+    """Every file of the pack, written under ``stage``: a job per language, then the workbook's
+    (which a free worker takes while the slower language is still running). Processes start as
+    the experiment executors start theirs (the platform's default method)."""
+    dirs, key = [str(r.folder) for r in results], str(final)
+    for r in results:
+        r.indicators                        # read once, here, before any worker starts
+    jobs = [(_language_job, (dirs, key, str(stage), lang)) for lang in langs]
+    jobs.append((_workbook_job, (dirs, key, str(stage))))
+    done = {}
+    _READ[key] = results
+    try:
+        for name, files in LocalExecutor(min(workers, len(jobs))).map_unordered(_run_job, jobs):
+            done[name] = files
+            docs = [p.name for p in files if p.parent.name != "charts"]
+            charts = len(files) - len(docs)
+            progress(f"  meeting pack: {', '.join(docs)}" + (f" and {charts} chart files" if charts else ""))
+    finally:
+        del _READ[key]
+    return [p for name in (*langs, "xlsx") for p in done[name]]
+
+
+def _run_job(fn, args):
+    return fn(*args)
