@@ -10,8 +10,8 @@ Prints:
   * the whole pack as the ``report`` command builds it (a child process, default workers), wall
     time of each of ``--repeat`` builds, and how many times each results file was opened;
   * the stages of one build in this process with one worker: reading the results, each chart
-    (drawing, PNG, SVG) per language, HTML and PDF per language with their font subsetting, and
-    the Excel workbook, and the results files opened by it.
+    (drawing, PNG, SVG) per language, the document, HTML and PDF per language with their font
+    subsetting, the Excel workbook, and the results files opened by it.
 Stages are timed by wrapping the pack's functions from outside; nothing in ``sim/`` knows about it.
 """
 from __future__ import annotations
@@ -111,7 +111,7 @@ class Stages:
         setattr(owner, name, timed)
 
 
-def stages(results: Path) -> None:
+def stages(results: Path, all_charts: bool) -> None:
     import matplotlib.figure
     from fontTools import subset
     from fontTools.ttLib import TTFont
@@ -139,6 +139,7 @@ def stages(results: Path) -> None:
                 return _fn(doc, *a, **k)
         setattr(mod, name, renderer)
     S.wrap(pack, "build_workbook", ("-", "Excel"))
+    S.wrap(pack, "build_document", lambda a, k: (a[1], "document"))
 
     def font_key(a, k):
         return (S.lang, (S.stack[-1] if S.stack else "?") + ": font subsetting")
@@ -173,10 +174,10 @@ def stages(results: Path) -> None:
         t = time.perf_counter()
         pack.build_pack([results], out=Path(tmp) / "pack", workers=1)
         total = time.perf_counter() - t
-    _print_stages(S, total)
+    _print_stages(S, total, all_charts)
 
 
-def _print_stages(S: Stages, total: float) -> None:
+def _print_stages(S: Stages, total: float, all_charts: bool) -> None:
     print(f"\nstages of one build in this process, 1 worker: {total:.1f} s in all")
     read = sum(v for k, v in S.t.items() if isinstance(k, str) and k.startswith("read results"))
     print(f"  read results {read:.2f} s (indicators.csv {S.t['read results: indicators.csv']:.2f} s)")
@@ -193,8 +194,9 @@ def _print_stages(S: Stages, total: float) -> None:
         in_charts = sum(cols.values())
         print(f"  [{lang}] {len(charts)} charts {in_charts:.1f} s: drawing {cols['draw']:.1f} s, "
               f"PNG {cols['png']:.1f} s, SVG {cols['svg']:.1f} s")
-        for c, parts in sorted(rows, key=lambda r: -sum(r[1].values()))[:8]:
+        for c, parts in sorted(rows, key=lambda r: -sum(r[1].values()))[:None if all_charts else 8]:
             print(f"      {c:40s} " + "  ".join(f"{f} {v:5.2f}" for f, v in parts.items()))
+        print(f"  [{lang}] document (the blocks both renderers draw) {S.t.get((lang, 'document'), 0.0):.2f} s")
         for kind in ("HTML", "PDF"):
             sub = S.t.get((lang, f"{kind}: font subsetting"), 0.0)
             extra = f", font loading {S.t.get((lang, 'PDF: font loading'), 0.0):.2f} s" if kind == "PDF" else ""
@@ -208,6 +210,7 @@ def main() -> int:
     ap.add_argument("results", nargs="?", type=Path, default=Path("/tmp/pack_bench_run"))
     ap.add_argument("--repeat", type=int, default=2, help="whole-pack builds to time (default 2)")
     ap.add_argument("--no-stages", action="store_true", help="skip the stage breakdown")
+    ap.add_argument("--charts", action="store_true", help="every chart's times (default: the 8 slowest)")
     a = ap.parse_args()
     if not (a.results / "summary.csv").is_file():
         print(f"{a.results}: not a results folder; make one with\n  run_sim.py run scenarios/baseline.toml "
@@ -217,7 +220,7 @@ def main() -> int:
     startup()
     end_to_end(a.results, a.repeat)
     if not a.no_stages:
-        stages(a.results)
+        stages(a.results, a.charts)
     return 0
 
 
