@@ -79,14 +79,19 @@ def compare_rows(results: list[Results], lang: str) -> list[list[str]]:
     return out
 
 
-def make_charts(res: Results, lang: str, others: list[Results] = (), only=None):
+def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, share: tuple[int, int] = (0, 1)):
     """Every chart of the pack for one language: yields (key, Figure), one figure at a time.
 
-    ``only``: a collection of chart keys to make (default: all)."""
+    ``only``: a collection of chart keys to make (default: all). ``share`` = (k, n): of those,
+    only the k-th, (k+n)-th, ... in order, so that n jobs share the charts of a language."""
     meta = _meta(res, lang)
+    seen = []
 
     def want(key: str) -> bool:
-        return only is None or key in only
+        if only is not None and key not in only:
+            return False
+        seen.append(key)
+        return (len(seen) - 1) % share[1] == share[0]
 
     if want("p_targets"):
         yield "p_targets", ch.probability_chart(res.summary, res.resolved, lang, zone=meta.zone,
@@ -155,22 +160,30 @@ def _write(path: Path, data: bytes | str, written: list[Path]) -> None:
     written.append(path)
 
 
-def _build_language(results: list[Results], lang: str, out: Path) -> list[Path]:
-    """Charts, HTML and PDF of one language."""
-    res, others = results[0], results[1:]
+def _charts_job(dirs: list[str], final: str, stage: str, lang: str, share: tuple[int, int]):
+    """A share of the charts of one language (see :func:`make_charts`), written under ``stage``;
+    returns their keys with {"name", "png"} for the documents, and the files written."""
+    res, *others = _results(dirs, final)
     written: list[Path] = []
     rendered = {}
-    for key, fig in make_charts(res, lang, others):
+    for key, fig in make_charts(res, lang, others, share=share):
         data = ch.render(fig)
         name = f"{key}_{lang}"
         for fmt, b in data.items():
-            _write(out / "charts" / f"{name}.{fmt}", b, written)
+            _write(Path(stage) / "charts" / f"{name}.{fmt}", b, written)
         rendered[key] = {"name": name, "png": data["png"]}
+    return ("charts", lang), (rendered, written)
+
+
+def _document_job(dirs: list[str], final: str, stage: str, lang: str, fmt: str, rendered: dict):
+    """report_<lang>.html or .pdf (``fmt``) from the language's charts, written under ``stage``."""
+    results = _results(dirs, final)
+    res, others = results[0], results[1:]
     rows = compare_rows(results, lang) if others else None
     doc = build_document(res, lang, rendered, others, rows)
-    _write(out / f"report_{lang}.html", render_html(doc), written)
-    _write(out / f"report_{lang}.pdf", render_pdf(doc), written)
-    return written
+    written: list[Path] = []
+    _write(Path(stage) / f"report_{lang}.{fmt}", render_html(doc) if fmt == "html" else render_pdf(doc), written)
+    return (fmt, lang), written
 
 
 def _load_all(dirs, out: Path) -> list[Results]:
@@ -192,17 +205,11 @@ def _results(dirs: list[str], final: str) -> list[Results]:
     return got if got is not None else _load_all(dirs, Path(final))
 
 
-def _language_job(dirs: list[str], final: str, stage: str, lang: str) -> tuple[str, list[Path]]:
-    """Charts, HTML and PDF of one language, written under ``stage`` (the temporary folder of
-    the pack's place ``final``); in a worker process it never runs the model."""
-    return lang, _build_language(_results(dirs, final), lang, Path(stage))
-
-
-def _workbook_job(dirs: list[str], final: str, stage: str) -> tuple[str, list[Path]]:
+def _workbook_job(dirs: list[str], final: str, stage: str):
     """summary.xlsx, written under ``stage``."""
     written: list[Path] = []
     _write(Path(stage) / "summary.xlsx", build_workbook(_results(dirs, final)), written)
-    return "xlsx", written
+    return ("xlsx", ""), written
 
 
 def _is_pack(entry: Path) -> bool:
@@ -240,9 +247,8 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
                workers: int | None = None, progress: Callable[[str], None] | None = None) -> list[Path]:
     """Build the meeting pack from saved results; returns the files written.
 
-    ``workers``: processes for the jobs, one per language and one for the workbook (default: one
-    per job, at most one per core; 1 builds everything in this process). ``progress`` is called
-    with a line of text as each job finishes. Raises :class:`ResultsError` (one-line message) when a
+    ``workers``: processes that share the work (default: one per core; 1 builds everything in
+    this process). ``progress`` is called with a line of text as parts are done. Raises :class:`ResultsError` (one-line message) when a
     folder is not a usable results folder, and the store's OutputError or DiskError when ``out``
     cannot be written."""
     langs = _check_langs(langs)
@@ -252,7 +258,7 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
     out = Path(out) if out is not None else first / "report"
     results = _load_all(result_dirs, out)
     if workers is None:
-        workers = min(len(langs) + 1, os.cpu_count() or 1)
+        workers = os.cpu_count() or 1
     stage = temp_dir(out, "new")
     try:
         written = _build_all(results, langs, stage, out, workers, progress or (lambda line: None))
@@ -264,25 +270,35 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
 
 
 def _build_all(results: list[Results], langs, stage: Path, final: Path, workers: int, progress) -> list[Path]:
-    """Every file of the pack, written under ``stage``: a job per language, then the workbook's
-    (which a free worker takes while the slower language is still running). Processes start as
-    the experiment executors start theirs (the platform's default method)."""
-    dirs, key = [str(r.folder) for r in results], str(final)
+    """Every file of the pack, written under ``stage``, in two rounds of jobs that keep every
+    worker busy: first the charts (each language's shared by ``workers`` jobs), then each
+    language's HTML and PDF, and the workbook. Processes start as the experiment executors start
+    theirs (the platform's default method)."""
+    common = ([str(r.folder) for r in results], str(final), str(stage))
     for r in results:
         r.indicators                        # read once, here, before any worker starts
-    jobs = [(_language_job, (dirs, key, str(stage), lang)) for lang in langs]
-    jobs.append((_workbook_job, (dirs, key, str(stage))))
-    done = {}
-    _READ[key] = results
+    executor = LocalExecutor(workers)
+    _READ[common[1]] = results
     try:
-        for name, files in LocalExecutor(min(workers, len(jobs))).map_unordered(_run_job, jobs):
-            done[name] = files
-            docs = [p.name for p in files if p.parent.name != "charts"]
-            charts = len(files) - len(docs)
-            progress(f"  meeting pack: {', '.join(docs)}" + (f" and {charts} chart files" if charts else ""))
+        jobs = [(_charts_job, (*common, lang, (k, workers))) for lang in langs for k in range(workers)]
+        rendered = {lang: {} for lang in langs}
+        charts = {lang: [] for lang in langs}
+        for (_, lang), (made, files) in executor.map_unordered(_run_job, jobs):
+            rendered[lang].update(made)
+            charts[lang].extend(files)
+        progress(f"  meeting pack: {sum(map(len, charts.values()))} chart files")
+        jobs = [(_document_job, (*common, lang, fmt, rendered[lang])) for fmt in ("pdf", "html") for lang in langs]
+        jobs.insert(len(langs), (_workbook_job, common))
+        docs = {}
+        for key, files in executor.map_unordered(_run_job, jobs):
+            docs[key] = files
+            progress(f"  meeting pack: {files[0].name}")
     finally:
-        del _READ[key]
-    return [p for name in (*langs, "xlsx") for p in done[name]]
+        del _READ[common[1]]
+    out = []
+    for lang in langs:
+        out += sorted(charts[lang]) + docs["html", lang] + docs["pdf", lang]
+    return out + docs["xlsx", ""]
 
 
 def _run_job(fn, args):
