@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -49,10 +50,16 @@ raise SystemExit(main())
 """.format(log=OPEN_LOG, root=str(ROOT))
 
 
-def _wall(argv: list[str], env=None) -> float:
+def _wall(argv: list[str], env=None, cpu: list | None = None) -> float:
+    """Wall seconds of a child process; its CPU seconds (all its processes) appended to ``cpu``."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(argv, cwd=ROOT, check=True, env=env, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    wall = time.perf_counter() - t
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu.append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
+    return wall
 
 
 def startup() -> None:
@@ -66,14 +73,15 @@ def startup() -> None:
 def end_to_end(results: Path, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "opens.txt"
-        times = []
+        times, cpu = [], []
         for i in range(repeat):
             log.write_text("")
             env = dict(os.environ, **{OPEN_LOG: str(log)})
-            times.append(_wall([sys.executable, "-c", CHILD, str(results), "--out", str(Path(tmp) / "pack")], env))
+            times.append(_wall([sys.executable, "-c", CHILD, str(results), "--out", str(Path(tmp) / "pack")], env, cpu))
         opens = Counter(log.read_text().split())
     print(f"whole pack (`report`, default workers, {os.cpu_count()} cores): "
-          + ", ".join(f"{t:.1f} s" for t in times) + f"  (best {min(times):.1f} s)")
+          + ", ".join(f"{t:.1f} s" for t in times) + f"  (best {min(times):.1f} s); CPU of all its processes "
+          + ", ".join(f"{c:.1f} s" for c in cpu) + f"; load average now {os.getloadavg()[0]:.2f}")
     print("  results files opened per build: "
           + (", ".join(f"{k} x{v}" for k, v in sorted(opens.items())) or "none"))
 
@@ -171,14 +179,14 @@ def stages(results: Path, all_charts: bool) -> None:
     matplotlib.figure.Figure.savefig = timed_savefig
 
     with tempfile.TemporaryDirectory() as tmp:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         pack.build_pack([results], out=Path(tmp) / "pack", workers=1)
-        total = time.perf_counter() - t
-    _print_stages(S, total, all_charts)
+        total, cpu = time.perf_counter() - t, time.process_time() - c
+    _print_stages(S, total, cpu, all_charts)
 
 
-def _print_stages(S: Stages, total: float, all_charts: bool) -> None:
-    print(f"\nstages of one build in this process, 1 worker: {total:.1f} s in all")
+def _print_stages(S: Stages, total: float, cpu: float, all_charts: bool) -> None:
+    print(f"\nstages of one build in this process, 1 worker: {total:.1f} s in all (CPU {cpu:.1f} s)")
     read = sum(v for k, v in S.t.items() if isinstance(k, str) and k.startswith("read results"))
     print(f"  read results {read:.2f} s (indicators.csv {S.t['read results: indicators.csv']:.2f} s)")
     langs = sorted({k[0] for k in S.t if isinstance(k, tuple) and k[0] != "-"})

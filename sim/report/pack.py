@@ -14,6 +14,7 @@ target. Every file is written atomically.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 from pathlib import Path
@@ -160,10 +161,10 @@ def _write(path: Path, data: bytes | str, written: list[Path]) -> None:
     written.append(path)
 
 
-def _charts_job(dirs: list[str], final: str, stage: str, lang: str, share: tuple[int, int]):
+def _charts_job(src, stage: str, lang: str, share: tuple[int, int]):
     """A share of the charts of one language (see :func:`make_charts`), written under ``stage``;
     returns their keys with {"name", "png"} for the documents, and the files written."""
-    res, *others = _results(dirs, final)
+    res, *others = _results(src)
     written: list[Path] = []
     rendered = {}
     for key, fig in make_charts(res, lang, others, share=share):
@@ -175,9 +176,9 @@ def _charts_job(dirs: list[str], final: str, stage: str, lang: str, share: tuple
     return ("charts", lang), (rendered, written)
 
 
-def _document_job(dirs: list[str], final: str, stage: str, lang: str, fmt: str, rendered: dict):
+def _document_job(src, stage: str, lang: str, fmt: str, rendered: dict):
     """report_<lang>.html or .pdf (``fmt``) from the language's charts, written under ``stage``."""
-    results = _results(dirs, final)
+    results = _results(src)
     res, others = results[0], results[1:]
     rows = compare_rows(results, lang) if others else None
     doc = build_document(res, lang, rendered, others, rows)
@@ -195,20 +196,25 @@ def _load_all(dirs, out: Path) -> list[Results]:
 
 
 _READ: dict[str, list[Results]] = {}
-"""The folders as this process read them, by pack folder, while its jobs run. A worker process
-started by fork (Linux's default) sees them without a copy and reads nothing; one started
-otherwise finds this empty and reads the folders itself (:func:`_results`)."""
+"""The folders as the pack read them, by pack folder, while its jobs run: a job in this process
+or in a worker started by fork (Linux's default) gets the key and finds them here, without a
+copy; a worker started otherwise gets the tables themselves (:func:`_source`)."""
 
 
-def _results(dirs: list[str], final: str) -> list[Results]:
-    got = _READ.get(final)
-    return got if got is not None else _load_all(dirs, Path(final))
+def _source(results: list[Results], key: str, workers: int):
+    """What the jobs are given to find the results: ``key`` where :data:`_READ` reaches them."""
+    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
+    return key if workers == 1 or method == "fork" else results
 
 
-def _workbook_job(dirs: list[str], final: str, stage: str):
+def _results(src) -> list[Results]:
+    return _READ[src] if isinstance(src, str) else src
+
+
+def _workbook_job(src, stage: str):
     """summary.xlsx, written under ``stage``."""
     written: list[Path] = []
-    _write(Path(stage) / "summary.xlsx", build_workbook(_results(dirs, final)), written)
+    _write(Path(stage) / "summary.xlsx", build_workbook(_results(src)), written)
     return ("xlsx", ""), written
 
 
@@ -274,11 +280,12 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
     worker busy: first the charts (each language's shared by ``workers`` jobs), then each
     language's HTML and PDF, and the workbook. Processes start as the experiment executors start
     theirs (the platform's default method)."""
-    common = ([str(r.folder) for r in results], str(final), str(stage))
     for r in results:
         r.indicators                        # read once, here, before any worker starts
+    key = str(final)
+    common = (_source(results, key, workers), str(stage))
     executor = LocalExecutor(workers)
-    _READ[common[1]] = results
+    _READ[key] = results
     try:
         jobs = [(_charts_job, (*common, lang, (k, workers))) for lang in langs for k in range(workers)]
         rendered = {lang: {} for lang in langs}
@@ -290,11 +297,11 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
         jobs = [(_document_job, (*common, lang, fmt, rendered[lang])) for fmt in ("pdf", "html") for lang in langs]
         jobs.insert(len(langs), (_workbook_job, common))
         docs = {}
-        for key, files in executor.map_unordered(_run_job, jobs):
-            docs[key] = files
+        for made, files in executor.map_unordered(_run_job, jobs):
+            docs[made] = files
             progress(f"  meeting pack: {files[0].name}")
     finally:
-        del _READ[common[1]]
+        del _READ[key]
     out = []
     for lang in langs:
         out += sorted(charts[lang]) + docs["html", lang] + docs["pdf", lang]
