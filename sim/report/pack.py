@@ -309,4 +309,5 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
 
 
 def _run_job(fn, args):
+    """``fn(*args)``: one job of either round (module-level, so that a worker process can run it)."""
     return fn(*args)
