@@ -76,16 +76,33 @@ def run(args) -> int:
                                         store=chunks)
     if chunks.redone:
         print(f"note: {len(chunks.redone)} partial or corrupted chunk(s) were recomputed", file=sys.stderr)
-    _write_outputs(ls, ind, seed, out, chunks, runner.chunk_ranges(reps), stopping)
+    run_date = _write_outputs(ls, ind, seed, out, chunks, runner.chunk_ranges(reps), stopping,
+                              charts_too=args.no_report)
     del ind          # the pack reads the saved files; its worker processes must not inherit the arrays
     gc.collect()
-    if not args.no_report:
-        if not args.quiet:
-            print("building the meeting pack (zh, en) ...", file=sys.stderr)
-        build_pack([out], langs=("zh", "en"), workers=1 if args.executor == "dask" else None)
     summary = store.read_csv(out / "summary.csv")
     _print_summary(summary, english(sc), reps, out, args.quiet, stopping, pack=not args.no_report)
+    if not args.no_report:
+        _pack(out, sc, seed, summary, run_date, args)
     return 0
+
+
+def _pack(out: Path, sc, seed, summary, run_date: str, args) -> None:
+    """The meeting pack, after the answer is on the screen; the run's own charts are the pack's
+    (the same figure, drawn once), or drawn here if the pack could not be built."""
+    say = (lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+    sys.stdout.flush()
+    say("\nbuilding the meeting pack (zh, en) ...")
+    try:
+        written = build_pack([out], langs=("zh", "en"), workers=1 if args.executor == "dask" else None,
+                             progress=say)
+    except Exception:
+        _run_charts(out, sc, seed, summary, run_date)
+        raise
+    for lang in ("zh", "en"):
+        name = f"p_targets_{lang}.png"
+        store.atomic_write_bytes(out / "charts" / name, next(p for p in written if p.name == name).read_bytes())
+    say(f"meeting pack: {out / 'report'}/")
 
 
 def _max_half_width(sc, ind) -> float:
@@ -93,8 +110,9 @@ def _max_half_width(sc, ind) -> float:
     return float(((s["ci_high"] - s["ci_low"]) / 2).max())
 
 
-def _write_outputs(ls, ind, seed, out, chunks, ranges, stopping) -> None:
-    """Every output file of a run, each written atomically; charts last."""
+def _write_outputs(ls, ind, seed, out, chunks, ranges, stopping, charts_too=True) -> str:
+    """Every output file of a run, each written atomically; charts last (``charts_too``; else the
+    meeting pack draws them). Returns the run date."""
     sc = ls.scenario
     targets = target_specs(sc)
     summary = summarise(ind.column, targets, ind.years)
@@ -113,10 +131,17 @@ def _write_outputs(ls, ind, seed, out, chunks, ranges, stopping) -> None:
     store.atomic_write_text(out / "scenario.resolved.toml",
                             f"# {sc.scenario.name}: fully resolved (extends and --set applied)\n"
                             + tomli_w.dumps(ls.resolved))
+    if charts_too:
+        _run_charts(out, sc, seed, summary, man["run_date"])
+    return man["run_date"]
+
+
+def _run_charts(out: Path, sc, seed, summary, run_date: str) -> None:
+    """charts/p_targets_<lang>.png of the results folder."""
     for lang in ("zh", "en"):
         zone = sc.scenario.zone_zh if lang == "zh" else sc.scenario.zone
         fig = charts.probability_chart(summary, sc, lang, zone=zone, scenario_name=sc.scenario.name,
-                                       seed=seed, run_date=man["run_date"])
+                                       seed=seed, run_date=run_date)
         charts.save(fig, out / "charts" / f"p_targets_{lang}.png")
 
 

@@ -30,6 +30,8 @@ SERIES = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY, BLACK, YELLOW]
 LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1))]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 FOOT_COLOUR = "#333333"
+PACK_DPI = 150
+"""Resolution of the pack's PNG charts (the study charts keep :data:`sim.report.chart_style.STUDY_DPI`)."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,7 @@ def target_label(row, lang: str, scenario) -> str:
 
 # ----------------------------------------------------------------------------- output
 
-def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = 150) -> dict[str, bytes]:
+def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = PACK_DPI) -> dict[str, bytes]:
     """The figure's bytes in each format, then close it."""
     out = {}
     try:
@@ -107,7 +109,7 @@ def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = 150) -> dict[str,
     return out
 
 
-def save(fig: plt.Figure, path, dpi: int = 150) -> None:
+def save(fig: plt.Figure, path, dpi: int = PACK_DPI) -> None:
     """Save a figure atomically (format from the file suffix: .png, .svg, .pdf), then close it."""
     fmt = str(path).rsplit(".", 1)[-1]
     atomic_write_bytes(path, render(fig, (fmt,), dpi)[fmt])

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from sim.report.chart_base import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILION, save  # noqa: E402
 from sim.report.fonts import use_cjk_font  # noqa: E402
-from sim.report.labels import indicator_label, unit_label  # noqa: E402
+from sim.report.labels import indicator_label, op_text, unit_label  # noqa: E402
 
 __all__ = ["BLUE", "GREEN", "GREY", "ORANGE", "PALETTE", "SKY", "VERMILION", "PURPLE", "meta_text",
            "target_text", "new_figure", "footer", "save_png"]
@@ -49,7 +49,7 @@ def target_text(sc, row, lang: str) -> str:
     if str(row["target_id"]).startswith("ALL_"):
         return indicator_label("all_targets", lang) + f" {row['year']}"
     lab = indicator_label(row["indicator"], lang, sc)
-    op = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}.get(row["op"], row["op"])
+    op = op_text(row["op"])
     unit, thr = row["unit"], f"{float(row['threshold']):g}"
     if unit == "0/1":
         return f"{lab} {row['year']}"

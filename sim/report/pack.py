@@ -14,9 +14,11 @@ target. Every file is written atomically.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -78,14 +80,19 @@ def compare_rows(results: list[Results], lang: str) -> list[list[str]]:
     return out
 
 
-def make_charts(res: Results, lang: str, others: list[Results] = (), only=None):
+def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, share: tuple[int, int] = (0, 1)):
     """Every chart of the pack for one language: yields (key, Figure), one figure at a time.
 
-    ``only``: a collection of chart keys to make (default: all)."""
+    ``only``: a collection of chart keys to make (default: all). ``share`` = (k, n): of those,
+    only the k-th, (k+n)-th, ... in order, so that n jobs share the charts of a language."""
     meta = _meta(res, lang)
+    seen = []
 
     def want(key: str) -> bool:
-        return only is None or key in only
+        if only is not None and key not in only:
+            return False
+        seen.append(key)
+        return (len(seen) - 1) % share[1] == share[0]
 
     if want("p_targets"):
         yield "p_targets", ch.probability_chart(res.summary, res.resolved, lang, zone=meta.zone,
@@ -154,22 +161,30 @@ def _write(path: Path, data: bytes | str, written: list[Path]) -> None:
     written.append(path)
 
 
-def _build_language(results: list[Results], lang: str, out: Path) -> list[Path]:
-    """Charts, HTML and PDF of one language."""
-    res, others = results[0], results[1:]
+def _charts_job(src, stage: str, lang: str, share: tuple[int, int]):
+    """A share of the charts of one language (see :func:`make_charts`), written under ``stage``;
+    returns their keys with {"name", "png"} for the documents, and the files written."""
+    res, *others = _results(src)
     written: list[Path] = []
     rendered = {}
-    for key, fig in make_charts(res, lang, others):
+    for key, fig in make_charts(res, lang, others, share=share):
         data = ch.render(fig)
         name = f"{key}_{lang}"
         for fmt, b in data.items():
-            _write(out / "charts" / f"{name}.{fmt}", b, written)
+            _write(Path(stage) / "charts" / f"{name}.{fmt}", b, written)
         rendered[key] = {"name": name, "png": data["png"]}
+    return ("charts", lang), (rendered, written)
+
+
+def _document_job(src, stage: str, lang: str, fmt: str, rendered: dict):
+    """report_<lang>.html or .pdf (``fmt``) from the language's charts, written under ``stage``."""
+    results = _results(src)
+    res, others = results[0], results[1:]
     rows = compare_rows(results, lang) if others else None
     doc = build_document(res, lang, rendered, others, rows)
-    _write(out / f"report_{lang}.html", render_html(doc), written)
-    _write(out / f"report_{lang}.pdf", render_pdf(doc), written)
-    return written
+    written: list[Path] = []
+    _write(Path(stage) / f"report_{lang}.{fmt}", render_html(doc) if fmt == "html" else render_pdf(doc), written)
+    return (fmt, lang), written
 
 
 def _load_all(dirs, out: Path) -> list[Results]:
@@ -180,10 +195,27 @@ def _load_all(dirs, out: Path) -> list[Results]:
     return results
 
 
-def _language_job(dirs: list[str], lang: str, out: str, final: str) -> tuple[str, list[Path]]:
-    """One language in a worker process, from the folders' files (it never runs the model); it
-    writes into ``out`` (the temporary folder) for the pack's place ``final``."""
-    return lang, _build_language(_load_all(dirs, Path(final)), lang, Path(out))
+_READ: dict[str, list[Results]] = {}
+"""The folders as the pack read them, by pack folder, while its jobs run: a job in this process
+or in a worker started by fork (Linux's default) gets the key and finds them here, without a
+copy; a worker started otherwise gets the tables themselves (:func:`_source`)."""
+
+
+def _source(results: list[Results], key: str, workers: int):
+    """What the jobs are given to find the results: ``key`` where :data:`_READ` reaches them."""
+    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_all_start_methods()[0]
+    return key if workers == 1 or method == "fork" else results
+
+
+def _results(src) -> list[Results]:
+    return _READ[src] if isinstance(src, str) else src
+
+
+def _workbook_job(src, stage: str):
+    """summary.xlsx, written under ``stage``."""
+    written: list[Path] = []
+    _write(Path(stage) / "summary.xlsx", build_workbook(_results(src)), written)
+    return ("xlsx", ""), written
 
 
 def _is_pack(entry: Path) -> bool:
@@ -218,11 +250,11 @@ def _swap_into_place(stage: Path, final: Path, written: list[Path]) -> list[Path
 
 
 def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = None, *,
-               workers: int | None = None) -> list[Path]:
+               workers: int | None = None, progress: Callable[[str], None] | None = None) -> list[Path]:
     """Build the meeting pack from saved results; returns the files written.
 
-    ``workers``: processes for the languages (default: one per language, at most one per core;
-    1 builds everything in this process). Raises :class:`ResultsError` (one-line message) when a
+    ``workers``: processes that share the work (default: one per core; 1 builds everything in
+    this process). ``progress`` is called with a line of text as parts are done. Raises :class:`ResultsError` (one-line message) when a
     folder is not a usable results folder, and the store's OutputError or DiskError when ``out``
     cannot be written."""
     langs = _check_langs(langs)
@@ -232,10 +264,10 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
     out = Path(out) if out is not None else first / "report"
     results = _load_all(result_dirs, out)
     if workers is None:
-        workers = min(len(langs), os.cpu_count() or 1)
+        workers = os.cpu_count() or 1
     stage = temp_dir(out, "new")
     try:
-        written = _build_all(results, langs, stage, out, workers)
+        written = _build_all(results, langs, stage, out, workers, progress or (lambda line: None))
         return _swap_into_place(stage, out, written)
     except (UserError, MachineError) as e:       # name the pack's folder, not the temporary one
         raise type(e)(str(e).replace(str(stage), str(out))) from None
@@ -243,18 +275,39 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _build_all(results: list[Results], langs, stage: Path, final: Path, workers: int) -> list[Path]:
-    """Every file of the pack, written under ``stage``."""
-    written: list[Path] = []
-    if workers > 1 and len(langs) > 1:
-        # processes start as the experiment executors start theirs (the platform's default method)
-        dirs = [str(r.folder) for r in results]
-        jobs = [(dirs, lang, str(stage), str(final)) for lang in langs]
-        done = dict(LocalExecutor(min(workers, len(langs))).map_unordered(_language_job, jobs))
-        for lang in langs:
-            written.extend(done[lang])
-    else:
-        for lang in langs:
-            written.extend(_build_language(results, lang, stage))
-    _write(stage / "summary.xlsx", build_workbook(results), written)
-    return written
+def _build_all(results: list[Results], langs, stage: Path, final: Path, workers: int, progress) -> list[Path]:
+    """Every file of the pack, written under ``stage``, in two rounds of jobs that keep every
+    worker busy: first the charts (each language's shared by ``workers`` jobs), then each
+    language's HTML and PDF, and the workbook. Processes start as the experiment executors start
+    theirs (the platform's default method)."""
+    for r in results:
+        r.indicators                        # read once, here, before any worker starts
+    key = str(final)
+    common = (_source(results, key, workers), str(stage))
+    executor = LocalExecutor(workers)
+    _READ[key] = results
+    try:
+        jobs = [(_charts_job, (*common, lang, (k, workers))) for lang in langs for k in range(workers)]
+        rendered = {lang: {} for lang in langs}
+        charts = {lang: [] for lang in langs}
+        for (_, lang), (made, files) in executor.map_unordered(_run_job, jobs):
+            rendered[lang].update(made)
+            charts[lang].extend(files)
+        progress(f"  meeting pack: {sum(map(len, charts.values()))} chart files")
+        jobs = [(_document_job, (*common, lang, fmt, rendered[lang])) for fmt in ("pdf", "html") for lang in langs]
+        jobs.insert(len(langs), (_workbook_job, common))
+        docs = {}
+        for made, files in executor.map_unordered(_run_job, jobs):
+            docs[made] = files
+            progress(f"  meeting pack: {files[0].name}")
+    finally:
+        del _READ[key]
+    out = []
+    for lang in langs:
+        out += sorted(charts[lang]) + docs["html", lang] + docs["pdf", lang]
+    return out + docs["xlsx", ""]
+
+
+def _run_job(fn, args):
+    """``fn(*args)``: one job of either round (module-level, so that a worker process can run it)."""
+    return fn(*args)

@@ -1,0 +1,236 @@
+"""How long the meeting pack takes, and where the time goes (prints figures; never a timed test).
+
+    python bench/bench_pack.py [RESULTS_DIR] [--repeat N] [--no-stages]
+
+RESULTS_DIR is a stored results folder (default /tmp/pack_bench_run; make one with
+``run_sim.py run scenarios/baseline.toml --reps 1000 --seed 1 --no-report --out /tmp/pack_bench_run``).
+Prints:
+  * process start-up: a bare interpreter, and one that imports the pack (what every command and
+    every worker process pays before its first chart);
+  * the whole pack as the ``report`` command builds it (a child process, default workers), wall
+    time of each of ``--repeat`` builds, and how many times each results file was opened;
+  * the stages of one build in this process with one worker: reading the results, each chart
+    (drawing, PNG, SVG) per language, the document, HTML and PDF per language with their font
+    subsetting, the Excel workbook, and the results files opened by it.
+Stages are timed by wrapping the pack's functions from outside; nothing in ``sim/`` knows about it.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+OPEN_LOG = "ZONESIM_BENCH_OPEN_LOG"
+"""Environment variable: file to which the child process appends each results file it opens."""
+
+CHILD = """
+import os, sys
+log, folder = os.environ["{log}"], os.path.realpath(sys.argv[1])
+def hook(event, args):
+    if event == "open" and isinstance(args[0], str) and "r" in str(args[1] or "r"):
+        p = os.path.realpath(args[0])
+        if os.path.dirname(p) == folder:
+            with open(log, "a") as f:
+                f.write(os.path.basename(p) + "\\n")
+sys.addaudithook(hook)
+sys.path.insert(0, {root!r})
+from sim.cli import main
+sys.argv = ["run_sim.py", "report", *sys.argv[1:]]
+raise SystemExit(main())
+""".format(log=OPEN_LOG, root=str(ROOT))
+
+
+def _wall(argv: list[str], env=None, cpu: list | None = None) -> float:
+    """Wall seconds of a child process; its CPU seconds (all its processes) appended to ``cpu``."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(argv, cwd=ROOT, check=True, env=env, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu.append(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime)
+    return wall
+
+
+def startup() -> None:
+    py = sys.executable
+    bare = min(_wall([py, "-c", "pass"]) for _ in range(3))
+    pack = min(_wall([py, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); import sim.report.pack"])
+               for _ in range(3))
+    print(f"process start-up: interpreter {bare:.2f} s; interpreter + imports of the pack {pack:.2f} s")
+
+
+def end_to_end(results: Path, repeat: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "opens.txt"
+        times, cpu = [], []
+        for i in range(repeat):
+            log.write_text("")
+            env = dict(os.environ, **{OPEN_LOG: str(log)})
+            times.append(_wall([sys.executable, "-c", CHILD, str(results), "--out", str(Path(tmp) / "pack")], env, cpu))
+        opens = Counter(log.read_text().split())
+    print(f"whole pack (`report`, default workers, {os.cpu_count()} cores): "
+          + ", ".join(f"{t:.1f} s" for t in times) + f"  (best {min(times):.1f} s); CPU of all its processes "
+          + ", ".join(f"{c:.1f} s" for c in cpu) + f"; load average now {os.getloadavg()[0]:.2f}")
+    print("  results files opened per build: "
+          + (", ".join(f"{k} x{v}" for k, v in sorted(opens.items())) or "none"))
+
+
+# ----------------------------------------------------------------------------- stages in this process
+
+class Stages:
+    """Inclusive wall time per stage; ``where`` is the (language, chart) being built."""
+
+    def __init__(self):
+        self.t = defaultdict(float)
+        self.lang = "-"
+        self.chart = None
+        self.stack: list[str] = []
+        self.opens = Counter()
+
+    @contextlib.contextmanager
+    def on(self, key):
+        self.stack.append(key[-1] if isinstance(key, tuple) else key)
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.t[key] += time.perf_counter() - t
+            self.stack.pop()
+
+    def wrap(self, owner, name, key):
+        fn = getattr(owner, name)
+        stages = self
+
+        def timed(*a, **k):
+            kk = key(a, k) if callable(key) else key
+            with stages.on(kk):
+                return fn(*a, **k)
+        setattr(owner, name, timed)
+
+
+def stages(results: Path, all_charts: bool) -> None:
+    import matplotlib.figure
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    import fpdf
+
+    import sim.report.pack as pack
+    import sim.report.results as res_mod
+
+    S = Stages()
+    folder = os.path.realpath(results)
+
+    def hook(event, args):
+        if event == "open" and isinstance(args[0], str) and os.path.dirname(os.path.realpath(args[0])) == folder:
+            S.opens[os.path.basename(args[0])] += 1
+    sys.addaudithook(hook)
+
+    S.wrap(pack, "load_results", "read results (manifest, summary, monthly, ...)")
+    S.wrap(res_mod, "_read_indicators", "read results: indicators.csv")
+    for mod, name, kind in ((pack, "render_html", "HTML"), (pack, "render_pdf", "PDF")):
+        fn = getattr(mod, name)
+
+        def renderer(doc, *a, _fn=fn, _kind=kind, **k):
+            S.lang = doc.lang
+            with S.on((doc.lang, _kind)):
+                return _fn(doc, *a, **k)
+        setattr(mod, name, renderer)
+    S.wrap(pack, "build_workbook", ("-", "Excel"))
+    S.wrap(pack, "build_document", lambda a, k: (a[1], "document"))
+
+    def font_key(a, k):
+        return (S.lang, (S.stack[-1] if S.stack else "?") + ": font subsetting")
+    S.wrap(subset.Subsetter, "subset", font_key)
+    S.wrap(TTFont, "save", font_key)
+    S.wrap(fpdf.FPDF, "add_font", lambda a, k: (S.lang, "PDF: font loading"))
+
+    make = pack.make_charts
+
+    def make_charts(res, lang, *a, **k):
+        S.lang = lang
+        it = make(res, lang, *a, **k)
+        while True:
+            t = time.perf_counter()
+            try:
+                key, fig = next(it)
+            except StopIteration:
+                return
+            S.chart = key
+            S.t[(lang, "chart", key, "draw")] += time.perf_counter() - t
+            yield key, fig
+    pack.make_charts = make_charts
+    savefig = matplotlib.figure.Figure.savefig
+
+    def timed_savefig(self, fname, *a, format=None, **k):
+        fmt = format or str(fname).rsplit(".", 1)[-1]
+        with S.on((S.lang, "chart", S.chart, fmt)):
+            return savefig(self, fname, *a, format=format, **k)
+    matplotlib.figure.Figure.savefig = timed_savefig
+
+    with tempfile.TemporaryDirectory() as tmp:
+        t, c = time.perf_counter(), time.process_time()
+        pack.build_pack([results], out=Path(tmp) / "pack", workers=1)
+        total, cpu = time.perf_counter() - t, time.process_time() - c
+    _print_stages(S, total, cpu, all_charts)
+
+
+def _print_stages(S: Stages, total: float, cpu: float, all_charts: bool) -> None:
+    print(f"\nstages of one build in this process, 1 worker: {total:.1f} s in all (CPU {cpu:.1f} s)")
+    read = sum(v for k, v in S.t.items() if isinstance(k, str) and k.startswith("read results"))
+    print(f"  read results {read:.2f} s (indicators.csv {S.t['read results: indicators.csv']:.2f} s)")
+    langs = sorted({k[0] for k in S.t if isinstance(k, tuple) and k[0] != "-"})
+    for lang in langs:
+        charts = sorted({k[2] for k in S.t if isinstance(k, tuple) and k[0] == lang and k[1] == "chart"})
+        cols = defaultdict(float)
+        rows = []
+        for c in charts:
+            parts = {f: S.t.get((lang, "chart", c, f), 0.0) for f in ("draw", "png", "svg")}
+            for f, v in parts.items():
+                cols[f] += v
+            rows.append((c, parts))
+        in_charts = sum(cols.values())
+        print(f"  [{lang}] {len(charts)} charts {in_charts:.1f} s: drawing {cols['draw']:.1f} s, "
+              f"PNG {cols['png']:.1f} s, SVG {cols['svg']:.1f} s")
+        for c, parts in sorted(rows, key=lambda r: -sum(r[1].values()))[:None if all_charts else 8]:
+            print(f"      {c:40s} " + "  ".join(f"{f} {v:5.2f}" for f, v in parts.items()))
+        print(f"  [{lang}] document (the blocks both renderers draw) {S.t.get((lang, 'document'), 0.0):.2f} s")
+        for kind in ("HTML", "PDF"):
+            sub = S.t.get((lang, f"{kind}: font subsetting"), 0.0)
+            extra = f", font loading {S.t.get((lang, 'PDF: font loading'), 0.0):.2f} s" if kind == "PDF" else ""
+            print(f"  [{lang}] {kind} {S.t.get((lang, kind), 0.0):.2f} s (font subsetting {sub:.2f} s{extra})")
+    print(f"  Excel {S.t.get(('-', 'Excel'), 0.0):.2f} s")
+    print("  results files opened: " + (", ".join(f"{k} x{v}" for k, v in sorted(S.opens.items())) or "none"))
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("results", nargs="?", type=Path, default=Path("/tmp/pack_bench_run"))
+    ap.add_argument("--repeat", type=int, default=2, help="whole-pack builds to time (default 2)")
+    ap.add_argument("--no-stages", action="store_true", help="skip the stage breakdown")
+    ap.add_argument("--charts", action="store_true", help="every chart's times (default: the 8 slowest)")
+    a = ap.parse_args()
+    if not (a.results / "summary.csv").is_file():
+        print(f"{a.results}: not a results folder; make one with\n  run_sim.py run scenarios/baseline.toml "
+              f"--reps 1000 --seed 1 --no-report --out {a.results} -q", file=sys.stderr)
+        return 2
+    print(f"meeting pack of {a.results}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    startup()
+    end_to_end(a.results, a.repeat)
+    if not a.no_stages:
+        stages(a.results, a.charts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
