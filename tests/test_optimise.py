@@ -7,6 +7,7 @@ moves nothing the goal counts.
 """
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 
 import numpy as np
@@ -161,3 +162,25 @@ def test_a_written_folder_reads_back_for_the_pack(found):
     got = read_goal_seek(out)
     assert got["summary"]["en"].startswith("Goal seek") and got["verification"]["hits"].iloc[0] == g.verified["hits"].iloc[0]
     assert got["charts"]["en"].is_file() and got["manifest"]["experiment"] == "optimise"
+
+
+@pytest.mark.slow
+def test_the_pack_shows_a_goal_seek_in_both_languages(tmp_path, capsys):
+    """`report --goal-seek DIR` puts the goal seek's summary and verified odds in each language's report;
+    a folder that is not a goal seek is refused in one line before anything is built."""
+    gs, run = tmp_path / "gs", tmp_path / "run"
+    assert main(["optimise", str(GOAL), "--goal", "anchor_2023>=0.8", "--trials", "4", "--reps", "50",
+                 "--verify-reps", "100", "--out", str(gs), "-q"]) == 0
+    assert main(["run", str(GOAL), "--reps", "20", "--out", str(run), "--no-report", "-q"]) == 0
+    assert main(["report", str(run), "--goal-seek", str(gs)]) == 0
+    v = pd.read_csv(gs / "verification.csv")
+    for lang, heading in (("en", "Goal seek: the cheapest package"), ("zh", "目标求解")):
+        html = (run / "report" / f"report_{lang}.html").read_text(encoding="utf-8")
+        first = (gs / f"summary_{lang}.txt").read_text(encoding="utf-8").split("\n")[0]
+        assert heading in html and escape(first.split(":")[0].split("：")[0]) in html
+        assert f"{100 * v['p_hit'].iloc[0]:.1f}%" in html
+    capsys.readouterr()
+    expect_error(capsys, ["report", str(run), "--goal-seek", str(run)], "not a goal-seek results folder")
+    expect_error(capsys, ["run", str(GOAL), "--reps", "5", "--out", str(tmp_path / "x"), "--goal-seek", str(run)],
+                 "not a goal-seek results folder")
+    assert not (tmp_path / "x").exists()

@@ -21,13 +21,15 @@ def add_parser(sub) -> None:
     r.add_argument("--lang", choices=tuple(LANG_CHOICES), default="both",
                    help="report language: zh, en or both (default both)")
     r.add_argument("--out", metavar="DIR", help="output folder (default: <first RESULTS_DIR>/report)")
+    r.add_argument("--goal-seek", metavar="DIR", help="also show a goal seek: the results folder of `optimise`")
     r.set_defaults(func=report)
 
 
 def report(args) -> int:
     try:
         written = build_pack([Path(p) for p in args.results], LANG_CHOICES[args.lang],
-                             Path(args.out) if args.out else None)
+                             Path(args.out) if args.out else None,
+                             goal_seek=Path(args.goal_seek) if args.goal_seek else None)
     except OSError as e:
         raise UserError(f"cannot write the report: {e}") from e
     reports = [p for p in written if p.suffix in (".html", ".pdf", ".xlsx")]

@@ -17,7 +17,7 @@ from sim.cli.types import month_or_latest, open_interval, positive_int
 from sim.errors import UserError
 from sim.experiment import runner
 from sim.report import charts
-from sim.report.pack import build_pack
+from sim.report.pack import build_pack, load_goal_seek
 from sim.report.plan_warnings import english
 from sim.scenario import load_scenario
 
@@ -36,6 +36,8 @@ def add_parser(sub) -> None:
                         "same as --set observations.as_of=YYYY-MM (docs/data.md)")
     r.add_argument("--no-report", action="store_true",
                    help="skip the meeting pack (HTML, PDF, Excel, charts in zh and en) under <results>/report/")
+    r.add_argument("--goal-seek", metavar="DIR", help="show a goal seek in the meeting pack: the results folder of "
+                                                        "`optimise` (checked before the run starts)")
     r.set_defaults(func=run)
 
 
@@ -44,6 +46,10 @@ def run(args) -> int:
         args.overrides = [*args.overrides, f'observations.as_of="{args.as_of}"']
     ls = load_scenario(args.scenario, args.overrides)
     sc = ls.scenario
+    if args.goal_seek:
+        if args.no_report:
+            raise UserError("--goal-seek shows a goal seek in the meeting pack; it cannot go with --no-report")
+        load_goal_seek(Path(args.goal_seek))
     seed = options.seed_of(args, sc)
     if args.precision is not None:
         max_reps = args.max_reps or 100_000
@@ -95,7 +101,7 @@ def _pack(out: Path, sc, seed, summary, run_date: str, args) -> None:
     say("\nbuilding the meeting pack (zh, en) ...")
     try:
         written = build_pack([out], langs=("zh", "en"), workers=1 if args.executor == "dask" else None,
-                             progress=say)
+                             progress=say, goal_seek=Path(args.goal_seek) if args.goal_seek else None)
     except Exception:
         _run_charts(out, sc, seed, summary, run_date)
         raise

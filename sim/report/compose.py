@@ -113,6 +113,9 @@ def build_document(res: Results, lang: str, charts: dict, others: list[Results] 
             B.append(Table(cols, compare_rows, [5.5, 30, *([12] * len(names))], "ll" + "r" * len(names),
                            font_size=7.5))
 
+    if res.goal_seek is not None:
+        B.extend(goal_seek_blocks(res.goal_seek, lang))
+
     extra = [(r, p) for r in [res, *others] for p in r.extra_charts
              if not (p.stem.endswith(("_zh", "_en")) and not p.stem.endswith("_" + lang))]
     tables = [(r, name) for r in [res, *others] for name in r.extra_tables]
@@ -157,3 +160,21 @@ def build_document(res: Results, lang: str, charts: dict, others: list[Results] 
 
     header = f"{zone} · {res.scenario_name} · n={res.reps} · seed {res.seed}"
     return Document(lang, title, subtitle, B, header, res.run_date)
+
+
+def goal_seek_blocks(g: dict, lang: str) -> list:
+    """The goal-seek section: the summary in the report's language, the verified package's odds
+    (each with its simulation-precision interval) and the cost front."""
+    blocks = [PageBreak(), Heading(text("sec_goal_seek", lang), 2, "goal-seek"), Para(text("intro_goal_seek", lang), "note")]
+    blocks += [Para(p.strip(), "lead") for p in g["summary"][lang].split("\n\n") if p.strip()]
+    v = g["verification"]
+    rows = [[str(r["target_id"]), pct1(r["p_hit"]), ci1(r["ci_low"], r["ci_high"]), pct1(r["level"]),
+             text("gs_holds" if r["holds"] else "gs_fails", lang)] for _, r in v.iterrows()]
+    blocks.append(Table([text("col_target", lang), text("col_p", lang), text("col_ci", lang), text("gs_level", lang),
+                         text("gs_verdict", lang)], rows, [34, 14, 22, 14, 16], "lrrrl", font_size=7.5))
+    png = g["charts"][lang]
+    if png.is_file():
+        data = png.read_bytes()
+        w, h = png_size(data)
+        blocks.append(Figure(f"goal_front_{lang}", data, f"{png.parent.parent.name}/charts/{png.name}", w, h))
+    return blocks

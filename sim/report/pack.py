@@ -28,6 +28,7 @@ from sim.report import charts as ch
 from sim.report.compose import build_document
 from sim.report.document import ci1, pct1
 from sim.report.excel import build_workbook
+from sim.report.goal_seek import read_goal_seek
 from sim.report.html import render_html
 from sim.report.labels import short_indicator_label
 from sim.report.pdf import render_pdf
@@ -195,6 +196,14 @@ def _load_all(dirs, out: Path) -> list[Results]:
     return results
 
 
+def load_goal_seek(folder: Path) -> dict:
+    """A goal-seek folder for the pack, or a one-line ResultsError naming what is missing."""
+    try:
+        return read_goal_seek(folder)
+    except (OSError, ValueError, KeyError) as e:
+        raise ResultsError(f"{folder}: not a goal-seek results folder written by `optimise` ({e})") from None
+
+
 _READ: dict[str, list[Results]] = {}
 """The folders as the pack read them, by pack folder, while its jobs run: a job in this process
 or in a worker started by fork (Linux's default) gets the key and finds them here, without a
@@ -250,8 +259,12 @@ def _swap_into_place(stage: Path, final: Path, written: list[Path]) -> list[Path
 
 
 def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = None, *,
-               workers: int | None = None, progress: Callable[[str], None] | None = None) -> list[Path]:
+               workers: int | None = None, progress: Callable[[str], None] | None = None,
+               goal_seek: Path | None = None) -> list[Path]:
     """Build the meeting pack from saved results; returns the files written.
+
+    ``goal_seek``: the results folder of an ``optimise`` run to show in the pack (its summary,
+    the verified package and the cost front), read back, never rerun.
 
     ``workers``: processes that share the work (default: one per core; 1 builds everything in
     this process). ``progress`` is called with a line of text as parts are done. Raises :class:`ResultsError` (one-line message) when a
@@ -263,6 +276,8 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
     first = Path(result_dirs[0])
     out = Path(out) if out is not None else first / "report"
     results = _load_all(result_dirs, out)
+    if goal_seek is not None:
+        results[0].goal_seek = load_goal_seek(Path(goal_seek))
     if workers is None:
         workers = os.cpu_count() or 1
     stage = temp_dir(out, "new")

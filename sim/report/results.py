@@ -81,6 +81,7 @@ class Results:
     ranking: pd.DataFrame | None = None
     extra_tables: dict[str, Path] = field(default_factory=dict)
     extra_charts: list[Path] = field(default_factory=list)
+    goal_seek: dict | None = None
 
     # ---- facts
     @property
