@@ -14,7 +14,7 @@ SIM = Path(__file__).resolve().parents[1] / "sim"
 
 # Layers, lowest first: a module may import its own layer and the layers before it, never after.
 LAYERS = [
-    ("foundation", ("sim.errors", "sim.config_base", "sim.months", "sim.vocabulary", "sim.random", "sim.store",
+    ("foundation", ("sim.errors", "sim.config_base", "sim.months", "sim.vocabulary", "sim.random", "sim.store", "sim.memo",
                     "sim.chunks")),
     ("inputs", ("sim.scenario", "sim.data", "sim.ranking.config")),
     ("model", ("sim.model", "sim.ranking")),

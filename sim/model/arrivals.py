@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.model import inverse
+import sim.model.inverse as inverse
 from sim.model.spec import NO_SPACE, name_id
 from sim.model.state import Firms, ZoneState
 
@@ -32,25 +32,26 @@ class Signed:
     (``NO_SPACE`` if none is needed), ``deadline`` last moment it still takes space (inf for
     leaders), ``fitout`` months from space to ready, and ``firm`` its attributes as a
     :class:`~sim.model.state.Firms` table whose open, exit and FDI times are filled once its
-    space is known (``exit_t`` holds the lifetime meanwhile). ``leads`` leads that arrived and
-    ``unsigned`` leads that did not sign, by sector."""
+    space is known (``exit_t`` holds the lifetime meanwhile); ``ready`` the earliest it may open:
+    its sector's required milestone's completion (-inf if none)."""
     t: np.ndarray
     kind: np.ndarray
     deadline: np.ndarray
     fitout: np.ndarray
     firm: Firms
-    leads: np.ndarray
-    unsigned: np.ndarray
+    ready: np.ndarray
 
 
 def signed_firms(z: ZoneState) -> Signed:
     """Every lead and leader candidate of the run that signs (see the module docstring)."""
-    leads, leads_n, unsigned = _leads(z)
+    leads = _leads(z)
     leaders = _leaders(z)
     parts = [p for p in (leads, leaders) if p is not None]
+    firm = Firms.concat([p[4] for p in parts])
+    gate = np.array([z.T[g] if g else -np.inf for g in z.spec.gate])
     return Signed(t=np.concatenate([p[0] for p in parts]), kind=np.concatenate([p[1] for p in parts]),
                   deadline=np.concatenate([p[2] for p in parts]), fitout=np.concatenate([p[3] for p in parts]),
-                  firm=Firms.concat([p[4] for p in parts]), leads=leads_n, unsigned=unsigned)
+                  firm=firm, ready=gate[firm.sector])
 
 
 def lead_rates(z: ZoneState) -> np.ndarray:
@@ -75,7 +76,6 @@ def _leads(z: ZoneState):
     number = np.arange(len(sec)) - np.repeat(np.cumsum(per_sector) - per_sector, per_sector)
     u = d.uniforms("leads", 9, s.sector_key[sec], number)
     signs = u[:, 1] < x["sign_prob"][sec]
-    unsigned = np.bincount(sec[~signs], minlength=S)
     u, sec, number = u[signs], sec[signs], number[signs]
     t = month[signs] + u[:, 0] + inverse.exponential(u[:, 2], x["sign_delay_months"][sec])
     foreign = u[:, 4] < x["foreign_prob"][sec]
@@ -88,8 +88,7 @@ def _leads(z: ZoneState):
                  space=s.need[sec], leader=np.zeros(n), fdi=fdi, fdi_t=np.zeros(n),
                  origin=np.full(n, LEAD, np.uint64), group=s.sector_key[sec], number=number.astype(np.uint64))
     kind = np.where(s.need[sec] > 0, s.space_kind[sec], NO_SPACE)
-    return ((t, kind, t + x["max_wait_months"][sec], inverse.exponential(u[:, 3], x["fitout_months"][sec]), firm),
-            per_sector, unsigned)
+    return t, kind, t + x["max_wait_months"][sec], inverse.exponential(u[:, 3], x["fitout_months"][sec]), firm
 
 
 def _leaders(z: ZoneState):

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.model import inverse, kernels
+import sim.model.inverse as inverse
+import sim.model.kernels as kernels
 from sim.model.spec import name_id
 from sim.model.state import Firms, ZoneState
 from sim.vocabulary.outcomes import MODES

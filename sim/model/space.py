@@ -31,14 +31,14 @@ class Market:
     firms that need this kind, in signing order; ``rows`` their rows in the signed table) are
     settled up to an instant by :meth:`settle` and retried after space comes back by :meth:`put`."""
 
-    def __init__(self, z: ZoneState, sg: Signed, kind: int, level: float, ready: np.ndarray,
-                 release: np.ndarray, served: np.ndarray):
+    def __init__(self, z: ZoneState, sg: Signed, kind: int, level: float, release: np.ndarray,
+                 served: np.ndarray):
         self.level = float(level)
         rows = np.flatnonzero(sg.kind == kind)
         rows = rows[np.argsort(sg.t[rows], kind="stable")]
         self.rows = rows.tolist()                  # request i of this market is signed firm rows[i]
         self.t, self.need = sg.t[rows].tolist(), sg.firm.space[rows].tolist()
-        self.deadline, self.ready = sg.deadline[rows].tolist(), ready[rows].tolist()
+        self.deadline, self.ready = sg.deadline[rows].tolist(), sg.ready[rows].tolist()
         self.life, self.fitout = sg.firm.exit_t[rows].tolist(), sg.fitout[rows].tolist()
         self.release, self.served, self.H = release, served, z.H
         self.next = 0
@@ -91,7 +91,6 @@ def space_times(z: ZoneState, sg: Signed) -> np.ndarray:
     served = np.where(sg.kind == NO_SPACE, sg.t, np.inf)
     if not (sg.kind != NO_SPACE).any():
         return served
-    ready = gate_times(z, sg.firm.sector)
     env = simpy.Environment()
     free = {"land": z.land0, "warehouse": z.warehouse0}
     markets, releases = [], []
@@ -100,7 +99,7 @@ def space_times(z: ZoneState, sg: Signed) -> np.ndarray:
         init = z.initial
         held = (init.space > 0) & (s.space_kind[init.sector] == code) & (init.exit_t <= H)
         np.add.at(release, np.ceil(init.exit_t[held]).astype(int), init.space[held])
-        markets.append(Market(z, sg, code, free[kind], ready, release, served))
+        markets.append(Market(z, sg, code, free[kind], release, served))
         releases.append(release)
 
     def project_done(pid):
@@ -125,9 +124,3 @@ def space_times(z: ZoneState, sg: Signed) -> np.ndarray:
         env.timeout(float(m)).callbacks.append(month_end(m))
     env.run()
     return served
-
-
-def gate_times(z: ZoneState, sector: np.ndarray) -> np.ndarray:
-    """The earliest a firm of each sector may open: its required milestone's completion (-inf if none)."""
-    by_sector = np.array([z.T[g] if g else -np.inf for g in z.spec.gate])
-    return by_sector[sector]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.memo import per_object
 from sim.scenario.schema import Scenario
 from sim.vocabulary.outcomes import FLOW_INDICATORS, MODES
 
@@ -70,7 +71,6 @@ class ZoneSpec:
     project_land: dict[str, float]
     project_warehouse: dict[str, float]
     project_area: dict[str, float]
-    business: list[str]
     leaders: list[Leaders]
     count_sectors: dict[str, np.ndarray]
     items: list[str]
@@ -114,7 +114,6 @@ def build(sc: Scenario) -> ZoneSpec:
         project_land={p: s.serviced_land_ha for p, s in c.projects.items()},
         project_warehouse={p: s.warehouse_k_m2 for p, s in c.projects.items()},
         project_area={p: s.serviced_land_ha + s.footprint_ha for p, s in c.projects.items()},
-        business=[k for k, m in c.milestones.items() if m.business_type],
         leaders=leaders,
         count_sectors={k: np.array([sidx[s] for s in spec.per_firm_sectors], int) for k, spec in c.counts.items()},
         items=item_ids, is_business=np.array([i in c.milestones and c.milestones[i].business_type for i in item_ids],
@@ -123,15 +122,5 @@ def build(sc: Scenario) -> ZoneSpec:
     )
 
 
-_SPECS: dict[int, ZoneSpec] = {}
-
-
-def spec_of(sc: Scenario) -> ZoneSpec:
-    """The :class:`ZoneSpec` of ``sc``, built once per scenario object (the cache holds the object,
-    so its id is never reused while cached)."""
-    spec = _SPECS.get(id(sc))
-    if spec is None or spec.sc is not sc:
-        if len(_SPECS) >= 64:
-            _SPECS.clear()
-        spec = _SPECS[id(sc)] = build(sc)
-    return spec
+spec_of = per_object(build)
+"""The :class:`ZoneSpec` of a scenario, built once per scenario object."""

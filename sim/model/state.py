@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.model import inverse
+import sim.model.inverse as inverse
 from sim.model.schedule import completion_times
 from sim.model.spec import ZoneSpec
 from sim.model.draws import Draws

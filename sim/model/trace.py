@@ -18,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 
 from sim.model.arrivals import LEADER, Signed
-from sim.model.space import gate_times
 from sim.model.spec import name_id
 from sim.model.state import ZoneState
 
@@ -44,7 +43,7 @@ def event_log(z: ZoneState, sg: Signed, served: np.ndarray, open_t: np.ndarray) 
         if s.event_months[m % 12]:
             add(m, "promotion", f"month {m + 1}: {s.event_months[m % 12]} event(s)")
     lid_of = {name_id(pl.lid): pl.lid for pl in s.leaders}
-    ready = gate_times(z, sg.firm.sector)
+    ready = sg.ready
     for i in range(len(sg.t)):
         sector = s.sector_ids[sg.firm.sector[i]]
         if sg.firm.origin[i] == LEADER:

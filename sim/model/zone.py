@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.model.arrivals import LEADER, signed_firms
 from sim.model.bookkeeping import Result, result
-from sim.model.space import gate_times, space_times
+from sim.model.space import space_times
 from sim.model.spec import name_id, spec_of
 from sim.model.state import Firms, ZoneState
 from sim.model.trace import event_log
@@ -36,7 +36,7 @@ def simulate(sc: Scenario, params: dict, draws: Draws, trace: bool = False) -> R
     sg = signed_firms(z)
     served = space_times(z, sg)
     f = sg.firm
-    open_t = np.maximum(served + sg.fitout, gate_times(z, f.sector))
+    open_t = np.maximum(served + sg.fitout, sg.ready)
     f.fdi_t = served
     f.open_t = open_t
     f.exit_t = open_t + f.exit_t                   # the lifetime runs from opening

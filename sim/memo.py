@@ -1,0 +1,22 @@
+"""One value per live object: what is derived from an immutable object once (a scenario's arrays,
+its parameter paths) and read by every replication of a chunk."""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
+
+
+def per_object(build: Callable[[object], T], size: int = 64) -> Callable[[object], T]:
+    """``build(obj)`` computed once per object. The cache holds the object itself, so its id is
+    never reused for another object while cached; at ``size`` objects it starts again."""
+    cache: dict[int, tuple[object, T]] = {}
+
+    def get(obj) -> T:
+        hit = cache.get(id(obj))
+        if hit is None or hit[0] is not obj:
+            if len(cache) >= size:
+                cache.clear()
+            hit = cache[id(obj)] = (obj, build(obj))
+        return hit[1]
+    return get
