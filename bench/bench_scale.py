@@ -175,8 +175,6 @@ def main() -> None:
     cpu = cpu_figures(sc, a.seed, a.reps)
     for k, v in cpu.items():
         print(f"CPU per replication, {k:20s} {1000 * v:7.2f} ms")
-    rest = cpu["all in (run_chunk)"] - cpu["parameters"] - cpu["model"] - cpu.get("ranking", 0.0)
-    print(f"CPU per replication, {'rest (stacking, I/O)':20s} {1000 * max(rest, 0.0):7.2f} ms")
     print(f"reference model / model: {cpu['reference model'] / cpu['model']:.1f} x")
     print(f"SimPy events per replication: {events_per_replication(sc, a.seed):.0f}")
     nu, nn, floor = random_floor(sc, a.seed)

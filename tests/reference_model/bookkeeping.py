@@ -7,28 +7,11 @@ run the monthly series become monthly and yearly indicators. See docs/model.md, 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
+from sim.model.bookkeeping import Result
 from sim.vocabulary.outcomes import FLOW_INDICATORS, MODES
 from reference_model.state import INF, ZoneState
-
-
-@dataclass
-class Result:
-    """Output of one replication.
-
-    ``years`` the calendar years; ``yearly`` indicator -> value per year; ``monthly`` indicator
-    -> value per month (flows per month, stocks at month end); ``log`` the events as
-    (t, event, detail), if traced; ``base`` the year before the start, as the initial firms
-    describe it; ``macro_yearly`` the mean macro factor per year (1 = start level)."""
-    years: list[int]
-    yearly: dict[str, np.ndarray]
-    monthly: dict[str, np.ndarray]
-    log: list[tuple[float, str, str]] = field(default_factory=list)
-    base: dict[str, float] = field(default_factory=dict)
-    macro_yearly: np.ndarray | None = None
 
 
 class Books:
