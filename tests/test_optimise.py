@@ -174,7 +174,7 @@ def test_the_pack_shows_a_goal_seek_in_both_languages(tmp_path, capsys):
     assert main(["run", str(GOAL), "--reps", "20", "--out", str(run), "--no-report", "-q"]) == 0
     assert main(["report", str(run), "--goal-seek", str(gs)]) == 0
     v = pd.read_csv(gs / "verification.csv")
-    for lang, heading in (("en", "Goal seek: the cheapest package"), ("zh", "目标求解")):
+    for lang, heading in (("en", "Goal seek: the cheapest package"), ("zh", "目标搜索：达到目标的最低成本组合")):
         html = (run / "report" / f"report_{lang}.html").read_text(encoding="utf-8")
         first = (gs / f"summary_{lang}.txt").read_text(encoding="utf-8").split("\n")[0]
         assert heading in html and escape(first.split(":")[0].split("：")[0]) in html

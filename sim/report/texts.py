@@ -105,7 +105,7 @@ TEXT = {
     "sec_peers": ("模拟的同类综合保税区", "The simulated peer zones"),
     "sec_compare": ("情景对比", "Scenario comparison"),
     "sec_other": ("其他结果", "Other results"),
-    "sec_goal_seek": ("目标求解：达到目标的最低成本组合", "Goal seek: the cheapest package that reaches the goals"),
+    "sec_goal_seek": ("目标搜索：达到目标的最低成本组合", "Goal seek: the cheapest package that reaches the goals"),
     "intro_goal_seek": ("在相同的模拟样本上比较各候选组合，选出满足全部目标的最低成本组合，再用另一组独立样本复核。"
                         "区间为模拟精度区间（95%），不是现实的不确定性。",
                         "Candidates were compared on the same replications; the cheapest one meeting every goal "
