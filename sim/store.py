@@ -27,6 +27,7 @@ from filelock import FileLock, Timeout
 from sim.errors import MachineError, UserError
 
 from sim.chunks import Chunk
+from sim.vocabulary.outcomes import BASE_PREFIX
 
 PACKAGES = ("zonesim", "numpy", "scipy", "simpy", "pandas", "matplotlib", "pydantic", "tomli-w", "tqdm")
 
@@ -146,13 +147,24 @@ def atomic_write_csv(path: str | Path, df: pd.DataFrame) -> None:
 
 
 def indicators_long(reps: np.ndarray, years: list[int], names: list[str], values: np.ndarray) -> pd.DataFrame:
-    """values[rep, year, indicator] -> tidy rows rep,year,indicator,value (rep-major order)."""
-    n_r, n_y, n_i = values.shape
+    """values[rep, year, indicator] -> tidy rows rep,year,indicator,value (rep-major order).
+
+    The base-year columns (``base_<indicator>``, equal in every year) become one row per
+    replication each, year = the year before the first, named by their indicator, ahead of the
+    replication's other rows."""
+    base = [j for j, n in enumerate(names) if n.startswith(BASE_PREFIX)]
+    rest = [j for j, n in enumerate(names) if not n.startswith(BASE_PREFIX)]
+    n_r, n_y = values.shape[0], values.shape[1]
+    per_rep = np.hstack([values[:, 0, base], values[:, :, rest].reshape(n_r, -1)])
+    ys = np.concatenate([np.full(len(base), years[0] - 1), np.repeat(np.asarray(years), len(rest))])
+    ids = np.concatenate([np.asarray([names[j][len(BASE_PREFIX):] for j in base], dtype=object),
+                          np.tile(np.asarray([names[j] for j in rest], dtype=object), n_y)])
+    k = per_rep.shape[1]
     return pd.DataFrame({
-        "rep": np.repeat(reps, n_y * n_i),
-        "year": np.tile(np.repeat(np.asarray(years), n_i), n_r),
-        "indicator": np.tile(np.asarray(names, dtype=object), n_r * n_y),
-        "value": values.reshape(-1),
+        "rep": np.repeat(reps, k),
+        "year": np.tile(ys, n_r),
+        "indicator": np.tile(ids, n_r),
+        "value": per_rep.reshape(-1),
     })
 
 

@@ -47,7 +47,7 @@ PRIOR = {
         "milestone_delay_months": {"site": 1, "late": 0},
         "leaders": {k: {"sign_prob": 0.5, "trade_yi": 5, "fitout_months": 2} for k in ("anchor", "big")},
     },
-    "initial_state": {"enterprises": {"svc": 10}},
+    "base_year": {"enterprises": {"svc": 10}},
     "levers": {"leader_candidates": {"anchor": 0, "big": 0}},
 }
 OBSERVED = ("trade_total", "trade_processing", "active_enterprises", "employees")

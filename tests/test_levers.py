@@ -214,7 +214,7 @@ def test_factor_groups(base):
     paths = varied_paths(sc)
     assert group_of("uncertainties.sectors.cbec.sign_prob") == "uncertainties.sectors.cbec"
     assert group_of("uncertainties.macro.growth_per_year") == "uncertainties.macro"
-    assert group_of("initial_state.enterprises.processing") == "initial_state"
+    assert group_of("base_year.enterprises.processing") == "base_year"
     facs = make_factors(paths, ranged(sc))
     cols = sorted(c for f in facs for c in f.columns)
     assert cols == list(range(len(paths) + len(ranged(sc))))          # every column in exactly one factor

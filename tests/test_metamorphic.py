@@ -50,7 +50,7 @@ def test_more_promotion_never_lowers_expected_entries(setting):
         # svc only (no space, no gate, no exits, no signing or fit-out delay, so every signed lead
         # opens at arrival): k events a year add k x H/12 x E[leads_per_event] x E[sign_prob] firms in
         # expectation, so here the paired increase must also match that closed form.
-        base = {"initial_state": {"enterprises": {"make": 0, "shop": 0, "svc": 0}},
+        base = {"base_year": {"enterprises": {"make": 0, "shop": 0, "svc": 0}},
                 "levers": {"leader_candidates": {"anchor": 0, "big": 0}},
                 "uncertainties": {"sectors": {"make": {"lead_rate_per_month": 0}, "shop": {"lead_rate_per_month": 0},
                                               "svc": {"exit_rate_per_year": 0, "sign_delay_months": 0,
@@ -86,7 +86,7 @@ def test_zero_leads_leaves_only_initial_firms():
     seen = set()
     for r in range(30):
         res = simulate_rep(sc, seed=17, rep=r, trace=True)
-        init = sum(int(round(v)) for v in params(sc, 17, r)["initial_state"]["enterprises"].values())
+        init = sum(int(round(v)) for v in params(sc, 17, r)["base_year"]["enterprises"].values())
         seen.add(init)
         assert res.yearly["active_enterprises"][0] == init, r
         assert res.yearly["active_enterprises"][1] <= init, r

@@ -269,7 +269,7 @@ def test_opened_events_are_the_active_firms():
         s: {"exit_rate_per_year": 0} for s in ("make", "shop", "svc")}}})
     for r in range(15):
         res = simulate_rep(sc, seed=8, rep=r, trace=True)
-        init = sum(int(np.floor(v + 0.5)) for v in params(sc, 8, r)["initial_state"]["enterprises"].values())
+        init = sum(int(np.floor(v + 0.5)) for v in params(sc, 8, r)["base_year"]["enterprises"].values())
         for yi, t1 in enumerate((12, 24)):
             opened = sum(1 for t, e, _ in res.log if e == "opened" and t < t1)
             assert res.yearly["active_enterprises"][yi] == init + opened, (r, yi)

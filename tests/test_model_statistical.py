@@ -26,7 +26,7 @@ H = 24
 
 # nothing but what a test switches on: no initial firms, no leaders, no leads, no project effects
 QUIET = {
-    "initial_state": {"enterprises": {"make": 0, "shop": 0, "svc": 0}},
+    "base_year": {"enterprises": {"make": 0, "shop": 0, "svc": 0}},
     "levers": {"leader_candidates": {"anchor": 0, "big": 0}, "promotion_events_per_year": 0},
     "constants": {"projects": {"early": {"lead_rate_multiplier": {"svc": 1.0}},
                                "wall": {"trade_multiplier": {"general": 1.0}}}},
@@ -122,7 +122,7 @@ def test_exits_only_survival():
     #   so all N0 in the first year;
     # * trade of year y: N0 S/12 x expected firm-months in [t0, t1] = N0 S (q(t0) - q(t1)) / r.
     N0, r, S = 60, 0.6, 0.3
-    sc = quiet({"initial_state": {"enterprises": {"svc": N0}},
+    sc = quiet({"base_year": {"enterprises": {"svc": N0}},
                 "uncertainties": {"sectors": {"svc": {"exit_rate_per_year": r, "employees_median": 1,
                                                       "trade_median_yi": S}}}})
     R = 800
@@ -150,7 +150,7 @@ def test_trade_of_initial_firms_with_lognormal_sizes_and_noise():
     # (growth g fixed, volatility 0). No exits, no ramp (initial firms are at full size). So
     #   E[trade of year y] = N0 mu exp(sigma^2 / 2) / 12 x sum_{m in year y} exp(g (m + 1/2) / 12).
     N0, mu, sigma, g = 40, 0.3, 0.8, 0.1
-    sc = quiet({"initial_state": {"enterprises": {"svc": N0}},
+    sc = quiet({"base_year": {"enterprises": {"svc": N0}},
                 "uncertainties": {"macro": {"growth_per_year": g},
                                   "sectors": {"svc": {"trade_median_yi": mu, "trade_sigma": sigma,
                                                       "noise_sigma": 0.4}}}})
@@ -171,7 +171,7 @@ def test_trade_follows_macro_and_commodity_random_walks():
     # v^2 (m + 1/4) and E[factor] = exp(g (m + 1/2)/12 + v^2 (m + 1/4) / 2); the commodity index
     # (drift d, volatility w) is built the same way from its own stream, hence independent.
     N0, S, g, v, d, w = 10, 0.3, 0.05, 0.08, 0.1, 0.06
-    sc = quiet({"initial_state": {"enterprises": {"svc": N0}},
+    sc = quiet({"base_year": {"enterprises": {"svc": N0}},
                 "constants": {"sectors": {"svc": {"commodity_exposed": True}}},
                 "uncertainties": {"macro": {"growth_per_year": g, "volatility_per_month": v},
                                   "commodity": {"drift_per_year": d, "volatility_per_month": w},

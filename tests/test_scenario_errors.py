@@ -147,8 +147,8 @@ def test_reserved_and_colliding_ids(tmp_path, capsys):
 
 
 def test_gated_sector_cannot_start_with_firms(tmp_path, capsys):
-    p = child(tmp_path, "[initial_state.enterprises]\ncbec = 5\n")
-    expect_error(capsys, ["validate", str(p)], "initial_state.enterprises.cbec", "cbec_site")
+    p = child(tmp_path, "[base_year.enterprises]\ncbec = 5\n")
+    expect_error(capsys, ["validate", str(p)], "base_year.enterprises.cbec", "cbec_site")
 
 
 def test_poisson_distribution_accepted_where_nonnegative(tmp_path):

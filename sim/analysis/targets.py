@@ -17,7 +17,8 @@ OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 CI_METHOD = "wilson"
 CI_LEVEL = 0.95
 SUMMARY_COLUMNS = ["target_id", "indicator", "year", "op", "threshold", "unit", "source", "active",
-                   "n_reps", "hits", "p_hit", "ci_low", "ci_high", "mean", "p10", "p50", "p90", "note"]
+                   "n_reps", "hits", "p_hit", "ci_low", "ci_high", "mean", "p10", "p50", "p90", "base", "growth_needed",
+                   "note"]
 
 
 def proportion_ci(hits: int, n: int, level: float = CI_LEVEL) -> tuple[float, float]:
@@ -51,18 +52,21 @@ def target_specs(scenario) -> list[TargetSpec]:
             for tid, t in scenario.targets.items()]
 
 
-def summarise(column, targets: list[TargetSpec], years: list[int]) -> pd.DataFrame:
+def summarise(column, targets: list[TargetSpec], years: list[int], base=None) -> pd.DataFrame:
     """One row per target, then one ``ALL_<year>`` row per year (all active targets of that year).
 
-    ``column(indicator, year)`` returns the per-replication values."""
+    ``column(indicator, year)`` returns the per-replication values; ``base(indicator)`` the
+    base-year values (None where the indicator has none). ``base`` is their median and
+    ``growth_needed`` = threshold / base - 1, the growth over the base year the target requires."""
     rows, joint = [], {}
     for t in targets:
         v = column(t.indicator, t.year)
         h = hits_of(v, t.op, t.threshold)
         if t.active:
             joint[t.year] = h if t.year not in joint else joint[t.year] & h
+        b = base(t.indicator) if base is not None else None
         rows.append(_row(t.target_id, t.indicator, t.year, t.op, t.threshold, t.unit, t.source,
-                         t.active, h, v, t.note))
+                         t.active, h, v, t.note, float(np.median(b)) if b is not None and len(b) else np.nan))
     for y in years:
         if y in joint:
             n_t = sum(1 for t in targets if t.active and t.year == y)
@@ -71,14 +75,15 @@ def summarise(column, targets: list[TargetSpec], years: list[int]) -> pd.DataFra
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
-def _row(tid, ind, year, op, thr, unit, source, active, h, v, note):
+def _row(tid, ind, year, op, thr, unit, source, active, h, v, note, base=np.nan):
     n, k = len(h), int(np.sum(h))
     lo, hi = proportion_ci(k, n)
     q = (np.percentile(v, [10, 50, 90]) if v is not None and n else [np.nan] * 3)
     return dict(target_id=tid, indicator=ind, year=year, op=op, threshold=thr, unit=unit, source=source,
                 active=active, n_reps=n, hits=k, p_hit=k / n if n else np.nan, ci_low=lo, ci_high=hi,
                 mean=float(np.mean(v)) if v is not None and n else np.nan,
-                p10=q[0], p50=q[1], p90=q[2], note=note)
+                p10=q[0], p50=q[1], p90=q[2], base=base,
+                growth_needed=thr / base - 1 if base > 0 else np.nan, note=note)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import numpy as np
 import tomli_w
 
 from sim import store
+from sim.analysis.base_year import base_year_table
 from sim.analysis.monthly import fan_table, time_to_target
 from sim.analysis.ranking import peers_table, ranking_table
 from sim.analysis.targets import summarise, target_specs
@@ -87,7 +88,8 @@ def run(args) -> int:
     del ind          # the pack reads the saved files; its worker processes must not inherit the arrays
     gc.collect()
     summary = store.read_csv(out / "summary.csv")
-    _print_summary(summary, english(sc), reps, out, args.quiet, stopping, pack=not args.no_report)
+    _print_summary(summary, english(sc), reps, out, args.quiet, stopping, pack=not args.no_report,
+                   base_year=sc.run.years[0] - 1)
     if not args.no_report:
         _pack(out, sc, seed, summary, run_date, args)
     return 0
@@ -111,6 +113,20 @@ def _pack(out: Path, sc, seed, summary, run_date: str, args) -> None:
     say(f"meeting pack: {out / 'report'}/")
 
 
+def _growth_text(r, base_year: int) -> str:
+    """"from X in 2021 to Y: needs +Z%" for a target whose indicator has a base-year value."""
+    base, g = r.get("base"), r.get("growth_needed")
+    if base is None or not np.isfinite(base):
+        return ""
+    if not np.isfinite(g):
+        return f"   from {_num(base)} in {base_year} (a new business) to {_num(r['threshold'])}"
+    return f"   from {_num(base)} in {base_year} to {_num(r['threshold'])}: needs {g:+.0%}"
+
+
+def _num(v: float) -> str:
+    return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}" if abs(v) < 10 else f"{v:.4g}"
+
+
 def _max_half_width(sc, ind) -> float:
     s = summarise(ind.column, [t for t in target_specs(sc) if t.active], ind.years)
     return float(((s["ci_high"] - s["ci_low"]) / 2).max())
@@ -121,9 +137,10 @@ def _write_outputs(ls, ind, seed, out, chunks, ranges, stopping, charts_too=True
     meeting pack draws them). Returns the run date."""
     sc = ls.scenario
     targets = target_specs(sc)
-    summary = summarise(ind.column, targets, ind.years)
+    summary = summarise(ind.column, targets, ind.years, ind.base)
     store.write_indicators_csv(out / "indicators.csv", chunks, ranges, ind.years, ind.names)
     store.atomic_write_csv(out / "summary.csv", summary)
+    store.atomic_write_csv(out / "base_year.csv", base_year_table(ind, sc))
     store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start))
     store.atomic_write_csv(out / "time_to_target.csv",
                            time_to_target(ind.series, ind.monthly_names, targets, sc.run.start))
@@ -151,12 +168,16 @@ def _run_charts(out: Path, sc, seed, summary, run_date: str) -> None:
         charts.save(fig, out / "charts" / f"p_targets_{lang}.png")
 
 
-def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True) -> None:
+def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True, base_year: int = 0) -> None:
     if not quiet:
-        print(f"\n{'target':38s} {'P(hit)':>7s}  {'95% interval':>15s}")
+        print(f"\n{'target':38s} {'P(hit)':>7s}  {'95% precision':>15s}   {'start -> target: growth needed':s}")
         for _, r in summary.iterrows():
             flag = "" if r["active"] else "  (inactive alternative)"
-            print(f"{r['target_id']:38s} {r['p_hit']:7.1%}  [{r['ci_low']:6.1%}, {r['ci_high']:6.1%}]{flag}")
+            print(f"{r['target_id']:38s} {r['p_hit']:7.1%}  [{r['ci_low']:6.1%}, {r['ci_high']:6.1%}]"
+                  f"{_growth_text(r, base_year)}{flag}")
+        print(f"\n'95% precision' is the simulation-precision interval: how exactly {reps} replications pin each "
+              f"probability down under the scenario's assumptions, not the uncertainty of the world, which is in "
+              f"the spread of the replications (base_year.csv, indicators.csv) and in the assumptions themselves.")
         for w in warnings:
             print(f"warning: {w}")
     half = float(np.max((summary["ci_high"] - summary["ci_low"]) / 2))

@@ -77,7 +77,7 @@ def compare(loaded: list[LoadedScenario], reps: int, seed: int, executor=None, i
     vals = [target_values(ind, sp) for ind, sp in zip(inds, specs)]
     tables, sums, frames = [], [], []
     for i, (ls, ind, sp, v) in enumerate(zip(loaded, inds, specs, vals)):
-        s = summarise(ind.column, sp, ind.years)
+        s = summarise(ind.column, sp, ind.years, ind.base)
         s.insert(0, "scenario", names[i])
         sums.append(s)
         f = pd.DataFrame(v)

@@ -16,6 +16,8 @@ from sim.model import simulate
 from sim.model.draws import Draws
 from sim.random import Streams, parameter_uniforms
 from sim.ranking import rank_replication
+from sim.vocabulary.outcomes import BASE_PREFIX
+from sim.scenario.base_year import IMPLIED
 from sim.scenario.params import draw_rows, uncertain_paths
 from sim.scenario.schema import Scenario, indicator_ids, ranking_indicator_ids
 
@@ -38,11 +40,18 @@ class Layout:
 
 
 def layout(sc: Scenario) -> Layout:
-    names = list(indicator_ids(sc))
-    yearly_only = set(sc.constants.counts) | set(ranking_indicator_ids(sc))
+    names = list(indicator_ids(sc)) + base_names(sc)
+    yearly_only = set(sc.constants.counts) | set(ranking_indicator_ids(sc)) | set(base_names(sc))
     monthly = [n for n in names if n not in yearly_only]
     return Layout(years=sc.run.years, names=names, months=sc.run.horizon_months, monthly_names=monthly,
                   paths=[p for p, _ in uncertain_paths(sc)])
+
+
+def base_names(sc: Scenario) -> list[str]:
+    """The yearly columns that hold the base year's figures (``base_<indicator>``, the same value
+    in every year of a replication; indicators.csv writes them once, as the base year's rows)."""
+    ids = list(IMPLIED) + (["fdi_usd"] if sc.base_year.fdi_usd is not None else [])
+    return [BASE_PREFIX + k for k in ids]
 
 
 @dataclass
@@ -58,6 +67,11 @@ class Indicators:
 
     def column(self, indicator: str, year: int) -> np.ndarray:
         return self.values[:, self.years.index(year), self.names.index(indicator)]
+
+    def base(self, indicator: str) -> np.ndarray | None:
+        """The base year's value of ``indicator`` in every replication (None if it has none)."""
+        name = BASE_PREFIX + indicator
+        return self.values[:, 0, self.names.index(name)] if name in self.names else None
 
     def series(self, indicator: str) -> np.ndarray:
         """[rep, month] of a monthly indicator (float64)."""
@@ -111,6 +125,8 @@ def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None
             condition(res, sc.observations, sc.observations.as_of, sc.run.start)
     except Exception as e:        # re-raised with what is needed to reproduce it
         raise ReplicationError(f"replication {rep} (seed {root}) failed: {type(e).__name__}: {e}") from e
+    ny = len(lay.years)
+    res.yearly.update({BASE_PREFIX + k: np.full(ny, v) for k, v in res.base.items()})
     if ranking and sc.ranking is not None:
         res.yearly.update(rank_zone(sc, res, Streams(root, rep)("ranking")))
     yearly = np.array([res.yearly[n] for n in yearly_names(sc, lay, ranking)], dtype=float).T

@@ -58,7 +58,7 @@ def sweep(ls: LoadedScenario, levers: list[Lever], grids: list[list[float]], rep
             p[lv.id] = display(lv, v, start)
             p[f"{lv.id}__num"] = v
         pts.append(p)
-        summ = summarise(ind.column, target_specs(s.scenario), ind.years)
+        summ = summarise(ind.column, target_specs(s.scenario), ind.years, ind.base)
         for key, val in reversed(list(p.items())):
             summ.insert(0, key, val)
         rows.append(summ)

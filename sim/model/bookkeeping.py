@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import sim.model.initial as initial
 import sim.model.inverse as inverse
 import sim.model.kernels as kernels
 from sim.model.spec import name_id
 from sim.model.state import Firms, ZoneState
-from sim.vocabulary.outcomes import MODES
 
 
 @dataclass
@@ -49,16 +49,22 @@ def firm_months(z: ZoneState, f: Firms) -> dict[str, np.ndarray]:
     S = len(s.sector_ids)
     sig = x["noise_sigma"][f.sector]
     ratio = x["output_ratio"]
+    initial = f.origin == 0
+    group = f.sector + S * initial                     # initial firms trade as their sector's cohort
     above = s.manufacturing[f.sector] & (f.size * ratio[f.sector] >= s.sc.constants.above_size_revenue_yi)
+    above[initial] = z.cohort.above
     eps = z.draws.generator("trade_noise").standard_normal((len(f), H))
     sums, active, staff = kernels.firm_months(
         f.open_t.astype(float), f.exit_t.astype(float), f.ramp.astype(float), f.size / 12.0 * np.exp(-0.5 * sig ** 2),
-        sig.astype(float), f.sector.astype(np.int64), above, f.employees.astype(float), eps, S)
+        sig.astype(float), group.astype(np.int64), above, f.employees.astype(float), eps, 2 * S)
     level = z.macro * z.disruption * s.season[np.arange(H) % 12]
     shared = level[None, :] * np.where(s.commodity_exposed[:, None], z.commodity_index[None, :], 1.0)
-    trade, output = sums[:S] * shared, sums[S:] * shared
+    shared = np.vstack([shared, shared])
+    trade, output = sums[:2 * S] * shared, sums[2 * S:] * shared
+    shares = np.vstack([s.shares, z.cohort.shares])
     area = s.sc.constants.fenced_area_km2 * 100
-    return {"trade_by_mode": (trade.T @ s.shares) * z.trade_mult, "industrial_output": ratio @ output,
+    return {"trade_by_mode": (trade.T @ shares) * z.trade_mult,
+            "industrial_output": np.concatenate([ratio, z.cohort.output_ratio]) @ output,
             "active_enterprises": active, "employees": staff,
             "development_rate": 100.0 * z.developed_ha(np.arange(1, H + 1, dtype=float)) / area}
 
@@ -117,11 +123,6 @@ def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: l
 
 
 def base_year(z: ZoneState) -> dict[str, float]:
-    """The zone in the year before the start, as the initial firms describe it: their full-size
-    trade by mode (seasonality averages 1, macro level 1) and their count."""
-    init = z.initial
-    by_mode = np.bincount(init.sector, weights=init.size, minlength=len(z.spec.sector_ids)) @ z.spec.shares
-    base = {f"trade_{m}": float(v) for m, v in zip(MODES, by_mode)}
-    base["trade_total"] = float(by_mode.sum())
-    base["active_enterprises"] = float(len(init))
-    return base
+    """The zone in the year before the start, as the initial firms describe it
+    (:func:`~sim.model.initial.base_year_values`)."""
+    return initial.base_year_values(z.initial, z.cohort, z.spec, z.developed0_ha, z.p["base_year"])

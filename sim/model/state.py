@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+import sim.model.initial as initial
 import sim.model.inverse as inverse
 from sim.model.schedule import completion_times
 from sim.model.spec import ZoneSpec
@@ -52,7 +53,7 @@ class ZoneState:
     """One replication's zone at t = 0.
 
     ``spec`` the scenario's arrays; ``p`` the drawn parameters (``uncertainties``,
-    ``initial_state``); ``draws`` the replication's random numbers. Set up from them: ``H``
+    ``initial_state``, ``base_year``); ``draws`` the replication's random numbers. Set up from them: ``H``
     horizon in months; ``x`` sector parameters as arrays (``SECTOR_PARAMS``); ``T`` item id ->
     completion time; ``lead_mult`` [month, sector] and ``trade_mult`` [month, mode]
     multipliers; ``land0`` / ``warehouse0`` free space and ``developed0_ha`` developed land at
@@ -64,10 +65,11 @@ class ZoneState:
         self.H = spec.H
         u = p["uncertainties"]
         self.x = {k: np.array([u["sectors"][s][k] for s in spec.sector_ids]) for k in SECTOR_PARAMS}
-        init = p["initial_state"]
+        init, by = p["initial_state"], p["base_year"]
         self.land0 = init["serviced_land_free_ha"]
         self.warehouse0 = init["warehouse_free_k_m2"]
-        self.developed0_ha = init["developed_area_ha"] + init["serviced_land_free_ha"]
+        self.developed0_ha = (by["development_rate"] / 100 * spec.sc.constants.fenced_area_km2 * 100
+                              if "development_rate" in by else init["developed_area_ha"] + init["serviced_land_free_ha"])
         self.T = completion_times(spec.sc, u)
         self.lead_mult, self.trade_mult = self._effect_tables()
         self._shock_paths()
@@ -106,23 +108,15 @@ class ZoneState:
         self.spells = list(zip(onsets.tolist(), lengths.tolist()))
 
     def _initial_firms(self) -> Firms:
-        """The firms operating at the start: fully ramped, open since -inf, holding space that is
-        already occupied (not free). Firm j of sector s draws its size, employees and lifetime
-        from its own numbers (``initial`` stream, index (sector, j))."""
-        s, x = self.spec, self.x
-        init = self.p["initial_state"]["enterprises"]
-        n = np.array([int(np.floor(init[k] + 0.5)) for k in s.sector_ids])     # round half up
-        sec = np.repeat(np.arange(len(n)), n)
-        number = np.arange(len(sec)) - np.repeat(np.cumsum(n) - n, n)
-        u = self.draws.uniforms("initial", 3, s.sector_key[sec], number)
-        return Firms(sector=sec, open_t=np.full(len(sec), -np.inf),
-                     exit_t=inverse.lifetime(u[:, 2], x["exit_rate_per_year"][sec]),
-                     size=inverse.lognormal(u[:, 0], x["trade_median_yi"][sec], x["trade_sigma"][sec]),
-                     ramp=np.zeros(len(sec)),
-                     employees=inverse.lognormal(u[:, 1], x["employees_median"][sec], x["employees_sigma"][sec]),
-                     space=s.need[sec], leader=np.zeros(len(sec)), fdi=np.zeros(len(sec)),
-                     fdi_t=np.zeros(len(sec)), origin=np.zeros(len(sec), np.uint64), group=s.sector_key[sec],
-                     number=number.astype(np.uint64))
+        """The firms operating at the start (:mod:`sim.model.initial`): fully ramped, open since
+        -inf, holding space that is already occupied (not free)."""
+        s = self.spec
+        c, self.cohort = initial.initial_firms(s, self.x, self.p["base_year"], self.draws)
+        sec = c["sector"]
+        zeros = np.zeros(len(sec))
+        return Firms(sector=sec, open_t=np.full(len(sec), -np.inf), exit_t=c["exit_t"], size=c["size"],
+                     ramp=zeros, employees=c["employees"], space=s.need[sec], leader=zeros, fdi=zeros, fdi_t=zeros,
+                     origin=np.zeros(len(sec), np.uint64), group=s.sector_key[sec], number=c["number"])
 
     def developed_ha(self, t: np.ndarray) -> np.ndarray:
         """Serviced or built land at times t: the start plus every project done by then."""

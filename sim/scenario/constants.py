@@ -1,7 +1,8 @@
-"""The ``[constants]`` and ``[initial_state]`` sections: what the zone is and how it starts.
+"""The ``[constants]`` and ``[initial_state]`` sections: what the zone is and the space it starts with.
 
 Constants are fixed facts and model structure (sectors, projects, milestones, leader pipelines,
-yearly counts); the initial state is the zone at the start, whose values may be uncertain.
+yearly counts); the initial state is the zone's free space at the start, whose values may be
+uncertain (its statistics are in ``[base_year]``, :mod:`sim.scenario.base_year`).
 Cross-references between ids are checked by the whole scenario (:mod:`sim.scenario.schema`).
 """
 from __future__ import annotations
@@ -110,7 +111,8 @@ class Constants(Model):
 
 
 class InitialState(Model):
-    developed_area_ha: NonNeg = Field(description="Developed (built or occupied) land at the start, ha.")
+    developed_area_ha: NonNeg | None = Field(None, description=(
+        "Developed (built or occupied) land at the start, ha, not counting the free serviced land; "
+        "or give base_year.development_rate instead."))
     serviced_land_free_ha: NonNeg = Field(description="Serviced land ready but not yet taken, ha.")
     warehouse_free_k_m2: NonNeg = Field(description="Warehouse space free at the start, 1000 m2.")
-    enterprises: dict[str, NonNeg] = Field(description="Operating enterprises at the start, by sector.")

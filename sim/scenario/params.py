@@ -1,7 +1,7 @@
 """Uncertain parameters of a scenario and their per-replication values.
 
-:func:`uncertain_paths` lists every declared distribution (in ``initial_state`` and
-``uncertainties``) by its key path. :func:`draw_rows` turns one uniform number per path and replication into
+:func:`uncertain_paths` lists every declared distribution (in ``initial_state``,
+``base_year`` and ``uncertainties``) by its key path. :func:`draw_rows` turns one uniform number per path and replication into
 the nested dictionary of floats the model reads, e.g. ``p["uncertainties"]["sectors"]["cbec"]["sign_prob"]``.
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sim.memo import per_object
 from sim.scenario.distributions import _Dist
 from sim.scenario.schema import Scenario
 
-DRAWN_SECTIONS = ("initial_state", "uncertainties")
+DRAWN_SECTIONS = ("initial_state", "base_year", "uncertainties")
 
 
 def _walk(node, prefix):

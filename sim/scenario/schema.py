@@ -4,7 +4,8 @@ A scenario file has these sections (the vocabulary of DESIGN.md), each declared 
 
 * ``scenario`` and ``run``: names and run settings (:mod:`sim.scenario.meta`);
 * ``constants``: fixed facts and model structure (sectors, projects, milestones...) and
-  ``initial_state``: the zone at the start, values may be uncertain (:mod:`sim.scenario.constants`);
+  ``initial_state``: the zone's free space at the start, values may be uncertain (:mod:`sim.scenario.constants`);
+* ``base_year``: the zone's statistics for the year before the start (:mod:`sim.scenario.base_year`);
 * ``levers``: what planners control, each tied to a plan task, and ``lever_ranges``: the ranges
   studied, and ``lever_costs``: what extra effort costs (:mod:`sim.scenario.levers`);
 * ``uncertainties``: what nobody controls, as declared distributions (:mod:`sim.scenario.uncertainties`);
@@ -22,6 +23,7 @@ from pydantic import Field, model_validator
 
 from sim.data.observations import ObservationsConfig
 from sim.ranking.config import RankingConfig
+from sim.scenario.base_year import BaseYear, check_base_year
 from sim.scenario.constants import Constants, InitialState
 from sim.scenario.fields import Model
 from sim.scenario.levers import LeverCosts, LeverRanges, Levers, check_lever_ranges
@@ -39,6 +41,7 @@ class Scenario(Model):
     run: Run
     constants: Constants
     initial_state: InitialState
+    base_year: BaseYear = Field(description="The zone's statistics for the year before the start (docs/model.md §3.1).")
     levers: Levers
     uncertainties: Uncertainties
     targets: dict[str, Target] = Field(min_length=1)
@@ -61,7 +64,7 @@ class Scenario(Model):
             if want - have:
                 raise ValueError(f"{path}: missing entries for {sorted(want - have)}")
 
-        same_keys("initial_state.enterprises", self.initial_state.enterprises, sectors)
+        same_keys("base_year.enterprises", self.base_year.enterprises, sectors)
         same_keys("uncertainties.sectors", u.sectors, sectors)
         same_keys("levers.project_month", lv.project_month, projects)
         same_keys("uncertainties.project_delay_months", u.project_delay_months, projects)
@@ -91,9 +94,9 @@ class Scenario(Model):
         _check_acyclic({**{k: v.depends_on for k, v in c.projects.items()},
                         **{k: v.depends_on for k, v in c.milestones.items()}})
         for sid, s in c.sectors.items():
-            if s.requires_milestone and self.initial_state.enterprises[sid].support[1] > 0:
+            if s.requires_milestone and self.base_year.enterprises[sid].support[1] > 0:
                 raise ValueError(
-                    f"initial_state.enterprises.{sid}: the sector needs milestone {s.requires_milestone!r}, which "
+                    f"base_year.enterprises.{sid}: the sector needs milestone {s.requires_milestone!r}, which "
                     f"is still pending at the start, so it can have no operating firms yet (expected 0)")
         for lid, l in c.leaders.items():
             if l.sector not in sectors:
@@ -103,14 +106,20 @@ class Scenario(Model):
                 if sec not in sectors:
                     raise ValueError(f"constants.counts.{cid}.per_firm_sectors: unknown sector {sec!r}")
 
+        check_base_year(self.base_year, c, self.initial_state)
         # Land can never exceed the fenced area, whatever the draws.
         fenced_ha = c.fenced_area_km2 * 100
-        worst = (self.initial_state.developed_area_ha.support[1]
-                 + self.initial_state.serviced_land_free_ha.support[1]
-                 + sum(p.serviced_land_ha + p.footprint_ha for p in c.projects.values()))
+        init, rate = self.initial_state, self.base_year.development_rate
+        start, what = ((init.developed_area_ha.support[1] + init.serviced_land_free_ha.support[1],
+                        "initial_state.developed_area_ha + serviced_land_free_ha")
+                       if rate is None else (rate.support[1] / 100 * fenced_ha, "base_year.development_rate"))
+        if rate is not None and init.serviced_land_free_ha.support[1] > start + 1e-9:
+            raise ValueError(f"initial_state.serviced_land_free_ha can reach {init.serviced_land_free_ha.support[1]:g} ha, "
+                             f"more than the developed land base_year.development_rate allows")
+        worst = start + sum(p.serviced_land_ha + p.footprint_ha for p in c.projects.values())
         if worst > fenced_ha + 1e-9:
             raise ValueError(
-                f"initial_state.developed_area_ha + serviced_land_free_ha + all project land can reach "
+                f"{what} + all project land can reach "
                 f"{worst:g} ha, more than the fenced area {fenced_ha:g} ha (constants.fenced_area_km2)")
 
         check_lever_ranges(self.lever_ranges, c)

@@ -91,6 +91,9 @@ def _ids(**match) -> tuple[str, ...]:
 MODEL_INDICATORS = _ids(source="model")
 """Built-in indicators of every replication (scenario-defined ones are added per scenario)."""
 
+BASE_PREFIX = "base_"
+"""Prefix of the yearly columns that hold an indicator's base-year value (``base_trade_total``...)."""
+
 TRADE_COMPONENTS = tuple(f"trade_{m}" for m in MODES)
 """trade_total is by construction the sum of these."""
 

@@ -10,9 +10,12 @@ their own ``name_zh`` / ``name_en``.
 """
 from __future__ import annotations
 
+from sim.vocabulary.outcomes import OUTCOMES
+
 KEYS = {
     "levers": ("政策杠杆", "levers"),
     "initial_state": ("初始状态", "initial state"),
+    "base_year": ("基年统计", "base year"),
     "uncertainties": ("不确定参数", "uncertainties"),
     "promotion_events_per_year": ("每年联合招商活动次数", "promotion events per year"),
     "infrastructure_funding": ("基础设施资金（相对规划，1 = 按规划）", "infrastructure funding (1 = as planned)"),
@@ -66,7 +69,8 @@ NOISE = "process_noise"
 """Id of the model's own randomness as a sensitivity factor."""
 
 GROUPS = {
-    "initial_state": ("初始状态（土地、仓库、企业）", "Initial state (land, space, firms)"),
+    "initial_state": ("初始空间（空置地块、仓库）", "Initial free space (plots, warehouses)"),
+    "base_year": ("基年统计（贸易、产值、从业人员、开发率、企业数）", "Base-year figures (trade, output, staff, land, firms)"),
     "uncertainties.macro": ("宏观贸易增长", "Macro trade growth"),
     "uncertainties.commodity": ("大宗商品价格", "Commodity prices"),
     "uncertainties.disruption": ("中断冲击", "Disruption spells"),
@@ -82,7 +86,7 @@ _COMPONENTS = ("macro", "commodity", "disruption", "promotion")
 """Uncertainty components whose parameters are labelled "<component>: <parameter>"."""
 
 _PHRASES = {
-    "initial_firms": ("：初始企业数", ": initial firms"),
+    "initial_firms": ("：基年在营企业数", ": firms in the base year"),
     "slip": ("：延期（月）", ": slip (months)"),
     "firm_parameters": ("：企业参数", ": firm parameters"),
     "sign_up": ("：签约与规模", ": sign-up and size"),
@@ -108,11 +112,12 @@ def _name(spec, lang: str) -> str:
 
 
 def group_of(path: str) -> str:
-    """Factor group of a parameter: initial state; one group per sector and leader pipeline;
-    otherwise the first two key levels (macro, commodity, project slips...)."""
+    """Factor group of a parameter: initial free space; the base-year figures (what the zone's
+    books would fix); one group per sector and leader pipeline; otherwise the first two key
+    levels (macro, commodity, project slips...)."""
     parts = path.split(".")
-    if parts[0] == "initial_state":
-        return "initial_state"
+    if parts[0] in ("initial_state", "base_year"):
+        return parts[0]
     if len(parts) > 2 and parts[1] in ("sectors", "leaders"):
         return ".".join(parts[:3])
     return ".".join(parts[:2])
@@ -138,9 +143,12 @@ def param_label(sc, path: str, lang: str) -> str:
     c = sc.constants
     keyl = key_text(parts[-1], lang)
     sep = ": " if lang == "en" else "："
-    if parts[0] == "initial_state":
+    if parts[0] == "base_year":
         if len(parts) == 3 and parts[1] == "enterprises" and parts[2] in c.sectors:
             return _name(c.sectors[parts[2]], lang) + _pick(_PHRASES["initial_firms"], lang)
+        name = OUTCOMES[parts[1]].zh if lang == "zh" else OUTCOMES[parts[1]].en.lower()
+        return _opening(key_text("base_year", lang)) + sep + name
+    if parts[0] == "initial_state":
         return _opening(key_text("initial_state", lang)) + sep + keyl
     if len(parts) == 2:
         return _pick(GROUPS[path], lang) if path in GROUPS else _opening(keyl)

@@ -178,7 +178,7 @@ class ZoneState:
     def _seed_initial_firms(self):
         """The firms operating at the start: fully ramped, open since -inf, holding space that is
         already occupied (not taken from the containers)."""
-        init = self.p["initial_state"]["enterprises"]
+        init = self.p["base_year"]["enterprises"]
         for s in self.sector_ids:
             x = self.su[self.sidx[s]]
             g = self.streams(f"initial:{s}")

@@ -1,0 +1,116 @@
+"""The firms operating at the start, built so that their totals are the base year's figures.
+
+Each initial firm draws its relative size, employees and lifetime from its own numbers
+(``initial`` stream, index (sector, firm)), as a firm of its sector would (the per-firm
+parameters of ``uncertainties.sectors``). Where ``[base_year]`` states a figure, the firms are then
+scaled to it exactly:
+
+* trade of customs mode k: every initial firm's trade in k is multiplied by c_k = B_k / (what the
+  drawn sizes imply in k). A firm's trade and mode mix follow: its size becomes
+  size x a_s with a_s = sum_k share[s, k] c_k, and the initial firms of sector s trade with the
+  mode shares share[s, k] c_k / a_s (their own *cohort*; firms arriving later keep the sector's);
+* industrial output: carried by the initial manufacturing firms in proportion to their trade,
+  output = size x output_ratio x c_out with c_out making the total equal the figure;
+* employees: scaled by one factor to the figure;
+* active enterprises: the sector counts are shares of that total (largest remainder);
+* development rate: developed land = rate x fenced area.
+
+A figure not stated is what the drawn firms imply (docs/model.md §3.1). See
+:func:`base_year_values` for the figures a replication reports.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+import sim.model.inverse as inverse
+from sim.model.spec import ZoneSpec
+from sim.model.draws import Draws
+from sim.vocabulary.outcomes import MODES
+
+
+@dataclass
+class Cohort:
+    """How the initial firms of each sector trade: ``shares`` [sector, mode] their mode mix and
+    ``output_ratio`` [sector] their output per unit of trade; ``above`` [firm] whether a firm counts
+    toward output above designated size."""
+    shares: np.ndarray
+    output_ratio: np.ndarray
+    above: np.ndarray
+
+
+def apportion(weights: np.ndarray, total: int) -> np.ndarray:
+    """Integers proportional to ``weights`` summing to ``total`` (largest remainder; ties to the
+    earlier entry)."""
+    w = np.asarray(weights, dtype=float)
+    if total <= 0 or w.sum() <= 0:
+        return np.zeros(len(w), dtype=np.int64)
+    q = w / w.sum() * total
+    n = np.floor(q).astype(np.int64)
+    order = np.argsort(-(q - n), kind="stable")
+    n[order[:total - int(n.sum())]] += 1
+    return n
+
+
+def sector_counts(spec: ZoneSpec, by: dict) -> np.ndarray:
+    """Operating firms by sector: the drawn counts rounded half up, or, when the base year states
+    active enterprises, those counts as shares of the rounded total."""
+    n = np.array([int(np.floor(by["enterprises"][k] + 0.5)) for k in spec.sector_ids], dtype=np.int64)
+    if "active_enterprises" in by:
+        n = apportion(n, int(np.floor(by["active_enterprises"] + 0.5)))
+    return n
+
+
+def initial_firms(spec: ZoneSpec, x: dict, by: dict, draws: Draws):
+    """(columns of the initial firms, their :class:`Cohort`): ``by`` the drawn base-year
+    figures (the stated ones only, plus ``enterprises``), ``x`` the sector parameters."""
+    n = sector_counts(spec, by)
+    sec = np.repeat(np.arange(len(n)), n)
+    number = np.arange(len(sec)) - np.repeat(np.cumsum(n) - n, n)
+    u = draws.uniforms("initial", 3, spec.sector_key[sec], number)
+    size = inverse.lognormal(u[:, 0], x["trade_median_yi"][sec], x["trade_sigma"][sec])
+    employees = inverse.lognormal(u[:, 1], x["employees_median"][sec], x["employees_sigma"][sec])
+    lifetime = inverse.lifetime(u[:, 2], x["exit_rate_per_year"][sec])
+
+    S = len(spec.sector_ids)
+    implied = np.bincount(sec, weights=size, minlength=S) @ spec.shares           # by mode
+    c = np.ones(len(MODES))
+    for k, m in enumerate(MODES):
+        if f"trade_{m}" in by:
+            c[k] = by[f"trade_{m}"] / implied[k] if implied[k] > 0 else 0.0
+    weighted = spec.shares * c[None, :]
+    a = weighted.sum(axis=1)
+    shares = np.where(a[:, None] > 0, weighted / np.where(a > 0, a, 1.0)[:, None], spec.shares)
+    size = size * a[sec]
+
+    ratio = x["output_ratio"].astype(float)
+    manuf = spec.manufacturing[sec]
+    if "industrial_output" in by:
+        above = manuf.copy()
+        carried = float((size * ratio[sec])[above].sum())
+        out_ratio = ratio * (by["industrial_output"] / carried if carried > 0 else 0.0)
+    else:
+        above = manuf & (size * ratio[sec] >= spec.sc.constants.above_size_revenue_yi)
+        out_ratio = ratio
+    if "employees" in by and employees.sum() > 0:
+        employees = employees * (by["employees"] / employees.sum())
+    cols = dict(sector=sec, size=size, employees=employees, exit_t=lifetime, number=number.astype(np.uint64))
+    return cols, Cohort(shares=shares, output_ratio=out_ratio, above=above)
+
+
+def base_year_values(init, cohort: Cohort, spec: ZoneSpec, developed0_ha: float, by: dict) -> dict[str, float]:
+    """The zone in the base year as its initial firms describe it, at the start-of-run level
+    (seasonality averages 1, macro level 1, noise mean 1): trade by mode and in total, output,
+    active enterprises, employees, the development rate; FDI only when stated."""
+    S = len(spec.sector_ids)
+    by_mode = np.bincount(init.sector, weights=init.size, minlength=S) @ cohort.shares
+    base = {f"trade_{m}": float(v) for m, v in zip(MODES, by_mode)}
+    base["trade_total"] = float(by_mode.sum())
+    base["industrial_output"] = float((init.size * cohort.output_ratio[init.sector])[cohort.above].sum())
+    base["active_enterprises"] = float(len(init))
+    base["employees"] = float(init.employees.sum())
+    base["development_rate"] = 100.0 * developed0_ha / (spec.sc.constants.fenced_area_km2 * 100)
+    if "fdi_usd" in by:
+        base["fdi_usd"] = float(by["fdi_usd"])
+    return base
