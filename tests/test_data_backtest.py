@@ -81,7 +81,7 @@ def test_coverage_near_nominal_when_the_model_is_true(ensemble):
 
 
 def test_coverage_clearly_off_when_the_model_is_wrong(ensemble):
-    wrong = scenario("tiny_leads.toml", {"uncertainties": {"macro": {"growth_per_year": 0.6}}})
+    wrong = scenario("tiny_leads.toml", {"uncertainties": {"macro": {"growth_per_year": 0.8}}})
     pts = _backtest_points(_histories(wrong, seed=99, n=40), ensemble)
     trade = pts[pts["indicator"] == "trade_total"]
     cov = coverage_table(trade).set_index("nominal")["coverage"]

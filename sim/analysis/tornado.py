@@ -70,6 +70,28 @@ def lever_ranking(res) -> pd.DataFrame:
             .reset_index(drop=True))
 
 
+def base_year_worth(res, prefix: str = "base_year.") -> pd.DataFrame:
+    """What entering each base-year figure is worth: one row per figure (a tornado factor whose
+    path starts with ``prefix``) with its 10% and 90% settings, its largest swing of P(hit) over
+    the active outcome targets (deadline targets left out) and where, and its mean |swing| over
+    them; sorted by the largest |swing|. A figure the zone's books hold removes that swing."""
+    t = res.tornado[res.tornado["factor"].str.startswith(prefix) & res.tornado["active"]
+                    & (res.tornado["unit"] != "0/1") & ~res.tornado["target_id"].str.startswith("ALL_")]
+    rows = []
+    for fid, g in t.groupby("factor", sort=False):
+        lo = g[g["side"] == "low"].set_index("target_id")
+        hi = g[g["side"] == "high"].set_index("target_id")
+        sw = (hi["p_hit"] - lo["p_hit"]).dropna()
+        j = sw.abs().idxmax() if len(sw) else ""
+        rows.append(dict(figure=fid, setting_low=lo["setting"].iloc[0], setting_high=hi["setting"].iloc[0],
+                         max_p_swing=float(sw[j]) if j else np.nan, max_p_swing_target=j,
+                         mean_abs_p_swing=float(sw.abs().mean()) if len(sw) else np.nan))
+    out = pd.DataFrame(rows, columns=["figure", "setting_low", "setting_high", "max_p_swing", "max_p_swing_target",
+                                      "mean_abs_p_swing"])
+    order = out["max_p_swing"].abs().sort_values(ascending=False, kind="stable").index
+    return out.loc[order].reset_index(drop=True)
+
+
 REPORTED_FACTORS, REPORTED_MIN_ST = 6, 0.01
 """A study reports, per target, at most this many factors: the largest total indices above the minimum."""
 

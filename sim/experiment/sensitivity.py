@@ -16,9 +16,9 @@ Two analyses on one scenario, both on the model itself (no surrogate):
    indices are resolved (:func:`sim.analysis.sobol.rank_order`). Cost: n (k + 2) replications
    for k factors.
 
-2. **Tornado** (one at a time). Each ranged lever at its range's low and high end, and the top
-   uncertain parameters (screened by rank correlation on the Sobol sample) at their 10% and 90%
-   quantiles, each over the same M replications (common random numbers: every other parameter
+2. **Tornado** (one at a time). Each ranged lever at its range's low and high end, every
+   base-year figure and the top other uncertain parameters (screened by rank correlation on the
+   Sobol sample) at their 10% and 90% quantiles, each over the same M replications (common random numbers: every other parameter
    keeps the replication's own draw). Swings of P(hit) and of the indicator's median.
 
 The estimators are :mod:`sim.analysis.sobol` and :mod:`sim.analysis.tornado`; the results
@@ -45,6 +45,9 @@ from sim.experiment.progress import Bar
 from sim.scenario.loader import LoadedScenario
 from sim.scenario.params import uncertain_paths
 from sim.vocabulary.parameters import NOISE, group_label, group_of, param_label
+
+BASE_YEAR = "base_year."
+"""Key prefix of the base-year figures: each is in the tornado, so its worth is reported."""
 
 
 # ----------------------------------------------------------------------------- labels
@@ -176,8 +179,10 @@ def run_sensitivity(ls: LoadedScenario, n: int, seed: int, by: str = "group", to
     rows = sobol_rows(design, levers)
     lever_ids = tuple(lv.id for lv in levers)
 
-    # tornado rows are known once screening is done; count them for the bar up front
-    n_torn = (len(levers) + top) * 2 * tornado_reps + tornado_reps
+    # tornado rows are known once screening is done; count them for the bar up front. Every
+    # base-year figure is in the tornado (what entering it is worth), plus the top other parameters.
+    figures = [p for p in paths if p.startswith(BASE_YEAR)]
+    n_torn = (len(levers) + top + len(figures)) * 2 * tornado_reps + tornado_reps
     with Bar(len(rows) + n_torn, progress) as bar:
         order = by_setting(rows)
         Y = np.empty((len(rows), len(cells)))
@@ -187,7 +192,9 @@ def run_sensitivity(ls: LoadedScenario, n: int, seed: int, by: str = "group", to
         f_AB = Y[2 * n:].reshape(k, n, len(targets))
         sobol = _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples, seed)
         screening = screen_parameters(targets, paths, np.vstack([A, B])[:, :len(paths)], np.vstack([f_A, f_B]))
-        tornado = _tornado(ls, seed, targets, cells, levers, screening, top, tornado_reps, executor, bar)
+        others = screening[~screening["parameter"].str.startswith(BASE_YEAR)]
+        tornado = _tornado(ls, seed, targets, cells, levers, top_parameters(others, top) + figures, tornado_reps,
+                           executor, bar)
     return Sensitivity(ls, seed, n, by, design, targets, sobol, tornado, screening, tornado_reps,
                        len(rows) + n_torn, {"f_A": f_A, "f_B": f_B, "f_AB": f_AB})
 
@@ -230,10 +237,9 @@ def _label(sc, f: Factor, levers, lang):
     return group_label(sc, f.id, lang)
 
 
-def _tornado(ls, seed, targets, cells, levers, screening, top, M, executor, bar) -> pd.DataFrame:
+def _tornado(ls, seed, targets, cells, levers, params, M, executor, bar) -> pd.DataFrame:
     sc = ls.scenario
     start = sc.run.start
-    params = top_parameters(screening, top)
     lever_ids = tuple(lv.id for lv in levers)
     base_lev = tuple(lv.baseline for lv in levers)
     specs = [("base", "", "", None, base_lev)]
@@ -244,7 +250,8 @@ def _tornado(ls, seed, targets, cells, levers, screening, top, M, executor, bar)
     for p in params:
         dist = dict(uncertain_paths(sc))[p]
         for side, u in (("low", TORNADO_LOW), ("high", TORNADO_HIGH)):
-            specs.append((p, side, f"{float(dist.ppf(u)):.4g}", {p: u}, base_lev))
+            v = float(dist.ppf(u))
+            specs.append((p, side, f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.4g}", {p: u}, base_lev))
     rows = [(r, ov, lev) for (_, _, _, ov, lev) in specs for r in range(M)]
     Y = evaluate_design(ls, seed, lever_ids, cells, rows, executor, bar)
     out = []

@@ -102,7 +102,14 @@ def initial_firms(spec: ZoneSpec, x: dict, by: dict, draws: Draws):
 def base_year_values(init, cohort: Cohort, spec: ZoneSpec, developed0_ha: float, by: dict) -> dict[str, float]:
     """The zone in the base year as its initial firms describe it, at the start-of-run level
     (seasonality averages 1, macro level 1, noise mean 1): trade by mode and in total, output,
-    active enterprises, employees, the development rate; FDI only when stated."""
+    active enterprises, employees, the development rate; FDI only when stated. A stated figure is
+    reported as stated (the firms' totals equal it up to rounding, tests/test_base_year.py)."""
+    return {**firm_totals(init, cohort, spec, developed0_ha),
+            **{k: float(v) for k, v in by.items() if k != "enterprises"}}
+
+
+def firm_totals(init, cohort: Cohort, spec: ZoneSpec, developed0_ha: float) -> dict[str, float]:
+    """The base-year figures the initial firms add up to (see :func:`base_year_values`)."""
     S = len(spec.sector_ids)
     by_mode = np.bincount(init.sector, weights=init.size, minlength=S) @ cohort.shares
     base = {f"trade_{m}": float(v) for m, v in zip(MODES, by_mode)}
@@ -111,6 +118,4 @@ def base_year_values(init, cohort: Cohort, spec: ZoneSpec, developed0_ha: float,
     base["active_enterprises"] = float(len(init))
     base["employees"] = float(init.employees.sum())
     base["development_rate"] = 100.0 * developed0_ha / (spec.sc.constants.fenced_area_km2 * 100)
-    if "fdi_usd" in by:
-        base["fdi_usd"] = float(by["fdi_usd"])
     return base

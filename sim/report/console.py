@@ -10,7 +10,8 @@ import sys
 
 import pandas as pd
 
-from sim.analysis.tornado import headline_targets, lever_ranking, rank_groups, reported_factors, tornado_swings
+from sim.analysis.tornado import (base_year_worth, headline_targets, lever_ranking, rank_groups, reported_factors,
+                                  tornado_swings)
 
 
 def format_comparison(c, only_active: bool = True) -> str:
@@ -74,6 +75,14 @@ def format_sensitivity(res, targets: list[str] | None = None, top: int = 6) -> s
                  if pd.notna(r["max_p_swing"]) else f"{'-':33s}")
         lines.append(f"  {r['lever']:34s} swing {swing} ST {r['max_ST']:4.2f} "
                      f"[{r['max_ST_low']:4.2f}, {r['max_ST_high']:4.2f}] on {r['max_ST_target']}")
+    worth = base_year_worth(res)
+    if len(worth):
+        lines.append(f"\nWhat entering each base-year figure is worth: the largest swing of P(hit) over the outcome "
+                     f"targets between its 10% and 90% values ({res.tornado_reps} replications per setting); the "
+                     f"zone's books remove it, so enter the top ones first:")
+        for _, r in worth.iterrows():
+            lines.append(f"  {res.factor_name(r['figure'], 'uncertainty', 'en')[:56]:56s} {r['setting_low']:>8s} -> "
+                         f"{r['setting_high']:<8s} {100 * r['max_p_swing']:+4.0f} pp on {r['max_p_swing_target']}")
     heads = targets or headline_targets(res)
     for tid in heads:
         d = reported_factors(res.sobol, tid, top=top)

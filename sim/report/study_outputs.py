@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim import store
-from sim.analysis.tornado import TORNADO_HIGH, TORNADO_LOW, headline_targets, lever_ranking
+from sim.analysis.tornado import TORNADO_HIGH, TORNADO_LOW, base_year_worth, headline_targets, lever_ranking
 from sim.experiment.levers import display
 from sim.report.chart_base import save
 from sim.report.chart_style import meta_text, save_png
@@ -99,6 +99,10 @@ def write_sensitivity(res, out: Path, targets: list[str] | None = None,
     store.atomic_write_csv(out / "tornado.csv", res.tornado)
     store.atomic_write_csv(out / "screening.csv", res.screening)
     store.atomic_write_csv(out / "levers.csv", lever_ranking(res))
+    worth = base_year_worth(res)
+    worth.insert(1, "label_en", [res.factor_name(f, "uncertainty", "en") for f in worth["figure"]])
+    worth.insert(2, "label_zh", [res.factor_name(f, "uncertainty", "zh") for f in worth["figure"]])
+    store.atomic_write_csv(out / "base_year_worth.csv", worth)
     d = res.design
     fac = pd.DataFrame([dict(factor=f.id, kind=f.kind, n_columns=len(f.columns),
                              parameters=";".join(d.paths[c] if c < len(d.paths) else f"lever:{d.levers[c - len(d.paths)].id}"

@@ -146,7 +146,8 @@ def param_label(sc, path: str, lang: str) -> str:
     if parts[0] == "base_year":
         if len(parts) == 3 and parts[1] == "enterprises" and parts[2] in c.sectors:
             return _name(c.sectors[parts[2]], lang) + _pick(_PHRASES["initial_firms"], lang)
-        name = OUTCOMES[parts[1]].zh if lang == "zh" else OUTCOMES[parts[1]].en.lower()
+        o = OUTCOMES[parts[1]]
+        name = o.zh if lang == "zh" else (o.en if o.en.split()[-1].isupper() else o.en.lower())
         return _opening(key_text("base_year", lang)) + sep + name
     if parts[0] == "initial_state":
         return _opening(key_text("initial_state", lang)) + sep + keyl
