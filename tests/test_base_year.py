@@ -7,6 +7,8 @@ a replication's trade, so never lowers P(trade targets).
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -24,6 +26,9 @@ from sim.model.state import ZoneState
 from sim.scenario.loader import load_scenario
 from sim.vocabulary.outcomes import MODES
 from test_scenario_errors import expect_error, write
+
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
+
 
 def stated_scenario(patch: dict | None = None):
     """tests/data/tiny_base.toml (tiny.toml with stated base-year figures), ``patch`` merged."""
@@ -147,8 +152,43 @@ def test_bad_base_year_figures_are_named(tmp_path, capsys, patch, words):
 
 def test_baseline_starts_below_every_2022_target_it_states():
     """The plan calls its 2022 figures 力争 targets of 大幅增长: the baseline's start lies below each."""
-    sc = load_scenario("scenarios/baseline.toml").scenario
+    sc = load_scenario(str(BASELINE)).scenario
     given = sc.base_year.given()
     for t in target_specs(sc):
         if t.year == 2022 and t.indicator in given:
             assert given[t.indicator].support[1] < t.threshold, t.target_id
+
+
+# ----------------------------------------------------------------------------- observations
+
+def _observations(tmp_path, rows: list[str]):
+    p = tmp_path / "obs.csv"
+    p.write_text("month,indicator,value,unit\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    return p
+
+
+def test_a_complete_base_year_in_the_observations_states_its_figures(tmp_path):
+    rows = [f"2021-{m:02d},trade_general,{3.0 + m / 10:g},亿元" for m in range(1, 13)]
+    rows += ["2021-06,employees,9000,persons", "2021-12,employees,9800,persons", "2022-01,trade_general,4.1,亿元"]
+    p = _observations(tmp_path, rows)
+    ls = load_scenario(str(BASELINE), [f'observations.file="{p.as_posix()}"'])
+    sc = ls.scenario
+    assert sc.base_year.trade_general.value == pytest.approx(36 + 7.8)     # the 12 months' sum
+    assert sc.base_year.employees.value == 9800                            # a stock: its December
+    assert sc.observations.base_year == {"trade_general": pytest.approx(43.8), "employees": 9800.0}
+    assert list(sc.observations.values["trade_general"]) == ["2022-01"]     # the run's months only
+    ind = runner.run_experiment(sc, 4, 1, executor=LocalExecutor(1))
+    t = base_year_table(ind, sc).set_index("indicator")
+    assert t.loc["trade_general", "stated"] == "observed" and t.loc["trade_general", "p50"] == pytest.approx(43.8)
+
+
+@pytest.mark.parametrize("rows, words", [
+    (["2021-11,trade_general,3,亿元", "2021-12,trade_general,3,亿元"], ("trade_general", "2 of the 12 months")),
+    (["2021-06,employees,9000,persons"], ("employees", "2021-12")),
+    (["2021-12,trade_total,40,亿元"], ("trade_total", "cannot state")),
+    (["2020-12,trade_general,3,亿元"], ("2020-12", "outside the base year")),
+])
+def test_an_incomplete_base_year_in_the_observations_is_named(tmp_path, capsys, rows, words):
+    p = _observations(tmp_path, rows + ["2022-01,trade_general,4,亿元"])
+    expect_error(capsys, ["validate", str(BASELINE), "--set", f'observations.file="{p.as_posix()}"'],
+                 "obs.csv", *words)

@@ -75,6 +75,9 @@ class ObservationsConfig(StrictModel):
         "A ratio above this (or below its inverse), or one that cannot be formed because a side is 0, "
         "is replaced by an additive shift (docs/model.md 7.14)."))
     sha256: str = Field("", description="Written by the loader: sha256 of the file's bytes.")
+    base_year: dict[str, float] = Field(default_factory=dict, description=(
+        "Written by the loader: the base-year figures the file's months of the base year state (they "
+        "replace the scenario's [base_year] entries; docs/data.md)."))
     values: dict[str, dict[str, float]] = Field(default_factory=dict, description=(
         "Written by the loader: the validated observations, indicator -> month -> value."))
 
@@ -172,6 +175,11 @@ def _observable_hint(ind: str) -> str:
     return f"unknown indicator {ind!r}; observable indicators are {', '.join(OBSERVABLE)}"
 
 
+BASE_MONTHS = 12
+"""Months before the start a file may hold: those of the base year, which state its figures
+(:func:`sim.scenario.observed.split_base_year`)."""
+
+
 def read_observations(path: str | Path, start: str, months: int, display: str | None = None
                       ) -> tuple[dict[str, dict[str, float]], str]:
     """Read and validate an observations file for a run of ``months`` months from ``start``.
@@ -220,7 +228,7 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
             raise ObservationError(f"row {head_n}: column {c!r} appears twice")
     idx = {c: cols.index(c) for c in REQUIRED_COLUMNS}
     width = max(i for i, c in enumerate(cols) if c) + 1
-    first, last = month_at(0, start), month_at(months - 1, start)
+    first, last = month_at(-BASE_MONTHS, start), month_at(months - 1, start)
     errors: list[str] = []
     values: dict[str, dict[str, float]] = {}
     seen: dict[tuple[str, str], int] = {}
@@ -249,8 +257,9 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
             errors.append(f"row {n}: month {_text(cell(r, 'month'))!r} is not a month \"YYYY-MM\"")
             continue
         k = month_offset(month, start)
-        if not 0 <= k < months:
-            errors.append(f"row {n}: month {month} is outside the scenario's months {first} to {last}")
+        if not -BASE_MONTHS <= k < months:
+            errors.append(f"row {n}: month {month} is outside the base year and the scenario's months, "
+                          f"{first} to {last}")
             continue
         unit = _text(cell(r, "unit"))
         want = indicator_unit(ind)

@@ -11,6 +11,8 @@ import copy
 from pathlib import Path
 
 from sim.data.observations import ObservationError, read_observations, validate_values
+from sim.scenario.base_year import BASE_FIGURES
+from sim.vocabulary.outcomes import OUTCOMES
 from sim.months import month_at, month_offset
 from sim.scenario.errors import ScenarioError, display_path
 
@@ -46,12 +48,22 @@ def attach(data: dict, sc, scenario_path: Path, origin: dict) -> dict:
             values, sha = read_observations(fpath, start, months, display=display_path(fpath))
         except ObservationError as e:
             raise ScenarioError(str(e)) from None
+    try:
+        values, stated = split_base_year(values, start)
+    except ObservationError as e:
+        raise ScenarioError(f"{display_path(fpath)}: {e}") from None
     section["values"] = values
     section["sha256"] = sha
+    if stated:
+        section["base_year"] = stated
+        out.setdefault("base_year", {}).update(stated)
     as_of = cfg.as_of
     if as_of is not None:
         where = origin.get("observations.as_of") or display_path(scenario_path)
         observed = sorted({m for by in values.values() for m in by})
+        if not observed:
+            raise ScenarioError(f"{where}: observations.as_of: {display_path(fpath)} holds no month of the run "
+                                f"(only the base year): nothing to start from")
         if as_of != "latest":
             k = month_offset(as_of, start)
             if not 0 <= k < months:
@@ -61,3 +73,34 @@ def attach(data: dict, sc, scenario_path: Path, origin: dict) -> dict:
                 raise ScenarioError(f"{where}: observations.as_of: {as_of} is before the first observed month "
                                     f"{observed[0]} of {display_path(fpath)}: nothing to start from")
     return out
+
+
+def split_base_year(values: dict[str, dict[str, float]], start: str) -> tuple[dict, dict[str, float]]:
+    """(the observations of the run's months, the base-year figures the file states).
+
+    The months before ``start`` are those of the base year. An indicator observed there states
+    its base-year figure when the year is complete for it: the sum of its 12 months for a flow,
+    the December value for a stock. A partial year of a flow, or a stock without December, is
+    an error, and so is a base-year month of an indicator the base year cannot state."""
+    run = {ind: {m: v for m, v in by.items() if month_offset(m, start) >= 0} for ind, by in values.items()}
+    stated: dict[str, float] = {}
+    for ind, by in values.items():
+        before = {m: v for m, v in by.items() if month_offset(m, start) < 0}
+        if not before:
+            continue
+        year = month_at(-1, start)[:4]
+        if ind not in BASE_FIGURES:
+            raise ObservationError(f"{ind} has months of the base year {year}, which it cannot state (the base "
+                                   f"year takes {', '.join(BASE_FIGURES)}; trade_total is the sum of the modes)")
+        if OUTCOMES[ind].kind == "flow":
+            if len(before) < 12:
+                raise ObservationError(f"{ind} has {len(before)} of the 12 months of the base year {year}: "
+                                       f"its yearly total needs all 12 (or none)")
+            stated[ind] = float(sum(before.values()))
+        else:
+            dec = month_at(-1, start)
+            if dec not in before:
+                raise ObservationError(f"{ind} has months of the base year {year} but not {dec}: its year-end "
+                                       f"value is the December one")
+            stated[ind] = float(before[dec])
+    return {k: v for k, v in run.items() if v}, stated
