@@ -23,6 +23,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from sim.vocabulary.outcomes import BASE_PREFIX
 from sim.scenario.loader import deep_merge
 
 from conftest import mean_se, params, reps_for_several_chunks, run_experiment, scenario, simulate_rep
@@ -147,7 +148,8 @@ def test_one_worker_equals_two_workers():
     assert np.array_equal(np.asarray(one.reps), np.arange(reps)) and np.array_equal(np.asarray(two.reps), np.arange(reps))
     # and both equal the replications run one by one (order and content)
     for r in (0, reps // 2, reps - 1):
-        y = simulate_rep(sc, 5, r).yearly
+        res = simulate_rep(sc, 5, r)
+        y = {**res.yearly, **{BASE_PREFIX + k: np.full(len(res.years), v) for k, v in res.base.items()}}
         np.testing.assert_array_equal(two.values[r], np.column_stack([y[n] for n in two.names]))
 
 
