@@ -13,7 +13,8 @@ from pydantic import ValidationError
 from sim.ranking import (RankingConfig, calibration_check, calibration_population, normalise, rank_of,
                          rank_replication, score_table)
 from sim.ranking.config import BASE_VARIABLES, Method, ZONE_MODEL_VARIABLES
-from sim.ranking.peers import base_table, grow, top_share
+from sim.ranking.calibration import top_share
+from sim.ranking.peers import base_table, grow
 from sim.ranking.rowsort import argsort_rows
 from sim.ranking.scoring import column_names, compile_fixed, compile_method, fixed_points_many
 

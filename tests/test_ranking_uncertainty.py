@@ -8,7 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from sim.ranking import RankingConfig, calibration_population
-from sim.ranking.peers import draw_population, top_share, trade_quantile
+from sim.ranking.calibration import top_share
+from sim.ranking.peers import draw_population, trade_quantile
 from test_ranking import YEARS, ZONE, make_cfg, raw, run
 
 

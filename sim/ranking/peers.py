@@ -19,6 +19,7 @@ logit-normal) with a configured median and sigma. Dependence: a one-factor Gauss
 (correlation = product of size loadings) with optional pairwise overrides.
 
 Everything here is vectorised numpy; :func:`prepared` caches what depends on the config only.
+The zero-noise calibration population and its check are in ``sim.ranking.calibration``.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from sim.ranking.config import (LATENT_COLUMNS, PEER_VARIABLES, TOP_LARGE, TOP_SMALL, TRADE_MODES, RankingConfig,
+from sim.ranking.config import (LATENT_COLUMNS, PEER_VARIABLES, TRADE_MODES, RankingConfig,
                                 per_config)
 from sim.ranking.config.trade_quantile import TradeQuantile, quantile_grid, solve_trade_quantile
 from sim.ranking.rowsort import argsort_rows, flat_order
@@ -142,7 +143,7 @@ class PeerPopulation:
         return self.values[VALUE_COLUMNS.index(name)]
 
 
-def _values_from_latent(p: Prepared, latent: np.ndarray, stratified: bool, trade_q: TradeQuantile) -> np.ndarray:
+def values_from_latent(p: Prepared, latent: np.ndarray, stratified: bool, trade_q: TradeQuantile) -> np.ndarray:
     """latent (K, n) rows LATENT_COLUMNS -> values (V, n); the seniority row is dropped. Trade
     follows ``trade_q``; stratified: each row takes exactly its grid of n quantiles."""
     lat = latent[p.value_latent_rows]
@@ -205,7 +206,7 @@ def _mix(p: Prepared, cw: np.ndarray, mix_z: np.ndarray) -> np.ndarray:
 def build_population(cfg: RankingConfig, raw: RawDraws, trade_q: TradeQuantile | None = None) -> PeerPopulation:
     """The CBZ peer population of ``raw`` with trade's marginal ``trade_q`` (default: the calibrated one)."""
     p = prepared(cfg)
-    values = _values_from_latent(p, raw.latent, p.stratified, trade_q or p.trade_q)
+    values = values_from_latent(p, raw.latent, p.stratified, trade_q or p.trade_q)
     _shift_medians(p, values, raw.shift)
     return PeerPopulation(values=values, seniority=raw.latent[1], central_west=raw.central_west,
                           mix=_mix(p, raw.central_west, raw.mix_z), shift=raw.shift)
@@ -224,7 +225,7 @@ def draw_bonded(cfg: RankingConfig, rng: np.random.Generator, n: int, trade_q: T
     p = prepared(cfg)
     latent = p.chol @ rng.standard_normal((len(LATENT_COLUMNS), n))
     mix_z = rng.standard_normal((len(TRADE_MODES), n))
-    values = _values_from_latent(p, latent, False, trade_q)
+    values = values_from_latent(p, latent, False, trade_q)
     _shift_medians(p, values, shift)
     east = np.zeros(n, bool)
     return PeerPopulation(values=values, seniority=latent[1], central_west=east, mix=_mix(p, east, mix_z), shift=shift)
@@ -236,38 +237,6 @@ def joined(a: PeerPopulation, b: PeerPopulation) -> PeerPopulation:
                           seniority=np.concatenate([a.seniority, b.seniority]),
                           central_west=np.concatenate([a.central_west, b.central_west]),
                           mix=np.concatenate([a.mix, b.mix], axis=1), shift=a.shift)
-
-
-def _balanced_regions(trade: np.ndarray, n_cw: int) -> np.ndarray:
-    """Deterministic regions for the zero-noise population: down the trade ranking, a zone goes to
-    the central-west while that region's share of the trade assigned so far is below its share of
-    zones (and zones remain for it), so each region's trade matches its count share."""
-    n = len(trade)
-    target = n_cw / n
-    cw = np.zeros(n, bool)
-    got = tot = 0.0
-    left_cw, left_e = n_cw, n - n_cw
-    for i in np.argsort(-trade, kind="stable"):
-        tot += trade[i]
-        if left_cw and (not left_e or got < target * tot):
-            cw[i], got, left_cw = True, got + trade[i], left_cw - 1
-        else:
-            left_e -= 1
-    return cw
-
-
-def calibration_population(cfg: RankingConfig) -> PeerPopulation:
-    """The zero-noise population: every variable exactly on its calibrated quantile grid, ordered
-    with the size factor (sign of its loading), regions balanced so each region's trade matches
-    its share of zones, mode mix equal to the region's shares. It reproduces the calibration
-    targets by construction."""
-    p = prepared(cfg)
-    sign = np.where(cfg.peers.loadings() >= 0, 1.0, -1.0)
-    latent = sign[:, None] * p.z_grid[None, :]
-    values = _values_from_latent(p, latent, True, p.trade_q)
-    cw = _balanced_regions(values[0], p.n_cw)
-    return PeerPopulation(values=values, seniority=latent[1], central_west=cw,
-                          mix=p.shares[:, cw.astype(int)].copy())
 
 
 def grow(cfg: RankingConfig, values0: np.ndarray, macro_index, eps: np.ndarray | None) -> np.ndarray:
@@ -309,29 +278,4 @@ def base_table(pop: PeerPopulation, values: np.ndarray, out: np.ndarray | None =
     out[..., :1, :] = trade
     np.multiply(trade, pop.mix, out=out[..., 1:1 + m, :])
     out[..., 1 + m:, :] = values[..., 1:, :]
-    return out
-
-
-# ----------------------------------------------------------------------------- calibration check
-
-def top_share(x: np.ndarray, k: int) -> float:
-    x = np.asarray(x, dtype=float)
-    return float(np.sort(x)[-k:].sum() / x.sum())
-
-
-def calibration_check(cfg: RankingConfig) -> dict[str, tuple[float, float]]:
-    """Target and achieved value of each calibration target in the zero-noise population (the
-    middle of a ranged target)."""
-    pop = calibration_population(cfg)
-    trade = pop.column("trade_total")
-    ps = cfg.peers
-    out = {
-        "trade_total_yi": (ps.trade.total_yi, float(trade.sum())),
-        "top5_share": (ps.trade.shares(0.5)[0], top_share(trade, TOP_SMALL)),
-        "top30_share": (ps.trade.shares(0.5)[1], top_share(trade, TOP_LARGE)),
-        "n_central_west": (float(ps.n_central_west), float(pop.central_west.sum())),
-    }
-    for k in PEER_VARIABLES:
-        v = ps.variables[k]
-        out[f"{k}_median"] = (v.median, float(np.median(pop.column(k))))
     return out
