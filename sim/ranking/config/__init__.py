@@ -200,7 +200,7 @@ class RankingConfig(Model):
                     raise ValueError(f"method_by_year.{y}.{mid}: probability {w:g} outside [0, 1]")
             if abs(sum(weights.values()) - 1) > 1e-9:
                 raise ValueError(f"method_by_year.{y}: probabilities sum to {sum(weights.values()):.6g}, not 1 "
-                                 f"(a planner who knows the method gives its id alone, e.g. \"{y}\" = \"{next(iter(weights))}\")")
+                                 f"(a planner who knows the method gives its id alone, e.g. \"{y}\" = \"{max(weights, key=weights.get)}\")")
         for vid, v in self.variants.items():
             if v.method and v.method not in self.methods:
                 raise ValueError(f"variants.{vid}.method: unknown method {v.method!r}; expected one of {sorted(self.methods)}")
