@@ -27,9 +27,19 @@ def peers_table(column, names: list[str], years: list[int]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=PEER_COLUMNS)
 
 
+def method_mixture(ranking, year: int) -> str:
+    """The methods that may score data year ``year``, with their probabilities, in words."""
+    w = ranking.method_weights(year)
+    if len(w) == 1:
+        return f"method {next(iter(w))}"
+    return "method drawn per replication: " + " / ".join(f"{m} {p:.0%}" for m, p in w.items())
+
+
 def ranking_table(column, ranking, years: list[int]) -> pd.DataFrame:
-    """Per year: P(rank <= reference) under the main method and under every variant (the same
-    peers and zone re-scored), and P(class A), each with its 95% Wilson interval."""
+    """Per year: P(rank <= reference) under the main method (each replication's method drawn
+    from the year's probabilities, so the hits are a plain binomial) and under every variant (the
+    same peers and zone re-scored; the ``method_<id>`` variants give the per-method breakdown), and
+    P(class A), each with its 95% Wilson interval."""
     ref = ranking.reference_rank
     rows = []
     for y in years:
@@ -40,7 +50,7 @@ def ranking_table(column, ranking, years: list[int]) -> pd.DataFrame:
             rows.append([y, measure, variant, desc, n, k / n, lo, hi, *q])
 
         r = column("rank", y)
-        main = f"method {ranking.method_by_year[str(y)]}, default normalisation"
+        main = f"{method_mixture(ranking, y)}, default normalisation"
         row(f"rank<={ref}", "main", main, r <= ref, r)
         row("class_a", "main", f"top {ranking.class_a_share:.0%} of evaluated zones", column("class_a", y) > 0.5, r)
         for vid, v in ranking.variants.items():

@@ -1,8 +1,9 @@
 """The national evaluation of one replication: the zone among its peers, every simulated year.
 
-:func:`rank_replication` draws the peers of a replication, grows them with the replication's
-macro index, puts the zone beside them and scores every evaluated zone of each data year under
-the year's method and under each variant. Everything that depends on the configuration (and on
+:func:`rank_replication` draws the peers of a replication (the concentration of their trade,
+how many are evaluated, the bonded zones among them), grows them with the replication's macro
+index, puts the zone beside them and scores every evaluated zone of each data year under the
+method drawn for that year from the scenario's probabilities, and under each variant. Everything that depends on the configuration (and on
 the simulated years) is worked out once and cached (:class:`_Plan`, :class:`_YearPlan`), so a
 replication costs its random draws plus a few array operations per data year.
 """
@@ -14,8 +15,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.ranking.config import (BASE_VARIABLES, PEER_VARIABLES, TOP_LARGE, TOP_SMALL, ZONE_MODEL_VARIABLES,
-                                RankingConfig, per_config)
-from sim.ranking.peers import base_table, draw_population, grow, prepared
+                                RankingConfig, count_span, per_config)
+from sim.ranking.peers import (base_table, build_population, draw_bonded, draw_raw, grow, joined, prepared,
+                               trade_quantile)
 from sim.ranking.scoring import (DerivedPlan, FixedPlan, Scorer, column_names, compile_derived, compile_fixed,
                                  compile_method, compute_derived, fixed_points_many, normalise_rows)
 from sim.vocabulary.outcomes import PEER_STATISTICS, RANKING_INDICATORS
@@ -60,12 +62,20 @@ class _MethodPlan:
 
 @dataclass(frozen=True)
 class _YearPlan:
-    """One simulated year: its method, how many peers are evaluated (the zone aside), the class-A
-    cut-off rank and the number of evaluated zones."""
-    method: _MethodPlan
-    n_peers: int
-    class_a_cut: int
-    n_units: int
+    """One simulated year: the plans of the methods that may score it with their cumulative
+    probabilities, and the range of the number of evaluated zones (the zone included)."""
+    methods: tuple
+    cum_weights: np.ndarray
+    n_units_low: int
+    n_units_high: int
+
+    def method(self, u: float) -> _MethodPlan:
+        """The method plan drawn by uniform ``u``."""
+        return self.methods[min(int(np.searchsorted(self.cum_weights, u, side="right")), len(self.methods) - 1)]
+
+    def n_units(self, u: float) -> int:
+        """The number of evaluated zones at uniform ``u`` (the same ``u`` every year)."""
+        return min(self.n_units_low + int(u * (self.n_units_high - self.n_units_low + 1)), self.n_units_high)
 
 
 @dataclass
@@ -146,9 +156,10 @@ def _year_plans(cfg: RankingConfig, plan: _Plan, years) -> list[_YearPlan]:
             cfg.check_years(list(years))
         yp = []
         for y in years:
-            n_u = cfg.peers.evaluated_by_year[str(y)]
-            yp.append(_YearPlan(method=_method_plan(cfg, plan, cfg.method_by_year[str(y)]), n_peers=n_u - 1,
-                                class_a_cut=int(np.floor(cfg.class_a_share * n_u + 1e-9)), n_units=n_u))
+            n_u = count_span(cfg.peers.evaluated_by_year[str(y)])
+            w = cfg.method_weights(y)
+            yp.append(_YearPlan(methods=tuple(_method_plan(cfg, plan, m) for m in w),
+                                cum_weights=np.cumsum(list(w.values())), n_units_low=n_u.low, n_units_high=n_u.high))
         plan.years[key] = yp
     return yp
 
@@ -207,11 +218,10 @@ def _zone_years(cfg: RankingConfig, plan: _Plan, zone: dict, zone_base: dict, ma
 
 # ----------------------------------------------------------------------------- one data year
 
-def _score_year(yp: _YearPlan, table: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Scores (jobs, units) of the evaluated zones of one data year: the year's method, then each
-    variant. ``table`` (columns, units) holds base and derived indicators, ``u`` the deduction
+def _score_year(mp: _MethodPlan, table: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Scores (jobs, units) of the evaluated zones of one data year: the year's drawn method, then
+    each variant. ``table`` (columns, units) holds base and derived indicators, ``u`` the deduction
     uniforms."""
-    mp = yp.method
     rows = [table[c] for c in mp.columns]
     nz = [normalise_rows(rows[ci], sc.rule, sc.lower) for sc, ci in mp.norms]
     fx = fixed_points_many(mp.fixed, table, u)
@@ -223,7 +233,8 @@ def _score_year(yp: _YearPlan, table: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 
 def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
-    """Fill the trade statistics of ``peers`` from (T, units) trade, the zone last."""
+    """Fill the trade statistics of ``peers`` from (T, n + 1) trade of the CBZ peers and the zone
+    (last): the national CBZ statistics leave the bonded zones out."""
     peer_sorted = np.sort(trade[:, :n], axis=1)
     h = [q * (n - 1) for q in TRADE_QUANTILES]
     lo = [int(x) for x in h]
@@ -258,49 +269,65 @@ def rank_replication(cfg: RankingConfig, zone: dict[str, np.ndarray], zone_base:
         raise ValueError(f"macro_index has shape {macro.shape}; expected ({T},) for years {list(years)}")
     year_plans = _year_plans(cfg, plan, years)
 
-    # -- random draws, in a fixed order and fixed sizes
-    pop = draw_population(cfg, rng)
+    # -- random draws, in a fixed order and fixed sizes: the CBZ peers, their noise, deductions,
+    # then the uniforms of the ranged unknowns and the bonded zones (so a config whose ranges are
+    # single values and without bonded zones draws the CBZ peers exactly as before they existed)
+    raw = draw_raw(p, rng)
     eps = rng.standard_normal((T, len(PEER_VARIABLES) + 1, p.n))
     ded_u = rng.random((T, p.n + 1))
+    u_concentration, u_eval, u_bonded, *u_method = rng.random(3 + T)
+    trade_q = trade_quantile(cfg, *cfg.peers.trade.shares(u_concentration))
+    pop = build_population(cfg, raw, trade_q)
+    n = p.n
+    bz = count_span(cfg.peers.bonded_zones)
+    n_bonded = bz.at(u_bonded)
+    if bz.high:
+        pop = joined(pop, draw_bonded(cfg, rng, bz.high, trade_q, pop.shift))
+        eps = np.concatenate([eps, rng.standard_normal((T, len(PEER_VARIABLES) + 1, bz.high))], axis=2)
+        ded_u = np.concatenate([ded_u[:, :n], rng.random((T, bz.high)), ded_u[:, n:]], axis=1)
+    n_all = n + bz.high
 
-    # base variables of every zone, the zone last: (T + 1, n_base, n + 1), the calibration year
-    # then each simulated year
-    n, nb = p.n, plan.n_base
-    units = np.empty((T + 1, nb, n + 1))
-    base_table(pop, np.concatenate([pop.values[None], grow(cfg, pop.values, macro, eps)]), out=units[..., :n])
-    units[..., n] = _zone_years(cfg, plan, zone, zone_base, macro)
+    # base variables of every zone, the CBZ peers, then the bonded zones, the zone last:
+    # (T + 1, n_base, n_all + 1), the calibration year then each simulated year
+    nb = plan.n_base
+    units = np.empty((T + 1, nb, n_all + 1))
+    base_table(pop, np.concatenate([pop.values[None], grow(cfg, pop.values, macro, eps)]), out=units[..., :n_all])
+    units[..., n_all] = _zone_years(cfg, plan, zone, zone_base, macro)
     growth_src = plan.derived.growth_src
-    seniority_rank = np.empty(n + 1, dtype=np.int64)      # 0 = most senior peer; the zone -1
-    seniority_rank[np.argsort(-pop.seniority, kind="stable")] = np.arange(n)
-    seniority_rank[n] = -1
-    same_region = np.empty(n + 1, bool)
-    np.equal(pop.central_west, cfg.zone.region == "central_west", out=same_region[:n])
-    same_region[n] = True
+    seniority_rank = np.full(n_all + 1, n_all, dtype=np.int64)   # 0 = most senior CBZ peer; never-evaluated: n_all
+    seniority_rank[np.argsort(-pop.seniority[:n], kind="stable")] = np.arange(n)
+    seniority_rank[n:n + n_bonded] = -1                          # bonded zones present: always evaluated
+    seniority_rank[n_all] = -1                                   # the zone
+    same_region = np.empty(n_all + 1, bool)
+    np.equal(pop.central_west, cfg.zone.region == "central_west", out=same_region[:n_all])
+    same_region[n_all] = True
     ref = cfg.reference_rank
 
     ind = dict(zip(INDICATORS, np.empty((len(INDICATORS), T))))
     var = dict(zip(cfg.variants, np.empty((len(cfg.variants), T))))
     peers = dict(zip(PEER_STATS, np.empty((len(PEER_STATS), T))))
     for t, yp in enumerate(year_plans):
-        ev = np.flatnonzero(seniority_rank < yp.n_peers)      # the most senior peers, then the zone
-        table = np.concatenate([units[t + 1].take(ev, axis=1), plan.zeros(yp.n_units)])
+        n_u = yp.n_units(u_eval)
+        ev = np.flatnonzero(seniority_rank < n_u - 1 - n_bonded)   # the most senior CBZ peers, the bonded zones, the zone
+        table = np.concatenate([units[t + 1].take(ev, axis=1), plan.zeros(n_u)])
         compute_derived(plan.derived, table, units[t, growth_src].take(ev, axis=1))
-        scores = _score_year(yp, table, ded_u[t][ev])
+        scores = _score_year(yp.method(u_method[t]), table, ded_u[t][ev])
         better = scores > scores[:, -1:]
         ranks = 1 + better.sum(axis=1)
         r = int(ranks[0])
         ind["rank"][t] = r
         ind["rank_regional"][t] = 1 + int((better[0] & same_region[ev]).sum())
         ind["eval_score"][t] = scores[0, -1]
-        ind["class_a"][t] = float(r <= yp.class_a_cut)
+        ind["class_a"][t] = float(r <= int(np.floor(cfg.class_a_share * n_u + 1e-9)))
         for j, vid in enumerate(var, start=1):
             var[vid][t] = ranks[j]
-        if ref <= yp.n_units:
+        if ref <= n_u:
             s = scores[0]
             k = np.argpartition(-s, ref - 1)[ref - 1]
             peers["trade_at_rank60"][t], peers["score_at_rank60"][t] = table[0, k], s[k]
         else:
             peers["trade_at_rank60"][t] = peers["score_at_rank60"][t] = np.nan
-        peers["n_evaluated"][t] = yp.n_units
-    _trade_statistics(units[1:, 0], n, peers)
+        peers["n_evaluated"][t] = n_u
+    national = units[1:, 0] if not bz.high else np.concatenate([units[1:, 0, :n], units[1:, 0, n_all:]], axis=1)
+    _trade_statistics(national, n, peers)
     return RankOutput(indicators=ind, variants=var, peers=peers)

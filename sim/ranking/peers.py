@@ -11,11 +11,15 @@ shared macro trade index, its own trend and its own noise:
 
 Trade's marginal is a kinked lognormal whose three parameters are solved so that the
 calibration population (zero noise: each variable exactly on its quantile grid) has the
-configured national total and top-5 / top-30 shares. Every other variable is lognormal (or
+configured national total and top-5 / top-30 shares; when the shares are ranges, each replication
+draws them and solves its own marginal (:func:`trade_quantile`), and the calibration population
+takes the middle of each range. Bonded zones evaluated beside the CBZs (:func:`draw_bonded`) are
+independent draws from the same marginals and copula. Every other variable is lognormal (or
 logit-normal) with a configured median and sigma. Dependence: a one-factor Gaussian copula
 (correlation = product of size loadings) with optional pairwise overrides.
 
 Everything here is vectorised numpy; :func:`prepared` caches what depends on the config only.
+The zero-noise calibration population and its check are in ``sim.ranking.calibration``.
 """
 from __future__ import annotations
 
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from sim.ranking.config import (LATENT_COLUMNS, PEER_VARIABLES, TOP_LARGE, TOP_SMALL, TRADE_MODES, RankingConfig,
+from sim.ranking.config import (LATENT_COLUMNS, PEER_VARIABLES, TRADE_MODES, RankingConfig,
                                 per_config)
 from sim.ranking.config.trade_quantile import TradeQuantile, quantile_grid, solve_trade_quantile
 from sim.ranking.rowsort import argsort_rows, flat_order
@@ -40,7 +44,9 @@ PEER_BASE_COLUMNS = ("trade_total", *TRADE_MODES, *PEER_VARIABLES)
 
 @dataclass
 class Prepared:
-    """Everything about the peers that depends on the config only (computed once, cached)."""
+    """Everything about the peers that depends on the config only (computed once, cached).
+
+    ``trade_q``: trade's quantile function at the middle of the top-share ranges (the calibration)."""
     n: int
     n_cw: int
     trade_q: TradeQuantile
@@ -79,7 +85,7 @@ def build(cfg: RankingConfig) -> Prepared:
     ps = cfg.peers
     n = ps.n_peers
     t = ps.trade
-    trade_q = solve_trade_quantile(n, t.total_yi, t.top5_share, t.top30_share)
+    trade_q = solve_trade_quantile(n, t.total_yi, *t.shares(0.5))
     specs = [t] + [ps.variables[k] for k in PEER_VARIABLES]
     percent = np.array([False] + [ps.variables[k].kind == "percent" for k in PEER_VARIABLES])
     median_t = np.array([0.0] + [special.logit(v.median / 100) if v.kind == "percent" else np.log(v.median)
@@ -112,6 +118,15 @@ prepared = per_config(build)
 """Cached :func:`build` (keyed on the config object; configs are frozen)."""
 
 
+def trade_quantile(cfg: RankingConfig, top5: float, top30: float) -> TradeQuantile:
+    """Trade's quantile function for the given top-5 / top-30 shares (the calibrated one when
+    both equal the middle of their ranges, e.g. when the ranges are single values)."""
+    t = cfg.peers.trade
+    if (top5, top30) == t.shares(0.5):
+        return prepared(cfg).trade_q
+    return solve_trade_quantile(cfg.peers.n_peers, t.total_yi, top5, top30)
+
+
 # ----------------------------------------------------------------------------- population
 
 @dataclass
@@ -121,21 +136,28 @@ class PeerPopulation:
     seniority: np.ndarray       # (n,) latent; larger = longer in operation
     central_west: np.ndarray    # (n,) bool
     mix: np.ndarray             # (M, n) share of each peer's trade by mode (TRADE_MODES); columns sum to 1
+    shift: np.ndarray | None = None   # (V,) this replication's log (percent: logit) shift of each median
 
     def column(self, name: str) -> np.ndarray:
         """Values of one variable across peers."""
         return self.values[VALUE_COLUMNS.index(name)]
 
 
-def _values_from_latent(p: Prepared, latent: np.ndarray, stratified: bool) -> np.ndarray:
-    """latent (K, n) rows LATENT_COLUMNS -> values (V, n); the seniority row is dropped."""
+def values_from_latent(p: Prepared, latent: np.ndarray, stratified: bool, trade_q: TradeQuantile) -> np.ndarray:
+    """latent (K, n) rows LATENT_COLUMNS -> values (V, n); the seniority row is dropped. Trade
+    follows ``trade_q``; stratified: each row takes exactly its grid of n quantiles."""
     lat = latent[p.value_latent_rows]
     if stratified:
+        grids = p.grids
+        if trade_q is not p.trade_q:
+            grids = grids.copy()
+            grids[0] = trade_q(p.z_grid)
         out = np.empty(lat.size)
-        out[flat_order(argsort_rows(lat)[0])] = p.grids.ravel()
+        out[flat_order(argsort_rows(lat)[0])] = grids.ravel()
         return out.reshape(lat.shape)
     out = np.empty_like(lat)
-    for j in range(lat.shape[0]):
+    out[0] = trade_q(lat[0])
+    for j in range(1, lat.shape[0]):
         out[j] = _to_value(p, j, lat[j])
     return out
 
@@ -145,14 +167,26 @@ def _clip_percent(v: np.ndarray) -> np.ndarray:
     return np.minimum(np.maximum(v, 1e-12), 100 - 1e-12)
 
 
-def draw_population(cfg: RankingConfig, rng: np.random.Generator) -> PeerPopulation:
-    """One random peer population (draw order is fixed: copula, mode mix, regions, median shifts)."""
-    p = prepared(cfg)
+@dataclass
+class RawDraws:
+    """The random numbers of one peer population, before they become values (see :func:`draw_raw`)."""
+    latent: np.ndarray          # (K, n) copula draws, rows LATENT_COLUMNS
+    mix_z: np.ndarray           # (M, n) standard normals of the mode-mix multipliers
+    central_west: np.ndarray    # (n,) bool region of each peer
+    shift: np.ndarray           # (V,) log (percent: logit) shift of each median
+
+
+def draw_raw(p: Prepared, rng: np.random.Generator) -> RawDraws:
+    """The random numbers of one CBZ peer population, in a fixed order: copula, mode mix, regions,
+    median shifts."""
     latent = p.chol @ rng.standard_normal((len(LATENT_COLUMNS), p.n))
     mix_z = rng.standard_normal((len(TRADE_MODES), p.n))
     cw = p.cw_template[rng.permutation(p.n)]
-    shift = p.median_unc * rng.standard_normal(len(VALUE_COLUMNS))
-    values = _values_from_latent(p, latent, p.stratified)
+    return RawDraws(latent, mix_z, cw, p.median_unc * rng.standard_normal(len(VALUE_COLUMNS)))
+
+
+def _shift_medians(p: Prepared, values: np.ndarray, shift: np.ndarray) -> None:
+    """Move every median by the replication's ``shift`` (log scale; percent rows on the logit scale), in place."""
     scale = np.exp(shift)
     scale[p.pct_rows] = 1.0                     # percent rows shift on the logit scale below
     values *= scale[:, None]
@@ -160,42 +194,49 @@ def draw_population(cfg: RankingConfig, rng: np.random.Generator) -> PeerPopulat
     if len(pct):
         v = _clip_percent(values[pct]) / 100.0
         values[pct] = 100.0 * special.expit(special.logit(v) + shift[pct][:, None])
+
+
+def _mix(p: Prepared, cw: np.ndarray, mix_z: np.ndarray) -> np.ndarray:
+    """(M, n) mode mix: the region's shares times a lognormal multiplier, renormalised."""
     s = p.mix_sigma
     mix = np.where(cw, p.shares[:, 1:], p.shares[:, :1]) * np.exp(s * mix_z - 0.5 * s * s)
-    mix /= mix.sum(axis=0)
-    return PeerPopulation(values=values, seniority=latent[1], central_west=cw, mix=mix)
+    return mix / mix.sum(axis=0)
 
 
-def _balanced_regions(trade: np.ndarray, n_cw: int) -> np.ndarray:
-    """Deterministic regions for the zero-noise population: down the trade ranking, a zone goes to
-    the central-west while that region's share of the trade assigned so far is below its share of
-    zones (and zones remain for it), so each region's trade matches its count share."""
-    n = len(trade)
-    target = n_cw / n
-    cw = np.zeros(n, bool)
-    got = tot = 0.0
-    left_cw, left_e = n_cw, n - n_cw
-    for i in np.argsort(-trade, kind="stable"):
-        tot += trade[i]
-        if left_cw and (not left_e or got < target * tot):
-            cw[i], got, left_cw = True, got + trade[i], left_cw - 1
-        else:
-            left_e -= 1
-    return cw
-
-
-def calibration_population(cfg: RankingConfig) -> PeerPopulation:
-    """The zero-noise population: every variable exactly on its calibrated quantile grid, ordered
-    with the size factor (sign of its loading), regions balanced so each region's trade matches
-    its share of zones, mode mix equal to the region's shares. It reproduces the calibration
-    targets by construction."""
+def build_population(cfg: RankingConfig, raw: RawDraws, trade_q: TradeQuantile | None = None) -> PeerPopulation:
+    """The CBZ peer population of ``raw`` with trade's marginal ``trade_q`` (default: the calibrated one)."""
     p = prepared(cfg)
-    sign = np.where(cfg.peers.loadings() >= 0, 1.0, -1.0)
-    latent = sign[:, None] * p.z_grid[None, :]
-    values = _values_from_latent(p, latent, True)
-    cw = _balanced_regions(values[0], p.n_cw)
-    return PeerPopulation(values=values, seniority=latent[1], central_west=cw,
-                          mix=p.shares[:, cw.astype(int)].copy())
+    values = values_from_latent(p, raw.latent, p.stratified, trade_q or p.trade_q)
+    _shift_medians(p, values, raw.shift)
+    return PeerPopulation(values=values, seniority=raw.latent[1], central_west=raw.central_west,
+                          mix=_mix(p, raw.central_west, raw.mix_z), shift=raw.shift)
+
+
+def draw_population(cfg: RankingConfig, rng: np.random.Generator,
+                    trade_q: TradeQuantile | None = None) -> PeerPopulation:
+    """One random CBZ peer population (:func:`draw_raw`, then :func:`build_population`)."""
+    return build_population(cfg, draw_raw(prepared(cfg), rng), trade_q)
+
+
+def draw_bonded(cfg: RankingConfig, rng: np.random.Generator, n: int, trade_q: TradeQuantile,
+                shift: np.ndarray) -> PeerPopulation:
+    """``n`` bonded zones: independent draws from the CBZ marginals (trade from ``trade_q``) and
+    copula, the CBZ peers' median ``shift``, in the east (draw order: copula, then mode mix)."""
+    p = prepared(cfg)
+    latent = p.chol @ rng.standard_normal((len(LATENT_COLUMNS), n))
+    mix_z = rng.standard_normal((len(TRADE_MODES), n))
+    values = values_from_latent(p, latent, False, trade_q)
+    _shift_medians(p, values, shift)
+    east = np.zeros(n, bool)
+    return PeerPopulation(values=values, seniority=latent[1], central_west=east, mix=_mix(p, east, mix_z), shift=shift)
+
+
+def joined(a: PeerPopulation, b: PeerPopulation) -> PeerPopulation:
+    """The peers of ``a`` followed by those of ``b`` (``a``'s median shift)."""
+    return PeerPopulation(values=np.concatenate([a.values, b.values], axis=1),
+                          seniority=np.concatenate([a.seniority, b.seniority]),
+                          central_west=np.concatenate([a.central_west, b.central_west]),
+                          mix=np.concatenate([a.mix, b.mix], axis=1), shift=a.shift)
 
 
 def grow(cfg: RankingConfig, values0: np.ndarray, macro_index, eps: np.ndarray | None) -> np.ndarray:
@@ -237,28 +278,4 @@ def base_table(pop: PeerPopulation, values: np.ndarray, out: np.ndarray | None =
     out[..., :1, :] = trade
     np.multiply(trade, pop.mix, out=out[..., 1:1 + m, :])
     out[..., 1 + m:, :] = values[..., 1:, :]
-    return out
-
-
-# ----------------------------------------------------------------------------- calibration check
-
-def top_share(x: np.ndarray, k: int) -> float:
-    x = np.asarray(x, dtype=float)
-    return float(np.sort(x)[-k:].sum() / x.sum())
-
-
-def calibration_check(cfg: RankingConfig) -> dict[str, tuple[float, float]]:
-    """Target and achieved value of each calibration target in the zero-noise population."""
-    pop = calibration_population(cfg)
-    trade = pop.column("trade_total")
-    ps = cfg.peers
-    out = {
-        "trade_total_yi": (ps.trade.total_yi, float(trade.sum())),
-        "top5_share": (ps.trade.top5_share, top_share(trade, TOP_SMALL)),
-        "top30_share": (ps.trade.top30_share, top_share(trade, TOP_LARGE)),
-        "n_central_west": (float(ps.n_central_west), float(pop.central_west.sum())),
-    }
-    for k in PEER_VARIABLES:
-        v = ps.variables[k]
-        out[f"{k}_median"] = (v.median, float(np.median(pop.column(k))))
     return out

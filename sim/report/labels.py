@@ -41,11 +41,12 @@ PEER_UNITS = {k: p.unit for k, p in PEER_STATISTICS.items()}
 
 # Variants of the evaluation method (ranking.csv, indicators rank_variant_<id>).
 VARIANTS = {
-    "main": ("主方法（默认归一化）", "main method (default normalisation)"),
+    "main": ("主方法（各方法按概率抽取，默认归一化）", "main method (drawn by probability, default normalisation)"),
     "norm_min_max": ("归一化改为最小-最大法", "min-max normalisation instead of percentile rank"),
     "norm_share_of_max": ("归一化改为占最大值比例", "share-of-maximum normalisation instead of percentile rank"),
     "split_15_5": ("最后20分按辐射15分、创新5分分配", "last 20 points split 15 radiation / 5 innovation"),
     "split_5_15": ("最后20分按辐射5分、创新15分分配", "last 20 points split 5 radiation / 15 innovation"),
+    "method_eval2020": ("各年均采用2020年4月试行方法", "the April 2020 trial method for every data year"),
     "method_eval2024": ("各年均采用2024年1月新方法", "the January 2024 method for every data year"),
 }
 

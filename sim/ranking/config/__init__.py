@@ -21,39 +21,25 @@ import functools
 
 from typing import Literal
 
-import numpy as np
 from pydantic import Field, model_validator
 
 from sim.config_base import StrictModel
-from sim.ranking.config.trade_quantile import TOP_LARGE, TOP_SMALL, solve_trade_quantile
-from sim.vocabulary.outcomes import MODES
+from sim.ranking.config.peers import (CountSpan, Correlation, Growth, PeerSpec, PeerVariable, Span, TradeSpec,
+                                      count_span, span)
+from sim.ranking.config.trade_quantile import TOP_LARGE, TOP_SMALL
+from sim.ranking.config.variables import (BASE_VARIABLES, LATENT_COLUMNS, PEER_VARIABLES, TRADE_MODES,
+                                          ZONE_CONFIG_VARIABLES, ZONE_MODEL_VARIABLES, Region)
 
 Model = StrictModel
 
+__all__ = ["BASE_VARIABLES", "LATENT_COLUMNS", "PEER_VARIABLES", "TOP_LARGE", "TOP_SMALL", "TRADE_MODES",
+           "ZONE_CONFIG_VARIABLES", "ZONE_MODEL_VARIABLES", "Bonus", "BonusItem", "Correlation", "CountSpan",
+           "Deduction", "Derived", "Growth", "Group", "IndicatorWeight", "Method", "PeerSpec", "PeerVariable",
+           "RankingConfig", "Region", "Span", "TradeSpec", "Variant", "ZoneSpec", "count_span", "per_config",
+           "span"]
 
-Region = Literal["east", "central_west"]
 Rule = Literal["percentile", "min_max", "share_of_max"]
 Direction = Literal["higher", "lower"]
-
-TRADE_MODES = tuple(f"trade_{m}" for m in MODES)
-
-ZONE_MODEL_VARIABLES = (
-    "trade_total", *TRADE_MODES, "industrial_output", "fdi_usd", "development_rate",
-    "active_enterprises", "employees", "new_business_types", "institutional_innovations",
-    "ftz_replications", "patents", "high_tech_firms")
-"""Base variables the zone takes from its own model output (one value per simulated year)."""
-
-ZONE_CONFIG_VARIABLES = ("area_km2", "accepted_area_share", "province_trade")
-"""Base variables the zone takes from ``[ranking.zone]`` (the model does not produce them)."""
-
-BASE_VARIABLES = ZONE_MODEL_VARIABLES + ZONE_CONFIG_VARIABLES
-
-PEER_VARIABLES = tuple(v for v in BASE_VARIABLES if v not in ("trade_total", *TRADE_MODES))
-"""Peer variables drawn from their own marginal (trade and its modes are handled apart)."""
-
-LATENT_COLUMNS = ("trade_total", "seniority", *PEER_VARIABLES)
-"""Columns of the Gaussian copula, in this order."""
-
 
 
 # ----------------------------------------------------------------------------- zone
@@ -83,137 +69,6 @@ class ZoneSpec(Model):
         _nonnegative(self.offsets, "offsets", "a negative offset could reverse the direction of the zone's "
                                               "own indicator")
         return self
-
-
-# ----------------------------------------------------------------------------- peers
-
-class Growth(Model):
-    """How a peer variable moves from the calibration year to a simulated year ``dt`` years later."""
-    macro_elasticity: float = Field(description="Exponent on the shared macro trade index "
-                                    "(1 = moves one for one with it, 0 = ignores it).")
-    drift_per_year: float = Field(description="Own trend a year: log-growth (positive variables) "
-                                  "or logit-growth (percent variables) beyond the macro index.")
-    noise_sd_per_year: float = Field(ge=0, description="Peer-specific yearly sd of the log (logit) shock.")
-    noise: Literal["walk", "iid"] = Field(description="'walk': shocks accumulate (a level that "
-                                          "wanders); 'iid': a fresh shock each year around the trend "
-                                          "(yearly flows such as counts).")
-
-
-class TradeSpec(Growth):
-    total_yi: float = Field(gt=0, description="Trade of all peers in the calibration year, 亿元.")
-    top5_share: float = Field(gt=0, lt=1, description="Share of that total held by the 5 largest zones.")
-    top30_share: float = Field(gt=0, lt=1, description="Share held by the 30 largest zones.")
-    size_loading: float = Field(ge=-1, le=1, description="Loading of log trade on the common size factor.")
-
-
-class PeerVariable(Growth):
-    kind: Literal["positive", "percent"] = Field(description=(
-        "'positive': lognormal, median * exp(sigma * z); 'percent': logit-normal on (0, 100)."))
-    median: float = Field(gt=0, description="Median across peers in the calibration year (unit of the variable).")
-    sigma: float = Field(ge=0, description="sd of log (positive) or of logit (percent) across peers.")
-    size_loading: float = Field(ge=-1, le=1, description="Loading on the common size factor "
-                                "(correlation with another variable = product of loadings).")
-    median_uncertainty: float = Field(ge=0, description=(
-        "sd of a log (percent: logit) shift of the median, drawn once per replication and shared by "
-        "all peers: how unsure the calibration of this marginal is (0 = the median is a fact)."))
-
-    @model_validator(mode="after")
-    def _percent(self):
-        if self.kind == "percent" and not self.median < 100:
-            raise ValueError(f"a percent variable needs 0 < median < 100, got {self.median}")
-        return self
-
-
-class Correlation(Model):
-    a: str = Field(description="Copula column (see LATENT_COLUMNS).")
-    b: str = Field(description="Copula column.")
-    rho: float = Field(gt=-1, lt=1, description="Latent correlation replacing the one-factor value.")
-
-
-class PeerSpec(Model):
-    calibration_year: int = Field(description="Year the marginals describe (the year before the first "
-                                  "simulated year; macro_index = 1 then).")
-    n_peers: int = Field(ge=TOP_LARGE + 1, description="Other zones in the country (the zone excluded).")
-    n_central_west: int = Field(ge=0, description="How many of them are in the central/west/north-east region.")
-    evaluated_by_year: dict[str, int] = Field(description=(
-        "Data year -> zones evaluated that year, the zone included; the peers evaluated are the "
-        "most senior ones."))
-    stratified: bool = Field(description=(
-        "true: each replication's peers take exactly the calibrated marginal values (quantile grid), "
-        "shuffled by the copula; false: independent draws from the marginals."))
-    seniority_loading: float = Field(ge=-1, le=1, description=(
-        "Loading of seniority (how long a zone has operated) on the size factor; decides which "
-        "peers are evaluated when not all are."))
-    mode_shares: dict[Region, dict[str, float]] = Field(description=(
-        "Region -> customs mode (trade_processing...) -> share of a peer's trade; sums to 1."))
-    mode_mix_sigma: float = Field(ge=0, description=(
-        "sd of the log multiplier on each mode share of a peer (specialisation), before renormalising."))
-    trade: TradeSpec
-    variables: dict[str, PeerVariable] = Field(description="Marginal, loading and growth of each other peer variable.")
-    correlations: list[Correlation] = Field(default_factory=list, description=(
-        "Latent correlations that replace the one-factor value for a pair of columns."))
-
-    @model_validator(mode="after")
-    def _check(self):
-        if self.n_central_west > self.n_peers:
-            raise ValueError(f"n_central_west ({self.n_central_west}) exceeds n_peers ({self.n_peers})")
-        want, have = set(PEER_VARIABLES), set(self.variables)
-        if have != want:
-            raise ValueError(f"variables: missing {sorted(want - have)}, unknown {sorted(have - want)}; "
-                             f"expected exactly {list(PEER_VARIABLES)}")
-        for y, n in self.evaluated_by_year.items():
-            if not y.isdigit():
-                raise ValueError(f"evaluated_by_year: key {y!r} is not a year")
-            if not 2 <= n <= self.n_peers + 1:
-                raise ValueError(f"evaluated_by_year.{y}: {n} zones evaluated; expected 2..{self.n_peers + 1} "
-                                 f"(n_peers + the zone)")
-        for r, shares in self.mode_shares.items():
-            bad = sorted(set(shares) - set(TRADE_MODES))
-            if bad:
-                raise ValueError(f"mode_shares.{r}: unknown mode(s) {bad}; expected some of {list(TRADE_MODES)}")
-            if any(v < 0 for v in shares.values()):
-                raise ValueError(f"mode_shares.{r}: shares must be >= 0")
-            s = sum(shares.values())
-            if abs(s - 1) > 1e-6:
-                raise ValueError(f"mode_shares.{r}: shares must sum to 1, they sum to {s:.6g}")
-        if set(self.mode_shares) != {"east", "central_west"}:
-            raise ValueError("mode_shares: give both 'east' and 'central_west'")
-        for i, c in enumerate(self.correlations):
-            for x in (c.a, c.b):
-                if x not in LATENT_COLUMNS:
-                    raise ValueError(f"correlations[{i}]: unknown column {x!r}; expected one of {list(LATENT_COLUMNS)}")
-            if c.a == c.b:
-                raise ValueError(f"correlations[{i}]: a and b are the same column {c.a!r}")
-        try:
-            np.linalg.cholesky(self.correlation_matrix())
-        except np.linalg.LinAlgError:
-            raise ValueError("correlations: the resulting latent correlation matrix is not positive "
-                             "definite; reduce the overrides or the loadings") from None
-        t = self.trade
-        if not TOP_SMALL / TOP_LARGE < t.top5_share / t.top30_share < 1:
-            raise ValueError(f"trade: top5_share / top30_share must lie in ({TOP_SMALL}/{TOP_LARGE}, 1), "
-                             f"got {t.top5_share / t.top30_share:.3f}")
-        if not TOP_LARGE / self.n_peers < t.top30_share:
-            raise ValueError(f"trade.top30_share must exceed {TOP_LARGE}/{self.n_peers} (equal sizes)")
-        # solvable targets, checked at load time
-        solve_trade_quantile(self.n_peers, t.total_yi, t.top5_share, t.top30_share)
-        return self
-
-    def loadings(self) -> np.ndarray:
-        v = self.variables
-        return np.array([self.trade.size_loading, self.seniority_loading,
-                         *(v[k].size_loading for k in PEER_VARIABLES)])
-
-    def correlation_matrix(self) -> np.ndarray:
-        """One-factor correlation (product of loadings), with the listed pairs replaced."""
-        lam = self.loadings()
-        c = np.outer(lam, lam)
-        np.fill_diagonal(c, 1.0)
-        idx = {k: i for i, k in enumerate(LATENT_COLUMNS)}
-        for p in self.correlations:
-            i, j = idx[p.a], idx[p.b]
-            c[i, j] = c[j, i] = p.rho
-        return c
 
 
 # ----------------------------------------------------------------------------- derived indicators
@@ -299,7 +154,9 @@ class RankingConfig(Model):
         "The rank the plan aims at (top N); peers output trade_at_rank60 / score_at_rank60 "
         "describe the zone holding this rank."))
     class_a_share: float = Field(gt=0, le=1, description="Share of evaluated zones in class A (ranks <= floor(share * n)).")
-    method_by_year: dict[str, str] = Field(description="Data year -> method id used to score it.")
+    method_by_year: dict[str, str | dict[str, float]] = Field(description=(
+        "Data year -> the method that scores it: a method id (it applies for certain), or method id "
+        "-> probability that it applies (summing to 1); each replication draws one."))
     zone: ZoneSpec
     peers: PeerSpec
     derived: dict[str, Derived] = Field(default_factory=dict, description=(
@@ -332,21 +189,33 @@ class RankingConfig(Model):
             for k in m.bonus.items:
                 if k not in known:
                     raise ValueError(f"methods.{mid}.bonus.items: unknown indicator {k!r}; expected one of {known}")
-        for y, mid in self.method_by_year.items():
+        for y, given in self.method_by_year.items():
             if not y.isdigit():
                 raise ValueError(f"method_by_year: key {y!r} is not a year")
-            if mid not in self.methods:
-                raise ValueError(f"method_by_year.{y}: unknown method {mid!r}; expected one of {sorted(self.methods)}")
+            weights = {given: 1.0} if isinstance(given, str) else given
+            for mid, w in weights.items():
+                if mid not in self.methods:
+                    raise ValueError(f"method_by_year.{y}: unknown method {mid!r}; expected one of {sorted(self.methods)}")
+                if not 0 <= w <= 1:
+                    raise ValueError(f"method_by_year.{y}.{mid}: probability {w:g} outside [0, 1]")
+            if abs(sum(weights.values()) - 1) > 1e-9:
+                raise ValueError(f"method_by_year.{y}: probabilities sum to {sum(weights.values()):.6g}, not 1 "
+                                 f"(a planner who knows the method gives its id alone, e.g. \"{y}\" = \"{max(weights, key=weights.get)}\")")
         for vid, v in self.variants.items():
             if v.method and v.method not in self.methods:
                 raise ValueError(f"variants.{vid}.method: unknown method {v.method!r}; expected one of {sorted(self.methods)}")
-            applies = [v.method] if v.method else sorted(set(self.method_by_year.values()))
+            applies = [v.method] if v.method else sorted({m for y in self.method_by_year for m in self.method_weights(y)})
             for mid in applies:
                 bad = sorted(set(v.group_points) - set(self.methods[mid].groups))
                 if bad:
                     raise ValueError(f"variants.{vid}.group_points: group(s) {bad} not in method {mid!r} "
                                      f"(groups: {sorted(self.methods[mid].groups)})")
         return self
+
+    def method_weights(self, year) -> dict[str, float]:
+        """Method id -> probability that it scores data year ``year`` (methods of probability 0 left out)."""
+        given = self.method_by_year[str(year)]
+        return {given: 1.0} if isinstance(given, str) else {m: w for m, w in given.items() if w > 0}
 
     def check_years(self, years: list[int]) -> None:
         """Raise ValueError naming the key when a simulated year has no method or evaluated count."""
