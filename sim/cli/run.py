@@ -183,7 +183,7 @@ def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True
     half = float(np.max((summary["ci_high"] - summary["ci_low"]) / 2))
     if stopping:
         print(f"\n{stopping}")
-    print(f"\n{reps} replications: widest 95% interval is ±{half:.1%}. For about ±1 percentage point use "
+    print(f"\n{reps} replications: widest 95% simulation-precision interval is ±{half:.1%}. For about ±1 percentage point use "
           f"--reps 10000 or --precision 0.01 (the half-width shrinks as 1/sqrt(reps)).")
     pack_note = "; meeting pack in report/" if pack else ""
     print(f"results: {out}/ (summary.csv, indicators.csv, manifest.json, charts/{pack_note})")

@@ -38,7 +38,9 @@ def format_comparison(c, only_active: bool = True) -> str:
     lines.append("\n* the difference's interval excludes 0. P(better): share of replications where the "
                  "scenario's indicator beats the reference's (higher, or lower for <= targets). P(same): "
                  "share where the two are equal (ties, e.g. a target neither scenario moves); ties are "
-                 "neither better nor worse.")
+                 "neither better nor worse. Every interval is a 95% simulation-precision interval: how "
+                 "exactly these replications pin the number down under the scenarios' assumptions, not the "
+                 "uncertainty of the world, which is in the spread of the replications and in the assumptions.")
     return "\n".join(lines)
 
 
