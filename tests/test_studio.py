@@ -1,0 +1,95 @@
+"""The studio's parts without a browser: controls, saved what-ifs, progressive answers and cancelling."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim
+from sim.experiment.levers import lever_ids
+from sim.scenario import ScenarioError
+from sim.studio import actions
+from sim.studio.controls import EDITABLE_SECTIONS, changes, controls, section_controls
+from sim.studio.progressive import WhatIfRunner, schedule
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+
+
+@pytest.fixture(scope="module")
+def base():
+    return sim.load_scenario(BASELINE)
+
+
+def test_a_control_for_every_lever_within_its_range(base):
+    cs = {c.key: c for c in controls(base)}
+    assert [k.removeprefix("levers.") for k in cs if k.startswith("levers.")] == lever_ids(base.scenario)
+    ev = cs["levers.promotion_events_per_year"]
+    assert ev.kind == "count" and ev.step == 1 and ev.low == 0 and ev.value == 2
+    assert cs["levers.infrastructure_funding"].kind == "factor" and cs["levers.infrastructure_funding"].low > 0
+    site = cs["levers.milestone_month.cbec_site"]
+    assert site.kind == "month" and site.value in site.choices and "2022-03" in site.choices
+
+
+def test_editable_sections_get_a_box_per_numeric_key(base):
+    """A [base_year]-like section needs no code: every numeric key, nested or not, gets a control."""
+    data = {**base.resolved, "base_year": {"trade_general": 55.5, "active_enterprises": 700,
+                                           "industrial_output": {"dist": "pert", "low": 20, "mode": 25, "high": 30}}}
+    fake = type(base)(base.scenario, base.path, data, base.sha256)
+    keys = {c.key: c for c in section_controls(fake, EDITABLE_SECTIONS)}
+    assert set(keys) == {"base_year.trade_general", "base_year.active_enterprises", "base_year.industrial_output.low",
+                         "base_year.industrial_output.mode", "base_year.industrial_output.high"}
+    assert keys["base_year.active_enterprises"].parse("720") == 720
+
+
+def test_changes_are_only_what_differs(base):
+    cs = controls(base)
+    ids = {c.key: c.input_id for c in cs}
+    values = {c.input_id: c.value for c in cs}
+    assert changes(cs, values) == {}
+    values[ids["levers.promotion_events_per_year"]] = 4
+    values[ids["levers.milestone_month.cbec_site"]] = "2022-03"
+    values[ids["levers.infrastructure_funding"]] = None          # a box being typed in: ignored
+    assert changes(cs, values) == {"levers.promotion_events_per_year": 4, "levers.milestone_month.cbec_site": "2022-03"}
+
+
+def test_save_as_scenario_extends_the_base_with_only_the_changes(base, tmp_path):
+    what_if = {"levers.promotion_events_per_year": 4, "levers.milestone_month.cbec_site": "2022-03"}
+    path = actions.save_scenario(base, "early_site", what_if, tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert "extends = " in text and "cbec_site = \"2022-03\"" in text and "infrastructure_funding" not in text
+    saved = sim.load_scenario(path)
+    same = sim.load_scenario(BASELINE, overrides={**what_if, "scenario.name": "early_site",
+                                                  "scenario.description": saved.scenario.scenario.description})
+    assert saved.scenario.model_dump(exclude={"extends"}) == same.scenario.model_dump(exclude={"extends"})
+    with pytest.raises(ScenarioError, match="name"):
+        actions.save_scenario(base, "../x", what_if, tmp_path)
+    with pytest.raises(ScenarioError, match="nothing changed"):
+        actions.save_scenario(base, "same", {}, tmp_path)
+
+
+def test_schedule_grows_to_the_maximum():
+    assert schedule(2000) == [400, 1200, 2000]
+    assert schedule(300) == [300]
+
+
+@pytest.mark.slow
+def test_progressive_answer_equals_sim_run_and_a_new_change_cancels():
+    r = WhatIfRunner(BASELINE, seed=11, max_reps=600, workers=2, first=200)
+    try:
+        first = r.submit({"levers.promotion_events_per_year": 6})
+        what_if = {"levers.promotion_events_per_year": 5, "levers.milestone_month.cbec_site": "2022-03"}
+        second = r.submit(what_if)
+        s = r.wait(300)
+        assert second == first + 1 and s.job == second and s.done and s.reps == 600 and s.error is None
+        res = sim.run(sim.load_scenario(BASELINE, overrides=what_if), reps=600, seed=11, workers=1, monthly=False)
+        p = res.summary.set_index("target_id")["p_hit"]
+        assert np.array_equal(s.table["p"].to_numpy(), p[s.table["target_id"]].to_numpy())
+        ref = sim.run(BASELINE, reps=600, seed=11, workers=1, monthly=False)
+        assert s.table.equals(res.difference(ref))
+        r.submit({"levers.promotion_events_per_year": -1})
+        bad = r.wait(60)
+        assert bad.error and "promotion_events_per_year" in bad.error and bad.table is None
+    finally:
+        r.close()
