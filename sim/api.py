@@ -28,7 +28,7 @@ from sim.analysis.monthly import fan_table, time_to_target
 from sim.analysis.paired import compare_targets
 from sim.analysis.ranking import peers_table, ranking_table
 from sim.analysis.targets import summarise, target_specs
-from sim.chunks import MemoryStore
+from sim.chunks import Chunk, MemoryStore
 from sim.experiment import compare as _compare
 from sim.experiment import engine, runner
 from sim.experiment.executors import Executor, LocalExecutor
@@ -173,8 +173,8 @@ class Results:
         ranges = runner.chunk_ranges(self.reps)
         chunks = chunk_store(self.loaded, self.seed, out)
         try:
-            for a, b in ranges:
-                chunks.save(self.chunks.load(a, b))
+            for a, b in ranges:                 # the command's chunks, whatever chunks this run used
+                chunks.save(Chunk(a, b, self.raw.values[a:b], self.raw.monthly[a:b]))
             run_date = write_outputs(self.loaded, self.raw, self.seed, out, chunks, ranges, None, charts_too=not pack)
         finally:
             chunks.close()
@@ -185,7 +185,7 @@ class Results:
 
 def run(sc: LoadedScenario | str | Path, reps: int | None = None, seed: int | None = None,
         workers: int | None = None, executor: Executor | None = None, progress: bool | None = False,
-        chunks: MemoryStore | None = None, monthly: bool = True) -> Results:
+        chunks: MemoryStore | None = None, monthly: bool = True, chunk_size: int = runner.CHUNK_SIZE) -> Results:
     """Run replications 0..reps-1 of a scenario on the experiment engine.
 
     Parameters
@@ -204,6 +204,9 @@ def run(sc: LoadedScenario | str | Path, reps: int | None = None, seed: int | No
         A store from an earlier run of the same scenario and seed: its chunks are not computed again.
     monthly : bool
         Return the monthly series (False: yearly indicators only, faster; no ``monthly`` table, no ``save``).
+    chunk_size : int
+        Replications per chunk (the unit a worker computes and ``chunks`` keeps); the results are
+        the same whatever it is. Use the same size with the same ``chunks`` store.
 
     Returns
     -------
@@ -214,7 +217,7 @@ def run(sc: LoadedScenario | str | Path, reps: int | None = None, seed: int | No
     reps = int(reps or ls.scenario.run.replications)
     seed = ls.scenario.run.seed if seed is None else int(seed)
     chunks = chunks if chunks is not None else MemoryStore()
-    design = engine.replications([ls.scenario], [seed], reps, engine.Outputs(monthly=monthly))
+    design = engine.replications([ls.scenario], [seed], reps, engine.Outputs(monthly=monthly), chunk_size)
     ind = engine.evaluate(design, executor or LocalExecutor(workers), progress, chunks).indicators()
     return Results(ls, seed, reps, ind, chunks, monthly)
 

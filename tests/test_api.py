@@ -109,6 +109,15 @@ def test_save_writes_the_cli_folder_byte_for_byte(res, tmp_path):
             assert a[name].read_bytes() == b[name].read_bytes(), name
 
 
+def test_save_is_the_same_whatever_the_chunks_of_the_run(res, tmp_path):
+    small = sim.run(BASELINE, reps=REPS, seed=SEED, workers=2, chunk_size=5)
+    a, b = _files(res.save(tmp_path / "a")), _files(small.save(tmp_path / "b"))
+    assert sorted(a) == sorted(b)
+    for name in a:
+        if name.endswith((".csv", ".toml", ".png", "run.json")):
+            assert a[name].read_bytes() == b[name].read_bytes(), name
+
+
 def test_saved_folder_resumes_in_the_cli(res, tmp_path):
     """A saved folder is a complete run: the CLI finds every chunk and recomputes none."""
     out = res.save(tmp_path / "api")

@@ -70,8 +70,8 @@ def test_save_as_scenario_extends_the_base_with_only_the_changes(base, tmp_path)
 
 
 def test_schedule_grows_to_the_maximum():
-    assert schedule(2000) == [400, 1200, 2000]
-    assert schedule(300) == [300]
+    assert schedule(2000) == [200, 1000, 1800, 2000]
+    assert schedule(300) == [200, 300] and schedule(150) == [150]
 
 
 @pytest.mark.slow

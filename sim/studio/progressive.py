@@ -26,11 +26,13 @@ import pandas as pd
 from sim import api
 from sim.chunks import MemoryStore
 from sim.errors import UserError
-from sim.experiment.engine import CHUNK_SIZE
 from sim.experiment.executors import LocalExecutor
 
-FIRST_REPS = 2 * CHUNK_SIZE
-"""Replications of the first answer: one chunk per worker on two cores (about a second)."""
+CHUNK = 100
+"""Replications per chunk: a new change waits for at most one chunk per worker (about half a second)."""
+
+FIRST_REPS = 2 * CHUNK
+"""Replications of the first answer: one chunk per worker on two cores."""
 
 SETTLE_S = 0.2
 """Seconds a what-if waits before it starts: a slider dragged or a number typed digit by digit
@@ -40,7 +42,7 @@ KEPT_WHAT_IFS = 8
 """What-ifs whose computed chunks are kept (besides the base's)."""
 
 
-def schedule(max_reps: int, first: int = FIRST_REPS, step: int = 4 * CHUNK_SIZE) -> list[int]:
+def schedule(max_reps: int, first: int = FIRST_REPS, step: int = 8 * CHUNK) -> list[int]:
     """Replication counts of the steps: ``first``, then ``step`` more each time, up to ``max_reps``."""
     out = [min(first, max_reps)]
     while out[-1] < max_reps:
@@ -178,9 +180,10 @@ class WhatIfRunner:
         ex = _Cancellable(LocalExecutor(self.workers), event)
         try:
             for n in schedule(self.max_reps, self.first):
-                base = api.run(self.base, n, self.seed, executor=ex, chunks=self._base_store, monthly=False)
-                res = base if store is self._base_store else api.run(variant, n, self.seed, executor=ex,
-                                                                      chunks=store, monthly=False)
+                base = api.run(self.base, n, self.seed, executor=ex, chunks=self._base_store, monthly=False,
+                               chunk_size=CHUNK)
+                res = base if store is self._base_store else api.run(variant, n, self.seed, executor=ex, chunks=store,
+                                                                      monthly=False, chunk_size=CHUNK)
                 table = res.difference(base)
                 act = table[table["active"]]
                 half = float(((act["p_high"] - act["p_low"]) / 2).max()) if len(act) else 0.0
