@@ -2,6 +2,7 @@
 # One entry point on a fresh machine with Python >= 3.11: creates .venv, installs the project
 # (pyproject.toml: all dependencies, including the CJK chart font), then
 #   ./dev.sh run  [run options]   runs the baseline scenario and writes results + charts
+#   ./dev.sh studio [SCENARIO] [studio options] opens the what-if studio in the browser
 #   ./dev.sh test [pytest options] runs the test suite (all tiers, slow ones included)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -28,6 +29,7 @@ cmd="${1:-}"
 shift || true
 case "$cmd" in
   run)  exec .venv/bin/python run_sim.py run scenarios/baseline.toml "$@" ;;
+  studio) exec .venv/bin/python run_sim.py studio "$@" ;;
   test) exec .venv/bin/python -m pytest -n auto -q "$@" ;;
-  *)    echo "usage: ./dev.sh run [options] | ./dev.sh test [pytest options]" >&2; exit 2 ;;
+  *)    echo "usage: ./dev.sh run [options] | ./dev.sh studio [scenario] [options] | ./dev.sh test [pytest options]" >&2; exit 2 ;;
 esac

@@ -1,2 +1,28 @@
-"""zonesim: a discrete-event Monte Carlo model of a comprehensive bonded zone (综合保税区)."""
+"""zonesim: a discrete-event Monte Carlo model of a comprehensive bonded zone (综合保税区).
+
+The public API (``sim/api.py``) is what a notebook uses::
+
+    import sim
+    sc = sim.load_scenario("scenarios/baseline.toml", overrides={"levers.promotion_events_per_year": 4})
+    res = sim.run(sc, reps=1000, seed=1)
+    res.summary, res.indicators, res.monthly, res.ranking, res.peers
+    res.save("results/what_if")
+    sim.compare(sim.load_scenario("scenarios/baseline.toml"), sc, reps=1000, seed=1)
+
+Its names are resolved on first use, so that ``import sim.cli.validate`` and the worker
+processes do not load the engine, the analysis and the charts they do not need.
+"""
+import importlib
+
 __version__ = "0.1.0"
+__all__ = ["Results", "compare", "load_scenario", "run"]
+
+
+def __getattr__(name: str):
+    if name in __all__:
+        return getattr(importlib.import_module("sim.api"), name)
+    raise AttributeError(f"module 'sim' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])

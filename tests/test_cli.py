@@ -32,6 +32,7 @@ SCENARIO_COMMANDS = {
     "calibrate": ["calibrate", BASE, *OBS],
     "backtest": ["backtest", BASE, *OBS, "--cutoffs", "2022-02,2022-03"],
     "optimise": ["optimise", BASE, "--goal", "trade_total_2023>=0.8"],
+    "studio": ["studio", BASE, "--no-browser"],
 }
 REPLICATION_COMMANDS = ["run", "compare", "sweep", "sensitivity", "discover", "calibrate", "backtest", "optimise"]
 

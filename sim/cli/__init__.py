@@ -20,7 +20,7 @@ import sys
 from sim.errors import MachineError, UserError
 
 COMMANDS = ("run", "validate", "report", "levers", "compare", "sweep", "sensitivity", "discover", "calibrate",
-            "backtest", "optimise")
+            "backtest", "optimise", "studio")
 """The sub-command modules of this package, in the order ``--help`` lists them."""
 
 

@@ -6,19 +6,14 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import tomli_w
 
-from sim import store
-from sim.analysis.base_year import base_year_table
-from sim.analysis.monthly import fan_table, time_to_target
-from sim.analysis.ranking import peers_table, ranking_table
+from sim import api, store
 from sim.analysis.targets import summarise, target_specs
 from sim.cli import options
 from sim.cli.types import month_or_latest, open_interval, positive_int
 from sim.errors import UserError
 from sim.experiment import runner
-from sim.report import charts
-from sim.report.pack import build_pack, load_goal_seek
+from sim.report.pack import load_goal_seek
 from sim.report.plan_warnings import english
 from sim.scenario import load_scenario
 
@@ -64,11 +59,9 @@ def run(args) -> int:
     if sc.observations is not None and sc.observations.as_of:
         default += f"__asof{sc.observations.as_of_month()}"
     out = options.out_or(args, Path("results") / default)
-    lay = runner.layout(sc)
     stopping = None
     with options.executor(args, local="{n} local worker(s)") as (executor, where):
-        chunks = store.ChunkStore(out, {"scenario_sha256": ls.sha256, "seed": seed, "chunk_size": runner.CHUNK_SIZE,
-                                        "indicators": lay.names, "monthly": lay.monthly_names})
+        chunks = api.chunk_store(ls, seed, out)
         how = (f"until every interval is within ±{args.precision:g} (at most {rule.max_reps} replications)"
                if args.precision is not None else f"{reps} replications")
         if not args.quiet:
@@ -83,8 +76,8 @@ def run(args) -> int:
                                         store=chunks)
     if chunks.redone:
         print(f"note: {len(chunks.redone)} partial or corrupted chunk(s) were recomputed", file=sys.stderr)
-    run_date = _write_outputs(ls, ind, seed, out, chunks, runner.chunk_ranges(reps), stopping,
-                              charts_too=args.no_report)
+    run_date = api.write_outputs(ls, ind, seed, out, chunks, runner.chunk_ranges(reps), stopping,
+                                 charts_too=args.no_report)
     del ind          # the pack reads the saved files; its worker processes must not inherit the arrays
     gc.collect()
     summary = store.read_csv(out / "summary.csv")
@@ -96,21 +89,11 @@ def run(args) -> int:
 
 
 def _pack(out: Path, sc, seed, summary, run_date: str, args) -> None:
-    """The meeting pack, after the answer is on the screen; the run's own charts are the pack's
-    (the same figure, drawn once), or drawn here if the pack could not be built."""
+    """The meeting pack, after the answer is on the screen."""
     say = (lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     sys.stdout.flush()
-    say("\nbuilding the meeting pack (zh, en) ...")
-    try:
-        written = build_pack([out], langs=("zh", "en"), workers=1 if args.executor == "dask" else None,
-                             progress=say, goal_seek=Path(args.goal_seek) if args.goal_seek else None)
-    except Exception:
-        _run_charts(out, sc, seed, summary, run_date)
-        raise
-    for lang in ("zh", "en"):
-        name = f"p_targets_{lang}.png"
-        store.atomic_write_bytes(out / "charts" / name, next(p for p in written if p.name == name).read_bytes())
-    say(f"meeting pack: {out / 'report'}/")
+    api.meeting_pack(out, sc, seed, summary, run_date, say, workers=1 if args.executor == "dask" else None,
+                     goal_seek=Path(args.goal_seek) if args.goal_seek else None)
 
 
 def _growth_text(r, base_year: int) -> str:
@@ -130,42 +113,6 @@ def _num(v: float) -> str:
 def _max_half_width(sc, ind) -> float:
     s = summarise(ind.column, [t for t in target_specs(sc) if t.active], ind.years)
     return float(((s["ci_high"] - s["ci_low"]) / 2).max())
-
-
-def _write_outputs(ls, ind, seed, out, chunks, ranges, stopping, charts_too=True) -> str:
-    """Every output file of a run, each written atomically; charts last (``charts_too``; else the
-    meeting pack draws them). Returns the run date."""
-    sc = ls.scenario
-    targets = target_specs(sc)
-    summary = summarise(ind.column, targets, ind.years, ind.base)
-    store.write_indicators_csv(out / "indicators.csv", chunks, ranges, ind.years, ind.names)
-    store.atomic_write_csv(out / "summary.csv", summary)
-    store.atomic_write_csv(out / "base_year.csv", base_year_table(ind, sc))
-    store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start))
-    store.atomic_write_csv(out / "time_to_target.csv",
-                           time_to_target(ind.series, ind.monthly_names, targets, sc.run.start))
-    if sc.ranking is not None:
-        store.atomic_write_csv(out / "peers.csv", peers_table(ind.column, ind.names, ind.years))
-        store.atomic_write_csv(out / "ranking.csv", ranking_table(ind.column, sc.ranking, ind.years))
-    man = store.manifest(scenario_name=sc.scenario.name, scenario_file=str(ls.path), sha256=ls.sha256,
-                         seed=seed, reps=len(ind.reps), resolved=ls.resolved, warnings=english(sc),
-                         extra={"stopping_rule": stopping} if stopping else None)
-    store.write_json(out / "manifest.json", man)
-    store.atomic_write_text(out / "scenario.resolved.toml",
-                            f"# {sc.scenario.name}: fully resolved (extends and --set applied)\n"
-                            + tomli_w.dumps(ls.resolved))
-    if charts_too:
-        _run_charts(out, sc, seed, summary, man["run_date"])
-    return man["run_date"]
-
-
-def _run_charts(out: Path, sc, seed, summary, run_date: str) -> None:
-    """charts/p_targets_<lang>.png of the results folder."""
-    for lang in ("zh", "en"):
-        zone = sc.scenario.zone_zh if lang == "zh" else sc.scenario.zone
-        fig = charts.probability_chart(summary, sc, lang, zone=zone, scenario_name=sc.scenario.name,
-                                       seed=seed, run_date=run_date)
-        charts.save(fig, out / "charts" / f"p_targets_{lang}.png")
 
 
 def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True, base_year: int = 0) -> None:

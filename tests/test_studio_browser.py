@@ -1,0 +1,172 @@
+"""The studio in a real browser: headless Debian Chromium driven by Selenium (no browser download).
+
+Starts ``run_sim.py studio`` on a free port, changes two levers, waits for the answer, checks the
+probabilities shown equal ``sim.run`` with the same seed and replications, that the page fetched
+nothing from outside this machine, the language switch, "Save as scenario" and "Build meeting
+pack" (its headline chart on the page). Screenshots at desktop and phone width are saved in the
+test's folder (studio_1280.png, studio_390.png with the answer, studio_390_levers.png, studio_pack.png). Skipped, with the reason, when
+no Chromium or chromedriver is installed (``.ci/run`` installs both).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import sim
+
+ROOT = Path(__file__).resolve().parents[1]
+BASELINE = ROOT / "scenarios" / "baseline.toml"
+CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+SEED, REPS = 11, 400
+WHAT_IF = {"levers.promotion_events_per_year": 5, "levers.milestone_month.cbec_site": "2022-03"}
+
+webdriver = pytest.importorskip("selenium.webdriver")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="needs chromium and chromedriver "
+                                 "(apt-get install chromium chromium-driver)")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("studio")
+    port = _free_port()
+    log = open(tmp / "studio.log", "w")
+    proc = subprocess.Popen([sys.executable, "run_sim.py", "studio", str(BASELINE), "--port", str(port), "--no-browser",
+                             "--seed", str(SEED), "--max-reps", str(REPS), "--workers", "2", "--lang", "en",
+                             "--results", str(tmp / "results"), "--scenarios", str(tmp)],
+                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        assert proc.poll() is None, (tmp / "studio.log").read_text()
+        time.sleep(0.3)
+    yield f"http://127.0.0.1:{port}", tmp
+    proc.terminate()
+    proc.wait(30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium.webdriver.chrome.service import Service
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
+        opts.add_argument(a)
+    opts.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    d = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    yield d
+    d.quit()
+
+
+def _wait(pred, timeout=240, every=0.25):
+    t0 = time.time()
+    while time.time() - t0 < timeout:
+        v = pred()
+        if v:
+            return v
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout} s")
+
+
+def _status(d) -> dict:
+    from selenium.webdriver.common.by import By
+    els = d.find_elements(By.ID, "zs-status")
+    if not els:
+        return {}
+    return {k: els[0].get_attribute(f"data-{k}") for k in ("reps", "done", "job", "error")}
+
+
+def _shown(d) -> dict[str, float]:
+    from selenium.webdriver.common.by import By
+    return {r.get_attribute("data-target"): float(r.get_attribute("data-p"))
+            for r in d.find_elements(By.CSS_SELECTOR, "tr[data-target]")}
+
+
+def _requests(d) -> list[str]:
+    urls = []
+    for entry in d.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg.get("method") == "Network.requestWillBeSent":
+            urls.append(msg["params"]["request"]["url"])
+        elif msg.get("method") == "Network.webSocketCreated":
+            urls.append(msg["params"]["url"])
+    return urls
+
+
+def test_lever_change_shows_the_probabilities_of_sim_run(studio, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    url, tmp = studio
+    d = browser
+    d.get(url)
+    base = _wait(lambda: (s := _status(d)).get("done") == "1" and s.get("reps") == str(REPS) and s)
+    t0 = time.time()
+    Select(d.find_element(By.ID, "c_levers_milestone_month_cbec_site")).select_by_value("2022-03")
+    box = d.find_element(By.ID, "c_levers_promotion_events_per_year")
+    box.clear()
+    box.send_keys("5")
+    box.send_keys("\t")
+    _wait(lambda: "promotion_events_per_year = 5" in d.find_element(By.ID, "zs-status").text
+          and "cbec_site = 2022-03" in d.find_element(By.ID, "zs-status").text
+          and _status(d).get("done") == "1")
+    print(f"\nanswer at {REPS} replications after {time.time() - t0:.1f} s")
+    assert int(_status(d)["job"]) > int(base["job"])
+    shown = _shown(d)
+    res = sim.run(sim.load_scenario(BASELINE, overrides=WHAT_IF), reps=REPS, seed=SEED, workers=1, monthly=False)
+    expected = res.summary.set_index("target_id")["p_hit"]
+    assert shown and all(np.isclose(p, expected[t], rtol=0, atol=1e-9) for t, p in shown.items())
+
+    d.set_window_size(1280, 900)
+    d.save_screenshot(str(tmp / "studio_1280.png"))
+    d.set_window_size(390, 844)
+    time.sleep(0.5)
+    d.save_screenshot(str(tmp / "studio_390_levers.png"))
+    d.find_element(By.CSS_SELECTOR, ".bslib-sidebar-layout > .collapse-toggle").click()   # the phone's view of the answer
+    time.sleep(0.8)
+    d.save_screenshot(str(tmp / "studio_390.png"))
+    d.find_element(By.CSS_SELECTOR, ".bslib-sidebar-layout > .collapse-toggle").click()
+    d.set_window_size(1280, 900)
+
+    port = url.rsplit(":", 1)[1]
+    outside = [u for u in _requests(d) if not (u.startswith((f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/"))
+                                               or u.startswith("data:"))]
+    assert outside == []
+
+
+def test_language_switch_save_and_pack(studio, browser):
+    from selenium.webdriver.common.by import By
+    url, tmp = studio
+    d = browser
+    d.find_element(By.CSS_SELECTOR, "input[name='lang'][value='zh']").click()
+    _wait(lambda: "情景推演工作台" in d.find_element(By.ID, "title").text)
+    assert "配对差值" in d.page_source
+    name = d.find_element(By.ID, "save_name")
+    name.clear()
+    name.send_keys("early_site_more_events")
+    d.find_element(By.ID, "save").click()
+    saved = tmp / "early_site_more_events.toml"
+    _wait(lambda: saved.exists() and "early_site_more_events" in d.find_element(By.ID, "zs-message").text, 30)
+    assert sim.load_scenario(saved).scenario.levers.promotion_events_per_year == 5
+    d.find_element(By.ID, "pack").click()
+    _wait(lambda: d.find_elements(By.ID, "zs-pack-chart"), timeout=400, every=1)
+    assert list((tmp / "results").glob("*/report/report_zh.html"))
+    d.execute_script("document.getElementById('zs-pack-chart').scrollIntoView()")
+    d.save_screenshot(str(tmp / "studio_pack.png"))
