@@ -77,13 +77,25 @@ def browser():
 
 
 def _wait(pred, timeout=240, every=0.25):
+    """Poll ``pred`` until it returns something true. An element the page re-rendered between
+    finding and reading it (stale) counts as not yet: the next poll finds the new one."""
+    from selenium.common.exceptions import StaleElementReferenceException
     t0 = time.time()
     while time.time() - t0 < timeout:
-        v = pred()
+        try:
+            v = pred()
+        except StaleElementReferenceException:
+            v = None
         if v:
             return v
         time.sleep(every)
     raise AssertionError(f"timed out after {timeout} s")
+
+
+def _act(fn):
+    """Do ``fn`` (find an element and act on it), again if the page re-rendered the element in
+    between (stale), as a planner's second click would."""
+    return _wait(lambda: fn() or True, timeout=30)
 
 
 def _status(d) -> dict:
@@ -155,17 +167,20 @@ def test_language_switch_save_and_pack(studio, browser):
     from selenium.webdriver.common.by import By
     url, tmp = studio
     d = browser
-    d.find_element(By.CSS_SELECTOR, "input[name='lang'][value='zh']").click()
+    _act(lambda: d.find_element(By.CSS_SELECTOR, "input[name='lang'][value='zh']").click())
     _wait(lambda: "情景推演工作台" in d.find_element(By.ID, "title").text)
     assert "配对差值" in d.page_source
-    name = d.find_element(By.ID, "save_name")
-    name.clear()
-    name.send_keys("early_site_more_events")
-    d.find_element(By.ID, "save").click()
+
+    def name_it():
+        name = d.find_element(By.ID, "save_name")
+        name.clear()
+        name.send_keys("early_site_more_events")
+    _act(name_it)
+    _act(lambda: d.find_element(By.ID, "save").click())
     saved = tmp / "early_site_more_events.toml"
     _wait(lambda: saved.exists() and "early_site_more_events" in d.find_element(By.ID, "zs-message").text, 30)
     assert sim.load_scenario(saved).scenario.levers.promotion_events_per_year == 5
-    d.find_element(By.ID, "pack").click()
+    _act(lambda: d.find_element(By.ID, "pack").click())
     _wait(lambda: d.find_elements(By.ID, "zs-pack-chart"), timeout=400, every=1)
     assert list((tmp / "results").glob("*/report/report_zh.html"))
     d.execute_script("document.getElementById('zs-pack-chart').scrollIntoView()")
