@@ -14,7 +14,7 @@ LANG_CHOICES = {"zh": ("zh",), "en": ("en",), "both": ("zh", "en")}
 
 def add_parser(sub) -> None:
     r = sub.add_parser(
-        "report", help="build the meeting pack (HTML, PDF, Excel, charts) from saved results",
+        "report", help="build the meeting pack (HTML, PDF, Excel, PPTX decks, charts) from saved results",
         description="Build the meeting pack from one or more results folders without re-running the model. "
                     "The first folder is the report's subject; further folders are compared with it.")
     r.add_argument("results", nargs="+", metavar="RESULTS_DIR", help="results folder(s) written by `run`")
@@ -32,7 +32,7 @@ def report(args) -> int:
                              goal_seek=Path(args.goal_seek) if args.goal_seek else None)
     except OSError as e:
         raise UserError(f"cannot write the report: {e}") from e
-    reports = [p for p in written if p.suffix in (".html", ".pdf", ".xlsx")]
+    reports = [p for p in written if p.suffix in (".html", ".pdf", ".xlsx", ".pptx")]
     n_charts = sum(1 for p in written if p.parent.name == "charts")
     print(f"report: {', '.join(str(p) for p in reports)} and {n_charts} chart files in {reports[0].parent / 'charts'}")
     return 0

@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from sim.report.document import pct0  # noqa: E402
 from sim.report.labels import indicator_label, op_text, threshold_text  # noqa: E402
 from sim.report.reproducible import SVG_HASH_SALT  # noqa: E402
 from sim.report.texts import text  # noqa: E402
@@ -31,6 +32,9 @@ LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1))]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 FOOT_COLOUR = "#333333"
 PACK_DPI = 150
+SLIDE_SIZE = (12.4, 5.4)
+"""Inches of a deck chart: the picture area below a 16:9 slide's title (1860 x 810 pixels at
+:data:`PACK_DPI`), so nothing is scaled on the screen."""
 """Resolution of the pack's PNG charts (the study charts keep :data:`sim.report.chart_style.STUDY_DPI`)."""
 
 
@@ -75,8 +79,8 @@ def _tokens(s: str) -> list[str]:
 
 
 def pct_text(p: float) -> str:
-    """A probability as a whole percent ("–" for NaN)."""
-    return "–" if p != p else f"{p:.0%}"
+    """A probability as a whole percent ("–" for NaN, "< 0.5%" rather than "0%"): :func:`pct0`."""
+    return pct0(p)
 
 
 def target_label(row, lang: str, scenario) -> str:

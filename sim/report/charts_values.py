@@ -15,8 +15,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.report.chart_base import (BLACK, GREEN, LINESTYLES, MARKERS, SERIES, VERMILION, ChartMeta,  # noqa: E402
-                                   footnote, pct_text)
+from sim.report.chart_base import (BLACK, GREEN, LINESTYLES, MARKERS, SERIES, SLIDE_SIZE, VERMILION,  # noqa: E402
+                                   ChartMeta, footnote, pct_text)
+from sim.report.document import ci0  # noqa: E402
 from sim.report.fonts import use_cjk_font  # noqa: E402
 from sim.report.labels import indicator_label, op_text, threshold_text, unit_label  # noqa: E402
 from sim.report.texts import text  # noqa: E402
@@ -180,13 +181,19 @@ def fan_chart(monthly: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
 # ----------------------------------------------------------------------------- rank distribution
 
 def rank_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang: str, meta: ChartMeta,
-               scenario=None) -> plt.Figure:
+               scenario=None, slide: bool = False) -> plt.Figure:
     """Histogram of a rank indicator per year (share of replications by rank), the target rank
-    marked with its P(hit). ``values``: columns year, value; ``targets``: summary rows on it."""
+    marked with its P(hit) and the places that meet it shaded (in the legend). ``values``:
+    columns year, value; ``targets``: summary rows on it. ``slide``: years side by side at
+    :data:`SLIDE_SIZE` (the deck) instead of stacked."""
     use_cjk_font()
     years = sorted(values["year"].unique())
     label = indicator_label(indicator, lang, scenario)
-    fig, axes = plt.subplots(len(years), 1, figsize=(8, 0.9 + 2.6 * len(years)), squeeze=False, sharex=True)
+    if slide:
+        fig, axes = plt.subplots(1, len(years), figsize=SLIDE_SIZE, squeeze=False, sharey=True)
+        axes = axes.T
+    else:
+        fig, axes = plt.subplots(len(years), 1, figsize=(8, 0.9 + 2.6 * len(years)), squeeze=False, sharex=True)
     vmax = float(values["value"].max()) if len(values) else 1.0
     width = max(1, int(np.ceil(vmax / 40)))
     bins = np.arange(0.5, vmax + width + 0.5, width)
@@ -196,15 +203,15 @@ def rank_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
         notes = []
         for _, t in targets[targets["year"] == y].iterrows():
             x = float(t["threshold"]) + (0.5 if t["op"] == "<=" else -0.5)
-            ax.axvspan(0, x, color=GREEN, alpha=0.12, linewidth=0)
-            ax.axvline(x, color=VERMILION, linestyle="--", linewidth=1.5)
+            ax.axvspan(0, x, color=GREEN, alpha=0.12, linewidth=0, label=text("rank_zone", lang))
+            ax.axvline(x, color=VERMILION, linestyle="--", linewidth=1.5, label=text("rank_target_line", lang))
             notes.append(text("rank_mark", lang, thr=f"{float(t['threshold']):g}", p=pct_text(float(t["p_hit"])))
-                         + f" ({pct_text(float(t['ci_low']))}–{pct_text(float(t['ci_high']))})")
+                         + f" ({ci0(float(t['ci_low']), float(t['ci_high']))})")
         ax.hist(v, bins=bins, weights=w, color=SERIES[i % len(SERIES)], edgecolor="white", linewidth=0.5,
                 hatch=None if i == 0 else "//")
         if v.size:
             med = float(np.median(v))
-            ax.axvline(med, color=BLACK, linewidth=1.2)
+            ax.axvline(med, color=BLACK, linewidth=1.2, label=text("fan_median", lang))
             notes.append(text("rank_median", lang, v=f"{med:g}"))
         ax.text(0.01, 0.95, "\n".join(notes), transform=ax.transAxes, ha="left", va="top", fontsize=9,
                 bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#888888", alpha=0.95))
@@ -214,7 +221,9 @@ def rank_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
         ax.set_ylabel(text("rank_y", lang), fontsize=8.5)
         ax.grid(alpha=0.3)
         ax.set_axisbelow(True)
-    axes[-1, 0].set_xlabel(text("rank_x", lang))
+    for ax in (axes[:, 0] if slide else axes[-1:, 0]):
+        ax.set_xlabel(text("rank_x", lang))
+    axes[0, 0].legend(loc="upper right", fontsize=8.5, framealpha=0.95)
     fig.suptitle(text("rank_title", lang, zone=meta.zone, indicator=label), fontsize=11, x=0.01, ha="left")
     footnote(fig, meta.footer(lang))
     fig.tight_layout(rect=(0, 0.03, 1, 0.98))

@@ -96,13 +96,25 @@ def ci1(lo: float, hi: float) -> str:
 
 
 def pct0(p: float) -> str:
-    """A probability as a whole percent: "90%" (the prose)."""
-    return "–" if p != p else f"{p * 100:.0f}%"
+    """A probability as a whole percent: "90%" (the prose and the charts); never "0%" or "100%",
+    which a planner would repeat as impossible or certain: "< 0.5%" and "> 99.5%" instead."""
+    if p != p:
+        return "–"
+    if p < 0.005:
+        return "< 0.5%"
+    if p > 0.995:
+        return "> 99.5%"
+    return f"{p * 100:.0f}%"
+
+
+def _bound(x: float) -> str:
+    """An interval bound in whole percents, with one decimal within 1 point of 0% or 100%."""
+    return f"{x * 100:.1f}" if x < 0.01 or x > 0.99 else f"{x * 100:.0f}"
 
 
 def ci0(lo: float, hi: float) -> str:
-    """An interval in whole percents: "85–92%"."""
-    return "–" if lo != lo else f"{lo * 100:.0f}–{hi * 100:.0f}%"
+    """An interval in whole percents: "85–92%"; "0.0–0.4%" near the ends (never "0–0%")."""
+    return "–" if lo != lo else f"{_bound(lo)}–{_bound(hi)}%"
 
 
 def value_fmt(v, unit: str = "") -> str:

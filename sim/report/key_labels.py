@@ -7,6 +7,8 @@ dict of a manifest, or ``None``.
 """
 from __future__ import annotations
 
+import re
+
 from types import SimpleNamespace
 
 from sim.report.texts import pick
@@ -67,8 +69,14 @@ def scenario_names(scenario):
 
 
 def entity_name(spec, lang: str) -> str:
-    """The ``name_zh`` / ``name_en`` of a scenario entity (sector, project, milestone, ...)."""
-    return spec.name_zh if lang == "zh" else spec.name_en
+    """The ``name_zh`` / ``name_en`` of a scenario entity (sector, project, milestone, ...); in
+    English without a bracketed Chinese gloss ("Port-zone data linkage (区港联动)"), so that the
+    English pack holds English only."""
+    return spec.name_zh if lang == "zh" else _CJK_GLOSS.sub("", spec.name_en).strip()
+
+
+_CJK_GLOSS = re.compile(r"\s*[(（][^()（）]*[\u3400-\u9fff][^()（）]*[)）]")
+"""A bracketed aside that holds Chinese characters."""
 
 
 def key_label(path: str, lang: str, scenario=None) -> str:

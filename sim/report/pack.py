@@ -7,7 +7,9 @@ model) and writes into ``<first results dir>/report/`` (or ``out``):
 * ``report_<lang>.pdf`` -- A4, paginated, the same content;
 * ``summary.xlsx`` -- targets, indicator quantiles by year, monthly fan data, time to target, the
   resolved scenario and the run facts, with Chinese and English column labels;
-* ``charts/<chart>_<lang>.png`` (slides) and ``.svg`` (print).
+* ``deck_<lang>.pptx`` -- the 16:9 meeting deck (:mod:`sim.report.deck`);
+* ``charts/<chart>_<lang>.png`` (screen) and ``.svg`` (print); the deck's own charts
+  ``charts/slide_*_<lang>.png``.
 
 The first folder is the report's subject; further folders are compared with it target by
 target. Every file is written atomically.
@@ -25,7 +27,10 @@ import pandas as pd
 from sim.errors import MachineError, UserError
 from sim.experiment.executors import LocalExecutor
 from sim.report import charts as ch
+from sim.report.chart_base import PACK_DPI
 from sim.report.compose import build_document
+from sim.report.deck import build_deck
+from sim.report.deck_content import deck_slides, slide_charts
 from sim.report.document import ci1, pct1
 from sim.report.excel import build_workbook
 from sim.report.goal_seek import read_goal_seek
@@ -144,6 +149,7 @@ def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, 
                 yield f"compare_{y}", ch.compare_chart(
                     tab, y, lang, zone=meta.zone, seed=seeds, interval=meta.interval,
                     n="/".join(str(r.reps) for r in allr), run_date=", ".join(dict.fromkeys(r.run_date for r in allr)))
+    yield from slide_charts(res, lang, others, want)
 
 
 def _check_langs(langs) -> tuple[str, ...]:
@@ -169,7 +175,7 @@ def _charts_job(src, stage: str, lang: str, share: tuple[int, int]):
     written: list[Path] = []
     rendered = {}
     for key, fig in make_charts(res, lang, others, share=share):
-        data = ch.render(fig)
+        data = ch.render(fig, ("png",) if key.startswith("slide_") else ("png", "svg"), PACK_DPI)
         name = f"{key}_{lang}"
         for fmt, b in data.items():
             _write(Path(stage) / "charts" / f"{name}.{fmt}", b, written)
@@ -186,6 +192,16 @@ def _document_job(src, stage: str, lang: str, fmt: str, rendered: dict):
     written: list[Path] = []
     _write(Path(stage) / f"report_{lang}.{fmt}", render_html(doc) if fmt == "html" else render_pdf(doc), written)
     return (fmt, lang), written
+
+
+def _deck_job(src, stage: str, lang: str, rendered: dict):
+    """deck_<lang>.pptx from the language's slide charts, written under ``stage``."""
+    res, *others = _results(src)
+    slides = deck_slides(res, lang, others, rendered)
+    written: list[Path] = []
+    _write(Path(stage) / f"deck_{lang}.pptx", build_deck(slides, lang, rendered, res.run_date,
+                                                         text("report_title", lang, zone=res.zone(lang))), written)
+    return ("pptx", lang), written
 
 
 def _load_all(dirs, out: Path) -> list[Results]:
@@ -230,7 +246,8 @@ def _workbook_job(src, stage: str):
 def _is_pack(entry: Path) -> bool:
     """A file or folder the pack itself writes (anything else in ``out`` belongs to someone else)."""
     return entry.name in ("charts", "summary.xlsx") or (entry.name.startswith("report_")
-                                                        and entry.suffix in (".html", ".pdf"))
+                                                        and entry.suffix in (".html", ".pdf")) or (
+        entry.name.startswith("deck_") and entry.suffix == ".pptx")
 
 
 def _swap_into_place(stage: Path, final: Path, written: list[Path]) -> list[Path]:
@@ -310,6 +327,7 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
             charts[lang].extend(files)
         progress(f"  meeting pack: {sum(map(len, charts.values()))} chart files")
         jobs = [(_document_job, (*common, lang, fmt, rendered[lang])) for fmt in ("pdf", "html") for lang in langs]
+        jobs += [(_deck_job, (*common, lang, rendered[lang])) for lang in langs]
         jobs.insert(len(langs), (_workbook_job, common))
         docs = {}
         for made, files in executor.map_unordered(_run_job, jobs):
@@ -319,7 +337,7 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
         del _READ[key]
     out = []
     for lang in langs:
-        out += sorted(charts[lang]) + docs["html", lang] + docs["pdf", lang]
+        out += sorted(charts[lang]) + docs["html", lang] + docs["pdf", lang] + docs["pptx", lang]
     return out + docs["xlsx", ""]
 
 

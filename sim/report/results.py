@@ -97,6 +97,16 @@ class Results:
         zh, en = meta.get("zone_zh"), meta.get("zone")
         return (zh or en or "?") if lang == "zh" else (en or zh or "?")
 
+    def title(self, lang: str) -> str:
+        """The scenario's title in ``lang`` (``name_zh`` / ``name_en``), else its name."""
+        meta = self.resolved.get("scenario", {})
+        return str(meta.get(f"name_{lang}") or self.scenario_name)
+
+    def description(self, lang: str) -> str:
+        """The scenario's description in ``lang`` ("" when the file gives none in that language)."""
+        meta = self.resolved.get("scenario", {})
+        return str(meta.get("description_zh" if lang == "zh" else "description") or "")
+
     @property
     def scenario_name(self) -> str:
         return str(self.manifest.get("scenario") or self.resolved.get("scenario", {}).get("name") or self.folder.name)

@@ -18,6 +18,10 @@ from sim.report.results import Results
 from sim.report.texts import text
 
 
+HEADLINE = ("trade_total", "rank")
+"""The plan's headline indicators (total trade, the national rank): first in the summary and the deck."""
+
+
 def _label(row, lang, res: Results) -> str:
     return target_label(row, lang, res.resolved)
 
@@ -44,7 +48,7 @@ def summary_paragraphs(res: Results, lang: str, others: list[Results] = ()) -> l
             continue
         parts = [text("sum_year", lang, year=y, k=len(d), likely=int((d["p_hit"] >= 0.8).sum()),
                       unlikely=int((d["p_hit"] < 0.5).sum()))]
-        head = d[d["indicator"].isin(["trade_total", "rank"])]
+        head = d[d["indicator"].isin(HEADLINE)]
         for _, r in head.iterrows():
             parts.append(text("sum_headline", lang, label=year_label(r, lang, res), **_p(r)))
         rest = d[~d["target_id"].isin(head["target_id"])].sort_values("p_hit", kind="stable")

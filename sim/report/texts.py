@@ -23,7 +23,7 @@ def text(key: str, lang: str, **kw) -> str:
 TEXT = {
     # ---- charts: probability of each target
     "p_title": ("{zone}：{year}年各目标达成概率", "{zone}: probability of each {year} target"),
-    "p_axis": ("达成概率（95%置信区间）", "Probability of hitting the target (95% interval)"),
+    "p_axis": ("达成概率（95%模拟精度区间）", "Probability of hitting the target (95% simulation-precision interval)"),
     "done_by": ("{name}（年底前完成）", "{name} (done by year end)"),
     "leaders": ("{name}（累计引进）", "{name} (introduced, cumulative)"),
     "inactive": ("（备选口径，未计入联合概率）", " (alternative figure, not in joint probability)"),
@@ -174,8 +174,10 @@ TEXT = {
                       "It needs all {k} targets at once, so it cannot exceed the weakest one's {p}."),
     "sum_conflict": ("此外，规划目标之间存在不一致（见“提示”）。",
                      "The plan's targets also disagree with each other (see Warnings)."),
-    "sum_basis": ("以上基于 {n} 次重复模拟（随机种子 {seed}）；括号内为95%置信区间。",
-                  "Based on {n} replications (seed {seed}); intervals in brackets are 95%."),
+    "sum_basis": ("以上基于 {n} 次重复模拟（随机种子 {seed}）；括号内为95%模拟精度区间（在本情景假设下概率估计的精确程度，不是现实的不确定性）。",
+                  "Based on {n} replications (seed {seed}); brackets give 95% simulation-precision intervals "
+                  "(how exactly the replications pin the probability down under the scenario's assumptions, not "
+                  "the uncertainty of the world)."),
     "sum_compare": ("与 {base} 相比，{other} 提高最多的是{label}：{p0} → {p1}。",
                     "Compared with {base}, {other} raises {label} most: {p0} → {p1}."),
     "sum_compare_lower": ("与 {base} 相比，{other} 变化最大的是{label}：{p0} → {p1}（下降）。",
@@ -198,6 +200,52 @@ TEXT = {
     "warn_alt_both": ("两个数值均计入", "both are active here"),
     "warn_alt_none": ("两个数值均未计入", "neither is active here"),
     "warn_original": ("（原文）", "(original text)"),
+    # ---- the deck (sim.report.deck_content)
+    "deck_subtitle": ("情景：{scenario}｜{n} 次重复模拟｜随机种子 {seed}｜运行日期 {date}",
+                      "Scenario: {scenario} | {n} replications | seed {seed} | run {date}"),
+    "deck_headline_title": ("{zone}：规划核心目标", "{zone}: the plan's headline targets"),
+    "deck_headline": ("{label}：达成概率 {p}（模拟精度区间 {ci}）", "{label}: P(hit) {p} (simulation precision {ci})"),
+    "deck_sep": ("；", "; "),
+    "deck_from_to": ("从{base_year}年的 {base}{unit} 到 {target}{unit}，需增长 {growth}",
+                     "from {base} {unit} in {base_year} to {target} {unit}: needs {growth}"),
+    "deck_group_line": ("本组 {k} 个目标中，{likely} 个很可能达成（≥80%），{unlikely} 个达成概率低于50%。",
+                        "Of the group's {k} targets, {likely} are likely (≥80%) and {unlikely} less likely than "
+                        "not (<50%)."),
+    "group_trade": ("外贸进出口目标", "Trade targets"),
+    "group_economy": ("产业、投资与企业目标", "Industry, investment and enterprise targets"),
+    "group_projects": ("项目、改革与龙头企业目标", "Project, reform and leading-firm targets"),
+    "group_rank": ("绩效评估目标", "Evaluation targets"),
+    "group_year": ("{group}（{year}年）", "{group} ({year})"),
+    "deck_compare_title": ("{other}与{ref}：达成概率之差", "{other} vs {ref}: difference in P(hit)"),
+    "deck_pair_counts": ("{other}相对{ref}：{up} 个目标的达成概率高于模拟精度范围，{down} 个低于，{same} 个的差异在模拟精度之内。",
+                         "{other} vs {ref}: {up} targets higher beyond simulation precision, {down} lower, "
+                         "{same} within it."),
+    "deck_pair_paired": ("两个情景使用相同的模拟样本（按重复配对）：区间不含0的差异来自情景设定的不同，而非抽样波动；差异的大小只在区间范围内可信。",
+                         "Both scenarios ran on the same replications (paired): a difference whose interval "
+                         "excludes 0 comes from what the scenarios set differently, not from sampling; its size "
+                         "is known only to within the interval."),
+    "deck_pair_indep": ("两个情景的随机种子不同，按独立样本比较：差异中包含抽样波动，区间因此更宽。",
+                        "The scenarios ran with different seeds and are compared as independent samples: the "
+                        "differences include sampling noise, so the intervals are wider."),
+    "pair_title": ("{other} − {ref}：各目标达成概率之差", "{other} − {ref}: difference in each target's P(hit)"),
+    "pair_axis": ("百分点（配对差值的95%模拟精度区间）", "percentage points (95% simulation-precision interval of the paired difference)"),
+    "pair_axis_indep": ("百分点（独立样本差值的95%模拟精度区间）",
+                        "percentage points (95% simulation-precision interval, independent samples)"),
+    "pair_up": ("区间高于0", "interval above 0"),
+    "pair_down": ("区间低于0", "interval below 0"),
+    "pair_zero": ("区间含0（差异在模拟精度之内）", "interval includes 0 (within simulation precision)"),
+    "deck_method_title": ("如何解读这些数字", "How to read these numbers"),
+    "interval_meaning": ("括号内为95%模拟精度区间：在本情景的假设下，重复模拟次数对概率的估计有多精确；它不是现实世界的不确定性。",
+                         "Brackets give the 95% simulation-precision interval: how exactly the replications pin "
+                         "the probability down under the scenario's assumptions; it is not the uncertainty of "
+                         "the world."),
+    "world_uncertainty": ("现实的不确定性体现在各次模拟结果的分布（概率本身、10%–90%范围）、情景的假设及其来源，以及评估方法的不同假设之中。",
+                          "The world's uncertainty is in the spread of the replications (the probability itself, "
+                          "the 10–90% ranges), in the scenario's assumptions and their sources, and in the "
+                          "evaluation method's alternatives."),
+    "leg_precision": ("95%模拟精度区间", "95% simulation-precision interval"),
+    "rank_zone": ("达到目标的名次", "ranks that meet the target"),
+    "rank_target_line": ("目标名次", "target rank"),
     # ---- table columns
     "col_target": ("目标", "Target"),
     "col_year": ("年份", "Year"),
