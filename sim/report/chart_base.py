@@ -46,11 +46,14 @@ class ChartMeta:
     n: int
     seed: object
     run_date: str
-    interval: str = "Wilson 95%"
+    interval: str = "Wilson score"
 
-    def footer(self, lang: str) -> str:
+    def footer(self, lang: str, shows: str = "precision") -> str:
+        """The footnote; ``shows`` names what the chart's intervals are: "precision" (error bars of
+        P(hit), simulation precision) or "spread" (quantile bands of the replications)."""
+        what = text(f"shows_{shows}", lang, interval=self.interval)
         return text("footer", lang, zone=self.zone, scenario=self.scenario, n=self.n, seed=self.seed,
-                    date=self.run_date, interval=self.interval)
+                    date=self.run_date, shows=what)
 
 
 def footnote(fig, s: str) -> None:

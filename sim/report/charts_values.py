@@ -101,7 +101,7 @@ def exceedance_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str
     ax.set_title(text(key, lang, zone=meta.zone, indicator=label), fontsize=11, loc="left")
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize=8.5, framealpha=0.95)
-    footnote(fig, meta.footer(lang))
+    footnote(fig, meta.footer(lang, "spread"))
     fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.17)
     return fig
 
@@ -173,7 +173,7 @@ def fan_chart(monthly: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
         lo = ymin - 0.25 * (ymax - ymin)     # a stock far from zero: show its movement
     ax.set_ylim(bottom=lo, top=ymax + 0.15 * (ymax - lo) if ymax > lo else None)
     ax.legend(loc="upper left", fontsize=8, ncols=2, framealpha=0.95)
-    footnote(fig, meta.footer(lang))
+    footnote(fig, meta.footer(lang, "spread"))
     fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.17)
     return fig
 
@@ -225,6 +225,6 @@ def rank_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
         ax.set_xlabel(text("rank_x", lang))
     axes[0, 0].legend(loc="upper right", fontsize=8.5, framealpha=0.95)
     fig.suptitle(text("rank_title", lang, zone=meta.zone, indicator=label), fontsize=11, x=0.01, ha="left")
-    footnote(fig, meta.footer(lang))
+    footnote(fig, meta.footer(lang, "spread"))
     fig.tight_layout(rect=(0, 0.03, 1, 0.98))
     return fig

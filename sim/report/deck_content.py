@@ -18,8 +18,8 @@ import pandas as pd
 from sim.report import charts as ch
 from sim.report.chart_base import ChartMeta
 from sim.report.charts_slides import group_chart, paired_chart
-from sim.report.document import ci0, pct0, value_fmt
-from sim.report.labels import unit_label
+from sim.report.document import ci0, pct0
+from sim.report.labels import threshold_text
 from sim.report.pairs import pair_table
 from sim.report.results import Results
 from sim.report.sections import HEADLINE, rank_sensitivity_sentences, year_label
@@ -107,9 +107,9 @@ def start_to_target(row, lang: str, res: Results) -> str:
     if base is None or base != base or growth is None or growth != growth:
         return ""
     start = str(res.resolved.get("run", {}).get("start", "")) or f"{int(row['year'])}"
-    unit = unit_label(row["unit"], lang)
-    return text("deck_from_to", lang, base_year=int(start[:4]) - 1, base=value_fmt(base, row["unit"]), unit=unit,
-                target=value_fmt(row["threshold"], row["unit"]), growth=f"{float(growth) * 100:+.0f}%")
+    return text("deck_from_to", lang, base_year=int(start[:4]) - 1,
+                base=threshold_text(round(float(base), 1), row["unit"], lang),
+                target=threshold_text(row["threshold"], row["unit"], lang), growth=f"{float(growth) * 100:+.0f}%")
 
 
 def headline_lines(res: Results, lang: str) -> list[str]:

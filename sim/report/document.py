@@ -37,8 +37,10 @@ class Bullets:
 @dataclass
 class Table:
     """A table. ``widths``: relative column widths; ``align``: one letter per column (l / r / c);
-    ``row_classes``: per row "", "inactive", "joint" or "group"; ``row_attrs``: HTML data-*
-    attributes per row; ``font_size``: PDF points."""
+    ``row_classes``: per row "", "inactive", "joint", "group" or "literal" (run facts shown as
+    they are: paths, commands, hashes); ``row_attrs``: HTML data-* attributes per row;
+    ``font_size``: PDF points; ``literal_cols``: columns quoted as written (the scenario file's
+    comments), in the author's language whatever the report's."""
     columns: list[str]
     rows: list[list[str]]
     widths: list[float]
@@ -47,6 +49,7 @@ class Table:
     row_attrs: list[dict] = field(default_factory=list)
     font_size: float = 8.0
     cls: str = ""
+    literal_cols: tuple[int, ...] = ()
 
 
 @dataclass

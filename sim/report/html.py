@@ -89,7 +89,8 @@ def _table(t: Table) -> str:
         out.append(f'<tr class="{_e(cls)}"{a}>')
         for j, cell in enumerate(row):
             al = t.align[j] if j < len(t.align) else "l"
-            out.append(f'<td class="{al}">{_e(cell)}</td>')
+            lit = " literal" if j in t.literal_cols else ""
+            out.append(f'<td class="{al}{lit}">{_e(cell)}</td>')
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)

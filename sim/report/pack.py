@@ -12,7 +12,7 @@ model) and writes into ``<first results dir>/report/`` (or ``out``):
   ``charts/slide_*_<lang>.png``.
 
 The first folder is the report's subject; further folders are compared with it target by
-target. Every file is written atomically.
+target, as paired differences of P(hit) (:mod:`sim.report.pairs`). Every file is written atomically.
 """
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ from sim.report.excel import build_workbook
 from sim.report.goal_seek import read_goal_seek
 from sim.report.html import render_html
 from sim.report.labels import short_indicator_label
+from sim.report.pairs import pair_table
 from sim.report.pdf import render_pdf
 from sim.report.results import Results, ResultsError, load_results
 from sim.report.sections import indicator_order, scenario_labels
@@ -50,7 +51,7 @@ RANK_INDICATORS = tuple(i for i in RANKING_INDICATORS if OUTCOMES[i].unit == "ra
 
 
 def _meta(res: Results, lang: str) -> ch.ChartMeta:
-    return ch.ChartMeta(res.zone(lang), res.scenario_name, res.reps, res.seed, res.run_date, res.interval(lang))
+    return ch.ChartMeta(res.zone(lang), res.title(lang), res.reps, res.seed, res.run_date, res.interval(lang))
 
 
 def compare_table(results: list[Results], year: int, lang: str) -> pd.DataFrame:
@@ -102,7 +103,7 @@ def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, 
 
     if want("p_targets"):
         yield "p_targets", ch.probability_chart(res.summary, res.resolved, lang, zone=meta.zone,
-                                                 scenario_name=res.scenario_name, seed=res.seed, run_date=res.run_date,
+                                                 scenario_name=res.title(lang), seed=res.seed, run_date=res.run_date,
                                                  interval=meta.interval)
     targets = res.targets()
     ind = res.indicators
@@ -140,15 +141,6 @@ def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, 
             if len(v) and want(f"rank_{name}"):
                 yield f"rank_{name}", ch.rank_chart(v, targets[targets["indicator"] == name], name, lang, meta,
                                                      res.resolved)
-    if others:
-        allr = [res, *others]
-        seeds = ", ".join(dict.fromkeys(str(r.seed) for r in allr))
-        for y in res.years:
-            tab = compare_table(allr, y, lang)
-            if len(tab) and want(f"compare_{y}"):
-                yield f"compare_{y}", ch.compare_chart(
-                    tab, y, lang, zone=meta.zone, seed=seeds, interval=meta.interval,
-                    n="/".join(str(r.reps) for r in allr), run_date=", ".join(dict.fromkeys(r.run_date for r in allr)))
     yield from slide_charts(res, lang, others, want)
 
 
@@ -188,7 +180,7 @@ def _document_job(src, stage: str, lang: str, fmt: str, rendered: dict):
     results = _results(src)
     res, others = results[0], results[1:]
     rows = compare_rows(results, lang) if others else None
-    doc = build_document(res, lang, rendered, others, rows)
+    doc = build_document(res, lang, rendered, others, rows, [pair_table(res, o) for o in others])
     written: list[Path] = []
     _write(Path(stage) / f"report_{lang}.{fmt}", render_html(doc) if fmt == "html" else render_pdf(doc), written)
     return (fmt, lang), written

@@ -98,8 +98,11 @@ class Results:
         return (zh or en or "?") if lang == "zh" else (en or zh or "?")
 
     def title(self, lang: str) -> str:
-        """The scenario's title in ``lang`` (``name_zh`` / ``name_en``), else its name."""
+        """The scenario's title in ``lang`` (``name_zh`` / ``name_en``), else its name (also when the
+        manifest names the run differently from its resolved scenario)."""
         meta = self.resolved.get("scenario", {})
+        if meta.get("name") not in (None, self.scenario_name):
+            return self.scenario_name
         return str(meta.get(f"name_{lang}") or self.scenario_name)
 
     def description(self, lang: str) -> str:
