@@ -19,6 +19,7 @@ from sim.experiment import runner
 from sim.report import charts
 from sim.report.pack import build_pack, load_goal_seek
 from sim.report.plan_warnings import english
+from sim.report.results import load_results
 from sim.scenario import load_scenario
 
 
@@ -38,6 +39,8 @@ def add_parser(sub) -> None:
                    help="skip the meeting pack (HTML, PDF, Excel, charts in zh and en) under <results>/report/")
     r.add_argument("--goal-seek", metavar="DIR", help="show a goal seek in the meeting pack: the results folder of "
                                                         "`optimise` (checked before the run starts)")
+    r.add_argument("--previous", metavar="DIR", help="early warning in the meeting pack: the results folder of the "
+                                                       "previous as-of's run (with --as-of; checked before the run)")
     r.set_defaults(func=run)
 
 
@@ -50,6 +53,10 @@ def run(args) -> int:
         if args.no_report:
             raise UserError("--goal-seek shows a goal seek in the meeting pack; it cannot go with --no-report")
         load_goal_seek(Path(args.goal_seek))
+    if args.previous:
+        if args.no_report:
+            raise UserError("--previous adds the early warning to the meeting pack; it cannot go with --no-report")
+        load_results(Path(args.previous))
     seed = options.seed_of(args, sc)
     if args.precision is not None:
         max_reps = args.max_reps or 100_000
@@ -101,7 +108,8 @@ def _pack(out: Path, sc, seed, summary, run_date: str, args) -> None:
     say("\nbuilding the meeting pack (zh, en) ...")
     try:
         written = build_pack([out], langs=("zh", "en"), workers=1 if args.executor == "dask" else None,
-                             progress=say, goal_seek=Path(args.goal_seek) if args.goal_seek else None)
+                             progress=say, goal_seek=Path(args.goal_seek) if args.goal_seek else None,
+                             previous=Path(args.previous) if args.previous else None)
     except Exception:
         _run_charts(out, sc, seed, summary, run_date)
         raise
@@ -124,7 +132,7 @@ def _write_outputs(ls, ind, seed, out, chunks, ranges, stopping, charts_too=True
     summary = summarise(ind.column, targets, ind.years)
     store.write_indicators_csv(out / "indicators.csv", chunks, ranges, ind.years, ind.names)
     store.atomic_write_csv(out / "summary.csv", summary)
-    store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start))
+    store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start), bom=False)
     store.atomic_write_csv(out / "time_to_target.csv",
                            time_to_target(ind.series, ind.monthly_names, targets, sc.run.start))
     if sc.ranking is not None:

@@ -52,7 +52,7 @@ def group_chart(rows: pd.DataFrame, labels: list[str], lang: str, meta: ChartMet
     size = 13 if n <= 8 else 11 if n <= 12 else 9.5
     for yy, pp, h in zip(pos, p, hi):
         ax.text(min(h + 0.012, 1.02), yy, pct0(pp), va="center", fontsize=size)
-    ax.set_yticks(pos, [wrap_label(s, 40) for s in labels], fontsize=size)
+    ax.set_yticks(pos, [wrap_label(s, 40 if lang == "zh" else 56) for s in labels], fontsize=size)
     ax.set_ylim(n - 0.4, -0.6)
     _p_axis(ax, lang)
     handles = [Patch(color=BLUE, label=text("leg_active", lang))]
@@ -84,7 +84,7 @@ def paired_chart(table: pd.DataFrame, labels: list[str], lang: str, meta: ChartM
     ax.errorbar(d, pos, xerr=np.clip(np.vstack([d - lo, hi - d]), 0, None), fmt="none", ecolor="black",
                 elinewidth=1.2, capsize=3)
     size = 12 if n <= 10 else 10 if n <= 16 else 8.5
-    ax.set_yticks(pos, [wrap_label(s, 40) for s in labels], fontsize=size)
+    ax.set_yticks(pos, [wrap_label(s, 40 if lang == "zh" else 56) for s in labels], fontsize=size)
     ax.set_ylim(n - 0.4, -0.6)
     ax.axvline(0, color="black", linewidth=0.9)
     span = max(float(np.nanmax(np.abs(np.concatenate([lo, hi, [1.0]])))), 1.0) * 1.08

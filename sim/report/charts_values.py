@@ -119,12 +119,18 @@ def _month_ticks(ax, months: list[str], lang: str) -> None:
 
 def fan_chart(monthly: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang: str, meta: ChartMeta,
               scenario=None, unit: str = "", cumulative: bool = True) -> plt.Figure:
-    """Median and 50/80/95% bands of the monthly (year-to-date) value, with each year's target.
+    """Median and 50/80/95% bands of the monthly (year-to-date) value, with each year's target;
+    counts (unit "count") in whole-number steps.
 
     ``monthly``: monthly.csv rows of one indicator (month, p2_5 ... p97_5).
     ``cumulative``: True when the values are year-to-date sums (flows), False for stocks."""
     use_cjk_font()
     d = monthly.sort_values("month")
+    if unit == "count":       # whole things: bands on whole numbers (outwards), never "0.5 leaders"
+        d = d.copy()
+        for lo, hi in (("p2_5", "p97_5"), ("p10", "p90"), ("p25", "p75")):
+            d[lo], d[hi] = np.floor(d[lo] + 1e-9), np.ceil(d[hi] - 1e-9)
+        d["p50"] = np.floor(d["p50"] + 0.5)
     months = list(d["month"].astype(str))
     x = np.arange(len(months))
     label = indicator_label(indicator, lang, scenario)

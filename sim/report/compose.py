@@ -16,6 +16,7 @@ from sim.report.results import Results
 from sim.report.sections import (assumption_rows, indicator_order, manifest_rows, peers_table, ranking_table,
                                  summary_paragraphs, target_table, warning_items, year_label)
 from sim.report.texts import text
+from sim.report.warning_views import warning_blocks
 
 
 def build_document(res: Results, lang: str, charts: dict, others: list[Results] = (),
@@ -37,6 +38,8 @@ def build_document(res: Results, lang: str, charts: dict, others: list[Results] 
     B.append(Heading(text("sec_summary", lang), 2, "summary"))
     for p in summary_paragraphs(res, lang, others):
         B.append(Para(p, "lead"))
+
+    B.extend(warning_blocks(res, res.previous, lang))
 
     warns = warning_items(res, lang)
     if warns:

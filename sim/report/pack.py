@@ -41,6 +41,7 @@ from sim.report.pdf import render_pdf
 from sim.report.results import Results, ResultsError, load_results
 from sim.report.sections import indicator_order, scenario_labels
 from sim.report.texts import LANGS, text
+from sim.report.warning_views import warning_slides
 from sim.store import atomic_write_bytes, atomic_write_text, make_dirs, temp_dir, write_fault
 from sim.vocabulary.outcomes import FLOW_INDICATORS, OUTCOMES, RANKING_INDICATORS
 
@@ -189,7 +190,7 @@ def _document_job(src, stage: str, lang: str, fmt: str, rendered: dict):
 def _deck_job(src, stage: str, lang: str, rendered: dict):
     """deck_<lang>.pptx from the language's slide charts, written under ``stage``."""
     res, *others = _results(src)
-    slides = deck_slides(res, lang, others, rendered)
+    slides = deck_slides(res, lang, others, rendered, warning_slides(res, res.previous, lang))
     written: list[Path] = []
     _write(Path(stage) / f"deck_{lang}.pptx", build_deck(slides, lang, rendered, res.run_date,
                                                          text("report_title", lang, zone=res.zone(lang))), written)
@@ -269,8 +270,11 @@ def _swap_into_place(stage: Path, final: Path, written: list[Path]) -> list[Path
 
 def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = None, *,
                workers: int | None = None, progress: Callable[[str], None] | None = None,
-               goal_seek: Path | None = None) -> list[Path]:
+               goal_seek: Path | None = None, previous: Path | None = None) -> list[Path]:
     """Build the meeting pack from saved results; returns the files written.
+
+    ``previous``: the results folder of the previous as-of's nowcast run (``run --as-of``): the
+    pack and the deck add the early warning (:mod:`sim.report.early_warning`).
 
     ``goal_seek``: the results folder of an ``optimise`` run to show in the pack (its summary,
     the verified package and the cost front), read back, never rerun.
@@ -287,6 +291,8 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
     results = _load_all(result_dirs, out)
     if goal_seek is not None:
         results[0].goal_seek = load_goal_seek(Path(goal_seek))
+    if previous is not None:
+        results[0].previous = load_results(previous)
     if workers is None:
         workers = os.cpu_count() or 1
     stage = temp_dir(out, "new")

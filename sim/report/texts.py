@@ -257,6 +257,31 @@ TEXT = {
     "leg_precision": ("95%模拟精度区间", "95% simulation-precision interval"),
     "rank_zone": ("达到目标的名次", "ranks that meet the target"),
     "rank_target_line": ("目标名次", "target rank"),
+    # ---- early warning (sim.report.early_warning)
+    "ew_title": ("预警：截至{now}（上次截至{then}）", "Early warning: as of {now} (previous: {then})"),
+    "ew_moves_title": ("预警：哪些指标偏离了上次的模拟（截至{now}）", "Early warning: what moved (as of {now})"),
+    "ew_intro": ("对比本次与上次截止月的运行：各目标达成概率的变化和信号灯（绿：≥{green}，正常；黄：≥{amber}，有风险；红：低于{amber}，偏离）；"
+                 "以及新观测月份中落在上次模拟{band}区间之外的指标。",
+                 "This run against the previous as-of's: each target's P(hit) then and now with a traffic light "
+                 "(green: ≥{green}, on track; amber: ≥{amber}, at risk; red: below {amber}, off track); and the "
+                 "indicators whose newly observed months fell outside the previous run's {band} band."),
+    "ew_line": ("{label}：{then} → {now}（{change}）·{light}", "{label}: {then} → {now} ({change}) · {light}"),
+    "ew_change": ("{d:+.0f}个百分点", "{d:+.0f} pp"),
+    "light_green": ("正常", "on track"),
+    "light_amber": ("有风险", "at risk"),
+    "light_red": ("偏离", "off track"),
+    "ew_break": ("{indicator}：{month} 观测值 {value}，{side}上次模拟的{band}区间（{low}–{high}）",
+                 "{indicator}: {month} observed {value}, {side} the previous run's {band} band ({low}–{high})"),
+    "ew_above": ("高于", "above"),
+    "ew_below": ("低于", "below"),
+    "ew_no_breaks": ("新观测月份均在上次模拟的{band}区间之内。", "Every newly observed month lay within the previous run's {band} band."),
+    "ew_band": ("10%–90%", "10–90%"),
+    "ew_more": ("……另有 {n} 项，见报告", "... {n} more in the report"),
+    "sec_warning": ("预警：与上次截止月相比", "Early warning: against the previous as-of"),
+    "col_then": ("上次", "Then"),
+    "col_now": ("本次", "Now"),
+    "col_change": ("变化", "Change"),
+    "col_light": ("信号灯", "Light"),
     # ---- table columns
     "col_target": ("目标", "Target"),
     "col_year": ("年份", "Year"),
