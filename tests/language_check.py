@@ -10,6 +10,10 @@ from __future__ import annotations
 import html
 import re
 
+from pptx import Presentation
+
+from sim.report.document import Bullets, Heading, Para, Table
+
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff60]")
 QUOTED = re.compile(r"「[^」]*」")
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
@@ -44,7 +48,6 @@ def leaks(text: str, lang: str) -> list[str]:
 
 def document_text(doc) -> str:
     """Every text of a report Document (sim.report.document) but its literal cells and rows."""
-    from sim.report.document import Bullets, Figure, FigureRow, Heading, Para, Table
     parts = [doc.title, doc.subtitle, doc.header]
     for b in doc.blocks:
         if isinstance(b, (Heading, Para)):
@@ -57,14 +60,11 @@ def document_text(doc) -> str:
                 if i < len(b.row_classes) and b.row_classes[i] == "literal":
                     continue
                 parts.append(" ".join(c for j, c in enumerate(row) if j not in b.literal_cols))
-        elif isinstance(b, (Figure, FigureRow)):
-            continue
     return "\n".join(parts)
 
 
 def deck_text(path) -> str:
     """Every text of a PPTX deck, one paragraph a line."""
-    from pptx import Presentation
     lines = []
     for slide in Presentation(str(path)).slides:
         for shape in slide.shapes:
