@@ -370,6 +370,9 @@ def test_html_loads_in_headless_browser(pack, tmp_path, lang):
         assert (a < 200).mean() > 0.01, "the screenshot is blank"
         keep = pack[1].parent / "report_zh_screenshot.png"          # kept for a person to look at
         shutil.copyfile(shot, keep)
+    phone = _browser(exe, tmp_path / "phone", "--window-size=390,844", "--dump-dom", url).stdout.decode("utf-8", "replace")
+    body = re.search(r"<body[^>]*>", phone)
+    assert body and 'data-page-overflow="false"' in body.group(0), "at phone width only tables scroll, not the page"
 
 
 # ----------------------------------------------------------------------------- PDF pages
