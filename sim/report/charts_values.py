@@ -229,8 +229,9 @@ def rank_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
         ax.set_axisbelow(True)
     for ax in (axes[:, 0] if slide else axes[-1:, 0]):
         ax.set_xlabel(text("rank_x", lang))
-    axes[0, 0].legend(loc="upper right", fontsize=8.5, framealpha=0.95)
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="upper right", ncol=len(names), fontsize=8.5, frameon=False)
     fig.suptitle(text("rank_title", lang, zone=meta.zone, indicator=label), fontsize=11, x=0.01, ha="left")
     footnote(fig, meta.footer(lang, "spread"))
-    fig.tight_layout(rect=(0, 0.03, 1, 0.98))
+    fig.tight_layout(rect=(0, 0.03, 1, 1 - 0.45 / fig.get_figheight()))
     return fig
