@@ -161,7 +161,7 @@ def _run_charts(out: Path, sc, seed, summary, run_date: str) -> None:
 
 def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True) -> None:
     if not quiet:
-        print(f"\n{'target':38s} {'P(hit)':>7s}  {'95% interval':>15s}")
+        print(f"\n{'target':38s} {'P(hit)':>7s}  {'95% sim. precision':>18s}")
         for _, r in summary.iterrows():
             flag = "" if r["active"] else "  (inactive alternative)"
             print(f"{r['target_id']:38s} {r['p_hit']:7.1%}  [{r['ci_low']:6.1%}, {r['ci_high']:6.1%}]{flag}")
@@ -170,7 +170,9 @@ def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True
     half = float(np.max((summary["ci_high"] - summary["ci_low"]) / 2))
     if stopping:
         print(f"\n{stopping}")
-    print(f"\n{reps} replications: widest 95% interval is ±{half:.1%}. For about ±1 percentage point use "
+    print(f"\n{reps} replications: widest 95% simulation-precision interval is ±{half:.1%} (how exactly the "
+          "replications pin P down under the scenario's assumptions; the world's uncertainty is in the spread of "
+          f"the replications, the assumptions and the method's alternatives). For about ±1 percentage point use "
           f"--reps 10000 or --precision 0.01 (the half-width shrinks as 1/sqrt(reps)).")
     pack_note = "; meeting pack in report/" if pack else ""
     print(f"results: {out}/ (summary.csv, indicators.csv, manifest.json, charts/{pack_note})")

@@ -102,14 +102,16 @@ def target_label(row, lang: str, scenario) -> str:
 
 # ----------------------------------------------------------------------------- output
 
-def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = PACK_DPI) -> dict[str, bytes]:
-    """The figure's bytes in each format, then close it."""
+def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = PACK_DPI, png_level: int = 6) -> dict[str, bytes]:
+    """The figure's bytes in each format, then close it. ``png_level``: zlib level of the PNG
+    (the pack uses 1: a quarter less time for files about 2% larger)."""
     out = {}
     try:
         with plt.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
             for f in formats:
                 buf = io.BytesIO()
-                fig.savefig(buf, format=f, dpi=dpi, metadata={"Date": None} if f == "svg" else None)
+                fig.savefig(buf, format=f, dpi=dpi, metadata={"Date": None} if f == "svg" else None,
+                            **({"pil_kwargs": {"compress_level": png_level}} if f == "png" else {}))
                 out[f] = buf.getvalue()
     finally:
         plt.close(fig)

@@ -168,7 +168,7 @@ def _charts_job(src, stage: str, lang: str, share: tuple[int, int]):
     written: list[Path] = []
     rendered = {}
     for key, fig in make_charts(res, lang, others, share=share):
-        data = ch.render(fig, ("png",) if key.startswith("slide_") else ("png", "svg"), PACK_DPI)
+        data = ch.render(fig, ("png",) if key.startswith("slide_") else ("png", "svg"), PACK_DPI, png_level=1)
         name = f"{key}_{lang}"
         for fmt, b in data.items():
             _write(Path(stage) / "charts" / f"{name}.{fmt}", b, written)
