@@ -220,8 +220,7 @@ TEXT = {
     "deck_from_to": ("从{base_year}年的 {base} 到 {target}，需增长 {growth}",
                      "from {base} in {base_year} to {target}: needs {growth}"),
     "deck_group_line": ("本组 {k} 个目标中，{likely} 个很可能达成（≥80%），{unlikely} 个达成概率低于50%。",
-                        "Of the group's {k} targets, {likely} are likely (≥80%) and {unlikely} less likely than "
-                        "not (<50%)."),
+                        "The group's {k} targets: {likely} likely (≥80%), {unlikely} less likely than not (<50%)."),
     "group_trade": ("外贸进出口目标", "Trade targets"),
     "group_economy": ("产业、投资与企业目标", "Industry, investment and enterprise targets"),
     "group_projects": ("项目、改革与龙头企业目标", "Project, reform and leading-firm targets"),
