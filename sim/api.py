@@ -268,7 +268,7 @@ def write_outputs(ls, ind, seed, out, chunks, ranges, stopping, charts_too=True)
     store.write_indicators_csv(out / "indicators.csv", chunks, ranges, ind.years, ind.names)
     store.atomic_write_csv(out / "summary.csv", summary)
     store.atomic_write_csv(out / "base_year.csv", base_year_table(ind, sc))
-    store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start))
+    store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start), bom=False)
     store.atomic_write_csv(out / "time_to_target.csv",
                            time_to_target(ind.series, ind.monthly_names, targets, sc.run.start))
     if sc.ranking is not None:
@@ -296,12 +296,15 @@ def run_charts(out: Path, sc, seed, summary, run_date: str) -> None:
 
 
 def meeting_pack(out: Path, sc, seed, summary, run_date: str, say: Callable[[str], None],
-                 workers: int | None = None, goal_seek: Path | None = None) -> list[Path]:
+                 workers: int | None = None, goal_seek: Path | None = None,
+                 previous: Path | None = None) -> list[Path]:
     """The meeting pack of a results folder (``report/``, zh and en); the folder's own charts are
-    the pack's (the same figure, drawn once), or drawn here if the pack could not be built."""
+    the pack's (the same figure, drawn once), or drawn here if the pack could not be built.
+    ``previous``: the previous as-of's results folder, for the early warning."""
     say("\nbuilding the meeting pack (zh, en) ...")
     try:
-        written = build_pack([out], langs=("zh", "en"), workers=workers, progress=say, goal_seek=goal_seek)
+        written = build_pack([out], langs=("zh", "en"), workers=workers, progress=say, goal_seek=goal_seek,
+                             previous=previous)
     except Exception:
         run_charts(out, sc, seed, summary, run_date)
         raise

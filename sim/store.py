@@ -140,10 +140,14 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_csv(path: str | Path, df: pd.DataFrame) -> None:
+def atomic_write_csv(path: str | Path, df: pd.DataFrame, bom: bool = True) -> None:
+    """``df`` as CSV, atomically, in UTF-8 with a byte-order mark by default (so that Excel on
+    Chinese Windows opens it without garbling the Chinese; pandas and the csv module read it as
+    usual). ``bom=False`` for the large machine-read tables (monthly.csv; indicators.csv is
+    written by :func:`write_indicators_csv`), which stay plain UTF-8."""
     buf = io.StringIO()
     df.to_csv(buf, index=False, lineterminator="\n")
-    atomic_write_text(path, buf.getvalue())
+    atomic_write_bytes(path, (b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8"))
 
 
 def indicators_long(reps: np.ndarray, years: list[int], names: list[str], values: np.ndarray) -> pd.DataFrame:

@@ -24,6 +24,7 @@ import pytest
 
 from sim.report import labels, plan_warnings
 from sim.report.document import ci0, ci1, pct0, pct1
+from sim.report.plan_sources import source_text
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
@@ -147,7 +148,7 @@ def test_pack_has_every_file(pack):
             for ext in ("png", "svg"):
                 assert (out / "charts" / f"{chart}_{lang}.{ext}").stat().st_size > 5_000, (chart, lang, ext)
     assert (out / "summary.xlsx").stat().st_size > 10_000
-    pngs = {p.stem for p in (out / "charts").glob("*.png")}
+    pngs = {p.stem for p in (out / "charts").glob("*.png") if not p.stem.startswith("slide_")}   # deck charts: PNG only
     svgs = {p.stem for p in (out / "charts").glob("*.svg")}
     assert pngs == svgs
     assert not list(out.rglob("*.tmp")), "no temporary file may be left behind"
@@ -184,7 +185,7 @@ def test_html_target_table_equals_summary(pack, summary, lang):
         assert float(row["attrs"]["data-ci-low"]) == r["ci_low"]
         assert float(row["attrs"]["data-ci-high"]) == r["ci_high"]
         if not r["target_id"].startswith("ALL_"):
-            assert r["source"] in cells[7]
+            assert source_text(r["source"], lang) == cells[7], "the plan source in the report's language"
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -304,7 +305,7 @@ def test_chart_builders_emit_no_glyph_warning(pack):
     other = load_results(pack[0])
     other.manifest = {**other.manifest, "scenario": "copy"}
     wanted = ("p_targets", "exceedance_trade_total", "fan_fdi_usd", "ttt_2022", "ttt_2023", "rank_rank",
-              "compare_2023")
+              "slide_group_trade", "slide_pair_1", "slide_rank")
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
         for lang in LANGS:
@@ -312,7 +313,7 @@ def test_chart_builders_emit_no_glyph_warning(pack):
             for key, fig in make_charts(res, lang, [other], only=wanted):
                 made.append(key)
                 ch.render(fig, ("png",), dpi=60)      # glyphs are looked up when the text is drawn
-            assert set(made) >= set(wanted) - {"rank_rank"}
+            assert set(made) >= set(wanted) - {"rank_rank", "slide_rank", "slide_pair_1"}
     bad = [str(w.message) for w in rec if "Glyph" in str(w.message) or "missing from font" in str(w.message)]
     assert not bad, bad[:3]
 
@@ -369,6 +370,9 @@ def test_html_loads_in_headless_browser(pack, tmp_path, lang):
         assert (a < 200).mean() > 0.01, "the screenshot is blank"
         keep = pack[1].parent / "report_zh_screenshot.png"          # kept for a person to look at
         shutil.copyfile(shot, keep)
+    phone = _browser(exe, tmp_path / "phone", "--window-size=390,844", "--dump-dom", url).stdout.decode("utf-8", "replace")
+    body = re.search(r"<body[^>]*>", phone)
+    assert body and 'data-page-overflow="false"' in body.group(0), "at phone width only tables scroll, not the page"
 
 
 # ----------------------------------------------------------------------------- PDF pages
@@ -472,7 +476,7 @@ def test_comparison_of_two_folders_and_missing_optional_files(pack, tmp_path):
     out = tmp_path / "cmp"
     written = build_pack([a, b], langs=("en",), out=out, workers=1)
     assert out / "report_en.html" in written and out / "report_en.pdf" in written and out / "summary.xlsx" in written
-    assert (out / "charts" / "compare_2023_en.png").is_file()
+    assert not list((out / "charts").glob("slide_pair_*")), "no indicators.csv: no paired difference to draw"
     assert not list((out / "charts").glob("fan_*")), "no monthly.csv: no fan chart"
     html = (out / "report_en.html").read_text(encoding="utf-8")
     assert 'id="compare"' in html and "what_if" in html

@@ -141,8 +141,10 @@ def test_baseline_warnings_as_before(base):
         "out of the joint probability."]
     zh = [warning_text(t, "zh", base.resolved) for t in english(base.scenario)]
     assert all(ok for _, ok in zh)
-    assert zh[2][0] == ("2023年保税物流进出口值：规划给出两个数值，110（plan 一: 保税物流货物进出口总值超过110亿元）和 60"
-                        "（annex 5: 保税物流 2023年力争实现60亿元）；本次运行采用 110，另一数值照常报告，但不计入联合概率。")
+    assert zh[2][0] == ("2023年保税物流进出口值：规划给出两个数值，110（方案第一部分：保税物流货物进出口总值超过110亿元）和 60"
+                        "（附件第5项：保税物流 2023年力争实现60亿元）；本次运行采用 110，另一数值照常报告，但不计入联合概率。")
+    en = warning_text(english(base.scenario)[2], "en", base.resolved)[0]
+    assert en.startswith("2023 Bonded-logistics trade: the plan gives two figures, 110 (plan part 1: 「保税物流货物")
     assert zh[0][0].startswith("2022年：各贸易方式目标之和超过进出口总值目标（加工贸易进出口值 15 + 保税物流进出口值 50 + ")
     assert [render(w, "zh", base.scenario) for w in ws] == [t for t, _ in zh]
 
@@ -164,6 +166,6 @@ def test_other_warning_kinds():
     assert [render(w, "zh") for w in ws] == [
         "2024年：各贸易方式目标之和低于进出口总值目标（一般贸易进出口值 120.5 + 跨境电商进出口额 30 = 150.5亿元 < 300亿元）；"
         "即使各方式目标恰好达成，仍需其他贸易方式或超额完成补足 149.5亿元。",
-        "2024年年度从业人数：规划给出两个数值，6000（plan D）和 5000（annex 1）；两个数值均计入。",
-        "2024年实际利用外资：规划给出两个数值，2（plan E）和 1.5（annex 2）；两个数值均未计入。"]
+        "2024年年度从业人数：规划给出两个数值，6000（plan D）和 5000（附件第1项）；两个数值均计入。",
+        "2024年实际利用外资：规划给出两个数值，2（plan E）和 1.5（附件第2项）；两个数值均未计入。"]
     assert warning_text("something else", "zh", None) == ("（原文）something else", False)

@@ -1,4 +1,5 @@
-"""``report RESULTS_DIR [RESULTS_DIR ...] [--lang zh|en|both] [--out DIR]``: the meeting pack from saved results.
+"""``report RESULTS_DIR [RESULTS_DIR ...] [--lang zh|en|both] [--out DIR] [--goal-seek DIR] [--previous DIR]``:
+the meeting pack from saved results.
 
 It reads results folders only (never a scenario, never the model), so it takes no ``--set``.
 """
@@ -14,7 +15,7 @@ LANG_CHOICES = {"zh": ("zh",), "en": ("en",), "both": ("zh", "en")}
 
 def add_parser(sub) -> None:
     r = sub.add_parser(
-        "report", help="build the meeting pack (HTML, PDF, Excel, charts) from saved results",
+        "report", help="build the meeting pack (HTML, PDF, Excel, PPTX decks, charts) from saved results",
         description="Build the meeting pack from one or more results folders without re-running the model. "
                     "The first folder is the report's subject; further folders are compared with it.")
     r.add_argument("results", nargs="+", metavar="RESULTS_DIR", help="results folder(s) written by `run`")
@@ -22,6 +23,9 @@ def add_parser(sub) -> None:
                    help="report language: zh, en or both (default both)")
     r.add_argument("--out", metavar="DIR", help="output folder (default: <first RESULTS_DIR>/report)")
     r.add_argument("--goal-seek", metavar="DIR", help="also show a goal seek: the results folder of `optimise`")
+    r.add_argument("--previous", metavar="DIR",
+                   help="early warning: the results folder of the previous as-of's `run --as-of` (P now vs then, "
+                        "traffic lights, what moved)")
     r.set_defaults(func=report)
 
 
@@ -29,10 +33,11 @@ def report(args) -> int:
     try:
         written = build_pack([Path(p) for p in args.results], LANG_CHOICES[args.lang],
                              Path(args.out) if args.out else None,
-                             goal_seek=Path(args.goal_seek) if args.goal_seek else None)
+                             goal_seek=Path(args.goal_seek) if args.goal_seek else None,
+                             previous=Path(args.previous) if args.previous else None)
     except OSError as e:
         raise UserError(f"cannot write the report: {e}") from e
-    reports = [p for p in written if p.suffix in (".html", ".pdf", ".xlsx")]
+    reports = [p for p in written if p.suffix in (".html", ".pdf", ".xlsx", ".pptx")]
     n_charts = sum(1 for p in written if p.parent.name == "charts")
     print(f"report: {', '.join(str(p) for p in reports)} and {n_charts} chart files in {reports[0].parent / 'charts'}")
     return 0

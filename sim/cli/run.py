@@ -15,6 +15,7 @@ from sim.errors import UserError
 from sim.experiment import runner
 from sim.report.pack import load_goal_seek
 from sim.report.plan_warnings import english
+from sim.report.results import load_results
 from sim.scenario import load_scenario
 
 
@@ -34,6 +35,8 @@ def add_parser(sub) -> None:
                    help="skip the meeting pack (HTML, PDF, Excel, charts in zh and en) under <results>/report/")
     r.add_argument("--goal-seek", metavar="DIR", help="show a goal seek in the meeting pack: the results folder of "
                                                         "`optimise` (checked before the run starts)")
+    r.add_argument("--previous", metavar="DIR", help="early warning in the meeting pack: the results folder of the "
+                                                       "previous as-of's run (with --as-of; checked before the run)")
     r.set_defaults(func=run)
 
 
@@ -46,6 +49,10 @@ def run(args) -> int:
         if args.no_report:
             raise UserError("--goal-seek shows a goal seek in the meeting pack; it cannot go with --no-report")
         load_goal_seek(Path(args.goal_seek))
+    if args.previous:
+        if args.no_report:
+            raise UserError("--previous adds the early warning to the meeting pack; it cannot go with --no-report")
+        load_results(Path(args.previous))
     seed = options.seed_of(args, sc)
     if args.precision is not None:
         max_reps = args.max_reps or 100_000
@@ -93,7 +100,8 @@ def _pack(out: Path, sc, seed, summary, run_date: str, args) -> None:
     say = (lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     sys.stdout.flush()
     api.meeting_pack(out, sc, seed, summary, run_date, say, workers=1 if args.executor == "dask" else None,
-                     goal_seek=Path(args.goal_seek) if args.goal_seek else None)
+                     goal_seek=Path(args.goal_seek) if args.goal_seek else None,
+                     previous=Path(args.previous) if args.previous else None)
 
 
 def _growth_text(r, base_year: int) -> str:

@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from sim.report.document import pct0  # noqa: E402
 from sim.report.labels import indicator_label, op_text, threshold_text  # noqa: E402
 from sim.report.reproducible import SVG_HASH_SALT  # noqa: E402
 from sim.report.texts import text  # noqa: E402
@@ -31,6 +32,9 @@ LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1))]
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
 FOOT_COLOUR = "#333333"
 PACK_DPI = 150
+SLIDE_SIZE = (12.4, 5.4)
+"""Inches of a deck chart: the picture area below a 16:9 slide's title (1860 x 810 pixels at
+:data:`PACK_DPI`), so nothing is scaled on the screen."""
 """Resolution of the pack's PNG charts (the study charts keep :data:`sim.report.chart_style.STUDY_DPI`)."""
 
 
@@ -42,11 +46,14 @@ class ChartMeta:
     n: int
     seed: object
     run_date: str
-    interval: str = "Wilson 95%"
+    interval: str = "Wilson score"
 
-    def footer(self, lang: str) -> str:
+    def footer(self, lang: str, shows: str = "precision") -> str:
+        """The footnote; ``shows`` names what the chart's intervals are: "precision" (error bars of
+        P(hit), simulation precision) or "spread" (quantile bands of the replications)."""
+        what = text(f"shows_{shows}", lang, interval=self.interval)
         return text("footer", lang, zone=self.zone, scenario=self.scenario, n=self.n, seed=self.seed,
-                    date=self.run_date, interval=self.interval)
+                    date=self.run_date, shows=what)
 
 
 def footnote(fig, s: str) -> None:
@@ -75,8 +82,8 @@ def _tokens(s: str) -> list[str]:
 
 
 def pct_text(p: float) -> str:
-    """A probability as a whole percent ("–" for NaN)."""
-    return "–" if p != p else f"{p:.0%}"
+    """A probability as a whole percent ("–" for NaN, "< 0.5%" rather than "0%"): :func:`pct0`."""
+    return pct0(p)
 
 
 def target_label(row, lang: str, scenario) -> str:
@@ -95,14 +102,16 @@ def target_label(row, lang: str, scenario) -> str:
 
 # ----------------------------------------------------------------------------- output
 
-def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = PACK_DPI) -> dict[str, bytes]:
-    """The figure's bytes in each format, then close it."""
+def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = PACK_DPI, png_level: int = 6) -> dict[str, bytes]:
+    """The figure's bytes in each format, then close it. ``png_level``: zlib level of the PNG
+    (the pack uses 1: a quarter less time for files about 2% larger)."""
     out = {}
     try:
         with plt.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
             for f in formats:
                 buf = io.BytesIO()
-                fig.savefig(buf, format=f, dpi=dpi, metadata={"Date": None} if f == "svg" else None)
+                fig.savefig(buf, format=f, dpi=dpi, metadata={"Date": None} if f == "svg" else None,
+                            **({"pil_kwargs": {"compress_level": png_level}} if f == "png" else {}))
                 out[f] = buf.getvalue()
     finally:
         plt.close(fig)

@@ -8,8 +8,8 @@ output); the pack and the ``run`` command draw through this module.
 from __future__ import annotations
 
 from sim.report.chart_base import ChartMeta, render, save, target_label
-from sim.report.charts_targets import compare_chart, probability_chart, time_to_target_chart
+from sim.report.charts_targets import probability_chart, time_to_target_chart
 from sim.report.charts_values import exceedance_chart, fan_chart, rank_chart
 
 __all__ = ["ChartMeta", "probability_chart", "exceedance_chart", "fan_chart", "time_to_target_chart", "rank_chart",
-           "compare_chart", "render", "save", "target_label"]
+           "render", "save", "target_label"]

@@ -9,6 +9,7 @@ import textwrap
 
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch
 
 from sim.analysis.tornado import reported_factors, tornado_swings
 from sim.experiment.levers import Lever, display, parse_value, short_label
@@ -174,6 +175,14 @@ def sobol_chart(sobol: pd.DataFrame, targets: list[str], sc, lang: str, meta: st
     return fig
 
 
+def _setting(v) -> str:
+    """A tornado factor's setting: numbers to three significant digits ("-2.2", "5.34"), else as it is."""
+    try:
+        return f"{float(v):.3g}"
+    except (TypeError, ValueError):
+        return str(v)
+
+
 def tornado_chart(tornado: pd.DataFrame, targets: list[str], sc, lang: str, meta: str, top: int = 12, *,
                   name_of):
     """Per headline target: P(hit) and the indicator's median at each factor's low and high
@@ -189,7 +198,7 @@ def tornado_chart(tornado: pd.DataFrame, targets: list[str], sc, lang: str, meta
         labels = []
         for fid, r in w.iterrows():
             name = name_of(fid, r["kind"], lang)
-            labels.append(f"{name}  [{r['setting_low']} → {r['setting_high']}]")
+            labels.append(f"{name}  [{_setting(r['setting_low'])} → {_setting(r['setting_high'])}]")
         pos = np.arange(len(w))
         for j, (lo_key, hi_key, b, fmt) in enumerate((("p_low", "p_high", base["p_hit"], "pct"),
                                                       ("median_low", "median_high", base["median"], "num"))):
@@ -201,7 +210,7 @@ def tornado_chart(tornado: pd.DataFrame, targets: list[str], sc, lang: str, meta
                     height=0.6)
             ax.scatter(hi, pos, marker="|", color="black", s=60, zorder=3)
             ax.axvline(b, color="black", linewidth=0.9)
-            ax.set_ylim(len(w) - top - 0.5, len(w) - 0.5)     # same bar height whatever the count
+            ax.set_ylim(min(len(w), 0) - 0.5 - max(4 - len(w), 0), len(w) - 0.5)    # at least 4 rows tall
             ax.grid(axis="x", alpha=0.3)
             if j == 0:
                 ax.set_yticks(pos, labels, fontsize=7)
@@ -218,10 +227,15 @@ def tornado_chart(tornado: pd.DataFrame, targets: list[str], sc, lang: str, meta
                               fontsize=8)
             ttl = target_text(sc, base, lang)
             ax.set_title(ttl if j == 0 else ("中位数" if lang == "zh" else "median"), fontsize=9, loc="left")
-    title = ("龙卷风图：逐一改变因子（其余照常抽样，共同随机数）；红 = 杠杆（取值范围两端），蓝 = 不确定参数（10%/90% 分位）"
+    title = ("龙卷风图：逐一改变因子（其余照常抽样，共同随机数）；方括号内为低设定 → 高设定"
              if lang == "zh" else
              "Tornado: one factor at a time (others drawn as usual, common random numbers); "
-             "red = lever (range ends), blue = uncertain parameter (10%/90% quantiles)")
-    fig.suptitle(title, fontsize=9.5, x=0.01, ha="left")
+             "brackets: low setting → high setting")
+    fig.suptitle(title, fontsize=9.5, x=0.01, ha="left", y=0.995)
+    fig.legend(handles=[Patch(color=VERMILION, alpha=0.8, label="杠杆（取值范围两端）" if lang == "zh" else
+                              "lever (ends of its range)"),
+                        Patch(color=BLUE, alpha=0.8, label="不确定参数（10% / 90% 分位）" if lang == "zh" else
+                              "uncertain parameter (10% / 90% quantiles)")],
+               loc="upper right", ncol=2, fontsize=8, frameon=False)
     footer(fig, meta)
     return fig

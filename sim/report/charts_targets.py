@@ -1,6 +1,6 @@
 """The pack's charts of P(hit): every target's probability (:func:`probability_chart`), P(already
-reached) month by month (:func:`time_to_target_chart`) and scenarios side by side
-(:func:`compare_chart`). Tables in, Figures out; no modelling maths here.
+reached) month by month (:func:`time_to_target_chart`); scenario comparisons are
+:mod:`sim.report.charts_slides`' paired differences. Tables in, Figures out; no modelling maths here.
 
 Each chart carries a title with the zone, axis labels, and a footnote with the zone, scenario,
 replication count, seed, run date and interval method; the look is :mod:`sim.report.chart_base`'s.
@@ -131,43 +131,4 @@ def time_to_target_chart(ttt: pd.DataFrame, labels: dict[str, str], final: dict[
     footnote(fig, meta.footer(lang))
     fig.subplots_adjust(left=0.07, right=0.99, top=1 - 0.75 / fig.get_figheight(), bottom=0.8 / fig.get_figheight(),
                         hspace=0.62, wspace=0.12)
-    return fig
-
-
-# ----------------------------------------------------------------------------- scenario comparison
-
-def compare_chart(table: pd.DataFrame, year: int, lang: str, *, zone: str, seed: str, interval: str,
-                  n: str = "", run_date: str = "") -> plt.Figure:
-    """Dot-and-interval plot of P(hit) per target (rows) and scenario (colour and marker).
-
-    ``table``: columns label, scenario, p_hit, ci_low, ci_high (targets in display order)."""
-    use_cjk_font()
-    key = "target_id" if "target_id" in table.columns else "label"
-    ids = list(dict.fromkeys(table[key]))
-    labels = [table.loc[table[key] == i, "label"].iloc[0] for i in ids]
-    scen = list(dict.fromkeys(table["scenario"]))
-    fig, ax = plt.subplots(figsize=(10, 1.4 + 0.38 * len(labels) * max(1, len(scen) / 2.5)))
-    k = len(scen)
-    off = (np.arange(k) - (k - 1) / 2) * (0.7 / max(k, 1))
-    for j, s in enumerate(scen):
-        d = table[table["scenario"] == s].drop_duplicates(key).set_index(key).reindex(ids)
-        pos = np.arange(len(labels)) + off[j]
-        p = d["p_hit"].to_numpy(dtype=float)
-        lo, hi = d["ci_low"].to_numpy(dtype=float), d["ci_high"].to_numpy(dtype=float)
-        err = np.clip(np.vstack([p - lo, hi - p]), 0, None)
-        ax.errorbar(p, pos, xerr=err, fmt=MARKERS[j % len(MARKERS)], color=SERIES[j % len(SERIES)],
-                    markeredgecolor="black", markersize=6, capsize=2, label=s, linestyle="none")
-    ax.set_yticks(np.arange(len(labels)), labels, fontsize=8.5)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1.02)
-    ax.set_xticks(np.linspace(0, 1, 6), [f"{v:.0%}" for v in np.linspace(0, 1, 6)])
-    ax.axvline(0.5, color=ORANGE, linestyle=":", linewidth=1.2)
-    ax.axvline(0.8, color=ORANGE, linestyle="--", linewidth=1.2)
-    ax.set_xlabel(text("p_axis", lang))
-    ax.set_title(text("cmp_title", lang, zone=zone, year=year), fontsize=11, loc="left")
-    ax.grid(axis="x", alpha=0.3)
-    ax.legend(loc="lower right", fontsize=8, framealpha=0.95)
-    footnote(fig, text("cmp_footer", lang, zone=zone, scenarios=", ".join(scen), n=n, seed=seed, date=run_date,
-                        interval=interval))
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig

@@ -15,8 +15,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.report.chart_base import (BLACK, GREEN, LINESTYLES, MARKERS, SERIES, VERMILION, ChartMeta,  # noqa: E402
-                                   footnote, pct_text)
+from sim.report.chart_base import (BLACK, GREEN, LINESTYLES, MARKERS, SERIES, SLIDE_SIZE, VERMILION,  # noqa: E402
+                                   ChartMeta, footnote, pct_text)
+from sim.report.document import ci0  # noqa: E402
 from sim.report.fonts import use_cjk_font  # noqa: E402
 from sim.report.labels import indicator_label, op_text, threshold_text, unit_label  # noqa: E402
 from sim.report.texts import text  # noqa: E402
@@ -100,7 +101,7 @@ def exceedance_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str
     ax.set_title(text(key, lang, zone=meta.zone, indicator=label), fontsize=11, loc="left")
     ax.grid(alpha=0.3)
     ax.legend(loc="best", fontsize=8.5, framealpha=0.95)
-    footnote(fig, meta.footer(lang))
+    footnote(fig, meta.footer(lang, "spread"))
     fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.17)
     return fig
 
@@ -118,12 +119,18 @@ def _month_ticks(ax, months: list[str], lang: str) -> None:
 
 def fan_chart(monthly: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang: str, meta: ChartMeta,
               scenario=None, unit: str = "", cumulative: bool = True) -> plt.Figure:
-    """Median and 50/80/95% bands of the monthly (year-to-date) value, with each year's target.
+    """Median and 50/80/95% bands of the monthly (year-to-date) value, with each year's target;
+    counts (unit "count") in whole-number steps.
 
     ``monthly``: monthly.csv rows of one indicator (month, p2_5 ... p97_5).
     ``cumulative``: True when the values are year-to-date sums (flows), False for stocks."""
     use_cjk_font()
     d = monthly.sort_values("month")
+    if unit == "count":       # whole things: bands on whole numbers (outwards), never "0.5 leaders"
+        d = d.copy()
+        for lo, hi in (("p2_5", "p97_5"), ("p10", "p90"), ("p25", "p75")):
+            d[lo], d[hi] = np.floor(d[lo] + 1e-9), np.ceil(d[hi] - 1e-9)
+        d["p50"] = np.floor(d["p50"] + 0.5)
     months = list(d["month"].astype(str))
     x = np.arange(len(months))
     label = indicator_label(indicator, lang, scenario)
@@ -172,7 +179,7 @@ def fan_chart(monthly: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
         lo = ymin - 0.25 * (ymax - ymin)     # a stock far from zero: show its movement
     ax.set_ylim(bottom=lo, top=ymax + 0.15 * (ymax - lo) if ymax > lo else None)
     ax.legend(loc="upper left", fontsize=8, ncols=2, framealpha=0.95)
-    footnote(fig, meta.footer(lang))
+    footnote(fig, meta.footer(lang, "spread"))
     fig.subplots_adjust(left=0.1, right=0.98, top=0.92, bottom=0.17)
     return fig
 
@@ -180,13 +187,19 @@ def fan_chart(monthly: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
 # ----------------------------------------------------------------------------- rank distribution
 
 def rank_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang: str, meta: ChartMeta,
-               scenario=None) -> plt.Figure:
+               scenario=None, slide: bool = False) -> plt.Figure:
     """Histogram of a rank indicator per year (share of replications by rank), the target rank
-    marked with its P(hit). ``values``: columns year, value; ``targets``: summary rows on it."""
+    marked with its P(hit) and the places that meet it shaded (in the legend). ``values``:
+    columns year, value; ``targets``: summary rows on it. ``slide``: years side by side at
+    :data:`SLIDE_SIZE` (the deck) instead of stacked."""
     use_cjk_font()
     years = sorted(values["year"].unique())
     label = indicator_label(indicator, lang, scenario)
-    fig, axes = plt.subplots(len(years), 1, figsize=(8, 0.9 + 2.6 * len(years)), squeeze=False, sharex=True)
+    if slide:
+        fig, axes = plt.subplots(1, len(years), figsize=SLIDE_SIZE, squeeze=False, sharey=True)
+        axes = axes.T
+    else:
+        fig, axes = plt.subplots(len(years), 1, figsize=(8, 0.9 + 2.6 * len(years)), squeeze=False, sharex=True)
     vmax = float(values["value"].max()) if len(values) else 1.0
     width = max(1, int(np.ceil(vmax / 40)))
     bins = np.arange(0.5, vmax + width + 0.5, width)
@@ -196,15 +209,15 @@ def rank_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
         notes = []
         for _, t in targets[targets["year"] == y].iterrows():
             x = float(t["threshold"]) + (0.5 if t["op"] == "<=" else -0.5)
-            ax.axvspan(0, x, color=GREEN, alpha=0.12, linewidth=0)
-            ax.axvline(x, color=VERMILION, linestyle="--", linewidth=1.5)
+            ax.axvspan(0, x, color=GREEN, alpha=0.12, linewidth=0, label=text("rank_zone", lang))
+            ax.axvline(x, color=VERMILION, linestyle="--", linewidth=1.5, label=text("rank_target_line", lang))
             notes.append(text("rank_mark", lang, thr=f"{float(t['threshold']):g}", p=pct_text(float(t["p_hit"])))
-                         + f" ({pct_text(float(t['ci_low']))}–{pct_text(float(t['ci_high']))})")
+                         + f" ({ci0(float(t['ci_low']), float(t['ci_high']))})")
         ax.hist(v, bins=bins, weights=w, color=SERIES[i % len(SERIES)], edgecolor="white", linewidth=0.5,
                 hatch=None if i == 0 else "//")
         if v.size:
             med = float(np.median(v))
-            ax.axvline(med, color=BLACK, linewidth=1.2)
+            ax.axvline(med, color=BLACK, linewidth=1.2, label=text("fan_median", lang))
             notes.append(text("rank_median", lang, v=f"{med:g}"))
         ax.text(0.01, 0.95, "\n".join(notes), transform=ax.transAxes, ha="left", va="top", fontsize=9,
                 bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#888888", alpha=0.95))
@@ -214,8 +227,11 @@ def rank_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
         ax.set_ylabel(text("rank_y", lang), fontsize=8.5)
         ax.grid(alpha=0.3)
         ax.set_axisbelow(True)
-    axes[-1, 0].set_xlabel(text("rank_x", lang))
+    for ax in (axes[:, 0] if slide else axes[-1:, 0]):
+        ax.set_xlabel(text("rank_x", lang))
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, names, loc="upper right", ncol=len(names), fontsize=8.5, frameon=False)
     fig.suptitle(text("rank_title", lang, zone=meta.zone, indicator=label), fontsize=11, x=0.01, ha="left")
-    footnote(fig, meta.footer(lang))
-    fig.tight_layout(rect=(0, 0.03, 1, 0.98))
+    footnote(fig, meta.footer(lang, "spread"))
+    fig.tight_layout(rect=(0, 0.03, 1, 1 - 0.45 / fig.get_figheight()))
     return fig

@@ -9,30 +9,37 @@ import datetime as _dt
 from sim.report import sources
 from sim.report.document import (Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table, ci1, figure,
                                  pct1, png_size)
+from sim.report.deck_content import compare_lines
 from sim.report.labels import indicator_label
+from sim.report.plan_sources import source_text
 from sim.report.results import Results
 from sim.report.sections import (assumption_rows, indicator_order, manifest_rows, peers_table, ranking_table,
-                                 scenario_labels, summary_paragraphs, target_table, warning_items, year_label)
+                                 summary_paragraphs, target_table, warning_items, year_label)
 from sim.report.texts import text
+from sim.report.warning_views import warning_blocks
 
 
 def build_document(res: Results, lang: str, charts: dict, others: list[Results] = (),
-                   compare_rows: list | None = None) -> Document:
+                   compare_rows: list | None = None, pairs: list | None = None) -> Document:
     """All blocks of the report of ``res`` in ``lang``; ``charts`` maps chart keys to
-    {"name", "png"} (made by the pack); ``others`` are further results folders to compare."""
+    {"name", "png"} (made by the pack); ``others`` are further results folders to compare, with
+    ``pairs`` their paired-difference tables (:func:`sim.report.pairs.pair_table`) and
+    ``compare_rows`` each scenario's own P(hit), shown only where no difference can be formed."""
     zone = res.zone(lang)
     meta_sc = res.resolved.get("scenario", {})
     title = text("report_title", lang, zone=zone)
-    subtitle = text("report_subtitle", lang, scenario=res.scenario_name, n=res.reps, seed=res.seed, date=res.run_date)
+    subtitle = text("report_subtitle", lang, scenario=res.title(lang), n=res.reps, seed=res.seed, date=res.run_date)
     B: list = []
     if meta_sc.get("plan"):
-        B.append(Para(text("report_plan", lang, plan=meta_sc["plan"]), "small"))
-    if meta_sc.get("description"):
-        B.append(Para(text("report_desc", lang, desc=meta_sc["description"]), "small"))
+        B.append(Para(text("report_plan", lang, plan=source_text(meta_sc["plan"], lang)), "small"))
+    if res.description(lang):
+        B.append(Para(text("report_desc", lang, desc=res.description(lang)), "small"))
 
     B.append(Heading(text("sec_summary", lang), 2, "summary"))
     for p in summary_paragraphs(res, lang, others):
         B.append(Para(p, "lead"))
+
+    B.extend(warning_blocks(res, res.previous, lang))
 
     warns = warning_items(res, lang)
     if warns:
@@ -98,20 +105,7 @@ def build_document(res: Results, lang: str, charts: dict, others: list[Results] 
             B.append(peers_table(res.peers, lang))
 
     if others:
-        B.append(PageBreak())
-        B.append(Heading(text("sec_compare", lang), 2, "compare"))
-        seeds = {str(r.seed) for r in [res, *others]}
-        B.append(Para(text("intro_compare", lang) + ("" if len(seeds) == 1 else " " + text("intro_compare_seed", lang)),
-                      "note"))
-        for y in res.years:
-            f = figure(charts, f"compare_{y}", "")
-            if f:
-                B.append(f)
-        if compare_rows:
-            names = scenario_labels([res, *others])
-            cols = [text("col_year", lang), text("col_target", lang), *names]
-            B.append(Table(cols, compare_rows, [5.5, 30, *([12] * len(names))], "ll" + "r" * len(names),
-                           font_size=7.5))
+        B.extend(compare_blocks(res, others, lang, charts, compare_rows or [], pairs or []))
 
     if res.goal_seek is not None:
         B.extend(goal_seek_blocks(res.goal_seek, lang))
@@ -141,25 +135,53 @@ def build_document(res: Results, lang: str, charts: dict, others: list[Results] 
         rows = assumption_rows(res, sec, lang, comments, file_values)
         if rows:
             B.append(Heading(text(key, lang), 3, sec))
-            B.append(Table(head, rows, [26, 22, 52], "lll", font_size=7.5))
+            B.append(Table(head, rows, [26, 22, 52], "lll", font_size=7.5, literal_cols=(2,)))
 
     B.append(Heading(text("sec_manifest", lang), 2, "manifest"))
     B.append(Para(text("intro_manifest", lang), "note"))
     for r in [res, *others]:
         if others:
-            B.append(Heading(r.scenario_name, 3))
-        B.append(Table([text("col_fact", lang), text("col_value", lang)], manifest_rows(r, lang), [25, 75], "ll",
-                       font_size=7.5))
+            B.append(Heading(r.title(lang), 3))
+        rows, literal = manifest_rows(r, lang)
+        B.append(Table([text("col_fact", lang), text("col_value", lang)], rows, [25, 75], "ll",
+                       ["literal" if x else "" for x in literal], font_size=7.5))
     B.append(Para(f"{text('m_built', lang)}: {_dt.date.today().isoformat()} · {text('figure_files', lang)}", "small"))
 
     rows = assumption_rows(res, "uncertainties", lang, comments, file_values)
     if rows:
         B.append(PageBreak())
         B.append(Heading(text("sec_uncert", lang), 2, "uncertainties"))
-        B.append(Table(head, rows, [30, 30, 40], "lll", font_size=7.0))
+        B.append(Table(head, rows, [30, 30, 40], "lll", font_size=7.0, literal_cols=(2,)))
 
-    header = f"{zone} · {res.scenario_name} · n={res.reps} · seed {res.seed}"
+    header = f"{zone} · {res.title(lang)} · n={res.reps} · {text('m_seed', lang)} {res.seed}"
     return Document(lang, title, subtitle, B, header, res.run_date)
+
+
+def compare_blocks(res: Results, others: list[Results], lang: str, charts: dict, rows: list, pairs: list) -> list:
+    """The comparison section: per compared folder its paired differences (chart and table) and
+    what they support; folders without replications to pair get each scenario's own P(hit),
+    with no claim about the difference."""
+    B = [PageBreak(), Heading(text("sec_compare", lang), 2, "compare"), Para(text("intro_compare", lang), "note")]
+    for k, (o, tab) in enumerate(zip(others, pairs), 1):
+        B.append(Heading(text("deck_compare_title", lang, other=o.title(lang), ref=res.title(lang)), 3))
+        if not len(tab):
+            B.append(Para(text("compare_no_pairs", lang), "note"))
+            continue
+        B.extend(Para(x, "lead") for x in compare_lines(tab, lang, o.title(lang), res.title(lang)))
+        f = figure(charts, f"slide_pair_{k}", "")
+        if f:
+            B.append(f)
+        body = [[str(r["year"]), year_label(r, lang, res), pct1(r["p_ref"]), pct1(r["p"]),
+                 f"{r['diff'] * 100:+.1f}", f"{r['diff_low'] * 100:+.1f} – {r['diff_high'] * 100:+.1f}"]
+                for _, r in tab.iterrows()]
+        B.append(Table([text("col_year", lang), text("col_target", lang), res.title(lang), o.title(lang),
+                        text("col_diff", lang), text("col_diff_ci", lang)], body, [6, 40, 11, 11, 10, 16], "llrrrr",
+                       font_size=7.5))
+    if rows and not any(len(t) for t in pairs):
+        names = [r.title(lang) for r in [res, *others]]
+        B.append(Table([text("col_year", lang), text("col_target", lang), *names], rows,
+                       [5.5, 30, *([12] * len(names))], "ll" + "r" * len(names), font_size=7.5))
+    return B
 
 
 def goal_seek_blocks(g: dict, lang: str) -> list:

@@ -37,8 +37,10 @@ class Bullets:
 @dataclass
 class Table:
     """A table. ``widths``: relative column widths; ``align``: one letter per column (l / r / c);
-    ``row_classes``: per row "", "inactive", "joint" or "group"; ``row_attrs``: HTML data-*
-    attributes per row; ``font_size``: PDF points."""
+    ``row_classes``: per row "", "inactive", "joint", "group" or "literal" (run facts shown as
+    they are: paths, commands, hashes); ``row_attrs``: HTML data-* attributes per row;
+    ``font_size``: PDF points; ``literal_cols``: columns quoted as written (the scenario file's
+    comments), in the author's language whatever the report's."""
     columns: list[str]
     rows: list[list[str]]
     widths: list[float]
@@ -47,6 +49,7 @@ class Table:
     row_attrs: list[dict] = field(default_factory=list)
     font_size: float = 8.0
     cls: str = ""
+    literal_cols: tuple[int, ...] = ()
 
 
 @dataclass
@@ -96,13 +99,25 @@ def ci1(lo: float, hi: float) -> str:
 
 
 def pct0(p: float) -> str:
-    """A probability as a whole percent: "90%" (the prose)."""
-    return "–" if p != p else f"{p * 100:.0f}%"
+    """A probability as a whole percent: "90%" (the prose and the charts); never "0%" or "100%",
+    which a planner would repeat as impossible or certain: "< 0.5%" and "> 99.5%" instead."""
+    if p != p:
+        return "–"
+    if p < 0.005:
+        return "< 0.5%"
+    if p > 0.995:
+        return "> 99.5%"
+    return f"{p * 100:.0f}%"
+
+
+def _bound(x: float) -> str:
+    """An interval bound in whole percents, with one decimal within 1 point of 0% or 100%."""
+    return f"{x * 100:.1f}" if x < 0.01 or x > 0.99 else f"{x * 100:.0f}"
 
 
 def ci0(lo: float, hi: float) -> str:
-    """An interval in whole percents: "85–92%"."""
-    return "–" if lo != lo else f"{lo * 100:.0f}–{hi * 100:.0f}%"
+    """An interval in whole percents: "85–92%"; "0.0–0.4%" near the ends (never "0–0%")."""
+    return "–" if lo != lo else f"{_bound(lo)}–{_bound(hi)}%"
 
 
 def value_fmt(v, unit: str = "") -> str:

@@ -25,6 +25,8 @@ from sim.vocabulary.outcomes import FLOW_INDICATORS, indicator_unit
 QUANTILES = (5, 10, 25, 50, 75, 90, 95)
 HEAD_FILL = PatternFill("solid", fgColor="DCE6F0")
 PCT = "0.0%"
+VALUE = "#,##0.00"
+"""Indicator values: two decimals on screen, the full number in the cell."""
 
 
 def _bi(zh: str, en: str) -> str:
@@ -81,8 +83,8 @@ def targets_sheet(wb, res: Results):
     header = ["target_id", _bi("指标", "Indicator (zh)"), "Indicator (en)", _bi("目标", "Target (zh)"), "Target (en)",
               _bi("年份", "Year"), _bi("比较", "Comparison"), _bi("阈值（单位见下一列）", "Threshold (in the unit column)"),
               _bi("单位", "Unit"), _bi("计入联合概率", "In joint probability"), _bi("重复次数", "Replications"),
-              _bi("达成次数", "Hits"), _bi("达成概率 [%]", "P(hit) [%]"), _bi("95%区间下限 [%]", "95% CI low [%]"),
-              _bi("95%区间上限 [%]", "95% CI high [%]"), _bi("均值 [单位列]", "Mean [unit column]"),
+              _bi("达成次数", "Hits"), _bi("达成概率 [%]", "P(hit) [%]"), _bi("95%模拟精度区间下限 [%]", "95% simulation-precision low [%]"),
+              _bi("95%模拟精度区间上限 [%]", "95% simulation-precision high [%]"), _bi("均值 [单位列]", "Mean [unit column]"),
               _bi("10%分位 [单位列]", "P10 [unit column]"), _bi("中位数 [单位列]", "Median [unit column]"),
               _bi("90%分位 [单位列]", "P90 [unit column]"), _bi("规划出处", "Plan source"), _bi("说明", "Note")]
     rows = []
@@ -93,7 +95,8 @@ def targets_sheet(wb, res: Results):
                      _unit_bi(r["unit"]) if r["unit"] else "", bool(r["active"]), int(r["n_reps"]), int(r["hits"]),
                      r["p_hit"], r["ci_low"], r["ci_high"], r.get("mean"), r.get("p10"), r.get("p50"), r.get("p90"),
                      r.get("source", ""), r.get("note", "")])
-    _sheet(wb, "目标 Targets", header, rows, {12: PCT, 13: PCT, 14: PCT},
+    _sheet(wb, "目标 Targets", header, rows, {7: VALUE, 12: PCT, 13: PCT, 14: PCT, 15: VALUE, 16: VALUE, 17: VALUE,
+                                             18: VALUE},
            [28, 22, 24, 34, 38, 8, 8, 12, 10, 10, 10, 9, 11, 11, 11, 12, 12, 12, 12, 50, 40])
 
 
@@ -125,7 +128,7 @@ def quantiles_sheet(wb, res: Results):
             indicator_label(r["indicator"], "en", res.resolved)
         rows.append([r["indicator"], zh, en, _unit_bi(u) if u else "", int(r["year"]), int(r["n"]), r["mean"], r["sd"],
                      r["min"], *[r[f"p{p}"] for p in QUANTILES], r["max"]])
-    fm = {j: "#,##0.00" for j in range(6, 6 + 3 + len(QUANTILES) + 1)}
+    fm = {j: VALUE for j in range(6, 6 + 3 + len(QUANTILES) + 1)}
     _sheet(wb, "年度分位数 Quantiles", header, rows, fm, [24, 30, 34, 12, 8, 10] + [12] * (4 + len(QUANTILES)))
 
 
@@ -145,7 +148,7 @@ def monthly_sheet(wb, res: Results):
         en = indicator_label(ind, "en", res.resolved) + (f" ({unit_label(u, 'en')})" if u else "")
         for _, r in d.iterrows():
             rows.append([ind, zh, en, _unit_bi(u) if u else "", basis, r["month"], *[r[c] for c in qcols]])
-    _sheet(wb, "逐月分布 Monthly fan", header, rows, {j: "#,##0.00" for j in range(6, 6 + len(qcols))},
+    _sheet(wb, "逐月分布 Monthly fan", header, rows, {j: VALUE for j in range(6, 6 + len(qcols))},
            [22, 30, 34, 12, 22, 10] + [12] * len(qcols))
 
 
@@ -156,7 +159,7 @@ def ttt_sheet(wb, res: Results):
     s = res.summary.set_index("target_id")
     header = ["target_id", _bi("目标", "Target (zh)"), "Target (en)", _bi("月份", "Month"),
               _bi("重复次数", "Replications"), _bi("已达标概率 [%]", "P(already reached) [%]"),
-              _bi("95%区间下限 [%]", "95% CI low [%]"), _bi("95%区间上限 [%]", "95% CI high [%]")]
+              _bi("95%模拟精度区间下限 [%]", "95% simulation-precision low [%]"), _bi("95%模拟精度区间上限 [%]", "95% simulation-precision high [%]")]
     rows = []
     for _, r in t.iterrows():
         tid = r["target_id"]
@@ -206,8 +209,8 @@ def compare_sheet(wb, results: list[Results]):
                          int(r["n_reps"]), r["p_hit"], r["ci_low"], r["ci_high"]])
     header = [_bi("情景", "Scenario"), _bi("结果文件夹", "Results folder"), "target_id", _bi("年份", "Year"),
               _bi("目标", "Target (zh)"), "Target (en)", _bi("计入联合概率", "In joint probability"),
-              _bi("重复次数", "Replications"), _bi("达成概率 [%]", "P(hit) [%]"), _bi("95%区间下限 [%]", "95% CI low [%]"),
-              _bi("95%区间上限 [%]", "95% CI high [%]")]
+              _bi("重复次数", "Replications"), _bi("达成概率 [%]", "P(hit) [%]"), _bi("95%模拟精度区间下限 [%]", "95% simulation-precision low [%]"),
+              _bi("95%模拟精度区间上限 [%]", "95% simulation-precision high [%]")]
     _sheet(wb, "情景对比 Comparison", header, rows, {8: PCT, 9: PCT, 10: PCT}, [16, 36, 30, 8, 34, 38, 10, 10, 11, 11, 11])
 
 
@@ -228,7 +231,7 @@ def ranking_sheet(wb, res: Results):
         return
     header = [_bi("年份", "Year"), _bi("指标", "Measure (zh)"), "Measure (en)", "variant",
               _bi("评估方法假设", "Method assumption (zh)"), "Method assumption (en)", _bi("重复次数", "Replications"),
-              _bi("概率 [%]", "P [%]"), _bi("95%区间下限 [%]", "95% CI low [%]"), _bi("95%区间上限 [%]", "95% CI high [%]"),
+              _bi("概率 [%]", "P [%]"), _bi("95%模拟精度区间下限 [%]", "95% simulation-precision low [%]"), _bi("95%模拟精度区间上限 [%]", "95% simulation-precision high [%]"),
               _bi("名次10%分位 [名]", "Rank P10 [rank]"), _bi("名次中位数 [名]", "Rank median [rank]"),
               _bi("名次90%分位 [名]", "Rank P90 [rank]")]
     rows = []

@@ -44,7 +44,19 @@ tr.joint td { font-weight: bold; background: #fbeee6; }
 figure { margin: 10px 0 18px; break-inside: avoid; }
 figure img { width: 100%; height: auto; border: 1px solid #eee; }
 figcaption { font-size: 12.5px; color: var(--grey); }
-div.figrow { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 12px; }
+div.figrow { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(460px, 100%), 1fr)); gap: 12px; }
+tr.light-green td:last-child { color: #00734f; font-weight: bold; }
+tr.light-amber td:last-child { color: #9a6a00; font-weight: bold; }
+tr.light-red td:last-child { color: #b34a00; font-weight: bold; }
+td.literal { color: #444; }
+@media (max-width: 640px) {
+  body { padding: 12px 12px 40px; font-size: 15px; }
+  nav.toc { columns: 1; }
+  table { display: block; overflow-x: auto; font-size: 12.5px; }
+  th, td { min-width: 4.5em; }
+  td:nth-child(2) { min-width: 11em; }
+  th { position: static; }
+}
 footer { margin-top: 40px; font-size: 12px; color: var(--grey); border-top: 1px solid var(--line); padding-top: 8px; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
@@ -62,6 +74,7 @@ window.addEventListener('load', function () {
   });
   document.body.setAttribute('data-images-ok', ok);
   document.body.setAttribute('data-images-broken', bad);
+  document.body.setAttribute('data-page-overflow', document.documentElement.scrollWidth > window.innerWidth + 1);
 });
 """
 
@@ -89,7 +102,8 @@ def _table(t: Table) -> str:
         out.append(f'<tr class="{_e(cls)}"{a}>')
         for j, cell in enumerate(row):
             al = t.align[j] if j < len(t.align) else "l"
-            out.append(f'<td class="{al}">{_e(cell)}</td>')
+            lit = " literal" if j in t.literal_cols else ""
+            out.append(f'<td class="{al}{lit}">{_e(cell)}</td>')
         out.append("</tr>")
     out.append("</tbody></table>")
     return "".join(out)

@@ -7,6 +7,8 @@ dict of a manifest, or ``None``.
 """
 from __future__ import annotations
 
+import re
+
 from types import SimpleNamespace
 
 from sim.report.texts import pick
@@ -67,8 +69,36 @@ def scenario_names(scenario):
 
 
 def entity_name(spec, lang: str) -> str:
-    """The ``name_zh`` / ``name_en`` of a scenario entity (sector, project, milestone, ...)."""
-    return spec.name_zh if lang == "zh" else spec.name_en
+    """The ``name_zh`` / ``name_en`` of a scenario entity (sector, project, milestone, ...); in
+    English without a bracketed Chinese gloss ("Port-zone data linkage (区港联动)"), so that the
+    English pack holds English only."""
+    return spec.name_zh if lang == "zh" else _CJK_GLOSS.sub("", spec.name_en).strip()
+
+
+UNITS = {
+    "亿元": ("亿元", "100M CNY"),
+    "万美元": ("万美元", "10k USD"),
+    "%": ("%", "%"),
+    "count": ("个", "count"),
+    "persons": ("人", "persons"),
+    "0/1": ("完成", "done"),
+    "rank": ("名", "rank"),
+    "points": ("分", "points"),
+    "share": ("比重", "share"),
+    "": ("", ""),
+}
+"""Units: the ``unit`` of targets and outcomes, in Chinese and English."""
+
+
+def english_units(s: str) -> str:
+    """``s`` with Chinese money units (亿元, 万美元) written in English."""
+    for u in ("万美元", "亿元"):
+        s = s.replace(u, UNITS[u][1])
+    return s
+
+
+_CJK_GLOSS = re.compile(r"\s*[(（][^()（）]*[\u3400-\u9fff][^()（）]*[)）]")
+"""A bracketed aside that holds Chinese characters."""
 
 
 def key_label(path: str, lang: str, scenario=None) -> str:
@@ -82,7 +112,7 @@ def key_label(path: str, lang: str, scenario=None) -> str:
         if spec is not None:
             out.append(entity_name(spec, lang))
         elif p in KEYS:
-            out.append(pick(KEYS[p], lang))
+            out.append(pick(KEYS[p], lang) if lang == "zh" else english_units(pick(KEYS[p], lang)))
         else:
             out.append(p)
     return " · ".join(out)

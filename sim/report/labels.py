@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from sim.report.key_labels import DIST_PARAMS, DISTS, entity_name, key_label, scenario_names
+from sim.report.key_labels import DIST_PARAMS, DISTS, UNITS, entity_name, key_label, scenario_names
 from sim.report.texts import LANGS, TEXT, pick, text
 from sim.vocabulary.outcomes import OUTCOMES, PEER_STATISTICS
 from sim.vocabulary.parameters import KEYS
@@ -22,18 +22,6 @@ from sim.vocabulary.parameters import KEYS
 INDICATORS = {k: (o.zh, o.en) for k, o in OUTCOMES.items()}
 """Names of the outcomes with a fixed id (sim.vocabulary.outcomes)."""
 
-UNITS = {
-    "亿元": ("亿元", "100M CNY"),
-    "万美元": ("万美元", "10k USD"),
-    "%": ("%", "%"),
-    "count": ("个", "count"),
-    "persons": ("人", "persons"),
-    "0/1": ("完成", "done"),
-    "rank": ("名", "rank"),
-    "points": ("分", "points"),
-    "share": ("比重", "share"),
-    "": ("", ""),
-}
 
 # The simulated peer population (peers.csv statistics, indicators peers_<statistic>).
 PEER_STATS = {k: (p.zh, p.en) for k, p in PEER_STATISTICS.items()}

@@ -7,10 +7,12 @@ model) and writes into ``<first results dir>/report/`` (or ``out``):
 * ``report_<lang>.pdf`` -- A4, paginated, the same content;
 * ``summary.xlsx`` -- targets, indicator quantiles by year, monthly fan data, time to target, the
   resolved scenario and the run facts, with Chinese and English column labels;
-* ``charts/<chart>_<lang>.png`` (slides) and ``.svg`` (print).
+* ``deck_<lang>.pptx`` -- the 16:9 meeting deck (:mod:`sim.report.deck`);
+* ``charts/<chart>_<lang>.png`` (screen) and ``.svg`` (print); the deck's own charts
+  ``charts/slide_*_<lang>.png``.
 
 The first folder is the report's subject; further folders are compared with it target by
-target. Every file is written atomically.
+target, as paired differences of P(hit) (:mod:`sim.report.pairs`). Every file is written atomically.
 """
 from __future__ import annotations
 
@@ -25,16 +27,21 @@ import pandas as pd
 from sim.errors import MachineError, UserError
 from sim.experiment.executors import LocalExecutor
 from sim.report import charts as ch
+from sim.report.chart_base import PACK_DPI
 from sim.report.compose import build_document
+from sim.report.deck import build_deck
+from sim.report.deck_content import deck_slides, slide_charts
 from sim.report.document import ci1, pct1
 from sim.report.excel import build_workbook
 from sim.report.goal_seek import read_goal_seek
 from sim.report.html import render_html
 from sim.report.labels import short_indicator_label
+from sim.report.pairs import pair_table
 from sim.report.pdf import render_pdf
 from sim.report.results import Results, ResultsError, load_results
 from sim.report.sections import indicator_order, scenario_labels
 from sim.report.texts import LANGS, text
+from sim.report.warning_views import warning_slides
 from sim.store import atomic_write_bytes, atomic_write_text, make_dirs, temp_dir, write_fault
 from sim.vocabulary.outcomes import FLOW_INDICATORS, OUTCOMES, RANKING_INDICATORS
 
@@ -45,7 +52,7 @@ RANK_INDICATORS = tuple(i for i in RANKING_INDICATORS if OUTCOMES[i].unit == "ra
 
 
 def _meta(res: Results, lang: str) -> ch.ChartMeta:
-    return ch.ChartMeta(res.zone(lang), res.scenario_name, res.reps, res.seed, res.run_date, res.interval(lang))
+    return ch.ChartMeta(res.zone(lang), res.title(lang), res.reps, res.seed, res.run_date, res.interval(lang))
 
 
 def compare_table(results: list[Results], year: int, lang: str) -> pd.DataFrame:
@@ -97,7 +104,7 @@ def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, 
 
     if want("p_targets"):
         yield "p_targets", ch.probability_chart(res.summary, res.resolved, lang, zone=meta.zone,
-                                                 scenario_name=res.scenario_name, seed=res.seed, run_date=res.run_date,
+                                                 scenario_name=res.title(lang), seed=res.seed, run_date=res.run_date,
                                                  interval=meta.interval)
     targets = res.targets()
     ind = res.indicators
@@ -135,15 +142,7 @@ def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, 
             if len(v) and want(f"rank_{name}"):
                 yield f"rank_{name}", ch.rank_chart(v, targets[targets["indicator"] == name], name, lang, meta,
                                                      res.resolved)
-    if others:
-        allr = [res, *others]
-        seeds = ", ".join(dict.fromkeys(str(r.seed) for r in allr))
-        for y in res.years:
-            tab = compare_table(allr, y, lang)
-            if len(tab) and want(f"compare_{y}"):
-                yield f"compare_{y}", ch.compare_chart(
-                    tab, y, lang, zone=meta.zone, seed=seeds, interval=meta.interval,
-                    n="/".join(str(r.reps) for r in allr), run_date=", ".join(dict.fromkeys(r.run_date for r in allr)))
+    yield from slide_charts(res, lang, others, want)
 
 
 def _check_langs(langs) -> tuple[str, ...]:
@@ -169,7 +168,7 @@ def _charts_job(src, stage: str, lang: str, share: tuple[int, int]):
     written: list[Path] = []
     rendered = {}
     for key, fig in make_charts(res, lang, others, share=share):
-        data = ch.render(fig)
+        data = ch.render(fig, ("png",) if key.startswith("slide_") else ("png", "svg"), PACK_DPI, png_level=1)
         name = f"{key}_{lang}"
         for fmt, b in data.items():
             _write(Path(stage) / "charts" / f"{name}.{fmt}", b, written)
@@ -182,10 +181,20 @@ def _document_job(src, stage: str, lang: str, fmt: str, rendered: dict):
     results = _results(src)
     res, others = results[0], results[1:]
     rows = compare_rows(results, lang) if others else None
-    doc = build_document(res, lang, rendered, others, rows)
+    doc = build_document(res, lang, rendered, others, rows, [pair_table(res, o) for o in others])
     written: list[Path] = []
     _write(Path(stage) / f"report_{lang}.{fmt}", render_html(doc) if fmt == "html" else render_pdf(doc), written)
     return (fmt, lang), written
+
+
+def _deck_job(src, stage: str, lang: str, rendered: dict):
+    """deck_<lang>.pptx from the language's slide charts, written under ``stage``."""
+    res, *others = _results(src)
+    slides = deck_slides(res, lang, others, rendered, warning_slides(res, res.previous, lang))
+    written: list[Path] = []
+    _write(Path(stage) / f"deck_{lang}.pptx", build_deck(slides, lang, rendered, res.run_date,
+                                                         text("report_title", lang, zone=res.zone(lang))), written)
+    return ("pptx", lang), written
 
 
 def _load_all(dirs, out: Path) -> list[Results]:
@@ -230,7 +239,8 @@ def _workbook_job(src, stage: str):
 def _is_pack(entry: Path) -> bool:
     """A file or folder the pack itself writes (anything else in ``out`` belongs to someone else)."""
     return entry.name in ("charts", "summary.xlsx") or (entry.name.startswith("report_")
-                                                        and entry.suffix in (".html", ".pdf"))
+                                                        and entry.suffix in (".html", ".pdf")) or (
+        entry.name.startswith("deck_") and entry.suffix == ".pptx")
 
 
 def _swap_into_place(stage: Path, final: Path, written: list[Path]) -> list[Path]:
@@ -260,8 +270,11 @@ def _swap_into_place(stage: Path, final: Path, written: list[Path]) -> list[Path
 
 def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = None, *,
                workers: int | None = None, progress: Callable[[str], None] | None = None,
-               goal_seek: Path | None = None) -> list[Path]:
+               goal_seek: Path | None = None, previous: Path | None = None) -> list[Path]:
     """Build the meeting pack from saved results; returns the files written.
+
+    ``previous``: the results folder of the previous as-of's nowcast run (``run --as-of``): the
+    pack and the deck add the early warning (:mod:`sim.report.early_warning`).
 
     ``goal_seek``: the results folder of an ``optimise`` run to show in the pack (its summary,
     the verified package and the cost front), read back, never rerun.
@@ -278,6 +291,8 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
     results = _load_all(result_dirs, out)
     if goal_seek is not None:
         results[0].goal_seek = load_goal_seek(Path(goal_seek))
+    if previous is not None:
+        results[0].previous = load_results(previous)
     if workers is None:
         workers = os.cpu_count() or 1
     stage = temp_dir(out, "new")
@@ -310,6 +325,7 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
             charts[lang].extend(files)
         progress(f"  meeting pack: {sum(map(len, charts.values()))} chart files")
         jobs = [(_document_job, (*common, lang, fmt, rendered[lang])) for fmt in ("pdf", "html") for lang in langs]
+        jobs += [(_deck_job, (*common, lang, rendered[lang])) for lang in langs]
         jobs.insert(len(langs), (_workbook_job, common))
         docs = {}
         for made, files in executor.map_unordered(_run_job, jobs):
@@ -319,7 +335,7 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
         del _READ[key]
     out = []
     for lang in langs:
-        out += sorted(charts[lang]) + docs["html", lang] + docs["pdf", lang]
+        out += sorted(charts[lang]) + docs["html", lang] + docs["pdf", lang] + docs["pptx", lang]
     return out + docs["xlsx", ""]
 
 

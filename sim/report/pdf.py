@@ -3,13 +3,19 @@
 The bundled CJK font (Noto Sans CJK SC from the mplfonts wheel) is embedded, subset by fpdf2,
 so the PDF needs no system library and no browser. Pages carry a running header and
 "page x of y"; tables repeat their header row across pages; text is black or dark grey and
-highlighted rows use light fills, so a grey print stays readable.
+highlighted rows use light fills, so a grey print stays readable. Paragraphs and list items are
+broken into lines here (:func:`kinsoku_lines`) by the Chinese rule that no closing punctuation
+starts a line; a chart taller than a page continues on the next, cut where a row of the image is
+blank (:func:`image_slices`).
 """
 from __future__ import annotations
 
 import io
+import re
 
+import numpy as np
 from fpdf import FPDF, FontFace
+from PIL import Image
 from fpdf.enums import WrapMode, XPos, YPos
 
 from sim.report.document import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
@@ -23,6 +29,49 @@ INK = (26, 26, 26)
 GREY = (90, 90, 90)
 FILL = {"inactive": (238, 238, 238), "joint": (250, 232, 220), "head": (226, 234, 242)}
 MARGIN = 15
+NO_LINE_START = set("，。、；：！？）》」』】〕…%,.;:!?)]")
+"""Characters that may not begin a line (closing punctuation, Chinese and Latin)."""
+_TOKEN = re.compile(r"\s*[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|\s*[^\s\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]+")
+
+
+def kinsoku_lines(text: str, width: float, measure) -> str:
+    """``text`` with line breaks so that every line fits ``width`` by ``measure`` (a string's
+    width) and none begins with a character of :data:`NO_LINE_START`: such a character takes
+    the previous one down with it."""
+    out = []
+    for para in text.split("\n"):
+        lines, cur = [], []
+        for tok in _TOKEN.findall(para):
+            if cur and measure("".join(cur) + tok) > width:
+                carry = []
+                if tok.strip()[:1] in NO_LINE_START and len(cur) > 1:
+                    carry = [cur.pop()]
+                lines.append("".join(cur).rstrip())
+                cur = [*(c.lstrip() for c in carry), tok.lstrip() if not carry else tok]
+            else:
+                cur.append(tok)
+        lines.append("".join(cur).rstrip())
+        out.append("\n".join(lines))
+    return "\n".join(out)
+
+
+def image_slices(png: bytes, rows: int) -> list[bytes]:
+    """The PNG in pieces of at most ``rows`` pixel rows, each cut at the blankest row of the last
+    fifth of its piece (between two panels or bars rather than through one)."""
+    img = Image.open(io.BytesIO(png)).convert("RGB")
+    grey = np.asarray(img.convert("L"), dtype=float)
+    ink = (grey < 245).sum(axis=1)
+    out, top = [], 0
+    while top < img.height:
+        bottom = min(top + rows, img.height)
+        if bottom < img.height:
+            lo = top + int(rows * 0.8)
+            bottom = lo + int(np.argmin(ink[lo:bottom]))
+        buf = io.BytesIO()
+        img.crop((0, top, img.width, max(bottom, top + 1))).save(buf, format="PNG")
+        out.append(buf.getvalue())
+        top = max(bottom, top + 1)
+    return out
 
 
 class _PDF(FPDF):
@@ -64,6 +113,10 @@ class _PDF(FPDF):
         self.cell(0, 4, text("page", self.doc.lang, page=self.page_no(), pages="{nb}"), align="C")
         self.set_text_color(*INK)
 
+    def _lines(self, text: str) -> str:
+        """``text`` broken into lines for the space left on the line, by :func:`kinsoku_lines`."""
+        return kinsoku_lines(text, self.w - self.r_margin - self.get_x() - 1.0, self.get_string_width)
+
     # ---- blocks
     def put_heading(self, b: Heading):
         size = {1: 18, 2: 14, 3: 11.5}.get(b.level, 11)
@@ -89,8 +142,8 @@ class _PDF(FPDF):
         size, colour = {"lead": (10.5, INK), "note": (8.5, GREY), "small": (8, GREY)}.get(b.cls, (9.5, INK))
         self.set_font(FONT, size=size)
         self.set_text_color(*colour)
-        self.multi_cell(0, size * 0.5, b.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=self.wrap,
-                        align="L")
+        self.multi_cell(0, size * 0.5, self._lines(b.text), new_x=XPos.LMARGIN, new_y=YPos.NEXT,
+                        wrapmode=self.wrap, align="L")
         self.ln(1.5)
         self.set_text_color(*INK)
 
@@ -101,8 +154,8 @@ class _PDF(FPDF):
                 self.set_fill_color(*FILL["joint"])
             self.set_x(MARGIN + 2)
             self.cell(4, 4.6, "•")
-            self.multi_cell(0, 4.6, item, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=self.wrap, align="L",
-                            fill=b.cls == "warning")
+            self.multi_cell(0, 4.6, self._lines(item), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=self.wrap,
+                            align="L", fill=b.cls == "warning")
             self.ln(1)
         self.ln(1)
 
@@ -128,6 +181,18 @@ class _PDF(FPDF):
         self.ln(3)
 
     def put_image(self, f: Figure, max_h: float | None = None):
+        full_w = self.w - 2 * MARGIN
+        page_h = self.h - 2 * MARGIN - 12
+        if max_h is None and f.width_px and f.height_px / f.width_px * full_w > page_h * 1.15:
+            rows = int(page_h / full_w * f.width_px)
+            for piece in image_slices(f.png, rows):
+                w_px, h_px = Image.open(io.BytesIO(piece)).size
+                h = h_px / w_px * full_w
+                if self.get_y() + h > self.h - MARGIN - 4:
+                    self.add_page()
+                self.image(io.BytesIO(piece), x=MARGIN, y=self.get_y(), w=full_w, h=h, alt_text=f.caption or f.name)
+                self.set_y(self.get_y() + h + 2)
+            return
         w, h = _image_size(self, f, max_h)
         if self.get_y() + h > self.h - MARGIN - 4:
             self.add_page()

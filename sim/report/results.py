@@ -82,6 +82,8 @@ class Results:
     extra_tables: dict[str, Path] = field(default_factory=dict)
     extra_charts: list[Path] = field(default_factory=list)
     goal_seek: dict | None = None
+    previous: "Results | None" = None
+    """The previous as-of's results folder, for the early warning (sim.report.early_warning)."""
 
     # ---- facts
     @property
@@ -96,6 +98,19 @@ class Results:
         meta = self.resolved.get("scenario", {})
         zh, en = meta.get("zone_zh"), meta.get("zone")
         return (zh or en or "?") if lang == "zh" else (en or zh or "?")
+
+    def title(self, lang: str) -> str:
+        """The scenario's title in ``lang`` (``name_zh`` / ``name_en``), else its name (also when the
+        manifest names the run differently from its resolved scenario)."""
+        meta = self.resolved.get("scenario", {})
+        if meta.get("name") not in (None, self.scenario_name):
+            return self.scenario_name
+        return str(meta.get(f"name_{lang}") or self.scenario_name)
+
+    def description(self, lang: str) -> str:
+        """The scenario's description in ``lang`` ("" when the file gives none in that language)."""
+        meta = self.resolved.get("scenario", {})
+        return str(meta.get("description_zh" if lang == "zh" else "description") or "")
 
     @property
     def scenario_name(self) -> str:

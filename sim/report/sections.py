@@ -13,9 +13,14 @@ from sim.report.chart_base import target_label
 from sim.report.document import Table, ci0, ci1, pct0, pct1, value_fmt
 from sim.report.key_labels import key_label, value_text
 from sim.report.labels import PEER_UNITS, indicator_label, measure_label, unit_label, variant_label
+from sim.report.plan_sources import source_text
 from sim.report.plan_warnings import warning_text
 from sim.report.results import Results
 from sim.report.texts import text
+
+
+HEADLINE = ("trade_total", "rank")
+"""The plan's headline indicators (total trade, the national rank): first in the summary and the deck."""
 
 
 def _label(row, lang, res: Results) -> str:
@@ -32,8 +37,8 @@ def _p(row) -> dict:
 
 
 def summary_paragraphs(res: Results, lang: str, others: list[Results] = ()) -> list[str]:
-    """Plain-language summary from the numbers: per year the headline targets (total trade,
-    national rank), the weakest and the strongest, the joint probability; then how much the rank
+    """Plain-language summary from the numbers: per year the headline targets first (total trade,
+    national rank), then the weakest, the joint probability; then how much the rank
     rests on the method's unknowns, and what each compared scenario changes most."""
     out = []
     act = res.targets()[res.targets()["active"]]
@@ -44,14 +49,12 @@ def summary_paragraphs(res: Results, lang: str, others: list[Results] = ()) -> l
             continue
         parts = [text("sum_year", lang, year=y, k=len(d), likely=int((d["p_hit"] >= 0.8).sum()),
                       unlikely=int((d["p_hit"] < 0.5).sum()))]
-        head = d[d["indicator"].isin(["trade_total", "rank"])]
+        head = d[d["indicator"].isin(HEADLINE)]
         for _, r in head.iterrows():
             parts.append(text("sum_headline", lang, label=year_label(r, lang, res), **_p(r)))
         rest = d[~d["target_id"].isin(head["target_id"])].sort_values("p_hit", kind="stable")
         if len(rest):
             parts.append(text("sum_weakest", lang, label=_label(rest.iloc[0], lang, res), **_p(rest.iloc[0])))
-        if len(rest) > 1:
-            parts.append(text("sum_strongest", lang, label=_label(rest.iloc[-1], lang, res), **_p(rest.iloc[-1])))
         j = res.joint()
         j = j[j["year"] == y]
         if len(j):
@@ -72,10 +75,11 @@ def summary_paragraphs(res: Results, lang: str, others: list[Results] = ()) -> l
         diff = b.loc[common, "p_hit"] - a.loc[common, "p_hit"]
         k = diff.abs().sort_values(ascending=False, kind="stable").index[0]
         key = "sum_compare" if diff[k] > 0 else "sum_compare_lower"
-        out.append(text(key, lang, base=res.scenario_name, other=o.scenario_name,
+        out.append(text(key, lang, base=res.title(lang), other=o.title(lang),
                         label=year_label(a.loc[k], lang, res), p0=pct0(a.loc[k, "p_hit"]),
                         p1=pct0(b.loc[k, "p_hit"])))
     out.append(text("sum_basis", lang, n=res.reps, seed=res.seed))
+    out.append(text("world_uncertainty", lang))
     return out
 
 
@@ -91,9 +95,7 @@ def target_table(res: Results, lang: str) -> Table:
             label = text("joint_row", lang, year=y) if joint else _label(r, lang, res)
             unit = r.get("unit", "")
             rng = "–" if joint else f"{value_fmt(r.get('p10'), unit)} – {value_fmt(r.get('p90'), unit)}"
-            src = r.get("note", "") if joint else r.get("source", "")
-            if joint:
-                src = ""
+            src = "" if joint else source_text(r.get("source", ""), lang)
             rows.append([str(y), label, pct1(r["p_hit"]), ci1(r["ci_low"], r["ci_high"]),
                          f"{int(r['hits'])}/{int(r['n_reps'])}", "–" if joint else value_fmt(r.get("p50"), unit),
                          rng, src])
@@ -121,26 +123,28 @@ def assumption_rows(res: Results, section: str, lang: str, comments: dict, file_
     return rows
 
 
-def manifest_rows(res: Results, lang: str) -> list[list[str]]:
+def manifest_rows(res: Results, lang: str) -> tuple[list[list[str]], list[bool]]:
+    """The run facts as (fact, value) rows, and per row whether its value is literal (a path,
+    command, hash or version list, shown as it is in either language)."""
     m = res.manifest
     vers = m.get("versions") or {}
     rows = [
-        (text("m_zone", lang), res.zone(lang)),
-        (text("m_scenario", lang), res.scenario_name),
-        (text("m_file", lang), str(m.get("scenario_file", "–"))),
-        (text("m_sha", lang), str(m.get("scenario_sha256", "–"))),
-        (text("m_seed", lang), str(m.get("seed", "–"))),
-        (text("m_reps", lang), str(m.get("replications", "–"))),
-        (text("m_date", lang), str(m.get("run_date", "–"))),
-        (text("m_command", lang), str(m.get("command", "–"))),
-        (text("m_commit", lang), str(m.get("git_commit", "–"))),
-        (text("m_versions", lang), ", ".join(f"{k} {v}" for k, v in vers.items()) or "–"),
-        (text("m_interval", lang), str(m.get("interval_method", "–"))),
+        (text("m_zone", lang), res.zone(lang), False),
+        (text("m_scenario", lang), res.title(lang), False),
+        (text("m_file", lang), str(m.get("scenario_file", "–")), True),
+        (text("m_sha", lang), str(m.get("scenario_sha256", "–")), True),
+        (text("m_seed", lang), str(m.get("seed", "–")), False),
+        (text("m_reps", lang), str(m.get("replications", "–")), False),
+        (text("m_date", lang), str(m.get("run_date", "–")), False),
+        (text("m_command", lang), str(m.get("command", "–")), True),
+        (text("m_commit", lang), str(m.get("git_commit", "–")), True),
+        (text("m_versions", lang), ", ".join(f"{k} {v}" for k, v in vers.items()) or "–", True),
+        (text("m_interval", lang), text("interval_named", lang, method=res.interval(lang)), False),
     ]
     if m.get("stopping_rule"):
-        rows.append((text("m_stopping", lang), str(m["stopping_rule"])))
-    rows.append((text("m_folder", lang), str(res.folder)))
-    return [list(r) for r in rows]
+        rows.append((text("m_stopping", lang), str(m["stopping_rule"]), True))
+    rows.append((text("m_folder", lang), str(res.folder), True))
+    return [[a, b] for a, b, _ in rows], [c for _, _, c in rows]
 
 
 def _peer_value(v, unit: str) -> str:

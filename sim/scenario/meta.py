@@ -11,7 +11,11 @@ class ScenarioMeta(Model):
                       description="Short scenario name (letters, digits, _ . -; used in result folder names).")
     zone: str = Field(description="Zone name in English.")
     zone_zh: str = Field(description="Zone name in Chinese.")
-    description: str = Field("", description="What this scenario is for.")
+    name_zh: str = Field("", description="The scenario's title in Chinese, for the meeting pack (default: the name); "
+                                     "a scenario that extends another sets its own.")
+    name_en: str = Field("", description="The scenario's title in English, for the meeting pack (default: the name).")
+    description: str = Field("", description="What this scenario is for (English).")
+    description_zh: str = Field("", description="What this scenario is for, in Chinese (the Chinese pack's text).")
     plan: str = Field("", description="The plan document the targets and levers come from.")
 
 

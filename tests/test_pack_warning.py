@@ -1,0 +1,70 @@
+"""Early warning (sim/report/early_warning.py): two nowcast runs of the observation template, as of
+2022-01 and 2022-03; the pack of the second with the first as ``--previous`` holds P then and now
+with a light for every target and the months that left the previous band, in the HTML and the
+deck of both languages, in one language each.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from pptx import Presentation
+
+from language_check import deck_text, html_text, leaks
+from sim.report.document import pct0
+from sim.report.early_warning import DEFAULT_RULES, WarningRules, band_breaks, target_moves
+from sim.report.results import load_results
+
+ROOT = Path(__file__).resolve().parents[1]
+LANGS = ("zh", "en")
+
+
+@pytest.fixture(scope="module")
+def nowcasts(tmp_path_factory):
+    from sim.cli import main
+    base = tmp_path_factory.mktemp("early_warning")
+    for as_of in ("2022-01", "2022-03"):
+        assert main(["run", str(ROOT / "scenarios" / "baseline.toml"), "--reps", "60", "--seed", "3", "--workers", "1",
+                     "--set", f"observations.file={ROOT / 'scenarios' / 'observations_template.csv'}",
+                     "--as-of", as_of, "--no-report", "-q", "--out", str(base / as_of)]) == 0
+    out = base / "pack"
+    assert main(["report", str(base / "2022-03"), "--previous", str(base / "2022-01"), "--out", str(out)]) == 0
+    return base / "2022-03", base / "2022-01", out
+
+
+def test_lights_follow_the_rules():
+    r = WarningRules(on_track=0.7, at_risk=0.4)
+    assert [r.light(p) for p in (0.9, 0.7, 0.69, 0.4, 0.39)] == ["green", "green", "amber", "amber", "red"]
+
+
+@pytest.mark.slow
+def test_moves_and_breaks_from_the_two_folders(nowcasts):
+    now, then, _ = nowcasts
+    a, b = load_results(now), load_results(then)
+    d = target_moves(a, b)
+    s_now = pd.read_csv(now / "summary.csv").set_index("target_id")["p_hit"]
+    s_then = pd.read_csv(then / "summary.csv").set_index("target_id")["p_hit"]
+    for _, r in d.iterrows():
+        assert r["p_now"] == s_now[r["target_id"]] and r["p_then"] == s_then[r["target_id"]]
+        assert r["light_now"] == DEFAULT_RULES.light(r["p_now"])
+    br = band_breaks(a, b)
+    assert set(br["month"]) <= {"2022-02", "2022-03"}, "only months observed since the previous as-of"
+    m = b.monthly.set_index(["indicator", "month"])
+    for _, x in br.iterrows():
+        lo, hi = m.loc[(x["indicator"], x["month"]), ["p10", "p90"]]
+        assert not lo <= x["value"] <= hi
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_warning_in_pack_and_deck_in_one_language(nowcasts, lang):
+    now, _, out = nowcasts
+    page = html_text((out / f"report_{lang}.html").read_text(encoding="utf-8"))
+    deck = out / f"deck_{lang}.pptx"
+    names = [s.name for s in Presentation(str(deck)).slides]
+    assert "warning" in names and "warning_moves" in names
+    head = pd.read_csv(now / "summary.csv").query("target_id == 'trade_total_2022'").iloc[0]
+    assert pct0(head["p_hit"]) in deck_text(deck)
+    assert ("预警" if lang == "zh" else "Early warning") in page
+    assert not leaks(page, lang) and not leaks(deck_text(deck), lang)
