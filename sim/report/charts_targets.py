@@ -16,7 +16,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from sim.report.chart_base import (BLUE, GREY, MARKERS, ORANGE, SERIES, VERMILION, ChartMeta, footnote,  # noqa: E402
+from sim.report.chart_base import (BLUE, GREY, ORANGE, VERMILION, ChartMeta, footnote,  # noqa: E402
                                    pct_text, target_label, wrap_label)
 from sim.report.fonts import use_cjk_font  # noqa: E402
 from sim.report.labels import interval_label  # noqa: E402

@@ -131,7 +131,7 @@ def build_document(res: Results, lang: str, charts: dict, others: list[Results] 
     file_values = sources.scenario_values(path) if path else {}
     B.append(Para(text("intro_assumptions" if path else "intro_no_sources", lang, file=file_name or "–"), "note"))
     head = [text("col_key", lang), text("col_value", lang), text("col_comment", lang)]
-    for sec, key in (("levers", "sec_levers"), ("initial_state", "sec_initial")):
+    for sec, key in (("levers", "sec_levers"), ("base_year", "sec_base_year"), ("initial_state", "sec_initial")):
         rows = assumption_rows(res, sec, lang, comments, file_values)
         if rows:
             B.append(Heading(text(key, lang), 3, sec))

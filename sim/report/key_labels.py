@@ -12,6 +12,7 @@ import re
 from types import SimpleNamespace
 
 from sim.report.texts import pick
+from sim.vocabulary.outcomes import OUTCOMES
 from sim.vocabulary.parameters import KEYS
 
 DISTS = {
@@ -113,6 +114,8 @@ def key_label(path: str, lang: str, scenario=None) -> str:
             out.append(entity_name(spec, lang))
         elif p in KEYS:
             out.append(pick(KEYS[p], lang) if lang == "zh" else english_units(pick(KEYS[p], lang)))
+        elif p in OUTCOMES:                              # a base-year figure: named as its indicator
+            out.append(OUTCOMES[p].zh if lang == "zh" else OUTCOMES[p].en)
         else:
             out.append(p)
     return " · ".join(out)
