@@ -59,9 +59,8 @@ def test_headline_shows_start_to_target_when_summary_has_base(pack, tmp_path):
     d.mkdir()
     shutil.copyfile(run_dir / "manifest.json", d / "manifest.json")
     s = pd.read_csv(run_dir / "summary.csv")
-    base = np.where(s["indicator"] == "trade_total", 80.0, np.nan)
-    s.insert(s.columns.get_loc("p90") + 1, "base", base)
-    s.insert(s.columns.get_loc("base") + 1, "growth_needed", s["threshold"] / s["base"] - 1)
+    s["base"] = np.where(s["indicator"] == "trade_total", 80.0, np.nan)     # a start of exactly 80
+    s["growth_needed"] = s["threshold"] / s["base"] - 1
     s.to_csv(d / "summary.csv", index=False)
     res = load_results(d)
     zh, en = headline_lines(res, "zh"), headline_lines(res, "en")
@@ -69,7 +68,11 @@ def test_headline_shows_start_to_target_when_summary_has_base(pack, tmp_path):
     assert "from 80 (100M CNY) in 2021 to 106 (100M CNY): needs +32%" in en[0]
     assert "+150%" in en[1]
     assert not any("2021" in x for x in en[2:]), "no base for the rank: no start shown"
-    plain = headline_lines(load_results(run_dir), "en")
+    old = tmp_path / "without_base"                     # a results folder from before the base year
+    old.mkdir()
+    shutil.copyfile(run_dir / "manifest.json", old / "manifest.json")
+    s.drop(columns=["base", "growth_needed"]).to_csv(old / "summary.csv", index=False)
+    plain = headline_lines(load_results(old), "en")
     assert not any("needs" in x for x in plain), "no base columns: no start -> target"
 
 
