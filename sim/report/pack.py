@@ -8,8 +8,8 @@ model) and writes into ``<first results dir>/report/`` (or ``out``):
 * ``summary.xlsx`` -- targets, indicator quantiles by year, monthly fan data, time to target, the
   resolved scenario and the run facts, with Chinese and English column labels;
 * ``deck_<lang>.pptx`` -- the 16:9 meeting deck (:mod:`sim.report.deck`);
-* ``charts/<chart>_<lang>.png`` (screen) and ``.svg`` (print); the deck's own charts
-  ``charts/slide_*_<lang>.png``.
+* ``charts/<chart>_<lang>.png``, every chart as the HTML, PDF and deck show it; the deck's own
+  charts ``charts/slide_*_<lang>.png`` (the PDF is the print version, so no SVG is written).
 
 The first folder is the report's subject; further folders are compared with it target by
 target, as paired differences of P(hit) (:mod:`sim.report.pairs`). Every file is written atomically.
@@ -168,7 +168,7 @@ def _charts_job(src, stage: str, lang: str, share: tuple[int, int]):
     written: list[Path] = []
     rendered = {}
     for key, fig in make_charts(res, lang, others, share=share):
-        data = ch.render(fig, ("png",) if key.startswith("slide_") else ("png", "svg"), PACK_DPI, png_level=1)
+        data = ch.render(fig, ("png",), PACK_DPI, png_level=1)
         name = f"{key}_{lang}"
         for fmt, b in data.items():
             _write(Path(stage) / "charts" / f"{name}.{fmt}", b, written)

@@ -171,8 +171,8 @@ TEXT = {
     "intro_manifest": ("这些信息足以复现本报告的全部数字：同一情景、随机种子和重复次数得到完全相同的结果。",
                        "These facts reproduce every number in this report: the same scenario, seed and replication "
                        "count give identical results."),
-    "figure_files": ("图表另存为 PNG（用于幻灯片）与 SVG（用于印刷），位于 charts/ 文件夹。",
-                     "Every chart is also saved as PNG (slides) and SVG (print) in the charts/ folder."),
+    "figure_files": ("每张图表另存为 PNG，位于 charts/ 文件夹。",
+                     "Every chart is also saved as PNG in the charts/ folder."),
     # ---- report: plain-language summary
     "sum_year": ("{year}年：{k} 个目标中，{likely} 个很可能达成（≥80%），{unlikely} 个达成概率低于50%。",
                  "{year}: of {k} targets, {likely} are likely (≥80%) and {unlikely} are less likely than not (<50%)."),
