@@ -25,8 +25,8 @@ def front_chart(g, lang: str, meta: str, labels: list[str]):
         lo, hi = 100 * front[f"ci_low__{tid}"].to_numpy(), 100 * front[f"ci_high__{tid}"].to_numpy()
         ax.step(x, p, where="post", color=BLUE, linewidth=1.2)
         ax.errorbar(x, p, yerr=np.vstack([p - lo, hi - p]), fmt="o", color=BLUE, ms=4, elinewidth=0.8, capsize=2,
-                    label=("成本前沿：最弱目标的最低成本（搜索，95% 区间）" if lang == "zh"
-                           else "cost front by the weakest goal (search, 95% interval)"))
+                    label=("成本前沿：最弱目标的最低成本（搜索，95% 模拟精度区间）" if lang == "zh"
+                           else "cost front by the weakest goal (search, 95% simulation-precision interval)"))
         ax.axhline(100 * goal.level, color="black", linestyle="--", linewidth=0.9,
                    label=(f"目标 {goal.level:.0%}" if lang == "zh" else f"goal {goal.level:.0%}"))
         v = g.verified.set_index("target_id").loc[tid]

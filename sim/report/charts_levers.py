@@ -43,7 +43,7 @@ def difference_chart(table: pd.DataFrame, sc, lang: str, meta: str, only_active:
         ax.set_axisbelow(True)
         title = (f"{name} − {ref}：达成概率之差" if lang == "zh" else f"{name} − {ref}: difference in P(hit)")
         ax.set_title(title, fontsize=10, loc="left")
-        ax.set_xlabel("百分点（95% 区间）" if lang == "zh" else "percentage points (95% interval)")
+        ax.set_xlabel("百分点（95% 模拟精度区间）" if lang == "zh" else "percentage points (95% simulation-precision interval)")
         years = e["year"].to_numpy()
         for j in range(1, n_t):
             if years[j] != years[j - 1]:

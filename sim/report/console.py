@@ -25,7 +25,7 @@ def format_comparison(c, only_active: bool = True) -> str:
         lines.append(f"\n{name} vs {c.names[0]} ({c.reps} replications, "
                      f"{'paired on common random numbers' if c.paired else 'independent seeds'})")
         lines.append(f"{'target':36s} {'P(' + c.names[0][:10] + ')':>14s} {'P(' + name[:10] + ')':>14s} "
-                     f"{'difference [95% interval]':>28s} {'P(better) [95% interval]':>26s} {'P(same) [95% interval]':>24s}")
+                     f"{'difference [95% precision]':>28s} {'P(better) [95% precision]':>26s} {'P(same) [95% precision]':>24s}")
         for _, r in d.iterrows():
             sig = "*" if (r["diff_low"] > 0 or r["diff_high"] < 0) else " "
             better = (f"{r['p_better']:6.0%} [{r['p_better_low']:4.0%}, {r['p_better_high']:4.0%}]"
