@@ -43,16 +43,17 @@ def firm_months(z: ZoneState, f: Firms) -> dict[str, np.ndarray]:
 
     A firm's trade in month m is size / 12 x operating fraction x ramp x noise x level_m
     (x the commodity index if its sector is exposed); the pass over firms x months
-    (:func:`~sim.model.kernels.firm_months`) sums the firm factors by sector, and the factors
-    shared by a sector and month are applied to the sums."""
+    (:func:`~sim.model.kernels.firm_months`) sums the firm factors by group (a sector's initial
+    firms, its cohort, apart from its later firms: §5.1), and the factors shared by a sector and
+    month, its mode shares and output ratio, are applied to the sums."""
     s, x, H = z.spec, z.x, z.H
     S = len(s.sector_ids)
     sig = x["noise_sigma"][f.sector]
     ratio = x["output_ratio"]
-    initial = f.origin == 0
-    group = f.sector + S * initial                     # initial firms trade as their sector's cohort
+    at_start = f.origin == 0
+    group = f.sector + S * at_start                    # initial firms trade as their sector's cohort
     above = s.manufacturing[f.sector] & (f.size * ratio[f.sector] >= s.sc.constants.above_size_revenue_yi)
-    above[initial] = z.cohort.above
+    above[at_start] = z.cohort.above
     eps = z.draws.generator("trade_noise").standard_normal((len(f), H))
     sums, active, staff = kernels.firm_months(
         f.open_t.astype(float), f.exit_t.astype(float), f.ramp.astype(float), f.size / 12.0 * np.exp(-0.5 * sig ** 2),
