@@ -192,3 +192,4 @@ def test_an_incomplete_base_year_in_the_observations_is_named(tmp_path, capsys, 
     p = _observations(tmp_path, rows + ["2022-01,trade_general,4,亿元"])
     expect_error(capsys, ["validate", str(BASELINE), "--set", f'observations.file="{p.as_posix()}"'],
                  "obs.csv", *words)
+

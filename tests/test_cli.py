@@ -126,3 +126,14 @@ def test_a_named_command_loads_only_its_own_module():
     assert "sim.cli.validate" in loaded
     for other in ("matplotlib", "sim.report.pack", "sim.report.chart", "sim.cli.run", "sim.cli.sensitivity"):
         assert f"'{other}" not in loaded, loaded
+
+
+def test_a_what_if_by_set_gets_its_own_default_folder(tmp_path, monkeypatch):
+    """run --set must not write into (or be refused by) the scenario's own default folder."""
+    monkeypatch.chdir(tmp_path)
+    tiny = str(Path(__file__).resolve().parent / "data" / "tiny.toml")
+    assert main(["run", tiny, "--reps", "5", "--workers", "1", "-q", "--no-report"]) == 0
+    assert main(["run", tiny, "--reps", "5", "--workers", "1", "-q", "--no-report",
+                 "--set", "levers.promotion_events_per_year=3"]) == 0
+    folders = sorted(p.name for p in (tmp_path / "results").iterdir())
+    assert len(folders) == 2 and folders[0].endswith("__n5") and "__n5__set" in folders[1], folders

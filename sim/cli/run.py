@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gc
+import hashlib
 import sys
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    what_if = list(args.overrides)
     if args.as_of:
         args.overrides = [*args.overrides, f'observations.as_of="{args.as_of}"']
     ls = load_scenario(args.scenario, args.overrides)
@@ -65,6 +67,8 @@ def run(args) -> int:
         default = f"{sc.scenario.name}__seed{seed}__n{reps}"
     if sc.observations is not None and sc.observations.as_of:
         default += f"__asof{sc.observations.as_of_month()}"
+    if what_if:                 # a what-if by --set gets its own folder, never the scenario's own
+        default += "__set" + hashlib.sha256("\n".join(what_if).encode()).hexdigest()[:8]
     out = options.out_or(args, Path("results") / default)
     stopping = None
     with options.executor(args, local="{n} local worker(s)") as (executor, where):
