@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.ranking.config import (BASE_VARIABLES, PEER_VARIABLES, TOP_LARGE, TOP_SMALL, ZONE_MODEL_VARIABLES,
-                                RankingConfig, count_span, per_config)
+                                CountSpan, RankingConfig, count_span, per_config)
 from sim.ranking.peers import (base_table, build_population, draw_bonded, draw_raw, grow, joined, prepared,
                                trade_quantile)
 from sim.ranking.scoring import (DerivedPlan, FixedPlan, Scorer, column_names, compile_derived, compile_fixed,
@@ -66,8 +66,7 @@ class _YearPlan:
     probabilities, and the range of the number of evaluated zones (the zone included)."""
     methods: tuple
     cum_weights: np.ndarray
-    n_units_low: int
-    n_units_high: int
+    evaluated: CountSpan
 
     def method(self, u: float) -> _MethodPlan:
         """The method plan drawn by uniform ``u``."""
@@ -75,7 +74,7 @@ class _YearPlan:
 
     def n_units(self, u: float) -> int:
         """The number of evaluated zones at uniform ``u`` (the same ``u`` every year)."""
-        return min(self.n_units_low + int(u * (self.n_units_high - self.n_units_low + 1)), self.n_units_high)
+        return self.evaluated.at(u)
 
 
 @dataclass
@@ -159,7 +158,7 @@ def _year_plans(cfg: RankingConfig, plan: _Plan, years) -> list[_YearPlan]:
             n_u = count_span(cfg.peers.evaluated_by_year[str(y)])
             w = cfg.method_weights(y)
             yp.append(_YearPlan(methods=tuple(_method_plan(cfg, plan, m) for m in w),
-                                cum_weights=np.cumsum(list(w.values())), n_units_low=n_u.low, n_units_high=n_u.high))
+                                cum_weights=np.cumsum(list(w.values())), evaluated=n_u))
         plan.years[key] = yp
     return yp
 
