@@ -68,3 +68,16 @@ def test_warning_in_pack_and_deck_in_one_language(nowcasts, lang):
     assert pct0(head["p_hit"]) in deck_text(deck)
     assert ("预警" if lang == "zh" else "Early warning") in page
     assert not leaks(page, lang) and not leaks(deck_text(deck), lang)
+
+
+def test_traffic_light_thresholds_come_from_the_scenario():
+    """observations.warning_on_track / warning_at_risk set the lights; bad values are named."""
+    from types import SimpleNamespace
+
+    from sim.data.observations import ObservationsConfig
+    from sim.report.early_warning import DEFAULT_RULES, rules_of
+    assert rules_of(SimpleNamespace(resolved={})) == DEFAULT_RULES
+    r = rules_of(SimpleNamespace(resolved={"observations": {"warning_on_track": 0.9, "warning_at_risk": 0.6}}))
+    assert (r.light(0.95), r.light(0.8), r.light(0.5)) == ("green", "amber", "red")
+    with pytest.raises(ValueError, match="warning_at_risk"):
+        ObservationsConfig(file="x.csv", warning_on_track=0.5, warning_at_risk=0.6)

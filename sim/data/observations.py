@@ -26,7 +26,7 @@ import re
 from pathlib import Path
 
 import numpy as np
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.config_base import StrictModel
 from sim.data.rows import ObservationError, csv_rows as _csv_rows, excel_rows as _excel_rows
@@ -74,6 +74,10 @@ class ObservationsConfig(StrictModel):
     max_ratio: float = Field(5.0, gt=1, description=(
         "A ratio above this (or below its inverse), or one that cannot be formed because a side is 0, "
         "is replaced by an additive shift (docs/model.md 7.14)."))
+    warning_on_track: float = Field(0.7, gt=0, lt=1, description=(
+        "Early warning (report --previous): a target whose P(hit) is at least this is on track (green)."))
+    warning_at_risk: float = Field(0.4, gt=0, lt=1, description=(
+        "Early warning: at least this (and below warning_on_track) is at risk (amber); below it, off track (red)."))
     sha256: str = Field("", description="Written by the loader: sha256 of the file's bytes.")
     base_year: dict[str, float] = Field(default_factory=dict, description=(
         "Written by the loader: the base-year figures the file's months of the base year state (they "
@@ -88,6 +92,13 @@ class ObservationsConfig(StrictModel):
             raise ValueError('missing: name the observations file, e.g. file = "observed.csv" (see docs/data.md); '
                              "--as-of and observations.as_of need it")
         return v
+
+    @model_validator(mode="after")
+    def _lights(self):
+        if not self.warning_at_risk < self.warning_on_track:
+            raise ValueError(f"warning_at_risk ({self.warning_at_risk:g}) must be below warning_on_track "
+                             f"({self.warning_on_track:g})")
+        return self
 
     @field_validator("as_of")
     @classmethod

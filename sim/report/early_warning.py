@@ -3,7 +3,8 @@ as-of's results folder. Per target: P(hit) now and then, and a traffic light; pe
 the months newly observed since the previous as-of whose value left the band the previous run
 had simulated for them (what moved the targets).
 
-The rules are data (:class:`WarningRules`, documented in docs/report.md): a target is on track
+The thresholds are scenario data (``observations.warning_on_track`` / ``warning_at_risk``, read
+by :func:`rules_of`; docs/report.md): a target is on track
 (green) at P >= ``on_track``, at risk (amber) at P >= ``at_risk``, else off track (red); "the
 simulated band" is the previous run's ``band`` quantiles of monthly.csv (10-90% by default).
 A month counts as observed in a run when its band has collapsed onto one value (the nowcast
@@ -33,13 +34,21 @@ class WarningRules:
 DEFAULT_RULES = WarningRules()
 
 
+def rules_of(res: Results) -> WarningRules:
+    """The traffic-light thresholds of a run: its scenario's ``observations.warning_on_track`` and
+    ``warning_at_risk`` (docs/data.md), else the defaults."""
+    obs = res.resolved.get("observations") or {}
+    return WarningRules(on_track=float(obs.get("warning_on_track", DEFAULT_RULES.on_track)),
+                        at_risk=float(obs.get("warning_at_risk", DEFAULT_RULES.at_risk)))
+
+
 def as_of(res: Results) -> str:
     """The run's as-of month ("" for a run without observations)."""
     obs = res.resolved.get("observations") or {}
     return str(obs.get("as_of") or "")
 
 
-def target_moves(now: Results, then: Results, rules: WarningRules = DEFAULT_RULES) -> pd.DataFrame:
+def target_moves(now: Results, then: Results, rules: WarningRules | None = None) -> pd.DataFrame:
     """One row per active target of ``now`` that ``then`` has: ``p_then``, ``p_now``, ``change``,
     ``light_then``, ``light_now`` (and the summary row's own columns), weakest first."""
     a = now.targets()
@@ -49,6 +58,7 @@ def target_moves(now: Results, then: Results, rules: WarningRules = DEFAULT_RULE
     d["p_now"] = d["p_hit"].astype(float)
     d["p_then"] = d["target_id"].map(b).astype(float)
     d["change"] = d["p_now"] - d["p_then"]
+    rules = rules or rules_of(now)
     d["light_now"] = d["p_now"].map(rules.light)
     d["light_then"] = d["p_then"].map(rules.light)
     return d.sort_values(["year", "p_now"], kind="stable").reset_index(drop=True)

@@ -266,7 +266,8 @@ TEXT = {
                  "This run against the previous as-of's: each target's P(hit) then and now with a traffic light "
                  "(green: ≥{green}, on track; amber: ≥{amber}, at risk; red: below {amber}, off track); and the "
                  "indicators whose newly observed months fell outside the previous run's {band} band."),
-    "ew_line": ("{label}：{then} → {now}（{change}）·{light}", "{label}: {then} → {now} ({change}) · {light}"),
+    "ew_line": ("{label}：{then} → {now}（模拟精度区间 {ci}；{change}）·{light}",
+                "{label}: {then} → {now} (simulation precision {ci}; {change}) · {light}"),
     "ew_change": ("{d:+.0f}个百分点", "{d:+.0f} pp"),
     "light_green": ("正常", "on track"),
     "light_amber": ("有风险", "at risk"),

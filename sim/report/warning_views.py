@@ -5,8 +5,8 @@ lines, so both say the same thing.
 from __future__ import annotations
 
 from sim.report.deck_content import Slide
-from sim.report.document import Bullets, Heading, Para, Table, pct0, pct1, value_fmt
-from sim.report.early_warning import DEFAULT_RULES, as_of, band_breaks, target_moves
+from sim.report.document import Bullets, Heading, Para, Table, ci0, ci1, pct0, pct1, value_fmt
+from sim.report.early_warning import as_of, band_breaks, rules_of, target_moves
 from sim.report.labels import indicator_label, threshold_text
 from sim.report.results import Results
 from sim.report.sections import HEADLINE, year_label
@@ -16,8 +16,8 @@ MAX_LINES = 9
 """Most lines on a warning slide (the report lists all)."""
 
 
-def _intro(lang: str) -> str:
-    r = DEFAULT_RULES
+def _intro(now: Results, lang: str) -> str:
+    r = rules_of(now)
     return text("ew_intro", lang, green=pct0(r.on_track), amber=pct0(r.at_risk), band=text("ew_band", lang))
 
 
@@ -28,6 +28,7 @@ def move_lines(now: Results, then: Results, lang: str) -> list[tuple[str, str]]:
     d["size"] = -d["change"].abs()
     d = d.sort_values(["order", "size", "year"], kind="stable")
     return [(text("ew_line", lang, label=year_label(r, lang, now), then=pct0(r["p_then"]), now=pct0(r["p_now"]),
+                  ci=ci0(r["ci_low"], r["ci_high"]),
                   change=text("ew_change", lang, d=100 * r["change"]), light=text(f"light_{r['light_now']}", lang)),
              r["light_now"]) for _, r in d.iterrows()]
 
@@ -61,7 +62,7 @@ def warning_slides(now: Results, then: Results | None, lang: str) -> list[Slide]
     lights = [("" if isinstance(m, str) else m[1]) for m in moves]
     title = text("ew_title", lang, now=as_of(now) or "–", then=as_of(then) or "–")
     breaks = break_lines(now, then, lang) or [text("ew_no_breaks", lang, band=text("ew_band", lang))]
-    return [Slide("warning", title, lines, note=_intro(lang), lights=lights),
+    return [Slide("warning", title, lines, note=_intro(now, lang), lights=lights),
             Slide("warning_moves", text("ew_moves_title", lang, now=as_of(now) or "–"), _cut(breaks, lang))]
 
 
@@ -71,11 +72,11 @@ def warning_blocks(now: Results, then: Results | None, lang: str) -> list:
     if then is None:
         return []
     d = target_moves(now, then)
-    rows = [[str(r["year"]), year_label(r, lang, now), pct1(r["p_then"]), pct1(r["p_now"]),
+    rows = [[str(r["year"]), year_label(r, lang, now), pct1(r["p_then"]), f'{pct1(r["p_now"])} ({ci1(r["ci_low"], r["ci_high"])})',
              text("ew_change", lang, d=100 * r["change"]), text(f"light_{r['light_now']}", lang)]
             for _, r in d.iterrows()]
     title = text("ew_title", lang, now=as_of(now) or "–", then=as_of(then) or "–")
-    blocks = [Heading(text("sec_warning", lang), 2, "early-warning"), Para(title, "lead"), Para(_intro(lang), "note"),
+    blocks = [Heading(text("sec_warning", lang), 2, "early-warning"), Para(title, "lead"), Para(_intro(now, lang), "note"),
               Table([text("col_year", lang), text("col_target", lang), text("col_then", lang), text("col_now", lang),
                      text("col_change", lang), text("col_light", lang)], rows, [6, 44, 11, 11, 14, 14], "llrrrl",
                     [f"light-{r['light_now']}" for _, r in d.iterrows()], font_size=7.5)]
