@@ -161,6 +161,7 @@ class Results:
         if base.seed != self.seed or base.reps != self.reps:
             raise ValueError(f"paired differences need the same seed and replications (base: seed {base.seed}, "
                              f"{base.reps} reps; this: seed {self.seed}, {self.reps} reps)")
+        _compare.check_comparable([base.loaded, self.loaded])
         specs = target_specs(base.loaded.scenario)
         mine = {t.target_id: t for t in target_specs(self.loaded.scenario)}
         names = _compare.unique_names([base.loaded, self.loaded])

@@ -57,8 +57,11 @@ class ChartMeta:
 
 
 def footnote(fig, s: str) -> None:
-    """Write ``s`` as the figure's footnote, bottom left."""
-    fig.text(0.01, 0.006, s, fontsize=7.5, color=FOOT_COLOUR, ha="left", va="bottom")
+    """Write ``s`` as the figure's footnote, bottom left, in 7.5 pt or smaller so that it fits the
+    figure's width (a Latin character is about 0.6 em wide, a CJK character about 1 em)."""
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in s)
+    size = min(7.5, 0.97 * fig.get_figwidth() * 72 / max(ems, 1.0))
+    fig.text(0.01, 0.006, s, fontsize=max(size, 5.0), color=FOOT_COLOUR, ha="left", va="bottom")
 
 
 def wrap_label(s: str, width: int = 46) -> str:

@@ -18,6 +18,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from sim.report.chart_base import (BLUE, GREY, ORANGE, VERMILION, ChartMeta, footnote,  # noqa: E402
                                    pct_text, target_label, wrap_label)
+from sim.report.document import ci0  # noqa: E402
 from sim.report.fonts import use_cjk_font  # noqa: E402
 from sim.report.labels import interval_label  # noqa: E402
 from sim.report.texts import text  # noqa: E402
@@ -89,7 +90,7 @@ def time_to_target_chart(ttt: pd.DataFrame, labels: dict[str, str], final: dict[
     """Small multiples, one per target of ``year``: P(already reached) by month with its interval.
 
     ``ttt``: time_to_target.csv rows; ``labels``: target_id -> panel title, in panel order;
-    ``final``: target_id -> P(hit) of summary.csv (annotated at year end)."""
+    ``final``: target_id -> (P(hit), interval low, high) of summary.csv (annotated at year end)."""
     use_cjk_font()
     ids = [t for t in labels if t in set(ttt["target_id"])]
     n = max(len(ids), 1)
@@ -114,7 +115,8 @@ def time_to_target_chart(ttt: pd.DataFrame, labels: dict[str, str], final: dict[
         ax.grid(alpha=0.3)
         if tid in final and len(x):
             first = float(d["p_reached"].iloc[0])
-            ax.text(0.03, 0.96 if first < 0.6 else 0.06, text("ttt_final", lang, p=pct_text(final[tid])),
+            ax.text(0.03, 0.96 if first < 0.6 else 0.06, text("ttt_final", lang, p=pct_text(final[tid][0]),
+                                                               ci=ci0(*final[tid][1:])),
                     transform=ax.transAxes, ha="left", va="top" if first < 0.6 else "bottom", fontsize=8,
                     bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9))
     for k in range(len(ids), nrows * ncols):

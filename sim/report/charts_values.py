@@ -82,7 +82,7 @@ def exceedance_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str
         x, p = float(t["threshold"]), float(t["p_hit"])
         ax.axvline(x, color=c, linestyle=":", linewidth=1, alpha=0.8)
         lab = text("target_mark", lang, year=t["year"], op=op_text(t["op"]), thr=threshold_text(x, unit, lang),
-                   p=pct_text(p))
+                   p=pct_text(p), ci=ci0(t["ci_low"], t["ci_high"]))
         if not t["active"]:
             lab += text("inactive_short", lang)
         # the target's own P(hit) with its interval; its text goes to the legend (no overlap)

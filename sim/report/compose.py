@@ -171,11 +171,12 @@ def compare_blocks(res: Results, others: list[Results], lang: str, charts: dict,
         f = figure(charts, f"slide_pair_{k}", "")
         if f:
             B.append(f)
-        body = [[str(r["year"]), year_label(r, lang, res), pct1(r["p_ref"]), pct1(r["p"]),
+        body = [[str(r["year"]), year_label(r, lang, res), f'{pct1(r["p_ref"])} ({ci1(r["p_ref_low"], r["p_ref_high"])})',
+                 f'{pct1(r["p"])} ({ci1(r["p_low"], r["p_high"])})',
                  f"{r['diff'] * 100:+.1f}", f"{r['diff_low'] * 100:+.1f} – {r['diff_high'] * 100:+.1f}"]
                 for _, r in tab.iterrows()]
         B.append(Table([text("col_year", lang), text("col_target", lang), res.title(lang), o.title(lang),
-                        text("col_diff", lang), text("col_diff_ci", lang)], body, [6, 40, 11, 11, 10, 16], "llrrrr",
+                        text("col_diff", lang), text("col_diff_ci", lang)], body, [6, 32, 15, 15, 10, 16], "llrrrr",
                        font_size=7.5))
     if rows and not any(len(t) for t in pairs):
         names = [r.title(lang) for r in [res, *others]]

@@ -134,7 +134,7 @@ def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, 
                         lab = short_indicator_label(r["indicator"], lang, res.resolved)
                     labels[r["target_id"]] = lab
                 if want(f"ttt_{y}"):
-                    yield f"ttt_{y}", ch.time_to_target_chart(res.ttt, labels, dict(zip(t["target_id"], t["p_hit"])),
+                    yield f"ttt_{y}", ch.time_to_target_chart(res.ttt, labels, dict(zip(t["target_id"], zip(t["p_hit"], t["ci_low"], t["ci_high"]))),
                                                                y, lang, meta)
     if ind is not None:
         for name in RANK_INDICATORS:

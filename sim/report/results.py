@@ -143,10 +143,13 @@ class Results:
     # ---- large table, read on first use
     @cached_property
     def indicators(self) -> pd.DataFrame | None:
+        """The simulated years' rows of indicators.csv (its base-year rows, the start, are in
+        base_year.csv and are left out here, so no chart or comparison mixes them in)."""
         p = self.folder / "indicators.csv"
         if not p.is_file():
             return None
-        return _read_indicators(p)
+        d = _read_indicators(p)
+        return d[d["year"].isin(self.years)].reset_index(drop=True)
 
     def targets(self) -> pd.DataFrame:
         """Target rows of summary.csv (without the ALL_<year> joint rows)."""

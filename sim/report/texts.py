@@ -48,7 +48,7 @@ TEXT = {
     "exc_y_le": ("概率 P(数值 ≤ x)", "Probability P(value ≤ x)"),
     "exc_y_lt": ("概率 P(数值 < x)", "Probability P(value < x)"),
     "year_n": ("{year}年", "{year}"),
-    "target_mark": ("{year}年目标 {op} {thr}：{p}", "{year} target {op} {thr}: {p}"),
+    "target_mark": ("{year}年目标 {op} {thr}：{p}（{ci}）", "{year} target {op} {thr}: {p} ({ci})"),
     # ---- charts: monthly fan
     "fan_title": ("{zone}：{indicator}——逐月路径（{basis}）", "{zone}: {indicator}, month by month ({basis})"),
     "fan_ytd": ("当年累计值", "year to date"),
@@ -62,7 +62,7 @@ TEXT = {
                   "{zone}: {year} targets, probability already reached by each month"),
     "ttt_y": ("已达标概率", "P(already reached)"),
     "ttt_band": ("95%模拟精度区间", "95% simulation-precision interval"),
-    "ttt_final": ("年末 {p}", "year end {p}"),
+    "ttt_final": ("年末 {p}（{ci}）", "year end {p} ({ci})"),
     # ---- charts: rank
     "rank_title": ("{zone}：{indicator}分布", "{zone}: distribution of the {indicator}"),
     "rank_x": ("名次（1 = 最好）", "Rank (1 = best)"),

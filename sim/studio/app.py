@@ -87,7 +87,7 @@ def results_table(table, specs: dict, scenario, lang: str) -> str:
         rows.append(
             f"<tr{cls} data-target='{r.target_id}' data-p='{r.p:.10f}' data-p-ref='{r.p_ref:.10f}' "
             f"data-diff='{r.diff:.10f}' data-n='{r.n_reps}'><td>{label}</td>"
-            f"<td class='num'>{_pct(r.p_ref)}</td>"
+            f"<td class='num'>{_pct(r.p_ref)}<span class='ci'> [{_pct(r.p_ref_low)}, {_pct(r.p_ref_high)}]</span></td>"
             f"<td class='num'>{_pct(r.p)}<span class='ci'> [{_pct(r.p_low)}, {_pct(r.p_high)}]</span></td>"
             f"<td class='zs-barcol'>{bar}</td><td class='num {tone}'>{_signed(r.diff)}"
             f"<span class='ci'> [{_signed(r.diff_low)}, {_signed(r.diff_high)}]</span></td></tr>")
