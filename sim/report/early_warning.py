@@ -64,19 +64,26 @@ def target_moves(now: Results, then: Results, rules: WarningRules | None = None)
     return d.sort_values(["year", "p_now"], kind="stable").reset_index(drop=True)
 
 
-def _observed(monthly: pd.DataFrame) -> pd.Series:
-    return (monthly["p97_5"] - monthly["p2_5"]).abs() <= 1e-9 * monthly["p50"].abs().clip(lower=1.0)
+def _observed(res: Results) -> set[tuple[str, str]]:
+    """(indicator, month) pairs the run was conditioned on: the observed months up to its as-of
+    (its resolved scenario's observations)."""
+    obs = res.resolved.get("observations") or {}
+    cut = as_of(res)
+    if not cut:
+        return set()
+    return {(ind, m) for ind, by in (obs.get("values") or {}).items() for m in by if m <= cut}
 
 
 def band_breaks(now: Results, then: Results, rules: WarningRules = DEFAULT_RULES) -> pd.DataFrame:
     """Months observed in ``now`` but not in ``then`` whose value lies outside ``then``'s band:
-    indicator, month, value, low, high, side ("above" / "below")."""
+    indicator, month, value, low, high, side ("above" / "below"). The value is ``now``'s fan at
+    that month, which the nowcast pins to the observation (year to date for flows, like the band)."""
     cols = ["indicator", "month", "value", "low", "high", "side"]
     if now.monthly is None or then.monthly is None:
         return pd.DataFrame(columns=cols)
-    m_now, m_then = now.monthly.copy(), then.monthly.copy()
-    m_now = m_now[_observed(m_now)]
-    m_then = m_then[~_observed(m_then)]
+    new = _observed(now) - _observed(then)              # months observed since the previous as-of
+    m_now = now.monthly[[(i, m) in new for i, m in zip(now.monthly["indicator"], now.monthly["month"])]]
+    m_then = then.monthly
     lo, hi = rules.band
     j = m_now[["indicator", "month", "p50"]].merge(m_then[["indicator", "month", lo, hi]], on=["indicator", "month"])
     j = j.rename(columns={"p50": "value", lo: "low", hi: "high"})
