@@ -15,6 +15,7 @@ import os
 import time
 from pathlib import Path
 
+from sim.analysis.targets import widest_half_width
 from sim.studio.progressive import WhatIfRunner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,8 +43,7 @@ def main() -> None:
         s = r.latest
         if s is not None and r.version != seen and s.job == 2:
             seen = r.version
-            act = s.table[s.table["active"]]
-            d_half = float(((act["diff_high"] - act["diff_low"]) / 2).max())
+            d_half = widest_half_width(s.table, "diff_low", "diff_high")
             print(f"  {s.reps:6d} replications at {s.elapsed_s:6.2f} s: P(hit) ±{100 * s.half_width:.2f} pp, "
                   f"paired difference ±{100 * d_half:.2f} pp")
             first = first or s.elapsed_s

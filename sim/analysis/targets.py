@@ -75,6 +75,14 @@ def summarise(column, targets: list[TargetSpec], years: list[int], base=None) ->
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
+def widest_half_width(table: pd.DataFrame, low: str = "ci_low", high: str = "ci_high") -> float:
+    """The widest 95% half-width over the active rows of a target table (summary.csv or a
+    paired table, whose interval columns are named by ``low`` and ``high``): the precision a run
+    reports and the precision stopping rule tests."""
+    act = table[table["active"].astype(bool)]
+    return float(((act[high] - act[low]) / 2).max()) if len(act) else 0.0
+
+
 def _row(tid, ind, year, op, thr, unit, source, active, h, v, note, base=np.nan):
     n, k = len(h), int(np.sum(h))
     lo, hi = proportion_ci(k, n)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from sim import api, store
-from sim.analysis.targets import summarise, target_specs
+from sim.analysis.targets import summarise, target_specs, widest_half_width
 from sim.cli import options
 from sim.cli.types import month_or_latest, open_interval, positive_int
 from sim.errors import UserError
@@ -123,8 +123,7 @@ def _num(v: float) -> str:
 
 
 def _max_half_width(sc, ind) -> float:
-    s = summarise(ind.column, [t for t in target_specs(sc) if t.active], ind.years)
-    return float(((s["ci_high"] - s["ci_low"]) / 2).max())
+    return widest_half_width(summarise(ind.column, target_specs(sc), ind.years))
 
 
 def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True, base_year: int = 0) -> None:
@@ -139,7 +138,7 @@ def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True
               f"the spread of the replications (base_year.csv, indicators.csv) and in the assumptions themselves.")
         for w in warnings:
             print(f"warning: {w}")
-    half = float(np.max((summary["ci_high"] - summary["ci_low"]) / 2))
+    half = widest_half_width(summary)
     if stopping:
         print(f"\n{stopping}")
     print(f"\n{reps} replications: widest 95% simulation-precision interval is ±{half:.1%}. For about ±1 percentage point use "

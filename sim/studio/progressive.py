@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 
 from sim import api
+from sim.analysis.targets import widest_half_width
 from sim.chunks import MemoryStore
 from sim.errors import UserError
 from sim.experiment.executors import LocalExecutor
@@ -185,8 +186,7 @@ class WhatIfRunner:
                 res = base if store is self._base_store else api.run(variant, n, self.seed, executor=ex, chunks=store,
                                                                       monthly=False, chunk_size=CHUNK)
                 table = res.difference(base)
-                act = table[table["active"]]
-                half = float(((act["p_high"] - act["p_low"]) / 2).max()) if len(act) else 0.0
+                half = widest_half_width(table, "p_low", "p_high")
                 self._publish(Snapshot(job, what_if, n, self.max_reps, table, half, time.perf_counter() - t0,
                                        n >= self.max_reps))
         except Cancelled:
