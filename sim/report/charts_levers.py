@@ -210,7 +210,7 @@ def tornado_chart(tornado: pd.DataFrame, targets: list[str], sc, lang: str, meta
                     height=0.6)
             ax.scatter(hi, pos, marker="|", color="black", s=60, zorder=3)
             ax.axvline(b, color="black", linewidth=0.9)
-            ax.set_ylim(min(len(w), 0) - 0.5 - max(4 - len(w), 0), len(w) - 0.5)    # at least 4 rows tall
+            ax.set_ylim(-0.5 - max(4 - len(w), 0), len(w) - 0.5)    # at least 4 rows tall
             ax.grid(axis="x", alpha=0.3)
             if j == 0:
                 ax.set_yticks(pos, labels, fontsize=7)

@@ -87,11 +87,6 @@ TEXT = {
     "col_mean": ("均值", "Mean"),
     "col_p10": ("10%分位", "10th pct"),
     "col_p90": ("90%分位", "90th pct"),
-    # ---- charts: scenario comparison
-    "cmp_title": ("{zone}：{year}年各情景目标达成概率", "{zone}: probability of each {year} target by scenario"),
-    "cmp_footer": ("{zone}｜情景：{scenarios}｜重复次数 n={n}｜随机种子 {seed}｜运行日期 {date}｜误差线：95%模拟精度区间（{interval}）",
-                   "{zone} | scenarios: {scenarios} | replications n={n} | seed {seed} | run {date} | "
-                   "error bars: 95% simulation-precision interval ({interval})"),
     # ---- report: titles and sections
     "report_title": ("{zone}规划目标达成概率报告", "{zone}: probability of reaching the plan's targets"),
     "report_subtitle": ("情景 {scenario}｜{n} 次重复模拟｜随机种子 {seed}｜运行日期 {date}",
