@@ -7,6 +7,7 @@ on every bad scenario value, ``--set`` value, encoding, nesting and observation 
 tier draws from (all of them, not a sample), and prints: cases tried, clean exit 2 (one line, no
 traceback), tracebacks, accepted (exit 0), other exit codes.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -77,8 +78,21 @@ TXT = [1, 2.5, True, float("nan"), [], {"a": "b"}]
 FLG = [1, 0, "yes", "true", float("nan")]
 SET_RAW = ["nan", "inf", "-inf", "true", "false", '"200"', "yes", "[1, 2]", "{a = 1}", "2023-01-01"]
 ENC = ["gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "binary"]
-OBS_KINDS = ["open_quote", "extra_cell", "missing_cell", "huge", "nan", "inf", "negative", "text", "bad_month",
-             "bad_unit", "bad_indicator", "duplicate", "outside"]
+OBS_KINDS = [
+    "open_quote",
+    "extra_cell",
+    "missing_cell",
+    "huge",
+    "nan",
+    "inf",
+    "negative",
+    "text",
+    "bad_month",
+    "bad_unit",
+    "bad_indicator",
+    "duplicate",
+    "outside",
+]
 
 
 def argv_of(kind, a, b):

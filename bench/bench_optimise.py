@@ -8,6 +8,7 @@ on the baseline), at the command's defaults unless told otherwise, and prints th
 number of levers and candidates, the load average and what the search found. The goal is at most
 10 minutes on 2 cores.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,9 +34,24 @@ def main() -> int:
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "goal"
-        argv = [sys.executable, str(ROOT / "run_sim.py"), "optimise", a.scenario, *GOALS, "--trials", str(a.trials),
-                "--reps", str(a.reps), "--verify-reps", str(a.verify_reps), "--workers", str(a.workers), "-q",
-                "--out", str(out)]
+        argv = [
+            sys.executable,
+            str(ROOT / "run_sim.py"),
+            "optimise",
+            a.scenario,
+            *GOALS,
+            "--trials",
+            str(a.trials),
+            "--reps",
+            str(a.reps),
+            "--verify-reps",
+            str(a.verify_reps),
+            "--workers",
+            str(a.workers),
+            "-q",
+            "--out",
+            str(out),
+        ]
         t0 = time.time()
         done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
         wall = time.time() - t0
@@ -43,8 +59,10 @@ def main() -> int:
             print(done.stderr, file=sys.stderr)
             return done.returncode
         n_levers = len(json.loads((out / "manifest.json").read_text())["levers_searched"])
-    print(f"goal seek: {n_levers} levers, 2 goals, {a.trials} candidates x {a.reps} replications, "
-          f"verified on {a.verify_reps}, {a.workers} workers")
+    print(
+        f"goal seek: {n_levers} levers, 2 goals, {a.trials} candidates x {a.reps} replications, "
+        f"verified on {a.verify_reps}, {a.workers} workers"
+    )
     print(f"wall time: {wall:.0f} s (goal: <= 600 s on 2 cores); load average {os.getloadavg()[0]:.1f}")
     print(done.stdout.split("\n\n")[0])
     return 0

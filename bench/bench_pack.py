@@ -14,6 +14,7 @@ Prints:
     subsetting, the Excel workbook, and the results files opened by it.
 Stages are timed by wrapping the pack's functions from outside; nothing in ``sim/`` knows about it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,8 +66,9 @@ def _wall(argv: list[str], env=None, cpu: list | None = None) -> float:
 def startup() -> None:
     py = sys.executable
     bare = min(_wall([py, "-c", "pass"]) for _ in range(3))
-    pack = min(_wall([py, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); import sim.report.pack"])
-               for _ in range(3))
+    pack = min(
+        _wall([py, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); import sim.report.pack"]) for _ in range(3)
+    )
     print(f"process start-up: interpreter {bare:.2f} s; interpreter + imports of the pack {pack:.2f} s")
 
 
@@ -79,14 +81,18 @@ def end_to_end(results: Path, repeat: int) -> None:
             env = dict(os.environ, **{OPEN_LOG: str(log)})
             times.append(_wall([sys.executable, "-c", CHILD, str(results), "--out", str(Path(tmp) / "pack")], env, cpu))
         opens = Counter(log.read_text().split())
-    print(f"whole pack (`report`, default workers, {os.cpu_count()} cores): "
-          + ", ".join(f"{t:.1f} s" for t in times) + f"  (best {min(times):.1f} s); CPU of all its processes "
-          + ", ".join(f"{c:.1f} s" for c in cpu) + f"; load average now {os.getloadavg()[0]:.2f}")
-    print("  results files opened per build: "
-          + (", ".join(f"{k} x{v}" for k, v in sorted(opens.items())) or "none"))
+    print(
+        f"whole pack (`report`, default workers, {os.cpu_count()} cores): "
+        + ", ".join(f"{t:.1f} s" for t in times)
+        + f"  (best {min(times):.1f} s); CPU of all its processes "
+        + ", ".join(f"{c:.1f} s" for c in cpu)
+        + f"; load average now {os.getloadavg()[0]:.2f}"
+    )
+    print("  results files opened per build: " + (", ".join(f"{k} x{v}" for k, v in sorted(opens.items())) or "none"))
 
 
 # ----------------------------------------------------------------------------- stages in this process
+
 
 class Stages:
     """Inclusive wall time per stage; ``where`` is the (language, chart) being built."""
@@ -116,6 +122,7 @@ class Stages:
             kk = key(a, k) if callable(key) else key
             with stages.on(kk):
                 return fn(*a, **k)
+
         setattr(owner, name, timed)
 
 
@@ -134,6 +141,7 @@ def stages(results: Path, all_charts: bool) -> None:
     def hook(event, args):
         if event == "open" and isinstance(args[0], str) and os.path.dirname(os.path.realpath(args[0])) == folder:
             S.opens[os.path.basename(args[0])] += 1
+
     sys.addaudithook(hook)
 
     S.wrap(pack, "load_results", "read results (manifest, summary, monthly, ...)")
@@ -145,12 +153,14 @@ def stages(results: Path, all_charts: bool) -> None:
             S.lang = doc.lang
             with S.on((doc.lang, _kind)):
                 return _fn(doc, *a, **k)
+
         setattr(mod, name, renderer)
     S.wrap(pack, "build_workbook", ("-", "Excel"))
     S.wrap(pack, "build_document", lambda a, k: (a[1], "document"))
 
     def font_key(a, k):
         return (S.lang, (S.stack[-1] if S.stack else "?") + ": font subsetting")
+
     S.wrap(subset.Subsetter, "subset", font_key)
     S.wrap(TTFont, "save", font_key)
     S.wrap(fpdf.FPDF, "add_font", lambda a, k: (S.lang, "PDF: font loading"))
@@ -169,6 +179,7 @@ def stages(results: Path, all_charts: bool) -> None:
             S.chart = key
             S.t[(lang, "chart", key, "draw")] += time.perf_counter() - t
             yield key, fig
+
     pack.make_charts = make_charts
     savefig = matplotlib.figure.Figure.savefig
 
@@ -176,6 +187,7 @@ def stages(results: Path, all_charts: bool) -> None:
         fmt = format or str(fname).rsplit(".", 1)[-1]
         with S.on((S.lang, "chart", S.chart, fmt)):
             return savefig(self, fname, *a, format=format, **k)
+
     matplotlib.figure.Figure.savefig = timed_savefig
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -200,9 +212,11 @@ def _print_stages(S: Stages, total: float, cpu: float, all_charts: bool) -> None
                 cols[f] += v
             rows.append((c, parts))
         in_charts = sum(cols.values())
-        print(f"  [{lang}] {len(charts)} charts {in_charts:.1f} s: drawing {cols['draw']:.1f} s, "
-              f"PNG {cols['png']:.1f} s, SVG {cols['svg']:.1f} s")
-        for c, parts in sorted(rows, key=lambda r: -sum(r[1].values()))[:None if all_charts else 8]:
+        print(
+            f"  [{lang}] {len(charts)} charts {in_charts:.1f} s: drawing {cols['draw']:.1f} s, "
+            f"PNG {cols['png']:.1f} s, SVG {cols['svg']:.1f} s"
+        )
+        for c, parts in sorted(rows, key=lambda r: -sum(r[1].values()))[: None if all_charts else 8]:
             print(f"      {c:40s} " + "  ".join(f"{f} {v:5.2f}" for f, v in parts.items()))
         print(f"  [{lang}] document (the blocks both renderers draw) {S.t.get((lang, 'document'), 0.0):.2f} s")
         for kind in ("HTML", "PDF"):
@@ -221,8 +235,11 @@ def main() -> int:
     ap.add_argument("--charts", action="store_true", help="every chart's times (default: the 8 slowest)")
     a = ap.parse_args()
     if not (a.results / "summary.csv").is_file():
-        print(f"{a.results}: not a results folder; make one with\n  run_sim.py run scenarios/baseline.toml "
-              f"--reps 1000 --seed 1 --no-report --out {a.results} -q", file=sys.stderr)
+        print(
+            f"{a.results}: not a results folder; make one with\n  run_sim.py run scenarios/baseline.toml "
+            f"--reps 1000 --seed 1 --no-report --out {a.results} -q",
+            file=sys.stderr,
+        )
         return 2
     print(f"meeting pack of {a.results}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     startup()

@@ -9,6 +9,7 @@ replication, wall and CPU (best and median of the R passes: the best is the leas
 other work on the machine) and a SHA-256 of every output array, so two checkouts can be compared for byte
 identity as well as speed. ``--profile`` adds a cProfile of one pass.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> None:
     if sc.ranking is None:
         raise SystemExit(f"{a.scenario} has no [ranking] section")
     data = inputs(sc, a.seed, a.reps)
-    one_pass(sc, data, a.seed)                      # warm the per-config caches
+    one_pass(sc, data, a.seed)  # warm the per-config caches
     wall, cpu, outs = [], [], None
     for _ in range(a.repeat):
         w, c, outs = one_pass(sc, data, a.seed)

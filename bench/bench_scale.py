@@ -17,6 +17,7 @@ The machine is shared, so every CPU figure is the best of several batches (a bat
 by other work more often than it is sped up); the wall times are single runs and print the load
 average beside them.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,7 +62,7 @@ def best_per_chunk(fn, reps: np.ndarray, size: int) -> float:
     best = np.inf
     for a in range(0, len(reps) - size + 1, size):
         t = time.process_time()
-        fn(reps[a:a + size])
+        fn(reps[a : a + size])
         best = min(best, (time.process_time() - t) / size)
     return best
 
@@ -73,20 +74,25 @@ def cpu_figures(sc, seed: int, reps: int) -> dict[str, float]:
     results = {}
     batches = max(5, reps // 20)
     size = min(engine.CHUNK_SIZE, max(reps // 4, 1))
-    simulate(sc, params[0], Draws(seed, 0))            # compile and warm caches
+    simulate(sc, params[0], Draws(seed, 0))  # compile and warm caches
     out = {
         "all in (run_chunk)": best_per_chunk(
-            lambda rr: engine.run_chunk(sc, [(seed, ())], np.zeros(len(rr), int), rr, None, engine.Outputs(),
-                                        int(rr[0]), int(rr[-1]) + 1), rows, size),
+            lambda rr: engine.run_chunk(
+                sc, [(seed, ())], np.zeros(len(rr), int), rr, None, engine.Outputs(), int(rr[0]), int(rr[-1]) + 1
+            ),
+            rows,
+            size,
+        ),
         "parameters": best_per_chunk(lambda rr: params_of_rows(sc, seed, rr, lay.paths), rows, size),
-        "model": best_per_rep(lambda r: results.__setitem__(r, simulate(sc, params[r], Draws(seed, r))), rows,
-                              batches),
+        "model": best_per_rep(lambda r: results.__setitem__(r, simulate(sc, params[r], Draws(seed, r))), rows, batches),
     }
     if sc.ranking is not None:
-        out["ranking"] = best_per_rep(lambda r: rank_zone(sc, results[r], Streams(seed, r)("ranking")), rows,
-                                      batches)
-    out["reference model"] = best_per_rep(lambda r: reference_model.simulate(sc, params[r], Streams(seed, r)),
-                                          rows[: max(50, reps // 4)], max(5, reps // 80))
+        out["ranking"] = best_per_rep(lambda r: rank_zone(sc, results[r], Streams(seed, r)("ranking")), rows, batches)
+    out["reference model"] = best_per_rep(
+        lambda r: reference_model.simulate(sc, params[r], Streams(seed, r)),
+        rows[: max(50, reps // 4)],
+        max(5, reps // 80),
+    )
     return out
 
 
@@ -127,6 +133,7 @@ def random_floor(sc, seed: int, reps: int = 50) -> tuple[float, float, float]:
             def standard_normal(self, size):
                 n["normals"] += int(np.prod(size))
                 return g.standard_normal(size)
+
         return Counted()
 
     Draws.uniforms, Draws.generator = uniforms, generator
@@ -142,19 +149,26 @@ def random_floor(sc, seed: int, reps: int = 50) -> tuple[float, float, float]:
     def batched(_):
         draws_mod._addressed(np.uint64(1), index, 1)
         d.generator("floor").standard_normal(nn)
+
     return nu, nn, best_per_rep(batched, np.arange(100), 10)
 
 
-_MEASURE = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+_MEASURE = (
+    "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
 def timed_command(argv: list[str]) -> tuple[float, int]:
     """(wall seconds, peak resident memory in MB of its largest process: the run or a worker) of
     ``run_sim.py argv``, run under a fresh measuring process."""
     t = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", _MEASURE, sys.executable, str(ROOT / "run_sim.py"), *argv],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, sys.executable, str(ROOT / "run_sim.py"), *argv],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
     return time.perf_counter() - t, int(out.split()[-1]) // 1024
 
 
@@ -169,8 +183,10 @@ def main() -> None:
     a = ap.parse_args()
     sc = load_scenario(a.scenario).scenario
     cores = os.cpu_count() or 1
-    print(f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"machine: {platform.machine()}, {cores} cores, Python {platform.python_version()}; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"scenario: {a.scenario}, seed {a.seed}")
     cpu = cpu_figures(sc, a.seed, a.reps)
     for k, v in cpu.items():
@@ -178,20 +194,26 @@ def main() -> None:
     print(f"reference model / model: {cpu['reference model'] / cpu['model']:.1f} x")
     print(f"SimPy events per replication: {events_per_replication(sc, a.seed):.0f}")
     nu, nn, floor = random_floor(sc, a.seed)
-    print(f"random numbers per replication: {nu} addressed uniforms, {nn} bulk normals; batched floor "
-          f"{1000 * floor:.2f} ms; the model takes {cpu['model'] / floor:.1f} x the floor")
+    print(
+        f"random numbers per replication: {nu} addressed uniforms, {nn} bulk normals; batched floor "
+        f"{1000 * floor:.2f} ms; the model takes {cpu['model'] / floor:.1f} x the floor"
+    )
     with tempfile.TemporaryDirectory() as d:
         if a.wall:
             wall, _ = timed_command(["run", a.scenario, "--reps", "10000", "--no-report", "-q", "--out", f"{d}/w"])
-            print(f"run --reps 10000 --no-report, {cores} cores: {wall:.1f} s wall "
-                  f"(load average {os.getloadavg()[0]:.1f})")
+            print(
+                f"run --reps 10000 --no-report, {cores} cores: {wall:.1f} s wall "
+                f"(load average {os.getloadavg()[0]:.1f})"
+            )
         if a.sensitivity:
             wall, _ = timed_command(["sensitivity", a.scenario, "-q", "--out", f"{d}/s"])
-            print(f"sensitivity at its defaults, {cores} cores: {wall:.1f} s wall "
-                  f"(load average {os.getloadavg()[0]:.1f})")
+            print(
+                f"sensitivity at its defaults, {cores} cores: {wall:.1f} s wall (load average {os.getloadavg()[0]:.1f})"
+            )
         if a.memory_reps:
-            _, mb = timed_command(["run", a.scenario, "--reps", str(a.memory_reps), "--no-report", "-q",
-                                   "--out", f"{d}/m"])
+            _, mb = timed_command(
+                ["run", a.scenario, "--reps", str(a.memory_reps), "--no-report", "-q", "--out", f"{d}/m"]
+            )
             print(f"peak memory of run --reps {a.memory_reps} --no-report: {mb} MB")
 
 

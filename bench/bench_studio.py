@@ -8,6 +8,7 @@ since the change, widest 95% half-width of an active target's P(hit) and of a pa
 
     python bench/bench_studio.py [--max-reps 10000] [--workers 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,11 +32,15 @@ def main() -> None:
     t0 = time.perf_counter()
     r.submit({})
     r.wait()
-    print(f"base scenario: {args.max_reps} replications cached in {time.perf_counter() - t0:.1f} s "
-          f"({args.workers} workers, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})")
+    print(
+        f"base scenario: {args.max_reps} replications cached in {time.perf_counter() - t0:.1f} s "
+        f"({args.workers} workers, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f})"
+    )
     sc = r.base.scenario
-    what_if = {"levers.milestone_month.cbec_site": "2022-03",
-               "levers.promotion_events_per_year": sc.levers.promotion_events_per_year + 2}
+    what_if = {
+        "levers.milestone_month.cbec_site": "2022-03",
+        "levers.promotion_events_per_year": sc.levers.promotion_events_per_year + 2,
+    }
     print(f"what-if: {what_if}")
     r.submit(what_if)
     seen, first, precise = 0, None, None
@@ -44,8 +49,10 @@ def main() -> None:
         if s is not None and r.version != seen and s.job == 2:
             seen = r.version
             d_half = widest_half_width(s.table, "diff_low", "diff_high")
-            print(f"  {s.reps:6d} replications at {s.elapsed_s:6.2f} s: P(hit) ±{100 * s.half_width:.2f} pp, "
-                  f"paired difference ±{100 * d_half:.2f} pp")
+            print(
+                f"  {s.reps:6d} replications at {s.elapsed_s:6.2f} s: P(hit) ±{100 * s.half_width:.2f} pp, "
+                f"paired difference ±{100 * d_half:.2f} pp"
+            )
             first = first or s.elapsed_s
             if precise is None and s.half_width <= 0.01:
                 precise = s.elapsed_s
@@ -53,8 +60,10 @@ def main() -> None:
                 break
         time.sleep(0.02)
     r.close()
-    print(f"first answer for all targets: {first:.2f} s (goal <= 2 s); every P(hit) within ±1 pp: "
-          + (f"{precise:.1f} s (goal <= 15 s)" if precise is not None else f"not reached by {args.max_reps} replications"))
+    print(
+        f"first answer for all targets: {first:.2f} s (goal <= 2 s); every P(hit) within ±1 pp: "
+        + (f"{precise:.1f} s (goal <= 15 s)" if precise is not None else f"not reached by {args.max_reps} replications")
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ not the current time: sim/report/reproducible.py.)
 Run ``record`` on the commit before a restructuring and ``check`` after it (same day: chart
 footers carry the run date).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,22 +38,99 @@ W = ["--workers", "2", "-q"]
 COMMANDS: dict[str, list[str]] = {
     "run": ["run", BASE, "--reps", "240", "--seed", "5", "--out", "{out}", *W],
     "report": ["report", "{run}", "--out", "{out}"],
-    "nowcast": ["run", BASE, "--reps", "200", "--seed", "5", "--out", "{out}", "--no-report", "--as-of",
-                "2022-03", *OBS, *W],
+    "nowcast": [
+        "run",
+        BASE,
+        "--reps",
+        "200",
+        "--seed",
+        "5",
+        "--out",
+        "{out}",
+        "--no-report",
+        "--as-of",
+        "2022-03",
+        *OBS,
+        *W,
+    ],
     "validate": ["validate", BASE],
     "levers": ["levers", BASE, "--csv", "{out}/levers.csv"],
-    "compare": ["compare", BASE, "scenarios/promotion_push.toml", "scenarios/early_cbec.toml", "--reps", "200",
-                "--seed", "5", "--out", "{out}", *W],
-    "sweep": ["sweep", BASE, "--lever", "promotion_events_per_year=1:4:1", "--reps", "100", "--seed", "5",
-              "--out", "{out}", *W],
+    "compare": [
+        "compare",
+        BASE,
+        "scenarios/promotion_push.toml",
+        "scenarios/early_cbec.toml",
+        "--reps",
+        "200",
+        "--seed",
+        "5",
+        "--out",
+        "{out}",
+        *W,
+    ],
+    "sweep": [
+        "sweep",
+        BASE,
+        "--lever",
+        "promotion_events_per_year=1:4:1",
+        "--reps",
+        "100",
+        "--seed",
+        "5",
+        "--out",
+        "{out}",
+        *W,
+    ],
     "sensitivity": ["sensitivity", BASE, "--n", "8", "--tornado-reps", "20", "--seed", "5", "--out", "{out}", *W],
-    "discover": ["discover", BASE, "--target", "trade_total_2023", "--reps", "400", "--seed", "5",
-                 "--out", "{out}", *W],
-    "calibrate": ["calibrate", BASE, *OBS, "--sims", "200", "--rounds", "2", "--keep", "0.1", "--check-reps", "40",
-                  "--seed", "5", "--out", "{out}", *W],
-    "backtest": ["backtest", BASE, *OBS, "--reps", "60", "--cutoffs", "2022-01,2022-02", "--horizon", "2", "--seed", "5",
-                 "--out", "{out}", *W],
+    "discover": [
+        "discover",
+        BASE,
+        "--target",
+        "trade_total_2023",
+        "--reps",
+        "400",
+        "--seed",
+        "5",
+        "--out",
+        "{out}",
+        *W,
+    ],
+    "calibrate": [
+        "calibrate",
+        BASE,
+        *OBS,
+        "--sims",
+        "200",
+        "--rounds",
+        "2",
+        "--keep",
+        "0.1",
+        "--check-reps",
+        "40",
+        "--seed",
+        "5",
+        "--out",
+        "{out}",
+        *W,
+    ],
+    "backtest": [
+        "backtest",
+        BASE,
+        *OBS,
+        "--reps",
+        "60",
+        "--cutoffs",
+        "2022-01,2022-02",
+        "--horizon",
+        "2",
+        "--seed",
+        "5",
+        "--out",
+        "{out}",
+        *W,
+    ],
 }
+
 
 def _text(s: str, outs: dict[str, Path]) -> str:
     for name, p in outs.items():
@@ -68,7 +146,7 @@ def run_all(only: list[str] | None) -> dict[str, str]:
     """Run the commands in WORK (one caller at a time on this machine: WORK is locked)."""
     WORK.parent.mkdir(parents=True, exist_ok=True)
     global _LOCK
-    _LOCK = open(str(WORK) + ".lock", "w")      # held until this process exits
+    _LOCK = open(str(WORK) + ".lock", "w")  # held until this process exits
     fcntl.flock(_LOCK, fcntl.LOCK_EX)
     workdir = WORK
     if workdir.exists():
@@ -82,8 +160,7 @@ def run_all(only: list[str] | None) -> dict[str, str]:
         out = outs[name]
         out.mkdir(parents=True, exist_ok=True)
         args = [a.replace("{out}", str(out)).replace("{run}", str(outs["run"])) for a in argv]
-        r = subprocess.run([sys.executable, "run_sim.py", *args], cwd=ROOT, capture_output=True,
-                           text=True, env=env)
+        r = subprocess.run([sys.executable, "run_sim.py", *args], cwd=ROOT, capture_output=True, text=True, env=env)
         print(f"{name:12s} exit {r.returncode}", flush=True)
         digests[f"{name}/<exit>"] = str(r.returncode)
         digests[f"{name}/<stdout>"] = hashlib.sha256(_text(r.stdout, outs).encode()).hexdigest()
@@ -105,7 +182,7 @@ def main() -> int:
     only = a.only.split(",") if a.only else None
     if a.mode == "record":
         d = run_all(only)
-        if only and (a.dir / "digests.json").exists():     # re-record some commands, keep the others
+        if only and (a.dir / "digests.json").exists():  # re-record some commands, keep the others
             old = json.loads((a.dir / "digests.json").read_text())
             d = {**{k: v for k, v in old.items() if k.split("/")[0] not in only}, **d}
             for name in only:

@@ -12,6 +12,7 @@ The public API (``sim/api.py``) is what a notebook uses::
 Its names are resolved on first use, so that ``import sim.cli.validate`` and the worker
 processes do not load the engine, the analysis and the charts they do not need.
 """
+
 import importlib
 
 __version__ = "0.1.0"

@@ -14,6 +14,7 @@ Examples
 >>> res.summary[["target_id", "p_hit", "ci_low", "ci_high"]]      # doctest: +SKIP
 >>> res.save("results/promotion4")                                 # doctest: +SKIP
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -100,6 +101,7 @@ class Results:
     with_monthly : bool
         Whether the monthly series were computed (``run(..., monthly=False)`` skips them).
     """
+
     loaded: LoadedScenario
     seed: int
     reps: int
@@ -133,8 +135,9 @@ class Results:
     def time_to_target(self) -> pd.DataFrame:
         """For each target with a monthly indicator: P(already reached) by each month of its year."""
         self._need_monthly("time_to_target")
-        return time_to_target(self.raw.series, self.raw.monthly_names, target_specs(self.loaded.scenario),
-                              self.loaded.scenario.run.start)
+        return time_to_target(
+            self.raw.series, self.raw.monthly_names, target_specs(self.loaded.scenario), self.loaded.scenario.run.start
+        )
 
     @property
     def ranking(self) -> pd.DataFrame | None:
@@ -159,14 +162,22 @@ class Results:
         One row per target of ``base``: both probabilities with intervals, ``diff`` = this minus
         base with Newcombe's paired interval (``diff_low``, ``diff_high``), P(better)..."""
         if base.seed != self.seed or base.reps != self.reps:
-            raise ValueError(f"paired differences need the same seed and replications (base: seed {base.seed}, "
-                             f"{base.reps} reps; this: seed {self.seed}, {self.reps} reps)")
+            raise ValueError(
+                f"paired differences need the same seed and replications (base: seed {base.seed}, "
+                f"{base.reps} reps; this: seed {self.seed}, {self.reps} reps)"
+            )
         _compare.check_comparable([base.loaded, self.loaded])
         specs = target_specs(base.loaded.scenario)
         mine = {t.target_id: t for t in target_specs(self.loaded.scenario)}
         names = _compare.unique_names([base.loaded, self.loaded])
-        return compare_targets(_compare.target_values(base.raw, specs),
-                               _compare.target_values(self.raw, list(mine.values())), specs, mine, *names, paired=True)
+        return compare_targets(
+            _compare.target_values(base.raw, specs),
+            _compare.target_values(self.raw, list(mine.values())),
+            specs,
+            mine,
+            *names,
+            paired=True,
+        )
 
     def save(self, folder: str | Path, pack: bool = False, progress: Callable[[str], None] | None = None) -> Path:
         """Write the results folder ``run SCENARIO --seed S --reps N --out folder`` writes.
@@ -181,19 +192,29 @@ class Results:
         ranges = runner.chunk_ranges(self.reps)
         chunks = chunk_store(self.loaded, self.seed, out)
         try:
-            for a, b in ranges:                 # the command's chunks, whatever chunks this run used
+            for a, b in ranges:  # the command's chunks, whatever chunks this run used
                 chunks.save(Chunk(a, b, self.raw.values[a:b], self.raw.monthly[a:b]))
             run_date = write_outputs(self.loaded, self.raw, self.seed, out, chunks, ranges, None, charts_too=not pack)
         finally:
             chunks.close()
         if pack:
-            meeting_pack(out, sc, self.seed, store.read_csv(out / "summary.csv"), run_date, progress or (lambda s: None))
+            meeting_pack(
+                out, sc, self.seed, store.read_csv(out / "summary.csv"), run_date, progress or (lambda s: None)
+            )
         return out
 
 
-def run(sc: LoadedScenario | str | Path, reps: int | None = None, seed: int | None = None,
-        workers: int | None = None, executor: Executor | None = None, progress: bool | None = False,
-        chunks: MemoryStore | None = None, monthly: bool = True, chunk_size: int = runner.CHUNK_SIZE) -> Results:
+def run(
+    sc: LoadedScenario | str | Path,
+    reps: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    progress: bool | None = False,
+    chunks: MemoryStore | None = None,
+    monthly: bool = True,
+    chunk_size: int = runner.CHUNK_SIZE,
+) -> Results:
     """Run replications 0..reps-1 of a scenario on the experiment engine.
 
     Parameters
@@ -230,9 +251,15 @@ def run(sc: LoadedScenario | str | Path, reps: int | None = None, seed: int | No
     return Results(ls, seed, reps, ind, chunks, monthly)
 
 
-def compare(reference: LoadedScenario | str | Path, *others: LoadedScenario | str | Path, reps: int | None = None,
-            seed: int | None = None, workers: int | None = None, independent: bool = False,
-            progress: bool | None = False) -> pd.DataFrame:
+def compare(
+    reference: LoadedScenario | str | Path,
+    *others: LoadedScenario | str | Path,
+    reps: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    independent: bool = False,
+    progress: bool | None = False,
+) -> pd.DataFrame:
     """Scenarios against the reference on common random numbers, as ``compare A B ...`` does.
 
     Returns
@@ -246,18 +273,33 @@ def compare(reference: LoadedScenario | str | Path, *others: LoadedScenario | st
         raise ScenarioError("compare needs at least two scenarios")
     ref = loaded[0].scenario
     seed = ref.run.seed if seed is None else int(seed)
-    c = _compare.compare(loaded, int(reps or ref.run.replications), seed, LocalExecutor(workers),
-                         independent=independent, progress=progress)
+    c = _compare.compare(
+        loaded,
+        int(reps or ref.run.replications),
+        seed,
+        LocalExecutor(workers),
+        independent=independent,
+        progress=progress,
+    )
     return c.table
 
 
 # ----------------------------------------------------------------------------- the results folder
 
+
 def chunk_store(ls: LoadedScenario, seed: int, out: Path) -> store.ChunkStore:
     """The resumable chunk store of a run's results folder (``run.json`` and ``chunks/``)."""
     lay = runner.layout(ls.scenario)
-    return store.ChunkStore(out, {"scenario_sha256": ls.sha256, "seed": seed, "chunk_size": runner.CHUNK_SIZE,
-                                  "indicators": lay.names, "monthly": lay.monthly_names})
+    return store.ChunkStore(
+        out,
+        {
+            "scenario_sha256": ls.sha256,
+            "seed": seed,
+            "chunk_size": runner.CHUNK_SIZE,
+            "indicators": lay.names,
+            "monthly": lay.monthly_names,
+        },
+    )
 
 
 def write_outputs(ls, ind, seed, out, chunks, ranges, stopping, charts_too=True) -> str:
@@ -270,18 +312,27 @@ def write_outputs(ls, ind, seed, out, chunks, ranges, stopping, charts_too=True)
     store.atomic_write_csv(out / "summary.csv", summary)
     store.atomic_write_csv(out / "base_year.csv", base_year_table(ind, sc))
     store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start), bom=False)
-    store.atomic_write_csv(out / "time_to_target.csv",
-                           time_to_target(ind.series, ind.monthly_names, targets, sc.run.start))
+    store.atomic_write_csv(
+        out / "time_to_target.csv", time_to_target(ind.series, ind.monthly_names, targets, sc.run.start)
+    )
     if sc.ranking is not None:
         store.atomic_write_csv(out / "peers.csv", peers_table(ind.column, ind.names, ind.years))
         store.atomic_write_csv(out / "ranking.csv", ranking_table(ind.column, sc.ranking, ind.years))
-    man = store.manifest(scenario_name=sc.scenario.name, scenario_file=str(ls.path), sha256=ls.sha256,
-                         seed=seed, reps=len(ind.reps), resolved=ls.resolved, warnings=english(sc),
-                         extra={"stopping_rule": stopping} if stopping else None)
+    man = store.manifest(
+        scenario_name=sc.scenario.name,
+        scenario_file=str(ls.path),
+        sha256=ls.sha256,
+        seed=seed,
+        reps=len(ind.reps),
+        resolved=ls.resolved,
+        warnings=english(sc),
+        extra={"stopping_rule": stopping} if stopping else None,
+    )
     store.write_json(out / "manifest.json", man)
-    store.atomic_write_text(out / "scenario.resolved.toml",
-                            f"# {sc.scenario.name}: fully resolved (extends and --set applied)\n"
-                            + tomli_w.dumps(ls.resolved))
+    store.atomic_write_text(
+        out / "scenario.resolved.toml",
+        f"# {sc.scenario.name}: fully resolved (extends and --set applied)\n" + tomli_w.dumps(ls.resolved),
+    )
     if charts_too:
         run_charts(out, sc, seed, summary, man["run_date"])
     return man["run_date"]
@@ -291,21 +342,31 @@ def run_charts(out: Path, sc, seed, summary, run_date: str) -> None:
     """charts/p_targets_<lang>.png of the results folder."""
     for lang in ("zh", "en"):
         zone = sc.scenario.zone_zh if lang == "zh" else sc.scenario.zone
-        fig = charts.probability_chart(summary, sc, lang, zone=zone, scenario_name=sc.scenario.name,
-                                       seed=seed, run_date=run_date)
+        fig = charts.probability_chart(
+            summary, sc, lang, zone=zone, scenario_name=sc.scenario.name, seed=seed, run_date=run_date
+        )
         charts.save(fig, out / "charts" / f"p_targets_{lang}.png")
 
 
-def meeting_pack(out: Path, sc, seed, summary, run_date: str, say: Callable[[str], None],
-                 workers: int | None = None, goal_seek: Path | None = None,
-                 previous: Path | None = None) -> list[Path]:
+def meeting_pack(
+    out: Path,
+    sc,
+    seed,
+    summary,
+    run_date: str,
+    say: Callable[[str], None],
+    workers: int | None = None,
+    goal_seek: Path | None = None,
+    previous: Path | None = None,
+) -> list[Path]:
     """The meeting pack of a results folder (``report/``, zh and en); the folder's own charts are
     the pack's (the same figure, drawn once), or drawn here if the pack could not be built.
     ``previous``: the previous as-of's results folder, for the early warning."""
     say("\nbuilding the meeting pack (zh, en) ...")
     try:
-        written = build_pack([out], langs=("zh", "en"), workers=workers, progress=say, goal_seek=goal_seek,
-                             previous=previous)
+        written = build_pack(
+            [out], langs=("zh", "en"), workers=workers, progress=say, goal_seek=goal_seek, previous=previous
+        )
     except Exception:
         run_charts(out, sc, seed, summary, run_date)
         raise

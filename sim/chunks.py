@@ -4,6 +4,7 @@ A chunk holds the outputs of consecutive rows ``start..stop-1`` of an experiment
 plain run, rows are replications). It knows nothing of how it was computed, so the results
 store (``sim/store.py``) and the experiment engine (``sim/experiment/engine.py``) both use it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ class Chunk:
 
     ``yearly``: float64 [row, year, yearly indicator]; ``monthly``: float64 [row, month, monthly
     indicator] (zero columns when the design asks for no monthly series)."""
+
     start: int
     stop: int
     yearly: np.ndarray

@@ -5,6 +5,7 @@ or a boolean, and every number is finite (NaN and ±inf are refused). Each model
 range is then declared once, on its field (``Field(ge=..., le=...)``) or in its model's
 validator, so a bad value stops at validation, with its key path, before anything runs.
 """
+
 from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict

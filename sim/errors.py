@@ -5,6 +5,7 @@ file, option or results folder): exit code 2. :class:`MachineError` is a fault o
 or its surroundings (no space left, an unreachable cluster): exit code 1. Every module raises a
 subclass of one of them; ``sim.cli`` catches both in one place.
 """
+
 from __future__ import annotations
 
 

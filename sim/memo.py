@@ -1,5 +1,6 @@
 """One value per live object: what is derived from an immutable object once (a scenario's arrays,
 its parameter paths) and read by every replication of a chunk."""
+
 from __future__ import annotations
 
 from typing import Callable, TypeVar
@@ -19,4 +20,5 @@ def per_object(build: Callable[[object], T], size: int = 64) -> Callable[[object
                 cache.clear()
             hit = cache[id(obj)] = (obj, build(obj))
         return hit[1]
+
     return get

@@ -13,6 +13,7 @@ Data files are read leniently by :func:`parse_data_month` ("2022/3", "2022-03-31
 spreadsheet dates are accepted); everything the user writes in a scenario or on the command
 line must match :data:`MONTH_RE`.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -32,7 +33,7 @@ def is_month(text: str) -> bool:
 def check_month(text: str) -> str:
     """``text`` if it is a month "YYYY-MM"; ValueError otherwise (a pydantic validator)."""
     if not MONTH_RE.fullmatch(text):
-        raise ValueError(f"expected a month as \"YYYY-MM\", got {text!r}")
+        raise ValueError(f'expected a month as "YYYY-MM", got {text!r}')
     return text
 
 

@@ -14,6 +14,7 @@ random numbers. Workers receive ``(root, r)``, never generator objects.
 * :class:`Streams`: numpy Generators, one per (replication, name), for consumers that draw
   sequentially (the national evaluation's peers).
 """
+
 from __future__ import annotations
 
 import zlib
@@ -86,7 +87,7 @@ def entity_seed(key: int, name: str) -> int:
 
 def _unit(bits: np.ndarray) -> np.ndarray:
     """Uniform numbers in the open interval (0, 1) from 64-bit words: the top 53 bits, centred."""
-    return ((bits >> np.uint64(11)).astype(np.float64) + 0.5) / 2.0 ** 53
+    return ((bits >> np.uint64(11)).astype(np.float64) + 0.5) / 2.0**53
 
 
 def parameter_uniforms(root: int, rep, paths: list[str] | tuple[str, ...]) -> np.ndarray:
@@ -97,7 +98,7 @@ def parameter_uniforms(root: int, rep, paths: list[str] | tuple[str, ...]) -> np
     replication, xor the path's CRC-32 id, through SplitMix64. So adding a parameter never
     changes another's value, and a scenario that only moves levers sees the same values."""
     reps = np.asarray(rep, dtype=np.int64)
-    key = _splitmix64(np.array([int(root) & _M64], dtype=np.uint64))       # arrays wrap silently
+    key = _splitmix64(np.array([int(root) & _M64], dtype=np.uint64))  # arrays wrap silently
     key = _splitmix64(key ^ reps.reshape(-1).astype(np.uint64))
     key = _splitmix64(key ^ np.array([stream_id(PARAMS_STREAM)], dtype=np.uint64))
     ids = np.array([stream_id(p) for p in paths], dtype=np.uint64)

@@ -5,6 +5,7 @@ crash or a kill never leaves a half-written file and never destroys an earlier g
 folder that cannot be written raises :class:`OutputError` (the user picks another); a full or
 failing disk raises :class:`DiskError`. One run at a time writes into a folder (a lock file).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -47,8 +48,9 @@ def write_fault(path: str | Path, e: OSError) -> UserError | MachineError:
     """The one-line error for an OSError met while writing ``path``."""
     why = e.strerror or str(e)
     if e.errno in _MACHINE_ERRNOS:
-        return DiskError(f"{path}: cannot write ({why}); free some space and run again "
-                         f"(files already written are complete and kept)")
+        return DiskError(
+            f"{path}: cannot write ({why}); free some space and run again (files already written are complete and kept)"
+        )
     if isinstance(e, (FileExistsError, NotADirectoryError)):
         why = f"{why}: a file is in the way of a folder"
     return OutputError(f"{path}: cannot write ({why}); choose another output folder (--out)")
@@ -68,7 +70,7 @@ def temp_dir(beside: str | Path, tag: str) -> Path:
     make_dirs(beside.parent)
     try:
         d = Path(tempfile.mkdtemp(dir=beside.parent, prefix=f".{beside.name}.{tag}-"))
-        os.chmod(d, 0o777 & ~_umask())              # mkdtemp creates 0700; use the usual mode
+        os.chmod(d, 0o777 & ~_umask())  # mkdtemp creates 0700; use the usual mode
     except OSError as e:
         raise write_fault(beside, e) from None
     return d
@@ -114,7 +116,7 @@ class _atomic:
                 os.fsync(self.f.fileno())
             self.f.close()
             if kind is None:
-                os.chmod(self.tmp, 0o666 & ~_umask())          # mkstemp creates 0600; use the usual mode
+                os.chmod(self.tmp, 0o666 & ~_umask())  # mkstemp creates 0600; use the usual mode
                 os.replace(self.tmp, self.path)
                 return False
         except OSError as e:
@@ -161,15 +163,21 @@ def indicators_long(reps: np.ndarray, years: list[int], names: list[str], values
     n_r, n_y = values.shape[0], values.shape[1]
     per_rep = np.hstack([values[:, 0, base], values[:, :, rest].reshape(n_r, -1)])
     ys = np.concatenate([np.full(len(base), years[0] - 1), np.repeat(np.asarray(years), len(rest))])
-    ids = np.concatenate([np.asarray([names[j][len(BASE_PREFIX):] for j in base], dtype=object),
-                          np.tile(np.asarray([names[j] for j in rest], dtype=object), n_y)])
+    ids = np.concatenate(
+        [
+            np.asarray([names[j][len(BASE_PREFIX) :] for j in base], dtype=object),
+            np.tile(np.asarray([names[j] for j in rest], dtype=object), n_y),
+        ]
+    )
     k = per_rep.shape[1]
-    return pd.DataFrame({
-        "rep": np.repeat(reps, k),
-        "year": np.tile(ys, n_r),
-        "indicator": np.tile(ids, n_r),
-        "value": per_rep.reshape(-1),
-    })
+    return pd.DataFrame(
+        {
+            "rep": np.repeat(reps, k),
+            "year": np.tile(ys, n_r),
+            "indicator": np.tile(ids, n_r),
+            "value": per_rep.reshape(-1),
+        }
+    )
 
 
 def read_csv(path: str | Path) -> pd.DataFrame:
@@ -180,8 +188,13 @@ def git_commit() -> str:
     try:
         here = Path(__file__).resolve().parent
         out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here,
-                               capture_output=True, text=True, timeout=5).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=here,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
         return out.stdout.strip() + ("+dirty" if dirty else "") if out.returncode == 0 else "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -197,8 +210,17 @@ def versions() -> dict[str, str]:
     return v
 
 
-def manifest(*, scenario_name: str, scenario_file: str, sha256: str, seed: int, reps: int,
-             resolved: dict, warnings: list[str], extra: dict | None = None) -> dict:
+def manifest(
+    *,
+    scenario_name: str,
+    scenario_file: str,
+    sha256: str,
+    seed: int,
+    reps: int,
+    resolved: dict,
+    warnings: list[str],
+    extra: dict | None = None,
+) -> dict:
     return {
         "scenario": scenario_name,
         "scenario_file": scenario_file,
@@ -230,6 +252,7 @@ def _json_default(o):
 
 # ----------------------------------------------------------------------------- chunks (resumable runs)
 
+
 class StoreMismatch(UserError):
     """The folder holds results of another scenario, seed or layout: never mixed."""
 
@@ -260,8 +283,10 @@ class ChunkStore:
         try:
             self._lock.acquire(timeout=0)
         except Timeout:
-            raise FolderBusy(f"{self.folder}: another run is writing into this folder; wait for it to "
-                             f"finish or use another --out folder") from None
+            raise FolderBusy(
+                f"{self.folder}: another run is writing into this folder; wait for it to "
+                f"finish or use another --out folder"
+            ) from None
         except OSError as e:
             raise write_fault(self.dir / ".lock", e) from None
         ident_path = self.folder / "run.json"
@@ -275,7 +300,8 @@ class ChunkStore:
                 diff = [k for k in identity if old.get(k) != identity[k]]
                 raise StoreMismatch(
                     f"{self.folder}: holds results of a different run (differs in: {', '.join(diff)}); "
-                    f"use another --out folder or delete this one")
+                    f"use another --out folder or delete this one"
+                )
         write_json(ident_path, identity)
         self.redone: list[str] = []
 
@@ -298,8 +324,11 @@ class ChunkStore:
             ok = side.read_text().strip() == _sha256(p.read_bytes())
             if ok:
                 with np.load(p) as z:
-                    ok = ({"yearly", "monthly", "label"} <= set(z.files) and len(z["yearly"]) == stop - start
-                          and str(z["label"]) == self._label(start, stop))
+                    ok = (
+                        {"yearly", "monthly", "label"} <= set(z.files)
+                        and len(z["yearly"]) == stop - start
+                        and str(z["label"]) == self._label(start, stop)
+                    )
         except (OSError, ValueError, EOFError):
             ok = False
         if not ok:
@@ -319,8 +348,7 @@ class ChunkStore:
     def load(self, start: int, stop: int) -> Chunk:
         with np.load(self._path(start, stop)) as z:
             if "label" in z.files and str(z["label"]) != self._label(start, stop):
-                raise StoreMismatch(f"{self._path(start, stop)}: holds another range or run; run again "
-                                    f"to recompute it")
+                raise StoreMismatch(f"{self._path(start, stop)}: holds another range or run; run again to recompute it")
             return Chunk(start, stop, z["yearly"], z["monthly"])
 
 
@@ -335,4 +363,5 @@ def write_indicators_csv(path: str | Path, store, ranges, years, names) -> None:
         for a, b in ranges:
             c = store.load(a, b)
             indicators_long(np.arange(a, b), years, names, c.yearly).to_csv(
-                f, index=False, header=False, lineterminator="\n")
+                f, index=False, header=False, lineterminator="\n"
+            )

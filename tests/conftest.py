@@ -4,6 +4,7 @@ Test scenarios live in tests/data/ and never extend scenarios/, so edits to the 
 break them. ``scenario(name, patch)`` loads one and deep-merges a patch (a nested dict, merged
 key by key like ``extends``) before validation, so a test states only what it changes.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -86,6 +87,7 @@ def expect_error(capsys, argv, *fragments, code: int = 2) -> str:
     """Run the CLI; assert exit ``code`` (2: the user's to fix) with one stderr line, no traceback,
     containing every fragment."""
     from sim.cli import main
+
     got = main(argv)
     err = capsys.readouterr().err
     assert got == code, err

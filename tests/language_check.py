@@ -5,6 +5,7 @@ Chinese outputs may hold no Latin word except units, the acronyms and proper nam
 :data:`ALLOWED`, numbers, and file names or paths. Literal material (run facts such as the
 command line, the scenario file's comments quoted as written) is left out by the caller.
 """
+
 from __future__ import annotations
 
 import html
@@ -18,8 +19,37 @@ CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff60]")
 QUOTED = re.compile(r"「[^」]*」")
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 FILES = re.compile(r"[\w.\-]*/[\w./\-]*|[\w\-]+\.(?:csv|toml|xlsx|png|svg|pdf|html|pptx|json)\b")
-ALLOWED = {"CBZ", "FDI", "PPTX", "PNG", "SVG", "PDF", "HTML", "CSV", "Excel", "SHA", "Wilson", "Clopper-Pearson",
-           "Newcombe", "git", "n", "P", "x", "km", "ha", "A", "B", "a", "b", "PERT", "Beta", "VAT", "R", "D", "FTZ"}
+ALLOWED = {
+    "CBZ",
+    "FDI",
+    "PPTX",
+    "PNG",
+    "SVG",
+    "PDF",
+    "HTML",
+    "CSV",
+    "Excel",
+    "SHA",
+    "Wilson",
+    "Clopper-Pearson",
+    "Newcombe",
+    "git",
+    "n",
+    "P",
+    "x",
+    "km",
+    "ha",
+    "A",
+    "B",
+    "a",
+    "b",
+    "PERT",
+    "Beta",
+    "VAT",
+    "R",
+    "D",
+    "FTZ",
+}
 """Latin words a Chinese output may hold: acronyms, method names, symbols."""
 
 

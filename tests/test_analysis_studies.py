@@ -1,5 +1,6 @@
 """The studies' pure algorithms on small fixture tables (no model runs): Sobol design and
 indices, tornado tables, PRIM, ABC numerics and forecast scores."""
+
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -28,7 +29,7 @@ def test_saltelli_design_is_inside_the_unit_cube_and_reproducible():
 def test_additive_model_indices():
     """y = 4 x0 + x1 (x2 inert): S1 = ST = 16/17, 1/17, 0."""
     A, B = sobol.saltelli_matrices(1024, 3, seed=2)
-    f = lambda u: (4 * u[:, 0] + u[:, 1])[:, None]               # noqa: E731
+    f = lambda u: (4 * u[:, 0] + u[:, 1])[:, None]  # noqa: E731
     f_AB = np.stack([f(sobol.ab_matrix(A, B, (j,))) for j in range(3)])
     r = sobol.sobol_from_outputs(f(A), f(B), f_AB, n_resamples=99)
     assert r["ST"][0] == pytest.approx([16 / 17, 1 / 17, 0], abs=0.03)
@@ -40,7 +41,7 @@ def test_rank_order_separates_distinct_indices_and_not_equal_ones():
     ranks 1 and 2 from everything else; x2 and x3 have equal indices, so ranks 3 and 4 are not
     separated (each holds its rank in about half the resamples)."""
     A, B = sobol.saltelli_matrices(1024, 4, seed=2)
-    f = lambda u: (4 * u[:, 0] + 2 * u[:, 1] + u[:, 2] + u[:, 3])[:, None]       # noqa: E731
+    f = lambda u: (4 * u[:, 0] + 2 * u[:, 1] + u[:, 2] + u[:, 3])[:, None]  # noqa: E731
     f_AB = np.stack([f(sobol.ab_matrix(A, B, (j,))) for j in range(4)])
     r = sobol.sobol_from_outputs(f(A), f(B), f_AB, n_resamples=199, seed=1)
     assert r["ST"][0] == pytest.approx([16 / 22, 4 / 22, 1 / 22, 1 / 22], abs=0.03)
@@ -68,13 +69,19 @@ def test_rank_groups_and_their_sentence():
     assert tornado.rank_groups([True, True]) == [[1], [2]]
     assert tornado.rank_groups([]) == []
     d = pd.DataFrame({"ST_next_resolved": [True, True, True, False, True, False]})
-    assert console.rank_statement(d, "en") == ("rank order (95% bootstrap): ranks 1-3 resolved; 4 and 5 not "
-                                               "separated, 6 and 7 not separated (7 not listed): more "
-                                               "replications needed (a larger --n)")
-    assert console.rank_statement(d, "zh") == ("排序（95% 自助区间）：第 1-3 名已分开；第 4、5 名未分开，第 6、7 名未分开"
-                                               "（第 7 名未列出）：需要更多重复（加大 --n）")
+    assert console.rank_statement(d, "en") == (
+        "rank order (95% bootstrap): ranks 1-3 resolved; 4 and 5 not "
+        "separated, 6 and 7 not separated (7 not listed): more "
+        "replications needed (a larger --n)"
+    )
+    assert console.rank_statement(d, "zh") == (
+        "排序（95% 自助区间）：第 1-3 名已分开；第 4、5 名未分开，第 6、7 名未分开"
+        "（第 7 名未列出）：需要更多重复（加大 --n）"
+    )
     assert console.rank_statement(d.iloc[:3], "en") == "rank order (95% bootstrap): ranks 1-3 all resolved"
-    assert console.rank_statement(d.iloc[3:5], "en").startswith("rank order (95% bootstrap): ranks 1 and 2 not separated")
+    assert console.rank_statement(d.iloc[3:5], "en").startswith(
+        "rank order (95% bootstrap): ranks 1 and 2 not separated"
+    )
 
 
 def test_screening_ranks_the_driving_parameter_first():
@@ -83,26 +90,65 @@ def test_screening_ranks_the_driving_parameter_first():
     Y = np.column_stack([U[:, 2] + 0.05 * rng.random(200), np.ones(200)])
     targets = [SimpleNamespace(target_id="a", active=True), SimpleNamespace(target_id="flat", active=True)]
     s = sobol.screen_parameters(targets, ["p0", "p1", "p2"], U, Y)
-    assert set(s["target_id"]) == {"a"}                          # a constant output is not screened
+    assert set(s["target_id"]) == {"a"}  # a constant output is not screened
     assert sobol.top_parameters(s, 1) == ["p2"]
     assert sobol.top_parameters(s.iloc[:0], 3) == []
 
 
 # ----------------------------------------------------------------------------- tornado tables
 
+
 def _tornado_fixture():
     rows = []
     for tid, base in (("t1", 0.5), ("t2", 0.95)):
-        rows.append(dict(target_id=tid, factor="base", kind="base", side="", setting="", p_hit=base, median=10.0,
-                         active=True, unit="亿元"))
+        rows.append(
+            dict(
+                target_id=tid,
+                factor="base",
+                kind="base",
+                side="",
+                setting="",
+                p_hit=base,
+                median=10.0,
+                active=True,
+                unit="亿元",
+            )
+        )
         for fid, kind, lo, hi in (("lever:a", "lever", 0.2, 0.8), ("p", "uncertainty", 0.45, 0.5)):
             for side, p in (("low", lo), ("high", hi)):
-                rows.append(dict(target_id=tid, factor=fid, kind=kind, side=side, setting=side, p_hit=p,
-                                 median=10.0 + (p - base), active=True, unit="亿元"))
+                rows.append(
+                    dict(
+                        target_id=tid,
+                        factor=fid,
+                        kind=kind,
+                        side=side,
+                        setting=side,
+                        p_hit=p,
+                        median=10.0 + (p - base),
+                        active=True,
+                        unit="亿元",
+                    )
+                )
     tor = pd.DataFrame(rows)
-    sob = pd.DataFrame([dict(target_id=tid, output="value", factor=f, kind=k, active=True, unit="亿元", ST=st,
-                             ST_low=st - 0.1, ST_high=st + 0.1, label_en=f, label_zh=f)
-                        for tid in ("t1", "t2") for f, k, st in (("lever:a", "lever", 0.6), ("p", "uncertainty", 0.1))])
+    sob = pd.DataFrame(
+        [
+            dict(
+                target_id=tid,
+                output="value",
+                factor=f,
+                kind=k,
+                active=True,
+                unit="亿元",
+                ST=st,
+                ST_low=st - 0.1,
+                ST_high=st + 0.1,
+                label_en=f,
+                label_zh=f,
+            )
+            for tid in ("t1", "t2")
+            for f, k, st in (("lever:a", "lever", 0.6), ("p", "uncertainty", 0.1))
+        ]
+    )
     return SimpleNamespace(sobol=sob, tornado=tor)
 
 
@@ -111,12 +157,13 @@ def test_tornado_tables():
     w = tornado.tornado_swings(res.tornado, "t1")
     assert list(w.index) == ["lever:a", "p"]
     assert w.loc["lever:a", "p_swing"] == pytest.approx(0.6)
-    assert tornado.headline_targets(res) == ["t1"]               # t2's base P(hit) is above 90%
+    assert tornado.headline_targets(res) == ["t1"]  # t2's base P(hit) is above 90%
     r = tornado.lever_ranking(res)
     assert list(r["lever"]) == ["a"] and r["max_p_swing"].iloc[0] == pytest.approx(0.6)
 
 
 # ----------------------------------------------------------------------------- PRIM
+
 
 def test_prim_box_statistics_and_pruning():
     X = np.tile([[0.1, 0.5], [0.2, 0.1], [0.8, 0.9], [0.9, 0.3]], (50, 1))
@@ -125,7 +172,7 @@ def test_prim_box_statistics_and_pruning():
     assert box.restricted() == [0, 1]
     assert prim.box_stats(box, X, y) == dict(mass=0.25, density=1.0, coverage=0.5, n_in=50)
     pruned = prim.prune(box, X, y)
-    assert pruned.restricted() == [0]                             # the second bound only costs coverage
+    assert pruned.restricted() == [0]  # the second bound only costs coverage
     assert prim.box_stats(pruned, X, y)["coverage"] == 1.0
 
 
@@ -140,6 +187,7 @@ def test_prim_trajectory_starts_from_the_whole_space():
 
 
 # ----------------------------------------------------------------------------- ABC
+
 
 def test_weighted_quantile_and_closest():
     x = np.array([3.0, 1.0, 2.0])
@@ -166,29 +214,41 @@ def test_regression_adjustment_removes_a_linear_trend():
     z_adj, kw = abc.regression_adjust(z, np.full(400, 1 / 400), np.abs(ds[:, 0]), ds)
     assert z_adj.std() < 0.05 and z_adj.mean() == pytest.approx(0.5, abs=0.01)
     assert kw.sum() == pytest.approx(1.0)
-    assert abc.regression_adjust(z[:5], np.full(5, 0.2), np.abs(ds[:5, 0]), ds[:5]) is None   # too few particles
+    assert abc.regression_adjust(z[:5], np.full(5, 0.2), np.abs(ds[:5, 0]), ds[:5]) is None  # too few particles
 
 
 def test_correlation_table_and_summaries():
-    cal = SimpleNamespace(paths=["a", "b", "c"], weights=np.ones(4),
-                          values=np.array([[1.0, 2.0, 0.0], [2.0, 4.0, 1.0], [3.0, 6.0, 0.0], [4.0, 8.0, 1.0]]))
+    cal = SimpleNamespace(
+        paths=["a", "b", "c"],
+        weights=np.ones(4),
+        values=np.array([[1.0, 2.0, 0.0], [2.0, 4.0, 1.0], [3.0, 6.0, 0.0], [4.0, 8.0, 1.0]]),
+    )
     t = abc.correlation_table(cal)
     assert (t.iloc[0]["parameter_a"], t.iloc[0]["parameter_b"]) == ("a", "b")
     assert t.iloc[0]["correlation"] == pytest.approx(1.0)
     table = {"trade_total": np.array([1.0, 2.0, np.nan, 4.0, 5.0, 6.0])}
     s = abc.Summaries.of_table(table, n_known=6)
     assert [list(ms) for _, ms in s.items] == [[0, 1], [3, 4, 5]]
-    assert s.observed == pytest.approx([3.0, 15.0])              # a flow: the observed months summed
+    assert s.observed == pytest.approx([3.0, 15.0])  # a flow: the observed months summed
 
 
 # ----------------------------------------------------------------------------- scores
 
+
 def test_scores_tables():
     assert scores.crps_ensemble(np.array([0.0, 1.0]), 0.0) == pytest.approx(0.25)
     assert scores.randomised_pit(np.array([1.0, 2.0, 2.0, 3.0]), 2.0, 0.5) == pytest.approx(0.5)
-    pts = pd.DataFrame({"indicator": ["x", "x", "y"], "pit": [0.05, 0.55, 0.95], "in50": [False, True, True],
-                        "in80": [True, True, True], "in95": [True, True, True], "crps": [1.0, 1.0, 2.0],
-                        "crps_unconditioned": [2.0, 2.0, 2.0]})
+    pts = pd.DataFrame(
+        {
+            "indicator": ["x", "x", "y"],
+            "pit": [0.05, 0.55, 0.95],
+            "in50": [False, True, True],
+            "in80": [True, True, True],
+            "in95": [True, True, True],
+            "crps": [1.0, 1.0, 2.0],
+            "crps_unconditioned": [2.0, 2.0, 2.0],
+        }
+    )
     cov = scores.coverage_table(pts)
     assert list(cov["nominal"]) == [0.5, 0.8, 0.95] and cov["covered"].tolist() == [2, 3, 3]
     h = scores.pit_histogram(pts)
@@ -208,4 +268,4 @@ def test_sobol_bootstrap_intervals_follow_the_seed_not_the_global_generator():
     c = sobol.sobol_from_outputs(f_A, f_B, f_AB, n_resamples=99, seed=4)
     assert all(np.array_equal(a[k], b[k], equal_nan=True) for k in a)
     assert not np.array_equal(a["S1_low"], c["S1_low"])
-    assert np.array_equal(np.random.get_state()[1], before)       # the caller's global state is left alone
+    assert np.array_equal(np.random.get_state()[1], before)  # the caller's global state is left alone

@@ -5,6 +5,7 @@ except what records the moment and the command (the manifest's ``run_date`` and 
 zip timestamps inside the ``.npz`` chunk archives and so their ``.sha256`` sidecars): those are
 compared by content instead.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,9 +44,9 @@ def test_results_tables(res):
     s = res.summary
     assert {"target_id", "p_hit", "ci_low", "ci_high", "n_reps"} <= set(s.columns)
     assert (s["n_reps"] == REPS).all() and np.allclose(s["p_hit"], s["hits"] / s["n_reps"])
-    for _, r in s.iterrows():                           # the interval is the Wilson interval of hits / n
+    for _, r in s.iterrows():  # the interval is the Wilson interval of hits / n
         assert (r["ci_low"], r["ci_high"]) == pytest.approx(proportion_ci(int(r["hits"]), int(r["n_reps"])))
-    assert s.set_index("target_id").loc["trade_total_2022", "base"] > 0      # the start is in the summary
+    assert s.set_index("target_id").loc["trade_total_2022", "base"] > 0  # the start is in the summary
     ind = res.indicators
     assert list(ind.columns) == ["rep", "year", "indicator", "value"]
     assert sorted(ind["rep"].unique()) == list(range(REPS))
@@ -55,10 +56,12 @@ def test_results_tables(res):
 
 
 def test_overrides_as_a_dict_mean_what_set_means():
-    a = sim.load_scenario(BASELINE, overrides={"levers.promotion_events_per_year": 4,
-                                               "levers.milestone_month.cbec_site": "2022-03"})
-    b = sim.load_scenario(BASELINE, overrides=["levers.promotion_events_per_year=4",
-                                               'levers.milestone_month.cbec_site="2022-03"'])
+    a = sim.load_scenario(
+        BASELINE, overrides={"levers.promotion_events_per_year": 4, "levers.milestone_month.cbec_site": "2022-03"}
+    )
+    b = sim.load_scenario(
+        BASELINE, overrides=["levers.promotion_events_per_year=4", 'levers.milestone_month.cbec_site="2022-03"']
+    )
     assert a.sha256 == b.sha256 and a.scenario.levers.promotion_events_per_year == 4
 
 
@@ -90,8 +93,25 @@ def _files(folder: Path) -> dict[str, Path]:
 
 def test_save_writes_the_cli_folder_byte_for_byte(res, tmp_path):
     cli = tmp_path / "cli"
-    assert main(["run", BASELINE, "--reps", str(REPS), "--seed", str(SEED), "--workers", "2",
-                 "--out", str(cli), "-q", "--no-report"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                BASELINE,
+                "--reps",
+                str(REPS),
+                "--seed",
+                str(SEED),
+                "--workers",
+                "2",
+                "--out",
+                str(cli),
+                "-q",
+                "--no-report",
+            ]
+        )
+        == 0
+    )
     api = res.save(tmp_path / "api")
     a, b = _files(cli), _files(api)
     assert sorted(a) == sorted(b)
@@ -122,16 +142,40 @@ def test_save_is_the_same_whatever_the_chunks_of_the_run(res, tmp_path):
 def test_saved_folder_resumes_in_the_cli(res, tmp_path):
     """A saved folder is a complete run: the CLI finds every chunk and recomputes none."""
     out = res.save(tmp_path / "api")
-    r = subprocess.run([sys.executable, "run_sim.py", "run", BASELINE, "--reps", str(REPS), "--seed", str(SEED),
-                        "--workers", "1", "--out", str(out), "--no-report"], cwd=ROOT, capture_output=True,
-                       text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    r = subprocess.run(
+        [
+            sys.executable,
+            "run_sim.py",
+            "run",
+            BASELINE,
+            "--reps",
+            str(REPS),
+            "--seed",
+            str(SEED),
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--no-report",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert r.returncode == 0, r.stderr
     assert "recomputed" not in r.stderr
 
 
 @pytest.mark.slow
 def test_example_script_runs():
-    r = subprocess.run([sys.executable, "examples/what_if.py", "40"], cwd=ROOT, capture_output=True, text=True,
-                       env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "examples/what_if.py", "40"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     assert "trade_total_2022" in r.stdout and "summary.csv" in r.stdout

@@ -5,6 +5,7 @@ counts; summary's base and growth_needed; base_year.csv. Statistical tier: fixin
 removes its variance and leaves the others'. Metamorphic tier: more base-year trade never lowers
 a replication's trade, so never lowers P(trade targets).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,6 +43,7 @@ def replications(sc, reps: int, seed: int = 5):
 
 # ----------------------------------------------------------------------------- exact
 
+
 def test_apportion_sums_to_the_total_by_largest_remainder():
     assert apportion(np.array([1, 1, 1]), 10).tolist() == [4, 3, 3]
     assert apportion(np.array([0, 5, 15]), 7).tolist() == [0, 2, 5]
@@ -61,10 +63,10 @@ def test_initial_firms_reproduce_every_stated_figure_exactly():
     for r, (p, res) in enumerate(zip(params, results)):
         by = p["base_year"]
         z = ZoneState(spec_of(sc), p, Draws(5, r))
-        firms = firm_totals(z.initial, z.cohort, z.spec, z.developed0_ha)    # what the firms add up to
+        firms = firm_totals(z.initial, z.cohort, z.spec, z.developed0_ha)  # what the firms add up to
         for k in ("trade_general", "trade_other", "industrial_output", "employees", "development_rate"):
             assert firms[k] == pytest.approx(by[k], rel=1e-12, abs=1e-12), k
-            assert res.base[k] == by[k]                                       # and reported as stated
+            assert res.base[k] == by[k]  # and reported as stated
         assert firms["active_enterprises"] == 20 and res.base["fdi_usd"] == 150
         assert firms["trade_total"] == pytest.approx(sum(firms[f"trade_{m}"] for m in MODES), rel=1e-12)
         # the first months' trade is the base at the start-of-run level: the cohort's mode mix is used
@@ -99,6 +101,7 @@ def test_summary_base_and_growth_needed_and_base_year_csv(tmp_path):
 
 # ----------------------------------------------------------------------------- statistical
 
+
 def test_fixing_one_figure_removes_its_variance_and_leaves_the_rest():
     free = stated_scenario()
     fixed = stated_scenario({"base_year": {"trade_general": 3.2}})
@@ -122,6 +125,7 @@ def test_fixing_one_figure_removes_its_variance_and_leaves_the_rest():
 
 # ----------------------------------------------------------------------------- metamorphic
 
+
 def test_more_base_year_trade_never_lowers_trade_or_its_probabilities():
     lo = stated_scenario({"base_year": {"trade_general": 2.5}})
     hi = stated_scenario({"base_year": {"trade_general": 4.5}})
@@ -139,12 +143,16 @@ def test_more_base_year_trade_never_lowers_trade_or_its_probabilities():
 
 # ----------------------------------------------------------------------------- bad input
 
-@pytest.mark.parametrize("patch, words", [
-    ('[base_year]\ntrade_cbec = 3\n', ("base_year.trade_cbec", "no sector")),
-    ('[base_year]\ndevelopment_rate = 30\n[initial_state]\ndeveloped_area_ha = 5\n', ("exactly one",)),
-    ('[base_year]\ndevelopment_rate = 130\n', ("base_year.development_rate", "[0, 100]")),
-    ('[base_year]\ntrade_total = 30\n', ("base_year", "trade_total")),
-])
+
+@pytest.mark.parametrize(
+    "patch, words",
+    [
+        ("[base_year]\ntrade_cbec = 3\n", ("base_year.trade_cbec", "no sector")),
+        ("[base_year]\ndevelopment_rate = 30\n[initial_state]\ndeveloped_area_ha = 5\n", ("exactly one",)),
+        ("[base_year]\ndevelopment_rate = 130\n", ("base_year.development_rate", "[0, 100]")),
+        ("[base_year]\ntrade_total = 30\n", ("base_year", "trade_total")),
+    ],
+)
 def test_bad_base_year_figures_are_named(tmp_path, capsys, patch, words):
     p = write(tmp_path, "bad.toml", f'extends = "{(DATA / "tiny_base.toml").as_posix()}"\n' + patch)
     expect_error(capsys, ["validate", str(p)], *words)
@@ -161,6 +169,7 @@ def test_baseline_starts_below_every_2022_target_it_states():
 
 # ----------------------------------------------------------------------------- observations
 
+
 def _observations(tmp_path, rows: list[str]):
     p = tmp_path / "obs.csv"
     p.write_text("month,indicator,value,unit\n" + "\n".join(rows) + "\n", encoding="utf-8")
@@ -173,23 +182,24 @@ def test_a_complete_base_year_in_the_observations_states_its_figures(tmp_path):
     p = _observations(tmp_path, rows)
     ls = load_scenario(str(BASELINE), [f'observations.file="{p.as_posix()}"'])
     sc = ls.scenario
-    assert sc.base_year.trade_general.value == pytest.approx(36 + 7.8)     # the 12 months' sum
-    assert sc.base_year.employees.value == 9800                            # a stock: its December
+    assert sc.base_year.trade_general.value == pytest.approx(36 + 7.8)  # the 12 months' sum
+    assert sc.base_year.employees.value == 9800  # a stock: its December
     assert sc.observations.base_year == {"trade_general": pytest.approx(43.8), "employees": 9800.0}
-    assert list(sc.observations.values["trade_general"]) == ["2022-01"]     # the run's months only
+    assert list(sc.observations.values["trade_general"]) == ["2022-01"]  # the run's months only
     ind = runner.run_experiment(sc, 4, 1, executor=LocalExecutor(1))
     t = base_year_table(ind, sc).set_index("indicator")
     assert t.loc["trade_general", "stated"] == "observed" and t.loc["trade_general", "p50"] == pytest.approx(43.8)
 
 
-@pytest.mark.parametrize("rows, words", [
-    (["2021-11,trade_general,3,亿元", "2021-12,trade_general,3,亿元"], ("trade_general", "2 of the 12 months")),
-    (["2021-06,employees,9000,persons"], ("employees", "2021-12")),
-    (["2021-12,trade_total,40,亿元"], ("trade_total", "cannot state")),
-    (["2020-12,trade_general,3,亿元"], ("2020-12", "outside the base year")),
-])
+@pytest.mark.parametrize(
+    "rows, words",
+    [
+        (["2021-11,trade_general,3,亿元", "2021-12,trade_general,3,亿元"], ("trade_general", "2 of the 12 months")),
+        (["2021-06,employees,9000,persons"], ("employees", "2021-12")),
+        (["2021-12,trade_total,40,亿元"], ("trade_total", "cannot state")),
+        (["2020-12,trade_general,3,亿元"], ("2020-12", "outside the base year")),
+    ],
+)
 def test_an_incomplete_base_year_in_the_observations_is_named(tmp_path, capsys, rows, words):
     p = _observations(tmp_path, rows + ["2022-01,trade_general,4,亿元"])
-    expect_error(capsys, ["validate", str(BASELINE), "--set", f'observations.file="{p.as_posix()}"'],
-                 "obs.csv", *words)
-
+    expect_error(capsys, ["validate", str(BASELINE), "--set", f'observations.file="{p.as_posix()}"'], "obs.csv", *words)

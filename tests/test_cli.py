@@ -3,6 +3,7 @@
 Every command takes ``--set``; every command that runs replications takes ``--executor dask``;
 a :class:`UserError` raised anywhere exits 2 with one line, a :class:`MachineError` exits 1.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -46,9 +47,8 @@ def test_registry_lists_every_command():
 @pytest.mark.parametrize("name", SCENARIO_COMMANDS)
 def test_every_command_takes_set_and_names_a_bad_key(capsys, tmp_path, name):
     argv = [*SCENARIO_COMMANDS[name], "--set", "nope.key=1"]
-    expect_error(capsys, argv + (["--out", str(tmp_path / "out")] if name in REPLICATION_COMMANDS else []),
-                 "nope.key")
-    assert not (tmp_path / "out").exists()          # a rejected scenario writes nothing (where --out applies)
+    expect_error(capsys, argv + (["--out", str(tmp_path / "out")] if name in REPLICATION_COMMANDS else []), "nope.key")
+    assert not (tmp_path / "out").exists()  # a rejected scenario writes nothing (where --out applies)
 
 
 def test_compare_applies_set_to_every_scenario(monkeypatch, capsys):
@@ -57,23 +57,29 @@ def test_compare_applies_set_to_every_scenario(monkeypatch, capsys):
     def stop(loaded, *a, **k):
         seen.extend(ls.scenario.levers.promotion_events_per_year for ls in loaded)
         raise UserError("stopped before running")
+
     monkeypatch.setattr(cmp, "compare", stop)
-    expect_error(capsys, ["compare", BASE, *OTHERS, "--set", "levers.promotion_events_per_year=5", "-q"],
-                 "stopped before running")
+    expect_error(
+        capsys,
+        ["compare", BASE, *OTHERS, "--set", "levers.promotion_events_per_year=5", "-q"],
+        "stopped before running",
+    )
     assert seen == [5, 5, 5]
 
 
 @pytest.mark.parametrize("name", REPLICATION_COMMANDS)
 def test_replication_commands_take_dask(name):
-    args = build_parser().parse_args([*SCENARIO_COMMANDS[name], "--executor", "dask",
-                                      "--scheduler", "tcp://127.0.0.1:8786"])
+    args = build_parser().parse_args(
+        [*SCENARIO_COMMANDS[name], "--executor", "dask", "--scheduler", "tcp://127.0.0.1:8786"]
+    )
     assert (args.executor, args.scheduler) == ("dask", "tcp://127.0.0.1:8786")
 
 
 @pytest.mark.parametrize("name", REPLICATION_COMMANDS)
 def test_dask_without_scheduler_is_one_line_before_anything_runs(capsys, tmp_path, name):
-    expect_error(capsys, [*SCENARIO_COMMANDS[name], "--executor", "dask", "--out", str(tmp_path / "out")],
-                 "--scheduler ADDRESS")
+    expect_error(
+        capsys, [*SCENARIO_COMMANDS[name], "--executor", "dask", "--out", str(tmp_path / "out")], "--scheduler ADDRESS"
+    )
     assert not (tmp_path / "out").exists()
 
 
@@ -84,16 +90,19 @@ class _Planted(UserError):
 def test_user_error_anywhere_exits_2_with_one_line(monkeypatch, capsys, tmp_path):
     def boom(*a, **k):
         raise _Planted("planted: fix the input")
+
     monkeypatch.setattr("sim.cli.levers.format_catalogue", boom)
     expect_error(capsys, ["levers", BASE], "error: planted: fix the input")
     monkeypatch.setattr(runner, "run_experiment", boom)
-    expect_error(capsys, ["run", BASE, "--reps", "2", "-q", "--no-report", "--out", str(tmp_path / "r")],
-                 "error: planted")
+    expect_error(
+        capsys, ["run", BASE, "--reps", "2", "-q", "--no-report", "--out", str(tmp_path / "r")], "error: planted"
+    )
 
 
 def test_machine_error_and_failing_replication_exit_1_with_one_line(monkeypatch, capsys, tmp_path):
     def failing(*a, **k):
         raise runner.ReplicationError("replication 3 (seed 5) failed: ValueError: planted")
+
     monkeypatch.setattr(runner, "run_experiment", failing)
     assert issubclass(runner.ReplicationError, MachineError)
     assert main(["run", BASE, "--reps", "4", "-q", "--no-report", "--out", str(tmp_path / "r")]) == 1
@@ -106,10 +115,13 @@ def test_compare_on_a_dask_cluster_writes_the_same_bytes(tmp_path):
     distributed = pytest.importorskip("distributed")
     argv = ["compare", BASE, OTHERS[0], "--reps", "8", "--seed", "3", "-q"]
     assert main([*argv, "--workers", "1", "--out", str(tmp_path / "local")]) == 0
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        assert main([*argv, "--executor", "dask", "--scheduler", cluster.scheduler_address,
-                     "--out", str(tmp_path / "dask")]) == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        assert (
+            main(
+                [*argv, "--executor", "dask", "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "dask")]
+            )
+            == 0
+        )
     for f in ("compare.csv", "summary.csv", "target_values.csv"):
         assert (tmp_path / "dask" / f).read_bytes() == (tmp_path / "local" / f).read_bytes(), f
 
@@ -118,8 +130,11 @@ def test_a_named_command_loads_only_its_own_module():
     """`validate` starts without the charts, the pack or another command's module."""
     import subprocess
     import sys
-    code = ("import sys; from sim.cli import main; main(['validate', %r]); "
-            "print(sorted(m for m in sys.modules if m.startswith(('matplotlib', 'sim.cli.', 'sim.report'))))") % BASE
+
+    code = (
+        "import sys; from sim.cli import main; main(['validate', %r]); "
+        "print(sorted(m for m in sys.modules if m.startswith(('matplotlib', 'sim.cli.', 'sim.report'))))"
+    ) % BASE
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     loaded = r.stdout.strip().splitlines()[-1]
@@ -133,7 +148,22 @@ def test_a_what_if_by_set_gets_its_own_default_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     tiny = str(Path(__file__).resolve().parent / "data" / "tiny.toml")
     assert main(["run", tiny, "--reps", "5", "--workers", "1", "-q", "--no-report"]) == 0
-    assert main(["run", tiny, "--reps", "5", "--workers", "1", "-q", "--no-report",
-                 "--set", "levers.promotion_events_per_year=3"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                tiny,
+                "--reps",
+                "5",
+                "--workers",
+                "1",
+                "-q",
+                "--no-report",
+                "--set",
+                "levers.promotion_events_per_year=3",
+            ]
+        )
+        == 0
+    )
     folders = sorted(p.name for p in (tmp_path / "results").iterdir())
     assert len(folders) == 2 and folders[0].endswith("__n5") and "__n5__set" in folders[1], folders

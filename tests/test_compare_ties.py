@@ -1,4 +1,5 @@
 """compare reports P(B = A) beside P(B > A): a target the two scenarios share is a tie, not a loss."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -15,7 +16,7 @@ def test_identical_values_are_ties():
     v = np.linspace(5, 15, 50)
     row = compare_targets({"t": v}, {"t": v.copy()}, [_t()], {"t": _t()}, "A", "B").iloc[0]
     assert row["p_eq"] == 1.0 and row["p_gt"] == 0.0 and row["p_better"] == 0.0
-    assert row["p_eq_low"] > 0.92 and row["p_eq_high"] == 1.0       # Wilson, 50 of 50: [0.929, 1]
+    assert row["p_eq_low"] > 0.92 and row["p_eq_high"] == 1.0  # Wilson, 50 of 50: [0.929, 1]
 
 
 def test_shares_add_up():
@@ -25,7 +26,7 @@ def test_shares_add_up():
     row = compare_targets({"t": a}, {"t": b}, [_t(op="<=")], {"t": _t(op="<=")}, "A", "B").iloc[0]
     assert np.isclose(row["p_gt"] + row["p_lt"] + row["p_eq"], 1.0)
     assert row["p_eq"] == np.mean(a == b)
-    assert row["p_better"] == row["p_lt"]          # lower is better for a <= target
+    assert row["p_better"] == row["p_lt"]  # lower is better for a <= target
     assert "p_eq" in COMPARE_COLUMNS
 
 

@@ -7,6 +7,7 @@ the forecast is O x S_future / S_window and the truth is O x T_future / T_window
 ratios have the same distribution (docs/model.md 7.14). "Model wrong": the histories come from a
 zone whose trade grows by 60% a year while the scenario says about 5%.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -74,9 +75,9 @@ def test_coverage_near_nominal_when_the_model_is_true(ensemble):
     assert abs(cov[0.5] - 0.5) < 0.06 and abs(cov[0.8] - 0.8) < 0.06 and abs(cov[0.95] - 0.95) < 0.04, cov
     assert abs(pts["pit"].mean() - 0.5) < 0.05
     hist = np.histogram(pts["pit"], bins=5, range=(0, 1))[0] / len(pts)
-    assert hist.min() > 0.15 and hist.max() < 0.25, hist                  # roughly flat
+    assert hist.min() > 0.15 and hist.max() < 0.25, hist  # roughly flat
     scores = score_table(pts).set_index("indicator")
-    assert (scores["crps_skill"] > 0).all()                              # observations help every indicator
+    assert (scores["crps_skill"] > 0).all()  # observations help every indicator
     assert scores.loc["trade_total", "crps_skill"] > 0.3
 
 
@@ -86,7 +87,7 @@ def test_coverage_clearly_off_when_the_model_is_wrong(ensemble):
     trade = pts[pts["indicator"] == "trade_total"]
     cov = coverage_table(trade).set_index("nominal")["coverage"]
     assert cov[0.5] < 0.35 and cov[0.8] < 0.6 and cov[0.95] < 0.85, cov
-    assert trade["pit"].mean() > 0.7                                    # the zone beats the forecast
+    assert trade["pit"].mean() > 0.7  # the zone beats the forecast
 
 
 def test_backtest_command(tmp_path, capsys):
@@ -95,12 +96,36 @@ def test_backtest_command(tmp_path, capsys):
     sc = tmp_path / "sc.toml"
     sc.write_text(f'extends = "{TINY.as_posix()}"\n[observations]\nfile = "obs.csv"\n', encoding="utf-8")
     out = tmp_path / "bt"
-    assert main(["backtest", str(sc), "--cutoffs", "2022-03,2022-06", "--reps", "60", "--workers", "1",
-                 "--out", str(out), "-q"]) == 0, capsys.readouterr().err
+    assert (
+        main(
+            [
+                "backtest",
+                str(sc),
+                "--cutoffs",
+                "2022-03,2022-06",
+                "--reps",
+                "60",
+                "--workers",
+                "1",
+                "--out",
+                str(out),
+                "-q",
+            ]
+        )
+        == 0
+    ), capsys.readouterr().err
     text = capsys.readouterr().out
     assert "80%" in text and "PIT mean" in text
-    for f in ("backtest.csv", "coverage.csv", "pit_histogram.csv", "scores.csv", "targets.csv", "manifest.json",
-              "charts/backtest_zh.png", "charts/backtest_en.png"):
+    for f in (
+        "backtest.csv",
+        "coverage.csv",
+        "pit_histogram.csv",
+        "scores.csv",
+        "targets.csv",
+        "manifest.json",
+        "charts/backtest_zh.png",
+        "charts/backtest_en.png",
+    ):
         assert (out / f).is_file(), f
     pts = pd.read_csv(out / "backtest.csv")
     assert set(pts["cutoff"]) == {"2022-03", "2022-06"}
@@ -109,20 +134,31 @@ def test_backtest_command(tmp_path, capsys):
     assert set(t["target_id"]) == {"trade_2023"} and t["hit"].isin([0, 1]).all()
     # default cut-offs: every third observed month except the last
     assert main(["backtest", str(sc), "--reps", "20", "--workers", "1", "--out", str(tmp_path / "b2"), "-q"]) == 0
-    assert set(pd.read_csv(tmp_path / "b2" / "backtest.csv")["cutoff"]) == {"2022-03", "2022-06", "2022-09",
-                                                                            "2022-12", "2023-03", "2023-06",
-                                                                            "2023-09"}
+    assert set(pd.read_csv(tmp_path / "b2" / "backtest.csv")["cutoff"]) == {
+        "2022-03",
+        "2022-06",
+        "2022-09",
+        "2022-12",
+        "2023-03",
+        "2023-06",
+        "2023-09",
+    }
 
 
-@pytest.mark.parametrize("cutoffs,fragment", [("2021-12", "outside the scenario's months"),
-                                              ("2023-12", "no observation in the 12 month(s) after it"),
-                                              ("2022-13", None)])
+@pytest.mark.parametrize(
+    "cutoffs,fragment",
+    [
+        ("2021-12", "outside the scenario's months"),
+        ("2023-12", "no observation in the 12 month(s) after it"),
+        ("2022-13", None),
+    ],
+)
 def test_backtest_bad_cutoffs_write_nothing(tmp_path, capsys, cutoffs, fragment):
     write_obs(tmp_path / "obs.csv", {"trade_total": np.ones(24)})
     sc = tmp_path / "sc.toml"
     sc.write_text(f'extends = "{TINY.as_posix()}"\n[observations]\nfile = "obs.csv"\n', encoding="utf-8")
     out = tmp_path / "bt"
-    if fragment is None:                          # malformed month: argparse's own message, exit 2
+    if fragment is None:  # malformed month: argparse's own message, exit 2
         with pytest.raises(SystemExit) as e:
             main(["backtest", str(sc), "--cutoffs", cutoffs, "--out", str(out)])
         assert e.value.code == 2

@@ -4,6 +4,7 @@ The synthetic zone is tests/data/tiny_leads.toml with three parameters fixed at 
 every other one fixed too (leaders off), so the history is one replication of a known model.
 The scenario being calibrated declares the same three as uncertain, with wide priors.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,20 +29,31 @@ from test_data_nowcast import write_obs
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny_leads.toml"
 
-TRUE = {"uncertainties.macro.growth_per_year": 0.10,
-        "uncertainties.sectors.svc.lead_rate_per_month": 5.5,
-        "uncertainties.sectors.make.trade_median_yi": 1.5}
+TRUE = {
+    "uncertainties.macro.growth_per_year": 0.10,
+    "uncertainties.sectors.svc.lead_rate_per_month": 5.5,
+    "uncertainties.sectors.make.trade_median_yi": 1.5,
+}
 
 PRIOR = {
     "uncertainties": {
         "macro": {"growth_per_year": {"dist": "normal", "mean": 0.05, "sd": 0.15}},
-        "sectors": {"svc": {"lead_rate_per_month": {"dist": "uniform", "low": 1, "high": 8},
-                            "sign_prob": 0.5, "exit_rate_per_year": 0.15},
-                    "make": {"lead_rate_per_month": 1.0, "sign_prob": 0.4,
-                             "trade_median_yi": {"dist": "uniform", "low": 0.5, "high": 3.0}},
-                    "shop": {"lead_rate_per_month": 2.0}},
+        "sectors": {
+            "svc": {
+                "lead_rate_per_month": {"dist": "uniform", "low": 1, "high": 8},
+                "sign_prob": 0.5,
+                "exit_rate_per_year": 0.15,
+            },
+            "make": {
+                "lead_rate_per_month": 1.0,
+                "sign_prob": 0.4,
+                "trade_median_yi": {"dist": "uniform", "low": 0.5, "high": 3.0},
+            },
+            "shop": {"lead_rate_per_month": 2.0},
+        },
         "disruption": {"spells_per_year": 0.0, "length_months": 1.0, "depth": 0.3},
-        "promotion": {"leads_per_event": 4}, "commodity": {"drift_per_year": 0.0},
+        "promotion": {"leads_per_event": 4},
+        "commodity": {"drift_per_year": 0.0},
         "funding_delay_elasticity": 0.5,
         "project_delay_months": {"road": 1, "park": 1, "wall": 0, "early": 0},
         "milestone_delay_months": {"site": 1, "late": 0},
@@ -72,6 +84,7 @@ def synthetic_history(seed: int = 1003) -> dict[str, np.ndarray]:
 
 # ----------------------------------------------------------------------------- fast: fitted forms
 
+
 def test_fitted_distributions_keep_the_prior_family_and_range():
     rng = np.random.default_rng(1)
     w = np.ones(400)
@@ -92,9 +105,12 @@ def test_fitted_distributions_keep_the_prior_family_and_range():
 def test_parameter_patterns():
     sc = scenario("tiny_leads.toml", PRIOR)
     assert fitted_paths(sc, None) == [p for p in fitted_paths(sc, ["*"])]
-    assert fitted_paths(sc, ["uncertainties.sectors.*"]) == ["uncertainties.sectors.make.trade_median_yi",
-                                                             "uncertainties.sectors.svc.lead_rate_per_month"]
+    assert fitted_paths(sc, ["uncertainties.sectors.*"]) == [
+        "uncertainties.sectors.make.trade_median_yi",
+        "uncertainties.sectors.svc.lead_rate_per_month",
+    ]
     from sim.experiment.calibrate import CalibrationError
+
     with pytest.raises(CalibrationError, match="only fixed values"):
         fitted_paths(sc, ["uncertainties.sectors.make.sign_prob"])
     with pytest.raises(CalibrationError, match="matches no uncertain parameter"):
@@ -103,46 +119,72 @@ def test_parameter_patterns():
 
 # ----------------------------------------------------------------------------- slow: recovery
 
+
 @pytest.mark.slow
 def test_known_parameters_lie_inside_the_fitted_intervals():
     prior = scenario("tiny_leads.toml", PRIOR)
     table = synthetic_history()
-    cal = abc_smc(prior, table, 24, list(TRUE), seed=5, sims=1000, rounds=1, keep=0.05,
-                  executor=LocalExecutor(2), progress=False)
+    cal = abc_smc(
+        prior, table, 24, list(TRUE), seed=5, sims=1000, rounds=1, keep=0.05, executor=LocalExecutor(2), progress=False
+    )
     params = parameter_table(prior, cal).set_index("parameter")
     for path, v in TRUE.items():
         r = params.loc[path]
         assert r["fitted_q2_5"] <= v <= r["fitted_q97_5"], (path, v, r["fitted"])
         assert r["post_q2_5"] <= v <= r["post_q97_5"], (path, v)
-        assert r["post_sd"] < r["prior_sd"], path             # every parameter learned something
+        assert r["post_sd"] < r["prior_sd"], path  # every parameter learned something
     lead = params.loc["uncertainties.sectors.svc.lead_rate_per_month"]
-    assert lead["shrinkage"] > 0.5 and lead["r2_cv"] > 0.8      # counts of firms pin the lead rate down
+    assert lead["shrinkage"] > 0.5 and lead["r2_cv"] > 0.8  # counts of firms pin the lead rate down
     assert params["written"].all()
 
 
 @pytest.mark.slow
 def test_calibrate_command_writes_a_scenario_that_extends_the_original(tmp_path, capsys):
     import tomli_w
+
     table = synthetic_history()
     write_obs(tmp_path / "obs.csv", table)
     data = deep_merge(load_scenario(TINY).resolved, PRIOR, {}, "test")
     data.pop("extends", None)
-    (tmp_path / "prior.toml").write_text(tomli_w.dumps(data) + '\n[observations]\nfile = "obs.csv"\n',
-                                         encoding="utf-8")
+    (tmp_path / "prior.toml").write_text(tomli_w.dumps(data) + '\n[observations]\nfile = "obs.csv"\n', encoding="utf-8")
     out = tmp_path / "cal"
-    argv = ["calibrate", str(tmp_path / "prior.toml"), "--sims", "600", "--workers", "2", "--out", str(out),
-            "--check-reps", "40", "--seed", "3", "-q", "--set", "uncertainties.sectors.shop.sign_prob=0.5"]
+    argv = [
+        "calibrate",
+        str(tmp_path / "prior.toml"),
+        "--sims",
+        "600",
+        "--workers",
+        "2",
+        "--out",
+        str(out),
+        "--check-reps",
+        "40",
+        "--seed",
+        "3",
+        "-q",
+        "--set",
+        "uncertainties.sectors.shop.sign_prob=0.5",
+    ]
     assert main(argv) == 0, capsys.readouterr().err
     printed = capsys.readouterr().out
     assert "calibrated scenario:" in printed
-    for f in ("parameters.csv", "posterior.csv", "correlations.csv", "rounds.csv", "fit.csv", "manifest.json",
-              "charts/fit_zh.png", "charts/fit_en.png", "tiny_leads_calibrated.toml"):
+    for f in (
+        "parameters.csv",
+        "posterior.csv",
+        "correlations.csv",
+        "rounds.csv",
+        "fit.csv",
+        "manifest.json",
+        "charts/fit_zh.png",
+        "charts/fit_en.png",
+        "tiny_leads_calibrated.toml",
+    ):
         assert (out / f).is_file(), f
     cal = load_scenario(out / "tiny_leads_calibrated.toml")
     assert cal.resolved["extends"] == "../prior.toml"
     assert cal.scenario.scenario.name == "tiny_leads_calibrated"
-    assert cal.scenario.uncertainties.sectors["shop"].sign_prob.value == 0.5     # --set carried over
-    assert cal.scenario.observations.values                                          # data inherited
+    assert cal.scenario.uncertainties.sectors["shop"].sign_prob.value == 0.5  # --set carried over
+    assert cal.scenario.observations.values  # data inherited
     written = pd.read_csv(out / "parameters.csv")
     lead = written.set_index("parameter").loc["uncertainties.sectors.svc.lead_rate_per_month"]
     assert lead["written"]
@@ -159,22 +201,38 @@ def test_calibrate_user_errors_write_nothing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "no [observations] section" in err and "Traceback" not in err
     write_obs(tmp_path / "obs.csv", {"trade_total": np.ones(3)})
-    (tmp_path / "sc.toml").write_text(f'extends = "{TINY.as_posix()}"\n[observations]\nfile = "obs.csv"\n',
-                                      encoding="utf-8")
+    (tmp_path / "sc.toml").write_text(
+        f'extends = "{TINY.as_posix()}"\n[observations]\nfile = "obs.csv"\n', encoding="utf-8"
+    )
     assert main(["calibrate", str(tmp_path / "sc.toml"), "--params", "foo.*", "--out", str(out), "-q"]) == 2
     assert "--params foo.*" in capsys.readouterr().err
-    assert main(["calibrate", str(tmp_path / "sc.toml"), "--scenario-out", str(tmp_path / "x.txt"),
-                 "--out", str(out), "-q"]) == 2
+    assert (
+        main(
+            ["calibrate", str(tmp_path / "sc.toml"), "--scenario-out", str(tmp_path / "x.txt"), "--out", str(out), "-q"]
+        )
+        == 2
+    )
     assert "expected a .toml" in capsys.readouterr().err
     assert not out.exists()
 
 
 def test_calibrated_toml_is_valid_toml_with_comments(tmp_path):
     import tomllib
+
     sc = scenario("tiny_leads.toml", PRIOR)
-    params = pd.DataFrame([{"parameter": "uncertainties.sectors.svc.lead_rate_per_month", "written": True,
-                            "post_mean": 5.0, "post_q2_5": 4.0, "post_q97_5": 6.0, "prior": "uniform(1, 8)",
-                            "_fitted": {"dist": "beta", "a": 3.0, "b": 2.0, "low": 1.0, "high": 8.0}}])
+    params = pd.DataFrame(
+        [
+            {
+                "parameter": "uncertainties.sectors.svc.lead_rate_per_month",
+                "written": True,
+                "post_mean": 5.0,
+                "post_q2_5": 4.0,
+                "post_q97_5": 6.0,
+                "prior": "uniform(1, 8)",
+                "_fitted": {"dist": "beta", "a": 3.0, "b": 2.0, "low": 1.0, "high": 8.0},
+            }
+        ]
+    )
     text = calibrated_toml(sc, TINY, tmp_path / "c.toml", params, ["levers.promotion_events_per_year=3"], ["hi"])
     data = tomllib.loads(text)
     assert data["uncertainties"]["sectors"]["svc"]["lead_rate_per_month"]["dist"] == "beta"

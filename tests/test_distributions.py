@@ -5,6 +5,7 @@ the sampler. Its sample mean over many uniforms must match ``dist.mean()``; the 
 4 standard errors, SE = sample sd / sqrt(n) (a correct implementation fails a single check with
 probability ~6e-5; the uniforms come from a fixed seed, so the test is deterministic).
 """
+
 from __future__ import annotations
 
 import math
@@ -16,8 +17,7 @@ from scipy import stats
 
 from sim.model.draws import Draws
 from sim.random import _GAMMA, _mix, _splitmix64, _unit, entity_seed, parameter_uniform, replication_key
-from sim.scenario.distributions import (Beta, Choice, Dist, Fixed, LogNormal, Normal, Pert, Poisson,
-                                        Triangular, Uniform)
+from sim.scenario.distributions import Beta, Choice, Dist, Fixed, LogNormal, Normal, Pert, Poisson, Triangular, Uniform
 
 from conftest import mean_se, scenario
 
@@ -93,8 +93,19 @@ def test_choice_frequencies_match_weights(uniforms):
         assert abs(freq - p) <= 4 * math.sqrt(p * (1 - p) / N) + 1e-12, (v, freq, p)
 
 
-@pytest.mark.parametrize("name", ["uniform", "triangular", "triangular_mode_at_low", "triangular_mode_at_high",
-                                  "pert", "pert_lamb", "beta_scaled", "normal_truncated"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "uniform",
+        "triangular",
+        "triangular_mode_at_low",
+        "triangular_mode_at_high",
+        "pert",
+        "pert_lamb",
+        "beta_scaled",
+        "normal_truncated",
+    ],
+)
 def test_bounded_distributions_stay_in_bounds(name, uniforms):
     spec = CASES[name]
     d = dist(**spec)
@@ -151,31 +162,34 @@ def test_tables_become_their_distribution_classes():
     assert isinstance(dist(**CASES["choice"]), Choice)
 
 
-@pytest.mark.parametrize("bad", [
-    dict(dist="triangular", low=3, mode=2, high=5),       # low > mode
-    dict(dist="triangular", low=1, mode=6, high=5),       # mode > high
-    dict(dist="triangular", low=2, mode=2, high=2),       # degenerate
-    dict(dist="pert", low=3, mode=2, high=5),
-    dict(dist="pert", low=1, mode=6, high=5),
-    dict(dist="pert", low=1, mode=2, high=5, lamb=0),
-    dict(dist="uniform", low=5, high=1),
-    dict(dist="normal", mean=0, sd=0),
-    dict(dist="normal", mean=0, sd=-1),
-    dict(dist="normal", mean=0, sd=1, low=2, high=1),
-    dict(dist="lognormal", median=0, sigma=1),
-    dict(dist="lognormal", median=1, sigma=0),
-    dict(dist="beta", a=0, b=1),
-    dict(dist="beta", a=1, b=1, low=1, high=1),
-    dict(dist="poisson", mean=-1),
-    dict(dist="choice", values=[]),
-    dict(dist="choice", values=[1, 2], weights=[1]),
-    dict(dist="choice", values=[1, 2], weights=[-1, 2]),
-    dict(dist="choice", values=[1, 2], weights=[0, 0]),
-    dict(dist="gamma", shape=2),                          # unknown kind
-    dict(dist="uniform", low=0, high=1, mode=0.5),        # unknown key
-    dict(low=0, high=1),                                  # no 'dist'
-    dict(dist="uniform", low=0),                          # missing key
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        dict(dist="triangular", low=3, mode=2, high=5),  # low > mode
+        dict(dist="triangular", low=1, mode=6, high=5),  # mode > high
+        dict(dist="triangular", low=2, mode=2, high=2),  # degenerate
+        dict(dist="pert", low=3, mode=2, high=5),
+        dict(dist="pert", low=1, mode=6, high=5),
+        dict(dist="pert", low=1, mode=2, high=5, lamb=0),
+        dict(dist="uniform", low=5, high=1),
+        dict(dist="normal", mean=0, sd=0),
+        dict(dist="normal", mean=0, sd=-1),
+        dict(dist="normal", mean=0, sd=1, low=2, high=1),
+        dict(dist="lognormal", median=0, sigma=1),
+        dict(dist="lognormal", median=1, sigma=0),
+        dict(dist="beta", a=0, b=1),
+        dict(dist="beta", a=1, b=1, low=1, high=1),
+        dict(dist="poisson", mean=-1),
+        dict(dist="choice", values=[]),
+        dict(dist="choice", values=[1, 2], weights=[1]),
+        dict(dist="choice", values=[1, 2], weights=[-1, 2]),
+        dict(dist="choice", values=[1, 2], weights=[0, 0]),
+        dict(dist="gamma", shape=2),  # unknown kind
+        dict(dist="uniform", low=0, high=1, mode=0.5),  # unknown key
+        dict(low=0, high=1),  # no 'dist'
+        dict(dist="uniform", low=0),  # missing key
+    ],
+)
 def test_invalid_distributions_are_rejected(bad):
     with pytest.raises(ValidationError):
         DIST.validate_python(bad)
@@ -187,14 +201,18 @@ def test_non_numbers_are_rejected(bad):
         DIST.validate_python(bad)
 
 
-@pytest.mark.parametrize("key, value", [
-    ("sign_prob", dict(dist="uniform", low=0.5, high=1.2)),      # a probability above 1
-    ("lead_rate_per_month", dict(dist="normal", mean=2, sd=1)),  # can be negative
-    ("max_wait_months", 0),                                      # must be > 0
-    ("trade_median_yi", dict(dist="uniform", low=0, high=1)),    # reaches 0
-])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("sign_prob", dict(dist="uniform", low=0.5, high=1.2)),  # a probability above 1
+        ("lead_rate_per_month", dict(dist="normal", mean=2, sd=1)),  # can be negative
+        ("max_wait_months", 0),  # must be > 0
+        ("trade_median_yi", dict(dist="uniform", low=0, high=1)),  # reaches 0
+    ],
+)
 def test_scenario_rejects_distributions_outside_a_fields_range(key, value):
     from sim.scenario import ScenarioError
+
     with pytest.raises(ScenarioError, match=key):
         scenario("tiny.toml", {"uncertainties": {"sectors": {"make": {key: value}}}})
 

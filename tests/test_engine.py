@@ -1,5 +1,6 @@
 """The experiment engine: chunk boundaries, worker-count independence, outputs, resume; and the
 model's completion times as studies read them (sim.model.completion_times)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -67,10 +68,10 @@ def test_multi_point_design_same_bytes_for_any_worker_count(tiny, busier):
     for p, (sc, root) in enumerate(((tiny.scenario, 4), (busier.scenario, 9))):
         a, b = one.indicators(p), two.indicators(p)
         assert a.values.tobytes() == b.values.tobytes() and a.monthly.tobytes() == b.monthly.tobytes()
-        run = runner.run_experiment(sc, 5, root, workers=1, progress=False)       # each point equals its run
+        run = runner.run_experiment(sc, 5, root, workers=1, progress=False)  # each point equals its run
         assert a.values.tobytes() == run.values.tobytes() and list(a.reps) == list(run.reps)
     with pytest.raises(ValueError):
-        one.yearly()                       # two base scenarios: read point by point
+        one.yearly()  # two base scenarios: read point by point
 
 
 def test_sensitivity_like_design_same_bytes_for_any_worker_count(tiny):
@@ -124,8 +125,10 @@ def test_discover_due_times_are_the_models(tiny):
     """With lever values drawn per replication, discover's due columns equal the model's
     completion times in the scenario with those levers (dependencies included)."""
     sc = tiny.scenario
-    levers = [dataclasses.replace(find(sc, "project_month.road"), range=(3.0, 12.0)),
-              dataclasses.replace(find(sc, "infrastructure_funding"), range=(0.6, 1.4))]
+    levers = [
+        dataclasses.replace(find(sc, "project_month.road"), range=(3.0, 12.0)),
+        dataclasses.replace(find(sc, "infrastructure_funding"), range=(0.6, 1.4)),
+    ]
     exp, _ = experiments_table(tiny, 6, 11, levers)
     for r in range(6):
         row = exp.iloc[r]

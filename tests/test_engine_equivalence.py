@@ -23,6 +23,7 @@ from run to run).
 
 Run as a script to print the table: ``python tests/test_engine_equivalence.py [REPS]``.
 """
+
 from __future__ import annotations
 
 import copy
@@ -79,7 +80,7 @@ def paired_runs(reps: int = REPS, seed: int = SEED):
     design = engine.replications([sc], [seed], reps, engine.Outputs(monthly=False, ranking=False, nowcast=False))
     ev = engine.evaluate(design, LocalExecutor(2), progress=False)
     every, years = ev.yearly_names(), sc.run.years
-    model = [j for j, n in enumerate(every) if not n.startswith(BASE_PREFIX)]     # the reference has no base_*
+    model = [j for j, n in enumerate(every) if not n.startswith(BASE_PREFIX)]  # the reference has no base_*
     names = [every[j] for j in model]
     fast = ev.yearly()[:, :, model]
     cuts = np.linspace(0, reps, 21).astype(int)
@@ -97,14 +98,32 @@ def compare(names, years, fast, ref) -> list[dict]:
         for t, year in enumerate(years):
             a, b = fast[:, t, j], ref[:, t, j]
             d = a - b
-            rows.append(dict(indicator=name, year=year, stat="mean", fast=a.mean(), ref=b.mean(),
-                             diff=d.mean(), se=d.std(ddof=1) / np.sqrt(n)))
+            rows.append(
+                dict(
+                    indicator=name,
+                    year=year,
+                    stat="mean",
+                    fast=a.mean(),
+                    ref=b.mean(),
+                    diff=d.mean(),
+                    se=d.std(ddof=1) / np.sqrt(n),
+                )
+            )
             for p in QUANTILES:
                 q = np.quantile(b, p)
                 ia, ib = (a <= q).astype(float), (b <= q).astype(float)
                 dd = ia - ib
-                rows.append(dict(indicator=name, year=year, stat=f"P(X <= q{int(100 * p)})", fast=ia.mean(),
-                                 ref=ib.mean(), diff=dd.mean(), se=dd.std(ddof=1) / np.sqrt(n)))
+                rows.append(
+                    dict(
+                        indicator=name,
+                        year=year,
+                        stat=f"P(X <= q{int(100 * p)})",
+                        fast=ia.mean(),
+                        ref=ib.mean(),
+                        diff=dd.mean(),
+                        se=dd.std(ddof=1) / np.sqrt(n),
+                    )
+                )
     for r in rows:
         r["z"] = 0.0 if r["diff"] == 0 else (r["diff"] / r["se"] if r["se"] > 0 else np.inf)
     return rows
@@ -124,8 +143,11 @@ def table():
 def test_every_yearly_indicator_matches_the_reference(table):
     zs = z_star(len(table))
     bad = [r for r in table if abs(r["z"]) > zs]
-    assert not bad, "\n".join(f"{r['indicator']} {r['year']} {r['stat']}: fast {r['fast']:.6g}, reference "
-                              f"{r['ref']:.6g}, z = {r['z']:.2f} (bound {zs:.2f})" for r in bad)
+    assert not bad, "\n".join(
+        f"{r['indicator']} {r['year']} {r['stat']}: fast {r['fast']:.6g}, reference "
+        f"{r['ref']:.6g}, z = {r['z']:.2f} (bound {zs:.2f})"
+        for r in bad
+    )
 
 
 @pytest.mark.slow
@@ -143,13 +165,16 @@ def main() -> None:
     reps = int(sys.argv[1]) if len(sys.argv) > 1 else REPS
     rows = compare(*paired_runs(reps))
     zs = z_star(len(rows))
-    print(f"{reps} paired replications of {BASELINE.name}, seed {SEED}; Bonferroni bound |z| <= {zs:.2f} "
-          f"over {len(rows)} comparisons")
-    print(f"{'indicator':28s} {'year':>4s} {'statistic':>12s} {'fast':>12s} {'reference':>12s} {'s.e.':>9s} "
-          f"{'z':>7s}")
+    print(
+        f"{reps} paired replications of {BASELINE.name}, seed {SEED}; Bonferroni bound |z| <= {zs:.2f} "
+        f"over {len(rows)} comparisons"
+    )
+    print(f"{'indicator':28s} {'year':>4s} {'statistic':>12s} {'fast':>12s} {'reference':>12s} {'s.e.':>9s} {'z':>7s}")
     for r in sorted(rows, key=lambda r: -abs(r["z"]))[:25]:
-        print(f"{r['indicator']:28s} {r['year']:4d} {r['stat']:>12s} {r['fast']:12.6g} {r['ref']:12.6g} "
-              f"{r['se']:9.3g} {r['z']:7.2f}")
+        print(
+            f"{r['indicator']:28s} {r['year']:4d} {r['stat']:>12s} {r['fast']:12.6g} {r['ref']:12.6g} "
+            f"{r['se']:9.3g} {r['z']:7.2f}"
+        )
 
 
 if __name__ == "__main__":

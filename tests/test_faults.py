@@ -5,6 +5,7 @@ Each fault must give one line and an exit code (2 for what the user can fix, 1 o
 traceback, and leave nothing a later run would trust: the next run completes and its results
 equal those of an undisturbed run.
 """
+
 from __future__ import annotations
 
 import errno
@@ -47,13 +48,14 @@ def _run(out, *extra, reps=20):
 
 # ----------------------------------------------------------------------------- chunks
 
+
 def test_chunk_copied_over_another_range_is_recomputed(tmp_path):
     s = store.ChunkStore(tmp_path, IDENT)
     s.save(_chunk(0, 200, 1.0))
     s.save(_chunk(200, 400, 2.0))
     s.close()
     d = tmp_path / "chunks"
-    for suffix in (".npz", ".sha256"):          # a valid chunk and its sidecar under another range's name
+    for suffix in (".npz", ".sha256"):  # a valid chunk and its sidecar under another range's name
         shutil.copy(d / f"reps_00000000_00000200{suffix}", d / f"reps_00000200_00000400{suffix}")
     s = store.ChunkStore(tmp_path, IDENT)
     assert s.has(0, 200)
@@ -89,19 +91,22 @@ def test_swapped_chunk_end_to_end(tmp_path, capsys):
 
 # ----------------------------------------------------------------------------- one run per folder
 
+
 def test_second_run_into_a_busy_folder_is_refused(tmp_path, capsys):
     holder = store.ChunkStore(tmp_path, IDENT)
     try:
         _one_line(capsys, 2, _run(tmp_path), "another run is writing into this folder")
     finally:
         holder.close()
-    assert json.loads((tmp_path / "run.json").read_text(encoding="utf-8")) == IDENT   # the holder's, untouched
+    assert json.loads((tmp_path / "run.json").read_text(encoding="utf-8")) == IDENT  # the holder's, untouched
     assert not (tmp_path / "summary.csv").exists()
 
 
 def test_second_process_is_refused(tmp_path, capsys):
-    code = ("import sys, time; from sim.store import ChunkStore; "
-            f"s = ChunkStore(sys.argv[1], {IDENT!r}); print('held', flush=True); time.sleep(60)")
+    code = (
+        "import sys, time; from sim.store import ChunkStore; "
+        f"s = ChunkStore(sys.argv[1], {IDENT!r}); print('held', flush=True); time.sleep(60)"
+    )
     p = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     try:
         assert p.stdout.readline().strip() == "held"
@@ -113,6 +118,7 @@ def test_second_process_is_refused(tmp_path, capsys):
 
 
 # ----------------------------------------------------------------------------- full disk, unusable --out
+
 
 @pytest.fixture
 def small_tmpfs(tmp_path):
@@ -192,13 +198,19 @@ def test_out_on_read_only_disk(small_tmpfs, capsys):
 def test_unreachable_scheduler_fails_fast(tmp_path, capsys):
     pytest.importorskip("distributed")
     t0 = time.monotonic()
-    _one_line(capsys, 1, _run(tmp_path / "out", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"),
-              "tcp://127.0.0.1:1", "no Dask scheduler answered")
+    _one_line(
+        capsys,
+        1,
+        _run(tmp_path / "out", "--executor", "dask", "--scheduler", "tcp://127.0.0.1:1"),
+        "tcp://127.0.0.1:1",
+        "no Dask scheduler answered",
+    )
     assert time.monotonic() - t0 < 20
     assert not (tmp_path / "out").exists()
 
 
 # ----------------------------------------------------------------------------- the meeting pack
+
 
 def _pack_bytes(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

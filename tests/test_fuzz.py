@@ -5,6 +5,7 @@ one thing; the command must exit 2 with one line naming the file (or the ``--set
 (or the row), print no traceback and write nothing. Bounded: at most 60 examples a property, no
 deadline, in-process through ``sim.cli.main``, well under a minute in all.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -25,8 +26,13 @@ from conftest import DATA, expect_error
 
 pytestmark = pytest.mark.fuzz
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 TINY = tomllib.loads((DATA / "tiny.toml").read_text(encoding="utf-8"))
 WORK = Path(tempfile.mkdtemp(prefix="zonesim_fuzz_"))
@@ -59,7 +65,7 @@ OUT_OF_RANGE = [
     (("uncertainties", "sectors", "shop", "max_wait_months"), [0, -2]),
     (("constants", "fenced_area_km2"), [0, -1, 1e-300]),
     (("constants", "fdi_tranches"), [0, -3]),
-    (("levers", "promotion_events_per_year"), [-1, 53, 10 ** 9]),
+    (("levers", "promotion_events_per_year"), [-1, 53, 10**9]),
     (("levers", "infrastructure_funding"), [0, -1, 6, 1e300]),
     (("run", "horizon_months"), [0, 13, 1200]),
     (("run", "seed"), [-1]),
@@ -105,12 +111,14 @@ def _key_named(err: str, path) -> None:
 
 
 @SETTINGS
-@given(st.one_of(
-    st.tuples(st.sampled_from(NUMBERS), NOT_A_NUMBER),
-    st.tuples(st.sampled_from(TEXTS), NOT_A_TEXT),
-    st.tuples(st.sampled_from(FLAGS), NOT_A_FLAG),
-    st.sampled_from(OUT_OF_RANGE).flatmap(lambda kv: st.tuples(st.just(kv[0]), st.sampled_from(kv[1]))),
-))
+@given(
+    st.one_of(
+        st.tuples(st.sampled_from(NUMBERS), NOT_A_NUMBER),
+        st.tuples(st.sampled_from(TEXTS), NOT_A_TEXT),
+        st.tuples(st.sampled_from(FLAGS), NOT_A_FLAG),
+        st.sampled_from(OUT_OF_RANGE).flatmap(lambda kv: st.tuples(st.just(kv[0]), st.sampled_from(kv[1]))),
+    )
+)
 def test_bad_value_in_scenario_file(capsys, case):
     path, value = case
     f = _write_scenario("bad_value.toml", _mutated(path, value))
@@ -119,14 +127,15 @@ def test_bad_value_in_scenario_file(capsys, case):
 
 
 @SETTINGS
-@given(st.sampled_from(NUMBERS), st.sampled_from(["nan", "inf", "-inf", "true", "false", '"200"', "yes", "[1, 2]",
-                                                   "{a = 1}", "2023-01-01"]))
+@given(
+    st.sampled_from(NUMBERS),
+    st.sampled_from(["nan", "inf", "-inf", "true", "false", '"200"', "yes", "[1, 2]", "{a = 1}", "2023-01-01"]),
+)
 def test_bad_set_value(capsys, path, raw):
     key = ".".join(path)
-    if any(p.isdigit() for p in path):        # --set addresses tables, not list items
+    if any(p.isdigit() for p in path):  # --set addresses tables, not list items
         key, raw = ".".join(path[:-1]), "[" + ", ".join([raw] * 12) + "]"
-    err = _fails_cleanly(capsys, ["run", str(DATA / "tiny.toml"), "--set", f"{key}={raw}"], WORK / "out_set",
-                         "--set")
+    err = _fails_cleanly(capsys, ["run", str(DATA / "tiny.toml"), "--set", f"{key}={raw}"], WORK / "out_set", "--set")
     _key_named(err, path)
 
 
@@ -156,8 +165,13 @@ def test_utf8_with_bom_is_read(capsys):
     assert main(["validate", str(f)]) == 0, capsys.readouterr().err
 
 
-@settings(max_examples=8, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(st.integers(min_value=_DEEP + 1, max_value=6000), st.sampled_from(["[", "{a = ", "table"]))
 def test_deep_nesting(capsys, depth, kind):
     text = (DATA / "tiny.toml").read_text(encoding="utf-8")
@@ -168,21 +182,38 @@ def test_deep_nesting(capsys, depth, kind):
         text = text.replace("seed = 7", f"seed = {kind * depth}1{close * depth}", 1)
     f = WORK / "deep.toml"
     f.write_text(text, encoding="utf-8")
-    _fails_cleanly(capsys, ["run", str(f)], WORK / "out_deep", "deep.toml", "run.x" if kind == "table" else "seed",
-                   _TOO_DEEP)
+    _fails_cleanly(
+        capsys, ["run", str(f)], WORK / "out_deep", "deep.toml", "run.x" if kind == "table" else "seed", _TOO_DEEP
+    )
 
 
 # ----------------------------------------------------------------------------- observation files
 
 OBS_HEADER = "month,indicator,value,unit,source,note"
-OBS_ROWS = [f"2022-{m:02d},trade_total,{1 + m / 10:.1f},亿元,bulletin,fine" for m in range(1, 7)] + \
-           [f"2022-{m:02d},active_enterprises,{10 + m},count,registry,ok" for m in range(1, 7)]
+OBS_ROWS = [f"2022-{m:02d},trade_total,{1 + m / 10:.1f},亿元,bulletin,fine" for m in range(1, 7)] + [
+    f"2022-{m:02d},active_enterprises,{10 + m},count,registry,ok" for m in range(1, 7)
+]
 
 
 def _obs_mutation():
     row = st.integers(min_value=0, max_value=len(OBS_ROWS) - 1)
-    kinds = st.sampled_from(["open_quote", "extra_cell", "missing_cell", "huge", "nan", "inf", "negative", "text",
-                             "bad_month", "bad_unit", "bad_indicator", "duplicate", "outside"])
+    kinds = st.sampled_from(
+        [
+            "open_quote",
+            "extra_cell",
+            "missing_cell",
+            "huge",
+            "nan",
+            "inf",
+            "negative",
+            "text",
+            "bad_month",
+            "bad_unit",
+            "bad_indicator",
+            "duplicate",
+            "outside",
+        ]
+    )
     return st.tuples(row, kinds)
 
 
@@ -200,9 +231,16 @@ def _apply(rows: list[str], i: int, kind: str) -> list[str]:
     elif kind == "outside":
         cells[0] = "2030-01"
     else:
-        col, value = {"huge": (2, "1e308"), "nan": (2, "nan"), "inf": (2, "inf"), "negative": (2, "-3"),
-                      "text": (2, "about 5"), "bad_month": (0, "2022-13"), "bad_unit": (3, "kg"),
-                      "bad_indicator": (1, "done_road")}[kind]
+        col, value = {
+            "huge": (2, "1e308"),
+            "nan": (2, "nan"),
+            "inf": (2, "inf"),
+            "negative": (2, "-3"),
+            "text": (2, "about 5"),
+            "bad_month": (0, "2022-13"),
+            "bad_unit": (3, "kg"),
+            "bad_indicator": (1, "done_road"),
+        }[kind]
         cells[col] = value
     if kind != "duplicate":
         rows[i] = ",".join(cells)
@@ -215,8 +253,13 @@ def test_bad_observations_file(capsys, mutation, encoding):
     i, kind = mutation
     f = WORK / "obs.csv"
     f.write_text("\n".join([OBS_HEADER, *_apply(OBS_ROWS, i, kind)]) + "\n", encoding=encoding)
-    _fails_cleanly(capsys, ["run", str(DATA / "tiny.toml"), "--set", f"observations.file={f}"],
-                   WORK / "out_obs", "obs.csv", f"row {i + 2}")        # the header is row 1
+    _fails_cleanly(
+        capsys,
+        ["run", str(DATA / "tiny.toml"), "--set", f"observations.file={f}"],
+        WORK / "out_obs",
+        "obs.csv",
+        f"row {i + 2}",
+    )  # the header is row 1
 
 
 def test_valid_observations_report_their_rows(capsys):

@@ -18,6 +18,7 @@ expectation (asserted on paired means, 4 SE) follows from reading sim/model/ (pr
   variable number of uniforms), so every later arrival in the stream changes and a single
   replication can end with fewer firms; space competition adds further path dependence.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -41,6 +42,7 @@ def done_times(log) -> dict[str, float]:
 
 # ------------------------------------------------------------------------------ promotion
 
+
 @pytest.mark.slow
 @pytest.mark.parametrize("setting", ["uncontended", "contended"])
 def test_more_promotion_never_lowers_expected_entries(setting):
@@ -51,11 +53,17 @@ def test_more_promotion_never_lowers_expected_entries(setting):
         # svc only (no space, no gate, no exits, no signing or fit-out delay, so every signed lead
         # opens at arrival): k events a year add k x H/12 x E[leads_per_event] x E[sign_prob] firms in
         # expectation, so here the paired increase must also match that closed form.
-        base = {"base_year": {"enterprises": {"make": 0, "shop": 0, "svc": 0}},
-                "levers": {"leader_candidates": {"anchor": 0, "big": 0}},
-                "uncertainties": {"sectors": {"make": {"lead_rate_per_month": 0}, "shop": {"lead_rate_per_month": 0},
-                                              "svc": {"exit_rate_per_year": 0, "sign_delay_months": 0,
-                                                      "fitout_months": 0}}}}
+        base = {
+            "base_year": {"enterprises": {"make": 0, "shop": 0, "svc": 0}},
+            "levers": {"leader_candidates": {"anchor": 0, "big": 0}},
+            "uncertainties": {
+                "sectors": {
+                    "make": {"lead_rate_per_month": 0},
+                    "shop": {"lead_rate_per_month": 0},
+                    "svc": {"exit_rate_per_year": 0, "sign_delay_months": 0, "fitout_months": 0},
+                }
+            },
+        }
     else:
         # tiny_leads as is: land and warehouse shortages (leads lost), exits, the cbec gate, leaders,
         # signing and fit-out delays (leads of late events may not open by the horizon).
@@ -63,27 +71,36 @@ def test_more_promotion_never_lowers_expected_entries(setting):
     R = 150
     events = [0, 2, 6]
     scs = {k: leads(deep_merge(base, {"levers": {"promotion_events_per_year": k}}, {}, "<test>")) for k in events}
-    n = {k: np.array([simulate_rep(scs[k], seed=13, rep=r).yearly["active_enterprises"][-1] for r in range(R)])
-         for k in events}
+    n = {
+        k: np.array([simulate_rep(scs[k], seed=13, rep=r).yearly["active_enterprises"][-1] for r in range(R)])
+        for k in events
+    }
     u = scs[0].uncertainties
     per_event = u.promotion.leads_per_event.mean() * u.sectors["svc"].sign_prob.mean()
     for lo, hi in zip(events, events[1:]):
         m, se = mean_se(n[hi] - n[lo])
         assert m >= -4 * se, f"{setting}: {hi} events/yr give {m:.2f} fewer firms than {lo} on average (SE {se:.2f})"
         if setting == "uncontended":
-            expect = (hi - lo) * 2 * per_event              # H = 24 months = 2 years of events
-            assert abs(m - expect) <= 4 * se, f"{hi} vs {lo} events/yr: +{m:.2f} firms, expected +{expect:.2f} (SE {se:.2f})"
+            expect = (hi - lo) * 2 * per_event  # H = 24 months = 2 years of events
+            assert abs(m - expect) <= 4 * se, (
+                f"{hi} vs {lo} events/yr: +{m:.2f} firms, expected +{expect:.2f} (SE {se:.2f})"
+            )
             assert m - 4 * se > 0, f"more promotion should add firms: {m:.2f} +- {se:.2f}"
 
 
 # ------------------------------------------------------------------------------ zero entry
 
+
 def test_zero_leads_leaves_only_initial_firms():
     # No leads, no promotion, no leader candidates: the firms of every year are the initial ones
     # (whose number is itself drawn: svc is triangular 6..14), all active in the first year, some
     # gone in the second (exits are on), and no lead or leader events at all.
-    sc = leads({"levers": {"promotion_events_per_year": 0, "leader_candidates": {"anchor": 0, "big": 0}},
-                "uncertainties": {"sectors": {s: {"lead_rate_per_month": 0} for s in SECTORS}}})
+    sc = leads(
+        {
+            "levers": {"promotion_events_per_year": 0, "leader_candidates": {"anchor": 0, "big": 0}},
+            "uncertainties": {"sectors": {s: {"lead_rate_per_month": 0} for s in SECTORS}},
+        }
+    )
     seen = set()
     for r in range(30):
         res = simulate_rep(sc, seed=17, rep=r, trace=True)
@@ -91,9 +108,12 @@ def test_zero_leads_leaves_only_initial_firms():
         seen.add(init)
         assert res.yearly["active_enterprises"][0] == init, r
         assert res.yearly["active_enterprises"][1] <= init, r
-        assert not [x for x in res.log if x[1] in ("signed", "opened", "lost_no_space", "leader_signed",
-                                                   "waits_for", "promotion")], r
-        assert np.all(res.yearly["trade_cbec"] == 0)                 # shop has no initial firms
+        assert not [
+            x
+            for x in res.log
+            if x[1] in ("signed", "opened", "lost_no_space", "leader_signed", "waits_for", "promotion")
+        ], r
+        assert np.all(res.yearly["trade_cbec"] == 0)  # shop has no initial firms
         assert np.all(res.yearly["leaders_anchor"] == 0) and np.all(res.yearly["leaders_big"] == 0)
     assert len(seen) > 1, "the initial count should vary across replications"
 
@@ -113,6 +133,7 @@ def test_no_cbec_trade_without_its_milestone():
 
 
 # ------------------------------------------------------------------------------ seeds and workers
+
 
 def test_same_seed_same_output():
     sc = leads()
@@ -145,7 +166,9 @@ def test_one_worker_equals_two_workers():
     two = run_experiment(sc, reps, seed=5, workers=2, small_chunks=True)
     assert one.values.shape == (reps, 2, len(one.names))
     assert np.array_equal(one.values, two.values)
-    assert np.array_equal(np.asarray(one.reps), np.arange(reps)) and np.array_equal(np.asarray(two.reps), np.arange(reps))
+    assert np.array_equal(np.asarray(one.reps), np.arange(reps)) and np.array_equal(
+        np.asarray(two.reps), np.arange(reps)
+    )
     # and both equal the replications run one by one (order and content)
     for r in (0, reps // 2, reps - 1):
         res = simulate_rep(sc, 5, r)
@@ -154,6 +177,7 @@ def test_one_worker_equals_two_workers():
 
 
 # ------------------------------------------------------------------------------ funding
+
 
 def test_more_funding_never_makes_a_project_later():
     # elasticity and every slip are drawn (tiny_leads), shared across the three funding levels
@@ -176,16 +200,28 @@ def test_more_funding_never_makes_a_project_later():
 
 # ------------------------------------------------------------------------------ scaling and shocks
 
+
 def test_trade_scales_with_firm_sizes():
     # doubling every firm's size (and the above-size threshold) doubles every trade flow and the
     # industrial output in every replication, and changes nothing else
     base = leads()
     u = base.uncertainties
-    patch = {"constants": {"above_size_revenue_yi": 2 * base.constants.above_size_revenue_yi},
-             "uncertainties": {
-                 "sectors": {s: {"trade_median_yi": 2 * u.sectors[s].trade_median_yi.value} for s in SECTORS},
-                 "leaders": {k: {"trade_yi": {"dist": "lognormal", "median": 2 * u.leaders[k].trade_yi.median,
-                                              "sigma": u.leaders[k].trade_yi.sigma}} for k in ("anchor", "big")}}}
+    patch = {
+        "constants": {"above_size_revenue_yi": 2 * base.constants.above_size_revenue_yi},
+        "uncertainties": {
+            "sectors": {s: {"trade_median_yi": 2 * u.sectors[s].trade_median_yi.value} for s in SECTORS},
+            "leaders": {
+                k: {
+                    "trade_yi": {
+                        "dist": "lognormal",
+                        "median": 2 * u.leaders[k].trade_yi.median,
+                        "sigma": u.leaders[k].trade_yi.sigma,
+                    }
+                }
+                for k in ("anchor", "big")
+            },
+        },
+    }
     big = leads(patch)
     for r in range(15):
         a, b = simulate_rep(base, 29, r).yearly, simulate_rep(big, 29, r).yearly
@@ -201,8 +237,12 @@ def test_disruption_removes_at_most_its_depth(depth, cap):
     # same seed with and without disruption spells: the disruption stream is separate, so each
     # month's trade with spells is between (1 - min(depth, cap)) and 1 times the trade without.
     calm = leads({"uncertainties": {"disruption": {"spells_per_year": 0}}})
-    rough = leads({"constants": {"max_disruption_depth": cap},
-                   "uncertainties": {"disruption": {"spells_per_year": 2.0, "depth": depth, "length_months": 2.0}}})
+    rough = leads(
+        {
+            "constants": {"max_disruption_depth": cap},
+            "uncertainties": {"disruption": {"spells_per_year": 2.0, "depth": depth, "length_months": 2.0}},
+        }
+    )
     hit = full = 0
     d = min(depth, cap)
     for r in range(15):
@@ -210,5 +250,5 @@ def test_disruption_removes_at_most_its_depth(depth, cap):
         assert np.all(b <= a * (1 + 1e-12)), r
         assert np.all(b >= a * (1 - d) * (1 - 1e-12)), r
         hit += int(np.any(b < a * (1 - 1e-9)))
-        full += int(np.sum(np.isclose(b, a * (1 - d), rtol=1e-9)))    # months wholly inside a spell
+        full += int(np.sum(np.isclose(b, a * (1 - d), rtol=1e-9)))  # months wholly inside a spell
     assert hit > 0 and full > 0, "spells at 2 a year should disrupt some months fully"

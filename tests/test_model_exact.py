@@ -8,6 +8,7 @@ window); the tests read them from the log and check what follows from them.
 Time is in months from 2022-01-01: a planned month "2022-06" is t = 6 (its end), t = 12 is the
 end of 2022.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -33,28 +34,29 @@ def only_time(log, event, detail):
 
 # ------------------------------------------------------------------------------ the tiny timeline
 
+
 def test_tiny_event_log(tiny):
     log = simulate_rep(tiny, seed=7, rep=0, trace=True).log
     assert log == sorted(log, key=lambda x: x[0]), "the log is in time order"
 
     t_anchor = only_time(log, "leader_signed", "anchor")
     t_big = only_time(log, "leader_signed", "big")
-    assert 0 < t_anchor < 1 and 0 < t_big < 1          # window_months = 1
+    assert 0 < t_anchor < 1 and 0 < t_big < 1  # window_months = 1
 
     expected = [
-        (0.0, "project_done", "early"),          # planned 1, slip -3 -> clamped at t = 0
+        (0.0, "project_done", "early"),  # planned 1, slip -3 -> clamped at t = 0
         (t_anchor, "leader_signed", "anchor"),
         (t_big, "leader_signed", "big"),
         # anchor has warehouse space at once (3 free >= 2), fits out 2 months, then must wait for site
         (t_anchor + 2, "waits_for", "shop:site"),
-        (8.0, "project_done", "road"),           # planned 6 + slip 2
-        (8.0, "project_done", "park"),           # due 3 + 1 = 4, but depends on road (8)
+        (8.0, "project_done", "road"),  # planned 6 + slip 2
+        (8.0, "project_done", "park"),  # due 3 + 1 = 4, but depends on road (8)
         # big needed 15 ha with 5 free; road's 10 ha arrive at 8; fit-out 3 -> opens at 11
         (11.0, "opened", "leader:big"),
-        (11.0, "milestone_done", "site"),        # planned 10 + slip 1 (park, its dependency, at 8)
-        (11.0, "opened", "leader:anchor"),       # released by site
+        (11.0, "milestone_done", "site"),  # planned 10 + slip 1 (park, its dependency, at 8)
+        (11.0, "opened", "leader:anchor"),  # released by site
         (12.0, "year_end", "2022"),
-        (13.5, "project_done", "wall"),          # planned 15 + slip -1.5
+        (13.5, "project_done", "wall"),  # planned 15 + slip -1.5
         (24.0, "year_end", "2023"),
         # late: depends on wall (13.5), planned 24 + 0.5 = 24.5 is past the horizon: no event
     ]
@@ -93,12 +95,12 @@ def test_tiny_yearly_indicators(tiny):
         # anchor 100 in 2 tranches 9 months apart from t in (0,1): both in 2022;
         # big 60 from t = 8 (when it got land): 30 at 8, 30 at 17
         "fdi_usd": [130.0, 30.0],
-        "active_enterprises": [16.0, 16.0],               # 4 + 10 initial + 2 leaders
+        "active_enterprises": [16.0, 16.0],  # 4 + 10 initial + 2 leaders
         # 4 x 50 + 10 x 5 + big 100 + anchor 40 x ramp((12-11)/2 = .5) ; 2023 anchor at full size
         "employees": [370.0, 390.0],
         # 20 developed + 5 serviced at start; road +10 +2 and park +1 at 8; wall +3 at 13.5; of 100 ha
         "development_rate": [38.0, 41.0],
-        "new_business_types": [1.0, 1.0],                 # site (11) yes, late (24.5) never
+        "new_business_types": [1.0, 1.0],  # site (11) yes, late (24.5) never
         "leaders_anchor": [1.0, 1.0],
         "leaders_big": [1.0, 1.0],
         "done_road": [1.0, 1.0],
@@ -108,8 +110,9 @@ def test_tiny_yearly_indicators(tiny):
         "done_site": [1.0, 1.0],
         "done_late": [0.0, 0.0],
     }
-    expect["trade_total"] = list(np.sum([expect[f"trade_{m}"] for m in
-                                         ("processing", "bonded_logistics", "general", "cbec", "other")], axis=0))
+    expect["trade_total"] = list(
+        np.sum([expect[f"trade_{m}"] for m in ("processing", "bonded_logistics", "general", "cbec", "other")], axis=0)
+    )
     for k, v in expect.items():
         np.testing.assert_allclose(y[k], v, rtol=1e-12, atol=1e-12, err_msg=k)
     assert set(y) == set(expect) | {"visits"}
@@ -130,10 +133,11 @@ def test_tiny_monthly_trade(tiny):
 def test_seasonality_moves_months_not_years():
     # With no growth, seasonality averaging 1 reshapes the months of a year but keeps its total.
     season = [0.8, 0.9, 1.0, 1.1, 1.2, 1.0, 1.0, 1.0, 0.9, 1.0, 1.0, 1.1]
-    sc = scenario("tiny.toml", {"constants": {"seasonality": season},
-                                "levers": {"leader_candidates": {"anchor": 0, "big": 0}}})
+    sc = scenario(
+        "tiny.toml", {"constants": {"seasonality": season}, "levers": {"leader_candidates": {"anchor": 0, "big": 0}}}
+    )
     res = simulate_rep(sc)
-    flat = 7.8 / 12                                    # initial firms: 4 x 1.2 + 10 x .3 a year
+    flat = 7.8 / 12  # initial firms: 4 x 1.2 + 10 x .3 a year
     np.testing.assert_allclose(res.monthly["trade_total"][:12], flat * np.array(season), rtol=1e-12)
     assert res.yearly["trade_total"][0] == pytest.approx(7.8, rel=1e-12)
 
@@ -183,6 +187,7 @@ def test_project_done_time_is_planned_month_plus_slip(slip, done_t):
 
 
 # ------------------------------------------------------------------------------ random timelines
+
 
 @pytest.fixture(scope="module")
 def leads_traces():
@@ -238,8 +243,9 @@ def test_milestone_gates_its_sector(leads_traces):
                 n_waited += 1
                 assert t <= t_site, (r, t, t_site)
         waited = sum(1 for _, e, d in res.log if (e, d) == ("waits_for", "shop:site"))
-        at_site = sum(1 for t, e, d in res.log if e == "opened" and d in ("shop", "leader:anchor")
-                      and abs(t - t_site) < 1e-9)
+        at_site = sum(
+            1 for t, e, d in res.log if e == "opened" and d in ("shop", "leader:anchor") and abs(t - t_site) < 1e-9
+        )
         assert at_site == waited, f"rep {r}: {waited} firms waited for site, {at_site} opened with it"
         first_cbec_month = int(np.floor(t_site)) if t_site < 24 else 24
         assert np.all(res.monthly["trade_cbec"][:first_cbec_month] == 0), r
@@ -252,7 +258,7 @@ def test_firm_life_cycle_events_are_consistent(leads_traces):
     sc, runs = leads_traces
     for r, _, res in runs:
         assert [t for t, _, _ in res.log] == sorted(t for t, _, _ in res.log), "log in time order"
-        log = [x for x in res.log if x[0] <= 24]      # see test_trace_has_no_events_after_the_horizon
+        log = [x for x in res.log if x[0] <= 24]  # see test_trace_has_no_events_after_the_horizon
         for s in sc.constants.sectors:
             signed = sum(1 for _, e, d in log if (e, d) == ("signed", s))
             opened = sum(1 for _, e, d in log if (e, d) == ("opened", s))
@@ -265,8 +271,10 @@ def test_firm_life_cycle_events_are_consistent(leads_traces):
 def test_opened_events_are_the_active_firms():
     # no exits: active enterprises of year y = initial firms + every firm logged "opened" before the
     # end of y (leads of the three sectors, through both the direct and the space/gate paths, and leaders)
-    sc = scenario("tiny_leads.toml", {"uncertainties": {"sectors": {
-        s: {"exit_rate_per_year": 0} for s in ("make", "shop", "svc")}}})
+    sc = scenario(
+        "tiny_leads.toml",
+        {"uncertainties": {"sectors": {s: {"exit_rate_per_year": 0} for s in ("make", "shop", "svc")}}},
+    )
     for r in range(15):
         res = simulate_rep(sc, seed=8, rep=r, trace=True)
         init = sum(int(np.floor(v + 0.5)) for v in params(sc, 8, r)["base_year"]["enterprises"].values())
@@ -285,6 +293,7 @@ def test_trace_has_no_events_after_the_horizon():
 
 # ------------------------------------------------------------------------------ funding and slips
 
+
 @pytest.mark.parametrize("slip", [-30.0, -6.0, -1.0, 0.0, 0.5, 3.0, 12.0])
 @pytest.mark.parametrize("elasticity", [0.0, 0.3, 1.0, 2.0])
 def test_funded_due_as_planned_and_monotone(slip, elasticity):
@@ -300,6 +309,7 @@ def test_funded_due_as_planned_and_monotone(slip, elasticity):
 
 
 # ------------------------------------------------------------------------------ golden files
+
 
 def _golden_module():
     spec = importlib.util.spec_from_file_location("golden_regenerate", GOLDEN / "regenerate.py")
@@ -318,9 +328,11 @@ def test_golden(name):
     problems = gold.diff(golden, fresh, rtol=1e-12)
     assert not problems, (
         f"{name}: yearly indicators of {golden['scenario']} (seed {golden['seed']}, rep {golden['rep']}) "
-        f"differ from the golden file:\n  " + "\n  ".join(problems)
+        f"differ from the golden file:\n  "
+        + "\n  ".join(problems)
         + "\nIf the change is intended, run `python tests/golden/regenerate.py` and commit the new file "
-          "with the reason.")
+        "with the reason."
+    )
 
 
 def test_golden_diff_reports_changes():
@@ -339,15 +351,24 @@ def test_golden_diff_reports_changes():
 
 # ------------------------------------------------------------------------------ same-instant ordering (fixed bugs)
 
+
 def test_trade_effect_at_month_end_starts_next_month():
     # road (no dependencies) and park (depends on road) both finish at t = 8, the end of August.
     # road doubles processing trade, park doubles general trade. August (month index 7) was traded
     # before either existed; both effects should start in September (month 8).
-    sc = scenario("tiny.toml", {"constants": {"projects": {
-        "road": {"trade_multiplier": {"processing": 2.0}},
-        "park": {"trade_multiplier": {"general": 2.0}}}}})
+    sc = scenario(
+        "tiny.toml",
+        {
+            "constants": {
+                "projects": {
+                    "road": {"trade_multiplier": {"processing": 2.0}},
+                    "park": {"trade_multiplier": {"general": 2.0}},
+                }
+            }
+        },
+    )
     mo = simulate_rep(sc).monthly
-    assert mo["trade_general"][7] == pytest.approx(mo["trade_general"][6])        # park: holds today
+    assert mo["trade_general"][7] == pytest.approx(mo["trade_general"][6])  # park: holds today
     assert mo["trade_general"][8] == pytest.approx(2 * mo["trade_general"][6])
     assert mo["trade_processing"][8] == pytest.approx(2 * mo["trade_processing"][6])
     assert mo["trade_processing"][7] == pytest.approx(mo["trade_processing"][6])  # road: fails today
@@ -359,8 +380,15 @@ def test_lead_effect_at_month_start_applies_that_month():
     # logged "signed" at its arrival time. Arrivals in [8, 9) over R reps: mean 40, Poisson, so the
     # SE of the mean is sqrt(40 / R); road with the same multiplier passes this check today.
     R = 20
-    sc = scenario("tiny.toml", {"uncertainties": {"sectors": {"svc": {"lead_rate_per_month": 2}}},
-                                "constants": {"projects": {"park": {"lead_rate_multiplier": {"svc": 10.0}}}}})
-    n8 = [sum(1 for t, e, d in simulate_rep(sc, 1, r, trace=True).log if (e, d) == ("signed", "svc") and 8 <= t < 9)
-          for r in range(R)]
+    sc = scenario(
+        "tiny.toml",
+        {
+            "uncertainties": {"sectors": {"svc": {"lead_rate_per_month": 2}}},
+            "constants": {"projects": {"park": {"lead_rate_multiplier": {"svc": 10.0}}}},
+        },
+    )
+    n8 = [
+        sum(1 for t, e, d in simulate_rep(sc, 1, r, trace=True).log if (e, d) == ("signed", "svc") and 8 <= t < 9)
+        for r in range(R)
+    ]
     assert abs(np.mean(n8) - 40) <= 4 * np.sqrt(40 / R), np.mean(n8)

@@ -5,6 +5,7 @@ each of k e-commerce leader candidates signs with probability 1/2, so P(at least
 and the goal ``anchor_2023 >= 0.8`` is first met at k = 3 (cost 20); the other searched lever
 moves nothing the goal counts.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -36,8 +37,9 @@ def test_lever_costs_cover_every_lever_kind():
     assert all(sc.lever_costs.unit(g) > 0 for g in LEVERS)
 
 
-@pytest.mark.parametrize("override", ["lever_costs.per_event=3", "lever_costs.project_month=-1",
-                                      "lever_costs.budget=-5"])
+@pytest.mark.parametrize(
+    "override", ["lever_costs.per_event=3", "lever_costs.project_month=-1", "lever_costs.budget=-5"]
+)
 def test_lever_costs_are_validated(override):
     with pytest.raises(ScenarioError, match="lever_costs"):
         load_scenario(GOAL, [override])
@@ -49,7 +51,7 @@ def test_dials_cover_the_effort_side_of_each_range_and_cost_adds_up():
     assert set(ds) == {"leader_candidates.anchor", "milestone_month.late"}
     a, m = ds["leader_candidates.anchor"], ds["milestone_month.late"]
     assert (a.start, a.step, a.steps) == (1, 1, 4)
-    assert (m.start, m.step, m.steps) == (24, -1, 6)          # from the plan's 2023-12 back to 2023-06
+    assert (m.start, m.step, m.steps) == (24, -1, 6)  # from the plan's 2023-12 back to 2023-06
     assert opt.package_cost([a, m], [3, 22]) == 2 * 10 + 2 * 2
     assert opt.package_cost([a, m], [1, 24]) == 0
 
@@ -64,22 +66,28 @@ def test_goal_parsing():
     assert opt.parse_goal(" trade_2023 >= 0.25 ", ls) == opt.Goal("trade_2023", 0.25)
 
 
-@pytest.mark.parametrize("extra,fragment", [
-    (["--goal", "anchor_2023=0.8"], "expected TARGET_ID>=PROBABILITY"),
-    (["--goal", "nope_2023>=0.8"], "not a target"),
-    (["--goal", "anchor_2023>=1.2"], "strictly between 0 and 1"),
-    (["--goal", "anchor_2023>=0"], "strictly between 0 and 1"),
-    (["--goal", "anchor_2023>=0.8", "--budget", "-3"], "--budget"),
-    (["--goal", "anchor_2023>=0.8", "--verify-seed", "7"], "must differ"),
-    (["--goal", "anchor_2023>=0.8", "--levers", "promotion_events_per_year"], "--levers"),
-])
+@pytest.mark.parametrize(
+    "extra,fragment",
+    [
+        (["--goal", "anchor_2023=0.8"], "expected TARGET_ID>=PROBABILITY"),
+        (["--goal", "nope_2023>=0.8"], "not a target"),
+        (["--goal", "anchor_2023>=1.2"], "strictly between 0 and 1"),
+        (["--goal", "anchor_2023>=0"], "strictly between 0 and 1"),
+        (["--goal", "anchor_2023>=0.8", "--budget", "-3"], "--budget"),
+        (["--goal", "anchor_2023>=0.8", "--verify-seed", "7"], "must differ"),
+        (["--goal", "anchor_2023>=0.8", "--levers", "promotion_events_per_year"], "--levers"),
+    ],
+)
 def test_bad_input_exits_2_in_one_line(capsys, tmp_path, extra, fragment):
     expect_error(capsys, ["optimise", str(GOAL), *extra, "--out", str(tmp_path / "o"), "-q"], fragment)
 
 
 def test_a_scenario_without_costs_is_refused(capsys, tmp_path):
-    expect_error(capsys, ["optimise", str(TINY), "--goal", "trade_2023>=0.5", "--out", str(tmp_path / "o"), "-q"],
-                 "[lever_costs]")
+    expect_error(
+        capsys,
+        ["optimise", str(TINY), "--goal", "trade_2023>=0.5", "--out", str(tmp_path / "o"), "-q"],
+        "[lever_costs]",
+    )
 
 
 def test_front_is_monotone_and_choices_follow_margins():
@@ -89,7 +97,7 @@ def test_front_is_monotone_and_choices_follow_margins():
     m = margins(p, np.array([0.6, 0.7]))
     f = cost_front(cost, m)
     assert np.all(np.diff(cost[f]) >= 0) and np.all(np.diff(m[f]) > 0)
-    for i in set(range(len(cost))) - set(f.tolist()):     # every candidate off the front is dominated by one on it
+    for i in set(range(len(cost))) - set(f.tolist()):  # every candidate off the front is dominated by one on it
         assert any(cost[j] <= cost[i] and m[j] >= m[i] for j in f)
     best = cheapest_feasible(cost, m)
     assert m[best] >= 0 and cost[best] == cost[m >= 0].min()
@@ -106,10 +114,20 @@ def found(tmp_path_factory):
     def spy(design, *a, **k):
         roots.extend({p.root for p in design.points})
         return real(design, *a, **k)
+
     opt.evaluate = spy
     try:
-        g = opt.optimise(ls, [opt.Goal("anchor_2023", 0.8)], reps=400, seed=7, trials=14, verify_reps=1000,
-                         verify_seed=8, executor=LocalExecutor(2), progress=False)
+        g = opt.optimise(
+            ls,
+            [opt.Goal("anchor_2023", 0.8)],
+            reps=400,
+            seed=7,
+            trials=14,
+            verify_reps=1000,
+            verify_seed=8,
+            executor=LocalExecutor(2),
+            progress=False,
+        )
     finally:
         opt.evaluate = real
     out = tmp_path_factory.mktemp("goal")
@@ -160,7 +178,10 @@ def test_written_scenario_validates_and_reproduces_the_verification(found, capsy
 def test_a_written_folder_reads_back_for_the_pack(found):
     g, out, _ = found
     got = read_goal_seek(out)
-    assert got["summary"]["en"].startswith("Goal seek") and got["verification"]["hits"].iloc[0] == g.verified["hits"].iloc[0]
+    assert (
+        got["summary"]["en"].startswith("Goal seek")
+        and got["verification"]["hits"].iloc[0] == g.verified["hits"].iloc[0]
+    )
     assert got["charts"]["en"].is_file() and got["manifest"]["experiment"] == "optimise"
 
 
@@ -169,8 +190,26 @@ def test_the_pack_shows_a_goal_seek_in_both_languages(tmp_path, capsys):
     """`report --goal-seek DIR` puts the goal seek's summary and verified odds in each language's report;
     a folder that is not a goal seek is refused in one line before anything is built."""
     gs, run = tmp_path / "gs", tmp_path / "run"
-    assert main(["optimise", str(GOAL), "--goal", "anchor_2023>=0.8", "--trials", "4", "--reps", "50",
-                 "--verify-reps", "100", "--out", str(gs), "-q"]) == 0
+    assert (
+        main(
+            [
+                "optimise",
+                str(GOAL),
+                "--goal",
+                "anchor_2023>=0.8",
+                "--trials",
+                "4",
+                "--reps",
+                "50",
+                "--verify-reps",
+                "100",
+                "--out",
+                str(gs),
+                "-q",
+            ]
+        )
+        == 0
+    )
     assert main(["run", str(GOAL), "--reps", "20", "--out", str(run), "--no-report", "-q"]) == 0
     assert main(["report", str(run), "--goal-seek", str(gs)]) == 0
     v = pd.read_csv(gs / "verification.csv")
@@ -181,6 +220,9 @@ def test_the_pack_shows_a_goal_seek_in_both_languages(tmp_path, capsys):
         assert f"{100 * v['p_hit'].iloc[0]:.1f}%" in html
     capsys.readouterr()
     expect_error(capsys, ["report", str(run), "--goal-seek", str(run)], "not a goal-seek results folder")
-    expect_error(capsys, ["run", str(GOAL), "--reps", "5", "--out", str(tmp_path / "x"), "--goal-seek", str(run)],
-                 "not a goal-seek results folder")
+    expect_error(
+        capsys,
+        ["run", str(GOAL), "--reps", "5", "--out", str(tmp_path / "x"), "--goal-seek", str(run)],
+        "not a goal-seek results folder",
+    )
     assert not (tmp_path / "x").exists()

@@ -3,6 +3,7 @@ start -> target from summary.csv's base columns when present, comparisons as pai
 the same bytes from the same results, and (slow, where LibreOffice is installed) every slide
 renders and is not blank.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,7 +38,7 @@ def test_deck_is_16_9_with_the_named_slides(pack, lang):
     assert any(n.startswith("group_projects") for n in names)
     for s in prs.slides:
         if s.name.startswith("group_") or s.name == "rank":
-            assert any(sh.shape_type == 13 for sh in s.shapes), f"{s.name}: its chart"   # 13: picture
+            assert any(sh.shape_type == 13 for sh in s.shapes), f"{s.name}: its chart"  # 13: picture
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -59,7 +60,7 @@ def test_headline_shows_start_to_target_when_summary_has_base(pack, tmp_path):
     d.mkdir()
     shutil.copyfile(run_dir / "manifest.json", d / "manifest.json")
     s = pd.read_csv(run_dir / "summary.csv")
-    s["base"] = np.where(s["indicator"] == "trade_total", 80.0, np.nan)     # a start of exactly 80
+    s["base"] = np.where(s["indicator"] == "trade_total", 80.0, np.nan)  # a start of exactly 80
     s["growth_needed"] = s["threshold"] / s["base"] - 1
     s.to_csv(d / "summary.csv", index=False)
     res = load_results(d)
@@ -68,7 +69,7 @@ def test_headline_shows_start_to_target_when_summary_has_base(pack, tmp_path):
     assert "from 80 (100M CNY) in 2021 to 106 (100M CNY): needs +32%" in en[0]
     assert "+150%" in en[1]
     assert not any("2021" in x for x in en[2:]), "no base for the rank: no start shown"
-    old = tmp_path / "without_base"                     # a results folder from before the base year
+    old = tmp_path / "without_base"  # a results folder from before the base year
     old.mkdir()
     shutil.copyfile(run_dir / "manifest.json", old / "manifest.json")
     s.drop(columns=["base", "growth_needed"]).to_csv(old / "summary.csv", index=False)
@@ -81,6 +82,7 @@ def test_compared_folder_gives_paired_difference_slide(pack, tmp_path):
     the compare slide counts what moved beyond simulation precision; paired difference >= 0."""
     from sim.report.pack import build_pack
     from sim.report.pairs import pair_table
+
     run_dir, _ = pack
     b = tmp_path / "more_trade"
     shutil.copytree(run_dir, b, ignore=shutil.ignore_patterns("report", "charts", "chunks"))
@@ -107,6 +109,7 @@ def test_compared_folder_gives_paired_difference_slide(pack, tmp_path):
 
 def test_same_results_same_deck_bytes(pack, tmp_path):
     from sim.report.deck import build_deck
+
     res = load_results(pack[0])
     slides = deck_slides(res, "zh")
     a = build_deck(slides, "zh", {}, res.run_date, "t")
@@ -123,9 +126,23 @@ def _soffice() -> str | None:
 @pytest.mark.parametrize("lang", LANGS)
 def test_every_slide_renders_and_is_not_blank(pack, tmp_path, lang):
     import pypdfium2 as pdfium
+
     deck = pack[1] / f"deck_{lang}.pptx"
-    subprocess.run([_soffice(), "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(deck)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            _soffice(),
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(deck),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     pdf = pdfium.PdfDocument(str(tmp_path / f"deck_{lang}.pdf"))
     assert len(pdf) == len(_names(deck))
     for i in range(len(pdf)):

@@ -3,6 +3,7 @@ quoted in 「」), no Latin words in the Chinese ones (but units, allowed acrony
 names); literal material (run facts, the scenario file's comments) is left out. Also the safe
 wording: "< 0.5%" rather than "0%", and the interval named as simulation precision.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,9 +47,14 @@ def test_the_check_catches_leaks():
 def test_plan_sources_in_each_language():
     src = "plan 一 / annex 1: 综合排名力争进入全国前60位 (the plan sets it for 2023; 2022 shows the way there)"
     assert source_text(src, "zh") == "方案第一部分、附件第1项：综合排名力争进入全国前60位"
-    assert source_text(src, "en") == ("plan part 1 / annex item 1: 「综合排名力争进入全国前60位」 "
-                                      "(the plan sets it for 2023; 2022 shows the way there)")
-    assert source_text("annex 14: 新增引进2家 (plan 二.6: 2－3家)", "zh") == "附件第14项：新增引进2家（方案第二部分第6项：2－3家）"
+    assert source_text(src, "en") == (
+        "plan part 1 / annex item 1: 「综合排名力争进入全国前60位」 "
+        "(the plan sets it for 2023; 2022 shows the way there)"
+    )
+    assert (
+        source_text("annex 14: 新增引进2家 (plan 二.6: 2－3家)", "zh")
+        == "附件第14项：新增引进2家（方案第二部分第6项：2－3家）"
+    )
 
 
 def test_small_probabilities_are_never_zero():

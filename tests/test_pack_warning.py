@@ -3,6 +3,7 @@
 with a light for every target and the months that left the previous band, in the HTML and the
 deck of both languages, in one language each.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -23,11 +24,32 @@ LANGS = ("zh", "en")
 @pytest.fixture(scope="module")
 def nowcasts(tmp_path_factory):
     from sim.cli import main
+
     base = tmp_path_factory.mktemp("early_warning")
     for as_of in ("2022-01", "2022-03"):
-        assert main(["run", str(ROOT / "scenarios" / "baseline.toml"), "--reps", "60", "--seed", "3", "--workers", "1",
-                     "--set", f"observations.file={ROOT / 'scenarios' / 'observations_template.csv'}",
-                     "--as-of", as_of, "--no-report", "-q", "--out", str(base / as_of)]) == 0
+        assert (
+            main(
+                [
+                    "run",
+                    str(ROOT / "scenarios" / "baseline.toml"),
+                    "--reps",
+                    "60",
+                    "--seed",
+                    "3",
+                    "--workers",
+                    "1",
+                    "--set",
+                    f"observations.file={ROOT / 'scenarios' / 'observations_template.csv'}",
+                    "--as-of",
+                    as_of,
+                    "--no-report",
+                    "-q",
+                    "--out",
+                    str(base / as_of),
+                ]
+            )
+            == 0
+        )
     out = base / "pack"
     assert main(["report", str(base / "2022-03"), "--previous", str(base / "2022-01"), "--out", str(out)]) == 0
     return base / "2022-03", base / "2022-01", out
@@ -54,7 +76,7 @@ def test_moves_and_breaks_from_the_two_folders(nowcasts):
     assert set(zip(br["indicator"], br["month"])) <= new, "only months observed since the previous as-of"
     m, fan = b.monthly.set_index(["indicator", "month"]), a.monthly.set_index(["indicator", "month"])
     outside = {k for k in new if k in m.index and not m.loc[k, "p10"] <= fan.loc[k, "p50"] <= m.loc[k, "p90"]}
-    assert set(zip(br["indicator"], br["month"])) == outside      # every such month, and nothing else
+    assert set(zip(br["indicator"], br["month"])) == outside  # every such month, and nothing else
 
 
 @pytest.mark.slow
@@ -77,6 +99,7 @@ def test_traffic_light_thresholds_come_from_the_scenario():
 
     from sim.data.observations import ObservationsConfig
     from sim.report.early_warning import DEFAULT_RULES, rules_of
+
     assert rules_of(SimpleNamespace(resolved={})) == DEFAULT_RULES
     r = rules_of(SimpleNamespace(resolved={"observations": {"warning_on_track": 0.9, "warning_at_risk": 0.6}}))
     assert (r.light(0.95), r.light(0.8), r.light(0.5)) == ("green", "amber", "red")

@@ -1,4 +1,5 @@
 """National evaluation ranking (sim/ranking): scoring, peers, calibration, metamorphic properties."""
+
 from __future__ import annotations
 
 import copy
@@ -10,8 +11,15 @@ import numpy as np
 import pytest
 from pydantic import ValidationError
 
-from sim.ranking import (RankingConfig, calibration_check, calibration_population, normalise, rank_of,
-                         rank_replication, score_table)
+from sim.ranking import (
+    RankingConfig,
+    calibration_check,
+    calibration_population,
+    normalise,
+    rank_of,
+    rank_replication,
+    score_table,
+)
 from sim.ranking.config import BASE_VARIABLES, Method, ZONE_MODEL_VARIABLES
 from sim.ranking.calibration import top_share
 from sim.ranking.peers import base_table, grow
@@ -41,14 +49,22 @@ def make_cfg(edit) -> RankingConfig:
 
 # A zone close to what the baseline model produces (yearly values over YEARS).
 ZONE = {
-    "trade_total": np.array([150.0, 210.0]), "trade_processing": np.array([13.0, 17.0]),
-    "trade_bonded_logistics": np.array([56.0, 73.0]), "trade_general": np.array([65.0, 86.0]),
-    "trade_cbec": np.array([2.0, 18.0]), "trade_other": np.array([12.0, 16.0]),
-    "industrial_output": np.array([48.0, 60.0]), "fdi_usd": np.array([1000.0, 1800.0]),
-    "development_rate": np.array([79.0, 85.0]), "active_enterprises": np.array([690.0, 840.0]),
-    "employees": np.array([12800.0, 15300.0]), "new_business_types": np.array([1.0, 2.0]),
-    "institutional_innovations": np.array([4.0, 4.0]), "ftz_replications": np.array([5.0, 6.0]),
-    "patents": np.array([21.0, 24.0]), "high_tech_firms": np.array([2.0, 1.0]),
+    "trade_total": np.array([150.0, 210.0]),
+    "trade_processing": np.array([13.0, 17.0]),
+    "trade_bonded_logistics": np.array([56.0, 73.0]),
+    "trade_general": np.array([65.0, 86.0]),
+    "trade_cbec": np.array([2.0, 18.0]),
+    "trade_other": np.array([12.0, 16.0]),
+    "industrial_output": np.array([48.0, 60.0]),
+    "fdi_usd": np.array([1000.0, 1800.0]),
+    "development_rate": np.array([79.0, 85.0]),
+    "active_enterprises": np.array([690.0, 840.0]),
+    "employees": np.array([12800.0, 15300.0]),
+    "new_business_types": np.array([1.0, 2.0]),
+    "institutional_innovations": np.array([4.0, 4.0]),
+    "ftz_replications": np.array([5.0, 6.0]),
+    "patents": np.array([21.0, 24.0]),
+    "high_tech_firms": np.array([2.0, 1.0]),
 }
 ZONE_BASE = {"trade_total": 100.0, "active_enterprises": 560.0}
 
@@ -62,6 +78,7 @@ def all_ranks(out) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- the shipped file
+
 
 def test_shipped_file_validates_and_every_number_is_commented():
     text = TOML.read_text(encoding="utf-8")
@@ -77,14 +94,14 @@ def test_shipped_file_validates_and_every_number_is_commented():
         value = s.split("=", 1)[1]
         if not re.search(r"\d", re.sub(r'"[^"]*"', "", value.split("#")[0])) or "#" in value:
             continue
-        if not lines[i - 1].strip().startswith("#"):   # a comment block right above also counts
+        if not lines[i - 1].strip().startswith("#"):  # a comment block right above also counts
             bare.append(f"line {i + 1}: {s}")
     assert not bare, "numbers without a source/assumption comment:\n" + "\n".join(bare)
 
 
 def test_both_methods_have_27_quantitative_indicators_and_100_points(cfg):
     for m in cfg.methods.values():
-        assert sum(len(g.indicators) for g in m.groups.values()) == 27    # facts eval2020_quant_indicator_count
+        assert sum(len(g.indicators) for g in m.groups.values()) == 27  # facts eval2020_quant_indicator_count
         assert sum(g.points for g in m.groups.values()) == pytest.approx(100)
     g20, g24 = cfg.methods["eval2020"].groups, cfg.methods["eval2024"].groups
     assert [g20[k].points for k in ("scale", "quality", "land")] == [50, 20, 10]
@@ -95,14 +112,25 @@ def test_both_methods_have_27_quantitative_indicators_and_100_points(cfg):
 
 # ----------------------------------------------------------------------------- scoring on hand-made tables
 
+
 def method(groups, rule="percentile", bonus=None, deduction=(0.0, 0.0)) -> Method:
-    return Method.model_validate({
-        "name_zh": "test", "source": "test", "normalisation": rule,
-        "groups": {g: {"name_zh": g, "points": pts,
-                       "indicators": {k: {"weight": w, "direction": d} for k, (w, d) in inds.items()}}
-                   for g, (pts, inds) in groups.items()},
-        "bonus": bonus or {"cap_points": 0, "items": {}},
-        "deduction": {"prob_per_year": deduction[0], "points": deduction[1]}})
+    return Method.model_validate(
+        {
+            "name_zh": "test",
+            "source": "test",
+            "normalisation": rule,
+            "groups": {
+                g: {
+                    "name_zh": g,
+                    "points": pts,
+                    "indicators": {k: {"weight": w, "direction": d} for k, (w, d) in inds.items()},
+                }
+                for g, (pts, inds) in groups.items()
+            },
+            "bonus": bonus or {"cap_points": 0, "items": {}},
+            "deduction": {"prob_per_year": deduction[0], "points": deduction[1]},
+        }
+    )
 
 
 def test_normalisation_rules_by_hand():
@@ -124,18 +152,22 @@ def test_normalisation_rules_by_hand():
 
 def test_scores_and_ranks_of_a_hand_made_table():
     # four zones, two groups: scale (60 points: trade 2/3, firms 1/3), land (40 points: rate)
-    me = method({"scale": (60, {"trade": (2, "higher"), "firms": (1, "higher")}),
-                 "land": (40, {"rate": (1, "higher")})})
+    me = method(
+        {"scale": (60, {"trade": (2, "higher"), "firms": (1, "higher")}), "land": (40, {"rate": (1, "higher")})}
+    )
     table = {"trade": [10, 40, 20, 30], "firms": [4, 1, 3, 2], "rate": [50, 60, 90, 70]}
     # percentile: trade [0, 1, 1/3, 2/3], firms [1, 0, 2/3, 1/3], rate [0, 1/3, 1, 2/3]
     s = score_table(me, table)
-    want = 40 * np.array([0, 1, 1 / 3, 2 / 3]) + 20 * np.array([1, 0, 2 / 3, 1 / 3]) + 40 * np.array([0, 1 / 3, 1, 2 / 3])
-    np.testing.assert_allclose(s, want)                     # [20, 53.3, 66.7, 60]
+    want = (
+        40 * np.array([0, 1, 1 / 3, 2 / 3]) + 20 * np.array([1, 0, 2 / 3, 1 / 3]) + 40 * np.array([0, 1 / 3, 1, 2 / 3])
+    )
+    np.testing.assert_allclose(s, want)  # [20, 53.3, 66.7, 60]
     assert [rank_of(s, i) for i in range(4)] == [4, 3, 1, 2]
     # min-max: trade [0, 1, 1/3, 2/3], firms [1, 0, 2/3, 1/3], rate [0, .25, 1, .5]
     s = score_table(me, table, rule="min_max")
-    np.testing.assert_allclose(s, 40 * np.array([0, 1, 1 / 3, 2 / 3]) + 20 * np.array([1, 0, 2 / 3, 1 / 3])
-                               + 40 * np.array([0, .25, 1, .5]))   # [20, 50, 66.7, 53.3]
+    np.testing.assert_allclose(
+        s, 40 * np.array([0, 1, 1 / 3, 2 / 3]) + 20 * np.array([1, 0, 2 / 3, 1 / 3]) + 40 * np.array([0, 0.25, 1, 0.5])
+    )  # [20, 50, 66.7, 53.3]
     assert [rank_of(s, i) for i in range(4)] == [4, 3, 1, 2]
     # all points on scale (land 0): [20, 40, 26.7, 33.3], the biggest trader comes first
     s = score_table(me, table, group_points={"land": 0})
@@ -143,10 +175,17 @@ def test_scores_and_ranks_of_a_hand_made_table():
 
 
 def test_bonus_caps_deduction_and_ties():
-    me = method({"g": (10, {"x": (1, "higher")})},
-                bonus={"cap_points": 5, "items": {"reforms": {"points_per_unit": 1, "cap_points": 3},
-                                                  "patents": {"points_per_unit": 0.1, "cap_points": 4}}},
-                deduction=(0.5, 2.0))
+    me = method(
+        {"g": (10, {"x": (1, "higher")})},
+        bonus={
+            "cap_points": 5,
+            "items": {
+                "reforms": {"points_per_unit": 1, "cap_points": 3},
+                "patents": {"points_per_unit": 0.1, "cap_points": 4},
+            },
+        },
+        deduction=(0.5, 2.0),
+    )
     table = {"x": [1, 2, 3], "reforms": [10, 1, 0], "patents": [100, 0, -5]}
     # x percentile [0, 5, 10]; bonus min(5, min(3, r) + min(4, 0.1 p)) = [5, 1, 0]
     np.testing.assert_allclose(score_table(me, table), [5, 6, 10])
@@ -162,10 +201,15 @@ def test_row_argsort_is_numpys_argsort_bit_for_bit():
     # distinct values take the fast path; ties, -0.0 beside 0.0, near-equal values, infinities
     # and NaN (either sign) must give numpy's own order too
     rng = np.random.default_rng(11)
-    cases = [rng.standard_normal((27, 147)), np.round(rng.standard_normal((5, 40)), 1),
-             np.array([[0.0, -0.0, 1.0, -0.0, 0.0]]), np.array([[np.inf, -np.inf, 1.0, np.nan, -np.nan, 2.0]]),
-             np.array([[1.0, np.nextafter(1.0, 2), 1.0 + 4e-16, np.nextafter(1.0, 0), 3.0]]),
-             rng.standard_normal((3, 1)), 1e300 * rng.standard_normal((4, 300))]
+    cases = [
+        rng.standard_normal((27, 147)),
+        np.round(rng.standard_normal((5, 40)), 1),
+        np.array([[0.0, -0.0, 1.0, -0.0, 0.0]]),
+        np.array([[np.inf, -np.inf, 1.0, np.nan, -np.nan, 2.0]]),
+        np.array([[1.0, np.nextafter(1.0, 2), 1.0 + 4e-16, np.nextafter(1.0, 0), 3.0]]),
+        rng.standard_normal((3, 1)),
+        1e300 * rng.standard_normal((4, 300)),
+    ]
     for x in cases:
         order, distinct = argsort_rows(np.ascontiguousarray(x))
         np.testing.assert_array_equal(order, np.argsort(x, axis=1))
@@ -186,6 +230,7 @@ def test_stacked_fixed_points_equal_each_methods_own(cfg):
 
 # ----------------------------------------------------------------------------- peers and calibration
 
+
 def test_zero_noise_population_reproduces_calibration_targets(cfg):
     for name, (target, got) in calibration_check(cfg).items():
         rel = 1e-9 if name in ("trade_total_yi", "top5_share", "top30_share", "n_central_west") else 0.01
@@ -193,8 +238,8 @@ def test_zero_noise_population_reproduces_calibration_targets(cfg):
     pop = calibration_population(cfg)
     trade = pop.column("trade_total")
     assert len(trade) == cfg.peers.n_peers
-    assert trade.sum() == pytest.approx(59000, rel=1e-9)                  # facts national_cbz_trade_total
-    top5, top30 = cfg.peers.trade.shares(0.5)                            # the middle of the ranges
+    assert trade.sum() == pytest.approx(59000, rel=1e-9)  # facts national_cbz_trade_total
+    top5, top30 = cfg.peers.trade.shares(0.5)  # the middle of the ranges
     assert (top5, top30) == pytest.approx((0.33, 0.70), abs=1e-12)
     assert top_share(trade, 5) == pytest.approx(top5, abs=1e-9)
     assert top_share(trade, 30) == pytest.approx(top30, abs=1e-9)
@@ -202,13 +247,14 @@ def test_zero_noise_population_reproduces_calibration_targets(cfg):
     base = base_table(pop, pop.values)
     proc = base[1]
     cw = pop.central_west
-    assert proc[cw].sum() == pytest.approx(17300, rel=0.01)        # cbz_central_west_northeast_processing_trade
-    assert proc[cw].sum() / proc.sum() == pytest.approx(0.648, abs=0.005)   # ..._share_of_cbz_processing_trade
-    assert base[1:6].sum(axis=0) == pytest.approx(trade)           # modes add up to trade
+    assert proc[cw].sum() == pytest.approx(17300, rel=0.01)  # cbz_central_west_northeast_processing_trade
+    assert proc[cw].sum() / proc.sum() == pytest.approx(0.648, abs=0.005)  # ..._share_of_cbz_processing_trade
+    assert base[1:6].sum(axis=0) == pytest.approx(trade)  # modes add up to trade
 
 
 def test_zero_noise_growth_follows_macro_index_and_trend(cfg):
     from sim.ranking.peers import VALUE_COLUMNS
+
     pop = calibration_population(cfg)
     g = grow(cfg, pop.values, MACRO, None)
     t = cfg.peers.trade
@@ -229,14 +275,15 @@ def test_stratified_draws_keep_the_calibrated_marginals(cfg):
     from scipy.special import logit
     from sim.ranking import draw_population
     from sim.ranking.peers import VALUE_COLUMNS
+
     pop0 = calibration_population(cfg)
     grid = np.sort(pop0.values, axis=1)
     pct = np.array([c != "trade_total" and cfg.peers.variables[c].kind == "percent" for c in VALUE_COLUMNS])
     for seed in range(3):
         pop = draw_population(cfg, np.random.default_rng(seed))
         got = np.sort(pop.values, axis=1)
-        np.testing.assert_allclose(got[0], grid[0])              # trade: exactly the calibrated values
-        ratio = got[~pct] / grid[~pct]                           # others: one common shift of the median
+        np.testing.assert_allclose(got[0], grid[0])  # trade: exactly the calibrated values
+        ratio = got[~pct] / grid[~pct]  # others: one common shift of the median
         np.testing.assert_allclose(ratio, ratio[:, :1] * np.ones_like(ratio), rtol=1e-9)
         d = logit(got[pct] / 100) - logit(grid[pct] / 100)
         np.testing.assert_allclose(d, d[:, :1] * np.ones_like(d), atol=1e-6)
@@ -251,6 +298,7 @@ def test_copula_correlation_of_draws(cfg):
     """Rank correlations across many draws approach those implied by the latent correlation."""
     from sim.ranking import draw_population
     from sim.ranking.peers import VALUE_COLUMNS
+
     rng = np.random.default_rng(3)
     i, j = VALUE_COLUMNS.index("trade_total"), VALUE_COLUMNS.index("employees")
     rs = []
@@ -259,11 +307,12 @@ def test_copula_correlation_of_draws(cfg):
         ri, rj = np.argsort(np.argsort(v[i])), np.argsort(np.argsort(v[j]))
         rs.append(np.corrcoef(ri, rj)[0, 1])
     rho = cfg.peers.trade.size_loading * cfg.peers.variables["employees"].size_loading
-    spearman = 6 / np.pi * np.arcsin(rho / 2)          # Gaussian copula: Spearman's rho from Pearson's
+    spearman = 6 / np.pi * np.arcsin(rho / 2)  # Gaussian copula: Spearman's rho from Pearson's
     assert np.mean(rs) == pytest.approx(spearman, abs=0.03)
 
 
 # ----------------------------------------------------------------------------- rank_replication
+
 
 def test_output_shapes_and_ranges(cfg):
     out = run(cfg)
@@ -273,10 +322,11 @@ def test_output_shapes_and_ranges(cfg):
         assert span.low <= k <= span.high
     assert set(out.indicators) == {"rank", "rank_regional", "eval_score", "class_a"}
     assert set(out.variants) == set(cfg.variants)
-    for k in ("trade_p10", "trade_p50", "trade_p90", "top5_share", "top30_share", "trade_at_rank60",
-              "score_at_rank60"):
+    for k in ("trade_p10", "trade_p50", "trade_p90", "top5_share", "top30_share", "trade_at_rank60", "score_at_rank60"):
         assert out.peers[k].shape == (2,) and np.all(np.isfinite(out.peers[k])), k
-    assert np.all(out.peers["trade_p10"] < out.peers["trade_p50"]) and np.all(out.peers["trade_p50"] < out.peers["trade_p90"])
+    assert np.all(out.peers["trade_p10"] < out.peers["trade_p50"]) and np.all(
+        out.peers["trade_p50"] < out.peers["trade_p90"]
+    )
     for seed in range(25):
         o = run(cfg, seed=seed)
         n_eval = o.peers["n_evaluated"]
@@ -296,9 +346,13 @@ def test_extreme_zones_rank_first_and_last(cfg):
     huge["development_rate"] = np.array([99.99, 99.99])
     for seed in range(5):
         assert np.all(run(quiet, huge, seed=seed).indicators["rank"] == 1)
-    low = make_cfg(lambda d: (d["zone"].update(accepted_area_share_pct=1e-6, offsets={}),
-                              [m["deduction"].update(prob_per_year=0.0) for m in d["methods"].values()]))
-    tiny = {k: np.array([1e-6, 1e-12]) for k in ZONE}      # falling, so both years' growth is -100%
+    low = make_cfg(
+        lambda d: (
+            d["zone"].update(accepted_area_share_pct=1e-6, offsets={}),
+            [m["deduction"].update(prob_per_year=0.0) for m in d["methods"].values()],
+        )
+    )
+    tiny = {k: np.array([1e-6, 1e-12]) for k in ZONE}  # falling, so both years' growth is -100%
     for seed in range(5):
         out = run(low, tiny, seed=seed)
         n_eval = out.peers["n_evaluated"]
@@ -313,14 +367,16 @@ def test_same_seed_same_output_other_seed_other_peers(cfg):
             np.testing.assert_array_equal(getattr(a, part)[k], getattr(b, part)[k])
     assert not np.array_equal(a.peers["trade_p50"], c.peers["trade_p50"])
     # a fresh config object (no cache) gives the same answer
-    np.testing.assert_array_equal(run(RankingConfig.model_validate(raw()), seed=11).indicators["eval_score"],
-                                  a.indicators["eval_score"])
+    np.testing.assert_array_equal(
+        run(RankingConfig.model_validate(raw()), seed=11).indicators["eval_score"], a.indicators["eval_score"]
+    )
 
 
 def test_variants_rescore_the_same_peers(cfg):
     def edit(d):
         d["variants"]["same_as_default"] = {"description": "identical to the default", "normalisation": "percentile"}
         d["variants"]["eval2020_named"] = {"description": "method named explicitly", "method": "eval2020"}
+
     c2 = make_cfg(edit)
     for seed in range(5):
         out = run(c2, seed=seed)
@@ -336,8 +392,8 @@ def test_method_per_data_year_is_selectable(cfg):
     c24 = make_cfg(lambda d: d["method_by_year"].update({"2023": "eval2024"}))
     for seed in range(3):
         a, b = run(cfg, seed=seed), run(c24, seed=seed)
-        assert a.indicators["rank"][0] == b.indicators["rank"][0]               # 2022 unchanged
-        assert b.indicators["rank"][1] == a.variants["method_eval2024"][1]     # 2023 as the variant
+        assert a.indicators["rank"][0] == b.indicators["rank"][0]  # 2022 unchanged
+        assert b.indicators["rank"][1] == a.variants["method_eval2024"][1]  # 2023 as the variant
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -346,14 +402,14 @@ def test_raising_a_zone_indicator_never_worsens_its_rank(cfg, seed):
     scales = (0.0, 0.3, 0.7, 1.0, 1.5, 3.0, 10.0)
     for k in ZONE_MODEL_VARIABLES:
         prev = None
-        for c in scales:                                  # the whole path scaled: every year's rank
+        for c in scales:  # the whole path scaled: every year's rank
             z = dict(ZONE, **{k: ZONE[k] * c})
             r = all_ranks(run(cfg, z, seed=seed))
             if prev is not None:
                 assert np.all(r <= prev), f"{k} x{c}: ranks {r.tolist()} after {prev.tolist()}"
             prev = r
         prev = None
-        for c in scales:                                  # only the last year raised: that year's rank
+        for c in scales:  # only the last year raised: that year's rank
             z = dict(ZONE, **{k: ZONE[k] * np.array([1.0, c])})
             r = all_ranks(run(cfg, z, seed=seed))[:, 1]
             if prev is not None:
@@ -374,12 +430,12 @@ def test_stronger_macro_growth_lifts_peers_and_never_improves_the_zone(cfg):
 def test_rank_correlates_with_the_zones_own_outcome(cfg):
     """Across replications (different peers), a bigger zone ranks better on average."""
     small = np.mean([run(cfg, seed=s).indicators["rank"] for s in range(30)], axis=0)
-    big = np.mean([run(cfg, {k: v * 2 for k, v in ZONE.items()}, seed=s).indicators["rank"]
-                   for s in range(30)], axis=0)
+    big = np.mean([run(cfg, {k: v * 2 for k, v in ZONE.items()}, seed=s).indicators["rank"] for s in range(30)], axis=0)
     assert np.all(big < small)
 
 
 # ----------------------------------------------------------------------------- errors a user can cause
+
 
 def test_config_errors_name_the_key():
     def bad(edit, needle):
@@ -388,8 +444,10 @@ def test_config_errors_name_the_key():
         with pytest.raises(ValidationError, match=needle):
             RankingConfig.model_validate(d)
 
-    bad(lambda d: d["methods"]["eval2020"]["groups"]["scale"]["indicators"].update(nonsense={"weight": 1}),
-        r"methods\.eval2020\.groups\.scale\.indicators: unknown indicator 'nonsense'")
+    bad(
+        lambda d: d["methods"]["eval2020"]["groups"]["scale"]["indicators"].update(nonsense={"weight": 1}),
+        r"methods\.eval2020\.groups\.scale\.indicators: unknown indicator 'nonsense'",
+    )
     bad(lambda d: d["peers"]["mode_shares"]["east"].update(trade_processing=0.9), "must sum to 1")
     bad(lambda d: d["method_by_year"].update({"2023": "eval1999"}), "unknown method 'eval1999'")
     bad(lambda d: d["variants"]["split_15_5"]["group_points"].update(nosuch=3), r"group\(s\) \['nosuch'\]")

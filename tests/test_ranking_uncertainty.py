@@ -1,4 +1,5 @@
 """The ranking's own unknowns: peers drawn from ranges, bonded zones beside the CBZs, the method mixture."""
+
 from __future__ import annotations
 
 import copy
@@ -39,9 +40,10 @@ def _quiet(d: dict) -> None:
 
 # ----------------------------------------------------------------------------- peers
 
+
 def test_a_peer_population_with_zero_uncertainty_reproduces_its_calibration():
     certain = make_cfg(lambda d: (_certain(d), _quiet(d)))
-    tiny = {k: v * 1e-9 for k, v in ZONE.items()}           # the zone does not move national shares
+    tiny = {k: v * 1e-9 for k, v in ZONE.items()}  # the zone does not move national shares
     cal = np.sort(calibration_population(certain).column("trade_total"))
     for seed in range(4):
         out = run(certain, tiny, seed=seed, macro=np.ones(len(YEARS)))
@@ -55,7 +57,7 @@ def test_a_peer_population_with_zero_uncertainty_reproduces_its_calibration():
 
 def test_ranged_concentration_is_drawn_and_each_draw_meets_its_targets(cfg):
     t = cfg.peers.trade
-    assert trade_quantile(cfg, *t.shares(0.5)) is trade_quantile(cfg, 0.33, 0.70)    # the calibration, cached
+    assert trade_quantile(cfg, *t.shares(0.5)) is trade_quantile(cfg, 0.33, 0.70)  # the calibration, cached
     for u in (0.0, 0.3, 1.0):
         top5, top30 = t.shares(u)
         trade = draw_population(cfg, np.random.default_rng(1), trade_quantile(cfg, top5, top30)).column("trade_total")
@@ -64,7 +66,7 @@ def test_ranged_concentration_is_drawn_and_each_draw_meets_its_targets(cfg):
         assert top_share(trade, 30) == pytest.approx(top30, abs=1e-9)
     outs = [run(cfg, seed=s) for s in range(40)]
     top5 = np.array([o.peers["top5_share"][0] for o in outs])
-    assert top5.std() > 0.02                                 # real spread (the range is 0.26-0.40)
+    assert top5.std() > 0.02  # real spread (the range is 0.26-0.40)
     assert 0.2 < top5.min() and top5.max() < 0.5
 
 
@@ -74,16 +76,23 @@ def test_evaluated_count_follows_its_range_and_moves_together_across_years(cfg):
         sp = cfg.peers.evaluated_by_year[str(y)]
         assert sp.low <= n[:, j].min() and n[:, j].max() <= sp.high
         assert len(np.unique(n[:, j])) > 5
-    assert np.corrcoef(n[:, 0], n[:, 1])[0, 1] > 0.95         # one uniform for both years
+    assert np.corrcoef(n[:, 0], n[:, 1])[0, 1] > 0.95  # one uniform for both years
     assert cfg.peers.evaluated_by_year["2019"] == 127 and cfg.peers.evaluated_by_year["2021"] == 137  # facts
 
 
 def test_bonded_zones_are_ranked_but_left_out_of_national_cbz_statistics():
     """A zone tiny in everything ranks last among exactly n_evaluated zones, bonded zones included;
     the national CBZ total is the same with and without bonded zones."""
+
     def setup(k):
-        return make_cfg(lambda d: (_certain(d), d["peers"].update(bonded_zones=k),
-                                   [m["deduction"].update(prob_per_year=0.0) for m in d["methods"].values()]))
+        return make_cfg(
+            lambda d: (
+                _certain(d),
+                d["peers"].update(bonded_zones=k),
+                [m["deduction"].update(prob_per_year=0.0) for m in d["methods"].values()],
+            )
+        )
+
     tiny = {k: np.array([1e-6, 1e-12]) for k in ZONE}
     none, four = setup(0), setup(4)
     for seed in range(3):
@@ -95,6 +104,7 @@ def test_bonded_zones_are_ranked_but_left_out_of_national_cbz_statistics():
 
 # ----------------------------------------------------------------------------- the method mixture
 
+
 def test_each_replication_is_scored_by_one_method_drawn_with_the_weights(cfg):
     """Exact: a replication's rank is its rank under the method it drew. Statistical: over
     replications, P(rank <= 60) equals the weighted per-method probabilities, and the drawn
@@ -102,13 +112,13 @@ def test_each_replication_is_scored_by_one_method_drawn_with_the_weights(cfg):
     ref = cfg.reference_rank
     w = cfg.method_weights(2023)
     assert w == {"eval2020": 0.5, "eval2024": 0.5}
-    zone = {k: v * 1.3 for k, v in ZONE.items()}             # near the reference rank: both methods matter
+    zone = {k: v * 1.3 for k, v in ZONE.items()}  # near the reference rank: both methods matter
     hits, per_method, drew_2024, differ = [], {m: [] for m in w}, [], 0
     for seed in range(300):
         o = run(cfg, zone, seed=seed)
         r = o.indicators["rank"]
         by = {m: o.variants[f"method_{m}"] for m in w}
-        assert r[0] == by["eval2020"][0]                       # 2022: eval2020 for certain
+        assert r[0] == by["eval2020"][0]  # 2022: eval2020 for certain
         assert r[1] in (by["eval2020"][1], by["eval2024"][1])
         if by["eval2020"][1] != by["eval2024"][1]:
             differ += 1
@@ -118,7 +128,7 @@ def test_each_replication_is_scored_by_one_method_drawn_with_the_weights(cfg):
             per_method[m].append(by[m][1] <= ref)
     hits = np.array(hits, float)
     mixed = sum(w[m] * np.array(per_method[m], float) for m in w)
-    diff = hits - mixed                                        # per replication: (drew - weight) x (hit difference)
+    diff = hits - mixed  # per replication: (drew - weight) x (hit difference)
     assert abs(diff.mean()) <= 4 * diff.std(ddof=1) / np.sqrt(len(diff)) + 1e-12
     assert differ > 100
     assert abs(np.mean(drew_2024) - 0.5) <= 4 * np.sqrt(0.25 / differ)
@@ -131,7 +141,7 @@ def test_a_method_given_alone_applies_for_certain(cfg):
         a, b = run(c24, seed=seed), run(w1, seed=seed)
         np.testing.assert_array_equal(a.indicators["rank"], b.indicators["rank"])
         assert a.indicators["rank"][1] == a.variants["method_eval2024"][1]
-        assert a.indicators["rank"][0] == run(cfg, seed=seed).indicators["rank"][0]      # 2022 untouched
+        assert a.indicators["rank"][0] == run(cfg, seed=seed).indicators["rank"][0]  # 2022 untouched
 
 
 def test_errors_in_the_ranges_and_weights_name_the_key():
@@ -143,8 +153,12 @@ def test_errors_in_the_ranges_and_weights_name_the_key():
 
     bad(lambda d: d["method_by_year"].update({"2023": {"eval2020": 0.5, "eval2024": 0.6}}), "sum to 1.1")
     bad(lambda d: d["method_by_year"].update({"2023": {"eval2020": 0.5, "eval1999": 0.5}}), "unknown method 'eval1999'")
-    bad(lambda d: d["peers"]["evaluated_by_year"].update({"2023": {"low": 140, "high": 170}}),
-        r"evaluated_by_year\.2023: 140\.\.170")
+    bad(
+        lambda d: d["peers"]["evaluated_by_year"].update({"2023": {"low": 140, "high": 170}}),
+        r"evaluated_by_year\.2023: 140\.\.170",
+    )
     bad(lambda d: d["peers"]["trade"].update(top5_share={"low": 0.4, "high": 0.3}), "below low")
-    bad(lambda d: d["peers"]["trade"].update(top5_share={"low": 0.26, "high": 0.8}),
-        r"trade: top30_share .* \(at top5_share 0.53, top30_share 0.7\)")
+    bad(
+        lambda d: d["peers"]["trade"].update(top5_share={"low": 0.26, "high": 0.8}),
+        r"trade: top30_share .* \(at top5_share 0.53, top30_share 0.7\)",
+    )

@@ -5,6 +5,7 @@ with the real command-line parser and its scenarios are loaded with its ``--set`
 (which reads any observations file it names). ``validate`` and ``levers`` run as written; the
 run, calibrate, backtest and optimise examples run with their sizes made tiny by appended options.
 """
+
 from __future__ import annotations
 
 import re

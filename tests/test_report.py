@@ -4,6 +4,7 @@ glyph warnings, the HTML loads in a real headless browser, the PDF pages render,
 One small baseline run and one pack are made per test session (shared between pytest-xdist
 workers through a lock file), then every test reads them.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -34,6 +35,7 @@ LANGS = ("zh", "en")
 
 # ----------------------------------------------------------------------------- shared fixtures
 
+
 @contextmanager
 def _locked(path: Path):
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,6 +51,7 @@ def _run_argv(out: Path) -> list[str]:
     """`run` arguments for the fixture; a flag that turns the run's own pack off is used when the
     run command has one (the pack is built here, explicitly)."""
     from sim.cli import build_parser
+
     argv = ["run", BASELINE, "--reps", str(REPS), "--seed", str(SEED), "--workers", "2", "--out", str(out), "-q"]
     sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
     opts = [o for a in sub.choices["run"]._actions for o in a.option_strings]
@@ -60,18 +63,20 @@ def _run_argv(out: Path) -> list[str]:
 def pack(tmp_path_factory):
     """(results folder, pack folder) of a small baseline run; built once per session."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = tmp_path_factory.getbasetemp().parent / "report_pack"     # shared by the workers
+        base = tmp_path_factory.getbasetemp().parent / "report_pack"  # shared by the workers
     else:
         base = tmp_path_factory.mktemp("report_pack")
     run_dir, out = base / "run", base / "pack"
     with _locked(base / ".lock"):
         if not (base / "done").exists():
             from sim.cli import main
+
             assert main(_run_argv(run_dir)) == 0
             from sim.experiment import engine, runner
 
             def no_model(*a, **k):
                 raise AssertionError("the report must not run the model")
+
             with pytest.MonkeyPatch.context() as mp:
                 for name in ("run_experiment", "run_until_precise"):
                     if hasattr(runner, name):
@@ -139,6 +144,7 @@ def _parse(path: Path) -> _Rows:
 
 # ----------------------------------------------------------------------------- files
 
+
 def test_pack_has_every_file(pack):
     _, out = pack
     for lang in LANGS:
@@ -166,6 +172,7 @@ def test_rank_outputs_shown_when_the_run_has_them(pack):
 
 
 # ----------------------------------------------------------------------------- content = summary.csv
+
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_html_target_table_equals_summary(pack, summary, lang):
@@ -229,6 +236,7 @@ def test_warnings_and_manifest_facts_in_both_languages(pack):
 
 def _esc(s: str) -> str:
     import html
+
     return html.escape(s, quote=True)
 
 
@@ -236,6 +244,7 @@ def test_assumptions_list_levers_with_sources(pack):
     m = json.loads((pack[0] / "manifest.json").read_text(encoding="utf-8"))
     html = (pack[1] / "report_en.html").read_text(encoding="utf-8")
     from sim.report.sources import comment_for, flatten, scenario_comments
+
     comments = scenario_comments(ROOT / m["scenario_file"])
     for path, v in flatten(m["resolved_scenario"]["levers"], "levers."):
         assert _esc(labels.key_label(path.split(".", 1)[1], "en", m["resolved_scenario"])) in html
@@ -246,12 +255,13 @@ def test_assumptions_list_levers_with_sources(pack):
 
 # ----------------------------------------------------------------------------- translations
 
+
 def test_every_label_has_both_languages_and_the_same_placeholders():
-    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}    # noqa: E731
+    fields = lambda s: {f for _, f, _, _ in string.Formatter().parse(s) if f}  # noqa: E731
     for table in labels.TABLES:
         for key, pair in table.items():
             assert isinstance(pair, tuple) and len(pair) == len(labels.LANGS), key
-            if key:                                      # the "" unit is empty on purpose
+            if key:  # the "" unit is empty on purpose
                 assert all(isinstance(x, str) and x.strip() for x in pair), key
             assert fields(pair[0]) == fields(pair[1]), f"{key}: placeholders differ between zh and en"
 
@@ -268,8 +278,10 @@ def test_every_indicator_unit_and_key_of_the_run_is_translated(pack):
     for u in set(s["unit"]):
         assert u in labels.UNITS, f"unit {u!r} has no label"
     from sim.report.sources import flatten
-    entity_ids = {k for g in ("sectors", "projects", "milestones", "leaders", "counts")
-                  for k in (sc["constants"].get(g) or {})}
+
+    entity_ids = {
+        k for g in ("sectors", "projects", "milestones", "leaders", "counts") for k in (sc["constants"].get(g) or {})
+    }
     for sec in ("levers", "initial_state", "uncertainties"):
         for path, _ in flatten(sc[sec], sec + "."):
             for part in path.split(".")[1:]:
@@ -293,23 +305,34 @@ def test_zh_report_has_no_english_template_text(pack):
 
 # ----------------------------------------------------------------------------- charts
 
+
 def test_chart_builders_emit_no_glyph_warning(pack):
     """Every chart kind in both languages, drawn to PNG and SVG, with every target label."""
     from sim.report import charts as ch
     from sim.report.pack import make_charts
     from sim.report.results import load_results
+
     res = load_results(pack[0])
     other = load_results(pack[0])
     other.manifest = {**other.manifest, "scenario": "copy"}
-    wanted = ("p_targets", "exceedance_trade_total", "fan_fdi_usd", "ttt_2022", "ttt_2023", "rank_rank",
-              "slide_group_trade", "slide_pair_1", "slide_rank")
+    wanted = (
+        "p_targets",
+        "exceedance_trade_total",
+        "fan_fdi_usd",
+        "ttt_2022",
+        "ttt_2023",
+        "rank_rank",
+        "slide_group_trade",
+        "slide_pair_1",
+        "slide_rank",
+    )
     with warnings.catch_warnings(record=True) as rec:
         warnings.simplefilter("always")
         for lang in LANGS:
             made = []
             for key, fig in make_charts(res, lang, [other], only=wanted):
                 made.append(key)
-                ch.render(fig, ("png",), dpi=60)      # glyphs are looked up when the text is drawn
+                ch.render(fig, ("png",), dpi=60)  # glyphs are looked up when the text is drawn
             assert set(made) >= set(wanted) - {"rank_rank", "slide_rank", "slide_pair_1"}
     bad = [str(w.message) for w in rec if "Glyph" in str(w.message) or "missing from font" in str(w.message)]
     assert not bad, bad[:3]
@@ -317,12 +340,14 @@ def test_chart_builders_emit_no_glyph_warning(pack):
 
 def test_chart_pngs_are_not_blank(pack):
     from PIL import Image
+
     for p in sorted((pack[1] / "charts").glob("*_zh.png"))[:6]:
         a = np.asarray(Image.open(p).convert("L"))
         assert a.min() < 100 and (a < 250).mean() > 0.02, p.name
 
 
 # ----------------------------------------------------------------------------- a real browser
+
 
 def _chromium() -> str | None:
     for c in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "/usr/bin/chromium"):
@@ -333,9 +358,19 @@ def _chromium() -> str | None:
 
 
 def _browser(exe: str, tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp}", "--enable-logging=stderr", "--v=0"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp}",
+        "--enable-logging=stderr",
+        "--v=0",
+    ]
     return subprocess.run([exe, *flags, *args], capture_output=True, timeout=120)
 
 
@@ -354,25 +389,31 @@ def test_html_loads_in_headless_browser(pack, tmp_path, lang):
     assert f'data-images-ok="{n_img}"' in body.group(0), body.group(0)
     assert 'data-images-broken="0"' in body.group(0)
     err = dom.stderr.decode("utf-8", "replace")
-    bad = [ln for ln in err.splitlines()
-           if ("CONSOLE" in ln or "Uncaught" in ln or "ERR_FILE" in ln or "Failed to load" in ln)
-           and "dbus" not in ln]
+    bad = [
+        ln
+        for ln in err.splitlines()
+        if ("CONSOLE" in ln or "Uncaught" in ln or "ERR_FILE" in ln or "Failed to load" in ln) and "dbus" not in ln
+    ]
     assert not bad, bad[:5]
     if lang == "zh":
         shot = tmp_path / "report_zh.png"
         r = _browser(exe, tmp_path / "shot", f"--screenshot={shot}", "--window-size=1280,2000", url)
         assert shot.is_file(), r.stderr.decode(errors="replace")[-500:]
         from PIL import Image
+
         a = np.asarray(Image.open(shot).convert("L"))
         assert (a < 200).mean() > 0.01, "the screenshot is blank"
-        keep = pack[1].parent / "report_zh_screenshot.png"          # kept for a person to look at
+        keep = pack[1].parent / "report_zh_screenshot.png"  # kept for a person to look at
         shutil.copyfile(shot, keep)
-    phone = _browser(exe, tmp_path / "phone", "--window-size=390,844", "--dump-dom", url).stdout.decode("utf-8", "replace")
+    phone = _browser(exe, tmp_path / "phone", "--window-size=390,844", "--dump-dom", url).stdout.decode(
+        "utf-8", "replace"
+    )
     body = re.search(r"<body[^>]*>", phone)
     assert body and 'data-page-overflow="false"' in body.group(0), "at phone width only tables scroll, not the page"
 
 
 # ----------------------------------------------------------------------------- PDF pages
+
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_pdf_pages_render_and_are_not_blank(pack, lang):
@@ -389,6 +430,7 @@ def test_pdf_pages_render_and_are_not_blank(pack, lang):
         import tempfile
 
         from PIL import Image
+
         with tempfile.TemporaryDirectory() as d:
             subprocess.run(["pdftoppm", "-r", "36", "-png", str(path), f"{d}/p"], check=True)
             pages = [np.asarray(Image.open(p).convert("L")) for p in sorted(Path(d).glob("p*.png"))]
@@ -403,8 +445,10 @@ def test_pdf_pages_render_and_are_not_blank(pack, lang):
 
 # ----------------------------------------------------------------------------- Excel
 
+
 def test_workbook_sheets_labels_and_numbers(pack, summary):
     from openpyxl import load_workbook
+
     wb = load_workbook(pack[1] / "summary.xlsx", read_only=True)
     names = wb.sheetnames
     for want in ("目标 Targets", "年度分位数 Quantiles", "逐月分布 Monthly fan", "情景 Scenario"):
@@ -425,8 +469,10 @@ def test_workbook_sheets_labels_and_numbers(pack, summary):
 
 # ----------------------------------------------------------------------------- CLI and errors
 
+
 def _report(argv: list[str]) -> int:
     from sim.cli import main
+
     return main(["report", *argv])
 
 
@@ -454,6 +500,7 @@ def test_comparison_of_two_folders_and_missing_optional_files(pack, tmp_path):
     """Two folders give the comparison section; folders with only summary.csv and manifest.json
     (no indicators, monthly or time-to-target tables) still give a complete, shorter pack."""
     from sim.report.pack import build_pack
+
     run_dir, _ = pack
     a, b = tmp_path / "a", tmp_path / "b"
     for d in (a, b):
@@ -479,14 +526,18 @@ def test_comparison_of_two_folders_and_missing_optional_files(pack, tmp_path):
     assert 'id="compare"' in html and "what_if" in html
     assert 'id="other"' in html and "sensitivity.csv" in html and 'data-chart="tornado_en"' in html
     from openpyxl import load_workbook
+
     sheets = load_workbook(out / "summary.xlsx", read_only=True).sheetnames
     assert "情景对比 Comparison" in sheets and "sensitivity" in sheets
 
 
 def test_toml_comments_are_read_with_their_keys():
     from sim.report.sources import comment_for, toml_comments
-    c = toml_comments('# top\n[a]\n# about x\n# continued\nx = 1  # trailing\ny = "#not" # real\n\n'
-                      '[b.c]\nz = [1,\n 2]  # multi\nw = 3\n')
+
+    c = toml_comments(
+        '# top\n[a]\n# about x\n# continued\nx = 1  # trailing\ny = "#not" # real\n\n'
+        "[b.c]\nz = [1,\n 2]  # multi\nw = 3\n"
+    )
     assert c["a.x"] == "about x continued; trailing"
     assert c["a.y"] == "real"
     assert c["b.c.z"] == "multi"

@@ -2,6 +2,7 @@
 
 Uses the baseline with a shorter horizon-independent setting (few replications per chunk is
 not needed: chunk boundaries are fixed at CHUNK_SIZE replications)."""
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,7 @@ from sim.scenario import load_scenario
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
 RUN = [sys.executable, str(ROOT / "run_sim.py"), "run", BASELINE]
-N = 2 * runner.CHUNK_SIZE + 37          # three chunks, the last one partial
+N = 2 * runner.CHUNK_SIZE + 37  # three chunks, the last one partial
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +34,9 @@ def reference(tmp_path_factory):
 
 
 def outputs(folder: Path) -> dict[str, bytes]:
-    return {f: (folder / f).read_bytes() for f in
-            ("indicators.csv", "summary.csv", "monthly.csv", "time_to_target.csv")}
+    return {
+        f: (folder / f).read_bytes() for f in ("indicators.csv", "summary.csv", "monthly.csv", "time_to_target.csv")
+    }
 
 
 @pytest.mark.slow
@@ -61,9 +63,9 @@ def test_corrupted_and_partial_chunks_are_redone(reference, tmp_path, capsys):
     chunks = sorted((out / "chunks").glob("*.npz"))
     assert len(chunks) == 3
     data = bytearray(chunks[0].read_bytes())
-    data[len(data) // 2] ^= 0xFF                        # flip a byte: checksum no longer matches
+    data[len(data) // 2] ^= 0xFF  # flip a byte: checksum no longer matches
     chunks[0].write_bytes(bytes(data))
-    chunks[1].with_suffix(".sha256").unlink()            # as if killed between data and checksum
+    chunks[1].with_suffix(".sha256").unlink()  # as if killed between data and checksum
     chunks[2].write_bytes(chunks[2].read_bytes()[:100])  # truncated
     capsys.readouterr()
     assert main(args) == 0
@@ -77,19 +79,56 @@ def test_other_seed_or_scenario_in_same_folder_is_refused(reference, tmp_path, c
     before = (out / "indicators.csv").read_bytes()
     assert main(["run", BASELINE, "--reps", "30", "--seed", "10", "--out", str(out), "-q", "--no-report"]) == 2
     assert "different run" in capsys.readouterr().err
-    assert main(["run", BASELINE, "--reps", "30", "--seed", "9", "--out", str(out), "-q", "--no-report",
-                 "--set", "levers.promotion_events_per_year=5"]) == 2
+    assert (
+        main(
+            [
+                "run",
+                BASELINE,
+                "--reps",
+                "30",
+                "--seed",
+                "9",
+                "--out",
+                str(out),
+                "-q",
+                "--no-report",
+                "--set",
+                "levers.promotion_events_per_year=5",
+            ]
+        )
+        == 2
+    )
     assert "scenario_sha256" in capsys.readouterr().err
-    assert (out / "indicators.csv").read_bytes() == before          # nothing lost or mixed
+    assert (out / "indicators.csv").read_bytes() == before  # nothing lost or mixed
 
 
 def test_precision_stopping_meets_bound_and_equals_fixed_count(tmp_path, capsys):
     out = tmp_path / "prec"
-    assert main(["run", BASELINE, "--precision", "0.045", "--reps", "200", "--max-reps", "2000",
-                 "--seed", "9", "--out", str(out), "-q", "--no-report"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                BASELINE,
+                "--precision",
+                "0.045",
+                "--reps",
+                "200",
+                "--max-reps",
+                "2000",
+                "--seed",
+                "9",
+                "--out",
+                str(out),
+                "-q",
+                "--no-report",
+            ]
+        )
+        == 0
+    )
     text = capsys.readouterr().out
     assert "rule met" in text
     import pandas as pd
+
     s = pd.read_csv(out / "summary.csv")
     n = int(s["n_reps"].iloc[0])
     active = s[s["active"]]
@@ -102,8 +141,27 @@ def test_precision_stopping_meets_bound_and_equals_fixed_count(tmp_path, capsys)
 
 def test_precision_that_cannot_be_met_stops_at_max(tmp_path, capsys):
     out = tmp_path / "prec_max"
-    assert main(["run", BASELINE, "--precision", "0.001", "--reps", "200", "--max-reps", "400",
-                 "--seed", "9", "--out", str(out), "-q", "--no-report"]) == 0
+    assert (
+        main(
+            [
+                "run",
+                BASELINE,
+                "--precision",
+                "0.001",
+                "--reps",
+                "200",
+                "--max-reps",
+                "400",
+                "--seed",
+                "9",
+                "--out",
+                str(out),
+                "-q",
+                "--no-report",
+            ]
+        )
+        == 0
+    )
     assert "not met: stopped at the maximum of 400" in capsys.readouterr().out
 
 
@@ -125,9 +183,9 @@ def test_failing_replication_names_rep_and_seed(monkeypatch):
 def test_dask_local_cluster_equals_local_run(reference, tmp_path):
     distributed = pytest.importorskip("distributed")
     from sim.experiment.executors import DaskExecutor
+
     sc = load_scenario(BASELINE).scenario
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         ex = DaskExecutor(cluster.scheduler_address)
         try:
             ind = runner.run_experiment(sc, N, 9, executor=ex, progress=False)
@@ -137,15 +195,34 @@ def test_dask_local_cluster_equals_local_run(reference, tmp_path):
     assert np.array_equal(ind.values, local.values) and np.array_equal(ind.monthly, local.monthly)
     # and the CLI path writes byte-identical files
     out = tmp_path / "dask"
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster:
-        assert main(["run", BASELINE, "--reps", str(N), "--seed", "9", "--out", str(out), "-q", "--no-report",
-                     "--executor", "dask", "--scheduler", cluster.scheduler_address]) == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        assert (
+            main(
+                [
+                    "run",
+                    BASELINE,
+                    "--reps",
+                    str(N),
+                    "--seed",
+                    "9",
+                    "--out",
+                    str(out),
+                    "-q",
+                    "--no-report",
+                    "--executor",
+                    "dask",
+                    "--scheduler",
+                    cluster.scheduler_address,
+                ]
+            )
+            == 0
+        )
     assert outputs(out) == outputs(reference)
 
 
 def test_december_time_to_target_equals_p_hit(reference):
     import pandas as pd
+
     s = pd.read_csv(reference / "summary.csv").set_index("target_id")
     t = pd.read_csv(reference / "time_to_target.csv")
     dec = t[t["month"].str.endswith("-12")]

@@ -1,4 +1,5 @@
 """CLI tier: every user-caused scenario problem exits 2 with one message naming file and key."""
+
 from __future__ import annotations
 
 import subprocess
@@ -26,13 +27,11 @@ def child(tmp_path, body, name="whatif.toml"):
     return write(tmp_path, name, f'extends = "{BASELINE.as_posix()}"\n' + textwrap.dedent(body))
 
 
-
-
 def test_baseline_is_valid(capsys):
     assert main(["validate", str(BASELINE)]) == 0
     out = capsys.readouterr().out
     assert "valid scenario 'baseline'" in out
-    assert "warning:" in out        # the plan's own inconsistencies are stated
+    assert "warning:" in out  # the plan's own inconsistencies are stated
 
 
 def test_malformed_toml(tmp_path, capsys):
@@ -51,10 +50,13 @@ def test_wrong_type(tmp_path, capsys):
 
 
 def test_impossible_distribution(tmp_path, capsys):
-    p = child(tmp_path, '[uncertainties.sectors.cbec]\n'
-                        'sign_prob = { dist = "triangular", low = 0.5, mode = 0.2, high = 0.9 }\n')
-    expect_error(capsys, ["validate", str(p)], "whatif.toml", "uncertainties.sectors.cbec.sign_prob",
-                 "low <= mode <= high")
+    p = child(
+        tmp_path,
+        '[uncertainties.sectors.cbec]\nsign_prob = { dist = "triangular", low = 0.5, mode = 0.2, high = 0.9 }\n',
+    )
+    expect_error(
+        capsys, ["validate", str(p)], "whatif.toml", "uncertainties.sectors.cbec.sign_prob", "low <= mode <= high"
+    )
 
 
 def test_probability_out_of_range(tmp_path, capsys):
@@ -74,12 +76,15 @@ def test_extends_cycle(tmp_path, capsys):
 
 
 def test_project_dependency_cycle(tmp_path, capsys):
-    p = child(tmp_path, """
+    p = child(
+        tmp_path,
+        """
         [constants.projects.fifth_street]
         depends_on = ["east_checkpoint"]
         [constants.projects.east_checkpoint]
         depends_on = ["fifth_street"]
-        """)
+        """,
+    )
     expect_error(capsys, ["validate", str(p)], "dependency cycle", "fifth_street", "east_checkpoint")
 
 
@@ -94,12 +99,12 @@ def test_target_unknown_indicator(tmp_path, capsys):
 
 
 def test_target_year_outside_horizon(tmp_path, capsys):
-    p = child(tmp_path, '[targets.fdi_2022]\nyear = 2025\n')
+    p = child(tmp_path, "[targets.fdi_2022]\nyear = 2025\n")
     expect_error(capsys, ["validate", str(p)], "targets.fdi_2022.year", "outside")
 
 
 def test_land_beyond_fenced_area(tmp_path, capsys):
-    p = child(tmp_path, '[constants]\nfenced_area_km2 = 5.0\n')
+    p = child(tmp_path, "[constants]\nfenced_area_km2 = 5.0\n")
     expect_error(capsys, ["validate", str(p)], "fenced area")
 
 
@@ -108,33 +113,46 @@ def test_set_override_unknown_key(capsys):
 
 
 def test_set_override_bad_value(capsys):
-    expect_error(capsys, ["validate", str(BASELINE), "--set", "run.horizon_months=-3"],
-                 "run.horizon_months", "--set")
+    expect_error(capsys, ["validate", str(BASELINE), "--set", "run.horizon_months=-3"], "run.horizon_months", "--set")
 
 
 def test_set_override_reaches_defaulted_key():
     from sim.scenario import load_scenario
+
     s = load_scenario(BASELINE, ["targets.trade_total_2022.active=false"]).scenario
     assert s.targets["trade_total_2022"].active is False
 
 
 def test_set_override_breaking_table_rule_names_the_override(capsys):
-    expect_error(capsys, ["validate", str(BASELINE), "--set", "run.horizon_months=30"],
-                 "--set run.horizon_months=30", "multiple of 12")
+    expect_error(
+        capsys,
+        ["validate", str(BASELINE), "--set", "run.horizon_months=30"],
+        "--set run.horizon_months=30",
+        "multiple of 12",
+    )
 
 
 def test_error_names_the_file_that_set_the_key(tmp_path, capsys):
     """A bad value inherited from a parent is reported against the parent file."""
-    write(tmp_path, "parent.toml", BASELINE.read_text(encoding="utf-8").replace(
-        "promotion_events_per_year = 2 ", "promotion_events_per_year = -2 ").replace(
-        'extends = "evaluation_methods.toml"', f'extends = "{(BASELINE.parent / "evaluation_methods.toml").as_posix()}"'))
+    write(
+        tmp_path,
+        "parent.toml",
+        BASELINE.read_text(encoding="utf-8")
+        .replace("promotion_events_per_year = 2 ", "promotion_events_per_year = -2 ")
+        .replace(
+            'extends = "evaluation_methods.toml"',
+            f'extends = "{(BASELINE.parent / "evaluation_methods.toml").as_posix()}"',
+        ),
+    )
     kid = write(tmp_path, "kid.toml", 'extends = "parent.toml"\n[scenario]\nname = "kid"\n')
     err = expect_error(capsys, ["validate", str(kid)], "levers.promotion_events_per_year")
     assert "parent.toml" in err and "kid.toml" not in err
 
 
 def test_reserved_and_colliding_ids(tmp_path, capsys):
-    p = child(tmp_path, """
+    p = child(
+        tmp_path,
+        """
         [targets.ALL_2022]
         indicator = "trade_total"
         year = 2022
@@ -142,7 +160,8 @@ def test_reserved_and_colliding_ids(tmp_path, capsys):
         threshold = 1
         unit = "亿元"
         source = "test"
-        """)
+        """,
+    )
     expect_error(capsys, ["validate", str(p)], "targets.ALL_2022", "reserved")
 
 
@@ -153,6 +172,7 @@ def test_gated_sector_cannot_start_with_firms(tmp_path, capsys):
 
 def test_poisson_distribution_accepted_where_nonnegative(tmp_path):
     from sim.scenario import load_scenario
+
     p = child(tmp_path, '[uncertainties.promotion]\nleads_per_event = { dist = "poisson", mean = 12 }\n')
     d = load_scenario(p).scenario.uncertainties.promotion.leads_per_event
     assert d.support[0] == 0 and d.mean() == 12
@@ -168,30 +188,34 @@ def test_missing_file(capsys):
 
 
 def test_bad_cli_option_exits_2():
-    r = subprocess.run([sys.executable, str(ROOT / "run_sim.py"), "run", str(BASELINE), "--reps", "0"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "run_sim.py"), "run", str(BASELINE), "--reps", "0"], capture_output=True, text=True
+    )
     assert r.returncode == 2
     assert "positive whole number" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_subprocess_error_has_no_traceback(tmp_path):
     p = child(tmp_path, "[levers]\nbogus = 1\n")
-    r = subprocess.run([sys.executable, str(ROOT / "run_sim.py"), "run", str(p), "--reps", "2"],
-                       capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "run_sim.py"), "run", str(p), "--reps", "2"], capture_output=True, text=True
+    )
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and "levers.bogus" in r.stderr
 
 
 def test_deep_merge_keeps_siblings(tmp_path):
     from sim.scenario import load_scenario
-    p = child(tmp_path, "[levers.milestone_month]\ncbec_site = \"2022-03\"\n")
+
+    p = child(tmp_path, '[levers.milestone_month]\ncbec_site = "2022-03"\n')
     s = load_scenario(p).scenario
     assert s.levers.milestone_month["cbec_site"] == "2022-03"
-    assert s.levers.milestone_month["vat_pilot"] == "2022-12"        # inherited sibling
+    assert s.levers.milestone_month["vat_pilot"] == "2022-12"  # inherited sibling
 
 
 def test_distribution_table_replaces_whole(tmp_path):
     from sim.scenario import load_scenario
+
     p = child(tmp_path, '[uncertainties.sectors.cbec]\nsign_prob = { dist = "uniform", low = 0.1, high = 0.2 }\n')
     d = load_scenario(p).scenario.uncertainties.sectors["cbec"].sign_prob
     assert (d.dist, d.low, d.high) == ("uniform", 0.1, 0.2)
@@ -204,19 +228,25 @@ def test_what_if_scenarios_valid(name, capsys):
 
 # ----------------------------------------------------------------------------- strict types, encodings (issue 13)
 
-@pytest.mark.parametrize("override, key", [
-    ("uncertainties.sectors.processing.sign_prob=nan", "uncertainties.sectors.processing.sign_prob"),
-    ("targets.trade_total_2023.threshold=nan", "targets.trade_total_2023.threshold"),
-    ("constants.fenced_area_km2=inf", "constants.fenced_area_km2"),
-    ("constants.projects.logistics_park.lead_rate_multiplier.logistics=nan",
-     "constants.projects.logistics_park.lead_rate_multiplier.logistics"),
-    ("run.seed=true", "run.seed"),
-    ("levers.promotion_events_per_year=true", "levers.promotion_events_per_year"),
-    ('targets.trade_total_2023.threshold="200"', "targets.trade_total_2023.threshold"),
-    ('targets.trade_total_2023.year="2023"', "targets.trade_total_2023.year"),
-    ('targets.trade_total_2023.active="yes"', "targets.trade_total_2023.active"),
-    ("extends=nosuch.toml", "extends"),
-])
+
+@pytest.mark.parametrize(
+    "override, key",
+    [
+        ("uncertainties.sectors.processing.sign_prob=nan", "uncertainties.sectors.processing.sign_prob"),
+        ("targets.trade_total_2023.threshold=nan", "targets.trade_total_2023.threshold"),
+        ("constants.fenced_area_km2=inf", "constants.fenced_area_km2"),
+        (
+            "constants.projects.logistics_park.lead_rate_multiplier.logistics=nan",
+            "constants.projects.logistics_park.lead_rate_multiplier.logistics",
+        ),
+        ("run.seed=true", "run.seed"),
+        ("levers.promotion_events_per_year=true", "levers.promotion_events_per_year"),
+        ('targets.trade_total_2023.threshold="200"', "targets.trade_total_2023.threshold"),
+        ('targets.trade_total_2023.year="2023"', "targets.trade_total_2023.year"),
+        ('targets.trade_total_2023.active="yes"', "targets.trade_total_2023.active"),
+        ("extends=nosuch.toml", "extends"),
+    ],
+)
 def test_strict_values_are_refused_before_running(capsys, override, key):
     expect_error(capsys, ["validate", str(BASELINE), "--set", override], f"--set {override}", key)
 

@@ -3,6 +3,7 @@
 The import graph is built from every ``import`` statement under ``sim/``, including those inside
 functions, so a cycle cannot hide behind a function-local import.
 """
+
 from __future__ import annotations
 
 import ast
@@ -14,8 +15,19 @@ SIM = Path(__file__).resolve().parents[1] / "sim"
 
 # Layers, lowest first: a module may import its own layer and the layers before it, never after.
 LAYERS = [
-    ("foundation", ("sim.errors", "sim.config_base", "sim.months", "sim.vocabulary", "sim.random", "sim.store", "sim.memo",
-                    "sim.chunks")),
+    (
+        "foundation",
+        (
+            "sim.errors",
+            "sim.config_base",
+            "sim.months",
+            "sim.vocabulary",
+            "sim.random",
+            "sim.store",
+            "sim.memo",
+            "sim.chunks",
+        ),
+    ),
     ("inputs", ("sim.scenario", "sim.data", "sim.ranking.config")),
     ("model", ("sim.model", "sim.ranking")),
     ("analysis", ("sim.analysis",)),
@@ -24,7 +36,7 @@ LAYERS = [
     ("interface", ("sim.cli", "sim.api", "sim.studio", "sim")),
 ]
 MAX_LINES = 400
-OPTIONAL = {"distributed", "dask"}        # optional extras may be imported where they are used
+OPTIONAL = {"distributed", "dask"}  # optional extras may be imported where they are used
 
 
 def module_name(path: Path) -> str:
@@ -43,7 +55,7 @@ def _resolve(mod: str, is_pkg: bool, node: ast.ImportFrom) -> str:
     if not node.level:
         return node.module or ""
     base = mod.split(".") if is_pkg else mod.split(".")[:-1]
-    base = base[:len(base) - node.level + 1]
+    base = base[: len(base) - node.level + 1]
     return ".".join(base + ([node.module] if node.module else []))
 
 
@@ -64,6 +76,7 @@ def imports_of(mod: str, path: Path) -> list[tuple[str, int, bool]]:
                     full = f"{base}.{a.name}"
                     out.append((full if full in known else base, child.lineno, in_func))
             visit(child, f)
+
     visit(tree, False)
     return out
 
@@ -98,7 +111,7 @@ def find_cycle(g: dict[str, set[str]]) -> list[str] | None:
         stack.append(u)
         for v in sorted(g[u]):
             if colour.get(v) == 1:
-                return stack[stack.index(v):] + [v]
+                return stack[stack.index(v) :] + [v]
             if not colour.get(v):
                 c = dfs(v)
                 if c:
@@ -144,16 +157,23 @@ def test_no_module_imports_a_layer_above_its_own():
 
 
 def test_no_function_local_import_of_project_code():
-    bad = [f"{p.relative_to(SIM.parent)}:{line} {t}"
-           for m, p in modules().items() for t, line, local in imports_of(m, p)
-           if local and (t == "sim" or t.startswith("sim."))]
+    bad = [
+        f"{p.relative_to(SIM.parent)}:{line} {t}"
+        for m, p in modules().items()
+        for t, line, local in imports_of(m, p)
+        if local and (t == "sim" or t.startswith("sim."))
+    ]
     assert bad == []
 
 
 def test_experiment_layer_draws_nothing():
-    bad = [f"{p.relative_to(SIM.parent)}:{line} {t}"
-           for m, p in modules().items() if m.startswith("sim.experiment")
-           for t, line, _ in imports_of(m, p) if t.split(".")[0] in ("matplotlib", "fpdf", "openpyxl")]
+    bad = [
+        f"{p.relative_to(SIM.parent)}:{line} {t}"
+        for m, p in modules().items()
+        if m.startswith("sim.experiment")
+        for t, line, _ in imports_of(m, p)
+        if t.split(".")[0] in ("matplotlib", "fpdf", "openpyxl")
+    ]
     assert bad == []
 
 

@@ -1,4 +1,5 @@
 """The studio's parts without a browser: controls, saved what-ifs, progressive answers and cancelling."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,7 +38,8 @@ def test_every_base_year_figure_gets_a_box_that_states_it(base):
     number states the figure, leaving the median keeps the range."""
     keys = {c.key: c for c in section_controls(base, EDITABLE_SECTIONS)}
     want = {f"base_year.{k}" for k in base.scenario.base_year.given()} | {
-        f"base_year.enterprises.{s}" for s in base.scenario.base_year.enterprises}
+        f"base_year.enterprises.{s}" for s in base.scenario.base_year.enterprises
+    }
     assert set(keys) == want
     general = keys["base_year.trade_general"]
     assert general.value == pytest.approx(base.scenario.base_year.trade_general.ppf(0.5), abs=1e-4)
@@ -46,7 +48,7 @@ def test_every_base_year_figure_gets_a_box_that_states_it(base):
     assert changes(list(keys.values()), values) == {}
     values[general.input_id] = "55"
     assert changes(list(keys.values()), values) == {"base_year.trade_general": 55}
-    sim.load_scenario(BASELINE, {"base_year.trade_general": 55})        # a valid what-if
+    sim.load_scenario(BASELINE, {"base_year.trade_general": 55})  # a valid what-if
 
 
 def test_changes_are_only_what_differs(base):
@@ -56,7 +58,7 @@ def test_changes_are_only_what_differs(base):
     assert changes(cs, values) == {}
     values[ids["levers.promotion_events_per_year"]] = 4
     values[ids["levers.milestone_month.cbec_site"]] = "2022-03"
-    values[ids["levers.infrastructure_funding"]] = None          # a box being typed in: ignored
+    values[ids["levers.infrastructure_funding"]] = None  # a box being typed in: ignored
     assert changes(cs, values) == {"levers.promotion_events_per_year": 4, "levers.milestone_month.cbec_site": "2022-03"}
 
 
@@ -64,10 +66,16 @@ def test_save_as_scenario_extends_the_base_with_only_the_changes(base, tmp_path)
     what_if = {"levers.promotion_events_per_year": 4, "levers.milestone_month.cbec_site": "2022-03"}
     path = actions.save_scenario(base, "early_site", what_if, tmp_path)
     text = path.read_text(encoding="utf-8")
-    assert "extends = " in text and "cbec_site = \"2022-03\"" in text and "infrastructure_funding" not in text
+    assert "extends = " in text and 'cbec_site = "2022-03"' in text and "infrastructure_funding" not in text
     saved = sim.load_scenario(path)
-    same = sim.load_scenario(BASELINE, overrides={**what_if, "scenario.name": "early_site",
-                                                  "scenario.description": saved.scenario.scenario.description})
+    same = sim.load_scenario(
+        BASELINE,
+        overrides={
+            **what_if,
+            "scenario.name": "early_site",
+            "scenario.description": saved.scenario.scenario.description,
+        },
+    )
     assert saved.scenario.model_dump(exclude={"extends"}) == same.scenario.model_dump(exclude={"extends"})
     with pytest.raises(ScenarioError, match="name"):
         actions.save_scenario(base, "../x", what_if, tmp_path)

@@ -7,6 +7,7 @@ pack" (its headline chart on the page). Screenshots at desktop and phone width a
 test's folder (studio_1280.png, studio_390.png with the answer, studio_390_levers.png, studio_pack.png). Skipped, with the reason, when
 no Chromium or chromedriver is installed (``.ci/run`` installs both).
 """
+
 from __future__ import annotations
 
 import json
@@ -30,9 +31,12 @@ SEED, REPS = 11, 400
 WHAT_IF = {"levers.promotion_events_per_year": 5, "levers.milestone_month.cbec_site": "2022-03"}
 
 webdriver = pytest.importorskip("selenium.webdriver")
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not (CHROMIUM and DRIVER), reason="needs chromium and chromedriver "
-                                 "(apt-get install chromium chromium-driver)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (CHROMIUM and DRIVER), reason="needs chromium and chromedriver (apt-get install chromium chromium-driver)"
+    ),
+]
 
 
 def _free_port() -> int:
@@ -46,10 +50,33 @@ def studio(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("studio")
     port = _free_port()
     log = open(tmp / "studio.log", "w")
-    proc = subprocess.Popen([sys.executable, "run_sim.py", "studio", str(BASELINE), "--port", str(port), "--no-browser",
-                             "--seed", str(SEED), "--max-reps", str(REPS), "--workers", "2", "--lang", "en",
-                             "--results", str(tmp / "results"), "--scenarios", str(tmp)],
-                            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "run_sim.py",
+            "studio",
+            str(BASELINE),
+            "--port",
+            str(port),
+            "--no-browser",
+            "--seed",
+            str(SEED),
+            "--max-reps",
+            str(REPS),
+            "--workers",
+            "2",
+            "--lang",
+            "en",
+            "--results",
+            str(tmp / "results"),
+            "--scenarios",
+            str(tmp),
+        ],
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     deadline = time.time() + 120
     while time.time() < deadline:
         with socket.socket() as s:
@@ -66,6 +93,7 @@ def studio(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     from selenium.webdriver.chrome.service import Service
+
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
     for a in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900"):
@@ -80,6 +108,7 @@ def _wait(pred, timeout=240, every=0.25):
     """Poll ``pred`` until it returns something true. An element the page re-rendered between
     finding and reading it (stale) counts as not yet: the next poll finds the new one."""
     from selenium.common.exceptions import StaleElementReferenceException
+
     t0 = time.time()
     while time.time() - t0 < timeout:
         try:
@@ -100,6 +129,7 @@ def _act(fn):
 
 def _status(d) -> dict:
     from selenium.webdriver.common.by import By
+
     els = d.find_elements(By.ID, "zs-status")
     if not els:
         return {}
@@ -108,8 +138,11 @@ def _status(d) -> dict:
 
 def _shown(d) -> dict[str, float]:
     from selenium.webdriver.common.by import By
-    return {r.get_attribute("data-target"): float(r.get_attribute("data-p"))
-            for r in d.find_elements(By.CSS_SELECTOR, "tr[data-target]")}
+
+    return {
+        r.get_attribute("data-target"): float(r.get_attribute("data-p"))
+        for r in d.find_elements(By.CSS_SELECTOR, "tr[data-target]")
+    }
 
 
 def _requests(d) -> list[str]:
@@ -126,6 +159,7 @@ def _requests(d) -> list[str]:
 def test_lever_change_shows_the_probabilities_of_sim_run(studio, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import Select
+
     url, tmp = studio
     d = browser
     d.get(url)
@@ -136,9 +170,13 @@ def test_lever_change_shows_the_probabilities_of_sim_run(studio, browser):
     box.clear()
     box.send_keys("5")
     box.send_keys("\t")
-    _wait(lambda: "promotion_events_per_year = 5" in d.find_element(By.ID, "zs-status").text
-          and "cbec_site = 2022-03" in d.find_element(By.ID, "zs-status").text
-          and _status(d).get("done") == "1")
+    _wait(
+        lambda: (
+            "promotion_events_per_year = 5" in d.find_element(By.ID, "zs-status").text
+            and "cbec_site = 2022-03" in d.find_element(By.ID, "zs-status").text
+            and _status(d).get("done") == "1"
+        )
+    )
     print(f"\nanswer at {REPS} replications after {time.time() - t0:.1f} s")
     assert int(_status(d)["job"]) > int(base["job"])
     shown = _shown(d)
@@ -151,20 +189,26 @@ def test_lever_change_shows_the_probabilities_of_sim_run(studio, browser):
     d.set_window_size(390, 844)
     time.sleep(0.5)
     d.save_screenshot(str(tmp / "studio_390_levers.png"))
-    d.find_element(By.CSS_SELECTOR, ".bslib-sidebar-layout > .collapse-toggle").click()   # the phone's view of the answer
+    d.find_element(
+        By.CSS_SELECTOR, ".bslib-sidebar-layout > .collapse-toggle"
+    ).click()  # the phone's view of the answer
     time.sleep(0.8)
     d.save_screenshot(str(tmp / "studio_390.png"))
     d.find_element(By.CSS_SELECTOR, ".bslib-sidebar-layout > .collapse-toggle").click()
     d.set_window_size(1280, 900)
 
     port = url.rsplit(":", 1)[1]
-    outside = [u for u in _requests(d) if not (u.startswith((f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/"))
-                                               or u.startswith("data:"))]
+    outside = [
+        u
+        for u in _requests(d)
+        if not (u.startswith((f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/")) or u.startswith("data:"))
+    ]
     assert outside == []
 
 
 def test_language_switch_save_and_pack(studio, browser):
     from selenium.webdriver.common.by import By
+
     url, tmp = studio
     d = browser
     _act(lambda: d.find_element(By.CSS_SELECTOR, "input[name='lang'][value='zh']").click())
@@ -175,6 +219,7 @@ def test_language_switch_save_and_pack(studio, browser):
         name = d.find_element(By.ID, "save_name")
         name.clear()
         name.send_keys("early_site_more_events")
+
     _act(name_it)
     _act(lambda: d.find_element(By.ID, "save").click())
     saved = tmp / "early_site_more_events.toml"

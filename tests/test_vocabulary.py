@@ -1,4 +1,5 @@
 """The vocabulary registries: outcomes, levers, parameter labels, months and plan warnings."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,8 +10,16 @@ import pytest
 from sim.analysis.targets import TargetSpec, plan_warnings, scenario_warnings
 from sim.experiment.levers import catalogue
 from sim.experiment.runner import run_replication
-from sim.months import (check_month, is_month, month_at, month_end, month_labels, month_of_end, month_offset,
-                        parse_data_month)
+from sim.months import (
+    check_month,
+    is_month,
+    month_at,
+    month_end,
+    month_labels,
+    month_of_end,
+    month_offset,
+    parse_data_month,
+)
 from sim.report.key_labels import key_label
 from sim.report.labels import indicator_label
 from sim.report.plan_warnings import english, render, warning_text
@@ -32,12 +41,13 @@ def base():
 
 # ----------------------------------------------------------------------------- outcomes
 
+
 def test_every_emitted_indicator_has_an_entry_in_both_languages(base):
     sc = base.scenario
     _, _, res = run_replication(sc, 7, 0)
     units = indicator_ids(sc)
     for name in {*res.yearly, *res.monthly}:
-        name = name.removeprefix(BASE_PREFIX)            # a base-year value is one of an indicator
+        name = name.removeprefix(BASE_PREFIX)  # a base-year value is one of an indicator
         assert name in units, f"{name}: the model emits it but the scenario's indicator list lacks it"
         zh, en = indicator_label(name, "zh", sc), indicator_label(name, "en", sc)
         assert zh and en and zh != name and en != name, f"{name}: no label"
@@ -59,6 +69,7 @@ def test_derived_lists():
 
 # ----------------------------------------------------------------------------- levers
 
+
 def test_every_lever_has_one_registry_entry(base):
     assert list(Levers.model_fields) == list(LEVERS) == list(LeverRanges.model_fields)
     for lv in catalogue(base.scenario):
@@ -71,6 +82,7 @@ def test_every_lever_has_one_registry_entry(base):
 
 def test_schema_takes_lever_bounds_from_the_registry(base):
     from sim.scenario import ScenarioError
+
     hi = LEVERS["promotion_events_per_year"].high
     load_scenario(BASELINE, [f"levers.promotion_events_per_year={hi:g}"])
     with pytest.raises(ScenarioError):
@@ -80,6 +92,7 @@ def test_schema_takes_lever_bounds_from_the_registry(base):
 
 
 # ----------------------------------------------------------------------------- parameter labels
+
 
 def test_every_parameter_and_group_is_labelled_in_both_languages(base):
     sc = base.scenario
@@ -101,6 +114,7 @@ def test_one_label_for_sensitivity_and_report(base):
 
 # ----------------------------------------------------------------------------- months
 
+
 @pytest.mark.parametrize("start", ["2022-01", "2021-07", "1999-12"])
 def test_months_round_trip(start):
     for k in range(-30, 130):
@@ -118,43 +132,64 @@ def test_month_text_is_strict_and_data_cells_lenient():
         with pytest.raises(ValueError):
             check_month(bad)
     assert check_month("2022-03") == "2022-03"
-    for cell, want in (("2022-3", "2022-03"), (" 2022/03 ", "2022-03"), ("2022.03.31", "2022-03"),
-                       (dt.date(2022, 3, 31), "2022-03"), (dt.datetime(2022, 3, 1), "2022-03"),
-                       ("2022-13", None), ("March 2022", None), (None, None)):
+    for cell, want in (
+        ("2022-3", "2022-03"),
+        (" 2022/03 ", "2022-03"),
+        ("2022.03.31", "2022-03"),
+        (dt.date(2022, 3, 31), "2022-03"),
+        (dt.datetime(2022, 3, 1), "2022-03"),
+        ("2022-13", None),
+        ("March 2022", None),
+        (None, None),
+    ):
         assert parse_data_month(cell) == want
 
 
 # ----------------------------------------------------------------------------- plan warnings
 
+
 def test_baseline_warnings_as_before(base):
     ws = scenario_warnings(base.scenario)
     assert [w.kind for w in ws] == ["modes_over", "modes_over", "alternative"]
-    assert english(base.scenario) == english(base.resolved) == [
-        "2022: the customs-mode targets add up to more than the total-trade target (processing 15 + "
-        "bonded_logistics 50 + general 70 + cbec 10 = 145 亿元 > 106 亿元); total trade is the sum of the modes, "
-        "so hitting every mode target overshoots the total by 39 亿元 and the total target adds nothing.",
-        "2023: the customs-mode targets add up to more than the total-trade target (processing 17 + "
-        "bonded_logistics 110 + general 81 + cbec 20 = 228 亿元 > 200 亿元); total trade is the sum of the modes, "
-        "so hitting every mode target overshoots the total by 28 亿元 and the total target adds nothing.",
-        "2023 trade_bonded_logistics: the plan gives two figures, 110 (plan 一: 保税物流货物进出口总值超过110亿元) "
-        "and 60 (annex 5: 保税物流 2023年力争实现60亿元); 110 is active here and the other is reported but left "
-        "out of the joint probability."]
+    assert (
+        english(base.scenario)
+        == english(base.resolved)
+        == [
+            "2022: the customs-mode targets add up to more than the total-trade target (processing 15 + "
+            "bonded_logistics 50 + general 70 + cbec 10 = 145 亿元 > 106 亿元); total trade is the sum of the modes, "
+            "so hitting every mode target overshoots the total by 39 亿元 and the total target adds nothing.",
+            "2023: the customs-mode targets add up to more than the total-trade target (processing 17 + "
+            "bonded_logistics 110 + general 81 + cbec 20 = 228 亿元 > 200 亿元); total trade is the sum of the modes, "
+            "so hitting every mode target overshoots the total by 28 亿元 and the total target adds nothing.",
+            "2023 trade_bonded_logistics: the plan gives two figures, 110 (plan 一: 保税物流货物进出口总值超过110亿元) "
+            "and 60 (annex 5: 保税物流 2023年力争实现60亿元); 110 is active here and the other is reported but left "
+            "out of the joint probability.",
+        ]
+    )
     zh = [warning_text(t, "zh", base.resolved) for t in english(base.scenario)]
     assert all(ok for _, ok in zh)
-    assert zh[2][0] == ("2023年保税物流进出口值：规划给出两个数值，110（方案第一部分：保税物流货物进出口总值超过110亿元）和 60"
-                        "（附件第5项：保税物流 2023年力争实现60亿元）；本次运行采用 110，另一数值照常报告，但不计入联合概率。")
+    assert zh[2][0] == (
+        "2023年保税物流进出口值：规划给出两个数值，110（方案第一部分：保税物流货物进出口总值超过110亿元）和 60"
+        "（附件第5项：保税物流 2023年力争实现60亿元）；本次运行采用 110，另一数值照常报告，但不计入联合概率。"
+    )
     en = warning_text(english(base.scenario)[2], "en", base.resolved)[0]
     assert en.startswith("2023 Bonded-logistics trade: the plan gives two figures, 110 (plan part 1: 「保税物流货物")
-    assert zh[0][0].startswith("2022年：各贸易方式目标之和超过进出口总值目标（加工贸易进出口值 15 + 保税物流进出口值 50 + ")
+    assert zh[0][0].startswith(
+        "2022年：各贸易方式目标之和超过进出口总值目标（加工贸易进出口值 15 + 保税物流进出口值 50 + "
+    )
     assert [render(w, "zh", base.scenario) for w in ws] == [t for t, _ in zh]
 
 
 def test_other_warning_kinds():
     T = {
-        "tot": ("trade_total", 300.0, "亿元", "plan A", True), "gen": ("trade_general", 120.5, "亿元", "plan B", True),
+        "tot": ("trade_total", 300.0, "亿元", "plan A", True),
+        "gen": ("trade_general", 120.5, "亿元", "plan B", True),
         "cbec": ("trade_cbec", 30.0, "亿元", "plan C", True),
-        "emp_a": ("employees", 5000.0, "persons", "annex 1", True), "emp_b": ("employees", 6000.0, "persons", "plan D", True),
-        "fdi_a": ("fdi_usd", 1.5, "万美元", "annex 2", False), "fdi_b": ("fdi_usd", 2.0, "万美元", "plan E", False)}
+        "emp_a": ("employees", 5000.0, "persons", "annex 1", True),
+        "emp_b": ("employees", 6000.0, "persons", "plan D", True),
+        "fdi_a": ("fdi_usd", 1.5, "万美元", "annex 2", False),
+        "fdi_b": ("fdi_usd", 2.0, "万美元", "plan E", False),
+    }
     specs = [TargetSpec(k, ind, 2024, ">=", thr, u, src, act) for k, (ind, thr, u, src, act) in T.items()]
     ws = plan_warnings(specs, {"emp_a": "emp_b", "fdi_a": "fdi_b"})
     assert [render(w, "en") for w in ws] == [
@@ -162,10 +197,12 @@ def test_other_warning_kinds():
         "150.5 亿元 < 300 亿元); even with every mode target just met, 149.5 亿元 more must come from other modes "
         "or from overshooting.",
         "2024 employees: the plan gives two figures, 6000 (plan D) and 5000 (annex 1); both are active here.",
-        "2024 fdi_usd: the plan gives two figures, 2 (plan E) and 1.5 (annex 2); neither is active here."]
+        "2024 fdi_usd: the plan gives two figures, 2 (plan E) and 1.5 (annex 2); neither is active here.",
+    ]
     assert [render(w, "zh") for w in ws] == [
         "2024年：各贸易方式目标之和低于进出口总值目标（一般贸易进出口值 120.5 + 跨境电商进出口额 30 = 150.5亿元 < 300亿元）；"
         "即使各方式目标恰好达成，仍需其他贸易方式或超额完成补足 149.5亿元。",
         "2024年年度从业人数：规划给出两个数值，6000（plan D）和 5000（附件第1项）；两个数值均计入。",
-        "2024年实际利用外资：规划给出两个数值，2（plan E）和 1.5（附件第2项）；两个数值均未计入。"]
+        "2024年实际利用外资：规划给出两个数值，2（plan E）和 1.5（附件第2项）；两个数值均未计入。",
+    ]
     assert warning_text("something else", "zh", None) == ("（原文）something else", False)

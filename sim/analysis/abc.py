@@ -7,6 +7,7 @@ the fit of a scenario-schema distribution to a weighted posterior sample. Arrays
 distribution tables) out; no model runs. Particles live in probit space z = Φ⁻¹(u), where every
 prior is a standard normal.
 """
+
 from __future__ import annotations
 
 import math
@@ -45,6 +46,7 @@ class Summaries:
     set by :meth:`fit`: ``offset`` (c of log(x + c)), ``center`` and ``scale`` (prior mean and
     spread of the transformed features), ``coef`` [1 + feature, parameter], ``r2`` (cross-
     validated R² per parameter) and ``active`` (parameters that get a summary)."""
+
     items: list[tuple[str, np.ndarray]]
     observed: np.ndarray
     offset: np.ndarray = field(default=None)
@@ -117,7 +119,7 @@ class Summaries:
 
     def distance(self, raw: np.ndarray) -> np.ndarray:
         d = self.summaries(raw) - self.summaries(self.observed[None, :])
-        return np.sqrt(np.mean(d ** 2, axis=1))
+        return np.sqrt(np.mean(d**2, axis=1))
 
 
 def prior_moments(d: _Dist) -> tuple[float, float]:
@@ -146,8 +148,11 @@ def fit_distribution(prior: _Dist, x: np.ndarray, w: np.ndarray) -> dict:
         vals, inv = np.unique(x, return_inverse=True)
         pw = np.bincount(inv, weights=w)
         keep = pw > 1e-4
-        return {"dist": "choice", "values": [float(v) for v in vals[keep]],
-                "weights": [round(float(p), 4) for p in pw[keep] / pw[keep].sum()]}
+        return {
+            "dist": "choice",
+            "values": [float(v) for v in vals[keep]],
+            "weights": [round(float(p), 4) for p in pw[keep] / pw[keep].sum()],
+        }
     if isinstance(prior, LogNormal):
         lx = np.log(x)
         m = float(np.dot(w, lx))
@@ -196,7 +201,7 @@ def kernel_chol(z: np.ndarray, w: np.ndarray) -> np.ndarray:
     n, d = z.shape
     mu = w @ z
     dz = z - mu
-    cov = 2.0 * (dz * w[:, None]).T @ dz / max(1.0 - np.sum(w ** 2), 1e-12)
+    cov = 2.0 * (dz * w[:, None]).T @ dz / max(1.0 - np.sum(w**2), 1e-12)
     if n < 4 * d:
         cov = np.diag(np.diag(cov))
     cov += np.eye(d) * 1e-6
@@ -209,12 +214,12 @@ def log_kernel_mix(znew: np.ndarray, z: np.ndarray, w: np.ndarray, chol: np.ndar
     logdet = 2.0 * np.sum(np.log(np.diag(chol)))
     out = np.empty(len(znew))
     for i in range(0, len(znew), 256):
-        diff = znew[i:i + 256, None, :] - z[None, :, :]
+        diff = znew[i : i + 256, None, :] - z[None, :, :]
         sol = np.linalg.solve(chol, diff.reshape(-1, d).T).T.reshape(diff.shape)
-        q = np.sum(sol ** 2, axis=2)
+        q = np.sum(sol**2, axis=2)
         lk = -0.5 * q - 0.5 * logdet - 0.5 * d * math.log(2 * math.pi) + np.log(w)[None, :]
         m = lk.max(axis=1, keepdims=True)
-        out[i:i + 256] = (m + np.log(np.exp(lk - m).sum(axis=1, keepdims=True)))[:, 0]
+        out[i : i + 256] = (m + np.log(np.exp(lk - m).sum(axis=1, keepdims=True)))[:, 0]
     return out
 
 
@@ -226,7 +231,7 @@ def regression_adjust(z: np.ndarray, w: np.ndarray, dz: np.ndarray, ds: np.ndarr
     eps = dz.max() * (1 + 1e-6) if dz.max() > 0 else 1.0
     kw = w * (1.0 - (dz / eps) ** 2)
     if not kw.sum() > 0 or 1.0 / np.sum((kw / kw.sum()) ** 2) < ADJUST_MIN_ESS * (ds.shape[1] + 1):
-        return None                               # too few effective particles for a trustworthy regression
+        return None  # too few effective particles for a trustworthy regression
     kw = kw / kw.sum()
     x = np.column_stack([np.ones(len(ds)), ds])
     xtw = x.T * kw
@@ -236,8 +241,14 @@ def regression_adjust(z: np.ndarray, w: np.ndarray, dz: np.ndarray, ds: np.ndarr
 
 def round_info(t, sims, dz, w) -> dict:
     """One row of ``rounds.csv``: round t's simulations, kept particles, tolerance and ESS."""
-    return {"round": t, "simulations": sims, "kept": len(dz), "epsilon": float(dz.max()),
-            "median_distance": float(np.median(dz)), "ess": float(1.0 / np.sum(w ** 2))}
+    return {
+        "round": t,
+        "simulations": sims,
+        "kept": len(dz),
+        "epsilon": float(dz.max()),
+        "median_distance": float(np.median(dz)),
+        "ess": float(1.0 / np.sum(w**2)),
+    }
 
 
 def closest(dist: np.ndarray, n_keep: int) -> np.ndarray:
@@ -256,6 +267,6 @@ def perturb(za: np.ndarray, w: np.ndarray, sims: int, rng: np.random.Generator) 
 def importance_weights(zb: np.ndarray, za: np.ndarray, w: np.ndarray, chol: np.ndarray) -> np.ndarray:
     """Normalised SMC weights of kept proposals ``zb``: standard-normal prior over the kernel
     mixture built on the previous particles ``za`` with weights ``w``."""
-    logw = -0.5 * np.sum(zb ** 2, axis=1) - log_kernel_mix(zb, za, w, chol)
+    logw = -0.5 * np.sum(zb**2, axis=1) - log_kernel_mix(zb, za, w, chol)
     w = np.exp(logw - logw.max())
     return w / w.sum()

@@ -8,6 +8,7 @@ weakest goal. The front keeps, in order of cost, each candidate whose margin is 
 cheaper one's (equal costs: the higher margin), so along the front more cost always buys a higher
 margin: the staircase of "the least you pay for this much of the weakest goal".
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,7 +23,7 @@ def margins(p: np.ndarray, levels: np.ndarray) -> np.ndarray:
 def cost_front(cost: np.ndarray, margin: np.ndarray) -> np.ndarray:
     """Indices of the front, cheapest first: each candidate whose margin beats every cheaper one's."""
     cost, margin = np.asarray(cost, float), np.asarray(margin, float)
-    order = np.lexsort((np.arange(len(cost)), -margin, cost))     # by cost, then higher margin, then first
+    order = np.lexsort((np.arange(len(cost)), -margin, cost))  # by cost, then higher margin, then first
     out, best = [], -np.inf
     for i in order:
         if margin[i] > best:

@@ -4,6 +4,7 @@ Flows (trade, output, FDI) accumulate within each calendar year; stocks (employe
 active so far this year, development rate, completions) are read as they are. In December the
 year-to-date value equals the yearly indicator.
 """
+
 from __future__ import annotations
 
 import numpy as np

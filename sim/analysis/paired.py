@@ -10,6 +10,7 @@ correlation phi of the paired 2x2 table. Positive correlation - what common rand
 create - narrows it. With phi = 0 the same formula is Newcombe's interval for two independent
 proportions (method 10 of Newcombe 1998, Stat Med 17:873-890), used for independent seeds.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,7 +33,7 @@ def paired_table_counts(a: np.ndarray, b: np.ndarray) -> tuple[int, int, int, in
 def phi_paired(both: int, only_b: int, only_a: int, neither: int) -> float:
     """Correlation of the paired 2x2 table with Newcombe's continuity correction; 0 if a margin is 0."""
     n = both + only_b + only_a + neither
-    m = [both + only_b, only_a + neither, both + only_a, only_b + neither]   # B hit, B miss, A hit, A miss
+    m = [both + only_b, only_a + neither, both + only_a, only_b + neither]  # B hit, B miss, A hit, A miss
     if min(m) == 0:
         return 0.0
     num = both * neither - only_b * only_a
@@ -41,8 +42,9 @@ def phi_paired(both: int, only_b: int, only_a: int, neither: int) -> float:
     return float(num / math.sqrt(float(m[0]) * m[1] * m[2] * m[3]))
 
 
-def newcombe_diff_ci(k_b: int, n_b: int, k_a: int, n_a: int, phi: float = 0.0,
-                     level: float = CI_LEVEL) -> tuple[float, float]:
+def newcombe_diff_ci(
+    k_b: int, n_b: int, k_a: int, n_a: int, phi: float = 0.0, level: float = CI_LEVEL
+) -> tuple[float, float]:
     """Interval of p_B - p_A from the two Wilson intervals and their correlation ``phi``."""
     p_b, p_a = k_b / n_b, k_a / n_a
     l_b, u_b = proportion_ci(k_b, n_b, level)
@@ -69,8 +71,9 @@ def independent_diff_ci(hit_a: np.ndarray, hit_b: np.ndarray, level: float = CI_
     return kb / nb - ka / na, lo, hi
 
 
-def mean_diff_ci(a: np.ndarray, b: np.ndarray, paired: bool = True,
-                 level: float = CI_LEVEL) -> tuple[float, float, float]:
+def mean_diff_ci(
+    a: np.ndarray, b: np.ndarray, paired: bool = True, level: float = CI_LEVEL
+) -> tuple[float, float, float]:
     """(mean(B) - mean(A), low, high): paired t interval, or Welch's when independent."""
     a, b = np.asarray(a, float), np.asarray(b, float)
     if paired:
@@ -83,7 +86,7 @@ def mean_diff_ci(a: np.ndarray, b: np.ndarray, paired: bool = True,
         m = float(b.mean() - a.mean())
         va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
         se = math.sqrt(va + vb)
-        df = (va + vb) ** 2 / (va ** 2 / (len(a) - 1) + vb ** 2 / (len(b) - 1)) if se > 0 else 1
+        df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1)) if se > 0 else 1
     if not se > 0:
         return m, m, m
     t = stats.t.ppf(0.5 + level / 2, df)
@@ -91,16 +94,58 @@ def mean_diff_ci(a: np.ndarray, b: np.ndarray, paired: bool = True,
 
 
 COMPARE_COLUMNS = [
-    "target_id", "indicator", "year", "op", "threshold", "unit", "active", "reference", "scenario", "paired",
-    "n_reps", "p_ref", "p_ref_low", "p_ref_high", "p", "p_low", "p_high",
-    "diff", "diff_low", "diff_high", "diff_width", "only_scenario_hits", "only_ref_hits",
-    "p_gt", "p_gt_low", "p_gt_high", "p_lt", "p_eq", "p_eq_low", "p_eq_high", "p_better", "p_better_low", "p_better_high",
-    "mean_ref", "mean", "mean_diff", "mean_diff_low", "mean_diff_high", "same_definition"]
+    "target_id",
+    "indicator",
+    "year",
+    "op",
+    "threshold",
+    "unit",
+    "active",
+    "reference",
+    "scenario",
+    "paired",
+    "n_reps",
+    "p_ref",
+    "p_ref_low",
+    "p_ref_high",
+    "p",
+    "p_low",
+    "p_high",
+    "diff",
+    "diff_low",
+    "diff_high",
+    "diff_width",
+    "only_scenario_hits",
+    "only_ref_hits",
+    "p_gt",
+    "p_gt_low",
+    "p_gt_high",
+    "p_lt",
+    "p_eq",
+    "p_eq_low",
+    "p_eq_high",
+    "p_better",
+    "p_better_low",
+    "p_better_high",
+    "mean_ref",
+    "mean",
+    "mean_diff",
+    "mean_diff_low",
+    "mean_diff_high",
+    "same_definition",
+]
 
 
-def compare_targets(ref_values: dict[str, np.ndarray], values: dict[str, np.ndarray], targets_ref: list,
-                    targets: dict, ref_name: str, name: str, paired: bool = True,
-                    level: float = CI_LEVEL) -> pd.DataFrame:
+def compare_targets(
+    ref_values: dict[str, np.ndarray],
+    values: dict[str, np.ndarray],
+    targets_ref: list,
+    targets: dict,
+    ref_name: str,
+    name: str,
+    paired: bool = True,
+    level: float = CI_LEVEL,
+) -> pd.DataFrame:
     """One row per target of the reference: both probabilities, their difference, P(B > A) and
     P(B = A) (ties: a target neither scenario moves has P(B = A) = 1, not "never better").
 
@@ -132,14 +177,48 @@ def compare_targets(ref_values: dict[str, np.ndarray], values: dict[str, np.ndar
             only_b = only_a = np.nan
             p_gt = p_lt = p_eq = p_better = g_lo = g_hi = bt_lo = bt_hi = e_lo = e_hi = np.nan
         md, md_lo, md_hi = mean_diff_ci(va, vb, paired and len(va) == len(vb), level)
-        rows.append(dict(
-            target_id=t.target_id, indicator=t.indicator, year=t.year, op=t.op, threshold=t.threshold,
-            unit=t.unit, active=t.active, reference=ref_name, scenario=name, paired=paired, n_reps=n,
-            p_ref=ha.mean(), p_ref_low=pa_lo, p_ref_high=pa_hi, p=hb.mean(), p_low=pb_lo, p_high=pb_hi,
-            diff=d, diff_low=lo, diff_high=hi, diff_width=hi - lo, only_scenario_hits=only_b,
-            only_ref_hits=only_a, p_gt=p_gt, p_gt_low=g_lo, p_gt_high=g_hi, p_lt=p_lt, p_eq=p_eq, p_eq_low=e_lo, p_eq_high=e_hi,
-            p_better=p_better, p_better_low=bt_lo, p_better_high=bt_hi,
-            mean_ref=float(va.mean()), mean=float(vb.mean()), mean_diff=md, mean_diff_low=md_lo,
-            mean_diff_high=md_hi,
-            same_definition=(t.op, t.threshold, t.indicator, t.year) == (tb.op, tb.threshold, tb.indicator, tb.year)))
+        rows.append(
+            dict(
+                target_id=t.target_id,
+                indicator=t.indicator,
+                year=t.year,
+                op=t.op,
+                threshold=t.threshold,
+                unit=t.unit,
+                active=t.active,
+                reference=ref_name,
+                scenario=name,
+                paired=paired,
+                n_reps=n,
+                p_ref=ha.mean(),
+                p_ref_low=pa_lo,
+                p_ref_high=pa_hi,
+                p=hb.mean(),
+                p_low=pb_lo,
+                p_high=pb_hi,
+                diff=d,
+                diff_low=lo,
+                diff_high=hi,
+                diff_width=hi - lo,
+                only_scenario_hits=only_b,
+                only_ref_hits=only_a,
+                p_gt=p_gt,
+                p_gt_low=g_lo,
+                p_gt_high=g_hi,
+                p_lt=p_lt,
+                p_eq=p_eq,
+                p_eq_low=e_lo,
+                p_eq_high=e_hi,
+                p_better=p_better,
+                p_better_low=bt_lo,
+                p_better_high=bt_hi,
+                mean_ref=float(va.mean()),
+                mean=float(vb.mean()),
+                mean_diff=md,
+                mean_diff_low=md_lo,
+                mean_diff_high=md_hi,
+                same_definition=(t.op, t.threshold, t.indicator, t.year)
+                == (tb.op, tb.threshold, tb.indicator, tb.year),
+            )
+        )
     return pd.DataFrame(rows, columns=COMPARE_COLUMNS)

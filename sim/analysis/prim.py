@@ -7,6 +7,7 @@ the trajectory, choose the box with the best balance of density (share of the bo
 the outcome) and coverage (share of all such runs inside the box), then drop the restrictions
 that do not matter; further rules are found on the runs the earlier rules leave out.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,6 +19,7 @@ import numpy as np
 @dataclass
 class Box:
     """Lower and upper bound per input column; -inf / +inf = unrestricted on that side."""
+
     lower: np.ndarray
     upper: np.ndarray
 
@@ -34,8 +36,12 @@ class Box:
 def box_stats(box: Box, X: np.ndarray, y: np.ndarray) -> dict:
     inside = box.contains(X)
     n_in, hits_in, total = int(inside.sum()), int(y[inside].sum()), int(y.sum())
-    return dict(mass=n_in / len(y) if len(y) else np.nan, density=hits_in / n_in if n_in else np.nan,
-                coverage=hits_in / total if total else np.nan, n_in=n_in)
+    return dict(
+        mass=n_in / len(y) if len(y) else np.nan,
+        density=hits_in / n_in if n_in else np.nan,
+        coverage=hits_in / total if total else np.nan,
+        n_in=n_in,
+    )
 
 
 def prim_trajectory(X: np.ndarray, y: np.ndarray, alpha: float = 0.05, min_mass: float = 0.05) -> list[Box]:
@@ -51,8 +57,10 @@ def prim_trajectory(X: np.ndarray, y: np.ndarray, alpha: float = 0.05, min_mass:
         for j in range(d):
             col = xi[:, j]
             lo_q, hi_q = np.quantile(col, [alpha, 1 - alpha])
-            for side, keep in (("lower", col > lo_q if lo_q > col.min() else col > col.min()),
-                               ("upper", col < hi_q if hi_q < col.max() else col < col.max())):
+            for side, keep in (
+                ("lower", col > lo_q if lo_q > col.min() else col > col.min()),
+                ("upper", col < hi_q if hi_q < col.max() else col < col.max()),
+            ):
                 k = int(keep.sum())
                 if k == m or k < max(min_mass * n, 2):
                     continue
@@ -112,14 +120,21 @@ def prune(box: Box, X: np.ndarray, y: np.ndarray, max_dims: int = 3, tol: float 
         if dens >= ref - max(tol, 2 * se):
             box = b
         elif len(dims) > max_dims:
-            box, ref = b, dens              # forced: the rule must stay readable
+            box, ref = b, dens  # forced: the rule must stay readable
         else:
             break
     return box
 
 
-def find_rules(X: np.ndarray, y: np.ndarray, n_rules: int = 3, alpha: float = 0.05, min_mass: float = 0.05,
-               max_dims: int = 3, min_lift: float = 1.2) -> list[tuple[Box, list[Box], int]]:
+def find_rules(
+    X: np.ndarray,
+    y: np.ndarray,
+    n_rules: int = 3,
+    alpha: float = 0.05,
+    min_mass: float = 0.05,
+    max_dims: int = 3,
+    min_lift: float = 1.2,
+) -> list[tuple[Box, list[Box], int]]:
     """Up to ``n_rules`` boxes, each found on the runs the earlier ones leave out (covering).
 
     Returns (pruned box, its peeling trajectory, chosen step) per rule."""

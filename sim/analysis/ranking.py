@@ -2,6 +2,7 @@
 
 Pure functions over the yearly indicators of a run (``column(indicator, year)``).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,8 +11,19 @@ import pandas as pd
 from sim.analysis.targets import proportion_ci
 
 PEER_COLUMNS = ["year", "statistic", "mean", "p10", "p50", "p90"]
-RANKING_COLUMNS = ["year", "measure", "variant", "description", "n_reps", "p", "ci_low", "ci_high",
-                   "rank_p10", "rank_p50", "rank_p90"]
+RANKING_COLUMNS = [
+    "year",
+    "measure",
+    "variant",
+    "description",
+    "n_reps",
+    "p",
+    "ci_low",
+    "ci_high",
+    "rank_p10",
+    "rank_p50",
+    "rank_p90",
+]
 
 
 def peers_table(column, names: list[str], years: list[int]) -> pd.DataFrame:
@@ -43,6 +55,7 @@ def ranking_table(column, ranking, years: list[int]) -> pd.DataFrame:
     ref = ranking.reference_rank
     rows = []
     for y in years:
+
         def row(measure, variant, desc, hits, ranks):
             n, k = len(hits), int(hits.sum())
             lo, hi = proportion_ci(k, n)

@@ -5,6 +5,7 @@ so they are part of the study's result, not only of its display. ``f`` is a disc
 an object with ``kind`` ("number", "percent", "month_index" for a lever month, "month_time" for a
 due time), ``label_en`` and ``label_zh``.
 """
+
 from __future__ import annotations
 
 import math
@@ -35,8 +36,10 @@ def condition_text(f, lo: float, hi: float, col: np.ndarray, start: str) -> tupl
     if has_lo and has_hi and lo == hi:
         return f"{f.label_en} equal to {_fmt(f, lo, start)}", f"{f.label_zh}等于{_fmt(f, lo, start, 'zh')}"
     if has_lo and has_hi:
-        return (f"{f.label_en} between {_fmt(f, lo, start)} and {_fmt(f, hi, start)}",
-                f"{f.label_zh}介于{_fmt(f, lo, start, 'zh')}与{_fmt(f, hi, start, 'zh')}之间")
+        return (
+            f"{f.label_en} between {_fmt(f, lo, start)} and {_fmt(f, hi, start)}",
+            f"{f.label_zh}介于{_fmt(f, lo, start, 'zh')}与{_fmt(f, hi, start, 'zh')}之间",
+        )
     if has_lo:
         w = "no earlier than" if late else "at least"
         return f"{f.label_en} {w} {_fmt(f, lo, start)}", f"{f.label_zh}不低于{_fmt(f, lo, start, 'zh')}"
@@ -49,19 +52,27 @@ def condition_text(f, lo: float, hi: float, col: np.ndarray, start: str) -> tupl
 def rule_texts(d) -> list[str]:
     """The discovery's findings as sentences: the overall miss rate, then one per rule."""
     base = d.miss.mean()
-    out = [f"{d.target_id} is missed in {base:.0%} of {len(d.miss)} runs overall "
-           f"({'levers drawn over their declared ranges' if d.levers else 'levers at the scenario values'})."]
+    out = [
+        f"{d.target_id} is missed in {base:.0%} of {len(d.miss)} runs overall "
+        f"({'levers drawn over their declared ranges' if d.levers else 'levers at the scenario values'})."
+    ]
     if d.rules.empty:
-        out.append("No rule found: no box of at most a few conditions makes a miss (or, for a target missed "
-                   "in most runs, a hit) clearly more frequent than overall; the outcome is spread thinly "
-                   "over many inputs and the model's own randomness.")
+        out.append(
+            "No rule found: no box of at most a few conditions makes a miss (or, for a target missed "
+            "in most runs, a hit) clearly more frequent than overall; the outcome is spread thinly "
+            "over many inputs and the model's own randomness."
+        )
         return out
     if d.outcome == "hit":
-        out.append(f"No box concentrates the misses (they are the rule rather than the exception), so the rules "
-                   f"say what the {1 - base:.0%} of runs that hit {d.target_id} have in common.")
+        out.append(
+            f"No box concentrates the misses (they are the rule rather than the exception), so the rules "
+            f"say what the {1 - base:.0%} of runs that hit {d.target_id} have in common."
+        )
     verb, what = ("misses", "misses") if d.outcome == "miss" else ("hits", "hits")
     for _, r in d.rules.iterrows():
-        out.append(f"Rule {r['rule']}: {verb} {d.target_id} in {r['density']:.0%} of runs where {r['conditions']}. "
-                   f"These runs are {r['mass']:.0%} of all runs and hold {r['coverage']:.0%} of the {what} "
-                   f"(checked on held-out runs: density {r['density_test']:.0%}, coverage {r['coverage_test']:.0%}).")
+        out.append(
+            f"Rule {r['rule']}: {verb} {d.target_id} in {r['density']:.0%} of runs where {r['conditions']}. "
+            f"These runs are {r['mass']:.0%} of all runs and hold {r['coverage']:.0%} of the {what} "
+            f"(checked on held-out runs: density {r['density_test']:.0%}, coverage {r['coverage_test']:.0%})."
+        )
     return out

@@ -6,6 +6,7 @@ CRPS (continuous ranked probability score) is ``mean|x - y| - mean|x - x'| / 2``
 and observation y; the PIT is uniform on [0, 1] and every interval covers its nominal share
 when the forecasts are calibrated.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,7 +25,7 @@ def crps_ensemble(x: np.ndarray, y: float) -> float:
     x = np.sort(np.asarray(x, dtype=float))
     n = len(x)
     i = np.arange(1, n + 1)
-    spread = 2.0 * np.sum((2 * i - n - 1) * x) / n ** 2        # E|X - X'|
+    spread = 2.0 * np.sum((2 * i - n - 1) * x) / n**2  # E|X - X'|
     return float(np.mean(np.abs(x - y)) - 0.5 * spread)
 
 
@@ -51,8 +52,15 @@ def pit_histogram(points: pd.DataFrame, bins: int = PIT_BINS) -> pd.DataFrame:
     edges = np.linspace(0, 1, bins + 1)
     counts, _ = np.histogram(points["pit"], bins=edges)
     n = max(len(points), 1)
-    return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "count": counts,
-                         "share": counts / n, "expected_share": np.full(bins, 1.0 / bins)})
+    return pd.DataFrame(
+        {
+            "bin_low": edges[:-1],
+            "bin_high": edges[1:],
+            "count": counts,
+            "share": counts / n,
+            "expected_share": np.full(bins, 1.0 / bins),
+        }
+    )
 
 
 def score_table(points: pd.DataFrame) -> pd.DataFrame:
@@ -60,7 +68,30 @@ def score_table(points: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for ind, d in points.groupby("indicator", sort=False):
         c, c0 = d["crps"].mean(), d["crps_unconditioned"].mean()
-        rows.append([ind, len(d), c, c0, 1 - c / c0 if c0 > 0 else float("nan"), d["pit"].mean(),
-                     d["in50"].mean(), d["in80"].mean(), d["in95"].mean()])
-    return pd.DataFrame(rows, columns=["indicator", "n", "crps", "crps_unconditioned", "crps_skill", "pit_mean",
-                                       "coverage50", "coverage80", "coverage95"])
+        rows.append(
+            [
+                ind,
+                len(d),
+                c,
+                c0,
+                1 - c / c0 if c0 > 0 else float("nan"),
+                d["pit"].mean(),
+                d["in50"].mean(),
+                d["in80"].mean(),
+                d["in95"].mean(),
+            ]
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "indicator",
+            "n",
+            "crps",
+            "crps_unconditioned",
+            "crps_skill",
+            "pit_mean",
+            "coverage50",
+            "coverage80",
+            "coverage95",
+        ],
+    )

@@ -9,6 +9,7 @@ factors.
 :func:`screen_parameters` ranks inputs by rank correlation with the outputs (the tornado's
 screening).
 """
+
 from __future__ import annotations
 
 import warnings
@@ -18,7 +19,7 @@ import pandas as pd
 from scipy import stats
 from scipy.stats import qmc
 
-U_EPS = 2.0 ** -54
+U_EPS = 2.0**-54
 """Keeps design uniforms strictly inside (0, 1): quantile functions stay finite."""
 
 
@@ -26,7 +27,7 @@ def saltelli_matrices(n: int, d: int, seed: int) -> tuple[np.ndarray, np.ndarray
     """A and B: n x d uniforms each, from one scrambled Sobol sequence of dimension 2d."""
     eng = qmc.Sobol(d=2 * d, scramble=True, seed=np.random.default_rng(np.random.SeedSequence([seed, 0x5EB01])))
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")           # balance warning when n is not a power of 2
+        warnings.simplefilter("ignore")  # balance warning when n is not a power of 2
         x = eng.random(n)
     x = np.clip(x, U_EPS, 1 - U_EPS)
     return x[:, :d], x[:, d:]
@@ -40,8 +41,9 @@ def ab_matrix(A: np.ndarray, B: np.ndarray, columns: tuple[int, ...]) -> np.ndar
     return M
 
 
-def sobol_from_outputs(f_A: np.ndarray, f_B: np.ndarray, f_AB: np.ndarray, level: float = 0.95,
-                       n_resamples: int = 999, seed: int = 0) -> dict[str, np.ndarray]:
+def sobol_from_outputs(
+    f_A: np.ndarray, f_B: np.ndarray, f_AB: np.ndarray, level: float = 0.95, n_resamples: int = 999, seed: int = 0
+) -> dict[str, np.ndarray]:
     """First-order and total indices with BCa bootstrap intervals (scipy.stats.sobol_indices).
 
     ``f_A``, ``f_B``: [n, s] outputs; ``f_AB``: [k, n, s]. Returns arrays [s, k]: the indices and
@@ -57,8 +59,9 @@ def sobol_from_outputs(f_A: np.ndarray, f_B: np.ndarray, f_AB: np.ndarray, level
     live = np.flatnonzero(var > 1e-12 * (1 + np.abs(np.concatenate([f_A, f_B])).max(axis=0) ** 2))
     if not len(live):
         return out
-    res = stats.sobol_indices(func={"f_A": f_A[:, live].T, "f_B": f_B[:, live].T,
-                                    "f_AB": np.moveaxis(f_AB[:, :, live], 1, 2)}, n=n)
+    res = stats.sobol_indices(
+        func={"f_A": f_A[:, live].T, "f_B": f_B[:, live].T, "f_AB": np.moveaxis(f_AB[:, :, live], 1, 2)}, n=n
+    )
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore")
         boot = _seeded(seed, res.bootstrap, confidence_level=level, n_resamples=n_resamples)
@@ -68,7 +71,7 @@ def sobol_from_outputs(f_A: np.ndarray, f_B: np.ndarray, f_AB: np.ndarray, level
     out["S1_high"][live] = np.atleast_2d(boot.first_order.confidence_interval.high)
     out["ST_low"][live] = np.atleast_2d(boot.total_order.confidence_interval.low)
     out["ST_high"][live] = np.atleast_2d(boot.total_order.confidence_interval.high)
-    for key in ("S1", "ST"):        # a factor that never changes the output: a degenerate bootstrap, index exactly 0
+    for key in ("S1", "ST"):  # a factor that never changes the output: a degenerate bootstrap, index exactly 0
         for side in ("_low", "_high"):
             bad = np.isnan(out[key + side]) & np.isfinite(out[key])
             out[key + side][bad] = out[key][bad]
@@ -109,7 +112,7 @@ def rank_order(index: np.ndarray, boot: np.ndarray, level: float = 0.95) -> dict
         order = np.argsort(-np.nan_to_num(index[i], nan=-np.inf), kind="stable")
         b = boot[i][order]
         with np.errstate(invalid="ignore"):
-            gap = np.append(np.quantile(b[:-1] - b[1:], tail, axis=1) > 0, True)    # none below the last
+            gap = np.append(np.quantile(b[:-1] - b[1:], tail, axis=1) > 0, True)  # none below the last
         boot_rank = np.argsort(np.argsort(-np.nan_to_num(b, nan=-np.inf), axis=0, kind="stable"), axis=0)
         out["rank"][i, order] = np.arange(1, k + 1)
         out["rank_share"][i, order] = (boot_rank == np.arange(k)[:, None]).mean(axis=1)
@@ -146,8 +149,10 @@ def screen_parameters(targets, paths, U, Y) -> pd.DataFrame:
         ry = stats.rankdata(y)
         ry = (ry - ry.mean()) / ry.std()
         rho = (ru * ry[:, None]).mean(0)
-        rows += [dict(target_id=t.target_id, parameter=p, abs_rank_corr=abs(float(r)), rank_corr=float(r))
-                 for p, r in zip(paths, rho)]
+        rows += [
+            dict(target_id=t.target_id, parameter=p, abs_rank_corr=abs(float(r)), rank_corr=float(r))
+            for p, r in zip(paths, rho)
+        ]
     return pd.DataFrame(rows, columns=["target_id", "parameter", "abs_rank_corr", "rank_corr"])
 
 

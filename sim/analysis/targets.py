@@ -2,6 +2,7 @@
 
 Pure functions: indicator arrays and targets in, tables out.
 """
+
 from __future__ import annotations
 
 import operator
@@ -16,9 +17,28 @@ from sim.vocabulary.outcomes import TRADE_COMPONENTS
 OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 CI_METHOD = "wilson"
 CI_LEVEL = 0.95
-SUMMARY_COLUMNS = ["target_id", "indicator", "year", "op", "threshold", "unit", "source", "active",
-                   "n_reps", "hits", "p_hit", "ci_low", "ci_high", "mean", "p10", "p50", "p90", "base", "growth_needed",
-                   "note"]
+SUMMARY_COLUMNS = [
+    "target_id",
+    "indicator",
+    "year",
+    "op",
+    "threshold",
+    "unit",
+    "source",
+    "active",
+    "n_reps",
+    "hits",
+    "p_hit",
+    "ci_low",
+    "ci_high",
+    "mean",
+    "p10",
+    "p50",
+    "p90",
+    "base",
+    "growth_needed",
+    "note",
+]
 
 
 def proportion_ci(hits: int, n: int, level: float = CI_LEVEL) -> tuple[float, float]:
@@ -36,6 +56,7 @@ def hits_of(values: np.ndarray, op: str, threshold: float) -> np.ndarray:
 @dataclass(frozen=True)
 class TargetSpec:
     """What the analysis needs of a target (decoupled from the scenario schema)."""
+
     target_id: str
     indicator: str
     year: int
@@ -48,8 +69,10 @@ class TargetSpec:
 
 
 def target_specs(scenario) -> list[TargetSpec]:
-    return [TargetSpec(tid, t.indicator, t.year, t.op, t.threshold, t.unit, t.source, t.active, t.note)
-            for tid, t in scenario.targets.items()]
+    return [
+        TargetSpec(tid, t.indicator, t.year, t.op, t.threshold, t.unit, t.source, t.active, t.note)
+        for tid, t in scenario.targets.items()
+    ]
 
 
 def summarise(column, targets: list[TargetSpec], years: list[int], base=None) -> pd.DataFrame:
@@ -65,13 +88,40 @@ def summarise(column, targets: list[TargetSpec], years: list[int], base=None) ->
         if t.active:
             joint[t.year] = h if t.year not in joint else joint[t.year] & h
         b = base(t.indicator) if base is not None else None
-        rows.append(_row(t.target_id, t.indicator, t.year, t.op, t.threshold, t.unit, t.source,
-                         t.active, h, v, t.note, float(np.median(b)) if b is not None and len(b) else np.nan))
+        rows.append(
+            _row(
+                t.target_id,
+                t.indicator,
+                t.year,
+                t.op,
+                t.threshold,
+                t.unit,
+                t.source,
+                t.active,
+                h,
+                v,
+                t.note,
+                float(np.median(b)) if b is not None and len(b) else np.nan,
+            )
+        )
     for y in years:
         if y in joint:
             n_t = sum(1 for t in targets if t.active and t.year == y)
-            rows.append(_row(f"ALL_{y}", "all_targets", y, "", np.nan, "", f"every active {y} target",
-                             True, joint[y], None, f"joint probability of {n_t} targets"))
+            rows.append(
+                _row(
+                    f"ALL_{y}",
+                    "all_targets",
+                    y,
+                    "",
+                    np.nan,
+                    "",
+                    f"every active {y} target",
+                    True,
+                    joint[y],
+                    None,
+                    f"joint probability of {n_t} targets",
+                )
+            )
     return pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
 
 
@@ -86,12 +136,29 @@ def widest_half_width(table: pd.DataFrame, low: str = "ci_low", high: str = "ci_
 def _row(tid, ind, year, op, thr, unit, source, active, h, v, note, base=np.nan):
     n, k = len(h), int(np.sum(h))
     lo, hi = proportion_ci(k, n)
-    q = (np.percentile(v, [10, 50, 90]) if v is not None and n else [np.nan] * 3)
-    return dict(target_id=tid, indicator=ind, year=year, op=op, threshold=thr, unit=unit, source=source,
-                active=active, n_reps=n, hits=k, p_hit=k / n if n else np.nan, ci_low=lo, ci_high=hi,
-                mean=float(np.mean(v)) if v is not None and n else np.nan,
-                p10=q[0], p50=q[1], p90=q[2], base=base,
-                growth_needed=thr / base - 1 if base > 0 else np.nan, note=note)
+    q = np.percentile(v, [10, 50, 90]) if v is not None and n else [np.nan] * 3
+    return dict(
+        target_id=tid,
+        indicator=ind,
+        year=year,
+        op=op,
+        threshold=thr,
+        unit=unit,
+        source=source,
+        active=active,
+        n_reps=n,
+        hits=k,
+        p_hit=k / n if n else np.nan,
+        ci_low=lo,
+        ci_high=hi,
+        mean=float(np.mean(v)) if v is not None and n else np.nan,
+        p10=q[0],
+        p50=q[1],
+        p90=q[2],
+        base=base,
+        growth_needed=thr / base - 1 if base > 0 else np.nan,
+        note=note,
+    )
 
 
 @dataclass(frozen=True)
@@ -103,6 +170,7 @@ class PlanWarning:
     gives two figures for one indicator and year). ``targets``: for the modes kinds the
     total-trade target, then the mode targets in customs-mode order; for ``"alternative"`` the
     alternative reading, then the target it is an alternative of."""
+
     kind: str
     year: int
     targets: tuple[TargetSpec, ...]
@@ -141,8 +209,20 @@ def scenario_warnings(scenario) -> list[PlanWarning]:
     """:func:`plan_warnings` of a validated scenario or of the resolved-scenario dict a manifest keeps."""
     if isinstance(scenario, dict):
         ts = scenario.get("targets") or {}
-        specs = [TargetSpec(tid, t["indicator"], int(t["year"]), t["op"], float(t["threshold"]), t["unit"],
-                            t["source"], bool(t.get("active", True)), t.get("note", "")) for tid, t in ts.items()]
+        specs = [
+            TargetSpec(
+                tid,
+                t["indicator"],
+                int(t["year"]),
+                t["op"],
+                float(t["threshold"]),
+                t["unit"],
+                t["source"],
+                bool(t.get("active", True)),
+                t.get("note", ""),
+            )
+            for tid, t in ts.items()
+        ]
         alternatives = {k: t["alternative_of"] for k, t in ts.items() if t.get("alternative_of")}
     else:
         specs = target_specs(scenario)

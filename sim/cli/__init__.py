@@ -10,6 +10,7 @@ When the command is named, only its module is imported (``validate`` need not lo
 and the engine; that halves its start-up); otherwise, e.g. for ``--help``, all of them are.
 Nothing imports ``sim.cli``, so importing its modules by name cannot hide an import cycle.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -19,15 +20,29 @@ import sys
 
 from sim.errors import MachineError, UserError
 
-COMMANDS = ("run", "validate", "report", "levers", "compare", "sweep", "sensitivity", "discover", "calibrate",
-            "backtest", "optimise", "studio")
+COMMANDS = (
+    "run",
+    "validate",
+    "report",
+    "levers",
+    "compare",
+    "sweep",
+    "sensitivity",
+    "discover",
+    "calibrate",
+    "backtest",
+    "optimise",
+    "studio",
+)
 """The sub-command modules of this package, in the order ``--help`` lists them."""
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser with every sub-command, or with ``only`` that one."""
-    p = argparse.ArgumentParser(prog="run_sim.py", description=(
-        "Monte Carlo model of a comprehensive bonded zone: probability of hitting each plan target."))
+    p = argparse.ArgumentParser(
+        prog="run_sim.py",
+        description=("Monte Carlo model of a comprehensive bonded zone: probability of hitting each plan target."),
+    )
     sub = p.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
         if only is None or name == only:
@@ -43,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     except (UserError, MachineError) as e:
         print(f"error: {e}", file=sys.stderr)
         return e.exit_code
-    except BrokenPipeError:                 # output piped into `head` and the like
+    except BrokenPipeError:  # output piped into `head` and the like
         sys.stdout = open(os.devnull, "w")
         return 0
     except KeyboardInterrupt:

@@ -1,4 +1,5 @@
 """``backtest SCENARIO``: score past nowcasts against the months observed later (docs/data.md)."""
+
 from __future__ import annotations
 
 import argparse
@@ -21,17 +22,25 @@ def _months(text: str) -> list[str]:
 
 
 def add_parser(sub) -> None:
-    b = sub.add_parser("backtest", help="score past nowcasts against what was observed later",
-                       description="At each cut-off, nowcast with the observed months up to it and compare with "
-                                   "the months observed later: PIT histogram, 50/80/95%% interval coverage, CRPS "
-                                   "(docs/data.md).")
+    b = sub.add_parser(
+        "backtest",
+        help="score past nowcasts against what was observed later",
+        description="At each cut-off, nowcast with the observed months up to it and compare with "
+        "the months observed later: PIT histogram, 50/80/95%% interval coverage, CRPS "
+        "(docs/data.md).",
+    )
     options.add_scenario(b, help="scenario TOML file with an [observations] section")
     options.add_reps(b)
     options.add_replication_options(b)
-    b.add_argument("--cutoffs", type=_months, metavar="YYYY-MM,...",
-                   help="cut-off months, comma-separated (default: every third observed month except the last)")
-    b.add_argument("--horizon", type=positive_int, default=12,
-                   help="months after each cut-off that are compared (default 12)")
+    b.add_argument(
+        "--cutoffs",
+        type=_months,
+        metavar="YYYY-MM,...",
+        help="cut-off months, comma-separated (default: every third observed month except the last)",
+    )
+    b.add_argument(
+        "--horizon", type=positive_int, default=12, help="months after each cut-off that are compared (default 12)"
+    )
     b.set_defaults(func=backtest)
 
 
@@ -44,15 +53,25 @@ def backtest(args) -> int:
     ls = load_scenario(args.scenario, args.overrides)
     sc = ls.scenario
     if sc.observations is None:
-        raise BacktestError(f"{ls.path}: the scenario has no [observations] section; add one that names the "
-                            f"zone's observations file (docs/data.md)")
+        raise BacktestError(
+            f"{ls.path}: the scenario has no [observations] section; add one that names the "
+            f"zone's observations file (docs/data.md)"
+        )
     cutoffs = args.cutoffs or _default_cutoffs(sc.observations)
     if not cutoffs:
         raise BacktestError("--cutoffs: the observations cover too few months for a backtest; give cut-offs")
     with options.executor(args) as (ex, _):
-        res = run_backtest(ls, cutoffs, reps=options.reps_of(args, sc), seed=options.seed_of(args, sc),
-                           horizon=args.horizon, out=options.out_or(args, None), executor=ex,
-                           progress=options.progress(args), log=options.log(args))
+        res = run_backtest(
+            ls,
+            cutoffs,
+            reps=options.reps_of(args, sc),
+            seed=options.seed_of(args, sc),
+            horizon=args.horizon,
+            out=options.out_or(args, None),
+            executor=ex,
+            progress=options.progress(args),
+            log=options.log(args),
+        )
     write_backtest(res)
     print_backtest(res, args.quiet)
     return 0

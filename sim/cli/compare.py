@@ -1,6 +1,7 @@
 """``compare SCENARIO SCENARIO [...]``: scenarios on common random numbers (paired differences).
 
 ``--set`` applies to every scenario compared."""
+
 from __future__ import annotations
 
 import sys
@@ -17,12 +18,16 @@ from sim.scenario import load_scenario
 
 def add_parser(sub) -> None:
     c = sub.add_parser("compare", help="compare scenarios on common random numbers (paired differences)")
-    options.add_scenario(c, nargs="+", help="two or more scenario files; the first is the reference "
-                                            "(--set applies to each)")
+    options.add_scenario(
+        c, nargs="+", help="two or more scenario files; the first is the reference (--set applies to each)"
+    )
     options.add_reps(c, "replications per scenario (default: the first scenario's run.replications)")
     options.add_replication_options(c)
-    c.add_argument("--independent", action="store_true",
-                   help="give each scenario its own seed and unpaired intervals (to see what common random numbers gain)")
+    c.add_argument(
+        "--independent",
+        action="store_true",
+        help="give each scenario its own seed and unpaired intervals (to see what common random numbers gain)",
+    )
     c.set_defaults(func=compare)
 
 
@@ -38,8 +43,11 @@ def compare(args) -> int:
     with options.executor(args) as (ex, where):
         if not args.quiet:
             how = "independent seeds" if args.independent else "common random numbers (same seed)"
-            print(f"{ref.scenario.zone}: {' vs '.join(names)}, {reps} replications each, seed {seed}, {how}, "
-                  f"{where} -> {out}", file=sys.stderr)
+            print(
+                f"{ref.scenario.zone}: {' vs '.join(names)}, {reps} replications each, seed {seed}, {how}, "
+                f"{where} -> {out}",
+                file=sys.stderr,
+            )
         t0 = time.time()
         c = cmp.compare(loaded, reps, seed, ex, independent=args.independent, progress=options.progress(args))
     charts = write_compare(c, out)

@@ -1,4 +1,5 @@
 """Console lines several sub-commands print the same way."""
+
 from __future__ import annotations
 
 import time

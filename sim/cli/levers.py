@@ -1,4 +1,5 @@
 """``levers [SCENARIO] [--set ...] [--csv FILE]``: print the lever catalogue of a scenario."""
+
 from __future__ import annotations
 
 from sim import store

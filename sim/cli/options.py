@@ -5,6 +5,7 @@ of every command that runs replications (``--seed``, ``--workers``, ``--executor
 ``--out``, ``-q``). The helpers resolve what the options leave open (the seed, the replications,
 the results folder) and build the executor, so no command writes these fallbacks itself.
 """
+
 from __future__ import annotations
 
 import sys
@@ -18,28 +19,40 @@ from sim.errors import UserError
 from sim.experiment.executors import DaskExecutor, Executor, LocalExecutor
 
 
-def add_scenario(sp, nargs: str | None = None, help: str = "scenario TOML file, e.g. scenarios/baseline.toml",
-                 **kw) -> None:
+def add_scenario(
+    sp, nargs: str | None = None, help: str = "scenario TOML file, e.g. scenarios/baseline.toml", **kw
+) -> None:
     """The scenario positional (``nargs="+"`` for several: ``args.scenarios``) and ``--set``."""
     if nargs == "+":
         sp.add_argument("scenarios", nargs="+", metavar="SCENARIO", help=help)
     else:
         sp.add_argument("scenario", nargs=nargs, help=help, **kw)
-    sp.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY.PATH=VALUE",
-                    help="override one scenario value (repeatable), e.g. --set levers.promotion_events_per_year=4")
+    sp.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        metavar="KEY.PATH=VALUE",
+        help="override one scenario value (repeatable), e.g. --set levers.promotion_events_per_year=4",
+    )
 
 
 def add_reps(sp, help: str = "replications (default: the scenario's run.replications)", default=None) -> None:
     sp.add_argument("--reps", type=positive_int, default=default, help=help)
 
 
-def add_replication_options(sp, out_help: str = "results folder (default: a name under results/ built from "
-                                                "the inputs)") -> None:
+def add_replication_options(
+    sp, out_help: str = "results folder (default: a name under results/ built from the inputs)"
+) -> None:
     """Options of every command that runs replications: seed, where they run, results folder, quiet."""
     sp.add_argument("--seed", type=seed_type, help="root seed (default: the scenario's run.seed)")
     sp.add_argument("--workers", type=positive_int, help="local worker processes (default: all cores)")
-    sp.add_argument("--executor", choices=("local", "dask"), default="local",
-                    help="local processes (default) or a Dask distributed cluster")
+    sp.add_argument(
+        "--executor",
+        choices=("local", "dask"),
+        default="local",
+        help="local processes (default) or a Dask distributed cluster",
+    )
     sp.add_argument("--scheduler", metavar="ADDRESS", help="Dask scheduler address, e.g. tcp://host:8786")
     sp.add_argument("--out", help=out_help)
     sp.add_argument("-q", "--quiet", action="store_true", help="no progress bar and a shorter report")
@@ -54,8 +67,9 @@ def targets_of(args, ls) -> list[str] | None:
     ids = [t.strip() for t in args.targets.split(",") if t.strip()] if args.targets else None
     for t in ids or []:
         if t not in ls.scenario.targets:
-            raise UserError(f"--targets {t}: not a target of {ls.path}; expected one of "
-                            f"{', '.join(ls.scenario.targets)}")
+            raise UserError(
+                f"--targets {t}: not a target of {ls.path}; expected one of {', '.join(ls.scenario.targets)}"
+            )
     return ids
 
 

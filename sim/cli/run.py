@@ -1,4 +1,5 @@
 """``run SCENARIO``: run replications and write a results folder (and, unless told not to, the meeting pack)."""
+
 from __future__ import annotations
 
 import gc
@@ -25,19 +26,37 @@ def add_parser(sub) -> None:
     options.add_scenario(r)
     options.add_reps(r)
     options.add_replication_options(r, out_help="results folder (default: results/<scenario>__seed<S>__n<N>)")
-    r.add_argument("--precision", type=open_interval(0, 0.5), metavar="HALF_WIDTH",
-                   help="add batches of replications until every active target's 95%% interval half-width "
-                        "is at most this (e.g. 0.01); --reps then sets the batch size")
+    r.add_argument(
+        "--precision",
+        type=open_interval(0, 0.5),
+        metavar="HALF_WIDTH",
+        help="add batches of replications until every active target's 95%% interval half-width "
+        "is at most this (e.g. 0.01); --reps then sets the batch size",
+    )
     r.add_argument("--max-reps", type=positive_int, help="upper limit for --precision (default 100000)")
-    r.add_argument("--as-of", type=month_or_latest, metavar="YYYY-MM",
-                   help="nowcast: fix the observed months up to this one (or 'latest') and continue from them; "
-                        "same as --set observations.as_of=YYYY-MM (docs/data.md)")
-    r.add_argument("--no-report", action="store_true",
-                   help="skip the meeting pack (HTML, PDF, Excel, charts in zh and en) under <results>/report/")
-    r.add_argument("--goal-seek", metavar="DIR", help="show a goal seek in the meeting pack: the results folder of "
-                                                        "`optimise` (checked before the run starts)")
-    r.add_argument("--previous", metavar="DIR", help="early warning in the meeting pack: the results folder of the "
-                                                       "previous as-of's run (with --as-of; checked before the run)")
+    r.add_argument(
+        "--as-of",
+        type=month_or_latest,
+        metavar="YYYY-MM",
+        help="nowcast: fix the observed months up to this one (or 'latest') and continue from them; "
+        "same as --set observations.as_of=YYYY-MM (docs/data.md)",
+    )
+    r.add_argument(
+        "--no-report",
+        action="store_true",
+        help="skip the meeting pack (HTML, PDF, Excel, charts in zh and en) under <results>/report/",
+    )
+    r.add_argument(
+        "--goal-seek",
+        metavar="DIR",
+        help="show a goal seek in the meeting pack: the results folder of `optimise` (checked before the run starts)",
+    )
+    r.add_argument(
+        "--previous",
+        metavar="DIR",
+        help="early warning in the meeting pack: the results folder of the "
+        "previous as-of's run (with --as-of; checked before the run)",
+    )
     r.set_defaults(func=run)
 
 
@@ -67,33 +86,46 @@ def run(args) -> int:
         default = f"{sc.scenario.name}__seed{seed}__n{reps}"
     if sc.observations is not None and sc.observations.as_of:
         default += f"__asof{sc.observations.as_of_month()}"
-    if what_if:                 # a what-if by --set gets its own folder, never the scenario's own
+    if what_if:  # a what-if by --set gets its own folder, never the scenario's own
         default += "__set" + hashlib.sha256("\n".join(what_if).encode()).hexdigest()[:8]
     out = options.out_or(args, Path("results") / default)
     stopping = None
     with options.executor(args, local="{n} local worker(s)") as (executor, where):
         chunks = api.chunk_store(ls, seed, out)
-        how = (f"until every interval is within ±{args.precision:g} (at most {rule.max_reps} replications)"
-               if args.precision is not None else f"{reps} replications")
+        how = (
+            f"until every interval is within ±{args.precision:g} (at most {rule.max_reps} replications)"
+            if args.precision is not None
+            else f"{reps} replications"
+        )
         if not args.quiet:
             print(f"{sc.scenario.zone} / {sc.scenario.name}: {how}, seed {seed}, {where} -> {out}", file=sys.stderr)
         if args.precision is not None:
-            ind, met = runner.run_until_precise(sc, seed, rule, lambda i: _max_half_width(sc, i),
-                                                progress=options.progress(args), executor=executor, store=chunks)
+            ind, met = runner.run_until_precise(
+                sc,
+                seed,
+                rule,
+                lambda i: _max_half_width(sc, i),
+                progress=options.progress(args),
+                executor=executor,
+                store=chunks,
+            )
             reps = len(ind.reps)
             stopping = rule.describe(reps, met)
         else:
-            ind = runner.run_experiment(sc, reps, seed, progress=options.progress(args), executor=executor,
-                                        store=chunks)
+            ind = runner.run_experiment(
+                sc, reps, seed, progress=options.progress(args), executor=executor, store=chunks
+            )
     if chunks.redone:
         print(f"note: {len(chunks.redone)} partial or corrupted chunk(s) were recomputed", file=sys.stderr)
-    run_date = api.write_outputs(ls, ind, seed, out, chunks, runner.chunk_ranges(reps), stopping,
-                                 charts_too=args.no_report)
-    del ind          # the pack reads the saved files; its worker processes must not inherit the arrays
+    run_date = api.write_outputs(
+        ls, ind, seed, out, chunks, runner.chunk_ranges(reps), stopping, charts_too=args.no_report
+    )
+    del ind  # the pack reads the saved files; its worker processes must not inherit the arrays
     gc.collect()
     summary = store.read_csv(out / "summary.csv")
-    _print_summary(summary, english(sc), reps, out, args.quiet, stopping, pack=not args.no_report,
-                   base_year=sc.run.years[0] - 1)
+    _print_summary(
+        summary, english(sc), reps, out, args.quiet, stopping, pack=not args.no_report, base_year=sc.run.years[0] - 1
+    )
     if not args.no_report:
         _pack(out, sc, seed, summary, run_date, args)
     return 0
@@ -103,13 +135,21 @@ def _pack(out: Path, sc, seed, summary, run_date: str, args) -> None:
     """The meeting pack, after the answer is on the screen."""
     say = (lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
     sys.stdout.flush()
-    api.meeting_pack(out, sc, seed, summary, run_date, say, workers=1 if args.executor == "dask" else None,
-                     goal_seek=Path(args.goal_seek) if args.goal_seek else None,
-                     previous=Path(args.previous) if args.previous else None)
+    api.meeting_pack(
+        out,
+        sc,
+        seed,
+        summary,
+        run_date,
+        say,
+        workers=1 if args.executor == "dask" else None,
+        goal_seek=Path(args.goal_seek) if args.goal_seek else None,
+        previous=Path(args.previous) if args.previous else None,
+    )
 
 
 def _growth_text(r, base_year: int) -> str:
-    """"from X in 2021 to Y: needs +Z%" for a target whose indicator has a base-year value."""
+    """ "from X in 2021 to Y: needs +Z%" for a target whose indicator has a base-year value."""
     base, g = r.get("base"), r.get("growth_needed")
     if base is None or not np.isfinite(base):
         return ""
@@ -131,17 +171,23 @@ def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True
         print(f"\n{'target':38s} {'P(hit)':>7s}  {'95% precision':>15s}   {'start -> target: growth needed':s}")
         for _, r in summary.iterrows():
             flag = "" if r["active"] else "  (inactive alternative)"
-            print(f"{r['target_id']:38s} {r['p_hit']:7.1%}  [{r['ci_low']:6.1%}, {r['ci_high']:6.1%}]"
-                  f"{_growth_text(r, base_year)}{flag}")
-        print(f"\n'95% precision' is the simulation-precision interval: how exactly {reps} replications pin each "
-              f"probability down under the scenario's assumptions, not the uncertainty of the world, which is in "
-              f"the spread of the replications (base_year.csv, indicators.csv) and in the assumptions themselves.")
+            print(
+                f"{r['target_id']:38s} {r['p_hit']:7.1%}  [{r['ci_low']:6.1%}, {r['ci_high']:6.1%}]"
+                f"{_growth_text(r, base_year)}{flag}"
+            )
+        print(
+            f"\n'95% precision' is the simulation-precision interval: how exactly {reps} replications pin each "
+            f"probability down under the scenario's assumptions, not the uncertainty of the world, which is in "
+            f"the spread of the replications (base_year.csv, indicators.csv) and in the assumptions themselves."
+        )
         for w in warnings:
             print(f"warning: {w}")
     half = widest_half_width(summary)
     if stopping:
         print(f"\n{stopping}")
-    print(f"\n{reps} replications: widest 95% simulation-precision interval is ±{half:.1%}. For about ±1 percentage point use "
-          f"--reps 10000 or --precision 0.01 (the half-width shrinks as 1/sqrt(reps)).")
+    print(
+        f"\n{reps} replications: widest 95% simulation-precision interval is ±{half:.1%}. For about ±1 percentage point use "
+        f"--reps 10000 or --precision 0.01 (the half-width shrinks as 1/sqrt(reps))."
+    )
     pack_note = "; meeting pack in report/" if pack else ""
     print(f"results: {out}/ (summary.csv, indicators.csv, manifest.json, charts/{pack_note})")

@@ -1,4 +1,5 @@
 """``sweep SCENARIO --lever ID=VALUES [--lever ...]``: P(hit) of every target over a grid of one or two levers."""
+
 from __future__ import annotations
 
 import argparse
@@ -28,11 +29,21 @@ def _lever_spec(text: str) -> tuple[str, str]:
 def add_parser(sub) -> None:
     s = sub.add_parser("sweep", help="P(hit) of every target over a grid of one or two levers")
     options.add_scenario(s, help="scenario TOML file")
-    s.add_argument("--lever", action="append", type=_lever_spec, required=True, metavar="ID=VALUES",
-                   help="lever and values: ID=v1,v2,... or ID=lo:hi:step (months as YYYY-MM, step in months); "
-                        "give --lever twice for a two-lever grid. IDs: run `levers`")
-    s.add_argument("--target-prob", type=open_interval(0, 1, "a probability"), default=0.8,
-                   help="probability level to reach (default 0.8)")
+    s.add_argument(
+        "--lever",
+        action="append",
+        type=_lever_spec,
+        required=True,
+        metavar="ID=VALUES",
+        help="lever and values: ID=v1,v2,... or ID=lo:hi:step (months as YYYY-MM, step in months); "
+        "give --lever twice for a two-lever grid. IDs: run `levers`",
+    )
+    s.add_argument(
+        "--target-prob",
+        type=open_interval(0, 1, "a probability"),
+        default=0.8,
+        help="probability level to reach (default 0.8)",
+    )
     options.add_targets(s, "comma-separated target ids to chart (default: the most responsive)")
     options.add_reps(s, "replications per grid point (default: the scenario's run.replications)")
     options.add_replication_options(s)
@@ -60,8 +71,11 @@ def sweep(args) -> int:
         n_pts *= len(g)
     with options.executor(args) as (ex, where):
         if not args.quiet:
-            print(f"{sc.scenario.zone} / {sc.scenario.name}: sweep of {' x '.join(lv.id for lv in levers)} "
-                  f"({n_pts} points x {reps} replications, seed {seed}, {where}) -> {out}", file=sys.stderr)
+            print(
+                f"{sc.scenario.zone} / {sc.scenario.name}: sweep of {' x '.join(lv.id for lv in levers)} "
+                f"({n_pts} points x {reps} replications, seed {seed}, {where}) -> {out}",
+                file=sys.stderr,
+            )
         t0 = time.time()
         s = sw.sweep(ls, levers, grids, reps, seed, args.target_prob, ex, progress=options.progress(args))
     charts = write_sweep(s, out, targets)

@@ -2,6 +2,7 @@
 
 A bad option value ends in argparse's one-line usage error and exit code 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,6 +32,7 @@ def seed(text: str) -> int:
 
 def open_interval(lo: float, hi: float, what: str = "a number"):
     """A type accepting a float strictly between lo and hi."""
+
     def parse(text: str) -> float:
         try:
             v = float(text)
@@ -39,6 +41,7 @@ def open_interval(lo: float, hi: float, what: str = "a number"):
         if not lo < v < hi:
             raise argparse.ArgumentTypeError(f"expected {what} in ({lo:g}, {hi:g}), got {v:g}")
         return v
+
     return parse
 
 

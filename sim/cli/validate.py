@@ -1,4 +1,5 @@
 """``validate SCENARIO [--set ...]``: check a scenario file and print what it contains."""
+
 from __future__ import annotations
 
 from sim.cli import options
@@ -20,9 +21,11 @@ def validate(args) -> int:
     n_unc = sum(1 for _, d in uncertain_paths(sc) if getattr(d, "dist", "fixed") != "fixed")
     print(f"{ls.path}: valid scenario {sc.scenario.name!r} ({sc.scenario.zone})")
     print(f"  years {sc.run.years}, {sc.run.replications} replications by default, seed {sc.run.seed}")
-    print(f"  {len(sc.constants.sectors)} sectors, {len(sc.constants.projects)} projects, "
-          f"{len(sc.constants.milestones)} milestones, {n_unc} uncertain parameters, "
-          f"{len(sc.targets)} targets ({sum(t.active for t in sc.targets.values())} active)")
+    print(
+        f"  {len(sc.constants.sectors)} sectors, {len(sc.constants.projects)} projects, "
+        f"{len(sc.constants.milestones)} milestones, {n_unc} uncertain parameters, "
+        f"{len(sc.targets)} targets ({sum(t.active for t in sc.targets.values())} active)"
+    )
     if sc.observations is not None:
         print(f"  {describe_observations(sc.observations)}")
     for w in english(sc):

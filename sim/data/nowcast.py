@@ -19,6 +19,7 @@ Each replication is simulated as usual; then, for every observed indicator (docs
 Pure functions of arrays: no I/O, no randomness. ``condition_series`` works on arrays of shape
 ``[..., month]`` so a backtest can condition many replications at once.
 """
+
 from __future__ import annotations
 
 from typing import Mapping
@@ -35,8 +36,13 @@ def known_months(as_of: str, start: str, months: int) -> int:
     return int(np.clip(month_end(as_of, start), 0, months))
 
 
-def condition_series(monthly: Mapping[str, np.ndarray], observed: Mapping[str, np.ndarray], n_known: int,
-                     window_months: int = 3, max_ratio: float = 5.0) -> dict[str, np.ndarray]:
+def condition_series(
+    monthly: Mapping[str, np.ndarray],
+    observed: Mapping[str, np.ndarray],
+    n_known: int,
+    window_months: int = 3,
+    max_ratio: float = 5.0,
+) -> dict[str, np.ndarray]:
     """Adjusted copies of the monthly series that observations touch.
 
     ``monthly``: indicator -> simulated values[..., month]; ``observed``: indicator ->
@@ -44,7 +50,7 @@ def condition_series(monthly: Mapping[str, np.ndarray], observed: Mapping[str, n
     indicator -> adjusted values[..., month] for every observed indicator (and the trade series
     kept consistent with them); other indicators are left out (unchanged)."""
     out: dict[str, np.ndarray] = {}
-    fixed: dict[str, np.ndarray] = {}             # indicator -> mask of months fixed at observed values
+    fixed: dict[str, np.ndarray] = {}  # indicator -> mask of months fixed at observed values
     for ind, ov in observed.items():
         if ind not in monthly:
             continue
@@ -118,8 +124,9 @@ def condition(result, observations: ObservationsConfig, as_of: str, start: str) 
         as_of = observed[-1]
     months = len(result.monthly["trade_total"])
     n_known = known_months(as_of, start, months)
-    new = condition_series(result.monthly, observations.table(start, months), n_known,
-                           observations.window_months, observations.max_ratio)
+    new = condition_series(
+        result.monthly, observations.table(start, months), n_known, observations.window_months, observations.max_ratio
+    )
     n_years = len(result.years)
     for name, v in new.items():
         result.monthly[name] = v

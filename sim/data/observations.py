@@ -17,6 +17,7 @@ The scenario loader reads and validates the file when the scenario is loaded
 the resolved scenario, so a run is a pure function of the resolved scenario and its results
 folder changes identity when the data change.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,48 +57,82 @@ TRADE_TOLERANCE = 0.01
 _NUMBER_RE = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([eE][+-]?\d+)?$")
 
 
-
-
 # ----------------------------------------------------------------------------- scenario section
+
 
 class ObservationsConfig(StrictModel):
     """The ``[observations]`` section of a scenario (documented in docs/data.md)."""
 
-    file: str = Field("", validate_default=True,
-                      description="Observations file (CSV or .xlsx), relative to the scenario file that names it.")
-    as_of: str | None = Field(None, description=(
-        'Nowcast month "YYYY-MM" (or "latest": the last observed month). Observed months up to it are fixed '
-        "at their values and every replication continues from the observed level. Unset: the data are "
-        "loaded (for calibrate and backtest) but runs are not conditioned on them."))
-    window_months: int = Field(3, ge=1, le=12, description=(
-        "Flows: the observed/simulated ratio is taken over the last this-many observed months."))
-    max_ratio: float = Field(5.0, gt=1, description=(
-        "A ratio above this (or below its inverse), or one that cannot be formed because a side is 0, "
-        "is replaced by an additive shift (docs/model.md 7.14)."))
-    warning_on_track: float = Field(0.7, gt=0, lt=1, description=(
-        "Early warning (report --previous): a target whose P(hit) is at least this is on track (green)."))
-    warning_at_risk: float = Field(0.4, gt=0, lt=1, description=(
-        "Early warning: at least this (and below warning_on_track) is at risk (amber); below it, off track (red)."))
+    file: str = Field(
+        "",
+        validate_default=True,
+        description="Observations file (CSV or .xlsx), relative to the scenario file that names it.",
+    )
+    as_of: str | None = Field(
+        None,
+        description=(
+            'Nowcast month "YYYY-MM" (or "latest": the last observed month). Observed months up to it are fixed '
+            "at their values and every replication continues from the observed level. Unset: the data are "
+            "loaded (for calibrate and backtest) but runs are not conditioned on them."
+        ),
+    )
+    window_months: int = Field(
+        3,
+        ge=1,
+        le=12,
+        description=("Flows: the observed/simulated ratio is taken over the last this-many observed months."),
+    )
+    max_ratio: float = Field(
+        5.0,
+        gt=1,
+        description=(
+            "A ratio above this (or below its inverse), or one that cannot be formed because a side is 0, "
+            "is replaced by an additive shift (docs/model.md 7.14)."
+        ),
+    )
+    warning_on_track: float = Field(
+        0.7,
+        gt=0,
+        lt=1,
+        description=("Early warning (report --previous): a target whose P(hit) is at least this is on track (green)."),
+    )
+    warning_at_risk: float = Field(
+        0.4,
+        gt=0,
+        lt=1,
+        description=(
+            "Early warning: at least this (and below warning_on_track) is at risk (amber); below it, off track (red)."
+        ),
+    )
     sha256: str = Field("", description="Written by the loader: sha256 of the file's bytes.")
-    base_year: dict[str, float] = Field(default_factory=dict, description=(
-        "Written by the loader: the base-year figures the file's months of the base year state (they "
-        "replace the scenario's [base_year] entries; docs/data.md)."))
-    values: dict[str, dict[str, float]] = Field(default_factory=dict, description=(
-        "Written by the loader: the validated observations, indicator -> month -> value."))
+    base_year: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Written by the loader: the base-year figures the file's months of the base year state (they "
+            "replace the scenario's [base_year] entries; docs/data.md)."
+        ),
+    )
+    values: dict[str, dict[str, float]] = Field(
+        default_factory=dict,
+        description=("Written by the loader: the validated observations, indicator -> month -> value."),
+    )
 
     @field_validator("file")
     @classmethod
     def _file(cls, v):
         if not v.strip():
-            raise ValueError('missing: name the observations file, e.g. file = "observed.csv" (see docs/data.md); '
-                             "--as-of and observations.as_of need it")
+            raise ValueError(
+                'missing: name the observations file, e.g. file = "observed.csv" (see docs/data.md); '
+                "--as-of and observations.as_of need it"
+            )
         return v
 
     @model_validator(mode="after")
     def _lights(self):
         if not self.warning_at_risk < self.warning_on_track:
-            raise ValueError(f"warning_at_risk ({self.warning_at_risk:g}) must be below warning_on_track "
-                             f"({self.warning_on_track:g})")
+            raise ValueError(
+                f"warning_at_risk ({self.warning_at_risk:g}) must be below warning_on_track ({self.warning_on_track:g})"
+            )
         return self
 
     @field_validator("as_of")
@@ -152,6 +187,7 @@ def table_of(values: dict[str, dict[str, float]], start: str, months: int) -> di
 
 # ----------------------------------------------------------------------------- reading
 
+
 def _blank(c) -> bool:
     return c is None or (isinstance(c, str) and not c.strip())
 
@@ -180,9 +216,11 @@ def _parse_value(c) -> float | str:
 
 def _observable_hint(ind: str) -> str:
     if ind == "new_business_types" or ind.startswith(("leaders_", "done_")):
-        return (f"indicator {ind!r} cannot be observed: it counts events (completions, signings); enter "
-                f"what already happened in the scenario instead (e.g. a project's month and a slip of 0; "
-                f"see docs/data.md)")
+        return (
+            f"indicator {ind!r} cannot be observed: it counts events (completions, signings); enter "
+            f"what already happened in the scenario instead (e.g. a project's month and a slip of 0; "
+            f"see docs/data.md)"
+        )
     return f"unknown indicator {ind!r}; observable indicators are {', '.join(OBSERVABLE)}"
 
 
@@ -191,8 +229,9 @@ BASE_MONTHS = 12
 (:func:`sim.scenario.observed.split_base_year`)."""
 
 
-def read_observations(path: str | Path, start: str, months: int, display: str | None = None
-                      ) -> tuple[dict[str, dict[str, float]], str]:
+def read_observations(
+    path: str | Path, start: str, months: int, display: str | None = None
+) -> tuple[dict[str, dict[str, float]], str]:
     """Read and validate an observations file for a run of ``months`` months from ``start``.
 
     Returns (indicator -> month -> value, sha256 of the file). Raises :class:`ObservationError`
@@ -229,12 +268,16 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
     cols = [_text(c).lower() for c in head]
     for c in REQUIRED_COLUMNS:
         if c not in cols:
-            raise ObservationError(f"row {head_n}: missing column {c!r}; expected columns "
-                                   f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)})")
+            raise ObservationError(
+                f"row {head_n}: missing column {c!r}; expected columns "
+                f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)})"
+            )
     for c in cols:
         if c and c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
-            raise ObservationError(f"row {head_n}: unknown column {c!r}; expected columns "
-                                   f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)})")
+            raise ObservationError(
+                f"row {head_n}: unknown column {c!r}; expected columns "
+                f"{', '.join(REQUIRED_COLUMNS)} (optional: {', '.join(OPTIONAL_COLUMNS)})"
+            )
         if c and cols.count(c) > 1:
             raise ObservationError(f"row {head_n}: column {c!r} appears twice")
     idx = {c: cols.index(c) for c in REQUIRED_COLUMNS}
@@ -252,9 +295,11 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
     for n, r in rows[1:]:
         used = max((i + 1 for i, c in enumerate(r) if not _blank(c)), default=0)
         if used > width or len(r) < width:
-            errors.append(f"row {n}: {max(used, len(r)) if used > width else len(r)} cells, the header "
-                          f"(row {head_n}) has {width}; every row needs one cell per column (quote a "
-                          f"cell that holds a comma)")
+            errors.append(
+                f"row {n}: {max(used, len(r)) if used > width else len(r)} cells, the header "
+                f"(row {head_n}) has {width}; every row needs one cell per column (quote a "
+                f"cell that holds a comma)"
+            )
             continue
         ind = _text(cell(r, "indicator"))
         if not ind:
@@ -265,18 +310,21 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
             continue
         month = parse_data_month(cell(r, "month"))
         if month is None:
-            errors.append(f"row {n}: month {_text(cell(r, 'month'))!r} is not a month \"YYYY-MM\"")
+            errors.append(f'row {n}: month {_text(cell(r, "month"))!r} is not a month "YYYY-MM"')
             continue
         k = month_offset(month, start)
         if not -BASE_MONTHS <= k < months:
-            errors.append(f"row {n}: month {month} is outside the base year and the scenario's months, "
-                          f"{first} to {last}")
+            errors.append(
+                f"row {n}: month {month} is outside the base year and the scenario's months, {first} to {last}"
+            )
             continue
         unit = _text(cell(r, "unit"))
         want = indicator_unit(ind)
         if unit not in UNIT_ALIASES[want]:
-            errors.append(f"row {n}: unit {unit!r} is wrong for {ind}, which is measured in {want!r} "
-                          f"(accepted: {', '.join(UNIT_ALIASES[want])})")
+            errors.append(
+                f"row {n}: unit {unit!r} is wrong for {ind}, which is measured in {want!r} "
+                f"(accepted: {', '.join(UNIT_ALIASES[want])})"
+            )
             continue
         v = _parse_value(cell(r, "value"))
         if isinstance(v, str):
@@ -289,8 +337,10 @@ def _validate_rows(rows, start: str, months: int) -> dict[str, dict[str, float]]
             errors.append(f"row {n}: development_rate {v:g}% ({month}) is above 100% of the fenced area")
             continue
         if v > PLAUSIBLE_MAX[want]:
-            errors.append(f"row {n}: {ind} {v:g} {want} ({month}) is implausibly large for one zone's month "
-                          f"(at most {PLAUSIBLE_MAX[want]:g}); check the number and its unit")
+            errors.append(
+                f"row {n}: {ind} {v:g} {want} ({month}) is implausibly large for one zone's month "
+                f"(at most {PLAUSIBLE_MAX[want]:g}); check the number and its unit"
+            )
             continue
         key = (ind, month)
         if key in seen:
@@ -321,11 +371,15 @@ def _trade_consistency(values, row_of) -> list[str]:
         tol = TRADE_TOLERANCE * max(total, s) + 1e-9
         n = row_of[("trade_total", month)]
         if s > total + tol:
-            errs.append(f"row {n}: trade_total {total:g} ({month}) is less than the customs modes observed "
-                        f"that month ({', '.join(present)}: {s:g}); trade_total is their sum")
+            errs.append(
+                f"row {n}: trade_total {total:g} ({month}) is less than the customs modes observed "
+                f"that month ({', '.join(present)}: {s:g}); trade_total is their sum"
+            )
         elif len(present) == len(TRADE_COMPONENTS) and abs(s - total) > tol:
-            errs.append(f"row {n}: trade_total {total:g} ({month}) differs from the sum of the five customs "
-                        f"modes ({s:g}) by more than {TRADE_TOLERANCE:.0%}")
+            errs.append(
+                f"row {n}: trade_total {total:g} ({month}) differs from the sum of the five customs "
+                f"modes ({s:g}) by more than {TRADE_TOLERANCE:.0%}"
+            )
     return errs
 
 
@@ -335,7 +389,8 @@ def validate_values(values: dict[str, dict[str, float]], start: str, months: int
     Used for the copy a resolved scenario embeds; a problem raises :class:`ObservationError` with
     "row 0" as its row."""
     rows = [(0, ["month", "indicator", "value", "unit"])] + [
-        (0, [m, ind, v, indicator_unit(ind)]) for ind, by in values.items() for m, v in by.items()]
+        (0, [m, ind, v, indicator_unit(ind)]) for ind, by in values.items() for m, v in by.items()
+    ]
     return _validate_rows(rows, start, months)
 
 
@@ -358,8 +413,12 @@ def csv_to_xlsx(csv_path: str | Path, xlsx_path: str | Path) -> None:
     ws.title = "observations"
     for _, cells in _csv_rows(Path(csv_path).read_bytes()):
         comment = bool(cells) and _text(cells[0]).startswith("#")
-        ws.append([float(c.replace(",", "")) if not comment and c.strip() and _NUMBER_RE.match(c.strip()) else c
-                   for c in cells])
+        ws.append(
+            [
+                float(c.replace(",", "")) if not comment and c.strip() and _NUMBER_RE.match(c.strip()) else c
+                for c in cells
+            ]
+        )
         if comment:
             ws.cell(ws.max_row, 1).font = Font(italic=True, color="808080")
     for col, width in zip("ABCDEF", (10, 26, 12, 10, 24, 40)):

@@ -3,6 +3,7 @@
 Strict: a quote left open or a quoted cell running over lines is an error naming its row (it
 would otherwise swallow the rest of the file). :mod:`sim.data.observations` validates the cells.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,7 +22,7 @@ def decode(data: bytes) -> str:
     """The text of a UTF-8 (BOM or not) or GBK/GB18030 file; UTF-16 and binary files are refused."""
     if b"\x00" in data:
         raise ObservationError("not a text file (UTF-16 or binary): save it as UTF-8 CSV, or as .xlsx")
-    for enc in ("utf-8-sig", "gb18030"):          # Excel on a Chinese system saves CSV as GBK
+    for enc in ("utf-8-sig", "gb18030"):  # Excel on a Chinese system saves CSV as GBK
         try:
             return data.decode(enc)
         except UnicodeDecodeError:
@@ -38,8 +39,10 @@ def csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
     try:
         for cells in reader:
             if reader.line_num != first:
-                raise ObservationError(f'row {first}: a quoted cell runs over {reader.line_num - first + 1} '
-                                       f'lines (a " left open?); quote marks must pair within one row')
+                raise ObservationError(
+                    f"row {first}: a quoted cell runs over {reader.line_num - first + 1} "
+                    f'lines (a " left open?); quote marks must pair within one row'
+                )
             rows.append((first, cells))
             first = reader.line_num + 1
     except csv.Error as e:
@@ -50,11 +53,11 @@ def csv_rows(data: bytes) -> list[tuple[int, list[Any]]]:
 def excel_rows(path: Path) -> list[tuple[int, list[Any]]]:
     try:
         from openpyxl import load_workbook
-    except ImportError:                       # pragma: no cover - openpyxl is a dependency
+    except ImportError:  # pragma: no cover - openpyxl is a dependency
         raise ObservationError("reading Excel files needs the openpyxl package (pip install openpyxl)") from None
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:                    # openpyxl raises many kinds for a damaged file
+    except Exception as e:  # openpyxl raises many kinds for a damaged file
         raise ObservationError(f"cannot read the Excel file ({type(e).__name__}: {e})") from None
     try:
         ws = wb["observations"] if "observations" in wb.sheetnames else wb.worksheets[0]

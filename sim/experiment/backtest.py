@@ -25,6 +25,7 @@ so the Wilson intervals on coverage are narrower than the evidence warrants.
 The scores are :mod:`sim.analysis.scores`'; the results folder is written by
 :func:`sim.report.study_outputs.write_backtest`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,32 +57,46 @@ def observed_ytd(ov: np.ndarray, indicator: str) -> np.ndarray:
         return ov.copy()
     out = np.full(len(ov), np.nan)
     for y0 in range(0, len(ov), 12):
-        seg = ov[y0:y0 + 12]
-        c = np.cumsum(seg)                  # NaN propagates from the first missing month on
-        out[y0:y0 + 12] = c
+        seg = ov[y0 : y0 + 12]
+        c = np.cumsum(seg)  # NaN propagates from the first missing month on
+        out[y0 : y0 + 12] = c
     return out
 
 
 def check_cutoffs(cutoffs: list[str], table: dict[str, np.ndarray], start: str, months: int, horizon: int) -> None:
     first, last = month_at(0, start), month_at(months - 1, start)
-    observed = sorted(month_at(k, start) for k in
-                      set().union(*[set(np.flatnonzero(~np.isnan(v)).tolist()) for v in table.values()]))
+    observed = sorted(
+        month_at(k, start) for k in set().union(*[set(np.flatnonzero(~np.isnan(v)).tolist()) for v in table.values()])
+    )
     for c in cutoffs:
         k = month_offset(c, start)
         if not 0 <= k < months:
             raise BacktestError(f"--cutoffs {c}: outside the scenario's months {first} to {last}")
         if not observed or c < observed[0]:
-            raise BacktestError(f"--cutoffs {c}: before the first observed month "
-                                f"{observed[0] if observed else '(none)'}: nothing to start from")
+            raise BacktestError(
+                f"--cutoffs {c}: before the first observed month "
+                f"{observed[0] if observed else '(none)'}: nothing to start from"
+            )
         later = [m for m in observed if c < m <= month_at(min(k + horizon, months - 1), start)]
         if not later:
-            raise BacktestError(f"--cutoffs {c}: no observation in the {horizon} month(s) after it to compare with "
-                                f"(last observed month: {observed[-1]})")
+            raise BacktestError(
+                f"--cutoffs {c}: no observation in the {horizon} month(s) after it to compare with "
+                f"(last observed month: {observed[-1]})"
+            )
 
 
-def evaluate(table: dict[str, np.ndarray], sims: np.ndarray, names: list[str], cutoffs: list[str], start: str,
-             horizon: int = 12, window_months: int = 3, max_ratio: float = 5.0, seed: int = 0,
-             targets=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def evaluate(
+    table: dict[str, np.ndarray],
+    sims: np.ndarray,
+    names: list[str],
+    cutoffs: list[str],
+    start: str,
+    horizon: int = 12,
+    window_months: int = 3,
+    max_ratio: float = 5.0,
+    seed: int = 0,
+    targets=(),
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Score the nowcast at each cut-off against the later observations.
 
     ``table``: indicator -> observed values[month] (NaN = not observed); ``sims``: unconditioned
@@ -107,9 +122,23 @@ def evaluate(table: dict[str, np.ndarray], sims: np.ndarray, names: list[str], c
                 pit = randomised_pit(x, y, rng.random())
                 q = np.percentile(x, [25, 75, 10, 90, 2.5, 97.5])
                 crps, crps0 = crps_ensemble(x, y), crps_ensemble(f0[:, m], y)
-                rows.append([c, ind, month_at(m, start), m - k + 1, float(y), float(x.mean()), *q.tolist(),
-                             pit, bool(q[0] <= y <= q[1]), bool(q[2] <= y <= q[3]), bool(q[4] <= y <= q[5]),
-                             crps, crps0])
+                rows.append(
+                    [
+                        c,
+                        ind,
+                        month_at(m, start),
+                        m - k + 1,
+                        float(y),
+                        float(x.mean()),
+                        *q.tolist(),
+                        pit,
+                        bool(q[0] <= y <= q[1]),
+                        bool(q[2] <= y <= q[3]),
+                        bool(q[4] <= y <= q[5]),
+                        crps,
+                        crps0,
+                    ]
+                )
         for t in targets:
             if t.indicator not in table or t.indicator not in monthly:
                 continue
@@ -123,14 +152,62 @@ def evaluate(table: dict[str, np.ndarray], sims: np.ndarray, names: list[str], c
             x0 = year_to_date(monthly[t.indicator], t.indicator)[:, e]
             p, p0 = float(hits_of(x, t.op, t.threshold).mean()), float(hits_of(x0, t.op, t.threshold).mean())
             hit = int(hits_of(np.array([y]), t.op, t.threshold)[0])
-            trows.append([c, t.target_id, t.indicator, t.year, t.op, t.threshold, float(y), hit, p, (p - hit) ** 2,
-                          p0, (p0 - hit) ** 2])
-    points = pd.DataFrame(rows, columns=[
-        "cutoff", "indicator", "month", "horizon_months", "observed", "mean", "p25", "p75", "p10", "p90",
-        "p2_5", "p97_5", "pit", "in50", "in80", "in95", "crps", "crps_unconditioned"])
-    tdf = pd.DataFrame(trows, columns=[
-        "cutoff", "target_id", "indicator", "year", "op", "threshold", "observed", "hit", "p_hit", "brier",
-        "p_hit_unconditioned", "brier_unconditioned"])
+            trows.append(
+                [
+                    c,
+                    t.target_id,
+                    t.indicator,
+                    t.year,
+                    t.op,
+                    t.threshold,
+                    float(y),
+                    hit,
+                    p,
+                    (p - hit) ** 2,
+                    p0,
+                    (p0 - hit) ** 2,
+                ]
+            )
+    points = pd.DataFrame(
+        rows,
+        columns=[
+            "cutoff",
+            "indicator",
+            "month",
+            "horizon_months",
+            "observed",
+            "mean",
+            "p25",
+            "p75",
+            "p10",
+            "p90",
+            "p2_5",
+            "p97_5",
+            "pit",
+            "in50",
+            "in80",
+            "in95",
+            "crps",
+            "crps_unconditioned",
+        ],
+    )
+    tdf = pd.DataFrame(
+        trows,
+        columns=[
+            "cutoff",
+            "target_id",
+            "indicator",
+            "year",
+            "op",
+            "threshold",
+            "observed",
+            "hit",
+            "p_hit",
+            "brier",
+            "p_hit_unconditioned",
+            "brier_unconditioned",
+        ],
+    )
     return points, tdf
 
 
@@ -141,6 +218,7 @@ class BacktestResult:
     ``points``: one row per compared value (see :func:`evaluate`); ``coverage``, ``pit``,
     ``scores``: its tables (:mod:`sim.analysis.scores`); ``targets``: nowcast P(hit) of observed
     target outcomes; ``info``: the manifest's ``backtest`` section."""
+
     ls: LoadedScenario
     out: Path
     cutoffs: list[str]
@@ -154,8 +232,18 @@ class BacktestResult:
     info: dict
 
 
-def run_backtest(ls, cutoffs: list[str], *, reps: int | None = None, seed: int | None = None, horizon: int = 12,
-                 out: Path | None = None, executor=None, progress=None, log=None) -> BacktestResult:
+def run_backtest(
+    ls,
+    cutoffs: list[str],
+    *,
+    reps: int | None = None,
+    seed: int | None = None,
+    horizon: int = 12,
+    out: Path | None = None,
+    executor=None,
+    progress=None,
+    log=None,
+) -> BacktestResult:
     """Backtest a loaded scenario at the given cut-offs; returns the result, which
     :func:`sim.report.study_outputs.write_backtest` writes to its folder.
 
@@ -172,14 +260,32 @@ def run_backtest(ls, cutoffs: list[str], *, reps: int | None = None, seed: int |
     if log:
         log(f"{sc.scenario.zone} / {sc.scenario.name}: backtest at {', '.join(cutoffs)}, {reps} replications -> {out}")
     names = list(OBSERVABLE)
-    design = engine.replications([sc], [seed], reps, engine.Outputs(monthly=tuple(names), ranking=False,
-                                                                    nowcast=False), engine.FINE_CHUNK)
+    design = engine.replications(
+        [sc], [seed], reps, engine.Outputs(monthly=tuple(names), ranking=False, nowcast=False), engine.FINE_CHUNK
+    )
     sims = engine.evaluate(design, executor, progress).monthly()
     targets = [t for t in target_specs(sc) if t.active]
-    points, tdf = evaluate(table, sims, names, cutoffs, sc.run.start, horizon, obs.window_months, obs.max_ratio,
-                           seed, targets)
-    info = {"cutoffs": cutoffs, "horizon_months": horizon, "observations_sha256": obs.sha256,
-            "compared_values": len(points), "quantity": "year-to-date value of each observed indicator"}
-    res = BacktestResult(ls, out, cutoffs, reps, seed, points, coverage_table(points), pit_histogram(points),
-                         score_table(points), tdf, info)
+    points, tdf = evaluate(
+        table, sims, names, cutoffs, sc.run.start, horizon, obs.window_months, obs.max_ratio, seed, targets
+    )
+    info = {
+        "cutoffs": cutoffs,
+        "horizon_months": horizon,
+        "observations_sha256": obs.sha256,
+        "compared_values": len(points),
+        "quantity": "year-to-date value of each observed indicator",
+    }
+    res = BacktestResult(
+        ls,
+        out,
+        cutoffs,
+        reps,
+        seed,
+        points,
+        coverage_table(points),
+        pit_histogram(points),
+        score_table(points),
+        tdf,
+        info,
+    )
     return res

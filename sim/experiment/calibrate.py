@@ -39,6 +39,7 @@ which counts and spells do not give.
 5. *Check*: the calibrated scenario and the original are run, and the observed months are
    compared with both models' monthly intervals (``fit.csv``, ``charts/fit_*.png``).
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -51,8 +52,19 @@ import pandas as pd
 from scipy import special
 
 from sim import store
-from sim.analysis.abc import (MIN_R2, Summaries, closest, correlation_table, fit_distribution, importance_weights,
-                              perturb, prior_moments, regression_adjust, round_info, weighted_quantile)
+from sim.analysis.abc import (
+    MIN_R2,
+    Summaries,
+    closest,
+    correlation_table,
+    fit_distribution,
+    importance_weights,
+    perturb,
+    prior_moments,
+    regression_adjust,
+    round_info,
+    weighted_quantile,
+)
 from sim.data.nowcast import known_months
 from sim.errors import UserError
 from sim.experiment.engine import Outputs, evaluate, rows_design
@@ -71,8 +83,16 @@ class CalibrationError(UserError, ValueError):
 
 # ----------------------------------------------------------------------------- simulation
 
-def simulate_monthly(sc, seed: int, reps: list[int], names: list[str], u_list: list[dict] | None = None,
-                     executor=None, bar: Bar | None = None) -> np.ndarray:
+
+def simulate_monthly(
+    sc,
+    seed: int,
+    reps: list[int],
+    names: list[str],
+    u_list: list[dict] | None = None,
+    executor=None,
+    bar: Bar | None = None,
+) -> np.ndarray:
     """[rep, month, name] monthly series of replications ``reps`` (in that order), unconditioned
     and without the national evaluation (an engine design with those outputs only).
 
@@ -83,6 +103,7 @@ def simulate_monthly(sc, seed: int, reps: list[int], names: list[str], u_list: l
 
 
 # ----------------------------------------------------------------------------- parameters
+
 
 def fitted_paths(sc, patterns: list[str] | None) -> list[str]:
     """Uncertain (non-fixed) parameters matching the glob patterns (default: all of them)."""
@@ -95,9 +116,12 @@ def fitted_paths(sc, patterns: list[str] | None) -> list[str]:
         hit = [p for p in cand if fnmatch.fnmatchcase(p, pat)]
         if not hit:
             fixed = [p for p in allp if fnmatch.fnmatchcase(p, pat)]
-            why = (f"it matches only fixed values ({', '.join(fixed[:3])}{'...' if len(fixed) > 3 else ''}): give "
-                   f"them a distribution to fit them" if fixed else
-                   "it matches no uncertain parameter (key paths look like uncertainties.sectors.<id>.sign_prob)")
+            why = (
+                f"it matches only fixed values ({', '.join(fixed[:3])}{'...' if len(fixed) > 3 else ''}): give "
+                f"them a distribution to fit them"
+                if fixed
+                else "it matches no uncertain parameter (key paths look like uncertainties.sectors.<id>.sign_prob)"
+            )
             raise CalibrationError(f"--params {pat}: {why}")
         out.extend(p for p in hit if p not in out)
     return out
@@ -109,20 +133,32 @@ def _dist_of(sc, path: str) -> _Dist:
 
 # ----------------------------------------------------------------------------- ABC
 
+
 @dataclass
 class Calibration:
     paths: list[str]
-    z: np.ndarray                    # particles in probit space [particle, parameter]
+    z: np.ndarray  # particles in probit space [particle, parameter]
     weights: np.ndarray
     distances: np.ndarray
-    values: np.ndarray               # parameter values [particle, parameter]
+    values: np.ndarray  # parameter values [particle, parameter]
     rounds: list[dict]
     summaries: Summaries
     total_sims: int
 
 
-def abc_smc(sc, table: dict[str, np.ndarray], n_known: int, paths: list[str], seed: int, sims: int = 1000,
-            rounds: int = 1, keep: float = 0.05, executor=None, progress=None, adjust: bool = True) -> Calibration:
+def abc_smc(
+    sc,
+    table: dict[str, np.ndarray],
+    n_known: int,
+    paths: list[str],
+    seed: int,
+    sims: int = 1000,
+    rounds: int = 1,
+    keep: float = 0.05,
+    executor=None,
+    progress=None,
+    adjust: bool = True,
+) -> Calibration:
     """Fit ``paths`` to the observed months before ``n_known`` (see the module docstring)."""
     summ = Summaries.of_table(table, n_known)
     if not summ.items:
@@ -144,16 +180,17 @@ def abc_smc(sc, table: dict[str, np.ndarray], n_known: int, paths: list[str], se
         w = np.full(n_keep, 1.0 / n_keep)
         dz, kept_raw = dist[best], raw[best]
         history.append(round_info(0, sims, dz, w))
-        act = np.flatnonzero(summ.active)          # informed parameters: moved by the kernel
-        rest = np.flatnonzero(~summ.active)        # the others: each replication's own prior draw
+        act = np.flatnonzero(summ.active)  # informed parameters: moved by the kernel
+        rest = np.flatnonzero(~summ.active)  # the others: each replication's own prior draw
         for t in range(1, rounds):
             za = z[:, act]
             znew = np.empty((sims, d))
             znew[:, act], chol = perturb(za, w, sims, rng)
             reps = list(range(t * sims, (t + 1) * sims))
             if len(rest):
-                znew[:, rest] = special.ndtri(np.array([parameter_uniforms(seed, r, [paths[j] for j in rest])
-                                                        for r in reps]))
+                znew[:, rest] = special.ndtri(
+                    np.array([parameter_uniforms(seed, r, [paths[j] for j in rest]) for r in reps])
+                )
             unew = np.clip(special.ndtr(znew[:, act]), 1e-12, 1 - 1e-12)
             u_list = [dict(zip([paths[j] for j in act], row.tolist())) for row in unew]
             raw = summ.raw(simulate_monthly(sc, seed, reps, names, u_list, executor, bar), names)
@@ -170,15 +207,27 @@ def abc_smc(sc, table: dict[str, np.ndarray], n_known: int, paths: list[str], se
         if adj is not None:
             z = z.copy()
             z[:, act], w = adj
-            history.append({"round": "adjusted", "simulations": 0, "kept": n_keep, "epsilon": float(dz.max()),
-                            "median_distance": float(np.median(dz)), "ess": float(1.0 / np.sum(w ** 2))})
+            history.append(
+                {
+                    "round": "adjusted",
+                    "simulations": 0,
+                    "kept": n_keep,
+                    "epsilon": float(dz.max()),
+                    "median_distance": float(np.median(dz)),
+                    "ess": float(1.0 / np.sum(w**2)),
+                }
+            )
     u = special.ndtr(z)
-    values = np.column_stack([np.asarray(dd.ppf(u[:, j]), dtype=float) for j, dd in enumerate(dists)]) \
-        if d else np.zeros((n_keep, 0))
+    values = (
+        np.column_stack([np.asarray(dd.ppf(u[:, j]), dtype=float) for j, dd in enumerate(dists)])
+        if d
+        else np.zeros((n_keep, 0))
+    )
     return Calibration(paths, z, w, dz, values, history, summ, sims * rounds)
 
 
 # ----------------------------------------------------------------------------- results
+
 
 def parameter_table(sc, cal: Calibration, write: str = "informed") -> pd.DataFrame:
     """Prior vs posterior per fitted parameter, the fitted distribution and whether it is written."""
@@ -195,19 +244,41 @@ def parameter_table(sc, cal: Calibration, write: str = "informed") -> pd.DataFra
         fd = as_dist(fitted)
         shrink = 1.0 - sd / ps if ps > 0 else 0.0
         moved = abs(mean - pm) / ps if ps > 0 else 0.0
-        rel = sd / ps if ps > 0 else 1.0      # Monte Carlo errors: shrink ~rel/sqrt(2 ESS), shift ~rel/sqrt(ESS)
+        rel = sd / ps if ps > 0 else 1.0  # Monte Carlo errors: shrink ~rel/sqrt(2 ESS), shift ~rel/sqrt(ESS)
         r2 = float(cal.summaries.r2[j])
-        informed = bool(r2 >= MIN_R2 and ((shrink >= 0.1 and shrink >= 2 * rel / math.sqrt(2 * ess))
-                                          or (moved >= 0.25 and moved >= 2 * rel / math.sqrt(ess))))
-        rows.append({
-            "parameter": path, "r2_cv": r2, "prior": dist_text(prior), "prior_mean": pm, "prior_sd": ps,
-            "prior_q2_5": float(prior.ppf(0.025)), "prior_q97_5": float(prior.ppf(0.975)),
-            "post_mean": mean, "post_sd": sd, "post_q2_5": q[0], "post_q5": q[1], "post_q50": q[2],
-            "post_q95": q[3], "post_q97_5": q[4], "shrinkage": shrink, "shift_in_prior_sd": moved,
-            "informed": informed, "written": informed or write == "all", "fitted": dist_text(fitted),
-            "fitted_q2_5": float(fd.ppf(0.025)), "fitted_q97_5": float(fd.ppf(0.975)),
-            "_fitted": fitted,
-        })
+        informed = bool(
+            r2 >= MIN_R2
+            and (
+                (shrink >= 0.1 and shrink >= 2 * rel / math.sqrt(2 * ess))
+                or (moved >= 0.25 and moved >= 2 * rel / math.sqrt(ess))
+            )
+        )
+        rows.append(
+            {
+                "parameter": path,
+                "r2_cv": r2,
+                "prior": dist_text(prior),
+                "prior_mean": pm,
+                "prior_sd": ps,
+                "prior_q2_5": float(prior.ppf(0.025)),
+                "prior_q97_5": float(prior.ppf(0.975)),
+                "post_mean": mean,
+                "post_sd": sd,
+                "post_q2_5": q[0],
+                "post_q5": q[1],
+                "post_q50": q[2],
+                "post_q95": q[3],
+                "post_q97_5": q[4],
+                "shrinkage": shrink,
+                "shift_in_prior_sd": moved,
+                "informed": informed,
+                "written": informed or write == "all",
+                "fitted": dist_text(fitted),
+                "fitted_q2_5": float(fd.ppf(0.025)),
+                "fitted_q97_5": float(fd.ppf(0.975)),
+                "_fitted": fitted,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -218,8 +289,9 @@ def posterior_table(cal: Calibration) -> pd.DataFrame:
     return df
 
 
-def fit_table(table: dict[str, np.ndarray], n_known: int, start: str, names: list[str], prior: np.ndarray,
-              calibrated: np.ndarray) -> pd.DataFrame:
+def fit_table(
+    table: dict[str, np.ndarray], n_known: int, start: str, names: list[str], prior: np.ndarray, calibrated: np.ndarray
+) -> pd.DataFrame:
     """Observed months vs the monthly 2.5/10/50/90/97.5% quantiles of both models."""
     qs = [2.5, 10, 50, 90, 97.5]
     rows = []
@@ -231,14 +303,28 @@ def fit_table(table: dict[str, np.ndarray], n_known: int, start: str, names: lis
             obs = ov[k] if k < n_known else np.nan
             if np.isnan(obs):
                 continue
-            rows.append([ind, month_at(k, start), float(obs), *pq[:, k], *cq[:, k],
-                         bool(pq[0, k] <= obs <= pq[-1, k]), bool(cq[0, k] <= obs <= cq[-1, k])])
-    cols = (["indicator", "month", "observed"] + [f"prior_p{str(q).replace('.', '_')}" for q in qs]
-            + [f"calibrated_p{str(q).replace('.', '_')}" for q in qs] + ["in_prior_95", "in_calibrated_95"])
+            rows.append(
+                [
+                    ind,
+                    month_at(k, start),
+                    float(obs),
+                    *pq[:, k],
+                    *cq[:, k],
+                    bool(pq[0, k] <= obs <= pq[-1, k]),
+                    bool(cq[0, k] <= obs <= cq[-1, k]),
+                ]
+            )
+    cols = (
+        ["indicator", "month", "observed"]
+        + [f"prior_p{str(q).replace('.', '_')}" for q in qs]
+        + [f"calibrated_p{str(q).replace('.', '_')}" for q in qs]
+        + ["in_prior_95", "in_calibrated_95"]
+    )
     return pd.DataFrame(rows, columns=cols)
 
 
 # ----------------------------------------------------------------------------- the command
+
 
 @dataclass
 class CalibrationResult:
@@ -250,6 +336,7 @@ class CalibrationResult:
     ``fit``: observed months against both models' monthly quantiles; ``observed``: indicator ->
     observed values by month; ``first`` .. ``as_of``: the observed months used; ``info``: the
     manifest's ``calibration`` section."""
+
     ls: LoadedScenario
     out: Path
     scenario_out: Path
@@ -271,16 +358,32 @@ def observed_inputs(ls, error: type[Exception], seed: int | None):
     sc = ls.scenario
     obs = sc.observations
     if obs is None:
-        raise error(f"{ls.path}: the scenario has no [observations] section; add one that names the "
-                    f"zone's observations file (docs/data.md)")
+        raise error(
+            f"{ls.path}: the scenario has no [observations] section; add one that names the "
+            f"zone's observations file (docs/data.md)"
+        )
     return obs, (sc.run.seed if seed is None else seed)
 
 
-def run_calibration(ls, *, seed: int | None = None, sims: int = 2000, rounds: int = 1, keep: float = 0.05,
-                    patterns: list[str] | None = None, as_of: str | None = None, write: str = "informed",
-                    check_reps: int = 200, out: Path | None = None, scenario_out: Path | None = None,
-                    overrides: list[str] | None = None, executor=None, progress=None, command: str = "",
-                    log=None) -> CalibrationResult:
+def run_calibration(
+    ls,
+    *,
+    seed: int | None = None,
+    sims: int = 2000,
+    rounds: int = 1,
+    keep: float = 0.05,
+    patterns: list[str] | None = None,
+    as_of: str | None = None,
+    write: str = "informed",
+    check_reps: int = 200,
+    out: Path | None = None,
+    scenario_out: Path | None = None,
+    overrides: list[str] | None = None,
+    executor=None,
+    progress=None,
+    command: str = "",
+    log=None,
+) -> CalibrationResult:
     """Calibrate a loaded scenario: fit, write the calibrated scenario file, check it; returns the
     result, which :func:`sim.report.study_outputs.write_calibration` writes to its folder.
 
@@ -307,17 +410,21 @@ def run_calibration(ls, *, seed: int | None = None, sims: int = 2000, rounds: in
         raise CalibrationError(f"--scenario-out {scenario_out}: expected a .toml file name")
 
     if log:
-        log(f"{sc.scenario.zone} / {sc.scenario.name}: calibrating {len(paths)} parameter(s) on "
-            f"{obs.months()[0]}..{as_of}, {rounds} round(s) of {sims} simulations -> {out}")
+        log(
+            f"{sc.scenario.zone} / {sc.scenario.name}: calibrating {len(paths)} parameter(s) on "
+            f"{obs.months()[0]}..{as_of}, {rounds} round(s) of {sims} simulations -> {out}"
+        )
     cal = abc_smc(sc, table, n_known, paths, seed, sims, rounds, keep, executor, progress)
     params = parameter_table(sc, cal, write)
     first = obs.months()[0]
-    header = [f"{sc.scenario.name}_calibrated: {sc.scenario.name} with its uncertain parameters fitted to the zone's",
-              f"observed months {first} to {as_of} (observations sha256 {obs.sha256[:12]}...).",
-              f"Written by `{command or 'run_sim.py calibrate'}`: ABC, {rounds} round(s) of {sims} "
-              f"simulations, {cal.weights.size} particles, seed {seed} (docs/data.md).",
-              "Each fitted distribution replaces the original's; everything else comes from the original.",
-              "Parameters the data did not inform keep their original distribution (parameters.csv)."]
+    header = [
+        f"{sc.scenario.name}_calibrated: {sc.scenario.name} with its uncertain parameters fitted to the zone's",
+        f"observed months {first} to {as_of} (observations sha256 {obs.sha256[:12]}...).",
+        f"Written by `{command or 'run_sim.py calibrate'}`: ABC, {rounds} round(s) of {sims} "
+        f"simulations, {cal.weights.size} particles, seed {seed} (docs/data.md).",
+        "Each fitted distribution replaces the original's; everything else comes from the original.",
+        "Parameters the data did not inform keep their original distribution (parameters.csv).",
+    ]
     text = calibrated_toml(sc, Path(ls.path), scenario_out, params, list(overrides or []), header)
     store.atomic_write_text(scenario_out, text)
     try:
@@ -330,16 +437,49 @@ def run_calibration(ls, *, seed: int | None = None, sims: int = 2000, rounds: in
     prior_m = simulate_monthly(sc, seed, reps, names, None, executor)
     cal_m = simulate_monthly(cal_ls.scenario, seed, reps, names, None, executor)
     fit = fit_table(table, n_known, sc.run.start, names, prior_m, cal_m)
-    info = {"method": "ABC: rejection" + (f" + {rounds - 1} SMC round(s) (Beaumont et al. 2009)" if rounds > 1 else "")
-                      + ", semi-automatic summaries (Fearnhead & Prangle 2012), quantile tolerance, probit-uniform "
-                        "parameter space, local-linear regression adjustment (Beaumont et al. 2002)",
-            "observations_sha256": obs.sha256, "observed_months": [first, as_of], "parameters": paths,
-            "simulations_per_round": sims, "rounds": cal.rounds, "keep": keep, "check_replications": check_reps,
-            "calibrated_scenario": str(scenario_out), "calibrated_sha256": cal_ls.sha256}
-    res = CalibrationResult(ls, out, scenario_out, seed, params, posterior_table(cal), correlation_table(cal), fit,
-                            cal, table, first, as_of, info)
+    info = {
+        "method": "ABC: rejection"
+        + (f" + {rounds - 1} SMC round(s) (Beaumont et al. 2009)" if rounds > 1 else "")
+        + ", semi-automatic summaries (Fearnhead & Prangle 2012), quantile tolerance, probit-uniform "
+        "parameter space, local-linear regression adjustment (Beaumont et al. 2002)",
+        "observations_sha256": obs.sha256,
+        "observed_months": [first, as_of],
+        "parameters": paths,
+        "simulations_per_round": sims,
+        "rounds": cal.rounds,
+        "keep": keep,
+        "check_replications": check_reps,
+        "calibrated_scenario": str(scenario_out),
+        "calibrated_sha256": cal_ls.sha256,
+    }
+    res = CalibrationResult(
+        ls,
+        out,
+        scenario_out,
+        seed,
+        params,
+        posterior_table(cal),
+        correlation_table(cal),
+        fit,
+        cal,
+        table,
+        first,
+        as_of,
+        info,
+    )
     return res
 
 
-__all__ = ["CalibrationError", "Calibration", "CalibrationResult", "abc_smc", "fitted_paths", "parameter_table",
-           "posterior_table", "correlation_table", "fit_table", "simulate_monthly", "run_calibration"]
+__all__ = [
+    "CalibrationError",
+    "Calibration",
+    "CalibrationResult",
+    "abc_smc",
+    "fitted_paths",
+    "parameter_table",
+    "posterior_table",
+    "correlation_table",
+    "fit_table",
+    "simulate_monthly",
+    "run_calibration",
+]

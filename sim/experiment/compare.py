@@ -10,6 +10,7 @@ The scenarios are the points of one engine design (``engine.py``), so a pool is 
 The results folder is written by :func:`sim.report.study_outputs.write_compare`, the console
 text made by :func:`sim.report.console.format_comparison`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,12 +26,14 @@ from sim.scenario.loader import LoadedScenario, ScenarioError
 
 # ----------------------------------------------------------------------------- running
 
+
 def target_values(ind, targets: list[TargetSpec]) -> dict[str, np.ndarray]:
     """target id -> per-replication value of its indicator in its year."""
     return {t.target_id: np.asarray(ind.column(t.indicator, t.year), float) for t in targets}
 
 
 # ----------------------------------------------------------------------------- compare
+
 
 @dataclass
 class Comparison:
@@ -39,9 +42,9 @@ class Comparison:
     seeds: list[int]
     reps: int
     paired: bool
-    table: pd.DataFrame                 # one row per (scenario vs reference, target)
-    summaries: pd.DataFrame             # each scenario's own summary, with a 'scenario' column
-    values: pd.DataFrame                # rep, scenario, one column per target (indicator values)
+    table: pd.DataFrame  # one row per (scenario vs reference, target)
+    summaries: pd.DataFrame  # each scenario's own summary, with a 'scenario' column
+    values: pd.DataFrame  # rep, scenario, one column per target (indicator values)
 
 
 def unique_names(loaded: list[LoadedScenario]) -> list[str]:
@@ -58,13 +61,21 @@ def check_comparable(loaded: list[LoadedScenario]) -> None:
     for ls in loaded[1:]:
         r = ls.scenario.run
         if (r.start, r.horizon_months) != (ref.start, ref.horizon_months):
-            raise ScenarioError(f"{ls.path}: run.start/horizon_months ({r.start}, {r.horizon_months}) differ from "
-                                f"the reference {loaded[0].path} ({ref.start}, {ref.horizon_months}); "
-                                f"scenarios compared must simulate the same months")
+            raise ScenarioError(
+                f"{ls.path}: run.start/horizon_months ({r.start}, {r.horizon_months}) differ from "
+                f"the reference {loaded[0].path} ({ref.start}, {ref.horizon_months}); "
+                f"scenarios compared must simulate the same months"
+            )
 
 
-def compare(loaded: list[LoadedScenario], reps: int, seed: int, executor=None, independent: bool = False,
-            progress: bool | None = None) -> Comparison:
+def compare(
+    loaded: list[LoadedScenario],
+    reps: int,
+    seed: int,
+    executor=None,
+    independent: bool = False,
+    progress: bool | None = None,
+) -> Comparison:
     if len(loaded) < 2:
         raise ScenarioError("compare needs at least two scenarios")
     check_comparable(loaded)
@@ -85,12 +96,24 @@ def compare(loaded: list[LoadedScenario], reps: int, seed: int, executor=None, i
         f.insert(0, "rep", ind.reps)
         frames.append(f)
         if i:
-            tables.append(compare_targets(vals[0], v, specs[0], {t.target_id: t for t in sp},
-                                          names[0], names[i], paired=not independent))
-    return Comparison(loaded, names, seeds, reps, not independent, pd.concat(tables, ignore_index=True),
-                      pd.concat(sums, ignore_index=True), pd.concat(frames, ignore_index=True))
+            tables.append(
+                compare_targets(
+                    vals[0], v, specs[0], {t.target_id: t for t in sp}, names[0], names[i], paired=not independent
+                )
+            )
+    return Comparison(
+        loaded,
+        names,
+        seeds,
+        reps,
+        not independent,
+        pd.concat(tables, ignore_index=True),
+        pd.concat(sums, ignore_index=True),
+        pd.concat(frames, ignore_index=True),
+    )
 
 
 def default_out(names: list[str], seed: int, reps: int, independent: bool) -> Path:
-    return Path("results") / (f"compare__{'__'.join(names)}__seed{seed}__n{reps}"
-                              + ("__independent" if independent else ""))
+    return Path("results") / (
+        f"compare__{'__'.join(names)}__seed{seed}__n{reps}" + ("__independent" if independent else "")
+    )

@@ -15,6 +15,7 @@ other third, so a rule that only fits noise shows itself.
 PRIM itself is :mod:`sim.analysis.prim`; the rule sentences are :mod:`sim.analysis.rule_text`'s and
 the results folder is written by :func:`sim.report.study_outputs.write_discover`.
 """
+
 from __future__ import annotations
 
 import functools
@@ -40,12 +41,13 @@ from sim.vocabulary.parameters import param_label
 
 # ----------------------------------------------------------------------------- experiments table
 
+
 @dataclass
 class Feature:
-    column: str                  # column name in the experiments table
+    column: str  # column name in the experiments table
     label_en: str
     label_zh: str
-    kind: str                    # "number", "percent", "month_index" (lever) or "month_time" (due time)
+    kind: str  # "number", "percent", "month_index" (lever) or "month_time" (due time)
 
 
 _PERCENT_KEYS = ("growth_per_year", "drift_per_year", "sign_prob", "foreign_prob", "depth", "exit_rate_per_year")
@@ -59,14 +61,23 @@ def _features(sc, paths: list[str], levers: list[Lever]) -> list[Feature]:
     c = sc.constants
     for kind, items in (("project", c.projects), ("milestone", c.milestones)):
         for iid, spec in items.items():
-            out.append(Feature(f"due:{iid}", f"{spec.name_en}: due (planned month + slip)",
-                               f"{spec.name_zh}预计完成（计划+延期）", "month_time"))
+            out.append(
+                Feature(
+                    f"due:{iid}",
+                    f"{spec.name_en}: due (planned month + slip)",
+                    f"{spec.name_zh}预计完成（计划+延期）",
+                    "month_time",
+                )
+            )
     for p in paths:
         if p.startswith(("uncertainties.project_delay_months.", "uncertainties.milestone_delay_months.")):
-            continue                            # folded into the due times above
+            continue  # folded into the due times above
         key = p.split(".")[-1]
-        out.append(Feature(p, param_label(sc, p, "en"), param_label(sc, p, "zh"),
-                           "percent" if key in _PERCENT_KEYS else "number"))
+        out.append(
+            Feature(
+                p, param_label(sc, p, "en"), param_label(sc, p, "zh"), "percent" if key in _PERCENT_KEYS else "number"
+            )
+        )
     return out
 
 
@@ -91,8 +102,9 @@ def experiments_table(ls: LoadedScenario, reps: int, seed: int, levers: list[Lev
                 rec[f"lever:{lv.id}"] = v
         vals = {p: functools.reduce(dict.__getitem__, p.split("."), params) for p in paths}
         lv_now = {lv.id: v for lv, v in zip(levers, lev)}
-        planned = {k.split(".", 1)[1]: v for k, v in lv_now.items()
-                   if k.startswith(("project_month.", "milestone_month."))}
+        planned = {
+            k.split(".", 1)[1]: v for k, v in lv_now.items() if k.startswith(("project_month.", "milestone_month."))
+        }
         due = completion_times(sc, params["uncertainties"], planned, lv_now.get("infrastructure_funding"))
         for iid in (*sc.constants.projects, *sc.constants.milestones):
             rec[f"due:{iid}"] = due[iid]
@@ -104,6 +116,7 @@ def experiments_table(ls: LoadedScenario, reps: int, seed: int, levers: list[Lev
 
 # ----------------------------------------------------------------------------- the experiment
 
+
 @dataclass
 class Discovery:
     ls: LoadedScenario
@@ -114,21 +127,30 @@ class Discovery:
     experiments: pd.DataFrame
     features: list[Feature]
     miss: np.ndarray
-    rules: pd.DataFrame                         # one row per rule
-    conditions: pd.DataFrame                    # one row per rule x restriction
-    trajectory: pd.DataFrame                    # first rule's peeling trajectory
-    outcome: str = "miss"                       # "hit" when no miss rule exists and most runs miss
+    rules: pd.DataFrame  # one row per rule
+    conditions: pd.DataFrame  # one row per rule x restriction
+    trajectory: pd.DataFrame  # first rule's peeling trajectory
+    outcome: str = "miss"  # "hit" when no miss rule exists and most runs miss
     texts: list[str] = field(default_factory=list)
 
 
-def run_discover(ls: LoadedScenario, target_id: str, reps: int, seed: int, vary_levers: bool = True,
-                 executor=None, progress: bool | None = None, n_rules: int = 3, max_dims: int = 3,
-                 alpha: float = 0.05, min_mass: float = 0.05) -> Discovery:
+def run_discover(
+    ls: LoadedScenario,
+    target_id: str,
+    reps: int,
+    seed: int,
+    vary_levers: bool = True,
+    executor=None,
+    progress: bool | None = None,
+    n_rules: int = 3,
+    max_dims: int = 3,
+    alpha: float = 0.05,
+    min_mass: float = 0.05,
+) -> Discovery:
     sc = ls.scenario
     specs = {t.target_id: t for t in target_specs(sc)}
     if target_id not in specs:
-        raise ScenarioError(f"--target {target_id}: not a target of {ls.path}; expected one of "
-                            f"{', '.join(specs)}")
+        raise ScenarioError(f"--target {target_id}: not a target of {ls.path}; expected one of {', '.join(specs)}")
     levers = ranged(sc) if vary_levers else []
     exp, rows = experiments_table(ls, reps, seed, levers)
     targets = list(specs.values())
@@ -142,8 +164,7 @@ def run_discover(ls: LoadedScenario, target_id: str, reps: int, seed: int, vary_
     return analyse(ls, target_id, reps, seed, levers, exp, miss, n_rules, max_dims, alpha, min_mass)
 
 
-def screen_features(exp: pd.DataFrame, feats: list[Feature], y: np.ndarray, train: np.ndarray,
-                    k: int) -> list[Feature]:
+def screen_features(exp: pd.DataFrame, feats: list[Feature], y: np.ndarray, train: np.ndarray, k: int) -> list[Feature]:
     """The ``k`` inputs most associated with a miss on the training runs (|Spearman correlation|).
 
     PRIM peels greedily; among a hundred candidate inputs some always look good by chance, so it
@@ -151,6 +172,7 @@ def screen_features(exp: pd.DataFrame, feats: list[Feature], y: np.ndarray, trai
     if k <= 0 or len(feats) <= k:
         return feats
     from scipy import stats
+
     yt = y[train]
     score = []
     for f in feats:
@@ -161,12 +183,14 @@ def screen_features(exp: pd.DataFrame, feats: list[Feature], y: np.ndarray, trai
     return [feats[j] for j in keep]
 
 
-def analyse(ls, target_id, reps, seed, levers, exp, miss, n_rules=3, max_dims=3, alpha=0.05,
-            min_mass=0.05, screen: int = 12) -> Discovery:
+def analyse(
+    ls, target_id, reps, seed, levers, exp, miss, n_rules=3, max_dims=3, alpha=0.05, min_mass=0.05, screen: int = 12
+) -> Discovery:
     """PRIM rules on an experiments table (no model runs: usable on a saved table)."""
     sc = ls.scenario
-    feats = [f for f in _features(sc, varied_paths(sc), levers) if f.column in exp.columns
-             and exp[f.column].nunique() > 1]
+    feats = [
+        f for f in _features(sc, varied_paths(sc), levers) if f.column in exp.columns and exp[f.column].nunique() > 1
+    ]
     y = miss.astype(float)
     train = (exp["rep"].to_numpy() % 3) != 0
     feats = screen_features(exp, feats, y, train, screen)
@@ -180,32 +204,69 @@ def analyse(ls, target_id, reps, seed, levers, exp, miss, n_rules=3, max_dims=3,
         outcome, y = "hit", 1.0 - y
         found = find_rules(X[train], y[train], n_rules, alpha, min_mass, max_dims)
     for k, (box, traj, chosen) in enumerate(found, start=1):
-        s_all, s_tr, s_te = (box_stats(box, X, y), box_stats(box, X[train], y[train]),
-                             box_stats(box, X[~train], y[~train]))
+        s_all, s_tr, s_te = (
+            box_stats(box, X, y),
+            box_stats(box, X[train], y[train]),
+            box_stats(box, X[~train], y[~train]),
+        )
         parts_en, parts_zh = [], []
         for j in box.restricted():
             f = feats[j]
             en, zh = condition_text(f, box.lower[j], box.upper[j], X[:, j], sc.run.start)
             parts_en.append(en)
             parts_zh.append(zh)
-            conds.append(dict(rule=k, column=f.column, label_en=f.label_en, lower=box.lower[j], upper=box.upper[j],
-                              text_en=en, text_zh=zh))
-        rules.append(dict(rule=k, target_id=target_id, conditions=" and ".join(parts_en),
-                          conditions_zh="且".join(parts_zh),
-                          density=s_all["density"], coverage=s_all["coverage"], mass=s_all["mass"],
-                          n_runs=s_all["n_in"], density_train=s_tr["density"], coverage_train=s_tr["coverage"],
-                          density_test=s_te["density"], coverage_test=s_te["coverage"], outcome=outcome,
-                          base_rate=y.mean()))
+            conds.append(
+                dict(
+                    rule=k,
+                    column=f.column,
+                    label_en=f.label_en,
+                    lower=box.lower[j],
+                    upper=box.upper[j],
+                    text_en=en,
+                    text_zh=zh,
+                )
+            )
+        rules.append(
+            dict(
+                rule=k,
+                target_id=target_id,
+                conditions=" and ".join(parts_en),
+                conditions_zh="且".join(parts_zh),
+                density=s_all["density"],
+                coverage=s_all["coverage"],
+                mass=s_all["mass"],
+                n_runs=s_all["n_in"],
+                density_train=s_tr["density"],
+                coverage_train=s_tr["coverage"],
+                density_test=s_te["density"],
+                coverage_test=s_te["coverage"],
+                outcome=outcome,
+                base_rate=y.mean(),
+            )
+        )
         if k == 1:
             for i, b in enumerate(traj):
                 st = box_stats(b, X[train], y[train])
                 traj_rows.append(dict(step=i, chosen=i == chosen, n_restricted=len(b.restricted()), **st))
-    out = Discovery(ls, target_id, reps, seed, levers, exp, feats, miss, pd.DataFrame(rules),
-                    pd.DataFrame(conds), pd.DataFrame(traj_rows), outcome=outcome)
+    out = Discovery(
+        ls,
+        target_id,
+        reps,
+        seed,
+        levers,
+        exp,
+        feats,
+        miss,
+        pd.DataFrame(rules),
+        pd.DataFrame(conds),
+        pd.DataFrame(traj_rows),
+        outcome=outcome,
+    )
     out.texts = rule_texts(out)
     return out
 
 
 def default_out(ls: LoadedScenario, target_id: str, seed: int, reps: int, vary: bool) -> Path:
-    return Path("results") / (f"discover__{ls.scenario.scenario.name}__{target_id}__seed{seed}__n{reps}"
-                              + ("" if vary else "__fixed_levers"))
+    return Path("results") / (
+        f"discover__{ls.scenario.scenario.name}__{target_id}__seed{seed}__n{reps}" + ("" if vary else "__fixed_levers")
+    )

@@ -12,6 +12,7 @@ worker count. Chunks go to the executor (``executors.py``) carrying only what th
 are saved in a store as they finish (a :class:`~sim.store.ChunkStore` makes a run resumable) and
 are read back in row order, so a design gives the same bytes however it is run, split or resumed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -40,6 +41,7 @@ class Outputs:
     series of the scenario (True), none (False) or the named ones; ``ranking``: the national
     evaluation's yearly indicators (when the scenario has a [ranking] section); ``nowcast``:
     conditioning on the observed months (when the scenario's observations set ``as_of``)."""
+
     monthly: bool | tuple[str, ...] = True
     ranking: bool = True
     nowcast: bool = True
@@ -54,6 +56,7 @@ class Outputs:
 class Point:
     """A scenario variant: ``bases[base]`` with the lever values ``levers`` ((id, number) pairs,
     applied as ``with_levers`` does; the base must then be a LoadedScenario), root seed ``root``."""
+
     base: int
     root: int
     levers: tuple[tuple[str, float], ...] = ()
@@ -64,6 +67,7 @@ class Design:
     """Points and rows. Row i is replication ``rep[i]`` of point ``point[i]`` with uniform
     overrides ``overrides[i]`` (None: the replication's own draws; ``overrides`` None: no row has
     any). Rows of one point keep their order in every result."""
+
     bases: list
     points: list[Point]
     point: np.ndarray
@@ -101,24 +105,39 @@ def scenario_of(base) -> Scenario:
     return base.scenario if isinstance(base, LoadedScenario) else base
 
 
-def replications(scenarios: list, roots: list[int], reps: int, outputs: Outputs | None = None,
-                 chunk_size: int = CHUNK_SIZE) -> Design:
+def replications(
+    scenarios: list, roots: list[int], reps: int, outputs: Outputs | None = None, chunk_size: int = CHUNK_SIZE
+) -> Design:
     """Replications 0..reps-1 of every scenario (scenario i with root seed ``roots[i]``)."""
     n = len(scenarios)
-    return Design(list(scenarios), [Point(i, int(roots[i])) for i in range(n)], np.repeat(np.arange(n), reps),
-                  np.tile(np.arange(reps), n), None, outputs or Outputs(), chunk_size)
+    return Design(
+        list(scenarios),
+        [Point(i, int(roots[i])) for i in range(n)],
+        np.repeat(np.arange(n), reps),
+        np.tile(np.arange(reps), n),
+        None,
+        outputs or Outputs(),
+        chunk_size,
+    )
 
 
-def rows_design(base, root: int, rows: list[tuple], outputs: Outputs | None = None,
-                chunk_size: int = FINE_CHUNK) -> Design:
+def rows_design(
+    base, root: int, rows: list[tuple], outputs: Outputs | None = None, chunk_size: int = FINE_CHUNK
+) -> Design:
     """One base scenario, rows (rep, overrides or None, lever values as (id, number) pairs);
     rows with the same lever values share a point."""
     points: dict[tuple, int] = {}
     idx = [points.setdefault(tuple(lev), len(points)) for _, _, lev in rows]
     ov = [o for _, o, _ in rows]
-    return Design([base], [Point(0, int(root), lev) for lev in points], np.asarray(idx, int),
-                  np.asarray([r for r, _, _ in rows], int), ov if any(o for o in ov) else None,
-                  outputs or Outputs(), chunk_size)
+    return Design(
+        [base],
+        [Point(0, int(root), lev) for lev in points],
+        np.asarray(idx, int),
+        np.asarray([r for r, _, _ in rows], int),
+        ov if any(o for o in ov) else None,
+        outputs or Outputs(),
+        chunk_size,
+    )
 
 
 _VARIANTS: dict[tuple, object] = {}
@@ -138,36 +157,54 @@ def _variant(base, lev: tuple):
     return sc
 
 
-def run_chunk(base, specs: list[tuple], local: np.ndarray, reps: np.ndarray, overrides: list | None,
-              outputs: Outputs, start: int, stop: int) -> Chunk:
+def run_chunk(
+    base,
+    specs: list[tuple],
+    local: np.ndarray,
+    reps: np.ndarray,
+    overrides: list | None,
+    outputs: Outputs,
+    start: int,
+    stop: int,
+) -> Chunk:
     """Rows start..stop-1 of a design (module level so process pools and Dask can ship it)."""
     scs = [_variant(base, tuple(lev)) for _, lev in specs]
     lay = layout(scs[0])
     names = outputs.monthly_names(lay)
     params: list = [None] * len(reps)
-    for k in np.unique(local):                   # every point's parameters in one vectorised draw
+    for k in np.unique(local):  # every point's parameters in one vectorised draw
         rows = np.flatnonzero(local == k)
-        drawn = params_of_rows(scs[k], specs[k][0], reps[rows], lay.paths,
-                               [overrides[j] for j in rows] if overrides else None)
+        drawn = params_of_rows(
+            scs[k], specs[k][0], reps[rows], lay.paths, [overrides[j] for j in rows] if overrides else None
+        )
         for j, p in zip(rows.tolist(), drawn):
             params[j] = p
     ys, ms = [], []
     for j, (k, r) in enumerate(zip(local.tolist(), reps.tolist())):
-        y, m, _ = run_replication(scs[k], specs[k][0], r, lay, ranking=outputs.ranking, nowcast=outputs.nowcast,
-                                  monthly_names=names, params=params[j])
+        y, m, _ = run_replication(
+            scs[k],
+            specs[k][0],
+            r,
+            lay,
+            ranking=outputs.ranking,
+            nowcast=outputs.nowcast,
+            monthly_names=names,
+            params=params[j],
+        )
         ys.append(y)
         ms.append(m)
     return Chunk(start, stop, np.stack(ys), np.stack(ms))
 
 
-def evaluate(design: Design, executor: Executor | None = None, progress: Bar | bool | None = None,
-             store=None) -> "Evaluation":
+def evaluate(
+    design: Design, executor: Executor | None = None, progress: Bar | bool | None = None, store=None
+) -> "Evaluation":
     """Run every row of ``design`` that ``store`` (default: in memory) does not hold yet.
 
     ``executor``: default local processes on every core. ``progress``: a :class:`Bar` shared
     with other designs, or whether to show one (None: on a terminal)."""
     executor = executor or LocalExecutor()
-    own = store is None          # a fresh store holds nothing a shared bar has counted before
+    own = store is None  # a fresh store holds nothing a shared bar has counted before
     store = MemoryStore() if own else store
     chunks = design.chunks()
     todo = [c for c in chunks if not store.has(*c)]
@@ -190,6 +227,7 @@ def evaluate(design: Design, executor: Executor | None = None, progress: Bar | b
 @dataclass
 class Evaluation:
     """A design's results, read from its store on demand one chunk at a time."""
+
     design: Design
     store: object
     chunks: list[tuple[int, int]]
@@ -200,8 +238,14 @@ class Evaluation:
         mask = d.point == point
         lay = d.layout(d.points[point].base)
         yearly, monthly = self._gather(mask)
-        return Indicators(reps=d.rep[mask], years=lay.years, names=self.yearly_names(d.points[point].base),
-                          values=yearly, monthly_names=d.outputs.monthly_names(lay), monthly=monthly)
+        return Indicators(
+            reps=d.rep[mask],
+            years=lay.years,
+            names=self.yearly_names(d.points[point].base),
+            values=yearly,
+            monthly_names=d.outputs.monthly_names(lay),
+            monthly=monthly,
+        )
 
     def yearly_names(self, base: int = 0) -> list[str]:
         return yearly_names(scenario_of(self.design.bases[base]), self.design.layout(base), self.design.outputs.ranking)
@@ -237,8 +281,8 @@ class Evaluation:
                 continue
             ch = self.store.load(a, c)
             if k == c - a:
-                yearly[i:i + k], monthly[i:i + k] = ch.yearly, ch.monthly
+                yearly[i : i + k], monthly[i : i + k] = ch.yearly, ch.monthly
             else:
-                yearly[i:i + k], monthly[i:i + k] = ch.yearly[m], ch.monthly[m]
+                yearly[i : i + k], monthly[i : i + k] = ch.yearly[m], ch.monthly[m]
             i += k
         return yearly, monthly

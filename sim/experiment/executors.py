@@ -6,6 +6,7 @@ changes the output. Nothing here changes the multiprocessing start method, so th
 imports safely in notebooks and under any start method; every process pool of the package
 (the experiment engine's and the meeting pack's) starts through :class:`LocalExecutor`.
 """
+
 from __future__ import annotations
 
 import os
@@ -55,7 +56,7 @@ class DaskExecutor:
 
     def __init__(self, scheduler, timeout: float = CONNECT_TIMEOUT):
         try:
-            from distributed import Client          # imported only when asked for
+            from distributed import Client  # imported only when asked for
         except ImportError:
             raise UserError("--executor dask needs the distributed package: pip install 'zonesim[dask]'") from None
         self._own = not isinstance(scheduler, Client)
@@ -65,14 +66,18 @@ class DaskExecutor:
         try:
             self.client = Client(scheduler, timeout=timeout)
         except (OSError, TimeoutError) as e:
-            raise SchedulerUnreachable(f"--scheduler {scheduler}: no Dask scheduler answered within {timeout:g} s "
-                                       f"({type(e).__name__}); check the address and that the cluster is up") from None
+            raise SchedulerUnreachable(
+                f"--scheduler {scheduler}: no Dask scheduler answered within {timeout:g} s "
+                f"({type(e).__name__}); check the address and that the cluster is up"
+            ) from None
         except ValueError as e:
-            raise UserError(f"--scheduler {scheduler}: not a scheduler address ({e}); "
-                            f"expected e.g. tcp://10.0.0.5:8786") from None
+            raise UserError(
+                f"--scheduler {scheduler}: not a scheduler address ({e}); expected e.g. tcp://10.0.0.5:8786"
+            ) from None
 
     def map_unordered(self, fn, args):
         from distributed import as_completed
+
         futures = [self.client.submit(fn, *a, pure=False) for a in args]
         for f in as_completed(futures):
             yield f.result()

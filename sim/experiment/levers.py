@@ -15,6 +15,7 @@ A lever value is applied by making a new, validated scenario (:func:`with_levers
 bounds and effects are the registry :data:`sim.vocabulary.levers.LEVERS`; plan task numbers, names
 and effects come from the scenario's constants, so nothing here is specific to one zone.
 """
+
 from __future__ import annotations
 
 import copy
@@ -39,6 +40,7 @@ class Lever:
     scenario's own value as a number (months: clock time at the end of the month); ``allowed``:
     what the schema accepts (months: unbounded); ``range``: the declared study range
     (``[lever_ranges]``) as numbers, or None; ``definition``: the registry entry."""
+
     id: str
     kind: str
     name_en: str
@@ -59,6 +61,7 @@ class Lever:
 
 
 # ----------------------------------------------------------------------------- catalogue
+
 
 def _effects(spec) -> list[str]:
     out = []
@@ -102,9 +105,23 @@ def catalogue(sc: Scenario) -> list[Lever]:
 
     def make(d, lid, name_en, name_zh, plan_task, value, entry, fields):
         rng = None if entry is None else (_number(d, entry.low, start), _number(d, entry.high, start))
-        out.append(Lever(lid, d.kind, name_en, name_zh, plan_task, d.meaning.format(**fields), d.unit,
-                         _number(d, value, start), (float(d.low), float(d.high)), rng,
-                         d.moves.format(**fields), d.more_is_effort, d))
+        out.append(
+            Lever(
+                lid,
+                d.kind,
+                name_en,
+                name_zh,
+                plan_task,
+                d.meaning.format(**fields),
+                d.unit,
+                _number(d, value, start),
+                (float(d.low), float(d.high)),
+                rng,
+                d.moves.format(**fields),
+                d.more_is_effort,
+                d,
+            )
+        )
 
     for group, d in LEVERS.items():
         if d.entity is None:
@@ -112,8 +129,16 @@ def catalogue(sc: Scenario) -> list[Lever]:
             make(d, group, d.name_en, d.name_zh, entry.plan_task if entry else None, getattr(lv, group), entry, {})
             continue
         for eid, spec in getattr(c, d.entity).items():
-            make(d, f"{group}.{eid}", spec.name_en, spec.name_zh, spec.plan_task, getattr(lv, group)[eid],
-                 getattr(r, group).get(eid), _fields(d, eid, spec, c))
+            make(
+                d,
+                f"{group}.{eid}",
+                spec.name_en,
+                spec.name_zh,
+                spec.plan_task,
+                getattr(lv, group)[eid],
+                getattr(r, group).get(eid),
+                _fields(d, eid, spec, c),
+            )
     return out
 
 
@@ -142,6 +167,7 @@ def short_label(lv: Lever, lang: str = "en") -> str:
 
 
 # ----------------------------------------------------------------------------- values
+
 
 def display(lv: Lever, value: float, start: str) -> str:
     """A lever value as a planner writes it: months as "YYYY-MM", counts whole, factors as %g."""
@@ -191,8 +217,9 @@ def parse_grid(lv: Lever, spec: str, start: str) -> list[float]:
         except ValueError:
             raise ScenarioError(f"--lever {lv.id}={spec}: step must be a number, got {parts[2]!r}") from None
         if step <= 0 or (lv.is_int and step != int(step)):
-            raise ScenarioError(f"--lever {lv.id}={spec}: step must be a positive"
-                                f"{' whole' if lv.is_int else ''} number")
+            raise ScenarioError(
+                f"--lever {lv.id}={spec}: step must be a positive{' whole' if lv.is_int else ''} number"
+            )
         if hi < lo:
             raise ScenarioError(f"--lever {lv.id}={spec}: lo is above hi")
         n = int(math.floor((hi - lo) / step + 1e-9)) + 1
@@ -207,8 +234,9 @@ def parse_grid(lv: Lever, spec: str, start: str) -> list[float]:
     lo, hi = lv.allowed
     for v in vals:
         if not lo <= v <= hi or (lv.definition.low_open and v <= lo):
-            raise ScenarioError(f"--lever {lv.id}: value {display(lv, v, start)} is outside the allowed "
-                                f"values ({_allowed_text(lv)})")
+            raise ScenarioError(
+                f"--lever {lv.id}: value {display(lv, v, start)} is outside the allowed values ({_allowed_text(lv)})"
+            )
     return sorted(set(vals))
 
 
@@ -250,6 +278,7 @@ def current_values(sc: Scenario, ids: list[str]) -> dict[str, float]:
 
 # ----------------------------------------------------------------------------- printing
 
+
 def _allowed_text(lv: Lever) -> str:
     lo, hi = lv.allowed
     if lv.kind == "month":
@@ -262,28 +291,43 @@ def _allowed_text(lv: Lever) -> str:
 def table(sc: Scenario):
     """The catalogue as a DataFrame (one row per lever)."""
     import pandas as pd
+
     s = sc.run.start
-    rows = [dict(lever=lv.id, plan_task=lv.plan_task if lv.plan_task else "", name_en=lv.name_en,
-                 name_zh=lv.name_zh, meaning=lv.meaning, unit=lv.unit, value=display(lv, lv.baseline, s),
-                 allowed=_allowed_text(lv),
-                 study_range=(f"{display(lv, lv.range[0], s)} to {display(lv, lv.range[1], s)}"
-                              if lv.range else ""),
-                 moves=lv.moves) for lv in catalogue(sc)]
+    rows = [
+        dict(
+            lever=lv.id,
+            plan_task=lv.plan_task if lv.plan_task else "",
+            name_en=lv.name_en,
+            name_zh=lv.name_zh,
+            meaning=lv.meaning,
+            unit=lv.unit,
+            value=display(lv, lv.baseline, s),
+            allowed=_allowed_text(lv),
+            study_range=(f"{display(lv, lv.range[0], s)} to {display(lv, lv.range[1], s)}" if lv.range else ""),
+            moves=lv.moves,
+        )
+        for lv in catalogue(sc)
+    ]
     return pd.DataFrame(rows)
 
 
 def format_catalogue(sc: Scenario, source: str) -> str:
     """Plain-text catalogue for the terminal."""
     s = sc.run.start
-    lines = [f"Levers of {sc.scenario.name!r} ({sc.scenario.zone}, {source})",
-             "id | plan task | name | value in this scenario | allowed | studied range (sensitivity, discover)", ""]
+    lines = [
+        f"Levers of {sc.scenario.name!r} ({sc.scenario.zone}, {source})",
+        "id | plan task | name | value in this scenario | allowed | studied range (sensitivity, discover)",
+        "",
+    ]
     tasks: dict[int, list[str]] = {}
     for lv in catalogue(sc):
         rg = f"{display(lv, lv.range[0], s)} .. {display(lv, lv.range[1], s)}" if lv.range else "fixed (no range)"
         task = f"task {lv.plan_task}" if lv.plan_task else "task ?"
         lines.append(f"{lv.id}")
-        lines.append(f"    {task} | {lv.name_en} / {lv.name_zh} | value {display(lv, lv.baseline, s)}{'' if lv.kind == 'month' else ' ' + lv.unit}"
-                     f" | allowed {_allowed_text(lv)} | range {rg}")
+        lines.append(
+            f"    {task} | {lv.name_en} / {lv.name_zh} | value {display(lv, lv.baseline, s)}{'' if lv.kind == 'month' else ' ' + lv.unit}"
+            f" | allowed {_allowed_text(lv)} | range {rg}"
+        )
         lines.append(f"    meaning: {lv.meaning}")
         lines.append(f"    moves:   {lv.moves}")
         if lv.plan_task:
@@ -291,5 +335,7 @@ def format_catalogue(sc: Scenario, source: str) -> str:
     lines.append("")
     lines.append("Plan tasks with a lever: " + ", ".join(f"{t} ({len(v)})" for t, v in sorted(tasks.items())))
     lines.append("Tasks without a lever are listed with the reason in docs/levers.md.")
-    lines.append("Set a lever: --set levers.<id>=<value> (months as YYYY-MM); vary it: sweep SCENARIO --lever <id>=v1,v2,...")
+    lines.append(
+        "Set a lever: --set levers.<id>=<value> (months as YYYY-MM); vary it: sweep SCENARIO --lever <id>=v1,v2,..."
+    )
     return "\n".join(lines)

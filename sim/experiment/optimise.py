@@ -19,6 +19,7 @@ count), which reports each goal's P with its Wilson interval and whether it hold
 When no candidate meets every goal, the one closest to doing so is verified instead and the goal
 that binds is named. The results folder is written by :mod:`sim.report.goal_seek`.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,6 +50,7 @@ _GOAL = re.compile(r"^\s*([A-Za-z0-9_]+)\s*>=\s*([0-9.eE+-]+)\s*$")
 @dataclass(frozen=True)
 class Goal:
     """A target id of the scenario and the probability ``level`` its P(hit) must reach."""
+
     target_id: str
     level: float
 
@@ -60,8 +62,9 @@ def parse_goal(text: str, ls: LoadedScenario) -> Goal:
         raise ScenarioError(f"--goal {text}: expected TARGET_ID>=PROBABILITY, e.g. trade_total_2023>=0.8")
     tid, raw = m.groups()
     if tid not in ls.scenario.targets:
-        raise ScenarioError(f"--goal {text}: {tid!r} is not a target of {ls.path}; expected one of "
-                            f"{', '.join(ls.scenario.targets)}")
+        raise ScenarioError(
+            f"--goal {text}: {tid!r} is not a target of {ls.path}; expected one of {', '.join(ls.scenario.targets)}"
+        )
     try:
         level = float(raw)
     except ValueError:
@@ -76,6 +79,7 @@ class Dial:
     """A searched lever: ``steps`` + 1 values from the least effort ``start`` (the scenario's value,
     or its range's end when the value lies outside the range) by ``step`` towards more effort;
     ``unit_cost``: 万元 per unit of effort beyond the scenario's value ``lever.baseline``."""
+
     lever: Lever
     start: float
     step: float
@@ -95,8 +99,9 @@ def dials(ls: LoadedScenario, ids: list[str] | None = None) -> list[Dial]:
     """The levers searched: those with a range reaching beyond the scenario's value on the effort side."""
     sc = ls.scenario
     if sc.lever_costs is None:
-        raise ScenarioError(f"{ls.path}: optimise needs a [lever_costs] section (the cost of each kind of lever; "
-                            f"docs/scenarios.md)")
+        raise ScenarioError(
+            f"{ls.path}: optimise needs a [lever_costs] section (the cost of each kind of lever; docs/scenarios.md)"
+        )
     out = []
     for lv in ranged(sc):
         if ids is not None and lv.id not in ids:
@@ -109,14 +114,17 @@ def dials(ls: LoadedScenario, ids: list[str] | None = None) -> list[Dial]:
             start, end = min(hi, lv.baseline), lo
         steps = int(np.floor(abs(end - start) / step + 1e-9))
         if steps > 0:
-            out.append(Dial(lv, start, step if lv.more_is_effort else -step, steps,
-                            sc.lever_costs.unit(lv.definition.group)))
+            out.append(
+                Dial(lv, start, step if lv.more_is_effort else -step, steps, sc.lever_costs.unit(lv.definition.group))
+            )
     if ids is not None:
         known = {d.lever.id for d in out}
         for i in ids:
             if i not in known:
-                raise ScenarioError(f"--levers {i}: not a lever with a [lever_ranges] range beyond the scenario's value; "
-                                    f"expected one of {', '.join(lv.id for lv in ranged(sc))}")
+                raise ScenarioError(
+                    f"--levers {i}: not a lever with a [lever_ranges] range beyond the scenario's value; "
+                    f"expected one of {', '.join(lv.id for lv in ranged(sc))}"
+                )
     return out
 
 
@@ -133,6 +141,7 @@ class GoalSeek:
     ``verified``: one row per goal on the fresh replications; ``binding``: the goal furthest
     below its level at the chosen package when none is feasible, else None; ``overrides``: the
     ``--set`` values the base was loaded with (the written scenario repeats them)."""
+
     ls: LoadedScenario
     goals: list[Goal]
     dials: list[Dial]
@@ -167,8 +176,16 @@ def _outputs(ls: LoadedScenario, goals: list[Goal]) -> Outputs:
 
 def _hits(ev, point: int, specs: dict, goals: list[Goal]) -> list[int]:
     ind = ev.indicators(point)
-    return [int(hits_of(ind.column(specs[g.target_id].indicator, specs[g.target_id].year),
-                        specs[g.target_id].op, specs[g.target_id].threshold).sum()) for g in goals]
+    return [
+        int(
+            hits_of(
+                ind.column(specs[g.target_id].indicator, specs[g.target_id].year),
+                specs[g.target_id].op,
+                specs[g.target_id].threshold,
+            ).sum()
+        )
+        for g in goals
+    ]
 
 
 def _evaluate(ls, seed, reps, packages: list[tuple], goals, executor, bar) -> list[list[int]]:
@@ -180,16 +197,28 @@ def _evaluate(ls, seed, reps, packages: list[tuple], goals, executor, bar) -> li
     return [_hits(ev, order.index(lev), specs, goals) for lev in packages]
 
 
-def optimise(ls: LoadedScenario, goals: list[Goal], reps: int, seed: int, trials: int, verify_reps: int,
-             verify_seed: int, budget: float | None = None, lever_ids: list[str] | None = None,
-             sampler_seed: int | None = None, executor=None, progress: bool | None = None,
-             overrides: tuple[str, ...] = ()) -> GoalSeek:
+def optimise(
+    ls: LoadedScenario,
+    goals: list[Goal],
+    reps: int,
+    seed: int,
+    trials: int,
+    verify_reps: int,
+    verify_seed: int,
+    budget: float | None = None,
+    lever_ids: list[str] | None = None,
+    sampler_seed: int | None = None,
+    executor=None,
+    progress: bool | None = None,
+    overrides: tuple[str, ...] = (),
+) -> GoalSeek:
     if verify_seed == seed:
         raise ScenarioError(f"--verify-seed {verify_seed}: must differ from the search seed (fresh replications)")
     ds = dials(ls, lever_ids)
     if not ds:
-        raise ScenarioError(f"{ls.path}: no lever has a [lever_ranges] range beyond the scenario's value; "
-                            f"nothing to search")
+        raise ScenarioError(
+            f"{ls.path}: no lever has a [lever_ranges] range beyond the scenario's value; nothing to search"
+        )
     budget = ls.scenario.lever_costs.budget if budget is None else budget
     sampler_seed = seed if sampler_seed is None else sampler_seed
     levels = np.array([g.level for g in goals])
@@ -197,8 +226,9 @@ def optimise(ls: LoadedScenario, goals: list[Goal], reps: int, seed: int, trials
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
         optuna.logging.set_verbosity(optuna.logging.WARNING)
-        sampler = optuna.samplers.TPESampler(seed=sampler_seed, n_startup_trials=min(10, max(2, trials // 4)),
-                                             multivariate=True)
+        sampler = optuna.samplers.TPESampler(
+            seed=sampler_seed, n_startup_trials=min(10, max(2, trials // 4)), multivariate=True
+        )
         study = optuna.create_study(direction="minimize", sampler=sampler)
     study.enqueue_trial({i: 0 for i in ids})
     study.enqueue_trial({i: d.steps for i, d in zip(ids, ds)})
@@ -214,8 +244,9 @@ def optimise(ls: LoadedScenario, goals: list[Goal], reps: int, seed: int, trials
             vals = [[d.value(k) for d, k in zip(ds, kk)] for kk in ks]
             costs = [package_cost(ds, v) for v in vals]
             packs = [tuple(zip(ids, v)) for v in vals]
-            todo = list(dict.fromkeys(p for p, c in zip(packs, costs)
-                                      if p not in cache and (budget is None or c <= budget)))
+            todo = list(
+                dict.fromkeys(p for p, c in zip(packs, costs) if p not in cache and (budget is None or c <= budget))
+            )
             for p, h in zip(todo, _evaluate(ls, seed, reps, todo, goals, executor, bar) if todo else []):
                 cache[p] = h
             bar.update(reps * (len(batch) - len(todo)))
@@ -248,8 +279,24 @@ def optimise(ls: LoadedScenario, goals: list[Goal], reps: int, seed: int, trials
     if not feasible:
         row = table.loc[chosen]
         binding = min(goals, key=lambda g: row[f"p__{g.target_id}"] - g.level).target_id
-    return GoalSeek(ls, goals, ds, reps, seed, verify_reps, verify_seed, budget, sampler_seed, table, front,
-                    chosen, feasible, verified, binding, tuple(overrides))
+    return GoalSeek(
+        ls,
+        goals,
+        ds,
+        reps,
+        seed,
+        verify_reps,
+        verify_seed,
+        budget,
+        sampler_seed,
+        table,
+        front,
+        chosen,
+        feasible,
+        verified,
+        binding,
+        tuple(overrides),
+    )
 
 
 def _trial_table(ls, ds, goals, reps, records) -> pd.DataFrame:
@@ -263,9 +310,14 @@ def _trial_table(ls, ds, goals, reps, records) -> pd.DataFrame:
         row["cost"] = cost
         for g, k in zip(goals, h or [None] * len(goals)):
             lo, hi = proportion_ci(k, reps) if k is not None else (np.nan, np.nan)
-            row.update({f"hits__{g.target_id}": k if k is not None else np.nan,
-                        f"p__{g.target_id}": k / reps if k is not None else np.nan,
-                        f"ci_low__{g.target_id}": lo, f"ci_high__{g.target_id}": hi})
+            row.update(
+                {
+                    f"hits__{g.target_id}": k if k is not None else np.nan,
+                    f"p__{g.target_id}": k / reps if k is not None else np.nan,
+                    f"ci_low__{g.target_id}": lo,
+                    f"ci_high__{g.target_id}": hi,
+                }
+            )
         p = np.array([[row[f"p__{g.target_id}"] for g in goals]])
         row["margin"] = float(margins(p, np.array([g.level for g in goals]))[0]) if h is not None else np.nan
         row["feasible"] = bool(h is not None and row["margin"] >= 0)
@@ -277,10 +329,21 @@ def _verified(goals: list[Goal], hits: list[int], n: int) -> pd.DataFrame:
     rows = []
     for g, k in zip(goals, hits):
         lo, hi = proportion_ci(k, n)
-        rows.append(dict(target_id=g.target_id, level=g.level, n_reps=n, hits=k, p_hit=k / n, ci_low=lo,
-                         ci_high=hi, holds=k / n >= g.level,
-                         interval=("above the level" if lo >= g.level else "below the level" if hi < g.level
-                                   else "straddles the level")))
+        rows.append(
+            dict(
+                target_id=g.target_id,
+                level=g.level,
+                n_reps=n,
+                hits=k,
+                p_hit=k / n,
+                ci_low=lo,
+                ci_high=hi,
+                holds=k / n >= g.level,
+                interval=(
+                    "above the level" if lo >= g.level else "below the level" if hi < g.level else "straddles the level"
+                ),
+            )
+        )
     return pd.DataFrame(rows)
 
 

@@ -3,6 +3,7 @@
 Shown on standard error, only when it is a terminal unless asked for (``enabled=True``); a
 study that evaluates several designs passes one bar to each so the user sees a single bar.
 """
+
 from __future__ import annotations
 
 import sys
@@ -17,8 +18,9 @@ class Bar:
     def __init__(self, total: int, enabled: bool | None = None):
         if enabled is None:
             enabled = sys.stderr.isatty()
-        self._bar = (tqdm(total=total, unit="rep", desc="replications", smoothing=0.1, file=sys.stderr)
-                     if enabled else None)
+        self._bar = (
+            tqdm(total=total, unit="rep", desc="replications", smoothing=0.1, file=sys.stderr) if enabled else None
+        )
         self._seen: set = set()
 
     def update(self, n: int) -> None:

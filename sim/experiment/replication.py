@@ -4,6 +4,7 @@ A replication is a pure function of (scenario, root seed, replication index) and
 experiments, of uniform overrides for some parameters. This module knows nothing of chunks,
 executors or stores: the experiment engine (``engine.py``) runs many replications with it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ class Layout:
 
     ``names``: yearly indicators; ``monthly_names``: the monthly series (a subset of names);
     ``paths``: the uncertain parameters, by key path."""
+
     years: list[int]
     names: list[str]
     months: int
@@ -43,8 +45,13 @@ def layout(sc: Scenario) -> Layout:
     names = list(indicator_ids(sc)) + base_names(sc)
     yearly_only = set(sc.constants.counts) | set(ranking_indicator_ids(sc)) | set(base_names(sc))
     monthly = [n for n in names if n not in yearly_only]
-    return Layout(years=sc.run.years, names=names, months=sc.run.horizon_months, monthly_names=monthly,
-                  paths=[p for p, _ in uncertain_paths(sc)])
+    return Layout(
+        years=sc.run.years,
+        names=names,
+        months=sc.run.horizon_months,
+        monthly_names=monthly,
+        paths=[p for p, _ in uncertain_paths(sc)],
+    )
 
 
 def base_names(sc: Scenario) -> list[str]:
@@ -58,6 +65,7 @@ def base_names(sc: Scenario) -> list[str]:
 class Indicators:
     """All replications of a run: yearly ``values[rep, year, indicator]`` and ``monthly[rep, month,
     monthly indicator]``; ``reps`` holds the replication index of each row."""
+
     reps: np.ndarray
     years: list[int]
     names: list[str]
@@ -78,8 +86,9 @@ class Indicators:
         return self.monthly[:, :, self.monthly_names.index(indicator)]
 
 
-def replication_params(sc: Scenario, root: int, rep: int, paths: list[str] | None = None,
-                       u_override: dict[str, float] | None = None) -> dict:
+def replication_params(
+    sc: Scenario, root: int, rep: int, paths: list[str] | None = None, u_override: dict[str, float] | None = None
+) -> dict:
     """Every uncertain parameter's value in replication ``rep``.
 
     ``u_override`` replaces the uniform number of some parameters (key path -> u in (0, 1)): a
@@ -87,8 +96,9 @@ def replication_params(sc: Scenario, root: int, rep: int, paths: list[str] | Non
     return params_of_rows(sc, root, [rep], paths, [u_override])[0]
 
 
-def params_of_rows(sc: Scenario, root: int, reps, paths: list[str] | None = None,
-                   overrides: list | None = None) -> list[dict]:
+def params_of_rows(
+    sc: Scenario, root: int, reps, paths: list[str] | None = None, overrides: list | None = None
+) -> list[dict]:
     """The parameters of replications ``reps`` (each row's uniform overrides in ``overrides``, or
     None), drawn for all rows at once; row i equals ``replication_params(sc, root, reps[i], ...)``."""
     paths = paths if paths is not None else [p for p, _ in uncertain_paths(sc)]
@@ -104,9 +114,19 @@ def params_of_rows(sc: Scenario, root: int, reps, paths: list[str] | None = None
     return draw_rows(sc, paths, u)
 
 
-def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None, trace: bool = False,
-                    u_override: dict[str, float] | None = None, *, ranking: bool = True, nowcast: bool = True,
-                    monthly_names: list[str] | None = None, params: dict | None = None):
+def run_replication(
+    sc: Scenario,
+    root: int,
+    rep: int,
+    lay: Layout | None = None,
+    trace: bool = False,
+    u_override: dict[str, float] | None = None,
+    *,
+    ranking: bool = True,
+    nowcast: bool = True,
+    monthly_names: list[str] | None = None,
+    params: dict | None = None,
+):
     """(yearly[year, indicator], monthly[month, indicator], model Result) of one replication.
 
     ``params``: its drawn parameters when the caller has drawn them (:func:`params_of_rows`),
@@ -123,7 +143,7 @@ def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None
         res = simulate(sc, params, Draws(root, rep), trace=trace)
         if nowcast and sc.observations is not None and sc.observations.as_of:
             condition(res, sc.observations, sc.observations.as_of, sc.run.start)
-    except Exception as e:        # re-raised with what is needed to reproduce it
+    except Exception as e:  # re-raised with what is needed to reproduce it
         raise ReplicationError(f"replication {rep} (seed {root}) failed: {type(e).__name__}: {e}") from e
     ny = len(lay.years)
     res.yearly.update({BASE_PREFIX + k: np.full(ny, v) for k, v in res.base.items()})
@@ -131,8 +151,9 @@ def run_replication(sc: Scenario, root: int, rep: int, lay: Layout | None = None
         res.yearly.update(rank_zone(sc, res, Streams(root, rep)("ranking")))
     yearly = np.array([res.yearly[n] for n in yearly_names(sc, lay, ranking)], dtype=float).T
     names = lay.monthly_names if monthly_names is None else monthly_names
-    monthly = (np.array([res.monthly[n] for n in names], dtype=float).T if names
-               else np.empty((sc.run.horizon_months, 0)))
+    monthly = (
+        np.array([res.monthly[n] for n in names], dtype=float).T if names else np.empty((sc.run.horizon_months, 0))
+    )
     return yearly, monthly, res
 
 

@@ -7,6 +7,7 @@ stopping adds whole batches of chunks, so its result equals a fixed-count run wi
 reached. The names of one replication (``layout``, ``run_replication``...) are re-exported from
 ``replication.py`` for the command line and notebooks.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,13 +19,33 @@ from sim.experiment import engine
 from sim.experiment.engine import CHUNK_SIZE
 from sim.experiment.executors import Executor, LocalExecutor
 from sim.experiment.progress import Bar
-from sim.experiment.replication import (Indicators, Layout, ReplicationError, layout, rank_zone,
-                                        replication_params, run_replication)
+from sim.experiment.replication import (
+    Indicators,
+    Layout,
+    ReplicationError,
+    layout,
+    rank_zone,
+    replication_params,
+    run_replication,
+)
 from sim.scenario.schema import Scenario
 
-__all__ = ["CHUNK_SIZE", "Indicators", "Layout", "MemoryStore", "ReplicationError", "StoppingRule", "batch_size",
-           "chunk_ranges", "layout", "rank_zone", "replication_params", "run_experiment",
-           "run_replication", "run_until_precise"]
+__all__ = [
+    "CHUNK_SIZE",
+    "Indicators",
+    "Layout",
+    "MemoryStore",
+    "ReplicationError",
+    "StoppingRule",
+    "batch_size",
+    "chunk_ranges",
+    "layout",
+    "rank_zone",
+    "replication_params",
+    "run_experiment",
+    "run_replication",
+    "run_until_precise",
+]
 
 
 def chunk_ranges(reps: int, size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
@@ -32,8 +53,15 @@ def chunk_ranges(reps: int, size: int = CHUNK_SIZE) -> list[tuple[int, int]]:
     return [(a, min(reps, a + size)) for a in range(0, reps, size)]
 
 
-def run_experiment(sc: Scenario, reps: int, seed: int, workers: int | None = None,
-                   progress: bool | None = None, executor: Executor | None = None, store=None) -> Indicators:
+def run_experiment(
+    sc: Scenario,
+    reps: int,
+    seed: int,
+    workers: int | None = None,
+    progress: bool | None = None,
+    executor: Executor | None = None,
+    store=None,
+) -> Indicators:
     """Run replications 0..reps-1 with root seed ``seed`` (default executor: local processes)."""
     executor = executor or LocalExecutor(workers)
     return engine.evaluate(engine.replications([sc], [seed], reps), executor, progress, store).indicators()
@@ -42,19 +70,29 @@ def run_experiment(sc: Scenario, reps: int, seed: int, workers: int | None = Non
 @dataclass(frozen=True)
 class StoppingRule:
     """Add batches until every active target's 95% interval half-width is at most ``half_width``."""
+
     half_width: float
     max_reps: int
     batch: int
 
     def describe(self, reached: int, met: bool) -> str:
-        verdict = ("met" if met else f"not met: stopped at the maximum of {self.max_reps} replications")
-        return (f"precision stopping: batches of {self.batch} replications until every active target's 95% "
-                f"interval half-width <= {self.half_width:g}; {reached} replications; rule {verdict}")
+        verdict = "met" if met else f"not met: stopped at the maximum of {self.max_reps} replications"
+        return (
+            f"precision stopping: batches of {self.batch} replications until every active target's 95% "
+            f"interval half-width <= {self.half_width:g}; {reached} replications; rule {verdict}"
+        )
 
 
-def run_until_precise(sc: Scenario, seed: int, rule: StoppingRule, half_width_of: Callable[[Indicators], float],
-                      workers: int | None = None, progress: bool | None = None,
-                      executor: Executor | None = None, store=None) -> tuple[Indicators, bool]:
+def run_until_precise(
+    sc: Scenario,
+    seed: int,
+    rule: StoppingRule,
+    half_width_of: Callable[[Indicators], float],
+    workers: int | None = None,
+    progress: bool | None = None,
+    executor: Executor | None = None,
+    store=None,
+) -> tuple[Indicators, bool]:
     """Precision-based stopping. The result equals a fixed-count run with the count reached."""
     executor = executor or LocalExecutor(workers)
     store = store if store is not None else MemoryStore()

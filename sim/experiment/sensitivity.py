@@ -25,6 +25,7 @@ The estimators are :mod:`sim.analysis.sobol` and :mod:`sim.analysis.tornado`; th
 folder is written by :func:`sim.report.study_outputs.write_sensitivity` and the console text
 made by :func:`sim.report.console.format_sensitivity`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -33,8 +34,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.sobol import (RANK_KEYS, ab_matrix, saltelli_matrices, screen_parameters, sobol_from_outputs,
-                                top_parameters)
+from sim.analysis.sobol import (
+    RANK_KEYS,
+    ab_matrix,
+    saltelli_matrices,
+    screen_parameters,
+    sobol_from_outputs,
+    top_parameters,
+)
 from sim.analysis.targets import hits_of, proportion_ci, target_specs
 from sim.analysis.tornado import TORNADO_HIGH, TORNADO_LOW
 from sim.experiment import runner
@@ -52,27 +59,30 @@ BASE_YEAR = "base_year."
 
 # ----------------------------------------------------------------------------- labels
 
+
 def lever_label(lv: Lever, lang: str) -> str:
-    return (f"lever: {short_label(lv, 'en')}" if lang == "en" else f"杠杆：{short_label(lv, 'zh')}")
+    return f"lever: {short_label(lv, 'en')}" if lang == "en" else f"杠杆：{short_label(lv, 'zh')}"
 
 
 # ----------------------------------------------------------------------------- factors and design
 
+
 @dataclass(frozen=True)
 class Factor:
-    id: str                      # group key, "lever:<id>" or "process_noise"
-    kind: str                    # "uncertainty", "lever" or "noise"
-    columns: tuple[int, ...]     # design columns it owns (empty for noise)
+    id: str  # group key, "lever:<id>" or "process_noise"
+    kind: str  # "uncertainty", "lever" or "noise"
+    columns: tuple[int, ...]  # design columns it owns (empty for noise)
 
 
 @dataclass
 class Design:
     """A Saltelli design: uniforms for A and B and the factor structure."""
+
     n: int
-    paths: list[str]             # uncertain parameters (design columns 0..P-1)
-    levers: list[Lever]          # ranged levers (design columns P..P+L-1)
+    paths: list[str]  # uncertain parameters (design columns 0..P-1)
+    levers: list[Lever]  # ranged levers (design columns P..P+L-1)
     factors: list[Factor]
-    A: np.ndarray                # [n, P + L]
+    A: np.ndarray  # [n, P + L]
     B: np.ndarray
 
 
@@ -94,14 +104,25 @@ def make_factors(paths: list[str], levers: list[Lever], by: str = "group", noise
 
 # ----------------------------------------------------------------------------- evaluation
 
-def evaluate_design(ls: LoadedScenario, root: int, lever_ids: tuple[str, ...], cells: list[tuple[int, int]],
-                    rows: list[tuple], executor, bar, paths: list[str] | None = None) -> np.ndarray:
+
+def evaluate_design(
+    ls: LoadedScenario,
+    root: int,
+    lever_ids: tuple[str, ...],
+    cells: list[tuple[int, int]],
+    rows: list[tuple],
+    executor,
+    bar,
+    paths: list[str] | None = None,
+) -> np.ndarray:
     """values[row, target cell] of rows (rep, u_override, lever values), through the engine.
 
     ``u_override`` is None (the replication's own parameters), a dict path -> u, or an array of
     uniforms for ``paths`` (a design row). ``cells``: (year index, indicator index) of each output."""
-    spec = [(rep, dict(zip(paths, ov.tolist())) if isinstance(ov, np.ndarray) else ov, tuple(zip(lever_ids, lev)))
-            for rep, ov, lev in rows]
+    spec = [
+        (rep, dict(zip(paths, ov.tolist())) if isinstance(ov, np.ndarray) else ov, tuple(zip(lever_ids, lev)))
+        for rep, ov, lev in rows
+    ]
     return evaluate(rows_design(ls, root, spec, Outputs(monthly=False)), executor, bar).values(cells)
 
 
@@ -112,21 +133,23 @@ def target_cells(ls: LoadedScenario, targets) -> list[tuple[int, int]]:
 
 # ----------------------------------------------------------------------------- the experiment
 
+
 @dataclass
 class Sensitivity:
     """A sensitivity study's result: its design, its tables and the raw design outputs."""
+
     ls: LoadedScenario
     seed: int
     n: int
     by: str
     design: Design
     targets: list
-    sobol: pd.DataFrame                  # target x output (value|hit) x factor, with the ST rank order
-    tornado: pd.DataFrame                # target x factor x side
-    screening: pd.DataFrame              # parameter x target |rank correlation|
+    sobol: pd.DataFrame  # target x output (value|hit) x factor, with the ST rank order
+    tornado: pd.DataFrame  # target x factor x side
+    screening: pd.DataFrame  # parameter x target |rank correlation|
     tornado_reps: int
     evaluations: int
-    outputs: dict = field(default_factory=dict)   # raw design outputs (for design.npz)
+    outputs: dict = field(default_factory=dict)  # raw design outputs (for design.npz)
 
     def factor_name(self, fid: str, kind: str, lang: str) -> str:
         """Readable name of a tornado factor (``lever:<id>`` or an uncertain parameter's path)."""
@@ -147,6 +170,7 @@ def sobol_rows(design: Design, levers: list[Lever]) -> tuple[list, list[str]]:
             lev = tuple(float(v[j]) for v in lev_vals)
             out.append((int(reps[j]), M[j, :P].copy(), lev))
         return out
+
     ra, rb = np.arange(n), n + np.arange(n)
     rows = rows_of(design.A, ra) + rows_of(design.B, rb)
     for f in design.factors:
@@ -164,9 +188,17 @@ def by_setting(rows: list[tuple]) -> np.ndarray:
     return np.argsort([first.setdefault(lev, len(first)) for _, _, lev in rows], kind="stable")
 
 
-def run_sensitivity(ls: LoadedScenario, n: int, seed: int, by: str = "group", tornado_reps: int = 100,
-                    top: int = 10, executor=None, progress: bool | None = None,
-                    n_resamples: int = 999) -> Sensitivity:
+def run_sensitivity(
+    ls: LoadedScenario,
+    n: int,
+    seed: int,
+    by: str = "group",
+    tornado_reps: int = 100,
+    top: int = 10,
+    executor=None,
+    progress: bool | None = None,
+    n_resamples: int = 999,
+) -> Sensitivity:
     sc = ls.scenario
     executor = executor or LocalExecutor()
     targets = [t for t in target_specs(sc)]
@@ -188,15 +220,28 @@ def run_sensitivity(ls: LoadedScenario, n: int, seed: int, by: str = "group", to
         Y = np.empty((len(rows), len(cells)))
         Y[order] = evaluate_design(ls, seed, lever_ids, cells, [rows[i] for i in order], executor, bar, paths)
         k = len(facs)
-        f_A, f_B = Y[:n], Y[n:2 * n]
-        f_AB = Y[2 * n:].reshape(k, n, len(targets))
+        f_A, f_B = Y[:n], Y[n : 2 * n]
+        f_AB = Y[2 * n :].reshape(k, n, len(targets))
         sobol = _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples, seed)
-        screening = screen_parameters(targets, paths, np.vstack([A, B])[:, :len(paths)], np.vstack([f_A, f_B]))
+        screening = screen_parameters(targets, paths, np.vstack([A, B])[:, : len(paths)], np.vstack([f_A, f_B]))
         others = screening[~screening["parameter"].str.startswith(BASE_YEAR)]
-        tornado = _tornado(ls, seed, targets, cells, levers, top_parameters(others, top) + figures, tornado_reps,
-                           executor, bar)
-    return Sensitivity(ls, seed, n, by, design, targets, sobol, tornado, screening, tornado_reps,
-                       len(rows) + n_torn, {"f_A": f_A, "f_B": f_B, "f_AB": f_AB})
+        tornado = _tornado(
+            ls, seed, targets, cells, levers, top_parameters(others, top) + figures, tornado_reps, executor, bar
+        )
+    return Sensitivity(
+        ls,
+        seed,
+        n,
+        by,
+        design,
+        targets,
+        sobol,
+        tornado,
+        screening,
+        tornado_reps,
+        len(rows) + n_torn,
+        {"f_A": f_A, "f_B": f_B, "f_AB": f_AB},
+    )
 
 
 def _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples, seed: int) -> pd.DataFrame:
@@ -206,22 +251,39 @@ def _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples, seed: i
             conv = [lambda v, t=t: hits_of(v, t.op, t.threshold).astype(float) for t in targets]
             tA = np.column_stack([c(f_A[:, i]) for i, c in enumerate(conv)])
             tB = np.column_stack([c(f_B[:, i]) for i, c in enumerate(conv)])
-            tAB = np.stack([np.column_stack([c(f_AB[g, :, i]) for i, c in enumerate(conv)])
-                            for g in range(f_AB.shape[0])])
+            tAB = np.stack(
+                [np.column_stack([c(f_AB[g, :, i]) for i, c in enumerate(conv)]) for g in range(f_AB.shape[0])]
+            )
         else:
             tA, tB, tAB = f_A, f_B, f_AB
         r = sobol_from_outputs(tA, tB, tAB, n_resamples=n_resamples, seed=seed)
         for i, t in enumerate(targets):
             for g, f in enumerate(facs):
-                frames.append(dict(
-                    target_id=t.target_id, indicator=t.indicator, year=t.year, op=t.op, threshold=t.threshold,
-                    unit=t.unit, active=t.active, output=output, factor=f.id, kind=f.kind,
-                    label_en=_label(sc, f, levers, "en"), label_zh=_label(sc, f, levers, "zh"),
-                    n_parameters=len(f.columns) if f.kind == "uncertainty" else (1 if f.kind == "lever" else 0),
-                    S1=r["S1"][i, g], S1_low=r["S1_low"][i, g], S1_high=r["S1_high"][i, g],
-                    ST=r["ST"][i, g], ST_low=r["ST_low"][i, g], ST_high=r["ST_high"][i, g],
-                    output_sd=float(np.std(np.concatenate([tA[:, i], tB[:, i]]))),
-                    **{key: r[key][i, g] for key in RANK_KEYS}))
+                frames.append(
+                    dict(
+                        target_id=t.target_id,
+                        indicator=t.indicator,
+                        year=t.year,
+                        op=t.op,
+                        threshold=t.threshold,
+                        unit=t.unit,
+                        active=t.active,
+                        output=output,
+                        factor=f.id,
+                        kind=f.kind,
+                        label_en=_label(sc, f, levers, "en"),
+                        label_zh=_label(sc, f, levers, "zh"),
+                        n_parameters=len(f.columns) if f.kind == "uncertainty" else (1 if f.kind == "lever" else 0),
+                        S1=r["S1"][i, g],
+                        S1_low=r["S1_low"][i, g],
+                        S1_high=r["S1_high"][i, g],
+                        ST=r["ST"][i, g],
+                        ST_low=r["ST_low"][i, g],
+                        ST_high=r["ST_high"][i, g],
+                        output_sd=float(np.std(np.concatenate([tA[:, i], tB[:, i]]))),
+                        **{key: r[key][i, g] for key in RANK_KEYS},
+                    )
+                )
     table = pd.DataFrame(frames)
     return table.astype({"ST_rank": "Int64", "ST_next_resolved": "boolean", "ST_rank_resolved": "boolean"})
 
@@ -232,7 +294,7 @@ def _label(sc, f: Factor, levers, lang):
         return lever_label(lv, lang)
     if f.kind == "noise":
         return group_label(sc, NOISE, lang)
-    if "." in f.id and f.id != group_of(f.id):          # a single parameter (by="parameter")
+    if "." in f.id and f.id != group_of(f.id):  # a single parameter (by="parameter")
         return param_label(sc, f.id, lang)
     return group_label(sc, f.id, lang)
 
@@ -256,18 +318,36 @@ def _tornado(ls, seed, targets, cells, levers, params, M, executor, bar) -> pd.D
     Y = evaluate_design(ls, seed, lever_ids, cells, rows, executor, bar)
     out = []
     for s_i, (fid, side, setting, _, _) in enumerate(specs):
-        block = Y[s_i * M:(s_i + 1) * M]
+        block = Y[s_i * M : (s_i + 1) * M]
         for i, t in enumerate(targets):
             h = hits_of(block[:, i], t.op, t.threshold)
             lo, hi = proportion_ci(int(h.sum()), M)
             kind = "base" if fid == "base" else ("lever" if fid.startswith("lever:") else "uncertainty")
-            out.append(dict(target_id=t.target_id, indicator=t.indicator, year=t.year, op=t.op,
-                            threshold=t.threshold, unit=t.unit, active=t.active, factor=fid, kind=kind,
-                            side=side, setting=setting, n_reps=M, p_hit=h.mean(), ci_low=lo, ci_high=hi,
-                            median=float(np.median(block[:, i])), mean=float(block[:, i].mean())))
+            out.append(
+                dict(
+                    target_id=t.target_id,
+                    indicator=t.indicator,
+                    year=t.year,
+                    op=t.op,
+                    threshold=t.threshold,
+                    unit=t.unit,
+                    active=t.active,
+                    factor=fid,
+                    kind=kind,
+                    side=side,
+                    setting=setting,
+                    n_reps=M,
+                    p_hit=h.mean(),
+                    ci_low=lo,
+                    ci_high=hi,
+                    median=float(np.median(block[:, i])),
+                    mean=float(block[:, i].mean()),
+                )
+            )
     return pd.DataFrame(out)
 
 
 def default_out(ls: LoadedScenario, seed: int, n: int, by: str) -> Path:
-    return Path("results") / (f"sensitivity__{ls.scenario.scenario.name}__seed{seed}__n{n}"
-                              + ("" if by == "group" else f"__by{by}"))
+    return Path("results") / (
+        f"sensitivity__{ls.scenario.scenario.name}__seed{seed}__n{n}" + ("" if by == "group" else f"__by{by}")
+    )

@@ -12,6 +12,7 @@ funding, or the latest month. The results folder is written by
 :func:`sim.report.study_outputs.write_sweep`, the console text made by
 :func:`sim.report.console.format_reach`.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,19 +37,28 @@ class Sweep:
     reps: int
     seed: int
     level: float
-    points: pd.DataFrame          # point, lever value columns
-    table: pd.DataFrame           # one row per point x target
-    reach: pd.DataFrame           # one row per target (x second-lever value)
-    values: pd.DataFrame          # rep, point, one column per target
+    points: pd.DataFrame  # point, lever value columns
+    table: pd.DataFrame  # one row per point x target
+    reach: pd.DataFrame  # one row per target (x second-lever value)
+    values: pd.DataFrame  # rep, point, one column per target
 
 
-def sweep(ls: LoadedScenario, levers: list[Lever], grids: list[list[float]], reps: int, seed: int,
-          level: float = 0.8, executor=None, progress: bool | None = None) -> Sweep:
+def sweep(
+    ls: LoadedScenario,
+    levers: list[Lever],
+    grids: list[list[float]],
+    reps: int,
+    seed: int,
+    level: float = 0.8,
+    executor=None,
+    progress: bool | None = None,
+) -> Sweep:
     start = ls.scenario.run.start
     combos = list(itertools.product(*grids))
     scs = [with_levers(ls, dict(zip([lv.id for lv in levers], c))) for c in combos]
-    ev = evaluate(replications([s.scenario for s in scs], [seed] * len(scs), reps, Outputs(monthly=False)),
-                  executor, progress)
+    ev = evaluate(
+        replications([s.scenario for s in scs], [seed] * len(scs), reps, Outputs(monthly=False)), executor, progress
+    )
     inds = [ev.indicators(i) for i in range(len(scs))]
     specs = target_specs(ls.scenario)
     pts, rows, frames = [], [], []
@@ -67,8 +77,18 @@ def sweep(ls: LoadedScenario, levers: list[Lever], grids: list[list[float]], rep
         f.insert(0, "rep", ind.reps)
         frames.append(f)
     table = pd.concat(rows, ignore_index=True)
-    return Sweep(ls, levers, grids, reps, seed, level, pd.DataFrame(pts), table,
-                 reach_table(table, levers, level, start), pd.concat(frames, ignore_index=True))
+    return Sweep(
+        ls,
+        levers,
+        grids,
+        reps,
+        seed,
+        level,
+        pd.DataFrame(pts),
+        table,
+        reach_table(table, levers, level, start),
+        pd.concat(frames, ignore_index=True),
+    )
 
 
 def reach_table(table: pd.DataFrame, levers: list[Lever], level: float, start: str) -> pd.DataFrame:
@@ -79,27 +99,39 @@ def reach_table(table: pd.DataFrame, levers: list[Lever], level: float, start: s
     rows = []
     for key, g in table.groupby(group_cols, sort=False):
         key = key if isinstance(key, tuple) else (key,)
-        g = g.sort_values(f"{lv.id}__num", ascending=lv.more_is_effort)      # least effort first
+        g = g.sort_values(f"{lv.id}__num", ascending=lv.more_is_effort)  # least effort first
         v = g[f"{lv.id}__num"].to_numpy()
         p, lo, hi = g["p_hit"].to_numpy(), g["ci_low"].to_numpy(), g["ci_high"].to_numpy()
 
         def first(mask):
             i = np.flatnonzero(mask)
             return int(i[0]) if len(i) else None
+
         i_est, i_plaus, i_sure = first(p >= level), first(hi >= level), first(lo >= level)
         row = dict(zip(group_cols, key))
-        row.update(indicator=g["indicator"].iloc[0], year=g["year"].iloc[0], active=bool(g["active"].iloc[0]),
-                   level=level, lever=lv.id)
-        fmt = (lambda i: display(lv, v[i], start) if i is not None else "")
-        row.update(reached_at=fmt(i_est), plausibly_from=fmt(i_plaus), surely_from=fmt(i_sure),
-                   p_at_least_effort=p[0], p_at_most_effort=p[-1])
+        row.update(
+            indicator=g["indicator"].iloc[0],
+            year=g["year"].iloc[0],
+            active=bool(g["active"].iloc[0]),
+            level=level,
+            lever=lv.id,
+        )
+        fmt = lambda i: display(lv, v[i], start) if i is not None else ""
+        row.update(
+            reached_at=fmt(i_est),
+            plausibly_from=fmt(i_plaus),
+            surely_from=fmt(i_sure),
+            p_at_least_effort=p[0],
+            p_at_most_effort=p[-1],
+        )
         best = int(np.argmax(p))
         if i_plaus is None:
-            verdict = (f"not reached: best P(hit) {p[best]:.0%} at {fmt(best)}; "
-                       f"every interval stays below {level:.0%}")
+            verdict = f"not reached: best P(hit) {p[best]:.0%} at {fmt(best)}; every interval stays below {level:.0%}"
         elif i_est is None:
-            verdict = (f"not reached on the grid (best {p[best]:.0%} at {fmt(best)}), though the 95% interval "
-                       f"reaches {level:.0%} from {fmt(i_plaus)}")
+            verdict = (
+                f"not reached on the grid (best {p[best]:.0%} at {fmt(best)}), though the 95% interval "
+                f"reaches {level:.0%} from {fmt(i_plaus)}"
+            )
         else:
             word = "latest month" if not lv.more_is_effort else "smallest value"
             verdict = f"{word} reaching {level:.0%}: {fmt(i_est)}"
@@ -108,7 +140,9 @@ def reach_table(table: pd.DataFrame, levers: list[Lever], level: float, start: s
             if i_sure is not None and i_plaus == i_sure:
                 verdict += "; interval above the level there"
             elif i_sure is not None:
-                verdict += f"; uncertain between {fmt(i_plaus)} and {fmt(i_sure)} (the 95% interval straddles the level)"
+                verdict += (
+                    f"; uncertain between {fmt(i_plaus)} and {fmt(i_sure)} (the 95% interval straddles the level)"
+                )
             else:
                 verdict += f"; uncertain from {fmt(i_plaus)} on (no grid point's interval is wholly above the level)"
         row["moves"] = bool(np.ptp(p) > 0)

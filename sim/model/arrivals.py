@@ -12,6 +12,7 @@ calls (docs/model.md §7.3-7.5):
 The result is the table of signed firms (:class:`Signed`), each with the time it starts looking
 for space; :mod:`sim.model.space` then finds when each gets its space.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ class Signed:
     :class:`~sim.model.state.Firms` table whose open, exit and FDI times are filled once its
     space is known (``exit_t`` holds the lifetime meanwhile); ``ready`` the earliest it may open:
     its sector's required milestone's completion (-inf if none)."""
+
     t: np.ndarray
     kind: np.ndarray
     deadline: np.ndarray
@@ -49,9 +51,14 @@ def signed_firms(z: ZoneState) -> Signed:
     parts = [p for p in (leads, leaders) if p is not None]
     firm = Firms.concat([p[4] for p in parts])
     gate = np.array([z.T[g] if g else -np.inf for g in z.spec.gate])
-    return Signed(t=np.concatenate([p[0] for p in parts]), kind=np.concatenate([p[1] for p in parts]),
-                  deadline=np.concatenate([p[2] for p in parts]), fitout=np.concatenate([p[3] for p in parts]),
-                  firm=firm, ready=gate[firm.sector])
+    return Signed(
+        t=np.concatenate([p[0] for p in parts]),
+        kind=np.concatenate([p[1] for p in parts]),
+        deadline=np.concatenate([p[2] for p in parts]),
+        fitout=np.concatenate([p[3] for p in parts]),
+        firm=firm,
+        ready=gate[firm.sector],
+    )
 
 
 def lead_rates(z: ZoneState) -> np.ndarray:
@@ -70,7 +77,7 @@ def _leads(z: ZoneState):
     lam = lead_rates(z)
     counts = inverse.poisson(d.uniforms("lead_counts", 1, np.arange(H)[:, None], s.sector_key[None, :])[..., 0], lam)
     per_sector = counts.sum(axis=0)
-    flat = counts.T.ravel()                       # sector-major: the leads of a sector in month order
+    flat = counts.T.ravel()  # sector-major: the leads of a sector in month order
     sec = np.repeat(np.repeat(np.arange(S), H), flat)
     month = np.repeat(np.tile(np.arange(H), S), flat)
     number = np.arange(len(sec)) - np.repeat(np.cumsum(per_sector) - per_sector, per_sector)
@@ -81,12 +88,21 @@ def _leads(z: ZoneState):
     foreign = u[:, 4] < x["foreign_prob"][sec]
     fdi = inverse.exponential(u[:, 5], x["fdi_wan_usd"][sec]) * foreign
     n = len(sec)
-    firm = Firms(sector=sec, open_t=np.zeros(n), exit_t=inverse.lifetime(u[:, 8], x["exit_rate_per_year"][sec]),
-                 size=inverse.lognormal(u[:, 6], x["trade_median_yi"][sec], x["trade_sigma"][sec]),
-                 ramp=x["rampup_months"][sec],
-                 employees=inverse.lognormal(u[:, 7], x["employees_median"][sec], x["employees_sigma"][sec]),
-                 space=s.need[sec], leader=np.zeros(n), fdi=fdi, fdi_t=np.zeros(n),
-                 origin=np.full(n, LEAD, np.uint64), group=s.sector_key[sec], number=number.astype(np.uint64))
+    firm = Firms(
+        sector=sec,
+        open_t=np.zeros(n),
+        exit_t=inverse.lifetime(u[:, 8], x["exit_rate_per_year"][sec]),
+        size=inverse.lognormal(u[:, 6], x["trade_median_yi"][sec], x["trade_sigma"][sec]),
+        ramp=x["rampup_months"][sec],
+        employees=inverse.lognormal(u[:, 7], x["employees_median"][sec], x["employees_sigma"][sec]),
+        space=s.need[sec],
+        leader=np.zeros(n),
+        fdi=fdi,
+        fdi_t=np.zeros(n),
+        origin=np.full(n, LEAD, np.uint64),
+        group=s.sector_key[sec],
+        number=number.astype(np.uint64),
+    )
     kind = np.where(s.need[sec] > 0, s.space_kind[sec], NO_SPACE)
     return t, kind, t + x["max_wait_months"][sec], inverse.exponential(u[:, 3], x["fitout_months"][sec]), firm
 
@@ -100,17 +116,29 @@ def _leaders(z: ZoneState):
     number = np.concatenate([np.arange(pl.candidates) for pl in pipes])
     key = np.array([name_id(pl.lid) for pl in pipes], dtype=np.uint64)
     u = z.draws.uniforms("leaders", 2, key[idx], number)
-    col = {k: np.array([lu[pl.lid][k] for pl in pipes])[idx]
-           for k in ("sign_prob", "trade_yi", "employees", "fdi_wan_usd", "fitout_months", "rampup_months")}
+    col = {
+        k: np.array([lu[pl.lid][k] for pl in pipes])[idx]
+        for k in ("sign_prob", "trade_yi", "employees", "fdi_wan_usd", "fitout_months", "rampup_months")
+    }
     signs = u[:, 1] < col["sign_prob"]
     t = (u[:, 0] * np.array([pl.window for pl in pipes])[idx])[signs]
     idx, number, col = idx[signs], number[signs], {k: v[signs] for k, v in col.items()}
     n = len(idx)
     need = np.array([pl.need for pl in pipes])[idx]
     kind = np.where(need > 0, np.array([pl.kind for pl in pipes])[idx], NO_SPACE)
-    firm = Firms(sector=np.array([pl.sector for pl in pipes], int)[idx], open_t=np.zeros(n),
-                 exit_t=np.full(n, np.inf), size=col["trade_yi"], ramp=col["rampup_months"],
-                 employees=col["employees"], space=need, leader=np.ones(n), fdi=col["fdi_wan_usd"],
-                 fdi_t=np.zeros(n), origin=np.full(n, LEADER, np.uint64), group=key[idx],
-                 number=number.astype(np.uint64))
+    firm = Firms(
+        sector=np.array([pl.sector for pl in pipes], int)[idx],
+        open_t=np.zeros(n),
+        exit_t=np.full(n, np.inf),
+        size=col["trade_yi"],
+        ramp=col["rampup_months"],
+        employees=col["employees"],
+        space=need,
+        leader=np.ones(n),
+        fdi=col["fdi_wan_usd"],
+        fdi_t=np.zeros(n),
+        origin=np.full(n, LEADER, np.uint64),
+        group=key[idx],
+        number=number.astype(np.uint64),
+    )
     return t, kind, np.full(n, np.inf), col["fitout_months"], firm

@@ -8,6 +8,7 @@ enterprises, employees) come from one compiled pass over firms x months
 expressions; the monthly series become yearly indicators
 (:class:`Result`). See docs/model.md, §3 and §7.7-7.13.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ class Result:
     -> value per month (flows per month, stocks at month end); ``log`` the events as
     (t, event, detail), if traced; ``base`` the year before the start, as the initial firms
     describe it; ``macro_yearly`` the mean macro factor per year (1 = start level)."""
+
     years: list[int]
     yearly: dict[str, np.ndarray]
     monthly: dict[str, np.ndarray]
@@ -51,23 +53,35 @@ def firm_months(z: ZoneState, f: Firms) -> dict[str, np.ndarray]:
     sig = x["noise_sigma"][f.sector]
     ratio = x["output_ratio"]
     at_start = f.origin == 0
-    group = f.sector + S * at_start                    # initial firms trade as their sector's cohort
+    group = f.sector + S * at_start  # initial firms trade as their sector's cohort
     above = s.manufacturing[f.sector] & (f.size * ratio[f.sector] >= s.sc.constants.above_size_revenue_yi)
     above[at_start] = z.cohort.above
     eps = z.draws.generator("trade_noise").standard_normal((len(f), H))
     sums, active, staff = kernels.firm_months(
-        f.open_t.astype(float), f.exit_t.astype(float), f.ramp.astype(float), f.size / 12.0 * np.exp(-0.5 * sig ** 2),
-        sig.astype(float), group.astype(np.int64), above, f.employees.astype(float), eps, 2 * S)
+        f.open_t.astype(float),
+        f.exit_t.astype(float),
+        f.ramp.astype(float),
+        f.size / 12.0 * np.exp(-0.5 * sig**2),
+        sig.astype(float),
+        group.astype(np.int64),
+        above,
+        f.employees.astype(float),
+        eps,
+        2 * S,
+    )
     level = z.macro * z.disruption * s.season[np.arange(H) % 12]
     shared = level[None, :] * np.where(s.commodity_exposed[:, None], z.commodity_index[None, :], 1.0)
     shared = np.vstack([shared, shared])
-    trade, output = sums[:2 * S] * shared, sums[2 * S:] * shared
+    trade, output = sums[: 2 * S] * shared, sums[2 * S :] * shared
     shares = np.vstack([s.shares, z.cohort.shares])
     area = s.sc.constants.fenced_area_km2 * 100
-    return {"trade_by_mode": (trade.T @ shares) * z.trade_mult,
-            "industrial_output": np.concatenate([ratio, z.cohort.output_ratio]) @ output,
-            "active_enterprises": active, "employees": staff,
-            "development_rate": 100.0 * z.developed_ha(np.arange(1, H + 1, dtype=float)) / area}
+    return {
+        "trade_by_mode": (trade.T @ shares) * z.trade_mult,
+        "industrial_output": np.concatenate([ratio, z.cohort.output_ratio]) @ output,
+        "active_enterprises": active,
+        "employees": staff,
+        "development_rate": 100.0 * z.developed_ha(np.arange(1, H + 1, dtype=float)) / area,
+    }
 
 
 def fdi_by_month(z: ZoneState, f: Firms) -> np.ndarray:
@@ -78,7 +92,7 @@ def fdi_by_month(z: ZoneState, f: Firms) -> np.ndarray:
     amounts = np.repeat(f.fdi[paying] / c.fdi_tranches, c.fdi_tranches)
     t = times.ravel()
     inside = (t >= 0) & (t < z.H)
-    return np.bincount(t[inside].astype(int), weights=amounts[inside], minlength=z.H)[:z.H]
+    return np.bincount(t[inside].astype(int), weights=amounts[inside], minlength=z.H)[: z.H]
 
 
 def programme_counts(z: ZoneState, f: Firms) -> dict[str, np.ndarray]:
@@ -93,8 +107,9 @@ def programme_counts(z: ZoneState, f: Firms) -> dict[str, np.ndarray]:
     if not ids:
         return {}
     cu = z.p["uncertainties"]["counts"]
-    lam = np.array([cu[k]["base_per_year"] + cu[k]["per_firm_per_year"] * per_sector[s.count_sectors[k]].sum(axis=0)
-                    for k in ids])
+    lam = np.array(
+        [cu[k]["base_per_year"] + cu[k]["per_firm_per_year"] * per_sector[s.count_sectors[k]].sum(axis=0) for k in ids]
+    )
     u = z.draws.uniforms("counts", ny, np.array([name_id(k) for k in ids], dtype=np.uint64))
     n = inverse.poisson(u, lam).astype(float)
     return dict(zip(ids, n))
@@ -111,16 +126,33 @@ def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: l
     fm = firm_months(z, f)
     done = np.array([z.T[k] for k in s.items])[:, None] <= ends[None, :]
     leaders = [(np.sort(t)[None, :] <= ends[:, None]).sum(axis=1) for t in leaders_signed.values()]
-    series = np.vstack([fm["trade_by_mode"].T, fm["trade_by_mode"].sum(axis=1), fm["industrial_output"],
-                        fdi_by_month(z, f), fm["active_enterprises"], fm["employees"], fm["development_rate"],
-                        done[s.is_business].sum(axis=0), *leaders, done]).astype(float)
+    series = np.vstack(
+        [
+            fm["trade_by_mode"].T,
+            fm["trade_by_mode"].sum(axis=1),
+            fm["industrial_output"],
+            fdi_by_month(z, f),
+            fm["active_enterprises"],
+            fm["employees"],
+            fm["development_rate"],
+            done[s.is_business].sum(axis=0),
+            *leaders,
+            done,
+        ]
+    ).astype(float)
     names = s.series
     by_year = series.reshape(len(names), ny, 12)
     values = np.where(s.is_flow[:, None], by_year.sum(axis=2), by_year[:, :, -1])
     yearly = dict(zip(names, values))
     yearly.update(programme_counts(z, f))
-    return Result(years=list(s.years), yearly=yearly, monthly=dict(zip(names, series)), log=log, base=base_year(z),
-                  macro_yearly=z.macro.reshape(ny, 12).mean(axis=1))
+    return Result(
+        years=list(s.years),
+        yearly=yearly,
+        monthly=dict(zip(names, series)),
+        log=log,
+        base=base_year(z),
+        macro_yearly=z.macro.reshape(ny, 12).mean(axis=1),
+    )
 
 
 def base_year(z: ZoneState) -> dict[str, float]:

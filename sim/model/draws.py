@@ -12,6 +12,7 @@ Bulk numbers that need no address (the monthly trade noise of every firm) come f
 generator seeded with the stream's seed (:meth:`Draws.generator`): several times cheaper per
 number.
 """
+
 from __future__ import annotations
 
 import numba
@@ -65,8 +66,13 @@ class Draws:
         if len({a.shape for a in arrays}) > 1:
             arrays = np.broadcast_arrays(*arrays)
         shape = arrays[0].shape if arrays else ()
-        flat = (np.column_stack([a.ravel() for a in arrays]) if len(arrays) > 1 else
-                arrays[0].reshape(-1, 1) if arrays else _NO_INDEX)
+        flat = (
+            np.column_stack([a.ravel() for a in arrays])
+            if len(arrays) > 1
+            else arrays[0].reshape(-1, 1)
+            if arrays
+            else _NO_INDEX
+        )
         out = _addressed(np.uint64(entity_seed(self.key, name)), flat, int(n))
         return out.reshape(shape + (n,))
 

@@ -18,6 +18,7 @@ scaled to it exactly:
 A figure not stated is what the drawn firms imply (docs/model.md §3.1). See
 :func:`base_year_values` for the figures a replication reports.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ class Cohort:
     """How the initial firms of each sector trade: ``shares`` [sector, mode] their mode mix and
     ``output_ratio`` [sector] their output per unit of trade; ``above`` [firm] whether a firm counts
     toward output above designated size."""
+
     shares: np.ndarray
     output_ratio: np.ndarray
     above: np.ndarray
@@ -49,7 +51,7 @@ def apportion(weights: np.ndarray, total: int) -> np.ndarray:
     q = w / w.sum() * total
     n = np.floor(q).astype(np.int64)
     order = np.argsort(-(q - n), kind="stable")
-    n[order[:total - int(n.sum())]] += 1
+    n[order[: total - int(n.sum())]] += 1
     return n
 
 
@@ -74,7 +76,7 @@ def initial_firms(spec: ZoneSpec, x: dict, by: dict, draws: Draws):
     lifetime = inverse.lifetime(u[:, 2], x["exit_rate_per_year"][sec])
 
     S = len(spec.sector_ids)
-    implied = np.bincount(sec, weights=size, minlength=S) @ spec.shares           # by mode
+    implied = np.bincount(sec, weights=size, minlength=S) @ spec.shares  # by mode
     c = np.ones(len(MODES))
     for k, m in enumerate(MODES):
         if f"trade_{m}" in by:
@@ -104,8 +106,10 @@ def base_year_values(init, cohort: Cohort, spec: ZoneSpec, developed0_ha: float,
     (seasonality averages 1, macro level 1, noise mean 1): trade by mode and in total, output,
     active enterprises, employees, the development rate; FDI only when stated. A stated figure is
     reported as stated (the firms' totals equal it up to rounding, tests/test_base_year.py)."""
-    return {**firm_totals(init, cohort, spec, developed0_ha),
-            **{k: float(v) for k, v in by.items() if k != "enterprises"}}
+    return {
+        **firm_totals(init, cohort, spec, developed0_ha),
+        **{k: float(v) for k, v in by.items() if k != "enterprises"},
+    }
 
 
 def firm_totals(init, cohort: Cohort, spec: ZoneSpec, developed0_ha: float) -> dict[str, float]:

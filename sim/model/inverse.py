@@ -4,6 +4,7 @@ Every variate the model draws is a quantile function applied to an addressed uni
 (:class:`sim.model.draws.Draws`), so a variate is monotone in its parameter for a fixed uniform: a
 higher lead rate never gives fewer leads in a cell, a longer mean fit-out never a shorter one.
 """
+
 from __future__ import annotations
 
 import math
@@ -42,12 +43,12 @@ def poisson(u: np.ndarray, lam) -> np.ndarray:
     k = np.maximum(np.floor(lam + np.sqrt(lam) * special.ndtri(u)), 0.0)
     pos = lam > 0
     k = np.where(pos, k, 0.0)
-    while True:                                   # too small: P(N <= k) < u
+    while True:  # too small: P(N <= k) < u
         up = pos & (special.pdtr(k, lam) < u)
         if not up.any():
             break
         k = k + up
-    while True:                                   # too large: P(N <= k - 1) >= u
+    while True:  # too large: P(N <= k - 1) >= u
         down = pos & (k > 0) & (special.pdtr(k - 1, lam) >= u)
         if not down.any():
             break

@@ -6,6 +6,7 @@ dozen [firm, month] temporaries and costs most of a replication; as one compiled
 temporaries and is several times faster (README, "Why these libraries"). The arithmetic is the
 same as docs/model.md §7.7-7.10 states, term by term.
 """
+
 from __future__ import annotations
 
 import numba
@@ -37,7 +38,7 @@ def firm_months(open_t, exit_t, ramp, scale, sig, sector, above, employees, eps,
             b = min(hi, e)
             frac = min(b - a, 1.0)
             if frac > 0.0:
-                if r > 0.0:                               # ramp evaluated at the middle of the operating part
+                if r > 0.0:  # ramp evaluated at the middle of the operating part
                     frac *= min(max((0.5 * (a + b) - o) / r, 0.0), 1.0)
                 v = frac * np.exp(sig[i] * eps[i, m]) * scale[i]
                 sums[s, m] += v

@@ -4,14 +4,16 @@ Known from the drawn parameters and the levers alone, before the simulation star
 reads these times (``ZoneModel.T``), and studies that tabulate them (``discover``) call the
 same function, so no one re-derives them. See docs/model.md, "Completion".
 """
+
 from __future__ import annotations
 
 from sim.months import month_end
 from sim.scenario.schema import Scenario
 
 
-def completion_times(sc: Scenario, uncertainties: dict, planned: dict[str, float] | None = None,
-                     funding: float | None = None) -> dict[str, float]:
+def completion_times(
+    sc: Scenario, uncertainties: dict, planned: dict[str, float] | None = None, funding: float | None = None
+) -> dict[str, float]:
     """When each project and milestone is done in a replication with these uncertain parameters
     (``params["uncertainties"]``): its planned month plus its slip (projects' slips scaled by
     funding, :func:`funded_due`), never before 0 nor before its dependencies. Known from the
@@ -24,11 +26,21 @@ def completion_times(sc: Scenario, uncertainties: dict, planned: dict[str, float
     start = sc.run.start
     planned = planned or {}
     funding = lv.infrastructure_funding if funding is None else funding
-    due = {pid: funded_due(planned.get(pid, month_end(lv.project_month[pid], start)),
-                           u["project_delay_months"][pid], funding, u["funding_delay_elasticity"])
-           for pid in c.projects}
-    due.update({mid: planned.get(mid, month_end(lv.milestone_month[mid], start)) + u["milestone_delay_months"][mid]
-                for mid in c.milestones})
+    due = {
+        pid: funded_due(
+            planned.get(pid, month_end(lv.project_month[pid], start)),
+            u["project_delay_months"][pid],
+            funding,
+            u["funding_delay_elasticity"],
+        )
+        for pid in c.projects
+    }
+    due.update(
+        {
+            mid: planned.get(mid, month_end(lv.milestone_month[mid], start)) + u["milestone_delay_months"][mid]
+            for mid in c.milestones
+        }
+    )
     specs = {**c.projects, **c.milestones}
     T: dict[str, float] = {}
 
@@ -49,4 +61,4 @@ def funded_due(planned_t: float, slip: float, funding: float, elasticity: float)
     take at planned funding (planned month + slip, never before the start) is divided by
     funding ** elasticity. More funding never makes a project later, and it can bring a project
     that would slip past its deadline back inside it."""
-    return max(planned_t + slip, 0.0) / funding ** elasticity
+    return max(planned_t + slip, 0.0) / funding**elasticity

@@ -14,6 +14,7 @@ When a firm gets its space its opening and exit times follow: open at max(space 
 required milestone's completion), exit a lifetime later; the month end after its exit is when its
 space comes back.
 """
+
 from __future__ import annotations
 
 import math
@@ -31,12 +32,11 @@ class Market:
     firms that need this kind, in signing order; ``rows`` their rows in the signed table) are
     settled up to an instant by :meth:`settle` and retried after space comes back by :meth:`put`."""
 
-    def __init__(self, z: ZoneState, sg: Signed, kind: int, level: float, release: np.ndarray,
-                 served: np.ndarray):
+    def __init__(self, z: ZoneState, sg: Signed, kind: int, level: float, release: np.ndarray, served: np.ndarray):
         self.level = float(level)
         rows = np.flatnonzero(sg.kind == kind)
         rows = rows[np.argsort(sg.t[rows], kind="stable")]
-        self.rows = rows.tolist()                  # request i of this market is signed firm rows[i]
+        self.rows = rows.tolist()  # request i of this market is signed firm rows[i]
         self.t, self.need = sg.t[rows].tolist(), sg.firm.space[rows].tolist()
         self.deadline, self.ready = sg.deadline[rows].tolist(), sg.ready[rows].tolist()
         self.life, self.fitout = sg.firm.exit_t[rows].tolist(), sg.fitout[rows].tolist()
@@ -108,6 +108,7 @@ def space_times(z: ZoneState, sg: Signed) -> np.ndarray:
                 if amount > 0:
                     markets[code].settle(env.now)
                     markets[code].put(env.now, amount)
+
         return back
 
     def month_end(m):
@@ -115,9 +116,10 @@ def space_times(z: ZoneState, sg: Signed) -> np.ndarray:
             for mk, rel in zip(markets, releases):
                 mk.settle(env.now)
                 mk.put(env.now, float(rel[m]))
+
         return back
 
-    for pid in s.project_land:           # file order: same-instant completions put in that order
+    for pid in s.project_land:  # file order: same-instant completions put in that order
         if (s.project_land[pid] > 0 or s.project_warehouse[pid] > 0) and z.T[pid] <= H:
             env.timeout(z.T[pid]).callbacks.append(project_done(pid))
     for m in range(1, H + 1):

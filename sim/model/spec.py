@@ -6,6 +6,7 @@ per-sector arrays, the promotion calendar, the item effects as (item, index, fac
 :func:`spec_of` builds it the first time a scenario object is seen and keeps it, so a chunk of
 replications pays for it once.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -33,6 +34,7 @@ def name_id(name: str) -> int:
 class Leaders:
     """One leader pipeline: its id, ``sector`` index, ``candidates`` pursued (lever), ``window``
     months to sign, space ``need`` and its ``kind`` code (see ``SPACE_KINDS``)."""
+
     lid: str
     sector: int
     candidates: int
@@ -53,6 +55,7 @@ class ZoneSpec:
     pipelines; ``count_sectors`` count id -> sector indices whose firms raise its rate; ``items``
     projects then milestones and ``is_business`` which are business types; ``series`` the
     monthly series a replication returns, in order, and ``is_flow`` which are flows."""
+
     sc: Scenario
     H: int
     years: list[int]
@@ -84,31 +87,55 @@ def build(sc: Scenario) -> ZoneSpec:
     c, lv = sc.constants, sc.levers
     ids = list(c.sectors)
     sidx = {s: i for i, s in enumerate(ids)}
-    kind = np.array([SPACE_KINDS.index(c.sectors[s].space) if c.sectors[s].space != "none" else NO_SPACE
-                     for s in ids])
+    kind = np.array([SPACE_KINDS.index(c.sectors[s].space) if c.sectors[s].space != "none" else NO_SPACE for s in ids])
     need = np.array([c.sectors[s].space_per_firm if k != NO_SPACE else 0.0 for s, k in zip(ids, kind)])
     n_ev = lv.promotion_events_per_year
     events = np.zeros(12, int)
-    for k in range(n_ev):        # events evenly spread: event k falls in month floor((k + .5) * 12 / n)
+    for k in range(n_ev):  # events evenly spread: event k falls in month floor((k + .5) * 12 / n)
         events[int((k + 0.5) * 12 / n_ev)] += 1
     items = {**c.projects, **c.milestones}
     leaders = []
     for lid, spec in c.leaders.items():
         k = SPACE_KINDS.index(c.sectors[spec.sector].space) if c.sectors[spec.sector].space != "none" else NO_SPACE
-        leaders.append(Leaders(lid, sidx[spec.sector], lv.leader_candidates[lid], float(spec.window_months),
-                               spec.space_per_firm if k != NO_SPACE else 0.0, k))
+        leaders.append(
+            Leaders(
+                lid,
+                sidx[spec.sector],
+                lv.leader_candidates[lid],
+                float(spec.window_months),
+                spec.space_per_firm if k != NO_SPACE else 0.0,
+                k,
+            )
+        )
     item_ids = [*c.projects, *c.milestones]
-    series = ([f"trade_{m}" for m in MODES] + ["trade_total", "industrial_output", "fdi_usd", "active_enterprises",
-              "employees", "development_rate", "new_business_types"]
-              + [f"leaders_{lid}" for lid in c.leaders] + [f"done_{k}" for k in item_ids])
+    series = (
+        [f"trade_{m}" for m in MODES]
+        + [
+            "trade_total",
+            "industrial_output",
+            "fdi_usd",
+            "active_enterprises",
+            "employees",
+            "development_rate",
+            "new_business_types",
+        ]
+        + [f"leaders_{lid}" for lid in c.leaders]
+        + [f"done_{k}" for k in item_ids]
+    )
     return ZoneSpec(
-        sc=sc, H=sc.run.horizon_months, years=list(sc.run.years), sector_ids=ids,
+        sc=sc,
+        H=sc.run.horizon_months,
+        years=list(sc.run.years),
+        sector_ids=ids,
         shares=np.array([[c.sectors[s].mode_shares.get(m, 0.0) for m in MODES] for s in ids]),
         manufacturing=np.array([c.sectors[s].manufacturing for s in ids]),
         commodity_exposed=np.array([c.sectors[s].commodity_exposed for s in ids]),
-        space_kind=kind, need=need, gate=[c.sectors[s].requires_milestone for s in ids],
+        space_kind=kind,
+        need=need,
+        gate=[c.sectors[s].requires_milestone for s in ids],
         sector_key=np.array([name_id(s) for s in ids], dtype=np.uint64),
-        season=np.asarray(c.seasonality, dtype=float), event_months=events,
+        season=np.asarray(c.seasonality, dtype=float),
+        event_months=events,
         lead_effects=[(i, sidx[s], f) for i, spec in items.items() for s, f in spec.lead_rate_multiplier.items()],
         trade_effects=[(i, MODES.index(m), f) for i, spec in items.items() for m, f in spec.trade_multiplier.items()],
         project_land={p: s.serviced_land_ha for p, s in c.projects.items()},
@@ -116,9 +143,10 @@ def build(sc: Scenario) -> ZoneSpec:
         project_area={p: s.serviced_land_ha + s.footprint_ha for p, s in c.projects.items()},
         leaders=leaders,
         count_sectors={k: np.array([sidx[s] for s in spec.per_firm_sectors], int) for k, spec in c.counts.items()},
-        items=item_ids, is_business=np.array([i in c.milestones and c.milestones[i].business_type for i in item_ids],
-                                             dtype=bool),
-        series=series, is_flow=np.array([n in FLOW_INDICATORS for n in series], dtype=bool),
+        items=item_ids,
+        is_business=np.array([i in c.milestones and c.milestones[i].business_type for i in item_ids], dtype=bool),
+        series=series,
+        is_flow=np.array([n in FLOW_INDICATORS for n in series], dtype=bool),
     )
 
 

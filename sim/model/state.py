@@ -6,6 +6,7 @@ arrays, the completion times of projects and milestones and the effect tables th
 shared shock paths and the initial firms. Computed once, in vectorised form, so no effect depends
 on the order of events at one instant.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -17,9 +18,23 @@ from sim.model.spec import ZoneSpec
 from sim.model.draws import Draws
 from sim.vocabulary.outcomes import MODES
 
-SECTOR_PARAMS = ("lead_rate_per_month", "sign_prob", "sign_delay_months", "max_wait_months", "fitout_months",
-                 "rampup_months", "trade_median_yi", "trade_sigma", "noise_sigma", "output_ratio",
-                 "employees_median", "employees_sigma", "foreign_prob", "fdi_wan_usd", "exit_rate_per_year")
+SECTOR_PARAMS = (
+    "lead_rate_per_month",
+    "sign_prob",
+    "sign_delay_months",
+    "max_wait_months",
+    "fitout_months",
+    "rampup_months",
+    "trade_median_yi",
+    "trade_sigma",
+    "noise_sigma",
+    "output_ratio",
+    "employees_median",
+    "employees_sigma",
+    "foreign_prob",
+    "fdi_wan_usd",
+    "exit_rate_per_year",
+)
 """The drawn parameters of a sector, each held as an array over sectors (``ZoneState.x[name]``)."""
 
 
@@ -31,8 +46,21 @@ class Firms:
     random numbers: ``origin`` (0 initial, 1 lead, 2 leader), ``group`` (sector or pipeline name
     id) and ``number`` within it."""
 
-    COLS = ("sector", "open_t", "exit_t", "size", "ramp", "employees", "space", "leader", "fdi", "fdi_t",
-            "origin", "group", "number")
+    COLS = (
+        "sector",
+        "open_t",
+        "exit_t",
+        "size",
+        "ramp",
+        "employees",
+        "space",
+        "leader",
+        "fdi",
+        "fdi_t",
+        "origin",
+        "group",
+        "number",
+    )
 
     def __init__(self, **cols):
         for c in self.COLS:
@@ -68,8 +96,11 @@ class ZoneState:
         init, by = p["initial_state"], p["base_year"]
         self.land0 = init["serviced_land_free_ha"]
         self.warehouse0 = init["warehouse_free_k_m2"]
-        self.developed0_ha = (by["development_rate"] / 100 * spec.sc.constants.fenced_area_km2 * 100
-                              if "development_rate" in by else init["developed_area_ha"] + init["serviced_land_free_ha"])
+        self.developed0_ha = (
+            by["development_rate"] / 100 * spec.sc.constants.fenced_area_km2 * 100
+            if "development_rate" in by
+            else init["developed_area_ha"] + init["serviced_land_free_ha"]
+        )
         self.T = completion_times(spec.sc, u)
         self.lead_mult, self.trade_mult = self._effect_tables()
         self._shock_paths()
@@ -92,11 +123,13 @@ class ZoneState:
         t_mid = np.arange(H) + 0.5
         mac, com, dis = u["macro"], u["commodity"], u["disruption"]
         eps = d.normals("macro", H)
-        self.macro = np.exp(mac["growth_per_year"] * t_mid / 12
-                            + mac["volatility_per_month"] * (np.cumsum(eps) - 0.5 * eps))
+        self.macro = np.exp(
+            mac["growth_per_year"] * t_mid / 12 + mac["volatility_per_month"] * (np.cumsum(eps) - 0.5 * eps)
+        )
         eps = d.normals("commodity", H)
-        self.commodity_index = np.exp(com["drift_per_year"] * t_mid / 12
-                                      + com["volatility_per_month"] * (np.cumsum(eps) - 0.5 * eps))
+        self.commodity_index = np.exp(
+            com["drift_per_year"] * t_mid / 12 + com["volatility_per_month"] * (np.cumsum(eps) - 0.5 * eps)
+        )
         n = int(inverse.poisson(d.uniforms("disruption_count", 1)[0], dis["spells_per_year"] * H / 12))
         spell = d.uniforms("disruption_spells", 2, np.arange(n))
         onsets = H * spell[:, 0]
@@ -114,9 +147,21 @@ class ZoneState:
         c, self.cohort = initial.initial_firms(s, self.x, self.p["base_year"], self.draws)
         sec = c["sector"]
         zeros = np.zeros(len(sec))
-        return Firms(sector=sec, open_t=np.full(len(sec), -np.inf), exit_t=c["exit_t"], size=c["size"],
-                     ramp=zeros, employees=c["employees"], space=s.need[sec], leader=zeros, fdi=zeros, fdi_t=zeros,
-                     origin=np.zeros(len(sec), np.uint64), group=s.sector_key[sec], number=c["number"])
+        return Firms(
+            sector=sec,
+            open_t=np.full(len(sec), -np.inf),
+            exit_t=c["exit_t"],
+            size=c["size"],
+            ramp=zeros,
+            employees=c["employees"],
+            space=s.need[sec],
+            leader=zeros,
+            fdi=zeros,
+            fdi_t=zeros,
+            origin=np.zeros(len(sec), np.uint64),
+            group=s.sector_key[sec],
+            number=c["number"],
+        )
 
     def developed_ha(self, t: np.ndarray) -> np.ndarray:
         """Serviced or built land at times t: the start plus every project done by then."""

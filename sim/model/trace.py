@@ -13,6 +13,7 @@ come first (in dependency order), then signings, losses, waits, openings and yea
 
 Nothing after the horizon is logged.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,8 +22,17 @@ from sim.model.arrivals import LEADER, Signed
 from sim.model.spec import name_id
 from sim.model.state import ZoneState
 
-ORDER = {"project_done": 0, "milestone_done": 0, "promotion": 1, "signed": 2, "leader_signed": 2,
-         "lost_no_space": 3, "waits_for": 4, "opened": 5, "year_end": 6}
+ORDER = {
+    "project_done": 0,
+    "milestone_done": 0,
+    "promotion": 1,
+    "signed": 2,
+    "leader_signed": 2,
+    "lost_no_space": 3,
+    "waits_for": 4,
+    "opened": 5,
+    "year_end": 6,
+}
 """Rank of each event within one instant."""
 
 
@@ -37,7 +47,7 @@ def event_log(z: ZoneState, sg: Signed, served: np.ndarray, open_t: np.ndarray) 
         if t <= H:
             ev.append((round(float(t), 9), ORDER[event], seq, event, detail))
 
-    for seq, iid in enumerate(z.T):              # T is filled dependencies first
+    for seq, iid in enumerate(z.T):  # T is filled dependencies first
         add(z.T[iid], "project_done" if iid in c.projects else "milestone_done", iid, seq)
     for m in range(H):
         if s.event_months[m % 12]:

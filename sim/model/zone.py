@@ -16,6 +16,7 @@ of its year). The parts, each in its own module:
 
 See docs/model.md for the equations.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -39,9 +40,8 @@ def simulate(sc: Scenario, params: dict, draws: Draws, trace: bool = False) -> R
     open_t = np.maximum(served + sg.fitout, sg.ready)
     f.fdi_t = served
     f.open_t = open_t
-    f.exit_t = open_t + f.exit_t                   # the lifetime runs from opening
+    f.exit_t = open_t + f.exit_t  # the lifetime runs from opening
     got = np.isfinite(served)
-    leaders = {pl.lid: sg.t[(f.origin == LEADER) & (f.group == np.uint64(name_id(pl.lid)))]
-               for pl in z.spec.leaders}
+    leaders = {pl.lid: sg.t[(f.origin == LEADER) & (f.group == np.uint64(name_id(pl.lid)))] for pl in z.spec.leaders}
     log = event_log(z, sg, served, open_t) if trace else []
     return result(z, Firms.concat([z.initial, f.select(got)]), leaders, log)

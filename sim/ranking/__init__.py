@@ -6,6 +6,7 @@ under each sensitivity variant. The peers are drawn from the replication's own g
 grow with the replication's macro index, so the zone's rank is correlated with its outcome.
 See docs/model.md, section "Ranking".
 """
+
 from __future__ import annotations
 
 from sim.ranking.config import RankingConfig
@@ -14,5 +15,18 @@ from sim.ranking.calibration import calibration_check, calibration_population, t
 from sim.ranking.peers import PeerPopulation, draw_population
 from sim.ranking.scoring import normalise, rank_of, score_table
 
-__all__ = ["RankingConfig", "RankOutput", "rank_replication", "PeerPopulation", "calibration_population",
-           "calibration_check", "top_share", "draw_population", "score_table", "normalise", "rank_of", "INDICATORS", "PEER_STATS"]
+__all__ = [
+    "RankingConfig",
+    "RankOutput",
+    "rank_replication",
+    "PeerPopulation",
+    "calibration_population",
+    "calibration_check",
+    "top_share",
+    "draw_population",
+    "score_table",
+    "normalise",
+    "rank_of",
+    "INDICATORS",
+    "PEER_STATS",
+]

@@ -5,6 +5,7 @@ the top-share ranges), ordered with the size factor, regions balanced so each re
 matches its share of zones; it reproduces the national total and top-5 / top-30 shares by
 construction (:func:`calibration_check` reports target and achieved values).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -41,8 +42,7 @@ def calibration_population(cfg: RankingConfig) -> PeerPopulation:
     latent = sign[:, None] * p.z_grid[None, :]
     values = values_from_latent(p, latent, True, p.trade_q)
     cw = _balanced_regions(values[0], p.n_cw)
-    return PeerPopulation(values=values, seniority=latent[1], central_west=cw,
-                          mix=p.shares[:, cw.astype(int)].copy())
+    return PeerPopulation(values=values, seniority=latent[1], central_west=cw, mix=p.shares[:, cw.astype(int)].copy())
 
 
 def top_share(x: np.ndarray, k: int) -> float:

@@ -7,6 +7,7 @@ method drawn for that year from the scenario's probabilities, and under each var
 the simulated years) is worked out once and cached (:class:`_Plan`, :class:`_YearPlan`), so a
 replication costs its random draws plus a few array operations per data year.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,12 +15,39 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.ranking.config import (BASE_VARIABLES, PEER_VARIABLES, TOP_LARGE, TOP_SMALL, ZONE_MODEL_VARIABLES,
-                                CountSpan, RankingConfig, count_span, per_config)
-from sim.ranking.peers import (base_table, build_population, draw_bonded, draw_raw, grow, joined, prepared,
-                               trade_quantile)
-from sim.ranking.scoring import (DerivedPlan, FixedPlan, Scorer, column_names, compile_derived, compile_fixed,
-                                 compile_method, compute_derived, fixed_points_many, normalise_rows)
+from sim.ranking.config import (
+    BASE_VARIABLES,
+    PEER_VARIABLES,
+    TOP_LARGE,
+    TOP_SMALL,
+    ZONE_MODEL_VARIABLES,
+    CountSpan,
+    RankingConfig,
+    count_span,
+    per_config,
+)
+from sim.ranking.peers import (
+    base_table,
+    build_population,
+    draw_bonded,
+    draw_raw,
+    grow,
+    joined,
+    prepared,
+    trade_quantile,
+)
+from sim.ranking.scoring import (
+    DerivedPlan,
+    FixedPlan,
+    Scorer,
+    column_names,
+    compile_derived,
+    compile_fixed,
+    compile_method,
+    compute_derived,
+    fixed_points_many,
+    normalise_rows,
+)
 from sim.vocabulary.outcomes import PEER_STATISTICS, RANKING_INDICATORS
 
 INDICATORS = RANKING_INDICATORS
@@ -39,12 +67,14 @@ class RankOutput:
     ``indicators``: INDICATORS -> per year (rank, rank_regional, eval_score, class_a as 0/1);
     ``variants``: variant id -> national rank per year (same peers, same zone);
     ``peers``: PEER_STATS -> per year."""
+
     indicators: dict[str, np.ndarray]
     variants: dict[str, np.ndarray]
     peers: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- per-config plan
+
 
 @dataclass(frozen=True)
 class _MethodPlan:
@@ -53,6 +83,7 @@ class _MethodPlan:
     columns, lower) normalisations as (scorer, index in columns); ``fixed``: one scorer per
     distinct method, for its bonus and deduction, stacked; ``jobs``: (scorer, norm index, fixed index);
     ``job_fixed``: the fixed index of each job."""
+
     columns: tuple
     norms: tuple
     fixed: FixedPlan
@@ -64,6 +95,7 @@ class _MethodPlan:
 class _YearPlan:
     """One simulated year: the plans of the methods that may score it with their cumulative
     probabilities, and the range of the number of evaluated zones (the zone included)."""
+
     methods: tuple
     cum_weights: np.ndarray
     evaluated: CountSpan
@@ -84,6 +116,7 @@ class _Plan:
     ``zone_prev``: per ZONE_MODEL_VARIABLES entry (offset, value in the year before the first
     simulated year when zone_base lacks it: fallback + offset, or NaN); ``growth_cols``: (derived
     name, base column) of growth indicators; ``years``: cached _YearPlan lists by years."""
+
     names: list[str]
     n_base: int
     derived: DerivedPlan
@@ -112,12 +145,16 @@ def _plan(cfg: RankingConfig) -> _Plan:
     names = column_names(cfg)
     offsets = [z.offsets.get(k, 0.0) for k in ZONE_MODEL_VARIABLES]
     return _Plan(
-        names=names, n_base=len(BASE_VARIABLES), derived=compile_derived(cfg.derived, names),
+        names=names,
+        n_base=len(BASE_VARIABLES),
+        derived=compile_derived(cfg.derived, names),
         province_growth=(pv.macro_elasticity, pv.drift_per_year),
         offsets=np.array(offsets)[:, None],
-        zone_prev=[(off, z.fallback[k] + off if k in z.fallback else math.nan)
-                   for k, off in zip(ZONE_MODEL_VARIABLES, offsets)],
-        growth_cols=[(k, BASE_VARIABLES.index(d.growth_of)) for k, d in cfg.derived.items() if d.growth_of])
+        zone_prev=[
+            (off, z.fallback[k] + off if k in z.fallback else math.nan) for k, off in zip(ZONE_MODEL_VARIABLES, offsets)
+        ],
+        growth_cols=[(k, BASE_VARIABLES.index(d.growth_of)) for k, d in cfg.derived.items() if d.growth_of],
+    )
 
 
 def _method_plan(cfg: RankingConfig, plan: _Plan, mid: str) -> _MethodPlan:
@@ -129,8 +166,10 @@ def _method_plan(cfg: RankingConfig, plan: _Plan, mid: str) -> _MethodPlan:
     norms: dict[tuple, int] = {}
     fixed: dict[str, Scorer] = {}
     norm_list, jobs = [], []
-    for m, rule, gp in [(mid, None, {}), *((v.method or mid, v.normalisation, v.group_points)
-                                          for v in cfg.variants.values())]:
+    for m, rule, gp in [
+        (mid, None, {}),
+        *((v.method or mid, v.normalisation, v.group_points) for v in cfg.variants.values()),
+    ]:
         sc = compile_method(cfg.methods[m], plan.names, rule, gp)
         ci = columns.setdefault(sc.cols.tobytes(), len(columns))
         ni = norms.setdefault((sc.rule, ci, sc.lower.tobytes()), len(norms))
@@ -139,9 +178,12 @@ def _method_plan(cfg: RankingConfig, plan: _Plan, mid: str) -> _MethodPlan:
         fixed.setdefault(m, sc)
         jobs.append((sc, ni, list(fixed).index(m)))
     mp = plan.methods[mid] = _MethodPlan(
-        columns=tuple(np.frombuffer(c, dtype=np.int64) for c in columns), norms=tuple(norm_list),
-        fixed=compile_fixed(list(fixed.values())), jobs=tuple(jobs),
-        job_fixed=np.array([j[2] for j in jobs]))
+        columns=tuple(np.frombuffer(c, dtype=np.int64) for c in columns),
+        norms=tuple(norm_list),
+        fixed=compile_fixed(list(fixed.values())),
+        jobs=tuple(jobs),
+        job_fixed=np.array([j[2] for j in jobs]),
+    )
     return mp
 
 
@@ -157,13 +199,19 @@ def _year_plans(cfg: RankingConfig, plan: _Plan, years) -> list[_YearPlan]:
         for y in years:
             n_u = count_span(cfg.peers.evaluated_by_year[str(y)])
             w = cfg.method_weights(y)
-            yp.append(_YearPlan(methods=tuple(_method_plan(cfg, plan, m) for m in w),
-                                cum_weights=np.cumsum(list(w.values())), evaluated=n_u))
+            yp.append(
+                _YearPlan(
+                    methods=tuple(_method_plan(cfg, plan, m) for m in w),
+                    cum_weights=np.cumsum(list(w.values())),
+                    evaluated=n_u,
+                )
+            )
         plan.years[key] = yp
     return yp
 
 
 # ----------------------------------------------------------------------------- the zone's rows
+
 
 def _zone_model_rows(cfg: RankingConfig, zone: dict, T: int) -> np.ndarray:
     """(len(ZONE_MODEL_VARIABLES), T) values the zone model produced (fallback where it produced
@@ -185,8 +233,10 @@ def _zone_model_rows(cfg: RankingConfig, zone: dict, T: int) -> np.ndarray:
         elif k in fallback:
             rows[j] = fallback[k]
         else:
-            raise KeyError(f"the zone model produced no {k!r} and ranking.zone.fallback has no value for it; "
-                           f"add one (with its source) to the scenario")
+            raise KeyError(
+                f"the zone model produced no {k!r} and ranking.zone.fallback has no value for it; "
+                f"add one (with its source) to the scenario"
+            )
     return rows
 
 
@@ -198,12 +248,16 @@ def _zone_years(cfg: RankingConfig, plan: _Plan, zone: dict, zone_base: dict, ma
     out = np.empty((T + 1, plan.n_base))
     n0 = len(ZONE_MODEL_VARIABLES)
     out[1:, :n0] = (_zone_model_rows(cfg, zone, T) + plan.offsets).T
-    out[0, :n0] = [float(zone_base[k]) + off if k in zone_base else prev
-                   for k, (off, prev) in zip(ZONE_MODEL_VARIABLES, plan.zone_prev)]
+    out[0, :n0] = [
+        float(zone_base[k]) + off if k in zone_base else prev
+        for k, (off, prev) in zip(ZONE_MODEL_VARIABLES, plan.zone_prev)
+    ]
     for name, col in plan.growth_cols:
         if math.isnan(out[0, col]):
-            raise KeyError(f"ranking.derived.{name} needs the zone's {BASE_VARIABLES[col]!r} in the year before "
-                           f"the first simulated year, but zone_base has no such key")
+            raise KeyError(
+                f"ranking.derived.{name} needs the zone's {BASE_VARIABLES[col]!r} in the year before "
+                f"the first simulated year, but zone_base has no such key"
+            )
     e, d = plan.province_growth
     trend = plan.province_exp.get(T)
     if trend is None:
@@ -211,11 +265,12 @@ def _zone_years(cfg: RankingConfig, plan: _Plan, zone: dict, zone_base: dict, ma
     out[:, n0] = z.area_km2
     out[:, n0 + 1] = z.accepted_area_share_pct
     out[0, n0 + 2] = z.province_trade_yi
-    out[1:, n0 + 2] = z.province_trade_yi * macro ** e * trend
+    out[1:, n0 + 2] = z.province_trade_yi * macro**e * trend
     return out
 
 
 # ----------------------------------------------------------------------------- one data year
+
 
 def _score_year(mp: _MethodPlan, table: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Scores (jobs, units) of the evaluated zones of one data year: the year's drawn method, then
@@ -239,10 +294,10 @@ def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
     lo = [int(x) for x in h]
     hi = [min(i + 1, n - 1) for i in lo]
     below = peer_sorted[:, lo]
-    qs = below + np.array([x - i for x, i in zip(h, lo)]) * (peer_sorted[:, hi] - below)     # np.quantile, linear
+    qs = below + np.array([x - i for x, i in zip(h, lo)]) * (peer_sorted[:, hi] - below)  # np.quantile, linear
     for j, k in enumerate(("trade_p10", "trade_p50", "trade_p90")):
         peers[k] = qs[:, j]
-    national = np.sort(trade, axis=1)[:, ::-1]          # largest first, each year
+    national = np.sort(trade, axis=1)[:, ::-1]  # largest first, each year
     tot = national.sum(axis=1)
     peers["top5_share"] = national[:, :TOP_SMALL].sum(axis=1) / tot
     peers["top30_share"] = national[:, :TOP_LARGE].sum(axis=1) / tot
@@ -251,8 +306,15 @@ def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
 
 # ----------------------------------------------------------------------------- main entry
 
-def rank_replication(cfg: RankingConfig, zone: dict[str, np.ndarray], zone_base: dict[str, float],
-                     years: list[int], macro_index: np.ndarray, rng: np.random.Generator) -> RankOutput:
+
+def rank_replication(
+    cfg: RankingConfig,
+    zone: dict[str, np.ndarray],
+    zone_base: dict[str, float],
+    years: list[int],
+    macro_index: np.ndarray,
+    rng: np.random.Generator,
+) -> RankOutput:
     """Rank the zone of one replication among simulated peers in each of ``years``.
 
     zone:        yearly indicators of the zone (arrays over ``years``), see config.ZONE_MODEL_VARIABLES.
@@ -293,10 +355,10 @@ def rank_replication(cfg: RankingConfig, zone: dict[str, np.ndarray], zone_base:
     base_table(pop, np.concatenate([pop.values[None], grow(cfg, pop.values, macro, eps)]), out=units[..., :n_all])
     units[..., n_all] = _zone_years(cfg, plan, zone, zone_base, macro)
     growth_src = plan.derived.growth_src
-    seniority_rank = np.full(n_all + 1, n_all, dtype=np.int64)   # 0 = most senior CBZ peer; never-evaluated: n_all
+    seniority_rank = np.full(n_all + 1, n_all, dtype=np.int64)  # 0 = most senior CBZ peer; never-evaluated: n_all
     seniority_rank[np.argsort(-pop.seniority[:n], kind="stable")] = np.arange(n)
-    seniority_rank[n:n + n_bonded] = -1                          # bonded zones present: always evaluated
-    seniority_rank[n_all] = -1                                   # the zone
+    seniority_rank[n : n + n_bonded] = -1  # bonded zones present: always evaluated
+    seniority_rank[n_all] = -1  # the zone
     same_region = np.empty(n_all + 1, bool)
     np.equal(pop.central_west, cfg.zone.region == "central_west", out=same_region[:n_all])
     same_region[n_all] = True
@@ -307,7 +369,9 @@ def rank_replication(cfg: RankingConfig, zone: dict[str, np.ndarray], zone_base:
     peers = dict(zip(PEER_STATS, np.empty((len(PEER_STATS), T))))
     for t, yp in enumerate(year_plans):
         n_u = yp.n_units(u_eval)
-        ev = np.flatnonzero(seniority_rank < n_u - 1 - n_bonded)   # the most senior CBZ peers, the bonded zones, the zone
+        ev = np.flatnonzero(
+            seniority_rank < n_u - 1 - n_bonded
+        )  # the most senior CBZ peers, the bonded zones, the zone
         table = np.concatenate([units[t + 1].take(ev, axis=1), plan.zeros(n_u)])
         compute_derived(plan.derived, table, units[t, growth_src].take(ev, axis=1))
         scores = _score_year(yp.method(u_method[t]), table, ded_u[t][ev])

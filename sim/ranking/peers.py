@@ -21,6 +21,7 @@ logit-normal) with a configured median and sigma. Dependence: a one-factor Gauss
 Everything here is vectorised numpy; :func:`prepared` caches what depends on the config only.
 The zero-noise calibration population and its check are in ``sim.ranking.calibration``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,8 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-from sim.ranking.config import (LATENT_COLUMNS, PEER_VARIABLES, TRADE_MODES, RankingConfig,
-                                per_config)
+from sim.ranking.config import LATENT_COLUMNS, PEER_VARIABLES, TRADE_MODES, RankingConfig, per_config
 from sim.ranking.config.trade_quantile import TradeQuantile, quantile_grid, solve_trade_quantile
 from sim.ranking.rowsort import argsort_rows, flat_order
 
@@ -42,35 +42,37 @@ PEER_BASE_COLUMNS = ("trade_total", *TRADE_MODES, *PEER_VARIABLES)
 
 # ----------------------------------------------------------------------------- prepared config
 
+
 @dataclass
 class Prepared:
     """Everything about the peers that depends on the config only (computed once, cached).
 
     ``trade_q``: trade's quantile function at the middle of the top-share ranges (the calibration)."""
+
     n: int
     n_cw: int
     trade_q: TradeQuantile
-    chol: np.ndarray            # (K, K) Cholesky factor of the latent correlation, K = len(LATENT_COLUMNS)
-    z_grid: np.ndarray          # (n,) ascending standard-normal quantile grid
-    grids: np.ndarray           # (V, n) ascending calibrated values of each VALUE_COLUMNS row
-    percent: np.ndarray         # (V,) bool
-    median_t: np.ndarray        # (V,) log median (positive) or logit median (percent); unused for trade
-    sigma: np.ndarray           # (V,)
-    elasticity: np.ndarray      # (V,)
-    drift: np.ndarray           # (V,)
-    noise_sd: np.ndarray        # (V,)
-    walk: np.ndarray            # (V,) bool
-    shares: np.ndarray          # (M, 2) mode shares: column 0 east, column 1 central_west
+    chol: np.ndarray  # (K, K) Cholesky factor of the latent correlation, K = len(LATENT_COLUMNS)
+    z_grid: np.ndarray  # (n,) ascending standard-normal quantile grid
+    grids: np.ndarray  # (V, n) ascending calibrated values of each VALUE_COLUMNS row
+    percent: np.ndarray  # (V,) bool
+    median_t: np.ndarray  # (V,) log median (positive) or logit median (percent); unused for trade
+    sigma: np.ndarray  # (V,)
+    elasticity: np.ndarray  # (V,)
+    drift: np.ndarray  # (V,)
+    noise_sd: np.ndarray  # (V,)
+    walk: np.ndarray  # (V,) bool
+    shares: np.ndarray  # (M, 2) mode shares: column 0 east, column 1 central_west
     mix_sigma: float
     stratified: bool
-    cw_template: np.ndarray     # (n,) bool with exactly n_cw True, evenly spread
-    pos_rows: np.ndarray = None     # indices of positive / percent / walk rows
+    cw_template: np.ndarray  # (n,) bool with exactly n_cw True, evenly spread
+    pos_rows: np.ndarray = None  # indices of positive / percent / walk rows
     pct_rows: np.ndarray = None
     walk_rows: np.ndarray = None
-    half_var: np.ndarray = None     # noise_sd ** 2 / 2 (mean correction of log shocks)
+    half_var: np.ndarray = None  # noise_sd ** 2 / 2 (mean correction of log shocks)
     half_var_pos: np.ndarray = None  # half_var on positive rows, 0 on percent rows
     value_latent_rows: np.ndarray = None  # (V,) row of LATENT_COLUMNS holding each VALUE_COLUMNS row
-    median_unc: np.ndarray = None   # (V,) sd of the per-replication log/logit shift of each median
+    median_unc: np.ndarray = None  # (V,) sd of the per-replication log/logit shift of each median
 
 
 def _to_value(p: Prepared, col: int, z):
@@ -88,26 +90,35 @@ def build(cfg: RankingConfig) -> Prepared:
     trade_q = solve_trade_quantile(n, t.total_yi, *t.shares(0.5))
     specs = [t] + [ps.variables[k] for k in PEER_VARIABLES]
     percent = np.array([False] + [ps.variables[k].kind == "percent" for k in PEER_VARIABLES])
-    median_t = np.array([0.0] + [special.logit(v.median / 100) if v.kind == "percent" else np.log(v.median)
-                                 for v in specs[1:]])
+    median_t = np.array(
+        [0.0] + [special.logit(v.median / 100) if v.kind == "percent" else np.log(v.median) for v in specs[1:]]
+    )
     sigma = np.array([0.0] + [v.sigma for v in specs[1:]])
     z = quantile_grid(n)
     p = Prepared(
-        n=n, n_cw=ps.n_central_west, trade_q=trade_q,
-        chol=np.linalg.cholesky(ps.correlation_matrix()), z_grid=z, grids=np.empty((len(VALUE_COLUMNS), n)),
-        percent=percent, median_t=median_t, sigma=sigma,
+        n=n,
+        n_cw=ps.n_central_west,
+        trade_q=trade_q,
+        chol=np.linalg.cholesky(ps.correlation_matrix()),
+        z_grid=z,
+        grids=np.empty((len(VALUE_COLUMNS), n)),
+        percent=percent,
+        median_t=median_t,
+        sigma=sigma,
         elasticity=np.array([v.macro_elasticity for v in specs]),
         drift=np.array([v.drift_per_year for v in specs]),
         noise_sd=np.array([v.noise_sd_per_year for v in specs]),
         walk=np.array([v.noise == "walk" for v in specs]),
         shares=np.array([[ps.mode_shares[r].get(m, 0.0) for r in ("east", "central_west")] for m in TRADE_MODES]),
-        mix_sigma=ps.mode_mix_sigma, stratified=ps.stratified,
-        cw_template=np.diff(np.floor(np.arange(n + 1) * ps.n_central_west / n)).astype(bool))
+        mix_sigma=ps.mode_mix_sigma,
+        stratified=ps.stratified,
+        cw_template=np.diff(np.floor(np.arange(n + 1) * ps.n_central_west / n)).astype(bool),
+    )
     for j in range(len(VALUE_COLUMNS)):
         p.grids[j] = _to_value(p, j, z)
     p.pos_rows, p.pct_rows = np.flatnonzero(~percent), np.flatnonzero(percent)
     p.walk_rows = np.flatnonzero(p.walk)
-    p.half_var = 0.5 * p.noise_sd ** 2
+    p.half_var = 0.5 * p.noise_sd**2
     p.half_var_pos = np.where(percent, 0.0, p.half_var)
     p.value_latent_rows = np.array([LATENT_COLUMNS.index(k) for k in VALUE_COLUMNS])
     p.median_unc = np.array([0.0] + [v.median_uncertainty for v in specs[1:]])
@@ -129,14 +140,16 @@ def trade_quantile(cfg: RankingConfig, top5: float, top30: float) -> TradeQuanti
 
 # ----------------------------------------------------------------------------- population
 
+
 @dataclass
 class PeerPopulation:
     """Peers in the calibration year. Arrays are variable-major: one row per variable."""
-    values: np.ndarray          # (V, n) rows VALUE_COLUMNS
-    seniority: np.ndarray       # (n,) latent; larger = longer in operation
-    central_west: np.ndarray    # (n,) bool
-    mix: np.ndarray             # (M, n) share of each peer's trade by mode (TRADE_MODES); columns sum to 1
-    shift: np.ndarray | None = None   # (V,) this replication's log (percent: logit) shift of each median
+
+    values: np.ndarray  # (V, n) rows VALUE_COLUMNS
+    seniority: np.ndarray  # (n,) latent; larger = longer in operation
+    central_west: np.ndarray  # (n,) bool
+    mix: np.ndarray  # (M, n) share of each peer's trade by mode (TRADE_MODES); columns sum to 1
+    shift: np.ndarray | None = None  # (V,) this replication's log (percent: logit) shift of each median
 
     def column(self, name: str) -> np.ndarray:
         """Values of one variable across peers."""
@@ -170,10 +183,11 @@ def _clip_percent(v: np.ndarray) -> np.ndarray:
 @dataclass
 class RawDraws:
     """The random numbers of one peer population, before they become values (see :func:`draw_raw`)."""
-    latent: np.ndarray          # (K, n) copula draws, rows LATENT_COLUMNS
-    mix_z: np.ndarray           # (M, n) standard normals of the mode-mix multipliers
-    central_west: np.ndarray    # (n,) bool region of each peer
-    shift: np.ndarray           # (V,) log (percent: logit) shift of each median
+
+    latent: np.ndarray  # (K, n) copula draws, rows LATENT_COLUMNS
+    mix_z: np.ndarray  # (M, n) standard normals of the mode-mix multipliers
+    central_west: np.ndarray  # (n,) bool region of each peer
+    shift: np.ndarray  # (V,) log (percent: logit) shift of each median
 
 
 def draw_raw(p: Prepared, rng: np.random.Generator) -> RawDraws:
@@ -188,7 +202,7 @@ def draw_raw(p: Prepared, rng: np.random.Generator) -> RawDraws:
 def _shift_medians(p: Prepared, values: np.ndarray, shift: np.ndarray) -> None:
     """Move every median by the replication's ``shift`` (log scale; percent rows on the logit scale), in place."""
     scale = np.exp(shift)
-    scale[p.pct_rows] = 1.0                     # percent rows shift on the logit scale below
+    scale[p.pct_rows] = 1.0  # percent rows shift on the logit scale below
     values *= scale[:, None]
     pct = p.pct_rows
     if len(pct):
@@ -208,18 +222,25 @@ def build_population(cfg: RankingConfig, raw: RawDraws, trade_q: TradeQuantile |
     p = prepared(cfg)
     values = values_from_latent(p, raw.latent, p.stratified, trade_q or p.trade_q)
     _shift_medians(p, values, raw.shift)
-    return PeerPopulation(values=values, seniority=raw.latent[1], central_west=raw.central_west,
-                          mix=_mix(p, raw.central_west, raw.mix_z), shift=raw.shift)
+    return PeerPopulation(
+        values=values,
+        seniority=raw.latent[1],
+        central_west=raw.central_west,
+        mix=_mix(p, raw.central_west, raw.mix_z),
+        shift=raw.shift,
+    )
 
 
-def draw_population(cfg: RankingConfig, rng: np.random.Generator,
-                    trade_q: TradeQuantile | None = None) -> PeerPopulation:
+def draw_population(
+    cfg: RankingConfig, rng: np.random.Generator, trade_q: TradeQuantile | None = None
+) -> PeerPopulation:
     """One random CBZ peer population (:func:`draw_raw`, then :func:`build_population`)."""
     return build_population(cfg, draw_raw(prepared(cfg), rng), trade_q)
 
 
-def draw_bonded(cfg: RankingConfig, rng: np.random.Generator, n: int, trade_q: TradeQuantile,
-                shift: np.ndarray) -> PeerPopulation:
+def draw_bonded(
+    cfg: RankingConfig, rng: np.random.Generator, n: int, trade_q: TradeQuantile, shift: np.ndarray
+) -> PeerPopulation:
     """``n`` bonded zones: independent draws from the CBZ marginals (trade from ``trade_q``) and
     copula, the CBZ peers' median ``shift``, in the east (draw order: copula, then mode mix)."""
     p = prepared(cfg)
@@ -233,10 +254,13 @@ def draw_bonded(cfg: RankingConfig, rng: np.random.Generator, n: int, trade_q: T
 
 def joined(a: PeerPopulation, b: PeerPopulation) -> PeerPopulation:
     """The peers of ``a`` followed by those of ``b`` (``a``'s median shift)."""
-    return PeerPopulation(values=np.concatenate([a.values, b.values], axis=1),
-                          seniority=np.concatenate([a.seniority, b.seniority]),
-                          central_west=np.concatenate([a.central_west, b.central_west]),
-                          mix=np.concatenate([a.mix, b.mix], axis=1), shift=a.shift)
+    return PeerPopulation(
+        values=np.concatenate([a.values, b.values], axis=1),
+        seniority=np.concatenate([a.seniority, b.seniority]),
+        central_west=np.concatenate([a.central_west, b.central_west]),
+        mix=np.concatenate([a.mix, b.mix], axis=1),
+        shift=a.shift,
+    )
 
 
 def grow(cfg: RankingConfig, values0: np.ndarray, macro_index, eps: np.ndarray | None) -> np.ndarray:
@@ -248,20 +272,20 @@ def grow(cfg: RankingConfig, values0: np.ndarray, macro_index, eps: np.ndarray |
     m = np.asarray(macro_index, dtype=float)
     T = len(m)
     pct = p.pct_rows
-    trend = np.log(m)[:, None] * p.elasticity + np.arange(1.0, T + 1)[:, None] * p.drift     # (T, V)
+    trend = np.log(m)[:, None] * p.elasticity + np.arange(1.0, T + 1)[:, None] * p.drift  # (T, V)
     if eps is None:
         shock = np.zeros((T,) + values0.shape)
     else:
         shock = p.noise_sd[:, None] * eps
-        shock -= p.half_var_pos[:, None]           # mean correction, positive rows only (0 elsewhere)
+        shock -= p.half_var_pos[:, None]  # mean correction, positive rows only (0 elsewhere)
         w = p.walk_rows
-        if T > 1 and len(w):                       # random walk: shocks accumulate
+        if T > 1 and len(w):  # random walk: shocks accumulate
             shock[:, w] = np.cumsum(shock[:, w], axis=0)
     if len(pct):
         lvl0 = special.logit(_clip_percent(values0[pct]) / 100.0)
         pct_values = 100.0 * special.expit(lvl0 + trend[:, pct, None] + shock[:, pct])
     shock += trend[:, :, None]
-    out = values0 * np.exp(shock, out=shock)       # positive rows; percent rows are replaced
+    out = values0 * np.exp(shock, out=shock)  # positive rows; percent rows are replaced
     if len(pct):
         out[:, pct] = pct_values
     return out
@@ -276,6 +300,6 @@ def base_table(pop: PeerPopulation, values: np.ndarray, out: np.ndarray | None =
     m = len(TRADE_MODES)
     trade = values[..., :1, :]
     out[..., :1, :] = trade
-    np.multiply(trade, pop.mix, out=out[..., 1:1 + m, :])
-    out[..., 1 + m:, :] = values[..., 1:, :]
+    np.multiply(trade, pop.mix, out=out[..., 1 : 1 + m, :])
+    out[..., 1 + m :, :] = values[..., 1:, :]
     return out

@@ -10,6 +10,7 @@ and no NaN (a NaN makes the minimum NaN), the order found is the only one that s
 so it is exactly numpy's; otherwise (equal or nearly equal values, NaN) the rows are argsorted
 by numpy itself. Either way the result is numpy's, bit for bit.
 """
+
 from __future__ import annotations
 
 import functools
@@ -51,7 +52,7 @@ def argsort_rows(x: np.ndarray) -> tuple[np.ndarray, bool]:
     if k and n > 1 and not np.isnan(x.min()):
         bits = (n - 1).bit_length()
         low = np.int64((1 << bits) - 1)
-        key = (x + 0.0).view(np.int64)          # + 0.0: -0.0 becomes +0.0, which it equals
+        key = (x + 0.0).view(np.int64)  # + 0.0: -0.0 becomes +0.0, which it equals
         key ^= (key >> 63) & _LOW63
         key &= ~low
         key |= _arange(n)

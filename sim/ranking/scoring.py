@@ -21,6 +21,7 @@ uniform draw falls below the method's probability.
 The rank of a unit is 1 + the number of other units with a strictly higher score (competition
 ranking: a tie takes the better rank).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ RULES: tuple[str, ...] = ("percentile", "min_max", "share_of_max")
 # Internally a table is indicator-major, ``(columns, units)``: rows are contiguous, so sorting and
 # reductions run along the last axis.
 
+
 def _avg_rank(x: np.ndarray, scale: float = 1.0) -> np.ndarray:
     """0-based average ranks along each row of x (k, n), ties sharing their mean rank, times
     ``scale``."""
@@ -45,7 +47,7 @@ def _avg_rank(x: np.ndarray, scale: float = 1.0) -> np.ndarray:
     order, distinct = argsort_rows(x)
     flat = flat_order(order)
     out = np.empty(k * n)
-    if distinct:                                    # no ties: the rank is the sorted position
+    if distinct:  # no ties: the rank is the sorted position
         out[flat] = positions(k, n, scale)
         return out.reshape(k, n)
     s = x.ravel()[flat].reshape(k, n)
@@ -104,6 +106,7 @@ def normalise(x, rule: str, lower=None) -> np.ndarray:
 
 # ----------------------------------------------------------------------------- derived indicators
 
+
 def column_names(cfg: RankingConfig) -> list[str]:
     """Columns of a table: base variables, then derived indicators in file order."""
     return [*BASE_VARIABLES, *cfg.derived]
@@ -116,7 +119,8 @@ class DerivedPlan:
     Level l holds the linear indicators whose terms are base variables or indicators of earlier
     levels: ``table[rows] = coef @ table`` (then divided by ``table[div]`` where div >= 0).
     Growth indicators come last: ``100 * (table[src] / prev[src] - 1)``."""
-    levels: tuple           # of (rows, coef (len(rows), n_cols), local rows divided, divisor rows)
+
+    levels: tuple  # of (rows, coef (len(rows), n_cols), local rows divided, divisor rows)
     growth_rows: np.ndarray
     growth_src: np.ndarray
 
@@ -142,9 +146,11 @@ def compile_derived(derived: dict[str, Derived], names: list[str]) -> DerivedPla
         div = np.array([col[derived[members[i]].divide_by] for i in local], dtype=int)
         levels.append((np.array([col[m] for m in members]), coef, local, div))
     growth = [(col[k], col[d.growth_of]) for k, d in derived.items() if d.growth_of]
-    return DerivedPlan(levels=tuple(levels),
-                       growth_rows=np.array([g[0] for g in growth], dtype=int),
-                       growth_src=np.array([g[1] for g in growth], dtype=int))
+    return DerivedPlan(
+        levels=tuple(levels),
+        growth_rows=np.array([g[0] for g in growth], dtype=int),
+        growth_src=np.array([g[1] for g in growth], dtype=int),
+    )
 
 
 def compute_derived(plan: DerivedPlan, table: np.ndarray, prev: np.ndarray) -> None:
@@ -155,7 +161,7 @@ def compute_derived(plan: DerivedPlan, table: np.ndarray, prev: np.ndarray) -> N
     and a division by a value <= 0, give 0."""
     for rows, coef, local, div in plan.levels:
         v = coef @ table
-        if len(local) == len(rows):                 # every indicator of the level is divided
+        if len(local) == len(rows):  # every indicator of the level is divided
             v = _divide_positive(v, table[div], 0.0)
         elif len(local):
             v[local] = _divide_positive(v[local], table[div], 0.0)
@@ -175,13 +181,15 @@ def _divide_positive(a: np.ndarray, b: np.ndarray, otherwise: float) -> np.ndarr
 
 # ----------------------------------------------------------------------------- compiled methods
 
+
 @dataclass(frozen=True)
 class Scorer:
     """A method (possibly changed by a variant) turned into arrays over the table columns."""
+
     rule: str
-    cols: np.ndarray            # table columns of the quantitative indicators
-    points: np.ndarray          # points of each (sum = the method's quantitative maximum)
-    lower: np.ndarray           # bool, lower is better
+    cols: np.ndarray  # table columns of the quantitative indicators
+    points: np.ndarray  # points of each (sum = the method's quantitative maximum)
+    lower: np.ndarray  # bool, lower is better
     bonus_cols: np.ndarray
     bonus_ppu: np.ndarray
     bonus_caps: np.ndarray
@@ -190,8 +198,9 @@ class Scorer:
     deduction_points: float
 
 
-def compile_method(method: Method, names: list[str], rule: str | None = None,
-                   group_points: dict[str, float] | None = None) -> Scorer:
+def compile_method(
+    method: Method, names: list[str], rule: str | None = None, group_points: dict[str, float] | None = None
+) -> Scorer:
     """Arrays for scoring ``method`` over a table with columns ``names``; ``rule`` and
     ``group_points`` replace the method's normalisation and group points (variants)."""
     col = {k: i for i, k in enumerate(names)}
@@ -217,7 +226,8 @@ def compile_method(method: Method, names: list[str], rule: str | None = None,
         bonus_caps=np.array([i.cap_points for i in b.items.values()]),
         bonus_cap=b.cap_points,
         deduction_prob=method.deduction.prob_per_year,
-        deduction_points=method.deduction.points)
+        deduction_points=method.deduction.points,
+    )
 
 
 @dataclass(frozen=True)
@@ -225,6 +235,7 @@ class FixedPlan:
     """The bonus and deduction of several scorers stacked into one set of arrays: bonus items of
     scorer i are rows ``segments[i]`` of ``cols`` / ``ppu`` / ``caps``; ``cap``, ``deduction_prob``
     and ``deduction_points`` hold one value per scorer."""
+
     cols: np.ndarray
     ppu: np.ndarray
     caps: np.ndarray
@@ -244,7 +255,8 @@ def compile_fixed(scorers) -> FixedPlan:
         segments=tuple(slice(int(e - len(sc.bonus_cols)), int(e)) for sc, e in zip(scorers, ends)),
         cap=np.array([sc.bonus_cap for sc in scorers]),
         deduction_prob=np.array([sc.deduction_prob for sc in scorers])[:, None],
-        deduction_points=np.array([sc.deduction_points for sc in scorers])[:, None])
+        deduction_points=np.array([sc.deduction_points for sc in scorers])[:, None],
+    )
 
 
 def fixed_points_many(fp: FixedPlan, table: np.ndarray, deduction_u: np.ndarray | None) -> np.ndarray:
@@ -268,8 +280,13 @@ def fixed_points(sc: Scorer, table: np.ndarray, deduction_u: np.ndarray | None) 
     return fixed_points_many(compile_fixed([sc]), table, deduction_u)[0]
 
 
-def score(sc: Scorer, table: np.ndarray, deduction_u: np.ndarray | None = None,
-          normalised: np.ndarray | None = None, fixed: np.ndarray | None = None) -> np.ndarray:
+def score(
+    sc: Scorer,
+    table: np.ndarray,
+    deduction_u: np.ndarray | None = None,
+    normalised: np.ndarray | None = None,
+    fixed: np.ndarray | None = None,
+) -> np.ndarray:
     """Total score of every unit of ``table`` (columns, units).
 
     ``deduction_u``: one uniform number per unit (None: no deduction). ``normalised``: the
@@ -282,9 +299,13 @@ def score(sc: Scorer, table: np.ndarray, deduction_u: np.ndarray | None = None,
     return sc.points @ normalised + fixed
 
 
-def score_table(method: Method, table: dict[str, np.ndarray], rule: str | None = None,
-                group_points: dict[str, float] | None = None,
-                deduction_u: np.ndarray | None = None) -> np.ndarray:
+def score_table(
+    method: Method,
+    table: dict[str, np.ndarray],
+    rule: str | None = None,
+    group_points: dict[str, float] | None = None,
+    deduction_u: np.ndarray | None = None,
+) -> np.ndarray:
     """Score a hand-made table {indicator: values per unit} under ``method`` (for checks and tests).
 
     The table must hold every indicator the method uses; no derivation is done."""

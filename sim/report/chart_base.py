@@ -5,6 +5,7 @@ Colours are the Okabe-Ito colour-blind-safe palette; every series also differs b
 marker or hatch so the charts stay readable when printed in grey. SVG output is reproducible
 (fixed hash salt, no date).
 """
+
 from __future__ import annotations
 
 import io
@@ -25,7 +26,15 @@ from sim.store import atomic_write_bytes  # noqa: E402
 
 # Okabe-Ito colour-blind-safe palette
 BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILION, PURPLE = (
-    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+)
 GREY = "#999999"
 SERIES = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY, BLACK, YELLOW]
 LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1))]
@@ -41,6 +50,7 @@ SLIDE_SIZE = (12.4, 5.4)
 @dataclass(frozen=True)
 class ChartMeta:
     """What every chart states in its footnote."""
+
     zone: str
     scenario: str
     n: int
@@ -52,8 +62,16 @@ class ChartMeta:
         """The footnote; ``shows`` names what the chart's intervals are: "precision" (error bars of
         P(hit), simulation precision) or "spread" (quantile bands of the replications)."""
         what = text(f"shows_{shows}", lang, interval=self.interval)
-        return text("footer", lang, zone=self.zone, scenario=self.scenario, n=self.n, seed=self.seed,
-                    date=self.run_date, shows=what)
+        return text(
+            "footer",
+            lang,
+            zone=self.zone,
+            scenario=self.scenario,
+            n=self.n,
+            seed=self.seed,
+            date=self.run_date,
+            shows=what,
+        )
 
 
 def footnote(fig, s: str) -> None:
@@ -105,6 +123,7 @@ def target_label(row, lang: str, scenario) -> str:
 
 # ----------------------------------------------------------------------------- output
 
+
 def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = PACK_DPI, png_level: int = 6) -> dict[str, bytes]:
     """The figure's bytes in each format, then close it. ``png_level``: zlib level of the PNG
     (the pack uses 1: a quarter less time for files about 2% larger)."""
@@ -113,8 +132,13 @@ def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = PACK_DPI, png_lev
         with plt.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
             for f in formats:
                 buf = io.BytesIO()
-                fig.savefig(buf, format=f, dpi=dpi, metadata={"Date": None} if f == "svg" else None,
-                            **({"pil_kwargs": {"compress_level": png_level}} if f == "png" else {}))
+                fig.savefig(
+                    buf,
+                    format=f,
+                    dpi=dpi,
+                    metadata={"Date": None} if f == "svg" else None,
+                    **({"pil_kwargs": {"compress_level": png_level}} if f == "png" else {}),
+                )
                 out[f] = buf.getvalue()
     finally:
         plt.close(fig)

@@ -6,6 +6,7 @@ Colours and file output are :mod:`sim.report.chart_base`'s: the same Okabe-Ito p
 constrained layout with the meta lines as the figure's x label (:func:`footer`), so a long
 footer wraps instead of running off the page.
 """
+
 from __future__ import annotations
 
 import textwrap
@@ -20,8 +21,21 @@ from sim.report.chart_base import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY,
 from sim.report.fonts import use_cjk_font  # noqa: E402
 from sim.report.labels import indicator_label, op_text, unit_label  # noqa: E402
 
-__all__ = ["BLUE", "GREEN", "GREY", "ORANGE", "PALETTE", "SKY", "VERMILION", "PURPLE", "meta_text",
-           "target_text", "new_figure", "footer", "save_png"]
+__all__ = [
+    "BLUE",
+    "GREEN",
+    "GREY",
+    "ORANGE",
+    "PALETTE",
+    "SKY",
+    "VERMILION",
+    "PURPLE",
+    "meta_text",
+    "target_text",
+    "new_figure",
+    "footer",
+    "save_png",
+]
 
 PALETTE = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY, BLACK, GREY]
 """Series colours of the study charts: :data:`sim.report.chart_base.SERIES` with grey for the eighth."""
@@ -29,14 +43,28 @@ PALETTE = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY, BLACK, GREY]
 STUDY_DPI = 130
 
 
-def meta_text(sc, names: list[str], reps, seed, date: str, lang: str, paired: bool | None = None,
-              extra: str = "", runs: str | None = None) -> str:
+def meta_text(
+    sc,
+    names: list[str],
+    reps,
+    seed,
+    date: str,
+    lang: str,
+    paired: bool | None = None,
+    extra: str = "",
+    runs: str | None = None,
+) -> str:
     """The footer every lever chart carries: zone, scenarios, replications, seed, date."""
-    zone = f"{sc.scenario.zone_zh} ({sc.scenario.zone})" if lang == "zh" else f"{sc.scenario.zone} ({sc.scenario.zone_zh})"
+    zone = (
+        f"{sc.scenario.zone_zh} ({sc.scenario.zone})" if lang == "zh" else f"{sc.scenario.zone} ({sc.scenario.zone_zh})"
+    )
     pair = ""
     if paired is not None:
-        pair = ("；同一随机数（按重复配对）" if paired else "；独立随机种子") if lang == "zh" else \
-               ("; common random numbers (paired by replication)" if paired else "; independent seeds")
+        pair = (
+            ("；同一随机数（按重复配对）" if paired else "；独立随机种子")
+            if lang == "zh"
+            else ("; common random numbers (paired by replication)" if paired else "; independent seeds")
+        )
     if runs is None:
         runs = f"每情景 {reps} 次重复" if lang == "zh" else f"{reps} replications each"
     if lang == "zh":
@@ -64,13 +92,13 @@ def new_figure(w, h, **kw):
     """A w x h inch figure with subplots (``plt.subplots`` keywords), constrained layout, CJK font."""
     use_cjk_font()
     fig, axes = plt.subplots(figsize=(w, h), layout="constrained", **kw)
-    fig.get_layout_engine().set(rect=(0.012, 0, 0.985, 1))     # CJK labels are measured a little short
+    fig.get_layout_engine().set(rect=(0.012, 0, 0.985, 1))  # CJK labels are measured a little short
     return fig, axes
 
 
 def footer(fig, text: str) -> None:
     """The meta lines at the bottom (wrapped to the figure's width); the layout keeps a strip free."""
-    width = max(40, int(fig.get_figwidth() * 17))           # about 17 characters per inch at 7 pt
+    width = max(40, int(fig.get_figwidth() * 17))  # about 17 characters per inch at 7 pt
     sep = "｜" if "｜" in text else " | "
     lines, line = [], ""
     for part in text.split(sep):

@@ -5,11 +5,21 @@ The charts live in :mod:`sim.report.charts_targets` (P(hit) of the targets),
 :mod:`sim.report.charts_values` (an indicator's values) and :mod:`sim.report.chart_base` (look and
 output); the pack and the ``run`` command draw through this module.
 """
+
 from __future__ import annotations
 
 from sim.report.chart_base import ChartMeta, render, save, target_label
 from sim.report.charts_targets import probability_chart, time_to_target_chart
 from sim.report.charts_values import exceedance_chart, fan_chart, rank_chart
 
-__all__ = ["ChartMeta", "probability_chart", "exceedance_chart", "fan_chart", "time_to_target_chart", "rank_chart",
-           "render", "save", "target_label"]
+__all__ = [
+    "ChartMeta",
+    "probability_chart",
+    "exceedance_chart",
+    "fan_chart",
+    "time_to_target_chart",
+    "rank_chart",
+    "render",
+    "save",
+    "target_label",
+]

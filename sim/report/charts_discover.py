@@ -1,6 +1,7 @@
 """Chart of ``discover``: the first rule's box over the runs, and PRIM's peeling trajectory.
 Tables in, Figure out, in the study style of :mod:`sim.report.chart_style`.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,7 +29,7 @@ def discover_chart(d, lang: str, meta: str):
         cols.append(others[0])
     fx, fy = feats[cols[0]], feats[cols[1]]
     x, y = d.experiments[fx.column].to_numpy(float), d.experiments[fy.column].to_numpy(float)
-    rng = np.random.default_rng(0)                 # jitter whole-number columns so points do not overlap
+    rng = np.random.default_rng(0)  # jitter whole-number columns so points do not overlap
     xj = x + (rng.uniform(-0.25, 0.25, len(x)) if d.experiments[fx.column].nunique() < 12 else 0)
     yj = y + (rng.uniform(-0.25, 0.25, len(y)) if d.experiments[fy.column].nunique() < 12 else 0)
     m = d.miss
@@ -41,7 +42,7 @@ def discover_chart(d, lang: str, meta: str):
     hi_y = rr["upper"].get(fy.column, np.inf) if fy.column in rr.index else np.inf
     bx0, bx1 = (lo_x if np.isfinite(lo_x) else x.min()), (hi_x if np.isfinite(hi_x) else x.max())
     by0, by1 = (lo_y if np.isfinite(lo_y) else y.min()), (hi_y if np.isfinite(hi_y) else y.max())
-    if d.experiments[fx.column].nunique() < 12:          # whole numbers: the box spans the jittered columns
+    if d.experiments[fx.column].nunique() < 12:  # whole numbers: the box spans the jittered columns
         bx0, bx1 = bx0 - 0.3, bx1 + 0.3
     if d.experiments[fy.column].nunique() < 12:
         by0, by1 = by0 - 0.3, by1 + 0.3
@@ -55,44 +56,78 @@ def discover_chart(d, lang: str, meta: str):
             ticks = np.arange(math.floor(vals.min()), math.ceil(vals.max()) + 1)
             step = max(1, int(math.ceil(len(ticks) / 8)))
             ticks = ticks[::step]
-            lab_t = [month_of_end(int(t), start) if f.kind == "month_index" else month_of_end(max(int(t), 1), start)
-                     for t in ticks]
+            lab_t = [
+                month_of_end(int(t), start) if f.kind == "month_index" else month_of_end(max(int(t), 1), start)
+                for t in ticks
+            ]
             setter(ticks, lab_t, fontsize=7, **({"rotation": 30} if axis == "x" else {}))
     r1 = d.rules.iloc[0]
     ax.legend(fontsize=7.5, loc="best", markerscale=2)
     hit = d.outcome == "hit"
     if lang == "zh":
-        head = (f"规则 1：框内{'达成' if hit else '未达成'}率 {r1['density']:.0%}，覆盖全部{'达成' if hit else '未达成'}的 "
-                f"{r1['coverage']:.0%}")
+        head = (
+            f"规则 1：框内{'达成' if hit else '未达成'}率 {r1['density']:.0%}，覆盖全部{'达成' if hit else '未达成'}的 "
+            f"{r1['coverage']:.0%}"
+        )
         cond = textwrap.fill(r1["conditions_zh"], 48)
     else:
-        head = (f"Rule 1: {r1['density']:.0%} of runs in the box {'hit' if hit else 'miss'}; "
-                f"it holds {r1['coverage']:.0%} of the {'hits' if hit else 'misses'}")
+        head = (
+            f"Rule 1: {r1['density']:.0%} of runs in the box {'hit' if hit else 'miss'}; "
+            f"it holds {r1['coverage']:.0%} of the {'hits' if hit else 'misses'}"
+        )
         cond = textwrap.fill(r1["conditions"], 95)
     ax.set_title(f"{head}\n{cond}", fontsize=8.5, loc="left")
     t = d.trajectory
     ax2.plot(t["coverage"], t["density"], marker="o", ms=2.5, color=GREY, linewidth=1)
     ch = t[t["chosen"]]
-    ax2.scatter(ch["coverage"], ch["density"], s=60, color=VERMILION, zorder=3,
-                label="chosen (before pruning)" if lang == "en" else "所选框（修剪前）")
+    ax2.scatter(
+        ch["coverage"],
+        ch["density"],
+        s=60,
+        color=VERMILION,
+        zorder=3,
+        label="chosen (before pruning)" if lang == "en" else "所选框（修剪前）",
+    )
     ax2.axhline(d.rules.iloc[0]["base_rate"], color="black", linestyle=":", linewidth=1)
     word_en, word_zh = ("hit", "达成") if hit else ("miss", "未达成")
-    ax2.set_xlabel(f"coverage: share of all {'hits' if hit else 'misses'} in the box" if lang == "en" else f"覆盖率：框内{word_zh}占全部{word_zh}", fontsize=8.5)
-    ax2.set_ylabel(f"density: share of the box's runs that {word_en}" if lang == "en"
-                   else f"密度：框内运行的{word_zh}比例", fontsize=8.5)
+    ax2.set_xlabel(
+        f"coverage: share of all {'hits' if hit else 'misses'} in the box"
+        if lang == "en"
+        else f"覆盖率：框内{word_zh}占全部{word_zh}",
+        fontsize=8.5,
+    )
+    ax2.set_ylabel(
+        f"density: share of the box's runs that {word_en}" if lang == "en" else f"密度：框内运行的{word_zh}比例",
+        fontsize=8.5,
+    )
     ax2.set_xlim(0, 1.02)
     ax2.set_ylim(0, 1.02)
     ax2.grid(alpha=0.3)
     ax2.legend(fontsize=7.5, loc="lower left")
-    ax2.set_title(f"PRIM peeling trajectory (training runs); dotted = overall {word_en} rate" if lang == "en" else
-                  f"PRIM 剥离轨迹（训练样本）；点线 = 总体{word_zh}率", fontsize=9, loc="left")
+    ax2.set_title(
+        f"PRIM peeling trajectory (training runs); dotted = overall {word_en} rate"
+        if lang == "en"
+        else f"PRIM 剥离轨迹（训练样本）；点线 = 总体{word_zh}率",
+        fontsize=9,
+        loc="left",
+    )
     row = {"target_id": d.target_id, **{k: v for k, v in _target_row(sc, d.target_id).items()}}
     tgt = target_text(sc, row, lang)
-    lever_note = ("levers drawn over their declared ranges" if d.levers else "levers fixed") if lang == "en" else \
-        ("杠杆在声明范围内抽样" if d.levers else "杠杆固定")
-    fig.suptitle((f"情景发现：何时{'达成' if hit else '未达成'} {tgt}（{lever_note}）" if lang == "zh"
-                  else f"Scenario discovery: when is '{tgt}' {'hit' if hit else 'missed'}? ({lever_note})"),
-                 fontsize=10.5, x=0.01, ha="left")
+    lever_note = (
+        ("levers drawn over their declared ranges" if d.levers else "levers fixed")
+        if lang == "en"
+        else ("杠杆在声明范围内抽样" if d.levers else "杠杆固定")
+    )
+    fig.suptitle(
+        (
+            f"情景发现：何时{'达成' if hit else '未达成'} {tgt}（{lever_note}）"
+            if lang == "zh"
+            else f"Scenario discovery: when is '{tgt}' {'hit' if hit else 'missed'}? ({lever_note})"
+        ),
+        fontsize=10.5,
+        x=0.01,
+        ha="left",
+    )
     footer(fig, meta)
     return fig
 

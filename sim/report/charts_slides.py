@@ -5,6 +5,7 @@
 Every figure is :data:`sim.report.chart_base.SLIDE_SIZE` inches, the picture area of the deck's
 chart slides.
 """
+
 from __future__ import annotations
 
 import matplotlib
@@ -16,12 +17,20 @@ import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from sim.report.chart_base import (BLUE, GREEN, GREY, ORANGE, SLIDE_SIZE, VERMILION, ChartMeta,  # noqa: E402
-                                   footnote, wrap_label)
+from sim.report.chart_base import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    SLIDE_SIZE,
+    VERMILION,
+    ChartMeta,  # noqa: E402
+    footnote,
+    wrap_label,
+)
 from sim.report.document import pct0  # noqa: E402
 from sim.report.fonts import use_cjk_font  # noqa: E402
 from sim.report.texts import text  # noqa: E402
-
 
 
 def _p_axis(ax, lang: str) -> None:
@@ -47,8 +56,15 @@ def group_chart(rows: pd.DataFrame, labels: list[str], lang: str, meta: ChartMet
     ax.barh(pos[active], p[active], color=BLUE, height=0.68)
     if (~active).any():
         ax.barh(pos[~active], p[~active], color=GREY, height=0.68, hatch="///", edgecolor="white", linewidth=0)
-    ax.errorbar(p, pos, xerr=np.clip(np.vstack([p - lo, hi - p]), 0, None), fmt="none", ecolor="black",
-                elinewidth=1.2, capsize=3)
+    ax.errorbar(
+        p,
+        pos,
+        xerr=np.clip(np.vstack([p - lo, hi - p]), 0, None),
+        fmt="none",
+        ecolor="black",
+        elinewidth=1.2,
+        capsize=3,
+    )
     size = 13 if n <= 8 else 11 if n <= 12 else 9.5
     for yy, pp, h in zip(pos, p, hi):
         ax.text(min(h + 0.012, 1.02), yy, pct0(pp), va="center", fontsize=size)
@@ -58,17 +74,20 @@ def group_chart(rows: pd.DataFrame, labels: list[str], lang: str, meta: ChartMet
     handles = [Patch(color=BLUE, label=text("leg_active", lang))]
     if (~active).any():
         handles.append(Patch(facecolor=GREY, hatch="///", edgecolor="white", label=text("leg_inactive", lang)))
-    handles += [Line2D([], [], color="black", marker="|", linestyle="-", label=text("leg_precision", lang)),
-                Line2D([], [], color=ORANGE, linestyle=":", label=text("line50", lang)),
-                Line2D([], [], color=ORANGE, linestyle="--", label=text("line80", lang))]
+    handles += [
+        Line2D([], [], color="black", marker="|", linestyle="-", label=text("leg_precision", lang)),
+        Line2D([], [], color=ORANGE, linestyle=":", label=text("line50", lang)),
+        Line2D([], [], color=ORANGE, linestyle="--", label=text("line80", lang)),
+    ]
     fig.legend(handles=handles, loc="upper right", ncol=len(handles), fontsize=10, frameon=False)
     footnote(fig, meta.footer(lang))
     fig.tight_layout(rect=(0, 0.03, 1, 0.94))
     return fig
 
 
-def paired_chart(table: pd.DataFrame, labels: list[str], lang: str, meta: ChartMeta, *, paired: bool,
-                 other: str, ref: str) -> plt.Figure:
+def paired_chart(
+    table: pd.DataFrame, labels: list[str], lang: str, meta: ChartMeta, *, paired: bool, other: str, ref: str
+) -> plt.Figure:
     """Horizontal bars: P(hit) of ``other`` minus ``ref`` per target, in percentage points, with
     the interval of the difference (paired by replication when ``paired``); green where the
     interval lies above 0, vermilion below, grey where it includes 0. ``table``: diff,
@@ -81,8 +100,15 @@ def paired_chart(table: pd.DataFrame, labels: list[str], lang: str, meta: ChartM
     lo, hi = 100 * table["diff_low"].to_numpy(dtype=float), 100 * table["diff_high"].to_numpy(dtype=float)
     colour = [GREEN if a > 0 else VERMILION if b < 0 else GREY for a, b in zip(lo, hi)]
     ax.barh(pos, d, color=colour, height=0.68)
-    ax.errorbar(d, pos, xerr=np.clip(np.vstack([d - lo, hi - d]), 0, None), fmt="none", ecolor="black",
-                elinewidth=1.2, capsize=3)
+    ax.errorbar(
+        d,
+        pos,
+        xerr=np.clip(np.vstack([d - lo, hi - d]), 0, None),
+        fmt="none",
+        ecolor="black",
+        elinewidth=1.2,
+        capsize=3,
+    )
     size = 12 if n <= 10 else 10 if n <= 16 else 8.5
     ax.set_yticks(pos, [wrap_label(s, 40 if lang == "zh" else 56) for s in labels], fontsize=size)
     ax.set_ylim(n - 0.4, -0.6)
@@ -94,9 +120,17 @@ def paired_chart(table: pd.DataFrame, labels: list[str], lang: str, meta: ChartM
     ax.grid(axis="x", alpha=0.3)
     ax.set_axisbelow(True)
     ax.set_title(text("pair_title", lang, other=other, ref=ref), fontsize=13, loc="left", pad=28)
-    fig.legend(handles=[Patch(color=GREEN, label=text("pair_up", lang)), Patch(color=VERMILION, label=text("pair_down", lang)),
-                        Patch(color=GREY, label=text("pair_zero", lang))], loc="upper right", ncol=3, fontsize=10,
-               frameon=False)
+    fig.legend(
+        handles=[
+            Patch(color=GREEN, label=text("pair_up", lang)),
+            Patch(color=VERMILION, label=text("pair_down", lang)),
+            Patch(color=GREY, label=text("pair_zero", lang)),
+        ],
+        loc="upper right",
+        ncol=3,
+        fontsize=10,
+        frameon=False,
+    )
     footnote(fig, meta.footer(lang))
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig

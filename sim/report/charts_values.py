@@ -6,6 +6,7 @@ Each chart carries a title with the zone, axis labels with units, and a footnote
 scenario, replication count, seed, run date and interval method; the look is
 :mod:`sim.report.chart_base`'s.
 """
+
 from __future__ import annotations
 
 import matplotlib
@@ -15,8 +16,18 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sim.report.chart_base import (BLACK, GREEN, LINESTYLES, MARKERS, SERIES, SLIDE_SIZE, VERMILION,  # noqa: E402
-                                   ChartMeta, footnote, pct_text)
+from sim.report.chart_base import (
+    BLACK,
+    GREEN,
+    LINESTYLES,
+    MARKERS,
+    SERIES,
+    SLIDE_SIZE,
+    VERMILION,  # noqa: E402
+    ChartMeta,
+    footnote,
+    pct_text,
+)
 from sim.report.document import ci0  # noqa: E402
 from sim.report.fonts import use_cjk_font  # noqa: E402
 from sim.report.labels import indicator_label, op_text, threshold_text, unit_label  # noqa: E402
@@ -25,14 +36,22 @@ from sim.report.texts import text  # noqa: E402
 
 # ----------------------------------------------------------------------------- exceedance curves
 
+
 def _curve_direction(targets: pd.DataFrame) -> str:
     act = targets[targets["active"]] if len(targets) else targets
     ops = list((act if len(act) else targets)["op"]) or [">="]
     return ops[0] if ops[0] in (">=", ">", "<=", "<") else ">="
 
 
-def exceedance_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang: str, meta: ChartMeta,
-                     scenario=None, unit: str = "") -> plt.Figure:
+def exceedance_chart(
+    values: pd.DataFrame,
+    targets: pd.DataFrame,
+    indicator: str,
+    lang: str,
+    meta: ChartMeta,
+    scenario=None,
+    unit: str = "",
+) -> plt.Figure:
     """P(indicator >= x) against x, one curve per year, each target marked with its P(hit).
 
     ``values``: columns year, value (one row per replication and year, from indicators.csv).
@@ -58,7 +77,7 @@ def exceedance_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str
         v = v[~np.isnan(v)]
         if not v.size:
             continue
-        if integer:                         # whole numbers (counts): the curve is only defined there
+        if integer:  # whole numbers (counts): the curve is only defined there
             xs = np.arange(np.floor(lo_x), np.ceil(hi_x) + 1)
         else:
             xs = np.linspace(lo_x - 0.05 * span, hi_x + 0.05 * span, 600)
@@ -70,8 +89,12 @@ def exceedance_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str
             ps = np.searchsorted(v, xs, side="right") / v.size
         else:
             ps = np.searchsorted(v, xs, side="left") / v.size
-        style = dict(color=SERIES[i % len(SERIES)], linestyle=LINESTYLES[i % len(LINESTYLES)], linewidth=2,
-                     label=text("year_n", lang, year=y))
+        style = dict(
+            color=SERIES[i % len(SERIES)],
+            linestyle=LINESTYLES[i % len(LINESTYLES)],
+            linewidth=2,
+            label=text("year_n", lang, year=y),
+        )
         if integer:
             ax.plot(xs, ps, marker=MARKERS[i % len(MARKERS)] if len(xs) <= 40 else None, markersize=4, **style)
         else:
@@ -81,15 +104,31 @@ def exceedance_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str
         c = SERIES[i % len(SERIES)]
         x, p = float(t["threshold"]), float(t["p_hit"])
         ax.axvline(x, color=c, linestyle=":", linewidth=1, alpha=0.8)
-        lab = text("target_mark", lang, year=t["year"], op=op_text(t["op"]), thr=threshold_text(x, unit, lang),
-                   p=pct_text(p), ci=ci0(t["ci_low"], t["ci_high"]))
+        lab = text(
+            "target_mark",
+            lang,
+            year=t["year"],
+            op=op_text(t["op"]),
+            thr=threshold_text(x, unit, lang),
+            p=pct_text(p),
+            ci=ci0(t["ci_low"], t["ci_high"]),
+        )
         if not t["active"]:
             lab += text("inactive_short", lang)
         # the target's own P(hit) with its interval; its text goes to the legend (no overlap)
-        ax.errorbar([x], [p], yerr=[[max(p - t["ci_low"], 0)], [max(t["ci_high"] - p, 0)]],
-                    fmt=MARKERS[(i + 1) % len(MARKERS)] if not t["active"] else MARKERS[i % len(MARKERS)],
-                    color=c if t["active"] else "white", markersize=7, markeredgecolor="black", ecolor="black",
-                    capsize=3, zorder=5, label=lab)
+        ax.errorbar(
+            [x],
+            [p],
+            yerr=[[max(p - t["ci_low"], 0)], [max(t["ci_high"] - p, 0)]],
+            fmt=MARKERS[(i + 1) % len(MARKERS)] if not t["active"] else MARKERS[i % len(MARKERS)],
+            color=c if t["active"] else "white",
+            markersize=7,
+            markeredgecolor="black",
+            ecolor="black",
+            capsize=3,
+            zorder=5,
+            label=lab,
+        )
     ax.set_ylim(-0.02, 1.04)
     ax.set_xlim(lo_x - 0.05 * span, hi_x + 0.05 * span)
     if integer:
@@ -108,6 +147,7 @@ def exceedance_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str
 
 # ----------------------------------------------------------------------------- monthly fan
 
+
 def _month_ticks(ax, months: list[str], lang: str) -> None:
     idx = [i for i, m in enumerate(months) if m[5:] in ("01", "04", "07", "10")]
     ax.set_xticks(idx, [months[i] for i in idx], fontsize=8)
@@ -117,8 +157,16 @@ def _month_ticks(ax, months: list[str], lang: str) -> None:
             ax.axvline(i - 0.5, color="#666666", linewidth=0.8)
 
 
-def fan_chart(monthly: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang: str, meta: ChartMeta,
-              scenario=None, unit: str = "", cumulative: bool = True) -> plt.Figure:
+def fan_chart(
+    monthly: pd.DataFrame,
+    targets: pd.DataFrame,
+    indicator: str,
+    lang: str,
+    meta: ChartMeta,
+    scenario=None,
+    unit: str = "",
+    cumulative: bool = True,
+) -> plt.Figure:
     """Median and 50/80/95% bands of the monthly (year-to-date) value, with each year's target;
     counts (unit "count") in whole-number steps.
 
@@ -126,7 +174,7 @@ def fan_chart(monthly: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
     ``cumulative``: True when the values are year-to-date sums (flows), False for stocks."""
     use_cjk_font()
     d = monthly.sort_values("month")
-    if unit == "count":       # whole things: bands on whole numbers (outwards), never "0.5 leaders"
+    if unit == "count":  # whole things: bands on whole numbers (outwards), never "0.5 leaders"
         d = d.copy()
         for lo, hi in (("p2_5", "p97_5"), ("p10", "p90"), ("p25", "p75")):
             d[lo], d[hi] = np.floor(d[lo] + 1e-9), np.ceil(d[hi] - 1e-9)
@@ -141,14 +189,27 @@ def fan_chart(monthly: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
     segments = [[k for k, m in enumerate(months) if m[:4] == y] for y in dict.fromkeys(m[:4] for m in months)]
     qcols = [c for c, _, _, _ in bands] + [c for _, c, _, _ in bands] + ["p50"]
     q = d[qcols].to_numpy(dtype=float)
-    steps = bool(np.allclose(q, np.round(q)))          # whole numbers (counts): draw steps, not slopes
+    steps = bool(np.allclose(q, np.round(q)))  # whole numbers (counts): draw steps, not slopes
     for j, seg in enumerate(segments):
         ds = d.iloc[seg]
         for lo, hi, pct, col in bands:
-            ax.fill_between(x[seg], ds[lo], ds[hi], color=col, linewidth=0, step="mid" if steps else None,
-                            label=text("fan_band", lang, pct=pct) if j == 0 else None)
-        ax.plot(x[seg], ds["p50"], color=BLACK, linewidth=2, drawstyle="steps-mid" if steps else "default",
-                label=text("fan_median", lang) if j == 0 else None)
+            ax.fill_between(
+                x[seg],
+                ds[lo],
+                ds[hi],
+                color=col,
+                linewidth=0,
+                step="mid" if steps else None,
+                label=text("fan_band", lang, pct=pct) if j == 0 else None,
+            )
+        ax.plot(
+            x[seg],
+            ds["p50"],
+            color=BLACK,
+            linewidth=2,
+            drawstyle="steps-mid" if steps else "default",
+            label=text("fan_median", lang) if j == 0 else None,
+        )
     for i, (_, t) in enumerate(targets.sort_values(["year", "active"], ascending=[True, False]).iterrows()):
         sel = [k for k, m in enumerate(months) if m.startswith(str(int(t["year"])))]
         if not sel:
@@ -156,13 +217,26 @@ def fan_chart(monthly: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
         style = "--" if t["active"] else ":"
         c = VERMILION if t["active"] else "#555555"
         ax.hlines(float(t["threshold"]), sel[0] - 0.5, sel[-1] + 0.5, colors=c, linestyles=style, linewidth=2)
-        lab = text("fan_target", lang, year=int(t["year"]), op=op_text(t["op"]),
-                   thr=threshold_text(float(t["threshold"]), unit, lang))
+        lab = text(
+            "fan_target",
+            lang,
+            year=int(t["year"]),
+            op=op_text(t["op"]),
+            thr=threshold_text(float(t["threshold"]), unit, lang),
+        )
         if not t["active"]:
             lab += text("inactive_short", lang)
-        ax.annotate(lab, (sel[0] - 0.3, float(t["threshold"])), xytext=(0, 4), textcoords="offset points",
-                    fontsize=8.5, color=c, ha="left", va="bottom",
-                    bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8))
+        ax.annotate(
+            lab,
+            (sel[0] - 0.3, float(t["threshold"])),
+            xytext=(0, 4),
+            textcoords="offset points",
+            fontsize=8.5,
+            color=c,
+            ha="left",
+            va="bottom",
+            bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.8),
+        )
     _month_ticks(ax, months, lang)
     ax.set_xlabel(text("axis_month", lang))
     ax.set_ylabel(text("axis_value", lang, indicator=label, unit=ulab) if ulab else label)
@@ -174,9 +248,9 @@ def fan_chart(monthly: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
     ymax = max([float(d["p97_5"].max()), *thr])
     ymin = min([float(d["p2_5"].min()), *thr])
     if cumulative or ymin <= 0.25 * ymax:
-        lo = min(0.0, ymin)                  # sums that restart in January: from zero
+        lo = min(0.0, ymin)  # sums that restart in January: from zero
     else:
-        lo = ymin - 0.25 * (ymax - ymin)     # a stock far from zero: show its movement
+        lo = ymin - 0.25 * (ymax - ymin)  # a stock far from zero: show its movement
     ax.set_ylim(bottom=lo, top=ymax + 0.15 * (ymax - lo) if ymax > lo else None)
     ax.legend(loc="upper left", fontsize=8, ncols=2, framealpha=0.95)
     footnote(fig, meta.footer(lang, "spread"))
@@ -186,8 +260,16 @@ def fan_chart(monthly: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
 
 # ----------------------------------------------------------------------------- rank distribution
 
-def rank_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang: str, meta: ChartMeta,
-               scenario=None, slide: bool = False) -> plt.Figure:
+
+def rank_chart(
+    values: pd.DataFrame,
+    targets: pd.DataFrame,
+    indicator: str,
+    lang: str,
+    meta: ChartMeta,
+    scenario=None,
+    slide: bool = False,
+) -> plt.Figure:
     """Histogram of a rank indicator per year (share of replications by rank), the target rank
     marked with its P(hit) and the places that meet it shaded (in the legend). ``values``:
     columns year, value; ``targets``: summary rows on it. ``slide``: years side by side at
@@ -211,23 +293,40 @@ def rank_chart(values: pd.DataFrame, targets: pd.DataFrame, indicator: str, lang
             x = float(t["threshold"]) + (0.5 if t["op"] == "<=" else -0.5)
             ax.axvspan(0, x, color=GREEN, alpha=0.12, linewidth=0, label=text("rank_zone", lang))
             ax.axvline(x, color=VERMILION, linestyle="--", linewidth=1.5, label=text("rank_target_line", lang))
-            notes.append(text("rank_mark", lang, thr=f"{float(t['threshold']):g}", p=pct_text(float(t["p_hit"])))
-                         + f" ({ci0(float(t['ci_low']), float(t['ci_high']))})")
-        ax.hist(v, bins=bins, weights=w, color=SERIES[i % len(SERIES)], edgecolor="white", linewidth=0.5,
-                hatch=None if i == 0 else "//")
+            notes.append(
+                text("rank_mark", lang, thr=f"{float(t['threshold']):g}", p=pct_text(float(t["p_hit"])))
+                + f" ({ci0(float(t['ci_low']), float(t['ci_high']))})"
+            )
+        ax.hist(
+            v,
+            bins=bins,
+            weights=w,
+            color=SERIES[i % len(SERIES)],
+            edgecolor="white",
+            linewidth=0.5,
+            hatch=None if i == 0 else "//",
+        )
         if v.size:
             med = float(np.median(v))
             ax.axvline(med, color=BLACK, linewidth=1.2, label=text("fan_median", lang))
             notes.append(text("rank_median", lang, v=f"{med:g}"))
-        ax.text(0.01, 0.95, "\n".join(notes), transform=ax.transAxes, ha="left", va="top", fontsize=9,
-                bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#888888", alpha=0.95))
+        ax.text(
+            0.01,
+            0.95,
+            "\n".join(notes),
+            transform=ax.transAxes,
+            ha="left",
+            va="top",
+            fontsize=9,
+            bbox=dict(boxstyle="round,pad=0.3", fc="white", ec="#888888", alpha=0.95),
+        )
         ax.set_xlim(0, vmax + width)
         ax.set_title(text("year_n", lang, year=y), fontsize=10, loc="left")
         ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0, decimals=0))
         ax.set_ylabel(text("rank_y", lang), fontsize=8.5)
         ax.grid(alpha=0.3)
         ax.set_axisbelow(True)
-    for ax in (axes[:, 0] if slide else axes[-1:, 0]):
+    for ax in axes[:, 0] if slide else axes[-1:, 0]:
         ax.set_xlabel(text("rank_x", lang))
     handles, names = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, names, loc="upper right", ncol=len(names), fontsize=8.5, frameon=False)

@@ -2,25 +2,53 @@
 in reading order (:func:`build_document`), from the sections of :mod:`sim.report.sections` and
 the charts the pack made.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
 
 from sim.report import sources
-from sim.report.document import (Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table, ci1, figure,
-                                 pct1, png_size)
+from sim.report.document import (
+    Bullets,
+    Document,
+    Figure,
+    FigureRow,
+    Heading,
+    PageBreak,
+    Para,
+    Table,
+    ci1,
+    figure,
+    pct1,
+    png_size,
+)
 from sim.report.deck_content import compare_lines
 from sim.report.labels import indicator_label
 from sim.report.plan_sources import source_text
 from sim.report.results import Results
-from sim.report.sections import (assumption_rows, indicator_order, manifest_rows, peers_table, ranking_table,
-                                 summary_paragraphs, target_table, warning_items, year_label)
+from sim.report.sections import (
+    assumption_rows,
+    indicator_order,
+    manifest_rows,
+    peers_table,
+    ranking_table,
+    summary_paragraphs,
+    target_table,
+    warning_items,
+    year_label,
+)
 from sim.report.texts import text
 from sim.report.warning_views import warning_blocks
 
 
-def build_document(res: Results, lang: str, charts: dict, others: list[Results] = (),
-                   compare_rows: list | None = None, pairs: list | None = None) -> Document:
+def build_document(
+    res: Results,
+    lang: str,
+    charts: dict,
+    others: list[Results] = (),
+    compare_rows: list | None = None,
+    pairs: list | None = None,
+) -> Document:
     """All blocks of the report of ``res`` in ``lang``; ``charts`` maps chart keys to
     {"name", "png"} (made by the pack); ``others`` are further results folders to compare, with
     ``pairs`` their paired-difference tables (:func:`sim.report.pairs.pair_table`) and
@@ -65,13 +93,20 @@ def build_document(res: Results, lang: str, charts: dict, others: list[Results] 
         t = res.targets()
         t = t[t["indicator"] == ind]
         if lang == "zh":
-            desc = "；".join(f"{year_label(r, lang, res)}：{pct1(r['p_hit'])}（{ci1(r['ci_low'], r['ci_high'])}）"
-                            for _, r in t.iterrows())
+            desc = "；".join(
+                f"{year_label(r, lang, res)}：{pct1(r['p_hit'])}（{ci1(r['ci_low'], r['ci_high'])}）"
+                for _, r in t.iterrows()
+            )
         else:
-            desc = "; ".join(f"{year_label(r, lang, res)}: {pct1(r['p_hit'])} ({ci1(r['ci_low'], r['ci_high'])})"
-                             for _, r in t.iterrows())
-        ind_blocks += [Heading(indicator_label(ind, lang, res.resolved), 3, f"ind-{ind}"), Para(desc, "small"),
-                       FigureRow(figs)]
+            desc = "; ".join(
+                f"{year_label(r, lang, res)}: {pct1(r['p_hit'])} ({ci1(r['ci_low'], r['ci_high'])})"
+                for _, r in t.iterrows()
+            )
+        ind_blocks += [
+            Heading(indicator_label(ind, lang, res.resolved), 3, f"ind-{ind}"),
+            Para(desc, "small"),
+            FigureRow(figs),
+        ]
     if ind_blocks:
         B.append(PageBreak())
         B.append(Heading(text("sec_indicators", lang), 2, "indicators"))
@@ -110,8 +145,12 @@ def build_document(res: Results, lang: str, charts: dict, others: list[Results] 
     if res.goal_seek is not None:
         B.extend(goal_seek_blocks(res.goal_seek, lang))
 
-    extra = [(r, p) for r in [res, *others] for p in r.extra_charts
-             if not (p.stem.endswith(("_zh", "_en")) and not p.stem.endswith("_" + lang))]
+    extra = [
+        (r, p)
+        for r in [res, *others]
+        for p in r.extra_charts
+        if not (p.stem.endswith(("_zh", "_en")) and not p.stem.endswith("_" + lang))
+    ]
     tables = [(r, name) for r in [res, *others] for name in r.extra_tables]
     if extra or tables:
         B.append(Heading(text("sec_other", lang), 2, "other"))
@@ -143,8 +182,16 @@ def build_document(res: Results, lang: str, charts: dict, others: list[Results] 
         if others:
             B.append(Heading(r.title(lang), 3))
         rows, literal = manifest_rows(r, lang)
-        B.append(Table([text("col_fact", lang), text("col_value", lang)], rows, [25, 75], "ll",
-                       ["literal" if x else "" for x in literal], font_size=7.5))
+        B.append(
+            Table(
+                [text("col_fact", lang), text("col_value", lang)],
+                rows,
+                [25, 75],
+                "ll",
+                ["literal" if x else "" for x in literal],
+                font_size=7.5,
+            )
+        )
     B.append(Para(f"{text('m_built', lang)}: {_dt.date.today().isoformat()} · {text('figure_files', lang)}", "small"))
 
     rows = assumption_rows(res, "uncertainties", lang, comments, file_values)
@@ -171,30 +218,82 @@ def compare_blocks(res: Results, others: list[Results], lang: str, charts: dict,
         f = figure(charts, f"slide_pair_{k}", "")
         if f:
             B.append(f)
-        body = [[str(r["year"]), year_label(r, lang, res), f'{pct1(r["p_ref"])} ({ci1(r["p_ref_low"], r["p_ref_high"])})',
-                 f'{pct1(r["p"])} ({ci1(r["p_low"], r["p_high"])})',
-                 f"{r['diff'] * 100:+.1f}", f"{r['diff_low'] * 100:+.1f} – {r['diff_high'] * 100:+.1f}"]
-                for _, r in tab.iterrows()]
-        B.append(Table([text("col_year", lang), text("col_target", lang), res.title(lang), o.title(lang),
-                        text("col_diff", lang), text("col_diff_ci", lang)], body, [6, 32, 15, 15, 10, 16], "llrrrr",
-                       font_size=7.5))
+        body = [
+            [
+                str(r["year"]),
+                year_label(r, lang, res),
+                f"{pct1(r['p_ref'])} ({ci1(r['p_ref_low'], r['p_ref_high'])})",
+                f"{pct1(r['p'])} ({ci1(r['p_low'], r['p_high'])})",
+                f"{r['diff'] * 100:+.1f}",
+                f"{r['diff_low'] * 100:+.1f} – {r['diff_high'] * 100:+.1f}",
+            ]
+            for _, r in tab.iterrows()
+        ]
+        B.append(
+            Table(
+                [
+                    text("col_year", lang),
+                    text("col_target", lang),
+                    res.title(lang),
+                    o.title(lang),
+                    text("col_diff", lang),
+                    text("col_diff_ci", lang),
+                ],
+                body,
+                [6, 32, 15, 15, 10, 16],
+                "llrrrr",
+                font_size=7.5,
+            )
+        )
     if rows and not any(len(t) for t in pairs):
         names = [r.title(lang) for r in [res, *others]]
-        B.append(Table([text("col_year", lang), text("col_target", lang), *names], rows,
-                       [5.5, 30, *([12] * len(names))], "ll" + "r" * len(names), font_size=7.5))
+        B.append(
+            Table(
+                [text("col_year", lang), text("col_target", lang), *names],
+                rows,
+                [5.5, 30, *([12] * len(names))],
+                "ll" + "r" * len(names),
+                font_size=7.5,
+            )
+        )
     return B
 
 
 def goal_seek_blocks(g: dict, lang: str) -> list:
     """The goal-seek section: the summary in the report's language, the verified package's odds
     (each with its simulation-precision interval) and the cost front."""
-    blocks = [PageBreak(), Heading(text("sec_goal_seek", lang), 2, "goal-seek"), Para(text("intro_goal_seek", lang), "note")]
+    blocks = [
+        PageBreak(),
+        Heading(text("sec_goal_seek", lang), 2, "goal-seek"),
+        Para(text("intro_goal_seek", lang), "note"),
+    ]
     blocks += [Para(p.strip(), "lead") for p in g["summary"][lang].split("\n\n") if p.strip()]
     v = g["verification"]
-    rows = [[str(r["target_id"]), pct1(r["p_hit"]), ci1(r["ci_low"], r["ci_high"]), pct1(r["level"]),
-             text("gs_holds" if r["holds"] else "gs_fails", lang)] for _, r in v.iterrows()]
-    blocks.append(Table([text("col_target", lang), text("col_p", lang), text("col_ci", lang), text("gs_level", lang),
-                         text("gs_verdict", lang)], rows, [34, 14, 22, 14, 16], "lrrrl", font_size=7.5))
+    rows = [
+        [
+            str(r["target_id"]),
+            pct1(r["p_hit"]),
+            ci1(r["ci_low"], r["ci_high"]),
+            pct1(r["level"]),
+            text("gs_holds" if r["holds"] else "gs_fails", lang),
+        ]
+        for _, r in v.iterrows()
+    ]
+    blocks.append(
+        Table(
+            [
+                text("col_target", lang),
+                text("col_p", lang),
+                text("col_ci", lang),
+                text("gs_level", lang),
+                text("gs_verdict", lang),
+            ],
+            rows,
+            [34, 14, 22, 14, 16],
+            "lrrrl",
+            font_size=7.5,
+        )
+    )
     png = g["charts"][lang]
     if png.is_file():
         data = png.read_bytes()

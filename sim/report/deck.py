@@ -6,6 +6,7 @@ the Office theme's fonts with a Chinese face named for East Asian characters; ch
 PNGs of :mod:`sim.report.charts_slides`, placed at their own size. The file is reproducible:
 every date in it (document properties, zip members) is the run date.
 """
+
 from __future__ import annotations
 
 import io
@@ -26,8 +27,7 @@ EA_FONT = {"zh": "Microsoft YaHei", "en": "Microsoft YaHei"}
 """East Asian face of every run: installed with Office and WPS; LibreOffice substitutes a CJK font."""
 LATIN_FONT = {"zh": "Microsoft YaHei", "en": "Calibri"}
 DARK, MUTED, ACCENT = RGBColor(0x1A, 0x1A, 0x1A), RGBColor(0x55, 0x55, 0x55), RGBColor(0x00, 0x72, 0xB2)
-LIGHTS = {"green": RGBColor(0x00, 0x9E, 0x73), "amber": RGBColor(0xE6, 0x9F, 0x00),
-          "red": RGBColor(0xD5, 0x5E, 0x00)}
+LIGHTS = {"green": RGBColor(0x00, 0x9E, 0x73), "amber": RGBColor(0xE6, 0x9F, 0x00), "red": RGBColor(0xD5, 0x5E, 0x00)}
 
 
 def _run_font(run, lang: str, size: float, colour: RGBColor = DARK, bold: bool = False) -> None:
@@ -43,8 +43,19 @@ def _run_font(run, lang: str, size: float, colour: RGBColor = DARK, bold: bool =
         el.set("typeface", EA_FONT[lang])
 
 
-def _text_box(slide, left, top, width, height, lines: list[str], lang: str, size: float,
-              colour: RGBColor = DARK, bold: bool = False, space: float = 6):
+def _text_box(
+    slide,
+    left,
+    top,
+    width,
+    height,
+    lines: list[str],
+    lang: str,
+    size: float,
+    colour: RGBColor = DARK,
+    bold: bool = False,
+    space: float = 6,
+):
     box = slide.shapes.add_textbox(left, top, width, height)
     tf = box.text_frame
     tf.word_wrap = True
@@ -83,12 +94,13 @@ def _lit_lines(slide, s: Slide, lang: str, top) -> None:
 
 
 def _draw(prs, s: Slide, lang: str, charts: dict) -> None:
-    slide = prs.slides.add_slide(prs.slide_layouts[6])          # blank
+    slide = prs.slides.add_slide(prs.slide_layouts[6])  # blank
     slide.name = s.key
     if s.key == "title":
         _text_box(slide, MARGIN, Inches(2.3), WIDTH - 2 * MARGIN, Inches(1.4), [s.title], lang, 36, ACCENT, True)
-        _text_box(slide, MARGIN, Inches(3.9), WIDTH - 2 * MARGIN, Inches(2.5), [x for x in s.lines if x], lang, 18,
-                  MUTED)
+        _text_box(
+            slide, MARGIN, Inches(3.9), WIDTH - 2 * MARGIN, Inches(2.5), [x for x in s.lines if x], lang, 18, MUTED
+        )
         return
     _title(slide, s, lang)
     png = charts.get(s.chart, {}).get("png") if s.chart else None

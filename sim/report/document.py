@@ -5,6 +5,7 @@ Numbers are formatted here, once: probabilities in the target table with one dec
 (``89.5%``), in the prose as whole percents. The pack's document is composed in
 :mod:`sim.report.compose` from the sections of :mod:`sim.report.sections`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 @dataclass
 class Heading:
     """A section heading: its ``text``, ``level`` (2 section, 3 subsection) and HTML ``anchor``."""
+
     text: str
     level: int = 2
     anchor: str = ""
@@ -23,6 +25,7 @@ class Heading:
 @dataclass
 class Para:
     """A paragraph; ``cls`` is its style: "", "lead", "note" or "small"."""
+
     text: str
     cls: str = ""
 
@@ -30,6 +33,7 @@ class Para:
 @dataclass
 class Bullets:
     """A bulleted list; ``cls`` is "" or "warning"."""
+
     items: list[str]
     cls: str = ""
 
@@ -41,6 +45,7 @@ class Table:
     they are: paths, commands, hashes); ``row_attrs``: HTML data-* attributes per row;
     ``font_size``: PDF points; ``literal_cols``: columns quoted as written (the scenario file's
     comments), in the author's language whatever the report's."""
+
     columns: list[str]
     rows: list[list[str]]
     widths: list[float]
@@ -56,6 +61,7 @@ class Table:
 class Figure:
     """A chart: ``name`` is its file stem (e.g. "fan_trade_total_zh"), ``png`` its bytes, the
     pixel size read from the PNG."""
+
     name: str
     png: bytes
     caption: str
@@ -66,6 +72,7 @@ class Figure:
 @dataclass
 class FigureRow:
     """Figures side by side."""
+
     figures: list[Figure]
 
 
@@ -78,6 +85,7 @@ class PageBreak:
 class Document:
     """The report in one language: ``blocks`` in order, ``header`` the running header of PDF
     pages, ``date`` the run date (YYYY-MM-DD), the files' creation date, so same run, same bytes."""
+
     lang: str
     title: str
     subtitle: str
@@ -87,6 +95,7 @@ class Document:
 
 
 # ----------------------------------------------------------------------------- formatting
+
 
 def pct1(p: float) -> str:
     """A probability with one decimal: "89.5%" (the target table)."""

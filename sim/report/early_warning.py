@@ -10,6 +10,7 @@ simulated band" is the previous run's ``band`` quantiles of monthly.csv (10-90% 
 A month counts as observed in a run when its band has collapsed onto one value (the nowcast
 fixes observed months).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,12 +23,13 @@ from sim.report.results import Results
 @dataclass(frozen=True)
 class WarningRules:
     """Thresholds of the traffic light (probabilities) and the band an observation must stay in."""
+
     on_track: float = 0.7
     at_risk: float = 0.4
     band: tuple[str, str] = ("p10", "p90")
 
     def light(self, p: float) -> str:
-        """"green", "amber" or "red" for P(hit) ``p``."""
+        """ "green", "amber" or "red" for P(hit) ``p``."""
         return "green" if p >= self.on_track else "amber" if p >= self.at_risk else "red"
 
 
@@ -38,8 +40,10 @@ def rules_of(res: Results) -> WarningRules:
     """The traffic-light thresholds of a run: its scenario's ``observations.warning_on_track`` and
     ``warning_at_risk`` (docs/data.md), else the defaults."""
     obs = res.resolved.get("observations") or {}
-    return WarningRules(on_track=float(obs.get("warning_on_track", DEFAULT_RULES.on_track)),
-                        at_risk=float(obs.get("warning_at_risk", DEFAULT_RULES.at_risk)))
+    return WarningRules(
+        on_track=float(obs.get("warning_on_track", DEFAULT_RULES.on_track)),
+        at_risk=float(obs.get("warning_at_risk", DEFAULT_RULES.at_risk)),
+    )
 
 
 def as_of(res: Results) -> str:
@@ -81,7 +85,7 @@ def band_breaks(now: Results, then: Results, rules: WarningRules = DEFAULT_RULES
     cols = ["indicator", "month", "value", "low", "high", "side"]
     if now.monthly is None or then.monthly is None:
         return pd.DataFrame(columns=cols)
-    new = _observed(now) - _observed(then)              # months observed since the previous as-of
+    new = _observed(now) - _observed(then)  # months observed since the previous as-of
     m_now = now.monthly[[(i, m) in new for i, m in zip(now.monthly["indicator"], now.monthly["month"])]]
     m_then = then.monthly
     lo, hi = rules.band

@@ -1,6 +1,7 @@
 """``summary.xlsx``: the target table, indicator quantiles by year, monthly fan data, time to
 target and the resolved scenario, one sheet each, with Chinese and English column labels and
 units in the headers (openpyxl)."""
+
 from __future__ import annotations
 
 import io
@@ -33,8 +34,14 @@ def _bi(zh: str, en: str) -> str:
     return f"{zh} / {en}"
 
 
-def _sheet(wb: Workbook, title: str, header: list[str], rows, formats: dict[int, str] | None = None,
-           widths: list[int] | None = None):
+def _sheet(
+    wb: Workbook,
+    title: str,
+    header: list[str],
+    rows,
+    formats: dict[int, str] | None = None,
+    widths: list[int] | None = None,
+):
     ws = wb.create_sheet(title[:31])
     ws.append(header)
     for c in ws[1]:
@@ -80,24 +87,64 @@ def _unit_bi(unit: str) -> str:
 
 
 def targets_sheet(wb, res: Results):
-    header = ["target_id", _bi("指标", "Indicator (zh)"), "Indicator (en)", _bi("目标", "Target (zh)"), "Target (en)",
-              _bi("年份", "Year"), _bi("比较", "Comparison"), _bi("阈值（单位见下一列）", "Threshold (in the unit column)"),
-              _bi("单位", "Unit"), _bi("计入联合概率", "In joint probability"), _bi("重复次数", "Replications"),
-              _bi("达成次数", "Hits"), _bi("达成概率 [%]", "P(hit) [%]"), _bi("95%模拟精度区间下限 [%]", "95% simulation-precision low [%]"),
-              _bi("95%模拟精度区间上限 [%]", "95% simulation-precision high [%]"), _bi("均值 [单位列]", "Mean [unit column]"),
-              _bi("10%分位 [单位列]", "P10 [unit column]"), _bi("中位数 [单位列]", "Median [unit column]"),
-              _bi("90%分位 [单位列]", "P90 [unit column]"), _bi("规划出处", "Plan source"), _bi("说明", "Note")]
+    header = [
+        "target_id",
+        _bi("指标", "Indicator (zh)"),
+        "Indicator (en)",
+        _bi("目标", "Target (zh)"),
+        "Target (en)",
+        _bi("年份", "Year"),
+        _bi("比较", "Comparison"),
+        _bi("阈值（单位见下一列）", "Threshold (in the unit column)"),
+        _bi("单位", "Unit"),
+        _bi("计入联合概率", "In joint probability"),
+        _bi("重复次数", "Replications"),
+        _bi("达成次数", "Hits"),
+        _bi("达成概率 [%]", "P(hit) [%]"),
+        _bi("95%模拟精度区间下限 [%]", "95% simulation-precision low [%]"),
+        _bi("95%模拟精度区间上限 [%]", "95% simulation-precision high [%]"),
+        _bi("均值 [单位列]", "Mean [unit column]"),
+        _bi("10%分位 [单位列]", "P10 [unit column]"),
+        _bi("中位数 [单位列]", "Median [unit column]"),
+        _bi("90%分位 [单位列]", "P90 [unit column]"),
+        _bi("规划出处", "Plan source"),
+        _bi("说明", "Note"),
+    ]
     rows = []
     for _, r in res.summary.iterrows():
-        rows.append([r["target_id"], indicator_label(r["indicator"], "zh", res.resolved),
-                     indicator_label(r["indicator"], "en", res.resolved), target_label(r, "zh", res.resolved),
-                     target_label(r, "en", res.resolved), int(r["year"]), r["op"], r["threshold"],
-                     _unit_bi(r["unit"]) if r["unit"] else "", bool(r["active"]), int(r["n_reps"]), int(r["hits"]),
-                     r["p_hit"], r["ci_low"], r["ci_high"], r.get("mean"), r.get("p10"), r.get("p50"), r.get("p90"),
-                     r.get("source", ""), r.get("note", "")])
-    _sheet(wb, "目标 Targets", header, rows, {7: VALUE, 12: PCT, 13: PCT, 14: PCT, 15: VALUE, 16: VALUE, 17: VALUE,
-                                             18: VALUE},
-           [28, 22, 24, 34, 38, 8, 8, 12, 10, 10, 10, 9, 11, 11, 11, 12, 12, 12, 12, 50, 40])
+        rows.append(
+            [
+                r["target_id"],
+                indicator_label(r["indicator"], "zh", res.resolved),
+                indicator_label(r["indicator"], "en", res.resolved),
+                target_label(r, "zh", res.resolved),
+                target_label(r, "en", res.resolved),
+                int(r["year"]),
+                r["op"],
+                r["threshold"],
+                _unit_bi(r["unit"]) if r["unit"] else "",
+                bool(r["active"]),
+                int(r["n_reps"]),
+                int(r["hits"]),
+                r["p_hit"],
+                r["ci_low"],
+                r["ci_high"],
+                r.get("mean"),
+                r.get("p10"),
+                r.get("p50"),
+                r.get("p90"),
+                r.get("source", ""),
+                r.get("note", ""),
+            ]
+        )
+    _sheet(
+        wb,
+        "目标 Targets",
+        header,
+        rows,
+        {7: VALUE, 12: PCT, 13: PCT, 14: PCT, 15: VALUE, 16: VALUE, 17: VALUE, 18: VALUE},
+        [28, 22, 24, 34, 38, 8, 8, 12, 10, 10, 10, 9, 11, 11, 11, 12, 12, 12, 12, 50, 40],
+    )
 
 
 def quantile_table(ind: pd.DataFrame) -> pd.DataFrame:
@@ -105,8 +152,17 @@ def quantile_table(ind: pd.DataFrame) -> pd.DataFrame:
     g = ind.groupby(["indicator", "year"], sort=False)["value"]
     q = g.quantile([p / 100 for p in QUANTILES]).unstack()
     q.columns = [f"p{p}" for p in QUANTILES]
-    out = pd.concat([g.size().rename("n"), g.mean().rename("mean"), g.std().rename("sd"), g.min().rename("min"),
-                     q, g.max().rename("max")], axis=1).reset_index()
+    out = pd.concat(
+        [
+            g.size().rename("n"),
+            g.mean().rename("mean"),
+            g.std().rename("sd"),
+            g.min().rename("min"),
+            q,
+            g.max().rename("max"),
+        ],
+        axis=1,
+    ).reset_index()
     return out
 
 
@@ -115,19 +171,49 @@ def quantiles_sheet(wb, res: Results):
     if ind is None:
         return
     q = quantile_table(ind)
-    header = [_bi("指标代码", "Indicator id"), _bi("指标（单位）", "Indicator (unit), zh"), "Indicator (unit), en",
-              _bi("单位", "Unit"), _bi("年份", "Year"), _bi("重复次数", "Replications"),
-              _bi("均值 [单位列]", "Mean [unit column]"), _bi("标准差 [单位列]", "SD [unit column]"),
-              _bi("最小值", "Min")] + [_bi(f"{p}%分位", f"P{p}") for p in QUANTILES] + [_bi("最大值", "Max")]
+    header = (
+        [
+            _bi("指标代码", "Indicator id"),
+            _bi("指标（单位）", "Indicator (unit), zh"),
+            "Indicator (unit), en",
+            _bi("单位", "Unit"),
+            _bi("年份", "Year"),
+            _bi("重复次数", "Replications"),
+            _bi("均值 [单位列]", "Mean [unit column]"),
+            _bi("标准差 [单位列]", "SD [unit column]"),
+            _bi("最小值", "Min"),
+        ]
+        + [_bi(f"{p}%分位", f"P{p}") for p in QUANTILES]
+        + [_bi("最大值", "Max")]
+    )
     rows = []
     for _, r in q.iterrows():
         u = _unit_of(res, r["indicator"])
-        zh = f"{indicator_label(r['indicator'], 'zh', res.resolved)}（{unit_label(u, 'zh')}）" if u else \
-            indicator_label(r["indicator"], "zh", res.resolved)
-        en = f"{indicator_label(r['indicator'], 'en', res.resolved)} ({unit_label(u, 'en')})" if u else \
-            indicator_label(r["indicator"], "en", res.resolved)
-        rows.append([r["indicator"], zh, en, _unit_bi(u) if u else "", int(r["year"]), int(r["n"]), r["mean"], r["sd"],
-                     r["min"], *[r[f"p{p}"] for p in QUANTILES], r["max"]])
+        zh = (
+            f"{indicator_label(r['indicator'], 'zh', res.resolved)}（{unit_label(u, 'zh')}）"
+            if u
+            else indicator_label(r["indicator"], "zh", res.resolved)
+        )
+        en = (
+            f"{indicator_label(r['indicator'], 'en', res.resolved)} ({unit_label(u, 'en')})"
+            if u
+            else indicator_label(r["indicator"], "en", res.resolved)
+        )
+        rows.append(
+            [
+                r["indicator"],
+                zh,
+                en,
+                _unit_bi(u) if u else "",
+                int(r["year"]),
+                int(r["n"]),
+                r["mean"],
+                r["sd"],
+                r["min"],
+                *[r[f"p{p}"] for p in QUANTILES],
+                r["max"],
+            ]
+        )
     fm = {j: VALUE for j in range(6, 6 + 3 + len(QUANTILES) + 1)}
     _sheet(wb, "年度分位数 Quantiles", header, rows, fm, [24, 30, 34, 12, 8, 10] + [12] * (4 + len(QUANTILES)))
 
@@ -137,9 +223,14 @@ def monthly_sheet(wb, res: Results):
     if m is None:
         return
     qcols = [c for c in m.columns if c not in ("indicator", "month")]
-    header = [_bi("指标代码", "Indicator id"), _bi("指标（单位）", "Indicator (unit), zh"), "Indicator (unit), en",
-              _bi("单位", "Unit"), _bi("口径", "Basis"), _bi("月份", "Month")] + \
-             [_bi(f"{c} [单位列]", f"{c} [unit column]") for c in qcols]
+    header = [
+        _bi("指标代码", "Indicator id"),
+        _bi("指标（单位）", "Indicator (unit), zh"),
+        "Indicator (unit), en",
+        _bi("单位", "Unit"),
+        _bi("口径", "Basis"),
+        _bi("月份", "Month"),
+    ] + [_bi(f"{c} [单位列]", f"{c} [unit column]") for c in qcols]
     rows = []
     for ind, d in m.groupby("indicator", sort=False):
         u = _unit_of(res, ind)
@@ -148,8 +239,14 @@ def monthly_sheet(wb, res: Results):
         en = indicator_label(ind, "en", res.resolved) + (f" ({unit_label(u, 'en')})" if u else "")
         for _, r in d.iterrows():
             rows.append([ind, zh, en, _unit_bi(u) if u else "", basis, r["month"], *[r[c] for c in qcols]])
-    _sheet(wb, "逐月分布 Monthly fan", header, rows, {j: VALUE for j in range(6, 6 + len(qcols))},
-           [22, 30, 34, 12, 22, 10] + [12] * len(qcols))
+    _sheet(
+        wb,
+        "逐月分布 Monthly fan",
+        header,
+        rows,
+        {j: VALUE for j in range(6, 6 + len(qcols))},
+        [22, 30, 34, 12, 22, 10] + [12] * len(qcols),
+    )
 
 
 def ttt_sheet(wb, res: Results):
@@ -157,28 +254,58 @@ def ttt_sheet(wb, res: Results):
     if t is None:
         return
     s = res.summary.set_index("target_id")
-    header = ["target_id", _bi("目标", "Target (zh)"), "Target (en)", _bi("月份", "Month"),
-              _bi("重复次数", "Replications"), _bi("已达标概率 [%]", "P(already reached) [%]"),
-              _bi("95%模拟精度区间下限 [%]", "95% simulation-precision low [%]"), _bi("95%模拟精度区间上限 [%]", "95% simulation-precision high [%]")]
+    header = [
+        "target_id",
+        _bi("目标", "Target (zh)"),
+        "Target (en)",
+        _bi("月份", "Month"),
+        _bi("重复次数", "Replications"),
+        _bi("已达标概率 [%]", "P(already reached) [%]"),
+        _bi("95%模拟精度区间下限 [%]", "95% simulation-precision low [%]"),
+        _bi("95%模拟精度区间上限 [%]", "95% simulation-precision high [%]"),
+    ]
     rows = []
     for _, r in t.iterrows():
         tid = r["target_id"]
         row = s.loc[tid].to_dict() | {"target_id": tid} if tid in s.index else None
-        rows.append([tid, target_label(row, "zh", res.resolved) if row else tid,
-                     target_label(row, "en", res.resolved) if row else tid, r["month"], int(r["n_reps"]),
-                     r["p_reached"], r["ci_low"], r["ci_high"]])
+        rows.append(
+            [
+                tid,
+                target_label(row, "zh", res.resolved) if row else tid,
+                target_label(row, "en", res.resolved) if row else tid,
+                r["month"],
+                int(r["n_reps"]),
+                r["p_reached"],
+                r["ci_low"],
+                r["ci_high"],
+            ]
+        )
     _sheet(wb, "达标时间 Time to target", header, rows, {5: PCT, 6: PCT, 7: PCT}, [30, 34, 38, 10, 10, 14, 14, 14])
 
 
 def scenario_sheet(wb, res: Results):
     path = sources.find_scenario_file(res.manifest.get("scenario_file"), res.folder)
     comments = sources.scenario_comments(path) if path else {}
-    header = [_bi("键路径", "Key path"), _bi("参数", "Parameter (zh)"), "Parameter (en)", _bi("取值", "Value (zh)"),
-              "Value (en)", _bi("来源（情景文件注释）", "Source (scenario file comment)")]
+    header = [
+        _bi("键路径", "Key path"),
+        _bi("参数", "Parameter (zh)"),
+        "Parameter (en)",
+        _bi("取值", "Value (zh)"),
+        "Value (en)",
+        _bi("来源（情景文件注释）", "Source (scenario file comment)"),
+    ]
     rows = []
     for path_, v in sources.flatten(res.resolved):
-        rows.append([path_, key_label(path_, "zh", res.resolved), key_label(path_, "en", res.resolved),
-                     value_text(v, "zh"), value_text(v, "en"), sources.comment_for(comments, path_)])
+        rows.append(
+            [
+                path_,
+                key_label(path_, "zh", res.resolved),
+                key_label(path_, "en", res.resolved),
+                value_text(v, "zh"),
+                value_text(v, "en"),
+                sources.comment_for(comments, path_),
+            ]
+        )
     _sheet(wb, "情景 Scenario", header, rows, None, [48, 40, 44, 36, 36, 80])
 
 
@@ -187,8 +314,18 @@ def manifest_sheet(wb, results: list[Results]):
     rows = []
     for res in results:
         m = res.manifest
-        for k in ("scenario", "scenario_file", "scenario_sha256", "seed", "replications", "run_date", "command",
-                  "git_commit", "interval_method", "stopping_rule"):
+        for k in (
+            "scenario",
+            "scenario_file",
+            "scenario_sha256",
+            "seed",
+            "replications",
+            "run_date",
+            "command",
+            "git_commit",
+            "interval_method",
+            "stopping_rule",
+        ):
             if k in m:
                 rows.append([str(res.folder), k, str(m[k])])
         for k, v in (m.get("versions") or {}).items():
@@ -204,14 +341,37 @@ def compare_sheet(wb, results: list[Results]):
     rows = []
     for res in results:
         for _, r in res.summary.iterrows():
-            rows.append([res.scenario_name, str(res.folder), r["target_id"], int(r["year"]),
-                         target_label(r, "zh", res.resolved), target_label(r, "en", res.resolved), bool(r["active"]),
-                         int(r["n_reps"]), r["p_hit"], r["ci_low"], r["ci_high"]])
-    header = [_bi("情景", "Scenario"), _bi("结果文件夹", "Results folder"), "target_id", _bi("年份", "Year"),
-              _bi("目标", "Target (zh)"), "Target (en)", _bi("计入联合概率", "In joint probability"),
-              _bi("重复次数", "Replications"), _bi("达成概率 [%]", "P(hit) [%]"), _bi("95%模拟精度区间下限 [%]", "95% simulation-precision low [%]"),
-              _bi("95%模拟精度区间上限 [%]", "95% simulation-precision high [%]")]
-    _sheet(wb, "情景对比 Comparison", header, rows, {8: PCT, 9: PCT, 10: PCT}, [16, 36, 30, 8, 34, 38, 10, 10, 11, 11, 11])
+            rows.append(
+                [
+                    res.scenario_name,
+                    str(res.folder),
+                    r["target_id"],
+                    int(r["year"]),
+                    target_label(r, "zh", res.resolved),
+                    target_label(r, "en", res.resolved),
+                    bool(r["active"]),
+                    int(r["n_reps"]),
+                    r["p_hit"],
+                    r["ci_low"],
+                    r["ci_high"],
+                ]
+            )
+    header = [
+        _bi("情景", "Scenario"),
+        _bi("结果文件夹", "Results folder"),
+        "target_id",
+        _bi("年份", "Year"),
+        _bi("目标", "Target (zh)"),
+        "Target (en)",
+        _bi("计入联合概率", "In joint probability"),
+        _bi("重复次数", "Replications"),
+        _bi("达成概率 [%]", "P(hit) [%]"),
+        _bi("95%模拟精度区间下限 [%]", "95% simulation-precision low [%]"),
+        _bi("95%模拟精度区间上限 [%]", "95% simulation-precision high [%]"),
+    ]
+    _sheet(
+        wb, "情景对比 Comparison", header, rows, {8: PCT, 9: PCT, 10: PCT}, [16, 36, 30, 8, 34, 38, 10, 10, 11, 11, 11]
+    )
 
 
 def _in_format(wb, table: pd.DataFrame | None, required: tuple[str, ...], title: str) -> bool:
@@ -229,36 +389,81 @@ def ranking_sheet(wb, res: Results):
     r = res.ranking
     if not _in_format(wb, r, ("year", "measure", "variant", "p", "ci_low", "ci_high"), "排名 Ranking"):
         return
-    header = [_bi("年份", "Year"), _bi("指标", "Measure (zh)"), "Measure (en)", "variant",
-              _bi("评估方法假设", "Method assumption (zh)"), "Method assumption (en)", _bi("重复次数", "Replications"),
-              _bi("概率 [%]", "P [%]"), _bi("95%模拟精度区间下限 [%]", "95% simulation-precision low [%]"), _bi("95%模拟精度区间上限 [%]", "95% simulation-precision high [%]"),
-              _bi("名次10%分位 [名]", "Rank P10 [rank]"), _bi("名次中位数 [名]", "Rank median [rank]"),
-              _bi("名次90%分位 [名]", "Rank P90 [rank]")]
+    header = [
+        _bi("年份", "Year"),
+        _bi("指标", "Measure (zh)"),
+        "Measure (en)",
+        "variant",
+        _bi("评估方法假设", "Method assumption (zh)"),
+        "Method assumption (en)",
+        _bi("重复次数", "Replications"),
+        _bi("概率 [%]", "P [%]"),
+        _bi("95%模拟精度区间下限 [%]", "95% simulation-precision low [%]"),
+        _bi("95%模拟精度区间上限 [%]", "95% simulation-precision high [%]"),
+        _bi("名次10%分位 [名]", "Rank P10 [rank]"),
+        _bi("名次中位数 [名]", "Rank median [rank]"),
+        _bi("名次90%分位 [名]", "Rank P90 [rank]"),
+    ]
     rows = []
     for _, x in r.iterrows():
         desc = str(x.get("description", "") or "")
-        rows.append([int(x["year"]), measure_label(str(x["measure"]), "zh"), measure_label(str(x["measure"]), "en"),
-                     x["variant"], variant_label(str(x["variant"]), "zh", desc),
-                     variant_label(str(x["variant"]), "en", desc), x.get("n_reps"), x["p"], x["ci_low"], x["ci_high"],
-                     x.get("rank_p10"), x.get("rank_p50"), x.get("rank_p90")])
-    _sheet(wb, "排名 Ranking", header, rows, {7: PCT, 8: PCT, 9: PCT},
-           [8, 16, 18, 18, 36, 44, 10, 11, 11, 11, 12, 12, 12])
+        rows.append(
+            [
+                int(x["year"]),
+                measure_label(str(x["measure"]), "zh"),
+                measure_label(str(x["measure"]), "en"),
+                x["variant"],
+                variant_label(str(x["variant"]), "zh", desc),
+                variant_label(str(x["variant"]), "en", desc),
+                x.get("n_reps"),
+                x["p"],
+                x["ci_low"],
+                x["ci_high"],
+                x.get("rank_p10"),
+                x.get("rank_p50"),
+                x.get("rank_p90"),
+            ]
+        )
+    _sheet(
+        wb, "排名 Ranking", header, rows, {7: PCT, 8: PCT, 9: PCT}, [8, 16, 18, 18, 36, 44, 10, 11, 11, 11, 12, 12, 12]
+    )
 
 
 def peers_sheet(wb, res: Results):
     p = res.peers
     if not _in_format(wb, p, ("year", "statistic", "mean", "p10", "p50", "p90"), "同类综保区 Peers"):
         return
-    header = [_bi("年份", "Year"), "statistic", _bi("统计量", "Statistic (zh)"), "Statistic (en)", _bi("单位", "Unit"),
-              _bi("均值 [单位列]", "Mean [unit column]"), _bi("10%分位 [单位列]", "P10 [unit column]"),
-              _bi("中位数 [单位列]", "Median [unit column]"), _bi("90%分位 [单位列]", "P90 [unit column]")]
+    header = [
+        _bi("年份", "Year"),
+        "statistic",
+        _bi("统计量", "Statistic (zh)"),
+        "Statistic (en)",
+        _bi("单位", "Unit"),
+        _bi("均值 [单位列]", "Mean [unit column]"),
+        _bi("10%分位 [单位列]", "P10 [unit column]"),
+        _bi("中位数 [单位列]", "Median [unit column]"),
+        _bi("90%分位 [单位列]", "P90 [unit column]"),
+    ]
     rows = []
     for _, x in p.iterrows():
         st = str(x["statistic"])
         u = PEER_UNITS.get(st, "")
-        rows.append([int(x["year"]), st, indicator_label("peers_" + st, "zh"), indicator_label("peers_" + st, "en"),
-                     _unit_bi(u) if u else "", x["mean"], x["p10"], x["p50"], x["p90"]])
-    _sheet(wb, "同类综保区 Peers", header, rows, {j: "#,##0.000" for j in range(5, 9)}, [8, 22, 30, 36, 14, 14, 14, 14, 14])
+        rows.append(
+            [
+                int(x["year"]),
+                st,
+                indicator_label("peers_" + st, "zh"),
+                indicator_label("peers_" + st, "en"),
+                _unit_bi(u) if u else "",
+                x["mean"],
+                x["p10"],
+                x["p50"],
+                x["p90"],
+            ]
+        )
+    _sheet(
+        wb, "同类综保区 Peers", header, rows, {j: "#,##0.000" for j in range(5, 9)}, [8, 22, 30, 36, 14, 14, 14, 14, 14]
+    )
 
 
 def raw_sheet(wb, title: str, df: pd.DataFrame, max_rows: int = 200_000):
@@ -299,5 +504,5 @@ def build_workbook(results: list[Results]) -> bytes:
     wb.properties.created = wb.properties.modified = when.replace(tzinfo=None)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()       # Workbook.save would stamp the current time as 'modified'
+        ExcelWriter(wb, archive).save()  # Workbook.save would stamp the current time as 'modified'
     return fixed_zip(buf.getvalue(), when)

@@ -3,6 +3,7 @@
 We register the font file with matplotlib directly rather than through mplfonts' own set-up
 functions, so nothing is downloaded or written to the user's matplotlib configuration.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache

@@ -6,6 +6,7 @@ same on a machine without Chinese fonts and needs no network. A small script rec
 ``<body>`` how many images decoded (``data-images-ok`` / ``data-images-broken``), which the tests
 read back from a headless browser.
 """
+
 from __future__ import annotations
 
 import base64
@@ -88,13 +89,18 @@ def _figure(f: Figure) -> str:
     alt = f.caption or f.name
     size = f' width="{f.width_px}" height="{f.height_px}"' if f.width_px else ""
     cap = f"<figcaption>{_e(f.caption)}</figcaption>" if f.caption else ""
-    return (f'<figure id="fig-{_e(f.name)}"><img src="data:image/png;base64,{b64}" alt="{_e(alt)}"'
-            f'{size} data-chart="{_e(f.name)}">{cap}</figure>')
+    return (
+        f'<figure id="fig-{_e(f.name)}"><img src="data:image/png;base64,{b64}" alt="{_e(alt)}"'
+        f'{size} data-chart="{_e(f.name)}">{cap}</figure>'
+    )
 
 
 def _table(t: Table) -> str:
-    out = [f'<table class="{_e(t.cls)}"><thead><tr>' + "".join(f"<th>{_e(c)}</th>" for c in t.columns)
-           + "</tr></thead><tbody>"]
+    out = [
+        f'<table class="{_e(t.cls)}"><thead><tr>'
+        + "".join(f"<th>{_e(c)}</th>" for c in t.columns)
+        + "</tr></thead><tbody>"
+    ]
     for i, row in enumerate(t.rows):
         cls = t.row_classes[i] if i < len(t.row_classes) else ""
         attrs = t.row_attrs[i] if i < len(t.row_attrs) else {}
@@ -132,14 +138,20 @@ def _blocks(doc: Document) -> list[str]:
 
 def _toc(doc: Document) -> str:
     items = [b for b in doc.blocks if isinstance(b, Heading) and b.level == 2 and b.anchor]
-    return ('<nav class="toc"><strong>' + _e(text("toc", doc.lang)) + "</strong>"
-            + "".join(f'<a href="#{_e(h.anchor)}">{_e(h.text)}</a>' for h in items) + "</nav>")
+    return (
+        '<nav class="toc"><strong>'
+        + _e(text("toc", doc.lang))
+        + "</strong>"
+        + "".join(f'<a href="#{_e(h.anchor)}">{_e(h.text)}</a>' for h in items)
+        + "</nav>"
+    )
 
 
 def subset_font(chars: str) -> bytes:
     """The bundled CJK font reduced to ``chars`` (OpenType/CFF bytes)."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
+
     font = TTFont(cjk_font_path(), lazy=True, recalcTimestamp=False)  # same subset, same bytes
     opts = subset.Options()
     opts.notdef_outline = True
@@ -154,7 +166,7 @@ def subset_font(chars: str) -> bytes:
 
 def render_html(doc: Document, embed_font: bool = True) -> str:
     body = "\n".join(_blocks(doc))
-    head = (f"<h1>{_e(doc.title)}</h1><p class=\"subtitle\">{_e(doc.subtitle)}</p>")
+    head = f'<h1>{_e(doc.title)}</h1><p class="subtitle">{_e(doc.subtitle)}</p>'
     footer = f"<footer>{_e(doc.header)}</footer>"
     page_text = doc.title + doc.subtitle + body + text("toc", doc.lang) + doc.header
     css = CSS
@@ -164,7 +176,9 @@ def render_html(doc: Document, embed_font: bool = True) -> str:
         css = css.replace("{font}", font)
     else:
         css = css.split("\n", 2)[2]
-    return (f'<!DOCTYPE html>\n<html lang="{"zh-CN" if doc.lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_e(doc.title)}</title>\n'
-            f"<style>{css}</style>\n<script>{SCRIPT}</script>\n</head>\n<body>\n{head}\n{_toc(doc)}\n{body}\n"
-            f"{footer}\n</body>\n</html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="{"zh-CN" if doc.lang == "zh" else "en"}">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n<title>{_e(doc.title)}</title>\n'
+        f"<style>{css}</style>\n<script>{SCRIPT}</script>\n</head>\n<body>\n{head}\n{_toc(doc)}\n{body}\n"
+        f"{footer}\n</body>\n</html>\n"
+    )

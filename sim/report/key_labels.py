@@ -5,6 +5,7 @@ distributions included (:func:`value_text`).
 ``scenario`` arguments accept a validated :class:`sim.scenario.Scenario`, the resolved scenario
 dict of a manifest, or ``None``.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,10 +46,14 @@ DIST_PARAMS = {
 
 # Which scenario entity an id refers to, by the key component before it.
 _ENTITY_OF = {
-    "sectors": "sectors", "enterprises": "sectors",
-    "project_month": "projects", "project_delay_months": "projects",
-    "milestone_month": "milestones", "milestone_delay_months": "milestones",
-    "leaders": "leaders", "leader_candidates": "leaders",
+    "sectors": "sectors",
+    "enterprises": "sectors",
+    "project_month": "projects",
+    "project_delay_months": "projects",
+    "milestone_month": "milestones",
+    "milestone_delay_months": "milestones",
+    "leaders": "leaders",
+    "leader_candidates": "leaders",
     "counts": "counts",
 }
 
@@ -63,10 +68,15 @@ def scenario_names(scenario):
     c = scenario.get("constants", {}) or {}
 
     def names(group):
-        return {k: SimpleNamespace(name_zh=v.get("name_zh", k), name_en=v.get("name_en", k))
-                for k, v in (c.get(group) or {}).items() if isinstance(v, dict)}
-    return SimpleNamespace(constants=SimpleNamespace(
-        **{g: names(g) for g in ("sectors", "projects", "milestones", "leaders", "counts")}))
+        return {
+            k: SimpleNamespace(name_zh=v.get("name_zh", k), name_en=v.get("name_en", k))
+            for k, v in (c.get(group) or {}).items()
+            if isinstance(v, dict)
+        }
+
+    return SimpleNamespace(
+        constants=SimpleNamespace(**{g: names(g) for g in ("sectors", "projects", "milestones", "leaders", "counts")})
+    )
 
 
 def entity_name(spec, lang: str) -> str:
@@ -114,7 +124,7 @@ def key_label(path: str, lang: str, scenario=None) -> str:
             out.append(entity_name(spec, lang))
         elif p in KEYS:
             out.append(pick(KEYS[p], lang) if lang == "zh" else english_units(pick(KEYS[p], lang)))
-        elif p in OUTCOMES:                              # a base-year figure: named as its indicator
+        elif p in OUTCOMES:  # a base-year figure: named as its indicator
             out.append(OUTCOMES[p].zh if lang == "zh" else OUTCOMES[p].en)
         else:
             out.append(p)
@@ -134,8 +144,9 @@ def value_text(value, lang: str) -> str:
     if isinstance(value, dict) and "dist" in value:
         name = pick(DISTS.get(value["dist"], (value["dist"], value["dist"])), lang)
         sep = "，" if lang == "zh" else ", "
-        params = sep.join(f"{pick(DIST_PARAMS.get(k, (k, k)), lang)} {value_text(v, lang)}"
-                          for k, v in value.items() if k != "dist")
+        params = sep.join(
+            f"{pick(DIST_PARAMS.get(k, (k, k)), lang)} {value_text(v, lang)}" for k, v in value.items() if k != "dist"
+        )
         return f"{name}（{params}）" if lang == "zh" else f"{name} ({params})"
     if isinstance(value, dict):
         sep = "，" if lang == "zh" else ", "

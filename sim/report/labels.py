@@ -10,6 +10,7 @@ pipelines, programme counts) take their ``name_zh`` / ``name_en`` from the scena
 ``scenario`` arguments accept a validated :class:`sim.scenario.Scenario`, the resolved scenario
 dict of a manifest, or ``None``.
 """
+
 from __future__ import annotations
 
 import re
@@ -123,6 +124,27 @@ def op_text(op: str) -> str:
     return {">=": "≥", ">": ">", "<=": "≤", "<": "<"}.get(op, op)
 
 
-__all__ = ["LANGS", "TEXT", "KEYS", "DISTS", "DIST_PARAMS", "TABLES", "INDICATORS", "UNITS", "PEER_STATS", "PEER_UNITS",
-           "VARIANTS", "text", "unit_label", "variant_label", "measure_label", "indicator_label",
-           "short_indicator_label", "key_label", "scenario_names", "interval_label", "threshold_text", "op_text"]
+__all__ = [
+    "LANGS",
+    "TEXT",
+    "KEYS",
+    "DISTS",
+    "DIST_PARAMS",
+    "TABLES",
+    "INDICATORS",
+    "UNITS",
+    "PEER_STATS",
+    "PEER_UNITS",
+    "VARIANTS",
+    "text",
+    "unit_label",
+    "variant_label",
+    "measure_label",
+    "indicator_label",
+    "short_indicator_label",
+    "key_label",
+    "scenario_names",
+    "interval_label",
+    "threshold_text",
+    "op_text",
+]

@@ -14,6 +14,7 @@ model) and writes into ``<first results dir>/report/`` (or ``out``):
 The first folder is the report's subject; further folders are compared with it target by
 target, as paired differences of P(hit) (:mod:`sim.report.pairs`). Every file is written atomically.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -68,8 +69,16 @@ def compare_table(results: list[Results], year: int, lang: str) -> pd.DataFrame:
         for tid in order:
             if tid in s.index:
                 r = s.loc[tid]
-                rows.append(dict(target_id=tid, label=labels[tid], scenario=name, p_hit=float(r["p_hit"]),
-                                 ci_low=float(r["ci_low"]), ci_high=float(r["ci_high"])))
+                rows.append(
+                    dict(
+                        target_id=tid,
+                        label=labels[tid],
+                        scenario=name,
+                        p_hit=float(r["p_hit"]),
+                        ci_low=float(r["ci_low"]),
+                        ci_high=float(r["ci_high"]),
+                    )
+                )
     return pd.DataFrame(rows, columns=["target_id", "label", "scenario", "p_hit", "ci_low", "ci_high"])
 
 
@@ -103,9 +112,19 @@ def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, 
         return (len(seen) - 1) % share[1] == share[0]
 
     if want("p_targets"):
-        yield "p_targets", ch.probability_chart(res.summary, res.resolved, lang, zone=meta.zone,
-                                                 scenario_name=res.title(lang), seed=res.seed, run_date=res.run_date,
-                                                 interval=meta.interval)
+        yield (
+            "p_targets",
+            ch.probability_chart(
+                res.summary,
+                res.resolved,
+                lang,
+                zone=meta.zone,
+                scenario_name=res.title(lang),
+                seed=res.seed,
+                run_date=res.run_date,
+                interval=meta.interval,
+            ),
+        )
     targets = res.targets()
     ind = res.indicators
     for name in indicator_order(res):
@@ -118,8 +137,10 @@ def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, 
         if res.monthly is not None:
             m = res.monthly[res.monthly["indicator"] == name]
             if len(m) and want(f"fan_{name}"):
-                yield f"fan_{name}", ch.fan_chart(m, t, name, lang, meta, res.resolved, unit,
-                                                   cumulative=name in FLOW_INDICATORS)
+                yield (
+                    f"fan_{name}",
+                    ch.fan_chart(m, t, name, lang, meta, res.resolved, unit, cumulative=name in FLOW_INDICATORS),
+                )
     if res.ttt is not None and len(res.ttt):
         have = set(res.ttt["target_id"])
         for y in res.years:
@@ -134,14 +155,25 @@ def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, 
                         lab = short_indicator_label(r["indicator"], lang, res.resolved)
                     labels[r["target_id"]] = lab
                 if want(f"ttt_{y}"):
-                    yield f"ttt_{y}", ch.time_to_target_chart(res.ttt, labels, dict(zip(t["target_id"], zip(t["p_hit"], t["ci_low"], t["ci_high"]))),
-                                                               y, lang, meta)
+                    yield (
+                        f"ttt_{y}",
+                        ch.time_to_target_chart(
+                            res.ttt,
+                            labels,
+                            dict(zip(t["target_id"], zip(t["p_hit"], t["ci_low"], t["ci_high"]))),
+                            y,
+                            lang,
+                            meta,
+                        ),
+                    )
     if ind is not None:
         for name in RANK_INDICATORS:
             v = ind[ind["indicator"] == name][["year", "value"]]
             if len(v) and want(f"rank_{name}"):
-                yield f"rank_{name}", ch.rank_chart(v, targets[targets["indicator"] == name], name, lang, meta,
-                                                     res.resolved)
+                yield (
+                    f"rank_{name}",
+                    ch.rank_chart(v, targets[targets["indicator"] == name], name, lang, meta, res.resolved),
+                )
     yield from slide_charts(res, lang, others, want)
 
 
@@ -192,8 +224,11 @@ def _deck_job(src, stage: str, lang: str, rendered: dict):
     res, *others = _results(src)
     slides = deck_slides(res, lang, others, rendered, warning_slides(res, res.previous, lang))
     written: list[Path] = []
-    _write(Path(stage) / f"deck_{lang}.pptx", build_deck(slides, lang, rendered, res.run_date,
-                                                         text("report_title", lang, zone=res.zone(lang))), written)
+    _write(
+        Path(stage) / f"deck_{lang}.pptx",
+        build_deck(slides, lang, rendered, res.run_date, text("report_title", lang, zone=res.zone(lang))),
+        written,
+    )
     return ("pptx", lang), written
 
 
@@ -201,7 +236,7 @@ def _load_all(dirs, out: Path) -> list[Results]:
     results = [load_results(d) for d in dirs]
     for r in results:
         if (r.folder / "charts").resolve() == (out / "charts").resolve():
-            r.extra_charts = []             # the pack writes into this folder's charts/: nothing "other" there
+            r.extra_charts = []  # the pack writes into this folder's charts/: nothing "other" there
     return results
 
 
@@ -238,9 +273,11 @@ def _workbook_job(src, stage: str):
 
 def _is_pack(entry: Path) -> bool:
     """A file or folder the pack itself writes (anything else in ``out`` belongs to someone else)."""
-    return entry.name in ("charts", "summary.xlsx") or (entry.name.startswith("report_")
-                                                        and entry.suffix in (".html", ".pdf")) or (
-        entry.name.startswith("deck_") and entry.suffix == ".pptx")
+    return (
+        entry.name in ("charts", "summary.xlsx")
+        or (entry.name.startswith("report_") and entry.suffix in (".html", ".pdf"))
+        or (entry.name.startswith("deck_") and entry.suffix == ".pptx")
+    )
 
 
 def _swap_into_place(stage: Path, final: Path, written: list[Path]) -> list[Path]:
@@ -268,9 +305,16 @@ def _swap_into_place(stage: Path, final: Path, written: list[Path]) -> list[Path
     return moved
 
 
-def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = None, *,
-               workers: int | None = None, progress: Callable[[str], None] | None = None,
-               goal_seek: Path | None = None, previous: Path | None = None) -> list[Path]:
+def build_pack(
+    result_dirs: list[Path],
+    langs=("zh", "en"),
+    out: Path | None = None,
+    *,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
+    goal_seek: Path | None = None,
+    previous: Path | None = None,
+) -> list[Path]:
     """Build the meeting pack from saved results; returns the files written.
 
     ``previous``: the results folder of the previous as-of's nowcast run (``run --as-of``): the
@@ -299,7 +343,7 @@ def build_pack(result_dirs: list[Path], langs=("zh", "en"), out: Path | None = N
     try:
         written = _build_all(results, langs, stage, out, workers, progress or (lambda line: None))
         return _swap_into_place(stage, out, written)
-    except (UserError, MachineError) as e:       # name the pack's folder, not the temporary one
+    except (UserError, MachineError) as e:  # name the pack's folder, not the temporary one
         raise type(e)(str(e).replace(str(stage), str(out))) from None
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -311,7 +355,7 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
     language's HTML and PDF, and the workbook. Processes start as the experiment executors start
     theirs (the platform's default method)."""
     for r in results:
-        r.indicators                        # read once, here, before any worker starts
+        r.indicators  # read once, here, before any worker starts
     key = str(final)
     common = (_source(results, key, workers), str(stage))
     executor = LocalExecutor(workers)

@@ -5,6 +5,7 @@ folders' indicators.csv, with the intervals of :mod:`sim.analysis.paired`.
 Folders with different seeds or counts are compared as independent samples (and say so); a
 folder without indicators.csv cannot be compared target by target and yields no rows.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -22,8 +23,19 @@ def is_paired(ref: Results, other: Results) -> bool:
 
 def _specs(res: Results) -> list[TargetSpec]:
     t = res.targets()
-    return [TargetSpec(r["target_id"], r["indicator"], int(r["year"]), r["op"], float(r["threshold"]), r["unit"],
-                       r["source"], bool(r["active"])) for _, r in t.iterrows()]
+    return [
+        TargetSpec(
+            r["target_id"],
+            r["indicator"],
+            int(r["year"]),
+            r["op"],
+            float(r["threshold"]),
+            r["unit"],
+            r["source"],
+            bool(r["active"]),
+        )
+        for _, r in t.iterrows()
+    ]
 
 
 def _values(res: Results, specs: list[TargetSpec]) -> dict[str, np.ndarray]:

@@ -8,6 +8,7 @@ broken into lines here (:func:`kinsoku_lines`) by the Chinese rule that no closi
 starts a line; a chart taller than a page continues on the next, cut where a row of the image is
 blank (:func:`image_slices`).
 """
+
 from __future__ import annotations
 
 import io
@@ -142,8 +143,9 @@ class _PDF(FPDF):
         size, colour = {"lead": (10.5, INK), "note": (8.5, GREY), "small": (8, GREY)}.get(b.cls, (9.5, INK))
         self.set_font(FONT, size=size)
         self.set_text_color(*colour)
-        self.multi_cell(0, size * 0.5, self._lines(b.text), new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-                        wrapmode=self.wrap, align="L")
+        self.multi_cell(
+            0, size * 0.5, self._lines(b.text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=self.wrap, align="L"
+        )
         self.ln(1.5)
         self.set_text_color(*INK)
 
@@ -154,8 +156,16 @@ class _PDF(FPDF):
                 self.set_fill_color(*FILL["joint"])
             self.set_x(MARGIN + 2)
             self.cell(4, 4.6, "•")
-            self.multi_cell(0, 4.6, self._lines(item), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=self.wrap,
-                            align="L", fill=b.cls == "warning")
+            self.multi_cell(
+                0,
+                4.6,
+                self._lines(item),
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+                wrapmode=self.wrap,
+                align="L",
+                fill=b.cls == "warning",
+            )
             self.ln(1)
         self.ln(1)
 
@@ -166,9 +176,17 @@ class _PDF(FPDF):
         total = sum(t.widths)
         widths = [w / total * (self.w - 2 * MARGIN) for w in t.widths]
         head_style = FontFace(emphasis="NONE", fill_color=FILL["head"], color=INK)
-        with self.table(col_widths=widths, text_align=align, line_height=t.font_size * 0.48, wrapmode=self.wrap,
-                        headings_style=head_style, repeat_headings=1, padding=0.8, width=self.w - 2 * MARGIN,
-                        v_align="TOP") as tab:
+        with self.table(
+            col_widths=widths,
+            text_align=align,
+            line_height=t.font_size * 0.48,
+            wrapmode=self.wrap,
+            headings_style=head_style,
+            repeat_headings=1,
+            padding=0.8,
+            width=self.w - 2 * MARGIN,
+            v_align="TOP",
+        ) as tab:
             head = tab.row()
             for c in t.columns:
                 head.cell(c)
@@ -209,7 +227,7 @@ def _image_size(pdf: FPDF, f: Figure, max_h: float | None = None) -> tuple[float
     ratio = (f.height_px / f.width_px) if f.width_px else 0.6
     h = w * ratio
     limit = max_h or (pdf.h - 2 * MARGIN - 12)
-    if h > limit:                       # tall figure: fit the height
+    if h > limit:  # tall figure: fit the height
         h = limit
         w = h / ratio
     return w, h
@@ -235,11 +253,13 @@ def render_pdf(doc: Document) -> bytes:
     for i, b in enumerate(blocks):
         if isinstance(b, Heading):
             # keep a heading with the first figure that follows it (within two blocks)
-            nxt = next((x for x in blocks[i + 1:i + 3] if isinstance(x, (Figure, FigureRow))), None)
+            nxt = next((x for x in blocks[i + 1 : i + 3] if isinstance(x, (Figure, FigureRow))), None)
             if nxt is not None:
                 f = nxt.figures[0] if isinstance(nxt, FigureRow) else nxt
-                h = min(_image_height(pdf, f, (pdf.h - 2 * MARGIN) / 2 - 8 if isinstance(nxt, FigureRow) else None),
-                        pdf.h - 2 * MARGIN - 30)
+                h = min(
+                    _image_height(pdf, f, (pdf.h - 2 * MARGIN) / 2 - 8 if isinstance(nxt, FigureRow) else None),
+                    pdf.h - 2 * MARGIN - 30,
+                )
                 if pdf.get_y() + 25 + h > pdf.h - MARGIN - 4:
                     pdf.add_page()
             pdf.put_heading(b)

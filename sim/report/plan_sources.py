@@ -4,6 +4,7 @@ item 1", "方案第一部分" / "plan part 1"), the plan's words quoted in Chine
 the target's English label beside it as the gloss), and the scenario author's English asides kept in English only (asides of
 numbers alone, such as dates, in both).
 """
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,7 @@ def _quote(s: str, lang: str) -> str:
 
 
 def _part(s: str, lang: str) -> str:
-    """"refs: words" or words alone."""
+    """ "refs: words" or words alone."""
     head, sep, rest = s.partition(":")
     if sep and _REF.search(head):
         colon = "：" if lang == "zh" else ": "

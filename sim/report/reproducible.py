@@ -4,6 +4,7 @@ PDF, Excel and SVG writers stamp the current time (and SVG random ids) into thei
 default, so a pack rebuilt from the same results folder would differ byte for byte. Every
 date written here is the run date from the manifest instead.
 """
+
 from __future__ import annotations
 
 import datetime as _dt

@@ -5,6 +5,7 @@ Required: ``manifest.json`` and ``summary.csv``. Optional, used when present: ``
 chart of ``charts/`` that the pack does not make itself are shown under "other results" (this is
 how outputs of later experiments, e.g. lever comparisons, reach the pack without changes here).
 """
+
 from __future__ import annotations
 
 import json
@@ -19,15 +20,27 @@ from sim.errors import UserError
 from sim.report.key_labels import scenario_names
 from sim.report.labels import interval_label
 
-SUMMARY_REQUIRED = ["target_id", "indicator", "year", "op", "threshold", "unit", "active", "n_reps", "hits",
-                    "p_hit", "ci_low", "ci_high"]
+SUMMARY_REQUIRED = [
+    "target_id",
+    "indicator",
+    "year",
+    "op",
+    "threshold",
+    "unit",
+    "active",
+    "n_reps",
+    "hits",
+    "p_hit",
+    "ci_low",
+    "ci_high",
+]
 OPTIONAL_COLUMNS = {
     "indicators.csv": ["rep", "year", "indicator", "value"],
     "monthly.csv": ["indicator", "month", "p2_5", "p10", "p25", "p50", "p75", "p90", "p97_5"],
     "time_to_target.csv": ["target_id", "month", "n_reps", "p_reached", "ci_low", "ci_high"],
 }
 KNOWN_FILES = {"summary.csv", "indicators.csv", "monthly.csv", "time_to_target.csv", "peers.csv", "ranking.csv"}
-RUN_CHART_PREFIXES = ("p_targets_",)      # charts `run` makes itself (the pack makes them again)
+RUN_CHART_PREFIXES = ("p_targets_",)  # charts `run` makes itself (the pack makes them again)
 
 
 class ResultsError(UserError):
@@ -49,6 +62,7 @@ def _read_indicators(path: Path) -> pd.DataFrame:
     """indicators.csv in compact types, read in blocks: 100,000 replications make ~18 million rows,
     about 300 MB this way instead of the parser's gigabytes for the whole file at once."""
     from pandas.api.types import union_categoricals
+
     dtype = {"rep": "int32", "year": "int16", "indicator": "category", "value": "float64"}
     try:
         parts = list(pd.read_csv(path, dtype=dtype, chunksize=1_000_000))

@@ -2,6 +2,7 @@
 plain-language summary, the target table, plan warnings, assumptions with their sources, run
 facts, the peer and ranking tables; and the order and names the sections list things in.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -47,8 +48,16 @@ def summary_paragraphs(res: Results, lang: str, others: list[Results] = ()) -> l
         d = act[act["year"] == y]
         if d.empty:
             continue
-        parts = [text("sum_year", lang, year=y, k=len(d), likely=int((d["p_hit"] >= 0.8).sum()),
-                      unlikely=int((d["p_hit"] < 0.5).sum()))]
+        parts = [
+            text(
+                "sum_year",
+                lang,
+                year=y,
+                k=len(d),
+                likely=int((d["p_hit"] >= 0.8).sum()),
+                unlikely=int((d["p_hit"] < 0.5).sum()),
+            )
+        ]
         head = d[d["indicator"].isin(HEADLINE)]
         for _, r in head.iterrows():
             parts.append(text("sum_headline", lang, label=year_label(r, lang, res), **_p(r)))
@@ -75,17 +84,33 @@ def summary_paragraphs(res: Results, lang: str, others: list[Results] = ()) -> l
         diff = b.loc[common, "p_hit"] - a.loc[common, "p_hit"]
         k = diff.abs().sort_values(ascending=False, kind="stable").index[0]
         key = "sum_compare" if diff[k] > 0 else "sum_compare_lower"
-        out.append(text(key, lang, base=res.title(lang), other=o.title(lang),
-                        label=year_label(a.loc[k], lang, res), p0=pct0(a.loc[k, "p_hit"]),
-                        p1=pct0(b.loc[k, "p_hit"])))
+        out.append(
+            text(
+                key,
+                lang,
+                base=res.title(lang),
+                other=o.title(lang),
+                label=year_label(a.loc[k], lang, res),
+                p0=pct0(a.loc[k, "p_hit"]),
+                p1=pct0(b.loc[k, "p_hit"]),
+            )
+        )
     out.append(text("sum_basis", lang, n=res.reps, seed=res.seed))
     out.append(text("world_uncertainty", lang))
     return out
 
 
 def target_table(res: Results, lang: str) -> Table:
-    cols = [text("col_year", lang), text("col_target", lang), text("col_p", lang), text("col_ci", lang),
-            text("col_hits", lang), text("col_median", lang), text("col_range", lang), text("col_source", lang)]
+    cols = [
+        text("col_year", lang),
+        text("col_target", lang),
+        text("col_p", lang),
+        text("col_ci", lang),
+        text("col_hits", lang),
+        text("col_median", lang),
+        text("col_range", lang),
+        text("col_source", lang),
+    ]
     rows, classes, attrs = [], [], []
     for y in res.years:
         d = res.summary[res.summary["year"] == y]
@@ -96,14 +121,28 @@ def target_table(res: Results, lang: str) -> Table:
             unit = r.get("unit", "")
             rng = "–" if joint else f"{value_fmt(r.get('p10'), unit)} – {value_fmt(r.get('p90'), unit)}"
             src = "" if joint else source_text(r.get("source", ""), lang)
-            rows.append([str(y), label, pct1(r["p_hit"]), ci1(r["ci_low"], r["ci_high"]),
-                         f"{int(r['hits'])}/{int(r['n_reps'])}", "–" if joint else value_fmt(r.get("p50"), unit),
-                         rng, src])
+            rows.append(
+                [
+                    str(y),
+                    label,
+                    pct1(r["p_hit"]),
+                    ci1(r["ci_low"], r["ci_high"]),
+                    f"{int(r['hits'])}/{int(r['n_reps'])}",
+                    "–" if joint else value_fmt(r.get("p50"), unit),
+                    rng,
+                    src,
+                ]
+            )
             classes.append("joint" if joint else ("" if r["active"] else "inactive"))
-            attrs.append({"target-id": r["target_id"], "p-hit": repr(float(r["p_hit"])),
-                          "ci-low": repr(float(r["ci_low"])), "ci-high": repr(float(r["ci_high"]))})
-    return Table(cols, rows, [5.5, 29, 7, 11, 8, 7, 11, 22], "llrrrrrl", classes, attrs, font_size=7.5,
-                 cls="targets")
+            attrs.append(
+                {
+                    "target-id": r["target_id"],
+                    "p-hit": repr(float(r["p_hit"])),
+                    "ci-low": repr(float(r["ci_low"])),
+                    "ci-high": repr(float(r["ci_high"])),
+                }
+            )
+    return Table(cols, rows, [5.5, 29, 7, 11, 8, 7, 11, 22], "llrrrrrl", classes, attrs, font_size=7.5, cls="targets")
 
 
 def warning_items(res: Results, lang: str) -> list[str]:
@@ -163,16 +202,25 @@ def peers_table(peers: pd.DataFrame, lang: str, max_rows: int = 60) -> Table:
             if unit and unit != "share":
                 lab += f"（{unit_label(unit, lang)}）" if lang == "zh" else f" ({unit_label(unit, lang)})"
             rows.append([str(r["year"]), lab, *[_peer_value(r[c], unit) for c in ("mean", "p10", "p50", "p90")]])
-        cols = [text("col_year", lang), text("col_statistic", lang), text("col_mean", lang), text("col_p10", lang),
-                text("col_median", lang), text("col_p90", lang)]
+        cols = [
+            text("col_year", lang),
+            text("col_statistic", lang),
+            text("col_mean", lang),
+            text("col_p10", lang),
+            text("col_median", lang),
+            text("col_p90", lang),
+        ]
         return Table(cols, rows, [6, 40, 13, 13, 13, 13], "llrrrr", font_size=7.5)
     d = peers.head(max_rows)
-    rows = [[value_fmt(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v) for v in r]
-            for r in d.itertuples(index=False)]
+    rows = [
+        [value_fmt(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v) for v in r]
+        for r in d.itertuples(index=False)
+    ]
     if len(peers) > max_rows:
         rows.append([text("more_rows", lang, n=len(peers) - max_rows)] + [""] * (len(d.columns) - 1))
-    return Table([str(c) for c in d.columns], rows, [1.0] * len(d.columns), "l" + "r" * (len(d.columns) - 1),
-                 font_size=7.0)
+    return Table(
+        [str(c) for c in d.columns], rows, [1.0] * len(d.columns), "l" + "r" * (len(d.columns) - 1), font_size=7.0
+    )
 
 
 RANKING_REQUIRED = {"year", "measure", "variant", "p", "ci_low", "ci_high"}
@@ -188,11 +236,22 @@ def ranking_table(res: Results, lang: str) -> Table | None:
         q = "–"
         if {"rank_p10", "rank_p50", "rank_p90"} <= set(r.columns):
             q = " / ".join(value_fmt(x[c], "rank") for c in ("rank_p10", "rank_p50", "rank_p90"))
-        rows.append([str(x["year"]), measure_label(str(x["measure"]), lang),
-                     variant_label(str(x["variant"]), lang, str(x.get("description", "") or "")),
-                     f"{pct1(x['p'])} ({ci1(x['ci_low'], x['ci_high'])})", q])
-    cols = [text("col_year", lang), text("col_measure", lang), text("col_variant", lang),
-            text("col_p_ci", lang), text("col_rank_q", lang)]
+        rows.append(
+            [
+                str(x["year"]),
+                measure_label(str(x["measure"]), lang),
+                variant_label(str(x["variant"]), lang, str(x.get("description", "") or "")),
+                f"{pct1(x['p'])} ({ci1(x['ci_low'], x['ci_high'])})",
+                q,
+            ]
+        )
+    cols = [
+        text("col_year", lang),
+        text("col_measure", lang),
+        text("col_variant", lang),
+        text("col_p_ci", lang),
+        text("col_rank_q", lang),
+    ]
     return Table(cols, rows, [6, 16, 42, 20, 16], "lllrr", font_size=7.5)
 
 
@@ -205,8 +264,17 @@ def rank_sensitivity_sentences(res: Results, lang: str) -> list[str]:
         if len(d) < 2:
             continue
         main = d[d["variant"] == "main"]
-        out.append(text("sum_rank_sens", lang, year=y, measure=measure_label(str(m), lang), lo=pct0(d["p"].min()),
-                        hi=pct0(d["p"].max()), main=pct0(main["p"].iloc[0]) if len(main) else "–"))
+        out.append(
+            text(
+                "sum_rank_sens",
+                lang,
+                year=y,
+                measure=measure_label(str(m), lang),
+                lo=pct0(d["p"].min()),
+                hi=pct0(d["p"].max()),
+                main=pct0(main["p"].iloc[0]) if len(main) else "–",
+            )
+        )
     return out
 
 

@@ -6,6 +6,7 @@ scenario file named in the manifest (and the files it ``extends``) when that fil
 A comment belongs to a key when it ends the key's line, or when it stands on the lines right
 above the key (no blank line between).
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -41,7 +42,7 @@ def _split_comment(line: str) -> tuple[str, str]:
         elif c in "\"'":
             quote = c
         elif c == "#":
-            return line[:i].rstrip(), line[i + 1:].strip()
+            return line[:i].rstrip(), line[i + 1 :].strip()
         i += 1
     return line.rstrip(), ""
 
@@ -85,14 +86,14 @@ def toml_comments(text: str) -> dict[str, str]:
     table: list[str] = []
     block: list[str] = []
     after_header = False
-    last = ""                       # key path of the latest value
-    depth = 0                       # open brackets of a multi-line value
+    last = ""  # key path of the latest value
+    depth = 0  # open brackets of a multi-line value
     for raw in text.splitlines():
         code, comment = _split_comment(raw)
         s = code.strip()
-        if depth > 0:               # inside a multi-line array / inline table
+        if depth > 0:  # inside a multi-line array / inline table
             depth += s.count("[") + s.count("{") - s.count("]") - s.count("}")
-            if comment and last:    # a comment on a continuation line belongs to the value's key
+            if comment and last:  # a comment on a continuation line belongs to the value's key
                 out[last] = "; ".join(x for x in (out.get(last, ""), _clean(comment)) if x)
             continue
         if not s:
@@ -174,7 +175,7 @@ def scenario_values(path: Path) -> dict:
     holds the values of the run); empty when it cannot be read."""
     try:
         return load_scenario(path).resolved
-    except Exception:                                   # noqa: BLE001 - any problem: no values
+    except Exception:  # noqa: BLE001 - any problem: no values
         return {}
 
 

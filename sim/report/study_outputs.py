@@ -5,6 +5,7 @@ Each writer takes the study's result object (``compare``, ``sweep``, ``sensitivi
 folder, and writes through :mod:`sim.store` and the chart modules; the lever studies' writers
 return the chart files written.
 """
+
 from __future__ import annotations
 
 import io
@@ -21,14 +22,21 @@ from sim.report.chart_style import meta_text, save_png
 from sim.report.charts_data import backtest_chart, fit_chart, observed_units
 from sim.report.charts_discover import discover_chart
 from sim.report.plan_warnings import english
-from sim.report.charts_levers import (difference_chart, response_chart, responsive_targets, sobol_chart,
-                                      tornado_chart)
+from sim.report.charts_levers import difference_chart, response_chart, responsive_targets, sobol_chart, tornado_chart
 
 
 def _manifest(out: Path, ls, seed: int, reps: int, extra: dict) -> dict:
     """Write ``manifest.json`` of a one-scenario study (no plan warnings) and return it."""
-    man = store.manifest(scenario_name=ls.scenario.scenario.name, scenario_file=str(ls.path), sha256=ls.sha256,
-                         seed=seed, reps=reps, resolved=ls.resolved, warnings=[], extra=extra)
+    man = store.manifest(
+        scenario_name=ls.scenario.scenario.name,
+        scenario_file=str(ls.path),
+        sha256=ls.sha256,
+        seed=seed,
+        reps=reps,
+        resolved=ls.resolved,
+        warnings=[],
+        extra=extra,
+    )
     store.write_json(out / "manifest.json", man)
     return man
 
@@ -44,21 +52,39 @@ def write_compare(c, out: Path, langs=("en", "zh")) -> list[Path]:
     store.atomic_write_csv(out / "target_values.csv", c.values)
     ref = c.loaded[0]
     man = store.manifest(
-        scenario_name=" vs ".join(c.names), scenario_file=str(ref.path), sha256=ref.sha256, seed=c.seeds[0],
-        reps=c.reps, resolved=ref.resolved,
+        scenario_name=" vs ".join(c.names),
+        scenario_file=str(ref.path),
+        sha256=ref.sha256,
+        seed=c.seeds[0],
+        reps=c.reps,
+        resolved=ref.resolved,
         warnings=english(ref.scenario),
-        extra={"experiment": "compare", "reference": c.names[0], "paired_by_replication": c.paired,
-               "seeds": c.seeds,
-               "difference_interval": ("Newcombe hybrid score interval for paired proportions (1998, method 10), 95%"
-                                       if c.paired else "Newcombe hybrid score interval, independent samples, 95%"),
-               "scenarios": [{"name": n, "file": str(ls.path), "sha256": ls.sha256, "seed": s,
-                              "resolved": ls.resolved} for n, ls, s in zip(c.names, c.loaded, c.seeds)]})
+        extra={
+            "experiment": "compare",
+            "reference": c.names[0],
+            "paired_by_replication": c.paired,
+            "seeds": c.seeds,
+            "difference_interval": (
+                "Newcombe hybrid score interval for paired proportions (1998, method 10), 95%"
+                if c.paired
+                else "Newcombe hybrid score interval, independent samples, 95%"
+            ),
+            "scenarios": [
+                {"name": n, "file": str(ls.path), "sha256": ls.sha256, "seed": s, "resolved": ls.resolved}
+                for n, ls, s in zip(c.names, c.loaded, c.seeds)
+            ],
+        },
+    )
     store.write_json(out / "manifest.json", man)
     written = []
     for lang in langs:
         seed_txt = c.seeds[0] if c.paired else f"{c.seeds[0]}–{c.seeds[-1]}"
-        fig = difference_chart(c.table, ref.scenario, lang, meta_text(ref.scenario, c.names, c.reps, seed_txt,
-                                                                        man["run_date"], lang, paired=c.paired))
+        fig = difference_chart(
+            c.table,
+            ref.scenario,
+            lang,
+            meta_text(ref.scenario, c.names, c.reps, seed_txt, man["run_date"], lang, paired=c.paired),
+        )
         p = out / "charts" / f"differences_{lang}.png"
         save_png(fig, p)
         written.append(p)
@@ -71,29 +97,55 @@ def write_sweep(s, out: Path, targets: list[str] | None = None, langs=("en", "zh
     store.atomic_write_csv(out / "points.csv", s.points)
     store.atomic_write_csv(out / "target_values.csv", s.values)
     start = s.base.scenario.run.start
-    man = _manifest(out, s.base, s.seed, s.reps, {
-        "experiment": "sweep", "target_probability": s.level,
-        "levers": {lv.id: [display(lv, v, start) for v in g] for lv, g in zip(s.levers, s.grids)},
-        "points": len(s.points), "replications_per_point": s.reps,
-        "common_random_numbers": "every point uses the same seed and replications 0..N-1"})
+    man = _manifest(
+        out,
+        s.base,
+        s.seed,
+        s.reps,
+        {
+            "experiment": "sweep",
+            "target_probability": s.level,
+            "levers": {lv.id: [display(lv, v, start) for v in g] for lv, g in zip(s.levers, s.grids)},
+            "points": len(s.points),
+            "replications_per_point": s.reps,
+            "common_random_numbers": "every point uses the same seed and replications 0..N-1",
+        },
+    )
     targets = targets or responsive_targets(s.table)
     written = []
     if not targets:
         return written
     for lang in langs:
-        fig = response_chart(s.table, s.reach, s.levers, targets, s.level, s.base.scenario, lang,
-                             meta_text(s.base.scenario, [s.base.scenario.scenario.name], s.reps, s.seed,
-                                       man["run_date"], lang, paired=True,
-                                       runs=(f"{len(s.points)} 个网格点，每点 {s.reps} 次重复" if lang == "zh" else
-                                             f"{len(s.points)} grid points x {s.reps} replications")))
+        fig = response_chart(
+            s.table,
+            s.reach,
+            s.levers,
+            targets,
+            s.level,
+            s.base.scenario,
+            lang,
+            meta_text(
+                s.base.scenario,
+                [s.base.scenario.scenario.name],
+                s.reps,
+                s.seed,
+                man["run_date"],
+                lang,
+                paired=True,
+                runs=(
+                    f"{len(s.points)} 个网格点，每点 {s.reps} 次重复"
+                    if lang == "zh"
+                    else f"{len(s.points)} grid points x {s.reps} replications"
+                ),
+            ),
+        )
         p = out / "charts" / f"response_{lang}.png"
         save_png(fig, p)
         written.append(p)
     return written
 
 
-def write_sensitivity(res, out: Path, targets: list[str] | None = None,
-                      langs=("en", "zh")) -> list[Path]:
+def write_sensitivity(res, out: Path, targets: list[str] | None = None, langs=("en", "zh")) -> list[Path]:
     sc = res.ls.scenario
     store.atomic_write_csv(out / "sobol.csv", res.sobol)
     store.atomic_write_csv(out / "tornado.csv", res.tornado)
@@ -104,36 +156,66 @@ def write_sensitivity(res, out: Path, targets: list[str] | None = None,
     worth.insert(2, "label_zh", [res.factor_name(f, "uncertainty", "zh") for f in worth["figure"]])
     store.atomic_write_csv(out / "base_year_worth.csv", worth)
     d = res.design
-    fac = pd.DataFrame([dict(factor=f.id, kind=f.kind, n_columns=len(f.columns),
-                             parameters=";".join(d.paths[c] if c < len(d.paths) else f"lever:{d.levers[c - len(d.paths)].id}"
-                                                 for c in f.columns)) for f in d.factors])
+    fac = pd.DataFrame(
+        [
+            dict(
+                factor=f.id,
+                kind=f.kind,
+                n_columns=len(f.columns),
+                parameters=";".join(
+                    d.paths[c] if c < len(d.paths) else f"lever:{d.levers[c - len(d.paths)].id}" for c in f.columns
+                ),
+            )
+            for f in d.factors
+        ]
+    )
     store.atomic_write_csv(out / "factors.csv", fac)
     buf = io.BytesIO()
-    np.savez_compressed(buf, A=d.A, B=d.B, paths=np.array(d.paths), levers=np.array([lv.id for lv in d.levers]),
-                        targets=np.array([t.target_id for t in res.targets]), **res.outputs)
+    np.savez_compressed(
+        buf,
+        A=d.A,
+        B=d.B,
+        paths=np.array(d.paths),
+        levers=np.array([lv.id for lv in d.levers]),
+        targets=np.array([t.target_id for t in res.targets]),
+        **res.outputs,
+    )
     store.atomic_write_bytes(out / "design.npz", buf.getvalue())
-    man = _manifest(out, res.ls, res.seed, res.evaluations, {
-        "experiment": "sensitivity", "sobol_base_sample": res.n, "factors": len(d.factors),
-        "factor_grouping": res.by, "sobol_evaluations": res.n * (len(d.factors) + 2),
-        "tornado_replications_per_setting": res.tornado_reps,
-        "sobol_method": "Saltelli 2010 first order, Jansen total order (scipy.stats.sobol_indices); "
-                        "95% BCa bootstrap intervals",
-        "rank_order": "factors ranked by ST per target and output (ST_rank); adjacent ranks separated when the 95% "
-                      "percentile interval of the difference of their ST over the same bootstrap resamples lies "
-                      "above 0 (ST_next_resolved), a rank resolved when separated from both neighbours "
-                      "(ST_rank_resolved); ST_rank_share: share of resamples giving the factor its rank. "
-                      "Simulation precision of the estimates at this base sample, not uncertainty about the zone",
-        "design": "scrambled Sobol A and B matrices; process noise = stream index (A: j, B: n + j)",
-        "tornado": f"levers at their declared range ends; uncertain parameters at their "
-                   f"{TORNADO_LOW:.0%}/{TORNADO_HIGH:.0%} quantiles; others as drawn (common random numbers)",
-        "lever_ranges": _lever_ranges(d.levers, sc.run.start)})
+    man = _manifest(
+        out,
+        res.ls,
+        res.seed,
+        res.evaluations,
+        {
+            "experiment": "sensitivity",
+            "sobol_base_sample": res.n,
+            "factors": len(d.factors),
+            "factor_grouping": res.by,
+            "sobol_evaluations": res.n * (len(d.factors) + 2),
+            "tornado_replications_per_setting": res.tornado_reps,
+            "sobol_method": "Saltelli 2010 first order, Jansen total order (scipy.stats.sobol_indices); "
+            "95% BCa bootstrap intervals",
+            "rank_order": "factors ranked by ST per target and output (ST_rank); adjacent ranks separated when the 95% "
+            "percentile interval of the difference of their ST over the same bootstrap resamples lies "
+            "above 0 (ST_next_resolved), a rank resolved when separated from both neighbours "
+            "(ST_rank_resolved); ST_rank_share: share of resamples giving the factor its rank. "
+            "Simulation precision of the estimates at this base sample, not uncertainty about the zone",
+            "design": "scrambled Sobol A and B matrices; process noise = stream index (A: j, B: n + j)",
+            "tornado": f"levers at their declared range ends; uncertain parameters at their "
+            f"{TORNADO_LOW:.0%}/{TORNADO_HIGH:.0%} quantiles; others as drawn (common random numbers)",
+            "lever_ranges": _lever_ranges(d.levers, sc.run.start),
+        },
+    )
     heads = targets or headline_targets(res)
     written = []
     for lang in langs:
         k = len(res.design.factors)
-        runs = (f"Sobol 基样本 n={res.n}（{res.n * (k + 2)} 次运行，{k} 个因子）；龙卷风图每设定 {res.tornado_reps} 次重复"
-                if lang == "zh" else f"Sobol base sample n={res.n} ({res.n * (k + 2)} runs, {k} factors); "
-                f"tornado {res.tornado_reps} replications per setting")
+        runs = (
+            f"Sobol 基样本 n={res.n}（{res.n * (k + 2)} 次运行，{k} 个因子）；龙卷风图每设定 {res.tornado_reps} 次重复"
+            if lang == "zh"
+            else f"Sobol base sample n={res.n} ({res.n * (k + 2)} runs, {k} factors); "
+            f"tornado {res.tornado_reps} replications per setting"
+        )
         meta = meta_text(sc, [sc.scenario.name], None, res.seed, man["run_date"], lang, runs=runs)
         if heads:
             p = out / "charts" / f"sobol_{lang}.png"
@@ -152,13 +234,21 @@ def write_discover(d, out: Path, langs=("en", "zh")) -> list[Path]:
     store.atomic_write_csv(out / "conditions.csv", d.conditions)
     store.atomic_write_csv(out / "trajectory.csv", d.trajectory)
     store.atomic_write_text(out / "rules.txt", "\n".join(d.texts) + "\n")
-    man = _manifest(out, d.ls, d.seed, d.reps, {
-        "experiment": "discover", "target": d.target_id,
-        "levers_varied": _lever_ranges(d.levers, sc.run.start),
-        "method": "PRIM peeling (alpha 0.05, min mass 0.05), box chosen by F1 of density and coverage, "
-                  "restrictions pruned to at most 3; fitted on replications with rep % 3 != 0, "
-                  "checked on rep % 3 == 0",
-        "rules": d.texts})
+    man = _manifest(
+        out,
+        d.ls,
+        d.seed,
+        d.reps,
+        {
+            "experiment": "discover",
+            "target": d.target_id,
+            "levers_varied": _lever_ranges(d.levers, sc.run.start),
+            "method": "PRIM peeling (alpha 0.05, min mass 0.05), box chosen by F1 of density and coverage, "
+            "restrictions pruned to at most 3; fitted on replications with rep % 3 != 0, "
+            "checked on rep % 3 == 0",
+            "rules": d.texts,
+        },
+    )
     written = []
     if d.rules.empty:
         return written
@@ -180,8 +270,10 @@ def write_calibration(res) -> None:
     store.atomic_write_csv(out / "rounds.csv", pd.DataFrame(res.calibration.rounds))
     store.atomic_write_csv(out / "fit.csv", res.fit)
     for lang in ("zh", "en"):
-        title = {"zh": f"{sc.scenario.zone_zh}：观测值与模型月度区间（原情景 / 校准后）",
-                 "en": f"{sc.scenario.zone}: observed months vs monthly model intervals (original / calibrated)"}[lang]
+        title = {
+            "zh": f"{sc.scenario.zone_zh}：观测值与模型月度区间（原情景 / 校准后）",
+            "en": f"{sc.scenario.zone}: observed months vs monthly model intervals (original / calibrated)",
+        }[lang]
         save(fit_chart(res.fit, lang, title, sc, observed_units(res.observed)), out / "charts" / f"fit_{lang}.png")
     _manifest(out, res.ls, res.seed, res.calibration.total_sims, {"calibration": res.info})
 
@@ -195,8 +287,11 @@ def write_backtest(res) -> None:
     store.atomic_write_csv(out / "scores.csv", res.scores)
     store.atomic_write_csv(out / "targets.csv", res.targets)
     for lang in ("zh", "en"):
-        title = {"zh": f"{sc.scenario.zone_zh}：回测（截止月 {', '.join(cutoffs)}；{res.reps} 次重复）",
-                 "en": f"{sc.scenario.zone}: backtest (cut-offs {', '.join(cutoffs)}; {res.reps} replications)"}[lang]
-        save(backtest_chart(res.pit, res.coverage, res.scores, lang, title, sc),
-                    out / "charts" / f"backtest_{lang}.png")
+        title = {
+            "zh": f"{sc.scenario.zone_zh}：回测（截止月 {', '.join(cutoffs)}；{res.reps} 次重复）",
+            "en": f"{sc.scenario.zone}: backtest (cut-offs {', '.join(cutoffs)}; {res.reps} replications)",
+        }[lang]
+        save(
+            backtest_chart(res.pit, res.coverage, res.scores, lang, title, sc), out / "charts" / f"backtest_{lang}.png"
+        )
     _manifest(out, res.ls, res.seed, res.reps, {"backtest": res.info})

@@ -1,4 +1,5 @@
 """TOML scenario -> validated, frozen Scenario (schema, inheritance, --set overrides, targets)."""
+
 from sim.scenario.loader import LoadedScenario, ScenarioError, load_scenario
 from sim.scenario.schema import Scenario
 

@@ -5,6 +5,7 @@ yearly counts); the initial state is the zone's free space at the start, whose v
 uncertain (its statistics are in ``[base_year]``, :mod:`sim.scenario.base_year`).
 Cross-references between ids are checked by the whole scenario (:mod:`sim.scenario.schema`).
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -18,7 +19,8 @@ class SectorSpec(Model):
     name_en: str
     name_zh: str
     space: Literal["land", "warehouse", "none"] = Field(
-        description="Space a firm of this sector needs: serviced land (ha), warehouse (1000 m2) or none.")
+        description="Space a firm of this sector needs: serviced land (ha), warehouse (1000 m2) or none."
+    )
     space_per_firm: float = Field(ge=0, description="Space one firm takes, in ha (land) or 1000 m2 (warehouse).")
     manufacturing: bool = Field(description="Counts toward industrial output above designated size.")
     commodity_exposed: bool = Field(False, description="Trade moves with the commodity price index.")
@@ -37,9 +39,11 @@ class SectorSpec(Model):
 
 class Effects(Model):
     lead_rate_multiplier: dict[str, float] = Field(
-        default_factory=dict, description="Sector id -> factor on its lead rate once this happens.")
+        default_factory=dict, description="Sector id -> factor on its lead rate once this happens."
+    )
     trade_multiplier: dict[Mode, float] = Field(
-        default_factory=dict, description="Customs mode -> factor on every firm's trade in it once this happens.")
+        default_factory=dict, description="Customs mode -> factor on every firm's trade in it once this happens."
+    )
 
     @model_validator(mode="after")
     def _positive(self):
@@ -82,15 +86,17 @@ class CountSpec(Model):
     name_zh: str
     plan_task: int = Field(ge=1, le=99, description="Task number in section 二 of the plan.")
     unit: str = Field("count")
-    per_firm_sectors: list[str] = Field(default_factory=list,
-                                        description="Sectors whose operating firms add to the yearly rate.")
+    per_firm_sectors: list[str] = Field(
+        default_factory=list, description="Sectors whose operating firms add to the yearly rate."
+    )
 
 
 class Constants(Model):
     fenced_area_km2: float = Field(gt=0, description="Fenced (customs-supervised) area, km2.")
     above_size_revenue_yi: float = Field(ge=0, description="Yearly revenue threshold of 规上 industry, 亿元.")
-    seasonality: list[float] = Field(min_length=12, max_length=12,
-                                     description="Monthly trade multipliers, January first; mean 1.")
+    seasonality: list[float] = Field(
+        min_length=12, max_length=12, description="Monthly trade multipliers, January first; mean 1."
+    )
     fdi_tranches: int = Field(ge=1, description="FDI of a foreign firm is paid in this many tranches.")
     fdi_tranche_interval_months: float = Field(ge=0, description="Months between FDI tranches.")
     max_disruption_depth: float = Field(1.0, gt=0, le=1, description="Cap on the fractional drop of trade in a spell.")
@@ -111,8 +117,12 @@ class Constants(Model):
 
 
 class InitialState(Model):
-    developed_area_ha: NonNeg | None = Field(None, description=(
-        "Developed (built or occupied) land at the start, ha, not counting the free serviced land; "
-        "or give base_year.development_rate instead."))
+    developed_area_ha: NonNeg | None = Field(
+        None,
+        description=(
+            "Developed (built or occupied) land at the start, ha, not counting the free serviced land; "
+            "or give base_year.development_rate instead."
+        ),
+    )
     serviced_land_free_ha: NonNeg = Field(description="Serviced land ready but not yet taken, ha.")
     warehouse_free_k_m2: NonNeg = Field(description="Warehouse space free at the start, 1000 m2.")

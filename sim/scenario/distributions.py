@@ -9,6 +9,7 @@ scenarios (the same ``u`` for the same key path), lets a sensitivity design pass
 In a scenario file a distribution is an inline table with a ``dist`` key, e.g.
 ``{dist = "triangular", low = 1, mode = 2, high = 4}``; a bare number means ``fixed``.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Literal, Union
@@ -21,7 +22,6 @@ from sim.config_base import STRICT, StrictModel
 
 
 class _Dist(StrictModel):
-
     def ppf(self, u):
         """Quantile function: maps u in (0, 1) to a value."""
         raise NotImplementedError
@@ -81,7 +81,8 @@ class Triangular(_Dist):
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise ValueError(
                 f"triangular needs low <= mode <= high and low < high, got "
-                f"low={self.low}, mode={self.mode}, high={self.high}")
+                f"low={self.low}, mode={self.mode}, high={self.high}"
+            )
         return self
 
     def ppf(self, u):
@@ -98,6 +99,7 @@ class Triangular(_Dist):
 
 class Normal(_Dist):
     """Normal, optionally truncated to [low, high] (truncation by inverse transform)."""
+
     dist: Literal["normal"]
     mean_: float = Field(alias="mean")
     sd: float = Field(gt=0)
@@ -113,8 +115,7 @@ class Normal(_Dist):
         return self
 
     def _cdf_bounds(self):
-        return (special.ndtr((self.low - self.mean_) / self.sd),
-                special.ndtr((self.high - self.mean_) / self.sd))
+        return (special.ndtr((self.low - self.mean_) / self.sd), special.ndtr((self.high - self.mean_) / self.sd))
 
     def ppf(self, u):
         lo, hi = self._cdf_bounds()
@@ -128,6 +129,7 @@ class Normal(_Dist):
 
 class LogNormal(_Dist):
     """Lognormal given by its median and the sd of the log (sigma)."""
+
     dist: Literal["lognormal"]
     median: float = Field(gt=0)
     sigma: float = Field(gt=0)
@@ -136,7 +138,7 @@ class LogNormal(_Dist):
         return self.median * np.exp(self.sigma * special.ndtri(np.asarray(u, dtype=float)))
 
     def mean(self):
-        return self.median * np.exp(0.5 * self.sigma ** 2)
+        return self.median * np.exp(0.5 * self.sigma**2)
 
     @property
     def always_positive(self):
@@ -145,6 +147,7 @@ class LogNormal(_Dist):
 
 class Beta(_Dist):
     """Beta(a, b) scaled to [low, high] (default [0, 1])."""
+
     dist: Literal["beta"]
     a: float = Field(gt=0)
     b: float = Field(gt=0)
@@ -158,8 +161,7 @@ class Beta(_Dist):
         return self
 
     def ppf(self, u):
-        return self.low + (self.high - self.low) * special.betaincinv(
-            self.a, self.b, np.asarray(u, dtype=float))
+        return self.low + (self.high - self.low) * special.betaincinv(self.a, self.b, np.asarray(u, dtype=float))
 
     def mean(self):
         return self.low + (self.high - self.low) * self.a / (self.a + self.b)
@@ -167,6 +169,7 @@ class Beta(_Dist):
 
 class Pert(_Dist):
     """PERT: a beta on [low, high] with the given mode and shape lamb (4 = classic PERT)."""
+
     dist: Literal["pert"]
     low: float
     mode: float
@@ -177,14 +180,13 @@ class Pert(_Dist):
     def _check(self):
         if not (self.low <= self.mode <= self.high and self.low < self.high):
             raise ValueError(
-                f"pert needs low <= mode <= high and low < high, got "
-                f"low={self.low}, mode={self.mode}, high={self.high}")
+                f"pert needs low <= mode <= high and low < high, got low={self.low}, mode={self.mode}, high={self.high}"
+            )
         return self
 
     def _ab(self):
         r = self.high - self.low
-        return (1 + self.lamb * (self.mode - self.low) / r,
-                1 + self.lamb * (self.high - self.mode) / r)
+        return (1 + self.lamb * (self.mode - self.low) / r, 1 + self.lamb * (self.high - self.mode) / r)
 
     def ppf(self, u):
         a, b = self._ab()
@@ -214,6 +216,7 @@ class Poisson(_Dist):
 
 class Choice(_Dist):
     """Discrete choice among values with weights (default equal)."""
+
     dist: Literal["choice"]
     values: list[float] = Field(min_length=1)
     weights: list[float] | None = None
@@ -222,8 +225,10 @@ class Choice(_Dist):
     def _check(self):
         if self.weights is not None:
             if len(self.weights) != len(self.values):
-                raise ValueError(f"choice needs as many weights as values, got "
-                                 f"{len(self.weights)} weights for {len(self.values)} values")
+                raise ValueError(
+                    f"choice needs as many weights as values, got "
+                    f"{len(self.weights)} weights for {len(self.values)} values"
+                )
             if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
                 raise ValueError("choice weights must be >= 0 and not all zero")
         return self
@@ -234,8 +239,7 @@ class Choice(_Dist):
 
     def ppf(self, u):
         cum = np.cumsum(self._p())
-        idx = np.minimum(np.searchsorted(cum, np.asarray(u, dtype=float), side="right"),
-                         len(self.values) - 1)
+        idx = np.minimum(np.searchsorted(cum, np.asarray(u, dtype=float), side="right"), len(self.values) - 1)
         return np.asarray(self.values, dtype=float)[idx]
 
     def mean(self):
@@ -253,8 +257,10 @@ def _coerce(v):
     if isinstance(v, (int, float)):
         return {"dist": "fixed", "value": v}
     if isinstance(v, dict) and "dist" not in v:
-        raise ValueError("a distribution table needs a 'dist' key (one of fixed, uniform, "
-                         "triangular, normal, lognormal, beta, pert, poisson, choice)")
+        raise ValueError(
+            "a distribution table needs a 'dist' key (one of fixed, uniform, "
+            "triangular, normal, lognormal, beta, pert, poisson, choice)"
+        )
     return v
 
 

@@ -1,4 +1,5 @@
 """How scenario problems reach the user: the error class and the spelling of paths in messages."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -4,6 +4,7 @@
 support must lie in [0, inf), in [0, 1], or above 0; ``Month`` is a "YYYY-MM" string; ``Mode`` a
 customs mode id. ``Model`` is the frozen base every section derives from (unknown keys rejected).
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Literal
@@ -25,6 +26,7 @@ def _within(lo: float, hi: float):
         if a < lo or b > hi:
             raise ValueError(f"values must lie in [{lo:g}, {hi:g}], this distribution spans [{a:g}, {b:g}]")
         return d
+
     return AfterValidator(check)
 
 

@@ -1,6 +1,7 @@
 """Fitted distributions as scenario text: a distribution table validated and described, and the
 TOML of a calibrated scenario that ``extends`` the original and sets the fitted distributions.
 """
+
 from __future__ import annotations
 
 import os
@@ -44,14 +45,18 @@ def _inline(table: dict) -> str:
     return "{ " + ", ".join(f"{k} = {_toml_scalar(v)}" for k, v in table.items()) + " }"
 
 
-def calibrated_toml(sc, original: Path, out_file: Path, params: pd.DataFrame, overrides: list[str],
-                    header: list[str]) -> str:
+def calibrated_toml(
+    sc, original: Path, out_file: Path, params: pd.DataFrame, overrides: list[str], header: list[str]
+) -> str:
     """Text of the calibrated scenario: ``extends`` the original, sets the fitted distributions."""
     rel = os.path.relpath(Path(original).resolve(), Path(out_file).resolve().parent)
     name = f"{sc.scenario.name}_calibrated"
-    tree: dict = {"scenario": {"name": (name, "the original scenario's name + _calibrated"),
-                               "description": (f"{sc.scenario.name} with uncertain parameters fitted to the "
-                                               f"observed months (ABC)", "")}}
+    tree: dict = {
+        "scenario": {
+            "name": (name, "the original scenario's name + _calibrated"),
+            "description": (f"{sc.scenario.name} with uncertain parameters fitted to the observed months (ABC)", ""),
+        }
+    }
     for text in overrides:
         keys, value = parse_override(text)
         node = tree
@@ -65,8 +70,10 @@ def calibrated_toml(sc, original: Path, out_file: Path, params: pd.DataFrame, ov
         node = tree
         for k in keys[:-1]:
             node = node.setdefault(k, {})
-        note = (f"posterior mean {r['post_mean']:.4g}, 95% [{r['post_q2_5']:.4g}, {r['post_q97_5']:.4g}]; "
-                f"prior {r['prior']}")
+        note = (
+            f"posterior mean {r['post_mean']:.4g}, 95% [{r['post_q2_5']:.4g}, {r['post_q97_5']:.4g}]; "
+            f"prior {r['prior']}"
+        )
         node[keys[-1]] = (r["_fitted"], note)
     lines = [f"# {line}" for line in header]
     lines += [f"extends = {_toml_scalar(Path(rel).as_posix())}   # the scenario that was calibrated", ""]

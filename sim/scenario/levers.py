@@ -5,6 +5,7 @@ Bounds and key descriptions come from the lever registry (:mod:`sim.vocabulary.l
 lever is defined once; :func:`check_lever_ranges` checks a ``[lever_ranges]`` section against the
 scenario's constants (ids exist, values within the lever's allowed values).
 """
+
 from __future__ import annotations
 
 from pydantic import Field, model_validator
@@ -17,10 +18,12 @@ _LV = LEVERS
 
 
 class Levers(Model):
-    promotion_events_per_year: int = Field(**_LV["promotion_events_per_year"].bounds,
-                                           description=_LV["promotion_events_per_year"].description)
-    infrastructure_funding: float = Field(**_LV["infrastructure_funding"].bounds,
-                                          description=_LV["infrastructure_funding"].description)
+    promotion_events_per_year: int = Field(
+        **_LV["promotion_events_per_year"].bounds, description=_LV["promotion_events_per_year"].description
+    )
+    infrastructure_funding: float = Field(
+        **_LV["infrastructure_funding"].bounds, description=_LV["infrastructure_funding"].description
+    )
     project_month: dict[str, Month] = Field(default_factory=dict, description=_LV["project_month"].description)
     milestone_month: dict[str, Month] = Field(default_factory=dict, description=_LV["milestone_month"].description)
     leader_candidates: dict[str, int] = Field(default_factory=dict, description=_LV["leader_candidates"].description)
@@ -36,22 +39,31 @@ class Levers(Model):
 
 class LeverRange(Model):
     """The range over which ``sensitivity`` and ``discover`` vary one lever (docs/levers.md)."""
-    low: Month | float = Field(description="Lowest value studied (a \"YYYY-MM\" month for month levers).")
-    high: Month | float = Field(description="Highest value studied (a \"YYYY-MM\" month for month levers).")
-    plan_task: int | None = Field(None, ge=1, le=99, description=(
-        "Plan task of a lever that no constants entry ties to a task (promotion, funding)."))
+
+    low: Month | float = Field(description='Lowest value studied (a "YYYY-MM" month for month levers).')
+    high: Month | float = Field(description='Highest value studied (a "YYYY-MM" month for month levers).')
+    plan_task: int | None = Field(
+        None,
+        ge=1,
+        le=99,
+        description=("Plan task of a lever that no constants entry ties to a task (promotion, funding)."),
+    )
 
 
 class LeverRanges(Model):
     promotion_events_per_year: LeverRange | None = Field(
-        None, description=_LV["promotion_events_per_year"].range_description)
+        None, description=_LV["promotion_events_per_year"].range_description
+    )
     infrastructure_funding: LeverRange | None = Field(None, description=_LV["infrastructure_funding"].range_description)
-    project_month: dict[str, LeverRange] = Field(default_factory=dict,
-                                                 description=_LV["project_month"].range_description)
-    milestone_month: dict[str, LeverRange] = Field(default_factory=dict,
-                                                   description=_LV["milestone_month"].range_description)
-    leader_candidates: dict[str, LeverRange] = Field(default_factory=dict,
-                                                     description=_LV["leader_candidates"].range_description)
+    project_month: dict[str, LeverRange] = Field(
+        default_factory=dict, description=_LV["project_month"].range_description
+    )
+    milestone_month: dict[str, LeverRange] = Field(
+        default_factory=dict, description=_LV["milestone_month"].range_description
+    )
+    leader_candidates: dict[str, LeverRange] = Field(
+        default_factory=dict, description=_LV["leader_candidates"].range_description
+    )
 
 
 class LeverCosts(Model):
@@ -59,15 +71,24 @@ class LeverCosts(Model):
     lever (``optimise`` adds these up into a package's cost; docs/levers.md, section Goal seek).
     One figure per kind of the lever registry: every project (milestone) costs the same per month
     brought forward."""
-    promotion_events_per_year: float = Field(ge=0, description=(
-        "万元 per extra promotion event a year, for the whole run (one more event in every simulated year)."))
-    infrastructure_funding: float = Field(ge=0, description=(
-        "万元 per unit of infrastructure funding above the scenario's (from 1 x plan to 2 x plan)."))
-    project_month: float = Field(ge=0, description="万元 per month a project is brought forward from its planned month.")
+
+    promotion_events_per_year: float = Field(
+        ge=0,
+        description=(
+            "万元 per extra promotion event a year, for the whole run (one more event in every simulated year)."
+        ),
+    )
+    infrastructure_funding: float = Field(
+        ge=0, description=("万元 per unit of infrastructure funding above the scenario's (from 1 x plan to 2 x plan).")
+    )
+    project_month: float = Field(
+        ge=0, description="万元 per month a project is brought forward from its planned month."
+    )
     milestone_month: float = Field(ge=0, description="万元 per month a policy milestone is brought forward.")
     leader_candidates: float = Field(ge=0, description="万元 per extra leading-enterprise candidate pursued.")
-    budget: float | None = Field(None, ge=0, description=(
-        "Most a package may cost, 万元 (optional; `optimise --budget` overrides it)."))
+    budget: float | None = Field(
+        None, ge=0, description=("Most a package may cost, 万元 (optional; `optimise --budget` overrides it).")
+    )
 
     def unit(self, group: str) -> float:
         """The cost of one unit of extra effort on a lever of registry group ``group``."""
@@ -76,11 +97,12 @@ class LeverCosts(Model):
 
 def check_lever_ranges(r: LeverRanges, c) -> None:
     """Ids exist; months are months, counts whole numbers, all within the lever's allowed values."""
+
     def check(path, rg, d):
         a, b = rg.low, rg.high
         if d.kind == "month":
             if not (isinstance(a, str) and isinstance(b, str)):
-                raise ValueError(f"lever_ranges.{path}: expected months \"YYYY-MM\" for low and high")
+                raise ValueError(f'lever_ranges.{path}: expected months "YYYY-MM" for low and high')
             if a > b:
                 raise ValueError(f"lever_ranges.{path}: low {a} is after high {b}")
             return

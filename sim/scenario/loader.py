@@ -3,6 +3,7 @@
 Every user-caused problem ends in :class:`ScenarioError`, whose message names the file, the
 key path and what was expected; the CLI turns it into exit code 2 without a traceback.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -21,8 +22,9 @@ from sim.scenario.observed import attach
 from sim.scenario.schema import Scenario
 
 
-SAVE_AS_UTF8 = ("save it as UTF-8 (Notepad: File > Save As, Encoding UTF-8; VS Code: "
-                "Save with Encoding, UTF-8) and try again")
+SAVE_AS_UTF8 = (
+    "save it as UTF-8 (Notepad: File > Save As, Encoding UTF-8; VS Code: Save with Encoding, UTF-8) and try again"
+)
 """How to fix a scenario file in another encoding (scenario files are UTF-8, with or without BOM)."""
 
 
@@ -30,8 +32,8 @@ SAVE_AS_UTF8 = ("save it as UTF-8 (Notepad: File > Save As, Encoding UTF-8; VS C
 class LoadedScenario:
     scenario: Scenario
     path: Path
-    resolved: dict          # the merged, overridden TOML data (what was validated)
-    sha256: str             # hash of the canonical JSON of ``resolved``
+    resolved: dict  # the merged, overridden TOML data (what was validated)
+    sha256: str  # hash of the canonical JSON of ``resolved``
 
     @property
     def name(self) -> str:
@@ -92,8 +94,9 @@ def _decode(path: Path, data: bytes) -> str:
             looks = "; it looks like GBK/GB18030, as Chinese editions of Windows save text"
         except UnicodeDecodeError:
             looks = ""
-        raise ScenarioError(f"{path}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}{looks}); "
-                            f"{SAVE_AS_UTF8}") from None
+        raise ScenarioError(
+            f"{path}: not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}{looks}); {SAVE_AS_UTF8}"
+        ) from None
 
 
 def deep_merge(base: dict, over: dict, origin: dict, over_file: str, prefix: str = "") -> dict:
@@ -131,9 +134,11 @@ def _resolve_chain(path: Path, origin: dict, seen: tuple[Path, ...] = ()) -> dic
     if not isinstance(parent, str):
         raise ScenarioError(f"{path}: extends: expected a file name (string), got {type(parent).__name__}")
     if not parent.strip():
-        raise ScenarioError(f'{path}: extends: empty file name; name the parent scenario, e.g. '
-                            f'extends = "baseline.toml", or remove the line')
-    ppath = (path.parent / parent)
+        raise ScenarioError(
+            f"{path}: extends: empty file name; name the parent scenario, e.g. "
+            f'extends = "baseline.toml", or remove the line'
+        )
+    ppath = path.parent / parent
     if not ppath.exists():
         raise ScenarioError(f"{path}: extends: parent scenario {parent!r} not found (looked for {display_path(ppath)})")
     base = _resolve_chain(ppath, origin, (*seen, path))
@@ -174,15 +179,17 @@ def apply_overrides(data: dict, overrides: list[str], origin: dict) -> dict:
     for text in overrides:
         keys, value = parse_override(text)
         if keys[0] == "extends":
-            raise ScenarioError(f"--set {text}: extends cannot be overridden (the parent is read before --set "
-                                f"applies); write a scenario file with extends = ... and the changes instead")
+            raise ScenarioError(
+                f"--set {text}: extends cannot be overridden (the parent is read before --set "
+                f"applies); write a scenario file with extends = ... and the changes instead"
+            )
         node = out
         for i, k in enumerate(keys[:-1]):
-            nxt = node.setdefault(k, {})      # a key the file leaves to its default may be set too
+            nxt = node.setdefault(k, {})  # a key the file leaves to its default may be set too
             if not isinstance(nxt, dict):
-                raise ScenarioError(f"--set {text}: {'.'.join(keys[:i + 1])} is a value, not a table")
+                raise ScenarioError(f"--set {text}: {'.'.join(keys[: i + 1])} is a value, not a table")
             node = nxt
-        node[keys[-1]] = value                 # unknown keys are caught by validation, naming this --set
+        node[keys[-1]] = value  # unknown keys are caught by validation, naming this --set
         _mark(origin, ".".join(keys), value, f"--set {text}")
     return out
 
@@ -195,16 +202,16 @@ def _format_validation_error(e: ValidationError, origin: dict, default_file: str
     first = errs[0]
     raw_loc = [str(p) for p in first["loc"]]
     loc = [p for p in raw_loc if not (p in _DIST_TAGS or "[" in p)]
-    if raw_loc[-2:] == ["fixed", "value"]:          # a bare number: its key is the path, not ".value"
+    if raw_loc[-2:] == ["fixed", "value"]:  # a bare number: its key is the path, not ".value"
         loc = loc[:-1]
     path = ".".join(loc)
     msg = first["msg"]
     head = msg.removeprefix("Value error, ").split(":", 1)[0]
     key = loc
     if " " not in head and ":" in msg:
-        if not loc and "." in head:     # a whole-scenario check: its message starts with the key path
+        if not loc and "." in head:  # a whole-scenario check: its message starts with the key path
             loc = key = head.split(".")
-        elif loc:                       # a section's check: its message starts with a path inside it
+        elif loc:  # a section's check: its message starts with a path inside it
             key = loc + head.split(".")
             path, msg = ".".join(key), "Value error, " + msg.split(":", 1)[1].strip()
     file = _origin_of(key, origin, default_file)
@@ -214,7 +221,7 @@ def _format_validation_error(e: ValidationError, origin: dict, default_file: str
     elif kind == "missing":
         msg = "missing key (required; see docs/scenarios.md)"
     elif msg.startswith("Value error, "):
-        msg = msg[len("Value error, "):]
+        msg = msg[len("Value error, ") :]
     elif "input" in first and kind not in ("union_tag_invalid",):
         msg = f"{msg} (got {first['input']!r})"
     where = f"{path}: " if path else ""
@@ -230,7 +237,7 @@ def _origin_of(loc: list[str], origin: dict, default_file: str) -> str:
         for k, src in origin.items():
             if src.startswith("--set") and (k == key or k.startswith(key + ".")):
                 return src
-    if key:                         # a table: the file furthest down the extends chain that set a key in it
+    if key:  # a table: the file furthest down the extends chain that set a key in it
         order = {f: i for i, f in enumerate(dict.fromkeys(origin.values()))}
         inside = [src for k, src in origin.items() if k == key or k.startswith(key + ".")]
         if inside:
@@ -243,8 +250,9 @@ def _origin_of(loc: list[str], origin: dict, default_file: str) -> str:
 
 
 def canonical_hash(data: dict) -> str:
-    return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False,
-                                     separators=(",", ":")).encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    ).hexdigest()
 
 
 def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> LoadedScenario:
@@ -255,9 +263,9 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
         data = _resolve_chain(path, origin)
         data = apply_overrides(data, list(overrides), origin)
         ls = validate_data(data, path, origin)
-        if ls.scenario.observations is not None:      # read and embed the observations file (docs/data.md)
+        if ls.scenario.observations is not None:  # read and embed the observations file (docs/data.md)
             ls = validate_data(attach(data, ls.scenario, path, origin), path, origin)
-    except RecursionError:                            # merging, copying or validating a very deep value
+    except RecursionError:  # merging, copying or validating a very deep value
         raise ScenarioError(f"{display_path(path)}: {_TOO_DEEP}") from None
     return ls
 

@@ -1,4 +1,5 @@
 """The ``[scenario]`` and ``[run]`` sections: the scenario's names and its run settings."""
+
 from __future__ import annotations
 
 from pydantic import Field, model_validator
@@ -7,12 +8,17 @@ from sim.scenario.fields import Model, Month
 
 
 class ScenarioMeta(Model):
-    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
-                      description="Short scenario name (letters, digits, _ . -; used in result folder names).")
+    name: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$",
+        description="Short scenario name (letters, digits, _ . -; used in result folder names).",
+    )
     zone: str = Field(description="Zone name in English.")
     zone_zh: str = Field(description="Zone name in Chinese.")
-    name_zh: str = Field("", description="The scenario's title in Chinese, for the meeting pack (default: the name); "
-                                     "a scenario that extends another sets its own.")
+    name_zh: str = Field(
+        "",
+        description="The scenario's title in Chinese, for the meeting pack (default: the name); "
+        "a scenario that extends another sets its own.",
+    )
     name_en: str = Field("", description="The scenario's title in English, for the meeting pack (default: the name).")
     description: str = Field("", description="What this scenario is for (English).")
     description_zh: str = Field("", description="What this scenario is for, in Chinese (the Chinese pack's text).")
@@ -20,7 +26,7 @@ class ScenarioMeta(Model):
 
 
 class Run(Model):
-    start: Month = Field(description="First simulated month, \"YYYY-01\" (a January).")
+    start: Month = Field(description='First simulated month, "YYYY-01" (a January).')
     horizon_months: int = Field(gt=0, le=120, description="Months simulated; a multiple of 12.")
     replications: int = Field(gt=0, description="Default number of replications.")
     seed: int = Field(ge=0, description="Root seed of all random streams.")
@@ -28,8 +34,9 @@ class Run(Model):
     @model_validator(mode="after")
     def _whole_years(self):
         if not self.start.endswith("-01"):
-            raise ValueError(f"start: must be a January (\"YYYY-01\") so indicators are calendar "
-                             f"years, got {self.start!r}")
+            raise ValueError(
+                f'start: must be a January ("YYYY-01") so indicators are calendar years, got {self.start!r}'
+            )
         if self.horizon_months % 12:
             raise ValueError(f"horizon_months: must be a multiple of 12, got {self.horizon_months}")
         return self

@@ -5,6 +5,7 @@ the file is (relative to the scenario file that named it), embeds the validated 
 sha256 in the resolved scenario, checks ``as_of`` against the run's months, and turns every
 problem into a :class:`~sim.scenario.errors.ScenarioError`.
 """
+
 from __future__ import annotations
 
 import copy
@@ -38,7 +39,7 @@ def attach(data: dict, sc, scenario_path: Path, origin: dict) -> dict:
     section = out["observations"]
     start, months = sc.run.start, sc.run.horizon_months
     if not fpath.exists() and cfg.values and cfg.sha256:
-        sha = cfg.sha256                              # a resolved scenario: its own embedded copy
+        sha = cfg.sha256  # a resolved scenario: its own embedded copy
         try:
             values = validate_values(cfg.values, start, months)
         except ObservationError as e:
@@ -62,16 +63,22 @@ def attach(data: dict, sc, scenario_path: Path, origin: dict) -> dict:
         where = origin.get("observations.as_of") or display_path(scenario_path)
         observed = sorted({m for by in values.values() for m in by})
         if not observed:
-            raise ScenarioError(f"{where}: observations.as_of: {display_path(fpath)} holds no month of the run "
-                                f"(only the base year): nothing to start from")
+            raise ScenarioError(
+                f"{where}: observations.as_of: {display_path(fpath)} holds no month of the run "
+                f"(only the base year): nothing to start from"
+            )
         if as_of != "latest":
             k = month_offset(as_of, start)
             if not 0 <= k < months:
-                raise ScenarioError(f"{where}: observations.as_of: {as_of} is outside the scenario's months "
-                                    f"{month_at(0, start)} to {month_at(months - 1, start)}")
+                raise ScenarioError(
+                    f"{where}: observations.as_of: {as_of} is outside the scenario's months "
+                    f"{month_at(0, start)} to {month_at(months - 1, start)}"
+                )
             if as_of < observed[0]:
-                raise ScenarioError(f"{where}: observations.as_of: {as_of} is before the first observed month "
-                                    f"{observed[0]} of {display_path(fpath)}: nothing to start from")
+                raise ScenarioError(
+                    f"{where}: observations.as_of: {as_of} is before the first observed month "
+                    f"{observed[0]} of {display_path(fpath)}: nothing to start from"
+                )
     return out
 
 
@@ -90,17 +97,22 @@ def split_base_year(values: dict[str, dict[str, float]], start: str) -> tuple[di
             continue
         year = month_at(-1, start)[:4]
         if ind not in BASE_FIGURES:
-            raise ObservationError(f"{ind} has months of the base year {year}, which it cannot state (the base "
-                                   f"year takes {', '.join(BASE_FIGURES)}; trade_total is the sum of the modes)")
+            raise ObservationError(
+                f"{ind} has months of the base year {year}, which it cannot state (the base "
+                f"year takes {', '.join(BASE_FIGURES)}; trade_total is the sum of the modes)"
+            )
         if OUTCOMES[ind].kind == "flow":
             if len(before) < 12:
-                raise ObservationError(f"{ind} has {len(before)} of the 12 months of the base year {year}: "
-                                       f"its yearly total needs all 12 (or none)")
+                raise ObservationError(
+                    f"{ind} has {len(before)} of the 12 months of the base year {year}: "
+                    f"its yearly total needs all 12 (or none)"
+                )
             stated[ind] = float(sum(before.values()))
         else:
             dec = month_at(-1, start)
             if dec not in before:
-                raise ObservationError(f"{ind} has months of the base year {year} but not {dec}: its year-end "
-                                       f"value is the December one")
+                raise ObservationError(
+                    f"{ind} has months of the base year {year} but not {dec}: its year-end value is the December one"
+                )
             stated[ind] = float(before[dec])
     return {k: v for k, v in run.items() if v}, stated

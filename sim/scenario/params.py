@@ -4,6 +4,7 @@
 ``base_year`` and ``uncertainties``) by its key path. :func:`draw_rows` turns one uniform number per path and replication into
 the nested dictionary of floats the model reads, e.g. ``p["uncertainties"]["sectors"]["cbec"]["sign_prob"]``.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -44,8 +45,11 @@ def draw_rows(s: Scenario, paths: list[str], u: np.ndarray) -> list[dict]:
     each distribution maps its column through its quantile function in one call. Row i of the
     result is the nested dictionary of row i's values, e.g. ``p["uncertainties"]["macro"]["growth_per_year"]``."""
     dists = dict(_cached_paths(s))
-    values = np.column_stack([np.asarray(dists[p].ppf(u[:, j]), dtype=float) for j, p in enumerate(paths)]) \
-        if paths else np.empty((len(u), 0))
+    values = (
+        np.column_stack([np.asarray(dists[p].ppf(u[:, j]), dtype=float) for j, p in enumerate(paths)])
+        if paths
+        else np.empty((len(u), 0))
+    )
     keys = [p.split(".") for p in paths]
     return [_nest(keys, row) for row in values.tolist()]
 

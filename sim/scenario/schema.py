@@ -17,6 +17,7 @@ are acyclic, land fits the fenced area, targets name indicators the model produc
 frozen and forbids unknown keys. Field docstrings (``description``) are the documentation of each
 key and feed ``docs/scenarios.md``.
 """
+
 from __future__ import annotations
 
 from pydantic import Field, model_validator
@@ -45,12 +46,24 @@ class Scenario(Model):
     levers: Levers
     uncertainties: Uncertainties
     targets: dict[str, Target] = Field(min_length=1)
-    ranking: RankingConfig | None = Field(None, description="National evaluation: peers and method (docs/model.md, section Ranking).")
-    observations: ObservationsConfig | None = Field(None, description="Observed monthly statistics and the nowcast month (docs/data.md).")
-    lever_ranges: LeverRanges = Field(default_factory=LeverRanges, description=(
-        "Ranges of levers studied by sensitivity and discover (docs/levers.md); levers without one stay fixed."))
-    lever_costs: LeverCosts | None = Field(None, description=(
-        "Cost of a unit of extra effort per kind of lever, 万元, and an optional budget: what optimise minimises."))
+    ranking: RankingConfig | None = Field(
+        None, description="National evaluation: peers and method (docs/model.md, section Ranking)."
+    )
+    observations: ObservationsConfig | None = Field(
+        None, description="Observed monthly statistics and the nowcast month (docs/data.md)."
+    )
+    lever_ranges: LeverRanges = Field(
+        default_factory=LeverRanges,
+        description=(
+            "Ranges of levers studied by sensitivity and discover (docs/levers.md); levers without one stay fixed."
+        ),
+    )
+    lever_costs: LeverCosts | None = Field(
+        None,
+        description=(
+            "Cost of a unit of extra effort per kind of lever, 万元, and an optional budget: what optimise minimises."
+        ),
+    )
 
     @model_validator(mode="after")
     def _cross_references(self):
@@ -76,8 +89,10 @@ class Scenario(Model):
 
         for sid, s in c.sectors.items():
             if s.requires_milestone and s.requires_milestone not in milestones:
-                raise ValueError(f"constants.sectors.{sid}.requires_milestone: unknown milestone "
-                                 f"{s.requires_milestone!r}; expected one of {sorted(milestones)}")
+                raise ValueError(
+                    f"constants.sectors.{sid}.requires_milestone: unknown milestone "
+                    f"{s.requires_milestone!r}; expected one of {sorted(milestones)}"
+                )
         for kind, items in (("projects", c.projects), ("milestones", c.milestones)):
             for iid, it in items.items():
                 for sec in it.lead_rate_multiplier:
@@ -86,18 +101,21 @@ class Scenario(Model):
                 allowed = projects if kind == "projects" else projects | milestones
                 for dep in it.depends_on:
                     if dep not in allowed:
-                        raise ValueError(f"constants.{kind}.{iid}.depends_on: unknown id {dep!r}; "
-                                         f"expected one of {sorted(allowed)}")
+                        raise ValueError(
+                            f"constants.{kind}.{iid}.depends_on: unknown id {dep!r}; expected one of {sorted(allowed)}"
+                        )
         clash = projects & milestones
         if clash:
             raise ValueError(f"constants.milestones: id(s) {sorted(clash)} are also project ids; ids must be unique")
-        _check_acyclic({**{k: v.depends_on for k, v in c.projects.items()},
-                        **{k: v.depends_on for k, v in c.milestones.items()}})
+        _check_acyclic(
+            {**{k: v.depends_on for k, v in c.projects.items()}, **{k: v.depends_on for k, v in c.milestones.items()}}
+        )
         for sid, s in c.sectors.items():
             if s.requires_milestone and self.base_year.enterprises[sid].support[1] > 0:
                 raise ValueError(
                     f"base_year.enterprises.{sid}: the sector needs milestone {s.requires_milestone!r}, which "
-                    f"is still pending at the start, so it can have no operating firms yet (expected 0)")
+                    f"is still pending at the start, so it can have no operating firms yet (expected 0)"
+                )
         for lid, l in c.leaders.items():
             if l.sector not in sectors:
                 raise ValueError(f"constants.leaders.{lid}.sector: unknown sector {l.sector!r}")
@@ -110,17 +128,25 @@ class Scenario(Model):
         # Land can never exceed the fenced area, whatever the draws.
         fenced_ha = c.fenced_area_km2 * 100
         init, rate = self.initial_state, self.base_year.development_rate
-        start, what = ((init.developed_area_ha.support[1] + init.serviced_land_free_ha.support[1],
-                        "initial_state.developed_area_ha + serviced_land_free_ha")
-                       if rate is None else (rate.support[1] / 100 * fenced_ha, "base_year.development_rate"))
+        start, what = (
+            (
+                init.developed_area_ha.support[1] + init.serviced_land_free_ha.support[1],
+                "initial_state.developed_area_ha + serviced_land_free_ha",
+            )
+            if rate is None
+            else (rate.support[1] / 100 * fenced_ha, "base_year.development_rate")
+        )
         if rate is not None and init.serviced_land_free_ha.support[1] > start + 1e-9:
-            raise ValueError(f"initial_state.serviced_land_free_ha can reach {init.serviced_land_free_ha.support[1]:g} ha, "
-                             f"more than the developed land base_year.development_rate allows")
+            raise ValueError(
+                f"initial_state.serviced_land_free_ha can reach {init.serviced_land_free_ha.support[1]:g} ha, "
+                f"more than the developed land base_year.development_rate allows"
+            )
         worst = start + sum(p.serviced_land_ha + p.footprint_ha for p in c.projects.values())
         if worst > fenced_ha + 1e-9:
             raise ValueError(
                 f"{what} + all project land can reach "
-                f"{worst:g} ha, more than the fenced area {fenced_ha:g} ha (constants.fenced_area_km2)")
+                f"{worst:g} ha, more than the fenced area {fenced_ha:g} ha (constants.fenced_area_km2)"
+            )
 
         check_lever_ranges(self.lever_ranges, c)
         if self.ranking is not None:
@@ -135,8 +161,9 @@ class Scenario(Model):
             if tid.startswith("ALL_"):
                 raise ValueError(f"targets.{tid}: ids starting with ALL_ are reserved for the joint probability rows")
             if t.indicator not in known:
-                raise ValueError(f"targets.{tid}.indicator: unknown indicator {t.indicator!r}; "
-                                 f"expected one of {sorted(known)}")
+                raise ValueError(
+                    f"targets.{tid}.indicator: unknown indicator {t.indicator!r}; expected one of {sorted(known)}"
+                )
             if t.year not in years:
                 raise ValueError(f"targets.{tid}.year: {t.year} is outside the simulated years {sorted(years)}")
             want = known[t.indicator]
@@ -152,7 +179,7 @@ def _check_acyclic(graph: dict[str, list[str]]) -> None:
 
     def visit(n, path):
         if state.get(n) == 1:
-            cyc = path[path.index(n):] + [n]
+            cyc = path[path.index(n) :] + [n]
             raise ValueError(f"constants.projects/milestones.depends_on: dependency cycle {' -> '.join(cyc)}")
         if state.get(n) == 2:
             return

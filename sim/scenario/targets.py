@@ -5,6 +5,7 @@ indicator a scenario's model produces, with its unit (built-in ids from
 :mod:`sim.vocabulary.outcomes`, plus ids made from the scenario's own leaders, projects,
 milestones, counts and ranking section); the whole scenario checks its targets against it.
 """
+
 from __future__ import annotations
 
 from typing import Literal

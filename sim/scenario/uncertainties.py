@@ -1,4 +1,5 @@
 """The ``[uncertainties]`` section: what nobody controls, as declared distributions."""
+
 from __future__ import annotations
 
 from pydantic import Field
@@ -42,7 +43,9 @@ class Disruption(Model):
 
 
 class Promotion(Model):
-    leads_per_event: NonNeg = Field(description="Extra leads one promotion event brings (Poisson mean), split by sector lead rates.")
+    leads_per_event: NonNeg = Field(
+        description="Extra leads one promotion event brings (Poisson mean), split by sector lead rates."
+    )
 
 
 class LeaderUncertainty(Model):
@@ -56,7 +59,9 @@ class LeaderUncertainty(Model):
 
 class CountUncertainty(Model):
     base_per_year: NonNeg = Field(description="Yearly Poisson rate independent of firms.")
-    per_firm_per_year: NonNeg = Field(default_factory=lambda: Fixed(value=0.0), description="Yearly rate per operating firm of the listed sectors.")
+    per_firm_per_year: NonNeg = Field(
+        default_factory=lambda: Fixed(value=0.0), description="Yearly rate per operating firm of the listed sectors."
+    )
 
 
 class Uncertainties(Model):
@@ -65,11 +70,14 @@ class Uncertainties(Model):
     disruption: Disruption
     promotion: Promotion
     funding_delay_elasticity: NonNeg = Field(
-        description="A project's time to completion (planned month + slip) scales as funding ** -elasticity.")
+        description="A project's time to completion (planned month + slip) scales as funding ** -elasticity."
+    )
     sectors: dict[str, SectorUncertainty]
     project_delay_months: dict[str, Dist] = Field(
-        default_factory=dict, description="Slip past the planned month (negative = early), months.")
+        default_factory=dict, description="Slip past the planned month (negative = early), months."
+    )
     milestone_delay_months: dict[str, Dist] = Field(
-        default_factory=dict, description="Slip past the planned month (negative = early), months.")
+        default_factory=dict, description="Slip past the planned month (negative = early), months."
+    )
     leaders: dict[str, LeaderUncertainty] = Field(default_factory=dict)
     counts: dict[str, CountUncertainty] = Field(default_factory=dict)

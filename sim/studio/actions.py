@@ -5,6 +5,7 @@ Both go through the public API: the saved file is validated by loading it back
 the folder and pack ``run --out folder`` writes. A pack builds in a background thread;
 :class:`PackJob` says how far it is, for the page to poll.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,6 +41,7 @@ class PackJob:
     """A meeting pack being built. ``state``: "running", "done" or "failed"; ``folder``: the results
     folder; ``chart``: the headline chart (``charts/p_targets_<lang>.png``) per language when done;
     ``error``: the one-line reason when failed."""
+
     reps: int
     folder: Path
     state: str = "running"
@@ -59,7 +61,7 @@ def start_pack(variant, reps: int, seed: int, out_root: Path, workers: int | Non
             job.state = "done"
         except UserError as e:
             job.error, job.state = str(e), "failed"
-        except Exception as e:              # shown on the page; the studio keeps running
+        except Exception as e:  # shown on the page; the studio keeps running
             job.error, job.state = f"{type(e).__name__}: {e}", "failed"
 
     threading.Thread(target=work, daemon=True).start()

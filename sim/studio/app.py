@@ -9,6 +9,7 @@ interval as they refine. Shiny serves its scripts and styles from the installed 
 page's Chinese font is a subset of the bundled Noto Sans CJK served from a local folder: nothing
 is fetched from the internet.
 """
+
 from __future__ import annotations
 
 import base64
@@ -73,8 +74,10 @@ def _signed(x: float) -> str:
 
 def results_table(table, specs: dict, scenario, lang: str) -> str:
     """The answer as an HTML table; each row carries its target id and full-precision numbers."""
-    head = (f"<tr><th>{t('target', lang)}</th><th>{t('base', lang)}</th><th>{t('what_if', lang)}</th>"
-            f"<th class='zs-barcol'></th><th>{t('difference', lang)}</th></tr>")
+    head = (
+        f"<tr><th>{t('target', lang)}</th><th>{t('base', lang)}</th><th>{t('what_if', lang)}</th>"
+        f"<th class='zs-barcol'></th><th>{t('difference', lang)}</th></tr>"
+    )
     rows = []
     for r in table.itertuples():
         label = html.escape(target_label(specs[r.target_id], lang, scenario))
@@ -82,21 +85,31 @@ def results_table(table, specs: dict, scenario, lang: str) -> str:
         if not r.active:
             label += t("inactive", lang)
         tone = "zs-flat" if r.diff_low <= 0 <= r.diff_high else ("zs-up" if r.diff > 0 else "zs-down")
-        bar = (f"<div class='zs-bar'><div class='band' style='left:{100 * r.p_low:.1f}%;"
-               f"width:{100 * (r.p_high - r.p_low):.1f}%'></div><div class='p' style='left:{100 * r.p:.1f}%'></div></div>")
+        bar = (
+            f"<div class='zs-bar'><div class='band' style='left:{100 * r.p_low:.1f}%;"
+            f"width:{100 * (r.p_high - r.p_low):.1f}%'></div><div class='p' style='left:{100 * r.p:.1f}%'></div></div>"
+        )
         rows.append(
             f"<tr{cls} data-target='{r.target_id}' data-p='{r.p:.10f}' data-p-ref='{r.p_ref:.10f}' "
             f"data-diff='{r.diff:.10f}' data-n='{r.n_reps}'><td>{label}</td>"
             f"<td class='num'>{_pct(r.p_ref)}<span class='ci'> [{_pct(r.p_ref_low)}, {_pct(r.p_ref_high)}]</span></td>"
             f"<td class='num'>{_pct(r.p)}<span class='ci'> [{_pct(r.p_low)}, {_pct(r.p_high)}]</span></td>"
             f"<td class='zs-barcol'>{bar}</td><td class='num {tone}'>{_signed(r.diff)}"
-            f"<span class='ci'> [{_signed(r.diff_low)}, {_signed(r.diff_high)}]</span></td></tr>")
+            f"<span class='ci'> [{_signed(r.diff_low)}, {_signed(r.diff_high)}]</span></td></tr>"
+        )
     return f"<div class='zs-wrap'><table class='zs-table'>{head}{''.join(rows)}</table></div>"
 
 
-def make_app(path: str | Path, overrides: list[str] | None = None, seed: int | None = None,
-             max_reps: int = 10_000, workers: int | None = None, results: str | Path = "results/studio",
-             lang: str = "zh", save_dir: str | Path | None = None) -> App:
+def make_app(
+    path: str | Path,
+    overrides: list[str] | None = None,
+    seed: int | None = None,
+    max_reps: int = 10_000,
+    workers: int | None = None,
+    results: str | Path = "results/studio",
+    lang: str = "zh",
+    save_dir: str | Path | None = None,
+) -> App:
     """The studio's Shiny app for one base scenario (raises ScenarioError if it is invalid).
 
     One what-if runner serves the app: the studio is a local page for one planner, and every tab
@@ -106,8 +119,11 @@ def make_app(path: str | Path, overrides: list[str] | None = None, seed: int | N
     ctrls = controls(base)
     specs = {s.target_id: s for s in target_specs(base.scenario)}
     assets = Path(tempfile.mkdtemp(prefix="zonesim-studio-"))
-    chars = all_chinese([c.label("zh") for c in ctrls] + [target_label(s, "zh", base.scenario) for s in specs.values()]
-                        + [base.scenario.scenario.zone_zh])
+    chars = all_chinese(
+        [c.label("zh") for c in ctrls]
+        + [target_label(s, "zh", base.scenario) for s in specs.values()]
+        + [base.scenario.scenario.zone_zh]
+    )
     (assets / "cjk.otf").write_bytes(subset_font(chars))
 
     def sidebar(lang_: str):
@@ -115,12 +131,17 @@ def make_app(path: str | Path, overrides: list[str] | None = None, seed: int | N
         others = [_control_input(c, lang_) for c in ctrls if c.section != "levers"]
         return ui.sidebar(
             ui.input_radio_buttons("lang", None, LANGS, selected=lang_, inline=True),
-            ui.h6(ui.output_text("levers_title")), *levers,
+            ui.h6(ui.output_text("levers_title")),
+            *levers,
             *([ui.h6(ui.output_text("base_year_title")), *others] if others else []),
-            ui.hr(), ui.input_text("save_name", ui.output_text("save_name_label"), f"{base.name}_whatif"),
+            ui.hr(),
+            ui.input_text("save_name", ui.output_text("save_name_label"), f"{base.name}_whatif"),
             ui.input_action_button("save", t("save", lang_), class_="btn-outline-primary btn-sm"),
             ui.input_action_button("pack", t("pack", lang_), class_="btn-outline-secondary btn-sm"),
-            ui.output_ui("message"), width=360, open="desktop")
+            ui.output_ui("message"),
+            width=360,
+            open="desktop",
+        )
 
     page = ui.page_sidebar(
         sidebar(lang),
@@ -129,10 +150,12 @@ def make_app(path: str | Path, overrides: list[str] | None = None, seed: int | N
         ui.output_ui("status"),
         ui.output_ui("answer"),
         ui.div(ui.output_ui("chart"), class_="zs-chart"),
-        window_title=t("title", "en"), lang="zh-CN" if lang == "zh" else "en")
+        window_title=t("title", "en"),
+        lang="zh-CN" if lang == "zh" else "en",
+    )
 
     def server(input, output, session):
-        runner = probe                 # one planner: every open tab shows (and moves) the same what-if
+        runner = probe  # one planner: every open tab shows (and moves) the same what-if
         pack = {"job": None}
         note = reactive.value("")
 
@@ -184,23 +207,43 @@ def make_app(path: str | Path, overrides: list[str] | None = None, seed: int | N
             if s is None:
                 return ui.div(t("waiting", lg), id="zs-status", data_reps="0", data_done="0")
             if s.error:
-                return ui.div(ui.strong(t("invalid", lg)), s.error, id="zs-status", class_="text-danger",
-                              data_reps="0", data_done="1", data_error="1", data_job=str(s.job))
+                return ui.div(
+                    ui.strong(t("invalid", lg)),
+                    s.error,
+                    id="zs-status",
+                    class_="text-danger",
+                    data_reps="0",
+                    data_done="1",
+                    data_error="1",
+                    data_job=str(s.job),
+                )
             state = t("finished", lg) if s.done else t("refining", lg)
-            changed = (t("changes", lg) + ", ".join(f"{k.removeprefix('levers.')} = {v}" for k, v in s.what_if.items())
-                       if s.what_if else t("no_change", lg))
-            return ui.div(ui.div(t("status", lg, reps=s.reps, max=s.max_reps, half=100 * s.half_width,
-                                   secs=s.elapsed_s), f" · {state}"),
-                          ui.div(changed, class_="small text-muted"), id="zs-status", data_reps=str(s.reps),
-                          data_done="1" if s.done else "0", data_job=str(s.job))
+            changed = (
+                t("changes", lg) + ", ".join(f"{k.removeprefix('levers.')} = {v}" for k, v in s.what_if.items())
+                if s.what_if
+                else t("no_change", lg)
+            )
+            return ui.div(
+                ui.div(
+                    t("status", lg, reps=s.reps, max=s.max_reps, half=100 * s.half_width, secs=s.elapsed_s),
+                    f" · {state}",
+                ),
+                ui.div(changed, class_="small text-muted"),
+                id="zs-status",
+                data_reps=str(s.reps),
+                data_done="1" if s.done else "0",
+                data_job=str(s.job),
+            )
 
         @render.ui
         def answer():
             s = snapshot()
             if s is None or s.table is None:
                 return ui.div()
-            return ui.TagList(ui.HTML(results_table(s.table, specs, base.scenario, lang_())),
-                              ui.p(t("crn", lang_()), class_="small text-muted"))
+            return ui.TagList(
+                ui.HTML(results_table(s.table, specs, base.scenario, lang_())),
+                ui.p(t("crn", lang_()), class_="small text-muted"),
+            )
 
         @reactive.effect
         @reactive.event(input.save)
@@ -228,9 +271,13 @@ def make_app(path: str | Path, overrides: list[str] | None = None, seed: int | N
             job, lg = pack_state(), lang_()
             lines = [note()]
             if job is not None:
-                lines.append({"running": t("pack_running", lg, reps=job.reps),
-                              "done": t("pack_done", lg, path=job.folder / "report"),
-                              "failed": t("pack_failed", lg, error=job.error)}[job.state])
+                lines.append(
+                    {
+                        "running": t("pack_running", lg, reps=job.reps),
+                        "done": t("pack_done", lg, path=job.folder / "report"),
+                        "failed": t("pack_failed", lg, error=job.error),
+                    }[job.state]
+                )
             return ui.div(*[ui.div(x) for x in lines if x], class_="zs-msg", id="zs-message")
 
         @render.ui

@@ -8,6 +8,7 @@ set of controls whose value differs from the base: key path -> TOML value, exact
 ``--set`` or ``sim.load_scenario(path, overrides=...)`` takes; :func:`scenario_text` writes it as a
 scenario file that ``extends`` the base with only those values.
 """
+
 from __future__ import annotations
 
 import math
@@ -42,6 +43,7 @@ class Control:
     scenario's value ("YYYY-MM" for months); ``low``/``high``/``step``: the control's limits;
     ``section``: ``"levers"`` or the editable section it belongs to; ``plan_task``: the plan task
     of a lever (None if unknown or not a lever)."""
+
     key: str
     input_id: str
     kind: str
@@ -105,8 +107,18 @@ def lever_controls(ls: LoadedScenario) -> list[Control]:
         else:
             low = max(min(span[0], 0.5 * lv.baseline), lo + 0.05 if lv.definition.low_open else lo)
             kw = dict(low=round(low, 2), high=min(hi, max(span[1], 2 * lv.baseline)), step=0.05)
-        out.append(Control(f"levers.{lv.id}", input_id(f"levers.{lv.id}"), lv.kind, lv.name_en, lv.name_zh,
-                           base, plan_task=lv.plan_task, **kw))
+        out.append(
+            Control(
+                f"levers.{lv.id}",
+                input_id(f"levers.{lv.id}"),
+                lv.kind,
+                lv.name_en,
+                lv.name_zh,
+                base,
+                plan_task=lv.plan_task,
+                **kw,
+            )
+        )
     return out
 
 
@@ -123,9 +135,18 @@ def section_controls(ls: LoadedScenario, sections: tuple[str, ...] = EDITABLE_SE
         med = float(d.ppf(0.5))
         lo, hi = d.support
         span = "" if lo == hi else f" ({lo:g}–{hi:g})"
-        out.append(Control(key, input_id(key), "number", param_label(sc, key, "en") + span,
-                           param_label(sc, key, "zh") + span, int(med) if med.is_integer() else round(med, 4),
-                           step=None, section=name))
+        out.append(
+            Control(
+                key,
+                input_id(key),
+                "number",
+                param_label(sc, key, "en") + span,
+                param_label(sc, key, "zh") + span,
+                int(med) if med.is_integer() else round(med, 4),
+                step=None,
+                section=name,
+            )
+        )
     return out
 
 
@@ -158,9 +179,16 @@ def _nest(flat: dict[str, Any]) -> dict:
 def scenario_text(base: LoadedScenario, name: str, what_if: dict[str, Any], target: Path) -> str:
     """A scenario file at ``target`` that extends ``base`` with only the values of ``what_if``."""
     rel = Path(os.path.relpath(base.path.resolve(), target.resolve().parent))
-    head = (f"# What-if made in the studio from {base.path.name}: only the values changed there.\n"
-            f"extends = {tomli_w.dumps({'v': rel.as_posix()}).split('=', 1)[1].strip()}\n\n")
-    data = {"scenario": {"name": name, "description": f"{base.name} with " + ", ".join(
-        f"{k.removeprefix('levers.')} = {v}" for k, v in what_if.items())}, **_nest(what_if)}
+    head = (
+        f"# What-if made in the studio from {base.path.name}: only the values changed there.\n"
+        f"extends = {tomli_w.dumps({'v': rel.as_posix()}).split('=', 1)[1].strip()}\n\n"
+    )
+    data = {
+        "scenario": {
+            "name": name,
+            "description": f"{base.name} with "
+            + ", ".join(f"{k.removeprefix('levers.')} = {v}" for k, v in what_if.items()),
+        },
+        **_nest(what_if),
+    }
     return head + tomli_w.dumps(data)
-

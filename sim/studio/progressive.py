@@ -12,6 +12,7 @@ One what-if runs at a time, in a background thread whose chunks run in worker pr
 chunk. The latest answer is :attr:`WhatIfRunner.latest`, a :class:`Snapshot`, and ``version``
 grows with every new one, for a page to poll.
 """
+
 from __future__ import annotations
 
 import threading
@@ -80,6 +81,7 @@ class Snapshot:
     ``half_width``: the widest 95% half-width of an active target's P(hit); ``elapsed_s``: seconds
     since the what-if was submitted; ``done``: ``max_reps`` reached; ``error``: why the what-if
     cannot run (an invalid scenario), then ``table`` is None."""
+
     job: int
     what_if: dict
     reps: int
@@ -94,6 +96,7 @@ class Snapshot:
 @dataclass
 class WhatIfRunner:
     """What-ifs of one base scenario (``path`` with ``overrides``) on root seed ``seed``."""
+
     path: Path
     overrides: list[str] = field(default_factory=list)
     seed: int | None = None
@@ -128,8 +131,9 @@ class WhatIfRunner:
                 self._cancel.set()
             self._cancel = event = threading.Event()
             prev = self._thread
-            self._thread = threading.Thread(target=self._work, args=(self._job, dict(what_if), event, prev,
-                                                                     time.perf_counter()), daemon=True)
+            self._thread = threading.Thread(
+                target=self._work, args=(self._job, dict(what_if), event, prev, time.perf_counter()), daemon=True
+            )
             self._thread.start()
             return self._job
 
@@ -174,23 +178,30 @@ class WhatIfRunner:
         try:
             variant = self.load(what_if)
         except UserError as e:
-            self._publish(Snapshot(job, what_if, 0, self.max_reps, None, float("nan"),
-                                   time.perf_counter() - t0, True, str(e)))
+            self._publish(
+                Snapshot(job, what_if, 0, self.max_reps, None, float("nan"), time.perf_counter() - t0, True, str(e))
+            )
             return
         store = self._store_for(variant.sha256)
         ex = _Cancellable(LocalExecutor(self.workers), event)
         try:
             for n in schedule(self.max_reps, self.first):
-                base = api.run(self.base, n, self.seed, executor=ex, chunks=self._base_store, monthly=False,
-                               chunk_size=CHUNK)
-                res = base if store is self._base_store else api.run(variant, n, self.seed, executor=ex, chunks=store,
-                                                                      monthly=False, chunk_size=CHUNK)
+                base = api.run(
+                    self.base, n, self.seed, executor=ex, chunks=self._base_store, monthly=False, chunk_size=CHUNK
+                )
+                res = (
+                    base
+                    if store is self._base_store
+                    else api.run(variant, n, self.seed, executor=ex, chunks=store, monthly=False, chunk_size=CHUNK)
+                )
                 table = res.difference(base)
                 half = widest_half_width(table, "p_low", "p_high")
-                self._publish(Snapshot(job, what_if, n, self.max_reps, table, half, time.perf_counter() - t0,
-                                       n >= self.max_reps))
+                self._publish(
+                    Snapshot(job, what_if, n, self.max_reps, table, half, time.perf_counter() - t0, n >= self.max_reps)
+                )
         except Cancelled:
             return
         except UserError as e:
-            self._publish(Snapshot(job, what_if, 0, self.max_reps, None, float("nan"),
-                                   time.perf_counter() - t0, True, str(e)))
+            self._publish(
+                Snapshot(job, what_if, 0, self.max_reps, None, float("nan"), time.perf_counter() - t0, True, str(e))
+            )

@@ -1,4 +1,5 @@
 """The studio's words in Chinese and English, and the label of a target in either language."""
+
 from __future__ import annotations
 
 from sim.report.labels import op_text, short_indicator_label, threshold_text
@@ -16,15 +17,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "what_if": ("推演情景", "What-if"),
     "difference": ("配对差值（百分点）", "Paired difference (pp)"),
     "waiting": ("正在计算第一批模拟……", "Computing the first replications ..."),
-    "status": ("{reps} 次模拟（共 {max} 次），最宽95%模拟精度区间 ±{half:.1f} 个百分点，用时 {secs:.1f} 秒",
-               "{reps} of {max} replications; widest 95% simulation-precision interval ±{half:.1f} percentage points; {secs:.1f} s"),
+    "status": (
+        "{reps} 次模拟（共 {max} 次），最宽95%模拟精度区间 ±{half:.1f} 个百分点，用时 {secs:.1f} 秒",
+        "{reps} of {max} replications; widest 95% simulation-precision interval ±{half:.1f} percentage points; {secs:.1f} s",
+    ),
     "refining": ("继续细化中", "refining"),
     "finished": ("已完成", "finished"),
-    "no_change": ("与基准情景相同：移动左侧杠杆查看变化。", "Same as the base scenario: move a lever to see the odds change."),
+    "no_change": (
+        "与基准情景相同：移动左侧杠杆查看变化。",
+        "Same as the base scenario: move a lever to see the odds change.",
+    ),
     "changes": ("改动：", "Changes: "),
     "invalid": ("情景无效：", "Invalid scenario: "),
-    "crn": ("配对差值基于共同随机数（同一种子、同一批模拟），区间为95% Newcombe配对区间。所有区间均为模拟精度区间：表示这些模拟在情景假设下把概率确定到多精确，而不是现实世界的不确定性；后者体现在各次模拟的离散程度和假设本身。",
-            "Paired differences on common random numbers (same seed, same replications), 95% Newcombe paired interval. Every interval is a simulation-precision interval: how exactly these replications pin the probability down under the scenario's assumptions, not the uncertainty of the world, which lies in the spread of the replications and in the assumptions."),
+    "crn": (
+        "配对差值基于共同随机数（同一种子、同一批模拟），区间为95% Newcombe配对区间。所有区间均为模拟精度区间：表示这些模拟在情景假设下把概率确定到多精确，而不是现实世界的不确定性；后者体现在各次模拟的离散程度和假设本身。",
+        "Paired differences on common random numbers (same seed, same replications), 95% Newcombe paired interval. Every interval is a simulation-precision interval: how exactly these replications pin the probability down under the scenario's assumptions, not the uncertainty of the world, which lies in the spread of the replications and in the assumptions.",
+    ),
     "save_name": ("情景名称", "Scenario name"),
     "save": ("另存为情景", "Save as scenario"),
     "saved": ("已保存并通过校验：{path}", "Saved and validated: {path}"),
@@ -46,7 +54,7 @@ def t(key: str, lang: str, **fields) -> str:
 
 
 def target_label(spec, lang: str, scenario) -> str:
-    """"Import and export total 2022 ≥ 106 (100M CNY)" in the page's language."""
+    """ "Import and export total 2022 ≥ 106 (100M CNY)" in the page's language."""
     name = short_indicator_label(spec.indicator, lang, scenario)
     return f"{name} {spec.year} {op_text(spec.op)} {threshold_text(spec.threshold, spec.unit, lang)}"
 

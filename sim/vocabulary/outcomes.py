@@ -14,6 +14,7 @@ summary.csv, not a model output). Families named by a prefix (``leaders_<pipelin
 unit from :func:`indicator_unit`; their names come from the scenario (sim/report/labels.py).
 Scenario-defined programme counts carry their own unit and names.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ MODES = ("processing", "bonded_logistics", "general", "cbec", "other")
 class Outcome:
     """One indicator: ``id``, ``unit`` (a key of sim.report.labels.UNITS), ``kind`` (flow, stock
     or yearly), ``zh`` / ``en`` names and ``source`` (model, ranking or summary)."""
+
     id: str
     unit: str
     kind: str
@@ -42,44 +44,53 @@ _MODE_NAMES = {
     "other": ("其他贸易方式进出口值", "Other trade modes"),
 }
 
-OUTCOMES: dict[str, Outcome] = {o.id: o for o in (
-    Outcome("trade_total", "亿元", "flow", "进出口总值", "Total trade"),
-    *(Outcome(f"trade_{m}", "亿元", "flow", *_MODE_NAMES[m]) for m in MODES),
-    Outcome("industrial_output", "亿元", "flow", "规上工业总产值", "Industrial output (above size)"),
-    Outcome("fdi_usd", "万美元", "flow", "实际利用外资", "Actual FDI"),
-    Outcome("development_rate", "%", "stock", "围网面积开发率", "Fenced-area development rate"),
-    Outcome("active_enterprises", "count", "stock", "年度活跃企业数", "Active enterprises"),
-    Outcome("employees", "persons", "stock", "年度从业人数", "Employees"),
-    Outcome("new_business_types", "count", "stock", "新业态数", "New business types"),
-    Outcome("all_targets", "", "yearly", "当年全部目标同时达成", "All targets of the year", "summary"),
-    Outcome("rank", "rank", "yearly", "全国绩效评估排名", "National evaluation rank", "ranking"),
-    Outcome("rank_regional", "rank", "yearly", "区域绩效评估排名", "Regional evaluation rank", "ranking"),
-    Outcome("eval_score", "points", "yearly", "绩效评估得分", "Evaluation score", "ranking"),
-    Outcome("class_a", "0/1", "yearly", "评为A类", "Rated class A", "ranking"),
-)}
+OUTCOMES: dict[str, Outcome] = {
+    o.id: o
+    for o in (
+        Outcome("trade_total", "亿元", "flow", "进出口总值", "Total trade"),
+        *(Outcome(f"trade_{m}", "亿元", "flow", *_MODE_NAMES[m]) for m in MODES),
+        Outcome("industrial_output", "亿元", "flow", "规上工业总产值", "Industrial output (above size)"),
+        Outcome("fdi_usd", "万美元", "flow", "实际利用外资", "Actual FDI"),
+        Outcome("development_rate", "%", "stock", "围网面积开发率", "Fenced-area development rate"),
+        Outcome("active_enterprises", "count", "stock", "年度活跃企业数", "Active enterprises"),
+        Outcome("employees", "persons", "stock", "年度从业人数", "Employees"),
+        Outcome("new_business_types", "count", "stock", "新业态数", "New business types"),
+        Outcome("all_targets", "", "yearly", "当年全部目标同时达成", "All targets of the year", "summary"),
+        Outcome("rank", "rank", "yearly", "全国绩效评估排名", "National evaluation rank", "ranking"),
+        Outcome("rank_regional", "rank", "yearly", "区域绩效评估排名", "Regional evaluation rank", "ranking"),
+        Outcome("eval_score", "points", "yearly", "绩效评估得分", "Evaluation score", "ranking"),
+        Outcome("class_a", "0/1", "yearly", "评为A类", "Rated class A", "ranking"),
+    )
+}
 """Every outcome with a fixed id, in report order."""
 
 
 @dataclass(frozen=True)
 class PeerStatistic:
     """A statistic of the simulated peer population (peers.csv; indicator ``peers_<id>``)."""
+
     id: str
     unit: str
     zh: str
     en: str
 
 
-PEER_STATISTICS: dict[str, PeerStatistic] = {p.id: p for p in (
-    PeerStatistic("trade_p10", "亿元", "同类综保区进出口总值10%分位", "Peer-zone trade, 10th percentile"),
-    PeerStatistic("trade_p50", "亿元", "同类综保区进出口总值中位数", "Peer-zone trade, median"),
-    PeerStatistic("trade_p90", "亿元", "同类综保区进出口总值90%分位", "Peer-zone trade, 90th percentile"),
-    PeerStatistic("top5_share", "share", "前5名占全国综保区进出口比重", "Top-5 share of national CBZ trade"),
-    PeerStatistic("top30_share", "share", "前30名占全国综保区进出口比重", "Top-30 share of national CBZ trade"),
-    PeerStatistic("trade_at_rank60", "亿元", "第60名综保区的进出口总值", "Trade of the zone ranked 60th"),
-    PeerStatistic("score_at_rank60", "points", "第60名综保区的评估得分", "Evaluation score of the zone ranked 60th"),
-    PeerStatistic("n_evaluated", "count", "参评综保区数量", "Zones evaluated"),
-    PeerStatistic("trade_total_national", "亿元", "全国综保区进出口总值", "National CBZ trade"),
-)}
+PEER_STATISTICS: dict[str, PeerStatistic] = {
+    p.id: p
+    for p in (
+        PeerStatistic("trade_p10", "亿元", "同类综保区进出口总值10%分位", "Peer-zone trade, 10th percentile"),
+        PeerStatistic("trade_p50", "亿元", "同类综保区进出口总值中位数", "Peer-zone trade, median"),
+        PeerStatistic("trade_p90", "亿元", "同类综保区进出口总值90%分位", "Peer-zone trade, 90th percentile"),
+        PeerStatistic("top5_share", "share", "前5名占全国综保区进出口比重", "Top-5 share of national CBZ trade"),
+        PeerStatistic("top30_share", "share", "前30名占全国综保区进出口比重", "Top-30 share of national CBZ trade"),
+        PeerStatistic("trade_at_rank60", "亿元", "第60名综保区的进出口总值", "Trade of the zone ranked 60th"),
+        PeerStatistic(
+            "score_at_rank60", "points", "第60名综保区的评估得分", "Evaluation score of the zone ranked 60th"
+        ),
+        PeerStatistic("n_evaluated", "count", "参评综保区数量", "Zones evaluated"),
+        PeerStatistic("trade_total_national", "亿元", "全国综保区进出口总值", "National CBZ trade"),
+    )
+}
 """Peer statistics in the order the ranking computes them (trade_at_rank60 / score_at_rank60
 refer to ranking.reference_rank)."""
 

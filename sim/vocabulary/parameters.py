@@ -8,6 +8,7 @@ pair; English labels are lower case and are capitalised where they open a label.
 Scenario-defined entities (sectors, projects, milestones, leader pipelines, counts) are named by
 their own ``name_zh`` / ``name_en``.
 """
+
 from __future__ import annotations
 
 from sim.vocabulary.outcomes import OUTCOMES
@@ -70,7 +71,10 @@ NOISE = "process_noise"
 
 GROUPS = {
     "initial_state": ("初始空间（空置地块、仓库）", "Initial free space (plots, warehouses)"),
-    "base_year": ("基年统计（贸易、产值、从业人员、开发率、企业数）", "Base-year figures (trade, output, staff, land, firms)"),
+    "base_year": (
+        "基年统计（贸易、产值、从业人员、开发率、企业数）",
+        "Base-year figures (trade, output, staff, land, firms)",
+    ),
     "uncertainties.macro": ("宏观贸易增长", "Macro trade growth"),
     "uncertainties.commodity": ("大宗商品价格", "Commodity prices"),
     "uncertainties.disruption": ("中断冲击", "Disruption spells"),
@@ -154,8 +158,13 @@ def param_label(sc, path: str, lang: str) -> str:
     if len(parts) == 2:
         return _pick(GROUPS[path], lang) if path in GROUPS else _opening(keyl)
     grp = parts[1]
-    tables = {"sectors": c.sectors, "leaders": c.leaders, "counts": c.counts,
-              "project_delay_months": c.projects, "milestone_delay_months": c.milestones}
+    tables = {
+        "sectors": c.sectors,
+        "leaders": c.leaders,
+        "counts": c.counts,
+        "project_delay_months": c.projects,
+        "milestone_delay_months": c.milestones,
+    }
     if grp in tables and parts[2] in tables[grp]:
         spec = tables[grp][parts[2]]
         if grp.endswith("_delay_months"):

@@ -9,6 +9,7 @@ tests/test_model_exact.py compares a fresh run with these files (rtol 1e-12). Wh
 moves them on purpose, run this script and commit the new files together with the change, saying
 why the numbers moved.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -95,5 +96,5 @@ def main(argv=None) -> int:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(HERE.parent.parent))      # run from a clone without installing
+    sys.path.insert(0, str(HERE.parent.parent))  # run from a clone without installing
     sys.exit(main())

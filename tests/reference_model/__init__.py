@@ -6,6 +6,7 @@ the fast engine in sim/model/ must reproduce its distribution of every yearly in
 the scenario, the parameter draws and the completion times (sim.model.schedule) with sim/model/;
 only the mechanics differ. Not used by the program.
 """
+
 from reference_model.zone import simulate
 
 __all__ = ["simulate"]

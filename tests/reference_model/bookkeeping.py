@@ -5,6 +5,7 @@ customs mode, industrial output) and stocks (active enterprises, employees, deve
 are computed in vectorised form; at each year end, the programme counts are drawn. After the
 run the monthly series become monthly and yearly indicators. See docs/model.md, §3 and §7.7-7.13.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -26,9 +27,14 @@ class Books:
         c, ny, H = z.sc.constants, len(z.years), z.H
         self.season = np.asarray(c.seasonality)
         self.noise_g = z.streams("trade_noise")
-        self.out = {"trade_by_mode": np.zeros((H, len(MODES))), "industrial_output": np.zeros(H),
-                    "active_enterprises": np.zeros(H), "employees": np.zeros(H), "development_rate": np.zeros(H),
-                    **{f"count:{k}": np.zeros(ny) for k in c.counts}}
+        self.out = {
+            "trade_by_mode": np.zeros((H, len(MODES))),
+            "industrial_output": np.zeros(H),
+            "active_enterprises": np.zeros(H),
+            "employees": np.zeros(H),
+            "development_rate": np.zeros(H),
+            **{f"count:{k}": np.zeros(ny) for k in c.counts},
+        }
 
     def close_month(self, m: int, f, sec) -> None:
         """Record month m, given the firm table's columns ``f`` and sector indices ``sec``: its
@@ -40,15 +46,14 @@ class Books:
         with np.errstate(divide="ignore", invalid="ignore"):
             ramp = np.where(f["ramp"] > 0, np.clip((mid - f["open_t"]) / f["ramp"], 0, 1), 1.0)
         sig = z.noise_sigma[sec]
-        noise = np.exp(sig * self.noise_g.standard_normal(len(sec)) - 0.5 * sig ** 2)
+        noise = np.exp(sig * self.noise_g.standard_normal(len(sec)) - 0.5 * sig**2)
         level = z.macro[m] * z.disruption[m] * self.season[m % 12]
         com = np.where(z.commodity_exposed[sec], z.commodity_index[m], 1.0)
         trade = f["size"] / 12.0 * frac * ramp * noise * com * level
         n_sec = len(z.sector_ids)
         out["trade_by_mode"][m] = (np.bincount(sec, weights=trade, minlength=n_sec) @ z.shares) * z.trade_mult[m]
         above = z.manufacturing[sec] & (f["size"] * z.output_ratio[sec] >= c.above_size_revenue_yi)
-        out["industrial_output"][m] = float(np.bincount(sec, weights=trade * above, minlength=n_sec)
-                                            @ z.output_ratio)
+        out["industrial_output"][m] = float(np.bincount(sec, weights=trade * above, minlength=n_sec) @ z.output_ratio)
         self._stocks(m, f)
         if (m + 1) % 12 == 0:
             self._counts((m + 1) // 12 - 1, f, sec)
@@ -97,8 +102,7 @@ class Books:
         for k in ("active_enterprises", "employees", "development_rate"):
             mo[k] = out[k]
         business = [k for k, m in c.milestones.items() if m.business_type]
-        mo["new_business_types"] = np.array([sum(z.T[k] <= e for k in business) for e in ends],
-                                            dtype=float)
+        mo["new_business_types"] = np.array([sum(z.T[k] <= e for k in business) for e in ends], dtype=float)
         for lid, times in z.leaders_signed.items():
             mo[f"leaders_{lid}"] = np.array([sum(t <= e for t in times) for e in ends], dtype=float)
         for k in (*c.projects, *c.milestones):
@@ -109,9 +113,15 @@ class Books:
             yearly[k] = by_year.sum(axis=1) if k in FLOW_INDICATORS else by_year[:, -1]
         for k in c.counts:
             yearly[k] = out[f"count:{k}"]
-        log = sorted((e for e in z.log if e[0] <= H), key=lambda e: e[0])   # nothing after the horizon
-        return Result(years=list(z.years), yearly=yearly, monthly=mo, log=log,
-                      base=base_year(z), macro_yearly=z.macro.reshape(ny, 12).mean(axis=1))
+        log = sorted((e for e in z.log if e[0] <= H), key=lambda e: e[0])  # nothing after the horizon
+        return Result(
+            years=list(z.years),
+            yearly=yearly,
+            monthly=mo,
+            log=log,
+            base=base_year(z),
+            macro_yearly=z.macro.reshape(ny, 12).mean(axis=1),
+        )
 
 
 def base_year(z: ZoneState) -> dict[str, float]:

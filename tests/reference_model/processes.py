@@ -17,6 +17,7 @@
 :func:`start` starts them all in their fixed order. Every function takes the zone's state
 (:class:`~sim.model.state.ZoneState`) as its first argument.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -91,7 +92,9 @@ def lead_source(z: ZoneState):
             spec = c.sectors[s]
             gate = spec.requires_milestone
             if (spec.space != "none" and spec.space_per_firm > 0) or (gate and z.T[gate] > m):
-                attrs = zip(t_sign.tolist(), fitout.tolist(), *(a.tolist() for a in _firm_attributes(z, s, len(t_sign))))
+                attrs = zip(
+                    t_sign.tolist(), fitout.tolist(), *(a.tolist() for a in _firm_attributes(z, s, len(t_sign)))
+                )
                 for a in attrs:
                     z.env.process(signed(z, s, *a))
             else:
@@ -131,15 +134,25 @@ def _open_now_known(z: ZoneState, s: str, t_sign: np.ndarray, fitout: np.ndarray
     fdi, size, employees, exit_rel = _firm_attributes(z, s, len(t_sign))
     _pay_fdi(z, t_sign, fdi)
     open_t = t_sign + fitout
-    z.firms.add(len(t_sign), sector=z.sidx[s], open_t=open_t, exit_t=open_t + exit_rel, size=size,
-                ramp=z.su[z.sidx[s]]["rampup_months"], employees=employees, space=0.0, leader=0.0)
+    z.firms.add(
+        len(t_sign),
+        sector=z.sidx[s],
+        open_t=open_t,
+        exit_t=open_t + exit_rel,
+        size=size,
+        ramp=z.su[z.sidx[s]]["rampup_months"],
+        employees=employees,
+        space=0.0,
+        leader=0.0,
+    )
     if z.trace:
         z.log.extend((round(float(t), 9), "signed", s) for t in t_sign)
         z.log.extend((round(float(t), 9), "opened", s) for t in open_t)
 
 
-def signed(z: ZoneState, s: str, t_sign: float, fitout: float, fdi: float, size: float, employees: float,
-           exit_rel: float):
+def signed(
+    z: ZoneState, s: str, t_sign: float, fitout: float, fdi: float, size: float, employees: float, exit_rel: float
+):
     """A signed firm that needs space (waits at most max_wait_months) or a pending milestone."""
     x = z.su[z.sidx[s]]
     yield z.env.timeout(t_sign - z.env.now)
@@ -155,8 +168,12 @@ def signed(z: ZoneState, s: str, t_sign: float, fitout: float, fdi: float, size:
             z.note("lost_no_space", s)
             return
     _pay_fdi(z, z.env.now, fdi)
-    yield from _fit_out_and_open(z, s, fitout, dict(size=size, employees=employees, exit_rel=exit_rel,
-                                                    ramp=x["rampup_months"], space=need, leader=0.0))
+    yield from _fit_out_and_open(
+        z,
+        s,
+        fitout,
+        dict(size=size, employees=employees, exit_rel=exit_rel, ramp=x["rampup_months"], space=need, leader=0.0),
+    )
 
 
 def _fit_out_and_open(z: ZoneState, s, fitout, attrs, label=None):
@@ -168,9 +185,16 @@ def _fit_out_and_open(z: ZoneState, s, fitout, attrs, label=None):
         z.note("waits_for", f"{s}:{gate}")
         yield z.done[gate]
     now = z.env.now
-    z.firms.add(sector=z.sidx[s], open_t=now, exit_t=now + attrs["exit_rel"], size=attrs["size"],
-                ramp=attrs["ramp"], employees=attrs["employees"], space=attrs["space"],
-                leader=attrs["leader"])
+    z.firms.add(
+        sector=z.sidx[s],
+        open_t=now,
+        exit_t=now + attrs["exit_rel"],
+        size=attrs["size"],
+        ramp=attrs["ramp"],
+        employees=attrs["employees"],
+        space=attrs["space"],
+        leader=attrs["leader"],
+    )
     z.note("opened", label or s)
 
 
@@ -193,9 +217,19 @@ def leader(z: ZoneState, lid: str, k: int):
         yield z.container(kind).get(need)
     _pay_fdi(z, z.env.now, lu["fdi_wan_usd"])
     yield from _fit_out_and_open(
-        z, spec.sector, lu["fitout_months"],
-        dict(size=lu["trade_yi"], employees=lu["employees"], exit_rel=INF, ramp=lu["rampup_months"],
-             space=need, leader=1.0), label=f"leader:{lid}")
+        z,
+        spec.sector,
+        lu["fitout_months"],
+        dict(
+            size=lu["trade_yi"],
+            employees=lu["employees"],
+            exit_rel=INF,
+            ramp=lu["rampup_months"],
+            space=need,
+            leader=1.0,
+        ),
+        label=f"leader:{lid}",
+    )
 
 
 def month_ends(z: ZoneState, books: Books):
@@ -207,9 +241,9 @@ def month_ends(z: ZoneState, books: Books):
         sec = f["sector"].astype(int)
         books.close_month(m, f, sec)
         lo, hi = float(m), float(m + 1)
-        leaving = (f["exit_t"] > lo) & (f["exit_t"] <= hi) & (f["space"] > 0) & ~z.firms.released[:len(sec)]
+        leaving = (f["exit_t"] > lo) & (f["exit_t"] <= hi) & (f["space"] > 0) & ~z.firms.released[: len(sec)]
         if leaving.any():
-            z.firms.released[:len(sec)] |= leaving
+            z.firms.released[: len(sec)] |= leaving
             for kind in ("land", "warehouse"):
                 amount = float(f["space"][leaving & (z.space_kind[sec] == kind)].sum())
                 if amount > 0:

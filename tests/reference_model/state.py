@@ -6,6 +6,7 @@ containers, the firm table, the completion times and the effect tables derived f
 shared shock paths and the initial firms. What can be known before the run is computed here,
 once, so no effect depends on the order of events at the same instant.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -53,12 +54,12 @@ class FirmTable:
             self.data = np.pad(self.data, ((0, 0), (0, cap - self.data.shape[1])))
             self.released = np.pad(self.released, (0, cap - len(self.released)))
         for i, c in enumerate(self.COLS):
-            self.data[i, self.n:self.n + k] = cols[c]
+            self.data[i, self.n : self.n + k] = cols[c]
         self.n += k
 
     def arrays(self):
         """Column views of the first n rows (valid until the next add)."""
-        return {c: self.data[i, :self.n] for i, c in enumerate(self.COLS)}
+        return {c: self.data[i, : self.n] for i, c in enumerate(self.COLS)}
 
     def __len__(self):
         return self.n
@@ -100,8 +101,7 @@ class ZoneState:
         self.sector_ids = list(c.sectors)
         self.sidx = {s: i for i, s in enumerate(self.sector_ids)}
         self.su = [u["sectors"][s] for s in self.sector_ids]
-        self.shares = np.array([[c.sectors[s].mode_shares.get(m, 0.0) for m in MODES]
-                                for s in self.sector_ids])
+        self.shares = np.array([[c.sectors[s].mode_shares.get(m, 0.0) for m in MODES] for s in self.sector_ids])
         self.noise_sigma = np.array([x["noise_sigma"] for x in self.su])
         self.output_ratio = np.array([x["output_ratio"] for x in self.su])
         self.manufacturing = np.array([c.sectors[s].manufacturing for s in self.sector_ids])
@@ -134,8 +134,9 @@ class ZoneState:
 
     def developed_ha(self, t: float) -> float:
         """Serviced or built land at time t: the start plus every project done by t."""
-        return self.developed0_ha + sum(p.serviced_land_ha + p.footprint_ha
-                                        for pid, p in self.sc.constants.projects.items() if self.T[pid] <= t)
+        return self.developed0_ha + sum(
+            p.serviced_land_ha + p.footprint_ha for pid, p in self.sc.constants.projects.items() if self.T[pid] <= t
+        )
 
     def _shock_paths(self):
         """Shared monthly factors: macro trade index, commodity prices, disruption spells."""
@@ -143,11 +144,13 @@ class ZoneState:
         t_mid = np.arange(H) + 0.5
         mac, com, dis = u["macro"], u["commodity"], u["disruption"]
         eps = self.streams("macro").standard_normal(H)
-        self.macro = np.exp(mac["growth_per_year"] * t_mid / 12
-                            + mac["volatility_per_month"] * (np.cumsum(eps) - 0.5 * eps))
+        self.macro = np.exp(
+            mac["growth_per_year"] * t_mid / 12 + mac["volatility_per_month"] * (np.cumsum(eps) - 0.5 * eps)
+        )
         eps = self.streams("commodity").standard_normal(H)
-        self.commodity_index = np.exp(com["drift_per_year"] * t_mid / 12
-                                      + com["volatility_per_month"] * (np.cumsum(eps) - 0.5 * eps))
+        self.commodity_index = np.exp(
+            com["drift_per_year"] * t_mid / 12 + com["volatility_per_month"] * (np.cumsum(eps) - 0.5 * eps)
+        )
         g = self.streams("disruption")
         n = g.poisson(dis["spells_per_year"] * H / 12)
         onsets = g.uniform(0, H, n)
@@ -182,14 +185,22 @@ class ZoneState:
         for s in self.sector_ids:
             x = self.su[self.sidx[s]]
             g = self.streams(f"initial:{s}")
-            n = int(np.floor(init[s] + 0.5))       # round half up
+            n = int(np.floor(init[s] + 0.5))  # round half up
             if n == 0:
                 continue
             size = x["trade_median_yi"] * np.exp(x["trade_sigma"] * g.standard_normal(n))
             emp = x["employees_median"] * np.exp(x["employees_sigma"] * g.standard_normal(n))
-            ex = (g.exponential(12.0 / x["exit_rate_per_year"], n) if x["exit_rate_per_year"] > 0
-                  else np.full(n, INF))
+            ex = g.exponential(12.0 / x["exit_rate_per_year"], n) if x["exit_rate_per_year"] > 0 else np.full(n, INF)
             spec = self.sc.constants.sectors[s]
             space = spec.space_per_firm if spec.space != "none" else 0.0
-            self.firms.add(n, sector=self.sidx[s], open_t=-INF, exit_t=ex, size=size, ramp=0.0, employees=emp,
-                           space=space, leader=0.0)
+            self.firms.add(
+                n,
+                sector=self.sidx[s],
+                open_t=-INF,
+                exit_t=ex,
+                size=size,
+                ramp=0.0,
+                employees=emp,
+                space=space,
+                leader=0.0,
+            )

@@ -13,6 +13,7 @@ the end of its year). The parts, each in its own module:
 
 See docs/model.md for the equations.
 """
+
 from __future__ import annotations
 
 from reference_model.bookkeeping import Books, Result

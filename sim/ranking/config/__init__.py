@@ -15,6 +15,7 @@ Vocabulary:
 * variant: the same replication (same peers, same zone) re-scored with one unknown of the method
   changed (normalisation rule, split of group points, method version).
 """
+
 from __future__ import annotations
 
 import functools
@@ -24,19 +25,61 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from sim.config_base import StrictModel
-from sim.ranking.config.peers import (CountSpan, Correlation, Growth, PeerSpec, PeerVariable, Span, TradeSpec,
-                                      count_span, span)
+from sim.ranking.config.peers import (
+    CountSpan,
+    Correlation,
+    Growth,
+    PeerSpec,
+    PeerVariable,
+    Span,
+    TradeSpec,
+    count_span,
+    span,
+)
 from sim.ranking.config.trade_quantile import TOP_LARGE, TOP_SMALL
-from sim.ranking.config.variables import (BASE_VARIABLES, LATENT_COLUMNS, PEER_VARIABLES, TRADE_MODES,
-                                          ZONE_CONFIG_VARIABLES, ZONE_MODEL_VARIABLES, Region)
+from sim.ranking.config.variables import (
+    BASE_VARIABLES,
+    LATENT_COLUMNS,
+    PEER_VARIABLES,
+    TRADE_MODES,
+    ZONE_CONFIG_VARIABLES,
+    ZONE_MODEL_VARIABLES,
+    Region,
+)
 
 Model = StrictModel
 
-__all__ = ["BASE_VARIABLES", "LATENT_COLUMNS", "PEER_VARIABLES", "TOP_LARGE", "TOP_SMALL", "TRADE_MODES",
-           "ZONE_CONFIG_VARIABLES", "ZONE_MODEL_VARIABLES", "Bonus", "BonusItem", "Correlation", "CountSpan",
-           "Deduction", "Derived", "Growth", "Group", "IndicatorWeight", "Method", "PeerSpec", "PeerVariable",
-           "RankingConfig", "Region", "Span", "TradeSpec", "Variant", "ZoneSpec", "count_span", "per_config",
-           "span"]
+__all__ = [
+    "BASE_VARIABLES",
+    "LATENT_COLUMNS",
+    "PEER_VARIABLES",
+    "TOP_LARGE",
+    "TOP_SMALL",
+    "TRADE_MODES",
+    "ZONE_CONFIG_VARIABLES",
+    "ZONE_MODEL_VARIABLES",
+    "Bonus",
+    "BonusItem",
+    "Correlation",
+    "CountSpan",
+    "Deduction",
+    "Derived",
+    "Growth",
+    "Group",
+    "IndicatorWeight",
+    "Method",
+    "PeerSpec",
+    "PeerVariable",
+    "RankingConfig",
+    "Region",
+    "Span",
+    "TradeSpec",
+    "Variant",
+    "ZoneSpec",
+    "count_span",
+    "per_config",
+    "span",
+]
 
 Rule = Literal["percentile", "min_max", "share_of_max"]
 Direction = Literal["higher", "lower"]
@@ -44,40 +87,58 @@ Direction = Literal["higher", "lower"]
 
 # ----------------------------------------------------------------------------- zone
 
+
 class ZoneSpec(Model):
-    region: Region = Field(description="Region the zone is ranked in: 'east' or 'central_west' "
-                                       "(central, western and north-eastern provinces).")
+    region: Region = Field(
+        description="Region the zone is ranked in: 'east' or 'central_west' "
+        "(central, western and north-eastern provinces)."
+    )
     area_km2: float = Field(gt=0, description="Area the per-area indicators divide by (fenced area), km2.")
-    accepted_area_share_pct: float = Field(gt=0, le=100, description="Share of the approved area that "
-                                           "has passed customs acceptance, %.")
-    province_trade_yi: float = Field(gt=0, description="Foreign trade of the zone's province in the "
-                                     "calibration year, 亿元; grows like the peers' province_trade.")
-    offsets: dict[str, float] = Field(default_factory=dict, description=(
-        "Added to the zone model's output before scoring, for stock the model does not track "
-        "(e.g. business types running before the first simulated year). Must be >= 0."))
-    fallback: dict[str, float] = Field(default_factory=dict, description=(
-        "Value used when the zone model does not produce a base variable in this scenario. Without "
-        "an entry, a missing variable is an error (never a silent zero)."))
+    accepted_area_share_pct: float = Field(
+        gt=0, le=100, description="Share of the approved area that has passed customs acceptance, %."
+    )
+    province_trade_yi: float = Field(
+        gt=0,
+        description="Foreign trade of the zone's province in the "
+        "calibration year, 亿元; grows like the peers' province_trade.",
+    )
+    offsets: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Added to the zone model's output before scoring, for stock the model does not track "
+            "(e.g. business types running before the first simulated year). Must be >= 0."
+        ),
+    )
+    fallback: dict[str, float] = Field(
+        default_factory=dict,
+        description=(
+            "Value used when the zone model does not produce a base variable in this scenario. Without "
+            "an entry, a missing variable is an error (never a silent zero)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _keys(self):
         for name, d in (("offsets", self.offsets), ("fallback", self.fallback)):
             bad = sorted(set(d) - set(ZONE_MODEL_VARIABLES))
             if bad:
-                raise ValueError(f"{name}: unknown variable(s) {bad}; expected some of "
-                                 f"{list(ZONE_MODEL_VARIABLES)}")
-        _nonnegative(self.offsets, "offsets", "a negative offset could reverse the direction of the zone's "
-                                              "own indicator")
+                raise ValueError(f"{name}: unknown variable(s) {bad}; expected some of {list(ZONE_MODEL_VARIABLES)}")
+        _nonnegative(
+            self.offsets, "offsets", "a negative offset could reverse the direction of the zone's own indicator"
+        )
         return self
 
 
 # ----------------------------------------------------------------------------- derived indicators
 
+
 class Derived(Model):
     name_zh: str = Field(description="Chinese name of the indicator as the method calls it.")
     unit: str = Field(description="Unit (for tables; normalisation makes scoring unit-free).")
-    terms: dict[str, float] = Field(default_factory=dict, description=(
-        "Base variable or earlier derived indicator -> coefficient (>= 0); the indicator is the sum."))
+    terms: dict[str, float] = Field(
+        default_factory=dict,
+        description=("Base variable or earlier derived indicator -> coefficient (>= 0); the indicator is the sum."),
+    )
     divide_by: str = Field("", description="Optional base variable the sum is divided by (e.g. area_km2).")
     growth_of: str = Field("", description="Instead of terms: year-on-year growth of this base variable, %.")
 
@@ -92,6 +153,7 @@ class Derived(Model):
 
 
 # ----------------------------------------------------------------------------- methods
+
 
 class IndicatorWeight(Model):
     weight: float = Field(gt=0, description="Relative weight within the group (normalised to sum 1).")
@@ -115,8 +177,12 @@ class Bonus(Model):
 
 
 class Deduction(Model):
-    prob_per_year: float = Field(ge=0, le=1, description="Probability a zone is docked in a data year "
-                                 "(violation, safety incident...), the same for every zone.")
+    prob_per_year: float = Field(
+        ge=0,
+        le=1,
+        description="Probability a zone is docked in a data year "
+        "(violation, safety incident...), the same for every zone.",
+    )
     points: float = Field(ge=0, description="Points docked when it happens.")
 
 
@@ -137,8 +203,10 @@ class Variant(Model):
     description: str = Field(description="What unknown of the method this variant changes.")
     method: str = Field("", description="Method used for every data year ('' = the year's method).")
     normalisation: Rule | None = Field(None, description="Normalisation rule replacing the method's.")
-    group_points: dict[str, float] = Field(default_factory=dict, description=(
-        "Group -> points replacing the method's (e.g. another split of the last 20%)."))
+    group_points: dict[str, float] = Field(
+        default_factory=dict,
+        description=("Group -> points replacing the method's (e.g. another split of the last 20%)."),
+    )
 
     @model_validator(mode="after")
     def _points(self):
@@ -149,18 +217,30 @@ class Variant(Model):
 
 # ----------------------------------------------------------------------------- the section
 
+
 class RankingConfig(Model):
-    reference_rank: int = Field(ge=1, description=(
-        "The rank the plan aims at (top N); peers output trade_at_rank60 / score_at_rank60 "
-        "describe the zone holding this rank."))
-    class_a_share: float = Field(gt=0, le=1, description="Share of evaluated zones in class A (ranks <= floor(share * n)).")
-    method_by_year: dict[str, str | dict[str, float]] = Field(description=(
-        "Data year -> the method that scores it: a method id (it applies for certain), or method id "
-        "-> probability that it applies (summing to 1); each replication draws one."))
+    reference_rank: int = Field(
+        ge=1,
+        description=(
+            "The rank the plan aims at (top N); peers output trade_at_rank60 / score_at_rank60 "
+            "describe the zone holding this rank."
+        ),
+    )
+    class_a_share: float = Field(
+        gt=0, le=1, description="Share of evaluated zones in class A (ranks <= floor(share * n))."
+    )
+    method_by_year: dict[str, str | dict[str, float]] = Field(
+        description=(
+            "Data year -> the method that scores it: a method id (it applies for certain), or method id "
+            "-> probability that it applies (summing to 1); each replication draws one."
+        )
+    )
     zone: ZoneSpec
     peers: PeerSpec
-    derived: dict[str, Derived] = Field(default_factory=dict, description=(
-        "Derived indicators, computed in file order (a later one may use an earlier one)."))
+    derived: dict[str, Derived] = Field(
+        default_factory=dict,
+        description=("Derived indicators, computed in file order (a later one may use an earlier one)."),
+    )
     methods: dict[str, Method] = Field(min_length=1)
     variants: dict[str, Variant] = Field(default_factory=dict)
 
@@ -172,20 +252,26 @@ class RankingConfig(Model):
                 raise ValueError(f"derived.{name}: the name of a base variable; choose another")
             for k in d.terms:
                 if k not in known:
-                    raise ValueError(f"derived.{name}.terms: unknown {k!r}; expected a base variable or an "
-                                     f"earlier derived indicator: {known}")
+                    raise ValueError(
+                        f"derived.{name}.terms: unknown {k!r}; expected a base variable or an "
+                        f"earlier derived indicator: {known}"
+                    )
             if d.divide_by and d.divide_by not in known:
                 raise ValueError(f"derived.{name}.divide_by: unknown {d.divide_by!r}; expected one of {known}")
             if d.growth_of and d.growth_of not in BASE_VARIABLES:
-                raise ValueError(f"derived.{name}.growth_of: unknown {d.growth_of!r}; expected a base "
-                                 f"variable: {list(BASE_VARIABLES)}")
+                raise ValueError(
+                    f"derived.{name}.growth_of: unknown {d.growth_of!r}; expected a base "
+                    f"variable: {list(BASE_VARIABLES)}"
+                )
             known.append(name)
         for mid, m in self.methods.items():
             for gid, g in m.groups.items():
                 for k in g.indicators:
                     if k not in known:
-                        raise ValueError(f"methods.{mid}.groups.{gid}.indicators: unknown indicator {k!r}; "
-                                         f"expected a base variable or a derived indicator: {known}")
+                        raise ValueError(
+                            f"methods.{mid}.groups.{gid}.indicators: unknown indicator {k!r}; "
+                            f"expected a base variable or a derived indicator: {known}"
+                        )
             for k in m.bonus.items:
                 if k not in known:
                     raise ValueError(f"methods.{mid}.bonus.items: unknown indicator {k!r}; expected one of {known}")
@@ -195,21 +281,31 @@ class RankingConfig(Model):
             weights = {given: 1.0} if isinstance(given, str) else given
             for mid, w in weights.items():
                 if mid not in self.methods:
-                    raise ValueError(f"method_by_year.{y}: unknown method {mid!r}; expected one of {sorted(self.methods)}")
+                    raise ValueError(
+                        f"method_by_year.{y}: unknown method {mid!r}; expected one of {sorted(self.methods)}"
+                    )
                 if not 0 <= w <= 1:
                     raise ValueError(f"method_by_year.{y}.{mid}: probability {w:g} outside [0, 1]")
             if abs(sum(weights.values()) - 1) > 1e-9:
-                raise ValueError(f"method_by_year.{y}: probabilities sum to {sum(weights.values()):.6g}, not 1 "
-                                 f"(a planner who knows the method gives its id alone, e.g. \"{y}\" = \"{max(weights, key=weights.get)}\")")
+                raise ValueError(
+                    f"method_by_year.{y}: probabilities sum to {sum(weights.values()):.6g}, not 1 "
+                    f'(a planner who knows the method gives its id alone, e.g. "{y}" = "{max(weights, key=weights.get)}")'
+                )
         for vid, v in self.variants.items():
             if v.method and v.method not in self.methods:
-                raise ValueError(f"variants.{vid}.method: unknown method {v.method!r}; expected one of {sorted(self.methods)}")
-            applies = [v.method] if v.method else sorted({m for y in self.method_by_year for m in self.method_weights(y)})
+                raise ValueError(
+                    f"variants.{vid}.method: unknown method {v.method!r}; expected one of {sorted(self.methods)}"
+                )
+            applies = (
+                [v.method] if v.method else sorted({m for y in self.method_by_year for m in self.method_weights(y)})
+            )
             for mid in applies:
                 bad = sorted(set(v.group_points) - set(self.methods[mid].groups))
                 if bad:
-                    raise ValueError(f"variants.{vid}.group_points: group(s) {bad} not in method {mid!r} "
-                                     f"(groups: {sorted(self.methods[mid].groups)})")
+                    raise ValueError(
+                        f"variants.{vid}.group_points: group(s) {bad} not in method {mid!r} "
+                        f"(groups: {sorted(self.methods[mid].groups)})"
+                    )
         return self
 
     def method_weights(self, year) -> dict[str, float]:
@@ -221,19 +317,24 @@ class RankingConfig(Model):
         """Raise ValueError naming the key when a simulated year has no method or evaluated count."""
         for y in years:
             if str(y) not in self.method_by_year:
-                raise ValueError(f"ranking.method_by_year: no method for data year {y} "
-                                 f"(have {sorted(self.method_by_year)})")
+                raise ValueError(
+                    f"ranking.method_by_year: no method for data year {y} (have {sorted(self.method_by_year)})"
+                )
             if str(y) not in self.peers.evaluated_by_year:
-                raise ValueError(f"ranking.peers.evaluated_by_year: no count for data year {y} "
-                                 f"(have {sorted(self.peers.evaluated_by_year)})")
+                raise ValueError(
+                    f"ranking.peers.evaluated_by_year: no count for data year {y} "
+                    f"(have {sorted(self.peers.evaluated_by_year)})"
+                )
         if not years:
             return
         if list(years) != list(range(years[0], years[0] + len(years))):
             raise ValueError(f"ranking: simulated years must be consecutive, got {list(years)}")
         if years[0] - 1 != self.peers.calibration_year:
-            raise ValueError(f"ranking.peers.calibration_year: {self.peers.calibration_year}, but the first "
-                             f"simulated year is {years[0]}; the peers' marginals must describe the year "
-                             f"before it (macro_index = 1 there)")
+            raise ValueError(
+                f"ranking.peers.calibration_year: {self.peers.calibration_year}, but the first "
+                f"simulated year is {years[0]}; the peers' marginals must describe the year "
+                f"before it (macro_index = 1 there)"
+            )
 
 
 def _nonnegative(values: dict[str, float], what: str, why: str) -> None:
@@ -257,4 +358,5 @@ def per_config(build):
         value = build(cfg)
         cache[id(cfg)] = (cfg, value)
         return value
+
     return cached

@@ -5,6 +5,7 @@ zones (保税区) evaluated beside them. What is not a fact is a :class:`Span` d
 replication: the concentration of CBZ trade (top-5 and top-30 shares), the number of zones
 evaluated in each data year, and how many bonded zones are among them.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -21,6 +22,7 @@ Model = StrictModel
 
 class Span(Model):
     """A range drawn uniformly once per replication (``low == high``: a fixed value)."""
+
     low: float = Field(description="Lowest value.")
     high: float = Field(description="Highest value (>= low).")
 
@@ -37,6 +39,7 @@ class Span(Model):
 
 class CountSpan(Model):
     """A whole-number range drawn uniformly once per replication (``low == high``: a fixed count)."""
+
     low: int = Field(ge=0, description="Smallest count.")
     high: int = Field(ge=0, description="Largest count (>= low).")
 
@@ -63,40 +66,59 @@ def count_span(x: int | CountSpan) -> CountSpan:
 
 class Growth(Model):
     """How a peer variable moves from the calibration year to a simulated year ``dt`` years later."""
-    macro_elasticity: float = Field(description="Exponent on the shared macro trade index "
-                                    "(1 = moves one for one with it, 0 = ignores it).")
-    drift_per_year: float = Field(description="Own trend a year: log-growth (positive variables) "
-                                  "or logit-growth (percent variables) beyond the macro index.")
+
+    macro_elasticity: float = Field(
+        description="Exponent on the shared macro trade index (1 = moves one for one with it, 0 = ignores it)."
+    )
+    drift_per_year: float = Field(
+        description="Own trend a year: log-growth (positive variables) "
+        "or logit-growth (percent variables) beyond the macro index."
+    )
     noise_sd_per_year: float = Field(ge=0, description="Peer-specific yearly sd of the log (logit) shock.")
-    noise: Literal["walk", "iid"] = Field(description="'walk': shocks accumulate (a level that "
-                                          "wanders); 'iid': a fresh shock each year around the trend "
-                                          "(yearly flows such as counts).")
+    noise: Literal["walk", "iid"] = Field(
+        description="'walk': shocks accumulate (a level that "
+        "wanders); 'iid': a fresh shock each year around the trend "
+        "(yearly flows such as counts)."
+    )
 
 
 class TradeSpec(Growth):
     total_yi: float = Field(gt=0, description="Trade of all peers in the calibration year, 亿元.")
-    top5_share: float | Span = Field(description="Share of that total held by the 5 largest zones "
-                                     "(a number, or a range drawn per replication).")
-    top30_share: float | Span = Field(description=(
-        "Share held by the 30 largest zones (a number or a range). Both shares are drawn with one "
-        "uniform, so the two ranges' low ends go together, as do their high ends."))
+    top5_share: float | Span = Field(
+        description="Share of that total held by the 5 largest zones (a number, or a range drawn per replication)."
+    )
+    top30_share: float | Span = Field(
+        description=(
+            "Share held by the 30 largest zones (a number or a range). Both shares are drawn with one "
+            "uniform, so the two ranges' low ends go together, as do their high ends."
+        )
+    )
 
     def shares(self, u: float) -> tuple[float, float]:
         """(top-5 share, top-30 share) at the concentration uniform ``u`` (0.5: the calibration)."""
         return span(self.top5_share).at(u), span(self.top30_share).at(u)
+
     size_loading: float = Field(ge=-1, le=1, description="Loading of log trade on the common size factor.")
 
 
 class PeerVariable(Growth):
-    kind: Literal["positive", "percent"] = Field(description=(
-        "'positive': lognormal, median * exp(sigma * z); 'percent': logit-normal on (0, 100)."))
+    kind: Literal["positive", "percent"] = Field(
+        description=("'positive': lognormal, median * exp(sigma * z); 'percent': logit-normal on (0, 100).")
+    )
     median: float = Field(gt=0, description="Median across peers in the calibration year (unit of the variable).")
     sigma: float = Field(ge=0, description="sd of log (positive) or of logit (percent) across peers.")
-    size_loading: float = Field(ge=-1, le=1, description="Loading on the common size factor "
-                                "(correlation with another variable = product of loadings).")
-    median_uncertainty: float = Field(ge=0, description=(
-        "sd of a log (percent: logit) shift of the median, drawn once per replication and shared by "
-        "all peers: how unsure the calibration of this marginal is (0 = the median is a fact)."))
+    size_loading: float = Field(
+        ge=-1,
+        le=1,
+        description="Loading on the common size factor (correlation with another variable = product of loadings).",
+    )
+    median_uncertainty: float = Field(
+        ge=0,
+        description=(
+            "sd of a log (percent: logit) shift of the median, drawn once per replication and shared by "
+            "all peers: how unsure the calibration of this marginal is (0 = the median is a fact)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _percent(self):
@@ -112,33 +134,54 @@ class Correlation(Model):
 
 
 class PeerSpec(Model):
-    calibration_year: int = Field(description="Year the marginals describe (the year before the first "
-                                  "simulated year; macro_index = 1 then).")
+    calibration_year: int = Field(
+        description="Year the marginals describe (the year before the first simulated year; macro_index = 1 then)."
+    )
     n_peers: int = Field(ge=TOP_LARGE + 1, description="Other zones in the country (the zone excluded).")
     n_central_west: int = Field(ge=0, description="How many of them are in the central/west/north-east region.")
-    evaluated_by_year: dict[str, int | CountSpan] = Field(description=(
-        "Data year -> zones evaluated that year, the zone and the bonded zones included (a count, "
-        "or a range: one uniform per replication places every year's count in its range); the "
-        "CBZ peers evaluated are the most senior ones."))
-    bonded_zones: int | CountSpan = Field(0, description=(
-        "Bonded zones (保税区) evaluated beside the CBZs (a count, or a range drawn per "
-        "replication). Each is drawn from the CBZ peers' marginals and copula (unstratified), is "
-        "in the east, is always evaluated (the oldest special zones), and is left out of the "
-        "national CBZ trade statistics."))
-    stratified: bool = Field(description=(
-        "true: each replication's peers take exactly the calibrated marginal values (quantile grid), "
-        "shuffled by the copula; false: independent draws from the marginals."))
-    seniority_loading: float = Field(ge=-1, le=1, description=(
-        "Loading of seniority (how long a zone has operated) on the size factor; decides which "
-        "peers are evaluated when not all are."))
-    mode_shares: dict[Region, dict[str, float]] = Field(description=(
-        "Region -> customs mode (trade_processing...) -> share of a peer's trade; sums to 1."))
-    mode_mix_sigma: float = Field(ge=0, description=(
-        "sd of the log multiplier on each mode share of a peer (specialisation), before renormalising."))
+    evaluated_by_year: dict[str, int | CountSpan] = Field(
+        description=(
+            "Data year -> zones evaluated that year, the zone and the bonded zones included (a count, "
+            "or a range: one uniform per replication places every year's count in its range); the "
+            "CBZ peers evaluated are the most senior ones."
+        )
+    )
+    bonded_zones: int | CountSpan = Field(
+        0,
+        description=(
+            "Bonded zones (保税区) evaluated beside the CBZs (a count, or a range drawn per "
+            "replication). Each is drawn from the CBZ peers' marginals and copula (unstratified), is "
+            "in the east, is always evaluated (the oldest special zones), and is left out of the "
+            "national CBZ trade statistics."
+        ),
+    )
+    stratified: bool = Field(
+        description=(
+            "true: each replication's peers take exactly the calibrated marginal values (quantile grid), "
+            "shuffled by the copula; false: independent draws from the marginals."
+        )
+    )
+    seniority_loading: float = Field(
+        ge=-1,
+        le=1,
+        description=(
+            "Loading of seniority (how long a zone has operated) on the size factor; decides which "
+            "peers are evaluated when not all are."
+        ),
+    )
+    mode_shares: dict[Region, dict[str, float]] = Field(
+        description=("Region -> customs mode (trade_processing...) -> share of a peer's trade; sums to 1.")
+    )
+    mode_mix_sigma: float = Field(
+        ge=0,
+        description=("sd of the log multiplier on each mode share of a peer (specialisation), before renormalising."),
+    )
     trade: TradeSpec
     variables: dict[str, PeerVariable] = Field(description="Marginal, loading and growth of each other peer variable.")
-    correlations: list[Correlation] = Field(default_factory=list, description=(
-        "Latent correlations that replace the one-factor value for a pair of columns."))
+    correlations: list[Correlation] = Field(
+        default_factory=list,
+        description=("Latent correlations that replace the one-factor value for a pair of columns."),
+    )
 
     @model_validator(mode="after")
     def _check(self):
@@ -146,8 +189,10 @@ class PeerSpec(Model):
             raise ValueError(f"n_central_west ({self.n_central_west}) exceeds n_peers ({self.n_peers})")
         want, have = set(PEER_VARIABLES), set(self.variables)
         if have != want:
-            raise ValueError(f"variables: missing {sorted(want - have)}, unknown {sorted(have - want)}; "
-                             f"expected exactly {list(PEER_VARIABLES)}")
+            raise ValueError(
+                f"variables: missing {sorted(want - have)}, unknown {sorted(have - want)}; "
+                f"expected exactly {list(PEER_VARIABLES)}"
+            )
         bz = count_span(self.bonded_zones)
         for y, n in self.evaluated_by_year.items():
             if not y.isdigit():
@@ -155,9 +200,11 @@ class PeerSpec(Model):
             n = count_span(n)
             lo, hi = bz.high + 2, self.n_peers + 1 + bz.low
             if not (lo <= n.low and n.high <= hi):
-                raise ValueError(f"evaluated_by_year.{y}: {n.low}..{n.high} zones evaluated; expected within "
-                                 f"{lo}..{hi} (the zone, the bonded zones {bz.low}..{bz.high} and at least one "
-                                 f"and at most n_peers = {self.n_peers} CBZ peers)")
+                raise ValueError(
+                    f"evaluated_by_year.{y}: {n.low}..{n.high} zones evaluated; expected within "
+                    f"{lo}..{hi} (the zone, the bonded zones {bz.low}..{bz.high} and at least one "
+                    f"and at most n_peers = {self.n_peers} CBZ peers)"
+                )
         for r, shares in self.mode_shares.items():
             bad = sorted(set(shares) - set(TRADE_MODES))
             if bad:
@@ -178,20 +225,24 @@ class PeerSpec(Model):
         try:
             np.linalg.cholesky(self.correlation_matrix())
         except np.linalg.LinAlgError:
-            raise ValueError("correlations: the resulting latent correlation matrix is not positive "
-                             "definite; reduce the overrides or the loadings") from None
+            raise ValueError(
+                "correlations: the resulting latent correlation matrix is not positive "
+                "definite; reduce the overrides or the loadings"
+            ) from None
         t = self.trade
-        for u in (0.0, 0.5, 1.0):                   # both ends and the middle of the drawn segment
+        for u in (0.0, 0.5, 1.0):  # both ends and the middle of the drawn segment
             for top5, top30 in [t.shares(u)]:
                 where = f" (at top5_share {top5:g}, top30_share {top30:g})"
                 if not 0 < top5 < 1 or not 0 < top30 < 1:
                     raise ValueError(f"trade: shares must lie in (0, 1){where}")
                 if not TOP_SMALL / TOP_LARGE < top5 / top30 < 1:
-                    raise ValueError(f"trade: top5_share / top30_share must lie in ({TOP_SMALL}/{TOP_LARGE}, 1), "
-                                     f"got {top5 / top30:.3f}{where}")
+                    raise ValueError(
+                        f"trade: top5_share / top30_share must lie in ({TOP_SMALL}/{TOP_LARGE}, 1), "
+                        f"got {top5 / top30:.3f}{where}"
+                    )
                 if not TOP_LARGE / self.n_peers < top30:
                     raise ValueError(f"trade.top30_share must exceed {TOP_LARGE}/{self.n_peers} (equal sizes){where}")
-                try:                                # solvable, checked at load time
+                try:  # solvable, checked at load time
                     solve_trade_quantile(self.n_peers, t.total_yi, top5, top30)
                 except ValueError as e:
                     raise ValueError(f"{e}{where}") from None
@@ -199,8 +250,7 @@ class PeerSpec(Model):
 
     def loadings(self) -> np.ndarray:
         v = self.variables
-        return np.array([self.trade.size_loading, self.seniority_loading,
-                         *(v[k].size_loading for k in PEER_VARIABLES)])
+        return np.array([self.trade.size_loading, self.seniority_loading, *(v[k].size_loading for k in PEER_VARIABLES)])
 
     def correlation_matrix(self) -> np.ndarray:
         """One-factor correlation (product of loadings), with the listed pairs replaced."""

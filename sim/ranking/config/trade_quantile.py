@@ -6,6 +6,7 @@ grid values sum to the national total with the configured top-5 / top-30 shares.
 section calls the solve at load time (so unsolvable targets are a validation error) and the peer
 population uses the result.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ TOP_SMALL, TOP_LARGE = 5, 30
 @dataclass(frozen=True)
 class TradeQuantile:
     """``log x(z) = mu + s_body * z + (s_tail - s_body) * max(z - z_kink, 0)``."""
+
     mu: float
     s_body: float
     s_tail: float
@@ -54,7 +56,7 @@ def solve_trade_quantile(n: int, total: float, top5: float, top30: float) -> Tra
     one-dimensional solves."""
     z = quantile_grid(n)
     z_k = 0.5 * (z[n - TOP_LARGE - 1] + z[n - TOP_LARGE])
-    top, rest = z[n - TOP_LARGE:] - z_k, z[:n - TOP_LARGE] - z_k
+    top, rest = z[n - TOP_LARGE :] - z_k, z[: n - TOP_LARGE] - z_k
     ratio = top5 / top30
 
     def f_tail(s):
@@ -68,8 +70,10 @@ def solve_trade_quantile(n: int, total: float, top5: float, top30: float) -> Tra
         return a / (a + np.exp(s * rest).sum()) - top30
 
     if f_body(0.0) > 0:
-        raise ValueError(f"trade: top30_share {top30:g} is below what equal-sized smaller zones "
-                         f"give with this top-5 share ({a / (a + len(rest)):.3f}); raise it")
+        raise ValueError(
+            f"trade: top30_share {top30:g} is below what equal-sized smaller zones "
+            f"give with this top-5 share ({a / (a + len(rest)):.3f}); raise it"
+        )
     s_body = _increasing_root(f_body, f"trade: cannot reach top30_share {top30:g}")
     shape = TradeQuantile(0.0, s_body, s_tail, z_k)(z)
     return TradeQuantile(float(np.log(total / shape.sum())), float(s_body), float(s_tail), float(z_k))

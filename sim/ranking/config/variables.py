@@ -4,6 +4,7 @@ A base variable is a yearly value every zone has: the zone takes most from its m
 (``ZONE_MODEL_VARIABLES``), a few from ``[ranking.zone]`` (``ZONE_CONFIG_VARIABLES``); the peers
 take all of them from the peer population.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -16,9 +17,19 @@ Region = Literal["east", "central_west"]
 TRADE_MODES = tuple(f"trade_{m}" for m in MODES)
 
 ZONE_MODEL_VARIABLES = (
-    "trade_total", *TRADE_MODES, "industrial_output", "fdi_usd", "development_rate",
-    "active_enterprises", "employees", "new_business_types", "institutional_innovations",
-    "ftz_replications", "patents", "high_tech_firms")
+    "trade_total",
+    *TRADE_MODES,
+    "industrial_output",
+    "fdi_usd",
+    "development_rate",
+    "active_enterprises",
+    "employees",
+    "new_business_types",
+    "institutional_innovations",
+    "ftz_replications",
+    "patents",
+    "high_tech_firms",
+)
 """Base variables the zone takes from its own model output (one value per simulated year)."""
 
 ZONE_CONFIG_VARIABLES = ("area_km2", "accepted_area_share", "province_trade")
