@@ -34,9 +34,9 @@ sys.path.insert(0, str(ROOT))
 OPEN_LOG = "ZONESIM_BENCH_OPEN_LOG"
 """Environment variable: file to which the child process appends each results file it opens."""
 
-CHILD = """
+CHILD = f"""
 import os, sys
-log, folder = os.environ["{log}"], os.path.realpath(sys.argv[1])
+log, folder = os.environ["{OPEN_LOG}"], os.path.realpath(sys.argv[1])
 def hook(event, args):
     if event == "open" and isinstance(args[0], str) and "r" in str(args[1] or "r"):
         p = os.path.realpath(args[0])
@@ -44,11 +44,11 @@ def hook(event, args):
             with open(log, "a") as f:
                 f.write(os.path.basename(p) + "\\n")
 sys.addaudithook(hook)
-sys.path.insert(0, {root!r})
+sys.path.insert(0, {str(ROOT)!r})
 from sim.cli import main
 sys.argv = ["run_sim.py", "report", *sys.argv[1:]]
 raise SystemExit(main())
-""".format(log=OPEN_LOG, root=str(ROOT))
+"""
 
 
 def _wall(argv: list[str], env=None, cpu: list | None = None) -> float:
@@ -76,7 +76,7 @@ def end_to_end(results: Path, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "opens.txt"
         times, cpu = [], []
-        for i in range(repeat):
+        for _i in range(repeat):
             log.write_text("")
             env = dict(os.environ, **{OPEN_LOG: str(log)})
             times.append(_wall([sys.executable, "-c", CHILD, str(results), "--out", str(Path(tmp) / "pack")], env, cpu))
@@ -127,10 +127,10 @@ class Stages:
 
 
 def stages(results: Path, all_charts: bool) -> None:
+    import fpdf
     import matplotlib.figure
     from fontTools import subset
     from fontTools.ttLib import TTFont
-    import fpdf
 
     import sim.report.pack as pack
     import sim.report.results as res_mod

@@ -51,7 +51,7 @@ def one_pass(sc, data: list[tuple], seed: int) -> tuple[float, float, list]:
     rngs = generators(seed, len(data))
     outs = []
     t0, c0 = time.perf_counter(), time.process_time()
-    for (zone, base, macro), rng in zip(data, rngs):
+    for (zone, base, macro), rng in zip(data, rngs, strict=True):
         outs.append(rank_replication(cfg, zone, base, years, macro, rng))
     return time.perf_counter() - t0, time.process_time() - c0, outs
 

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import reference_model  # noqa: E402
+
 from sim.experiment import engine  # noqa: E402
 from sim.experiment.replication import layout, params_of_rows, rank_zone  # noqa: E402
 from sim.model import draws as draws_mod  # noqa: E402

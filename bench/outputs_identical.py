@@ -146,7 +146,7 @@ def run_all(only: list[str] | None) -> dict[str, str]:
     """Run the commands in WORK (one caller at a time on this machine: WORK is locked)."""
     WORK.parent.mkdir(parents=True, exist_ok=True)
     global _LOCK
-    _LOCK = open(str(WORK) + ".lock", "w")  # held until this process exits
+    _LOCK = open(str(WORK) + ".lock", "w")  # noqa: SIM115 - held until this process exits
     fcntl.flock(_LOCK, fcntl.LOCK_EX)
     workdir = WORK
     if workdir.exists():
@@ -206,7 +206,7 @@ def main() -> int:
             print(f"NEW      {k}")
         elif ref[k] != new[k]:
             print(f"DIFFERS  {k}")
-            if k.endswith(("<stdout>",)) or k.endswith((".csv", ".txt", ".toml", ".json", ".md")):
+            if k.endswith(("<stdout>", ".csv", ".txt", ".toml", ".json", ".md")):
                 name = k.split("/")[0]
                 f = "_stdout.txt" if k.endswith("<stdout>") else k.split("/", 1)[1]
                 old, cur = a.dir / name / f, WORK / name / f

@@ -17,18 +17,19 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 import pandas as pd
 import tomli_w
 
 from sim import store
+from sim.analysis.base_year import base_year_table
 from sim.analysis.monthly import fan_table, time_to_target
 from sim.analysis.paired import compare_targets
 from sim.analysis.ranking import peers_table, ranking_table
-from sim.analysis.base_year import base_year_table
 from sim.analysis.targets import summarise, target_specs
 from sim.chunks import Chunk, MemoryStore
 from sim.experiment import compare as _compare
@@ -156,7 +157,7 @@ class Results:
         if not self.with_monthly:
             raise ValueError(f"{what} needs the monthly series: run with monthly=True")
 
-    def difference(self, base: "Results") -> pd.DataFrame:
+    def difference(self, base: Results) -> pd.DataFrame:
         """Paired differences from ``base`` (same seed and replications: common random numbers).
 
         One row per target of ``base``: both probabilities with intervals, ``diff`` = this minus

@@ -3,7 +3,8 @@ its parameter paths) and read by every replication of a chunk."""
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from collections.abc import Callable
+from typing import TypeVar
 
 T = TypeVar("T")
 

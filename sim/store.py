@@ -8,6 +8,7 @@ failing disk raises :class:`DiskError`. One run at a time writes into a folder (
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import errno
 import hashlib
@@ -25,9 +26,8 @@ import numpy as np
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from sim.errors import MachineError, UserError
-
 from sim.chunks import Chunk
+from sim.errors import MachineError, UserError
 from sim.vocabulary.outcomes import BASE_PREFIX
 
 PACKAGES = ("zonesim", "numpy", "scipy", "simpy", "pandas", "matplotlib", "pydantic", "tomli-w", "tqdm")
@@ -132,10 +132,8 @@ class _atomic:
 
     def _discard(self):
         if self.tmp and os.path.exists(self.tmp):
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(self.tmp)
-            except OSError:
-                pass
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
@@ -187,9 +185,12 @@ def read_csv(path: str | Path) -> pd.DataFrame:
 def git_commit() -> str:
     try:
         here = Path(__file__).resolve().parent
-        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=here, capture_output=True, text=True, timeout=5)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"], check=False, cwd=here, capture_output=True, text=True, timeout=5
+        )
         dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
+            check=False,
             cwd=here,
             capture_output=True,
             text=True,
@@ -227,7 +228,7 @@ def manifest(
         "scenario_sha256": sha256,
         "seed": seed,
         "replications": reps,
-        "run_date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d"),
+        "run_date": _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d"),
         "command": " ".join(sys.argv),
         "git_commit": git_commit(),
         "versions": versions(),

@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.cli import main
 from sim.analysis.targets import proportion_ci
+from sim.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
@@ -36,7 +36,7 @@ def test_import_sim_exposes_the_api():
     for name in ("load_scenario", "run", "compare", "Results"):
         assert name in dir(sim) and callable(getattr(sim, name))
     with pytest.raises(AttributeError):
-        sim.no_such_name
+        _ = sim.no_such_name
 
 
 def test_results_tables(res):

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import DATA, scenario
+from test_scenario_errors import expect_error, write
+
 from sim.analysis.base_year import base_year_table
 from sim.analysis.targets import summarise, target_specs
 from sim.experiment import runner
@@ -26,7 +27,6 @@ from sim.model.spec import spec_of
 from sim.model.state import ZoneState
 from sim.scenario.loader import load_scenario
 from sim.vocabulary.outcomes import MODES
-from test_scenario_errors import expect_error, write
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 
@@ -60,7 +60,7 @@ def test_apportion_sums_to_the_total_by_largest_remainder():
 def test_initial_firms_reproduce_every_stated_figure_exactly():
     sc = stated_scenario()
     params, results = replications(sc, 30)
-    for r, (p, res) in enumerate(zip(params, results)):
+    for r, (p, res) in enumerate(zip(params, results, strict=True)):
         by = p["base_year"]
         z = ZoneState(spec_of(sc), p, Draws(5, r))
         firms = firm_totals(z.initial, z.cohort, z.spec, z.developed0_ha)  # what the firms add up to
@@ -78,7 +78,7 @@ def test_initial_firms_reproduce_every_stated_figure_exactly():
 def test_without_stated_figures_the_per_firm_mechanism_stays():
     sc = scenario("tiny.toml")
     params, results = replications(sc, 10)
-    for p, res in zip(params, results):
+    for p, res in zip(params, results, strict=True):
         n = sum(int(np.floor(v + 0.5)) for v in p["base_year"]["enterprises"].values())
         assert res.base["active_enterprises"] == n
 
@@ -87,7 +87,7 @@ def test_summary_base_and_growth_needed_and_base_year_csv(tmp_path):
     sc = stated_scenario({"base_year": {"trade_general": 4.0}})
     ind = runner.run_experiment(sc, 20, 3, executor=LocalExecutor(1))
     s = summarise(ind.column, target_specs(sc), ind.years, ind.base).set_index("target_id")
-    for tid, r in s.iterrows():
+    for _tid, r in s.iterrows():
         if r["indicator"] == "trade_general":
             assert r["base"] == 4.0 and r["growth_needed"] == pytest.approx(r["threshold"] / 4.0 - 1)
         if r["indicator"] in ("all_targets",) or r["indicator"].startswith("done_"):
@@ -201,5 +201,5 @@ def test_a_complete_base_year_in_the_observations_states_its_figures(tmp_path):
     ],
 )
 def test_an_incomplete_base_year_in_the_observations_is_named(tmp_path, capsys, rows, words):
-    p = _observations(tmp_path, rows + ["2022-01,trade_general,4,亿元"])
+    p = _observations(tmp_path, [*rows, "2022-01,trade_general,4,亿元"])
     expect_error(capsys, ["validate", str(BASELINE), "--set", f'observations.file="{p.as_posix()}"'], "obs.csv", *words)

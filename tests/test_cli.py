@@ -132,9 +132,9 @@ def test_a_named_command_loads_only_its_own_module():
     import sys
 
     code = (
-        "import sys; from sim.cli import main; main(['validate', %r]); "
+        f"import sys; from sim.cli import main; main(['validate', {BASE!r}]); "
         "print(sorted(m for m in sys.modules if m.startswith(('matplotlib', 'sim.cli.', 'sim.report'))))"
-    ) % BASE
+    )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     loaded = r.stdout.strip().splitlines()[-1]

@@ -15,7 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import scenario
 from scipy import stats
+from test_data_nowcast import write_obs
 
 from sim.analysis.scores import coverage_table, crps_ensemble, score_table
 from sim.cli import main
@@ -23,9 +25,6 @@ from sim.data.observations import OBSERVABLE
 from sim.experiment.backtest import evaluate, observed_ytd
 from sim.experiment.calibrate import simulate_monthly
 from sim.experiment.executors import LocalExecutor
-
-from conftest import scenario
-from test_data_nowcast import write_obs
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny_leads.toml"

@@ -12,19 +12,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import scenario
+from test_data_nowcast import write_obs
 
+from sim.analysis.abc import fit_distribution
 from sim.cli import main
 from sim.experiment import runner
-from sim.analysis.abc import fit_distribution
 from sim.experiment.calibrate import abc_smc, fitted_paths, parameter_table
 from sim.experiment.executors import LocalExecutor
 from sim.scenario import load_scenario
 from sim.scenario.distributions import Beta, Choice, LogNormal, Normal, Poisson, Triangular
 from sim.scenario.fitted import as_dist, calibrated_toml
 from sim.scenario.loader import deep_merge
-
-from conftest import scenario
-from test_data_nowcast import write_obs
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "tests" / "data" / "tiny_leads.toml"
@@ -104,7 +103,7 @@ def test_fitted_distributions_keep_the_prior_family_and_range():
 
 def test_parameter_patterns():
     sc = scenario("tiny_leads.toml", PRIOR)
-    assert fitted_paths(sc, None) == [p for p in fitted_paths(sc, ["*"])]
+    assert fitted_paths(sc, None) == list(fitted_paths(sc, ["*"]))
     assert fitted_paths(sc, ["uncertainties.sectors.*"]) == [
         "uncertainties.sectors.make.trade_median_yi",
         "uncertainties.sectors.svc.lead_rate_per_month",

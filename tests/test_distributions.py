@@ -12,14 +12,13 @@ import math
 
 import numpy as np
 import pytest
+from conftest import mean_se, scenario
 from pydantic import TypeAdapter, ValidationError
 from scipy import stats
 
 from sim.model.draws import Draws
 from sim.random import _GAMMA, _mix, _splitmix64, _unit, entity_seed, parameter_uniform, replication_key
 from sim.scenario.distributions import Beta, Choice, Dist, Fixed, LogNormal, Normal, Pert, Poisson, Triangular, Uniform
-
-from conftest import mean_se, scenario
 
 DIST = TypeAdapter(Dist)
 N = 200_000
@@ -88,7 +87,7 @@ def test_choice_frequencies_match_weights(uniforms):
     # each value's frequency is a binomial proportion: SE = sqrt(p (1 - p) / n)
     d = dist(**CASES["choice_weighted"])
     x = d.ppf(uniforms)
-    for v, p in zip([0, 5, 7], [0.25, 0.0, 0.75]):
+    for v, p in zip([0, 5, 7], [0.25, 0.0, 0.75], strict=True):
         freq = np.mean(x == v)
         assert abs(freq - p) <= 4 * math.sqrt(p * (1 - p) / N) + 1e-12, (v, freq, p)
 

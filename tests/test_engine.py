@@ -16,9 +16,9 @@ from sim.experiment.engine import Outputs, evaluate, replications, rows_design
 from sim.experiment.executors import LocalExecutor
 from sim.experiment.levers import find, with_levers
 from sim.model import completion_times
+from sim.model.draws import Draws
 from sim.model.spec import spec_of
 from sim.model.state import ZoneState
-from sim.model.draws import Draws
 from sim.scenario.loader import load_scenario
 
 TINY = DATA / "tiny.toml"

@@ -19,12 +19,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import DATA, expect_error
 
 from sim import store
-from sim.cli import main
 from sim.chunks import Chunk
-
-from conftest import DATA, expect_error
+from sim.cli import main
 
 pytestmark = pytest.mark.fuzz
 
@@ -136,7 +135,7 @@ def small_tmpfs(tmp_path):
 
 def _no_leftovers(folder: Path) -> None:
     """No temporary file, and every chunk on disk is one the store accepts."""
-    assert not [p for p in folder.rglob("*.tmp")], list(folder.rglob("*.tmp"))
+    assert not list(folder.rglob("*.tmp")), list(folder.rglob("*.tmp"))
     for side in folder.rglob("*.sha256"):
         npz = side.with_suffix(".npz")
         assert npz.exists() and side.read_text().strip() == store._sha256(npz.read_bytes())

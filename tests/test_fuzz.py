@@ -16,13 +16,12 @@ from pathlib import Path
 
 import pytest
 import tomli_w
+from conftest import DATA, expect_error
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.cli import main
 from sim.scenario.loader import _DEEP, _TOO_DEEP
-
-from conftest import DATA, expect_error
 
 pytestmark = pytest.mark.fuzz
 

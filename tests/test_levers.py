@@ -6,6 +6,7 @@ function, a planted rule); model checks use the baseline with a handful of repli
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from pathlib import Path
@@ -120,7 +121,7 @@ def test_lever_range_errors(capsys):
 def test_levers_doc_covers_all_21_tasks(base):
     """docs/levers.md lists every task of section 二 and every lever of the baseline."""
     doc = (ROOT / "docs" / "levers.md").read_text(encoding="utf-8")
-    tasks = set(int(m) for m in re.findall(r"^\| (\d{1,2}) \|", doc, flags=re.M))
+    tasks = {int(m) for m in re.findall(r"^\| (\d{1,2}) \|", doc, flags=re.M)}
     assert tasks >= set(range(1, 22))
     for lv in catalogue(base.scenario):
         assert f"`{lv.id}`" in doc, lv.id
@@ -172,7 +173,7 @@ def test_paired_interval_properties():
     d, lo, hi = paired_diff_ci(a, b)
     d2, lo2, hi2 = paired_diff_ci(b, a)
     assert d == pytest.approx(-d2) and lo == pytest.approx(-hi2) and hi == pytest.approx(-lo2)
-    assert lo < d < hi and -1 <= lo and hi <= 1
+    assert lo < d < hi and lo >= -1 and hi <= 1
     same = rng.random(100) < 0.5
     d, lo, hi = paired_diff_ci(same, same)  # identical outcomes: no difference, small interval
     assert d == 0 and lo < 0 < hi and hi - lo < 0.1
@@ -254,7 +255,7 @@ def test_sobol_rows_evaluated_by_lever_setting(base):
     order = by_setting(rows)
     assert sorted(order.tolist()) == list(range(len(rows)))
     settings = [rows[i][2] for i in order]
-    runs = sum(1 for a, b in zip(settings, settings[1:]) if a != b) + 1
+    runs = sum(1 for a, b in itertools.pairwise(settings) if a != b) + 1
     # settings: A's, B's and each lever factor's (a whole-number lever from B may repeat A's value)
     assert runs == len(set(settings)) <= 4 * (2 + len(levers))
 
@@ -310,6 +311,7 @@ def test_sweep_points_equal_separate_runs(base):
 
 def test_reach_table_logic(base):
     import pandas as pd
+
     from sim.experiment.sweep import reach_table
 
     sc = base.scenario
@@ -393,8 +395,8 @@ def test_prim_finds_nothing_in_noise():
 
 
 def test_condition_text():
-    from sim.experiment.discover import Feature
     from sim.analysis.rule_text import condition_text
+    from sim.experiment.discover import Feature
 
     col = np.linspace(0, 10, 11)
     f = Feature("x", "macro growth", "宏观增长", "percent")

@@ -21,13 +21,14 @@ expectation (asserted on paired means, 4 SE) follows from reading sim/model/ (pr
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
-
-from sim.vocabulary.outcomes import BASE_PREFIX
-from sim.scenario.loader import deep_merge
-
 from conftest import mean_se, params, reps_for_several_chunks, run_experiment, scenario, simulate_rep
+
+from sim.scenario.loader import deep_merge
+from sim.vocabulary.outcomes import BASE_PREFIX
 
 SECTORS = ("make", "shop", "svc")
 
@@ -77,7 +78,7 @@ def test_more_promotion_never_lowers_expected_entries(setting):
     }
     u = scs[0].uncertainties
     per_event = u.promotion.leads_per_event.mean() * u.sectors["svc"].sign_prob.mean()
-    for lo, hi in zip(events, events[1:]):
+    for lo, hi in itertools.pairwise(events):
         m, se = mean_se(n[hi] - n[lo])
         assert m >= -4 * se, f"{setting}: {hi} events/yr give {m:.2f} fewer firms than {lo} on average (SE {se:.2f})"
         if setting == "uncontended":
@@ -104,7 +105,7 @@ def test_zero_leads_leaves_only_initial_firms():
     seen = set()
     for r in range(30):
         res = simulate_rep(sc, seed=17, rep=r, trace=True)
-        init = sum(int(round(v)) for v in params(sc, 17, r)["base_year"]["enterprises"].values())
+        init = sum(round(v) for v in params(sc, 17, r)["base_year"]["enterprises"].values())
         seen.add(init)
         assert res.yearly["active_enterprises"][0] == init, r
         assert res.yearly["active_enterprises"][1] <= init, r
@@ -189,7 +190,7 @@ def test_more_funding_never_makes_a_project_later():
     for r in range(40):
         runs = [simulate_rep(sc, seed=23, rep=r, trace=True) for sc in scs]
         done = [done_times(res.log) for res in runs]
-        for lo, hi, rlo, rhi in zip(done, done[1:], runs, runs[1:]):
+        for lo, hi, rlo, rhi in zip(done, done[1:], runs, runs[1:], strict=True):
             for k in items:
                 t_lo, t_hi = lo.get(k, np.inf), hi.get(k, np.inf)
                 assert t_hi <= t_lo + 1e-9, f"rep {r}: {k} done at {t_hi} with more funding, {t_lo} with less"

@@ -12,14 +12,14 @@ end of 2022.
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 
 import numpy as np
 import pytest
+from conftest import GOLDEN, params, scenario, simulate_rep
 
 from sim.model.schedule import funded_due
-
-from conftest import GOLDEN, params, scenario, simulate_rep
 
 
 def times(log, event, detail):
@@ -60,7 +60,10 @@ def test_tiny_event_log(tiny):
         (24.0, "year_end", "2023"),
         # late: depends on wall (13.5), planned 24 + 0.5 = 24.5 is past the horizon: no event
     ]
-    key = lambda x: (round(x[0], 6), x[1], x[2])
+
+    def key(x):
+        return (round(x[0], 6), x[1], x[2])
+
     got = sorted(log, key=key)
     want = sorted(expected, key=key)
     assert [(e, d) for _, e, d in got] == [(e, d) for _, e, d in want]
@@ -198,7 +201,7 @@ def leads_traces():
 def test_dependencies_and_slips_in_random_timelines(leads_traces):
     # tiny_leads draws every slip from a PERT; funding is 1, so done = max(planned + slip, 0,
     # done times of the dependencies), and an item never finishes before what it depends on.
-    sc, runs = leads_traces
+    _sc, runs = leads_traces
     planned = {"road": 6, "park": 3, "wall": 15, "early": 1, "site": 10, "late": 24}
     deps = {"road": [], "park": ["road"], "wall": [], "early": [], "site": ["park"], "late": ["wall"]}
     for r, p, res in runs:
@@ -231,7 +234,7 @@ def test_done_indicators_match_the_log(leads_traces):
 def test_milestone_gates_its_sector(leads_traces):
     # shop requires site: no shop firm (lead or leader) opens before site, and none trades cbec
     # before it; firms ready earlier log waits_for and open at the instant site happens.
-    sc, runs = leads_traces
+    _sc, runs = leads_traces
     n_waited = n_opened = 0
     for r, _, res in runs:
         t_site = next((t for t, e, d in res.log if (e, d) == ("milestone_done", "site")), np.inf)
@@ -301,7 +304,7 @@ def test_funded_due_as_planned_and_monotone(slip, elasticity):
     assert funded_due(planned, slip, 1.0, elasticity) == pytest.approx(max(planned + slip, 0))  # funding 1 = as planned
     fundings = [0.2, 0.5, 0.9, 1.0, 1.1, 2.0, 5.0]
     due = [funded_due(planned, slip, f, elasticity) for f in fundings]
-    assert all(b <= a + 1e-12 for a, b in zip(due, due[1:])), f"more funding made it later: {due}"
+    assert all(b <= a + 1e-12 for a, b in itertools.pairwise(due)), f"more funding made it later: {due}"
     assert all(d >= 0 for d in due), "nothing is due before the start"
     if planned + slip > 0 and elasticity > 0:
         # a project that would just miss its deadline at planned funding meets it with enough money

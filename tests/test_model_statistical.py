@@ -19,9 +19,8 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
-
 from conftest import mean_se, scenario, yearly
+from scipy import stats
 
 H = 24
 
@@ -149,7 +148,10 @@ def test_exits_only_survival():
     )
     R = 800
     y = yearly(sc, R, seed=21, indicators=("employees", "active_enterprises", "trade_total"))
-    q = lambda t: math.exp(-r * t / 12)
+
+    def q(t):
+        return math.exp(-r * t / 12)
+
     assert np.all(y["active_enterprises"][:, 0] == N0)
     for yi in range(2):
         t0, t1 = 12.0 * yi, 12.0 * (yi + 1)

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-
 from conftest import expect_error
+
 from sim.analysis.front import cheapest_feasible, closest, cost_front, margins
 from sim.cli import main
 from sim.experiment import optimise as opt
@@ -157,7 +157,7 @@ def test_verification_uses_a_disjoint_seed(found):
 
 @pytest.mark.slow
 def test_front_of_the_search_is_monotone(found):
-    g, out, _ = found
+    _g, out, _ = found
     front = pd.read_csv(out / "pareto.csv")
     assert np.all(np.diff(front["cost"]) >= 0) and np.all(np.diff(front["p__anchor_2023"]) > 0)
     assert {"ci_low__anchor_2023", "ci_high__anchor_2023"} <= set(front.columns)

@@ -14,14 +14,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from language_check import deck_text
 from pptx import Presentation
 from pptx.util import Inches
+from test_report import LANGS, pack, summary  # noqa: F401  (the session's run and pack)
 
-from language_check import deck_text
 from sim.report.deck_content import deck_slides, headline_lines
 from sim.report.document import ci0, pct0
 from sim.report.results import load_results
-from test_report import LANGS, pack, summary  # noqa: F401  (the session's run and pack)
 
 
 def _names(path: Path) -> list[str]:

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from language_check import deck_text, html_text, leaks
 from pptx import Presentation
 
-from language_check import deck_text, html_text, leaks
 from sim.report.document import pct0
 from sim.report.early_warning import DEFAULT_RULES, WarningRules, band_breaks, target_moves
 from sim.report.results import load_results
@@ -73,10 +73,10 @@ def test_moves_and_breaks_from_the_two_folders(nowcasts):
     br = band_breaks(a, b)
     new = {(i, m) for i, by in a.resolved["observations"]["values"].items() for m in by if "2022-02" <= m <= "2022-03"}
     assert new, "the template has months observed since the previous as-of"
-    assert set(zip(br["indicator"], br["month"])) <= new, "only months observed since the previous as-of"
+    assert set(zip(br["indicator"], br["month"], strict=True)) <= new, "only months observed since the previous as-of"
     m, fan = b.monthly.set_index(["indicator", "month"]), a.monthly.set_index(["indicator", "month"])
     outside = {k for k in new if k in m.index and not m.loc[k, "p10"] <= fan.loc[k, "p50"] <= m.loc[k, "p90"]}
-    assert set(zip(br["indicator"], br["month"])) == outside  # every such month, and nothing else
+    assert set(zip(br["indicator"], br["month"], strict=True)) == outside  # every such month, and nothing else
 
 
 @pytest.mark.slow

@@ -20,8 +20,8 @@ from sim.ranking import (
     rank_replication,
     score_table,
 )
-from sim.ranking.config import BASE_VARIABLES, Method, ZONE_MODEL_VARIABLES
 from sim.ranking.calibration import top_share
+from sim.ranking.config import BASE_VARIABLES, ZONE_MODEL_VARIABLES, Method
 from sim.ranking.peers import base_table, grow
 from sim.ranking.rowsort import argsort_rows
 from sim.ranking.scoring import column_names, compile_fixed, compile_method, fixed_points_many
@@ -211,7 +211,7 @@ def test_row_argsort_is_numpys_argsort_bit_for_bit():
         1e300 * rng.standard_normal((4, 300)),
     ]
     for x in cases:
-        order, distinct = argsort_rows(np.ascontiguousarray(x))
+        order, _distinct = argsort_rows(np.ascontiguousarray(x))
         np.testing.assert_array_equal(order, np.argsort(x, axis=1))
     assert argsort_rows(cases[0])[1] and not argsort_rows(cases[2])[1]
 
@@ -273,6 +273,7 @@ def test_zero_noise_growth_follows_macro_index_and_trend(cfg):
 
 def test_stratified_draws_keep_the_calibrated_marginals(cfg):
     from scipy.special import logit
+
     from sim.ranking import draw_population
     from sim.ranking.peers import VALUE_COLUMNS
 
@@ -317,7 +318,7 @@ def test_copula_correlation_of_draws(cfg):
 def test_output_shapes_and_ranges(cfg):
     out = run(cfg)
     n_eval = out.peers["n_evaluated"]
-    for y, k in zip(YEARS, n_eval):
+    for y, k in zip(YEARS, n_eval, strict=True):
         span = cfg.peers.evaluated_by_year[str(y)]
         assert span.low <= k <= span.high
     assert set(out.indicators) == {"rank", "rank_regional", "eval_score", "class_a"}

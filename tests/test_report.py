@@ -246,7 +246,7 @@ def test_assumptions_list_levers_with_sources(pack):
     from sim.report.sources import comment_for, flatten, scenario_comments
 
     comments = scenario_comments(ROOT / m["scenario_file"])
-    for path, v in flatten(m["resolved_scenario"]["levers"], "levers."):
+    for path, _v in flatten(m["resolved_scenario"]["levers"], "levers."):
         assert _esc(labels.key_label(path.split(".", 1)[1], "en", m["resolved_scenario"])) in html
         c = comment_for(comments, path)
         assert c, f"{path} has no source comment in the scenario file"
@@ -286,11 +286,10 @@ def test_every_indicator_unit_and_key_of_the_run_is_translated(pack):
         for path, _ in flatten(sc[sec], sec + "."):
             for part in path.split(".")[1:]:
                 assert part in labels.KEYS or part in entity_ids, f"{path}: {part!r} has no label"
-    for lang in LANGS:
-        for path, v in flatten(sc["uncertainties"]):
-            if isinstance(v, dict) and "dist" in v:
-                assert v["dist"] in labels.DISTS
-                assert all(k in labels.DIST_PARAMS for k in v if k != "dist")
+    for _path, v in flatten(sc["uncertainties"]):
+        if isinstance(v, dict) and "dist" in v:
+            assert v["dist"] in labels.DISTS
+            assert all(k in labels.DIST_PARAMS for k in v if k != "dist")
 
 
 def test_zh_report_has_no_english_template_text(pack):

@@ -144,6 +144,7 @@ def test_rank_moves_with_the_zone_in_the_same_replication():
     """Replications where the zone trades more rank better on average (rank is not independent
     of the zone's own outcome)."""
     from scipy import stats
+
     from sim.experiment.runner import run_experiment
     from sim.scenario import load_scenario
 

@@ -44,7 +44,7 @@ def test_resume_after_sigkill_is_byte_identical(reference, tmp_path):
     """Kill the run at several random moments; rerunning the same command finishes identically."""
     rng = random.Random(12345)
     out = tmp_path / "killed"
-    cmd = RUN + ["--reps", str(N), "--seed", "9", "--out", str(out), "-q", "--no-report", "--workers", "2"]
+    cmd = [*RUN, "--reps", str(N), "--seed", "9", "--out", str(out), "-q", "--no-report", "--workers", "2"]
     for _ in range(3):
         p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         time.sleep(rng.uniform(1.5, 6.0))

@@ -111,7 +111,7 @@ def find_cycle(g: dict[str, set[str]]) -> list[str] | None:
         stack.append(u)
         for v in sorted(g[u]):
             if colour.get(v) == 1:
-                return stack[stack.index(v) :] + [v]
+                return [*stack[stack.index(v) :], v]
             if not colour.get(v):
                 c = dfs(v)
                 if c:

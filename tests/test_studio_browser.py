@@ -49,7 +49,7 @@ def _free_port() -> int:
 def studio(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("studio")
     port = _free_port()
-    log = open(tmp / "studio.log", "w")
+    log = open(tmp / "studio.log", "w")  # noqa: SIM115 - the studio writes to it until the fixture ends
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -199,9 +199,7 @@ def test_lever_change_shows_the_probabilities_of_sim_run(studio, browser):
 
     port = url.rsplit(":", 1)[1]
     outside = [
-        u
-        for u in _requests(d)
-        if not (u.startswith((f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/")) or u.startswith("data:"))
+        u for u in _requests(d) if not (u.startswith((f"http://127.0.0.1:{port}/", f"ws://127.0.0.1:{port}/", "data:")))
     ]
     assert outside == []
 
@@ -209,7 +207,7 @@ def test_lever_change_shows_the_probabilities_of_sim_run(studio, browser):
 def test_language_switch_save_and_pack(studio, browser):
     from selenium.webdriver.common.by import By
 
-    url, tmp = studio
+    _url, tmp = studio
     d = browser
     _act(lambda: d.find_element(By.CSS_SELECTOR, "input[name='lang'][value='zh']").click())
     _wait(lambda: "情景推演工作台" in d.find_element(By.ID, "title").text)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from sim.vocabulary.outcomes import FLOW_INDICATORS
 from sim.scenario.distributions import Choice, LogNormal, Normal, Poisson, _Dist
+from sim.vocabulary.outcomes import FLOW_INDICATORS
 
 ADJUST_MIN_ESS = 10
 """The regression adjustment needs at least this many effective particles per regression
@@ -57,7 +57,7 @@ class Summaries:
     active: np.ndarray = field(default=None)
 
     @classmethod
-    def of_table(cls, table: dict[str, np.ndarray], n_known: int, block: int = 3) -> "Summaries":
+    def of_table(cls, table: dict[str, np.ndarray], n_known: int, block: int = 3) -> Summaries:
         items, obs = [], []
         for ind, ov in table.items():
             o = np.asarray(ov[:n_known], dtype=float)

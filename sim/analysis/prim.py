@@ -24,12 +24,12 @@ class Box:
     upper: np.ndarray
 
     def contains(self, X: np.ndarray) -> np.ndarray:
-        return np.all((X >= self.lower) & (X <= self.upper), axis=1)
+        return np.all((self.lower <= X) & (self.upper >= X), axis=1)
 
     def restricted(self) -> list[int]:
         return [j for j in range(len(self.lower)) if np.isfinite(self.lower[j]) or np.isfinite(self.upper[j])]
 
-    def copy(self) -> "Box":
+    def copy(self) -> Box:
         return Box(self.lower.copy(), self.upper.copy())
 
 

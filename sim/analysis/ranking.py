@@ -56,7 +56,7 @@ def ranking_table(column, ranking, years: list[int]) -> pd.DataFrame:
     rows = []
     for y in years:
 
-        def row(measure, variant, desc, hits, ranks):
+        def row(measure, variant, desc, hits, ranks, y=y):
             n, k = len(hits), int(hits.sum())
             lo, hi = proportion_ci(k, n)
             q = np.percentile(ranks, [10, 50, 90])

@@ -20,9 +20,9 @@ def _fmt(f, v: float, start: str, lang: str = "en") -> str:
     if f.kind == "percent":
         return f"{100 * v:.1f}%"
     if f.kind == "month_index":
-        return month_of_end(int(round(v)), start)
+        return month_of_end(round(v), start)
     if f.kind == "month_time":
-        m = month_of_end(int(math.ceil(v - 1e-9)) if v > 0 else 1, start)
+        m = month_of_end(math.ceil(v - 1e-9) if v > 0 else 1, start)
         return f"{m} (month {v:.1f})" if lang == "en" else f"{m}（第 {v:.1f} 月）"
     a = abs(v)
     return f"{v:.3g}" if a < 1000 else f"{v:,.0f}"

@@ -53,7 +53,7 @@ def sobol_from_outputs(
     ``seed``, so the same outputs and seed give the same intervals."""
     n, s = f_A.shape
     k = f_AB.shape[0]
-    keys = ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high") + RANK_KEYS
+    keys = ("S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high", *RANK_KEYS)
     out = {key: np.full((s, k), np.nan) for key in keys}
     var = np.var(np.concatenate([f_A, f_B]), axis=0)
     live = np.flatnonzero(var > 1e-12 * (1 + np.abs(np.concatenate([f_A, f_B])).max(axis=0) ** 2))
@@ -124,12 +124,15 @@ def rank_order(index: np.ndarray, boot: np.ndarray, level: float = 0.95) -> dict
 def _seeded(seed: int, fn, **kw):
     """``fn(**kw)`` with numpy's global generator seeded, then restored. ``SobolResult.bootstrap``
     takes no generator of its own and draws from the global one."""
-    state = np.random.get_state()
-    np.random.seed(np.random.SeedSequence([seed, 0xB007]).generate_state(1)[0])
+    # scipy's SobolResult.bootstrap draws from numpy's legacy global generator: seeded on purpose, then restored
+    state = np.random.get_state()  # noqa: NPY002
+    np.random.seed(  # noqa: NPY002
+        np.random.SeedSequence([seed, 0xB007]).generate_state(1)[0]
+    )
     try:
         return fn(**kw)
     finally:
-        np.random.set_state(state)
+        np.random.set_state(state)  # noqa: NPY002
 
 
 def screen_parameters(targets, paths, U, Y) -> pd.DataFrame:
@@ -151,7 +154,7 @@ def screen_parameters(targets, paths, U, Y) -> pd.DataFrame:
         rho = (ru * ry[:, None]).mean(0)
         rows += [
             dict(target_id=t.target_id, parameter=p, abs_rank_corr=abs(float(r)), rank_corr=float(r))
-            for p, r in zip(paths, rho)
+            for p, r in zip(paths, rho, strict=True)
         ]
     return pd.DataFrame(rows, columns=["target_id", "parameter", "abs_rank_corr", "rank_corr"])
 

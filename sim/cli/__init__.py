@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return e.exit_code
     except BrokenPipeError:  # output piped into `head` and the like
-        sys.stdout = open(os.devnull, "w")
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until the process exits
         return 0
     except KeyboardInterrupt:
         print("interrupted; files already written are complete", file=sys.stderr)

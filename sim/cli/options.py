@@ -9,9 +9,9 @@ the results folder) and build the executor, so no command writes these fallbacks
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from sim.cli.types import positive_int
 from sim.cli.types import seed as seed_type

@@ -4,25 +4,25 @@ Each replication is simulated as usual; then, for every observed indicator (docs
 
 1. the observed months up to ``as_of`` take their observed values;
 2. every other month of that indicator (the future, and any unobserved gap) is the replication's
-   own value times ``r = O / S``, the ratio of the observed to the simulated level at the end of
+   own value times ``r = obs / S``, the ratio of the observed to the simulated level at the end of
    the observed period: for flows the sums over the last ``window_months`` observed months, for
    stocks the last observed month. The replication thus keeps its own growth, seasonality and
    shocks, but continues from where the zone actually is;
 3. when the ratio cannot be formed (a side is 0) or is extreme (outside
-   [1/``max_ratio``, ``max_ratio``]), the level is shifted instead: ``(O - S)`` per month is
+   [1/``max_ratio``, ``max_ratio``]), the level is shifted instead: ``(obs - S)`` per month is
    added (flows: per month of the window), never below 0;
 4. trade stays consistent: trade_total is the sum of the customs modes. Unobserved modes share
    the observed total (in proportion to their simulated values); without an observed total, the
    total is the sum of the modes;
 5. yearly indicators are recomputed from the adjusted months (flows: sum, stocks: December).
 
-Pure functions of arrays: no I/O, no randomness. ``condition_series`` works on arrays of shape
+Pure functions of arrays: no I/obs, no randomness. ``condition_series`` works on arrays of shape
 ``[..., month]`` so a backtest can condition many replications at once.
 """
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -62,9 +62,9 @@ def condition_series(
         s = np.asarray(monthly[ind], dtype=float)
         flow = ind in FLOW_INDICATORS
         win = idx[-window_months:] if flow else idx[-1:]
-        O = o[win].sum()
+        obs = o[win].sum()
         S = s[..., win].sum(axis=-1)
-        adj = _continue(s, O, S, len(win), max_ratio)
+        adj = _continue(s, obs, S, len(win), max_ratio)
         if ind == "development_rate":
             adj = np.minimum(adj, 100.0)
         adj[..., idx] = o[idx]
@@ -78,13 +78,13 @@ def condition_series(
     return out
 
 
-def _continue(s: np.ndarray, O: float, S: np.ndarray, per: int, max_ratio: float) -> np.ndarray:
-    """s scaled by O/S where that ratio is usable, else shifted by (O - S)/per; never below 0."""
+def _continue(s: np.ndarray, obs: float, S: np.ndarray, per: int, max_ratio: float) -> np.ndarray:
+    """s scaled by obs/S where that ratio is usable, else shifted by (obs - S)/per; never below 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.where(S > 0, O / np.where(S > 0, S, 1.0), np.inf)
-    scale = (O > 0) & (S > 0) & (r <= max_ratio) & (r >= 1.0 / max_ratio)
+        r = np.where(S > 0, obs / np.where(S > 0, S, 1.0), np.inf)
+    scale = (obs > 0) & (S > 0) & (r <= max_ratio) & (r >= 1.0 / max_ratio)
     scaled = s * np.where(scale, r, 1.0)[..., None]
-    shifted = s + ((O - S) / per)[..., None]
+    shifted = s + ((obs - S) / per)[..., None]
     return np.maximum(np.where(scale[..., None], scaled, shifted), 0.0)
 
 

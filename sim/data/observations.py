@@ -30,7 +30,9 @@ import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from sim.config_base import StrictModel
-from sim.data.rows import ObservationError, csv_rows as _csv_rows, excel_rows as _excel_rows
+from sim.data.rows import ObservationError
+from sim.data.rows import csv_rows as _csv_rows
+from sim.data.rows import excel_rows as _excel_rows
 from sim.months import is_month, month_at, month_offset, parse_data_month
 from sim.store import atomic_write_bytes
 from sim.vocabulary.outcomes import OBSERVABLE, TRADE_COMPONENTS, indicator_unit
@@ -421,7 +423,7 @@ def csv_to_xlsx(csv_path: str | Path, xlsx_path: str | Path) -> None:
         )
         if comment:
             ws.cell(ws.max_row, 1).font = Font(italic=True, color="808080")
-    for col, width in zip("ABCDEF", (10, 26, 12, 10, 24, 40)):
+    for col, width in zip("ABCDEF", (10, 26, 12, 10, 24, 40), strict=True):
         ws.column_dimensions[col].width = width
     buf = io.BytesIO()
     wb.save(buf)

@@ -57,7 +57,7 @@ def excel_rows(path: Path) -> list[tuple[int, list[Any]]]:
         raise ObservationError("reading Excel files needs the openpyxl package (pip install openpyxl)") from None
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as e:  # openpyxl raises many kinds for a damaged file
+    except Exception as e:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
         raise ObservationError(f"cannot read the Excel file ({type(e).__name__}: {e})") from None
     try:
         ws = wb["observations"] if "observations" in wb.sheetnames else wb.worksheets[0]

@@ -165,7 +165,7 @@ def abc_smc(
         raise CalibrationError("no observed months to calibrate on")
     names = summ.indicators
     d = len(paths)
-    n_keep = max(2, int(round(keep * sims)))
+    n_keep = max(2, round(keep * sims))
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream_id("calibrate"),)))
     dists = [_dist_of(sc, p) for p in paths]
     history = []
@@ -192,7 +192,7 @@ def abc_smc(
                     np.array([parameter_uniforms(seed, r, [paths[j] for j in rest]) for r in reps])
                 )
             unew = np.clip(special.ndtr(znew[:, act]), 1e-12, 1 - 1e-12)
-            u_list = [dict(zip([paths[j] for j in act], row.tolist())) for row in unew]
+            u_list = [dict(zip([paths[j] for j in act], row.tolist(), strict=True)) for row in unew]
             raw = summ.raw(simulate_monthly(sc, seed, reps, names, u_list, executor, bar), names)
             dist = summ.distance(raw)
             best = closest(dist, n_keep)
@@ -471,15 +471,15 @@ def run_calibration(
 
 
 __all__ = [
-    "CalibrationError",
     "Calibration",
+    "CalibrationError",
     "CalibrationResult",
     "abc_smc",
+    "correlation_table",
+    "fit_table",
     "fitted_paths",
     "parameter_table",
     "posterior_table",
-    "correlation_table",
-    "fit_table",
-    "simulate_monthly",
     "run_calibration",
+    "simulate_monthly",
 ]

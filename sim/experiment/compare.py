@@ -85,9 +85,9 @@ def compare(
     ev = evaluate(design, executor, progress)
     inds = [ev.indicators(i) for i in range(len(loaded))]
     specs = [target_specs(ls.scenario) for ls in loaded]
-    vals = [target_values(ind, sp) for ind, sp in zip(inds, specs)]
+    vals = [target_values(ind, sp) for ind, sp in zip(inds, specs, strict=True)]
     tables, sums, frames = [], [], []
-    for i, (ls, ind, sp, v) in enumerate(zip(loaded, inds, specs, vals)):
+    for i, (_ls, ind, sp, v) in enumerate(zip(loaded, inds, specs, vals, strict=True)):
         s = summarise(ind.column, sp, ind.years, ind.base)
         s.insert(0, "scenario", names[i])
         sums.append(s)

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.prim import box_stats, find_rules
+from sim.analysis.rule_text import condition_text, rule_texts
 from sim.analysis.targets import hits_of, target_specs
 from sim.experiment.executors import LocalExecutor
 from sim.experiment.levers import Lever, from_uniform, ranged, short_label
@@ -33,11 +34,9 @@ from sim.experiment.replication import replication_params
 from sim.experiment.sensitivity import evaluate_design, target_cells, varied_paths
 from sim.model import completion_times
 from sim.random import parameter_uniforms
-from sim.analysis.rule_text import condition_text, rule_texts
 from sim.scenario.loader import LoadedScenario, ScenarioError
 from sim.scenario.params import uncertain_paths
 from sim.vocabulary.parameters import param_label
-
 
 # ----------------------------------------------------------------------------- experiments table
 
@@ -59,7 +58,7 @@ def _features(sc, paths: list[str], levers: list[Lever]) -> list[Feature]:
         en, zh = short_label(lv, "en"), short_label(lv, "zh")
         out.append(Feature(f"lever:{lv.id}", en, zh, "month_index" if lv.kind == "month" else "number"))
     c = sc.constants
-    for kind, items in (("project", c.projects), ("milestone", c.milestones)):
+    for _kind, items in (("project", c.projects), ("milestone", c.milestones)):
         for iid, spec in items.items():
             out.append(
                 Feature(
@@ -96,12 +95,12 @@ def experiments_table(ls: LoadedScenario, reps: int, seed: int, levers: list[Lev
         lev = []
         if levers:
             ul = parameter_uniforms(seed, r, lever_paths)
-            for lv, x in zip(levers, ul):
+            for lv, x in zip(levers, ul, strict=True):
                 v = float(from_uniform(lv, x))
                 lev.append(v)
                 rec[f"lever:{lv.id}"] = v
         vals = {p: functools.reduce(dict.__getitem__, p.split("."), params) for p in paths}
-        lv_now = {lv.id: v for lv, v in zip(levers, lev)}
+        lv_now = {lv.id: v for lv, v in zip(levers, lev, strict=True)}
         planned = {
             k.split(".", 1)[1]: v for k, v in lv_now.items() if k.startswith(("project_month.", "milestone_month."))
         }

@@ -15,6 +15,7 @@ are read back in row order, so a design gives the same bytes however it is run, 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -85,7 +86,7 @@ class Design:
         base = np.array([p.base for p in self.points], int)[self.point] if len(self) else np.zeros(0, int)
         cuts = [0] + [int(i) for i in np.flatnonzero(base[1:] != base[:-1]) + 1] + [len(self)]
         out = []
-        for a, b in zip(cuts[:-1], cuts[1:]):
+        for a, b in itertools.pairwise(cuts):
             out += [(s, min(b, s + self.chunk_size)) for s in range(a, b, self.chunk_size)]
         return out
 
@@ -177,10 +178,10 @@ def run_chunk(
         drawn = params_of_rows(
             scs[k], specs[k][0], reps[rows], lay.paths, [overrides[j] for j in rows] if overrides else None
         )
-        for j, p in zip(rows.tolist(), drawn):
+        for j, p in zip(rows.tolist(), drawn, strict=True):
             params[j] = p
     ys, ms = [], []
-    for j, (k, r) in enumerate(zip(local.tolist(), reps.tolist())):
+    for j, (k, r) in enumerate(zip(local.tolist(), reps.tolist(), strict=True)):
         y, m, _ = run_replication(
             scs[k],
             specs[k][0],
@@ -198,7 +199,7 @@ def run_chunk(
 
 def evaluate(
     design: Design, executor: Executor | None = None, progress: Bar | bool | None = None, store=None
-) -> "Evaluation":
+) -> Evaluation:
     """Run every row of ``design`` that ``store`` (default: in memory) does not hold yet.
 
     ``executor``: default local processes on every core. ``progress``: a :class:`Bar` shared

@@ -10,8 +10,9 @@ imports safely in notebooks and under any start method; every process pool of th
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from typing import Callable, Iterator, Protocol
+from typing import Protocol
 
 from sim.errors import MachineError, UserError
 

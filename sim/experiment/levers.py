@@ -172,17 +172,17 @@ def short_label(lv: Lever, lang: str = "en") -> str:
 def display(lv: Lever, value: float, start: str) -> str:
     """A lever value as a planner writes it: months as "YYYY-MM", counts whole, factors as %g."""
     if lv.kind == "month":
-        return month_of_end(int(round(value)), start)
+        return month_of_end(round(value), start)
     if lv.kind == "count":
-        return str(int(round(value)))
+        return str(round(value))
     return f"{value:g}"
 
 
 def toml_value(lv: Lever, value: float, start: str):
     if lv.kind == "month":
-        return month_of_end(int(round(value)), start)
+        return month_of_end(round(value), start)
     if lv.kind == "count":
-        return int(round(value))
+        return round(value)
     return float(value)
 
 
@@ -222,7 +222,7 @@ def parse_grid(lv: Lever, spec: str, start: str) -> list[float]:
             )
         if hi < lo:
             raise ScenarioError(f"--lever {lv.id}={spec}: lo is above hi")
-        n = int(math.floor((hi - lo) / step + 1e-9)) + 1
+        n = math.floor((hi - lo) / step + 1e-9) + 1
         if n > 200:
             raise ScenarioError(f"--lever {lv.id}={spec}: {n} grid points; at most 200")
         vals = [lo + i * step for i in range(n)]

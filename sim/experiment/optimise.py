@@ -130,7 +130,7 @@ def dials(ls: LoadedScenario, ids: list[str] | None = None) -> list[Dial]:
 
 def package_cost(ds: list[Dial], values: list[float]) -> float:
     """万元 of a package (one value per dial)."""
-    return float(sum(d.unit_cost * d.effort(v) for d, v in zip(ds, values)))
+    return float(sum(d.unit_cost * d.effort(v) for d, v in zip(ds, values, strict=True)))
 
 
 @dataclass
@@ -230,8 +230,8 @@ def optimise(
             seed=sampler_seed, n_startup_trials=min(10, max(2, trials // 4)), multivariate=True
         )
         study = optuna.create_study(direction="minimize", sampler=sampler)
-    study.enqueue_trial({i: 0 for i in ids})
-    study.enqueue_trial({i: d.steps for i, d in zip(ids, ds)})
+    study.enqueue_trial(dict.fromkeys(ids, 0))
+    study.enqueue_trial({i: d.steps for i, d in zip(ids, ds, strict=True)})
     cache: dict[tuple, list[int]] = {}
     records = []
     bar = Bar(trials * reps + verify_reps, progress)
@@ -240,20 +240,22 @@ def optimise(
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
                 batch = [study.ask() for _ in range(min(BATCH, trials - len(records)))]
-                ks = [[t.suggest_int(i, 0, d.steps) for i, d in zip(ids, ds)] for t in batch]
-            vals = [[d.value(k) for d, k in zip(ds, kk)] for kk in ks]
+                ks = [[t.suggest_int(i, 0, d.steps) for i, d in zip(ids, ds, strict=True)] for t in batch]
+            vals = [[d.value(k) for d, k in zip(ds, kk, strict=True)] for kk in ks]
             costs = [package_cost(ds, v) for v in vals]
-            packs = [tuple(zip(ids, v)) for v in vals]
+            packs = [tuple(zip(ids, v, strict=True)) for v in vals]
             todo = list(
-                dict.fromkeys(p for p, c in zip(packs, costs) if p not in cache and (budget is None or c <= budget))
+                dict.fromkeys(
+                    p for p, c in zip(packs, costs, strict=True) if p not in cache and (budget is None or c <= budget)
+                )
             )
-            for p, h in zip(todo, _evaluate(ls, seed, reps, todo, goals, executor, bar) if todo else []):
+            for p, h in zip(todo, _evaluate(ls, seed, reps, todo, goals, executor, bar) if todo else [], strict=True):
                 cache[p] = h
             bar.update(reps * (len(batch) - len(todo)))
-            for t, p, c in zip(batch, packs, costs):
+            for t, p, c in zip(batch, packs, costs, strict=True):
                 h = cache.get(p) if (budget is None or c <= budget) else None
                 pr = np.array(h) / reps if h is not None else np.full(len(goals), np.nan)
-                for g, x in zip(goals, levels - pr if h is not None else np.ones(len(goals))):
+                for g, x in zip(goals, levels - pr if h is not None else np.ones(len(goals)), strict=True):
                     t.set_constraint(f"goal {g.target_id}", float(x))
                 if budget is not None:
                     t.set_constraint("budget", c - budget)
@@ -304,11 +306,11 @@ def _trial_table(ls, ds, goals, reps, records) -> pd.DataFrame:
     rows = []
     for number, pack, cost, h in records:
         row = {"trial": number, "evaluated": h is not None}
-        for d, (_, v) in zip(ds, pack):
+        for d, (_, v) in zip(ds, pack, strict=True):
             row[d.lever.id] = display(d.lever, v, start)
             row[f"{d.lever.id}__num"] = v
         row["cost"] = cost
-        for g, k in zip(goals, h or [None] * len(goals)):
+        for g, k in zip(goals, h or [None] * len(goals), strict=True):
             lo, hi = proportion_ci(k, reps) if k is not None else (np.nan, np.nan)
             row.update(
                 {
@@ -327,7 +329,7 @@ def _trial_table(ls, ds, goals, reps, records) -> pd.DataFrame:
 
 def _verified(goals: list[Goal], hits: list[int], n: int) -> pd.DataFrame:
     rows = []
-    for g, k in zip(goals, hits):
+    for g, k in zip(goals, hits, strict=True):
         lo, hi = proportion_ci(k, n)
         rows.append(
             dict(

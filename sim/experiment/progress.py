@@ -36,7 +36,7 @@ class Bar:
         if self._bar is not None:
             self._bar.close()
 
-    def __enter__(self) -> "Bar":
+    def __enter__(self) -> Bar:
         return self
 
     def __exit__(self, *exc) -> bool:

@@ -17,10 +17,10 @@ from sim.model import simulate
 from sim.model.draws import Draws
 from sim.random import Streams, parameter_uniforms
 from sim.ranking import rank_replication
-from sim.vocabulary.outcomes import BASE_PREFIX
 from sim.scenario.base_year import IMPLIED
 from sim.scenario.params import draw_rows, uncertain_paths
 from sim.scenario.schema import Scenario, indicator_ids, ranking_indicator_ids
+from sim.vocabulary.outcomes import BASE_PREFIX
 
 
 class ReplicationError(MachineError, RuntimeError):

@@ -11,8 +11,8 @@ reached. The names of one replication (``layout``, ``run_replication``...) are r
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sim.chunks import MemoryStore
 from sim.experiment import engine
@@ -109,4 +109,4 @@ def run_until_precise(
 def batch_size(requested: int | None) -> int:
     """Batches are whole chunks so that stopping points fall on chunk boundaries."""
     b = requested or 5 * CHUNK_SIZE
-    return max(CHUNK_SIZE, int(math.ceil(b / CHUNK_SIZE)) * CHUNK_SIZE)
+    return max(CHUNK_SIZE, math.ceil(b / CHUNK_SIZE) * CHUNK_SIZE)

@@ -120,7 +120,11 @@ def evaluate_design(
     ``u_override`` is None (the replication's own parameters), a dict path -> u, or an array of
     uniforms for ``paths`` (a design row). ``cells``: (year index, indicator index) of each output."""
     spec = [
-        (rep, dict(zip(paths, ov.tolist())) if isinstance(ov, np.ndarray) else ov, tuple(zip(lever_ids, lev)))
+        (
+            rep,
+            dict(zip(paths, ov.tolist(), strict=True)) if isinstance(ov, np.ndarray) else ov,
+            tuple(zip(lever_ids, lev, strict=True)),
+        )
         for rep, ov, lev in rows
     ]
     return evaluate(rows_design(ls, root, spec, Outputs(monthly=False)), executor, bar).values(cells)
@@ -201,7 +205,7 @@ def run_sensitivity(
 ) -> Sensitivity:
     sc = ls.scenario
     executor = executor or LocalExecutor()
-    targets = [t for t in target_specs(sc)]
+    targets = list(target_specs(sc))
     cells = target_cells(ls, targets)
     levers = ranged(sc)
     paths = varied_paths(sc)

@@ -55,16 +55,16 @@ def sweep(
 ) -> Sweep:
     start = ls.scenario.run.start
     combos = list(itertools.product(*grids))
-    scs = [with_levers(ls, dict(zip([lv.id for lv in levers], c))) for c in combos]
+    scs = [with_levers(ls, dict(zip([lv.id for lv in levers], c, strict=True))) for c in combos]
     ev = evaluate(
         replications([s.scenario for s in scs], [seed] * len(scs), reps, Outputs(monthly=False)), executor, progress
     )
     inds = [ev.indicators(i) for i in range(len(scs))]
     specs = target_specs(ls.scenario)
     pts, rows, frames = [], [], []
-    for k, (c, s, ind) in enumerate(zip(combos, scs, inds)):
+    for k, (c, s, ind) in enumerate(zip(combos, scs, inds, strict=True)):
         p = {"point": k}
-        for lv, v in zip(levers, c):
+        for lv, v in zip(levers, c, strict=True):
             p[lv.id] = display(lv, v, start)
             p[f"{lv.id}__num"] = v
         pts.append(p)
@@ -108,7 +108,7 @@ def reach_table(table: pd.DataFrame, levers: list[Lever], level: float, start: s
             return int(i[0]) if len(i) else None
 
         i_est, i_plaus, i_sure = first(p >= level), first(hi >= level), first(lo >= level)
-        row = dict(zip(group_cols, key))
+        row = dict(zip(group_cols, key, strict=True))
         row.update(
             indicator=g["indicator"].iloc[0],
             year=g["year"].iloc[0],
@@ -116,7 +116,10 @@ def reach_table(table: pd.DataFrame, levers: list[Lever], level: float, start: s
             level=level,
             lever=lv.id,
         )
-        fmt = lambda i: display(lv, v[i], start) if i is not None else ""
+
+        def fmt(i, v=v):
+            return display(lv, v[i], start) if i is not None else ""
+
         row.update(
             reached_at=fmt(i_est),
             plausibly_from=fmt(i_plaus),
@@ -152,6 +155,6 @@ def reach_table(table: pd.DataFrame, levers: list[Lever], level: float, start: s
 
 
 def default_out(ls: LoadedScenario, levers: list[Lever], grids, seed: int, reps: int) -> Path:
-    h = hashlib.sha1(repr([(lv.id, g) for lv, g in zip(levers, grids)]).encode()).hexdigest()[:6]
+    h = hashlib.sha1(repr([(lv.id, g) for lv, g in zip(levers, grids, strict=True)]).encode()).hexdigest()[:6]
     ids = "+".join(lv.id for lv in levers)
     return Path("results") / f"sweep__{ls.scenario.scenario.name}__{ids}__{h}__seed{seed}__n{reps}"

@@ -112,7 +112,7 @@ def programme_counts(z: ZoneState, f: Firms) -> dict[str, np.ndarray]:
     )
     u = z.draws.uniforms("counts", ny, np.array([name_id(k) for k in ids], dtype=np.uint64))
     n = inverse.poisson(u, lam).astype(float)
-    return dict(zip(ids, n))
+    return dict(zip(ids, n, strict=True))
 
 
 def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: list) -> Result:
@@ -143,12 +143,12 @@ def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: l
     names = s.series
     by_year = series.reshape(len(names), ny, 12)
     values = np.where(s.is_flow[:, None], by_year.sum(axis=2), by_year[:, :, -1])
-    yearly = dict(zip(names, values))
+    yearly = dict(zip(names, values, strict=True))
     yearly.update(programme_counts(z, f))
     return Result(
         years=list(s.years),
         yearly=yearly,
-        monthly=dict(zip(names, series)),
+        monthly=dict(zip(names, series, strict=True)),
         log=log,
         base=base_year(z),
         macro_yearly=z.macro.reshape(ny, 12).mean(axis=1),

@@ -74,7 +74,7 @@ class Draws:
             else _NO_INDEX
         )
         out = _addressed(np.uint64(entity_seed(self.key, name)), flat, int(n))
-        return out.reshape(shape + (n,))
+        return out.reshape((*shape, n))
 
     def normals(self, name: str, n: int, *index) -> np.ndarray:
         """Standard normals by inverse transform of :meth:`uniforms`."""

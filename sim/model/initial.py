@@ -26,8 +26,8 @@ from dataclasses import dataclass
 import numpy as np
 
 import sim.model.inverse as inverse
-from sim.model.spec import ZoneSpec
 from sim.model.draws import Draws
+from sim.model.spec import ZoneSpec
 from sim.vocabulary.outcomes import MODES
 
 
@@ -116,7 +116,7 @@ def firm_totals(init, cohort: Cohort, spec: ZoneSpec, developed0_ha: float) -> d
     """The base-year figures the initial firms add up to (see :func:`base_year_values`)."""
     S = len(spec.sector_ids)
     by_mode = np.bincount(init.sector, weights=init.size, minlength=S) @ cohort.shares
-    base = {f"trade_{m}": float(v) for m, v in zip(MODES, by_mode)}
+    base = {f"trade_{m}": float(v) for m, v in zip(MODES, by_mode, strict=True)}
     base["trade_total"] = float(by_mode.sum())
     base["industrial_output"] = float((init.size * cohort.output_ratio[init.sector])[cohort.above].sum())
     base["active_enterprises"] = float(len(init))

@@ -113,7 +113,7 @@ def space_times(z: ZoneState, sg: Signed) -> np.ndarray:
 
     def month_end(m):
         def back(_):
-            for mk, rel in zip(markets, releases):
+            for mk, rel in zip(markets, releases, strict=True):
                 mk.settle(env.now)
                 mk.put(env.now, float(rel[m]))
 

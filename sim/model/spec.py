@@ -88,7 +88,7 @@ def build(sc: Scenario) -> ZoneSpec:
     ids = list(c.sectors)
     sidx = {s: i for i, s in enumerate(ids)}
     kind = np.array([SPACE_KINDS.index(c.sectors[s].space) if c.sectors[s].space != "none" else NO_SPACE for s in ids])
-    need = np.array([c.sectors[s].space_per_firm if k != NO_SPACE else 0.0 for s, k in zip(ids, kind)])
+    need = np.array([c.sectors[s].space_per_firm if k != NO_SPACE else 0.0 for s, k in zip(ids, kind, strict=True)])
     n_ev = lv.promotion_events_per_year
     events = np.zeros(12, int)
     for k in range(n_ev):  # events evenly spread: event k falls in month floor((k + .5) * 12 / n)

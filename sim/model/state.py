@@ -13,9 +13,9 @@ import numpy as np
 
 import sim.model.initial as initial
 import sim.model.inverse as inverse
+from sim.model.draws import Draws
 from sim.model.schedule import completion_times
 from sim.model.spec import ZoneSpec
-from sim.model.draws import Draws
 from sim.vocabulary.outcomes import MODES
 
 SECTOR_PARAMS = (
@@ -69,11 +69,11 @@ class Firms:
     def __len__(self) -> int:
         return len(self.open_t)
 
-    def select(self, mask) -> "Firms":
+    def select(self, mask) -> Firms:
         return Firms(**{c: getattr(self, c)[mask] for c in self.COLS})
 
     @staticmethod
-    def concat(parts: list["Firms"]) -> "Firms":
+    def concat(parts: list[Firms]) -> Firms:
         return Firms(**{c: np.concatenate([getattr(p, c) for p in parts]) for c in Firms.COLS})
 
 
@@ -138,7 +138,7 @@ class ZoneState:
         covered = np.clip(np.minimum(lo + 1.0, (onsets + lengths)[:, None]) - np.maximum(lo, onsets[:, None]), 0, 1)
         depth = min(dis["depth"], self.spec.sc.constants.max_disruption_depth)
         self.disruption = 1.0 - depth * (covered.max(axis=0) if n else np.zeros(H))
-        self.spells = list(zip(onsets.tolist(), lengths.tolist()))
+        self.spells = list(zip(onsets.tolist(), lengths.tolist(), strict=True))
 
     def _initial_firms(self) -> Firms:
         """The firms operating at the start (:mod:`sim.model.initial`): fully ramped, open since

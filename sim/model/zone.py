@@ -23,11 +23,11 @@ import numpy as np
 
 from sim.model.arrivals import LEADER, signed_firms
 from sim.model.bookkeeping import Result, result
+from sim.model.draws import Draws
 from sim.model.space import space_times
 from sim.model.spec import name_id, spec_of
 from sim.model.state import Firms, ZoneState
 from sim.model.trace import event_log
-from sim.model.draws import Draws
 from sim.scenario.schema import Scenario
 
 

@@ -9,24 +9,24 @@ See docs/model.md, section "Ranking".
 
 from __future__ import annotations
 
+from sim.ranking.calibration import calibration_check, calibration_population, top_share
 from sim.ranking.config import RankingConfig
 from sim.ranking.evaluate import INDICATORS, PEER_STATS, RankOutput, rank_replication
-from sim.ranking.calibration import calibration_check, calibration_population, top_share
 from sim.ranking.peers import PeerPopulation, draw_population
 from sim.ranking.scoring import normalise, rank_of, score_table
 
 __all__ = [
-    "RankingConfig",
-    "RankOutput",
-    "rank_replication",
-    "PeerPopulation",
-    "calibration_population",
-    "calibration_check",
-    "top_share",
-    "draw_population",
-    "score_table",
-    "normalise",
-    "rank_of",
     "INDICATORS",
     "PEER_STATS",
+    "PeerPopulation",
+    "RankOutput",
+    "RankingConfig",
+    "calibration_check",
+    "calibration_population",
+    "draw_population",
+    "normalise",
+    "rank_of",
+    "rank_replication",
+    "score_table",
+    "top_share",
 ]

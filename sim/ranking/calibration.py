@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.ranking.config import PEER_VARIABLES, TOP_LARGE, TOP_SMALL, RankingConfig
-from sim.ranking.peers import PeerPopulation, values_from_latent, prepared
+from sim.ranking.peers import PeerPopulation, prepared, values_from_latent
 
 
 def _balanced_regions(trade: np.ndarray, n_cw: int) -> np.ndarray:

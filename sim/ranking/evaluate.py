@@ -151,7 +151,8 @@ def _plan(cfg: RankingConfig) -> _Plan:
         province_growth=(pv.macro_elasticity, pv.drift_per_year),
         offsets=np.array(offsets)[:, None],
         zone_prev=[
-            (off, z.fallback[k] + off if k in z.fallback else math.nan) for k, off in zip(ZONE_MODEL_VARIABLES, offsets)
+            (off, z.fallback[k] + off if k in z.fallback else math.nan)
+            for k, off in zip(ZONE_MODEL_VARIABLES, offsets, strict=True)
         ],
         growth_cols=[(k, BASE_VARIABLES.index(d.growth_of)) for k, d in cfg.derived.items() if d.growth_of],
     )
@@ -250,7 +251,7 @@ def _zone_years(cfg: RankingConfig, plan: _Plan, zone: dict, zone_base: dict, ma
     out[1:, :n0] = (_zone_model_rows(cfg, zone, T) + plan.offsets).T
     out[0, :n0] = [
         float(zone_base[k]) + off if k in zone_base else prev
-        for k, (off, prev) in zip(ZONE_MODEL_VARIABLES, plan.zone_prev)
+        for k, (off, prev) in zip(ZONE_MODEL_VARIABLES, plan.zone_prev, strict=True)
     ]
     for name, col in plan.growth_cols:
         if math.isnan(out[0, col]):
@@ -294,7 +295,9 @@ def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
     lo = [int(x) for x in h]
     hi = [min(i + 1, n - 1) for i in lo]
     below = peer_sorted[:, lo]
-    qs = below + np.array([x - i for x, i in zip(h, lo)]) * (peer_sorted[:, hi] - below)  # np.quantile, linear
+    qs = below + np.array([x - i for x, i in zip(h, lo, strict=True)]) * (
+        peer_sorted[:, hi] - below
+    )  # np.quantile, linear
     for j, k in enumerate(("trade_p10", "trade_p50", "trade_p90")):
         peers[k] = qs[:, j]
     national = np.sort(trade, axis=1)[:, ::-1]  # largest first, each year
@@ -364,9 +367,9 @@ def rank_replication(
     same_region[n_all] = True
     ref = cfg.reference_rank
 
-    ind = dict(zip(INDICATORS, np.empty((len(INDICATORS), T))))
-    var = dict(zip(cfg.variants, np.empty((len(cfg.variants), T))))
-    peers = dict(zip(PEER_STATS, np.empty((len(PEER_STATS), T))))
+    ind = dict(zip(INDICATORS, np.empty((len(INDICATORS), T)), strict=True))
+    var = dict(zip(cfg.variants, np.empty((len(cfg.variants), T)), strict=True))
+    peers = dict(zip(PEER_STATS, np.empty((len(PEER_STATS), T)), strict=True))
     for t, yp in enumerate(year_plans):
         n_u = yp.n_units(u_eval)
         ev = np.flatnonzero(

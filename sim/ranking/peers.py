@@ -274,7 +274,7 @@ def grow(cfg: RankingConfig, values0: np.ndarray, macro_index, eps: np.ndarray |
     pct = p.pct_rows
     trend = np.log(m)[:, None] * p.elasticity + np.arange(1.0, T + 1)[:, None] * p.drift  # (T, V)
     if eps is None:
-        shock = np.zeros((T,) + values0.shape)
+        shock = np.zeros((T, *values0.shape))
     else:
         shock = p.noise_sd[:, None] * eps
         shock -= p.half_var_pos[:, None]  # mean correction, positive rows only (0 elsewhere)
@@ -296,7 +296,7 @@ def base_table(pop: PeerPopulation, values: np.ndarray, out: np.ndarray | None =
 
     ``out``: where to write them (same shape), e.g. part of a larger array."""
     if out is None:
-        out = np.empty(values.shape[:-2] + (len(PEER_BASE_COLUMNS), values.shape[-1]))
+        out = np.empty((*values.shape[:-2], len(PEER_BASE_COLUMNS), values.shape[-1]))
     m = len(TRADE_MODES)
     trade = values[..., :1, :]
     out[..., :1, :] = trade

@@ -127,7 +127,7 @@ class DerivedPlan:
 
 def compile_derived(derived: dict[str, Derived], names: list[str]) -> DerivedPlan:
     col = {k: i for i, k in enumerate(names)}
-    level: dict[str, int] = {k: 0 for k in BASE_VARIABLES}
+    level: dict[str, int] = dict.fromkeys(BASE_VARIABLES, 0)
     by_level: dict[int, list[str]] = {}
     for name, d in derived.items():
         if d.growth_of:
@@ -252,7 +252,7 @@ def compile_fixed(scorers) -> FixedPlan:
         cols=np.concatenate([sc.bonus_cols for sc in scorers]),
         ppu=np.concatenate([sc.bonus_ppu for sc in scorers])[:, None],
         caps=np.concatenate([sc.bonus_caps for sc in scorers])[:, None],
-        segments=tuple(slice(int(e - len(sc.bonus_cols)), int(e)) for sc, e in zip(scorers, ends)),
+        segments=tuple(slice(int(e - len(sc.bonus_cols)), int(e)) for sc, e in zip(scorers, ends, strict=True)),
         cap=np.array([sc.bonus_cap for sc in scorers]),
         deduction_prob=np.array([sc.deduction_prob for sc in scorers])[:, None],
         deduction_points=np.array([sc.deduction_points for sc in scorers])[:, None],

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from sim.report.document import pct0  # noqa: E402
-from sim.report.labels import indicator_label, op_text, threshold_text  # noqa: E402
-from sim.report.reproducible import SVG_HASH_SALT  # noqa: E402
-from sim.report.texts import text  # noqa: E402
-from sim.store import atomic_write_bytes  # noqa: E402
+from sim.report.document import pct0
+from sim.report.labels import indicator_label, op_text, threshold_text
+from sim.report.reproducible import SVG_HASH_SALT
+from sim.report.texts import text
+from sim.store import atomic_write_bytes
 
 # Okabe-Ito colour-blind-safe palette
 BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILION, PURPLE = (

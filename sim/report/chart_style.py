@@ -15,11 +15,11 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from sim.report.chart_base import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILION, save  # noqa: E402
-from sim.report.fonts import use_cjk_font  # noqa: E402
-from sim.report.labels import indicator_label, op_text, unit_label  # noqa: E402
+from sim.report.chart_base import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILION, save
+from sim.report.fonts import use_cjk_font
+from sim.report.labels import indicator_label, op_text, unit_label
 
 __all__ = [
     "BLUE",
@@ -27,14 +27,14 @@ __all__ = [
     "GREY",
     "ORANGE",
     "PALETTE",
+    "PURPLE",
     "SKY",
     "VERMILION",
-    "PURPLE",
-    "meta_text",
-    "target_text",
-    "new_figure",
     "footer",
+    "meta_text",
+    "new_figure",
     "save_png",
+    "target_text",
 ]
 
 PALETTE = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY, BLACK, GREY]
@@ -109,7 +109,7 @@ def footer(fig, text: str) -> None:
         else:
             line = cand
     lines.append(line)
-    wrapped = "\n".join(textwrap.fill(l, width) for l in lines)
+    wrapped = "\n".join(textwrap.fill(ln, width) for ln in lines)
     fig.supxlabel(wrapped, fontsize=7, color="#444444", x=0.01, ha="left")
 
 

@@ -14,12 +14,12 @@ from sim.report.charts_values import exceedance_chart, fan_chart, rank_chart
 
 __all__ = [
     "ChartMeta",
-    "probability_chart",
     "exceedance_chart",
     "fan_chart",
-    "time_to_target_chart",
+    "probability_chart",
     "rank_chart",
     "render",
     "save",
     "target_label",
+    "time_to_target_chart",
 ]

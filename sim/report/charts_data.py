@@ -10,13 +10,13 @@ import math
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from sim.vocabulary.outcomes import indicator_unit  # noqa: E402
-from sim.report.fonts import use_cjk_font  # noqa: E402
-from sim.report.labels import indicator_label, short_indicator_label, unit_label  # noqa: E402
+from sim.report.fonts import use_cjk_font
+from sim.report.labels import indicator_label, short_indicator_label, unit_label
+from sim.vocabulary.outcomes import indicator_unit
 
 
 def fit_chart(fit: pd.DataFrame, lang: str, title: str, scenario=None, units: dict | None = None):
@@ -30,7 +30,7 @@ def fit_chart(fit: pd.DataFrame, lang: str, title: str, scenario=None, units: di
         "zh": ("原情景 95%", "校准后 80%", "校准后 95%", "观测值"),
         "en": ("original 95%", "calibrated 80%", "calibrated 95%", "observed"),
     }[lang]
-    for ax, ind in zip(axes.flat, inds):
+    for ax, ind in zip(axes.flat, inds, strict=True):
         d = fit[fit["indicator"] == ind]
         x = np.arange(len(d))
         ax.fill_between(x, d["prior_p2_5"], d["prior_p97_5"], color="#DDDDDD", label=lab[0], step="mid")
@@ -109,7 +109,7 @@ def backtest_chart(
     )
     ax.plot([0, 1], [0, 1], color="#999999", linewidth=1)
     ax.errorbar(nom, cov, yerr=err, fmt="o", color="#08519C", capsize=3)
-    for a, b in zip(nom, cov):
+    for a, b in zip(nom, cov, strict=True):
         ax.annotate(f"{b:.0%}", (a, b), textcoords="offset points", xytext=(6, -10), fontsize=8)
     ax.set_xlim(0.3, 1.0)
     ax.set_ylim(0, 1.02)

@@ -54,7 +54,7 @@ def discover_chart(d, lang: str, meta: str):
         if f.kind in ("month_index", "month_time"):
             vals = d.experiments[f.column]
             ticks = np.arange(math.floor(vals.min()), math.ceil(vals.max()) + 1)
-            step = max(1, int(math.ceil(len(ticks) / 8)))
+            step = max(1, math.ceil(len(ticks) / 8))
             ticks = ticks[::step]
             lab_t = [
                 month_of_end(int(t), start) if f.kind == "month_index" else month_of_end(max(int(t), 1), start)
@@ -111,7 +111,7 @@ def discover_chart(d, lang: str, meta: str):
         fontsize=9,
         loc="left",
     )
-    row = {"target_id": d.target_id, **{k: v for k, v in _target_row(sc, d.target_id).items()}}
+    row = {"target_id": d.target_id, **dict(_target_row(sc, d.target_id).items())}
     tgt = target_text(sc, row, lang)
     lever_note = (
         ("levers drawn over their declared ranges" if d.levers else "levers fixed")

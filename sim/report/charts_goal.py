@@ -18,7 +18,7 @@ def front_chart(g, lang: str, meta: str, labels: list[str]):
     ev = g.trials[g.trials["evaluated"]]
     front = g.front.sort_values("cost")
     chosen = g.trials.loc[g.chosen]
-    for ax, goal, label in zip(axes[0], g.goals, labels):
+    for ax, goal, label in zip(axes[0], g.goals, labels, strict=True):
         tid = goal.target_id
         ax.scatter(
             ev["cost"],

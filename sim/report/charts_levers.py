@@ -30,11 +30,11 @@ def difference_chart(table: pd.DataFrame, sc, lang: str, meta: str, only_active:
     n_t = len(order)
     fig, axes = new_figure(4.2 + 3.3 * len(scen), 1.6 + 0.24 * n_t, ncols=len(scen), sharey=True, squeeze=False)
     pos = np.arange(n_t)
-    for k, (ax, name) in enumerate(zip(axes[0], scen)):
+    for _k, (ax, name) in enumerate(zip(axes[0], scen, strict=True)):
         e = d[d["scenario"] == name].set_index("target_id").reindex(order)
         diff = 100 * e["diff"].to_numpy()
         lo, hi = 100 * e["diff_low"].to_numpy(), 100 * e["diff_high"].to_numpy()
-        col = [GREEN if l > 0 else VERMILION if h < 0 else GREY for l, h in zip(lo, hi)]
+        col = [GREEN if low > 0 else VERMILION if high < 0 else GREY for low, high in zip(lo, hi, strict=True)]
         ax.barh(pos, diff, color=col, height=0.65, alpha=0.85)
         ax.errorbar(
             diff, pos, xerr=np.vstack([diff - lo, hi - diff]), fmt="none", ecolor="black", elinewidth=0.9, capsize=2
@@ -181,7 +181,7 @@ def sobol_chart(sobol: pd.DataFrame, targets: list[str], sc, lang: str, meta: st
             ax.errorbar(v, pos + off, xerr=err, fmt="none", ecolor="black", elinewidth=0.8, capsize=1.5)
         colors = [VERMILION if kd == "lever" else ("#555555" if kd == "noise" else "black") for kd in d["kind"]]
         ax.set_yticks(pos, lab, fontsize=7.5)
-        for tl, c in zip(ax.get_yticklabels(), colors):
+        for tl, c in zip(ax.get_yticklabels(), colors, strict=True):
             tl.set_color(c)
         ax.axvline(0, color="black", linewidth=0.6)
         ax.set_xlim(-0.05, 1.05)
@@ -236,7 +236,7 @@ def tornado_chart(tornado: pd.DataFrame, targets: list[str], sc, lang: str, meta
             name = name_of(fid, r["kind"], lang)
             labels.append(f"{name}  [{_setting(r['setting_low'])} → {_setting(r['setting_high'])}]")
         pos = np.arange(len(w))
-        for j, (lo_key, hi_key, b, fmt) in enumerate(
+        for j, (lo_key, hi_key, b, _fmt) in enumerate(
             (("p_low", "p_high", base["p_hit"], "pct"), ("median_low", "median_high", base["median"], "num"))
         ):
             ax = axes[k, j]

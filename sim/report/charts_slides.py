@@ -11,11 +11,11 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from sim.report.chart_base import (
     BLUE,
@@ -24,13 +24,13 @@ from sim.report.chart_base import (
     ORANGE,
     SLIDE_SIZE,
     VERMILION,
-    ChartMeta,  # noqa: E402
+    ChartMeta,
     footnote,
     wrap_label,
 )
-from sim.report.document import pct0  # noqa: E402
-from sim.report.fonts import use_cjk_font  # noqa: E402
-from sim.report.texts import text  # noqa: E402
+from sim.report.document import pct0
+from sim.report.fonts import use_cjk_font
+from sim.report.texts import text
 
 
 def _p_axis(ax, lang: str) -> None:
@@ -66,7 +66,7 @@ def group_chart(rows: pd.DataFrame, labels: list[str], lang: str, meta: ChartMet
         capsize=3,
     )
     size = 13 if n <= 8 else 11 if n <= 12 else 9.5
-    for yy, pp, h in zip(pos, p, hi):
+    for yy, pp, h in zip(pos, p, hi, strict=True):
         ax.text(min(h + 0.012, 1.02), yy, pct0(pp), va="center", fontsize=size)
     ax.set_yticks(pos, [wrap_label(s, 40 if lang == "zh" else 56) for s in labels], fontsize=size)
     ax.set_ylim(n - 0.4, -0.6)
@@ -98,7 +98,7 @@ def paired_chart(
     pos = np.arange(n)
     d = 100 * table["diff"].to_numpy(dtype=float)
     lo, hi = 100 * table["diff_low"].to_numpy(dtype=float), 100 * table["diff_high"].to_numpy(dtype=float)
-    colour = [GREEN if a > 0 else VERMILION if b < 0 else GREY for a, b in zip(lo, hi)]
+    colour = [GREEN if a > 0 else VERMILION if b < 0 else GREY for a, b in zip(lo, hi, strict=True)]
     ax.barh(pos, d, color=colour, height=0.68)
     ax.errorbar(
         d,

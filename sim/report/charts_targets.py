@@ -11,11 +11,11 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.lines import Line2D  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from sim.report.chart_base import (
     BLUE,
@@ -23,16 +23,15 @@ from sim.report.chart_base import (
     ORANGE,
     VERMILION,
     ChartMeta,
-    footnote,  # noqa: E402
+    footnote,
     pct_text,
     target_label,
     wrap_label,
 )
-from sim.report.document import ci0  # noqa: E402
-from sim.report.fonts import use_cjk_font  # noqa: E402
-from sim.report.labels import interval_label  # noqa: E402
-from sim.report.texts import text  # noqa: E402
-
+from sim.report.document import ci0
+from sim.report.fonts import use_cjk_font
+from sim.report.labels import interval_label
+from sim.report.texts import text
 
 # ----------------------------------------------------------------------------- probability of each target
 
@@ -68,12 +67,12 @@ def probability_chart(
         squeeze=False,
     )
     n = int(summary["n_reps"].max())
-    for i, (ax, (y, d)) in enumerate(zip(axes[:, 0], blocks)):
+    for i, (ax, (y, d)) in enumerate(zip(axes[:, 0], blocks, strict=True)):
         pos = np.arange(len(d))
         p = d["p_hit"].to_numpy(dtype=float)
         kinds = [
             "joint" if t.startswith("ALL_") else ("active" if a else "inactive")
-            for t, a in zip(d["target_id"].astype(str), d["active"])
+            for t, a in zip(d["target_id"].astype(str), d["active"], strict=True)
         ]
         colour = {"joint": VERMILION, "active": BLUE, "inactive": GREY}
         hatch = {"joint": "xx", "active": None, "inactive": "///"}
@@ -83,7 +82,7 @@ def probability_chart(
                 ax.barh(pos[m], p[m], color=colour[k], height=0.7, hatch=hatch[k], edgecolor="white", linewidth=0)
         err = np.vstack([p - d["ci_low"].to_numpy(dtype=float), d["ci_high"].to_numpy(dtype=float) - p])
         ax.errorbar(p, pos, xerr=np.clip(err, 0, None), fmt="none", ecolor="black", elinewidth=1, capsize=2.5)
-        for yy, pp, hi in zip(pos, p, d["ci_high"].to_numpy(dtype=float)):
+        for yy, pp, hi in zip(pos, p, d["ci_high"].to_numpy(dtype=float), strict=True):
             ax.text(min(hi + 0.01, 1.005), yy, pct_text(pp), va="center", fontsize=8)
         ax.set_yticks(pos, [target_label(r, lang, scenario) for _, r in d.iterrows()], fontsize=8.5)
         ax.set_ylim(-0.6, len(d) - 0.4)

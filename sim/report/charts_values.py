@@ -12,9 +12,9 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
 from sim.report.chart_base import (
     BLACK,
@@ -23,16 +23,15 @@ from sim.report.chart_base import (
     MARKERS,
     SERIES,
     SLIDE_SIZE,
-    VERMILION,  # noqa: E402
+    VERMILION,
     ChartMeta,
     footnote,
     pct_text,
 )
-from sim.report.document import ci0  # noqa: E402
-from sim.report.fonts import use_cjk_font  # noqa: E402
-from sim.report.labels import indicator_label, op_text, threshold_text, unit_label  # noqa: E402
-from sim.report.texts import text  # noqa: E402
-
+from sim.report.document import ci0
+from sim.report.fonts import use_cjk_font
+from sim.report.labels import indicator_label, op_text, threshold_text, unit_label
+from sim.report.texts import text
 
 # ----------------------------------------------------------------------------- exceedance curves
 
@@ -210,7 +209,7 @@ def fan_chart(
             drawstyle="steps-mid" if steps else "default",
             label=text("fan_median", lang) if j == 0 else None,
         )
-    for i, (_, t) in enumerate(targets.sort_values(["year", "active"], ascending=[True, False]).iterrows()):
+    for _i, (_, t) in enumerate(targets.sort_values(["year", "active"], ascending=[True, False]).iterrows()):
         sel = [k for k, m in enumerate(months) if m.startswith(str(int(t["year"])))]
         if not sel:
             continue
@@ -285,7 +284,7 @@ def rank_chart(
     vmax = float(values["value"].max()) if len(values) else 1.0
     width = max(1, int(np.ceil(vmax / 40)))
     bins = np.arange(0.5, vmax + width + 0.5, width)
-    for i, (ax, y) in enumerate(zip(axes[:, 0], years)):
+    for i, (ax, y) in enumerate(zip(axes[:, 0], years, strict=True)):
         v = values.loc[values["year"] == y, "value"].to_numpy(dtype=float)
         w = np.full(v.shape, 1.0 / max(v.size, 1))
         notes = []

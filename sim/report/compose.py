@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 
 from sim.report import sources
+from sim.report.deck_content import compare_lines
 from sim.report.document import (
     Bullets,
     Document,
@@ -22,7 +23,6 @@ from sim.report.document import (
     pct1,
     png_size,
 )
-from sim.report.deck_content import compare_lines
 from sim.report.labels import indicator_label
 from sim.report.plan_sources import source_text
 from sim.report.results import Results
@@ -209,7 +209,7 @@ def compare_blocks(res: Results, others: list[Results], lang: str, charts: dict,
     what they support; folders without replications to pair get each scenario's own P(hit),
     with no claim about the difference."""
     B = [PageBreak(), Heading(text("sec_compare", lang), 2, "compare"), Para(text("intro_compare", lang), "note")]
-    for k, (o, tab) in enumerate(zip(others, pairs), 1):
+    for k, (o, tab) in enumerate(zip(others, pairs, strict=True), 1):
         B.append(Heading(text("deck_compare_title", lang, other=o.title(lang), ref=res.title(lang)), 3))
         if not len(tab):
             B.append(Para(text("compare_no_pairs", lang), "note"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 
-
 import pandas as pd
 
 from sim.analysis.tornado import (

@@ -83,7 +83,7 @@ def _picture(slide, png: bytes, top, bottom) -> None:
 def _lit_lines(slide, s: Slide, lang: str, top) -> None:
     """Lines with a coloured disc before each (its traffic light)."""
     step = Inches(0.5)
-    for i, (line, light) in enumerate(zip(s.lines, s.lights)):
+    for i, (line, light) in enumerate(zip(s.lines, s.lights, strict=True)):
         y = top + i * step
         if light in LIGHTS:
             disc = slide.shapes.add_shape(MSO_SHAPE.OVAL, MARGIN, y + Inches(0.08), Inches(0.26), Inches(0.26))

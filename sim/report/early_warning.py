@@ -86,11 +86,11 @@ def band_breaks(now: Results, then: Results, rules: WarningRules = DEFAULT_RULES
     if now.monthly is None or then.monthly is None:
         return pd.DataFrame(columns=cols)
     new = _observed(now) - _observed(then)  # months observed since the previous as-of
-    m_now = now.monthly[[(i, m) in new for i, m in zip(now.monthly["indicator"], now.monthly["month"])]]
+    m_now = now.monthly[[(i, m) in new for i, m in zip(now.monthly["indicator"], now.monthly["month"], strict=True)]]
     m_then = then.monthly
     lo, hi = rules.band
     j = m_now[["indicator", "month", "p50"]].merge(m_then[["indicator", "month", lo, hi]], on=["indicator", "month"])
     j = j.rename(columns={"p50": "value", lo: "low", hi: "high"})
     j = j[(j["value"] < j["low"]) | (j["value"] > j["high"])].copy()
-    j["side"] = ["above" if v > h else "below" for v, h in zip(j["value"], j["high"])]
+    j["side"] = ["above" if v > h else "below" for v, h in zip(j["value"], j["high"], strict=True)]
     return j[cols].sort_values(["indicator", "month"], kind="stable").reset_index(drop=True)

@@ -214,7 +214,7 @@ def quantiles_sheet(wb, res: Results):
                 r["max"],
             ]
         )
-    fm = {j: VALUE for j in range(6, 6 + 3 + len(QUANTILES) + 1)}
+    fm = dict.fromkeys(range(6, 6 + 3 + len(QUANTILES) + 1), VALUE)
     _sheet(wb, "年度分位数 Quantiles", header, rows, fm, [24, 30, 34, 12, 8, 10] + [12] * (4 + len(QUANTILES)))
 
 
@@ -244,7 +244,7 @@ def monthly_sheet(wb, res: Results):
         "逐月分布 Monthly fan",
         header,
         rows,
-        {j: VALUE for j in range(6, 6 + len(qcols))},
+        dict.fromkeys(range(6, 6 + len(qcols)), VALUE),
         [22, 30, 34, 12, 22, 10] + [12] * len(qcols),
     )
 
@@ -462,7 +462,12 @@ def peers_sheet(wb, res: Results):
             ]
         )
     _sheet(
-        wb, "同类综保区 Peers", header, rows, {j: "#,##0.000" for j in range(5, 9)}, [8, 22, 30, 36, 14, 14, 14, 14, 14]
+        wb,
+        "同类综保区 Peers",
+        header,
+        rows,
+        dict.fromkeys(range(5, 9), "#,##0.000"),
+        [8, 22, 30, 36, 14, 14, 14, 14, 14],
     )
 
 

@@ -9,7 +9,6 @@ dict of a manifest, or ``None``.
 from __future__ import annotations
 
 import re
-
 from types import SimpleNamespace
 
 from sim.report.texts import pick

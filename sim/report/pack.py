@@ -20,8 +20,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
@@ -46,7 +46,7 @@ from sim.report.warning_views import warning_slides
 from sim.store import atomic_write_bytes, atomic_write_text, make_dirs, temp_dir, write_fault
 from sim.vocabulary.outcomes import FLOW_INDICATORS, OUTCOMES, RANKING_INDICATORS
 
-__all__ = ["build_pack", "make_charts", "ResultsError"]
+__all__ = ["ResultsError", "build_pack", "make_charts"]
 
 RANK_INDICATORS = tuple(i for i in RANKING_INDICATORS if OUTCOMES[i].unit == "rank")
 """The zone's national and regional rank (charted as distributions of places)."""
@@ -64,7 +64,7 @@ def compare_table(results: list[Results], year: int, lang: str) -> pd.DataFrame:
     order = list(s0[~is_all].sort_values("p_hit", kind="stable")["target_id"]) + list(s0[is_all]["target_id"])
     labels = {r["target_id"]: ch.target_label(r, lang, base.resolved) for _, r in s0.iterrows()}
     rows = []
-    for name, res in zip(scenario_labels(results), results):
+    for name, res in zip(scenario_labels(results), results, strict=True):
         s = res.summary.set_index("target_id")
         for tid in order:
             if tid in s.index:
@@ -87,7 +87,7 @@ def compare_rows(results: list[Results], lang: str) -> list[list[str]]:
     names = scenario_labels(results)
     for y in results[0].years:
         t = compare_table(results, y, lang)
-        for tid, d in t.groupby("target_id", sort=False):
+        for _tid, d in t.groupby("target_id", sort=False):
             cells = []
             for n in names:
                 r = d[d["scenario"] == n]
@@ -160,7 +160,11 @@ def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, 
                         ch.time_to_target_chart(
                             res.ttt,
                             labels,
-                            dict(zip(t["target_id"], zip(t["p_hit"], t["ci_low"], t["ci_high"]))),
+                            dict(
+                                zip(
+                                    t["target_id"], zip(t["p_hit"], t["ci_low"], t["ci_high"], strict=True), strict=True
+                                )
+                            ),
                             y,
                             lang,
                             meta,
@@ -288,7 +292,7 @@ def _swap_into_place(stage: Path, final: Path, written: list[Path]) -> list[Path
     moved = [final / p.relative_to(stage) for p in written]
     try:
         if final.exists() and not all(_is_pack(e) for e in final.iterdir()):
-            for src, dst in zip(written, moved):
+            for src, dst in zip(written, moved, strict=True):
                 make_dirs(dst.parent)
                 os.replace(src, dst)
             shutil.rmtree(stage, ignore_errors=True)
@@ -355,7 +359,7 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
     language's HTML and PDF, and the workbook. Processes start as the experiment executors start
     theirs (the platform's default method)."""
     for r in results:
-        r.indicators  # read once, here, before any worker starts
+        _ = r.indicators  # read once, here, before any worker starts
     key = str(final)
     common = (_source(results, key, workers), str(stage))
     executor = LocalExecutor(workers)

@@ -16,13 +16,13 @@ import re
 
 import numpy as np
 from fpdf import FPDF, FontFace
-from PIL import Image
 from fpdf.enums import WrapMode, XPos, YPos
+from PIL import Image
 
 from sim.report.document import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
 from sim.report.fonts import cjk_font_path
-from sim.report.texts import text
 from sim.report.reproducible import run_datetime
+from sim.report.texts import text
 
 FONT = "cjk"
 BLUE = (0, 114, 178)

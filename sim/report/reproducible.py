@@ -21,7 +21,7 @@ def run_datetime(run_date: str) -> _dt.datetime:
         d = _dt.date.fromisoformat(str(run_date))
     except ValueError:
         d = _dt.date(1980, 1, 1)
-    return _dt.datetime(d.year, d.month, d.day, tzinfo=_dt.timezone.utc)
+    return _dt.datetime(d.year, d.month, d.day, tzinfo=_dt.UTC)
 
 
 def fixed_zip(data: bytes, when: _dt.datetime) -> bytes:

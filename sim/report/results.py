@@ -96,7 +96,7 @@ class Results:
     extra_tables: dict[str, Path] = field(default_factory=dict)
     extra_charts: list[Path] = field(default_factory=list)
     goal_seek: dict | None = None
-    previous: "Results | None" = None
+    previous: Results | None = None
     """The previous as-of's results folder, for the early warning (sim.report.early_warning)."""
 
     # ---- facts

@@ -19,7 +19,6 @@ from sim.report.plan_warnings import warning_text
 from sim.report.results import Results
 from sim.report.texts import text
 
-
 HEADLINE = ("trade_total", "rank")
 """The plan's headline indicators (total trade, the national rank): first in the summary and the deck."""
 
@@ -229,7 +228,7 @@ RANKING_REQUIRED = {"year", "measure", "variant", "p", "ci_low", "ci_high"}
 def ranking_table(res: Results, lang: str) -> Table | None:
     """ranking.csv: P(rank <= N) and P(class A) under the main method and each method variant."""
     r = res.ranking
-    if r is None or not RANKING_REQUIRED <= set(r.columns):
+    if r is None or not set(r.columns) >= RANKING_REQUIRED:
         return None
     rows = []
     for _, x in r.iterrows():
@@ -257,7 +256,7 @@ def ranking_table(res: Results, lang: str) -> Table | None:
 
 def rank_sensitivity_sentences(res: Results, lang: str) -> list[str]:
     r = res.ranking
-    if r is None or not RANKING_REQUIRED <= set(r.columns):
+    if r is None or not set(r.columns) >= RANKING_REQUIRED:
         return []
     out = []
     for (y, m), d in r[r["measure"].astype(str).str.startswith("rank")].groupby(["year", "measure"], sort=True):

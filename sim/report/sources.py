@@ -9,6 +9,7 @@ above the key (no blank line between).
 
 from __future__ import annotations
 
+import contextlib
 import tomllib
 from pathlib import Path
 
@@ -163,10 +164,8 @@ def scenario_comments(path: Path) -> dict[str, str]:
         cur = (cur.parent / ext) if isinstance(ext, str) else None
     out: dict[str, str] = {}
     for p in reversed(chain):
-        try:
+        with contextlib.suppress(OSError):
             out.update(toml_comments(p.read_text(encoding="utf-8")))
-        except OSError:
-            pass
     return out
 
 

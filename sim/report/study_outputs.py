@@ -21,8 +21,8 @@ from sim.report.chart_base import save
 from sim.report.chart_style import meta_text, save_png
 from sim.report.charts_data import backtest_chart, fit_chart, observed_units
 from sim.report.charts_discover import discover_chart
-from sim.report.plan_warnings import english
 from sim.report.charts_levers import difference_chart, response_chart, responsive_targets, sobol_chart, tornado_chart
+from sim.report.plan_warnings import english
 
 
 def _manifest(out: Path, ls, seed: int, reps: int, extra: dict) -> dict:
@@ -71,7 +71,7 @@ def write_compare(c, out: Path, langs=("en", "zh")) -> list[Path]:
             ),
             "scenarios": [
                 {"name": n, "file": str(ls.path), "sha256": ls.sha256, "seed": s, "resolved": ls.resolved}
-                for n, ls, s in zip(c.names, c.loaded, c.seeds)
+                for n, ls, s in zip(c.names, c.loaded, c.seeds, strict=True)
             ],
         },
     )
@@ -105,7 +105,7 @@ def write_sweep(s, out: Path, targets: list[str] | None = None, langs=("en", "zh
         {
             "experiment": "sweep",
             "target_probability": s.level,
-            "levers": {lv.id: [display(lv, v, start) for v in g] for lv, g in zip(s.levers, s.grids)},
+            "levers": {lv.id: [display(lv, v, start) for v in g] for lv, g in zip(s.levers, s.grids, strict=True)},
             "points": len(s.points),
             "replications_per_point": s.reps,
             "common_random_numbers": "every point uses the same seed and replications 0..N-1",

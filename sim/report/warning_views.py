@@ -48,7 +48,7 @@ def move_lines(now: Results, then: Results, lang: str) -> list[tuple[str, str]]:
 
 def break_lines(now: Results, then: Results, lang: str) -> list[str]:
     """One line per newly observed month that left the previous run's band."""
-    units = dict(zip(now.summary["indicator"], now.summary["unit"]))
+    units = dict(zip(now.summary["indicator"], now.summary["unit"], strict=True))
     out = []
     for _, b in band_breaks(now, then).iterrows():
         unit = units.get(b["indicator"], "")
@@ -71,7 +71,7 @@ def break_lines(now: Results, then: Results, lang: str) -> list[str]:
 def _cut(lines: list, lang: str) -> list:
     if len(lines) <= MAX_LINES:
         return lines
-    return lines[: MAX_LINES - 1] + [text("ew_more", lang, n=len(lines) - MAX_LINES + 1)]
+    return [*lines[: MAX_LINES - 1], text("ew_more", lang, n=len(lines) - MAX_LINES + 1)]
 
 
 def warning_slides(now: Results, then: Results | None, lang: str) -> list[Slide]:

@@ -91,12 +91,15 @@ def check_base_year(by: BaseYear, constants, initial_state) -> None:
                     f"base_year.{mode}: can be positive, but no sector trading in that mode ({', '.join(carriers) or 'none'})"
                     f" is sure to have an operating firm at the start (base_year.enterprises lower bound >= 1)"
                 )
-    if by.industrial_output is not None and by.industrial_output.support[1] > 0:
-        if not {sid for sid, s in sectors.items() if s.manufacturing} & sure:
-            raise ValueError(
-                "base_year.industrial_output: can be positive, but no manufacturing sector is sure to "
-                "have an operating firm at the start (base_year.enterprises lower bound >= 1)"
-            )
+    if (
+        by.industrial_output is not None
+        and by.industrial_output.support[1] > 0
+        and not {sid for sid, s in sectors.items() if s.manufacturing} & sure
+    ):
+        raise ValueError(
+            "base_year.industrial_output: can be positive, but no manufacturing sector is sure to "
+            "have an operating firm at the start (base_year.enterprises lower bound >= 1)"
+        )
     for key in ("employees", "active_enterprises"):
         d = getattr(by, key)
         if d is not None and d.support[1] > 0 and not sure:

@@ -12,10 +12,10 @@ In a scenario file a distribution is an inline table with a ``dist`` key, e.g.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import ConfigDict, Field, BeforeValidator, model_validator
+from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 from scipy import special, stats
 
 from sim.config_base import STRICT, StrictModel
@@ -265,7 +265,7 @@ def _coerce(v):
 
 
 Dist = Annotated[
-    Union[Fixed, Uniform, Triangular, Normal, LogNormal, Beta, Pert, Poisson, Choice],
+    Fixed | Uniform | Triangular | Normal | LogNormal | Beta | Pert | Poisson | Choice,
     Field(discriminator="dist"),
     BeforeValidator(_coerce),
 ]

@@ -16,7 +16,6 @@ from sim.months import check_month
 from sim.scenario.distributions import Dist
 from sim.vocabulary.outcomes import MODES
 
-
 Model = StrictModel
 
 

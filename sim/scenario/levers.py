@@ -13,7 +13,6 @@ from pydantic import Field, model_validator
 from sim.scenario.fields import Model, Month
 from sim.vocabulary.levers import LEVERS
 
-
 _LV = LEVERS
 
 

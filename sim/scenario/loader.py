@@ -21,7 +21,6 @@ from sim.scenario.errors import ScenarioError, display_path
 from sim.scenario.observed import attach
 from sim.scenario.schema import Scenario
 
-
 SAVE_AS_UTF8 = (
     "save it as UTF-8 (Notepad: File > Save As, Encoding UTF-8; VS Code: Save with Encoding, UTF-8) and try again"
 )

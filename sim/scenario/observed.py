@@ -12,10 +12,10 @@ import copy
 from pathlib import Path
 
 from sim.data.observations import ObservationError, read_observations, validate_values
-from sim.scenario.base_year import BASE_FIGURES
-from sim.vocabulary.outcomes import OUTCOMES
 from sim.months import month_at, month_offset
+from sim.scenario.base_year import BASE_FIGURES
 from sim.scenario.errors import ScenarioError, display_path
+from sim.vocabulary.outcomes import OUTCOMES
 
 
 def attach(data: dict, sc, scenario_path: Path, origin: dict) -> dict:

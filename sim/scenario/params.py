@@ -57,7 +57,7 @@ def draw_rows(s: Scenario, paths: list[str], u: np.ndarray) -> list[dict]:
 def _nest(keys: list[list[str]], values) -> dict:
     """The nested dictionary with ``values[i]`` at key path ``keys[i]``."""
     root: dict = {}
-    for ks, v in zip(keys, values):
+    for ks, v in zip(keys, values, strict=True):
         node = root
         for k in ks[:-1]:
             node = node.setdefault(k, {})

@@ -116,9 +116,9 @@ class Scenario(Model):
                     f"base_year.enterprises.{sid}: the sector needs milestone {s.requires_milestone!r}, which "
                     f"is still pending at the start, so it can have no operating firms yet (expected 0)"
                 )
-        for lid, l in c.leaders.items():
-            if l.sector not in sectors:
-                raise ValueError(f"constants.leaders.{lid}.sector: unknown sector {l.sector!r}")
+        for lid, leader in c.leaders.items():
+            if leader.sector not in sectors:
+                raise ValueError(f"constants.leaders.{lid}.sector: unknown sector {leader.sector!r}")
         for cid, cs in c.counts.items():
             for sec in cs.per_firm_sectors:
                 if sec not in sectors:
@@ -179,13 +179,13 @@ def _check_acyclic(graph: dict[str, list[str]]) -> None:
 
     def visit(n, path):
         if state.get(n) == 1:
-            cyc = path[path.index(n) :] + [n]
+            cyc = [*path[path.index(n) :], n]
             raise ValueError(f"constants.projects/milestones.depends_on: dependency cycle {' -> '.join(cyc)}")
         if state.get(n) == 2:
             return
         state[n] = 1
         for d in graph.get(n, []):
-            visit(d, path + [n])
+            visit(d, [*path, n])
         state[n] = 2
 
     for n in graph:

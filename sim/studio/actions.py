@@ -61,7 +61,7 @@ def start_pack(variant, reps: int, seed: int, out_root: Path, workers: int | Non
             job.state = "done"
         except UserError as e:
             job.error, job.state = str(e), "failed"
-        except Exception as e:  # shown on the page; the studio keeps running
+        except Exception as e:  # noqa: BLE001 - shown on the page; the studio keeps running
             job.error, job.state = f"{type(e).__name__}: {e}", "failed"
 
     threading.Thread(target=work, daemon=True).start()

@@ -74,7 +74,7 @@ class Control:
         if not math.isfinite(x):
             return None
         if self.kind == "count":
-            return int(round(x))
+            return round(x)
         return int(x) if isinstance(self.value, int) and x == int(x) else x
 
 

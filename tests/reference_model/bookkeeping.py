@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from reference_model.state import INF, ZoneState
 from sim.model.bookkeeping import Result
 from sim.vocabulary.outcomes import FLOW_INDICATORS, MODES
-from reference_model.state import INF, ZoneState
 
 
 class Books:
@@ -131,7 +131,7 @@ def base_year(z: ZoneState) -> dict[str, float]:
     init = f["open_t"] == -INF
     sec = f["sector"][init].astype(int)
     by_mode = np.bincount(sec, weights=f["size"][init], minlength=len(z.sector_ids)) @ z.shares
-    base = {f"trade_{m}": float(v) for m, v in zip(MODES, by_mode)}
+    base = {f"trade_{m}": float(v) for m, v in zip(MODES, by_mode, strict=True)}
     base["trade_total"] = float(by_mode.sum())
     base["active_enterprises"] = float(init.sum())
     return base

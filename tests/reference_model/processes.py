@@ -93,7 +93,10 @@ def lead_source(z: ZoneState):
             gate = spec.requires_milestone
             if (spec.space != "none" and spec.space_per_firm > 0) or (gate and z.T[gate] > m):
                 attrs = zip(
-                    t_sign.tolist(), fitout.tolist(), *(a.tolist() for a in _firm_attributes(z, s, len(t_sign)))
+                    t_sign.tolist(),
+                    fitout.tolist(),
+                    *(a.tolist() for a in _firm_attributes(z, s, len(t_sign))),
+                    strict=True,
                 )
                 for a in attrs:
                     z.env.process(signed(z, s, *a))
@@ -125,7 +128,7 @@ def _pay_fdi(z: ZoneState, t0, fdi) -> None:
     if paying.any():
         k = c.fdi_tranches
         times = t0[paying, None] + c.fdi_tranche_interval_months * np.arange(k)
-        z.fdi.extend(zip(times.ravel().tolist(), np.repeat(fdi[paying] / k, k).tolist()))
+        z.fdi.extend(zip(times.ravel().tolist(), np.repeat(fdi[paying] / k, k).tolist(), strict=True))
 
 
 def _open_now_known(z: ZoneState, s: str, t_sign: np.ndarray, fitout: np.ndarray) -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from sim.vocabulary.outcomes import MODES
 from sim.model.schedule import completion_times
 from sim.scenario.schema import Scenario
+from sim.vocabulary.outcomes import MODES
 
 INF = float("inf")
 
@@ -156,12 +156,12 @@ class ZoneState:
         onsets = g.uniform(0, H, n)
         lengths = g.exponential(dis["length_months"], n) if dis["length_months"] > 0 else np.zeros(n)
         covered = np.zeros(H)
-        for a, b in zip(onsets, onsets + lengths):
+        for a, b in zip(onsets, onsets + lengths, strict=True):
             lo, hi = np.arange(H), np.arange(H) + 1.0
             covered = np.maximum(covered, np.clip(np.minimum(hi, b) - np.maximum(lo, a), 0, 1))
         depth = min(dis["depth"], self.sc.constants.max_disruption_depth)
         self.disruption = 1.0 - depth * covered
-        self.spells = list(zip(onsets.tolist(), lengths.tolist()))
+        self.spells = list(zip(onsets.tolist(), lengths.tolist(), strict=True))
 
     def _effect_tables(self):
         """Lead-rate multipliers [month, sector] and trade multipliers [month, mode]: an item's

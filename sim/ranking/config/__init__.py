@@ -19,15 +19,14 @@ Vocabulary:
 from __future__ import annotations
 
 import functools
-
 from typing import Literal
 
 from pydantic import Field, model_validator
 
 from sim.config_base import StrictModel
 from sim.ranking.config.peers import (
-    CountSpan,
     Correlation,
+    CountSpan,
     Growth,
     PeerSpec,
     PeerVariable,
@@ -64,8 +63,8 @@ __all__ = [
     "CountSpan",
     "Deduction",
     "Derived",
-    "Growth",
     "Group",
+    "Growth",
     "IndicatorWeight",
     "Method",
     "PeerSpec",
