@@ -1,17 +1,22 @@
 """Speed and memory figures of the replication engine on this machine (prints figures; never a timed test).
 
-    python bench/bench_scale.py [SCENARIO] [--reps N] [--wall] [--sensitivity] [--memory-reps M]
+    python bench/bench_scale.py [SCENARIO] [--reps N] [--wall] [--sensitivity] [--memory-reps M] [--smoke]
 
 Prints, for the scenario (default: the baseline):
   * CPU per replication, all in (parameter draws, model, national ranking), and its split, on
     the engine's own path (``run_chunk``); beside it the reference model kept for the equivalence
-    test (tests/reference_model: the engine before it was made fast), timed on the same rows;
+    test (tests/reference_model: the engine before it was made fast), timed with the model on the
+    same rows of the scenario the equivalence test compares them on (the baseline without its
+    base-year figures: the reference only knows initial firms drawn per firm);
   * SimPy events per replication;
   * random numbers per replication (addressed uniforms and bulk normals), the batched floor (the
     same numbers drawn in one call per kind) and a replication's ratio to it;
   * with --wall: the wall time of ``run --reps 10000 --no-report`` on every core;
   * with --sensitivity: the wall time of ``sensitivity`` at its defaults;
   * with --memory-reps M: the peak resident memory of ``run --reps M --no-report``.
+
+``--smoke`` runs every CPU figure's code on a handful of replications (a few seconds; the figures
+are then rough): the test suite runs it so the script keeps working.
 
 The machine is shared, so every CPU figure is the best of several batches (a batch is interrupted
 by other work more often than it is sped up); the wall times are single runs and print the load
@@ -37,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 import reference_model  # noqa: E402
+from test_engine_equivalence import per_firm_baseline  # noqa: E402
 
 from sim.experiment import engine  # noqa: E402
 from sim.experiment.replication import layout, params_of_rows, rank_zone  # noqa: E402
@@ -50,7 +56,7 @@ from sim.scenario import load_scenario  # noqa: E402
 def best_per_rep(fn, reps: np.ndarray, batches: int) -> float:
     """CPU seconds per replication of ``fn(rep)``: the fastest of ``batches`` batches."""
     best = np.inf
-    for part in np.array_split(reps, batches):
+    for part in np.array_split(reps, min(batches, len(reps))):
         t = time.process_time()
         for r in part.tolist():
             fn(r)
@@ -68,7 +74,7 @@ def best_per_chunk(fn, reps: np.ndarray, size: int) -> float:
     return best
 
 
-def cpu_figures(sc, seed: int, reps: int) -> dict[str, float]:
+def cpu_figures(sc, seed: int, reps: int, ref_reps: int) -> dict[str, float]:
     lay = layout(sc)
     rows = np.arange(reps)
     params = params_of_rows(sc, seed, rows, lay.paths)
@@ -89,10 +95,15 @@ def cpu_figures(sc, seed: int, reps: int) -> dict[str, float]:
     }
     if sc.ranking is not None:
         out["ranking"] = best_per_rep(lambda r: rank_zone(sc, results[r], Streams(seed, r)("ranking")), rows, batches)
+    ref_sc = per_firm_baseline()
+    ref_rows = rows[:ref_reps]
+    ref_params = params_of_rows(ref_sc, seed, ref_rows)
+    ref_batches = max(2, ref_reps // 10)
+    out["model, per-firm baseline"] = best_per_rep(
+        lambda r: simulate(ref_sc, ref_params[r], Draws(seed, r)), ref_rows, ref_batches
+    )
     out["reference model"] = best_per_rep(
-        lambda r: reference_model.simulate(sc, params[r], Streams(seed, r)),
-        rows[: max(50, reps // 4)],
-        max(5, reps // 80),
+        lambda r: reference_model.simulate(ref_sc, ref_params[r], Streams(seed, r)), ref_rows, ref_batches
     )
     return out
 
@@ -116,7 +127,7 @@ def events_per_replication(sc, seed: int, reps: int = 50) -> float:
     return count[0] / reps
 
 
-def random_floor(sc, seed: int, reps: int = 50) -> tuple[float, float, float]:
+def random_floor(sc, seed: int, reps: int = 50, floor_reps: int = 100) -> tuple[float, float, float]:
     """(addressed uniforms, bulk normals) per replication and the seconds to draw that many in
     one call per kind (same generators)."""
     n = {"uniforms": 0, "normals": 0}
@@ -151,7 +162,7 @@ def random_floor(sc, seed: int, reps: int = 50) -> tuple[float, float, float]:
         draws_mod._addressed(np.uint64(1), index, 1)
         d.generator("floor").standard_normal(nn)
 
-    return nu, nn, best_per_rep(batched, np.arange(100), 10)
+    return nu, nn, best_per_rep(batched, np.arange(floor_reps), 10)
 
 
 _MEASURE = (
@@ -181,7 +192,12 @@ def main() -> None:
     ap.add_argument("--wall", action="store_true", help="also time run --reps 10000 --no-report")
     ap.add_argument("--sensitivity", action="store_true", help="also time sensitivity at its defaults")
     ap.add_argument("--memory-reps", type=int, default=0, help="also measure peak memory of a run this size")
+    ap.add_argument("--smoke", action="store_true", help="a few replications per figure: checks the script runs")
     a = ap.parse_args()
+    if a.smoke:
+        a.reps, a.wall, a.sensitivity, a.memory_reps = 8, False, False, 0
+    ref_reps = 4 if a.smoke else max(50, a.reps // 4)
+    small = 3 if a.smoke else 50
     sc = load_scenario(a.scenario).scenario
     cores = os.cpu_count() or 1
     print(
@@ -189,12 +205,15 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f}"
     )
     print(f"scenario: {a.scenario}, seed {a.seed}")
-    cpu = cpu_figures(sc, a.seed, a.reps)
+    cpu = cpu_figures(sc, a.seed, a.reps, ref_reps)
     for k, v in cpu.items():
-        print(f"CPU per replication, {k:20s} {1000 * v:7.2f} ms")
-    print(f"reference model / model: {cpu['reference model'] / cpu['model']:.1f} x")
-    print(f"SimPy events per replication: {events_per_replication(sc, a.seed):.0f}")
-    nu, nn, floor = random_floor(sc, a.seed)
+        print(f"CPU per replication, {k:26s} {1000 * v:7.2f} ms")
+    print(
+        f"reference model / model (per-firm baseline, as in tests/test_engine_equivalence.py): "
+        f"{cpu['reference model'] / cpu['model, per-firm baseline']:.1f} x"
+    )
+    print(f"SimPy events per replication: {events_per_replication(sc, a.seed, small):.0f}")
+    nu, nn, floor = random_floor(sc, a.seed, small, 20 if a.smoke else 100)
     print(
         f"random numbers per replication: {nu} addressed uniforms, {nn} bulk normals; batched floor "
         f"{1000 * floor:.2f} ms; the model takes {cpu['model'] / floor:.1f} x the floor"
