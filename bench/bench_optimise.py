@@ -1,12 +1,13 @@
 """Wall time of a goal seek on this machine (prints figures; never a timed test).
 
-    python bench/bench_optimise.py [SCENARIO] [--trials N] [--reps N] [--verify-reps N] [--workers W]
+    python bench/bench_optimise.py [SCENARIO] [--trials N] [--reps N] [--verify-reps N] [--workers W] [--smoke]
 
 Runs ``run_sim.py optimise`` on the scenario (default: the baseline) with two goals
 (``trade_total_2023>=0.8`` and ``rank_2023>=0.8``) over every lever with a range (at least six
 on the baseline), at the command's defaults unless told otherwise, and prints the wall time, the
 number of levers and candidates, the load average and what the search found. The goal is at most
-10 minutes on 2 cores.
+10 minutes on 2 cores. ``--smoke`` tries 3 candidates of 20 replications, verified on 40, on one
+worker (a few seconds; the test suite runs it so the script keeps working).
 """
 
 from __future__ import annotations
@@ -31,7 +32,10 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=200)
     ap.add_argument("--verify-reps", type=int, default=1000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--smoke", action="store_true", help="3 candidates x 20 replications: checks the script runs")
     a = ap.parse_args()
+    if a.smoke:
+        a.trials, a.reps, a.verify_reps, a.workers = 3, 20, 40, 1
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "goal"
         argv = [

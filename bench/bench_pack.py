@@ -1,6 +1,6 @@
 """How long the meeting pack takes, and where the time goes (prints figures; never a timed test).
 
-    python bench/bench_pack.py [RESULTS_DIR] [--repeat N] [--no-stages]
+    python bench/bench_pack.py [RESULTS_DIR] [--repeat N] [--no-stages] [--smoke]
 
 RESULTS_DIR is a stored results folder (default /tmp/pack_bench_run; make one with
 ``run_sim.py run scenarios/baseline.toml --reps 1000 --seed 1 --no-report --out /tmp/pack_bench_run``).
@@ -13,6 +13,9 @@ Prints:
     (drawing, PNG, SVG) per language, the document, HTML and PDF per language with their font
     subsetting, the Excel workbook, and the results files opened by it.
 Stages are timed by wrapping the pack's functions from outside; nothing in ``sim/`` knows about it.
+``--smoke`` does all of it once, in English only, on a results folder of 20 replications of the
+test suite's tiny zone (tests/data/tiny.toml) made for the purpose (seconds, not minutes; the
+test suite runs it so the script keeps working).
 """
 
 from __future__ import annotations
@@ -63,23 +66,27 @@ def _wall(argv: list[str], env=None, cpu: list | None = None) -> float:
     return wall
 
 
-def startup() -> None:
+def startup(tries: int = 3) -> None:
     py = sys.executable
-    bare = min(_wall([py, "-c", "pass"]) for _ in range(3))
+    bare = min(_wall([py, "-c", "pass"]) for _ in range(tries))
     pack = min(
-        _wall([py, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); import sim.report.pack"]) for _ in range(3)
+        _wall([py, "-c", f"import sys; sys.path.insert(0, {str(ROOT)!r}); import sim.report.pack"])
+        for _ in range(tries)
     )
     print(f"process start-up: interpreter {bare:.2f} s; interpreter + imports of the pack {pack:.2f} s")
 
 
-def end_to_end(results: Path, repeat: int) -> None:
+def end_to_end(results: Path, repeat: int, langs: tuple[str, ...]) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "opens.txt"
         times, cpu = [], []
         for _i in range(repeat):
             log.write_text("")
             env = dict(os.environ, **{OPEN_LOG: str(log)})
-            times.append(_wall([sys.executable, "-c", CHILD, str(results), "--out", str(Path(tmp) / "pack")], env, cpu))
+            argv = [sys.executable, "-c", CHILD, str(results), "--out", str(Path(tmp) / "pack")]
+            if len(langs) == 1:
+                argv += ["--lang", langs[0]]
+            times.append(_wall(argv, env, cpu))
         opens = Counter(log.read_text().split())
     print(
         f"whole pack (`report`, default workers, {os.cpu_count()} cores): "
@@ -126,7 +133,7 @@ class Stages:
         setattr(owner, name, timed)
 
 
-def stages(results: Path, all_charts: bool) -> None:
+def stages(results: Path, all_charts: bool, langs: tuple[str, ...]) -> None:
     import fpdf
     import matplotlib.figure
     from fontTools import subset
@@ -192,7 +199,7 @@ def stages(results: Path, all_charts: bool) -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         t, c = time.perf_counter(), time.process_time()
-        pack.build_pack([results], out=Path(tmp) / "pack", workers=1)
+        pack.build_pack([results], langs, out=Path(tmp) / "pack", workers=1)
         total, cpu = time.perf_counter() - t, time.process_time() - c
     _print_stages(S, total, cpu, all_charts)
 
@@ -227,26 +234,47 @@ def _print_stages(S: Stages, total: float, cpu: float, all_charts: bool) -> None
     print("  results files opened: " + (", ".join(f"{k} x{v}" for k, v in sorted(S.opens.items())) or "none"))
 
 
+def measure(
+    results: Path, repeat: int, with_stages: bool, all_charts: bool, langs: tuple[str, ...], tries: int = 3
+) -> int:
+    """Print the figures of the pack of ``results`` in ``langs``; 2 when it is not a results folder."""
+    if not (results / "summary.csv").is_file():
+        print(
+            f"{results}: not a results folder; make one with\n  run_sim.py run scenarios/baseline.toml "
+            f"--reps 1000 --seed 1 --no-report --out {results} -q",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"meeting pack of {results}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    startup(tries)
+    end_to_end(results, repeat, langs)
+    if with_stages:
+        stages(results, all_charts, langs)
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("results", nargs="?", type=Path, default=Path("/tmp/pack_bench_run"))
     ap.add_argument("--repeat", type=int, default=2, help="whole-pack builds to time (default 2)")
     ap.add_argument("--no-stages", action="store_true", help="skip the stage breakdown")
     ap.add_argument("--charts", action="store_true", help="every chart's times (default: the 8 slowest)")
+    ap.add_argument(
+        "--smoke", action="store_true", help="once, English only, on a tiny made-up run: checks the script runs"
+    )
     a = ap.parse_args()
-    if not (a.results / "summary.csv").is_file():
-        print(
-            f"{a.results}: not a results folder; make one with\n  run_sim.py run scenarios/baseline.toml "
-            f"--reps 1000 --seed 1 --no-report --out {a.results} -q",
-            file=sys.stderr,
+    if not a.smoke:
+        return measure(a.results, a.repeat, not a.no_stages, a.charts, ("zh", "en"))
+    with tempfile.TemporaryDirectory() as tmp:
+        results = Path(tmp) / "tiny"
+        tiny = ["run", "tests/data/tiny.toml", "--reps", "20", "--seed", "1", "--workers", "1", "--no-report", "-q"]
+        subprocess.run(
+            [sys.executable, "run_sim.py", *tiny, "--out", str(results)],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
-        return 2
-    print(f"meeting pack of {a.results}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    startup()
-    end_to_end(a.results, a.repeat)
-    if not a.no_stages:
-        stages(a.results, a.charts)
-    return 0
+        return measure(results, 1, True, a.charts, ("en",), tries=1)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,14 @@
 """CPU time of the national-evaluation ranking of one replication (prints figures; never a timed test).
 
-    python bench/bench_ranking.py [SCENARIO] [--reps N] [--repeat R] [--seed S] [--profile]
+    python bench/bench_ranking.py [SCENARIO] [--reps N] [--repeat R] [--seed S] [--profile] [--smoke]
 
 Runs the zone model of N replications once (without the ranking), keeps each replication's
 zone indicators, base values and macro index, then times ``sim.ranking.rank_replication`` alone
 on them, R times over, each time with fresh generators seeded per replication. Prints ms per
 replication, wall and CPU (best and median of the R passes: the best is the least disturbed by
 other work on the machine) and a SHA-256 of every output array, so two checkouts can be compared for byte
-identity as well as speed. ``--profile`` adds a cProfile of one pass.
+identity as well as speed. ``--profile`` adds a cProfile of one pass. ``--smoke`` ranks 5
+replications twice (a few seconds; the test suite runs it so the script keeps working).
 """
 
 from __future__ import annotations
@@ -74,7 +75,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--repeat", type=int, default=7, help="timed passes")
     ap.add_argument("--seed", type=int, default=20240101)
     ap.add_argument("--profile", action="store_true", help="print a cProfile of one pass")
+    ap.add_argument("--smoke", action="store_true", help="5 replications, 2 passes: checks the script runs")
     a = ap.parse_args(argv)
+    if a.smoke:
+        a.reps, a.repeat = 5, 2
 
     sc = load_scenario(a.scenario).scenario
     if sc.ranking is None:

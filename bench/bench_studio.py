@@ -6,7 +6,10 @@ scenario's replications are cached as they are once the studio has been open a w
 adds its poll interval (0.2 s) and a render. Prints one line per answer: replications, seconds
 since the change, widest 95% half-width of an active target's P(hit) and of a paired difference.
 
-    python bench/bench_studio.py [--max-reps 10000] [--workers 2]
+    python bench/bench_studio.py [--max-reps 10000] [--workers 2] [--smoke]
+
+``--smoke`` stops at the first answer (200 replications) on one worker (a few seconds; the test
+suite runs it so the script keeps working).
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ def main() -> None:
     ap.add_argument("--scenario", default=str(ROOT / "scenarios" / "baseline.toml"))
     ap.add_argument("--max-reps", type=int, default=10_000)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--smoke", action="store_true", help="200 replications, 1 worker: checks the script runs")
     args = ap.parse_args()
+    if args.smoke:
+        args.max_reps, args.workers = 200, 1
     r = WhatIfRunner(Path(args.scenario), max_reps=args.max_reps, workers=args.workers)
     t0 = time.perf_counter()
     r.submit({})

@@ -2,6 +2,7 @@
 
     python bench/outputs_identical.py record DIR     # run every command, keep outputs + digests in DIR
     python bench/outputs_identical.py check DIR      # run them again, compare with DIR/digests.json
+    python bench/outputs_identical.py --smoke        # record and check validate and levers in a temp folder
 
 Every command of ``run_sim.py`` runs once at a small size with a fixed seed and fixed workers;
 each file it writes and its console text are hashed. ``check`` prints every file that differs,
@@ -11,7 +12,8 @@ are the same for both modes; what still changes from run to run is blanked befor
 elapsed seconds in console text. (The pack's PDF, Excel, SVG and HTML files carry the run date,
 not the current time: sim/report/reproducible.py.)
 Run ``record`` on the commit before a restructuring and ``check`` after it (same day: chart
-footers carry the run date).
+footers carry the run date). ``--smoke`` records and checks two quick commands (validate, levers)
+in a temporary folder: a few seconds, which the test suite runs so the script keeps working.
 """
 
 from __future__ import annotations
@@ -173,28 +175,24 @@ def run_all(only: list[str] | None) -> dict[str, str]:
     return digests
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("mode", choices=("record", "check"))
-    ap.add_argument("dir", type=Path)
-    ap.add_argument("--only", help="comma-separated command names (default: all)")
-    a = ap.parse_args()
-    only = a.only.split(",") if a.only else None
-    if a.mode == "record":
-        d = run_all(only)
-        if only and (a.dir / "digests.json").exists():  # re-record some commands, keep the others
-            old = json.loads((a.dir / "digests.json").read_text())
-            d = {**{k: v for k, v in old.items() if k.split("/")[0] not in only}, **d}
-            for name in only:
-                shutil.rmtree(a.dir / name, ignore_errors=True)
-                shutil.copytree(WORK / name, a.dir / name)
-        else:
-            shutil.rmtree(a.dir, ignore_errors=True)
-            shutil.copytree(WORK, a.dir)
-        (a.dir / "digests.json").write_text(json.dumps(d, indent=1, sort_keys=True))
-        print(f"recorded {len(d)} digests in {a.dir}/digests.json")
-        return 0
-    ref = json.loads((a.dir / "digests.json").read_text())
+def record(folder: Path, only: list[str] | None) -> int:
+    d = run_all(only)
+    if only and (folder / "digests.json").exists():  # re-record some commands, keep the others
+        old = json.loads((folder / "digests.json").read_text())
+        d = {**{k: v for k, v in old.items() if k.split("/")[0] not in only}, **d}
+        for name in only:
+            shutil.rmtree(folder / name, ignore_errors=True)
+            shutil.copytree(WORK / name, folder / name)
+    else:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.copytree(WORK, folder)
+    (folder / "digests.json").write_text(json.dumps(d, indent=1, sort_keys=True))
+    print(f"recorded {len(d)} digests in {folder}/digests.json")
+    return 0
+
+
+def check(folder: Path, only: list[str] | None) -> int:
+    ref = json.loads((folder / "digests.json").read_text())
     new = run_all(only)
     if only:
         ref = {k: v for k, v in ref.items() if k.split("/")[0] in only}
@@ -209,7 +207,7 @@ def main() -> int:
             if k.endswith(("<stdout>", ".csv", ".txt", ".toml", ".json", ".md")):
                 name = k.split("/")[0]
                 f = "_stdout.txt" if k.endswith("<stdout>") else k.split("/", 1)[1]
-                old, cur = a.dir / name / f, WORK / name / f
+                old, cur = folder / name / f, WORK / name / f
                 if old.exists() and cur.exists():
                     subprocess.run(["diff", str(old), str(cur)], check=False)
         else:
@@ -217,6 +215,23 @@ def main() -> int:
         bad += 1
     print(f"{len(ref)} reference digests, {bad} differ/missing/new")
     return 1 if bad else 0
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("mode", nargs="?", choices=("record", "check"))
+    ap.add_argument("dir", nargs="?", type=Path)
+    ap.add_argument("--only", help="comma-separated command names (default: all)")
+    ap.add_argument("--smoke", action="store_true", help="record and check validate and levers in a temporary folder")
+    a = ap.parse_args()
+    only = a.only.split(",") if a.only else None
+    if a.smoke:
+        with tempfile.TemporaryDirectory() as tmp:
+            only = ["validate", "levers"]
+            return record(Path(tmp) / "ref", only) or check(Path(tmp) / "ref", only)
+    if a.mode is None or a.dir is None:
+        ap.error("MODE and DIR are needed (or --smoke)")
+    return (record if a.mode == "record" else check)(a.dir, only)
 
 
 if __name__ == "__main__":
