@@ -416,15 +416,39 @@ def test_html_loads_in_headless_browser(pack, tmp_path, lang):
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_pdf_pages_render_and_are_not_blank(pack, lang):
+    """Every page renders (A4 portrait) and carries content of its own beyond the running header
+    and the page-number footer: ink in the body area, and (with pypdfium2) a line of text or an
+    image there. A short last page of a section passes; a page with nothing but the header fails,
+    however the content happens to be paginated."""
     path = pack[1] / f"report_{lang}.pdf"
+    header_mm, footer_mm = 13, 12  # the running header and its rule, the page number (sim/report/pdf.py)
     try:
         import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
     except ImportError:
         pdfium = None
+    body_content = None  # per page: text characters and images inside the body area (pypdfium2 only)
     if pdfium is not None:
         doc = pdfium.PdfDocument(str(path))
         n = len(doc)
         pages = [np.asarray(doc[i].render(scale=0.5).to_pil().convert("L")) for i in range(n)]
+        body_content = []
+        for i in range(n):
+            page = doc[i]
+            mm = 72 / 25.4
+            top, bottom = page.get_height() - header_mm * mm, footer_mm * mm  # PDF y runs upwards
+            tp = page.get_textpage()
+            chars = 0
+            for k in range(tp.count_rects()):
+                left, low, right, high = tp.get_rect(k)
+                if low >= bottom and high <= top:
+                    chars += len(tp.get_text_bounded(left, low, right, high).strip())
+            images = 0
+            for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+                bounds = getattr(obj, "get_bounds", None) or obj.get_pos  # pypdfium2 5 / 4
+                _left, low, _right, high = bounds()
+                images += high > bottom and low < top
+            body_content.append((chars, images))
     elif shutil.which("pdftoppm"):
         import tempfile
 
@@ -439,7 +463,13 @@ def test_pdf_pages_render_and_are_not_blank(pack, lang):
     assert n >= 8
     for i, a in enumerate(pages):
         assert a.shape[0] > a.shape[1], "A4 portrait"
-        assert (a < 200).mean() > 0.003, f"page {i + 1} is blank"
+        px_per_mm = a.shape[0] / 297
+        body = a[round(header_mm * px_per_mm) : a.shape[0] - round(footer_mm * px_per_mm)]
+        ink_rows = int((body < 200).any(axis=1).sum())  # rows of the body with something drawn
+        assert ink_rows >= 3, f"page {i + 1} is blank: nothing drawn below the running header"
+        if body_content is not None:
+            chars, images = body_content[i]
+            assert chars or images, f"page {i + 1} holds no text or image below the running header"
 
 
 # ----------------------------------------------------------------------------- Excel
