@@ -1,11 +1,12 @@
 """Metamorphic tier: how outputs must move when inputs move, and what must not move at all.
 
-Common random numbers: every replication draws each uncertain parameter from its own uniform
-(keyed by the parameter's path) and every mechanism from its own named stream, so two variants
-of a scenario run with the same seed share their randomness stream by stream.
+Common random numbers: every random number of a replication has an address (stream, entity, k;
+sim/model/draws.py), so every uncertain parameter, every cell of lead counts and every lead's own
+numbers are the same in two variants of a scenario run with the same seed, entity by entity.
 
 Which relations hold replication by replication (asserted per rep) and which only in
-expectation (asserted on paired means, 4 SE) follows from reading sim/model/ (processes.py, bookkeeping.py):
+expectation (asserted on paired means, 4 SE) follows from reading sim/model/ (arrivals.py,
+space.py, schedule.py, bookkeeping.py):
 
 * per replication: identical output for the same seed (and whatever the worker count); the
   done time of every project/milestone is non-increasing in infrastructure_funding (the slip's
@@ -13,10 +14,13 @@ expectation (asserted on paired means, 4 SE) follows from reading sim/model/ (pr
   trade scales linearly with firm sizes (sizes never feed back into events); a disruption can
   only remove between 0 and ``depth`` of a month's trade (its stream is separate); zero leads
   leave exactly the initial firms.
-* in expectation only: more promotion events raise the monthly Poisson means of leads, but
-  ``arrivals:<sector>`` then draws different Poisson variates (numpy's sampler consumes a
-  variable number of uniforms), so every later arrival in the stream changes and a single
-  replication can end with fewer firms; space competition adds further path dependence.
+* in expectation only: more promotion events raise the Poisson mean of every (month, sector)
+  cell, and each cell's count is the inverse transform of its own uniform (sim/model/inverse.py),
+  so no cell gets fewer leads and every lead keeps its own numbers; but the extra signed firms
+  compete for serviced land and warehouse space (a firm still waiting at its deadline is lost:
+  space.py), so one extra firm can take the space two later ones needed, and the monthly trade
+  noise is drawn as one block over all firms (bookkeeping.py), so an extra firm shifts the
+  noise of the others: a single replication can end with fewer firms or less trade.
 """
 
 from __future__ import annotations
