@@ -127,6 +127,40 @@ def _act(fn):
     return _wait(lambda: fn() or True, timeout=30)
 
 
+TOGGLE = ".bslib-sidebar-layout > .collapse-toggle"
+"""The sidebar's open/close arrow, the control a person uses to show or hide the levers."""
+
+
+def _sidebar(d, want_open: bool) -> None:
+    """Open or close the sidebar as a person does: click its arrow if it is not as wanted, then
+    wait until the language switch at its top is (or is no longer) something one can click."""
+    from selenium.webdriver.common.by import By
+
+    def toggle_state() -> str:
+        return d.find_element(By.CSS_SELECTOR, TOGGLE).get_attribute("aria-expanded")
+
+    if (toggle_state() == "true") != want_open:
+        _act(lambda: d.find_element(By.CSS_SELECTOR, TOGGLE).click())
+    _wait(lambda: toggle_state() == ("true" if want_open else "false"), timeout=30)
+    _wait(lambda: _lang_label(d, "en").is_displayed() == want_open, timeout=30)
+    time.sleep(0.5)  # the slide animation (0.3 s) ends: the controls sit where a click lands
+
+
+def _lang_label(d, lang: str):
+    """The visible label (text and radio) of the language switch's option ``lang``."""
+    from selenium.webdriver.common.by import By
+
+    return d.find_element(By.XPATH, f"//input[@name='lang'][@value='{lang}']/ancestor::label")
+
+
+def _click_when_clickable(d, element) -> None:
+    """Click ``element`` once it is shown and enabled, as a person clicks what they can see."""
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(d, 30).until(EC.element_to_be_clickable(element)).click()
+
+
 def _status(d) -> dict:
     from selenium.webdriver.common.by import By
 
@@ -186,16 +220,14 @@ def test_lever_change_shows_the_probabilities_of_sim_run(studio, browser):
 
     d.set_window_size(1280, 900)
     d.save_screenshot(str(tmp / "studio_1280.png"))
-    d.set_window_size(390, 844)
-    time.sleep(0.5)
+    d.set_window_size(390, 844)  # a phone: the sidebar covers the page when open
+    _sidebar(d, True)
     d.save_screenshot(str(tmp / "studio_390_levers.png"))
-    d.find_element(
-        By.CSS_SELECTOR, ".bslib-sidebar-layout > .collapse-toggle"
-    ).click()  # the phone's view of the answer
-    time.sleep(0.8)
+    _sidebar(d, False)  # the phone's view of the answer
+    _wait(lambda: d.find_element(By.CSS_SELECTOR, "tr[data-target]").is_displayed(), timeout=30)
     d.save_screenshot(str(tmp / "studio_390.png"))
-    d.find_element(By.CSS_SELECTOR, ".bslib-sidebar-layout > .collapse-toggle").click()
     d.set_window_size(1280, 900)
+    _sidebar(d, True)
 
     port = url.rsplit(":", 1)[1]
     outside = [
@@ -209,9 +241,11 @@ def test_language_switch_save_and_pack(studio, browser):
 
     _url, tmp = studio
     d = browser
-    _act(lambda: d.find_element(By.CSS_SELECTOR, "input[name='lang'][value='zh']").click())
+    _sidebar(d, True)  # the language switch sits at the top of the sidebar
+    _click_when_clickable(d, _lang_label(d, "zh"))
     _wait(lambda: "情景推演工作台" in d.find_element(By.ID, "title").text)
-    assert "配对差值" in d.page_source
+    _wait(lambda: "配对差值" in d.find_element(By.ID, "answer").text)  # the table's heading, in Chinese
+    assert d.find_element(By.CSS_SELECTOR, "input[name='lang'][value='zh']").is_selected()
 
     def name_it():
         name = d.find_element(By.ID, "save_name")
