@@ -13,7 +13,7 @@ elapsed seconds in console text. (The pack's PDF, Excel, SVG and HTML files carr
 not the current time: sim/report/reproducible.py.)
 Run ``record`` on the commit before a restructuring and ``check`` after it (same day: chart
 footers carry the run date). ``--smoke`` records and checks two quick commands (validate, levers)
-in a temporary folder: a few seconds, which the test suite runs so the script keeps working.
+in a temporary folder of its own: a few seconds, which the test suite runs so the script keeps working.
 """
 
 from __future__ import annotations
@@ -225,9 +225,10 @@ def main() -> int:
     ap.add_argument("--smoke", action="store_true", help="record and check validate and levers in a temporary folder")
     a = ap.parse_args()
     only = a.only.split(",") if a.only else None
-    if a.smoke:
+    if a.smoke:  # in a folder of its own, so it never touches a record or check under way in WORK
+        global WORK
         with tempfile.TemporaryDirectory() as tmp:
-            only = ["validate", "levers"]
+            WORK, only = Path(tmp) / "work", ["validate", "levers"]
             return record(Path(tmp) / "ref", only) or check(Path(tmp) / "ref", only)
     if a.mode is None or a.dir is None:
         ap.error("MODE and DIR are needed (or --smoke)")
