@@ -27,7 +27,7 @@ from typing import Any
 
 from sim.months import is_month
 from sim.scenario.errors import ScenarioError, display_path
-from sim.vocabulary.outcomes import MODEL_INDICATORS, TRADE_COMPONENTS, indicator_unit
+from sim.vocabulary.outcomes import MODEL_INDICATORS, OUTCOMES, TRADE_COMPONENTS, indicator_unit
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
 CATALOGUE = SCENARIOS_DIR / "catalogue" / "defaults.toml"
@@ -599,9 +599,23 @@ def _targets(w: _Where, table: Any, plan: dict, years: list[int], projects: dict
                 "op": "<=" if ind == "rank" else ">=",
                 "threshold": float(thr),
                 "unit": indicator_unit(ind),
-                "source": f"{plan['document']}: {ind} {y}",
+                "source": f"{plan['document']}: {_target_words(ind, y, thr, projects, milestones)}",
             }
     return out
+
+
+def _target_words(ind: str, year: str, thr: float, projects: dict, milestones: dict) -> str:
+    """A target in the plan's words (Chinese; the English pack quotes them beside its own label)."""
+    if ind == "rank":
+        return f"{year}年度全国发展绩效评估综合排名进入前{thr:g}位"
+    if ind.startswith("done_"):
+        item = {**projects, **milestones}[ind.removeprefix("done_")]
+        return f"{year}年完成{item['name_zh']}"
+    unit = indicator_unit(ind)
+    unit = {"active_enterprises": "家", "new_business_types": "项"}.get(
+        ind, {"persons": "人", "count": ""}.get(unit, unit)
+    )
+    return f"{year}年{OUTCOMES[ind].zh}达到{thr:g}{unit}"
 
 
 def _ranking(w: _Where, zone: dict, years: list[int], own: Any) -> dict:
