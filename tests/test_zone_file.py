@@ -275,3 +275,25 @@ def test_error_in_a_whatif_names_the_whatif(tmp_path, capsys):
     w = tmp_path / "whatif.toml"
     w.write_text(textwrap.dedent('extends = "zone.toml"\n[base_year]\nemployees = -5\n'), encoding="utf-8")
     expect_error(capsys, ["validate", str(w)], "whatif.toml", "base_year.employees")
+
+
+def _zone_2022() -> dict:
+    """The template's zone moved to a plan starting in 2022, the one the national evaluation serves."""
+    text = template("en", "z.toml").replace("2026", "2022").replace("2027", "2023")
+    z = tomllib.loads(text)
+    z["targets"]["rank"] = {"2023": 80}
+    return z
+
+
+def test_rank_in_a_served_year_needs_the_province_and_the_unmodelled_counts(tmp_path, capsys):
+    z = _zone_2022()
+    p = write(tmp_path, z, "r.toml")
+    expect_error(capsys, ["validate", str(p)], "r.toml", "ranking.zone.province_trade_yi", "贵州")
+    z["ranking"] = {"zone": {"province_trade_yi": 1000}}
+    p = write(tmp_path, z, "r.toml")
+    expect_error(capsys, ["validate", str(p)], "r.toml", "ranking.zone.fallback.", "[constants.counts]")
+    fallback = {"institutional_innovations": 2, "ftz_replications": 3, "patents": 10, "high_tech_firms": 1}
+    z["ranking"]["zone"]["fallback"] = fallback
+    sc = load(tmp_path, z, "r.toml").scenario
+    assert sc.ranking.zone.region == "central_west" and sc.ranking.zone.area_km2 == 2.0
+    assert sc.targets["rank_2023"].op == "<=" and sc.targets["rank_2023"].threshold == 80

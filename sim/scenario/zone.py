@@ -166,7 +166,7 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
         raise w.fail("base_year.enterprises", "no sector has enterprises")
     full["targets"] = targets(w, data.get("targets"), plan, years, projects, milestones)
     if any(t["indicator"] == "rank" for t in full["targets"].values()):
-        full["ranking"] = ranking(w, zone, years, data.get("ranking"))
+        full["ranking"] = ranking(w, zone, years, data.get("ranking"), data.get("constants", {}).get("counts"))
     for sec in FULL_SECTIONS:  # the planner's own statements win over the defaults
         if sec in data:
             if not isinstance(data[sec], dict):

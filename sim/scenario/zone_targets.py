@@ -8,6 +8,7 @@ import math
 import tomllib
 from typing import Any
 
+from sim.ranking.config.variables import ZONE_MODEL_VARIABLES
 from sim.scenario.zone_defaults import SCENARIOS_DIR, Where
 from sim.vocabulary.outcomes import MODEL_INDICATORS, OUTCOMES, indicator_unit
 
@@ -61,7 +62,7 @@ def target_words(ind: str, year: str, thr: float, projects: dict, milestones: di
     return f"{year}年{OUTCOMES[ind].zh}达到{thr:g}{unit}"
 
 
-def ranking(w: Where, zone: dict, years: list[int], own: Any) -> dict:
+def ranking(w: Where, zone: dict, years: list[int], own: Any, counts: Any) -> dict:
     """The national evaluation for a rank target, or a refusal where it cannot honestly serve."""
     with open(EVALUATION, "rb") as f:
         ev = tomllib.load(f)["ranking"]
@@ -80,6 +81,16 @@ def ranking(w: Where, zone: dict, years: list[int], own: Any) -> dict:
             "ranking.zone.province_trade_yi",
             f"a rank target needs the foreign trade of {zone['province']} in {cal}, 亿元 (the province's "
             f"statistical communiqué): add [ranking.zone] province_trade_yi = ...",
+        )
+    produced = set(MODEL_INDICATORS) | set(counts if isinstance(counts, dict) else {})
+    stated = zone_in.get("fallback", {}) if isinstance(zone_in.get("fallback"), dict) else {}
+    lacking = [k for k in ZONE_MODEL_VARIABLES if k not in produced and k not in stated]
+    if lacking:
+        raise w.fail(
+            f"ranking.zone.fallback.{lacking[0]}",
+            f"a rank target needs the zone's yearly {', '.join(lacking)} (the evaluation scores them and a zone "
+            f"file's model does not produce them): state each under [ranking.zone] fallback = {{ ... }} with "
+            f"its source, or add the programme under [constants.counts]",
         )
     ev = copy.deepcopy(ev)
     ev["zone"] = {
