@@ -297,3 +297,13 @@ def test_rank_in_a_served_year_needs_the_province_and_the_unmodelled_counts(tmp_
     sc = load(tmp_path, z, "r.toml").scenario
     assert sc.ranking.zone.region == "central_west" and sc.ranking.zone.area_km2 == 2.0
     assert sc.targets["rank_2023"].op == "<=" and sc.targets["rank_2023"].threshold == 80
+
+
+def test_default_descriptions_are_each_in_one_language(tmp_path):
+    """The pack shows the scenario's descriptions: the English one quotes the Chinese document
+    number in 「」, the Chinese one holds no English word."""
+    from language_check import leaks
+
+    meta = load(tmp_path, zone_dict()).resolved["scenario"]
+    assert leaks(meta["description"], "en") == []
+    assert leaks(meta["description_zh"], "zh") == []

@@ -146,7 +146,7 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
             "zone_zh": zone["name_zh"],
             "name_zh": zone["name_zh"],
             "name_en": zone["name_en"],
-            "description": plan.get("description_en", f"Zone file: {zone['name_en']}, plan {plan['document']}."),
+            "description": plan.get("description_en", f"Zone file: {zone['name_en']}, plan 「{plan['document']}」."),
             "description_zh": plan.get("description_zh", f"园区文件：{zone['name_zh']}，规划{plan['document']}。"),
             "plan": plan["document"],
         },
