@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import tomli_w
 from conftest import expect_error, simulate_rep
+from language_check import leaks
 
 from sim.cli import main
 from sim.cli.new_zone import template
@@ -260,6 +261,11 @@ BAD = {
         "milestones[1].business_type",
         "already runs",
     ),
+    "size on a milestone": (
+        lambda z: z["milestones"][0].update(warehouse_k_m2=3),
+        "milestones[1].warehouse_k_m2",
+        "unknown key",
+    ),
     "unknown section": (lambda z: z.update(budget={"x": 1}), "budget", "unknown section"),
 }
 
@@ -302,8 +308,6 @@ def test_rank_in_a_served_year_needs_the_province_and_the_unmodelled_counts(tmp_
 def test_default_descriptions_are_each_in_one_language(tmp_path):
     """The pack shows the scenario's descriptions: the English one quotes the Chinese document
     number in 「」, the Chinese one holds no English word."""
-    from language_check import leaks
-
     meta = load(tmp_path, zone_dict()).resolved["scenario"]
     assert leaks(meta["description"], "en") == []
     assert leaks(meta["description_zh"], "zh") == []

@@ -64,7 +64,9 @@ BASE_REQUIRED = (
     "development_rate",
 )
 BASE_OPTIONAL = ("trade_cbec", "trade_other", "fdi_usd", "active_enterprises")
-PROJECT_KEYS = {"name_zh", "name_en", "kind", "due", "id", "plan_task", "delay_months"}
+SIZES = ("serviced_land_ha", "warehouse_k_m2", "footprint_ha")
+"""The sizes a project may state (each kind of the catalogue lists its own)."""
+PROJECT_KEYS = {"name_zh", "name_en", "kind", "due", "id", "plan_task", "delay_months", *SIZES}
 MILESTONE_KEYS = {"name_zh", "name_en", "business_type", "kind", "due", "id", "plan_task", "delay_months"}
 EFFECT_KEYS = ("lead_rate_multiplier", "trade_multiplier")
 
@@ -278,9 +280,9 @@ def _milestones(w: Where, items: Any, cat: dict, n: dict) -> tuple[dict, dict[st
 
 
 def _check_entry(w: Where, key: str, m: dict, keys: set) -> None:
-    unknown = sorted(set(m) - keys - set(EFFECT_KEYS) - {"serviced_land_ha", "warehouse_k_m2", "footprint_ha"})
+    unknown = sorted(set(m) - keys - set(EFFECT_KEYS))
     if unknown:
-        raise w.fail(f"{key}.{unknown[0]}", f"unknown key; expected some of {sorted(keys)}")
+        raise w.fail(f"{key}.{unknown[0]}", f"unknown key; expected some of {sorted({*keys, *EFFECT_KEYS})}")
     for k in ("name_zh", "name_en", "due"):
         if not isinstance(m.get(k), str) or not m[k].strip():
             raise w.fail(f"{key}.{k}", "missing key (required; see docs/zones.md)" if k not in m else "expected text")
@@ -315,7 +317,7 @@ def _projects(w: Where, items: Any, cat: dict, milestone_ids: set) -> dict:
             raise w.fail(f"{key}.kind", f"unknown project kind {kind!r}; expected one of {list(kinds)}")
         spec = kinds[kind]
         sizes = {}
-        for s in ("serviced_land_ha", "warehouse_k_m2", "footprint_ha"):
+        for s in SIZES:
             if s in p:
                 if s not in spec["sizes"]:
                     raise w.fail(
