@@ -311,3 +311,40 @@ def test_default_descriptions_are_each_in_one_language(tmp_path):
     meta = load(tmp_path, zone_dict()).resolved["scenario"]
     assert leaks(meta["description"], "en") == []
     assert leaks(meta["description_zh"], "zh") == []
+
+
+def test_a_leader_pipeline_brings_its_sector(tmp_path):
+    """A sector absent from the base year enters with a leader pipeline the zone file states, and
+    gets no ordinary entrants (its lead rate is zero): only the leader can bring its trade."""
+    z = zone_dict()
+    z["base_year"]["enterprises"]["commodity"] = 0
+    z["constants"] = {
+        "leaders": {
+            "commodity": {
+                "name_en": "Commodity trader",
+                "name_zh": "大宗商品贸易龙头",
+                "plan_task": 3,
+                "sector": "commodity",
+                "window_months": 12,
+                "space_per_firm": 0,
+            }
+        }
+    }
+    z["levers"] = {"leader_candidates": {"commodity": 1}}
+    z["uncertainties"] = {
+        "leaders": {
+            "commodity": {
+                "sign_prob": 1.0,
+                "trade_yi": 5.0,
+                "employees": 20,
+                "fdi_wan_usd": 0,
+                "fitout_months": 1,
+                "rampup_months": 1,
+            }
+        }
+    }
+    sc = load(tmp_path, z).scenario
+    assert "commodity" in sc.constants.sectors
+    assert sc.uncertainties.sectors["commodity"].lead_rate_per_month.mean() == 0
+    y = simulate_rep(sc, seed=2, rep=0).yearly
+    assert y["leaders_commodity"][-1] == 1

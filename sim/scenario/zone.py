@@ -136,7 +136,10 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
 
     by, n_by_sector = _base_year(w, data.get("base_year"), cat)
     milestones, opened = _milestones(w, data.get("milestones", []), cat, n_by_sector)
-    sectors_in = [s for s in cat["sectors"] if (n_by_sector.get(s, 0) > 0 or s in opened)]
+    leaders = (data.get("constants") or {}).get("leaders") or {}
+    piped = {v.get("sector") for v in leaders.values() if isinstance(v, dict)} if isinstance(leaders, dict) else set()
+    # a sector is in the zone if it has firms, a milestone launches it, or a leader pipeline brings it
+    sectors_in = [s for s in cat["sectors"] if (n_by_sector.get(s, 0) > 0 or s in opened or s in piped)]
     if not sectors_in:
         raise w.fail("base_year.enterprises", "no sector has enterprises; state the zone's firms by sector")
     projects = _projects(w, data.get("projects", []), cat, set(milestones))
