@@ -10,6 +10,7 @@ Bad input: each mistake is one line, exit 2, naming the file and the key.
 from __future__ import annotations
 
 import copy
+import re
 import textwrap
 import tomllib
 from pathlib import Path
@@ -23,6 +24,7 @@ from language_check import leaks
 from sim.cli import main
 from sim.cli.new_zone import template
 from sim.scenario.loader import load_scenario, validate_data
+from sim.scenario.zone_defaults import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "scenarios" / "examples").glob("*.toml"))
@@ -348,3 +350,41 @@ def test_a_leader_pipeline_brings_its_sector(tmp_path):
     assert sc.uncertainties.sectors["commodity"].lead_rate_per_month.mean() == 0
     y = simulate_rep(sc, seed=2, rep=0).yearly
     assert y["leaders_commodity"][-1] == 1
+
+
+# ----------------------------------------------------------------------------- the catalogue
+
+
+def test_every_catalogue_value_carries_its_notes_and_covers_its_sectors():
+    """Each value of the catalogue has a Chinese and an English note; each per-sector parameter
+    names every sector that needs it (so no zone meets a missing default)."""
+    cat = load_catalogue()
+    cjk = re.compile(r"[\u3400-\u9fff]")
+
+    def noted(where, t):
+        assert cjk.search(t.get("note_zh", "")), f"{where}: note_zh missing or not Chinese"
+        assert re.match(r"[A-Z]", t.get("note_en", "")), f"{where}: note_en missing"
+
+    for group in ("constants", "processes"):
+        for name, t in cat[group].items():
+            items = t.items() if "value" not in t else [(None, t)]
+            for sub, v in items:
+                noted(f"{group}.{name}" + (f".{sub}" if sub else ""), v)
+                assert "value" in v
+    for group in ("sectors", "project_kinds", "milestone_kinds"):
+        for name, t in cat[group].items():
+            noted(f"{group}.{name}", t)
+    sectors = cat["sectors"]
+    opened = {s for s, a in sectors.items() if "opened_by" in a}
+    need = {
+        "entries_share_per_year": set(sectors) - opened,
+        "new_type_entries_share_of_zone_firms": opened,
+        "plot_weight": {s for s, a in sectors.items() if a["space"] == "land"},
+        "warehouse_k_m2_per_firm": {s for s, a in sectors.items() if a["space"] == "warehouse"},
+        "output_ratio_relative": {s for s, a in sectors.items() if a["manufacturing"]},
+        "output_ratio_fallback": {s for s, a in sectors.items() if a["manufacturing"]},
+    }
+    for name, t in cat["sector_params"].items():
+        noted(f"sector_params.{name}", t)
+        have = set(t) - {"note_zh", "note_en"}
+        assert have == need.get(name, set(sectors)), name
