@@ -40,7 +40,7 @@ REPLICATION_COMMANDS = ["run", "compare", "sweep", "sensitivity", "discover", "c
 
 def test_registry_lists_every_command():
     sub = next(a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction")
-    assert set(sub.choices) == set(SCENARIO_COMMANDS) | {"report"}
+    assert set(sub.choices) == set(SCENARIO_COMMANDS) | {"report", "new-zone"}
     assert len(COMMANDS) == len(sub.choices)
 
 

@@ -33,6 +33,7 @@ COMMANDS = (
     "backtest",
     "optimise",
     "studio",
+    "new_zone",
 )
 """The sub-command modules of this package, in the order ``--help`` lists them."""
 

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sim.scenario.errors import ScenarioError, display_path
 from sim.scenario.observed import attach
 from sim.scenario.schema import Scenario
+from sim.scenario.zone import expand, is_zone_file, zone_overrides
 
 SAVE_AS_UTF8 = (
     "save it as UTF-8 (Notepad: File > Save As, Encoding UTF-8; VS Code: Save with Encoding, UTF-8) and try again"
@@ -260,6 +261,9 @@ def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ())
     origin: dict[str, str] = {}
     try:
         data = _resolve_chain(path, origin)
+        if is_zone_file(data):  # a one-page zone file: expanded into the full scenario (docs/zones.md)
+            early, overrides = zone_overrides(list(overrides))
+            data = expand(apply_overrides(data, early, origin), path, origin)
         data = apply_overrides(data, list(overrides), origin)
         ls = validate_data(data, path, origin)
         if ls.scenario.observations is not None:  # read and embed the observations file (docs/data.md)

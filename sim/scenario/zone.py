@@ -1,0 +1,355 @@
+"""A one-page zone file, expanded into the full scenario the model reads (docs/zones.md).
+
+A zone file states what a zone's planner knows, in the planner's terms: ``[zone]`` (names,
+province, fenced area, acceptance), ``[plan]`` (document, start, horizon), ``[base_year]`` (last
+year's statistics), ``[targets]`` (indicator = {year = threshold}), ``[[projects]]`` and
+``[[milestones]]``. Everything else comes from the national catalogue
+(``scenarios/catalogue/defaults.toml``), whose sector dynamics are stated relative to the zone:
+:func:`expand` converts them into the model's absolute parameters from the zone's own base year, so
+the same catalogue serves a 120-firm zone and a 900-firm zone.
+
+Optional sections in the full scenario vocabulary (``levers``, ``lever_ranges``, ``lever_costs``,
+``uncertainties``, ``constants``, ``initial_state``, ``run``, ``scenario``, ``ranking``,
+``observations``) are merged over the expansion, so a planner can state more where they know more.
+
+Every mistake ends in :class:`~sim.scenario.errors.ScenarioError` naming the file, the key path
+and what was expected.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from pathlib import Path
+from typing import Any
+
+from sim.months import is_month
+from sim.scenario.zone_defaults import Where, central, convert, figure, load_catalogue, slug
+from sim.scenario.zone_targets import EAST, ranking, targets
+from sim.vocabulary.outcomes import TRADE_COMPONENTS
+
+ZONE_SECTIONS = ("zone", "plan", "base_year", "targets", "projects", "milestones")
+"""The zone file's own sections (``--set`` on them applies before the expansion)."""
+FULL_SECTIONS = (
+    "scenario",
+    "run",
+    "constants",
+    "initial_state",
+    "levers",
+    "lever_ranges",
+    "lever_costs",
+    "uncertainties",
+    "ranking",
+    "observations",
+)
+"""Sections of the full scenario a zone file may add; merged over the expansion."""
+
+PROVINCES = (
+    *EAST,
+    *("山西", "安徽", "江西", "河南", "湖北", "湖南"),
+    *("内蒙古", "广西", "重庆", "四川", "贵州", "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆"),
+    *("辽宁", "吉林", "黑龙江"),
+)
+
+ZONE_KEYS = {"name_zh": str, "name_en": str, "province": str, "fenced_area_km2": float, "accepted": str}
+ZONE_OPTIONAL = {"name": str}
+PLAN_KEYS = {"document": str, "start": str, "horizon_months": int}
+PLAN_OPTIONAL = {"replications": int, "seed": int, "description_zh": str, "description_en": str}
+BASE_REQUIRED = (
+    "trade_processing",
+    "trade_bonded_logistics",
+    "trade_general",
+    "industrial_output",
+    "employees",
+    "development_rate",
+)
+BASE_OPTIONAL = ("trade_cbec", "trade_other", "fdi_usd", "active_enterprises")
+SIZES = ("serviced_land_ha", "warehouse_k_m2", "footprint_ha")
+"""The sizes a project may state (each kind of the catalogue lists its own)."""
+PROJECT_KEYS = {"name_zh", "name_en", "kind", "due", "id", "plan_task", "delay_months", *SIZES}
+MILESTONE_KEYS = {"name_zh", "name_en", "business_type", "kind", "due", "id", "plan_task", "delay_months"}
+EFFECT_KEYS = ("lead_rate_multiplier", "trade_multiplier")
+
+DEFAULT_REPLICATIONS = 1000
+"""Replications of a zone file's run unless ``[plan] replications`` says otherwise (about ±3 points)."""
+
+
+def is_zone_file(data: dict) -> bool:
+    """True when the (merged) TOML data is a zone file: it has a ``[zone]`` table."""
+    return isinstance(data.get("zone"), dict)
+
+
+def _typed(w: Where, section: str, table: Any, required: dict, optional: dict) -> dict:
+    if not isinstance(table, dict):
+        raise w.fail(section, f"expected a table [{section}]")
+    unknown = sorted(set(table) - set(required) - set(optional))
+    if unknown:
+        raise w.fail(f"{section}.{unknown[0]}", f"unknown key; expected some of {sorted({*required, *optional})}")
+    for k in required:
+        if k not in table:
+            raise w.fail(f"{section}.{k}", "missing key (required; see docs/zones.md)")
+    for k, v in table.items():
+        t = {**required, **optional}[k]
+        ok = isinstance(v, t) and not isinstance(v, bool) if t is not float else isinstance(v, int | float)
+        if t is float and isinstance(v, bool):
+            ok = False
+        if not ok:
+            raise w.fail(f"{section}.{k}", f"expected {'a number' if t is not str else 'text'}, got {v!r}")
+        if t is str and not v.strip():
+            raise w.fail(f"{section}.{k}", "expected text, got an empty string")
+    return table
+
+
+# ----------------------------------------------------------------------------- expansion
+
+
+def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict | None = None) -> dict:
+    """The full scenario dict of a zone file (what :func:`sim.scenario.loader.validate_data` reads)."""
+    w = Where(path, origin or {})
+    cat = catalogue if catalogue is not None else load_catalogue()
+    allowed = {"extends", *ZONE_SECTIONS, *FULL_SECTIONS}
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise w.fail(unknown[0], f"unknown section of a zone file; expected some of {sorted(allowed - {'extends'})}")
+
+    zone = _typed(w, "zone", data["zone"], ZONE_KEYS, ZONE_OPTIONAL)
+    if zone["province"] not in PROVINCES:
+        raise w.fail("zone.province", f"unknown province {zone['province']!r}; expected one of {', '.join(PROVINCES)}")
+    if not zone["fenced_area_km2"] > 0:
+        raise w.fail("zone.fenced_area_km2", f"expected an area > 0 km2, got {zone['fenced_area_km2']!r}")
+    if not is_month(zone["accepted"]):
+        raise w.fail("zone.accepted", f'expected a month "YYYY-MM", got {zone["accepted"]!r}')
+    if "plan" not in data:
+        raise w.fail("plan", "missing section [plan] (document, start, horizon_months)")
+    plan = _typed(w, "plan", data["plan"], PLAN_KEYS, PLAN_OPTIONAL)
+    if not (is_month(plan["start"]) and plan["start"].endswith("-01")):
+        raise w.fail("plan.start", f'expected a January "YYYY-01", got {plan["start"]!r}')
+    if not (0 < plan["horizon_months"] <= 120 and plan["horizon_months"] % 12 == 0):
+        raise w.fail("plan.horizon_months", f"expected 12, 24, ... up to 120 months, got {plan['horizon_months']!r}")
+    if zone["accepted"] >= plan["start"]:
+        raise w.fail(
+            "zone.accepted",
+            f"{zone['accepted']} is not before the plan's start {plan['start']}; the base year needs an operating zone",
+        )
+    y0 = int(plan["start"][:4])
+    years = list(range(y0, y0 + plan["horizon_months"] // 12))
+
+    by, n_by_sector = _base_year(w, data.get("base_year"), cat)
+    milestones, opened = _milestones(w, data.get("milestones", []), cat, n_by_sector)
+    leaders = (data.get("constants") or {}).get("leaders") or {}
+    piped = {v.get("sector") for v in leaders.values() if isinstance(v, dict)} if isinstance(leaders, dict) else set()
+    # a sector is in the zone if it has firms, a milestone launches it, or a leader pipeline brings it
+    sectors_in = [s for s in cat["sectors"] if (n_by_sector.get(s, 0) > 0 or s in opened or s in piped)]
+    if not sectors_in:
+        raise w.fail("base_year.enterprises", "no sector has enterprises; state the zone's firms by sector")
+    projects = _projects(w, data.get("projects", []), cat, set(milestones))
+
+    full: dict[str, Any] = {
+        "scenario": {
+            "name": zone.get("name") or slug(zone["name_en"]),
+            "zone": zone["name_en"],
+            "zone_zh": zone["name_zh"],
+            "name_zh": zone["name_zh"],
+            "name_en": zone["name_en"],
+            "description": plan.get("description_en", f"Zone file: {zone['name_en']}, plan 「{plan['document']}」."),
+            "description_zh": plan.get("description_zh", f"园区文件：{zone['name_zh']}，规划{plan['document']}。"),
+            "plan": plan["document"],
+        },
+        "run": {
+            "start": plan["start"],
+            "horizon_months": plan["horizon_months"],
+            "replications": plan.get("replications", DEFAULT_REPLICATIONS),
+            # the plan's start month as a number: any fixed seed does, this one is easy to recall
+            "seed": plan.get("seed", int(plan["start"].replace("-", ""))),
+        },
+    }
+    full.update(
+        convert(w, zone, by, n_by_sector, sectors_in, opened, cat, projects, milestones)  # constants...
+    )
+    full["base_year"] = {**by, "enterprises": {s: by_enterprises(data, s, n_by_sector) for s in sectors_in}}
+    if not any(isinstance(v, dict) or v > 0 for v in full["base_year"]["enterprises"].values()):
+        raise w.fail("base_year.enterprises", "no sector has enterprises")
+    full["targets"] = targets(w, data.get("targets"), plan, years, projects, milestones)
+    if any(t["indicator"] == "rank" for t in full["targets"].values()):
+        full["ranking"] = ranking(w, zone, years, data.get("ranking"), data.get("constants", {}).get("counts"))
+    for sec in FULL_SECTIONS:  # the planner's own statements win over the defaults
+        if sec in data:
+            if not isinstance(data[sec], dict):
+                raise w.fail(sec, f"expected a table [{sec}]")
+            full[sec] = _merge(full.get(sec, {}), data[sec])
+    return full
+
+
+def by_enterprises(data: dict, sector: str, n_by_sector: dict) -> Any:
+    """A sector's base-year enterprises as stated (0 for a sector a milestone opens)."""
+    stated = data["base_year"]["enterprises"].get(sector, 0)
+    if isinstance(stated, list):
+        a, m, b = (float(x) for x in stated)
+        return {"dist": "fixed", "value": a} if a == b else {"dist": "triangular", "low": a, "mode": m, "high": b}
+    return copy.deepcopy(stated)
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict) and "dist" not in v:
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = copy.deepcopy(v)
+    return out
+
+
+def _base_year(w: Where, table: Any, cat: dict) -> tuple[dict, dict[str, float]]:
+    if not isinstance(table, dict):
+        raise w.fail("base_year", "missing section [base_year] (the zone's statistics for the year before the start)")
+    allowed = {*BASE_REQUIRED, *BASE_OPTIONAL, "enterprises"}
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise w.fail(f"base_year.{unknown[0]}", f"unknown key; expected some of {sorted(allowed)}")
+    for k in (*BASE_REQUIRED, "enterprises"):
+        if k not in table:
+            raise w.fail(f"base_year.{k}", "missing key (required; see docs/zones.md)")
+    by = {}
+    for k in (*BASE_REQUIRED, *BASE_OPTIONAL):
+        if k in table:
+            by[k] = figure(w, f"base_year.{k}", table[k], high=100.0 if k == "development_rate" else math.inf)
+    ent = table["enterprises"]
+    if not isinstance(ent, dict) or not ent:
+        raise w.fail("base_year.enterprises", "expected a table of sectors, e.g. { processing = 30, logistics = 50 }")
+    n: dict[str, float] = {}
+    for s, v in ent.items():
+        if s not in cat["sectors"]:
+            raise w.fail(f"base_year.enterprises.{s}", f"unknown sector; expected some of {sorted(cat['sectors'])}")
+        d = figure(w, f"base_year.enterprises.{s}", v)
+        n[s] = central(d)
+    total = sum(n.values())
+    if total <= 0:
+        raise w.fail("base_year.enterprises", "the sectors' enterprises add up to 0; state the zone's firms")
+    if "active_enterprises" in by:  # the sector counts are then shares of the stated total
+        act = central(by["active_enterprises"])
+        n = {s: v * act / total for s, v in n.items()}
+    trade = sum(central(by[k]) for k in TRADE_COMPONENTS if k in by)
+    if trade <= 0:
+        raise w.fail(
+            "base_year.trade_processing",
+            "the base-year trade figures add up to 0; the defaults scale new firms to the zone's own trade",
+        )
+    return by, n
+
+
+def _milestones(w: Where, items: Any, cat: dict, n: dict) -> tuple[dict, dict[str, str]]:
+    """Milestone specs by id, and the sectors each business-type milestone opens (sector -> id)."""
+    if not isinstance(items, list):
+        raise w.fail("milestones", "expected [[milestones]] entries")
+    kinds = cat["milestone_kinds"]
+    opens = {s["opened_by"]: sid for sid, s in cat["sectors"].items() if "opened_by" in s}
+    out: dict[str, dict] = {}
+    opened: dict[str, str] = {}
+    for i, m in enumerate(items):
+        key = f"milestones[{i + 1}]"
+        if not isinstance(m, dict):
+            raise w.fail(key, "expected a table")
+        _check_entry(w, key, m, MILESTONE_KEYS)
+        kind = m.get("business_type", m.get("kind"))
+        if ("business_type" in m) == ("kind" in m):
+            raise w.fail(key, f"give one of business_type ({', '.join(opens)}) or kind ({', '.join(kinds)})")
+        field = "business_type" if "business_type" in m else "kind"
+        allowed = list(opens) if field == "business_type" else [k for k in kinds if k not in opens]
+        if kind not in allowed:
+            raise w.fail(f"{key}.{field}", f"unknown {field} {kind!r}; expected one of {allowed}")
+        spec = kinds[kind]
+        mid = m.get("id", slug(kind))
+        if mid in out:
+            raise w.fail(f"{key}.id", f"id {mid!r} is used twice; give each milestone its own id")
+        out[mid] = {
+            "name_zh": m["name_zh"],
+            "name_en": m["name_en"],
+            "plan_task": m.get("plan_task", i + 1),
+            "business_type": spec["business_type"],
+            **_effects(w, key, m, spec["effects"]),
+            "_due": m["due"],
+            "_delay": m.get("delay_months", spec["delay_months"]),
+        }
+        if field == "business_type":
+            sector = opens[kind]
+            if n.get(sector, 0) > 0:
+                raise w.fail(
+                    f"{key}.business_type",
+                    f"{kind} already runs in the base year (base_year.enterprises.{sector} > 0); "
+                    f"a milestone launches a new business type: remove one of the two",
+                )
+            opened[sector] = mid
+    return out, opened
+
+
+def _check_entry(w: Where, key: str, m: dict, keys: set) -> None:
+    unknown = sorted(set(m) - keys - set(EFFECT_KEYS))
+    if unknown:
+        raise w.fail(f"{key}.{unknown[0]}", f"unknown key; expected some of {sorted({*keys, *EFFECT_KEYS})}")
+    for k in ("name_zh", "name_en", "due"):
+        if not isinstance(m.get(k), str) or not m[k].strip():
+            raise w.fail(f"{key}.{k}", "missing key (required; see docs/zones.md)" if k not in m else "expected text")
+    if not is_month(m["due"]):
+        raise w.fail(f"{key}.due", f'expected a month "YYYY-MM", got {m["due"]!r}')
+    if "plan_task" in m and not (isinstance(m["plan_task"], int) and 1 <= m["plan_task"] <= 99):
+        raise w.fail(f"{key}.plan_task", f"expected the plan's task number 1-99, got {m['plan_task']!r}")
+
+
+def _effects(w: Where, key: str, m: dict, default: dict) -> dict:
+    out = {k: dict(default.get(k, {})) for k in EFFECT_KEYS}
+    for k in EFFECT_KEYS:
+        if k in m:
+            if not isinstance(m[k], dict):
+                raise w.fail(f"{key}.{k}", "expected a table, e.g. { logistics = 1.1 }")
+            out[k] = dict(m[k])
+    return out
+
+
+def _projects(w: Where, items: Any, cat: dict, milestone_ids: set) -> dict:
+    if not isinstance(items, list):
+        raise w.fail("projects", "expected [[projects]] entries")
+    kinds = cat["project_kinds"]
+    out: dict[str, dict] = {}
+    for i, p in enumerate(items):
+        key = f"projects[{i + 1}]"
+        if not isinstance(p, dict):
+            raise w.fail(key, "expected a table")
+        _check_entry(w, key, p, PROJECT_KEYS)
+        kind = p.get("kind")
+        if kind not in kinds:
+            raise w.fail(f"{key}.kind", f"unknown project kind {kind!r}; expected one of {list(kinds)}")
+        spec = kinds[kind]
+        sizes = {}
+        for s in SIZES:
+            if s in p:
+                if s not in spec["sizes"]:
+                    raise w.fail(
+                        f"{key}.{s}", f"a {kind} project has no {s}; it may state {spec['sizes'] or 'no size'}"
+                    )
+                v = p[s]
+                if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
+                    raise w.fail(f"{key}.{s}", f"expected a number >= 0, got {v!r}")
+                sizes[s] = float(v)
+        pid = p.get("id", slug(p["name_en"]))
+        if pid in out or pid in milestone_ids:
+            raise w.fail(f"{key}.id", f"id {pid!r} is used twice; give each project its own id")
+        out[pid] = {
+            "name_zh": p["name_zh"],
+            "name_en": p["name_en"],
+            "plan_task": p.get("plan_task", i + 1),
+            **sizes,
+            **_effects(w, key, p, spec["effects"]),
+            "_due": p["due"],
+            "_delay": p.get("delay_months", spec["delay_months"]),
+        }
+    return out
+
+
+# ----------------------------------------------------------------------------- loader hook
+
+
+def zone_overrides(overrides: list[str]) -> tuple[list[str], list[str]]:
+    """``--set`` overrides split into those on the zone file's own sections, applied before the
+    expansion (so a changed base year rescales the defaults), and the rest, applied after it."""
+    early = [o for o in overrides if o.split("=", 1)[0].strip().split(".")[0] in ZONE_SECTIONS]
+    return early, [o for o in overrides if o not in early]

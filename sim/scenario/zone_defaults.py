@@ -1,0 +1,253 @@
+"""The catalogue of national defaults and its conversion at a zone's own size (docs/zones.md).
+
+:func:`convert` turns the catalogue's relative statements (entries as a share of a sector's
+base-year firms, a new firm's size relative to the sector's base-year average firm, free space as a
+share of the zone's own) into the absolute parameters the model reads, from one zone's base year.
+The value helpers here read a zone file's figures and name the file and key of any mistake.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from sim.scenario.errors import ScenarioError, display_path
+from sim.vocabulary.outcomes import TRADE_COMPONENTS
+
+SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
+CATALOGUE = SCENARIOS_DIR / "catalogue" / "defaults.toml"
+"""The national catalogue of defaults shipped with the program."""
+
+
+def load_catalogue(path: Path = CATALOGUE) -> dict:
+    """The catalogue of defaults (a plain dict)."""
+    with open(path, "rb") as f:
+        return tomllib.load(f)
+
+
+class Where:
+    """Names the file that set a key, for error messages."""
+
+    def __init__(self, path: Path, origin: dict):
+        self.default = display_path(path)
+        self.origin = origin
+
+    def fail(self, key: str, msg: str) -> ScenarioError:
+        parts = key.split(".")
+        src = self.default
+        for i in range(len(parts), 0, -1):
+            k = ".".join(parts[:i])
+            if k in self.origin:
+                src = self.origin[k]
+                break
+        return ScenarioError(f"{src}: {key}: {msg}")
+
+
+# ----------------------------------------------------------------------------- values
+
+
+def figure(w: Where, key: str, v: Any, *, low: float = 0.0, high: float = math.inf) -> dict | float:
+    """A base-year figure: a number, ``[low, mode, high]`` (triangular) or a distribution table."""
+    if isinstance(v, bool):
+        raise w.fail(key, f"expected a number or [low, mode, high], got {v!r}")
+    if isinstance(v, int | float):
+        if not (low <= v <= high) or not math.isfinite(v):
+            raise w.fail(key, f"expected a number in [{low:g}, {high:g}], got {v!r}")
+        return float(v)
+    if isinstance(v, list):
+        if len(v) != 3 or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in v):
+            raise w.fail(key, f"expected a number or three numbers [low, mode, high], got {v!r}")
+        a, m, b = (float(x) for x in v)
+        if not (a <= m <= b):
+            raise w.fail(key, f"expected low <= mode <= high, got {v!r}")
+        if a < low or b > high:
+            raise w.fail(key, f"expected values in [{low:g}, {high:g}], got {v!r}")
+        return {"dist": "fixed", "value": a} if a == b else {"dist": "triangular", "low": a, "mode": m, "high": b}
+    if isinstance(v, dict) and "dist" in v:
+        return copy.deepcopy(v)  # the scenario vocabulary; validated by the scenario schema
+    raise w.fail(key, f"expected a number or [low, mode, high], got {v!r}")
+
+
+def central(d: dict | float) -> float:
+    """Central value of a figure, for converting relative defaults (numbers and the common tables)."""
+    if isinstance(d, int | float):
+        return float(d)
+    kind = d["dist"]
+    if kind == "fixed":
+        return float(d["value"])
+    if kind == "triangular":
+        return (d["low"] + d["mode"] + d["high"]) / 3
+    if kind == "uniform":
+        return (d["low"] + d["high"]) / 2
+    if kind == "pert":
+        return (d["low"] + 4 * d["mode"] + d["high"]) / 6
+    if kind == "normal":
+        return float(d["mean"])
+    if kind == "lognormal":
+        return float(d["median"]) * math.exp(d["sigma"] ** 2 / 2)
+    raise ScenarioError(f"distribution {kind!r} has no central value for the zone defaults; use triangular")
+
+
+def scaled(d: dict | float, k: float) -> dict | float:
+    """A catalogue distribution multiplied by ``k`` >= 0 (triangular, uniform, pert or a number)."""
+    if isinstance(d, int | float):
+        return float(d) * k
+    out = dict(d)
+    for f in ("low", "mode", "high", "value"):
+        if f in out:
+            out[f] = out[f] * k
+    if k == 0:
+        return 0.0
+    return out
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")
+    return s or "zone"
+
+
+def catalogue_value(cat: dict, path: str) -> Any:
+    node = cat
+    for k in path.split("."):
+        node = node[k]
+    return node["value"] if isinstance(node, dict) and "value" in node else node
+
+
+def convert(w, zone, by, n, sectors_in, opened, cat, projects, milestones) -> dict:
+    """constants, initial_state, levers and uncertainties: the catalogue converted at the zone's size."""
+    sp = cat["sector_params"]
+    present = {s: n.get(s, 0.0) for s in sectors_in}
+    n_total = sum(n.values())
+    trade = sum(central(by[k]) for k in TRADE_COMPONENTS if k in by)
+    tw = sp["trade_weight"]
+    per_weight = trade / sum(present[s] * tw[s] for s in present if present[s] > 0)  # 亿元 per unit of weight
+    ew = sp["employees_weight"]
+    emp = central(by["employees"])
+    emp_per_weight = emp / sum(present[s] * ew[s] for s in present if present[s] > 0)
+    manu = [s for s in present if cat["sectors"][s]["manufacturing"]]
+    manu_trade = sum(present[s] * tw[s] * per_weight for s in manu)
+    output = central(by["industrial_output"])
+
+    # space: land plots shared by weight out of the developed land; warehouse per firm from the catalogue
+    fenced_ha = zone["fenced_area_km2"] * 100
+    developed = central(by["development_rate"]) / 100 * fenced_ha
+    free_share = catalogue_value(cat, "processes.land.free_share_of_developed")
+    plots = (
+        developed * (1 - catalogue_value(cat, "processes.land.roads_and_public_share"))
+        - central(free_share) * developed
+    )
+    pw = sp["plot_weight"]
+    land_weight = sum(present[s] * pw[s] for s in present if cat["sectors"][s]["space"] == "land")
+    wk = sp["warehouse_k_m2_per_firm"]
+    wh_occupied = sum(present[s] * wk[s] for s in present if cat["sectors"][s]["space"] == "warehouse")
+
+    sectors, unc = {}, {}
+    for s in sectors_in:
+        a = cat["sectors"][s]
+        space = a["space"]
+        if space == "land":
+            if land_weight <= 0:
+                raise w.fail(
+                    f"base_year.enterprises.{s}",
+                    "the zone has no land-using firms in the base year to size this sector's plots from; "
+                    "state constants.sectors.<id>.space_per_firm",
+                )
+            per_firm = max(plots, 0.0) / land_weight * pw[s]
+        elif space == "warehouse":
+            per_firm = wk[s]
+        else:
+            per_firm = 0.0
+        spec = {
+            "name_en": a["name_en"],
+            "name_zh": a["name_zh"],
+            "space": space,
+            "space_per_firm": round(per_firm, 6),
+            "manufacturing": a["manufacturing"],
+            "mode_shares": dict(a["mode_shares"]),
+        }
+        if a.get("commodity_exposed"):
+            spec["commodity_exposed"] = True
+        if s in opened:
+            spec["requires_milestone"] = opened[s]
+        sectors[s] = spec
+
+        sign = sp["sign_prob"][s]
+        if s in opened:
+            entries = sp["new_type_entries_share_of_zone_firms"][s]
+            base_n = n_total
+        else:
+            entries = sp["entries_share_per_year"][s]
+            base_n = present[s]
+        lead = scaled(entries, base_n / 12 / central(sign))
+        avg_trade = tw[s] * per_weight
+        t_sigma = sp["trade_sigma"][s]
+        avg_emp = ew[s] * emp_per_weight
+        e_sigma = sp["employees_sigma"][s]
+        if a["manufacturing"]:
+            if manu_trade > 0 and output > 0:
+                ratio = scaled(sp["output_ratio_relative"][s], output / manu_trade)
+            else:
+                ratio = copy.deepcopy(sp["output_ratio_fallback"][s])
+        else:
+            ratio = 0.0
+        unc[s] = {
+            "lead_rate_per_month": lead,
+            "sign_prob": copy.deepcopy(sign),
+            "sign_delay_months": copy.deepcopy(sp["sign_delay_months"][s]),
+            "max_wait_months": sp["max_wait_months"][s],
+            "fitout_months": copy.deepcopy(sp["fitout_months"][s]),
+            "rampup_months": copy.deepcopy(sp["rampup_months"][s]),
+            "trade_median_yi": scaled(sp["new_firm_trade_relative"][s], avg_trade / math.exp(t_sigma**2 / 2)),
+            "trade_sigma": t_sigma,
+            "noise_sigma": sp["noise_sigma"][s],
+            "output_ratio": ratio,
+            "employees_median": scaled(sp["new_firm_employees_relative"][s], avg_emp / math.exp(e_sigma**2 / 2)),
+            "employees_sigma": e_sigma,
+            "foreign_prob": copy.deepcopy(sp["foreign_prob"][s]),
+            "fdi_wan_usd": copy.deepcopy(sp["fdi_wan_usd"][s]),
+            "exit_rate_per_year": copy.deepcopy(sp["exit_rate_per_year"][s]),
+        }
+
+    def strip(items: dict) -> dict:  # effects on sectors the zone does not have are dropped
+        out = {}
+        for iid, it in items.items():
+            d = {k: v for k, v in it.items() if not k.startswith("_")}
+            d["lead_rate_multiplier"] = {k: v for k, v in d["lead_rate_multiplier"].items() if k in sectors}
+            out[iid] = {k: v for k, v in d.items() if v != {}}
+        return out
+
+    constants = {
+        "fenced_area_km2": float(zone["fenced_area_km2"]),
+        **{k: catalogue_value(cat, f"constants.{k}") for k in cat["constants"]},
+        "sectors": sectors,
+        "projects": strip(projects),
+        "milestones": strip(milestones),
+    }
+    p = cat["processes"]
+    uncertainties = {
+        "macro": {k: catalogue_value(cat, f"processes.macro.{k}") for k in p["macro"]},
+        "commodity": {k: catalogue_value(cat, f"processes.commodity.{k}") for k in p["commodity"]},
+        "disruption": {k: catalogue_value(cat, f"processes.disruption.{k}") for k in p["disruption"]},
+        "promotion": {
+            "leads_per_event": scaled(catalogue_value(cat, "processes.promotion.leads_share_per_event"), n_total)
+        },
+        "funding_delay_elasticity": catalogue_value(cat, "processes.funding_delay_elasticity"),
+        "sectors": unc,
+        "project_delay_months": {k: copy.deepcopy(v["_delay"]) for k, v in projects.items()},
+        "milestone_delay_months": {k: copy.deepcopy(v["_delay"]) for k, v in milestones.items()},
+    }
+    levers = {
+        "promotion_events_per_year": catalogue_value(cat, "processes.promotion.events_per_year"),
+        "infrastructure_funding": 1.0,
+        "project_month": {k: v["_due"] for k, v in projects.items()},
+        "milestone_month": {k: v["_due"] for k, v in milestones.items()},
+    }
+    initial_state = {
+        "serviced_land_free_ha": scaled(free_share, developed),
+        "warehouse_free_k_m2": scaled(catalogue_value(cat, "processes.warehouse.free_share_of_occupied"), wh_occupied),
+    }
+    return {"constants": constants, "initial_state": initial_state, "levers": levers, "uncertainties": uncertainties}
