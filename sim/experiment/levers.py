@@ -107,19 +107,19 @@ def catalogue(sc: Scenario) -> list[Lever]:
         rng = None if entry is None else (_number(d, entry.low, start), _number(d, entry.high, start))
         out.append(
             Lever(
-                lid,
-                d.kind,
-                name_en,
-                name_zh,
-                plan_task,
-                d.meaning.format(**fields),
-                d.unit,
-                _number(d, value, start),
-                (float(d.low), float(d.high)),
-                rng,
-                d.moves.format(**fields),
-                d.more_is_effort,
-                d,
+                id=lid,
+                kind=d.kind,
+                name_en=name_en,
+                name_zh=name_zh,
+                plan_task=plan_task,
+                meaning=d.meaning.format(**fields),
+                unit=d.unit,
+                baseline=_number(d, value, start),
+                allowed=(float(d.low), float(d.high)),
+                range=rng,
+                moves=d.moves.format(**fields),
+                more_is_effort=d.more_is_effort,
+                definition=d,
             )
         )
 
