@@ -108,13 +108,13 @@ def executor(args, local: str = "{n} worker(s)") -> Iterator[tuple[Executor, str
 
     ``local`` formats the local case from the worker count ``n``. A Dask client is closed on exit."""
     if args.executor != "dask":
-        ex = LocalExecutor(args.workers)
-        yield ex, local.format(n=ex.workers)
+        local_ex = LocalExecutor(args.workers)
+        yield local_ex, local.format(n=local_ex.workers)
         return
     if not args.scheduler:
         raise UserError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
-    ex = DaskExecutor(args.scheduler)
+    dask_ex = DaskExecutor(args.scheduler)
     try:
-        yield ex, f"Dask cluster {args.scheduler}"
+        yield dask_ex, f"Dask cluster {args.scheduler}"
     finally:
-        ex.close()
+        dask_ex.close()

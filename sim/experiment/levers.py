@@ -242,6 +242,8 @@ def parse_grid(lv: Lever, spec: str, start: str) -> list[float]:
 
 def from_uniform(lv: Lever, u: np.ndarray) -> np.ndarray:
     """Map uniforms in (0, 1) onto the lever's declared range (whole numbers equally likely)."""
+    if lv.range is None:
+        raise ValueError(f"lever {lv.id} has no study range ([lever_ranges])")
     lo, hi = lv.range
     u = np.asarray(u, dtype=float)
     if lv.is_int:

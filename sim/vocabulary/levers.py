@@ -50,10 +50,19 @@ class LeverDef:
     range_description: str
 
     @property
-    def bounds(self) -> dict[str, float]:
-        """The schema's pydantic bounds (``ge``/``gt``, ``le``) for a single-valued lever."""
-        lo = {"gt" if self.low_open else "ge": self.low}
-        return {**lo, "le": self.high} if math.isfinite(self.high) else lo
+    def ge(self) -> float | None:
+        """The schema's lower bound of a single-valued lever when ``low`` is allowed, else None."""
+        return None if self.low_open else self.low
+
+    @property
+    def gt(self) -> float | None:
+        """The schema's lower bound of a single-valued lever when ``low`` is excluded, else None."""
+        return self.low if self.low_open else None
+
+    @property
+    def le(self) -> float | None:
+        """The schema's upper bound of a single-valued lever (None when unbounded)."""
+        return self.high if math.isfinite(self.high) else None
 
 
 LEVERS: dict[str, LeverDef] = {
