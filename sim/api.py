@@ -17,10 +17,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 import tomli_w
@@ -38,45 +37,9 @@ from sim.experiment.executors import Executor, LocalExecutor
 from sim.report import charts
 from sim.report.pack import build_pack
 from sim.report.plan_warnings import english
-from sim.scenario import LoadedScenario, ScenarioError
-from sim.scenario import load_scenario as _load
+from sim.scenario import LoadedScenario, ScenarioError, load_scenario
 
-__all__ = ["Results", "compare", "load_scenario", "override_texts", "run", "write_outputs"]
-
-
-def override_texts(overrides: Mapping[str, Any] | list[str] | tuple[str, ...] | None) -> list[str]:
-    """``{"levers.promotion_events_per_year": 4}`` -> ``["levers.promotion_events_per_year=4"]``.
-
-    Values are written as TOML (strings quoted), so each text means what ``--set`` would."""
-    if overrides is None:
-        return []
-    if isinstance(overrides, (list, tuple)):
-        return [str(o) for o in overrides]
-    return [f"{k}={tomli_w.dumps({'v': v}).split('=', 1)[1].strip()}" for k, v in overrides.items()]
-
-
-def load_scenario(path: str | Path, overrides: Mapping[str, Any] | list[str] | None = None) -> LoadedScenario:
-    """Read, merge (``extends``), override and validate a scenario file.
-
-    Parameters
-    ----------
-    path : str or Path
-        The scenario TOML file.
-    overrides : dict or list of str, optional
-        Key path -> value (``{"levers.promotion_events_per_year": 4}``), or ``--set`` texts
-        (``["levers.promotion_events_per_year=4"]``).
-
-    Returns
-    -------
-    LoadedScenario
-        The validated scenario (``.scenario``), its file, resolved data and hash.
-
-    Raises
-    ------
-    ScenarioError
-        One message naming the file, the key path and what was expected.
-    """
-    return _load(path, override_texts(overrides))
+__all__ = ["Results", "compare", "load_scenario", "run", "write_outputs"]
 
 
 def _loaded(sc: LoadedScenario | str | Path) -> LoadedScenario:
