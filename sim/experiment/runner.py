@@ -32,6 +32,7 @@ from sim.scenario.schema import Scenario
 
 __all__ = [
     "CHUNK_SIZE",
+    "MAX_REPS",
     "Indicators",
     "Layout",
     "MemoryStore",
@@ -65,6 +66,10 @@ def run_experiment(
     """Run replications 0..reps-1 with root seed ``seed`` (default executor: local processes)."""
     executor = executor or LocalExecutor(workers)
     return engine.evaluate(engine.replications([sc], [seed], reps), executor, progress, store).indicators()
+
+
+MAX_REPS = 100_000
+"""The most replications precision stopping runs unless told otherwise."""
 
 
 @dataclass(frozen=True)
@@ -102,8 +107,9 @@ def run_until_precise(
             ind = engine.evaluate(engine.replications([sc], [seed], n), executor, bar, store).indicators()
             met = half_width_of(ind) <= rule.half_width
             if met or n >= rule.max_reps:
-                return ind, met
+                break
             n = min(n + rule.batch, rule.max_reps)
+    return ind, met
 
 
 def batch_size(requested: int | None) -> int:
