@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import overload
 
 from sim.cli.types import positive_int
 from sim.cli.types import seed as seed_type
@@ -81,6 +82,14 @@ def seed_of(args, sc) -> int:
 def reps_of(args, sc) -> int:
     """``--reps``, else the scenario's ``run.replications``."""
     return args.reps or sc.run.replications
+
+
+@overload
+def out_or(args, default: Path) -> Path: ...
+
+
+@overload
+def out_or(args, default: None) -> Path | None: ...
 
 
 def out_or(args, default: Path | None) -> Path | None:

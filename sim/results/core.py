@@ -103,7 +103,7 @@ class Results:
         when present: ``indicators.csv``, ``monthly.csv``, ``time_to_target.csv``, ``peers.csv``,
         ``ranking.csv``."""
         f = read_folder(Path(folder))
-        man, summary = f.manifest, f.tables["summary"]
+        man, summary = f.manifest, f.summary
         reps = man.get("replications")
         return cls(
             loaded=None,
@@ -122,7 +122,9 @@ class Results:
         """One row per target (P(hit), its 95% simulation-precision interval (Wilson), hits, quantiles,
         the base-year start and the growth it needs), then ``ALL_<year>`` rows."""
         if self.raw is None:
-            return self.read["summary"]
+            summary = self.read["summary"]
+            assert summary is not None  # a folder without one is refused by load()
+            return summary
         sc = self._scenario.scenario
         return summarise(self.raw.column, target_specs(sc), self.raw.years, self.raw.base)
 
@@ -275,13 +277,14 @@ class Results:
         _compare.check_comparable([base_ls, mine_ls])
         specs = target_specs(base_ls.scenario)
         mine = {t.target_id: t for t in target_specs(mine_ls.scenario)}
-        names = _compare.unique_names([base_ls, mine_ls])
+        base_name, name = _compare.unique_names([base_ls, mine_ls])
         return compare_targets(
             _compare.target_values(base.raw, specs),
             _compare.target_values(self.raw, list(mine.values())),
             specs,
             mine,
-            *names,
+            base_name,
+            name,
             paired=True,
         )
 

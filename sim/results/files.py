@@ -103,6 +103,12 @@ class Folder:
     extra_tables: dict[str, Path]
     extra_charts: list[Path]
 
+    @property
+    def summary(self) -> pd.DataFrame:
+        s = self.tables["summary"]
+        assert s is not None  # read_folder refuses a folder without one
+        return s
+
 
 def read_folder(folder: Path) -> Folder:
     """Read one results folder; raise :class:`ResultsError` with a one-line reason if unusable."""
