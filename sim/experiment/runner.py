@@ -5,7 +5,8 @@ chunks of ``CHUNK_SIZE`` replications. With a :class:`~sim.store.ChunkStore`, ea
 saved as it finishes and a rerun only computes the chunks that are missing or corrupt. Precision
 stopping adds whole batches of chunks, so its result equals a fixed-count run with the count
 reached. The names of one replication (``layout``, ``run_replication``...) are re-exported from
-``replication.py`` for the command line and notebooks.
+``replication.py``. The command line and notebooks run through :func:`sim.run`, which builds on
+this module; :func:`run_experiment` is the bare arrays, for the tests and studies of the model.
 """
 
 from __future__ import annotations
