@@ -140,7 +140,8 @@ def stages(results: Path, all_charts: bool, langs: tuple[str, ...]) -> None:
     from fontTools.ttLib import TTFont
 
     import sim.report.pack as pack
-    import sim.report.results as res_mod
+    import sim.results.files as res_mod
+    from sim.results import Results
 
     S = Stages()
     folder = os.path.realpath(results)
@@ -151,8 +152,8 @@ def stages(results: Path, all_charts: bool, langs: tuple[str, ...]) -> None:
 
     sys.addaudithook(hook)
 
-    S.wrap(pack, "load_results", "read results (manifest, summary, monthly, ...)")
-    S.wrap(res_mod, "_read_indicators", "read results: indicators.csv")
+    S.wrap(Results, "load", "read results (manifest, summary, monthly, ...)")
+    S.wrap(res_mod, "read_indicators", "read results: indicators.csv")
     for mod, name, kind in ((pack, "render_html", "HTML"), (pack, "render_pdf", "PDF")):
         fn = getattr(mod, name)
 

@@ -21,6 +21,7 @@ import pytest
 import sim
 from sim.analysis.targets import proportion_ci
 from sim.cli import main
+from sim.scenario.loader import with_values
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
@@ -68,6 +69,42 @@ def test_overrides_as_a_dict_mean_what_set_means():
 def test_bad_override_is_a_scenario_error():
     with pytest.raises(sim.api.ScenarioError, match="promotion_events_per_year"):
         sim.load_scenario(BASELINE, overrides={"levers.promotion_events_per_year": -1})
+
+
+def test_one_loader_one_results_type():
+    """One ``load_scenario`` (the loader's own, re-exported) and one ``Results`` (what the API
+    returns and what the meeting pack reads a folder with)."""
+    import sim.results
+    import sim.scenario
+
+    assert sim.load_scenario is sim.scenario.load_scenario
+    assert sim.Results is sim.results.Results
+    assert "Parameters" in (sim.load_scenario.__doc__ or "") and "save" in (sim.Results.__doc__ or "")
+
+
+def test_values_are_applied_typed_and_leave_the_base_unchanged():
+    base = sim.load_scenario(BASELINE)
+    before = json.dumps(base.resolved, sort_keys=True, default=str)
+    new = with_values(base, {"levers.promotion_events_per_year": np.int64(4), "base_year.employees": 9000.0})
+    by_text = sim.load_scenario(BASELINE, ["levers.promotion_events_per_year=4", "base_year.employees=9000.0"])
+    assert new.sha256 == by_text.sha256 and new.scenario.levers.promotion_events_per_year == 4
+    assert json.dumps(base.resolved, sort_keys=True, default=str) == before
+    with pytest.raises(sim.api.ScenarioError, match=r"levers\.promotion_events_per_year=-1"):
+        with_values(base, {"levers.promotion_events_per_year": -1})
+
+
+def test_a_saved_folder_reads_back_as_the_same_results(res, tmp_path):
+    back = sim.Results.load(res.save(tmp_path / "r"))
+    pd.testing.assert_frame_equal(
+        back.summary[["target_id", "hits", "n_reps"]], res.summary[["target_id", "hits", "n_reps"]]
+    )
+    assert back.reps == res.reps and back.seed == res.seed and back.scenario_name == res.scenario_name
+    assert back.indicators is not None
+    pd.testing.assert_frame_equal(
+        back.indicators.astype({"indicator": str}), res.indicators.astype({"indicator": str}), check_dtype=False
+    )
+    assert sorted(back.indicators["year"].unique()) == back.years  # the start is in base_year
+    assert back.time_to_target is not None and back.monthly is not None
 
 
 def test_same_seed_same_summary_whatever_the_workers(res):

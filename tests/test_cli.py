@@ -14,7 +14,7 @@ from conftest import expect_error
 from sim.cli import COMMANDS, build_parser, main
 from sim.errors import MachineError, UserError
 from sim.experiment import compare as cmp
-from sim.experiment import runner
+from sim.experiment import engine, runner
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = str(ROOT / "scenarios" / "baseline.toml")
@@ -93,7 +93,7 @@ def test_user_error_anywhere_exits_2_with_one_line(monkeypatch, capsys, tmp_path
 
     monkeypatch.setattr("sim.cli.levers.format_catalogue", boom)
     expect_error(capsys, ["levers", BASE], "error: planted: fix the input")
-    monkeypatch.setattr(runner, "run_experiment", boom)
+    monkeypatch.setattr(engine, "evaluate", boom)  # the run goes through sim.run, on the engine
     expect_error(
         capsys, ["run", BASE, "--reps", "2", "-q", "--no-report", "--out", str(tmp_path / "r")], "error: planted"
     )
@@ -103,7 +103,7 @@ def test_machine_error_and_failing_replication_exit_1_with_one_line(monkeypatch,
     def failing(*a, **k):
         raise runner.ReplicationError("replication 3 (seed 5) failed: ValueError: planted")
 
-    monkeypatch.setattr(runner, "run_experiment", failing)
+    monkeypatch.setattr(engine, "evaluate", failing)
     assert issubclass(runner.ReplicationError, MachineError)
     assert main(["run", BASE, "--reps", "4", "-q", "--no-report", "--out", str(tmp_path / "r")]) == 1
     err = capsys.readouterr().err

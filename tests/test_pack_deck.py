@@ -21,7 +21,7 @@ from test_report import LANGS, pack, summary  # noqa: F401  (the session's run a
 
 from sim.report.deck_content import deck_slides, headline_lines
 from sim.report.document import ci0, pct0
-from sim.report.results import load_results
+from sim.results import Results
 
 
 def _names(path: Path) -> list[str]:
@@ -63,7 +63,7 @@ def test_headline_shows_start_to_target_when_summary_has_base(pack, tmp_path):
     s["base"] = np.where(s["indicator"] == "trade_total", 80.0, np.nan)  # a start of exactly 80
     s["growth_needed"] = s["threshold"] / s["base"] - 1
     s.to_csv(d / "summary.csv", index=False)
-    res = load_results(d)
+    res = Results.load(d)
     zh, en = headline_lines(res, "zh"), headline_lines(res, "en")
     assert "从2021年的 80 亿元 到 106 亿元，需增长 +32%" in zh[0]
     assert "from 80 (100M CNY) in 2021 to 106 (100M CNY): needs +32%" in en[0]
@@ -73,7 +73,7 @@ def test_headline_shows_start_to_target_when_summary_has_base(pack, tmp_path):
     old.mkdir()
     shutil.copyfile(run_dir / "manifest.json", old / "manifest.json")
     s.drop(columns=["base", "growth_needed"]).to_csv(old / "summary.csv", index=False)
-    plain = headline_lines(load_results(old), "en")
+    plain = headline_lines(Results.load(old), "en")
     assert not any("needs" in x for x in plain), "no base columns: no start -> target"
 
 
@@ -93,7 +93,7 @@ def test_compared_folder_gives_paired_difference_slide(pack, tmp_path):
     up = ind["indicator"].isin(["trade_total"]) & (ind["year"] == 2023)
     ind.loc[up, "value"] *= 1.10
     ind.to_csv(b / "indicators.csv", index=False)
-    tab = pair_table(load_results(run_dir), load_results(b))
+    tab = pair_table(Results.load(run_dir), Results.load(b))
     row = tab.set_index("target_id").loc["trade_total_2023"]
     assert bool(row["paired"]) and row["diff"] > 0 and row["diff_high"] > row["diff"]
     assert (tab.drop(columns="paired").set_index("target_id").drop("trade_total_2023")["diff"] == 0).all()
@@ -110,7 +110,7 @@ def test_compared_folder_gives_paired_difference_slide(pack, tmp_path):
 def test_same_results_same_deck_bytes(pack, tmp_path):
     from sim.report.deck import build_deck
 
-    res = load_results(pack[0])
+    res = Results.load(pack[0])
     slides = deck_slides(res, "zh")
     a = build_deck(slides, "zh", {}, res.run_date, "t")
     b = build_deck(deck_slides(res, "zh"), "zh", {}, res.run_date, "t")

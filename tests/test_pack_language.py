@@ -15,7 +15,7 @@ from test_report import LANGS, pack  # noqa: F401  (the session's run and pack)
 from sim.report.compose import build_document
 from sim.report.document import ci0, pct0
 from sim.report.plan_sources import source_text
-from sim.report.results import load_results
+from sim.results import Results
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -27,7 +27,7 @@ def test_html_in_one_language(pack, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_report_document_in_one_language(pack, lang):
     """The document both HTML and PDF draw, block by block (the PDF's text is this text)."""
-    doc = build_document(load_results(pack[0]), lang, {})
+    doc = build_document(Results.load(pack[0]), lang, {})
     bad = leaks(document_text(doc), lang)
     assert not bad, "\n".join(bad[:20])
 

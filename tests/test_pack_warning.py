@@ -15,7 +15,7 @@ from pptx import Presentation
 
 from sim.report.document import pct0
 from sim.report.early_warning import DEFAULT_RULES, WarningRules, band_breaks, target_moves
-from sim.report.results import load_results
+from sim.results import Results
 
 ROOT = Path(__file__).resolve().parents[1]
 LANGS = ("zh", "en")
@@ -63,7 +63,7 @@ def test_lights_follow_the_rules():
 @pytest.mark.slow
 def test_moves_and_breaks_from_the_two_folders(nowcasts):
     now, then, _ = nowcasts
-    a, b = load_results(now), load_results(then)
+    a, b = Results.load(now), Results.load(then)
     d = target_moves(a, b)
     s_now = pd.read_csv(now / "summary.csv").set_index("target_id")["p_hit"]
     s_then = pd.read_csv(then / "summary.csv").set_index("target_id")["p_hit"]

@@ -309,10 +309,10 @@ def test_chart_builders_emit_no_glyph_warning(pack):
     """Every chart kind in both languages, drawn to PNG and SVG, with every target label."""
     from sim.report import charts as ch
     from sim.report.pack import make_charts
-    from sim.report.results import load_results
+    from sim.results import Results
 
-    res = load_results(pack[0])
-    other = load_results(pack[0])
+    res = Results.load(pack[0])
+    other = Results.load(pack[0])
     other.manifest = {**other.manifest, "scenario": "copy"}
     wanted = (
         "p_targets",

@@ -32,7 +32,7 @@ LAYERS = [
     ("model", ("sim.model", "sim.ranking")),
     ("analysis", ("sim.analysis",)),
     ("experiment", ("sim.experiment",)),
-    ("report", ("sim.report",)),
+    ("report", ("sim.report", "sim.results")),
     ("interface", ("sim.cli", "sim.api", "sim.studio", "sim")),
 ]
 MAX_LINES = 400

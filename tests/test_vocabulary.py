@@ -27,7 +27,15 @@ from sim.scenario import load_scenario
 from sim.scenario.params import uncertain_paths
 from sim.scenario.schema import LeverRanges, Levers, indicator_ids
 from sim.vocabulary.levers import LEVERS
-from sim.vocabulary.outcomes import BASE_PREFIX, FLOW_INDICATORS, MODEL_INDICATORS, OBSERVABLE, OUTCOMES, indicator_unit
+from sim.vocabulary.outcomes import (
+    BASE_PREFIX,
+    FLOW_INDICATORS,
+    MODEL_INDICATORS,
+    OBSERVABLE,
+    OUTCOMES,
+    in_vocabulary_order,
+    indicator_unit,
+)
 from sim.vocabulary.parameters import GROUPS, KEYS, group_label, group_of, param_label
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +63,20 @@ def test_every_emitted_indicator_has_an_entry_in_both_languages(base):
         assert name in res.yearly
     for o in OUTCOMES.values():
         assert o.zh and o.en and o.kind in ("flow", "stock", "yearly") and o.source in ("model", "ranking", "summary")
+
+
+def test_every_model_indicator_has_a_computation_and_every_computation_an_entry(base):
+    """A replication's monthly series are the vocabulary's model indicators, by name and in its
+    order, then the scenario's families; a name on one side only fails, naming it."""
+    _, _, res = run_replication(base.scenario, 7, 0)
+    own = [n for n in res.monthly if not n.startswith(("leaders_", "done_"))]
+    assert own == list(MODEL_INDICATORS)
+    computed = {k: k for k in MODEL_INDICATORS}
+    assert in_vocabulary_order(computed) == list(MODEL_INDICATORS)
+    with pytest.raises(ValueError, match=r"no computation for \['fdi_usd'\]"):
+        in_vocabulary_order({k: v for k, v in computed.items() if k != "fdi_usd"})
+    with pytest.raises(ValueError, match=r"no vocabulary entry .* for \['port_calls'\]"):
+        in_vocabulary_order({**computed, "port_calls": "port_calls"})
 
 
 def test_derived_lists():

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import overload
 
 from sim.cli.types import positive_int
 from sim.cli.types import seed as seed_type
@@ -83,6 +84,14 @@ def reps_of(args, sc) -> int:
     return args.reps or sc.run.replications
 
 
+@overload
+def out_or(args, default: Path) -> Path: ...
+
+
+@overload
+def out_or(args, default: None) -> Path | None: ...
+
+
 def out_or(args, default: Path | None) -> Path | None:
     """``--out`` as a path, else ``default``."""
     return Path(args.out) if args.out else default
@@ -108,13 +117,13 @@ def executor(args, local: str = "{n} worker(s)") -> Iterator[tuple[Executor, str
 
     ``local`` formats the local case from the worker count ``n``. A Dask client is closed on exit."""
     if args.executor != "dask":
-        ex = LocalExecutor(args.workers)
-        yield ex, local.format(n=ex.workers)
+        local_ex = LocalExecutor(args.workers)
+        yield local_ex, local.format(n=local_ex.workers)
         return
     if not args.scheduler:
         raise UserError("--executor dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
-    ex = DaskExecutor(args.scheduler)
+    dask_ex = DaskExecutor(args.scheduler)
     try:
-        yield ex, f"Dask cluster {args.scheduler}"
+        yield dask_ex, f"Dask cluster {args.scheduler}"
     finally:
-        ex.close()
+        dask_ex.close()

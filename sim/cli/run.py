@@ -1,4 +1,7 @@
-"""``run SCENARIO``: run replications and write a results folder (and, unless told not to, the meeting pack)."""
+"""``run SCENARIO``: run replications and write a results folder (and, unless told not to, the meeting pack).
+
+A thin layer over the public API: ``sim.load_scenario``, ``sim.run`` into the folder's chunk store
+(``sim.api.chunk_store``: a rerun resumes), ``Results.save``, then ``sim.api.meeting_pack``."""
 
 from __future__ import annotations
 
@@ -10,15 +13,13 @@ from pathlib import Path
 import numpy as np
 
 from sim import api, store
-from sim.analysis.targets import summarise, target_specs, widest_half_width
+from sim.analysis.targets import widest_half_width
 from sim.cli import options
 from sim.cli.types import month_or_latest, open_interval, positive_int
 from sim.errors import UserError
 from sim.experiment import runner
 from sim.report.pack import load_goal_seek
 from sim.report.plan_warnings import english
-from sim.report.results import load_results
-from sim.scenario import load_scenario
 
 
 def add_parser(sub) -> None:
@@ -64,7 +65,7 @@ def run(args) -> int:
     what_if = list(args.overrides)
     if args.as_of:
         args.overrides = [*args.overrides, f'observations.as_of="{args.as_of}"']
-    ls = load_scenario(args.scenario, args.overrides)
+    ls = api.load_scenario(args.scenario, args.overrides)
     sc = ls.scenario
     if args.goal_seek:
         if args.no_report:
@@ -73,54 +74,43 @@ def run(args) -> int:
     if args.previous:
         if args.no_report:
             raise UserError("--previous adds the early warning to the meeting pack; it cannot go with --no-report")
-        load_results(Path(args.previous))
+        api.Results.load(Path(args.previous))
     seed = options.seed_of(args, sc)
     if args.precision is not None:
-        max_reps = args.max_reps or 100_000
-        rule = runner.StoppingRule(args.precision, max_reps, runner.batch_size(args.reps))
+        max_reps = args.max_reps or runner.MAX_REPS
+        reps = args.reps  # the batch size
         default = f"{sc.scenario.name}__seed{seed}__prec{args.precision:g}_max{max_reps}"
+        how = f"until every interval is within ±{args.precision:g} (at most {max_reps} replications)"
     else:
         if args.max_reps:
             raise UserError("--max-reps only applies with --precision")
         reps = options.reps_of(args, sc)
         default = f"{sc.scenario.name}__seed{seed}__n{reps}"
+        how = f"{reps} replications"
     if sc.observations is not None and sc.observations.as_of:
         default += f"__asof{sc.observations.as_of_month()}"
     if what_if:  # a what-if by --set gets its own folder, never the scenario's own
         default += "__set" + hashlib.sha256("\n".join(what_if).encode()).hexdigest()[:8]
     out = options.out_or(args, Path("results") / default)
-    stopping = None
     with options.executor(args, local="{n} local worker(s)") as (executor, where):
-        chunks = api.chunk_store(ls, seed, out)
-        how = (
-            f"until every interval is within ±{args.precision:g} (at most {rule.max_reps} replications)"
-            if args.precision is not None
-            else f"{reps} replications"
-        )
+        chunks = api.chunk_store(ls, seed, out)  # each chunk saved as it finishes: a rerun resumes
         if not args.quiet:
             print(f"{sc.scenario.zone} / {sc.scenario.name}: {how}, seed {seed}, {where} -> {out}", file=sys.stderr)
-        if args.precision is not None:
-            ind, met = runner.run_until_precise(
-                sc,
-                seed,
-                rule,
-                lambda i: _max_half_width(sc, i),
-                progress=options.progress(args),
-                executor=executor,
-                store=chunks,
-            )
-            reps = len(ind.reps)
-            stopping = rule.describe(reps, met)
-        else:
-            ind = runner.run_experiment(
-                sc, reps, seed, progress=options.progress(args), executor=executor, store=chunks
-            )
+        res = api.run(
+            ls,
+            reps,
+            seed,
+            executor=executor,
+            progress=options.progress(args),
+            chunks=chunks,
+            precision=args.precision,
+            max_reps=args.max_reps if args.precision is not None else None,
+        )
     if chunks.redone:
         print(f"note: {len(chunks.redone)} partial or corrupted chunk(s) were recomputed", file=sys.stderr)
-    run_date = api.write_outputs(
-        ls, ind, seed, out, chunks, runner.chunk_ranges(reps), stopping, charts_too=args.no_report
-    )
-    del ind  # the pack reads the saved files; its worker processes must not inherit the arrays
+    res.save(out, charts=args.no_report)
+    reps, stopping, run_date = res.reps, res.stopping, res.run_date
+    del res  # the pack reads the saved files; its worker processes must not inherit the arrays
     gc.collect()
     summary = store.read_csv(out / "summary.csv")
     _print_summary(
@@ -160,10 +150,6 @@ def _growth_text(r, base_year: int) -> str:
 
 def _num(v: float) -> str:
     return f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}" if abs(v) < 10 else f"{v:.4g}"
-
-
-def _max_half_width(sc, ind) -> float:
-    return widest_half_width(summarise(ind.column, target_specs(sc), ind.years))
 
 
 def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True, base_year: int = 0) -> None:

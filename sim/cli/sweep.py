@@ -11,7 +11,7 @@ from sim.cli.console import done
 from sim.cli.types import open_interval
 from sim.errors import UserError
 from sim.experiment import sweep as sw
-from sim.experiment.levers import find, parse_grid
+from sim.experiment.levers import Lever, find, parse_grid
 from sim.report.console import format_reach
 from sim.report.study_outputs import write_sweep
 from sim.scenario import load_scenario
@@ -55,7 +55,8 @@ def sweep(args) -> int:
     sc = ls.scenario
     if len(args.lever) > 2:
         raise UserError("--lever: at most two levers (a grid of one or two levers)")
-    levers, grids = [], []
+    levers: list[Lever] = []
+    grids: list[list[float]] = []
     for lid, spec in args.lever:
         lv = find(sc, lid)
         if lv.id in [x.id for x in levers]:

@@ -10,22 +10,21 @@ A lever is addressed by its id, the key path under ``[levers]``: ``promotion_eve
   starts in 2022-01, :func:`sim.months.month_end`), converted back to ``"YYYY-MM"`` when a
   scenario is made.
 
-A lever value is applied by making a new, validated scenario (:func:`with_levers`), exactly as
-``--set levers.<id>=<value>`` would; the base scenario is never changed. The kinds of lever, their
-bounds and effects are the registry :data:`sim.vocabulary.levers.LEVERS`; plan task numbers, names
+A lever value is applied by making a new, validated scenario (:func:`with_levers`) with the typed
+values of :func:`sim.scenario.loader.with_values`, as ``--set levers.<id>=<value>`` would; the base
+scenario is never changed. The kinds of lever, their bounds and effects are the registry :data:`sim.vocabulary.levers.LEVERS`; plan task numbers, names
 and effects come from the scenario's constants, so nothing here is specific to one zone.
 """
 
 from __future__ import annotations
 
-import copy
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from sim.months import month_end, month_of_end
-from sim.scenario.loader import LoadedScenario, ScenarioError, validate_data
+from sim.scenario.loader import LoadedScenario, ScenarioError, with_values
 from sim.scenario.schema import Scenario
 from sim.vocabulary.levers import LEVERS, LeverDef
 
@@ -107,19 +106,19 @@ def catalogue(sc: Scenario) -> list[Lever]:
         rng = None if entry is None else (_number(d, entry.low, start), _number(d, entry.high, start))
         out.append(
             Lever(
-                lid,
-                d.kind,
-                name_en,
-                name_zh,
-                plan_task,
-                d.meaning.format(**fields),
-                d.unit,
-                _number(d, value, start),
-                (float(d.low), float(d.high)),
-                rng,
-                d.moves.format(**fields),
-                d.more_is_effort,
-                d,
+                id=lid,
+                kind=d.kind,
+                name_en=name_en,
+                name_zh=name_zh,
+                plan_task=plan_task,
+                meaning=d.meaning.format(**fields),
+                unit=d.unit,
+                baseline=_number(d, value, start),
+                allowed=(float(d.low), float(d.high)),
+                range=rng,
+                moves=d.moves.format(**fields),
+                more_is_effort=d.more_is_effort,
+                definition=d,
             )
         )
 
@@ -242,6 +241,8 @@ def parse_grid(lv: Lever, spec: str, start: str) -> list[float]:
 
 def from_uniform(lv: Lever, u: np.ndarray) -> np.ndarray:
     """Map uniforms in (0, 1) onto the lever's declared range (whole numbers equally likely)."""
+    if lv.range is None:
+        raise ValueError(f"lever {lv.id} has no study range ([lever_ranges])")
     lo, hi = lv.range
     u = np.asarray(u, dtype=float)
     if lv.is_int:
@@ -252,23 +253,22 @@ def from_uniform(lv: Lever, u: np.ndarray) -> np.ndarray:
 def with_levers(ls: LoadedScenario, values: dict[str, float], suffix: str | None = None) -> LoadedScenario:
     """A new validated scenario: ``ls`` with lever ``id -> numeric value`` applied (like ``--set``).
 
-    ``suffix`` (optional) is appended to the scenario name so result tables tell points apart."""
+    Each number becomes the lever's typed value (a ``"YYYY-MM"`` month, a whole count, a factor)
+    set by :func:`sim.scenario.loader.with_values`, the one way a value is applied. ``suffix``
+    (optional) is appended to the scenario name so result tables tell points apart."""
     sc = ls.scenario
-    data = copy.deepcopy(ls.resolved)
     cat = {lv.id: lv for lv in catalogue(sc)}
+    typed: dict[str, object] = {}
+    sources: dict[str, str] = {}
     for lid, v in values.items():
         lv = cat.get(lid)
         if lv is None:
             raise ScenarioError(f"unknown lever {lid!r}; expected one of {', '.join(cat)}")
-        node = data.setdefault("levers", {})
-        keys = lid.split(".")
-        for k in keys[:-1]:
-            node = node.setdefault(k, {})
-        node[keys[-1]] = toml_value(lv, v, sc.run.start)
+        typed[f"levers.{lid}"] = toml_value(lv, v, sc.run.start)
+        sources[f"levers.{lid}"] = f"lever {lid}={display(lv, v, sc.run.start)}"
     if suffix:
-        data["scenario"] = {**data["scenario"], "name": f"{sc.scenario.name}{suffix}"}
-    origin = {f"levers.{k}": f"lever {k}={display(cat[k], v, sc.run.start)}" for k, v in values.items()}
-    return validate_data(data, ls.path, origin)
+        typed["scenario.name"] = f"{sc.scenario.name}{suffix}"
+    return with_values(ls, typed, sources)
 
 
 def current_values(sc: Scenario, ids: list[str]) -> dict[str, float]:

@@ -5,7 +5,8 @@ chunks of ``CHUNK_SIZE`` replications. With a :class:`~sim.store.ChunkStore`, ea
 saved as it finishes and a rerun only computes the chunks that are missing or corrupt. Precision
 stopping adds whole batches of chunks, so its result equals a fixed-count run with the count
 reached. The names of one replication (``layout``, ``run_replication``...) are re-exported from
-``replication.py`` for the command line and notebooks.
+``replication.py``. The command line and notebooks run through :func:`sim.run`, which builds on
+this module; :func:`run_experiment` is the bare arrays, for the tests and studies of the model.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from sim.scenario.schema import Scenario
 
 __all__ = [
     "CHUNK_SIZE",
+    "MAX_REPS",
     "Indicators",
     "Layout",
     "MemoryStore",
@@ -65,6 +67,10 @@ def run_experiment(
     """Run replications 0..reps-1 with root seed ``seed`` (default executor: local processes)."""
     executor = executor or LocalExecutor(workers)
     return engine.evaluate(engine.replications([sc], [seed], reps), executor, progress, store).indicators()
+
+
+MAX_REPS = 100_000
+"""The most replications precision stopping runs unless told otherwise."""
 
 
 @dataclass(frozen=True)
@@ -102,8 +108,9 @@ def run_until_precise(
             ind = engine.evaluate(engine.replications([sc], [seed], n), executor, bar, store).indicators()
             met = half_width_of(ind) <= rule.half_width
             if met or n >= rule.max_reps:
-                return ind, met
+                break
             n = min(n + rule.batch, rule.max_reps)
+    return ind, met
 
 
 def batch_size(requested: int | None) -> int:

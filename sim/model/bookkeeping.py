@@ -20,6 +20,7 @@ import sim.model.inverse as inverse
 import sim.model.kernels as kernels
 from sim.model.spec import name_id
 from sim.model.state import Firms, ZoneState
+from sim.vocabulary.outcomes import MODES, in_vocabulary_order
 
 
 @dataclass
@@ -126,20 +127,17 @@ def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: l
     fm = firm_months(z, f)
     done = np.array([z.T[k] for k in s.items])[:, None] <= ends[None, :]
     leaders = [(np.sort(t)[None, :] <= ends[:, None]).sum(axis=1) for t in leaders_signed.values()]
-    series = np.vstack(
-        [
-            fm["trade_by_mode"].T,
-            fm["trade_by_mode"].sum(axis=1),
-            fm["industrial_output"],
-            fdi_by_month(z, f),
-            fm["active_enterprises"],
-            fm["employees"],
-            fm["development_rate"],
-            done[s.is_business].sum(axis=0),
-            *leaders,
-            done,
-        ]
-    ).astype(float)
+    by_name = {  # every model indicator of the vocabulary, by name; stacked in the vocabulary's order
+        **{f"trade_{m}": fm["trade_by_mode"][:, i] for i, m in enumerate(MODES)},
+        "trade_total": fm["trade_by_mode"].sum(axis=1),
+        "industrial_output": fm["industrial_output"],
+        "fdi_usd": fdi_by_month(z, f),
+        "active_enterprises": fm["active_enterprises"],
+        "employees": fm["employees"],
+        "development_rate": fm["development_rate"],
+        "new_business_types": done[s.is_business].sum(axis=0),
+    }
+    series = np.vstack([*in_vocabulary_order(by_name), *leaders, done]).astype(float)
     names = s.series
     by_year = series.reshape(len(names), ny, 12)
     values = np.where(s.is_flow[:, None], by_year.sum(axis=2), by_year[:, :, -1])

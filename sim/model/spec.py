@@ -16,7 +16,7 @@ import numpy as np
 
 from sim.memo import per_object
 from sim.scenario.schema import Scenario
-from sim.vocabulary.outcomes import FLOW_INDICATORS, MODES
+from sim.vocabulary.outcomes import FLOW_INDICATORS, MODEL_INDICATORS, MODES
 
 SPACE_KINDS = ("land", "warehouse")
 """The kinds of space firms compete for, in the order of ``ZoneSpec.space_kind`` codes 0 and 1."""
@@ -108,20 +108,7 @@ def build(sc: Scenario) -> ZoneSpec:
             )
         )
     item_ids = [*c.projects, *c.milestones]
-    series = (
-        [f"trade_{m}" for m in MODES]
-        + [
-            "trade_total",
-            "industrial_output",
-            "fdi_usd",
-            "active_enterprises",
-            "employees",
-            "development_rate",
-            "new_business_types",
-        ]
-        + [f"leaders_{lid}" for lid in c.leaders]
-        + [f"done_{k}" for k in item_ids]
-    )
+    series = [*MODEL_INDICATORS, *(f"leaders_{lid}" for lid in c.leaders), *(f"done_{k}" for k in item_ids)]
     return ZoneSpec(
         sc=sc,
         H=sc.run.horizon_months,

@@ -25,7 +25,6 @@ from sim.report.document import (
 )
 from sim.report.labels import indicator_label
 from sim.report.plan_sources import source_text
-from sim.report.results import Results
 from sim.report.sections import (
     assumption_rows,
     indicator_order,
@@ -39,6 +38,7 @@ from sim.report.sections import (
 )
 from sim.report.texts import text
 from sim.report.warning_views import warning_blocks
+from sim.results import Results
 
 
 def build_document(

@@ -22,9 +22,9 @@ from sim.report.charts_slides import group_chart, paired_chart
 from sim.report.document import ci0, pct0
 from sim.report.labels import threshold_text
 from sim.report.pairs import pair_table
-from sim.report.results import Results
 from sim.report.sections import HEADLINE, rank_sensitivity_sentences, year_label
 from sim.report.texts import text
+from sim.results import Results
 from sim.vocabulary.outcomes import RANKING_INDICATORS
 
 GROUPS = ("trade", "economy", "projects", "rank")

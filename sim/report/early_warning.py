@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.report.results import Results
+from sim.results import Results
 
 
 @dataclass(frozen=True)

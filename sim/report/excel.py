@@ -20,7 +20,7 @@ from sim.report.key_labels import key_label, value_text
 from sim.report.labels import PEER_UNITS, indicator_label, interval_label, measure_label, unit_label, variant_label
 from sim.report.plan_warnings import warning_text
 from sim.report.reproducible import fixed_zip, run_datetime
-from sim.report.results import Results
+from sim.results import Results
 from sim.vocabulary.outcomes import FLOW_INDICATORS, indicator_unit
 
 QUANTILES = (5, 10, 25, 50, 75, 90, 95)

@@ -39,10 +39,10 @@ from sim.report.html import render_html
 from sim.report.labels import short_indicator_label
 from sim.report.pairs import pair_table
 from sim.report.pdf import render_pdf
-from sim.report.results import Results, ResultsError, load_results
 from sim.report.sections import indicator_order, scenario_labels
 from sim.report.texts import LANGS, text
 from sim.report.warning_views import warning_slides
+from sim.results import Results, ResultsError
 from sim.store import atomic_write_bytes, atomic_write_text, make_dirs, temp_dir, write_fault
 from sim.vocabulary.outcomes import FLOW_INDICATORS, OUTCOMES, RANKING_INDICATORS
 
@@ -237,7 +237,7 @@ def _deck_job(src, stage: str, lang: str, rendered: dict):
 
 
 def _load_all(dirs, out: Path) -> list[Results]:
-    results = [load_results(d) for d in dirs]
+    results = [Results.load(d) for d in dirs]
     for r in results:
         if (r.folder / "charts").resolve() == (out / "charts").resolve():
             r.extra_charts = []  # the pack writes into this folder's charts/: nothing "other" there
@@ -340,7 +340,7 @@ def build_pack(
     if goal_seek is not None:
         results[0].goal_seek = load_goal_seek(Path(goal_seek))
     if previous is not None:
-        results[0].previous = load_results(previous)
+        results[0].previous = Results.load(previous)
     if workers is None:
         workers = os.cpu_count() or 1
     stage = temp_dir(out, "new")

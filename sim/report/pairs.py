@@ -13,7 +13,7 @@ import pandas as pd
 
 from sim.analysis.paired import compare_targets
 from sim.analysis.targets import TargetSpec
-from sim.report.results import Results
+from sim.results import Results
 
 
 def is_paired(ref: Results, other: Results) -> bool:

@@ -16,8 +16,8 @@ from sim.report.key_labels import key_label, value_text
 from sim.report.labels import PEER_UNITS, indicator_label, measure_label, unit_label, variant_label
 from sim.report.plan_sources import source_text
 from sim.report.plan_warnings import warning_text
-from sim.report.results import Results
 from sim.report.texts import text
+from sim.results import Results
 
 HEADLINE = ("trade_total", "rank")
 """The plan's headline indicators (total trade, the national rank): first in the summary and the deck."""

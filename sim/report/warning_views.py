@@ -9,9 +9,9 @@ from sim.report.deck_content import Slide
 from sim.report.document import Bullets, Heading, Para, Table, ci0, ci1, pct0, pct1, value_fmt
 from sim.report.early_warning import as_of, band_breaks, rules_of, target_moves
 from sim.report.labels import indicator_label, threshold_text
-from sim.report.results import Results
 from sim.report.sections import HEADLINE, year_label
 from sim.report.texts import text
+from sim.results import Results
 
 MAX_LINES = 9
 """Most lines on a warning slide (the report lists all)."""

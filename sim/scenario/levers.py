@@ -18,10 +18,16 @@ _LV = LEVERS
 
 class Levers(Model):
     promotion_events_per_year: int = Field(
-        **_LV["promotion_events_per_year"].bounds, description=_LV["promotion_events_per_year"].description
+        ge=_LV["promotion_events_per_year"].ge,
+        gt=_LV["promotion_events_per_year"].gt,
+        le=_LV["promotion_events_per_year"].le,
+        description=_LV["promotion_events_per_year"].description,
     )
     infrastructure_funding: float = Field(
-        **_LV["infrastructure_funding"].bounds, description=_LV["infrastructure_funding"].description
+        ge=_LV["infrastructure_funding"].ge,
+        gt=_LV["infrastructure_funding"].gt,
+        le=_LV["infrastructure_funding"].le,
+        description=_LV["infrastructure_funding"].description,
     )
     project_month: dict[str, Month] = Field(default_factory=dict, description=_LV["project_month"].description)
     milestone_month: dict[str, Month] = Field(default_factory=dict, description=_LV["milestone_month"].description)

@@ -1,5 +1,8 @@
 """Read a scenario file: follow ``extends``, deep-merge, apply ``--set`` overrides, validate.
 
+Values are set by key path in one way (:func:`set_values`), whether they come from ``--set`` texts,
+from a dict of typed values (the API, the studio) or from lever values (:func:`with_values`).
+
 Every user-caused problem ends in :class:`ScenarioError`, whose message names the file, the
 key path and what was expected; the CLI turns it into exit code 2 without a traceback.
 """
@@ -11,10 +14,12 @@ import copy
 import hashlib
 import json
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import tomli_w
 from pydantic import ValidationError
 
 from sim.scenario.errors import ScenarioError, display_path
@@ -72,7 +77,7 @@ _DEEP = 100
 
 def _deep_key(data: dict) -> str:
     """The first few keys of a path nested more than ``_DEEP`` levels (found without recursion)."""
-    stack = [(data, [])]
+    stack: list[tuple[Any, list[str]]] = [(data, [])]
     while stack:
         node, path = stack.pop()
         if len(path) > _DEEP:
@@ -174,24 +179,83 @@ def parse_override(text: str) -> tuple[list[str], Any]:
     return key.split("."), value
 
 
-def apply_overrides(data: dict, overrides: list[str], origin: dict) -> dict:
-    out = copy.deepcopy(data)
-    for text in overrides:
-        keys, value = parse_override(text)
+Assignment = tuple[list[str], Any, str]
+"""One value to set: (key path, value, what set it: ``"--set key=value"`` or ``"lever id=value"``)."""
+
+
+def assignments(overrides: Mapping[str, Any] | Sequence[str] | None) -> list[Assignment]:
+    """``--set`` texts (``["levers.promotion_events_per_year=4"]``, each value read as TOML) or
+    typed values by key path (``{"levers.promotion_events_per_year": 4}``, used as given)."""
+    if overrides is None:
+        return []
+    if isinstance(overrides, str):
+        overrides = [overrides]
+    if not isinstance(overrides, Mapping):
+        return [(*parse_override(text), f"--set {text}") for text in overrides]
+    out = []
+    for key, value in overrides.items():
+        keys = str(key).strip().split(".")
+        if not all(keys):
+            raise ScenarioError(f"--set {key}=...: expected a non-empty key path")
+        value = _plain(value)
+        out.append((keys, value, f"--set {key}={_shown(value)}"))
+    return out
+
+
+def _plain(v: Any) -> Any:
+    """A value as TOML would give it back: numpy scalars as Python numbers, tuples as lists."""
+    if hasattr(v, "item") and not isinstance(v, (list, dict, str)):  # a numpy scalar
+        v = v.item()
+    if isinstance(v, Mapping):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    return v
+
+
+def _shown(v: Any) -> str:
+    """A value as it would be written after ``--set key=`` (for messages only)."""
+    try:
+        return tomli_w.dumps({"v": v}).split("=", 1)[1].strip()
+    except (TypeError, ValueError):
+        return repr(v)
+
+
+def set_values(data: dict, values: list[Assignment], origin: dict) -> dict:
+    """A new scenario data dict with each value set at its key path (the tables on the path are
+    copied, nothing else: ``data`` is never changed); ``origin`` records what set each key."""
+    out = dict(data)
+    for keys, value, source in values:
         if keys[0] == "extends":
             raise ScenarioError(
-                f"--set {text}: extends cannot be overridden (the parent is read before --set "
+                f"{source}: extends cannot be overridden (the parent is read before --set "
                 f"applies); write a scenario file with extends = ... and the changes instead"
             )
         node = out
         for i, k in enumerate(keys[:-1]):
-            nxt = node.setdefault(k, {})  # a key the file leaves to its default may be set too
+            nxt = node.get(k, {})  # a key the file leaves to its default may be set too
             if not isinstance(nxt, dict):
-                raise ScenarioError(f"--set {text}: {'.'.join(keys[: i + 1])} is a value, not a table")
+                raise ScenarioError(f"{source}: {'.'.join(keys[: i + 1])} is a value, not a table")
+            node[k] = nxt = dict(nxt)
             node = nxt
-        node[keys[-1]] = value  # unknown keys are caught by validation, naming this --set
-        _mark(origin, ".".join(keys), value, f"--set {text}")
+        node[keys[-1]] = copy.deepcopy(value)  # unknown keys are caught by validation, naming the source
+        _mark(origin, ".".join(keys), value, source)
     return out
+
+
+def with_values(
+    ls: LoadedScenario, values: Mapping[str, Any], sources: Mapping[str, str] | None = None
+) -> LoadedScenario:
+    """A new validated scenario: ``ls`` with typed values set by key path (``ls`` is unchanged).
+
+    The one way a value is applied to a loaded scenario: the studio's what-ifs and every lever
+    value of the studies (:func:`sim.experiment.levers.with_levers`). ``sources`` names what set
+    each key, for messages (default: ``--set key=value``)."""
+    todo = assignments(values)
+    if sources:
+        todo = [(k, v, sources.get(".".join(k), src)) for k, v, src in todo]
+    origin: dict[str, str] = {}
+    return validate_data(set_values(ls.resolved, todo, origin), ls.path, origin)
 
 
 _DIST_TAGS = {"fixed", "uniform", "triangular", "normal", "lognormal", "beta", "pert", "poisson", "choice"}
@@ -255,16 +319,36 @@ def canonical_hash(data: dict) -> str:
     ).hexdigest()
 
 
-def load_scenario(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> LoadedScenario:
-    """Read, merge, override and validate a scenario file."""
+def load_scenario(path: str | Path, overrides: Mapping[str, Any] | Sequence[str] | None = None) -> LoadedScenario:
+    """Read, merge (``extends``), override and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The scenario TOML file.
+    overrides : dict or list of str, optional
+        Typed values by key path (``{"levers.promotion_events_per_year": 4}``), or ``--set`` texts
+        (``["levers.promotion_events_per_year=4"]``, each value read as TOML).
+
+    Returns
+    -------
+    LoadedScenario
+        The validated scenario (``.scenario``), its file, resolved data and hash.
+
+    Raises
+    ------
+    ScenarioError
+        One message naming the file, the key path and what was expected.
+    """
     path = Path(path)
     origin: dict[str, str] = {}
     try:
         data = _resolve_chain(path, origin)
+        values = assignments(overrides)
         if is_zone_file(data):  # a one-page zone file: expanded into the full scenario (docs/zones.md)
-            early, overrides = zone_overrides(list(overrides))
-            data = expand(apply_overrides(data, early, origin), path, origin)
-        data = apply_overrides(data, list(overrides), origin)
+            early, values = zone_overrides(values)
+            data = expand(set_values(data, early, origin), path, origin)
+        data = set_values(data, values, origin)
         ls = validate_data(data, path, origin)
         if ls.scenario.observations is not None:  # read and embed the observations file (docs/data.md)
             ls = validate_data(attach(data, ls.scenario, path, origin), path, origin)

@@ -28,6 +28,9 @@ from sim.scenario.zone_defaults import Where, central, convert, figure, load_cat
 from sim.scenario.zone_targets import EAST, ranking, targets
 from sim.vocabulary.outcomes import TRADE_COMPONENTS
 
+Assignment = tuple[list[str], Any, str]
+"""A value set by key path: (keys, value, what set it), as ``sim.scenario.loader.assignments`` gives it."""
+
 ZONE_SECTIONS = ("zone", "plan", "base_year", "targets", "projects", "milestones")
 """The zone file's own sections (``--set`` on them applies before the expansion)."""
 FULL_SECTIONS = (
@@ -348,8 +351,8 @@ def _projects(w: Where, items: Any, cat: dict, milestone_ids: set) -> dict:
 # ----------------------------------------------------------------------------- loader hook
 
 
-def zone_overrides(overrides: list[str]) -> tuple[list[str], list[str]]:
-    """``--set`` overrides split into those on the zone file's own sections, applied before the
+def zone_overrides(values: list[Assignment]) -> tuple[list[Assignment], list[Assignment]]:
+    """``--set`` values split into those on the zone file's own sections, applied before the
     expansion (so a changed base year rescales the defaults), and the rest, applied after it."""
-    early = [o for o in overrides if o.split("=", 1)[0].strip().split(".")[0] in ZONE_SECTIONS]
-    return early, [o for o in overrides if o not in early]
+    early = [v for v in values if v[0][0] in ZONE_SECTIONS]
+    return early, [v for v in values if v[0][0] not in ZONE_SECTIONS]

@@ -29,6 +29,7 @@ from sim.analysis.targets import widest_half_width
 from sim.chunks import MemoryStore
 from sim.errors import UserError
 from sim.experiment.executors import LocalExecutor
+from sim.scenario.loader import with_values
 
 CHUNK = 100
 """Replications per chunk: a new change waits for at most one chunk per worker (about half a second)."""
@@ -121,7 +122,7 @@ class WhatIfRunner:
 
     def load(self, what_if: dict[str, Any]):
         """The what-if as a validated scenario (raises ScenarioError with the key path at fault)."""
-        return api.load_scenario(self.path, [*self.overrides, *api.override_texts(what_if)])
+        return with_values(self.base, what_if)
 
     def submit(self, what_if: dict[str, Any]) -> int:
         """Start answering ``what_if`` (cancelling the previous one); returns its job number."""

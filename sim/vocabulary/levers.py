@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LeverDef:
     """One kind of lever.
 
@@ -29,7 +29,8 @@ class LeverDef:
     constants entry, ``{space}`` the space its sector uses, ``{effects}`` the entry's effects).
     ``more_is_effort``: a larger value costs more (counts, funding); for months earlier costs
     more. ``description`` / ``range_description``: documentation of the ``[levers]`` and
-    ``[lever_ranges]`` keys."""
+    ``[lever_ranges]`` keys. Built with keyword arguments only: sixteen fields by position would
+    be unreadable."""
 
     group: str
     kind: str
@@ -49,107 +50,116 @@ class LeverDef:
     range_description: str
 
     @property
-    def bounds(self) -> dict[str, float]:
-        """The schema's pydantic bounds (``ge``/``gt``, ``le``) for a single-valued lever."""
-        lo = {"gt" if self.low_open else "ge": self.low}
-        return {**lo, "le": self.high} if math.isfinite(self.high) else lo
+    def ge(self) -> float | None:
+        """The schema's lower bound of a single-valued lever when ``low`` is allowed, else None."""
+        return None if self.low_open else self.low
+
+    @property
+    def gt(self) -> float | None:
+        """The schema's lower bound of a single-valued lever when ``low`` is excluded, else None."""
+        return self.low if self.low_open else None
+
+    @property
+    def le(self) -> float | None:
+        """The schema's upper bound of a single-valued lever (None when unbounded)."""
+        return self.high if math.isfinite(self.high) else None
 
 
 LEVERS: dict[str, LeverDef] = {
     d.group: d
     for d in (
         LeverDef(
-            "promotion_events_per_year",
-            "count",
-            None,
-            "events/yr",
-            0,
-            52,
-            False,
-            "Investment-promotion events a year",
-            "年度招商活动次数",
-            "{name}",
-            "{name}",
-            "joint investment-promotion events held each year, evenly spread over the year",
-            "each event brings Poisson(uncertainties.promotion.leads_per_event) extra leads, split over "
+            group="promotion_events_per_year",
+            kind="count",
+            entity=None,
+            unit="events/yr",
+            low=0,
+            high=52,
+            low_open=False,
+            name_en="Investment-promotion events a year",
+            name_zh="年度招商活动次数",
+            short_en="{name}",
+            short_zh="{name}",
+            meaning="joint investment-promotion events held each year, evenly spread over the year",
+            moves="each event brings Poisson(uncertainties.promotion.leads_per_event) extra leads, split over "
             "sectors by their base lead rates",
-            True,
-            "Joint investment-promotion events a year.",
-            "Range of promotion events a year.",
+            more_is_effort=True,
+            description="Joint investment-promotion events a year.",
+            range_description="Range of promotion events a year.",
         ),
         LeverDef(
-            "infrastructure_funding",
-            "factor",
-            None,
-            "x plan",
-            0,
-            5,
-            True,
-            "Infrastructure funding",
-            "基础设施资金保障",
-            "Infrastructure funding (x plan)",
-            "基础设施资金（相对计划）",
-            "funding of the infrastructure projects relative to plan (1 = as planned)",
-            "the pace of every project: its time to completion (planned month + slip) is multiplied by "
+            group="infrastructure_funding",
+            kind="factor",
+            entity=None,
+            unit="x plan",
+            low=0,
+            high=5,
+            low_open=True,
+            name_en="Infrastructure funding",
+            name_zh="基础设施资金保障",
+            short_en="Infrastructure funding (x plan)",
+            short_zh="基础设施资金（相对计划）",
+            meaning="funding of the infrastructure projects relative to plan (1 = as planned)",
+            moves="the pace of every project: its time to completion (planned month + slip) is multiplied by "
             "funding^-uncertainties.funding_delay_elasticity",
-            True,
-            "Funding relative to plan (1 = as planned); scales project delays.",
-            "Range of funding relative to plan.",
+            more_is_effort=True,
+            description="Funding relative to plan (1 = as planned); scales project delays.",
+            range_description="Range of funding relative to plan.",
         ),
         LeverDef(
-            "project_month",
-            "month",
-            "projects",
-            "YYYY-MM",
-            -math.inf,
-            math.inf,
-            False,
-            "",
-            "",
-            "{name}: planned month",
-            "{name}计划月份",
-            "planned completion month of the project",
-            "completion = planned month + uncertainties.project_delay_months.{id} (scaled by funding); then {effects}",
-            False,
-            "Planned completion month of each project.",
-            "Range of each project's planned month.",
+            group="project_month",
+            kind="month",
+            entity="projects",
+            unit="YYYY-MM",
+            low=-math.inf,
+            high=math.inf,
+            low_open=False,
+            name_en="",
+            name_zh="",
+            short_en="{name}: planned month",
+            short_zh="{name}计划月份",
+            meaning="planned completion month of the project",
+            moves="completion = planned month + uncertainties.project_delay_months.{id} (scaled by funding); then {effects}",
+            more_is_effort=False,
+            description="Planned completion month of each project.",
+            range_description="Range of each project's planned month.",
         ),
         LeverDef(
-            "milestone_month",
-            "month",
-            "milestones",
-            "YYYY-MM",
-            -math.inf,
-            math.inf,
-            False,
-            "",
-            "",
-            "{name}: planned month",
-            "{name}计划月份",
-            "planned month of the policy milestone",
-            "launch = planned month + uncertainties.milestone_delay_months.{id}; then {effects}",
-            False,
-            "Planned month of each policy milestone.",
-            "Range of each milestone's planned month.",
+            group="milestone_month",
+            kind="month",
+            entity="milestones",
+            unit="YYYY-MM",
+            low=-math.inf,
+            high=math.inf,
+            low_open=False,
+            name_en="",
+            name_zh="",
+            short_en="{name}: planned month",
+            short_zh="{name}计划月份",
+            meaning="planned month of the policy milestone",
+            moves="launch = planned month + uncertainties.milestone_delay_months.{id}; then {effects}",
+            more_is_effort=False,
+            description="Planned month of each policy milestone.",
+            range_description="Range of each milestone's planned month.",
         ),
         LeverDef(
-            "leader_candidates",
-            "count",
-            "leaders",
-            "candidates",
-            0,
-            math.inf,
-            False,
-            "",
-            "",
-            "{name}: candidates pursued",
-            "{name}候选数",
-            "leading-enterprise candidates pursued ({spec.sector} sector, within {spec.window_months} months)",
-            "each candidate signs with uncertainties.leaders.{id}.sign_prob, then needs "
+            group="leader_candidates",
+            kind="count",
+            entity="leaders",
+            unit="candidates",
+            low=0,
+            high=math.inf,
+            low_open=False,
+            name_en="",
+            name_zh="",
+            short_en="{name}: candidates pursued",
+            short_zh="{name}候选数",
+            meaning="leading-enterprise candidates pursued ({spec.sector} sector, within {spec.window_months} months)",
+            moves="each candidate signs with uncertainties.leaders.{id}.sign_prob, then needs "
             "{spec.space_per_firm:g} of {space} space; adds leaders_{id}",
-            True,
-            "Leading-enterprise candidates pursued, per pipeline.",
-            "Range of candidates pursued, per pipeline.",
+            more_is_effort=True,
+            description="Leading-enterprise candidates pursued, per pipeline.",
+            range_description="Range of candidates pursued, per pipeline.",
         ),
     )
 }

@@ -17,7 +17,11 @@ Scenario-defined programme counts carry their own unit and names.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
+
+T = TypeVar("T")
 
 MODES = ("processing", "bonded_logistics", "general", "cbec", "other")
 """Customs modes (贸易方式) the model splits trade into; trade_total is their sum."""
@@ -100,7 +104,24 @@ def _ids(**match) -> tuple[str, ...]:
 
 
 MODEL_INDICATORS = _ids(source="model")
-"""Built-in indicators of every replication (scenario-defined ones are added per scenario)."""
+"""Built-in indicators of every replication (scenario-defined ones are added per scenario), in
+the order the model stacks its monthly series."""
+
+
+def in_vocabulary_order(computed: Mapping[str, T]) -> list[T]:
+    """The model's computations (indicator -> series) in the order of :data:`MODEL_INDICATORS`.
+
+    A new model indicator is its entry in :data:`OUTCOMES` plus its computation; this fails,
+    naming them, on an indicator without a computation or a computation without an entry."""
+    missing = [k for k in MODEL_INDICATORS if k not in computed]
+    unknown = [k for k in computed if k not in MODEL_INDICATORS]
+    if missing or unknown:
+        raise ValueError(
+            f"model indicators and their computations differ: no computation for {missing}, "
+            f"no vocabulary entry (sim/vocabulary/outcomes.py) for {unknown}"
+        )
+    return [computed[k] for k in MODEL_INDICATORS]
+
 
 BASE_PREFIX = "base_"
 """Prefix of the yearly columns that hold an indicator's base-year value (``base_trade_total``...)."""
