@@ -37,7 +37,7 @@ from sim.experiment import engine, runner
 from sim.experiment.executors import Executor, LocalExecutor
 from sim.report import charts
 from sim.report.pack import build_pack
-from sim.report.plan_warnings import english
+from sim.report.texts.plan_warnings import english
 from sim.scenario import LoadedScenario, ScenarioError
 from sim.scenario import load_scenario as _load
 

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.report import labels, plan_warnings
-from sim.report.document import ci0, ci1, pct0, pct1
-from sim.report.plan_sources import source_text
+from sim.report.texts import labels, plan_warnings
+from sim.report.texts.formats import ci0, ci1, pct0, pct1
+from sim.report.texts.plan_sources import source_text
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
@@ -243,7 +243,7 @@ def _esc(s: str) -> str:
 def test_assumptions_list_levers_with_sources(pack):
     m = json.loads((pack[0] / "manifest.json").read_text(encoding="utf-8"))
     html = (pack[1] / "report_en.html").read_text(encoding="utf-8")
-    from sim.report.sources import comment_for, flatten, scenario_comments
+    from sim.report.document.sources import comment_for, flatten, scenario_comments
 
     comments = scenario_comments(ROOT / m["scenario_file"])
     for path, _v in flatten(m["resolved_scenario"]["levers"], "levers."):
@@ -277,7 +277,7 @@ def test_every_indicator_unit_and_key_of_the_run_is_translated(pack):
             assert labels.indicator_label(ind, lang, sc) != ind, f"indicator {ind!r} has no {lang} label"
     for u in set(s["unit"]):
         assert u in labels.UNITS, f"unit {u!r} has no label"
-    from sim.report.sources import flatten
+    from sim.report.document.sources import flatten
 
     entity_ids = {
         k for g in ("sectors", "projects", "milestones", "leaders", "counts") for k in (sc["constants"].get(g) or {})
@@ -531,7 +531,7 @@ def test_comparison_of_two_folders_and_missing_optional_files(pack, tmp_path):
 
 
 def test_toml_comments_are_read_with_their_keys():
-    from sim.report.sources import comment_for, toml_comments
+    from sim.report.document.sources import comment_for, toml_comments
 
     c = toml_comments(
         '# top\n[a]\n# about x\n# continued\nx = 1  # trailing\ny = "#not" # real\n\n'

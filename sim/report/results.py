@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 
 from sim.errors import UserError
-from sim.report.key_labels import scenario_names
-from sim.report.labels import interval_label
+from sim.report.texts.key_labels import scenario_names
+from sim.report.texts.labels import interval_label
 
 SUMMARY_REQUIRED = [
     "target_id",

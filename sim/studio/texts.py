@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.report.labels import op_text, short_indicator_label, threshold_text
+from sim.report.texts.labels import op_text, short_indicator_label, threshold_text
 
 LANGS = {"zh": "中文", "en": "English"}
 """Languages of the page: code -> the switch's label."""

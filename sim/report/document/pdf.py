@@ -1,4 +1,4 @@
-"""Render a :class:`~sim.report.document.Document` as an A4 PDF with fpdf2 (pure Python).
+"""Render a :class:`~sim.report.document.blocks.Document` as an A4 PDF with fpdf2 (pure Python).
 
 The bundled CJK font (Noto Sans CJK SC from the mplfonts wheel) is embedded, subset by fpdf2,
 so the PDF needs no system library and no browser. Pages carry a running header and
@@ -19,10 +19,10 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import WrapMode, XPos, YPos
 from PIL import Image
 
-from sim.report.document import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
-from sim.report.fonts import cjk_font_path
-from sim.report.reproducible import run_datetime
-from sim.report.texts import text
+from sim.report.document.blocks import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
+from sim.report.document.reproducible import run_datetime
+from sim.report.texts.fonts import cjk_font_path
+from sim.report.texts.words import text
 
 FONT = "cjk"
 BLUE = (0, 114, 178)

@@ -1,6 +1,6 @@
 """Charts of the data studies: ``calibrate`` (observed months against both models' monthly
 bands) and ``backtest`` (PIT histogram, interval coverage, CRPS skill). Tables in, Figures out,
-in the style of :mod:`sim.report.chart_base` (tight layout, CJK font).
+in the style of :mod:`sim.report.charts.base` (tight layout, CJK font).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.report.fonts import use_cjk_font
-from sim.report.labels import indicator_label, short_indicator_label, unit_label
+from sim.report.texts.fonts import use_cjk_font
+from sim.report.texts.labels import indicator_label, short_indicator_label, unit_label
 from sim.vocabulary.outcomes import indicator_unit
 
 

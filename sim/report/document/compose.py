@@ -1,5 +1,5 @@
 """Composes the pack's report: every block of the document of a results folder in one language,
-in reading order (:func:`build_document`), from the sections of :mod:`sim.report.sections` and
+in reading order (:func:`build_document`), from the sections of :mod:`sim.report.document.sections` and
 the charts the pack made.
 """
 
@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import datetime as _dt
 
-from sim.report import sources
-from sim.report.deck_content import compare_lines
-from sim.report.document import (
+from sim.report.document import sources
+from sim.report.document.blocks import (
     Bullets,
     Document,
     Figure,
@@ -18,16 +17,13 @@ from sim.report.document import (
     PageBreak,
     Para,
     Table,
-    ci1,
     figure,
-    pct1,
     png_size,
 )
-from sim.report.labels import indicator_label
-from sim.report.plan_sources import source_text
-from sim.report.results import Results
-from sim.report.sections import (
+from sim.report.document.registry import placed
+from sim.report.document.sections import (
     assumption_rows,
+    compare_lines,
     indicator_order,
     manifest_rows,
     peers_table,
@@ -37,8 +33,12 @@ from sim.report.sections import (
     warning_items,
     year_label,
 )
-from sim.report.texts import text
-from sim.report.warning_views import warning_blocks
+from sim.report.document.warning_views import warning_blocks
+from sim.report.results import Results
+from sim.report.texts.formats import ci1, pct1
+from sim.report.texts.labels import indicator_label
+from sim.report.texts.plan_sources import source_text
+from sim.report.texts.words import text
 
 
 def build_document(
@@ -51,7 +51,7 @@ def build_document(
 ) -> Document:
     """All blocks of the report of ``res`` in ``lang``; ``charts`` maps chart keys to
     {"name", "png"} (made by the pack); ``others`` are further results folders to compare, with
-    ``pairs`` their paired-difference tables (:func:`sim.report.pairs.pair_table`) and
+    ``pairs`` their paired-difference tables (:func:`sim.report.document.pairs.pair_table`) and
     ``compare_rows`` each scenario's own P(hit), shown only where no difference can be formed."""
     zone = res.zone(lang)
     meta_sc = res.resolved.get("scenario", {})
@@ -78,16 +78,16 @@ def build_document(
     B.append(Para(text("intro_targets", lang), "note"))
     B.append(target_table(res, lang))
 
-    f = figure(charts, "p_targets", "")
-    if f:
+    overview = figures(charts, placed("overview", res, others))
+    if overview:
         B.append(Heading(text("sec_overview", lang), 2, "overview"))
         B.append(Para(text("intro_overview", lang), "note"))
-        B.append(f)
+        B.extend(overview)
 
-    inds = indicator_order(res)
+    by_indicator = placed("indicators", res, others)
     ind_blocks = []
-    for ind in inds:
-        figs = [x for x in (figure(charts, f"exceedance_{ind}", ""), figure(charts, f"fan_{ind}", "")) if x]
+    for ind in indicator_order(res):
+        figs = figures(charts, [(k, i) for k, i in by_indicator if i == ind])
         if not figs:
             continue
         t = res.targets()
@@ -113,16 +113,14 @@ def build_document(
         B.append(Para(text("intro_indicators", lang), "note"))
         B.extend(ind_blocks)
 
-    ttt = [figure(charts, f"ttt_{y}", "") for y in res.years]
-    ttt = [x for x in ttt if x]
+    ttt = figures(charts, placed("ttt", res, others))
     if ttt:
         B.append(PageBreak())
         B.append(Heading(text("sec_ttt", lang), 2, "ttt"))
         B.append(Para(text("intro_ttt", lang), "note"))
         B.extend(ttt)
 
-    ranks = [figure(charts, f"rank_{k}", "") for k in ("rank", "rank_regional")]
-    ranks = [x for x in ranks if x]
+    ranks = figures(charts, placed("rank", res, others))
     sens = ranking_table(res, lang)
     if ranks or res.peers is not None or sens is not None:
         B.append(PageBreak())
@@ -204,6 +202,11 @@ def build_document(
     return Document(lang, title, subtitle, B, header, res.run_date)
 
 
+def figures(charts: dict, keys: list) -> list[Figure]:
+    """The Figures of the charts made among ``keys`` ((key, item) pairs), in order."""
+    return [f for key, _ in keys if (f := figure(charts, key, ""))]
+
+
 def compare_blocks(res: Results, others: list[Results], lang: str, charts: dict, rows: list, pairs: list) -> list:
     """The comparison section: per compared folder its paired differences (chart and table) and
     what they support; folders without replications to pair get each scenario's own P(hit),
@@ -215,9 +218,7 @@ def compare_blocks(res: Results, others: list[Results], lang: str, charts: dict,
             B.append(Para(text("compare_no_pairs", lang), "note"))
             continue
         B.extend(Para(x, "lead") for x in compare_lines(tab, lang, o.title(lang), res.title(lang)))
-        f = figure(charts, f"slide_pair_{k}", "")
-        if f:
-            B.append(f)
+        B.extend(figures(charts, [(key, i) for key, i in placed("compare", res, others) if i == k]))
         body = [
             [
                 str(r["year"]),

@@ -11,9 +11,6 @@ import datetime as _dt
 import io
 import zipfile
 
-SVG_HASH_SALT = "zonesim"
-"""matplotlib derives SVG element ids from this salt (rcParams ``svg.hashsalt``) instead of a random one."""
-
 
 def run_datetime(run_date: str) -> _dt.datetime:
     """Midnight UTC of a ``YYYY-MM-DD`` run date (1 January 1980, the zip epoch, if unreadable)."""

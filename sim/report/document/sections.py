@@ -9,15 +9,23 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.report import sources
-from sim.report.chart_base import target_label
-from sim.report.document import Table, ci0, ci1, pct0, pct1, value_fmt
-from sim.report.key_labels import key_label, value_text
-from sim.report.labels import PEER_UNITS, indicator_label, measure_label, unit_label, variant_label
-from sim.report.plan_sources import source_text
-from sim.report.plan_warnings import warning_text
+from sim.report.charts.base import target_label
+from sim.report.document import sources
+from sim.report.document.blocks import Table
 from sim.report.results import Results
-from sim.report.texts import text
+from sim.report.texts.formats import ci0, ci1, pct0, pct1, value_fmt
+from sim.report.texts.key_labels import key_label, value_text
+from sim.report.texts.labels import PEER_UNITS, indicator_label, measure_label, unit_label, variant_label
+from sim.report.texts.plan_sources import source_text
+from sim.report.texts.plan_warnings import warning_text
+from sim.report.texts.words import text
+from sim.vocabulary.outcomes import RANKING_INDICATORS
+
+GROUPS = ("trade", "economy", "projects", "rank")
+"""Target groups: customs trade; industry, investment and enterprises; projects, reforms and
+leading firms; the national evaluation (shown on the ``rank`` slide, not as a group slide)."""
+MAX_ROWS = 14
+"""Most targets on one group slide; a longer group gets one slide per year."""
 
 HEADLINE = ("trade_total", "rank")
 """The plan's headline indicators (total trade, the national rank): first in the summary and the deck."""
@@ -274,6 +282,44 @@ def rank_sensitivity_sentences(res: Results, lang: str) -> list[str]:
                 main=pct0(main["p"].iloc[0]) if len(main) else "–",
             )
         )
+    return out
+
+
+def compare_lines(tab: pd.DataFrame, lang: str, other: str, ref: str) -> list[str]:
+    """What the paired intervals support, and no more: how many targets move beyond simulation
+    precision in either direction; the rest are within it."""
+    up = int((tab["diff_low"] > 0).sum())
+    down = int((tab["diff_high"] < 0).sum())
+    paired = bool(tab["paired"].iloc[0])
+    lines = [text("deck_pair_counts", lang, other=other, ref=ref, up=up, down=down, same=len(tab) - up - down)]
+    lines.append(text("deck_pair_paired" if paired else "deck_pair_indep", lang))
+    return lines
+
+
+def group_of(indicator: str) -> str:
+    """The target group of an indicator (see :data:`GROUPS`)."""
+    if indicator.startswith("trade_"):
+        return "trade"
+    if indicator in RANKING_INDICATORS:
+        return "rank"
+    if indicator.startswith(("done_", "leaders_")) or indicator in ("institutional_innovations", "ftz_replications"):
+        return "projects"
+    return "economy"
+
+
+def group_parts(res: Results) -> list[tuple[str, pd.DataFrame]]:
+    """(slide key suffix, summary rows) of every group slide, rows by year then weakest first."""
+    t = res.targets().copy()
+    t["group"] = t["indicator"].map(group_of)
+    out = []
+    for g in GROUPS[:-1]:
+        d = t[t["group"] == g].sort_values(["year", "p_hit"], kind="stable")
+        if d.empty:
+            continue
+        if len(d) <= MAX_ROWS:
+            out.append((g, d))
+        else:
+            out += [(f"{g}_{y}", e) for y, e in d.groupby("year", sort=True)]
     return out
 
 

@@ -1,11 +1,12 @@
 """What the deck says, slide by slide, in one language: each slide's name, title, lines and chart
-(:func:`deck_slides`), and the slide charts it shows (:func:`slide_charts`). The PPTX itself is
-drawn by :mod:`sim.report.deck`.
+(:func:`deck_slides`; the chart on a slide is the one :mod:`sim.report.document.registry` places
+there), and the early-warning slides (:func:`warning_slides`). The PPTX itself is drawn by
+:mod:`sim.report.deck.pptx`.
 
 Named slides, in order: ``title``; ``headline`` (the plan's headline targets: start -> target
 where summary.csv has ``base``/``growth_needed``, P with its simulation-precision interval);
 ``group_<group>`` (or ``group_<group>_<year>`` when a group is too long for one slide), one per
-target group of :data:`GROUPS`; ``warning`` (early warning, when a previous as-of is given);
+target group of :data:`sim.report.document.sections.GROUPS`; ``warning`` (early warning, when a previous as-of is given);
 ``compare_<k>`` (paired differences against the k-th compared folder); ``rank``; ``method``
 (what the interval is, where the world's uncertainty is, the run facts).
 """
@@ -16,22 +17,25 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from sim.report import charts as ch
-from sim.report.chart_base import ChartMeta
-from sim.report.charts_slides import group_chart, paired_chart
-from sim.report.document import ci0, pct0
-from sim.report.labels import threshold_text
-from sim.report.pairs import pair_table
+from sim.report.document.early_warning import as_of
+from sim.report.document.pairs import pair_table
+from sim.report.document.registry import slide_charts
+from sim.report.document.sections import (
+    HEADLINE,
+    compare_lines,
+    group_of,
+    group_parts,
+    rank_sensitivity_sentences,
+    year_label,
+)
+from sim.report.document.warning_views import break_lines, intro_line, move_lines
 from sim.report.results import Results
-from sim.report.sections import HEADLINE, rank_sensitivity_sentences, year_label
-from sim.report.texts import text
-from sim.vocabulary.outcomes import RANKING_INDICATORS
+from sim.report.texts.formats import ci0, pct0
+from sim.report.texts.labels import threshold_text
+from sim.report.texts.words import text
 
-GROUPS = ("trade", "economy", "projects", "rank")
-"""Target groups: customs trade; industry, investment and enterprises; projects, reforms and
-leading firms; the national evaluation (shown on the ``rank`` slide, not as a group slide)."""
-MAX_ROWS = 14
-"""Most targets on one group slide; a longer group gets one slide per year."""
+MAX_LINES = 9
+"""Most lines on a warning slide (the report lists all)."""
 
 
 @dataclass
@@ -46,72 +50,6 @@ class Slide:
     chart: str = ""
     note: str = ""
     lights: list[str] = field(default_factory=list)
-
-
-def group_of(indicator: str) -> str:
-    """The target group of an indicator (see :data:`GROUPS`)."""
-    if indicator.startswith("trade_"):
-        return "trade"
-    if indicator in RANKING_INDICATORS:
-        return "rank"
-    if indicator.startswith(("done_", "leaders_")) or indicator in ("institutional_innovations", "ftz_replications"):
-        return "projects"
-    return "economy"
-
-
-def _group_parts(res: Results) -> list[tuple[str, pd.DataFrame]]:
-    """(slide key suffix, summary rows) of every group slide, rows by year then weakest first."""
-    t = res.targets().copy()
-    t["group"] = t["indicator"].map(group_of)
-    out = []
-    for g in GROUPS[:-1]:
-        d = t[t["group"] == g].sort_values(["year", "p_hit"], kind="stable")
-        if d.empty:
-            continue
-        if len(d) <= MAX_ROWS:
-            out.append((g, d))
-        else:
-            out += [(f"{g}_{y}", e) for y, e in d.groupby("year", sort=True)]
-    return out
-
-
-def _meta(res: Results, lang: str) -> ChartMeta:
-    return ChartMeta(res.zone(lang), res.title(lang), res.reps, res.seed, res.run_date, res.interval(lang))
-
-
-def slide_charts(res: Results, lang: str, others: list[Results] = (), want=lambda key: True):
-    """The deck's charts of one language: yields (key, Figure) for each key ``want`` accepts."""
-    meta = _meta(res, lang)
-    for g, d in _group_parts(res):
-        if want(f"slide_group_{g}"):
-            labels = [year_label(r, lang, res) for _, r in d.iterrows()]
-            yield f"slide_group_{g}", group_chart(d, labels, lang, meta)
-    for k, o in enumerate(others, 1):
-        if want(f"slide_pair_{k}"):
-            tab = pair_table(res, o)
-            if len(tab):
-                labels = [year_label(r, lang, res) for _, r in tab.iterrows()]
-                yield (
-                    f"slide_pair_{k}",
-                    paired_chart(
-                        tab,
-                        labels,
-                        lang,
-                        meta,
-                        paired=bool(tab["paired"].iloc[0]),
-                        other=o.title(lang),
-                        ref=res.title(lang),
-                    ),
-                )
-    ind = res.indicators
-    if ind is not None and want("slide_rank"):
-        v = ind[ind["indicator"] == "rank"][["year", "value"]]
-        if len(v):
-            t = res.targets()
-            yield (
-                "slide_rank",
-                ch.rank_chart(v, t[t["indicator"] == "rank"], "rank", lang, meta, res.resolved, slide=True),
-            )
 
 
 def start_to_target(row, lang: str, res: Results) -> str:
@@ -158,17 +96,6 @@ def _group_lines(d: pd.DataFrame, lang: str) -> list[str]:
     ]
 
 
-def compare_lines(tab: pd.DataFrame, lang: str, other: str, ref: str) -> list[str]:
-    """What the paired intervals support, and no more: how many targets move beyond simulation
-    precision in either direction; the rest are within it."""
-    up = int((tab["diff_low"] > 0).sum())
-    down = int((tab["diff_high"] < 0).sum())
-    paired = bool(tab["paired"].iloc[0])
-    lines = [text("deck_pair_counts", lang, other=other, ref=ref, up=up, down=down, same=len(tab) - up - down)]
-    lines.append(text("deck_pair_paired" if paired else "deck_pair_indep", lang))
-    return lines
-
-
 def deck_slides(
     res: Results, lang: str, others: list[Results] = (), charts: dict = (), warning: list[Slide] = ()
 ) -> list[Slide]:
@@ -193,8 +120,7 @@ def deck_slides(
             note=text("interval_meaning", lang),
         )
     )
-    for g, d in _group_parts(res):
-        key = f"slide_group_{g}"
+    for g, d in group_parts(res):
         name, _, year = g.partition("_")
         title = text(f"group_{name}", lang)
         title = text("group_year", lang, group=title, year=year) if year else title
@@ -203,7 +129,6 @@ def deck_slides(
                 f"group_{g}",
                 title,
                 _group_lines(d, lang),
-                key if key in charts else "",
                 note=text("interval_meaning", lang),
             )
         )
@@ -216,7 +141,6 @@ def deck_slides(
                     f"compare_{k}",
                     text("deck_compare_title", lang, other=o.title(lang), ref=res.title(lang)),
                     compare_lines(tab, lang, o.title(lang), res.title(lang)),
-                    f"slide_pair_{k}" if f"slide_pair_{k}" in charts else "",
                 )
             )
     rank = res.targets()
@@ -237,7 +161,6 @@ def deck_slides(
                 "rank",
                 text("sec_rank", lang),
                 lines,
-                "slide_rank" if "slide_rank" in charts else "",
                 note=" ".join(rank_sensitivity_sentences(res, lang)),
             )
         )
@@ -252,4 +175,29 @@ def deck_slides(
             ],
         )
     )
+    shown = slide_charts(res, others)  # each slide's chart, as the chart registry places it
+    for s in slides:
+        s.chart = s.chart or (shown[s.key] if shown.get(s.key) in charts else "")
     return slides
+
+
+def _cut(lines: list, lang: str) -> list:
+    if len(lines) <= MAX_LINES:
+        return lines
+    return [*lines[: MAX_LINES - 1], text("ew_more", lang, n=len(lines) - MAX_LINES + 1)]
+
+
+def warning_slides(now: Results, then: Results | None, lang: str) -> list[Slide]:
+    """The slides ``warning`` (targets with their lights) and ``warning_moves`` (what moved);
+    none without a previous folder."""
+    if then is None:
+        return []
+    moves = _cut(move_lines(now, then, lang), lang)
+    lines = [m if isinstance(m, str) else m[0] for m in moves]
+    lights = [("" if isinstance(m, str) else m[1]) for m in moves]
+    title = text("ew_title", lang, now=as_of(now) or "–", then=as_of(then) or "–")
+    breaks = break_lines(now, then, lang) or [text("ew_no_breaks", lang, band=text("ew_band", lang))]
+    return [
+        Slide("warning", title, lines, note=intro_line(now, lang), lights=lights),
+        Slide("warning_moves", text("ew_moves_title", lang, now=as_of(now) or "–"), _cut(breaks, lang)),
+    ]

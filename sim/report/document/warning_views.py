@@ -1,23 +1,22 @@
-"""The early warning (:mod:`sim.report.early_warning`) in words, in one language: the deck's two
-slides (:func:`warning_slides`) and the report's section (:func:`warning_blocks`), from the same
-lines, so both say the same thing.
+"""The early warning (:mod:`sim.report.document.early_warning`) in words, in one language: its
+lines (:func:`move_lines`, :func:`break_lines`, :func:`intro_line`) and the report's section
+(:func:`warning_blocks`). The deck's two slides (:func:`sim.report.deck.content.warning_slides`)
+are made from the same lines, so both say the same thing.
 """
 
 from __future__ import annotations
 
-from sim.report.deck_content import Slide
-from sim.report.document import Bullets, Heading, Para, Table, ci0, ci1, pct0, pct1, value_fmt
-from sim.report.early_warning import as_of, band_breaks, rules_of, target_moves
-from sim.report.labels import indicator_label, threshold_text
+from sim.report.document.blocks import Bullets, Heading, Para, Table
+from sim.report.document.early_warning import as_of, band_breaks, rules_of, target_moves
+from sim.report.document.sections import HEADLINE, year_label
 from sim.report.results import Results
-from sim.report.sections import HEADLINE, year_label
-from sim.report.texts import text
-
-MAX_LINES = 9
-"""Most lines on a warning slide (the report lists all)."""
+from sim.report.texts.formats import ci0, ci1, pct0, pct1, value_fmt
+from sim.report.texts.labels import indicator_label, threshold_text
+from sim.report.texts.words import text
 
 
-def _intro(now: Results, lang: str) -> str:
+def intro_line(now: Results, lang: str) -> str:
+    """What the lights mean: the thresholds of green and amber, and the band."""
     r = rules_of(now)
     return text("ew_intro", lang, green=pct0(r.on_track), amber=pct0(r.at_risk), band=text("ew_band", lang))
 
@@ -68,28 +67,6 @@ def break_lines(now: Results, then: Results, lang: str) -> list[str]:
     return out
 
 
-def _cut(lines: list, lang: str) -> list:
-    if len(lines) <= MAX_LINES:
-        return lines
-    return [*lines[: MAX_LINES - 1], text("ew_more", lang, n=len(lines) - MAX_LINES + 1)]
-
-
-def warning_slides(now: Results, then: Results | None, lang: str) -> list[Slide]:
-    """The slides ``warning`` (targets with their lights) and ``warning_moves`` (what moved);
-    none without a previous folder."""
-    if then is None:
-        return []
-    moves = _cut(move_lines(now, then, lang), lang)
-    lines = [m if isinstance(m, str) else m[0] for m in moves]
-    lights = [("" if isinstance(m, str) else m[1]) for m in moves]
-    title = text("ew_title", lang, now=as_of(now) or "–", then=as_of(then) or "–")
-    breaks = break_lines(now, then, lang) or [text("ew_no_breaks", lang, band=text("ew_band", lang))]
-    return [
-        Slide("warning", title, lines, note=_intro(now, lang), lights=lights),
-        Slide("warning_moves", text("ew_moves_title", lang, now=as_of(now) or "–"), _cut(breaks, lang)),
-    ]
-
-
 def warning_blocks(now: Results, then: Results | None, lang: str) -> list:
     """The report's early-warning section: every target's P then and now with its light, and
     every newly observed month that left the band."""
@@ -111,7 +88,7 @@ def warning_blocks(now: Results, then: Results | None, lang: str) -> list:
     blocks = [
         Heading(text("sec_warning", lang), 2, "early-warning"),
         Para(title, "lead"),
-        Para(_intro(now, lang), "note"),
+        Para(intro_line(now, lang), "note"),
         Table(
             [
                 text("col_year", lang),

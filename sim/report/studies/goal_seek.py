@@ -4,8 +4,8 @@
 each goal's P with its interval), ``verification.csv`` (the chosen package on fresh
 replications), ``recommended.toml`` (the package as a scenario that extends the base, checked by
 loading it), ``summary_en.txt`` / ``summary_zh.txt`` (:func:`summary_text`), ``manifest.json``
-and ``charts/front_{en,zh}.png`` (:func:`sim.report.charts_goal.front_chart`), following the
-conventions of :mod:`sim.report.study_outputs`; :func:`read_goal_seek` reads a folder back for a pack.
+and ``charts/front_{en,zh}.png`` (:func:`sim.report.studies.charts_goal.front_chart`), following the
+conventions of :mod:`sim.report.studies.study_outputs`; :func:`read_goal_seek` reads a folder back for a pack.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ import tomli_w
 
 from sim import store
 from sim.experiment.levers import display, short_label, toml_value
-from sim.report.chart_style import meta_text, save_png, target_text
-from sim.report.charts_goal import front_chart
+from sim.report.studies.chart_style import meta_text, save_png, target_text
+from sim.report.studies.charts_goal import front_chart
 from sim.scenario.loader import load_scenario, parse_override
 
 

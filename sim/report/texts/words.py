@@ -272,7 +272,7 @@ TEXT = {
     "warn_alt_both": ("两个数值均计入", "both are active here"),
     "warn_alt_none": ("两个数值均未计入", "neither is active here"),
     "warn_original": ("（原文）", "(original text)"),
-    # ---- the deck (sim.report.deck_content)
+    # ---- the deck (sim.report.deck.content)
     "deck_subtitle": (
         "情景：{scenario}｜{n} 次重复模拟｜随机种子 {seed}｜运行日期 {date}",
         "Scenario: {scenario} | {n} replications | seed {seed} | run {date}",
@@ -338,7 +338,7 @@ TEXT = {
     "leg_precision": ("95%模拟精度区间", "95% simulation-precision interval"),
     "rank_zone": ("达到目标的名次", "ranks that meet the target"),
     "rank_target_line": ("目标名次", "target rank"),
-    # ---- early warning (sim.report.early_warning)
+    # ---- early warning (sim.report.document.early_warning)
     "ew_title": ("预警：截至{now}（上次截至{then}）", "Early warning: as of {now} (previous: {then})"),
     "ew_moves_title": ("预警：哪些指标偏离了上次的模拟（截至{now}）", "Early warning: what moved (as of {now})"),
     "ew_intro": (

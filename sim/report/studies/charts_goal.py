@@ -1,13 +1,13 @@
 """The chart of a goal seek: each goal's P(hit) against the cost of the candidates, with the cost
 front, the goal's level and the chosen package verified on fresh replications. A goal-seek result
-in, a Figure out, in the study style of :mod:`sim.report.chart_style`.
+in, a Figure out, in the study style of :mod:`sim.report.studies.chart_style`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from sim.report.chart_style import BLUE, GREY, VERMILION, footer, new_figure
+from sim.report.studies.chart_style import BLUE, GREY, VERMILION, footer, new_figure
 
 
 def front_chart(g, lang: str, meta: str, labels: list[str]):

@@ -4,7 +4,7 @@ on it marked. Tables in, Figures out; no modelling maths here.
 
 Each chart carries a title with the zone, axis labels with units, and a footnote with the zone,
 scenario, replication count, seed, run date and interval method; the look is
-:mod:`sim.report.chart_base`'s.
+:mod:`sim.report.charts.base`'s.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from sim.report.chart_base import (
+from sim.report.charts.base import (
     BLACK,
     GREEN,
     LINESTYLES,
@@ -28,10 +28,10 @@ from sim.report.chart_base import (
     footnote,
     pct_text,
 )
-from sim.report.document import ci0
-from sim.report.fonts import use_cjk_font
-from sim.report.labels import indicator_label, op_text, threshold_text, unit_label
-from sim.report.texts import text
+from sim.report.texts.fonts import use_cjk_font
+from sim.report.texts.formats import ci0
+from sim.report.texts.labels import indicator_label, op_text, threshold_text, unit_label
+from sim.report.texts.words import text
 
 # ----------------------------------------------------------------------------- exceedance curves
 

@@ -18,10 +18,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from sim.report.document import pct0
-from sim.report.labels import indicator_label, op_text, threshold_text
-from sim.report.reproducible import SVG_HASH_SALT
-from sim.report.texts import text
+from sim.report.texts.formats import pct0
+from sim.report.texts.labels import indicator_label, op_text, threshold_text
+from sim.report.texts.words import text
 from sim.store import atomic_write_bytes
 
 # Okabe-Ito colour-blind-safe palette
@@ -44,7 +43,9 @@ PACK_DPI = 150
 SLIDE_SIZE = (12.4, 5.4)
 """Inches of a deck chart: the picture area below a 16:9 slide's title (1860 x 810 pixels at
 :data:`PACK_DPI`), so nothing is scaled on the screen."""
-"""Resolution of the pack's PNG charts (the study charts keep :data:`sim.report.chart_style.STUDY_DPI`)."""
+"""Resolution of the pack's PNG charts (the study charts keep :data:`sim.report.studies.chart_style.STUDY_DPI`)."""
+SVG_HASH_SALT = "zonesim"
+"""matplotlib derives SVG element ids from this salt (rcParams ``svg.hashsalt``) instead of a random one."""
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,20 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
-from sim.report import sources
-from sim.report.chart_base import target_label
-from sim.report.key_labels import key_label, value_text
-from sim.report.labels import PEER_UNITS, indicator_label, interval_label, measure_label, unit_label, variant_label
-from sim.report.plan_warnings import warning_text
-from sim.report.reproducible import fixed_zip, run_datetime
+from sim.report.charts.base import target_label
+from sim.report.document import sources
+from sim.report.document.reproducible import fixed_zip, run_datetime
 from sim.report.results import Results
+from sim.report.texts.key_labels import key_label, value_text
+from sim.report.texts.labels import (
+    PEER_UNITS,
+    indicator_label,
+    interval_label,
+    measure_label,
+    unit_label,
+    variant_label,
+)
+from sim.report.texts.plan_warnings import warning_text
 from sim.vocabulary.outcomes import FLOW_INDICATORS, indicator_unit
 
 QUANTILES = (5, 10, 25, 50, 75, 90, 95)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from types import SimpleNamespace
 
-from sim.report.texts import pick
+from sim.report.texts.words import pick
 from sim.vocabulary.outcomes import OUTCOMES
 from sim.vocabulary.parameters import KEYS
 

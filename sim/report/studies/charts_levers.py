@@ -1,6 +1,6 @@
 """Charts of the lever studies: ``compare`` (paired differences), ``sweep`` (lever response),
 ``sensitivity`` (Sobol indices, tornado). Tables in, Figures out, in the study style of
-:mod:`sim.report.chart_style`.
+:mod:`sim.report.studies.chart_style`.
 """
 
 from __future__ import annotations
@@ -14,9 +14,19 @@ from matplotlib.patches import Patch
 
 from sim.analysis.tornado import reported_factors, tornado_swings
 from sim.experiment.levers import Lever, display, parse_value, short_label
-from sim.report.chart_style import BLUE, GREEN, GREY, ORANGE, PALETTE, VERMILION, footer, new_figure, target_text
-from sim.report.console import rank_statement
-from sim.report.labels import unit_label
+from sim.report.studies.chart_style import (
+    BLUE,
+    GREEN,
+    GREY,
+    ORANGE,
+    PALETTE,
+    VERMILION,
+    footer,
+    new_figure,
+    target_text,
+)
+from sim.report.studies.console import rank_statement
+from sim.report.texts.labels import unit_label
 
 
 def difference_chart(table: pd.DataFrame, sc, lang: str, meta: str, only_active: bool = True):

@@ -9,9 +9,9 @@ report's language, with indicator names and plan sources in that language (both 
 from __future__ import annotations
 
 from sim.analysis.targets import PlanWarning, scenario_warnings
-from sim.report.labels import indicator_label, unit_label
-from sim.report.plan_sources import source_text
-from sim.report.texts import text
+from sim.report.texts.labels import indicator_label, unit_label
+from sim.report.texts.plan_sources import source_text
+from sim.report.texts.words import text
 
 
 def render(w: PlanWarning, lang: str, scenario=None, report: bool = False) -> str:

@@ -17,12 +17,18 @@ import pandas as pd
 from sim import store
 from sim.analysis.tornado import TORNADO_HIGH, TORNADO_LOW, base_year_worth, headline_targets, lever_ranking
 from sim.experiment.levers import display
-from sim.report.chart_base import save
-from sim.report.chart_style import meta_text, save_png
-from sim.report.charts_data import backtest_chart, fit_chart, observed_units
-from sim.report.charts_discover import discover_chart
-from sim.report.charts_levers import difference_chart, response_chart, responsive_targets, sobol_chart, tornado_chart
-from sim.report.plan_warnings import english
+from sim.report.charts.base import save
+from sim.report.studies.chart_style import meta_text, save_png
+from sim.report.studies.charts_data import backtest_chart, fit_chart, observed_units
+from sim.report.studies.charts_discover import discover_chart
+from sim.report.studies.charts_levers import (
+    difference_chart,
+    response_chart,
+    responsive_targets,
+    sobol_chart,
+    tornado_chart,
+)
+from sim.report.texts.plan_warnings import english
 
 
 def _manifest(out: Path, ls, seed: int, reps: int, extra: dict) -> dict:

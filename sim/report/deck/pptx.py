@@ -1,9 +1,9 @@
-"""The meeting deck: the slides of :mod:`sim.report.deck_content` drawn as a 16:9 PPTX
+"""The meeting deck: the slides of :mod:`sim.report.deck.content` drawn as a 16:9 PPTX
 (python-pptx) that PowerPoint and WPS open as they are.
 
 Text is real slide text (searchable, editable, checked against summary.csv by the tests), in
 the Office theme's fonts with a Chinese face named for East Asian characters; charts are the
-PNGs of :mod:`sim.report.charts_slides`, placed at their own size. The file is reproducible:
+PNGs of :mod:`sim.report.charts.slides`, placed at their own size. The file is reproducible:
 every date in it (document properties, zip members) is the run date.
 """
 
@@ -17,9 +17,9 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.oxml.ns import qn
 from pptx.util import Emu, Inches, Pt
 
-from sim.report.chart_base import SLIDE_SIZE
-from sim.report.deck_content import Slide
-from sim.report.reproducible import fixed_zip, run_datetime
+from sim.report.charts.base import SLIDE_SIZE
+from sim.report.deck.content import Slide
+from sim.report.document.reproducible import fixed_zip, run_datetime
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.45)

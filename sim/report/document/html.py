@@ -1,4 +1,4 @@
-"""Render a :class:`~sim.report.document.Document` as one self-contained HTML file.
+"""Render a :class:`~sim.report.document.blocks.Document` as one self-contained HTML file.
 
 Images are inlined as base64 PNG, and the bundled CJK font is inlined too, subset to the
 characters the page uses (fontTools, which matplotlib already depends on), so the page looks the
@@ -13,9 +13,9 @@ import base64
 import html
 import io
 
-from sim.report.document import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
-from sim.report.fonts import cjk_font_path
-from sim.report.texts import text
+from sim.report.document.blocks import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
+from sim.report.texts.fonts import cjk_font_path
+from sim.report.texts.words import text
 
 CSS = """
 @font-face { font-family: "ZonesimCJK"; src: url(data:font/otf;base64,{font}) format("opentype"); }

@@ -4,8 +4,8 @@ label table of the pack (checked by ``tests/test_report.py``).
 
 Built-in indicators are labelled here; scenario-defined ones (projects, milestones, leader
 pipelines, programme counts) take their ``name_zh`` / ``name_en`` from the scenario
-(:mod:`sim.report.key_labels`). Every entry is a ``(zh, en)`` pair. The fixed texts are
-:mod:`sim.report.texts`'; the scenario's keys and values are labelled in :mod:`sim.report.key_labels`.
+(:mod:`sim.report.texts.key_labels`). Every entry is a ``(zh, en)`` pair. The fixed texts are
+:mod:`sim.report.texts.words`'; the scenario's keys and values are labelled in :mod:`sim.report.texts.key_labels`.
 
 ``scenario`` arguments accept a validated :class:`sim.scenario.Scenario`, the resolved scenario
 dict of a manifest, or ``None``.
@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from sim.report.key_labels import DIST_PARAMS, DISTS, UNITS, entity_name, key_label, scenario_names
-from sim.report.texts import LANGS, TEXT, pick, text
+from sim.report.texts.key_labels import DIST_PARAMS, DISTS, UNITS, entity_name, key_label, scenario_names
+from sim.report.texts.words import LANGS, TEXT, pick, text
 from sim.vocabulary.outcomes import OUTCOMES, PEER_STATISTICS
 from sim.vocabulary.parameters import KEYS
 

@@ -1,8 +1,8 @@
 """The deck's charts, drawn for a 16:9 slide at slide resolution: P(hit) of a group of targets
 (:func:`group_chart`) and the paired difference of P(hit) between two scenarios
-(:func:`paired_chart`). Tables in, Figures out; the look is :mod:`sim.report.chart_base`'s.
+(:func:`paired_chart`). Tables in, Figures out; the look is :mod:`sim.report.charts.base`'s.
 
-Every figure is :data:`sim.report.chart_base.SLIDE_SIZE` inches, the picture area of the deck's
+Every figure is :data:`sim.report.charts.base.SLIDE_SIZE` inches, the picture area of the deck's
 chart slides.
 """
 
@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.report.chart_base import (
+from sim.report.charts.base import (
     BLUE,
     GREEN,
     GREY,
@@ -28,9 +28,9 @@ from sim.report.chart_base import (
     footnote,
     wrap_label,
 )
-from sim.report.document import pct0
-from sim.report.fonts import use_cjk_font
-from sim.report.texts import text
+from sim.report.texts.fonts import use_cjk_font
+from sim.report.texts.formats import pct0
+from sim.report.texts.words import text
 
 
 def _p_axis(ax, lang: str) -> None:

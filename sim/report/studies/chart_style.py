@@ -1,8 +1,8 @@
 """The look shared by the study charts (compare, sweep, sensitivity, discover): colours, figure,
 footer, file output, and the short texts they print (the meta footer, a target's label).
 
-Colours and file output are :mod:`sim.report.chart_base`'s: the same Okabe-Ito palette, and
-:func:`sim.report.chart_base.save` (the study charts are written at 130 dpi). Study figures use the
+Colours and file output are :mod:`sim.report.charts.base`'s: the same Okabe-Ito palette, and
+:func:`sim.report.charts.base.save` (the study charts are written at 130 dpi). Study figures use the
 constrained layout with the meta lines as the figure's x label (:func:`footer`), so a long
 footer wraps instead of running off the page.
 """
@@ -17,9 +17,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-from sim.report.chart_base import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILION, save
-from sim.report.fonts import use_cjk_font
-from sim.report.labels import indicator_label, op_text, unit_label
+from sim.report.charts.base import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILION, save
+from sim.report.texts.fonts import use_cjk_font
+from sim.report.texts.labels import indicator_label, op_text, unit_label
 
 __all__ = [
     "BLUE",
@@ -38,7 +38,7 @@ __all__ = [
 ]
 
 PALETTE = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY, BLACK, GREY]
-"""Series colours of the study charts: :data:`sim.report.chart_base.SERIES` with grey for the eighth."""
+"""Series colours of the study charts: :data:`sim.report.charts.base.SERIES` with grey for the eighth."""
 
 STUDY_DPI = 130
 

@@ -1,9 +1,9 @@
 """The pack's charts of P(hit): every target's probability (:func:`probability_chart`), P(already
 reached) month by month (:func:`time_to_target_chart`); scenario comparisons are
-:mod:`sim.report.charts_slides`' paired differences. Tables in, Figures out; no modelling maths here.
+:mod:`sim.report.charts.slides`' paired differences. Tables in, Figures out; no modelling maths here.
 
 Each chart carries a title with the zone, axis labels, and a footnote with the zone, scenario,
-replication count, seed, run date and interval method; the look is :mod:`sim.report.chart_base`'s.
+replication count, seed, run date and interval method; the look is :mod:`sim.report.charts.base`'s.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from sim.report.chart_base import (
+from sim.report.charts.base import (
     BLUE,
     GREY,
     ORANGE,
@@ -28,10 +28,10 @@ from sim.report.chart_base import (
     target_label,
     wrap_label,
 )
-from sim.report.document import ci0
-from sim.report.fonts import use_cjk_font
-from sim.report.labels import interval_label
-from sim.report.texts import text
+from sim.report.texts.fonts import use_cjk_font
+from sim.report.texts.formats import ci0
+from sim.report.texts.labels import interval_label
+from sim.report.texts.words import text
 
 # ----------------------------------------------------------------------------- probability of each target
 

@@ -1,5 +1,5 @@
 """Chart of ``discover``: the first rule's box over the runs, and PRIM's peeling trajectory.
-Tables in, Figure out, in the study style of :mod:`sim.report.chart_style`.
+Tables in, Figure out, in the study style of :mod:`sim.report.studies.chart_style`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from sim.months import month_of_end
-from sim.report.chart_style import BLUE, GREY, VERMILION, footer, new_figure, target_text
+from sim.report.studies.chart_style import BLUE, GREY, VERMILION, footer, new_figure, target_text
 
 
 def discover_chart(d, lang: str, meta: str):
@@ -133,6 +133,6 @@ def discover_chart(d, lang: str, meta: str):
 
 
 def _target_row(sc, tid):
-    """The fields of a scenario's target that :func:`sim.report.chart_style.target_text` reads."""
+    """The fields of a scenario's target that :func:`sim.report.studies.chart_style.target_text` reads."""
     t = sc.targets[tid]
     return dict(indicator=t.indicator, year=t.year, op=t.op, threshold=t.threshold, unit=t.unit)
