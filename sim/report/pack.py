@@ -91,7 +91,7 @@ def _check_langs(langs) -> tuple[str, ...]:
     langs = tuple(langs)
     bad = [x for x in langs if x not in LANGS]
     if bad or not langs:
-        raise ValueError(f"unknown language(s) {bad}; expected some of {LANGS}")
+        raise ValueError(f"unknown language(s) {bad}; expected some of {tuple(LANGS)}")
     return langs
 
 

@@ -8,12 +8,16 @@ the same ``{placeholders}``.
 
 from __future__ import annotations
 
-LANGS = ("zh", "en")
+LANGS = {"zh": "中文", "en": "English"}
+"""The languages of every output, in the order of each ``(zh, en)`` pair: code -> its own name
+(the studio's language switch shows the names). The one definition of the languages."""
+
+_ORDER = tuple(LANGS)
 
 
 def pick(pair, lang: str):
     """The ``lang`` entry of a ``(zh, en)`` pair."""
-    return pair[LANGS.index(lang)]
+    return pair[_ORDER.index(lang)]
 
 
 def text(key: str, lang: str, **kw) -> str:
