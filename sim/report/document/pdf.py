@@ -6,7 +6,8 @@ so the PDF needs no system library and no browser. Pages carry a running header 
 highlighted rows use light fills, so a grey print stays readable. Paragraphs and list items are
 broken into lines here (:func:`kinsoku_lines`) by the Chinese rule that no closing punctuation
 starts a line; a chart taller than a page continues on the next, cut where a row of the image is
-blank (:func:`image_slices`).
+blank (:func:`image_slices`). A closing line (a paragraph that ends a section after a table) stays
+on the page of the table's last rows, never alone on a page of its own (:func:`render_pdf`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ FILL = {"inactive": (238, 238, 238), "joint": (250, 232, 220), "head": (226, 234
 MARGIN = 15
 NO_LINE_START = set("，。、；：！？）》」』】〕…%,.;:!?)]")
 """Characters that may not begin a line (closing punctuation, Chinese and Latin)."""
+KEEP_WITH_LINE = 20.0
+"""Millimetres of its table that a closing line takes with it when it must go to a new page (a
+few rows under the repeated header), so the page does not hold the line alone."""
 _TOKEN = re.compile(r"\s*[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|\s*[^\s\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]+")
 
 
@@ -169,7 +173,26 @@ class _PDF(FPDF):
             self.ln(1)
         self.ln(1)
 
-    def put_table(self, t: Table):
+    def para_height(self, b: Para) -> float:
+        """Height (mm) :meth:`put_para` takes for ``b`` from the left margin."""
+        size = {"lead": 10.5, "note": 8.5, "small": 8}.get(b.cls, 9.5)
+        self.set_font(FONT, size=size)
+        x = self.get_x()
+        self.set_x(self.l_margin)
+        n = self._lines(b.text).count("\n") + 1
+        self.set_x(x)
+        return n * size * 0.5 + 1.5
+
+    def put_table(self, t: Table, reserve: float = 0.0):
+        """``t``, its header repeated on every page; ``reserve`` mm are kept free at the foot of
+        each page it fills (for a closing line that must stay with its last row)."""
+        margin = self.b_margin
+        self.set_auto_page_break(True, margin=margin + reserve)
+        self._table(t)
+        self.set_auto_page_break(True, margin=margin)
+        self.ln(3)
+
+    def _table(self, t: Table):
         self.set_font(FONT, size=t.font_size)
         self.set_draw_color(180, 180, 180)
         align = [{"l": "LEFT", "r": "RIGHT", "c": "CENTER"}[a] for a in (t.align or "l" * len(t.columns))]
@@ -196,7 +219,6 @@ class _PDF(FPDF):
                 row = tab.row(style=style)
                 for c in r:
                     row.cell(c)
-        self.ln(3)
 
     def put_image(self, f: Figure, max_h: float | None = None):
         full_w = self.w - 2 * MARGIN
@@ -237,7 +259,37 @@ def _image_height(pdf: FPDF, f: Figure, max_h: float | None = None) -> float:
     return _image_size(pdf, f, max_h)[1]
 
 
+class _Orphan(Exception):
+    """A closing line would open a page of its own: lay the document out again with ``reserve``
+    mm kept free under the table (block ``table``) that precedes it."""
+
+    def __init__(self, table: int, reserve: float):
+        super().__init__(table, reserve)
+        self.table, self.reserve = table, reserve
+
+
+def _closing(blocks: list, i: int) -> bool:
+    """Block ``i`` is a closing line: a paragraph after a table that ends a section."""
+    return (
+        isinstance(blocks[i], Para)
+        and i > 0
+        and isinstance(blocks[i - 1], Table)
+        and (i + 1 == len(blocks) or isinstance(blocks[i + 1], PageBreak))
+    )
+
+
 def render_pdf(doc: Document) -> bytes:
+    """The PDF of ``doc``. Laid out once; where a closing line would fall alone on a new page,
+    laid out again with room for it kept under the table before it (each such table once)."""
+    reserve: dict[int, float] = {}
+    while True:
+        try:
+            return _render(doc, reserve)
+        except _Orphan as o:
+            reserve[o.table] = o.reserve
+
+
+def _render(doc: Document, reserve: dict[int, float]) -> bytes:
     pdf = _PDF(doc)
     pdf.set_creation_date(run_datetime(doc.date))
     pdf.add_page()
@@ -264,11 +316,15 @@ def render_pdf(doc: Document) -> bytes:
                     pdf.add_page()
             pdf.put_heading(b)
         elif isinstance(b, Para):
+            if _closing(blocks, i) and i - 1 not in reserve:
+                h = pdf.para_height(b)
+                if pdf.will_page_break(h):
+                    raise _Orphan(i - 1, h + 3.5 + KEEP_WITH_LINE)  # with the gap after the table
             pdf.put_para(b)
         elif isinstance(b, Bullets):
             pdf.put_bullets(b)
         elif isinstance(b, Table):
-            pdf.put_table(b)
+            pdf.put_table(b, reserve.get(i, 0.0))
         elif isinstance(b, FigureRow):
             # on A4 portrait the pair stacks: each half a page
             for f in b.figures:
