@@ -22,6 +22,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -271,9 +272,11 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
     executor = LocalExecutor(workers)
     _READ[key] = results
     try:
-        jobs = [(_charts_job, (*common, lang, (k, workers))) for lang in langs for k in range(workers)]
-        rendered = {lang: {} for lang in langs}
-        charts = {lang: [] for lang in langs}
+        jobs: list[tuple[Callable[..., Any], tuple]] = [
+            (_charts_job, (*common, lang, (k, workers))) for lang in langs for k in range(workers)
+        ]
+        rendered: dict[str, dict[str, dict]] = {lang: {} for lang in langs}
+        charts: dict[str, list[Path]] = {lang: [] for lang in langs}
         for (_, lang), (made, files) in executor.map_unordered(_run_job, jobs):
             rendered[lang].update(made)
             charts[lang].extend(files)

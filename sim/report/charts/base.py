@@ -12,6 +12,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import matplotlib
 
@@ -133,12 +134,13 @@ def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = PACK_DPI, png_lev
         with plt.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
             for f in formats:
                 buf = io.BytesIO()
+                extra: dict[str, Any] = {"pil_kwargs": {"compress_level": png_level}} if f == "png" else {}
                 fig.savefig(
                     buf,
                     format=f,
                     dpi=dpi,
                     metadata={"Date": None} if f == "svg" else None,
-                    **({"pil_kwargs": {"compress_level": png_level}} if f == "png" else {}),
+                    **extra,
                 )
                 out[f] = buf.getvalue()
     finally:

@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -67,11 +68,11 @@ def group_chart(rows: pd.DataFrame, labels: list[str], lang: str, meta: ChartMet
     )
     size = 13 if n <= 8 else 11 if n <= 12 else 9.5
     for yy, pp, h in zip(pos, p, hi, strict=True):
-        ax.text(min(h + 0.012, 1.02), yy, pct0(pp), va="center", fontsize=size)
+        ax.text(min(h + 0.012, 1.02), float(yy), pct0(pp), va="center", fontsize=size)
     ax.set_yticks(pos, [wrap_label(s, 40 if lang == "zh" else 56) for s in labels], fontsize=size)
     ax.set_ylim(n - 0.4, -0.6)
     _p_axis(ax, lang)
-    handles = [Patch(color=BLUE, label=text("leg_active", lang))]
+    handles: list[Artist] = [Patch(color=BLUE, label=text("leg_active", lang))]
     if (~active).any():
         handles.append(Patch(facecolor=GREY, hatch="///", edgecolor="white", label=text("leg_inactive", lang)))
     handles += [

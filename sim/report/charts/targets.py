@@ -14,6 +14,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
@@ -94,7 +95,7 @@ def probability_chart(
         ax.grid(axis="x", alpha=0.3)
         ax.set_axisbelow(True)
         if i == 0:
-            handles = [Patch(color=BLUE, label=text("leg_active", lang))]
+            handles: list[Artist] = [Patch(color=BLUE, label=text("leg_active", lang))]
             if "inactive" in kinds or any(not a for a in summary["active"]):
                 handles.append(Patch(facecolor=GREY, hatch="///", edgecolor="white", label=text("leg_inactive", lang)))
             handles += [
@@ -116,7 +117,7 @@ def probability_chart(
 def time_to_target_chart(
     ttt: pd.DataFrame,
     labels: dict[str, str],
-    final: dict[str, float],
+    final: dict[str, tuple[float, float, float]],
     year: int,
     lang: str,
     meta: ChartMeta,

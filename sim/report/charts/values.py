@@ -9,6 +9,8 @@ scenario, replication count, seed, run date and interval method; the look is
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -88,7 +90,7 @@ def exceedance_chart(
             ps = np.searchsorted(v, xs, side="right") / v.size
         else:
             ps = np.searchsorted(v, xs, side="left") / v.size
-        style = dict(
+        style: dict[str, Any] = dict(
             color=SERIES[i % len(SERIES)],
             linestyle=LINESTYLES[i % len(LINESTYLES)],
             linewidth=2,
@@ -213,9 +215,15 @@ def fan_chart(
         sel = [k for k, m in enumerate(months) if m.startswith(str(int(t["year"])))]
         if not sel:
             continue
-        style = "--" if t["active"] else ":"
         c = VERMILION if t["active"] else "#555555"
-        ax.hlines(float(t["threshold"]), sel[0] - 0.5, sel[-1] + 0.5, colors=c, linestyles=style, linewidth=2)
+        ax.hlines(
+            float(t["threshold"]),
+            sel[0] - 0.5,
+            sel[-1] + 0.5,
+            colors=c,
+            linestyles="--" if t["active"] else ":",
+            linewidth=2,
+        )
         lab = text(
             "fan_target",
             lang,

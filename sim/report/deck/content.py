@@ -13,6 +13,7 @@ target group of :data:`sim.report.document.sections.GROUPS`; ``warning`` (early 
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -97,7 +98,7 @@ def _group_lines(d: pd.DataFrame, lang: str) -> list[str]:
 
 
 def deck_slides(
-    res: Results, lang: str, others: list[Results] = (), charts: dict = (), warning: list[Slide] = ()
+    res: Results, lang: str, others: Sequence[Results] = (), charts: Collection[str] = (), warning: Sequence[Slide] = ()
 ) -> list[Slide]:
     """Every slide of the deck of ``res`` in ``lang``; ``charts`` holds the slide charts made
     (a slide whose chart is missing keeps its text); ``warning``: the early-warning slides."""

@@ -6,6 +6,7 @@ the charts the pack made.
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Sequence
 
 from sim.report.document import sources
 from sim.report.document.blocks import (
@@ -40,12 +41,15 @@ from sim.report.texts.labels import indicator_label
 from sim.report.texts.plan_sources import source_text
 from sim.report.texts.words import text
 
+CHART_SECTIONS = ("overview", "indicators", "ttt", "rank", "compare")
+"""The sections that show the registry's charts (:data:`sim.report.document.registry.CHARTS`)."""
+
 
 def build_document(
     res: Results,
     lang: str,
     charts: dict,
-    others: list[Results] = (),
+    others: Sequence[Results] = (),
     compare_rows: list | None = None,
     pairs: list | None = None,
 ) -> Document:
@@ -144,19 +148,19 @@ def build_document(
         B.extend(goal_seek_blocks(res.goal_seek, lang))
 
     extra = [
-        (r, p)
+        (r, chart_file)
         for r in [res, *others]
-        for p in r.extra_charts
-        if not (p.stem.endswith(("_zh", "_en")) and not p.stem.endswith("_" + lang))
+        for chart_file in r.extra_charts
+        if not (chart_file.stem.endswith(("_zh", "_en")) and not chart_file.stem.endswith("_" + lang))
     ]
     tables = [(r, name) for r in [res, *others] for name in r.extra_tables]
     if extra or tables:
         B.append(Heading(text("sec_other", lang), 2, "other"))
         B.append(Para(text("intro_other", lang), "note"))
-        for r, p in extra:
-            png = p.read_bytes()
+        for r, chart_file in extra:
+            png = chart_file.read_bytes()
             w, h = png_size(png)
-            B.append(Figure(p.stem, png, f"{r.folder.name}/charts/{p.name}", w, h))
+            B.append(Figure(chart_file.stem, png, f"{r.folder.name}/charts/{chart_file.name}", w, h))
         if tables:
             B.append(Bullets([f"{r.folder.name}/{name}.csv" for r, name in tables]))
 
@@ -207,7 +211,7 @@ def figures(charts: dict, keys: list) -> list[Figure]:
     return [f for key, _ in keys if (f := figure(charts, key, ""))]
 
 
-def compare_blocks(res: Results, others: list[Results], lang: str, charts: dict, rows: list, pairs: list) -> list:
+def compare_blocks(res: Results, others: Sequence[Results], lang: str, charts: dict, rows: list, pairs: list) -> list:
     """The comparison section: per compared folder its paired differences (chart and table) and
     what they support; folders without replications to pair get each scenario's own P(hit),
     with no claim about the difference."""

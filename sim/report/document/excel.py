@@ -394,7 +394,7 @@ def _in_format(wb, table: pd.DataFrame | None, required: tuple[str, ...], title:
 
 def ranking_sheet(wb, res: Results):
     r = res.ranking
-    if not _in_format(wb, r, ("year", "measure", "variant", "p", "ci_low", "ci_high"), "排名 Ranking"):
+    if r is None or not _in_format(wb, r, ("year", "measure", "variant", "p", "ci_low", "ci_high"), "排名 Ranking"):
         return
     header = [
         _bi("年份", "Year"),
@@ -438,7 +438,7 @@ def ranking_sheet(wb, res: Results):
 
 def peers_sheet(wb, res: Results):
     p = res.peers
-    if not _in_format(wb, p, ("year", "statistic", "mean", "p10", "p50", "p90"), "同类综保区 Peers"):
+    if p is None or not _in_format(wb, p, ("year", "statistic", "mean", "p10", "p50", "p90"), "同类综保区 Peers"):
         return
     header = [
         _bi("年份", "Year"),

@@ -38,8 +38,7 @@ def _specs(res: Results) -> list[TargetSpec]:
     ]
 
 
-def _values(res: Results, specs: list[TargetSpec]) -> dict[str, np.ndarray]:
-    ind = res.indicators
+def _values(ind: pd.DataFrame, specs: list[TargetSpec]) -> dict[str, np.ndarray]:
     out = {}
     for t in specs:
         v = ind[(ind["indicator"] == t.indicator) & (ind["year"] == t.year)].sort_values("rep", kind="stable")
@@ -52,11 +51,12 @@ def pair_table(ref: Results, other: Results) -> pd.DataFrame:
     """One row per active target of ``ref`` that both folders hold: P(hit) of each, the difference
     ``diff`` = P(other) - P(ref) with its 95% interval (``diff_low``, ``diff_high``) and
     ``paired``; targets in ``ref``'s order. Empty when either folder has no indicators.csv."""
-    if ref.indicators is None or other.indicators is None:
+    ind_ref, ind_other = ref.indicators, other.indicators
+    if ind_ref is None or ind_other is None:
         return pd.DataFrame(columns=["target_id", "year", "diff", "diff_low", "diff_high", "paired"])
     specs = [t for t in _specs(ref) if t.active]
     theirs = {t.target_id: t for t in _specs(other)}
-    va, vb = _values(ref, specs), _values(other, list(theirs.values()))
+    va, vb = _values(ind_ref, specs), _values(ind_other, list(theirs.values()))
     specs = [t for t in specs if t.target_id in va and t.target_id in vb]
     paired = is_paired(ref, other)
     return compare_targets(va, vb, specs, theirs, ref.scenario_name, other.scenario_name, paired=paired)

@@ -45,7 +45,8 @@ def kinsoku_lines(text: str, width: float, measure) -> str:
     the previous one down with it."""
     out = []
     for para in text.split("\n"):
-        lines, cur = [], []
+        lines: list[str] = []
+        cur: list[str] = []
         for tok in _TOKEN.findall(para):
             if cur and measure("".join(cur) + tok) > width:
                 carry = []

@@ -14,7 +14,7 @@ item (an indicator, a year, a target group, the number of a compared folder); it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from matplotlib.figure import Figure
@@ -47,8 +47,8 @@ class Chart:
     ``slide``: the key of the deck slide that shows it (``{item}`` filled in), "" for none."""
 
     name: str
-    items: Callable[[Results, list[Results]], Iterable[Item]]
-    draw: Callable[[Results, list[Results], str, ChartMeta, Item], Figure | None]
+    items: Callable[[Results, Sequence[Results]], Iterable[Item]]
+    draw: Callable[[Results, Sequence[Results], str, ChartMeta, Item], Figure | None]
     section: str = ""
     slide: str = ""
 
@@ -56,7 +56,7 @@ class Chart:
         """The chart's key (its files are ``charts/<key>_<lang>.png``)."""
         return self.name if item is None else f"{self.name}_{item}"
 
-    def keys(self, res: Results, others: list[Results]) -> list[tuple[str, Item]]:
+    def keys(self, res: Results, others: Sequence[Results]) -> list[tuple[str, Item]]:
         """(key, item) of every chart of this kind for ``res``, in order."""
         return [(self.key(i), i) for i in self.items(res, others)]
 
@@ -69,7 +69,7 @@ def chart_meta(res: Results, lang: str) -> ChartMeta:
 # ----------------------------------------------------------------------------- items
 
 
-def _once(res: Results, others: list[Results]) -> list[Item]:
+def _once(res: Results, others: Sequence[Results]) -> list[Item]:
     return [None]
 
 
@@ -78,46 +78,46 @@ def _values_of(res: Results, name: str):
     return None if ind is None else ind[ind["indicator"] == name][["year", "value"]]
 
 
-def _with_values(res: Results, others: list[Results]) -> list[Item]:
+def _with_values(res: Results, others: Sequence[Results]) -> list[Item]:
     return [n for n in indicator_order(res) if (v := _values_of(res, n)) is not None and len(v)]
 
 
-def _with_months(res: Results, others: list[Results]) -> list[Item]:
+def _with_months(res: Results, others: Sequence[Results]) -> list[Item]:
     m = res.monthly
     return [] if m is None else [n for n in indicator_order(res) if (m["indicator"] == n).any()]
 
 
 def _ttt_targets(res: Results, year: int):
+    """The targets of ``year`` that time_to_target.csv has (none without the file)."""
     t = res.targets()
-    return t[(t["year"] == year) & t["target_id"].isin(set(res.ttt["target_id"]))]
+    have = set() if res.ttt is None else set(res.ttt["target_id"])
+    return t[(t["year"] == year) & t["target_id"].isin(have)]
 
 
-def _ttt_years(res: Results, others: list[Results]) -> list[Item]:
-    if res.ttt is None or not len(res.ttt):
-        return []
+def _ttt_years(res: Results, others: Sequence[Results]) -> list[Item]:
     return [y for y in res.years if len(_ttt_targets(res, y))]
 
 
-def _ranks(res: Results, others: list[Results]) -> list[Item]:
+def _ranks(res: Results, others: Sequence[Results]) -> list[Item]:
     return [n for n in RANK_INDICATORS if (v := _values_of(res, n)) is not None and len(v)]
 
 
-def _groups(res: Results, others: list[Results]) -> list[Item]:
+def _groups(res: Results, others: Sequence[Results]) -> list[Item]:
     return [g for g, _ in group_parts(res)]
 
 
-def _compared(res: Results, others: list[Results]) -> list[Item]:
+def _compared(res: Results, others: Sequence[Results]) -> list[Item]:
     return list(range(1, len(others) + 1))
 
 
-def _national_rank(res: Results, others: list[Results]) -> list[Item]:
+def _national_rank(res: Results, others: Sequence[Results]) -> list[Item]:
     return [None] if "rank" in _ranks(res, others) else []
 
 
 # ----------------------------------------------------------------------------- drawing
 
 
-def _p_targets(res: Results, others: list[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
+def _p_targets(res: Results, others: Sequence[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
     return probability_chart(
         res.summary,
         res.resolved,
@@ -136,20 +136,23 @@ def _unit(res: Results, name: str) -> tuple:
     return t, str(t["unit"].iloc[0]) if len(t) else ""
 
 
-def _exceedance(res: Results, others: list[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
+def _exceedance(res: Results, others: Sequence[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
     name = str(item)
     t, unit = _unit(res, name)
     return exceedance_chart(_values_of(res, name), t, name, lang, meta, res.resolved, unit)
 
 
-def _fan(res: Results, others: list[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
+def _fan(res: Results, others: Sequence[Results], lang: str, meta: ChartMeta, item: Item) -> Figure | None:
     name = str(item)
     t, unit = _unit(res, name)
-    m = res.monthly[res.monthly["indicator"] == name]
+    months = res.monthly
+    if months is None:
+        return None
+    m = months[months["indicator"] == name]
     return fan_chart(m, t, name, lang, meta, res.resolved, unit, cumulative=name in FLOW_INDICATORS)
 
 
-def _ttt(res: Results, others: list[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
+def _ttt(res: Results, others: Sequence[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
     year = int(item or 0)
     t = _ttt_targets(res, year)
     labels = {}
@@ -164,18 +167,18 @@ def _ttt(res: Results, others: list[Results], lang: str, meta: ChartMeta, item: 
     return time_to_target_chart(res.ttt, labels, p, year, lang, meta)
 
 
-def _rank(res: Results, others: list[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
+def _rank(res: Results, others: Sequence[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
     name = str(item)
     t, _ = _unit(res, name)
     return rank_chart(_values_of(res, name), t, name, lang, meta, res.resolved)
 
 
-def _group(res: Results, others: list[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
+def _group(res: Results, others: Sequence[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
     d = dict(group_parts(res))[str(item)]
     return group_chart(d, [year_label(r, lang, res) for _, r in d.iterrows()], lang, meta)
 
 
-def _pair(res: Results, others: list[Results], lang: str, meta: ChartMeta, item: Item) -> Figure | None:
+def _pair(res: Results, others: Sequence[Results], lang: str, meta: ChartMeta, item: Item) -> Figure | None:
     o = others[int(item or 0) - 1]
     tab = pair_table(res, o)
     if not len(tab):
@@ -185,7 +188,7 @@ def _pair(res: Results, others: list[Results], lang: str, meta: ChartMeta, item:
     return paired_chart(tab, labels, lang, meta, paired=paired, other=o.title(lang), ref=res.title(lang))
 
 
-def _slide_rank(res: Results, others: list[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
+def _slide_rank(res: Results, others: Sequence[Results], lang: str, meta: ChartMeta, item: Item) -> Figure:
     t, _ = _unit(res, "rank")
     return rank_chart(_values_of(res, "rank"), t, "rank", lang, meta, res.resolved, slide=True)
 
@@ -212,13 +215,12 @@ def kind_of(key: str) -> Chart | None:
 
 
 def make_charts(
-    res: Results, lang: str, others: list[Results] = (), only=None, share: tuple[int, int] = (0, 1)
+    res: Results, lang: str, others: Sequence[Results] = (), only=None, share: tuple[int, int] = (0, 1)
 ) -> Iterator[tuple[str, Figure]]:
     """Every chart of the pack for one language: yields (key, Figure), one figure at a time.
 
     ``only``: a collection of chart keys to make (default: all). ``share`` = (k, n): of those,
     only the k-th, (k+n)-th, ... in order, so that n jobs share the charts of a language."""
-    others = list(others)
     meta = chart_meta(res, lang)
     n = 0
     for chart in CHARTS:
@@ -233,11 +235,11 @@ def make_charts(
                 yield key, fig
 
 
-def placed(section: str, res: Results, others: list[Results] = ()) -> list[tuple[str, Item]]:
+def placed(section: str, res: Results, others: Sequence[Results] = ()) -> list[tuple[str, Item]]:
     """(key, item) of every chart the report shows in ``section``, in order."""
-    return [k for c in CHARTS if c.section == section for k in c.keys(res, list(others))]
+    return [k for c in CHARTS if c.section == section for k in c.keys(res, others)]
 
 
-def slide_charts(res: Results, others: list[Results] = ()) -> dict[str, str]:
+def slide_charts(res: Results, others: Sequence[Results] = ()) -> dict[str, str]:
     """The chart key of each deck slide that shows one: slide key -> chart key."""
-    return {c.slide.format(item=i): k for c in CHARTS if c.slide for k, i in c.keys(res, list(others))}
+    return {c.slide.format(item=i): k for c in CHARTS if c.slide for k, i in c.keys(res, others)}

@@ -5,6 +5,7 @@ facts, the peer and ranking tables; and the order and names the sections list th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -44,7 +45,7 @@ def _p(row) -> dict:
     return {"p": pct0(row["p_hit"]), "ci": ci0(row["ci_low"], row["ci_high"])}
 
 
-def summary_paragraphs(res: Results, lang: str, others: list[Results] = ()) -> list[str]:
+def summary_paragraphs(res: Results, lang: str, others: Sequence[Results] = ()) -> list[str]:
     """Plain-language summary from the numbers: per year the headline targets first (total trade,
     national rank), then the weakest, the joint probability; then how much the rank
     rests on the method's unknowns, and what each compared scenario changes most."""

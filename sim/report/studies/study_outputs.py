@@ -82,7 +82,7 @@ def write_compare(c, out: Path, langs=("en", "zh")) -> list[Path]:
         },
     )
     store.write_json(out / "manifest.json", man)
-    written = []
+    written: list[Path] = []
     for lang in langs:
         seed_txt = c.seeds[0] if c.paired else f"{c.seeds[0]}–{c.seeds[-1]}"
         fig = difference_chart(
@@ -118,7 +118,7 @@ def write_sweep(s, out: Path, targets: list[str] | None = None, langs=("en", "zh
         },
     )
     targets = targets or responsive_targets(s.table)
-    written = []
+    written: list[Path] = []
     if not targets:
         return written
     for lang in langs:
@@ -213,7 +213,7 @@ def write_sensitivity(res, out: Path, targets: list[str] | None = None, langs=("
         },
     )
     heads = targets or headline_targets(res)
-    written = []
+    written: list[Path] = []
     for lang in langs:
         k = len(res.design.factors)
         runs = (
@@ -255,7 +255,7 @@ def write_discover(d, out: Path, langs=("en", "zh")) -> list[Path]:
             "rules": d.texts,
         },
     )
-    written = []
+    written: list[Path] = []
     if d.rules.empty:
         return written
     for lang in langs:
