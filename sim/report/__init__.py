@@ -4,7 +4,7 @@ workbook, PPTX deck) from results folders, and the studies' charts, console text
 Subpackages, lowest first (a module imports only its own subpackage and those before it;
 ``tests/test_structure.py`` checks it):
 
-* ``texts`` -- the words: the fixed zh/en texts (``words``), labels of indicators, units and
+* ``texts`` -- the words: the fixed zh/en texts (``words``, ``deck_words``), labels of indicators, units and
   measures (``labels``) and of scenario keys (``key_labels``), plan warnings, plan sources, number
   formats (``formats``) and the bundled CJK font (``fonts``);
 * ``charts`` -- the pack's charts: their look and output (``base``) and every chart kind
