@@ -345,6 +345,34 @@ def test_chart_pngs_are_not_blank(pack):
         assert a.min() < 100 and (a < 250).mean() > 0.02, p.name
 
 
+def test_every_chart_the_pack_writes_is_in_the_registry(pack):
+    """A PNG in the pack's charts/ that the chart registry does not declare for these results
+    would be drawn but never placed: the registry must know every chart the pack writes."""
+    from sim.report.document.registry import CHARTS, kind_of
+    from sim.report.results import load_results
+
+    res = load_results(pack[0])
+    declared = {key for c in CHARTS for key, _ in c.keys(res, [])}
+    written = {re.sub(r"_(zh|en)$", "", p.stem) for p in (pack[1] / "charts").glob("*.png")}
+    assert written, "the pack wrote no chart"
+    assert sorted(written - declared) == []
+    assert all(kind_of(k) is not None for k in written) and kind_of("no_such_chart") is None
+
+
+def test_registry_places_charts_only_where_the_report_and_deck_show_them(pack):
+    """Each declared section is one the report composes, each declared slide one the deck makes."""
+    from sim.report.deck.content import deck_slides
+    from sim.report.document.compose import CHART_SECTIONS
+    from sim.report.document.registry import CHARTS, slide_charts
+    from sim.report.results import load_results
+
+    assert {c.section for c in CHARTS} - {""} <= set(CHART_SECTIONS)
+    res = load_results(pack[0])
+    made = {re.sub(r"_(zh|en)$", "", p.stem): {} for p in (pack[1] / "charts").glob("*.png")}
+    slides = {s.key for s in deck_slides(res, "en", [], made)}
+    assert sorted(set(slide_charts(res)) - slides) == []
+
+
 # ----------------------------------------------------------------------------- a real browser
 
 
