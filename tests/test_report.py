@@ -470,6 +470,28 @@ def test_pdf_pages_render_and_are_not_blank(pack, lang):
         assert (a < 200).mean() > 0.003, f"page {i + 1} is blank"
 
 
+def test_pdf_closing_line_never_alone_on_a_page(monkeypatch):
+    """A table that fills its page to the foot, then a closing line before a page break: the line
+    goes over with the table's last rows, not alone under the running header. (Without the rule
+    this very document puts the line alone on a page, so the case is really exercised.)"""
+    pdfium = pytest.importorskip("pypdfium2", reason="pypdfium2 not installed: cannot read the PDF text")
+    from sim.report.document import pdf
+    from sim.report.document.blocks import Document, Heading, PageBreak, Para, Table
+
+    rows = [[f"fact {i}", f"value {i}"] for i in range(43)]
+    blocks = [Heading("Facts", 2), Table(["Item", "Value"], rows, [25, 75], "ll", font_size=7.5)]
+    doc = Document("en", "T", "S", [*blocks, Para("CLOSING LINE", "small"), PageBreak(), Heading("Next", 2)], "h", "")
+
+    def alone(data: bytes) -> list[int]:
+        d = pdfium.PdfDocument(data)
+        texts = [d[i].get_textpage().get_text_range() for i in range(len(d))]
+        return [i + 1 for i, s in enumerate(texts) if "CLOSING LINE" in s and "fact" not in s]
+
+    assert alone(pdf.render_pdf(doc)) == []
+    monkeypatch.setattr(pdf, "_closing", lambda blocks, i: False)
+    assert alone(pdf.render_pdf(doc)) != [], "the document no longer puts the line alone: pick another row count"
+
+
 # ----------------------------------------------------------------------------- Excel
 
 
