@@ -13,7 +13,7 @@ import re
 
 from pptx import Presentation
 
-from sim.report.document import Bullets, Heading, Para, Table
+from sim.report.document.blocks import Bullets, Heading, Para, Table
 
 CJK = re.compile(r"[\u3400-\u9fff\u3000-\u303f\uff01-\uff60]")
 QUOTED = re.compile(r"「[^」]*」")

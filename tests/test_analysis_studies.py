@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from sim.analysis import abc, prim, scores, sobol, tornado
-from sim.report import console
+from sim.report.studies import console
 
 # ----------------------------------------------------------------------------- sobol
 

@@ -20,7 +20,7 @@ from sim.analysis.front import cheapest_feasible, closest, cost_front, margins
 from sim.cli import main
 from sim.experiment import optimise as opt
 from sim.experiment.executors import LocalExecutor
-from sim.report.goal_seek import read_goal_seek, summary_text, write_goal_seek
+from sim.report.studies.goal_seek import read_goal_seek, summary_text, write_goal_seek
 from sim.scenario import ScenarioError, load_scenario
 from sim.scenario.levers import LeverCosts
 from sim.vocabulary.levers import LEVERS

@@ -1,4 +1,4 @@
-"""The meeting deck (sim/report/deck.py): 16:9, the named slides, its numbers equal summary.csv,
+"""The meeting deck (sim/report/deck/pptx.py): 16:9, the named slides, its numbers equal summary.csv,
 start -> target from summary.csv's base columns when present, comparisons as paired differences,
 the same bytes from the same results, and (slow, where LibreOffice is installed) every slide
 renders and is not blank.
@@ -19,8 +19,8 @@ from pptx import Presentation
 from pptx.util import Inches
 from test_report import LANGS, pack, summary  # noqa: F401  (the session's run and pack)
 
-from sim.report.deck_content import deck_slides, headline_lines
-from sim.report.document import ci0, pct0
+from sim.report.deck.content import deck_slides, headline_lines
+from sim.report.texts.formats import ci0, pct0
 from sim.results import Results
 
 
@@ -80,8 +80,8 @@ def test_headline_shows_start_to_target_when_summary_has_base(pack, tmp_path):
 def test_compared_folder_gives_paired_difference_slide(pack, tmp_path):
     """A second folder on the same replications (same seed and count) with 2023 trade 10% higher:
     the compare slide counts what moved beyond simulation precision; paired difference >= 0."""
+    from sim.report.document.pairs import pair_table
     from sim.report.pack import build_pack
-    from sim.report.pairs import pair_table
 
     run_dir, _ = pack
     b = tmp_path / "more_trade"
@@ -108,7 +108,7 @@ def test_compared_folder_gives_paired_difference_slide(pack, tmp_path):
 
 
 def test_same_results_same_deck_bytes(pack, tmp_path):
-    from sim.report.deck import build_deck
+    from sim.report.deck.pptx import build_deck
 
     res = Results.load(pack[0])
     slides = deck_slides(res, "zh")

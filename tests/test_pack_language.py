@@ -12,9 +12,9 @@ import pytest
 from language_check import deck_text, document_text, html_text, leaks
 from test_report import LANGS, pack  # noqa: F401  (the session's run and pack)
 
-from sim.report.compose import build_document
-from sim.report.document import ci0, pct0
-from sim.report.plan_sources import source_text
+from sim.report.document.compose import build_document
+from sim.report.texts.formats import ci0, pct0
+from sim.report.texts.plan_sources import source_text
 from sim.results import Results
 
 

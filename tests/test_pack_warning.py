@@ -1,4 +1,4 @@
-"""Early warning (sim/report/early_warning.py): two nowcast runs of the observation template, as of
+"""Early warning (sim/report/document/early_warning.py): two nowcast runs of the observation template, as of
 2022-01 and 2022-03; the pack of the second with the first as ``--previous`` holds P then and now
 with a light for every target and the months that left the previous band, in the HTML and the
 deck of both languages, in one language each.
@@ -13,8 +13,8 @@ import pytest
 from language_check import deck_text, html_text, leaks
 from pptx import Presentation
 
-from sim.report.document import pct0
-from sim.report.early_warning import DEFAULT_RULES, WarningRules, band_breaks, target_moves
+from sim.report.document.early_warning import DEFAULT_RULES, WarningRules, band_breaks, target_moves
+from sim.report.texts.formats import pct0
 from sim.results import Results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,7 +98,7 @@ def test_traffic_light_thresholds_come_from_the_scenario():
     from types import SimpleNamespace
 
     from sim.data.observations import ObservationsConfig
-    from sim.report.early_warning import DEFAULT_RULES, rules_of
+    from sim.report.document.early_warning import DEFAULT_RULES, rules_of
 
     assert rules_of(SimpleNamespace(resolved={})) == DEFAULT_RULES
     r = rules_of(SimpleNamespace(resolved={"observations": {"warning_on_track": 0.9, "warning_at_risk": 0.6}}))

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.report import labels, plan_warnings
-from sim.report.document import ci0, ci1, pct0, pct1
-from sim.report.plan_sources import source_text
+from sim.report.texts import labels, plan_warnings
+from sim.report.texts.formats import ci0, ci1, pct0, pct1
+from sim.report.texts.plan_sources import source_text
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = str(ROOT / "scenarios" / "baseline.toml")
@@ -243,7 +243,7 @@ def _esc(s: str) -> str:
 def test_assumptions_list_levers_with_sources(pack):
     m = json.loads((pack[0] / "manifest.json").read_text(encoding="utf-8"))
     html = (pack[1] / "report_en.html").read_text(encoding="utf-8")
-    from sim.report.sources import comment_for, flatten, scenario_comments
+    from sim.report.document.sources import comment_for, flatten, scenario_comments
 
     comments = scenario_comments(ROOT / m["scenario_file"])
     for path, _v in flatten(m["resolved_scenario"]["levers"], "levers."):
@@ -277,7 +277,7 @@ def test_every_indicator_unit_and_key_of_the_run_is_translated(pack):
             assert labels.indicator_label(ind, lang, sc) != ind, f"indicator {ind!r} has no {lang} label"
     for u in set(s["unit"]):
         assert u in labels.UNITS, f"unit {u!r} has no label"
-    from sim.report.sources import flatten
+    from sim.report.document.sources import flatten
 
     entity_ids = {
         k for g in ("sectors", "projects", "milestones", "leaders", "counts") for k in (sc["constants"].get(g) or {})
@@ -343,6 +343,34 @@ def test_chart_pngs_are_not_blank(pack):
     for p in sorted((pack[1] / "charts").glob("*_zh.png"))[:6]:
         a = np.asarray(Image.open(p).convert("L"))
         assert a.min() < 100 and (a < 250).mean() > 0.02, p.name
+
+
+def test_every_chart_the_pack_writes_is_in_the_registry(pack):
+    """A PNG in the pack's charts/ that the chart registry does not declare for these results
+    would be drawn but never placed: the registry must know every chart the pack writes."""
+    from sim.report.document.registry import CHARTS, kind_of
+    from sim.results import Results
+
+    res = Results.load(pack[0])
+    declared = {key for c in CHARTS for key, _ in c.keys(res, [])}
+    written = {re.sub(r"_(zh|en)$", "", p.stem) for p in (pack[1] / "charts").glob("*.png")}
+    assert written, "the pack wrote no chart"
+    assert sorted(written - declared) == []
+    assert all(kind_of(k) is not None for k in written) and kind_of("no_such_chart") is None
+
+
+def test_registry_places_charts_only_where_the_report_and_deck_show_them(pack):
+    """Each declared section is one the report composes, each declared slide one the deck makes."""
+    from sim.report.deck.content import deck_slides
+    from sim.report.document.compose import CHART_SECTIONS
+    from sim.report.document.registry import CHARTS, slide_charts
+    from sim.results import Results
+
+    assert {c.section for c in CHARTS} - {""} <= set(CHART_SECTIONS)
+    res = Results.load(pack[0])
+    made = {re.sub(r"_(zh|en)$", "", p.stem): {} for p in (pack[1] / "charts").glob("*.png")}
+    slides = {s.key for s in deck_slides(res, "en", [], made)}
+    assert sorted(set(slide_charts(res)) - slides) == []
 
 
 # ----------------------------------------------------------------------------- a real browser
@@ -472,6 +500,28 @@ def test_pdf_pages_render_and_are_not_blank(pack, lang):
             assert chars or images, f"page {i + 1} holds no text or image below the running header"
 
 
+def test_pdf_closing_line_never_alone_on_a_page(monkeypatch):
+    """A table that fills its page to the foot, then a closing line before a page break: the line
+    goes over with the table's last rows, not alone under the running header. (Without the rule
+    this very document puts the line alone on a page, so the case is really exercised.)"""
+    pdfium = pytest.importorskip("pypdfium2", reason="pypdfium2 not installed: cannot read the PDF text")
+    from sim.report.document import pdf
+    from sim.report.document.blocks import Document, Heading, PageBreak, Para, Table
+
+    rows = [[f"fact {i}", f"value {i}"] for i in range(43)]
+    blocks = [Heading("Facts", 2), Table(["Item", "Value"], rows, [25, 75], "ll", font_size=7.5)]
+    doc = Document("en", "T", "S", [*blocks, Para("CLOSING LINE", "small"), PageBreak(), Heading("Next", 2)], "h", "")
+
+    def alone(data: bytes) -> list[int]:
+        d = pdfium.PdfDocument(data)
+        texts = [d[i].get_textpage().get_text_range() for i in range(len(d))]
+        return [i + 1 for i, s in enumerate(texts) if "CLOSING LINE" in s and "fact" not in s]
+
+    assert alone(pdf.render_pdf(doc)) == []
+    monkeypatch.setattr(pdf, "_closing", lambda blocks, i: False)
+    assert alone(pdf.render_pdf(doc)) != [], "the document no longer puts the line alone: pick another row count"
+
+
 # ----------------------------------------------------------------------------- Excel
 
 
@@ -561,7 +611,7 @@ def test_comparison_of_two_folders_and_missing_optional_files(pack, tmp_path):
 
 
 def test_toml_comments_are_read_with_their_keys():
-    from sim.report.sources import comment_for, toml_comments
+    from sim.report.document.sources import comment_for, toml_comments
 
     c = toml_comments(
         '# top\n[a]\n# about x\n# continued\nx = 1  # trailing\ny = "#not" # real\n\n'

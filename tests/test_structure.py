@@ -35,6 +35,18 @@ LAYERS = [
     ("report", ("sim.report", "sim.results")),
     ("interface", ("sim.cli", "sim.api", "sim.studio", "sim")),
 ]
+# Layers inside sim.report, lowest first, checked the same way among its modules: the words, the
+# charts (tables in, a Figure out: they never see a results folder), the results folder, the
+# report, the deck, the studies' outputs, and the entry points (the package itself, the pack).
+REPORT_LAYERS = [
+    ("texts", ("sim.report.texts",)),
+    ("charts", ("sim.report.charts",)),
+    ("results", ("sim.results",)),  # the one Results class: reads and writes results folders
+    ("document", ("sim.report.document",)),
+    ("deck", ("sim.report.deck",)),
+    ("studies", ("sim.report.studies",)),
+    ("entry points", ("sim.report", "sim.report.pack")),
+]
 MAX_LINES = 400
 OPTIONAL = {"distributed", "dask"}  # optional extras may be imported where they are used
 
@@ -91,12 +103,13 @@ def graph() -> dict[str, set[str]]:
     return g
 
 
-def layer_of(mod: str) -> int | None:
-    """The layer of a module: the longest prefix that names it (the package root ``sim`` only itself)."""
+def layer_of(mod: str, layers=LAYERS, root: str = "sim") -> int | None:
+    """The layer of a module: the longest prefix that names it (the package ``root`` of the layers
+    only itself)."""
     best, idx = -1, None
-    for i, (_, prefixes) in enumerate(LAYERS):
+    for i, (_, prefixes) in enumerate(layers):
         for pre in prefixes:
-            inside = mod == pre or (pre != "sim" and mod.startswith(pre + "."))
+            inside = mod == pre or (pre != root and mod.startswith(pre + "."))
             if inside and len(pre) > best:
                 best, idx = len(pre), i
     return idx
@@ -152,6 +165,32 @@ def test_no_module_imports_a_layer_above_its_own():
     for m, p in modules().items():
         for target, line, _ in imports_of(m, p):
             if target.startswith("sim") and target in modules() and layer_of(target) > layer_of(m):
+                bad.append(f"{p.relative_to(SIM.parent)}:{line} {m} -> {target}")
+    assert bad == []
+
+
+def report_layer(mod: str) -> int | None:
+    return layer_of(mod, REPORT_LAYERS, "sim.report")
+
+
+def test_every_report_module_is_in_a_report_layer():
+    """Nothing but the entry points at the top of sim/report: every other module in a subpackage."""
+    assert [m for m in modules() if m.startswith("sim.report") and report_layer(m) is None] == []
+    assert report_layer("sim.report.newthing") is None and report_layer("sim.report") == len(REPORT_LAYERS) - 1
+    assert report_layer("sim.report.document.compose") == 3
+
+
+def test_no_report_module_imports_a_report_layer_above_its_own():
+    bad = []
+    for m, p in modules().items():
+        if not m.startswith(("sim.report", "sim.results")):
+            continue
+        for target, line, _ in imports_of(m, p):
+            if (
+                target.startswith(("sim.report", "sim.results"))
+                and target in modules()
+                and report_layer(target) > report_layer(m)
+            ):
                 bad.append(f"{p.relative_to(SIM.parent)}:{line} {m} -> {target}")
     assert bad == []
 

@@ -20,9 +20,9 @@ from sim.months import (
     month_offset,
     parse_data_month,
 )
-from sim.report.key_labels import key_label
-from sim.report.labels import indicator_label
-from sim.report.plan_warnings import english, render, warning_text
+from sim.report.texts.key_labels import key_label
+from sim.report.texts.labels import indicator_label
+from sim.report.texts.plan_warnings import english, render, warning_text
 from sim.scenario import load_scenario
 from sim.scenario.params import uncertain_paths
 from sim.scenario.schema import LeverRanges, Levers, indicator_ids

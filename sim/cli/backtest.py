@@ -8,8 +8,8 @@ from sim.cli import options
 from sim.cli.types import positive_int
 from sim.experiment.backtest import BacktestError, run_backtest
 from sim.months import is_month
-from sim.report.console import print_backtest
-from sim.report.study_outputs import write_backtest
+from sim.report.studies.console import print_backtest
+from sim.report.studies.study_outputs import write_backtest
 from sim.scenario import load_scenario
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from sim.cli import options
 from sim.cli.types import month_or_latest, open_interval, positive_int
 from sim.experiment.calibrate import run_calibration
-from sim.report.console import print_calibration
-from sim.report.study_outputs import write_calibration
+from sim.report.studies.console import print_calibration
+from sim.report.studies.study_outputs import write_calibration
 from sim.scenario import load_scenario
 
 

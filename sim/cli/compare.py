@@ -11,8 +11,8 @@ from sim.cli import options
 from sim.cli.console import done
 from sim.errors import UserError
 from sim.experiment import compare as cmp
-from sim.report.console import format_comparison
-from sim.report.study_outputs import write_compare
+from sim.report.studies.console import format_comparison
+from sim.report.studies.study_outputs import write_compare
 from sim.scenario import load_scenario
 
 

@@ -11,7 +11,7 @@ from sim.cli.types import positive_int
 from sim.errors import UserError
 from sim.experiment import discover as di
 from sim.experiment.levers import ranged
-from sim.report.study_outputs import write_discover
+from sim.report.studies.study_outputs import write_discover
 from sim.scenario import load_scenario
 
 

@@ -13,7 +13,7 @@ from sim.cli.types import positive_int
 from sim.cli.types import seed as seed_type
 from sim.errors import UserError
 from sim.experiment import optimise as opt
-from sim.report.goal_seek import summary_text, write_goal_seek
+from sim.report.studies.goal_seek import summary_text, write_goal_seek
 from sim.scenario import load_scenario
 
 

@@ -19,7 +19,7 @@ from sim.cli.types import month_or_latest, open_interval, positive_int
 from sim.errors import UserError
 from sim.experiment import runner
 from sim.report.pack import load_goal_seek
-from sim.report.plan_warnings import english
+from sim.report.texts.plan_warnings import english
 
 
 def add_parser(sub) -> None:

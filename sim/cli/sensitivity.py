@@ -11,8 +11,8 @@ from sim.cli.types import positive_int
 from sim.errors import UserError
 from sim.experiment import sensitivity as se
 from sim.experiment.levers import ranged
-from sim.report.console import format_sensitivity
-from sim.report.study_outputs import write_sensitivity
+from sim.report.studies.console import format_sensitivity
+from sim.report.studies.study_outputs import write_sensitivity
 from sim.scenario import load_scenario
 
 

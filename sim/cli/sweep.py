@@ -12,8 +12,8 @@ from sim.cli.types import open_interval
 from sim.errors import UserError
 from sim.experiment import sweep as sw
 from sim.experiment.levers import Lever, find, parse_grid
-from sim.report.console import format_reach
-from sim.report.study_outputs import write_sweep
+from sim.report.studies.console import format_reach
+from sim.report.studies.study_outputs import write_sweep
 from sim.scenario import load_scenario
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sim.cli import options
 from sim.data.observations import describe as describe_observations
-from sim.report.plan_warnings import english
+from sim.report.texts.plan_warnings import english
 from sim.scenario import load_scenario
 from sim.scenario.params import uncertain_paths
 

@@ -1,14 +1,22 @@
-"""Meeting pack: bilingual charts, HTML / PDF report and Excel workbook from a results folder.
+"""Everything a person reads: the meeting pack (bilingual charts, HTML / PDF report, Excel
+workbook, PPTX deck) from results folders, and the studies' charts, console text and folders.
 
-Modules: ``texts`` (the fixed zh/en texts), ``labels`` (labels of indicators, units, measures),
-``key_labels`` (labels of scenario keys and values), ``plan_warnings`` (plan warnings in either
-language), ``fonts`` (bundled CJK font), ``chart_base`` (the charts' look and output),
-``charts_targets`` / ``charts_values`` (the pack's chart kinds, gathered in ``charts``),
-``results`` (reads a saved results folder), ``sources`` (scenario values and their TOML comments),
-``document`` (the report's blocks and number formats), ``sections`` / ``compose`` (the report's
-content, language by language), ``html`` / ``pdf`` / ``excel`` (renderers), ``reproducible``
-(fixed dates and ids), ``pack`` (:func:`sim.report.pack.build_pack`; the ``report`` command is
-``sim/cli/report.py``). The studies' outputs: ``chart_style`` (their chart frame and footer),
-``charts_levers`` / ``charts_discover`` / ``charts_data`` (their charts), ``console`` (their
-console text) and ``study_outputs`` (their results folders).
+Subpackages, lowest first (a module imports only its own subpackage and those before it;
+``tests/test_structure.py`` checks it):
+
+* ``texts`` -- the words: the fixed zh/en texts (``words``, ``deck_words``), labels of indicators, units and
+  measures (``labels``) and of scenario keys (``key_labels``), plan warnings, plan sources, number
+  formats (``formats``) and the bundled CJK font (``fonts``);
+* ``charts`` -- the pack's charts: their look and output (``base``) and every chart kind
+  (``targets``, ``values``, ``slides``); tables in, a Figure out;
+* ``results`` (a module here) -- reads a saved results folder;
+* ``document`` -- the report: its blocks (``blocks``), sections and composition (``sections``,
+  ``compose``), the chart registry (``registry``: every pack chart, where it goes), the HTML /
+  PDF / Excel renderers, scenario sources, paired differences, the early warning, and fixed
+  dates and ids (``reproducible``);
+* ``deck`` -- the meeting deck: what each slide says (``content``) and the PPTX (``pptx``);
+* ``studies`` -- the studies' outputs: chart frame (``chart_style``), charts, console text,
+  results folders (``study_outputs``) and goal seek;
+* ``pack`` (a module here) -- :func:`sim.report.pack.build_pack`; the ``report`` command is
+  ``sim/cli/report.py``.
 """

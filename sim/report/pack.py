@@ -7,12 +7,12 @@ model) and writes into ``<first results dir>/report/`` (or ``out``):
 * ``report_<lang>.pdf`` -- A4, paginated, the same content;
 * ``summary.xlsx`` -- targets, indicator quantiles by year, monthly fan data, time to target, the
   resolved scenario and the run facts, with Chinese and English column labels;
-* ``deck_<lang>.pptx`` -- the 16:9 meeting deck (:mod:`sim.report.deck`);
+* ``deck_<lang>.pptx`` -- the 16:9 meeting deck (:mod:`sim.report.deck.pptx`);
 * ``charts/<chart>_<lang>.png``, every chart as the HTML, PDF and deck show it; the deck's own
   charts ``charts/slide_*_<lang>.png`` (the PDF is the print version, so no SVG is written).
 
 The first folder is the report's subject; further folders are compared with it target by
-target, as paired differences of P(hit) (:mod:`sim.report.pairs`). Every file is written atomically.
+target, as paired differences of P(hit) (:mod:`sim.report.document.pairs`). Every file is written atomically.
 """
 
 from __future__ import annotations
@@ -22,38 +22,29 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from sim.errors import MachineError, UserError
 from sim.experiment.executors import LocalExecutor
-from sim.report import charts as ch
-from sim.report.chart_base import PACK_DPI
-from sim.report.compose import build_document
-from sim.report.deck import build_deck
-from sim.report.deck_content import deck_slides, slide_charts
-from sim.report.document import ci1, pct1
-from sim.report.excel import build_workbook
-from sim.report.goal_seek import read_goal_seek
-from sim.report.html import render_html
-from sim.report.labels import short_indicator_label
-from sim.report.pairs import pair_table
-from sim.report.pdf import render_pdf
-from sim.report.sections import indicator_order, scenario_labels
-from sim.report.texts import LANGS, text
-from sim.report.warning_views import warning_slides
+from sim.report.charts.base import PACK_DPI, render, target_label
+from sim.report.deck.content import deck_slides, warning_slides
+from sim.report.deck.pptx import build_deck
+from sim.report.document.compose import build_document
+from sim.report.document.excel import build_workbook
+from sim.report.document.html import render_html
+from sim.report.document.pairs import pair_table
+from sim.report.document.pdf import render_pdf
+from sim.report.document.registry import make_charts
+from sim.report.document.sections import scenario_labels
+from sim.report.studies.goal_seek import read_goal_seek
+from sim.report.texts.formats import ci1, pct1
+from sim.report.texts.words import LANGS, text
 from sim.results import Results, ResultsError
 from sim.store import atomic_write_bytes, atomic_write_text, make_dirs, temp_dir, write_fault
-from sim.vocabulary.outcomes import FLOW_INDICATORS, OUTCOMES, RANKING_INDICATORS
 
 __all__ = ["ResultsError", "build_pack", "make_charts"]
-
-RANK_INDICATORS = tuple(i for i in RANKING_INDICATORS if OUTCOMES[i].unit == "rank")
-"""The zone's national and regional rank (charted as distributions of places)."""
-
-
-def _meta(res: Results, lang: str) -> ch.ChartMeta:
-    return ch.ChartMeta(res.zone(lang), res.title(lang), res.reps, res.seed, res.run_date, res.interval(lang))
 
 
 def compare_table(results: list[Results], year: int, lang: str) -> pd.DataFrame:
@@ -62,7 +53,7 @@ def compare_table(results: list[Results], year: int, lang: str) -> pd.DataFrame:
     s0 = base.summary[base.summary["year"] == year]
     is_all = s0["target_id"].str.startswith("ALL_")
     order = list(s0[~is_all].sort_values("p_hit", kind="stable")["target_id"]) + list(s0[is_all]["target_id"])
-    labels = {r["target_id"]: ch.target_label(r, lang, base.resolved) for _, r in s0.iterrows()}
+    labels = {r["target_id"]: target_label(r, lang, base.resolved) for _, r in s0.iterrows()}
     rows = []
     for name, res in zip(scenario_labels(results), results, strict=True):
         s = res.summary.set_index("target_id")
@@ -97,95 +88,11 @@ def compare_rows(results: list[Results], lang: str) -> list[list[str]]:
     return out
 
 
-def make_charts(res: Results, lang: str, others: list[Results] = (), only=None, share: tuple[int, int] = (0, 1)):
-    """Every chart of the pack for one language: yields (key, Figure), one figure at a time.
-
-    ``only``: a collection of chart keys to make (default: all). ``share`` = (k, n): of those,
-    only the k-th, (k+n)-th, ... in order, so that n jobs share the charts of a language."""
-    meta = _meta(res, lang)
-    seen = []
-
-    def want(key: str) -> bool:
-        if only is not None and key not in only:
-            return False
-        seen.append(key)
-        return (len(seen) - 1) % share[1] == share[0]
-
-    if want("p_targets"):
-        yield (
-            "p_targets",
-            ch.probability_chart(
-                res.summary,
-                res.resolved,
-                lang,
-                zone=meta.zone,
-                scenario_name=res.title(lang),
-                seed=res.seed,
-                run_date=res.run_date,
-                interval=meta.interval,
-            ),
-        )
-    targets = res.targets()
-    ind = res.indicators
-    for name in indicator_order(res):
-        t = targets[targets["indicator"] == name]
-        unit = str(t["unit"].iloc[0]) if len(t) else ""
-        if ind is not None:
-            v = ind[ind["indicator"] == name][["year", "value"]]
-            if len(v) and want(f"exceedance_{name}"):
-                yield f"exceedance_{name}", ch.exceedance_chart(v, t, name, lang, meta, res.resolved, unit)
-        if res.monthly is not None:
-            m = res.monthly[res.monthly["indicator"] == name]
-            if len(m) and want(f"fan_{name}"):
-                yield (
-                    f"fan_{name}",
-                    ch.fan_chart(m, t, name, lang, meta, res.resolved, unit, cumulative=name in FLOW_INDICATORS),
-                )
-    if res.ttt is not None and len(res.ttt):
-        have = set(res.ttt["target_id"])
-        for y in res.years:
-            t = targets[(targets["year"] == y) & targets["target_id"].isin(have)]
-            if len(t):
-                labels = {}
-                for _, r in t.iterrows():
-                    lab = ch.target_label(r.to_dict() | {"active": True}, lang, res.resolved)
-                    if not r["active"]:
-                        lab += text("inactive_short", lang)
-                    if r["unit"] == "0/1":
-                        lab = short_indicator_label(r["indicator"], lang, res.resolved)
-                    labels[r["target_id"]] = lab
-                if want(f"ttt_{y}"):
-                    yield (
-                        f"ttt_{y}",
-                        ch.time_to_target_chart(
-                            res.ttt,
-                            labels,
-                            dict(
-                                zip(
-                                    t["target_id"], zip(t["p_hit"], t["ci_low"], t["ci_high"], strict=True), strict=True
-                                )
-                            ),
-                            y,
-                            lang,
-                            meta,
-                        ),
-                    )
-    if ind is not None:
-        for name in RANK_INDICATORS:
-            v = ind[ind["indicator"] == name][["year", "value"]]
-            if len(v) and want(f"rank_{name}"):
-                yield (
-                    f"rank_{name}",
-                    ch.rank_chart(v, targets[targets["indicator"] == name], name, lang, meta, res.resolved),
-                )
-    yield from slide_charts(res, lang, others, want)
-
-
 def _check_langs(langs) -> tuple[str, ...]:
     langs = tuple(langs)
     bad = [x for x in langs if x not in LANGS]
     if bad or not langs:
-        raise ValueError(f"unknown language(s) {bad}; expected some of {LANGS}")
+        raise ValueError(f"unknown language(s) {bad}; expected some of {tuple(LANGS)}")
     return langs
 
 
@@ -204,7 +111,7 @@ def _charts_job(src, stage: str, lang: str, share: tuple[int, int]):
     written: list[Path] = []
     rendered = {}
     for key, fig in make_charts(res, lang, others, share=share):
-        data = ch.render(fig, ("png",), PACK_DPI, png_level=1)
+        data = render(fig, ("png",), PACK_DPI, png_level=1)
         name = f"{key}_{lang}"
         for fmt, b in data.items():
             _write(Path(stage) / "charts" / f"{name}.{fmt}", b, written)
@@ -322,7 +229,7 @@ def build_pack(
     """Build the meeting pack from saved results; returns the files written.
 
     ``previous``: the results folder of the previous as-of's nowcast run (``run --as-of``): the
-    pack and the deck add the early warning (:mod:`sim.report.early_warning`).
+    pack and the deck add the early warning (:mod:`sim.report.document.early_warning`).
 
     ``goal_seek``: the results folder of an ``optimise`` run to show in the pack (its summary,
     the verified package and the cost front), read back, never rerun.
@@ -365,9 +272,11 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
     executor = LocalExecutor(workers)
     _READ[key] = results
     try:
-        jobs = [(_charts_job, (*common, lang, (k, workers))) for lang in langs for k in range(workers)]
-        rendered = {lang: {} for lang in langs}
-        charts = {lang: [] for lang in langs}
+        jobs: list[tuple[Callable[..., Any], tuple]] = [
+            (_charts_job, (*common, lang, (k, workers))) for lang in langs for k in range(workers)
+        ]
+        rendered: dict[str, dict[str, dict]] = {lang: {} for lang in langs}
+        charts: dict[str, list[Path]] = {lang: [] for lang in langs}
         for (_, lang), (made, files) in executor.map_unordered(_run_job, jobs):
             rendered[lang].update(made)
             charts[lang].extend(files)

@@ -27,8 +27,8 @@ from sim.analysis.targets import summarise, target_specs
 from sim.chunks import Chunk
 from sim.experiment import compare as _compare
 from sim.experiment import runner
-from sim.report.key_labels import scenario_names
-from sim.report.labels import interval_label
+from sim.report.texts.key_labels import scenario_names
+from sim.report.texts.labels import interval_label
 from sim.results.files import ResultsError, chunk_store, read_folder, read_indicators, write_outputs
 from sim.scenario import LoadedScenario
 

@@ -25,7 +25,7 @@ from sim.analysis.targets import summarise, target_specs
 from sim.errors import UserError
 from sim.experiment import runner
 from sim.report import charts
-from sim.report.plan_warnings import english
+from sim.report.texts.plan_warnings import english
 from sim.scenario import LoadedScenario
 
 SUMMARY_REQUIRED = [

@@ -20,7 +20,7 @@ from pathlib import Path
 from shiny import App, reactive, render, run_app, ui
 
 from sim.analysis.targets import target_specs
-from sim.report.html import subset_font
+from sim.report.document.html import subset_font
 from sim.scenario import ScenarioError
 from sim.studio import actions
 from sim.studio.controls import Control, changes, controls

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from sim.report.labels import op_text, short_indicator_label, threshold_text
-
-LANGS = {"zh": "中文", "en": "English"}
-"""Languages of the page: code -> the switch's label."""
+from sim.report.texts.labels import op_text, short_indicator_label, threshold_text
+from sim.report.texts.words import LANGS  # noqa: F401  (the page's languages, code -> the switch's label)
 
 TEXTS: dict[str, tuple[str, str]] = {
     "title": ("情景推演工作台", "What-if studio"),

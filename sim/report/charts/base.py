@@ -1,0 +1,154 @@
+"""The look and output shared by the pack's charts: palette, footnote (:class:`ChartMeta`), label
+wrapping, a target's label, and a figure's bytes (:func:`render`) or file (:func:`save`).
+
+Colours are the Okabe-Ito colour-blind-safe palette; every series also differs by line style,
+marker or hatch so the charts stay readable when printed in grey. SVG output is reproducible
+(fixed hash salt, no date).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+
+from sim.report.texts.formats import pct0
+from sim.report.texts.labels import indicator_label, op_text, threshold_text
+from sim.report.texts.words import text
+from sim.store import atomic_write_bytes
+
+# Okabe-Ito colour-blind-safe palette
+BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILION, PURPLE = (
+    "#000000",
+    "#E69F00",
+    "#56B4E9",
+    "#009E73",
+    "#F0E442",
+    "#0072B2",
+    "#D55E00",
+    "#CC79A7",
+)
+GREY = "#999999"
+SERIES = [BLUE, VERMILION, GREEN, ORANGE, PURPLE, SKY, BLACK, YELLOW]
+LINESTYLES = ["-", "--", "-.", ":", (0, (5, 1, 1, 1)), (0, (1, 1))]
+MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+FOOT_COLOUR = "#333333"
+PACK_DPI = 150
+SLIDE_SIZE = (12.4, 5.4)
+"""Inches of a deck chart: the picture area below a 16:9 slide's title (1860 x 810 pixels at
+:data:`PACK_DPI`), so nothing is scaled on the screen."""
+"""Resolution of the pack's PNG charts (the study charts keep :data:`sim.report.studies.chart_style.STUDY_DPI`)."""
+SVG_HASH_SALT = "zonesim"
+"""matplotlib derives SVG element ids from this salt (rcParams ``svg.hashsalt``) instead of a random one."""
+
+
+@dataclass(frozen=True)
+class ChartMeta:
+    """What every chart states in its footnote."""
+
+    zone: str
+    scenario: str
+    n: int
+    seed: object
+    run_date: str
+    interval: str = "Wilson score"
+
+    def footer(self, lang: str, shows: str = "precision") -> str:
+        """The footnote; ``shows`` names what the chart's intervals are: "precision" (error bars of
+        P(hit), simulation precision) or "spread" (quantile bands of the replications)."""
+        what = text(f"shows_{shows}", lang, interval=self.interval)
+        return text(
+            "footer",
+            lang,
+            zone=self.zone,
+            scenario=self.scenario,
+            n=self.n,
+            seed=self.seed,
+            date=self.run_date,
+            shows=what,
+        )
+
+
+def footnote(fig, s: str) -> None:
+    """Write ``s`` as the figure's footnote, bottom left, in 7.5 pt or smaller so that it fits the
+    figure's width (a Latin character is about 0.6 em wide, a CJK character about 1 em)."""
+    ems = sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in s)
+    size = min(7.5, 0.97 * fig.get_figwidth() * 72 / max(ems, 1.0))
+    fig.text(0.01, 0.006, s, fontsize=max(size, 5.0), color=FOOT_COLOUR, ha="left", va="bottom")
+
+
+def wrap_label(s: str, width: int = 46) -> str:
+    """Wrap a label to lines of about ``width`` Latin characters (a CJK character counts two)."""
+    lines, cur, n = [], "", 0
+    for tok in _tokens(s):
+        w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in tok)
+        if cur and n + w > width:
+            lines.append(cur.rstrip())
+            cur, n = tok.lstrip(), w
+        else:
+            cur, n = cur + tok, n + w
+    if cur:
+        lines.append(cur.rstrip())
+    return "\n".join(lines)
+
+
+def _tokens(s: str) -> list[str]:
+    """Words with their leading space; CJK characters one by one."""
+    return re.findall(r"\s*[\u2e80-\u9fff\uff00-\uffef（）：，；、]|\s*[^\s\u2e80-\u9fff\uff00-\uffef（）：，；、]+", s)
+
+
+def pct_text(p: float) -> str:
+    """A probability as a whole percent ("–" for NaN, "< 0.5%" rather than "0%"): :func:`pct0`."""
+    return pct0(p)
+
+
+def target_label(row, lang: str, scenario) -> str:
+    """Label of a summary.csv row: indicator, comparison and threshold, "(alternative ...)" when inactive."""
+    if str(row["target_id"]).startswith("ALL_"):
+        return indicator_label("all_targets", lang)
+    lab = indicator_label(row["indicator"], lang, scenario)
+    if row["unit"] == "0/1":
+        out = lab
+    else:
+        out = f"{lab} {op_text(row['op'])} {threshold_text(row['threshold'], row['unit'], lang)}"
+    if not row["active"]:
+        out += text("inactive", lang)
+    return out
+
+
+# ----------------------------------------------------------------------------- output
+
+
+def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = PACK_DPI, png_level: int = 6) -> dict[str, bytes]:
+    """The figure's bytes in each format, then close it. ``png_level``: zlib level of the PNG
+    (the pack uses 1: a quarter less time for files about 2% larger)."""
+    out = {}
+    try:
+        with plt.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
+            for f in formats:
+                buf = io.BytesIO()
+                extra: dict[str, Any] = {"pil_kwargs": {"compress_level": png_level}} if f == "png" else {}
+                fig.savefig(
+                    buf,
+                    format=f,
+                    dpi=dpi,
+                    metadata={"Date": None} if f == "svg" else None,
+                    **extra,
+                )
+                out[f] = buf.getvalue()
+    finally:
+        plt.close(fig)
+    return out
+
+
+def save(fig: plt.Figure, path, dpi: int = PACK_DPI) -> None:
+    """Save a figure atomically (format from the file suffix: .png, .svg, .pdf), then close it."""
+    fmt = str(path).rsplit(".", 1)[-1]
+    atomic_write_bytes(path, render(fig, (fmt,), dpi)[fmt])

@@ -1,0 +1,186 @@
+"""The pack's charts of P(hit): every target's probability (:func:`probability_chart`), P(already
+reached) month by month (:func:`time_to_target_chart`); scenario comparisons are
+:mod:`sim.report.charts.slides`' paired differences. Tables in, Figures out; no modelling maths here.
+
+Each chart carries a title with the zone, axis labels, and a footnote with the zone, scenario,
+replication count, seed, run date and interval method; the look is :mod:`sim.report.charts.base`'s.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.artist import Artist
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from sim.report.charts.base import (
+    BLUE,
+    GREY,
+    ORANGE,
+    VERMILION,
+    ChartMeta,
+    footnote,
+    pct_text,
+    target_label,
+    wrap_label,
+)
+from sim.report.texts.fonts import use_cjk_font
+from sim.report.texts.formats import ci0
+from sim.report.texts.labels import interval_label
+from sim.report.texts.words import text
+
+# ----------------------------------------------------------------------------- probability of each target
+
+
+def probability_chart(
+    summary: pd.DataFrame,
+    scenario,
+    lang: str,
+    *,
+    zone: str,
+    scenario_name: str,
+    seed: int,
+    run_date: str,
+    interval: str | None = None,
+) -> plt.Figure:
+    """Horizontal bars: P(hit) with its 95% interval for every target, one panel per year,
+    weakest first (top); the joint probability of the year at the bottom. ``scenario`` may be a
+    Scenario, a resolved-scenario dict or None (labels only)."""
+    use_cjk_font()
+    years = sorted(summary["year"].unique())
+    blocks = []
+    for y in years:
+        d = summary[summary["year"] == y]
+        is_all = d["target_id"].astype(str).str.startswith("ALL_")
+        targets = d[~is_all].sort_values("p_hit", ascending=False, kind="stable")
+        blocks.append((y, pd.concat([d[is_all], targets])))
+    heights = [max(len(b), 1) for _, b in blocks]
+    fig, axes = plt.subplots(
+        len(blocks),
+        1,
+        figsize=(10, 1.6 + 0.3 * sum(heights) + 0.9 * len(blocks)),
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
+    n = int(summary["n_reps"].max())
+    for i, (ax, (y, d)) in enumerate(zip(axes[:, 0], blocks, strict=True)):
+        pos = np.arange(len(d))
+        p = d["p_hit"].to_numpy(dtype=float)
+        kinds = [
+            "joint" if t.startswith("ALL_") else ("active" if a else "inactive")
+            for t, a in zip(d["target_id"].astype(str), d["active"], strict=True)
+        ]
+        colour = {"joint": VERMILION, "active": BLUE, "inactive": GREY}
+        hatch = {"joint": "xx", "active": None, "inactive": "///"}
+        for k in ("active", "inactive", "joint"):
+            m = np.array([x == k for x in kinds])
+            if m.any():
+                ax.barh(pos[m], p[m], color=colour[k], height=0.7, hatch=hatch[k], edgecolor="white", linewidth=0)
+        err = np.vstack([p - d["ci_low"].to_numpy(dtype=float), d["ci_high"].to_numpy(dtype=float) - p])
+        ax.errorbar(p, pos, xerr=np.clip(err, 0, None), fmt="none", ecolor="black", elinewidth=1, capsize=2.5)
+        for yy, pp, hi in zip(pos, p, d["ci_high"].to_numpy(dtype=float), strict=True):
+            ax.text(min(hi + 0.01, 1.005), yy, pct_text(pp), va="center", fontsize=8)
+        ax.set_yticks(pos, [target_label(r, lang, scenario) for _, r in d.iterrows()], fontsize=8.5)
+        ax.set_ylim(-0.6, len(d) - 0.4)
+        ax.set_xlim(0, 1.08)
+        ax.set_xticks(np.linspace(0, 1, 6), [f"{v:.0%}" for v in np.linspace(0, 1, 6)])
+        ax.axvline(0.5, color=ORANGE, linestyle=":", linewidth=1.3)
+        ax.axvline(0.8, color=ORANGE, linestyle="--", linewidth=1.3)
+        ax.set_title(text("p_title", lang, zone=zone, year=y), fontsize=11, loc="left")
+        ax.grid(axis="x", alpha=0.3)
+        ax.set_axisbelow(True)
+        if i == 0:
+            handles: list[Artist] = [Patch(color=BLUE, label=text("leg_active", lang))]
+            if "inactive" in kinds or any(not a for a in summary["active"]):
+                handles.append(Patch(facecolor=GREY, hatch="///", edgecolor="white", label=text("leg_inactive", lang)))
+            handles += [
+                Patch(facecolor=VERMILION, hatch="xx", edgecolor="white", label=text("leg_joint", lang)),
+                Line2D([], [], color=ORANGE, linestyle=":", label=text("line50", lang)),
+                Line2D([], [], color=ORANGE, linestyle="--", label=text("line80", lang)),
+            ]
+            ax.legend(handles=handles, loc="upper right", fontsize=7.5, framealpha=0.95)
+    axes[-1, 0].set_xlabel(text("p_axis", lang))
+    meta = ChartMeta(zone, scenario_name, n, seed, run_date, interval or interval_label("wilson", lang))
+    footnote(fig, meta.footer(lang))
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
+    return fig
+
+
+# ----------------------------------------------------------------------------- time to target
+
+
+def time_to_target_chart(
+    ttt: pd.DataFrame,
+    labels: dict[str, str],
+    final: dict[str, tuple[float, float, float]],
+    year: int,
+    lang: str,
+    meta: ChartMeta,
+    ncols: int = 3,
+) -> plt.Figure:
+    """Small multiples, one per target of ``year``: P(already reached) by month with its interval.
+
+    ``ttt``: time_to_target.csv rows; ``labels``: target_id -> panel title, in panel order;
+    ``final``: target_id -> (P(hit), interval low, high) of summary.csv (annotated at year end)."""
+    use_cjk_font()
+    ids = [t for t in labels if t in set(ttt["target_id"])]
+    n = max(len(ids), 1)
+    ncols = min(ncols, n)
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(
+        nrows, ncols, figsize=(3.6 * ncols, 0.7 + 2.25 * nrows + 0.5), squeeze=False, sharex=True, sharey=True
+    )
+    for k, tid in enumerate(ids):
+        ax = axes[k // ncols, k % ncols]
+        d = ttt[ttt["target_id"] == tid].sort_values("month")
+        months = list(d["month"].astype(str))
+        x = np.arange(len(months))
+        ax.fill_between(x, d["ci_low"], d["ci_high"], color="#A6CBE3", linewidth=0)
+        ax.plot(x, d["p_reached"], color=BLUE, linewidth=2, marker="o", markersize=2.5)
+        ax.axhline(0.5, color=ORANGE, linestyle=":", linewidth=1)
+        ax.axhline(0.8, color=ORANGE, linestyle="--", linewidth=1)
+        ax.set_title(wrap_label(labels[tid]), fontsize=8.5, loc="left")
+        ax.set_ylim(0, 1.05)
+        ax.set_yticks([0, 0.5, 0.8, 1], ["0%", "50%", "80%", "100%"], fontsize=7.5)
+        ax.set_xticks(
+            [0, 3, 6, 9, 11], [months[i][5:] if i < len(months) else "" for i in (0, 3, 6, 9, 11)], fontsize=7.5
+        )
+        ax.grid(alpha=0.3)
+        if tid in final and len(x):
+            first = float(d["p_reached"].iloc[0])
+            ax.text(
+                0.03,
+                0.96 if first < 0.6 else 0.06,
+                text("ttt_final", lang, p=pct_text(final[tid][0]), ci=ci0(*final[tid][1:])),
+                transform=ax.transAxes,
+                ha="left",
+                va="top" if first < 0.6 else "bottom",
+                fontsize=8,
+                bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9),
+            )
+    for k in range(len(ids), nrows * ncols):
+        axes[k // ncols, k % ncols].set_visible(False)
+        if k >= ncols:  # the panel above is now the bottom of its column
+            above = axes[k // ncols - 1, k % ncols]
+            above.tick_params(labelbottom=True)
+            above.set_xlabel(text("axis_month", lang) + f" ({year})", fontsize=8)
+    for r in range(nrows):
+        axes[r, 0].set_ylabel(text("ttt_y", lang), fontsize=8)
+    for c in range(ncols):
+        axes[-1, c].set_xlabel(text("axis_month", lang) + f" ({year})", fontsize=8)
+    fig.suptitle(text("ttt_title", lang, zone=meta.zone, year=year), fontsize=11, x=0.01, ha="left")
+    footnote(fig, meta.footer(lang))
+    fig.subplots_adjust(
+        left=0.07,
+        right=0.99,
+        top=1 - 0.75 / fig.get_figheight(),
+        bottom=0.8 / fig.get_figheight(),
+        hspace=0.62,
+        wspace=0.12,
+    )
+    return fig
