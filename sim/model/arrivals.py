@@ -21,8 +21,9 @@ import numpy as np
 
 import sim.model.inverse as inverse
 from sim.model.drawn import LeaderParams
+from sim.model.firms import Firms
 from sim.model.spec import NO_SPACE, name_id
-from sim.model.state import Firms, ZoneState
+from sim.model.state import ZoneState
 
 LEAD, LEADER = 1, 2
 """``Firms.origin`` of a signed lead and of a leader."""

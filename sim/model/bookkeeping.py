@@ -18,8 +18,9 @@ import numpy as np
 import sim.model.initial as initial
 import sim.model.inverse as inverse
 import sim.model.kernels as kernels
+from sim.model.firms import Firms
 from sim.model.spec import name_id
-from sim.model.state import Firms, ZoneState
+from sim.model.state import ZoneState
 
 
 @dataclass

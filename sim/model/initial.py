@@ -22,7 +22,6 @@ A figure not stated is what the drawn firms imply (docs/model.md §3.1). See
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -30,11 +29,9 @@ import numpy.typing as npt
 import sim.model.inverse as inverse
 from sim.model.drawn import BaseYearDrawn, SectorParams
 from sim.model.draws import Draws
+from sim.model.firms import Firms
 from sim.model.spec import ZoneSpec
 from sim.vocabulary.outcomes import MODES
-
-if TYPE_CHECKING:
-    from sim.model.state import Firms
 
 
 @dataclass

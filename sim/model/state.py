@@ -10,62 +10,18 @@ on the order of events at one instant.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 
 import sim.model.initial as initial
 import sim.model.inverse as inverse
 from sim.model.drawn import Drawn, FloatArray
 from sim.model.draws import Draws
+from sim.model.firms import Firms
 from sim.model.schedule import completion_times
 from sim.model.spec import ZoneSpec
 from sim.vocabulary.outcomes import MODES
-
-IntArray = npt.NDArray[np.int64]
-UIntArray = npt.NDArray[np.uint64]
-
-
-@dataclass
-class Firms:
-    """Firms as columns of equal length (numpy arrays): ``sector`` index, ``open_t`` (-inf for
-    initial firms), ``exit_t`` (inf if never), full yearly trade ``size`` (亿元), ``ramp``
-    length (months), full-size ``employees``, ``space`` held (0 if none), ``leader`` flag (1.0
-    for a leader, else 0.0), FDI ``fdi`` (万美元) paid in tranches from ``fdi_t``, and the three
-    indices that address their random numbers: ``origin`` (0 initial, 1 lead, 2 leader), ``group``
-    (sector or pipeline name id) and ``number`` within it."""
-
-    sector: IntArray
-    open_t: FloatArray
-    exit_t: FloatArray
-    size: FloatArray
-    ramp: FloatArray
-    employees: FloatArray
-    space: FloatArray
-    leader: FloatArray
-    fdi: FloatArray
-    fdi_t: FloatArray
-    origin: UIntArray
-    group: UIntArray
-    number: UIntArray
-
-    def __len__(self) -> int:
-        return len(self.open_t)
-
-    def select(self, mask: npt.NDArray[np.bool_]) -> Firms:
-        """The firms where ``mask`` is true."""
-        return Firms(**{c: getattr(self, c)[mask] for c in FIRM_COLUMNS})
-
-    @staticmethod
-    def concat(parts: list[Firms]) -> Firms:
-        """The firms of ``parts``, one after the other."""
-        return Firms(**{c: np.concatenate([getattr(p, c) for p in parts]) for c in FIRM_COLUMNS})
-
-
-FIRM_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Firms))
-"""The columns of :class:`Firms`, in declaration order."""
 
 
 class ZoneState:

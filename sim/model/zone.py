@@ -7,6 +7,7 @@ of its year). The parts, each in its own module:
 * :mod:`sim.model.spec`         the scenario as arrays, once per scenario;
 * :mod:`sim.model.schedule`     completion times of projects and milestones, from the parameters;
 * :mod:`sim.model.drawn`        the drawn parameters in typed form, per-sector ones as arrays;
+* :mod:`sim.model.firms`        firms as a table of columns;
 * :mod:`sim.model.state`        the zone at t = 0: sector parameters, effect tables, shock paths,
                                 the initial firms;
 * :mod:`sim.model.arrivals`     every lead and leader candidate that signs, drawn up front;
@@ -28,9 +29,10 @@ import numpy as np
 from sim.model.arrivals import LEADER, signed_firms
 from sim.model.bookkeeping import Result, result
 from sim.model.draws import Draws
+from sim.model.firms import Firms
 from sim.model.space import space_times
 from sim.model.spec import name_id, spec_of
-from sim.model.state import Firms, ZoneState
+from sim.model.state import ZoneState
 from sim.model.trace import event_log
 from sim.scenario.schema import Scenario
 
