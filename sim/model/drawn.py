@@ -45,7 +45,8 @@ class SectorParams:
     def of(cls, sectors: Mapping[str, Mapping[str, float]], sector_ids: Sequence[str]) -> SectorParams:
         """The arrays of ``sectors`` (sector id -> parameter -> value) in the order of ``sector_ids``."""
         rows = [sectors[s] for s in sector_ids]
-        return cls(**{k: np.array([r[k] for r in rows], dtype=np.float64) for k in SECTOR_PARAMS})
+        table = np.array([[r[k] for r in rows] for k in SECTOR_PARAMS], dtype=np.float64)  # one call, a row each
+        return cls(*table)
 
 
 SECTOR_PARAMS: tuple[str, ...] = tuple(f.name for f in fields(SectorParams))
