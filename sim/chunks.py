@@ -8,6 +8,7 @@ store (``sim/store.py``) and the experiment engine (``sim/experiment/engine.py``
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -25,10 +26,21 @@ class Chunk:
     monthly: np.ndarray
 
 
+class Store(Protocol):
+    """Where an experiment's chunks are kept: in memory (:class:`MemoryStore`) or in a results
+    folder (:class:`sim.store.ChunkStore`)."""
+
+    def has(self, start: int, stop: int) -> bool: ...
+
+    def save(self, chunk: Chunk) -> None: ...
+
+    def load(self, start: int, stop: int) -> Chunk: ...
+
+
 class MemoryStore:
     """Keeps chunks in memory (runs without a results folder, e.g. from a notebook)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.chunks: dict[tuple[int, int], Chunk] = {}
 
     def has(self, start: int, stop: int) -> bool:

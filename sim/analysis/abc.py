@@ -43,18 +43,19 @@ class Summaries:
     nothing about it and its noise would only blur the distance.
 
     Fields: ``items`` (indicator, months) per feature; ``observed`` the raw observed features;
-    set by :meth:`fit`: ``offset`` (c of log(x + c)), ``center`` and ``scale`` (prior mean and
-    spread of the transformed features), ``coef`` [1 + feature, parameter], ``r2`` (cross-
-    validated R² per parameter) and ``active`` (parameters that get a summary)."""
+    set by :meth:`fit` (absent before it): ``offset`` (c of log(x + c)), ``center`` and
+    ``scale`` (prior mean and spread of the transformed features), ``coef`` [1 + feature,
+    parameter], ``r2`` (cross-validated R² per parameter) and ``active`` (parameters that get a
+    summary)."""
 
     items: list[tuple[str, np.ndarray]]
     observed: np.ndarray
-    offset: np.ndarray = field(default=None)
-    center: np.ndarray = field(default=None)
-    scale: np.ndarray = field(default=None)
-    coef: np.ndarray = field(default=None)
-    r2: np.ndarray = field(default=None)
-    active: np.ndarray = field(default=None)
+    offset: np.ndarray = field(init=False, repr=False)
+    center: np.ndarray = field(init=False, repr=False)
+    scale: np.ndarray = field(init=False, repr=False)
+    coef: np.ndarray = field(init=False, repr=False)
+    r2: np.ndarray = field(init=False, repr=False)
+    active: np.ndarray = field(init=False, repr=False)
 
     @classmethod
     def of_table(cls, table: dict[str, np.ndarray], n_known: int, block: int = 3) -> Summaries:

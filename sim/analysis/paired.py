@@ -36,7 +36,7 @@ def phi_paired(both: int, only_b: int, only_a: int, neither: int) -> float:
     m = [both + only_b, only_a + neither, both + only_a, only_b + neither]  # B hit, B miss, A hit, A miss
     if min(m) == 0:
         return 0.0
-    num = both * neither - only_b * only_a
+    num: float = both * neither - only_b * only_a
     if num > 0:
         num = max(num - n / 2, 0.0)
     return float(num / math.sqrt(float(m[0]) * m[1] * m[2] * m[3]))
@@ -162,6 +162,8 @@ def compare_targets(
         n = len(ha)
         pa_lo, pa_hi = proportion_ci(int(ha.sum()), n, level)
         pb_lo, pb_hi = proportion_ci(int(hb.sum()), len(hb), level)
+        only_b: float
+        only_a: float
         if paired:
             d, lo, hi = paired_diff_ci(ha, hb, level)
             _, only_b, only_a, _ = paired_table_counts(ha, hb)

@@ -81,7 +81,8 @@ def summarise(column, targets: list[TargetSpec], years: list[int], base=None) ->
     ``column(indicator, year)`` returns the per-replication values; ``base(indicator)`` the
     base-year values (None where the indicator has none). ``base`` is their median and
     ``growth_needed`` = threshold / base - 1, the growth over the base year the target requires."""
-    rows, joint = [], {}
+    rows: list[dict] = []
+    joint: dict[int, np.ndarray] = {}
     for t in targets:
         v = column(t.indicator, t.year)
         h = hits_of(v, t.op, t.threshold)

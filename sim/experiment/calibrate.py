@@ -110,7 +110,7 @@ def fitted_paths(sc, patterns: list[str] | None) -> list[str]:
     cand = [p for p, d in uncertain_paths(sc) if getattr(d, "dist", "fixed") != "fixed"]
     if not patterns:
         return cand
-    out = []
+    out: list[str] = []
     allp = [p for p, _ in uncertain_paths(sc)]
     for pat in patterns:
         hit = [p for p in cand if fnmatch.fnmatchcase(p, pat)]

@@ -48,7 +48,8 @@ class Comparison:
 
 
 def unique_names(loaded: list[LoadedScenario]) -> list[str]:
-    names, seen = [], {}
+    names: list[str] = []
+    seen: dict[str, int] = {}
     for ls in loaded:
         n = ls.scenario.scenario.name
         seen[n] = seen.get(n, 0) + 1

@@ -91,8 +91,8 @@ def experiments_table(ls: LoadedScenario, reps: int, seed: int, levers: list[Lev
     recs, rows = [], []
     for r in range(reps):
         params = replication_params(sc, seed, r, all_paths)
-        rec = {"rep": r}
-        lev = []
+        rec: dict[str, object] = {"rep": r}
+        lev: list[float] = []
         if levers:
             ul = parameter_uniforms(seed, r, lever_paths)
             for lv, x in zip(levers, ul, strict=True):

@@ -20,13 +20,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.chunks import Chunk, MemoryStore
+from sim.chunks import Chunk, MemoryStore, Store
 from sim.experiment.executors import Executor, LocalExecutor
 from sim.experiment.levers import with_levers
 from sim.experiment.progress import Bar
 from sim.experiment.replication import Indicators, Layout, layout, params_of_rows, run_replication, yearly_names
 from sim.scenario.loader import LoadedScenario
 from sim.scenario.schema import Scenario
+
+Base = LoadedScenario | Scenario
+"""A design's base scenario: loaded from its file (lever values can then be applied) or built."""
 
 CHUNK_SIZE = 200
 """Rows per chunk of a run (and of any design that does not ask for another size)."""
@@ -69,7 +72,7 @@ class Design:
     overrides ``overrides[i]`` (None: the replication's own draws; ``overrides`` None: no row has
     any). Rows of one point keep their order in every result."""
 
-    bases: list
+    bases: list[Base]
     points: list[Point]
     point: np.ndarray
     rep: np.ndarray
@@ -102,12 +105,12 @@ class Design:
         return base, specs, local, self.rep[start:stop], ov, self.outputs, start, stop
 
 
-def scenario_of(base) -> Scenario:
+def scenario_of(base: Base) -> Scenario:
     return base.scenario if isinstance(base, LoadedScenario) else base
 
 
 def replications(
-    scenarios: list, roots: list[int], reps: int, outputs: Outputs | None = None, chunk_size: int = CHUNK_SIZE
+    scenarios: list[Base], roots: list[int], reps: int, outputs: Outputs | None = None, chunk_size: int = CHUNK_SIZE
 ) -> Design:
     """Replications 0..reps-1 of every scenario (scenario i with root seed ``roots[i]``)."""
     n = len(scenarios)
@@ -123,7 +126,7 @@ def replications(
 
 
 def rows_design(
-    base, root: int, rows: list[tuple], outputs: Outputs | None = None, chunk_size: int = FINE_CHUNK
+    base: Base, root: int, rows: list[tuple], outputs: Outputs | None = None, chunk_size: int = FINE_CHUNK
 ) -> Design:
     """One base scenario, rows (rep, overrides or None, lever values as (id, number) pairs);
     rows with the same lever values share a point."""
@@ -141,14 +144,16 @@ def rows_design(
     )
 
 
-_VARIANTS: dict[tuple, object] = {}
+_VARIANTS: dict[tuple, Scenario] = {}
 """Scenarios with lever values applied, kept per worker process: a study sends the same point in
 many chunks, and building and validating a variant costs more than a few replications."""
 
 
-def _variant(base, lev: tuple):
+def _variant(base: Base, lev: tuple) -> Scenario:
     if not lev:
         return scenario_of(base)
+    if not isinstance(base, LoadedScenario):
+        raise TypeError("lever values apply to a scenario loaded from its file")
     key = (getattr(base, "sha256", id(base)), tuple(lev))
     sc = _VARIANTS.get(key)
     if sc is None:
@@ -159,7 +164,7 @@ def _variant(base, lev: tuple):
 
 
 def run_chunk(
-    base,
+    base: Base,
     specs: list[tuple],
     local: np.ndarray,
     reps: np.ndarray,
@@ -198,7 +203,7 @@ def run_chunk(
 
 
 def evaluate(
-    design: Design, executor: Executor | None = None, progress: Bar | bool | None = None, store=None
+    design: Design, executor: Executor | None = None, progress: Bar | bool | None = None, store: Store | None = None
 ) -> Evaluation:
     """Run every row of ``design`` that ``store`` (default: in memory) does not hold yet.
 
@@ -206,7 +211,8 @@ def evaluate(
     with other designs, or whether to show one (None: on a terminal)."""
     executor = executor or LocalExecutor()
     own = store is None  # a fresh store holds nothing a shared bar has counted before
-    store = MemoryStore() if own else store
+    if store is None:
+        store = MemoryStore()
     chunks = design.chunks()
     todo = [c for c in chunks if not store.has(*c)]
     bar = progress if isinstance(progress, Bar) else Bar(len(design), progress)
@@ -230,7 +236,7 @@ class Evaluation:
     """A design's results, read from its store on demand one chunk at a time."""
 
     design: Design
-    store: object
+    store: Store
     chunks: list[tuple[int, int]]
 
     def indicators(self, point: int = 0) -> Indicators:

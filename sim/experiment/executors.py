@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Protocol
 
 from sim.errors import MachineError, UserError
@@ -41,7 +41,8 @@ class LocalExecutor:
             return
         with ProcessPoolExecutor(max_workers=min(self.workers, len(args))) as pool:
             # keep at most 2 tasks per worker in flight: memory stays flat on long runs
-            pending, queue = set(), list(args)
+            pending: set[Future] = set()
+            queue = list(args)
             while queue or pending:
                 while queue and len(pending) < 2 * self.workers:
                     pending.add(pool.submit(fn, *queue.pop(0)))

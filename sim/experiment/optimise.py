@@ -104,7 +104,7 @@ def dials(ls: LoadedScenario, ids: list[str] | None = None) -> list[Dial]:
         )
     out = []
     for lv in ranged(sc):
-        if ids is not None and lv.id not in ids:
+        if lv.range is None or (ids is not None and lv.id not in ids):
             continue
         lo, hi = lv.range
         step = FUNDING_STEP if lv.kind == "factor" else 1.0
@@ -219,7 +219,9 @@ def optimise(
         raise ScenarioError(
             f"{ls.path}: no lever has a [lever_ranges] range beyond the scenario's value; nothing to search"
         )
-    budget = ls.scenario.lever_costs.budget if budget is None else budget
+    if budget is None:
+        costs_of = ls.scenario.lever_costs  # present: dials() checked
+        budget = costs_of.budget if costs_of is not None else None
     sampler_seed = seed if sampler_seed is None else sampler_seed
     levels = np.array([g.level for g in goals])
     ids = [d.lever.id for d in ds]
@@ -233,7 +235,7 @@ def optimise(
     study.enqueue_trial(dict.fromkeys(ids, 0))
     study.enqueue_trial({i: d.steps for i, d in zip(ids, ds, strict=True)})
     cache: dict[tuple, list[int]] = {}
-    records = []
+    records: list[tuple[int, tuple, float, list[int] | None]] = []
     bar = Bar(trials * reps + verify_reps, progress)
     try:
         while len(records) < trials:
@@ -249,8 +251,10 @@ def optimise(
                     p for p, c in zip(packs, costs, strict=True) if p not in cache and (budget is None or c <= budget)
                 )
             )
-            for p, h in zip(todo, _evaluate(ls, seed, reps, todo, goals, executor, bar) if todo else [], strict=True):
-                cache[p] = h
+            for p, hits in zip(
+                todo, _evaluate(ls, seed, reps, todo, goals, executor, bar) if todo else [], strict=True
+            ):
+                cache[p] = hits
             bar.update(reps * (len(batch) - len(todo)))
             for t, p, c in zip(batch, packs, costs, strict=True):
                 h = cache.get(p) if (budget is None or c <= budget) else None

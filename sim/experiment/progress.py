@@ -7,6 +7,7 @@ study that evaluates several designs passes one bar to each so the user sees a s
 from __future__ import annotations
 
 import sys
+from typing import Literal
 
 from tqdm import tqdm
 
@@ -39,6 +40,6 @@ class Bar:
     def __enter__(self) -> Bar:
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc: object) -> Literal[False]:
         self.close()
         return False

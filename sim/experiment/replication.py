@@ -14,6 +14,7 @@ import numpy as np
 from sim.data.nowcast import condition
 from sim.errors import MachineError
 from sim.model import simulate
+from sim.model.bookkeeping import Result
 from sim.model.draws import Draws
 from sim.random import Streams, parameter_uniforms
 from sim.ranking import rank_replication
@@ -165,8 +166,10 @@ def yearly_names(sc: Scenario, lay: Layout, ranking: bool = True) -> list[str]:
     return [n for n in lay.names if n not in drop]
 
 
-def rank_zone(sc: Scenario, res, rng) -> dict[str, np.ndarray]:
+def rank_zone(sc: Scenario, res: Result, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """The zone's national evaluation in each year of one replication, as yearly indicators."""
+    if sc.ranking is None or res.macro_yearly is None:
+        raise ValueError("ranking a zone needs the scenario's [ranking] section and the run's macro factor")
     out = rank_replication(sc.ranking, res.yearly, res.base, sc.run.years, res.macro_yearly, rng)
     ind = dict(out.indicators)
     ind.update({f"rank_variant_{k}": v for k, v in out.variants.items()})

@@ -105,6 +105,15 @@ def make_factors(paths: list[str], levers: list[Lever], by: str = "group", noise
 # ----------------------------------------------------------------------------- evaluation
 
 
+def _overrides(ov: np.ndarray | dict[str, float] | None, paths: list[str] | None) -> dict[str, float] | None:
+    """A row's uniform overrides as path -> u (an array holds the uniforms of ``paths``)."""
+    if not isinstance(ov, np.ndarray):
+        return ov
+    if paths is None:
+        raise ValueError("rows of uniform arrays need the paths they are for")
+    return dict(zip(paths, ov.tolist(), strict=True))
+
+
 def evaluate_design(
     ls: LoadedScenario,
     root: int,
@@ -119,14 +128,7 @@ def evaluate_design(
 
     ``u_override`` is None (the replication's own parameters), a dict path -> u, or an array of
     uniforms for ``paths`` (a design row). ``cells``: (year index, indicator index) of each output."""
-    spec = [
-        (
-            rep,
-            dict(zip(paths, ov.tolist(), strict=True)) if isinstance(ov, np.ndarray) else ov,
-            tuple(zip(lever_ids, lev, strict=True)),
-        )
-        for rep, ov, lev in rows
-    ]
+    spec = [(rep, _overrides(ov, paths), tuple(zip(lever_ids, lev, strict=True))) for rep, ov, lev in rows]
     return evaluate(rows_design(ls, root, spec, Outputs(monthly=False)), executor, bar).values(cells)
 
 
@@ -163,11 +165,12 @@ class Sensitivity:
         return param_label(sc, fid, lang)
 
 
-def sobol_rows(design: Design, levers: list[Lever]) -> tuple[list, list[str]]:
-    """Evaluation rows for A, B and every AB_g, in that order."""
+def sobol_rows(design: Design, levers: list[Lever]) -> list[tuple[int, np.ndarray, tuple[float, ...]]]:
+    """Evaluation rows for A, B and every AB_g, in that order: (replication, uniforms of the
+    paths, lever values)."""
     n, P = design.n, len(design.paths)
 
-    def rows_of(M, reps):
+    def rows_of(M: np.ndarray, reps: np.ndarray) -> list[tuple[int, np.ndarray, tuple[float, ...]]]:
         out = []
         lev_vals = [from_uniform(lv, M[:, P + i]) for i, lv in enumerate(levers)]
         for j in range(n):
@@ -308,7 +311,7 @@ def _tornado(ls, seed, targets, cells, levers, params, M, executor, bar) -> pd.D
     start = sc.run.start
     lever_ids = tuple(lv.id for lv in levers)
     base_lev = tuple(lv.baseline for lv in levers)
-    specs = [("base", "", "", None, base_lev)]
+    specs: list[tuple[str, str, str, dict[str, float] | None, tuple[float, ...]]] = [("base", "", "", None, base_lev)]
     for lv in levers:
         for side, v in (("low", lv.range[0]), ("high", lv.range[1])):
             lev = tuple(v if o.id == lv.id else o.baseline for o in levers)

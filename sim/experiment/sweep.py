@@ -63,7 +63,7 @@ def sweep(
     specs = target_specs(ls.scenario)
     pts, rows, frames = [], [], []
     for k, (c, s, ind) in enumerate(zip(combos, scs, inds, strict=True)):
-        p = {"point": k}
+        p: dict[str, object] = {"point": k}
         for lv, v in zip(levers, c, strict=True):
             p[lv.id] = display(lv, v, start)
             p[f"{lv.id}__num"] = v

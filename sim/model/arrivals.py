@@ -20,11 +20,16 @@ from dataclasses import dataclass
 import numpy as np
 
 import sim.model.inverse as inverse
+from sim.model.drawn import LeaderParams
+from sim.model.firms import Firms
 from sim.model.spec import NO_SPACE, name_id
-from sim.model.state import Firms, ZoneState
+from sim.model.state import ZoneState
 
 LEAD, LEADER = 1, 2
 """``Firms.origin`` of a signed lead and of a leader."""
+
+_Part = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Firms]
+"""Signing times, space kinds, deadlines, fit-out months and the firms of one kind of signing."""
 
 
 @dataclass
@@ -64,14 +69,14 @@ def signed_firms(z: ZoneState) -> Signed:
 def lead_rates(z: ZoneState) -> np.ndarray:
     """[month, sector] Poisson mean of the month's leads."""
     s, x = z.spec, z.x
-    base = x["lead_rate_per_month"]
+    base = x.lead_rate_per_month
     weights = base / base.sum() if base.sum() > 0 else np.zeros_like(base)
-    per_event = z.p["uncertainties"]["promotion"]["leads_per_event"]
+    per_event = z.drawn.leads_per_event
     events = s.event_months[np.arange(z.H) % 12]
     return base * z.lead_mult + events[:, None] * per_event * weights
 
 
-def _leads(z: ZoneState):
+def _leads(z: ZoneState) -> _Part:
     s, x, d = z.spec, z.x, z.draws
     S, H = len(s.sector_ids), z.H
     lam = lead_rates(z)
@@ -82,19 +87,19 @@ def _leads(z: ZoneState):
     month = np.repeat(np.tile(np.arange(H), S), flat)
     number = np.arange(len(sec)) - np.repeat(np.cumsum(per_sector) - per_sector, per_sector)
     u = d.uniforms("leads", 9, s.sector_key[sec], number)
-    signs = u[:, 1] < x["sign_prob"][sec]
+    signs = u[:, 1] < x.sign_prob[sec]
     u, sec, number = u[signs], sec[signs], number[signs]
-    t = month[signs] + u[:, 0] + inverse.exponential(u[:, 2], x["sign_delay_months"][sec])
-    foreign = u[:, 4] < x["foreign_prob"][sec]
-    fdi = inverse.exponential(u[:, 5], x["fdi_wan_usd"][sec]) * foreign
+    t = month[signs] + u[:, 0] + inverse.exponential(u[:, 2], x.sign_delay_months[sec])
+    foreign = u[:, 4] < x.foreign_prob[sec]
+    fdi = inverse.exponential(u[:, 5], x.fdi_wan_usd[sec]) * foreign
     n = len(sec)
     firm = Firms(
         sector=sec,
         open_t=np.zeros(n),
-        exit_t=inverse.lifetime(u[:, 8], x["exit_rate_per_year"][sec]),
-        size=inverse.lognormal(u[:, 6], x["trade_median_yi"][sec], x["trade_sigma"][sec]),
-        ramp=x["rampup_months"][sec],
-        employees=inverse.lognormal(u[:, 7], x["employees_median"][sec], x["employees_sigma"][sec]),
+        exit_t=inverse.lifetime(u[:, 8], x.exit_rate_per_year[sec]),
+        size=inverse.lognormal(u[:, 6], x.trade_median_yi[sec], x.trade_sigma[sec]),
+        ramp=x.rampup_months[sec],
+        employees=inverse.lognormal(u[:, 7], x.employees_median[sec], x.employees_sigma[sec]),
         space=s.need[sec],
         leader=np.zeros(n),
         fdi=fdi,
@@ -104,22 +109,19 @@ def _leads(z: ZoneState):
         number=number.astype(np.uint64),
     )
     kind = np.where(s.need[sec] > 0, s.space_kind[sec], NO_SPACE)
-    return t, kind, t + x["max_wait_months"][sec], inverse.exponential(u[:, 3], x["fitout_months"][sec]), firm
+    return t, kind, t + x.max_wait_months[sec], inverse.exponential(u[:, 3], x.fitout_months[sec]), firm
 
 
-def _leaders(z: ZoneState):
+def _leaders(z: ZoneState) -> _Part | None:
     pipes = [pl for pl in z.spec.leaders if pl.candidates > 0]
     if not pipes:
         return None
-    lu = z.p["uncertainties"]["leaders"]
+    lu = z.drawn.leaders
     idx = np.concatenate([np.full(pl.candidates, i) for i, pl in enumerate(pipes)])
     number = np.concatenate([np.arange(pl.candidates) for pl in pipes])
     key = np.array([name_id(pl.lid) for pl in pipes], dtype=np.uint64)
     u = z.draws.uniforms("leaders", 2, key[idx], number)
-    col = {
-        k: np.array([lu[pl.lid][k] for pl in pipes])[idx]
-        for k in ("sign_prob", "trade_yi", "employees", "fdi_wan_usd", "fitout_months", "rampup_months")
-    }
+    col = {k: np.array([getattr(lu[pl.lid], k) for pl in pipes])[idx] for k in LeaderParams._fields}
     signs = u[:, 1] < col["sign_prob"]
     t = (u[:, 0] * np.array([pl.window for pl in pipes])[idx])[signs]
     idx, number, col = idx[signs], number[signs], {k: v[signs] for k, v in col.items()}

@@ -18,8 +18,9 @@ import numpy as np
 import sim.model.initial as initial
 import sim.model.inverse as inverse
 import sim.model.kernels as kernels
+from sim.model.firms import Firms
 from sim.model.spec import name_id
-from sim.model.state import Firms, ZoneState
+from sim.model.state import ZoneState
 from sim.vocabulary.outcomes import MODES, in_vocabulary_order
 
 
@@ -51,8 +52,8 @@ def firm_months(z: ZoneState, f: Firms) -> dict[str, np.ndarray]:
     month, its mode shares and output ratio, are applied to the sums."""
     s, x, H = z.spec, z.x, z.H
     S = len(s.sector_ids)
-    sig = x["noise_sigma"][f.sector]
-    ratio = x["output_ratio"]
+    sig = x.noise_sigma[f.sector]
+    ratio = x.output_ratio
     at_start = f.origin == 0
     group = f.sector + S * at_start  # initial firms trade as their sector's cohort
     above = s.manufacturing[f.sector] & (f.size * ratio[f.sector] >= s.sc.constants.above_size_revenue_yi)
@@ -107,9 +108,9 @@ def programme_counts(z: ZoneState, f: Firms) -> dict[str, np.ndarray]:
     ids = list(s.count_sectors)
     if not ids:
         return {}
-    cu = z.p["uncertainties"]["counts"]
+    cu = z.drawn.counts
     lam = np.array(
-        [cu[k]["base_per_year"] + cu[k]["per_firm_per_year"] * per_sector[s.count_sectors[k]].sum(axis=0) for k in ids]
+        [cu[k].base_per_year + cu[k].per_firm_per_year * per_sector[s.count_sectors[k]].sum(axis=0) for k in ids]
     )
     u = z.draws.uniforms("counts", ny, np.array([name_id(k) for k in ids], dtype=np.uint64))
     n = inverse.poisson(u, lam).astype(float)
@@ -156,4 +157,4 @@ def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: l
 def base_year(z: ZoneState) -> dict[str, float]:
     """The zone in the year before the start, as the initial firms describe it
     (:func:`~sim.model.initial.base_year_values`)."""
-    return initial.base_year_values(z.initial, z.cohort, z.spec, z.developed0_ha, z.p["base_year"])
+    return initial.base_year_values(z.initial, z.cohort, z.spec, z.developed0_ha, z.drawn.base_year)

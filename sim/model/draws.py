@@ -64,7 +64,7 @@ class Draws:
         """n uniforms in (0, 1) per entity."""
         arrays = [np.asarray(ix, dtype=np.uint64) for ix in index]
         if len({a.shape for a in arrays}) > 1:
-            arrays = np.broadcast_arrays(*arrays)
+            arrays = list(np.broadcast_arrays(*arrays))
         shape = arrays[0].shape if arrays else ()
         flat = (
             np.column_stack([a.ravel() for a in arrays])

@@ -24,9 +24,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 import sim.model.inverse as inverse
+from sim.model.drawn import BaseYearDrawn, SectorParams
 from sim.model.draws import Draws
+from sim.model.firms import Firms
 from sim.model.spec import ZoneSpec
 from sim.vocabulary.outcomes import MODES
 
@@ -55,64 +58,68 @@ def apportion(weights: np.ndarray, total: int) -> np.ndarray:
     return n
 
 
-def sector_counts(spec: ZoneSpec, by: dict) -> np.ndarray:
+def sector_counts(spec: ZoneSpec, by: BaseYearDrawn) -> npt.NDArray[np.int64]:
     """Operating firms by sector: the drawn counts rounded half up, or, when the base year states
     active enterprises, those counts as shares of the rounded total."""
-    n = np.array([int(np.floor(by["enterprises"][k] + 0.5)) for k in spec.sector_ids], dtype=np.int64)
-    if "active_enterprises" in by:
-        n = apportion(n, int(np.floor(by["active_enterprises"] + 0.5)))
+    n = np.array([int(np.floor(by.enterprises[k] + 0.5)) for k in spec.sector_ids], dtype=np.int64)
+    if "active_enterprises" in by.stated:
+        n = apportion(n, int(np.floor(by.stated["active_enterprises"] + 0.5)))
     return n
 
 
-def initial_firms(spec: ZoneSpec, x: dict, by: dict, draws: Draws):
+def initial_firms(
+    spec: ZoneSpec, x: SectorParams, by: BaseYearDrawn, draws: Draws
+) -> tuple[dict[str, np.ndarray], Cohort]:
     """(columns of the initial firms, their :class:`Cohort`): ``by`` the drawn base-year
     figures (the stated ones only, plus ``enterprises``), ``x`` the sector parameters."""
     n = sector_counts(spec, by)
     sec = np.repeat(np.arange(len(n)), n)
     number = np.arange(len(sec)) - np.repeat(np.cumsum(n) - n, n)
     u = draws.uniforms("initial", 3, spec.sector_key[sec], number)
-    size = inverse.lognormal(u[:, 0], x["trade_median_yi"][sec], x["trade_sigma"][sec])
-    employees = inverse.lognormal(u[:, 1], x["employees_median"][sec], x["employees_sigma"][sec])
-    lifetime = inverse.lifetime(u[:, 2], x["exit_rate_per_year"][sec])
+    size = inverse.lognormal(u[:, 0], x.trade_median_yi[sec], x.trade_sigma[sec])
+    employees = inverse.lognormal(u[:, 1], x.employees_median[sec], x.employees_sigma[sec])
+    lifetime = inverse.lifetime(u[:, 2], x.exit_rate_per_year[sec])
 
     S = len(spec.sector_ids)
     implied = np.bincount(sec, weights=size, minlength=S) @ spec.shares  # by mode
     c = np.ones(len(MODES))
     for k, m in enumerate(MODES):
-        if f"trade_{m}" in by:
-            c[k] = by[f"trade_{m}"] / implied[k] if implied[k] > 0 else 0.0
+        if f"trade_{m}" in by.stated:
+            c[k] = by.stated[f"trade_{m}"] / implied[k] if implied[k] > 0 else 0.0
     weighted = spec.shares * c[None, :]
     a = weighted.sum(axis=1)
     shares = np.where(a[:, None] > 0, weighted / np.where(a > 0, a, 1.0)[:, None], spec.shares)
     size = size * a[sec]
 
-    ratio = x["output_ratio"].astype(float)
+    ratio = x.output_ratio.astype(float)
     manuf = spec.manufacturing[sec]
-    if "industrial_output" in by:
+    if "industrial_output" in by.stated:
         above = manuf.copy()
         carried = float((size * ratio[sec])[above].sum())
-        out_ratio = ratio * (by["industrial_output"] / carried if carried > 0 else 0.0)
+        out_ratio = ratio * (by.stated["industrial_output"] / carried if carried > 0 else 0.0)
     else:
         above = manuf & (size * ratio[sec] >= spec.sc.constants.above_size_revenue_yi)
         out_ratio = ratio
-    if "employees" in by and employees.sum() > 0:
-        employees = employees * (by["employees"] / employees.sum())
+    if "employees" in by.stated and employees.sum() > 0:
+        employees = employees * (by.stated["employees"] / employees.sum())
     cols = dict(sector=sec, size=size, employees=employees, exit_t=lifetime, number=number.astype(np.uint64))
     return cols, Cohort(shares=shares, output_ratio=out_ratio, above=above)
 
 
-def base_year_values(init, cohort: Cohort, spec: ZoneSpec, developed0_ha: float, by: dict) -> dict[str, float]:
+def base_year_values(
+    init: Firms, cohort: Cohort, spec: ZoneSpec, developed0_ha: float, by: BaseYearDrawn
+) -> dict[str, float]:
     """The zone in the base year as its initial firms describe it, at the start-of-run level
     (seasonality averages 1, macro level 1, noise mean 1): trade by mode and in total, output,
     active enterprises, employees, the development rate; FDI only when stated. A stated figure is
     reported as stated (the firms' totals equal it up to rounding, tests/test_base_year.py)."""
     return {
         **firm_totals(init, cohort, spec, developed0_ha),
-        **{k: float(v) for k, v in by.items() if k != "enterprises"},
+        **{k: float(v) for k, v in by.stated.items()},
     }
 
 
-def firm_totals(init, cohort: Cohort, spec: ZoneSpec, developed0_ha: float) -> dict[str, float]:
+def firm_totals(init: Firms, cohort: Cohort, spec: ZoneSpec, developed0_ha: float) -> dict[str, float]:
     """The base-year figures the initial firms add up to (see :func:`base_year_values`)."""
     S = len(spec.sector_ids)
     by_mode = np.bincount(init.sector, weights=init.size, minlength=S) @ cohort.shares

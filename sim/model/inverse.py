@@ -8,8 +8,10 @@ higher lead rate never gives fewer leads in a cell, a longer mean fit-out never 
 from __future__ import annotations
 
 import math
+from typing import overload
 
 import numpy as np
+import numpy.typing as npt
 from scipy import special
 
 
@@ -32,11 +34,20 @@ def lognormal(u: np.ndarray, median, sigma) -> np.ndarray:
     return np.asarray(median, dtype=float) * np.exp(np.asarray(sigma, dtype=float) * special.ndtri(u))
 
 
-def poisson(u: np.ndarray, lam) -> np.ndarray:
+@overload
+def poisson(u: float, lam: float) -> int: ...
+
+
+@overload
+def poisson(u: np.ndarray, lam: float | np.ndarray) -> npt.NDArray[np.int64]: ...
+
+
+def poisson(u: float | np.ndarray, lam: float | np.ndarray) -> int | npt.NDArray[np.int64]:
     """Poisson variates: the smallest k with P(N <= k) >= u, for each u and rate (elementwise).
 
     Starts from the normal approximation and steps to the exact quantile with the cumulative
-    distribution (``scipy.special.pdtr``): a step or two, whatever the rate."""
+    distribution (``scipy.special.pdtr``): a step or two, whatever the rate. A scalar uniform and
+    rate give an ``int``."""
     if np.ndim(u) == 0 and np.ndim(lam) == 0:
         return _poisson_scalar(float(u), float(lam))
     u, lam = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(lam, dtype=float))

@@ -1,18 +1,25 @@
 """When each infrastructure project and policy milestone is done in a replication.
 
 Known from the drawn parameters and the levers alone, before the simulation starts: the model
-reads these times (``ZoneModel.T``), and studies that tabulate them (``discover``) call the
+reads these times (``ZoneState.T``), and studies that tabulate them (``discover``) call the
 same function, so no one re-derives them. See docs/model.md, "Completion".
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from sim.months import month_end
+from sim.scenario.constants import MilestoneSpec, ProjectSpec
 from sim.scenario.schema import Scenario
 
 
 def completion_times(
-    sc: Scenario, uncertainties: dict, planned: dict[str, float] | None = None, funding: float | None = None
+    sc: Scenario,
+    uncertainties: Mapping[str, Any],
+    planned: dict[str, float] | None = None,
+    funding: float | None = None,
 ) -> dict[str, float]:
     """When each project and milestone is done in a replication with these uncertain parameters
     (``params["uncertainties"]``): its planned month plus its slip (projects' slips scaled by
@@ -41,10 +48,10 @@ def completion_times(
             for mid in c.milestones
         }
     )
-    specs = {**c.projects, **c.milestones}
+    specs: dict[str, ProjectSpec | MilestoneSpec] = {**c.projects, **c.milestones}
     T: dict[str, float] = {}
 
-    def t_of(i):
+    def t_of(i: str) -> float:
         if i not in T:
             T[i] = max([max(due[i], 0.0)] + [t_of(d) for d in specs[i].depends_on])
         return T[i]

@@ -9,104 +9,48 @@ on the order of events at one instant.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 import sim.model.initial as initial
 import sim.model.inverse as inverse
+from sim.model.drawn import Drawn, FloatArray
 from sim.model.draws import Draws
+from sim.model.firms import Firms
 from sim.model.schedule import completion_times
 from sim.model.spec import ZoneSpec
 from sim.vocabulary.outcomes import MODES
-
-SECTOR_PARAMS = (
-    "lead_rate_per_month",
-    "sign_prob",
-    "sign_delay_months",
-    "max_wait_months",
-    "fitout_months",
-    "rampup_months",
-    "trade_median_yi",
-    "trade_sigma",
-    "noise_sigma",
-    "output_ratio",
-    "employees_median",
-    "employees_sigma",
-    "foreign_prob",
-    "fdi_wan_usd",
-    "exit_rate_per_year",
-)
-"""The drawn parameters of a sector, each held as an array over sectors (``ZoneState.x[name]``)."""
-
-
-class Firms:
-    """Firms as columns of equal length (numpy arrays): ``sector`` index, ``open_t`` (-inf for
-    initial firms), ``exit_t`` (inf if never), full yearly trade ``size`` (亿元), ``ramp``
-    length (months), full-size ``employees``, ``space`` held (0 if none), ``leader`` flag, FDI
-    ``fdi`` (万美元) paid in tranches from ``fdi_t``, and the three indices that address their
-    random numbers: ``origin`` (0 initial, 1 lead, 2 leader), ``group`` (sector or pipeline name
-    id) and ``number`` within it."""
-
-    COLS = (
-        "sector",
-        "open_t",
-        "exit_t",
-        "size",
-        "ramp",
-        "employees",
-        "space",
-        "leader",
-        "fdi",
-        "fdi_t",
-        "origin",
-        "group",
-        "number",
-    )
-
-    def __init__(self, **cols):
-        for c in self.COLS:
-            setattr(self, c, np.asarray(cols[c]))
-
-    def __len__(self) -> int:
-        return len(self.open_t)
-
-    def select(self, mask) -> Firms:
-        return Firms(**{c: getattr(self, c)[mask] for c in self.COLS})
-
-    @staticmethod
-    def concat(parts: list[Firms]) -> Firms:
-        return Firms(**{c: np.concatenate([getattr(p, c) for p in parts]) for c in Firms.COLS})
 
 
 class ZoneState:
     """One replication's zone at t = 0.
 
-    ``spec`` the scenario's arrays; ``p`` the drawn parameters (``uncertainties``,
-    ``initial_state``, ``base_year``); ``draws`` the replication's random numbers. Set up from them: ``H``
-    horizon in months; ``x`` sector parameters as arrays (``SECTOR_PARAMS``); ``T`` item id ->
+    ``spec`` the scenario's arrays; ``p`` the drawn parameters as
+    :func:`~sim.scenario.params.draw_rows` gives them (``uncertainties``, ``initial_state``,
+    ``base_year``), read once into ``drawn`` (:class:`~sim.model.drawn.Drawn`); ``draws`` the
+    replication's random numbers. Set up from them: ``H`` horizon in months; ``x`` the sector
+    parameters as arrays over sectors (:class:`~sim.model.drawn.SectorParams`); ``T`` item id ->
     completion time; ``lead_mult`` [month, sector] and ``trade_mult`` [month, mode]
     multipliers; ``land0`` / ``warehouse0`` free space and ``developed0_ha`` developed land at
     the start; shared monthly paths ``macro``, ``commodity_index``, ``disruption`` and the
     disruption ``spells`` as (onset, length); ``initial`` the firms operating at the start."""
 
-    def __init__(self, spec: ZoneSpec, p: dict, draws: Draws):
-        self.spec, self.p, self.draws = spec, p, draws
+    def __init__(self, spec: ZoneSpec, p: Mapping[str, Any], draws: Draws):
+        self.spec, self.draws = spec, draws
+        self.drawn = d = Drawn.of(p, spec.sector_ids)
         self.H = spec.H
-        u = p["uncertainties"]
-        self.x = {k: np.array([u["sectors"][s][k] for s in spec.sector_ids]) for k in SECTOR_PARAMS}
-        init, by = p["initial_state"], p["base_year"]
-        self.land0 = init["serviced_land_free_ha"]
-        self.warehouse0 = init["warehouse_free_k_m2"]
-        self.developed0_ha = (
-            by["development_rate"] / 100 * spec.sc.constants.fenced_area_km2 * 100
-            if "development_rate" in by
-            else init["developed_area_ha"] + init["serviced_land_free_ha"]
-        )
-        self.T = completion_times(spec.sc, u)
+        self.x = d.sectors
+        self.land0 = d.serviced_land_free_ha
+        self.warehouse0 = d.warehouse_free_k_m2
+        self.developed0_ha = _developed0_ha(d, spec.sc.constants.fenced_area_km2)
+        self.T = completion_times(spec.sc, d.uncertainties)
         self.lead_mult, self.trade_mult = self._effect_tables()
         self._shock_paths()
         self.initial = self._initial_firms()
 
-    def _effect_tables(self):
+    def _effect_tables(self) -> tuple[FloatArray, FloatArray]:
         """Lead-rate multipliers [month, sector] and trade multipliers [month, mode]: an item's
         effect applies to month m when it is done by the start of that month (T <= m)."""
         s, months = self.spec, np.arange(self.H)
@@ -117,26 +61,24 @@ class ZoneState:
                 table[months >= self.T[iid], j] *= f
         return lead, trade
 
-    def _shock_paths(self):
+    def _shock_paths(self) -> None:
         """Shared monthly factors: macro trade index, commodity prices, disruption spells."""
-        u, H, d = self.p["uncertainties"], self.H, self.draws
+        H, d = self.H, self.draws
         t_mid = np.arange(H) + 0.5
-        mac, com, dis = u["macro"], u["commodity"], u["disruption"]
+        mac, com, dis = self.drawn.macro, self.drawn.commodity, self.drawn.disruption
         eps = d.normals("macro", H)
-        self.macro = np.exp(
-            mac["growth_per_year"] * t_mid / 12 + mac["volatility_per_month"] * (np.cumsum(eps) - 0.5 * eps)
-        )
+        self.macro = np.exp(mac.growth_per_year * t_mid / 12 + mac.volatility_per_month * (np.cumsum(eps) - 0.5 * eps))
         eps = d.normals("commodity", H)
         self.commodity_index = np.exp(
-            com["drift_per_year"] * t_mid / 12 + com["volatility_per_month"] * (np.cumsum(eps) - 0.5 * eps)
+            com.drift_per_year * t_mid / 12 + com.volatility_per_month * (np.cumsum(eps) - 0.5 * eps)
         )
-        n = int(inverse.poisson(d.uniforms("disruption_count", 1)[0], dis["spells_per_year"] * H / 12))
+        n = int(inverse.poisson(d.uniforms("disruption_count", 1)[0], dis.spells_per_year * H / 12))
         spell = d.uniforms("disruption_spells", 2, np.arange(n))
         onsets = H * spell[:, 0]
-        lengths = inverse.exponential(spell[:, 1], dis["length_months"])
+        lengths = inverse.exponential(spell[:, 1], dis.length_months)
         lo = np.arange(H)
         covered = np.clip(np.minimum(lo + 1.0, (onsets + lengths)[:, None]) - np.maximum(lo, onsets[:, None]), 0, 1)
-        depth = min(dis["depth"], self.spec.sc.constants.max_disruption_depth)
+        depth = min(dis.depth, self.spec.sc.constants.max_disruption_depth)
         self.disruption = 1.0 - depth * (covered.max(axis=0) if n else np.zeros(H))
         self.spells = list(zip(onsets.tolist(), lengths.tolist(), strict=True))
 
@@ -144,7 +86,7 @@ class ZoneState:
         """The firms operating at the start (:mod:`sim.model.initial`): fully ramped, open since
         -inf, holding space that is already occupied (not free)."""
         s = self.spec
-        c, self.cohort = initial.initial_firms(s, self.x, self.p["base_year"], self.draws)
+        c, self.cohort = initial.initial_firms(s, self.x, self.drawn.base_year, self.draws)
         sec = c["sector"]
         zeros = np.zeros(len(sec))
         return Firms(
@@ -170,3 +112,15 @@ class ZoneState:
         for pid, area in self.spec.project_area.items():
             out += area * (self.T[pid] <= t)
         return out
+
+
+def _developed0_ha(d: Drawn, fenced_area_km2: float) -> float:
+    """Developed land at the start, ha: the base year's development rate of the fenced area if
+    stated, else the stated developed area plus the free serviced land (the scenario states
+    exactly one of the two, :func:`~sim.scenario.base_year.check_base_year`)."""
+    rate = d.base_year.stated.get("development_rate")
+    if rate is not None:
+        return rate / 100 * fenced_area_km2 * 100
+    if d.developed_area_ha is None:
+        raise ValueError("initial_state.developed_area_ha or base_year.development_rate must be given")
+    return d.developed_area_ha + d.serviced_land_free_ha

@@ -6,6 +6,8 @@ of its year). The parts, each in its own module:
 
 * :mod:`sim.model.spec`         the scenario as arrays, once per scenario;
 * :mod:`sim.model.schedule`     completion times of projects and milestones, from the parameters;
+* :mod:`sim.model.drawn`        the drawn parameters in typed form, per-sector ones as arrays;
+* :mod:`sim.model.firms`        firms as a table of columns;
 * :mod:`sim.model.state`        the zone at t = 0: sector parameters, effect tables, shock paths,
                                 the initial firms;
 * :mod:`sim.model.arrivals`     every lead and leader candidate that signs, drawn up front;
@@ -19,19 +21,23 @@ See docs/model.md for the equations.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import numpy as np
 
 from sim.model.arrivals import LEADER, signed_firms
 from sim.model.bookkeeping import Result, result
 from sim.model.draws import Draws
+from sim.model.firms import Firms
 from sim.model.space import space_times
 from sim.model.spec import name_id, spec_of
-from sim.model.state import Firms, ZoneState
+from sim.model.state import ZoneState
 from sim.model.trace import event_log
 from sim.scenario.schema import Scenario
 
 
-def simulate(sc: Scenario, params: dict, draws: Draws, trace: bool = False) -> Result:
+def simulate(sc: Scenario, params: Mapping[str, Any], draws: Draws, trace: bool = False) -> Result:
     """Run one replication: scenario + drawn parameters + random numbers -> indicators."""
     z = ZoneState(spec_of(sc), params, draws)
     sg = signed_firms(z)

@@ -42,7 +42,13 @@ def calibration_population(cfg: RankingConfig) -> PeerPopulation:
     latent = sign[:, None] * p.z_grid[None, :]
     values = values_from_latent(p, latent, True, p.trade_q)
     cw = _balanced_regions(values[0], p.n_cw)
-    return PeerPopulation(values=values, seniority=latent[1], central_west=cw, mix=p.shares[:, cw.astype(int)].copy())
+    return PeerPopulation(
+        values=values,
+        seniority=latent[1],
+        central_west=cw,
+        mix=p.shares[:, cw.astype(int)].copy(),
+        shift=np.zeros(len(values)),  # no per-replication shift of the medians
+    )
 
 
 def top_share(x: np.ndarray, k: int) -> float:

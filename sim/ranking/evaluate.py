@@ -166,7 +166,8 @@ def _method_plan(cfg: RankingConfig, plan: _Plan, mid: str) -> _MethodPlan:
     columns: dict[bytes, int] = {}
     norms: dict[tuple, int] = {}
     fixed: dict[str, Scorer] = {}
-    norm_list, jobs = [], []
+    norm_list: list[tuple[Scorer, int]] = []
+    jobs: list[tuple[Scorer, int, int]] = []
     for m, rule, gp in [
         (mid, None, {}),
         *((v.method or mid, v.normalisation, v.group_points) for v in cfg.variants.values()),

@@ -24,12 +24,13 @@ The zero-noise calibration population and its check are in ``sim.ranking.calibra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import special
 
 from sim.ranking.config import LATENT_COLUMNS, PEER_VARIABLES, TRADE_MODES, RankingConfig, per_config
+from sim.ranking.config.peers import PeerVariable, TradeSpec
 from sim.ranking.config.trade_quantile import TradeQuantile, quantile_grid, solve_trade_quantile
 from sim.ranking.rowsort import argsort_rows, flat_order
 
@@ -66,13 +67,13 @@ class Prepared:
     mix_sigma: float
     stratified: bool
     cw_template: np.ndarray  # (n,) bool with exactly n_cw True, evenly spread
-    pos_rows: np.ndarray = None  # indices of positive / percent / walk rows
-    pct_rows: np.ndarray = None
-    walk_rows: np.ndarray = None
-    half_var: np.ndarray = None  # noise_sd ** 2 / 2 (mean correction of log shocks)
-    half_var_pos: np.ndarray = None  # half_var on positive rows, 0 on percent rows
-    value_latent_rows: np.ndarray = None  # (V,) row of LATENT_COLUMNS holding each VALUE_COLUMNS row
-    median_unc: np.ndarray = None  # (V,) sd of the per-replication log/logit shift of each median
+    pos_rows: np.ndarray = field(init=False)  # indices of positive / percent / walk rows
+    pct_rows: np.ndarray = field(init=False)
+    walk_rows: np.ndarray = field(init=False)
+    half_var: np.ndarray = field(init=False)  # noise_sd ** 2 / 2 (mean correction of log shocks)
+    half_var_pos: np.ndarray = field(init=False)  # half_var on positive rows, 0 on percent rows
+    value_latent_rows: np.ndarray = field(init=False)  # (V,) row of LATENT_COLUMNS holding each VALUE_COLUMNS row
+    median_unc: np.ndarray = field(init=False)  # (V,) sd of the per-replication log/logit shift of each median
 
 
 def _to_value(p: Prepared, col: int, z):
@@ -88,12 +89,13 @@ def build(cfg: RankingConfig) -> Prepared:
     n = ps.n_peers
     t = ps.trade
     trade_q = solve_trade_quantile(n, t.total_yi, *t.shares(0.5))
-    specs = [t] + [ps.variables[k] for k in PEER_VARIABLES]
-    percent = np.array([False] + [ps.variables[k].kind == "percent" for k in PEER_VARIABLES])
+    variables = [ps.variables[k] for k in PEER_VARIABLES]
+    specs: list[TradeSpec | PeerVariable] = [t, *variables]
+    percent = np.array([False] + [v.kind == "percent" for v in variables])
     median_t = np.array(
-        [0.0] + [special.logit(v.median / 100) if v.kind == "percent" else np.log(v.median) for v in specs[1:]]
+        [0.0] + [special.logit(v.median / 100) if v.kind == "percent" else np.log(v.median) for v in variables]
     )
-    sigma = np.array([0.0] + [v.sigma for v in specs[1:]])
+    sigma = np.array([0.0] + [v.sigma for v in variables])
     z = quantile_grid(n)
     p = Prepared(
         n=n,
@@ -121,7 +123,7 @@ def build(cfg: RankingConfig) -> Prepared:
     p.half_var = 0.5 * p.noise_sd**2
     p.half_var_pos = np.where(percent, 0.0, p.half_var)
     p.value_latent_rows = np.array([LATENT_COLUMNS.index(k) for k in VALUE_COLUMNS])
-    p.median_unc = np.array([0.0] + [v.median_uncertainty for v in specs[1:]])
+    p.median_unc = np.array([0.0] + [v.median_uncertainty for v in variables])
     return p
 
 
@@ -149,7 +151,7 @@ class PeerPopulation:
     seniority: np.ndarray  # (n,) latent; larger = longer in operation
     central_west: np.ndarray  # (n,) bool
     mix: np.ndarray  # (M, n) share of each peer's trade by mode (TRADE_MODES); columns sum to 1
-    shift: np.ndarray | None = None  # (V,) this replication's log (percent: logit) shift of each median
+    shift: np.ndarray  # (V,) this replication's log (percent: logit) shift of each median
 
     def column(self, name: str) -> np.ndarray:
         """Values of one variable across peers."""

@@ -71,7 +71,7 @@ def normalise_rows(x: np.ndarray, rule: str, lower: np.ndarray) -> np.ndarray:
     """Score in [0, 1] of each row of x (k indicators, n units) across its units."""
     n = x.shape[1]
     flip = lower.any()
-    lw = lower[:, None] if flip else None
+    lw = lower[:, None]  # read only when flip
     if rule == "percentile":
         if n < 2:
             return np.ones_like(x)

@@ -41,6 +41,12 @@ class _Dist(StrictModel):
         return self.support[0] > 0
 
 
+def _check_low_mode_high(dist: str, low: float, mode: float, high: float) -> None:
+    """The bounds of a distribution given by (low, mode, high): low <= mode <= high, low < high."""
+    if not (low <= mode <= high and low < high):
+        raise ValueError(f"{dist} needs low <= mode <= high and low < high, got low={low}, mode={mode}, high={high}")
+
+
 class Fixed(_Dist):
     dist: Literal["fixed"] = "fixed"
     value: float
@@ -78,11 +84,7 @@ class Triangular(_Dist):
 
     @model_validator(mode="after")
     def _check(self):
-        if not (self.low <= self.mode <= self.high and self.low < self.high):
-            raise ValueError(
-                f"triangular needs low <= mode <= high and low < high, got "
-                f"low={self.low}, mode={self.mode}, high={self.high}"
-            )
+        _check_low_mode_high("triangular", self.low, self.mode, self.high)
         return self
 
     def ppf(self, u):
@@ -178,10 +180,7 @@ class Pert(_Dist):
 
     @model_validator(mode="after")
     def _check(self):
-        if not (self.low <= self.mode <= self.high and self.low < self.high):
-            raise ValueError(
-                f"pert needs low <= mode <= high and low < high, got low={self.low}, mode={self.mode}, high={self.high}"
-            )
+        _check_low_mode_high("pert", self.low, self.mode, self.high)
         return self
 
     def _ab(self):

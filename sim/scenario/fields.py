@@ -7,7 +7,7 @@ customs mode id. ``Model`` is the frozen base every section derives from (unknow
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator
 
@@ -38,6 +38,9 @@ def _positive(d):
 NonNeg = Annotated[Dist, _within(0.0, float("inf"))]
 Prob = Annotated[Dist, _within(0.0, 1.0)]
 Positive = Annotated[Dist, AfterValidator(_positive)]
-Mode = Literal[MODES]
+if TYPE_CHECKING:
+    Mode = str  # a Literal cannot be built from the registry's tuple statically; validated at run time
+else:
+    Mode = Literal[MODES]
 
 Month = Annotated[str, AfterValidator(check_month)]

@@ -77,7 +77,7 @@ _DEEP = 100
 
 def _deep_key(data: dict) -> str:
     """The first few keys of a path nested more than ``_DEEP`` levels (found without recursion)."""
-    stack: list[tuple[Any, list[str]]] = [(data, [])]
+    stack: list[tuple[object, list[str]]] = [(data, [])]
     while stack:
         node, path = stack.pop()
         if len(path) > _DEEP:

@@ -53,7 +53,7 @@ class Scenario(Model):
         None, description="Observed monthly statistics and the nowcast month (docs/data.md)."
     )
     lever_ranges: LeverRanges = Field(
-        default_factory=LeverRanges,
+        default_factory=lambda: LeverRanges.model_validate({}),  # all ranges absent (typed without a plugin)
         description=(
             "Ranges of levers studied by sensitivity and discover (docs/levers.md); levers without one stay fixed."
         ),

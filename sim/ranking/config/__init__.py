@@ -19,7 +19,8 @@ Vocabulary:
 from __future__ import annotations
 
 import functools
-from typing import Literal
+from collections.abc import Callable
+from typing import Literal, TypeVar
 
 from pydantic import Field, model_validator
 
@@ -342,13 +343,16 @@ def _nonnegative(values: dict[str, float], what: str, why: str) -> None:
         raise ValueError(f"{what}: {neg} must be >= 0 ({why})")
 
 
-def per_config(build):
+T = TypeVar("T")
+
+
+def per_config(build: Callable[[RankingConfig], T]) -> Callable[[RankingConfig], T]:
     """``build(cfg)`` computed once per configuration object (configs are frozen, so the object's
     identity is its key); the 16 most recent are kept."""
-    cache: dict[int, tuple[RankingConfig, object]] = {}
+    cache: dict[int, tuple[RankingConfig, T]] = {}
 
     @functools.wraps(build)
-    def cached(cfg: RankingConfig):
+    def cached(cfg: RankingConfig) -> T:
         hit = cache.get(id(cfg))
         if hit is not None and hit[0] is cfg:
             return hit[1]
