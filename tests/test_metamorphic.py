@@ -194,7 +194,7 @@ def test_more_funding_never_makes_a_project_later():
     for r in range(40):
         runs = [simulate_rep(sc, seed=23, rep=r, trace=True) for sc in scs]
         done = [done_times(res.log) for res in runs]
-        for lo, hi, rlo, rhi in zip(done, done[1:], runs, runs[1:], strict=True):
+        for (lo, hi), (rlo, rhi) in zip(itertools.pairwise(done), itertools.pairwise(runs), strict=True):
             for k in items:
                 t_lo, t_hi = lo.get(k, np.inf), hi.get(k, np.inf)
                 assert t_hi <= t_lo + 1e-9, f"rep {r}: {k} done at {t_hi} with more funding, {t_lo} with less"

@@ -146,7 +146,7 @@ def _deck_job(src, stage: str, lang: str, rendered: dict):
 def _load_all(dirs, out: Path) -> list[Results]:
     results = [Results.load(d) for d in dirs]
     for r in results:
-        if (r.folder / "charts").resolve() == (out / "charts").resolve():
+        if (r.saved_folder / "charts").resolve() == (out / "charts").resolve():
             r.extra_charts = []  # the pack writes into this folder's charts/: nothing "other" there
     return results
 

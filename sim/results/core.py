@@ -96,6 +96,13 @@ class Results:
     read: dict[str, pd.DataFrame | None] = field(default_factory=dict, repr=False)
     """The tables read from a saved folder, by name (empty for a run)."""
 
+    @property
+    def saved_folder(self) -> Path:
+        """The folder these results were saved to or read from (:class:`ResultsError` if none)."""
+        if self.folder is None:
+            raise ResultsError("these results are not saved in a folder yet (Results.save writes one)")
+        return self.folder
+
     @classmethod
     def load(cls, folder: str | Path) -> Results:
         """Read one results folder (never re-runs the model); :class:`ResultsError` with a one-line

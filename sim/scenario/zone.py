@@ -258,7 +258,7 @@ def _milestones(w: Where, items: Any, cat: dict, n: dict) -> tuple[dict, dict[st
             raise w.fail(key, f"give one of business_type ({', '.join(opens)}) or kind ({', '.join(kinds)})")
         field = "business_type" if "business_type" in m else "kind"
         allowed = list(opens) if field == "business_type" else [k for k in kinds if k not in opens]
-        if kind not in allowed:
+        if not isinstance(kind, str) or kind not in allowed:
             raise w.fail(f"{key}.{field}", f"unknown {field} {kind!r}; expected one of {allowed}")
         spec = kinds[kind]
         mid = m.get("id", slug(kind))

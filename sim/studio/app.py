@@ -60,8 +60,12 @@ def _control_input(c: Control, lang: str):
 
 
 def _update_label(c: Control, lang: str) -> None:
-    update = {"month": ui.update_select, "factor": ui.update_slider}.get(c.kind, ui.update_numeric)
-    update(c.input_id, label=c.label(lang))
+    if c.kind == "month":
+        ui.update_select(c.input_id, label=c.label(lang))
+    elif c.kind == "factor":
+        ui.update_slider(c.input_id, label=c.label(lang))
+    else:
+        ui.update_numeric(c.input_id, label=c.label(lang))
 
 
 def _pct(x: float) -> str:
@@ -293,4 +297,6 @@ def make_app(
 
 def serve(app: App, host: str, port: int, open_browser: bool) -> None:
     """Serve the page until interrupted (and open it in the browser unless told not to)."""
+    # shiny sets run_app to None only under Pyodide (in the browser), where the studio never runs
+    assert run_app is not None
     run_app(app, host=host, port=port, launch_browser=open_browser, log_level="warning", app_dir=None)

@@ -160,14 +160,14 @@ def build_document(
         for r, chart_file in extra:
             png = chart_file.read_bytes()
             w, h = png_size(png)
-            B.append(Figure(chart_file.stem, png, f"{r.folder.name}/charts/{chart_file.name}", w, h))
+            B.append(Figure(chart_file.stem, png, f"{r.saved_folder.name}/charts/{chart_file.name}", w, h))
         if tables:
-            B.append(Bullets([f"{r.folder.name}/{name}.csv" for r, name in tables]))
+            B.append(Bullets([f"{r.saved_folder.name}/{name}.csv" for r, name in tables]))
 
     B.append(PageBreak())
     B.append(Heading(text("sec_assumptions", lang), 2, "assumptions"))
     file_name = res.manifest.get("scenario_file")
-    path = sources.find_scenario_file(file_name, res.folder)
+    path = sources.find_scenario_file(file_name, res.saved_folder)
     comments = sources.scenario_comments(path) if path else {}
     file_values = sources.scenario_values(path) if path else {}
     B.append(Para(text("intro_assumptions" if path else "intro_no_sources", lang, file=file_name or "–"), "note"))

@@ -26,7 +26,7 @@ from sim.results import Results
 
 
 def scenario_sheet(wb, res: Results):
-    path = sources.find_scenario_file(res.manifest.get("scenario_file"), res.folder)
+    path = sources.find_scenario_file(res.manifest.get("scenario_file"), res.saved_folder)
     comments = sources.scenario_comments(path) if path else {}
     header = [
         bi("键路径", "Key path"),

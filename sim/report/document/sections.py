@@ -6,7 +6,6 @@ facts, the peer and ranking tables; and the order and names the sections list th
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 
@@ -335,7 +334,7 @@ def scenario_labels(results: list[Results]) -> list[str]:
     """Names that tell the compared results apart: scenario names, else folder names."""
     names = [r.scenario_name for r in results]
     if len(set(names)) < len(names):
-        names = [Path(r.folder).name for r in results]
+        names = [r.saved_folder.name for r in results]
     if len(set(names)) < len(names):
         names = [f"{n} ({k + 1})" for k, n in enumerate(names)]
     return names
