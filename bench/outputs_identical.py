@@ -10,7 +10,7 @@ is missing or is new, and exits 1 if any does. Every command runs in the same fi
 (``WORK``) with git hidden, so the command line and the commit recorded in manifests and packs
 are the same for both modes; what still changes from run to run is blanked before hashing:
 elapsed seconds in console text. (The pack's PDF, Excel, SVG and HTML files carry the run date,
-not the current time: sim/report/reproducible.py.)
+not the current time: sim/report/document/reproducible.py.)
 Run ``record`` on the commit before a restructuring and ``check`` after it (same day: chart
 footers carry the run date). ``--smoke`` records and checks two quick commands (validate, levers)
 in a temporary folder of its own: a few seconds, which the test suite runs so the script keeps working.

@@ -449,7 +449,7 @@ def test_pdf_pages_render_and_are_not_blank(pack, lang):
     image there. A short last page of a section passes; a page with nothing but the header fails,
     however the content happens to be paginated."""
     path = pack[1] / f"report_{lang}.pdf"
-    header_mm, footer_mm = 13, 12  # the running header and its rule, the page number (sim/report/pdf.py)
+    header_mm, footer_mm = 13, 12  # the running header and its rule, the page number (sim/report/document/pdf.py)
     try:
         import pypdfium2 as pdfium
         import pypdfium2.raw as pdfium_c

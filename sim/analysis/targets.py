@@ -164,7 +164,7 @@ def _row(tid, ind, year, op, thr, unit, source, active, h, v, note, base=np.nan)
 
 @dataclass(frozen=True)
 class PlanWarning:
-    """An inconsistency in the plan's targets, as data (sim/report/plan_warnings.py writes it out).
+    """An inconsistency in the plan's targets, as data (sim/report/texts/plan_warnings.py writes it out).
 
     ``kind``: ``"modes_over"`` / ``"modes_under"`` (the active customs-mode targets of ``year``
     add up to more / less than its active total-trade target) or ``"alternative"`` (the plan

@@ -23,7 +23,7 @@ series equals running the nowcast. Scores of one indicator at successive months 
 so the Wilson intervals on coverage are narrower than the evidence warrants.
 
 The scores are :mod:`sim.analysis.scores`'; the results folder is written by
-:func:`sim.report.study_outputs.write_backtest`.
+:func:`sim.report.studies.study_outputs.write_backtest`.
 """
 
 from __future__ import annotations
@@ -213,7 +213,7 @@ def evaluate(
 
 @dataclass
 class BacktestResult:
-    """What ``backtest`` scored; :func:`sim.report.study_outputs.write_backtest` writes it to ``out``.
+    """What ``backtest`` scored; :func:`sim.report.studies.study_outputs.write_backtest` writes it to ``out``.
 
     ``points``: one row per compared value (see :func:`evaluate`); ``coverage``, ``pit``,
     ``scores``: its tables (:mod:`sim.analysis.scores`); ``targets``: nowcast P(hit) of observed
@@ -245,7 +245,7 @@ def run_backtest(
     log=None,
 ) -> BacktestResult:
     """Backtest a loaded scenario at the given cut-offs; returns the result, which
-    :func:`sim.report.study_outputs.write_backtest` writes to its folder.
+    :func:`sim.report.studies.study_outputs.write_backtest` writes to its folder.
 
     Every user-fixable problem raises :class:`BacktestError` before anything is written;
     ``log(message)``, if given, is called once the inputs are checked."""

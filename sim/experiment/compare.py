@@ -7,8 +7,8 @@ gives each scenario its own seed (seed + index) and unpaired intervals: the comp
 shows how much common random numbers narrow a difference's interval.
 
 The scenarios are the points of one engine design (``engine.py``), so a pool is started once.
-The results folder is written by :func:`sim.report.study_outputs.write_compare`, the console
-text made by :func:`sim.report.console.format_comparison`.
+The results folder is written by :func:`sim.report.studies.study_outputs.write_compare`, the console
+text made by :func:`sim.report.studies.console.format_comparison`.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ earlier rules leave out. Rules are fitted on two thirds of the replications and 
 other third, so a rule that only fits noise shows itself.
 
 PRIM itself is :mod:`sim.analysis.prim`; the rule sentences are :mod:`sim.analysis.rule_text`'s and
-the results folder is written by :func:`sim.report.study_outputs.write_discover`.
+the results folder is written by :func:`sim.report.studies.study_outputs.write_discover`.
 """
 
 from __future__ import annotations

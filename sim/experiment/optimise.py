@@ -17,7 +17,7 @@ the plan itself and the package with every lever at full effort are tried first.
 candidate meeting every goal is then re-run on fresh replications (a different root seed, its own
 count), which reports each goal's P with its Wilson interval and whether it holds out of sample.
 When no candidate meets every goal, the one closest to doing so is verified instead and the goal
-that binds is named. The results folder is written by :mod:`sim.report.goal_seek`.
+that binds is named. The results folder is written by :mod:`sim.report.studies.goal_seek`.
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ Two analyses on one scenario, both on the model itself (no surrogate):
    keeps the replication's own draw). Swings of P(hit) and of the indicator's median.
 
 The estimators are :mod:`sim.analysis.sobol` and :mod:`sim.analysis.tornado`; the results
-folder is written by :func:`sim.report.study_outputs.write_sensitivity` and the console text
-made by :func:`sim.report.console.format_sensitivity`.
+folder is written by :func:`sim.report.studies.study_outputs.write_sensitivity` and the console text
+made by :func:`sim.report.studies.console.format_sensitivity`.
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ least-effort grid value whose P(hit) reaches the chosen level, with its uncertai
 values between the first point whose interval's upper end reaches the level ("plausibly from")
 and the first whose lower end does ("surely from"). Least effort means the smallest count or
 funding, or the latest month. The results folder is written by
-:func:`sim.report.study_outputs.write_sweep`, the console text made by
-:func:`sim.report.console.format_reach`.
+:func:`sim.report.studies.study_outputs.write_sweep`, the console text made by
+:func:`sim.report.studies.console.format_reach`.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ An outcome has an id, a unit, a kind and a Chinese and English name. Kinds:
 national evaluation of a scenario with a ``[ranking]`` section) or ``"summary"`` (a row of
 summary.csv, not a model output). Families named by a prefix (``leaders_<pipeline>``,
 ``done_<project or milestone>``, ``rank_variant_<variant>``, ``peers_<statistic>``) take their
-unit from :func:`indicator_unit`; their names come from the scenario (sim/report/labels.py).
+unit from :func:`indicator_unit`; their names come from the scenario (sim/report/texts/labels.py).
 Scenario-defined programme counts carry their own unit and names.
 """
 
@@ -29,7 +29,7 @@ MODES = ("processing", "bonded_logistics", "general", "cbec", "other")
 
 @dataclass(frozen=True)
 class Outcome:
-    """One indicator: ``id``, ``unit`` (a key of sim.report.labels.UNITS), ``kind`` (flow, stock
+    """One indicator: ``id``, ``unit`` (a key of sim.report.texts.labels.UNITS), ``kind`` (flow, stock
     or yearly), ``zh`` / ``en`` names and ``source`` (model, ranking or summary)."""
 
     id: str

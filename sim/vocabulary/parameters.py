@@ -2,7 +2,7 @@
 
 :data:`KEYS` labels every key component of a scenario path (sections, levers, uncertainty
 components and parameters); the report's assumption tables join them
-(``sim.report.key_labels.key_label``) and the sensitivity and discover outputs name parameters and
+(``sim.report.texts.key_labels.key_label``) and the sensitivity and discover outputs name parameters and
 factor groups with :func:`param_label` and :func:`group_label`. Every entry is a ``(zh, en)``
 pair; English labels are lower case and are capitalised where they open a label.
 Scenario-defined entities (sectors, projects, milestones, leader pipelines, counts) are named by
