@@ -136,3 +136,23 @@ def test_median_thresholds_split_the_replications(summary):
     above could not fail)."""
     for tid in ("trade_2022_mid", "firms_2022_mid", "firms_2023_mid"):
         assert 0.2 < summary.loc[tid, "p_hit"] < 0.8, tid
+
+
+def test_distribution_columns_recomputed(summary, values):
+    """mean, p10, p50, p90 of each target's indicator, and the growth it needs over the base year
+    (threshold / median of the base-year values - 1), from indicators.csv."""
+    targets = summary[~summary.index.str.startswith("ALL_")]
+    checked = 0
+    for tid, r in targets.iterrows():
+        v = np.sort(values[(r["indicator"], r["year"])])
+        assert r["mean"] == pytest.approx(v.sum() / len(v), rel=1e-12, abs=1e-12), tid
+        for q in (10, 50, 90):  # linear interpolation between order statistics
+            pos = q / 100 * (len(v) - 1)
+            lo = int(np.floor(pos))
+            want = v[lo] + (pos - lo) * (v[min(lo + 1, len(v) - 1)] - v[lo])
+            assert r[f"p{q}"] == pytest.approx(want, rel=1e-12, abs=1e-12), (tid, q)
+        base = values.get((r["indicator"], 2021))
+        if base is not None and np.median(base) > 0:
+            assert r["growth_needed"] == pytest.approx(r["threshold"] / np.median(base) - 1, rel=1e-12), tid
+            checked += 1
+    assert checked >= 3
