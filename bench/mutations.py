@@ -43,7 +43,7 @@ class Mutation:
 
 
 PLANNER = ("tests/test_planner_numbers.py", "tests/test_run_outputs.py", "tests/test_api.py")
-RANKING = ("tests/test_ranking.py", "tests/test_ranking_uncertainty.py")
+RANKING = ("tests/test_ranking_numbers.py", "tests/test_ranking.py", "tests/test_ranking_uncertainty.py")
 
 MUTATIONS = [
     Mutation(
