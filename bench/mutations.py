@@ -253,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         ap.error(f"no mutation named {', '.join(sorted(unknown))}")
     if a.smoke:
-        chosen = [next(m for m in MUTATIONS if m.name == "joint_any")]
+        chosen = [next(m for m in MUTATIONS if m.name == "class_a_strict")]
     if a.list:
         for m in chosen:
             print(f"{m.name:24s} {m.path:28s} {m.why}\n{'':24s} tests: {' '.join(m.tests)}")
