@@ -62,6 +62,27 @@ def test_a_lead_rate_change_in_one_sector_leaves_every_other_lead_and_firm_alone
         assert list(a.yearly[k]) == list(b.yearly[k]), k
 
 
+MAKE_LEVER = {"constants": {"projects": {"early": {"lead_rate_multiplier": {"svc": 1.0, "make": 2.0}}}}}
+
+
+@pytest.mark.parametrize("rep", range(REPS))
+def test_a_lead_rate_change_in_the_first_sector_leaves_the_later_sectors_alone(rep):
+    """The same lever made to double the lead rate of make, the first sector, instead: every
+    signing of shop and svc (the sectors after it) and of the leaders is the same, so a lead's
+    numbers are its own sector's, not its place among all leads."""
+    early_a = {"levers": {"project_month": {"early": "2022-01"}}, **MAKE_LEVER}
+    early_b = {"levers": {"project_month": {"early": "2022-10"}}, **MAKE_LEVER}
+    a, b = _logs(early_a, early_b, rep)
+
+    def signed(log):
+        return [(t, e, d) for t, e, d in log if (e == "signed" and d != "make") or e == "leader_signed"]
+
+    assert signed(a.log) == signed(b.log) and any(d == "svc" for _, _, d in signed(a.log))
+    cut = int(_done(a.log, "early"))
+    make_a = [t for t, e, d in a.log if (e, d) == ("signed", "make") and t < cut]
+    assert make_a == [t for t, e, d in b.log if (e, d) == ("signed", "make") and t < cut]
+
+
 @pytest.mark.parametrize("rep", range(REPS))
 def test_a_faster_build_leaves_every_lead_alone(rep):
     """Lever: infrastructure funding. It moves completions (and so space and openings), and
@@ -93,7 +114,7 @@ def test_more_leader_candidates_keep_the_first_ones(rep):
 
 def test_the_levers_change_something():
     """The variants above differ somewhere (else the equalities would hold trivially)."""
-    diff = {"svc": 0, "big": 0, "built": 0}
+    diff = {"svc": 0, "big": 0, "built": 0, "make": 0}
     for rep in range(REPS):
         a, b = _logs(
             {"levers": {"project_month": {"early": "2022-01"}}},
@@ -105,4 +126,13 @@ def test_the_levers_change_something():
         diff["big"] += a.yearly["leaders_big"][-1] != b.yearly["leaders_big"][-1]
         a, b = _logs({"levers": {"infrastructure_funding": 1.0}}, {"levers": {"infrastructure_funding": 2.0}}, rep)
         diff["built"] += _done(a.log, "road") != _done(b.log, "road")
-    assert diff["svc"] >= REPS // 2 and diff["big"] >= 3 and diff["built"] >= REPS // 2, diff
+        a, b = _logs(
+            {"levers": {"project_month": {"early": "2022-01"}}, **MAKE_LEVER},
+            {"levers": {"project_month": {"early": "2022-10"}}, **MAKE_LEVER},
+            rep,
+        )
+        diff["make"] += [x for x in a.log if x[1:] == ("signed", "make")] != [
+            x for x in b.log if x[1:] == ("signed", "make")
+        ]
+    assert diff["svc"] >= REPS // 2 and diff["make"] >= REPS // 2, diff
+    assert diff["big"] >= 3 and diff["built"] >= REPS // 2, diff
