@@ -8,6 +8,7 @@ key by key like ``extends``) before validation, so a test states only what it ch
 from __future__ import annotations
 
 import inspect
+import os
 from pathlib import Path
 
 import numpy as np
@@ -96,3 +97,56 @@ def expect_error(capsys, argv, *fragments, code: int = 2) -> str:
     for f in fragments:
         assert f in err, f"{f!r} not in {err!r}"
     return err
+
+
+# ----------------------------------------------------------------------------- tiers that must run in CI
+
+MUST_RUN = {
+    "browser": (
+        "tests/test_studio_browser.py",
+        "tests/test_report.py::test_html_loads_in_headless_browser",
+        "tests/test_report.py::test_pdf_pages_render_and_are_not_blank",
+    ),
+    "deck": ("tests/test_pack_deck.py",),
+    "fault": ("tests/test_faults.py",),
+}
+"""Tests that skip where a tool is missing (chromium, LibreOffice, mount rights, Dask): marked with
+their tier here, and under ``CI`` a skip of any of them fails the run with its reason, so a
+failed install cannot turn a tier off silently. Elsewhere they skip, and ``-rs`` prints why."""
+
+
+def _tier(nodeid: str) -> str | None:
+    return next((t for t, prefixes in MUST_RUN.items() if nodeid.startswith(prefixes)), None)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        tier = _tier(item.nodeid)
+        if tier:
+            item.add_marker(getattr(pytest.mark, tier))
+
+
+def _skip_reason(rep) -> str:
+    lr = rep.longrepr
+    return str(lr[2] if isinstance(lr, tuple) and len(lr) == 3 else lr).removeprefix("Skipped: ")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    rep = outcome.get_result()
+    tier = next((t for t in MUST_RUN if item.get_closest_marker(t)), None)
+    if os.environ.get("CI") and rep.skipped and tier and not hasattr(rep, "wasxfail"):
+        rep.outcome = "failed"
+        rep.longrepr = f"the {tier} tier must run under CI, but was skipped: {_skip_reason(rep)}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    """A whole module skipped at import (``importorskip``) under CI: a collection error."""
+    outcome = yield
+    rep = outcome.get_result()
+    tier = _tier(rep.nodeid)
+    if os.environ.get("CI") and rep.skipped and tier:
+        rep.outcome = "failed"
+        rep.longrepr = f"the {tier} tier must run under CI, but was skipped: {_skip_reason(rep)}"

@@ -16,7 +16,7 @@ from conftest import DATA, scenario
 from test_scenario_errors import expect_error, write
 
 from sim.analysis.base_year import base_year_table
-from sim.analysis.targets import summarise, target_specs
+from sim.analysis.targets import TargetSpec, summarise, target_specs
 from sim.experiment import runner
 from sim.experiment.executors import LocalExecutor
 from sim.experiment.replication import params_of_rows
@@ -127,8 +127,10 @@ def test_fixing_one_figure_removes_its_variance_and_leaves_the_rest():
 
 
 def test_more_base_year_trade_never_lowers_trade_or_its_probabilities():
-    lo = stated_scenario({"base_year": {"trade_general": 2.5}})
-    hi = stated_scenario({"base_year": {"trade_general": 4.5}})
+    # a macro path, so that trade is random and a probability can lie strictly between 0 and 1
+    macro = {"growth_per_year": {"dist": "normal", "mean": 0.05, "sd": 0.1}, "volatility_per_month": 0.05}
+    lo = stated_scenario({"base_year": {"trade_general": 2.5}, "uncertainties": {"macro": macro}})
+    hi = stated_scenario({"base_year": {"trade_general": 4.5}, "uncertainties": {"macro": macro}})
     R = 120
     ia = runner.run_experiment(lo, R, 11, executor=LocalExecutor(1))
     ib = runner.run_experiment(hi, R, 11, executor=LocalExecutor(1))
@@ -139,6 +141,20 @@ def test_more_base_year_trade_never_lowers_trade_or_its_probabilities():
     sb = summarise(ib.column, target_specs(hi), ib.years).set_index("target_id")
     trade = [t for t in sa.index if sa.loc[t, "indicator"] in ("trade_general", "trade_total")]
     assert trade and all(sb.loc[t, "p_hit"] >= sa.loc[t, "p_hit"] for t in trade)
+    # the scenario's own targets may be (nearly) certain either way; at the median of the lower
+    # start the relation can fail, and the probability must rise (trade rises in every replication)
+    mid = [
+        TargetSpec(f"{k}_{y}", k, y, ">=", float(np.median(ia.column(k, y))), "亿元", "median")
+        for y in lo.run.years
+        for k in ("trade_general", "trade_total")
+        if len(np.unique(ia.column(k, y))) > R // 2  # a random indicator (some are fixed in tiny_base)
+    ]
+    assert len(mid) >= 2
+    ma = summarise(ia.column, mid, ia.years).set_index("target_id")
+    mb = summarise(ib.column, mid, ib.years).set_index("target_id")
+    for t in ma.index[~ma.index.str.startswith("ALL_")]:
+        assert 0.4 <= ma.loc[t, "p_hit"] <= 0.6, t
+        assert mb.loc[t, "p_hit"] > ma.loc[t, "p_hit"], (t, ma.loc[t, "p_hit"], mb.loc[t, "p_hit"])
 
 
 # ----------------------------------------------------------------------------- bad input

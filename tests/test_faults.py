@@ -193,6 +193,23 @@ def test_out_on_read_only_disk(small_tmpfs, capsys):
     _one_line(capsys, 2, _run(small_tmpfs / "out"), "Read-only file system", "--out")
 
 
+def test_out_on_read_only_disk_simulated(tmp_path, capsys, monkeypatch):
+    """The read-only disk where nothing can be mounted: every folder made under ``ro`` fails with
+    EROFS, as on a read-only mount (test_out_on_read_only_disk does it for real)."""
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    real = os.mkdir
+
+    def mkdir(path, *a, **k):
+        if Path(path).resolve().is_relative_to(ro):
+            raise OSError(errno.EROFS, "Read-only file system", str(path))
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+    _one_line(capsys, 2, _run(ro / "out"), "Read-only file system", "--out")
+    assert not any(ro.iterdir())
+
+
 @pytest.mark.slow
 def test_unreachable_scheduler_fails_fast(tmp_path, capsys):
     pytest.importorskip("distributed")

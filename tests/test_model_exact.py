@@ -256,8 +256,9 @@ def test_milestone_gates_its_sector(leads_traces):
 
 
 def test_firm_life_cycle_events_are_consistent(leads_traces):
-    # the log is in time order; within the horizon, signed = opened + lost for want of space +
-    # still waiting for space, fit-out or a milestone at the horizon
+    # the log is in time order; within the horizon, opened + lost for want of space never exceed
+    # signed (the rest are still waiting for space, fit-out or a milestone at the horizon, which
+    # the log does not show); the equality is tested where no firm can wait, below
     sc, runs = leads_traces
     for r, _, res in runs:
         assert [t for t, _, _ in res.log] == sorted(t for t, _, _ in res.log), "log in time order"
@@ -269,6 +270,23 @@ def test_firm_life_cycle_events_are_consistent(leads_traces):
             assert opened + lost <= signed, (r, s)
         # svc needs no space, so its leads are never lost for want of it
         assert not any(e == "lost_no_space" and d == "svc" for _, e, d in log)
+
+
+def test_signed_equals_opened_where_no_firm_waits():
+    """svc needs no space and no milestone; with no signing delay and no fit-out each svc lead
+    opens the instant it signs: signed = opened, as an equality, instant by instant."""
+    sc = scenario(
+        "tiny_leads.toml", {"uncertainties": {"sectors": {"svc": {"sign_delay_months": 0, "fitout_months": 0}}}}
+    )
+    total = 0
+    for r in range(20):
+        log = simulate_rep(sc, seed=4, rep=r, trace=True).log
+        signed = sorted(t for t, e, d in log if (e, d) == ("signed", "svc"))
+        opened = sorted(t for t, e, d in log if (e, d) == ("opened", "svc"))
+        assert signed == opened, r
+        assert not any(d in ("svc", "svc:") for _, e, d in log if e in ("lost_no_space", "waits_for"))
+        total += len(signed)
+    assert total > 100
 
 
 def test_opened_events_are_the_active_firms():

@@ -7,6 +7,7 @@ renders and is not blank.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from language_check import deck_text
 from pptx import Presentation
 from pptx.util import Inches
 from test_report import LANGS, pack, summary  # noqa: F401  (the session's run and pack)
@@ -22,6 +22,7 @@ from test_report import LANGS, pack, summary  # noqa: F401  (the session's run a
 from sim.report.deck.content import deck_slides, headline_lines
 from sim.report.texts.formats import ci0, pct0
 from sim.results import Results
+from sim.vocabulary.outcomes import RANKING_INDICATORS
 
 
 def _names(path: Path) -> list[str]:
@@ -41,16 +42,63 @@ def test_deck_is_16_9_with_the_named_slides(pack, lang):
             assert any(sh.shape_type == 13 for sh in s.shapes), f"{s.name}: its chart"  # 13: picture
 
 
+def _slide_lines(path: Path) -> dict[str, list[str]]:
+    """{slide name: its paragraphs, in order}."""
+    return {
+        s.name: [p.text for sh in s.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs]
+        for s in Presentation(str(path)).slides
+    }
+
+
+def _probability_lines(lines: list[str]) -> list[str]:
+    return [x for x in lines if "%" in x and ("P(hit)" in x or "达成概率" in x)]
+
+
+def _group(indicator: str) -> str:
+    """The deck's target groups (trade, rank, projects and leading firms, the rest)."""
+    if indicator.startswith("trade_"):
+        return "trade"
+    if indicator in RANKING_INDICATORS:
+        return "rank"
+    if indicator.startswith(("done_", "leaders_")) or indicator in ("institutional_innovations", "ftz_replications"):
+        return "projects"
+    return "economy"
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_deck_numbers_equal_summary(pack, summary, lang):
-    text = deck_text(pack[1] / f"deck_{lang}.pptx")
-    head = summary[summary["indicator"].isin(["trade_total", "rank"]) & summary["active"]]
-    assert len(head)
-    for _, r in head.iterrows():
-        assert f"{pct0(r['p_hit'])}" in text and ci0(r["ci_low"], r["ci_high"]) in text, r["target_id"]
-    slide = next(s for s in Presentation(str(pack[1] / f"deck_{lang}.pptx")).slides if s.name == "headline")
-    lines = [p.text for sh in slide.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs]
-    first = next(x for x in lines if "2022" in x)
+    """Every number the deck states, row by row: the headline slide has one line per active
+    total-trade and rank target, in year order, with its P(hit) and interval; the rank slide one
+    line per rank target; each group slide its count of targets, likely (>= 80%) and unlikely
+    (< 50%) ones, recomputed from summary.csv."""
+    slides = _slide_lines(pack[1] / f"deck_{lang}.pptx")
+    t = summary[~summary["target_id"].astype(str).str.startswith("ALL_")]
+
+    def rows_match(lines, rows):
+        assert len(lines) == len(rows), (lines, list(rows["target_id"]))
+        for line, (_, r) in zip(lines, rows.iterrows(), strict=True):
+            assert f" {pct0(r['p_hit'])}" in line and ci0(r["ci_low"], r["ci_high"]) in line, (line, r["target_id"])
+
+    head = pd.concat(
+        [t[(t["indicator"] == h) & t["active"]].sort_values("year", kind="stable") for h in ("trade_total", "rank")]
+    )
+    assert len(head) >= 2
+    rows_match(_probability_lines(slides["headline"])[: len(head)], head)
+    rank = t[t["indicator"].map(_group) == "rank"].sort_values(["indicator", "year"], kind="stable")
+    assert len(rank)
+    rows_match(_probability_lines(slides["rank"]), rank)
+    groups = {name: lines for name, lines in slides.items() if name.startswith("group_")}
+    assert groups
+    for name, lines in groups.items():
+        g, _, year = name.removeprefix("group_").partition("_")
+        d = t[(t["indicator"].map(_group) == g) & t["active"]]
+        if year:
+            d = d[d["year"] == int(year)]
+        want = [len(d), int((d["p_hit"] >= 0.8).sum()), int((d["p_hit"] < 0.5).sum())]
+        line = next(x for x in lines if "80%" in x)  # the count line (the title comes first)
+        nums = [int(x) for x in re.findall(r"(?<![\d.≥<])\d+(?![\d%])", line)]
+        assert nums == want, (name, line, want)
+    first = next(x for x in slides["headline"] if "2022" in x)
     assert ("进出口总值" if lang == "zh" else "Total trade") in first, "the headline target comes first"
 
 

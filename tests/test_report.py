@@ -338,11 +338,19 @@ def test_chart_builders_emit_no_glyph_warning(pack):
 
 
 def test_chart_pngs_are_not_blank(pack):
+    """Every chart of the pack, in both languages, has dark ink on a fair share of its area, and
+    the two languages give the same set of charts."""
     from PIL import Image
 
-    for p in sorted((pack[1] / "charts").glob("*_zh.png"))[:6]:
-        a = np.asarray(Image.open(p).convert("L"))
-        assert a.min() < 100 and (a < 250).mean() > 0.02, p.name
+    names = {
+        lang: sorted(p.name.removesuffix(f"_{lang}.png") for p in (pack[1] / "charts").glob(f"*_{lang}.png"))
+        for lang in LANGS
+    }
+    assert names["zh"] and names["zh"] == names["en"], names
+    for lang in LANGS:
+        for name in names[lang]:
+            a = np.asarray(Image.open(pack[1] / "charts" / f"{name}_{lang}.png").convert("L"))
+            assert a.min() < 100 and (a < 250).mean() > 0.02, (name, lang)
 
 
 def test_every_chart_the_pack_writes_is_in_the_registry(pack):

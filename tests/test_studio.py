@@ -1,4 +1,4 @@
-"""The studio's parts without a browser: controls, saved what-ifs, progressive answers and cancelling."""
+"""The studio's parts without a browser: controls, saved what-ifs and progressive answers (cancelling: test_studio_cancel.py)."""
 
 from __future__ import annotations
 
@@ -89,7 +89,9 @@ def test_schedule_grows_to_the_maximum():
 
 
 @pytest.mark.slow
-def test_progressive_answer_equals_sim_run_and_a_new_change_cancels():
+def test_progressive_answer_equals_sim_run_after_a_change():
+    """The answer after two quick changes is the second's, equal to sim.run; that the first stops
+    publishing is observed in tests/test_studio_cancel.py."""
     r = WhatIfRunner(BASELINE, seed=11, max_reps=600, workers=2, first=200)
     try:
         first = r.submit({"levers.promotion_events_per_year": 6})
