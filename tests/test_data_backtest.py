@@ -22,8 +22,8 @@ from test_data_nowcast import write_obs
 from sim.analysis.scores import coverage_table, crps_ensemble, score_table
 from sim.cli import main
 from sim.data.observations import OBSERVABLE
+from sim.experiment.abc_fit import simulate_monthly
 from sim.experiment.backtest import evaluate, observed_ytd
-from sim.experiment.calibrate import simulate_monthly
 from sim.experiment.executors import LocalExecutor
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -18,7 +18,7 @@ from test_data_nowcast import write_obs
 from sim.analysis.abc import fit_distribution
 from sim.cli import main
 from sim.experiment import runner
-from sim.experiment.calibrate import abc_smc, fitted_paths, parameter_table
+from sim.experiment.abc_fit import abc_smc, fitted_paths, parameter_table
 from sim.experiment.executors import LocalExecutor
 from sim.scenario import load_scenario
 from sim.scenario.distributions import Beta, Choice, LogNormal, Normal, Poisson, Triangular
@@ -108,7 +108,7 @@ def test_parameter_patterns():
         "uncertainties.sectors.make.trade_median_yi",
         "uncertainties.sectors.svc.lead_rate_per_month",
     ]
-    from sim.experiment.calibrate import CalibrationError
+    from sim.experiment.abc_fit import CalibrationError
 
     with pytest.raises(CalibrationError, match="only fixed values"):
         fitted_paths(sc, ["uncertainties.sectors.make.sign_prob"])

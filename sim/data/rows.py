@@ -1,7 +1,7 @@
 """The cells of an observations file, row by row: CSV (UTF-8 or GBK) or an Excel sheet.
 
 Strict: a quote left open or a quoted cell running over lines is an error naming its row (it
-would otherwise swallow the rest of the file). :mod:`sim.data.observations` validates the cells.
+would otherwise swallow the rest of the file). :mod:`sim.data.checks` validates the cells.
 """
 
 from __future__ import annotations

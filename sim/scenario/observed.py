@@ -1,9 +1,10 @@
 """The load step of a scenario's ``[observations]`` section: find the file, read it, embed it.
 
-The file format and its validation are :mod:`sim.data.observations`; this module resolves where
-the file is (relative to the scenario file that named it), embeds the validated values and their
-sha256 in the resolved scenario, checks ``as_of`` against the run's months, and turns every
-problem into a :class:`~sim.scenario.errors.ScenarioError`.
+The file format and its reading are :mod:`sim.data.observations`, the checks of its rows
+:mod:`sim.data.checks`; this module resolves where the file is (relative to the scenario file
+that named it), embeds the validated values and their sha256 in the resolved scenario, checks
+``as_of`` against the run's months, and turns every problem into a
+:class:`~sim.scenario.errors.ScenarioError`.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from sim.data.observations import ObservationError, read_observations, validate_values
+from sim.data.checks import validate_values
+from sim.data.observations import ObservationError, read_observations
 from sim.months import month_at, month_offset
 from sim.scenario.base_year import BASE_FIGURES
 from sim.scenario.errors import ScenarioError, display_path
