@@ -75,7 +75,7 @@ def fit_table(
 
 @dataclass
 class CalibrationResult:
-    """What ``calibrate`` fitted and checked; :func:`sim.report.study_outputs.write_calibration`
+    """What ``calibrate`` fitted and checked; :func:`sim.report.studies.study_outputs.write_calibration`
     writes it to ``out``.
 
     ``params``: prior vs posterior per fitted parameter (with the ``_fitted`` tables);
@@ -132,7 +132,7 @@ def run_calibration(
     log=None,
 ) -> CalibrationResult:
     """Calibrate a loaded scenario: fit, write the calibrated scenario file, check it; returns the
-    result, which :func:`sim.report.study_outputs.write_calibration` writes to its folder.
+    result, which :func:`sim.report.studies.study_outputs.write_calibration` writes to its folder.
 
     Every user-fixable problem raises :class:`CalibrationError` before anything is written;
     ``log(message)``, if given, is called once the inputs are checked."""
