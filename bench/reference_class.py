@@ -1,6 +1,6 @@
 """Where the trade growth real zones showed falls in the model's predictive distribution.
 
-    cd CHECKOUT && python bench/reference_class.py [--reps 200] [--facts PATH]
+    cd CHECKOUT && python bench/reference_class.py [--reps 200] [--facts PATH] [--smoke]
 
 The reference class: every full-year total trade (进出口总值) in ``facts_by_year.csv`` of a
 comprehensive bonded zone before 2022 or of the national CBZ total, with a stated full-year growth
@@ -121,8 +121,11 @@ def main(argv: list[str] | None = None) -> int:
         help="simulated years before the compared one (0: the plan's first year, as a planner's run; "
         "1: the second year, once entrants signed in the model have reached the market)",
     )
+    ap.add_argument("--smoke", action="store_true", help="two zone-years at 20 replications, to check the script runs")
     args = ap.parse_args(argv)
     ref = reference_class(args.facts)
+    if args.smoke:
+        ref, args.reps = ref.head(2), 20
     work = Path(tempfile.mkdtemp(prefix="zonesim_refclass_"))
     qs = []
     print(f"{'zone-year':<40} {'base 亿元':>10} {'observed':>9} {'model p10':>9} {'p50':>7} {'p90':>7} {'quantile':>8}")

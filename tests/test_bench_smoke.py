@@ -30,6 +30,8 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "bench_studio.py": ["base scenario:", "200 replications at", "first answer for all targets:"],
     "outputs_identical.py": ["recorded 5 digests", "5 reference digests, 0 differ/missing/new"],
+    "mutations.py": ["1 mutations: 1 caught"],
+    "reference_class.py": ["zone-years, 20 replications each", "mean quantile"],
 }
 """Script -> text its smoke run must print (the lines that carry its figures)."""
 
