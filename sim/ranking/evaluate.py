@@ -189,16 +189,14 @@ def _method_plan(cfg: RankingConfig, plan: _Plan, mid: str) -> _MethodPlan:
 
 
 def _year_plans(cfg: RankingConfig, plan: _Plan, years) -> list[_YearPlan]:
-    """The (cached) _YearPlan of each simulated year; a year without a method or an evaluated
-    count raises (config.check_years names the key)."""
+    """The (cached) _YearPlan of each simulated year (a data year the config does not state takes
+    the defaults of sim.ranking.national)."""
     key = tuple(years)
     yp = plan.years.get(key)
     if yp is None:
-        if any(str(y) not in cfg.method_by_year or str(y) not in cfg.peers.evaluated_by_year for y in years):
-            cfg.check_years(list(years))
         yp = []
         for y in years:
-            n_u = count_span(cfg.peers.evaluated_by_year[str(y)])
+            n_u = cfg.evaluated(y)
             w = cfg.method_weights(y)
             yp.append(
                 _YearPlan(

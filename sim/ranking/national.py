@@ -168,6 +168,7 @@ def national_inputs(
     zone_region: str,
     bonded_low: int,
     bonded_high: int,
+    base: int | None = None,
 ) -> NationalInputs:
     """The peer calibration of a plan whose data years are ``years``, from the ``known`` facts only.
 
@@ -177,7 +178,7 @@ def national_inputs(
     share of the zones evaluated applied to the zones of the base year, and up to the zones the
     count trend of the two latest years adds by that data year (a range, drawn per replication);
     always within what the peer population can hold (the peers are the zones of the base year)."""
-    base = years[0] - 1
+    base = years[0] - 1 if base is None else base
     total, facts_year, why_total = cbz_trade_total(known, base)
     n = latest(known, "cbz_count", base)
     if n is None:

@@ -137,6 +137,13 @@ class PeerSpec(Model):
     calibration_year: int = Field(
         description="Year the marginals describe (the year before the first simulated year; macro_index = 1 then)."
     )
+    calibrated_to_facts: bool = Field(
+        True,
+        description=(
+            "true: calibration_year, n_peers, n_central_west and trade.total_yi must equal what the national "
+            "facts known before the plan starts give (scenarios/national_facts.csv); false: a what-if on them."
+        ),
+    )
     n_peers: int = Field(ge=TOP_LARGE + 1, description="Other zones in the country (the zone excluded).")
     n_central_west: int = Field(ge=0, description="How many of them are in the central/west/north-east region.")
     evaluated_by_year: dict[str, int | CountSpan] = Field(
