@@ -388,9 +388,10 @@ def rank_replication(
         if ref <= n_u:
             s = scores[0]
             k = np.argpartition(-s, ref - 1)[ref - 1]
-            peers["trade_at_rank60"][t], peers["score_at_rank60"][t] = table[0, k], s[k]
+            peers["trade_at_reference_rank"][t], peers["score_at_reference_rank"][t] = table[0, k], s[k]
         else:
-            peers["trade_at_rank60"][t] = peers["score_at_rank60"][t] = np.nan
+            peers["trade_at_reference_rank"][t] = peers["score_at_reference_rank"][t] = np.nan
+        peers["reference_rank"][t] = ref
         peers["n_evaluated"][t] = n_u
     national = units[1:, 0] if not bz.high else np.concatenate([units[1:, 0, :n], units[1:, 0, n_all:]], axis=1)
     _trade_statistics(national, n, peers)

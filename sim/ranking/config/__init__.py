@@ -221,7 +221,7 @@ class RankingConfig(Model):
     reference_rank: int = Field(
         ge=1,
         description=(
-            "The rank the plan aims at (top N); peers output trade_at_rank60 / score_at_rank60 "
+            "The rank the plan aims at (top N); peers output trade_at_reference_rank / score_at_reference_rank "
             "describe the zone holding this rank."
         ),
     )
