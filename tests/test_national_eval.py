@@ -125,7 +125,7 @@ def test_base_year_2023_ranks_in_2024_against_peers_calibrated_to_2023(runs):
     assert r.method_weights(2024) == {"eval2020": 0.5, "eval2024": 0.5}
     ranking = pd.read_csv(full / "ranking.csv")
     main_rows = ranking[(ranking["variant"] == "main") & (ranking["year"] == START)]
-    assert len(main_rows) == 2 and main_rows["rank_p50"].between(1, r.evaluated(START).high).all()
+    assert len(main_rows) == 3 and main_rows["rank_p50"].between(1, r.evaluated(START).high).all()
 
 
 def test_a_later_plan_uses_the_revision_and_the_latest_round():
@@ -144,7 +144,7 @@ def test_the_reference_rank_follows_the_target(runs):
     sc = load_scenario(p).scenario
     assert sc.ranking.reference_rank == 80
     ranking = pd.read_csv(full / "ranking.csv")
-    assert set(ranking["measure"]) == {"rank<=80", "class_a"}
+    assert set(ranking["measure"]) == {"rank<=80", "board_rank<=80", "class_a"}
     summary = pd.read_csv(full / "summary.csv")
     rank_rows = summary[summary.iloc[:, 0].astype(str).str.startswith("rank_")]
     assert len(rank_rows) == 1 and "80" in rank_rows.to_csv()

@@ -56,6 +56,9 @@ INDICATORS = RANKING_INDICATORS
 PEER_STATS = tuple(PEER_STATISTICS)
 """Keys of RankOutput.peers (defined in sim.vocabulary.outcomes)."""
 
+BOARD_INDEX = {"east": 0, "central": 1, "west_northeast": 2}
+"""Board -> its code in the three-board ranking."""
+
 TRADE_QUANTILES = (0.1, 0.5, 0.9)
 """Quantiles of the peers' trade reported as peers trade_p10, trade_p50, trade_p90."""
 
@@ -89,6 +92,7 @@ class _MethodPlan:
     fixed: FixedPlan
     jobs: tuple
     job_fixed: np.ndarray
+    boards: int = 2
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,7 @@ def _method_plan(cfg: RankingConfig, plan: _Plan, mid: str) -> _MethodPlan:
         fixed=compile_fixed(list(fixed.values())),
         jobs=tuple(jobs),
         job_fixed=np.array([j[2] for j in jobs]),
+        boards=cfg.methods[mid].boards,
     )
     return mp
 
@@ -363,6 +368,16 @@ def rank_replication(
     same_region = np.empty(n_all + 1, bool)
     np.equal(pop.central_west, cfg.zone.region == "central_west", out=same_region[:n_all])
     same_region[n_all] = True
+    # three boards (2024 method): the central-west CBZ peers split into central and west + north-east.
+    # The first of them by index go west: regions are a random permutation and a peer's values do not
+    # depend on its index, so these are a random subset (and no random number is drawn for it).
+    cw_idx = np.flatnonzero(pop.central_west[:n])
+    west = np.zeros(n_all, bool)
+    west[cw_idx[: round(cfg.peers.west_northeast_share * len(cw_idx))]] = True
+    board = np.where(pop.central_west, np.where(west, 2, 1), 0)
+    same_board = np.empty(n_all + 1, bool)
+    np.equal(board, BOARD_INDEX.get(cfg.zone.board or "", -1), out=same_board[:n_all])
+    same_board[n_all] = True
     ref = cfg.reference_rank
 
     ind = dict(zip(INDICATORS, np.empty((len(INDICATORS), T)), strict=True))
@@ -375,12 +390,13 @@ def rank_replication(
         )  # the most senior CBZ peers, the bonded zones, the zone
         table = np.concatenate([units[t + 1].take(ev, axis=1), plan.zeros(n_u)])
         compute_derived(plan.derived, table, units[t, growth_src].take(ev, axis=1))
-        scores = _score_year(yp.method(u_method[t]), table, ded_u[t][ev])
+        mp = yp.method(u_method[t])
+        scores = _score_year(mp, table, ded_u[t][ev])
         better = scores > scores[:, -1:]
         ranks = 1 + better.sum(axis=1)
         r = int(ranks[0])
         ind["rank"][t] = r
-        ind["rank_regional"][t] = 1 + int((better[0] & same_region[ev]).sum())
+        ind["rank_regional"][t] = 1 + int((better[0] & (same_board if mp.boards == 3 else same_region)[ev]).sum())
         ind["eval_score"][t] = scores[0, -1]
         ind["class_a"][t] = float(r <= int(np.floor(cfg.class_a_share * n_u + 1e-9)))
         for j, vid in enumerate(var, start=1):

@@ -134,6 +134,7 @@ class NationalInputs:
     evaluated: dict[str, tuple[int, int]]
     methods: dict[str, str | dict[str, float]]
     sources: dict[str, str]
+    west_northeast_share: float | None = None
 
 
 def _cite(f: Fact) -> str:
@@ -216,6 +217,13 @@ def national_inputs(
         lo, hi = max(floor_, min(lo, cap)), max(floor_, min(hi, cap))
         evaluated[str(y)] = (lo, hi)
     methods = {str(y): default_method(y, known) for y in years}
+    # the west + north-east board's share of the central-west zones, once a round has counted it
+    wne = latest(known, "eval_zones_evaluated_west_northeast", base + 1)
+    wne_share = None
+    if wne is not None:
+        n_then = latest(known, "cbz_count", wne.year)
+        cw_then = cw.value * (n_then.value if n_then else n.value) / (cw_year_n.value if cw_year_n else n.value)
+        wne_share = min(1.0, wne.value / (share * cw_then)) if share else None
     sources = {
         "trade_total_yi": why_total,
         "n_zones": _cite(n),
@@ -231,6 +239,7 @@ def national_inputs(
         evaluated=evaluated,
         methods=methods,
         sources=sources,
+        west_northeast_share=wne_share,
     )
 
 
@@ -246,6 +255,8 @@ def apply(ev: dict, inputs: NationalInputs) -> dict:
     peers["n_peers"] = inputs.n_zones - 1
     peers["n_central_west"] = inputs.n_central_west
     peers["trade"]["total_yi"] = inputs.trade_total_yi
+    if inputs.west_northeast_share is not None:
+        peers["west_northeast_share"] = inputs.west_northeast_share
     by_year = dict(peers.get("evaluated_by_year", {}))
     for y, (lo, hi) in inputs.evaluated.items():
         by_year.setdefault(y, lo if lo == hi else {"low": lo, "high": hi})

@@ -54,9 +54,9 @@ def variant_label(variant: str, lang: str, description: str = "") -> str:
 
 def measure_label(measure: str, lang: str) -> str:
     """ranking.csv measures: "rank<=60", "class_a"."""
-    m = re.match(r"^rank\s*(<=|<)\s*(\d+)$", measure)
+    m = re.match(r"^(board_)?rank\s*(<=|<)\s*(\d+)$", measure)
     if m:
-        return text("measure_rank", lang, op=op_text(m[1]), n=m[2])
+        return text("measure_board_rank" if m[1] else "measure_rank", lang, op=op_text(m[2]), n=m[3])
     if measure == "class_a":
         return indicator_label("class_a", lang)
     return measure

@@ -107,6 +107,7 @@ def ranking(w: Where, zone: dict, years: list[int], own: Any, counts: Any, rank_
     offsets = zone_in.get("offsets", {}) if isinstance(zone_in.get("offsets"), dict) else {}
     ev["zone"] = {
         "region": region,
+        "board": national.province_boards()[zone["province"]],
         "area_km2": float(zone["fenced_area_km2"]),
         "accepted_area_share_pct": float(zone_in.get("accepted_area_share_pct", 100.0)),
         "province_trade_yi": zone_in["province_trade_yi"],

@@ -43,6 +43,7 @@ from sim.ranking.config.variables import (
     TRADE_MODES,
     ZONE_CONFIG_VARIABLES,
     ZONE_MODEL_VARIABLES,
+    Board,
     Region,
 )
 
@@ -57,6 +58,7 @@ __all__ = [
     "TRADE_MODES",
     "ZONE_CONFIG_VARIABLES",
     "ZONE_MODEL_VARIABLES",
+    "Board",
     "Bonus",
     "BonusItem",
     "Correlation",
@@ -95,6 +97,11 @@ class ZoneSpec(Model):
     area_km2: float = Field(gt=0, description="Area the per-area indicators divide by (fenced area), km2.")
     accepted_area_share_pct: float = Field(
         gt=0, le=100, description="Share of the approved area that has passed customs acceptance, %."
+    )
+    board: Board | None = Field(
+        None,
+        description="Board of a three-board ranking (east, central, west_northeast); from the province "
+        "(scenarios/province_boards.csv). Required when a method ranks on three boards.",
     )
     province_trade_yi: float = Field(
         gt=0,
@@ -189,6 +196,11 @@ class Method(Model):
     name_zh: str
     source: str = Field(description="Where the method's structure comes from.")
     normalisation: Rule = Field(description="How an indicator becomes a 0-1 score across the evaluated zones.")
+    boards: Literal[2, 3] = Field(
+        2,
+        description="Regional boards the method ranks on beside the national ranking: 2 (east; central, west "
+        "and north-east) or 3 (east; central; west and north-east).",
+    )
     groups: dict[str, Group] = Field(min_length=1)
     bonus: Bonus
     deduction: Deduction
@@ -274,6 +286,13 @@ class RankingConfig(Model):
             for k in m.bonus.items:
                 if k not in known:
                     raise ValueError(f"methods.{mid}.bonus.items: unknown indicator {k!r}; expected one of {known}")
+        if self.zone.board is None and any(m.boards == 3 for m in self.methods.values()):
+            raise ValueError(
+                "zone.board: a method ranks on three boards (east, central, west_northeast); give the zone's "
+                "board (its province's, scenarios/province_boards.csv)"
+            )
+        if self.zone.board is not None and (self.zone.board == "east") != (self.zone.region == "east"):
+            raise ValueError(f"zone.board: {self.zone.board!r} does not lie in zone.region {self.zone.region!r}")
         for y, given in self.method_by_year.items():
             if not y.isdigit():
                 raise ValueError(f"method_by_year: key {y!r} is not a year")
