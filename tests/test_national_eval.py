@@ -1,7 +1,7 @@
 """The national evaluation for any zone and any data year, from what the planner could know.
 
 A zone file with a rank target is calibrated to the national facts dated before its plan starts
-(scenarios/national_facts.csv, sim.ranking.national): later facts change no byte; a 2024 plan
+(scenarios/national_facts.csv, sim.ranking.config.national): later facts change no byte; a 2024 plan
 ranks against 2023 peers; the rank target is the rank every output names; a zone that states
 none of the optional counts runs; the Qinzhou baseline keeps its 2021 calibration.
 """
@@ -21,8 +21,8 @@ import tomli_w
 
 from sim.cli import main
 from sim.cli.new_zone import template
-from sim.ranking import national, rank_replication
-from sim.ranking.config import RankingConfig
+from sim.ranking import rank_replication
+from sim.ranking.config import RankingConfig, national
 from sim.report.labels import indicator_label
 from sim.scenario.loader import load_scenario
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.ranking.boards import board_masks
 from sim.ranking.config import (
     BASE_VARIABLES,
     PEER_VARIABLES,
@@ -55,9 +56,6 @@ INDICATORS = RANKING_INDICATORS
 
 PEER_STATS = tuple(PEER_STATISTICS)
 """Keys of RankOutput.peers (defined in sim.vocabulary.outcomes)."""
-
-BOARD_INDEX = {"east": 0, "central": 1, "west_northeast": 2}
-"""Board -> its code in the three-board ranking."""
 
 TRADE_QUANTILES = (0.1, 0.5, 0.9)
 """Quantiles of the peers' trade reported as peers trade_p10, trade_p50, trade_p90."""
@@ -195,7 +193,7 @@ def _method_plan(cfg: RankingConfig, plan: _Plan, mid: str) -> _MethodPlan:
 
 def _year_plans(cfg: RankingConfig, plan: _Plan, years) -> list[_YearPlan]:
     """The (cached) _YearPlan of each simulated year (a data year the config does not state takes
-    the defaults of sim.ranking.national)."""
+    the defaults of sim.ranking.config.national)."""
     key = tuple(years)
     yp = plan.years.get(key)
     if yp is None:
@@ -365,19 +363,7 @@ def rank_replication(
     seniority_rank[np.argsort(-pop.seniority[:n], kind="stable")] = np.arange(n)
     seniority_rank[n : n + n_bonded] = -1  # bonded zones present: always evaluated
     seniority_rank[n_all] = -1  # the zone
-    same_region = np.empty(n_all + 1, bool)
-    np.equal(pop.central_west, cfg.zone.region == "central_west", out=same_region[:n_all])
-    same_region[n_all] = True
-    # three boards (2024 method): the central-west CBZ peers split into central and west + north-east.
-    # The first of them by index go west: regions are a random permutation and a peer's values do not
-    # depend on its index, so these are a random subset (and no random number is drawn for it).
-    cw_idx = np.flatnonzero(pop.central_west[:n])
-    west = np.zeros(n_all, bool)
-    west[cw_idx[: round(cfg.peers.west_northeast_share * len(cw_idx))]] = True
-    board = np.where(pop.central_west, np.where(west, 2, 1), 0)
-    same_board = np.empty(n_all + 1, bool)
-    np.equal(board, BOARD_INDEX.get(cfg.zone.board or "", -1), out=same_board[:n_all])
-    same_board[n_all] = True
+    same_region, same_board = board_masks(cfg, pop.central_west, n)  # two boards, three boards
     ref = cfg.reference_rank
 
     ind = dict(zip(INDICATORS, np.empty((len(INDICATORS), T)), strict=True))

@@ -8,7 +8,7 @@ import math
 import tomllib
 from typing import Any
 
-from sim.ranking import national
+from sim.ranking.config import national
 from sim.ranking.config.variables import ZONE_MODEL_VARIABLES
 from sim.scenario.zone_defaults import SCENARIOS_DIR, Where
 from sim.vocabulary.outcomes import MODEL_INDICATORS, OUTCOMES, indicator_unit
@@ -66,7 +66,7 @@ def ranking(w: Where, zone: dict, years: list[int], own: Any, counts: Any, rank_
     """The national evaluation of a zone file's rank target, for any data years.
 
     The methods come from ``evaluation_methods.toml``; the peers are calibrated to the national
-    facts known before the plan starts (``sim.ranking.national``: no look-ahead), the evaluated
+    facts known before the plan starts (``sim.ranking.config.national``: no look-ahead), the evaluated
     counts and methods of the plan's data years follow the facts, then their documented defaults;
     the zone's own inputs come from the zone file (docs/zones.md, "The rank")."""
     with open(EVALUATION, "rb") as f:

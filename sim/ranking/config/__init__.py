@@ -24,6 +24,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from sim.config_base import StrictModel
+from sim.ranking.config import national
 from sim.ranking.config.peers import (
     Correlation,
     CountSpan,
@@ -328,7 +329,7 @@ class RankingConfig(Model):
 
     def method_weights(self, year) -> dict[str, float]:
         """Method id -> probability that it scores data year ``year`` (methods of probability 0 left out);
-        a data year ``method_by_year`` does not state takes the default of sim.ranking.national."""
+        a data year ``method_by_year`` does not state takes the default of sim.ranking.config.national."""
         given = self.method_by_year.get(str(year))
         if given is None:
             given = self._defaults(int(year))[0]
@@ -336,22 +337,14 @@ class RankingConfig(Model):
 
     def evaluated(self, year) -> CountSpan:
         """Zones evaluated in data ``year``: ``peers.evaluated_by_year``, or the default that the national
-        facts known before the plan give (sim.ranking.national)."""
+        facts known before the plan give (sim.ranking.config.national)."""
         given = self.peers.evaluated_by_year.get(str(year))
         return count_span(given) if given is not None else self._defaults(int(year))[1]
 
     def _defaults(self, year: int) -> tuple[str | dict[str, float], CountSpan]:
-        """(method, evaluated) defaults of a data year from the facts known before the plan starts
-        (the year after the calibration year)."""
-        from sim.ranking import national
-
-        base = self.peers.calibration_year
-        known = national.known_before(national.load_facts(), f"{base + 1}-01")
-        bz = count_span(self.peers.bonded_zones)
-        got = national.national_inputs(known, [year], self.zone.region, bz.low, bz.high, base=base)
-        lo, hi = got.evaluated[str(year)]
-        cap = self.peers.n_peers + 1 + bz.low  # the stated peers, when a what-if differs from the facts
-        return got.methods[str(year)], CountSpan(low=min(lo, cap), high=min(hi, cap))
+        """(method, evaluated) of a data year from the facts known before the plan (national.year_defaults)."""
+        method, (lo, hi) = national.year_defaults(self, year)
+        return method, CountSpan(low=lo, high=hi)
 
     def check_years(self, years: list[int]) -> None:
         """Raise ValueError naming the key when the simulated years do not fit the peers' calibration."""
@@ -366,30 +359,7 @@ class RankingConfig(Model):
                 f"before it (macro_index = 1 there)"
             )
         if self.peers.calibrated_to_facts:
-            self._check_facts(years)
-
-    def _check_facts(self, years: list[int]) -> None:
-        """Raise ValueError when the peers' calibration differs from the national facts known
-        before the plan starts (scenarios/national_facts.csv): the calibration year is not a label."""
-        from sim.ranking import national
-
-        start = f"{years[0]}-01"
-        bz = count_span(self.peers.bonded_zones)
-        known = national.known_before(national.load_facts(), start)
-        got = national.national_inputs(known, list(years), self.zone.region, bz.low, bz.high)
-        ps = self.peers
-        stated = {
-            "peers.n_peers": (ps.n_peers, got.n_zones - 1, got.sources["n_zones"]),
-            "peers.n_central_west": (ps.n_central_west, got.n_central_west, got.sources["n_central_west"]),
-            "peers.trade.total_yi": (ps.trade.total_yi, got.trade_total_yi, got.sources["trade_total_yi"]),
-        }
-        for key, (have, want, why) in stated.items():
-            if abs(have - want) > 1e-9 * max(1.0, abs(want)):
-                raise ValueError(
-                    f"ranking.{key}: {have:g}, but the national facts known before {start} give {want:g} "
-                    f"for calibration year {got.calibration_year} ({why}); state the facts' value, or set "
-                    f"ranking.peers.calibrated_to_facts = false for a what-if on the national facts"
-                )
+            national.check_facts(self, list(years))
 
 
 def _nonnegative(values: dict[str, float], what: str, why: str) -> None:

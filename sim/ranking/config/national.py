@@ -14,16 +14,17 @@ docs/model.md, section "Ranking" states what is drawn and what is fixed.
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-FACTS_CSV = Path(__file__).resolve().parents[2] / "scenarios" / "national_facts.csv"
+FACTS_CSV = Path(__file__).resolve().parents[3] / "scenarios" / "national_facts.csv"
 """The national facts table shipped with the tool (built by bench/build_national_facts.py)."""
 
-BOARDS_CSV = Path(__file__).resolve().parents[2] / "scenarios" / "province_boards.csv"
+BOARDS_CSV = Path(__file__).resolve().parents[3] / "scenarios" / "province_boards.csv"
 """Province -> board of the regional rankings (east; central; west and north-east)."""
 
 EVAL2024_FROM = 2024
@@ -247,8 +248,6 @@ def apply(ev: dict, inputs: NationalInputs) -> dict:
     """The ``[ranking]`` table ``ev`` (a plain dict, copied) calibrated to ``inputs``: calibration year,
     CBZ peers, central-west peers, trade total, evaluated counts and methods of the plan's data years
     (a data year ``ev`` already states keeps its statement)."""
-    import copy
-
     out = copy.deepcopy(ev)
     peers = out["peers"]
     peers["calibration_year"] = inputs.calibration_year
@@ -266,3 +265,39 @@ def apply(ev: dict, inputs: NationalInputs) -> dict:
         methods.setdefault(y, m)
     out["method_by_year"] = methods
     return out
+
+
+def year_defaults(cfg, year: int) -> tuple[str | dict[str, float], tuple[int, int]]:
+    """(method, (low, high) evaluated) of data ``year`` for a ranking config that does not state them:
+    from the facts known before its plan (the year after its calibration year), the evaluated
+    count capped by the config's own peers (a what-if may state fewer than the facts)."""
+    base = cfg.peers.calibration_year
+    known = known_before(load_facts(), f"{base + 1}-01")
+    bz = cfg.peers.bonded_zones
+    lo_bz, hi_bz = (bz, bz) if isinstance(bz, int) else (bz.low, bz.high)
+    got = national_inputs(known, [year], cfg.zone.region, lo_bz, hi_bz, base=base)
+    lo, hi = got.evaluated[str(year)]
+    cap = cfg.peers.n_peers + 1 + lo_bz
+    return got.methods[str(year)], (min(lo, cap), min(hi, cap))
+
+
+def check_facts(cfg, years: list[int]) -> None:
+    """Raise ValueError when a ranking config's peer calibration differs from the national facts
+    known before the plan starts: the calibration year is not a label."""
+    start = f"{years[0]}-01"
+    bz = cfg.peers.bonded_zones
+    lo_bz, hi_bz = (bz, bz) if isinstance(bz, int) else (bz.low, bz.high)
+    got = national_inputs(known_before(load_facts(), start), list(years), cfg.zone.region, lo_bz, hi_bz)
+    ps = cfg.peers
+    stated = {
+        "peers.n_peers": (ps.n_peers, got.n_zones - 1, got.sources["n_zones"]),
+        "peers.n_central_west": (ps.n_central_west, got.n_central_west, got.sources["n_central_west"]),
+        "peers.trade.total_yi": (ps.trade.total_yi, got.trade_total_yi, got.sources["trade_total_yi"]),
+    }
+    for key, (have, want, why) in stated.items():
+        if abs(have - want) > 1e-9 * max(1.0, abs(want)):
+            raise ValueError(
+                f"ranking.{key}: {have:g}, but the national facts known before {start} give {want:g} "
+                f"for calibration year {got.calibration_year} ({why}); state the facts' value, or set "
+                f"ranking.peers.calibrated_to_facts = false for a what-if on the national facts"
+            )
