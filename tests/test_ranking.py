@@ -323,7 +323,15 @@ def test_output_shapes_and_ranges(cfg):
         assert span.low <= k <= span.high
     assert set(out.indicators) == {"rank", "rank_regional", "eval_score", "class_a"}
     assert set(out.variants) == set(cfg.variants)
-    for k in ("trade_p10", "trade_p50", "trade_p90", "top5_share", "top30_share", "trade_at_rank60", "score_at_rank60"):
+    for k in (
+        "trade_p10",
+        "trade_p50",
+        "trade_p90",
+        "top5_share",
+        "top30_share",
+        "trade_at_reference_rank",
+        "score_at_reference_rank",
+    ):
         assert out.peers[k].shape == (2,) and np.all(np.isfinite(out.peers[k])), k
     assert np.all(out.peers["trade_p10"] < out.peers["trade_p50"]) and np.all(
         out.peers["trade_p50"] < out.peers["trade_p90"]
@@ -338,7 +346,7 @@ def test_output_shapes_and_ranges(cfg):
         np.testing.assert_array_equal(o.indicators["class_a"], (o.indicators["rank"] <= cutoff).astype(float))
         # the zone at the reference rank scores at most what the zone scores when it ranks above it
         better = o.indicators["rank"] <= cfg.reference_rank
-        assert np.all(o.indicators["eval_score"][better] >= o.peers["score_at_rank60"][better])
+        assert np.all(o.indicators["eval_score"][better] >= o.peers["score_at_reference_rank"][better])
 
 
 def test_extreme_zones_rank_first_and_last(cfg):
@@ -460,7 +468,9 @@ def test_config_errors_name_the_key():
 
 
 def test_missing_years_and_zone_keys_are_clear_errors(cfg):
-    with pytest.raises(ValueError, match=r"ranking\.method_by_year: no method for data year 2024"):
+    # a data year the config does not state takes the facts' defaults; the calibration must still fit
+    assert cfg.method_weights(2024) == {"eval2020": 0.5, "eval2024": 0.5}  # a 2022 planner cannot know the revision
+    with pytest.raises(ValueError, match="calibration_year: 2021, but the first simulated year is 2024"):
         cfg.check_years([2024])
     with pytest.raises(ValueError, match="calibration_year"):
         cfg.check_years([2023])

@@ -99,7 +99,7 @@ def test_bonded_zones_are_ranked_but_left_out_of_national_cbz_statistics():
         a, b = run(none, tiny, seed=seed), run(four, tiny, seed=seed)
         np.testing.assert_array_equal(b.indicators["rank"], b.peers["n_evaluated"])
         np.testing.assert_array_equal(a.peers["trade_total_national"], b.peers["trade_total_national"])
-        assert not np.array_equal(a.peers["score_at_rank60"], b.peers["score_at_rank60"])
+        assert not np.array_equal(a.peers["score_at_reference_rank"], b.peers["score_at_reference_rank"])
 
 
 # ----------------------------------------------------------------------------- the method mixture

@@ -132,7 +132,9 @@ def test_ranking_outputs(run_dir):
     s = pd.read_csv(run_dir / "summary.csv").set_index("target_id")
     assert s.loc["rank_2023", "op"] == "<=" and s.loc["rank_2023", "threshold"] == 60
     peers = pd.read_csv(run_dir / "peers.csv")
-    assert {"trade_p50", "top5_share", "top30_share", "trade_at_rank60", "score_at_rank60"} <= set(peers["statistic"])
+    assert {"trade_p50", "top5_share", "top30_share", "trade_at_reference_rank", "score_at_reference_rank"} <= set(
+        peers["statistic"]
+    )
     rk = pd.read_csv(run_dir / "ranking.csv")
     assert {"main", "norm_min_max", "method_eval2024"} <= set(rk["variant"])
     assert {"rank<=60", "class_a"} <= set(rk["measure"])

@@ -245,7 +245,11 @@ BAD = {
     ),
     "unknown indicator": (lambda z: z["targets"].update(gdp={"2026": 1}), "targets.gdp", "unknown indicator"),
     "year outside plan": (lambda z: z["targets"].update(trade_total={"2030": 1}), "targets.trade_total.2030", "year"),
-    "rank not served": (lambda z: z["targets"].update(rank={"2027": 80}), "targets.rank", "not yet available"),
+    "rank without province trade": (
+        lambda z: z["targets"].update(rank={"2027": 80}),
+        "ranking.zone.province_trade_yi",
+        "贵州",
+    ),
     "project kind": (lambda z: z["projects"][0].update(kind="bridge"), "projects[1].kind", "unknown project kind"),
     "size of another kind": (
         lambda z: z["projects"][0].update(serviced_land_ha=5),
@@ -286,25 +290,29 @@ def test_error_in_a_whatif_names_the_whatif(tmp_path, capsys):
 
 
 def _zone_2022() -> dict:
-    """The template's zone moved to a plan starting in 2022, the one the national evaluation serves."""
+    """The template's zone moved to a plan starting in 2022, the year of Qinzhou's plan."""
     text = template("en", "z.toml").replace("2026", "2022").replace("2027", "2023")
     z = tomllib.loads(text)
     z["targets"]["rank"] = {"2023": 80}
     return z
 
 
-def test_rank_in_a_served_year_needs_the_province_and_the_unmodelled_counts(tmp_path, capsys):
+def test_rank_needs_the_province_and_defaults_the_unmodelled_counts(tmp_path, capsys):
     z = _zone_2022()
     p = write(tmp_path, z, "r.toml")
     expect_error(capsys, ["validate", str(p)], "r.toml", "ranking.zone.province_trade_yi", "贵州")
     z["ranking"] = {"zone": {"province_trade_yi": 1000}}
-    p = write(tmp_path, z, "r.toml")
-    expect_error(capsys, ["validate", str(p)], "r.toml", "ranking.zone.fallback.", "[constants.counts]")
+    sc = load(tmp_path, z, "r.toml").scenario  # no counts stated: the median peer's (docs/zones.md)
+    median = {k: sc.ranking.peers.variables[k].median for k in sc.ranking.zone.fallback}
+    assert set(median) == {"institutional_innovations", "ftz_replications", "patents", "high_tech_firms"}
+    assert sc.ranking.zone.fallback == median
     fallback = {"institutional_innovations": 2, "ftz_replications": 3, "patents": 10, "high_tech_firms": 1}
     z["ranking"]["zone"]["fallback"] = fallback
     sc = load(tmp_path, z, "r.toml").scenario
+    assert sc.ranking.zone.fallback == fallback
     assert sc.ranking.zone.region == "central_west" and sc.ranking.zone.area_km2 == 2.0
     assert sc.targets["rank_2023"].op == "<=" and sc.targets["rank_2023"].threshold == 80
+    assert sc.ranking.reference_rank == 80
 
 
 def test_default_descriptions_are_each_in_one_language(tmp_path):

@@ -66,6 +66,9 @@ def ranking_table(column, ranking, years: list[int]) -> pd.DataFrame:
         main = f"{method_mixture(ranking, y)}, default normalisation"
         row(f"rank<={ref}", "main", main, r <= ref, r)
         row("class_a", "main", f"top {ranking.class_a_share:.0%} of evaluated zones", column("class_a", y) > 0.5, r)
+        rb = column("rank_regional", y)
+        boards = "; ".join(f"{m}: {ranking.methods[m].boards} boards" for m in ranking.method_weights(y))
+        row(f"board_rank<={ref}", "main", f"rank on the zone's regional board ({boards})", rb <= ref, rb)
         for vid, v in ranking.variants.items():
             rv = column(f"rank_variant_{vid}", y)
             row(f"rank<={ref}", vid, v.description, rv <= ref, rv)

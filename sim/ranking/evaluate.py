@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.ranking.boards import board_masks
 from sim.ranking.config import (
     BASE_VARIABLES,
     PEER_VARIABLES,
@@ -89,6 +90,7 @@ class _MethodPlan:
     fixed: FixedPlan
     jobs: tuple
     job_fixed: np.ndarray
+    boards: int = 2
 
 
 @dataclass(frozen=True)
@@ -185,21 +187,20 @@ def _method_plan(cfg: RankingConfig, plan: _Plan, mid: str) -> _MethodPlan:
         fixed=compile_fixed(list(fixed.values())),
         jobs=tuple(jobs),
         job_fixed=np.array([j[2] for j in jobs]),
+        boards=cfg.methods[mid].boards,
     )
     return mp
 
 
 def _year_plans(cfg: RankingConfig, plan: _Plan, years) -> list[_YearPlan]:
-    """The (cached) _YearPlan of each simulated year; a year without a method or an evaluated
-    count raises (config.check_years names the key)."""
+    """The (cached) _YearPlan of each simulated year (a data year the config does not state takes
+    the defaults of sim.ranking.config.national)."""
     key = tuple(years)
     yp = plan.years.get(key)
     if yp is None:
-        if any(str(y) not in cfg.method_by_year or str(y) not in cfg.peers.evaluated_by_year for y in years):
-            cfg.check_years(list(years))
         yp = []
         for y in years:
-            n_u = count_span(cfg.peers.evaluated_by_year[str(y)])
+            n_u = cfg.evaluated(y)
             w = cfg.method_weights(y)
             yp.append(
                 _YearPlan(
@@ -363,9 +364,7 @@ def rank_replication(
     seniority_rank[np.argsort(-pop.seniority[:n], kind="stable")] = np.arange(n)
     seniority_rank[n : n + n_bonded] = -1  # bonded zones present: always evaluated
     seniority_rank[n_all] = -1  # the zone
-    same_region = np.empty(n_all + 1, bool)
-    np.equal(pop.central_west, cfg.zone.region == "central_west", out=same_region[:n_all])
-    same_region[n_all] = True
+    same_region, same_board = board_masks(cfg, pop.central_west, n)  # two boards, three boards
     ref = cfg.reference_rank
 
     ind = dict(zip(INDICATORS, np.empty((len(INDICATORS), T)), strict=True))
@@ -378,12 +377,13 @@ def rank_replication(
         )  # the most senior CBZ peers, the bonded zones, the zone
         table = np.concatenate([units[t + 1].take(ev, axis=1), plan.zeros(n_u)])
         compute_derived(plan.derived, table, units[t, growth_src].take(ev, axis=1))
-        scores = _score_year(yp.method(u_method[t]), table, ded_u[t][ev])
+        mp = yp.method(u_method[t])
+        scores = _score_year(mp, table, ded_u[t][ev])
         better = scores > scores[:, -1:]
         ranks = 1 + better.sum(axis=1)
         r = int(ranks[0])
         ind["rank"][t] = r
-        ind["rank_regional"][t] = 1 + int((better[0] & same_region[ev]).sum())
+        ind["rank_regional"][t] = 1 + int((better[0] & (same_board if mp.boards == 3 else same_region)[ev]).sum())
         ind["eval_score"][t] = scores[0, -1]
         ind["class_a"][t] = float(r <= int(np.floor(cfg.class_a_share * n_u + 1e-9)))
         for j, vid in enumerate(var, start=1):
@@ -391,9 +391,10 @@ def rank_replication(
         if ref <= n_u:
             s = scores[0]
             k = np.argpartition(-s, ref - 1)[ref - 1]
-            peers["trade_at_rank60"][t], peers["score_at_rank60"][t] = table[0, k], s[k]
+            peers["trade_at_reference_rank"][t], peers["score_at_reference_rank"][t] = table[0, k], s[k]
         else:
-            peers["trade_at_rank60"][t] = peers["score_at_rank60"][t] = np.nan
+            peers["trade_at_reference_rank"][t] = peers["score_at_reference_rank"][t] = np.nan
+        peers["reference_rank"][t] = ref
         peers["n_evaluated"][t] = n_u
     national = units[1:, 0] if not bz.high else np.concatenate([units[1:, 0, :n], units[1:, 0, n_all:]], axis=1)
     _trade_statistics(national, n, peers)

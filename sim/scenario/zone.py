@@ -173,8 +173,11 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
     if not any(isinstance(v, dict) or v > 0 for v in full["base_year"]["enterprises"].values()):
         raise w.fail("base_year.enterprises", "no sector has enterprises")
     full["targets"] = targets(w, data.get("targets"), plan, years, projects, milestones)
-    if any(t["indicator"] == "rank" for t in full["targets"].values()):
-        full["ranking"] = ranking(w, zone, years, data.get("ranking"), data.get("constants", {}).get("counts"))
+    ranks = [t for t in full["targets"].values() if t["indicator"] == "rank"]
+    if ranks:
+        worst = max(ranks, key=lambda t: t["year"])["threshold"]  # the rank aimed at by the plan's end
+        counts = data.get("constants", {}).get("counts")
+        full["ranking"] = ranking(w, zone, years, data.get("ranking"), counts, worst)
     for sec in FULL_SECTIONS:  # the planner's own statements win over the defaults
         if sec in data:
             if not isinstance(data[sec], dict):

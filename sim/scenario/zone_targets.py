@@ -8,15 +8,15 @@ import math
 import tomllib
 from typing import Any
 
+from sim.ranking.config import national
 from sim.ranking.config.variables import ZONE_MODEL_VARIABLES
 from sim.scenario.zone_defaults import SCENARIOS_DIR, Where
 from sim.vocabulary.outcomes import MODEL_INDICATORS, OUTCOMES, indicator_unit
 
 EVALUATION = SCENARIOS_DIR / "evaluation_methods.toml"
 """The national evaluation (peers and methods) a zone file's rank target is scored with."""
-EAST = ("北京", "天津", "河北", "上海", "江苏", "浙江", "福建", "山东", "广东", "海南")
-"""The eastern provinces of the national statistics' four-region split; every other province is
-ranked on the central, western and north-eastern board."""
+EAST = tuple(p for p, b in national.province_boards().items() if b == "east")
+"""The eastern provinces of the national statistics' four-region split (scenarios/province_boards.csv)."""
 
 
 def targets(w: Where, table: Any, plan: dict, years: list[int], projects: dict, milestones: dict) -> dict:
@@ -62,43 +62,57 @@ def target_words(ind: str, year: str, thr: float, projects: dict, milestones: di
     return f"{year}年{OUTCOMES[ind].zh}达到{thr:g}{unit}"
 
 
-def ranking(w: Where, zone: dict, years: list[int], own: Any, counts: Any) -> dict:
-    """The national evaluation for a rank target, or a refusal where it cannot honestly serve."""
+def ranking(w: Where, zone: dict, years: list[int], own: Any, counts: Any, rank_target: float | None = None) -> dict:
+    """The national evaluation of a zone file's rank target, for any data years.
+
+    The methods come from ``evaluation_methods.toml``; the peers are calibrated to the national
+    facts known before the plan starts (``sim.ranking.config.national``: no look-ahead), the evaluated
+    counts and methods of the plan's data years follow the facts, then their documented defaults;
+    the zone's own inputs come from the zone file (docs/zones.md, "The rank")."""
     with open(EVALUATION, "rb") as f:
         ev = tomllib.load(f)["ranking"]
-    cal = ev["peers"]["calibration_year"]
-    missing = [y for y in years if str(y) not in ev["method_by_year"] or str(y) not in ev["peers"]["evaluated_by_year"]]
-    if years[0] - 1 != cal or missing:
-        raise w.fail(
-            "targets.rank",
-            f"the national evaluation for data year(s) {missing or years} is not yet available: its peer zones "
-            f"are calibrated to {cal} and serve plans starting in {cal + 1} "
-            f"(data years {', '.join(sorted(ev['method_by_year']))}); remove the rank target for now",
-        )
     zone_in = own.get("zone", {}) if isinstance(own, dict) else {}
     if "province_trade_yi" not in zone_in:
         raise w.fail(
             "ranking.zone.province_trade_yi",
-            f"a rank target needs the foreign trade of {zone['province']} in {cal}, 亿元 (the province's "
+            f"a rank target needs the foreign trade of {zone['province']} in {years[0] - 1}, 亿元 (the province's "
             f"statistical communiqué): add [ranking.zone] province_trade_yi = ...",
         )
+    region = national.region_of(zone["province"])
+    bz = ev["peers"].get("bonded_zones", 0)
+    lo, hi = (bz["low"], bz["high"]) if isinstance(bz, dict) else (bz, bz)
+    known = national.known_before(national.load_facts(), f"{years[0]}-01")
+    try:
+        inputs = national.national_inputs(known, years, region, lo, hi)
+    except ValueError as e:
+        raise w.fail(
+            "targets.rank", f"the national facts known before {years[0]}-01 cannot calibrate the peers: {e}"
+        ) from None
+    ev = copy.deepcopy(ev)
+    # the methods file's data years describe Qinzhou's plan; a zone file's come from the facts
+    ev["method_by_year"] = {}
+    ev["peers"]["evaluated_by_year"] = {}
+    ev = national.apply(ev, inputs)
+    if rank_target is not None:
+        ev["reference_rank"] = int(rank_target)
     produced = set(MODEL_INDICATORS) | set(counts if isinstance(counts, dict) else {})
     stated = zone_in.get("fallback", {}) if isinstance(zone_in.get("fallback"), dict) else {}
-    lacking = [k for k in ZONE_MODEL_VARIABLES if k not in produced and k not in stated]
-    if lacking:
-        raise w.fail(
-            f"ranking.zone.fallback.{lacking[0]}",
-            f"a rank target needs the zone's yearly {', '.join(lacking)} (the evaluation scores them and a zone "
-            f"file's model does not produce them): state each under [ranking.zone] fallback = {{ ... }} with "
-            f"its source, or add the programme under [constants.counts]",
-        )
-    ev = copy.deepcopy(ev)
+    # assumption: a yearly figure the zone neither simulates nor states is that of the median peer
+    # (the catalogue's typical zone), so the evaluation neither rewards nor punishes what is unknown
+    fallback = {
+        k: float(stated[k]) if k in stated else float(ev["peers"]["variables"][k]["median"])
+        for k in ZONE_MODEL_VARIABLES
+        if k not in produced
+    }
+    offsets = zone_in.get("offsets", {}) if isinstance(zone_in.get("offsets"), dict) else {}
     ev["zone"] = {
-        "region": "east" if zone["province"] in EAST else "central_west",
+        "region": region,
+        "board": national.province_boards()[zone["province"]],
         "area_km2": float(zone["fenced_area_km2"]),
-        "accepted_area_share_pct": 100.0,  # accepted: the zone file states the acceptance month
+        "accepted_area_share_pct": float(zone_in.get("accepted_area_share_pct", 100.0)),
         "province_trade_yi": zone_in["province_trade_yi"],
-        "offsets": {},
-        "fallback": {},
+        # assumption: no business type the model does not count runs unless the zone file says so
+        "offsets": {k: float(v) for k, v in offsets.items()},
+        "fallback": fallback,
     }
     return ev

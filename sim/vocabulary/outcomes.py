@@ -87,16 +87,23 @@ PEER_STATISTICS: dict[str, PeerStatistic] = {
         PeerStatistic("trade_p90", "亿元", "同类综保区进出口总值90%分位", "Peer-zone trade, 90th percentile"),
         PeerStatistic("top5_share", "share", "前5名占全国综保区进出口比重", "Top-5 share of national CBZ trade"),
         PeerStatistic("top30_share", "share", "前30名占全国综保区进出口比重", "Top-30 share of national CBZ trade"),
-        PeerStatistic("trade_at_rank60", "亿元", "第60名综保区的进出口总值", "Trade of the zone ranked 60th"),
+        PeerStatistic("reference_rank", "rank", "参照名次（排名目标）", "Reference rank (the rank target)"),
         PeerStatistic(
-            "score_at_rank60", "points", "第60名综保区的评估得分", "Evaluation score of the zone ranked 60th"
+            "trade_at_reference_rank", "亿元", "第{rank}名综保区的进出口总值", "Trade of the zone ranked {rank}"
+        ),
+        PeerStatistic(
+            "score_at_reference_rank",
+            "points",
+            "第{rank}名综保区的评估得分",
+            "Evaluation score of the zone ranked {rank}",
         ),
         PeerStatistic("n_evaluated", "count", "参评综保区数量", "Zones evaluated"),
         PeerStatistic("trade_total_national", "亿元", "全国综保区进出口总值", "National CBZ trade"),
     )
 }
-"""Peer statistics in the order the ranking computes them (trade_at_rank60 / score_at_rank60
-refer to ranking.reference_rank)."""
+"""Peer statistics in the order the ranking computes them (trade_at_reference_rank /
+score_at_reference_rank describe the zone holding ranking.reference_rank, the rank target, which
+reference_rank reports; ``{rank}`` in a label is that rank)."""
 
 
 def _ids(**match) -> tuple[str, ...]:

@@ -25,6 +25,7 @@ from typing import Literal, TypeVar
 from pydantic import Field, model_validator
 
 from sim.config_base import StrictModel
+from sim.ranking.config import national
 from sim.ranking.config.peers import (
     Correlation,
     CountSpan,
@@ -44,6 +45,7 @@ from sim.ranking.config.variables import (
     TRADE_MODES,
     ZONE_CONFIG_VARIABLES,
     ZONE_MODEL_VARIABLES,
+    Board,
     Region,
 )
 
@@ -58,6 +60,7 @@ __all__ = [
     "TRADE_MODES",
     "ZONE_CONFIG_VARIABLES",
     "ZONE_MODEL_VARIABLES",
+    "Board",
     "Bonus",
     "BonusItem",
     "Correlation",
@@ -96,6 +99,11 @@ class ZoneSpec(Model):
     area_km2: float = Field(gt=0, description="Area the per-area indicators divide by (fenced area), km2.")
     accepted_area_share_pct: float = Field(
         gt=0, le=100, description="Share of the approved area that has passed customs acceptance, %."
+    )
+    board: Board | None = Field(
+        None,
+        description="Board of a three-board ranking (east, central, west_northeast); from the province "
+        "(scenarios/province_boards.csv). Required when a method ranks on three boards.",
     )
     province_trade_yi: float = Field(
         gt=0,
@@ -190,6 +198,11 @@ class Method(Model):
     name_zh: str
     source: str = Field(description="Where the method's structure comes from.")
     normalisation: Rule = Field(description="How an indicator becomes a 0-1 score across the evaluated zones.")
+    boards: Literal[2, 3] = Field(
+        2,
+        description="Regional boards the method ranks on beside the national ranking: 2 (east; central, west "
+        "and north-east) or 3 (east; central; west and north-east).",
+    )
     groups: dict[str, Group] = Field(min_length=1)
     bonus: Bonus
     deduction: Deduction
@@ -222,7 +235,7 @@ class RankingConfig(Model):
     reference_rank: int = Field(
         ge=1,
         description=(
-            "The rank the plan aims at (top N); peers output trade_at_rank60 / score_at_rank60 "
+            "The rank the plan aims at (top N); peers output trade_at_reference_rank / score_at_reference_rank "
             "describe the zone holding this rank."
         ),
     )
@@ -275,6 +288,13 @@ class RankingConfig(Model):
             for k in m.bonus.items:
                 if k not in known:
                     raise ValueError(f"methods.{mid}.bonus.items: unknown indicator {k!r}; expected one of {known}")
+        if self.zone.board is None and any(m.boards == 3 for m in self.methods.values()):
+            raise ValueError(
+                "zone.board: a method ranks on three boards (east, central, west_northeast); give the zone's "
+                "board (its province's, scenarios/province_boards.csv)"
+            )
+        if self.zone.board is not None and (self.zone.board == "east") != (self.zone.region == "east"):
+            raise ValueError(f"zone.board: {self.zone.board!r} does not lie in zone.region {self.zone.region!r}")
         for y, given in self.method_by_year.items():
             if not y.isdigit():
                 raise ValueError(f"method_by_year: key {y!r} is not a year")
@@ -309,22 +329,26 @@ class RankingConfig(Model):
         return self
 
     def method_weights(self, year) -> dict[str, float]:
-        """Method id -> probability that it scores data year ``year`` (methods of probability 0 left out)."""
-        given = self.method_by_year[str(year)]
+        """Method id -> probability that it scores data year ``year`` (methods of probability 0 left out);
+        a data year ``method_by_year`` does not state takes the default of sim.ranking.config.national."""
+        given = self.method_by_year.get(str(year))
+        if given is None:
+            given = self._defaults(int(year))[0]
         return {given: 1.0} if isinstance(given, str) else {m: w for m, w in given.items() if w > 0}
 
+    def evaluated(self, year) -> CountSpan:
+        """Zones evaluated in data ``year``: ``peers.evaluated_by_year``, or the default that the national
+        facts known before the plan give (sim.ranking.config.national)."""
+        given = self.peers.evaluated_by_year.get(str(year))
+        return count_span(given) if given is not None else self._defaults(int(year))[1]
+
+    def _defaults(self, year: int) -> tuple[str | dict[str, float], CountSpan]:
+        """(method, evaluated) of a data year from the facts known before the plan (national.year_defaults)."""
+        method, (lo, hi) = national.year_defaults(self, year)
+        return method, CountSpan(low=lo, high=hi)
+
     def check_years(self, years: list[int]) -> None:
-        """Raise ValueError naming the key when a simulated year has no method or evaluated count."""
-        for y in years:
-            if str(y) not in self.method_by_year:
-                raise ValueError(
-                    f"ranking.method_by_year: no method for data year {y} (have {sorted(self.method_by_year)})"
-                )
-            if str(y) not in self.peers.evaluated_by_year:
-                raise ValueError(
-                    f"ranking.peers.evaluated_by_year: no count for data year {y} "
-                    f"(have {sorted(self.peers.evaluated_by_year)})"
-                )
+        """Raise ValueError naming the key when the simulated years do not fit the peers' calibration."""
         if not years:
             return
         if list(years) != list(range(years[0], years[0] + len(years))):
@@ -335,6 +359,8 @@ class RankingConfig(Model):
                 f"simulated year is {years[0]}; the peers' marginals must describe the year "
                 f"before it (macro_index = 1 there)"
             )
+        if self.peers.calibrated_to_facts:
+            national.check_facts(self, list(years))
 
 
 def _nonnegative(values: dict[str, float], what: str, why: str) -> None:

@@ -137,8 +137,24 @@ class PeerSpec(Model):
     calibration_year: int = Field(
         description="Year the marginals describe (the year before the first simulated year; macro_index = 1 then)."
     )
+    calibrated_to_facts: bool = Field(
+        True,
+        description=(
+            "true: calibration_year, n_peers, n_central_west and trade.total_yi must equal what the national "
+            "facts known before the plan starts give (scenarios/national_facts.csv); false: a what-if on them."
+        ),
+    )
     n_peers: int = Field(ge=TOP_LARGE + 1, description="Other zones in the country (the zone excluded).")
     n_central_west: int = Field(ge=0, description="How many of them are in the central/west/north-east region.")
+    west_northeast_share: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description=(
+            "Share of the central-west peers on the west and north-east board when a method ranks on three "
+            "boards (the rest are on the central board)."
+        ),
+    )
     evaluated_by_year: dict[str, int | CountSpan] = Field(
         description=(
             "Data year -> zones evaluated that year, the zone and the bonded zones included (a count, "

@@ -14,6 +14,9 @@ from sim.vocabulary.outcomes import MODES
 Region = Literal["east", "central_west"]
 """Region a zone is ranked in: the east, or the central, western and north-eastern provinces."""
 
+Board = Literal["east", "central", "west_northeast"]
+"""Board of the three-board ranking of the 2024 method: east; central; west and north-east."""
+
 TRADE_MODES = tuple(f"trade_{m}" for m in MODES)
 
 ZONE_MODEL_VARIABLES = (

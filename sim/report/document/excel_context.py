@@ -176,6 +176,7 @@ def peers_sheet(wb, res: Results):
         bi("90%分位 [单位列]", "P90 [unit column]"),
     ]
     rows = []
+    ranks = {x["year"]: x["p50"] for _, x in p.iterrows() if x["statistic"] == "reference_rank"}
     for _, x in p.iterrows():
         st = str(x["statistic"])
         u = PEER_UNITS.get(st, "")
@@ -183,8 +184,8 @@ def peers_sheet(wb, res: Results):
             [
                 int(x["year"]),
                 st,
-                indicator_label("peers_" + st, "zh"),
-                indicator_label("peers_" + st, "en"),
+                indicator_label("peers_" + st, "zh", rank=ranks.get(x["year"])),
+                indicator_label("peers_" + st, "en", rank=ranks.get(x["year"])),
                 unit_bi(u) if u else "",
                 x["mean"],
                 x["p10"],

@@ -202,10 +202,11 @@ def _peer_value(v, unit: str) -> str:
 def peers_table(peers: pd.DataFrame, lang: str, max_rows: int = 60) -> Table:
     if {"year", "statistic", "mean", "p10", "p50", "p90"} <= set(peers.columns):
         rows = []
+        ranks = {r["year"]: r["p50"] for _, r in peers.iterrows() if r["statistic"] == "reference_rank"}
         for _, r in peers.iterrows():
             stat = str(r["statistic"])
             unit = PEER_UNITS.get(stat, "")
-            lab = indicator_label("peers_" + stat, lang)
+            lab = indicator_label("peers_" + stat, lang, rank=ranks.get(r["year"]))
             if unit and unit != "share":
                 lab += f"（{unit_label(unit, lang)}）" if lang == "zh" else f" ({unit_label(unit, lang)})"
             rows.append([str(r["year"]), lab, *[_peer_value(r[c], unit) for c in ("mean", "p10", "p50", "p90")]])

@@ -54,20 +54,45 @@ def variant_label(variant: str, lang: str, description: str = "") -> str:
 
 def measure_label(measure: str, lang: str) -> str:
     """ranking.csv measures: "rank<=60", "class_a"."""
-    m = re.match(r"^rank\s*(<=|<)\s*(\d+)$", measure)
+    m = re.match(r"^(board_)?rank\s*(<=|<)\s*(\d+)$", measure)
     if m:
-        return text("measure_rank", lang, op=op_text(m[1]), n=m[2])
+        return text("measure_board_rank" if m[1] else "measure_rank", lang, op=op_text(m[2]), n=m[3])
     if measure == "class_a":
         return indicator_label("class_a", lang)
     return measure
 
 
-def indicator_label(indicator: str, lang: str, scenario=None) -> str:
-    """Label of an indicator; scenario-defined ones need the scenario (object or resolved dict)."""
+def ordinal_rank(rank: int | None, lang: str) -> str:
+    """ "80th" / "80": a rank as the peer-statistic labels name it (``{rank}``); without a rank, the words."""
+    if rank is None:
+        return "参照" if lang == "zh" else "at the reference rank"
+    n = int(rank)
+    if lang == "zh":
+        return str(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _reference_rank(scenario) -> int | None:
+    r = scenario.get("ranking") if isinstance(scenario, dict) else getattr(scenario, "ranking", None)
+    if r is None:
+        return None
+    return r.get("reference_rank") if isinstance(r, dict) else r.reference_rank
+
+
+def indicator_label(indicator: str, lang: str, scenario=None, rank: int | None = None) -> str:
+    """Label of an indicator; scenario-defined ones need the scenario (object or resolved dict).
+    ``rank``: the reference rank a peer statistic names (default: the scenario's)."""
     if indicator in INDICATORS:
         return pick(INDICATORS[indicator], lang)
     if indicator.startswith("peers_") and indicator.removeprefix("peers_") in PEER_STATS:
-        return pick(PEER_STATS[indicator.removeprefix("peers_")], lang)
+        label = pick(PEER_STATS[indicator.removeprefix("peers_")], lang)
+        if "{rank}" in label:
+            n = rank if rank is not None else _reference_rank(scenario)
+            label = label.replace("{rank}", ordinal_rank(n, lang))
+            if n is None:
+                label = label.replace("第参照名", "参照名次").replace("ranked at", "at")
+        return label
     if indicator.startswith("rank_variant_"):
         return text("rank_variant", lang, variant=variant_label(indicator.removeprefix("rank_variant_"), lang))
     sc = scenario_names(scenario)

@@ -92,6 +92,7 @@ TEXT = {
     "rank_median": ("中位数 {v}", "median {v}"),
     "rank_variant": ("全国排名（{variant}）", "National rank ({variant})"),
     "measure_rank": ("全国排名 {op} {n}", "national rank {op} {n}"),
+    "measure_board_rank": ("区域板块排名 {op} {n}", "regional board rank {op} {n}"),
     "sec_rank_sens": ("排名对评估方法未知之处的敏感性", "How much the rank depends on the unknowns of the method"),
     "intro_rank_sens": (
         "评估方法的部分细节（归一化公式、最后20分的分配、方法版本）未公开。下表用同一批模拟（相同的同类区和本区）在不同假设下重新评分，"

@@ -1,0 +1,37 @@
+"""Regional boards of the national evaluation: which units share the zone's board.
+
+The 2020 method ranks on two boards (east; central, west and north-east), the 2024 method on three
+(east; central; west and north-east). The peers carry a two-region flag; under three boards the
+first ``round(peers.west_northeast_share x count)`` central-west CBZ peers by index are on the west
+and north-east board, the rest on the central one. Regions are a random permutation and a peer's
+values do not depend on its index, so these are a random subset, and no random number is drawn for
+it (the draws of a two-board configuration are unchanged).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.ranking.config import RankingConfig
+
+BOARD_INDEX = {"east": 0, "central": 1, "west_northeast": 2}
+"""Board -> its code in the three-board ranking."""
+
+
+def board_masks(cfg: RankingConfig, central_west: np.ndarray, n_cbz: int) -> tuple[np.ndarray, np.ndarray]:
+    """(two-board, three-board) masks over the units (peers, then the zone last, always True): True
+    where a unit is on the zone's board. ``central_west``: the peers' region flags (CBZ peers first,
+    ``n_cbz`` of them, then the bonded zones)."""
+    n_all = len(central_west)
+    two = np.empty(n_all + 1, bool)
+    np.equal(central_west, cfg.zone.region == "central_west", out=two[:n_all])
+    two[n_all] = True
+    cw_idx = np.flatnonzero(central_west[:n_cbz])
+    west = np.zeros(n_all, bool)
+    west[cw_idx[: round(cfg.peers.west_northeast_share * len(cw_idx))]] = True
+    three = np.empty(n_all + 1, bool)
+    np.equal(
+        np.where(central_west, np.where(west, 2, 1), 0), BOARD_INDEX.get(cfg.zone.board or "", -1), out=three[:n_all]
+    )
+    three[n_all] = True
+    return two, three
