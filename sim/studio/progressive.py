@@ -105,7 +105,7 @@ class WhatIfRunner:
     workers: int | None = None
     first: int = FIRST_REPS
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self.base = api.load_scenario(self.path, self.overrides)
         self.seed = self.base.scenario.run.seed if self.seed is None else int(self.seed)
         self.latest: Snapshot | None = None
