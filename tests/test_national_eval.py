@@ -23,7 +23,7 @@ from sim.cli import main
 from sim.cli.new_zone import template
 from sim.ranking import rank_replication
 from sim.ranking.config import RankingConfig, national
-from sim.report.labels import indicator_label
+from sim.report.texts.labels import indicator_label
 from sim.scenario.loader import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
