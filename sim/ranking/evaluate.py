@@ -1,11 +1,10 @@
 """The national evaluation of one replication: the zone among its peers, every simulated year.
 
-:func:`rank_replication` draws the peers of a replication (the concentration of their trade,
-how many are evaluated, the bonded zones among them), grows them with the replication's macro
-index, puts the zone beside them and scores every evaluated zone of each data year under the
-method drawn for that year from the scenario's probabilities, and under each variant. Everything that depends on the configuration (and on
-the simulated years) is worked out once and cached (:class:`_Plan`, :class:`_YearPlan`), so a
-replication costs its random draws plus a few array operations per data year.
+:func:`rank_replication` draws the peers of a replication (the concentration of their trade, how many are
+evaluated, the bonded zones among them), grows them with its macro index, puts the zone beside them and
+scores every evaluated zone of each data year under the method drawn for that year, and under each variant.
+What depends only on the configuration and the simulated years is worked out once and cached (:class:`_Plan`,
+:class:`_YearPlan`), so a replication costs its random draws plus a few array operations per data year.
 """
 
 from __future__ import annotations
