@@ -197,9 +197,20 @@ def apply_overrides(data: dict, overrides: list[str], origin: dict) -> dict:
 _DIST_TAGS = {"fixed", "uniform", "triangular", "normal", "lognormal", "beta", "pert", "poisson", "choice"}
 
 
-def _format_validation_error(e: ValidationError, origin: dict, default_file: str) -> str:
-    errs = e.errors()
-    first = errs[0]
+def _format_validation_error(e: ValidationError, origin: dict, default_file: str) -> list[str]:
+    """One line per problem (``file: key.path: what was expected``), every problem of the file."""
+    lines: list[str] = []
+    for err in e.errors():
+        msg = err["msg"]
+        if msg.startswith("Value error, ") and "\n" in msg:  # a cross-field check that found several
+            for part in msg.removeprefix("Value error, ").split("\n"):
+                lines.append(_format_one({**err, "msg": "Value error, " + part}, origin, default_file))
+        else:
+            lines.append(_format_one(err, origin, default_file))
+    return lines
+
+
+def _format_one(first: dict, origin: dict, default_file: str) -> str:
     raw_loc = [str(p) for p in first["loc"]]
     loc = [p for p in raw_loc if not (p in _DIST_TAGS or "[" in p)]
     if raw_loc[-2:] == ["fixed", "value"]:  # a bare number: its key is the path, not ".value"
@@ -225,8 +236,7 @@ def _format_validation_error(e: ValidationError, origin: dict, default_file: str
     elif "input" in first and kind not in ("union_tag_invalid",):
         msg = f"{msg} (got {first['input']!r})"
     where = f"{path}: " if path else ""
-    more = f" (and {len(errs) - 1} more problem(s))" if len(errs) > 1 else ""
-    return f"{file}: {where}{msg}{more}"
+    return f"{file}: {where}{msg}"
 
 
 def _origin_of(loc: list[str], origin: dict, default_file: str) -> str:
@@ -277,5 +287,5 @@ def validate_data(data: dict, path: Path, origin: dict | None = None) -> LoadedS
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as e:
-        raise ScenarioError(_format_validation_error(e, origin or {}, display_path(path))) from None
+        raise ScenarioError(problems=_format_validation_error(e, origin or {}, display_path(path))) from None
     return LoadedScenario(scenario=sc, path=path, resolved=data, sha256=canonical_hash(data))
