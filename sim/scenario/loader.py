@@ -210,7 +210,7 @@ def _format_validation_error(e: ValidationError, origin: dict, default_file: str
     return lines
 
 
-def _format_one(first: dict, origin: dict, default_file: str) -> str:
+def _format_one(first: Any, origin: dict, default_file: str) -> str:
     raw_loc = [str(p) for p in first["loc"]]
     loc = [p for p in raw_loc if not (p in _DIST_TAGS or "[" in p)]
     if raw_loc[-2:] == ["fixed", "value"]:  # a bare number: its key is the path, not ".value"

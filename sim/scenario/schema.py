@@ -180,14 +180,13 @@ def _check_land(self: Scenario) -> None:
     c = self.constants
     fenced_ha = c.fenced_area_km2 * 100
     init, rate = self.initial_state, self.base_year.development_rate
-    start, what = (
-        (
-            init.developed_area_ha.support[1] + init.serviced_land_free_ha.support[1],
-            "initial_state.developed_area_ha + serviced_land_free_ha",
-        )
-        if rate is None
-        else (rate.support[1] / 100 * fenced_ha, "base_year.development_rate")
-    )
+    if rate is not None:
+        start, what = rate.support[1] / 100 * fenced_ha, "base_year.development_rate"
+    elif init.developed_area_ha is not None:
+        start = init.developed_area_ha.support[1] + init.serviced_land_free_ha.support[1]
+        what = "initial_state.developed_area_ha + serviced_land_free_ha"
+    else:
+        return  # neither is given: check_base_year says so
     if rate is not None and init.serviced_land_free_ha.support[1] > start + 1e-9:
         raise ValueError(
             f"initial_state.serviced_land_free_ha can reach {init.serviced_land_free_ha.support[1]:g} ha, "
