@@ -42,7 +42,7 @@ def check_ranking_inputs(sc) -> None:
     zy = RANGES["zone_yi"]
     if not zy.contains(zone.province_trade_yi / 100):  # a province trades up to 100 zones' worth
         problems.append(
-            f"ranking.zone.province_trade_yi: expected a province's yearly trade in (0, 1e+07] 亿元 (the largest "
+            f"ranking.zone.province_trade_yi: expected a province's yearly trade > 0 and <= 1e+07 亿元 (the largest "
             f"province trades some 8万亿元), got {zone.province_trade_yi:g}"
         )
     if problems:

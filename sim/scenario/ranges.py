@@ -28,8 +28,9 @@ class Range:
     low_open: bool = False
 
     def text(self) -> str:
-        lo = "(" if self.low_open else "["
-        return f"{lo}{self.low:g}, {self.high:g}] {self.unit}".rstrip()
+        if self.low_open:
+            return f"> {self.low:g} and <= {self.high:g} {self.unit}".rstrip()
+        return f"in [{self.low:g}, {self.high:g}] {self.unit}".rstrip()
 
     def contains(self, a: float, b: float | None = None) -> bool:
         b = a if b is None else b
@@ -39,7 +40,7 @@ class Range:
         return above and b <= self.high
 
     def refusal(self, got: str) -> str:
-        return f"expected a value in {self.text()} ({self.reason}), {got}"
+        return f"expected a value {self.text()} ({self.reason}), {got}"
 
 
 TAIL = 1e-6
