@@ -346,6 +346,18 @@ class ChunkStore:
         atomic_write_bytes(p, data)
         atomic_write_text(p.with_suffix(".sha256"), _sha256(data) + "\n")
 
+    def keep_only(self, ranges) -> list[str]:
+        """Delete every chunk file that is not one of ``ranges`` (a smaller run into the folder of a
+        larger one leaves no stale chunk behind); returns the names removed."""
+        keep = {self._path(a, b).name for a, b in ranges}
+        keep |= {Path(n).with_suffix(".sha256").name for n in keep}
+        gone = []
+        for p in sorted(self.dir.glob("reps_*")):
+            if p.name not in keep and p.suffix in (".npz", ".sha256"):
+                p.unlink(missing_ok=True)
+                gone.append(p.name)
+        return gone
+
     def load(self, start: int, stop: int) -> Chunk:
         with np.load(self._path(start, stop)) as z:
             if "label" in z.files and str(z["label"]) != self._label(start, stop):
@@ -366,3 +378,5 @@ def write_indicators_csv(path: str | Path, store, ranges, years, names) -> None:
             indicators_long(np.arange(a, b), years, names, c.yearly).to_csv(
                 f, index=False, header=False, lineterminator="\n"
             )
+    if isinstance(store, ChunkStore):  # the folder now holds this run alone: no stale chunk of a larger one
+        store.keep_only(ranges)
