@@ -80,6 +80,7 @@ RANGES: dict[str, Range] = {
     "tranches": Range(1, 120, "tranches", "one a month for ten years"),
     "cost_wan": Range(0, 1e8, "万元", "1万亿元, more than any zone's budget"),
     "threshold": Range(-1e9, 1e9, "", "beyond any indicator a zone's model produces"),
+    "rank": Range(1, 1000, "", "a place in the national ranking, which evaluates fewer than 200 zones"),
     "year": Range(1990, 2100, "", "a calendar year of a plan"),
     "fallback": Range(0, 1e9, "", "a zone's yearly statistic, beyond any real zone's"),
 }

@@ -30,7 +30,7 @@ from sim.scenario.constants import Constants, InitialState
 from sim.scenario.fields import Model
 from sim.scenario.levers import LeverCosts, LeverRanges, Levers, check_lever_ranges
 from sim.scenario.meta import Run, ScenarioMeta
-from sim.scenario.ranges import LIMITS
+from sim.scenario.ranges import LIMITS, RANGES
 from sim.scenario.targets import Target, indicator_ids, ranking_indicator_ids
 from sim.scenario.uncertainties import Uncertainties
 from sim.vocabulary.outcomes import MODEL_INDICATORS
@@ -169,10 +169,29 @@ def check_whole(self: Scenario, report) -> None:
             bad(f"targets.{tid}.indicator: unknown indicator {t.indicator!r}; expected one of {sorted(known)}")
         elif t.unit != known[t.indicator]:
             bad(f"targets.{tid}.unit: {t.indicator} is measured in {known[t.indicator]!r}, got {t.unit!r}")
+        r = RANGES.get(UNIT_RANGE.get(known.get(t.indicator, ""), ""))
+        if r is not None and not r.contains(t.threshold):
+            bad(
+                f"targets.{tid}.threshold: {t.indicator} is measured in {known[t.indicator]!r}: "
+                + r.refusal(f"got {t.threshold:g}")
+            )
         if t.year not in years:
             bad(f"targets.{tid}.year: {t.year} is outside the simulated years {sorted(years)}")
         if t.alternative_of and t.alternative_of not in self.targets:
             bad(f"targets.{tid}.alternative_of: unknown target {t.alternative_of!r}")
+
+
+UNIT_RANGE = {
+    "亿元": "zone_yi",
+    "万美元": "zone_wan_usd",
+    "persons": "zone_persons",
+    "count": "firms",
+    "%": "percent",
+    "share": "share",
+    "0/1": "share",
+    "rank": "rank",
+}
+"""The range (sim.scenario.ranges) a target's threshold must lie in, by its indicator's unit."""
 
 
 def _check_land(self: Scenario) -> None:

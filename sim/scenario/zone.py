@@ -372,7 +372,7 @@ def _projects(w: Where, items: Any, cat: dict, milestone_ids: set) -> dict:
             raise w.fail(key, "expected a table")
         _check_entry(w, key, p, PROJECT_KEYS)
         kind = p.get("kind")
-        if kind not in kinds:
+        if not isinstance(kind, str) or kind not in kinds:
             raise w.fail(f"{key}.kind", f"unknown project kind {kind!r}; expected one of {list(kinds)}")
         spec = kinds[kind]
         sizes = {}
