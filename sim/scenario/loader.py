@@ -10,6 +10,7 @@ import codecs
 import copy
 import hashlib
 import json
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -207,7 +208,25 @@ def _format_validation_error(e: ValidationError, origin: dict, default_file: str
                 lines.append(_format_one({**err, "msg": "Value error, " + part}, origin, default_file))
         else:
             lines.append(_format_one(err, origin, default_file))
-    return lines
+    return _merge_items(lines)
+
+
+def _merge_items(lines: list[str]) -> list[str]:
+    """The same problem of several items of one list in one line (``key.0, 1, 2: what``)."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for line in lines:
+        m = re.match(r"^(.*?\S)\.(\d+): (.*)$", line)
+        key = (m.group(1), re.sub(r"\(got .*\)$", "", m.group(3))) if m else (line, "")
+        out.setdefault(key, []).append(line if not m else m.group(2))
+    merged = []
+    for (head, msg), items in out.items():
+        if not msg or len(items) == 1:
+            merged.append(f"{head}.{items[0]}: {msg}".rstrip() if msg else head)
+            if msg and len(items) == 1:  # keep the original line (with its value)
+                merged[-1] = next(line for line in lines if line.startswith(f"{head}.{items[0]}: "))
+        else:
+            merged.append(f"{head}.{', '.join(items)}: {msg.rstrip()}")
+    return merged
 
 
 def _format_one(first: Any, origin: dict, default_file: str) -> str:
