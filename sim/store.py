@@ -28,6 +28,7 @@ from filelock import FileLock, Timeout
 
 from sim.chunks import Chunk
 from sim.errors import MachineError, UserError
+from sim.rounding import for_people
 from sim.vocabulary.outcomes import BASE_PREFIX
 
 PACKAGES = ("zonesim", "numpy", "scipy", "simpy", "pandas", "matplotlib", "pydantic", "tomli-w", "tqdm")
@@ -140,13 +141,14 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_csv(path: str | Path, df: pd.DataFrame, bom: bool = True) -> None:
+def atomic_write_csv(path: str | Path, df: pd.DataFrame, bom: bool = True, raw: bool = False) -> None:
     """``df`` as CSV, atomically, in UTF-8 with a byte-order mark by default (so that Excel on
     Chinese Windows opens it without garbling the Chinese; pandas and the csv module read it as
     usual). ``bom=False`` for the large machine-read tables (monthly.csv; indicators.csv is
-    written by :func:`write_indicators_csv`), which stay plain UTF-8."""
+    written by :func:`write_indicators_csv`), which stay plain UTF-8. Floats are written for
+    people (:func:`sim.rounding.for_people`) unless ``raw``."""
     buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n")
+    (df if raw else for_people(df)).to_csv(buf, index=False, lineterminator="\n")
     atomic_write_bytes(path, (b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8"))
 
 

@@ -21,6 +21,7 @@ from sim.report.labels import PEER_UNITS, indicator_label, interval_label, measu
 from sim.report.plan_warnings import warning_text
 from sim.report.reproducible import fixed_zip, run_datetime
 from sim.report.results import Results
+from sim.rounding import significant
 from sim.vocabulary.outcomes import FLOW_INDICATORS, indicator_unit
 
 QUANTILES = (5, 10, 25, 50, 75, 90, 95)
@@ -65,7 +66,7 @@ def _cell(v):
     if isinstance(v, (np.integer,)):
         return int(v)
     if isinstance(v, (np.floating, float)):
-        return None if v != v else float(v)
+        return None if v != v else significant(float(v))  # written for people (sim/rounding.py)
     if isinstance(v, (np.bool_, bool)):
         return bool(v)
     return v
