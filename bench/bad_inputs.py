@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import io
 import os
 import shutil
@@ -111,9 +112,26 @@ RUN_ABSURD = [
     "uncertainties.macro.volatility_per_month=1e308",
     "uncertainties.macro.volatility_per_month=30",
     "uncertainties.sectors.logistics.lead_rate_per_month=1e9",
-    "ranking.zone.fallback={}",
+    "no_patents",
 ]
-"""--set values on the baseline that once passed validate and broke or spoiled a run."""
+"""--set values on the baseline that once passed validate and broke or spoiled a run; ``no_patents``:
+the baseline without its patents count, which the national evaluation scores (no fallback)."""
+
+
+def without_patents() -> Path:
+    """The baseline fully resolved, less its patents count and the targets on it."""
+    from sim.scenario import load_scenario
+
+    data = copy.deepcopy(load_scenario(BASELINE).resolved)
+    data.pop("extends", None)
+    for sec in ("constants", "uncertainties"):
+        data[sec]["counts"].pop("patents")
+    data["targets"] = {k: t for k, t in data["targets"].items() if t["indicator"] != "patents"}
+    f = WORK / "no_patents.toml"
+    f.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return f
+
+
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 OBS_KINDS = [
     "open_quote",
