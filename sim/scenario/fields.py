@@ -55,7 +55,7 @@ def _in_range(kind: str):
             raise ValueError(r.refusal(got))
         return d
 
-    check.kind = kind  # type: ignore[attr-defined] - read by sim.scenario.range_docs
+    setattr(check, "kind", kind)  # noqa: B010 - read by sim.scenario.range_docs
     return AfterValidator(check)
 
 
@@ -67,7 +67,7 @@ def _number_in(kind: str):
             raise ValueError(r.refusal(f"got {v:g}"))
         return v
 
-    check.kind = kind  # type: ignore[attr-defined] - read by sim.scenario.range_docs
+    setattr(check, "kind", kind)  # noqa: B010 - read by sim.scenario.range_docs
     return AfterValidator(check)
 
 

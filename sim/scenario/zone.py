@@ -267,7 +267,9 @@ def _base_year(w: Where, table: Any, cat: dict) -> tuple[dict, dict[str, float]]
     by = {}
     for k in (*BASE_REQUIRED, *BASE_OPTIONAL):
         if k in table:
-            by[k] = found.run(figure, w, f"base_year.{k}", table[k], high=BASE_HIGH.get(k, math.inf))
+            d = found.run(figure, w, f"base_year.{k}", table[k], high=BASE_HIGH.get(k, math.inf))
+            if d is not None:
+                by[k] = d
     found.raise_if_any()
     ent = table["enterprises"]
     if not isinstance(ent, dict) or not ent:
