@@ -1,20 +1,25 @@
-"""Count how the command line answers a fixed set of bad inputs (the closing counts of issue 13).
+"""Count how the command line answers a fixed set of bad inputs.
 
     cd CHECKOUT && python /path/to/bench/bad_inputs.py [--smoke]
 
 Runs ``sim.cli.main(["validate", ...])`` in process, with the ``sim`` of the working directory,
 on every bad scenario value, ``--set`` value, encoding, nesting and observation file the fuzz
-tier draws from (all of them, not a sample), and prints: cases tried, clean exit 2 (one line, no
-traceback), tracebacks, accepted (exit 0), other exit codes. ``--smoke`` tries the first two cases
-of each kind (a few seconds; the test suite runs it so the script keeps working).
+tier draws from, and every bad zone file of tests/test_fuzz_zone.py (all of them, not a sample);
+then ``run`` (4 replications) on the absurd values that once validated and broke or spoiled a
+run. Prints, per kind: cases tried, clean exit 2 (one message naming file and key, no
+traceback), tracebacks, accepted (exit 0: a silent acceptance), wrong results (a run that exits 0
+with a non-finite or blank statistic in summary.csv), other exit codes. ``--smoke`` tries the
+first two cases of each kind (a few seconds; the test suite runs it so the script keeps working).
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import io
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -23,7 +28,10 @@ sys.path.insert(0, os.getcwd())
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 sys.setrecursionlimit(1000)
 
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 import test_fuzz as F  # noqa: E402
+import test_fuzz_zone as Z  # noqa: E402
 import tomli_w  # noqa: E402
 
 from sim.cli import main  # noqa: E402
@@ -45,10 +53,23 @@ def attempt(argv) -> str:
     if "Traceback" in text:
         return "traceback"
     if code == 0:
-        return "accepted"
-    if code == 2 and text.count("\n") == 1:
+        return wrong_result(argv) or "accepted"
+    if code == 2 and Z.clean_message(text):
         return "clean"
     return f"exit {code}"
+
+
+def wrong_result(argv) -> str:
+    """ "wrong result" when a run exited 0 with a non-finite or blank statistic, else ""."""
+    if argv[0] != "run":
+        return ""
+    summary = Path(argv[argv.index("--out") + 1]) / "summary.csv"
+    if not summary.exists():
+        return "wrong result"
+    table = pd.read_csv(summary, encoding="utf-8-sig")
+    table = table[~table["target_id"].str.startswith("ALL_")]  # joint rows have no indicator statistics
+    stats = table[["p_hit", "ci_low", "ci_high", "mean", "p10", "p50", "p90"]].to_numpy(dtype=float)
+    return "" if np.isfinite(stats).all() else "wrong result"
 
 
 def cases():
@@ -73,6 +94,10 @@ def cases():
             yield "obs", i, kind
     yield "extends_empty", None, None
     yield "set_extends", None, None
+    for i in range(len(Z.CASES)):
+        yield "zone", i, None
+    for key in RUN_ABSURD:
+        yield "run", key, None
 
 
 NUM = [float("nan"), float("inf"), float("-inf"), True, False, "200", "", "1e3", [1.0], {"a": 1}]
@@ -80,6 +105,34 @@ TXT = [1, 2.5, True, float("nan"), [], {"a": "b"}]
 FLG = [1, 0, "yes", "true", float("nan")]
 SET_RAW = ["nan", "inf", "-inf", "true", "false", '"200"', "yes", "[1, 2]", "{a = 1}", "2023-01-01"]
 ENC = ["gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "latin-1", "binary"]
+RUN_ABSURD = [
+    "base_year.trade_processing.high=1e308",
+    "uncertainties.sectors.logistics.trade_sigma=1e308",
+    "constants.projects.fifth_street.lead_rate_multiplier.logistics=1e308",
+    "uncertainties.macro.volatility_per_month=1e308",
+    "uncertainties.macro.volatility_per_month=30",
+    "uncertainties.sectors.logistics.lead_rate_per_month=1e9",
+    "no_patents",
+]
+"""--set values on the baseline that once passed validate and broke or spoiled a run; ``no_patents``:
+the baseline without its patents count, which the national evaluation scores (no fallback)."""
+
+
+def without_patents() -> Path:
+    """The baseline fully resolved, less its patents count and the targets on it."""
+    from sim.scenario import load_scenario
+
+    data = copy.deepcopy(load_scenario(BASELINE).resolved)
+    data.pop("extends", None)
+    for sec in ("constants", "uncertainties"):
+        data[sec]["counts"].pop("patents")
+    data["targets"] = {k: t for k, t in data["targets"].items() if t["indicator"] != "patents"}
+    f = WORK / "no_patents.toml"
+    f.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return f
+
+
+BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
 OBS_KINDS = [
     "open_quote",
     "extra_cell",
@@ -135,6 +188,26 @@ def argv_of(kind, a, b):
         f = WORK / "e.toml"
         f.write_text('extends = ""\n', encoding="utf-8")
         return ["validate", str(f)]
+    if kind == "zone":
+        _, label, content = Z.CASES[a]
+        return ["validate", str(Z.write(label, content))]
+    if kind == "run":
+        out = WORK / "run"
+        shutil.rmtree(out, ignore_errors=True)
+        return [
+            "run",
+            str(BASELINE),
+            "--set",
+            a,
+            "--reps",
+            "4",
+            "--workers",
+            "1",
+            "--out",
+            str(out),
+            "--no-report",
+            "-q",
+        ]
     return ["validate", str(TINY), "--set", "extends=nosuch.toml"]
 
 

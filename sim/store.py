@@ -28,6 +28,7 @@ from filelock import FileLock, Timeout
 
 from sim.chunks import Chunk
 from sim.errors import MachineError, UserError
+from sim.rounding import for_people
 from sim.vocabulary.outcomes import BASE_PREFIX
 
 PACKAGES = ("zonesim", "numpy", "scipy", "simpy", "pandas", "matplotlib", "pydantic", "tomli-w", "tqdm")
@@ -140,13 +141,14 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
-def atomic_write_csv(path: str | Path, df: pd.DataFrame, bom: bool = True) -> None:
+def atomic_write_csv(path: str | Path, df: pd.DataFrame, bom: bool = True, raw: bool = False) -> None:
     """``df`` as CSV, atomically, in UTF-8 with a byte-order mark by default (so that Excel on
     Chinese Windows opens it without garbling the Chinese; pandas and the csv module read it as
     usual). ``bom=False`` for the large machine-read tables (monthly.csv; indicators.csv is
-    written by :func:`write_indicators_csv`), which stay plain UTF-8."""
+    written by :func:`write_indicators_csv`), which stay plain UTF-8. Floats are written for
+    people (:func:`sim.rounding.for_people`) unless ``raw``."""
     buf = io.StringIO()
-    df.to_csv(buf, index=False, lineterminator="\n")
+    (df if raw else for_people(df)).to_csv(buf, index=False, lineterminator="\n")
     atomic_write_bytes(path, (b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8"))
 
 
@@ -346,6 +348,18 @@ class ChunkStore:
         atomic_write_bytes(p, data)
         atomic_write_text(p.with_suffix(".sha256"), _sha256(data) + "\n")
 
+    def keep_only(self, ranges) -> list[str]:
+        """Delete every chunk file that is not one of ``ranges`` (a smaller run into the folder of a
+        larger one leaves no stale chunk behind); returns the names removed."""
+        keep = {self._path(a, b).name for a, b in ranges}
+        keep |= {Path(n).with_suffix(".sha256").name for n in keep}
+        gone = []
+        for p in sorted(self.dir.glob("reps_*")):
+            if p.name not in keep and p.suffix in (".npz", ".sha256"):
+                p.unlink(missing_ok=True)
+                gone.append(p.name)
+        return gone
+
     def load(self, start: int, stop: int) -> Chunk:
         with np.load(self._path(start, stop)) as z:
             if "label" in z.files and str(z["label"]) != self._label(start, stop):
@@ -366,3 +380,5 @@ def write_indicators_csv(path: str | Path, store, ranges, years, names) -> None:
             indicators_long(np.arange(a, b), years, names, c.yearly).to_csv(
                 f, index=False, header=False, lineterminator="\n"
             )
+    if isinstance(store, ChunkStore):  # the folder now holds this run alone: no stale chunk of a larger one
+        store.keep_only(ranges)

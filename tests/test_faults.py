@@ -260,3 +260,30 @@ def test_interrupted_or_full_pack_keeps_the_old_one(tmp_path, capsys, monkeypatc
     _one_line(capsys, 1, ["report", str(out), "--lang", "en"], "No space left on device")
     assert _pack_bytes(out / "report") == before
     assert not [p.name for p in out.iterdir() if p.name.startswith(".report.")]
+
+
+def test_smaller_run_into_a_larger_runs_folder_leaves_no_stale_chunk(tmp_path, capsys):
+    out = tmp_path / "r"
+    assert main(["run", TINY, "--reps", "12", "--workers", "1", "--out", str(out), "--no-report", "-q"]) == 0
+    assert main(["run", TINY, "--reps", "5", "--workers", "1", "--out", str(out), "--no-report", "-q"]) == 0
+    assert sorted(p.name for p in (out / "chunks").glob("reps_*")) == [
+        "reps_00000000_00000005.npz",
+        "reps_00000000_00000005.sha256",
+    ]
+    reps = {line.split(",")[0] for line in (out / "indicators.csv").read_text().splitlines()[1:]}
+    assert reps == {str(r) for r in range(5)}
+
+
+def test_non_finite_indicator_stops_the_run_naming_replication_quantity_and_drivers():
+    from sim.errors import UserError
+    from sim.experiment.finite import NonFiniteResult, check_finite
+
+    yearly = np.array([[1.0, np.inf]])
+    params = {"uncertainties.macro.volatility_per_month": 0.3, "uncertainties.sectors.a.sign_prob": 0.5}
+    with pytest.raises(NonFiniteResult) as e:
+        check_finite(["employees", "trade_total"], [2022], yearly, np.zeros((12, 0)), 7, 42, params)
+    msg = str(e.value)
+    assert isinstance(e.value, UserError) and e.value.exit_code == 2
+    assert "replication 7 (seed 42)" in msg and "trade_total in 2022 is inf" in msg
+    assert "uncertainties.macro.volatility_per_month" in msg and "sign_prob" not in msg
+    check_finite(["x"], [2022], np.ones((1, 1)), np.ones((12, 1)), 0, 1, {})  # finite: passes

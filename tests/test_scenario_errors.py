@@ -272,3 +272,92 @@ def test_empty_extends(tmp_path, capsys):
 def test_error_in_inherited_table_names_the_child(tmp_path, capsys):
     p = child(tmp_path, '[ranking.method_by_year]\n"20x3" = "eval2020"\n')
     expect_error(capsys, ["validate", str(p)], "whatif.toml: ranking.method_by_year", "'20x3'")
+
+
+def _all_problems(capsys, argv, n: int) -> list[str]:
+    """Run argv; assert exit 2, no traceback and a message listing ``n`` problems; return them."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    lines = err.rstrip("\n").split("\n")
+    assert lines[0] == f"error: {n} problems; fix them all, then try again:", err
+    assert len(lines) == n + 1 and all(line.startswith("  ") for line in lines[1:]), err
+    return lines[1:]
+
+
+def test_every_problem_at_once_each_naming_the_file_that_holds_it(tmp_path, capsys):
+    child(tmp_path, "[uncertainties.sectors.cbec]\nsign_prob = 1.5\n", name="parent.toml")
+    kid = write(
+        tmp_path,
+        "kid.toml",
+        'extends = "parent.toml"\n[levers]\npromotion_event_per_year = 3\n'
+        "[uncertainties.macro]\nvolatility_per_month = 1e308\n",
+    )
+    lines = _all_problems(capsys, ["validate", str(kid)], 3)
+    text = "\n".join(lines)
+    assert "parent.toml: uncertainties.sectors.cbec.sign_prob: expected a value in [0, 1]" in text
+    assert "kid.toml: levers.promotion_event_per_year: unknown key" in text
+    assert "kid.toml: uncertainties.macro.volatility_per_month: expected a value in [0, 0.5]" in text
+
+
+def test_cross_field_checks_report_every_problem(capsys):
+    sets = [
+        "constants.leaders.processing.sector=nosuch",
+        "targets.trade_total_2023.unit=USD",
+        "targets.trade_total_2022.alternative_of=nosuch",
+    ]
+    argv = ["validate", str(BASELINE)] + [a for s in sets for a in ("--set", s)]
+    lines = _all_problems(capsys, argv, 3)
+    for key in ("constants.leaders.processing.sector", "targets.trade_total_2023.unit", "alternative_of"):
+        assert any(key in line for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    "override,key,expected",
+    [
+        ("base_year.trade_processing.high=1e308", "base_year.trade_processing", "[0, 100000] 亿元"),
+        ("uncertainties.sectors.logistics.trade_sigma=1e308", "uncertainties.sectors.logistics.trade_sigma", "[0, 3]"),
+        (
+            "constants.projects.fifth_street.lead_rate_multiplier.logistics=1e308",
+            "constants.projects.fifth_street.lead_rate_multiplier.logistics",
+            "[0, 100]",
+        ),
+        ("uncertainties.macro.volatility_per_month=1e308", "uncertainties.macro.volatility_per_month", "[0, 0.5]"),
+        ("uncertainties.macro.growth_per_year.sd=1e300", "uncertainties.macro.growth_per_year", "[-2, 2]"),
+        ("run.replications=1000000000", "run.replications", "100000"),
+    ],
+)
+def test_values_that_once_broke_or_spoiled_a_run_are_refused_by_validate(capsys, override, key, expected):
+    expect_error(capsys, ["validate", str(BASELINE), "--set", override], key, expected)
+
+
+def test_too_many_targets_are_refused_before_running(tmp_path, capsys):
+    body = "".join(
+        f'[targets.t{i}]\nindicator = "trade_total"\nyear = 2023\nop = ">="\nthreshold = {i}\n'
+        f'unit = "亿元"\nsource = "x"\n'
+        for i in range(501)
+    )
+    p = child(tmp_path, body)
+    expect_error(capsys, ["validate", str(p)], "whatif.toml: targets", "at most 500")
+
+
+def test_ranges_table_in_the_docs_is_current():
+    from sim.scenario.range_docs import table
+
+    docs = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    assert table() in docs, "docs/scenarios.md: regenerate the ranges table (python -m sim.scenario.range_docs)"
+
+
+def test_a_count_the_ranking_scores_but_the_zone_does_not_produce_is_refused_by_validate(tmp_path, capsys):
+    import tomli_w
+
+    from sim.scenario import load_scenario
+
+    data = load_scenario(BASELINE).resolved
+    data.pop("extends", None)
+    for sec in ("constants", "uncertainties"):
+        data[sec]["counts"].pop("patents")
+    data["targets"] = {k: t for k, t in data["targets"].items() if t["indicator"] != "patents"}
+    p = tmp_path / "no_patents.toml"
+    p.write_text(tomli_w.dumps(data), encoding="utf-8")
+    expect_error(capsys, ["validate", str(p)], "no_patents.toml: ranking.zone.fallback", "patents")

@@ -13,6 +13,7 @@ import numpy as np
 
 from sim.data.nowcast import condition
 from sim.errors import MachineError
+from sim.experiment.finite import check_finite
 from sim.model import simulate
 from sim.model.bookkeeping import Result
 from sim.model.draws import Draws
@@ -155,6 +156,7 @@ def run_replication(
     monthly = (
         np.array([res.monthly[n] for n in names], dtype=float).T if names else np.empty((sc.run.horizon_months, 0))
     )
+    check_finite(yearly_names(sc, lay, ranking), lay.years, yearly, monthly, rep, root, params)
     return yearly, monthly, res
 
 

@@ -11,15 +11,11 @@ The model builds its initial firms so that their totals equal the drawn values e
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from pydantic import Field
 
-from sim.scenario.distributions import Dist
-from sim.scenario.fields import Model, NonNeg, _within
+from sim.scenario.fields import Firms, Model, Percent, ZonePersons, ZoneWanUsd, ZoneYi
+from sim.scenario.ranges import LIMITS
 from sim.vocabulary.outcomes import TRADE_COMPONENTS
-
-Percent = Annotated[Dist, _within(0.0, 100.0)]
 
 BASE_FIGURES = (
     *TRADE_COMPONENTS,
@@ -37,33 +33,35 @@ only when given (the model's FDI is paid by firms that establish during the run)
 
 
 class BaseYear(Model):
-    trade_processing: NonNeg | None = Field(None, description="Processing trade in the base year, 亿元.")
-    trade_bonded_logistics: NonNeg | None = Field(None, description="Bonded-logistics trade in the base year, 亿元.")
-    trade_general: NonNeg | None = Field(None, description="General trade in the base year, 亿元.")
-    trade_cbec: NonNeg | None = Field(None, description="Cross-border e-commerce trade in the base year, 亿元.")
-    trade_other: NonNeg | None = Field(None, description="Trade under other customs modes in the base year, 亿元.")
-    industrial_output: NonNeg | None = Field(
+    trade_processing: ZoneYi | None = Field(None, description="Processing trade in the base year, 亿元.")
+    trade_bonded_logistics: ZoneYi | None = Field(None, description="Bonded-logistics trade in the base year, 亿元.")
+    trade_general: ZoneYi | None = Field(None, description="General trade in the base year, 亿元.")
+    trade_cbec: ZoneYi | None = Field(None, description="Cross-border e-commerce trade in the base year, 亿元.")
+    trade_other: ZoneYi | None = Field(None, description="Trade under other customs modes in the base year, 亿元.")
+    industrial_output: ZoneYi | None = Field(
         None,
         description=(
             "Industrial output above designated size in the base year, 亿元; carried by the initial "
             "manufacturing firms in proportion to their trade."
         ),
     )
-    fdi_usd: NonNeg | None = Field(
+    fdi_usd: ZoneWanUsd | None = Field(
         None,
         description=(
             "Actual FDI in the base year, 万美元: shown as the start of the FDI targets; it does not drive the "
             "model, whose FDI is paid by firms that establish during the run."
         ),
     )
-    active_enterprises: NonNeg | None = Field(
+    active_enterprises: Firms | None = Field(
         None,
         description=(
             "Operating enterprises at the end of the base year; the sector counts of `enterprises` are then "
             "shares, apportioned to this total (largest remainder)."
         ),
     )
-    employees: NonNeg | None = Field(None, description="Employees of the zone's firms at the end of the base year.")
+    employees: ZonePersons | None = Field(
+        None, description="Employees of the zone's firms at the end of the base year."
+    )
     development_rate: Percent | None = Field(
         None,
         description=(
@@ -71,7 +69,9 @@ class BaseYear(Model):
             "initial_state.developed_area_ha: give one of the two)."
         ),
     )
-    enterprises: dict[str, NonNeg] = Field(description="Operating enterprises at the end of the base year, by sector.")
+    enterprises: dict[str, Firms] = Field(
+        max_length=LIMITS["sectors"], description="Operating enterprises at the end of the base year, by sector."
+    )
 
     def given(self) -> dict[str, object]:
         """The figures the scenario states, id -> distribution."""

@@ -12,7 +12,23 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from sim.scenario.fields import Mode, Model, NonNeg
+from sim.scenario.fields import (
+    AreaHa,
+    AreaHaNumber,
+    FencedKm2,
+    Mode,
+    Model,
+    MonthsNumber,
+    Multiplier,
+    RevenueYi,
+    SeasonalFactor,
+    ShareNumber,
+    SpacePerFirm,
+    Tranches,
+    WarehouseKm2,
+    WarehouseNumber,
+)
+from sim.scenario.ranges import LIMITS
 
 
 class SectorSpec(Model):
@@ -21,11 +37,11 @@ class SectorSpec(Model):
     space: Literal["land", "warehouse", "none"] = Field(
         description="Space a firm of this sector needs: serviced land (ha), warehouse (1000 m2) or none."
     )
-    space_per_firm: float = Field(ge=0, description="Space one firm takes, in ha (land) or 1000 m2 (warehouse).")
+    space_per_firm: SpacePerFirm = Field(description="Space one firm takes, in ha (land) or 1000 m2 (warehouse).")
     manufacturing: bool = Field(description="Counts toward industrial output above designated size.")
     commodity_exposed: bool = Field(False, description="Trade moves with the commodity price index.")
     requires_milestone: str = Field("", description="Milestone id that must have happened before a firm operates.")
-    mode_shares: dict[Mode, float] = Field(description="Share of the firm's trade by customs mode; sums to 1.")
+    mode_shares: dict[Mode, ShareNumber] = Field(description="Share of the firm's trade by customs mode; sums to 1.")
 
     @model_validator(mode="after")
     def _shares(self):
@@ -38,10 +54,10 @@ class SectorSpec(Model):
 
 
 class Effects(Model):
-    lead_rate_multiplier: dict[str, float] = Field(
+    lead_rate_multiplier: dict[str, Multiplier] = Field(
         default_factory=dict, description="Sector id -> factor on its lead rate once this happens."
     )
-    trade_multiplier: dict[Mode, float] = Field(
+    trade_multiplier: dict[Mode, Multiplier] = Field(
         default_factory=dict, description="Customs mode -> factor on every firm's trade in it once this happens."
     )
 
@@ -59,9 +75,9 @@ class ProjectSpec(Effects):
     name_zh: str
     plan_task: int = Field(ge=1, le=99, description="Task number in section 二 of the plan.")
     depends_on: list[str] = Field(default_factory=list, description="Projects that must finish first.")
-    serviced_land_ha: float = Field(0.0, ge=0, description="Serviced land (ha) released for enterprises.")
-    footprint_ha: float = Field(0.0, ge=0, description="Land the works themselves develop (ha).")
-    warehouse_k_m2: float = Field(0.0, ge=0, description="Warehouse capacity added (1000 m2).")
+    serviced_land_ha: AreaHaNumber = Field(0.0, description="Serviced land (ha) released for enterprises.")
+    footprint_ha: AreaHaNumber = Field(0.0, description="Land the works themselves develop (ha).")
+    warehouse_k_m2: WarehouseNumber = Field(0.0, description="Warehouse capacity added (1000 m2).")
 
 
 class MilestoneSpec(Effects):
@@ -77,8 +93,8 @@ class LeaderSpec(Model):
     name_zh: str
     plan_task: int = Field(ge=1, le=99, description="Task number in section 二 of the plan.")
     sector: str = Field(description="Sector whose trade mix and space rules the leader follows.")
-    window_months: int = Field(gt=0, description="Months from the start within which a candidate may sign.")
-    space_per_firm: float = Field(ge=0, description="Space a leader takes (unit of its sector's space).")
+    window_months: int = Field(gt=0, le=240, description="Months from the start within which a candidate may sign.")
+    space_per_firm: SpacePerFirm = Field(description="Space a leader takes (unit of its sector's space).")
 
 
 class CountSpec(Model):
@@ -92,19 +108,19 @@ class CountSpec(Model):
 
 
 class Constants(Model):
-    fenced_area_km2: float = Field(gt=0, description="Fenced (customs-supervised) area, km2.")
-    above_size_revenue_yi: float = Field(ge=0, description="Yearly revenue threshold of 规上 industry, 亿元.")
-    seasonality: list[float] = Field(
+    fenced_area_km2: FencedKm2 = Field(description="Fenced (customs-supervised) area, km2.")
+    above_size_revenue_yi: RevenueYi = Field(description="Yearly revenue threshold of 规上 industry, 亿元.")
+    seasonality: list[SeasonalFactor] = Field(
         min_length=12, max_length=12, description="Monthly trade multipliers, January first; mean 1."
     )
-    fdi_tranches: int = Field(ge=1, description="FDI of a foreign firm is paid in this many tranches.")
-    fdi_tranche_interval_months: float = Field(ge=0, description="Months between FDI tranches.")
+    fdi_tranches: Tranches = Field(description="FDI of a foreign firm is paid in this many tranches.")
+    fdi_tranche_interval_months: MonthsNumber = Field(description="Months between FDI tranches.")
     max_disruption_depth: float = Field(1.0, gt=0, le=1, description="Cap on the fractional drop of trade in a spell.")
-    sectors: dict[str, SectorSpec] = Field(min_length=1)
-    projects: dict[str, ProjectSpec] = Field(default_factory=dict)
-    milestones: dict[str, MilestoneSpec] = Field(default_factory=dict)
-    leaders: dict[str, LeaderSpec] = Field(default_factory=dict)
-    counts: dict[str, CountSpec] = Field(default_factory=dict)
+    sectors: dict[str, SectorSpec] = Field(min_length=1, max_length=LIMITS["sectors"])
+    projects: dict[str, ProjectSpec] = Field(default_factory=dict, max_length=LIMITS["projects"])
+    milestones: dict[str, MilestoneSpec] = Field(default_factory=dict, max_length=LIMITS["milestones"])
+    leaders: dict[str, LeaderSpec] = Field(default_factory=dict, max_length=LIMITS["leaders"])
+    counts: dict[str, CountSpec] = Field(default_factory=dict, max_length=LIMITS["counts"])
 
     @model_validator(mode="after")
     def _season(self):
@@ -117,12 +133,12 @@ class Constants(Model):
 
 
 class InitialState(Model):
-    developed_area_ha: NonNeg | None = Field(
+    developed_area_ha: AreaHa | None = Field(
         None,
         description=(
             "Developed (built or occupied) land at the start, ha, not counting the free serviced land; "
             "or give base_year.development_rate instead."
         ),
     )
-    serviced_land_free_ha: NonNeg = Field(description="Serviced land ready but not yet taken, ha.")
-    warehouse_free_k_m2: NonNeg = Field(description="Warehouse space free at the start, 1000 m2.")
+    serviced_land_free_ha: AreaHa = Field(description="Serviced land ready but not yet taken, ha.")
+    warehouse_free_k_m2: WarehouseKm2 = Field(description="Warehouse space free at the start, 1000 m2.")

@@ -19,6 +19,7 @@ from pydantic import BeforeValidator, ConfigDict, Field, model_validator
 from scipy import special, stats
 
 from sim.config_base import STRICT, StrictModel
+from sim.scenario.ranges import LIMITS
 
 
 class _Dist(StrictModel):
@@ -217,7 +218,7 @@ class Choice(_Dist):
     """Discrete choice among values with weights (default equal)."""
 
     dist: Literal["choice"]
-    values: list[float] = Field(min_length=1)
+    values: list[float] = Field(min_length=1, max_length=LIMITS["choice_values"])
     weights: list[float] | None = None
 
     @model_validator(mode="after")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from sim.scenario.fields import Model, Month
+from sim.scenario.fields import CostWan, Model, Month
 from sim.vocabulary.levers import LEVERS
 
 _LV = LEVERS
@@ -77,22 +77,19 @@ class LeverCosts(Model):
     One figure per kind of the lever registry: every project (milestone) costs the same per month
     brought forward."""
 
-    promotion_events_per_year: float = Field(
-        ge=0,
+    promotion_events_per_year: CostWan = Field(
         description=(
             "万元 per extra promotion event a year, for the whole run (one more event in every simulated year)."
         ),
     )
-    infrastructure_funding: float = Field(
-        ge=0, description=("万元 per unit of infrastructure funding above the scenario's (from 1 x plan to 2 x plan).")
+    infrastructure_funding: CostWan = Field(
+        description=("万元 per unit of infrastructure funding above the scenario's (from 1 x plan to 2 x plan).")
     )
-    project_month: float = Field(
-        ge=0, description="万元 per month a project is brought forward from its planned month."
-    )
-    milestone_month: float = Field(ge=0, description="万元 per month a policy milestone is brought forward.")
-    leader_candidates: float = Field(ge=0, description="万元 per extra leading-enterprise candidate pursued.")
-    budget: float | None = Field(
-        None, ge=0, description=("Most a package may cost, 万元 (optional; `optimise --budget` overrides it).")
+    project_month: CostWan = Field(description="万元 per month a project is brought forward from its planned month.")
+    milestone_month: CostWan = Field(description="万元 per month a policy milestone is brought forward.")
+    leader_candidates: CostWan = Field(description="万元 per extra leading-enterprise candidate pursued.")
+    budget: CostWan | None = Field(
+        None, description=("Most a package may cost, 万元 (optional; `optimise --budget` overrides it).")
     )
 
     def unit(self, group: str) -> float:

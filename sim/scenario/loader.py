@@ -13,6 +13,7 @@ import codecs
 import copy
 import hashlib
 import json
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -261,9 +262,38 @@ def with_values(
 _DIST_TAGS = {"fixed", "uniform", "triangular", "normal", "lognormal", "beta", "pert", "poisson", "choice"}
 
 
-def _format_validation_error(e: ValidationError, origin: dict, default_file: str) -> str:
-    errs = e.errors()
-    first = errs[0]
+def _format_validation_error(e: ValidationError, origin: dict, default_file: str) -> list[str]:
+    """One line per problem (``file: key.path: what was expected``), every problem of the file."""
+    lines: list[str] = []
+    for err in e.errors():
+        msg = err["msg"]
+        if msg.startswith("Value error, ") and "\n" in msg:  # a cross-field check that found several
+            for part in msg.removeprefix("Value error, ").split("\n"):
+                lines.append(_format_one({**err, "msg": "Value error, " + part}, origin, default_file))
+        else:
+            lines.append(_format_one(err, origin, default_file))
+    return _merge_items(lines)
+
+
+def _merge_items(lines: list[str]) -> list[str]:
+    """The same problem of several items of one list in one line (``key.0, 1, 2: what``)."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for line in lines:
+        m = re.match(r"^(.*?\S)\.(\d+): (.*)$", line)
+        key = (m.group(1), re.sub(r"\(got .*\)$", "", m.group(3))) if m else (line, "")
+        out.setdefault(key, []).append(line if not m else m.group(2))
+    merged = []
+    for (head, msg), items in out.items():
+        if not msg or len(items) == 1:
+            merged.append(f"{head}.{items[0]}: {msg}".rstrip() if msg else head)
+            if msg and len(items) == 1:  # keep the original line (with its value)
+                merged[-1] = next(line for line in lines if line.startswith(f"{head}.{items[0]}: "))
+        else:
+            merged.append(f"{head}.{', '.join(items)}: {msg.rstrip()}")
+    return merged
+
+
+def _format_one(first: Any, origin: dict, default_file: str) -> str:
     raw_loc = [str(p) for p in first["loc"]]
     loc = [p for p in raw_loc if not (p in _DIST_TAGS or "[" in p)]
     if raw_loc[-2:] == ["fixed", "value"]:  # a bare number: its key is the path, not ".value"
@@ -289,8 +319,7 @@ def _format_validation_error(e: ValidationError, origin: dict, default_file: str
     elif "input" in first and kind not in ("union_tag_invalid",):
         msg = f"{msg} (got {first['input']!r})"
     where = f"{path}: " if path else ""
-    more = f" (and {len(errs) - 1} more problem(s))" if len(errs) > 1 else ""
-    return f"{file}: {where}{msg}{more}"
+    return f"{file}: {where}{msg}"
 
 
 def _origin_of(loc: list[str], origin: dict, default_file: str) -> str:
@@ -361,5 +390,5 @@ def validate_data(data: dict, path: Path, origin: dict | None = None) -> LoadedS
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as e:
-        raise ScenarioError(_format_validation_error(e, origin or {}, display_path(path))) from None
+        raise ScenarioError(problems=_format_validation_error(e, origin or {}, display_path(path))) from None
     return LoadedScenario(scenario=sc, path=path, resolved=data, sha256=canonical_hash(data))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import Field, model_validator
 
 from sim.scenario.fields import Model, Month
+from sim.scenario.ranges import LIMITS
 
 
 class ScenarioMeta(Model):
@@ -28,8 +29,10 @@ class ScenarioMeta(Model):
 class Run(Model):
     start: Month = Field(description='First simulated month, "YYYY-01" (a January).')
     horizon_months: int = Field(gt=0, le=120, description="Months simulated; a multiple of 12.")
-    replications: int = Field(gt=0, description="Default number of replications.")
-    seed: int = Field(ge=0, description="Root seed of all random streams.")
+    replications: int = Field(
+        gt=0, le=LIMITS["replications"], description="Default number of replications (at most 100,000)."
+    )
+    seed: int = Field(ge=0, le=2**63 - 1, description="Root seed of all random streams.")
 
     @model_validator(mode="after")
     def _whole_years(self):

@@ -12,15 +12,15 @@ from typing import Literal
 
 from pydantic import Field
 
-from sim.scenario.fields import Model
+from sim.scenario.fields import Model, Threshold, Year
 from sim.vocabulary.outcomes import MODEL_INDICATORS, PEER_STATISTICS, RANKING_INDICATORS, indicator_unit
 
 
 class Target(Model):
     indicator: str = Field(description="Indicator id (see docs/scenarios.md).")
-    year: int = Field(description="Calendar year the indicator is measured in.")
+    year: Year = Field(description="Calendar year the indicator is measured in.")
     op: Literal[">=", ">", "<=", "<"] = Field(description="'>=' for 达到/实现, '>' for 超过.")
-    threshold: float = Field(description="Value the indicator is compared with, in the indicator's unit.")
+    threshold: Threshold = Field(description="Value the indicator is compared with, in the indicator's unit.")
     unit: str = Field(description="Unit; must match the indicator's unit.")
     source: str = Field(description="The plan line the target comes from.")
     active: bool = Field(True, description="Inactive targets are reported but left out of the joint probability.")

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.months import is_month
+from sim.scenario.errors import Collector
+from sim.scenario.ranges import LIMITS, RANGES
 from sim.scenario.zone_defaults import Where, central, convert, figure, load_catalogue, slug
 from sim.scenario.zone_targets import EAST, ranking, targets
 from sim.vocabulary.outcomes import TRADE_COMPONENTS
@@ -85,22 +87,31 @@ def is_zone_file(data: dict) -> bool:
 def _typed(w: Where, section: str, table: Any, required: dict, optional: dict) -> dict:
     if not isinstance(table, dict):
         raise w.fail(section, f"expected a table [{section}]")
-    unknown = sorted(set(table) - set(required) - set(optional))
-    if unknown:
-        raise w.fail(f"{section}.{unknown[0]}", f"unknown key; expected some of {sorted({*required, *optional})}")
+    found = Collector()
+    for k in sorted(set(table) - set(required) - set(optional)):
+        found.add(w.fail(f"{section}.{k}", f"unknown key; expected some of {sorted({*required, *optional})}"))
     for k in required:
         if k not in table:
-            raise w.fail(f"{section}.{k}", "missing key (required; see docs/zones.md)")
+            found.add(w.fail(f"{section}.{k}", "missing key (required; see docs/zones.md)"))
     for k, v in table.items():
-        t = {**required, **optional}[k]
+        t = {**required, **optional}.get(k)
+        if t is None:
+            continue
         ok = isinstance(v, t) and not isinstance(v, bool) if t is not float else isinstance(v, int | float)
         if t is float and isinstance(v, bool):
             ok = False
         if not ok:
-            raise w.fail(f"{section}.{k}", f"expected {'a number' if t is not str else 'text'}, got {v!r}")
-        if t is str and not v.strip():
-            raise w.fail(f"{section}.{k}", "expected text, got an empty string")
+            found.add(w.fail(f"{section}.{k}", f"expected {'a number' if t is not str else 'text'}, got {v!r}"))
+        elif t is str and not v.strip():
+            found.add(w.fail(f"{section}.{k}", "expected text, got an empty string"))
+        elif t is int and k in LIMITED and not 0 <= v <= LIMITED[k]:
+            found.add(w.fail(f"{section}.{k}", f"expected a whole number in [0, {LIMITED[k]}], got {v!r}"))
+    found.raise_if_any()
     return table
+
+
+LIMITED = {"replications": LIMITS["replications"], "seed": 2**63 - 1}
+"""Whole numbers of a zone file with an upper limit (sim.scenario.ranges)."""
 
 
 # ----------------------------------------------------------------------------- expansion
@@ -111,41 +122,39 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
     w = Where(path, origin or {})
     cat = catalogue if catalogue is not None else load_catalogue()
     allowed = {"extends", *ZONE_SECTIONS, *FULL_SECTIONS}
-    unknown = sorted(set(data) - allowed)
-    if unknown:
-        raise w.fail(unknown[0], f"unknown section of a zone file; expected some of {sorted(allowed - {'extends'})}")
-
-    zone = _typed(w, "zone", data["zone"], ZONE_KEYS, ZONE_OPTIONAL)
-    if zone["province"] not in PROVINCES:
-        raise w.fail("zone.province", f"unknown province {zone['province']!r}; expected one of {', '.join(PROVINCES)}")
-    if not zone["fenced_area_km2"] > 0:
-        raise w.fail("zone.fenced_area_km2", f"expected an area > 0 km2, got {zone['fenced_area_km2']!r}")
-    if not is_month(zone["accepted"]):
-        raise w.fail("zone.accepted", f'expected a month "YYYY-MM", got {zone["accepted"]!r}')
-    if "plan" not in data:
-        raise w.fail("plan", "missing section [plan] (document, start, horizon_months)")
-    plan = _typed(w, "plan", data["plan"], PLAN_KEYS, PLAN_OPTIONAL)
-    if not (is_month(plan["start"]) and plan["start"].endswith("-01")):
-        raise w.fail("plan.start", f'expected a January "YYYY-01", got {plan["start"]!r}')
-    if not (0 < plan["horizon_months"] <= 120 and plan["horizon_months"] % 12 == 0):
-        raise w.fail("plan.horizon_months", f"expected 12, 24, ... up to 120 months, got {plan['horizon_months']!r}")
-    if zone["accepted"] >= plan["start"]:
-        raise w.fail(
-            "zone.accepted",
-            f"{zone['accepted']} is not before the plan's start {plan['start']}; the base year needs an operating zone",
+    found = Collector()
+    for k in sorted(set(data) - allowed):
+        found.add(w.fail(k, f"unknown section of a zone file; expected some of {sorted(allowed - {'extends'})}"))
+    zone = found.run(_zone, w, data["zone"])
+    plan = found.run(_plan, w, data.get("plan"))
+    if zone is not None and plan is not None and zone["accepted"] >= plan["start"]:
+        found.add(
+            w.fail(
+                "zone.accepted",
+                f"{zone['accepted']} is not before the plan's start {plan['start']}; the base year needs an operating zone",
+            )
         )
+    if plan is None:  # the rest needs the plan's years
+        found.run(_base_year, w, data.get("base_year"), cat)
+        found.raise_if_any()
+    assert plan is not None
     y0 = int(plan["start"][:4])
     years = list(range(y0, y0 + plan["horizon_months"] // 12))
 
-    by, n_by_sector = _base_year(w, data.get("base_year"), cat)
-    milestones, opened = _milestones(w, data.get("milestones", []), cat, n_by_sector)
+    base = found.run(_base_year, w, data.get("base_year"), cat)
+    by, n_by_sector = base if base is not None else ({}, {})
+    ms = found.run(_milestones, w, data.get("milestones", []), cat, n_by_sector)
+    milestones, opened = ms if ms is not None else ({}, {})
     leaders = (data.get("constants") or {}).get("leaders") or {}
     piped = {v.get("sector") for v in leaders.values() if isinstance(v, dict)} if isinstance(leaders, dict) else set()
     # a sector is in the zone if it has firms, a milestone launches it, or a leader pipeline brings it
     sectors_in = [s for s in cat["sectors"] if (n_by_sector.get(s, 0) > 0 or s in opened or s in piped)]
-    if not sectors_in:
-        raise w.fail("base_year.enterprises", "no sector has enterprises; state the zone's firms by sector")
-    projects = _projects(w, data.get("projects", []), cat, set(milestones))
+    if base is not None and not sectors_in:
+        found.add(w.fail("base_year.enterprises", "no sector has enterprises; state the zone's firms by sector"))
+    projects = found.run(_projects, w, data.get("projects", []), cat, set(milestones)) or {}
+    goals = found.run(targets, w, data.get("targets"), plan, years, projects, milestones)
+    found.raise_if_any()
+    assert zone is not None and goals is not None
 
     full: dict[str, Any] = {
         "scenario": {
@@ -172,7 +181,7 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
     full["base_year"] = {**by, "enterprises": {s: by_enterprises(data, s, n_by_sector) for s in sectors_in}}
     if not any(isinstance(v, dict) or v > 0 for v in full["base_year"]["enterprises"].values()):
         raise w.fail("base_year.enterprises", "no sector has enterprises")
-    full["targets"] = targets(w, data.get("targets"), plan, years, projects, milestones)
+    full["targets"] = goals
     ranks = [t for t in full["targets"].values() if t["indicator"] == "rank"]
     if ranks:
         worst = max(ranks, key=lambda t: t["year"])["threshold"]  # the rank aimed at by the plan's end
@@ -184,6 +193,41 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
                 raise w.fail(sec, f"expected a table [{sec}]")
             full[sec] = _merge(full.get(sec, {}), data[sec])
     return full
+
+
+def _zone(w: Where, table: Any) -> dict:
+    found = Collector()
+    found.run(_typed, w, "zone", table, ZONE_KEYS, ZONE_OPTIONAL)
+    zone = table if isinstance(table, dict) else {}
+    if isinstance(zone.get("province"), str) and zone["province"] not in PROVINCES:
+        found.add(
+            w.fail("zone.province", f"unknown province {zone['province']!r}; expected one of {', '.join(PROVINCES)}")
+        )
+    fenced = RANGES["fenced_km2"]
+    area = zone.get("fenced_area_km2")
+    if isinstance(area, int | float) and not isinstance(area, bool) and not fenced.contains(area):
+        found.add(w.fail("zone.fenced_area_km2", fenced.refusal(f"got {zone['fenced_area_km2']!r}")))
+    if isinstance(zone.get("accepted"), str) and not is_month(zone["accepted"]):
+        found.add(w.fail("zone.accepted", f'expected a month "YYYY-MM", got {zone["accepted"]!r}'))
+    found.raise_if_any()
+    return zone
+
+
+def _plan(w: Where, table: Any) -> dict:
+    if table is None:
+        raise w.fail("plan", "missing section [plan] (document, start, horizon_months)")
+    found = Collector()
+    found.run(_typed, w, "plan", table, PLAN_KEYS, PLAN_OPTIONAL)
+    plan = table if isinstance(table, dict) else {}
+    start, horizon = plan.get("start"), plan.get("horizon_months")
+    if isinstance(start, str) and not (is_month(start) and start.endswith("-01")):
+        found.add(w.fail("plan.start", f'expected a January "YYYY-01", got {plan["start"]!r}'))
+    if isinstance(horizon, int) and not (0 < horizon <= LIMITS["horizon_months"] and horizon % 12 == 0):
+        found.add(
+            w.fail("plan.horizon_months", f"expected 12, 24, ... up to 120 months, got {plan['horizon_months']!r}")
+        )
+    found.raise_if_any()
+    return plan
 
 
 def by_enterprises(data: dict, sector: str, n_by_sector: dict) -> Any:
@@ -205,20 +249,34 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
+BASE_HIGH = {
+    **dict.fromkeys(("trade_processing", "trade_bonded_logistics", "trade_general"), RANGES["zone_yi"].high),
+    **dict.fromkeys(("trade_cbec", "trade_other", "industrial_output"), RANGES["zone_yi"].high),
+    "fdi_usd": RANGES["zone_wan_usd"].high,
+    "active_enterprises": RANGES["firms"].high,
+    "employees": RANGES["zone_persons"].high,
+    "development_rate": 100.0,
+}
+"""Largest value of each base-year figure (sim.scenario.ranges; a sector's enterprises: ``firms``)."""
+
+
 def _base_year(w: Where, table: Any, cat: dict) -> tuple[dict, dict[str, float]]:
     if not isinstance(table, dict):
         raise w.fail("base_year", "missing section [base_year] (the zone's statistics for the year before the start)")
     allowed = {*BASE_REQUIRED, *BASE_OPTIONAL, "enterprises"}
-    unknown = sorted(set(table) - allowed)
-    if unknown:
-        raise w.fail(f"base_year.{unknown[0]}", f"unknown key; expected some of {sorted(allowed)}")
+    found = Collector()
+    for k in sorted(set(table) - allowed):
+        found.add(w.fail(f"base_year.{k}", f"unknown key; expected some of {sorted(allowed)}"))
     for k in (*BASE_REQUIRED, "enterprises"):
         if k not in table:
-            raise w.fail(f"base_year.{k}", "missing key (required; see docs/zones.md)")
+            found.add(w.fail(f"base_year.{k}", "missing key (required; see docs/zones.md)"))
     by = {}
     for k in (*BASE_REQUIRED, *BASE_OPTIONAL):
         if k in table:
-            by[k] = figure(w, f"base_year.{k}", table[k], high=100.0 if k == "development_rate" else math.inf)
+            d = found.run(figure, w, f"base_year.{k}", table[k], high=BASE_HIGH.get(k, math.inf))
+            if d is not None:
+                by[k] = d
+    found.raise_if_any()
     ent = table["enterprises"]
     if not isinstance(ent, dict) or not ent:
         raise w.fail("base_year.enterprises", "expected a table of sectors, e.g. { processing = 30, logistics = 50 }")
@@ -226,7 +284,7 @@ def _base_year(w: Where, table: Any, cat: dict) -> tuple[dict, dict[str, float]]
     for s, v in ent.items():
         if s not in cat["sectors"]:
             raise w.fail(f"base_year.enterprises.{s}", f"unknown sector; expected some of {sorted(cat['sectors'])}")
-        d = figure(w, f"base_year.enterprises.{s}", v)
+        d = figure(w, f"base_year.enterprises.{s}", v, high=RANGES["firms"].high)
         n[s] = central(d)
     total = sum(n.values())
     if total <= 0:
@@ -322,7 +380,7 @@ def _projects(w: Where, items: Any, cat: dict, milestone_ids: set) -> dict:
             raise w.fail(key, "expected a table")
         _check_entry(w, key, p, PROJECT_KEYS)
         kind = p.get("kind")
-        if kind not in kinds:
+        if not isinstance(kind, str) or kind not in kinds:
             raise w.fail(f"{key}.kind", f"unknown project kind {kind!r}; expected one of {list(kinds)}")
         spec = kinds[kind]
         sizes = {}
@@ -333,8 +391,9 @@ def _projects(w: Where, items: Any, cat: dict, milestone_ids: set) -> dict:
                         f"{key}.{s}", f"a {kind} project has no {s}; it may state {spec['sizes'] or 'no size'}"
                     )
                 v = p[s]
-                if isinstance(v, bool) or not isinstance(v, int | float) or v < 0:
-                    raise w.fail(f"{key}.{s}", f"expected a number >= 0, got {v!r}")
+                r = RANGES["warehouse" if s == "warehouse_k_m2" else "area_ha"]
+                if isinstance(v, bool) or not isinstance(v, int | float) or not r.contains(v):
+                    raise w.fail(f"{key}.{s}", r.refusal(f"got {v!r}"))
                 sizes[s] = float(v)
         pid = p.get("id", slug(p["name_en"]))
         if pid in out or pid in milestone_ids:

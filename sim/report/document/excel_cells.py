@@ -14,6 +14,7 @@ from sim.report.texts.labels import (
     unit_label,
 )
 from sim.results import Results
+from sim.rounding import significant
 from sim.vocabulary.outcomes import indicator_unit
 
 QUANTILES = (5, 10, 25, 50, 75, 90, 95)
@@ -58,7 +59,7 @@ def cell_value(v):
     if isinstance(v, (np.integer,)):
         return int(v)
     if isinstance(v, (np.floating, float)):
-        return None if v != v else float(v)
+        return None if v != v else significant(float(v))  # written for people (sim/rounding.py)
     if isinstance(v, (np.bool_, bool)):
         return bool(v)
     return v
