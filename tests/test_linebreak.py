@@ -3,6 +3,8 @@ given strings and widths, the kinsoku rules, and Latin words and numbers kept wh
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from sim.report.texts.linebreak import NO_LINE_END, NO_LINE_START, break_lines, columns, wrap
@@ -83,7 +85,7 @@ def test_rules_hold_and_nothing_is_lost(s, width):
     lines = break_lines(s, width)
     assert all(columns(x) <= width for x in lines)
     assert "".join(lines).replace(" ", "") == s.replace(" ", "")
-    for a, b in zip(lines, lines[1:], strict=False):
+    for a, b in itertools.pairwise(lines):
         assert b[0] not in NO_LINE_START, (a, b)
         assert a[-1] not in NO_LINE_END, (a, b)
 
