@@ -28,7 +28,8 @@ def test_english_breaks_at_spaces_only():
 
 def test_closing_punctuation_never_starts_a_line():
     # 。 would start the second line: the character before it goes down with it
-    assert break_lines("中文中文中文。", 12) == ["中文中文中", "文。"]
+    assert break_lines("中文中文中文中文。", 12) == ["中文中文中文", "中文。"]
+    assert break_lines("中文中文中文中文中文中文。", 12) == ["中文中文中文", "中文中文", "中文。"]
     # ”）。 cannot start a line, so 示 goes down with them
     assert break_lines("见“提示”）。后", 10) == ["见“提", "示”）。后"]
 
@@ -48,9 +49,15 @@ def test_a_percentage_and_its_interval():
 
 
 def test_numbers_and_latin_words_in_chinese_stay_whole():
-    assert break_lines("随机种子 20220208；括号", 12) == ["随机种子", "20220208；括", "号"]
+    assert break_lines("随机种子 20220208；括号", 12) == ["随机种子", "20220208；", "括号"]
     assert break_lines("见 national_cbz_trade_growth 一项", 30) == ["见 national_cbz_trade_growth", "一项"]
-    assert break_lines("进出口值 ≥ 106 亿元", 9) == ["进出口值", "≥ 106 亿", "元"]
+    assert break_lines("进出口值 ≥ 106 亿元", 9) == ["进出口值", "≥ 106", "亿元"]
+
+
+def test_no_single_character_last_line():
+    # "个" alone under "≥ 2": the piece before it goes down with it
+    assert break_lines("加工贸易龙头企业（累计引进）≥ 2 个", 33) == ["加工贸易龙头企业（累计引进）", "≥ 2 个"]
+    assert break_lines("中文中文中文。", 12) == ["中文中文", "中文。"]
 
 
 def test_comparison_sign_stays_with_its_number():

@@ -70,8 +70,12 @@ def _cut(piece: str, width: float, measure: Callable[[str], float]) -> list[str]
     lines, cur = [], ""
     for c in piece:
         if cur and measure(cur + c) > width:
-            lines.append(cur)
-            cur = c
+            if c in NO_LINE_START and len(cur) > 1:  # the character before goes down with it
+                lines.append(cur[:-1])
+                cur = cur[-1] + c
+            else:
+                lines.append(cur)
+                cur = c
         else:
             cur += c
     return [*lines, cur]
@@ -79,21 +83,32 @@ def _cut(piece: str, width: float, measure: Callable[[str], float]) -> list[str]
 
 def break_lines(text: str, width: float, measure: Callable[[str], float] = columns) -> list[str]:
     """``text`` as lines no wider than ``width`` by ``measure``, broken by the rules of the module
-    docstring; a newline in ``text`` always ends a line. Spaces at a break are dropped."""
+    docstring; a newline in ``text`` always ends a line. Spaces at a break are dropped. A
+    paragraph does not end on a line of one character ("个" under "≥ 2"): the piece before it
+    goes down too when the line can take it."""
     out: list[str] = []
     for para in text.split("\n"):
-        cur = ""
+        lines: list[list[str]] = [[]]
         for piece in _pieces(para):
-            cand = cur + piece
-            if cur and measure(cand.rstrip()) > width:
-                out.append(cur.rstrip())
-                cand = piece.lstrip()
-            if measure(cand) > width:
-                *full, cand = _cut(cand, width, measure)
-                out.extend(x.rstrip() for x in full)
-            cur = cand
-        out.append(cur.rstrip())
+            if lines[-1] and measure(("".join(lines[-1]) + piece).strip()) > width:
+                lines.append([])
+            if measure(("".join(lines[-1]) + piece).strip()) > width:  # wider than a line
+                *full, rest = _cut(piece.strip(), width, measure)
+                lines[-1:] = [[x] for x in full] + [[rest]]
+            else:
+                lines[-1].append(piece)
+        if len(lines) > 1 and len(lines[-2]) > 1 and len(lines[-1]) == 1 and _widow(lines[-1][0]):
+            moved = lines[-2][-1] + lines[-1][0]
+            if measure(moved.strip()) <= width:
+                lines[-2:] = [lines[-2][:-1], [moved]]
+        out.extend("".join(x).strip() if i else "".join(x).rstrip() for i, x in enumerate(lines))
     return out
+
+
+def _widow(piece: str) -> bool:
+    """One CJK character (with any closing punctuation after it) alone on a paragraph's last line."""
+    core = piece.strip().rstrip("".join(NO_LINE_START))
+    return len(core) == 1 and bool(_IS_CJK.match(core))
 
 
 def wrap(text: str, width: float, measure: Callable[[str], float] = columns) -> str:
