@@ -1,6 +1,6 @@
 """One language per pack: no Chinese in the English HTML, PDF and deck (but the plan's words
 quoted in 「」), no Latin words in the Chinese ones (but units, allowed acronyms, numbers, file
-names); literal material (run facts, the scenario file's comments) is left out. Also the safe
+names); literal material (run facts) is left out, the assumption tables' notes are checked. Also the safe
 wording: "< 0.5%" rather than "0%", and the interval named as simulation precision.
 """
 
@@ -12,9 +12,11 @@ import pytest
 from language_check import deck_text, document_text, html_text, leaks
 from test_report import LANGS, pack  # noqa: F401  (the session's run and pack)
 
+from sim.report.document.blocks import Table
 from sim.report.document.compose import build_document
 from sim.report.texts.formats import ci0, pct0
 from sim.report.texts.plan_sources import source_text
+from sim.report.texts.words import text
 from sim.results import Results
 
 
@@ -36,6 +38,20 @@ def test_report_document_in_one_language(pack, lang):
 def test_deck_in_one_language(pack, lang):
     bad = leaks(deck_text(pack[1] / f"deck_{lang}.pptx"), lang)
     assert not bad, "\n".join(bad[:20])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_assumption_notes_in_one_language(pack, lang):
+    """The notes of the assumption tables are checked like any text (no longer left out as
+    literal): an English scenario comment shown in the Chinese report fails here."""
+    doc = build_document(Results.load(pack[0]), lang, {})
+    col = text("col_comment", lang)
+    notes = [r[-1] for b in doc.blocks if isinstance(b, Table) and b.columns[-1] == col for r in b.rows]
+    assert sum(bool(n) for n in notes) > 20
+    bad = leaks("\n".join(notes), lang)
+    assert not bad, "\n".join(bad[:20])
+    assert not leaks("附件第16项“每年至少组织1次联合招商活动”", "zh")
+    assert leaks('annex 16 "每年至少组织1次联合招商活动"; assumption: 2 actually held', "zh")
 
 
 def test_the_check_catches_leaks():

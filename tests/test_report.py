@@ -243,14 +243,18 @@ def _esc(s: str) -> str:
 def test_assumptions_list_levers_with_sources(pack):
     m = json.loads((pack[0] / "manifest.json").read_text(encoding="utf-8"))
     html = (pack[1] / "report_en.html").read_text(encoding="utf-8")
+    html_zh = (pack[1] / "report_zh.html").read_text(encoding="utf-8") if "zh" in LANGS else ""
     from sim.report.document.sources import comment_for, flatten, scenario_comments
+    from sim.report.texts.value_notes import note_text
 
     comments = scenario_comments(ROOT / m["scenario_file"])
     for path, _v in flatten(m["resolved_scenario"]["levers"], "levers."):
         assert _esc(labels.key_label(path.split(".", 1)[1], "en", m["resolved_scenario"])) in html
         c = comment_for(comments, path)
         assert c, f"{path} has no source comment in the scenario file"
-        assert _esc(c) in html
+        assert _esc(note_text(c, "en")) in html
+        if html_zh:  # the Chinese note, or the citation in Chinese
+            assert _esc(note_text(c, "zh")) in html_zh
 
 
 # ----------------------------------------------------------------------------- translations

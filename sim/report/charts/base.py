@@ -9,7 +9,6 @@ marker or hatch so the charts stay readable when printed in grey. SVG output is 
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ import matplotlib.pyplot as plt
 
 from sim.report.texts.formats import pct0
 from sim.report.texts.labels import indicator_label, op_text, threshold_text
+from sim.report.texts.linebreak import wrap
 from sim.report.texts.words import text
 from sim.store import atomic_write_bytes
 
@@ -85,23 +85,9 @@ def footnote(fig, s: str) -> None:
 
 
 def wrap_label(s: str, width: int = 46) -> str:
-    """Wrap a label to lines of about ``width`` Latin characters (a CJK character counts two)."""
-    lines, cur, n = [], "", 0
-    for tok in _tokens(s):
-        w = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in tok)
-        if cur and n + w > width:
-            lines.append(cur.rstrip())
-            cur, n = tok.lstrip(), w
-        else:
-            cur, n = cur + tok, n + w
-    if cur:
-        lines.append(cur.rstrip())
-    return "\n".join(lines)
-
-
-def _tokens(s: str) -> list[str]:
-    """Words with their leading space; CJK characters one by one."""
-    return re.findall(r"\s*[\u2e80-\u9fff\uff00-\uffef（）：，；、]|\s*[^\s\u2e80-\u9fff\uff00-\uffef（）：，；、]+", s)
+    """Wrap a label to lines of about ``width`` Latin characters (a CJK character counts two), by
+    the Chinese and English rules of :func:`sim.report.texts.linebreak.break_lines`."""
+    return wrap(s, width)
 
 
 def pct_text(p: float) -> str:

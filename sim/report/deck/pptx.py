@@ -26,6 +26,9 @@ MARGIN = Inches(0.45)
 EA_FONT = {"zh": "Microsoft YaHei", "en": "Microsoft YaHei"}
 """East Asian face of every run: installed with Office and WPS; LibreOffice substitutes a CJK font."""
 LATIN_FONT = {"zh": "Microsoft YaHei", "en": "Calibri"}
+TEXT_LANG = {"zh": "zh-CN", "en": "en-GB"}
+"""Language of every run: PowerPoint, WPS and LibreOffice break lines by it (Chinese between
+characters with its kinsoku rules, English at spaces); the deck inserts no line breaks of its own."""
 DARK, MUTED, ACCENT = RGBColor(0x1A, 0x1A, 0x1A), RGBColor(0x55, 0x55, 0x55), RGBColor(0x00, 0x72, 0xB2)
 LIGHTS = {"green": RGBColor(0x00, 0x9E, 0x73), "amber": RGBColor(0xE6, 0x9F, 0x00), "red": RGBColor(0xD5, 0x5E, 0x00)}
 
@@ -35,6 +38,7 @@ def _run_font(run, lang: str, size: float, colour: RGBColor = DARK, bold: bool =
     f.size, f.bold, f.name = Pt(size), bold, LATIN_FONT[lang]
     f.color.rgb = colour
     rpr = run._r.get_or_add_rPr()
+    rpr.set("lang", TEXT_LANG[lang])
     for tag in ("a:ea", "a:cs"):
         el = rpr.find(qn(tag))
         if el is None:

@@ -176,7 +176,7 @@ def build_document(
         rows = assumption_rows(res, sec, lang, comments, file_values)
         if rows:
             B.append(Heading(text(key, lang), 3, sec))
-            B.append(Table(head, rows, [26, 22, 52], "lll", font_size=7.5, literal_cols=(2,)))
+            B.append(Table(head, rows, [26, 22, 52], "lll", font_size=7.5))
 
     B.append(Heading(text("sec_manifest", lang), 2, "manifest"))
     B.append(Para(text("intro_manifest", lang), "note"))
@@ -200,7 +200,7 @@ def build_document(
     if rows:
         B.append(PageBreak())
         B.append(Heading(text("sec_uncert", lang), 2, "uncertainties"))
-        B.append(Table(head, rows, [30, 30, 40], "lll", font_size=7.0, literal_cols=(2,)))
+        B.append(Table(head, rows, [30, 30, 40], "lll", font_size=7.0))
 
     header = f"{zone} · {res.title(lang)} · n={res.reps} · {text('m_seed', lang)} {res.seed}"
     return Document(lang, title, subtitle, B, header, res.run_date)

@@ -4,8 +4,8 @@ The bundled CJK font (Noto Sans CJK SC from the mplfonts wheel) is embedded, sub
 so the PDF needs no system library and no browser. Pages carry a running header and
 "page x of y"; tables repeat their header row across pages; text is black or dark grey and
 highlighted rows use light fills, so a grey print stays readable. Paragraphs and list items are
-broken into lines here (:func:`kinsoku_lines`) by the Chinese rule that no closing punctuation
-starts a line; a chart taller than a page continues on the next, cut where a row of the image is
+broken into lines here (:func:`kinsoku_lines`, as are headings and table cells): Chinese between
+characters by the rules of Chinese typesetting, English at spaces; a chart taller than a page continues on the next, cut where a row of the image is
 blank (:func:`image_slices`). A closing line (a paragraph that ends a section after a table) stays
 on the page of the table's last rows, never alone on a page of its own (:func:`render_pdf`).
 """
@@ -13,7 +13,6 @@ on the page of the table's last rows, never alone on a page of its own (:func:`r
 from __future__ import annotations
 
 import io
-import re
 
 import numpy as np
 from fpdf import FPDF, FontFace
@@ -23,6 +22,7 @@ from PIL import Image
 from sim.report.document.blocks import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
 from sim.report.document.reproducible import run_datetime
 from sim.report.texts.fonts import cjk_font_path
+from sim.report.texts.linebreak import break_lines
 from sim.report.texts.words import text
 
 FONT = "cjk"
@@ -31,34 +31,19 @@ INK = (26, 26, 26)
 GREY = (90, 90, 90)
 FILL = {"inactive": (238, 238, 238), "joint": (250, 232, 220), "head": (226, 234, 242)}
 MARGIN = 15
-NO_LINE_START = set("，。、；：！？）》」』】〕…%,.;:!?)]")
-"""Characters that may not begin a line (closing punctuation, Chinese and Latin)."""
 KEEP_WITH_LINE = 20.0
 """Millimetres of its table that a closing line takes with it when it must go to a new page (a
 few rows under the repeated header), so the page does not hold the line alone."""
-_TOKEN = re.compile(r"\s*[\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]|\s*[^\s\u2e80-\u9fff\uff00-\uffef\u3000-\u303f]+")
+CELL_PAD = 0.8
+"""Millimetres of padding inside a table cell."""
+EPS = 0.01
+"""Millimetres kept short of the line so that fpdf2, measuring the same lines, breaks none again."""
 
 
 def kinsoku_lines(text: str, width: float, measure) -> str:
     """``text`` with line breaks so that every line fits ``width`` by ``measure`` (a string's
-    width) and none begins with a character of :data:`NO_LINE_START`: such a character takes
-    the previous one down with it."""
-    out = []
-    for para in text.split("\n"):
-        lines: list[str] = []
-        cur: list[str] = []
-        for tok in _TOKEN.findall(para):
-            if cur and measure("".join(cur) + tok) > width:
-                carry = []
-                if tok.strip()[:1] in NO_LINE_START and len(cur) > 1:
-                    carry = [cur.pop()]
-                lines.append("".join(cur).rstrip())
-                cur = [*(c.lstrip() for c in carry), tok.lstrip() if not carry else tok]
-            else:
-                cur.append(tok)
-        lines.append("".join(cur).rstrip())
-        out.append("\n".join(lines))
-    return "\n".join(out)
+    width), broken by the Chinese and English rules of :func:`sim.report.texts.linebreak.break_lines`."""
+    return "\n".join(break_lines(text, width - EPS, measure))
 
 
 def image_slices(png: bytes, rows: int) -> list[bytes]:
@@ -97,7 +82,7 @@ class _PDF(FPDF):
 
     @property
     def wrap(self):
-        # break at spaces; a long run without spaces (Chinese) is split where the line is full
+        # texts come broken into lines (kinsoku_lines); fpdf2 breaks a line only if one still overflows
         return WrapMode.WORD
 
     def header(self):
@@ -120,8 +105,10 @@ class _PDF(FPDF):
         self.set_text_color(*INK)
 
     def _lines(self, text: str) -> str:
-        """``text`` broken into lines for the space left on the line, by :func:`kinsoku_lines`."""
-        return kinsoku_lines(text, self.w - self.r_margin - self.get_x() - 1.0, self.get_string_width)
+        """``text`` broken into lines by :func:`kinsoku_lines` for the space a ``multi_cell`` of
+        width 0 gives it here: to the right margin, less fpdf2's cell margin on either side."""
+        width = self.w - self.r_margin - self.get_x() - 2 * self.c_margin
+        return kinsoku_lines(text, width, self.get_string_width)
 
     # ---- blocks
     def put_heading(self, b: Heading):
@@ -132,7 +119,7 @@ class _PDF(FPDF):
         self.ln(4 if b.level == 2 else 2.5)
         self.set_font(FONT, size=size)
         self.set_text_color(*(BLUE if b.level <= 2 else INK))
-        self.multi_cell(0, size * 0.5, b.text, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=self.wrap)
+        self.multi_cell(0, size * 0.5, self._lines(b.text), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=self.wrap)
         if b.level == 2:
             y = self.get_y() + 0.8
             self.set_draw_color(*BLUE)
@@ -207,19 +194,23 @@ class _PDF(FPDF):
             wrapmode=self.wrap,
             headings_style=head_style,
             repeat_headings=1,
-            padding=0.8,
+            padding=CELL_PAD,
             width=self.w - 2 * MARGIN,
             v_align="TOP",
         ) as tab:
             head = tab.row()
-            for c in t.columns:
-                head.cell(c)
+            for c, w in zip(t.columns, widths, strict=True):
+                head.cell(self._cell_lines(c, w))
             for i, r in enumerate(t.rows):
                 cls = t.row_classes[i] if i < len(t.row_classes) else ""
                 style = FontFace(fill_color=FILL[cls]) if cls in FILL else None
                 row = tab.row(style=style)
-                for c in r:
-                    row.cell(c)
+                for c, w in zip(r, widths, strict=True):
+                    row.cell(self._cell_lines(c, w))
+
+    def _cell_lines(self, text: str, col_width: float) -> str:
+        """A table cell's text broken into lines for its column (less the padding either side)."""
+        return kinsoku_lines(text, col_width - 2 * CELL_PAD, self.get_string_width)
 
     def put_image(self, f: Figure, max_h: float | None = None):
         full_w = self.w - 2 * MARGIN
@@ -296,10 +287,10 @@ def _render(doc: Document, reserve: dict[int, float]) -> bytes:
     pdf.add_page()
     pdf.set_font(FONT, size=19)
     pdf.set_text_color(*BLUE)
-    pdf.multi_cell(0, 9, doc.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=pdf.wrap)
+    pdf.multi_cell(0, 9, pdf._lines(doc.title), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=pdf.wrap)
     pdf.set_font(FONT, size=10)
     pdf.set_text_color(*GREY)
-    pdf.multi_cell(0, 5, doc.subtitle, new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=pdf.wrap)
+    pdf.multi_cell(0, 5, pdf._lines(doc.subtitle), new_x=XPos.LMARGIN, new_y=YPos.NEXT, wrapmode=pdf.wrap)
     pdf.set_text_color(*INK)
     pdf.ln(2)
     blocks = doc.blocks

@@ -17,6 +17,7 @@ from sim.report.texts.key_labels import key_label, value_text
 from sim.report.texts.labels import PEER_UNITS, indicator_label, measure_label, unit_label, variant_label
 from sim.report.texts.plan_sources import source_text
 from sim.report.texts.plan_warnings import warning_text
+from sim.report.texts.value_notes import note_text
 from sim.report.texts.words import text
 from sim.results import Results
 from sim.vocabulary.outcomes import RANKING_INDICATORS
@@ -160,7 +161,7 @@ def assumption_rows(res: Results, section: str, lang: str, comments: dict, file_
     data = res.resolved.get(section) or {}
     rows = []
     for path, v in sources.flatten(data, section + "."):
-        c = sources.comment_for(comments, path) if comments else ""
+        c = note_text(sources.comment_for(comments, path), lang) if comments else ""
         if c and file_values:
             fv = sources.lookup(file_values, path)
             if fv is not None and fv != v:

@@ -9,7 +9,6 @@ footer wraps instead of running off the page.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -20,6 +19,7 @@ import matplotlib.pyplot as plt
 from sim.report.charts.base import BLACK, BLUE, GREEN, GREY, ORANGE, PURPLE, SKY, VERMILION, save
 from sim.report.texts.fonts import use_cjk_font
 from sim.report.texts.labels import indicator_label, op_text, unit_label
+from sim.report.texts.linebreak import columns, wrap
 
 __all__ = [
     "BLUE",
@@ -98,18 +98,18 @@ def new_figure(w, h, **kw):
 
 def footer(fig, text: str) -> None:
     """The meta lines at the bottom (wrapped to the figure's width); the layout keeps a strip free."""
-    width = max(40, int(fig.get_figwidth() * 17))  # about 17 characters per inch at 7 pt
+    width = max(40, int(fig.get_figwidth() * 17))  # about 17 Latin characters (columns) per inch at 7 pt
     sep = "｜" if "｜" in text else " | "
     lines, line = [], ""
     for part in text.split(sep):
         cand = f"{line}{sep}{part}" if line else part
-        if len(cand) > width and line:
+        if columns(cand) > width and line:
             lines.append(line)
             line = part
         else:
             line = cand
     lines.append(line)
-    wrapped = "\n".join(textwrap.fill(ln, width) for ln in lines)
+    wrapped = "\n".join(wrap(ln, width) for ln in lines)
     fig.supxlabel(wrapped, fontsize=7, color="#444444", x=0.01, ha="left")
 
 

@@ -5,13 +5,13 @@ Tables in, Figure out, in the study style of :mod:`sim.report.studies.chart_styl
 from __future__ import annotations
 
 import math
-import textwrap
 
 import numpy as np
 from matplotlib.patches import Rectangle
 
 from sim.months import month_of_end
 from sim.report.studies.chart_style import BLUE, GREY, VERMILION, footer, new_figure, target_text
+from sim.report.texts.linebreak import wrap
 
 
 def discover_chart(d, lang: str, meta: str):
@@ -69,13 +69,13 @@ def discover_chart(d, lang: str, meta: str):
             f"规则 1：框内{'达成' if hit else '未达成'}率 {r1['density']:.0%}，覆盖全部{'达成' if hit else '未达成'}的 "
             f"{r1['coverage']:.0%}"
         )
-        cond = textwrap.fill(r1["conditions_zh"], 48)
+        cond = wrap(r1["conditions_zh"], 96)
     else:
         head = (
             f"Rule 1: {r1['density']:.0%} of runs in the box {'hit' if hit else 'miss'}; "
             f"it holds {r1['coverage']:.0%} of the {'hits' if hit else 'misses'}"
         )
-        cond = textwrap.fill(r1["conditions"], 95)
+        cond = wrap(r1["conditions"], 95)
     ax.set_title(f"{head}\n{cond}", fontsize=8.5, loc="left")
     t = d.trajectory
     ax2.plot(t["coverage"], t["density"], marker="o", ms=2.5, color=GREY, linewidth=1)

@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 
 import numpy as np
 import pandas as pd
@@ -27,6 +26,7 @@ from sim.report.studies.chart_style import (
 )
 from sim.report.studies.console import rank_statement
 from sim.report.texts.labels import unit_label
+from sim.report.texts.linebreak import wrap
 
 
 def difference_chart(table: pd.DataFrame, sc, lang: str, meta: str, only_active: bool = True):
@@ -203,11 +203,7 @@ def sobol_chart(sobol: pd.DataFrame, targets: list[str], sc, lang: str, meta: st
         reported = reported_factors(sobol, tid)
         ax.set_xlabel(
             ("方差份额" if lang == "zh" else "share of the indicator's variance")
-            + (
-                f"\n{textwrap.fill(rank_statement(reported, lang), 56 if lang == 'en' else 30)}"
-                if len(reported)
-                else ""
-            ),
+            + (f"\n{wrap(rank_statement(reported, lang), 56 if lang == 'en' else 60)}" if len(reported) else ""),
             fontsize=8,
         )
     for k in range(n, axes.size):

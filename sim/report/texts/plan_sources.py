@@ -64,3 +64,13 @@ def source_text(src: str, lang: str) -> str:
         elif lang == "en" or not re.search(r"[A-Za-z]", a):
             out += f" ({a})"
     return out
+
+
+def plan_refs(s: str, lang: str) -> list[str]:
+    """The plan references of ``s`` ("annex 16", "plan 二.18") in ``lang``, in order."""
+    return [_ref(m, lang) for m in _REF.finditer(str(s or ""))]
+
+
+def with_refs(s: str, lang: str) -> str:
+    """``s`` with its plan references ("annex 16", "plan 二.18") written in ``lang``."""
+    return _REF.sub(lambda m: _ref(m, lang), str(s or ""))

@@ -202,7 +202,8 @@ TEXT = {
     "col_diff_ci": ("差值的95%模拟精度区间", "95% simulation-precision interval of the difference"),
     "intro_other": ("结果文件夹中的其他图表与表格。", "Other charts and tables found in the results folders."),
     "intro_assumptions": (
-        "数值来自运行时解析后的情景；“来源”取自情景文件 {file} 中该数值旁的注释。",
+        "数值来自运行时解析后的情景；“来源”取自情景文件 {file} 中该数值的中文注释，"
+        "没有中文注释的列出其注释所引的规划条目，推理依据详见英文版报告。",
         "Values are those of the resolved scenario of the run; the source is the comment beside "
         "the value in the scenario file {file}.",
     ),
