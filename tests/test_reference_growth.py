@@ -46,3 +46,27 @@ def test_position_of_a_growth():
     assert b.position(b.median) == "in_band"
     assert b.position(b.low - 0.01) == "below_band"
     assert b.position(float("nan")) == ""
+
+
+def test_terminal_line_gives_growth_and_band():
+    from sim.cli.run import _growth_text
+
+    b = reference_band()
+    row = {
+        "indicator": "trade_total",
+        "year": 2023,
+        "threshold": 200.0,
+        "base": 80.0,
+        "growth_needed": 1.5,
+        "yoy_growth_p10": -0.04,
+        "yoy_growth_p50": 0.12,
+        "yoy_growth_p90": 0.35,
+    }
+    row["growth_needed_yearly"] = b.highest + 0.1  # above every observed zone-year
+    line = _growth_text(row, 2021)
+    assert "needs +150%" in line and f"({b.highest + 0.1:+.0%} a year)" in line
+    assert "median year-on-year growth +12% (10–90%: -4% to +35%)" in line
+    assert f"no real zone has grown that fast (highest {b.highest:+.0%} a year)" in line
+    row.update(indicator="active_enterprises", year=2022)
+    line = _growth_text(row, 2021)
+    assert "a year" not in line.split(";")[0] and "real zone" not in line
