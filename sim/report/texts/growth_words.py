@@ -44,14 +44,21 @@ GROWTH_TEXT = {
         "with its source). Thin evidence: few zone-years, mostly large, long-established zones, none of "
         "a new zone in its first years; read it only as whether the growth needed is out of the ordinary.",
     ),
+    "sum_growth_need": ("较{base_year}年需增长 {need}", "Growth needed over {base_year}: {need}"),
+    "sum_growth": ("{parts}。", "{parts}."),
+    "growth_marks": (
+        "年均所需增速一栏：▲ 高于九成已观测综保区年度，▲▲ 超过任何已观测综保区（仅进出口总值）。",
+        "Growth needed a year: ▲ faster than 9 in 10 real zone-years, ▲▲ faster than any (total trade only).",
+    ),
+    "growth_cell_range": ("（{p10} 至 {p90}）", "({p10} to {p90})"),
     "col_growth": ("逐年增速中位数（10%–90%）", "Year-on-year growth, median (10–90%)"),
     "col_growth_need": ("年均所需增速", "Growth needed a year"),
 }
 
 
 def pct(x: float) -> str:
-    """A growth as a signed whole percentage (+12%, -4%)."""
-    return f"{x:+.0%}"
+    """A growth as a signed whole percentage (+12%, -4%; +0%, never -0%)."""
+    return f"{round(100 * x) + 0:+d}%"
 
 
 def _finite(x) -> bool:
