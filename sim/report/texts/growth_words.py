@@ -19,19 +19,19 @@ GROWTH_TEXT = {
     "growth_need_year": ("（年均 {need}）", " ({need} a year)"),
     "growth_above_all": (
         "所需年增速超过任何已观测综保区（最高 {highest}）",
-        "no real zone has grown that fast (highest {highest} a year)",
+        "the growth needed a year is more than any real zone has shown (highest {highest})",
     ),
     "growth_above_band": (
         "所需年增速高于九成已观测综保区年度（{low} 至 {high}）",
-        "faster than 9 in 10 real zone-years ({low} to {high} a year)",
+        "the growth needed a year is faster than 9 in 10 real zone-years ({low} to {high})",
     ),
     "growth_in_band": (
         "所需年增速在已观测综保区常见范围内（{low} 至 {high}）",
-        "as fast as real zones have grown ({low} to {high} a year)",
+        "the growth needed a year is within what real zones have shown ({low} to {high})",
     ),
     "growth_below_band": (
         "所需年增速低于九成已观测综保区年度（{low} 至 {high}）",
-        "slower than 9 in 10 real zone-years ({low} to {high} a year)",
+        "the growth needed a year is slower than 9 in 10 real zone-years ({low} to {high})",
     ),
     "growth_band_note": (
         "已观测综保区：{n}个综保区年度（{single}个为单个综保区，其余为省级或全国合计；{first}—{last}年）"
