@@ -48,6 +48,9 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "ZonesimCJK", 
 #zs-status { margin: 0.25rem 0 0.75rem; color: #333; }
 .zs-msg { margin-top: 0.5rem; font-size: 0.85rem; overflow-wrap: anywhere; }
 .zs-chart img { max-width: 100%; height: auto; }
+@media (max-width: 1400px) {
+  .zs-table .ci { display: block; font-size: 0.75rem; color: #6c757d; }
+}
 @media (max-width: 576px) {
   .zs-table { font-size: 0.8rem; }
   .zs-table .zs-barcol { display: none; }
