@@ -121,8 +121,8 @@ MUTATIONS = [
     Mutation(
         "growth_needed_inverted",
         "sim/analysis/targets.py",
-        "growth_needed=thr / base - 1",
-        "growth_needed=base / thr - 1",
+        "need = thr / base - 1",
+        "need = base / thr - 1",
         PLANNER,
         "the growth a target needs over the base year, inverted",
     ),

@@ -156,3 +156,32 @@ def test_distribution_columns_recomputed(summary, values):
             assert r["growth_needed"] == pytest.approx(r["threshold"] / np.median(base) - 1, rel=1e-12), tid
             checked += 1
     assert checked >= 3
+
+
+def _quantile(v: np.ndarray, q: int) -> float:
+    """The q% quantile by linear interpolation between order statistics."""
+    v = np.sort(v)
+    pos = q / 100 * (len(v) - 1)
+    lo = int(np.floor(pos))
+    return float(v[lo] + (pos - lo) * (v[min(lo + 1, len(v) - 1)] - v[lo]))
+
+
+def test_year_on_year_growth_recomputed(summary, values):
+    """yoy_growth_p10/p50/p90: quantiles over replications of value(year) / value(year - 1) - 1,
+    the base year (2021 rows of indicators.csv) before 2022, replications whose previous value is
+    0 left out; growth_needed_yearly: (threshold / base) ** (1 / years since 2021) - 1."""
+    targets = summary[~summary.index.str.startswith("ALL_")]
+    checked = set()
+    for tid, r in targets.iterrows():
+        prev = values.get((r["indicator"], r["year"] - 1))
+        if values.get((r["indicator"], 2021)) is None or prev is None:
+            assert all(np.isnan(r[c]) for c in ("yoy_growth_p10", "yoy_growth_p50", "yoy_growth_p90")), tid
+            continue
+        cur = values[(r["indicator"], r["year"])]
+        g = np.array([c / p - 1 for c, p in zip(cur, prev, strict=True) if p > 0])
+        for q in (10, 50, 90):
+            assert r[f"yoy_growth_p{q}"] == pytest.approx(_quantile(g, q), rel=1e-12, abs=1e-12), (tid, q)
+        k = r["year"] - 2021
+        assert r["growth_needed_yearly"] == pytest.approx((1 + r["growth_needed"]) ** (1 / k) - 1, rel=1e-12), tid
+        checked.add(int(r["year"]))
+    assert checked == {2022, 2023}

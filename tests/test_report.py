@@ -25,6 +25,7 @@ import pytest
 
 from sim.report.texts import labels, plan_warnings
 from sim.report.texts.formats import ci0, ci1, pct0, pct1
+from sim.report.texts.growth_words import pct as growth_pct
 from sim.report.texts.plan_sources import source_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -189,7 +190,14 @@ def test_html_target_table_equals_summary(pack, summary, lang):
         assert float(row["attrs"]["data-ci-low"]) == r["ci_low"]
         assert float(row["attrs"]["data-ci-high"]) == r["ci_high"]
         if not r["target_id"].startswith("ALL_"):
-            assert source_text(r["source"], lang) == cells[7], "the plan source in the report's language"
+            assert source_text(r["source"], lang) == cells[9], "the plan source in the report's language"
+            if r["yoy_growth_p50"] == r["yoy_growth_p50"]:  # the growth columns, from summary.csv's
+                need = r["growth_needed_yearly"]
+                assert cells[7].startswith(growth_pct(need)) if need == need else cells[7] == "–"
+                assert cells[8].startswith(f"{growth_pct(r['yoy_growth_p50'])} ")
+                assert growth_pct(r["yoy_growth_p10"]) in cells[8] and growth_pct(r["yoy_growth_p90"]) in cells[8]
+            else:
+                assert cells[8] == "–"
 
 
 @pytest.mark.parametrize("lang", LANGS)

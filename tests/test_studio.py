@@ -12,6 +12,7 @@ from sim.experiment.levers import lever_ids
 from sim.scenario import ScenarioError
 from sim.studio import actions
 from sim.studio.controls import EDITABLE_SECTIONS, changes, controls, section_controls
+from sim.studio.growth_cells import with_growth
 from sim.studio.progressive import WhatIfRunner, schedule
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -103,7 +104,9 @@ def test_progressive_answer_equals_sim_run_after_a_change():
         p = res.summary.set_index("target_id")["p_hit"]
         assert np.array_equal(s.table["p"].to_numpy(), p[s.table["target_id"]].to_numpy())
         ref = sim.run(BASELINE, reps=600, seed=11, workers=1, monthly=False)
-        assert s.table.equals(res.difference(ref))
+        assert s.table.equals(with_growth(res.difference(ref), res.targets()))
+        g = res.summary.set_index("target_id").loc[s.table["target_id"], "yoy_growth_p50"].to_numpy()
+        assert np.array_equal(s.table["yoy_growth_p50"].to_numpy(), g, equal_nan=True)
         r.submit({"levers.promotion_events_per_year": -1})
         bad = r.wait(60)
         assert bad.error and "promotion_events_per_year" in bad.error and bad.table is None

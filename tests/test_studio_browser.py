@@ -217,6 +217,14 @@ def test_lever_change_shows_the_probabilities_of_sim_run(studio, browser):
     res = sim.run(sim.load_scenario(BASELINE, overrides=WHAT_IF), reps=REPS, seed=SEED, workers=1, monthly=False)
     expected = res.summary.set_index("target_id")["p_hit"]
     assert shown and all(np.isclose(p, expected[t], rtol=0, atol=1e-9) for t, p in shown.items())
+    # the growth column: the what-if's median year-on-year growth, and total trade against real zones
+    from sim.report.texts.growth_words import band_position
+
+    row = res.summary.set_index("target_id").loc["trade_total_2023"]
+    cell = d.find_element(By.CSS_SELECTOR, "tr[data-target='trade_total_2023'] td.zs-growth")
+    assert cell.text.startswith(f"{row['yoy_growth_p50']:+.0%}")
+    assert cell.get_attribute("data-band") == band_position(row.to_dict())
+    assert "scenarios/catalogue/reference_growth.csv" in d.find_element(By.CSS_SELECTOR, ".zs-band").text
 
     d.set_window_size(1280, 900)
     d.save_screenshot(str(tmp / "studio_1280.png"))

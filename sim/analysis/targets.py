@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from sim.analysis.growth import YOY_COLUMNS, needed_per_year, yoy_quantiles, yoy_values
 from sim.vocabulary.outcomes import TRADE_COMPONENTS
 
 OPS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
@@ -37,6 +38,8 @@ SUMMARY_COLUMNS = [
     "p90",
     "base",
     "growth_needed",
+    "growth_needed_yearly",
+    *YOY_COLUMNS,
     "note",
 ]
 
@@ -80,7 +83,11 @@ def summarise(column, targets: list[TargetSpec], years: list[int], base=None) ->
 
     ``column(indicator, year)`` returns the per-replication values; ``base(indicator)`` the
     base-year values (None where the indicator has none). ``base`` is their median and
-    ``growth_needed`` = threshold / base - 1, the growth over the base year the target requires."""
+    ``growth_needed`` = threshold / base - 1, the growth over the base year the target requires;
+    ``growth_needed_yearly`` the same need per year at an even pace; ``yoy_growth_p10/p50/p90``
+    the 10/50/90% quantiles over replications of the indicator's year-on-year growth
+    (sim/analysis/growth.py: value(year) / value(year - 1) - 1, the base year before the first)."""
+    base_year = years[0] - 1 if years else 0
     rows: list[dict] = []
     joint: dict[int, np.ndarray] = {}
     for t in targets:
@@ -103,6 +110,8 @@ def summarise(column, targets: list[TargetSpec], years: list[int], base=None) ->
                 v,
                 t.note,
                 float(np.median(b)) if b is not None and len(b) else np.nan,
+                base_year,
+                yoy_quantiles(yoy_values(column, base, t.indicator, t.year, years)),
             )
         )
     for y in years:
@@ -134,8 +143,10 @@ def widest_half_width(table: pd.DataFrame, low: str = "ci_low", high: str = "ci_
     return float(((act[high] - act[low]) / 2).max()) if len(act) else 0.0
 
 
-def _row(tid, ind, year, op, thr, unit, source, active, h, v, note, base=np.nan):
+def _row(tid, ind, year, op, thr, unit, source, active, h, v, note, base=np.nan, base_year=0, yoy=None):
     n, k = len(h), int(np.sum(h))
+    need = thr / base - 1 if base > 0 else np.nan
+    yq = yoy if yoy is not None else [np.nan] * 3
     lo, hi = proportion_ci(k, n)
     q = np.percentile(v, [10, 50, 90]) if v is not None and n else [np.nan] * 3
     return dict(
@@ -157,7 +168,9 @@ def _row(tid, ind, year, op, thr, unit, source, active, h, v, note, base=np.nan)
         p50=q[1],
         p90=q[2],
         base=base,
-        growth_needed=thr / base - 1 if base > 0 else np.nan,
+        growth_needed=need,
+        growth_needed_yearly=needed_per_year(need, year, base_year),
+        **dict(zip(YOY_COLUMNS, yq, strict=True)),
         note=note,
     )
 

@@ -13,12 +13,14 @@ from pathlib import Path
 import numpy as np
 
 from sim import api, store
+from sim.analysis.growth import band_applies
 from sim.analysis.targets import widest_half_width
 from sim.cli import options
 from sim.cli.types import month_or_latest, open_interval, positive_int
 from sim.errors import UserError
 from sim.experiment import runner
 from sim.report.pack import load_goal_seek
+from sim.report.texts.growth_words import band_note, growth_parts, need_per_year
 from sim.report.texts.plan_warnings import english
 
 
@@ -145,7 +147,9 @@ def _growth_text(r, base_year: int) -> str:
         return ""
     if not np.isfinite(g):
         return f"   from {_num(base)} in {base_year} (a new business) to {_num(r['threshold'])}"
-    return f"   from {_num(base)} in {base_year} to {_num(r['threshold'])}: needs {g:+.0%}"
+    line = f"   from {_num(base)} in {base_year} to {_num(r['threshold'])}: needs {g:+.0%}"
+    line += need_per_year(r, "en", base_year)
+    return "; ".join([line, *growth_parts(r, "en")])
 
 
 def _num(v: float) -> str:
@@ -166,6 +170,8 @@ def _print_summary(summary, warnings, reps, out, quiet, stopping=None, pack=True
             f"probability down under the scenario's assumptions, not the uncertainty of the world, which is in "
             f"the spread of the replications (base_year.csv, indicators.csv) and in the assumptions themselves."
         )
+        if summary["indicator"].map(band_applies).any():
+            print(f"\n{band_note('en')}")
         for w in warnings:
             print(f"warning: {w}")
     half = widest_half_width(summary)

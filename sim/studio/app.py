@@ -21,9 +21,11 @@ from shiny import App, reactive, render, run_app, ui
 
 from sim.analysis.targets import target_specs
 from sim.report.document.html import subset_font
+from sim.report.texts.growth_words import GROWTH_TEXT, band_note, band_position
 from sim.scenario import ScenarioError
 from sim.studio import actions
 from sim.studio.controls import Control, changes, controls
+from sim.studio.growth_cells import growth_cell
 from sim.studio.progressive import WhatIfRunner
 from sim.studio.texts import LANGS, all_chinese, t, target_label
 
@@ -39,9 +41,16 @@ body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "ZonesimCJK", 
 .zs-bar .p { position: absolute; top: -2px; width: 2px; height: 14px; background: #1b4f8a; }
 .zs-up { color: #1a7f37; } .zs-down { color: #c62828; } .zs-flat { color: #6c757d; }
 .zs-inactive { color: #8a8a8a; }
+.zs-table td.zs-growth { white-space: normal; min-width: 7rem; }
+.zs-table td.zs-growth .ci { display: block; }
+.zs-need { display: block; font-size: 0.75rem; color: #6c757d; }
+.zs-need.zs-above_band { color: #b26a00; } .zs-need.zs-above_all { color: #c62828; font-weight: 600; }
 #zs-status { margin: 0.25rem 0 0.75rem; color: #333; }
 .zs-msg { margin-top: 0.5rem; font-size: 0.85rem; overflow-wrap: anywhere; }
 .zs-chart img { max-width: 100%; height: auto; }
+@media (max-width: 1400px) {
+  .zs-table .ci { display: block; font-size: 0.75rem; color: #6c757d; }
+}
 @media (max-width: 576px) {
   .zs-table { font-size: 0.8rem; }
   .zs-table .zs-barcol { display: none; }
@@ -80,7 +89,7 @@ def results_table(table, specs: dict, scenario, lang: str) -> str:
     """The answer as an HTML table; each row carries its target id and full-precision numbers."""
     head = (
         f"<tr><th>{t('target', lang)}</th><th>{t('base', lang)}</th><th>{t('what_if', lang)}</th>"
-        f"<th class='zs-barcol'></th><th>{t('difference', lang)}</th></tr>"
+        f"<th class='zs-barcol'></th><th>{t('difference', lang)}</th><th>{t('growth', lang)}</th></tr>"
     )
     rows = []
     for r in table.itertuples():
@@ -99,9 +108,13 @@ def results_table(table, specs: dict, scenario, lang: str) -> str:
             f"<td class='num'>{_pct(r.p_ref)}<span class='ci'> [{_pct(r.p_ref_low)}, {_pct(r.p_ref_high)}]</span></td>"
             f"<td class='num'>{_pct(r.p)}<span class='ci'> [{_pct(r.p_low)}, {_pct(r.p_high)}]</span></td>"
             f"<td class='zs-barcol'>{bar}</td><td class='num {tone}'>{_signed(r.diff)}"
-            f"<span class='ci'> [{_signed(r.diff_low)}, {_signed(r.diff_high)}]</span></td></tr>"
+            f"<span class='ci'> [{_signed(r.diff_low)}, {_signed(r.diff_high)}]</span></td>"
+            f"{growth_cell(r._asdict(), lang)}</tr>"
         )
-    return f"<div class='zs-wrap'><table class='zs-table'>{head}{''.join(rows)}</table></div>"
+    notes = ""
+    if "indicator" in table.columns and any(band_position(r._asdict()) for r in table.itertuples()):
+        notes = f"<p class='small text-muted zs-band'>{html.escape(t('growth_marks', lang))} {html.escape(band_note(lang))}</p>"
+    return f"<div class='zs-wrap'><table class='zs-table'>{head}{''.join(rows)}</table></div>{notes}"
 
 
 def make_app(
@@ -126,7 +139,7 @@ def make_app(
     chars = all_chinese(
         [c.label("zh") for c in ctrls]
         + [target_label(s, "zh", base.scenario) for s in specs.values()]
-        + [base.scenario.scenario.zone_zh]
+        + [base.scenario.scenario.zone_zh, band_note("zh"), *(zh for zh, _ in GROWTH_TEXT.values()), "▲–—"]
     )
     (assets / "cjk.otf").write_bytes(subset_font(chars))
 

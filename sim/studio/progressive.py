@@ -30,6 +30,7 @@ from sim.chunks import MemoryStore
 from sim.errors import UserError
 from sim.experiment.executors import LocalExecutor
 from sim.scenario.loader import with_values
+from sim.studio.growth_cells import with_growth
 
 CHUNK = 100
 """Replications per chunk: a new change waits for at most one chunk per worker (about half a second)."""
@@ -78,7 +79,8 @@ class Snapshot:
     """One answer. ``job``: the what-if's number (1, 2, ... in submission order); ``what_if``: its
     changes; ``reps``: replications behind it; ``max_reps``: where it stops; ``table``: one row per
     target of the base (``sim.analysis.paired.compare_targets``: ``p_ref`` the base's P(hit), ``p``
-    the what-if's with ``p_low``/``p_high``, ``diff`` with ``diff_low``/``diff_high``);
+    the what-if's with ``p_low``/``p_high``, ``diff`` with ``diff_low``/``diff_high``; and the
+    what-if's ``indicator``, ``growth_needed_yearly`` and ``yoy_growth_p10/p50/p90`` of summary.csv);
     ``half_width``: the widest 95% half-width of an active target's P(hit); ``elapsed_s``: seconds
     since the what-if was submitted; ``done``: ``max_reps`` reached; ``error``: why the what-if
     cannot run (an invalid scenario), then ``table`` is None."""
@@ -195,7 +197,7 @@ class WhatIfRunner:
                     if store is self._base_store
                     else api.run(variant, n, self.seed, executor=ex, chunks=store, monthly=False, chunk_size=CHUNK)
                 )
-                table = res.difference(base)
+                table = with_growth(res.difference(base), res.targets())
                 half = widest_half_width(table, "p_low", "p_high")
                 self._publish(
                     Snapshot(job, what_if, n, self.max_reps, table, half, time.perf_counter() - t0, n >= self.max_reps)

@@ -40,6 +40,13 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pack_done": ("会议材料：{path}", "Meeting pack: {path}"),
     "pack_failed": ("会议材料生成失败：{error}", "The meeting pack failed: {error}"),
     "inactive": ("（备选口径）", " (inactive alternative)"),
+    "growth": ("逐年增速（中位数，10%–90%）", "Yearly growth (median, 10–90%)"),
+    "to": ("至", "to"),
+    "need_year": ("年均需 {need}", "needs {need} a year"),
+    "growth_marks": (
+        "▲ 所需年增速高于九成已观测综保区年度，▲▲ 超过任何已观测综保区（仅进出口总值）。",
+        "▲ the growth needed a year is faster than 9 in 10 real zone-years, ▲▲ faster than any (total trade only).",
+    ),
 }
 """key -> (zh, en)."""
 

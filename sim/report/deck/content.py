@@ -31,6 +31,7 @@ from sim.report.document.sections import (
 )
 from sim.report.document.warning_views import break_lines, intro_line, move_lines
 from sim.report.texts.formats import ci0, pct0
+from sim.report.texts.growth_words import band_note, band_position, growth_parts, need_per_year
 from sim.report.texts.labels import threshold_text
 from sim.report.texts.words import text
 from sim.results import Results
@@ -60,14 +61,25 @@ def start_to_target(row, lang: str, res: Results) -> str:
     if base is None or base != base or growth is None or growth != growth:
         return ""
     start = str(res.resolved.get("run", {}).get("start", "")) or f"{int(row['year'])}"
-    return text(
+    base_year = int(start[:4]) - 1
+    move = text(
         "deck_from_to",
         lang,
-        base_year=int(start[:4]) - 1,
+        base_year=base_year,
         base=threshold_text(round(float(base), 1), row["unit"], lang),
         target=threshold_text(row["threshold"], row["unit"], lang),
         growth=f"{float(growth) * 100:+.0f}%",
     )
+    return text("deck_sep", lang).join([move + need_per_year(row, lang, base_year), *growth_parts(row, lang)])
+
+
+def _headline_note(res: Results, lang: str) -> str:
+    """The interval's meaning, and the reference band of real zones' growth when a headline
+    total-trade target is set against it."""
+    note = text("interval_meaning", lang)
+    if any(band_position(r) for _, r in res.targets().iterrows()):
+        note += ("" if lang == "zh" else " ") + band_note(lang)
+    return note
 
 
 def headline_lines(res: Results, lang: str) -> list[str]:
@@ -118,7 +130,7 @@ def deck_slides(
             "headline",
             text("deck_headline_title", lang, zone=zone),
             headline_lines(res, lang),
-            note=text("interval_meaning", lang),
+            note=_headline_note(res, lang),
         )
     )
     for g, d in group_parts(res):

@@ -25,6 +25,7 @@ from sim.report.document.registry import placed
 from sim.report.document.sections import (
     assumption_rows,
     compare_lines,
+    growth_notes,
     indicator_order,
     manifest_rows,
     peers_table,
@@ -81,6 +82,7 @@ def build_document(
     B.append(Heading(text("sec_targets", lang), 2, "targets"))
     B.append(Para(text("intro_targets", lang), "note"))
     B.append(target_table(res, lang))
+    B.extend(Para(p, "note") for p in growth_notes(res, lang))
 
     overview = figures(charts, placed("overview", res, others))
     if overview:

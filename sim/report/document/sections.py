@@ -13,6 +13,8 @@ from sim.report.charts.base import target_label
 from sim.report.document import sources
 from sim.report.document.blocks import Table
 from sim.report.texts.formats import ci0, ci1, pct0, pct1, value_fmt
+from sim.report.texts.growth_words import band_note, band_position, growth_parts, need_per_year
+from sim.report.texts.growth_words import pct as growth_pct
 from sim.report.texts.key_labels import key_label, value_text
 from sim.report.texts.labels import PEER_UNITS, indicator_label, measure_label, unit_label, variant_label
 from sim.report.texts.plan_sources import source_text
@@ -69,6 +71,7 @@ def summary_paragraphs(res: Results, lang: str, others: Sequence[Results] = ()) 
         head = d[d["indicator"].isin(HEADLINE)]
         for _, r in head.iterrows():
             parts.append(text("sum_headline", lang, label=year_label(r, lang, res), **_p(r)))
+            parts.extend(growth_sentence(r, lang, res.years[0] - 1))
         rest = d[~d["target_id"].isin(head["target_id"])].sort_values("p_hit", kind="stable")
         if len(rest):
             parts.append(text("sum_weakest", lang, label=_label(rest.iloc[0], lang, res), **_p(rest.iloc[0])))
@@ -108,6 +111,40 @@ def summary_paragraphs(res: Results, lang: str, others: Sequence[Results] = ()) 
     return out
 
 
+def growth_sentence(row, lang: str, base_year: int) -> list[str]:
+    """The growth a headline target needs (over the base year and per year), the model's year-on-year
+    growth and, for total trade, the need against real zones' growth: one sentence, or none."""
+    need = row.get("growth_needed")
+    if need is None or need != need:
+        return []
+    first = text("sum_growth_need", lang, base_year=base_year, need=growth_pct(float(need)))
+    first += need_per_year(row, lang, base_year)
+    return [text("sum_growth", lang, parts=text("deck_sep", lang).join([first, *growth_parts(row, lang)]))]
+
+
+def growth_notes(res: Results, lang: str) -> list[str]:
+    """Below the target table: what the growth marks mean and the reference band with its size,
+    when a total-trade target is set against it."""
+    if not any(band_position(r) for _, r in res.summary.iterrows()):
+        return []
+    return [text("growth_marks", lang), band_note(lang)]
+
+
+def _growth_cell(row, lang: str) -> str:
+    q = [row.get(c) for c in ("yoy_growth_p10", "yoy_growth_p50", "yoy_growth_p90")]
+    if any(x is None or x != x for x in q):
+        return "–"
+    rng = text("growth_cell_range", lang, p10=growth_pct(q[0]), p90=growth_pct(q[2]))
+    return f"{growth_pct(q[1])} {rng}"
+
+
+def _need_cell(row) -> str:
+    need = row.get("growth_needed_yearly")
+    if need is None or need != need:
+        return "–"
+    return growth_pct(float(need)) + {"above_all": " ▲▲", "above_band": " ▲"}.get(band_position(row), "")
+
+
 def target_table(res: Results, lang: str) -> Table:
     cols = [
         text("col_year", lang),
@@ -117,6 +154,8 @@ def target_table(res: Results, lang: str) -> Table:
         text("col_hits", lang),
         text("col_median", lang),
         text("col_range", lang),
+        text("col_growth_need", lang),
+        text("col_growth", lang),
         text("col_source", lang),
     ]
     rows, classes, attrs = [], [], []
@@ -138,6 +177,8 @@ def target_table(res: Results, lang: str) -> Table:
                     f"{int(r['hits'])}/{int(r['n_reps'])}",
                     "–" if joint else value_fmt(r.get("p50"), unit),
                     rng,
+                    "–" if joint else _need_cell(r),
+                    "–" if joint else _growth_cell(r, lang),
                     src,
                 ]
             )
@@ -150,7 +191,16 @@ def target_table(res: Results, lang: str) -> Table:
                     "ci-high": repr(float(r["ci_high"])),
                 }
             )
-    return Table(cols, rows, [5.5, 29, 7, 11, 8, 7, 11, 22], "llrrrrrl", classes, attrs, font_size=7.5, cls="targets")
+    return Table(
+        cols,
+        rows,
+        [4.5, 21, 6, 10, 7, 6, 9.5, 6, 11, 19],
+        "llrrrrrrrl",
+        classes,
+        attrs,
+        font_size=7.5,
+        cls="targets",
+    )
 
 
 def warning_items(res: Results, lang: str) -> list[str]:

@@ -11,6 +11,7 @@ the same ``{placeholders}``.
 from __future__ import annotations
 
 from sim.report.texts.deck_words import DECK_TEXT
+from sim.report.texts.growth_words import GROWTH_TEXT
 
 LANGS = {"zh": "中文", "en": "English"}
 """The languages of every output, in the order of each ``(zh, en)`` pair: code -> its own name
@@ -283,6 +284,7 @@ TEXT = {
     "warn_alt_none": ("两个数值均未计入", "neither is active here"),
     "warn_original": ("（原文）", "(original text)"),
     **DECK_TEXT,
+    **GROWTH_TEXT,
     # ---- table columns
     "col_target": ("目标", "Target"),
     "col_year": ("年份", "Year"),
