@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -216,13 +217,28 @@ def build(shared: Path) -> list[dict]:
     return sorted(rows.values(), key=lambda r: (r["year"], r["indicator"], r["dated"], r["scope"]))
 
 
-def main(argv: list[str]) -> int:
-    shared = Path(argv[0]) if argv else ROOT.parent / "shared" / "data"
-    rows = build(shared)
-    with open(OUT, "w", encoding="utf-8", newline="") as f:
+def write(rows: list[dict], out: Path) -> None:
+    with open(out, "w", encoding="utf-8", newline="") as f:
         w = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
         w.writeheader()
         w.writerows(rows)
+
+
+def main(argv: list[str]) -> int:
+    """``[SHARED_DATA_DIR] [--smoke]``; --smoke builds into a temporary file and checks it equals the
+    committed table (the table is reproducible from the facts) without writing it."""
+    smoke = "--smoke" in argv
+    argv = [a for a in argv if a != "--smoke"]
+    shared = Path(argv[0]) if argv else ROOT.parent / "shared" / "data"
+    rows = build(shared)
+    if smoke:
+        with tempfile.TemporaryDirectory() as tmp:
+            built = Path(tmp) / OUT.name
+            write(rows, built)
+            same = built.read_bytes() == OUT.read_bytes()
+        print(f"{len(rows)} rows built; {'matches' if same else 'DIFFERS FROM'} {OUT.relative_to(ROOT)}")
+        return 0 if same else 1
+    write(rows, OUT)
     print(f"{len(rows)} rows -> {OUT.relative_to(ROOT)}")
     return 0
 

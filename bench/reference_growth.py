@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -69,11 +70,20 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--facts", type=Path, default=FACTS)
     ap.add_argument("--out", type=Path, default=REFERENCE_GROWTH)
+    ap.add_argument(
+        "--smoke", action="store_true", help="build into a temporary file and check it equals the committed table"
+    )
     args = ap.parse_args(argv)
     t = build(args.facts)
-    with open(args.out, "w", encoding="utf-8", newline="") as f:
-        f.write(HEADER)
-        t.to_csv(f, index=False, lineterminator="\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / args.out.name if args.smoke else args.out
+        with open(out, "w", encoding="utf-8", newline="") as f:
+            f.write(HEADER)
+            t.to_csv(f, index=False, lineterminator="\n")
+        if args.smoke:
+            same = out.read_bytes() == args.out.read_bytes()
+            print(f"{len(t)} zone-years built; {'matches' if same else 'DIFFERS FROM'} {args.out.name}")
+            return 0 if same else 1
     print(f"{len(t)} zone-years ({(t.kind == 'zone').sum()} of single zones) -> {args.out}")
     return 0
 

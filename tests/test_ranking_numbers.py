@@ -22,10 +22,16 @@ class _Variant:
 
 
 @dataclass
+class _Method:
+    boards: int
+
+
+@dataclass
 class _Ranking:
     reference_rank: int = 60
     class_a_share: float = 0.1
     variants: dict = field(default_factory=lambda: {"lenient": _Variant("a lenient reading")})
+    methods: dict = field(default_factory=lambda: {"m1": _Method(2), "m2": _Method(3)})
 
     def method_weights(self, year):
         return {"m1": 0.5, "m2": 0.5}
@@ -34,10 +40,11 @@ class _Ranking:
 RANKS = np.array([1, 58, 59, 60, 60, 61, 62, 100], dtype=float)
 VARIANT = np.array([60, 60, 60, 61, 61, 40, 80, 59], dtype=float)
 CLASS_A = np.array([1, 0, 0, 0, 0, 0, 0, 0], dtype=float)
+BOARD = np.array([1, 30, 59, 60, 61, 61, 20, 70], dtype=float)  # never above the national rank
 
 
 def _column(indicator, year):
-    return {"rank": RANKS, "rank_variant_lenient": VARIANT, "class_a": CLASS_A}[indicator]
+    return {"rank": RANKS, "rank_variant_lenient": VARIANT, "class_a": CLASS_A, "rank_regional": BOARD}[indicator]
 
 
 def test_rank_at_the_reference_counts_as_a_hit():
@@ -49,6 +56,8 @@ def test_rank_at_the_reference_counts_as_a_hit():
     assert var["p"] == 5 / 8 and var["description"] == "a lenient reading"  # 60, 60, 60, 40, 59
     ca = t.loc[("class_a", "main")]
     assert ca["p"] == 1 / 8
+    board = t.loc[("board_rank<=60", "main")]
+    assert board["p"] == 5 / 8  # 1, 30, 59, 60, 20: the board rank exactly at 60 counts too
     assert (main["rank_p10"], main["rank_p50"], main["rank_p90"]) == pytest.approx(
         tuple(np.percentile(RANKS, [10, 50, 90]))
     )

@@ -26,6 +26,7 @@ LAYERS = [
             "sim.store",
             "sim.memo",
             "sim.chunks",
+            "sim.rounding",
         ),
     ),
     ("inputs", ("sim.scenario", "sim.data", "sim.ranking.config")),

@@ -21,7 +21,8 @@ from shiny import App, reactive, render, run_app, ui
 
 from sim.analysis.targets import target_specs
 from sim.report.document.html import subset_font
-from sim.report.texts.growth_words import GROWTH_TEXT, band_note, band_position
+from sim.report.texts.growth_texts import GROWTH_TEXT
+from sim.report.texts.growth_words import band_note, band_position
 from sim.scenario import ScenarioError
 from sim.studio import actions
 from sim.studio.controls import Control, changes, controls

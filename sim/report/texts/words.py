@@ -11,7 +11,7 @@ the same ``{placeholders}``.
 from __future__ import annotations
 
 from sim.report.texts.deck_words import DECK_TEXT
-from sim.report.texts.growth_words import GROWTH_TEXT
+from sim.report.texts.growth_texts import GROWTH_TEXT
 
 LANGS = {"zh": "中文", "en": "English"}
 """The languages of every output, in the order of each ``(zh, en)`` pair: code -> its own name
