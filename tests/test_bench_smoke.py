@@ -30,7 +30,7 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "bench_studio.py": ["base scenario:", "200 replications at", "first answer for all targets:"],
     "outputs_identical.py": ["recorded 5 digests", "5 reference digests, 0 differ/missing/new"],
-    "build_national_facts.py": ["rows built; matches national_facts.csv"],
+    "build_national_facts.py": ["rows built; matches scenarios/national_facts.csv"],
     "mutations.py": ["1 mutations: 1 caught"],
     "reference_growth.py": ["zone-years built; matches reference_growth.csv"],
     "reference_class.py": ["zone-years, 20 replications each", "mean quantile"],
