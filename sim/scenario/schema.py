@@ -68,7 +68,7 @@ class Scenario(Model):
     )
 
     @model_validator(mode="after")
-    def _cross_references(self):
+    def _cross_references(self) -> Scenario:
         problems: list[str] = []
         check_whole(self, problems.append)
         if problems:  # every problem at once, one per line (the loader splits them)
