@@ -181,13 +181,7 @@ def compare_targets(
         md, md_lo, md_hi = mean_diff_ci(va, vb, paired and len(va) == len(vb), level)
         rows.append(
             dict(
-                target_id=t.target_id,
-                indicator=t.indicator,
-                year=t.year,
-                op=t.op,
-                threshold=t.threshold,
-                unit=t.unit,
-                active=t.active,
+                **t.columns(),
                 reference=ref_name,
                 scenario=name,
                 paired=paired,

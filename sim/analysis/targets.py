@@ -70,6 +70,18 @@ class TargetSpec:
     active: bool = True
     note: str = ""
 
+    def columns(self) -> dict:
+        """The columns that name this target in every per-target table of the studies, in their order."""
+        return dict(
+            target_id=self.target_id,
+            indicator=self.indicator,
+            year=self.year,
+            op=self.op,
+            threshold=self.threshold,
+            unit=self.unit,
+            active=self.active,
+        )
+
 
 def target_specs(scenario) -> list[TargetSpec]:
     return [

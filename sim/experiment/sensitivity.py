@@ -268,13 +268,7 @@ def _sobol_table(sc, targets, facs, levers, f_A, f_B, f_AB, n_resamples, seed: i
             for g, f in enumerate(facs):
                 frames.append(
                     dict(
-                        target_id=t.target_id,
-                        indicator=t.indicator,
-                        year=t.year,
-                        op=t.op,
-                        threshold=t.threshold,
-                        unit=t.unit,
-                        active=t.active,
+                        **t.columns(),
                         output=output,
                         factor=f.id,
                         kind=f.kind,
@@ -332,13 +326,7 @@ def _tornado(ls, seed, targets, cells, levers, params, M, executor, bar) -> pd.D
             kind = "base" if fid == "base" else ("lever" if fid.startswith("lever:") else "uncertainty")
             out.append(
                 dict(
-                    target_id=t.target_id,
-                    indicator=t.indicator,
-                    year=t.year,
-                    op=t.op,
-                    threshold=t.threshold,
-                    unit=t.unit,
-                    active=t.active,
+                    **t.columns(),
                     factor=fid,
                     kind=kind,
                     side=side,
