@@ -6,9 +6,10 @@ Runs ``sim.cli.main(["validate", ...])`` in process, with the ``sim`` of the wor
 on every bad scenario value, ``--set`` value, encoding, nesting and observation file the fuzz
 tier draws from, and every bad zone file of tests/test_fuzz_zone.py (all of them, not a sample);
 then ``run`` (4 replications) on the absurd values that once validated and broke or spoiled a
-run. Prints, per kind: cases tried, clean exit 2 (one message naming file and key, no
-traceback), tracebacks, accepted (exit 0: a silent acceptance), wrong results (a run that exits 0
-with a non-finite or blank statistic in summary.csv), other exit codes. ``--smoke`` tries the
+run, and every bad command line of tests/test_fuzz_cli.py. Prints a table, per kind of input:
+cases tried, clean exit 2 (one message naming file and key, no traceback), argparse usage blocks
+(exit 2, naming the option), tracebacks, accepted (exit 0: a silent acceptance), wrong results (a
+run that exits 0 with a non-finite or blank statistic in summary.csv), other exit codes. ``--smoke`` tries the
 first two cases of each kind (a few seconds; the test suite runs it so the script keeps working).
 """
 
@@ -31,6 +32,7 @@ sys.setrecursionlimit(1000)
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import test_fuzz as F  # noqa: E402
+import test_fuzz_cli as C  # noqa: E402
 import test_fuzz_zone as Z  # noqa: E402
 import tomli_w  # noqa: E402
 
@@ -56,6 +58,9 @@ def attempt(argv) -> str:
         return wrong_result(argv) or "accepted"
     if code == 2 and Z.clean_message(text):
         return "clean"
+    lines = text.rstrip("\n").split("\n")
+    if code == 2 and lines[0].startswith("usage: ") and ": error: " in lines[-1]:
+        return "usage"
     return f"exit {code}"
 
 
@@ -98,6 +103,8 @@ def cases():
         yield "zone", i, None
     for key in RUN_ABSURD:
         yield "run", key, None
+    for i in range(len(C.CASES)):
+        yield "cli", i, None
 
 
 NUM = [float("nan"), float("inf"), float("-inf"), True, False, "200", "", "1e3", [1.0], {"a": 1}]
@@ -191,6 +198,8 @@ def argv_of(kind, a, b):
     if kind == "zone":
         _, label, content = Z.CASES[a]
         return ["validate", str(Z.write(label, content))]
+    if kind == "cli":
+        return C.CASES[a]
     if kind == "run":
         out = WORK / "run"
         shutil.rmtree(out, ignore_errors=True)
@@ -222,12 +231,22 @@ def main_() -> None:
         r = attempt(argv_of(kind, a, b))
         counts.setdefault(kind, {}).setdefault(r, 0)
         counts[kind][r] += 1
-    total: dict[str, int] = {}
-    for kind, c in counts.items():
-        print(f"{kind:14s} {sum(c.values()):5d}  {dict(sorted(c.items()))}")
-        for k, v in c.items():
-            total[k] = total.get(k, 0) + v
-    print(f"{'all':14s} {sum(total.values()):5d}  {dict(sorted(total.items()))}")
+    print_table(counts)
+
+
+COLUMNS = ("clean", "usage", "traceback", "accepted", "wrong result")
+"""Outcomes counted: clean exit 2 (one message naming file and key), argparse's usage block (exit 2, names the
+option), a traceback, a silent acceptance (exit 0), a wrong result (a run that exits 0 with a non-finite or blank
+statistic); any other exit code gets a column of its own."""
+
+
+def print_table(counts: dict[str, dict[str, int]]) -> None:
+    others = sorted({r for c in counts.values() for r in c} - set(COLUMNS))
+    cols = [*COLUMNS, *others]
+    print(f"{'input kind':14s} {'cases':>6s} " + " ".join(f"{c:>12s}" for c in cols))
+    rows = [*counts.items(), ("all", {c: sum(k.get(c, 0) for k in counts.values()) for c in cols})]
+    for kind, c in rows:
+        print(f"{kind:14s} {sum(c.values()):6d} " + " ".join(f"{c.get(col, 0):12d}" for col in cols))
 
 
 if __name__ == "__main__":

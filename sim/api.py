@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from sim import store
@@ -32,12 +33,22 @@ from sim.experiment.executors import Executor, LocalExecutor
 from sim.report.pack import build_pack
 from sim.results import Results, chunk_store, run_charts, set_pack_builder
 from sim.scenario import LoadedScenario, ScenarioError, load_scenario
+from sim.scenario.ranges import LIMITS
 
 __all__ = ["Results", "chunk_store", "compare", "load_scenario", "meeting_pack", "run"]
 
 
 def _loaded(sc: LoadedScenario | str | Path) -> LoadedScenario:
     return sc if isinstance(sc, LoadedScenario) else load_scenario(sc)
+
+
+def _count(name: str, value) -> int:
+    """A replication count the API was given: a whole number in [1, LIMITS["replications"]] (more would hold
+    more in memory than a run may; docs/scenarios.md, Limits)."""
+    most = LIMITS["replications"]
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or not 1 <= value <= most:
+        raise ScenarioError(f"{name}: expected a whole number in [1, {most:,}], got {value!r}")
+    return int(value)
 
 
 def run(
@@ -94,7 +105,7 @@ def run(
     if precision is None:
         if max_reps is not None:
             raise ScenarioError("max_reps only applies with precision")
-        reps = int(reps or ls.scenario.run.replications)
+        reps = _count("reps", ls.scenario.run.replications if reps is None else reps)
         design = engine.replications([ls.scenario], [seed], reps, engine.Outputs(monthly=monthly), chunk_size)
         ind = engine.evaluate(design, executor, progress, chunks).indicators()
         return Results(ls, seed, reps, ind, chunks, monthly)
@@ -102,7 +113,11 @@ def run(
         raise ValueError(
             "precision stopping runs whole chunks of the monthly series (monthly=True, chunk_size default)"
         )
-    rule = runner.StoppingRule(precision, max_reps or runner.MAX_REPS, runner.batch_size(reps))
+    rule = runner.StoppingRule(
+        precision,
+        _count("max_reps", runner.MAX_REPS if max_reps is None else max_reps),
+        runner.batch_size(None if reps is None else _count("reps", reps)),
+    )
     sc_ = ls.scenario
     ind, met = runner.run_until_precise(
         sc_,
@@ -140,7 +155,7 @@ def compare(
     seed = ref.run.seed if seed is None else int(seed)
     c = _compare.compare(
         loaded,
-        int(reps or ref.run.replications),
+        _count("reps", ref.run.replications if reps is None else reps),
         seed,
         LocalExecutor(workers),
         independent=independent,

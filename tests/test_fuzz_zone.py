@@ -160,6 +160,40 @@ def test_every_problem_of_a_zone_file_at_once():
     assert err.startswith("error: 5 problems")
 
 
+def test_every_problem_in_every_section_and_list_entry_at_once():
+    """Problems in the base year, its sectors, several list entries and the targets: one message
+    names each of them (a list entry does not stop at its first problem, nor the list at its first entry)."""
+    data = mutated(("base_year", "employees"), -5)
+    data["base_year"]["enterprises"]["spaceships"] = 4
+    data["base_year"]["enterprises"]["repairs"] = 2
+    project = data["projects"][0]
+    data["projects"].append({**copy.deepcopy(project), "due": "2026-13", "delay_months": 1e308})
+    del data["projects"][1]["name_en"]
+    data["projects"][0]["kind"] = "warehous"
+    data["milestones"][0]["colour"] = "red"
+    data["milestones"][0]["plan_task"] = 0
+    data["targets"]["happiness"] = {"2027": 1}
+    data["targets"]["trade_total"]["2031"] = 5
+    result, err = attempt(["validate", str(write("many_sections", data))])
+    assert result == "clean", err
+    keys = (
+        "base_year.employees",
+        "base_year.enterprises.spaceships",
+        "base_year.enterprises.repairs",
+        "projects[1].kind",
+        "projects[2].name_en",
+        "projects[2].due",
+        "projects[2].delay_months",
+        "milestones[1].colour",
+        "milestones[1].plan_task",
+        "targets.happiness",
+        "targets.trade_total.2031",
+    )
+    for key in keys:
+        assert f": {key}: " in err, f"{key} not reported:\n{err}"
+    assert err.startswith(f"error: {len(keys)} problems"), err
+
+
 SETTINGS = settings(
     max_examples=40,
     deadline=None,

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import overload
 
-from sim.cli.types import positive_int
+from sim.cli.types import positive_int, workers
 from sim.cli.types import seed as seed_type
 from sim.errors import UserError
 from sim.experiment.executors import DaskExecutor, Executor, LocalExecutor
@@ -47,7 +47,7 @@ def add_replication_options(
 ) -> None:
     """Options of every command that runs replications: seed, where they run, results folder, quiet."""
     sp.add_argument("--seed", type=seed_type, help="root seed (default: the scenario's run.seed)")
-    sp.add_argument("--workers", type=positive_int, help="local worker processes (default: all cores)")
+    sp.add_argument("--workers", type=workers, help="local worker processes (default: all cores)")
     sp.add_argument(
         "--executor",
         choices=("local", "dask"),

@@ -6,7 +6,7 @@ import socket
 import sys
 
 from sim.cli import options
-from sim.cli.types import positive_int
+from sim.cli.types import positive_int, workers
 from sim.cli.types import seed as seed_type
 from sim.errors import UserError
 from sim.studio.app import make_app, serve
@@ -30,7 +30,7 @@ def add_parser(sub) -> None:
         default=10_000,
         help="replications each what-if refines to (default 10000: about ±1 percentage point)",
     )
-    s.add_argument("--workers", type=positive_int, help="local worker processes (default: all cores)")
+    s.add_argument("--workers", type=workers, help="local worker processes (default: all cores)")
     s.add_argument(
         "--results", default="results/studio", help="where meeting packs are written (default results/studio)"
     )

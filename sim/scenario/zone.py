@@ -272,16 +272,23 @@ def _base_year(w: Where, table: Any, cat: dict) -> tuple[dict, dict[str, float]]
             d = found.run(figure, w, f"base_year.{k}", table[k], high=BASE_HIGH.get(k, math.inf))
             if d is not None:
                 by[k] = d
-    found.raise_if_any()
-    ent = table["enterprises"]
-    if not isinstance(ent, dict) or not ent:
-        raise w.fail("base_year.enterprises", "expected a table of sectors, e.g. { processing = 30, logistics = 50 }")
+    ent = table.get("enterprises", {})
+    if not isinstance(ent, dict) or ("enterprises" in table and not ent):
+        found.add(
+            w.fail("base_year.enterprises", "expected a table of sectors, e.g. { processing = 30, logistics = 50 }")
+        )
+        ent = {}
     n: dict[str, float] = {}
     for s, v in ent.items():
         if s not in cat["sectors"]:
-            raise w.fail(f"base_year.enterprises.{s}", f"unknown sector; expected some of {sorted(cat['sectors'])}")
-        d = figure(w, f"base_year.enterprises.{s}", v, high=RANGES["firms"].high)
-        n[s] = central(d)
+            found.add(
+                w.fail(f"base_year.enterprises.{s}", f"unknown sector; expected some of {sorted(cat['sectors'])}")
+            )
+            continue
+        d = found.run(figure, w, f"base_year.enterprises.{s}", v, high=RANGES["firms"].high)
+        if d is not None:
+            n[s] = central(d)
+    found.raise_if_any()
     total = sum(n.values())
     if total <= 0:
         raise w.fail("base_year.enterprises", "the sectors' enterprises add up to 0; state the zone's firms")

@@ -10,6 +10,8 @@ from typing import Any
 
 from sim.ranking.config import national
 from sim.ranking.config.variables import ZONE_MODEL_VARIABLES
+from sim.scenario.errors import Collector
+from sim.scenario.ranges import RANGES
 from sim.scenario.zone_defaults import SCENARIOS_DIR, Where
 from sim.vocabulary.outcomes import MODEL_INDICATORS, OUTCOMES, indicator_unit
 
@@ -24,19 +26,20 @@ def targets(w: Where, table: Any, plan: dict, years: list[int], projects: dict, 
         raise w.fail("targets", "missing section [targets] (indicator = { year = threshold }, e.g. trade_total)")
     known = set(MODEL_INDICATORS) | {f"done_{k}" for k in (*projects, *milestones)} | {"rank"}
     out = {}
+    found = Collector()
     for ind, by_year in table.items():
         key = f"targets.{ind}"
         if ind not in known:
-            raise w.fail(key, f"unknown indicator; expected one of {sorted(known)}")
+            found.add(w.fail(key, f"unknown indicator; expected one of {sorted(known)}"))
+            continue
         if not isinstance(by_year, dict) or not by_year:
-            raise w.fail(key, "expected { year = threshold }, e.g. { 2027 = 80 }")
+            found.add(w.fail(key, "expected { year = threshold }, e.g. { 2027 = 80 }"))
+            continue
         for y, thr in by_year.items():
-            if not (y.isdigit() and int(y) in years):
-                raise w.fail(f"{key}.{y}", f"expected a year of the plan {years}")
-            if isinstance(thr, bool) or not isinstance(thr, int | float) or not math.isfinite(thr):
-                raise w.fail(f"{key}.{y}", f"expected a number, got {thr!r}")
-            if ind == "rank" and not (thr >= 1 and thr == int(thr)):
-                raise w.fail(f"{key}.{y}", f"expected the worst acceptable rank (a whole number >= 1), got {thr!r}")
+            problem = _threshold_problem(ind, y, thr, years)
+            if problem:
+                found.add(w.fail(f"{key}.{y}", problem))
+                continue
             out[f"{ind}_{y}"] = {
                 "indicator": ind,
                 "year": int(y),
@@ -45,7 +48,23 @@ def targets(w: Where, table: Any, plan: dict, years: list[int], projects: dict, 
                 "unit": indicator_unit(ind),
                 "source": f"{plan['document']}: {target_words(ind, y, thr, projects, milestones)}",
             }
+    found.raise_if_any()
     return out
+
+
+def _threshold_problem(ind: str, y: str, thr: Any, years: list[int]) -> str | None:
+    """What is wrong with one ``year = threshold`` of a target, or None."""
+    if not (y.isdigit() and int(y) in years):
+        return f"expected a year of the plan {years}"
+    if isinstance(thr, bool) or not isinstance(thr, int | float) or not math.isfinite(thr):
+        return f"expected a number, got {thr!r}"
+    if ind == "rank":
+        r = RANGES["rank"]
+        if not (thr == int(thr) and r.contains(thr)):
+            return f"expected the worst acceptable rank, a whole number {r.text()} ({r.reason}), got {thr!r}"
+        return None
+    t = RANGES["threshold"]
+    return None if t.contains(thr) else t.refusal(f"got {thr!r}")
 
 
 def target_words(ind: str, year: str, thr: float, projects: dict, milestones: dict) -> str:
