@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sim.cli import options
+from sim.cli import options, province
 from sim.data.observations import describe as describe_observations
 from sim.report.texts.plan_warnings import english
 from sim.scenario import load_scenario
@@ -16,6 +16,8 @@ def add_parser(sub) -> None:
 
 
 def validate(args) -> int:
+    if province.is_portfolio_file(args.scenario):
+        return province.validate(args)
     ls = load_scenario(args.scenario, args.overrides)
     sc = ls.scenario
     n_unc = sum(1 for _, d in uncertain_paths(sc) if getattr(d, "dist", "fixed") != "fixed")

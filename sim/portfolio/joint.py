@@ -7,11 +7,13 @@ simulation precision of the estimate under the scenarios' assumptions (the same 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from sim.analysis.paired import paired_diff_ci
 from sim.analysis.targets import TargetSpec, hits_of, proportion_ci
 
 RANK = "rank"
@@ -27,7 +29,7 @@ class ZoneOutcomes:
     name_zh: str
     name_en: str
     targets: list[TargetSpec]
-    column: object
+    column: Callable[[str, int], np.ndarray]
     reference_rank: int | None
 
     def target(self, indicator: str, year: int) -> TargetSpec | None:
@@ -43,12 +45,12 @@ class ZoneOutcomes:
         t = self.target(indicator, year)
         if t is None:
             return None
-        return hits_of(np.asarray(self.column(t.indicator, t.year), float), t.op, t.threshold)  # type: ignore[operator]
+        return hits_of(np.asarray(self.column(t.indicator, t.year), float), t.op, t.threshold)
 
     def all_hits(self, year: int) -> np.ndarray | None:
         """Every active target of the zone in ``year`` at once (its ``ALL_<year>``)."""
         hs = [
-            hits_of(np.asarray(self.column(t.indicator, t.year), float), t.op, t.threshold)  # type: ignore[operator]
+            hits_of(np.asarray(self.column(t.indicator, t.year), float), t.op, t.threshold)
             for t in self.targets
             if t.active and t.year == year
         ]
@@ -61,51 +63,36 @@ def _p(event: np.ndarray) -> dict:
     return {"p_hit": k / n if n else float("nan"), "ci_low": lo, "ci_high": hi, "n_reps": n, "hits": k}
 
 
-def joint_table(zones: list[ZoneOutcomes], years: list[int], province: list) -> pd.DataFrame:
-    """portfolio.csv: one row per year and event: ``zones_in_rank_ge_<k>`` for every k (at least k
-    of the N zones reach their rank target), ``all_zones_trade_target`` (every zone with a trade
-    target that year hits it), ``all_zones_all_targets`` (every zone hits every target of the
-    year), then each province target (``province_<indicator>``: the zones' total, or the number
-    of zones within their rank target, at least the threshold)."""
-    rows = []
+def events(zones: list[ZoneOutcomes], years: list[int], province: list) -> list[tuple[int, str, float, np.ndarray]]:
+    """(year, event, threshold, hits per replication) of every joint event: ``zones_in_rank_ge_<k>``
+    for every k (at least k of the N zones reach their rank target), ``all_zones_trade_target``
+    (every zone with a trade target that year hits it), ``all_zones_all_targets`` (every zone hits
+    every target of the year), then each province target (``province_<indicator>``: the zones'
+    total, or the number of zones within their rank target, at least the threshold)."""
+    out: list[tuple[int, str, float, np.ndarray]] = []
     for y in years:
         ranked = [h for z in zones if (h := z.hits(RANK, y)) is not None]
         if ranked and len(ranked) == len(zones):
             count = np.sum(ranked, axis=0)
-            for k in range(1, len(zones) + 1):
-                rows.append({"year": y, "event": f"zones_in_rank_ge_{k}", **_p(count >= k), "threshold": k})
+            out += [(y, f"zones_in_rank_ge_{k}", k, count >= k) for k in range(1, len(zones) + 1)]
         trade = [h for z in zones if (h := z.hits(TRADE, y)) is not None]
         if trade:
-            rows.append(
-                {
-                    "year": y,
-                    "event": "all_zones_trade_target",
-                    **_p(np.logical_and.reduce(trade)),
-                    "threshold": len(trade),
-                }
-            )
+            out.append((y, "all_zones_trade_target", len(trade), np.logical_and.reduce(trade)))
         every = [h for z in zones if (h := z.all_hits(y)) is not None]
         if every:
-            rows.append(
-                {
-                    "year": y,
-                    "event": "all_zones_all_targets",
-                    **_p(np.logical_and.reduce(every)),
-                    "threshold": len(every),
-                }
-            )
-        for t in province:
-            if t.year == y:
-                rows.append(
-                    {
-                        "year": y,
-                        "event": f"province_{t.indicator}",
-                        **_p(province_hits(zones, t)),
-                        "threshold": t.threshold,
-                    }
-                )
-    cols = ["year", "event", "p_hit", "ci_low", "ci_high", "n_reps", "hits", "threshold"]
-    return pd.DataFrame(rows, columns=cols)
+            out.append((y, "all_zones_all_targets", len(every), np.logical_and.reduce(every)))
+        out += [(y, f"province_{t.indicator}", t.threshold, province_hits(zones, t)) for t in province if t.year == y]
+    return out
+
+
+JOINT_COLUMNS = ["year", "event", "p_hit", "ci_low", "ci_high", "n_reps", "hits", "threshold"]
+
+
+def joint_table(zones: list[ZoneOutcomes], years: list[int], province: list) -> pd.DataFrame:
+    """portfolio.csv: one row per year and event (:func:`events`): P, its 95% Wilson interval, the
+    replications and hits behind it, and the event's threshold."""
+    rows = [{"year": y, "event": e, **_p(h), "threshold": thr} for y, e, thr, h in events(zones, years, province)]
+    return pd.DataFrame(rows, columns=JOINT_COLUMNS)
 
 
 def province_values(zones: list[ZoneOutcomes], indicator: str, year: int) -> np.ndarray:
@@ -114,7 +101,7 @@ def province_values(zones: list[ZoneOutcomes], indicator: str, year: int) -> np.
     if indicator == "zones_in_rank":
         hs = [z.hits(RANK, year) for z in zones]
         return np.sum([h for h in hs if h is not None], axis=0).astype(float)
-    return np.sum([np.asarray(z.column(indicator, year), float) for z in zones], axis=0)  # type: ignore[operator]
+    return np.sum([np.asarray(z.column(indicator, year), float) for z in zones], axis=0)
 
 
 def province_hits(zones: list[ZoneOutcomes], t) -> np.ndarray:
@@ -217,7 +204,7 @@ def correlation_table(zones: list[ZoneOutcomes], years: list[int], indicator: st
     for y in years:
         for i, a in enumerate(zones):
             for b in zones[i + 1 :]:
-                va, vb = (np.asarray(z.column(indicator, y), float) for z in (a, b))  # type: ignore[operator]
+                va, vb = (np.asarray(z.column(indicator, y), float) for z in (a, b))
                 r = _corr(va, vb)
                 lo, hi = _fisher(r, len(va))
                 ha, hb = a.hits(indicator, y), b.hits(indicator, y)
@@ -238,3 +225,37 @@ def correlation_table(zones: list[ZoneOutcomes], years: list[int], indicator: st
     return pd.DataFrame(
         rows, columns=["year", "indicator", "zone_a", "zone_b", "corr", "ci_low", "ci_high", "corr_hits", "n_reps"]
     )
+
+
+def compare_table(ref: list, other: list, names: tuple[str, str]) -> pd.DataFrame:
+    """Two portfolios' joint events (:func:`events`, run on the same seed and replications: common
+    random numbers) side by side: each P with its Wilson interval and the paired difference
+    (other - reference) with Newcombe's interval for paired proportions, for every event both have."""
+    theirs = {(y, e): (thr, h) for y, e, thr, h in other}
+    rows = []
+    for y, e, thr, h in ref:
+        if (y, e) not in theirs or theirs[y, e][0] != thr:
+            continue
+        h2 = theirs[y, e][1]
+        a, b = _p(h), _p(h2)
+        d, lo, hi = paired_diff_ci(h, h2)
+        rows.append(
+            {
+                "year": y,
+                "event": e,
+                "threshold": thr,
+                "reference": names[0],
+                "p_ref": a["p_hit"],
+                "p_ref_low": a["ci_low"],
+                "p_ref_high": a["ci_high"],
+                "scenario": names[1],
+                "p": b["p_hit"],
+                "p_low": b["ci_low"],
+                "p_high": b["ci_high"],
+                "diff": d,
+                "diff_low": lo,
+                "diff_high": hi,
+                "n_reps": len(h),
+            }
+        )
+    return pd.DataFrame(rows)

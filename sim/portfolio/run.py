@@ -10,20 +10,16 @@ bytes. :class:`PortfolioResults` holds every zone's replications and the joint t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
 import numpy as np
-import pandas as pd
 
-from sim.analysis.monthly import fan_table
-from sim.analysis.targets import target_specs
 from sim.chunks import MemoryStore, Store
 from sim.experiment import engine
 from sim.experiment.executors import Executor, LocalExecutor
 from sim.experiment.replication import Indicators, layout, yearly_names
-from sim.portfolio import joint
 from sim.portfolio.file import Portfolio
-from sim.portfolio.replication import run_portfolio_chunk, zone_seeds
+from sim.portfolio.replication import run_portfolio_chunk
+from sim.portfolio.results import PortfolioResults
 from sim.scenario.schema import Scenario
 
 
@@ -103,69 +99,3 @@ def run(
         )
         oy, om = oy + n_y, om + n_m
     return PortfolioResults(pf, int(seed), reps, zones, store)
-
-
-@dataclass(eq=False)
-class PortfolioResults:
-    """Every zone's replications (``zones[k]``: the arrays of zone k, rows aligned across zones)
-    and the joint tables. ``seeds[k]`` is zone k's own root seed."""
-
-    portfolio: Portfolio
-    seed: int
-    reps: int
-    zones: list[Indicators]
-    chunks: Store = field(repr=False, default_factory=MemoryStore)
-
-    @property
-    def seeds(self) -> list[int]:
-        return zone_seeds(self.seed, len(self.zones))
-
-    @property
-    def years(self) -> list[int]:
-        return self.portfolio.years
-
-    @cached_property
-    def outcomes(self) -> list[joint.ZoneOutcomes]:
-        out = []
-        for z, ind in zip(self.portfolio.zones, self.zones, strict=True):
-            sc = z.scenario
-            out.append(
-                joint.ZoneOutcomes(
-                    key=z.name,
-                    name_zh=sc.scenario.zone_zh or sc.scenario.zone,
-                    name_en=sc.scenario.zone,
-                    targets=target_specs(sc),
-                    column=ind.column,
-                    reference_rank=sc.ranking.reference_rank if sc.ranking is not None else None,
-                )
-            )
-        return out
-
-    @property
-    def joint(self) -> pd.DataFrame:
-        """portfolio.csv (:func:`sim.portfolio.joint.joint_table`)."""
-        return joint.joint_table(self.outcomes, self.years, self.portfolio.targets)
-
-    @property
-    def totals(self) -> pd.DataFrame:
-        """province_totals.csv: the zones' totals (trade and each province target's indicator)."""
-        inds = list(dict.fromkeys([joint.TRADE, *(t.indicator for t in self.portfolio.targets)]))
-        return joint.totals_table(self.outcomes, self.years, inds)
-
-    @property
-    def misses(self) -> pd.DataFrame:
-        return joint.miss_table(self.outcomes, self.years, self.portfolio.targets)
-
-    @property
-    def correlation(self) -> pd.DataFrame:
-        tables = [joint.correlation_table(self.outcomes, self.years, joint.TRADE)]
-        if all(z.scenario.ranking is not None for z in self.portfolio.zones):
-            tables.append(joint.correlation_table(self.outcomes, self.years, joint.RANK))
-        return pd.concat(tables, ignore_index=True)
-
-    @property
-    def monthly_total(self) -> pd.DataFrame:
-        """province_monthly.csv: month-by-month quantiles of the zones' total trade, year to date."""
-        total = np.sum([ind.series(joint.TRADE) for ind in self.zones], axis=0)
-        start = self.portfolio.zones[0].scenario.run.start
-        return fan_table(lambda _: total, [joint.TRADE], start)

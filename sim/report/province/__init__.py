@@ -245,10 +245,10 @@ def build_province_pack(folder: str | Path, langs=LANGS) -> list[Path]:
             atomic_write_bytes(p, c["png"])
             written.append(p)
         doc = _document(f, lang, charts)
-        for fmt, data in (("html", render_html(doc)), ("pdf", render_pdf(doc))):
-            p = out / f"province_{lang}.{fmt}"
-            (atomic_write_text if isinstance(data, str) else atomic_write_bytes)(p, data)  # type: ignore[operator]
-            written.append(p)
+        html, pdf = out / f"province_{lang}.html", out / f"province_{lang}.pdf"
+        atomic_write_text(html, render_html(doc))
+        atomic_write_bytes(pdf, render_pdf(doc))
+        written += [html, pdf]
         p = out / f"deck_{lang}.pptx"
         atomic_write_bytes(p, build_deck(_slides(f, lang, charts), lang, charts, f.manifest["run_date"], f.name(lang)))
         written.append(p)

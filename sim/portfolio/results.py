@@ -1,4 +1,4 @@
-"""A portfolio's results folder: every zone's usual folder, the joint tables, the province pack.
+"""A portfolio's results: every zone's replications, the joint tables, and the folder they are saved to.
 
 ``<out>/<zone>/`` is the zone's results folder as ``run`` writes it (summary.csv, indicators.csv,
 ranking.csv, ..., its own meeting pack), its ``manifest.json`` naming the zone's own seed and the
@@ -11,16 +11,110 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import tomli_w
 
 from sim import store
-from sim.chunks import MemoryStore
-from sim.portfolio.run import PortfolioResults
+from sim.analysis.monthly import fan_table
+from sim.analysis.targets import target_specs
+from sim.chunks import MemoryStore, Store
+from sim.experiment.replication import Indicators
+from sim.portfolio import joint
+from sim.portfolio.file import Portfolio
+from sim.portfolio.replication import zone_seeds
 from sim.report.province import build_province_pack
 from sim.results import Results
+
+
+@dataclass(eq=False)
+class PortfolioResults:
+    """Every zone's replications (``zones[k]``: the arrays of zone k, rows aligned across zones)
+    and the joint tables. ``seeds[k]`` is zone k's own root seed."""
+
+    portfolio: Portfolio
+    seed: int
+    reps: int
+    zones: list[Indicators]
+    chunks: Store = field(repr=False, default_factory=MemoryStore)
+
+    @property
+    def seeds(self) -> list[int]:
+        return zone_seeds(self.seed, len(self.zones))
+
+    @property
+    def years(self) -> list[int]:
+        return self.portfolio.years
+
+    @cached_property
+    def outcomes(self) -> list[joint.ZoneOutcomes]:
+        out = []
+        for z, ind in zip(self.portfolio.zones, self.zones, strict=True):
+            sc = z.scenario
+            out.append(
+                joint.ZoneOutcomes(
+                    key=z.name,
+                    name_zh=sc.scenario.zone_zh or sc.scenario.zone,
+                    name_en=sc.scenario.zone,
+                    targets=target_specs(sc),
+                    column=ind.column,
+                    reference_rank=sc.ranking.reference_rank if sc.ranking is not None else None,
+                )
+            )
+        return out
+
+    def zone_summary(self, k: int) -> pd.DataFrame:
+        """Zone k's summary.csv (its targets' P(hit) with intervals; its rank among the portfolio's zones and peers)."""
+        return zone_results(self, k).summary
+
+    @property
+    def events(self) -> list[tuple[int, str, float, np.ndarray]]:
+        """Every joint event's hits per replication (:func:`sim.portfolio.joint.events`)."""
+        return joint.events(self.outcomes, self.years, self.portfolio.targets)
+
+    def difference(self, base: PortfolioResults) -> pd.DataFrame:
+        """Paired differences of the joint events from ``base`` (same seed and replications)."""
+        if (base.seed, base.reps) != (self.seed, self.reps):
+            raise ValueError("paired differences need the same seed and replications")
+        return joint.compare_table(base.events, self.events, (base.portfolio.name, self.portfolio.name))
+
+    @property
+    def joint(self) -> pd.DataFrame:
+        """portfolio.csv (:func:`sim.portfolio.joint.joint_table`)."""
+        return joint.joint_table(self.outcomes, self.years, self.portfolio.targets)
+
+    @property
+    def totals(self) -> pd.DataFrame:
+        """province_totals.csv: the zones' totals (trade and each province target's indicator)."""
+        inds = list(dict.fromkeys([joint.TRADE, *(t.indicator for t in self.portfolio.targets)]))
+        return joint.totals_table(self.outcomes, self.years, inds)
+
+    @property
+    def misses(self) -> pd.DataFrame:
+        return joint.miss_table(self.outcomes, self.years, self.portfolio.targets)
+
+    @property
+    def correlation(self) -> pd.DataFrame:
+        tables = [joint.correlation_table(self.outcomes, self.years, joint.TRADE)]
+        if all(z.scenario.ranking is not None for z in self.portfolio.zones):
+            tables.append(joint.correlation_table(self.outcomes, self.years, joint.RANK))
+        return pd.concat(tables, ignore_index=True)
+
+    def save(self, folder: str | Path, pack: bool = False, say: Callable[[str], None] | None = None) -> Path:
+        """Write the portfolio's results folder (:func:`save`)."""
+        return save(self, folder, pack, say)
+
+    @property
+    def monthly_total(self) -> pd.DataFrame:
+        """province_monthly.csv: month-by-month quantiles of the zones' total trade, year to date."""
+        total = np.sum([ind.series(joint.TRADE) for ind in self.zones], axis=0)
+        start = self.portfolio.zones[0].scenario.run.start
+        return fan_table(lambda _: total, [joint.TRADE], start)
+
 
 TABLES = ("portfolio", "zone_targets", "province_totals", "province_monthly", "zone_misses", "correlation")
 """The joint tables of a portfolio folder (``<name>.csv``)."""
