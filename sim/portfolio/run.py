@@ -37,14 +37,16 @@ class PortfolioDesign(engine.Design):
         return self.scenarios, self.root, self.rep[start:stop], self.outputs.ranking, start, stop
 
 
-def design(pf: Portfolio, reps: int, seed: int, chunk_size: int = engine.CHUNK_SIZE) -> PortfolioDesign:
+def design(
+    pf: Portfolio, reps: int, seed: int, chunk_size: int = engine.CHUNK_SIZE, ranking: bool = True
+) -> PortfolioDesign:
     scs = [z.scenario for z in pf.zones]
     return PortfolioDesign(
         bases=list(scs),
         points=[engine.Point(0, int(seed))],
         point=np.zeros(reps, int),
         rep=np.arange(reps),
-        outputs=engine.Outputs(),
+        outputs=engine.Outputs(ranking=ranking),
         chunk_size=chunk_size,
         scenarios=scs,
         root=int(seed),
@@ -70,13 +72,15 @@ def run(
     progress: bool | None = False,
     store: Store | None = None,
     chunk_size: int = engine.CHUNK_SIZE,
+    ranking: bool = True,
 ) -> PortfolioResults:
-    """Replications 0..reps-1 of every zone of ``pf`` under shared shocks (root seed ``seed``)."""
-    d = design(pf, reps, seed, chunk_size)
+    """Replications 0..reps-1 of every zone of ``pf`` under shared shocks (root seed ``seed``);
+    ``ranking`` False leaves the national evaluation out (faster, for studies of the zones' own outcomes)."""
+    d = design(pf, reps, seed, chunk_size, ranking)
     store = store if store is not None else MemoryStore()
     ev = engine.evaluate(d, executor or LocalExecutor(), progress, store)
     lays = [layout(z.scenario) for z in pf.zones]
-    ny = [len(yearly_names(z.scenario, lay, True)) for z, lay in zip(pf.zones, lays, strict=True)]
+    ny = [len(yearly_names(z.scenario, lay, ranking)) for z, lay in zip(pf.zones, lays, strict=True)]
     nm = [len(lay.monthly_names) for lay in lays]
     years, months = lays[0].years, lays[0].months
     yearly = np.empty((reps, len(years), sum(ny)))
@@ -91,7 +95,7 @@ def run(
             Indicators(
                 reps=np.arange(reps),
                 years=years,
-                names=yearly_names(z.scenario, lay, True),
+                names=yearly_names(z.scenario, lay, ranking),
                 values=np.ascontiguousarray(yearly[:, :, oy : oy + n_y]),
                 monthly_names=lay.monthly_names,
                 monthly=np.ascontiguousarray(monthly[:, :, om : om + n_m]),
