@@ -216,7 +216,15 @@ def _indicator(ind: str, lang: str) -> str:
 
 def _slides(f: _Folder, lang: str, charts: dict) -> list[Slide]:
     n = f.manifest["replications"]
-    top = [f"{say('year_n', lang, year=r['year'])}  {f.event(r, lang)}: {_p(r)}" for _, r in f.joint.iterrows()]
+    # the province's own targets first, then at least one zone within its rank target, then every zone's targets
+    order = f.joint.assign(
+        _o=f.joint["event"].map(
+            lambda e: (
+                0 if e.startswith("province_") else 1 if e == "zones_in_rank_ge_1" else 2 if e.startswith("all_") else 3
+            )
+        )
+    ).sort_values(["_o", "year"], kind="stable")
+    top = [f"{say('year_n', lang, year=r['year'])}  {f.event(r, lang)}: {_p(r)}" for _, r in order.iterrows()]
     slides = [
         Slide(
             "title",
@@ -227,7 +235,7 @@ def _slides(f: _Folder, lang: str, charts: dict) -> list[Slide]:
     ]
     if "province_k_of_n" in charts:
         slides.append(Slide("k_of_n", say("slide_k", lang), [], "province_k_of_n", say("precision", lang, n=n)))
-    slides.append(Slide("zones", say("slide_zones", lang), [], "province_zones", say("precision", lang, n=n)))
+    slides.append(Slide("zones", say("slide_zones", lang), [], "province_zones", say("shows_grid", lang)))
     slides.append(Slide("totals", say("slide_totals", lang), [], "province_totals"))
     return slides
 
