@@ -29,8 +29,9 @@ from sim.chunks import MemoryStore
 from sim.experiment import compare as _compare
 from sim.experiment import engine, runner
 from sim.experiment.executors import Executor, LocalExecutor
-from sim.portfolio import Portfolio, PortfolioResults, load_portfolio
-from sim.portfolio import run as _run_portfolio
+from sim.portfolio.file import Portfolio, load_portfolio
+from sim.portfolio.results import PortfolioResults
+from sim.portfolio.run import run as _run_portfolio
 from sim.report.pack import build_pack
 from sim.report.province import build_province_pack
 from sim.results import Results, chunk_store, run_charts, set_pack_builder

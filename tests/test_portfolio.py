@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -23,10 +24,11 @@ from language_check import deck_text, html_text, leaks
 
 import sim
 from sim.analysis.targets import TargetSpec
+from sim.cli import main as sim_main
 from sim.experiment.executors import LocalExecutor
 from sim.portfolio import Portfolio, load_portfolio
-from sim.portfolio import run as run_portfolio
 from sim.portfolio.joint import ZoneOutcomes, joint_table
+from sim.portfolio.run import run as run_portfolio
 from sim.report.province import build_province_pack
 from sim.scenario import ScenarioError, load_scenario
 
@@ -280,3 +282,21 @@ def test_province_pack_in_each_language(demo, tmp_path):
         # the joint table's numbers are portfolio.csv's
         p = demo.joint.iloc[0]
         assert f"{p['p_hit'] * 100:.1f}%" in page
+
+
+@pytest.mark.slow
+def test_compare_two_portfolios_paired(tmp_path):
+    """The same zones with another province target: every event both have is paired and equal."""
+    text = DEMO.read_text(encoding="utf-8").replace("zones_in_rank = { 2027 = 2 }", "zones_in_rank = { 2027 = 1 }")
+    text = text.replace('name = "province_demo"', 'name = "province_b"').replace(
+        '"illustrative_', f'"{EX.as_posix()}/illustrative_'
+    )
+    other = tmp_path / "b.toml"
+    other.write_text(text, encoding="utf-8")
+    out = tmp_path / "cmp"
+    code = sim_main(["compare", str(DEMO), str(other), "--reps", "8", "--workers", "1", "-q", "--out", str(out)])
+    assert code == 0
+    t = pd.read_csv(out / "compare_portfolio.csv")
+    assert len(t) and (t["diff"] == 0).all() and (t["p"] == t["p_ref"]).all()
+    assert "province_zones_in_rank" not in set(t["event"])  # thresholds differ: not the same event
+    assert sim_main(["compare", str(DEMO), str(ROOT / "tests" / "data" / "tiny.toml")]) == 2

@@ -1,7 +1,8 @@
-"""Portfolio files on the command line: ``run``, ``compare`` and ``validate`` given a file with a
-``[portfolio]`` table come here (several zones in one run, docs/model.md "Several zones").
+"""Portfolio files on the command line: ``run`` and ``compare`` given a file with a ``[portfolio]``
+table come here (several zones in one run, docs/model.md "Several zones"); ``validate`` checks
+one itself (without loading the engine and the pack).
 
-Not a command of its own: ``run.py``, ``compare.py`` and ``validate.py`` hand a portfolio file over."""
+Not a command of its own: ``run.py`` and ``compare.py`` hand a portfolio file over."""
 
 from __future__ import annotations
 
@@ -11,11 +12,11 @@ from pathlib import Path
 from sim import api, store
 from sim.cli import options
 from sim.errors import UserError
-from sim.portfolio import PortfolioResults, is_portfolio_file, load_portfolio
-from sim.portfolio.replication import zone_seeds
+from sim.portfolio.file import is_portfolio_file, load_portfolio
+from sim.portfolio.results import PortfolioResults
 from sim.portfolio.run import identity
 
-__all__ = ["compare", "is_portfolio_file", "run", "validate"]
+__all__ = ["compare", "is_portfolio_file", "refuse", "run"]
 
 UNSUPPORTED = {
     "overrides": "--set",
@@ -28,25 +29,13 @@ UNSUPPORTED = {
 }
 
 
-def _refuse(args, path: str) -> None:
+def refuse(args, path: str) -> None:
     given = [flag for key, flag in UNSUPPORTED.items() if getattr(args, key, None)]
     if given:
         raise UserError(
             f"{path}: {', '.join(given)} apply to one zone's scenario, not to a portfolio file; "
             "set them in the zone files the portfolio lists"
         )
-
-
-def validate(args) -> int:
-    _refuse(args, args.scenario)
-    pf = load_portfolio(args.scenario)
-    print(f"{pf.path}: valid portfolio {pf.name!r} ({pf.name_en}), {len(pf.zones)} zones")
-    print(f"  years {pf.years}, {pf.replications} replications by default, seed {pf.seed}")
-    for k, (z, s) in enumerate(zip(pf.zones, zone_seeds(pf.seed, len(pf.zones)), strict=True)):
-        print(f"  zone {k}: {z.name} ({z.path}), own seed {s}, {len(z.scenario.targets)} targets")
-    for t in pf.targets:
-        print(f"  province target: {t.indicator} {t.year} >= {t.threshold:g}")
-    return 0
 
 
 def _run(pf, reps: int, seed: int, args, out: Path | None) -> PortfolioResults:
@@ -64,7 +53,7 @@ def _run(pf, reps: int, seed: int, args, out: Path | None) -> PortfolioResults:
 
 
 def run(args) -> int:
-    _refuse(args, args.scenario)
+    refuse(args, args.scenario)
     pf = load_portfolio(args.scenario)
     reps = args.reps or pf.replications
     seed = pf.seed if args.seed is None else args.seed
@@ -109,7 +98,7 @@ def print_results(res: PortfolioResults, out: Path) -> None:
 def compare(args) -> int:
     if len(args.scenarios) != 2 or not all(is_portfolio_file(p) for p in args.scenarios):
         raise UserError("comparing portfolios takes exactly two portfolio files (the first is the reference)")
-    _refuse(args, args.scenarios[0])
+    refuse(args, args.scenarios[0])
     a, b = (load_portfolio(p) for p in args.scenarios)
     reps = args.reps or a.replications
     seed = a.seed if args.seed is None else args.seed
