@@ -300,3 +300,14 @@ def test_compare_two_portfolios_paired(tmp_path):
     assert len(t) and (t["diff"] == 0).all() and (t["p"] == t["p_ref"]).all()
     assert "province_zones_in_rank" not in set(t["event"])  # thresholds differ: not the same event
     assert sim_main(["compare", str(DEMO), str(ROOT / "tests" / "data" / "tiny.toml")]) == 2
+
+
+def test_province_words_in_both_languages_with_the_same_placeholders():
+    import string
+
+    from sim.report.province.words import WORDS
+
+    for key, (zh, en) in WORDS.items():
+        assert zh and en, key
+        names = [{f for _, f, _, _ in string.Formatter().parse(t) if f} for t in (zh, en)]
+        assert names[0] == names[1], key
