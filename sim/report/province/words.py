@@ -50,13 +50,13 @@ WORDS = {
     "col_pair": ("园区对", "Pair of zones"),
     "col_corr": ("相关系数（95%区间）", "Correlation (95% interval)"),
     "zones_in_rank": ("达到名次目标的园区数", "Zones within their rank target"),
-    "ev_rank": ("至少{k}个园区达到名次目标", "At least {k} zones reach their rank target"),
+    "ev_rank": ("至少{k}个园区达到名次目标", "Zones within their rank target: at least {k}"),
     "ev_trade": ("每个园区都达到进出口总额目标", "Every zone reaches its total-trade target"),
     "ev_all": ("每个园区都达到当年全部目标", "Every zone reaches all its targets of the year"),
-    "ev_province": ("全省合计{label} ≥ {threshold}", "The zones' total {label} ≥ {threshold}"),
+    "ev_province": ("全省合计{label} ≥ {threshold}", "{label} of the zones together ≥ {threshold}"),
     "ev_province_rank": (
         "达到名次目标的园区不少于{threshold}个",
-        "At least {threshold} zones reach their rank target",
+        "Zones within their rank target: at least {threshold}",
     ),
     "chart_zones": ("{name}：各园区目标达成概率", "{name}: each zone's chance of each target"),
     "chart_k": (
