@@ -36,6 +36,7 @@ from sim.report.pack import build_pack
 from sim.report.province import build_province_pack
 from sim.results import Results, chunk_store, run_charts, set_pack_builder
 from sim.scenario import LoadedScenario, ScenarioError, load_scenario
+from sim.scenario.ranges import LIMITS
 
 __all__ = [
     "PortfolioResults",
@@ -197,9 +198,12 @@ def run_portfolio(
         ``misses``, ``correlation``), ``difference(base)`` and ``save(folder)``.
     """
     p = pf if isinstance(pf, Portfolio) else load_portfolio(pf)
+    n = p.replications if reps is None else reps
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= LIMITS["replications"]:
+        raise ScenarioError(f"reps: expected a whole number in [1, {LIMITS['replications']:,}], got {n!r}")
     return _run_portfolio(
         p,
-        int(reps or p.replications),
+        n,
         p.seed if seed is None else int(seed),
         executor or LocalExecutor(workers),
         progress,

@@ -29,6 +29,7 @@ from sim.experiment.replication import layout
 from sim.scenario import LoadedScenario, ScenarioError, load_scenario
 from sim.scenario.errors import display_path
 from sim.scenario.params import uncertain_paths
+from sim.scenario.ranges import LIMITS
 
 SHARED_PARAMS = ("uncertainties.macro.", "uncertainties.commodity.", "uncertainties.disruption.")
 """Key-path prefixes of the parameters of the shared shocks: one value per replication for every zone."""
@@ -125,10 +126,10 @@ def load_portfolio(path: str | Path) -> Portfolio:
     for k in ("name", "name_zh", "name_en", "description_zh", "description_en"):
         if k in pf and (not isinstance(pf[k], str) or not pf[k].strip()):
             bad(f"portfolio.{k}", "expected a non-empty text")
-    for k in ("seed", "replications"):
+    for k, lo, hi in (("seed", 0, 2**63 - 1), ("replications", 1, LIMITS["replications"])):
         v = pf.get(k)
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or v < (0 if k == "seed" else 1)):
-            bad(f"portfolio.{k}", "expected a whole number" + (" >= 0" if k == "seed" else " >= 1"))
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi):
+            bad(f"portfolio.{k}", f"expected a whole number in [{lo}, {hi:,}], got {v!r}")
     zones = _zones(path, f, pf.get("zones"), bad, problems)
     targets = _targets(f, data.get("targets", {}), zones, bad)
     if problems:
