@@ -8,6 +8,8 @@ The public API (``sim/api.py``) is what a notebook uses::
     res.summary, res.indicators, res.monthly, res.ranking, res.peers
     res.save("results/what_if")
     sim.compare(sim.load_scenario("scenarios/baseline.toml"), sc, reps=1000, seed=1)
+    pf = sim.run_portfolio("scenarios/examples/province_demo.toml", reps=1000)  # several zones together
+    pf.joint, pf.zone_summary(0), pf.save("results/province")
 
 Its names are resolved on first use, so that ``import sim.cli.validate`` and the worker
 processes do not load the engine, the analysis and the charts they do not need.
@@ -16,7 +18,7 @@ processes do not load the engine, the analysis and the charts they do not need.
 import importlib
 
 __version__ = "0.1.0"
-__all__ = ["Results", "compare", "load_scenario", "run"]
+__all__ = ["PortfolioResults", "Results", "compare", "load_portfolio", "load_scenario", "run", "run_portfolio"]
 
 
 def __getattr__(name: str):

@@ -30,12 +30,27 @@ from sim.chunks import MemoryStore
 from sim.experiment import compare as _compare
 from sim.experiment import engine, runner
 from sim.experiment.executors import Executor, LocalExecutor
+from sim.portfolio.file import Portfolio, load_portfolio
+from sim.portfolio.results import PortfolioResults
+from sim.portfolio.run import run as _run_portfolio
 from sim.report.pack import build_pack
+from sim.report.province import build_province_pack
 from sim.results import Results, chunk_store, run_charts, set_pack_builder
 from sim.scenario import LoadedScenario, ScenarioError, load_scenario
 from sim.scenario.ranges import LIMITS
 
-__all__ = ["Results", "chunk_store", "compare", "load_scenario", "meeting_pack", "run"]
+__all__ = [
+    "PortfolioResults",
+    "Results",
+    "chunk_store",
+    "compare",
+    "load_portfolio",
+    "load_scenario",
+    "meeting_pack",
+    "portfolio_pack",
+    "run",
+    "run_portfolio",
+]
 
 
 def _loaded(sc: LoadedScenario | str | Path) -> LoadedScenario:
@@ -162,6 +177,67 @@ def compare(
         progress=progress,
     )
     return c.table
+
+
+# ----------------------------------------------------------------------------- several zones
+
+
+def run_portfolio(
+    pf: Portfolio | str | Path,
+    reps: int | None = None,
+    seed: int | None = None,
+    workers: int | None = None,
+    executor: Executor | None = None,
+    progress: bool | None = False,
+    chunks: MemoryStore | store.ChunkStore | None = None,
+    chunk_size: int = runner.CHUNK_SIZE,
+) -> PortfolioResults:
+    """Run replications 0..reps-1 of every zone of a portfolio together (docs/model.md, "Several zones").
+
+    Parameters
+    ----------
+    pf : Portfolio or path
+        The portfolio (from :func:`load_portfolio`, or a file with a ``[portfolio]`` table).
+    reps, seed : int, optional
+        Replications and the portfolio's root seed (default: the file's, else its first zone's).
+        The shared shocks and the national peers come from ``seed``; zone k's own numbers from
+        ``seed + k``.
+    workers, executor, progress, chunks, chunk_size
+        As for :func:`run`; the results are the same whatever the workers, executor or chunking.
+
+    Returns
+    -------
+    PortfolioResults
+        Every zone's replications (``zone_summary(k)``), the joint tables (``joint``, ``totals``,
+        ``misses``, ``correlation``), ``difference(base)`` and ``save(folder)``.
+    """
+    p = pf if isinstance(pf, Portfolio) else load_portfolio(pf)
+    n = p.replications if reps is None else reps
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= LIMITS["replications"]:
+        raise ScenarioError(f"reps: expected a whole number in [1, {LIMITS['replications']:,}], got {n!r}")
+    return _run_portfolio(
+        p,
+        n,
+        p.seed if seed is None else int(seed),
+        executor or LocalExecutor(workers),
+        progress,
+        chunks,
+        chunk_size,
+    )
+
+
+def portfolio_pack(out: Path, pf: Portfolio, say: Callable[[str], None], workers: int | None = None) -> list[Path]:
+    """The meeting packs of a saved portfolio folder: each zone's own (in its folder) and the
+    province pack (``report/``: joint outcomes, zone x target, k of N, the totals' fan)."""
+    written: list[Path] = []
+    for z in pf.zones:
+        sub = Path(out) / z.name
+        res = Results.load(sub)
+        written += meeting_pack(sub, z.scenario, res.seed, res.summary, res.run_date, say, workers=workers)
+    say("\nbuilding the province pack (zh, en) ...")
+    written += build_province_pack(out)
+    say(f"province pack: {Path(out) / 'report'}/")
+    return written
 
 
 # ----------------------------------------------------------------------------- the meeting pack

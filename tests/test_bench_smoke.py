@@ -20,6 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 EXPECTED: dict[str, list[str]] = {
     "bad_inputs.py": ["value ", "set ", "encoding ", "all "],
     "bench_optimise.py": ["goal seek:", "wall time:", "Goal seek on"],
+    "bench_portfolio.py": [
+        "five single runs: wall ms/replication",
+        "five-zone portfolio: wall ms/replication",
+        "portfolio / five single runs:",
+    ],
     "bench_pack.py": ["process start-up:", "whole pack", "stages of one build", "[en] PDF", "Excel"],
     "bench_ranking.py": ["wall ms: best", "CPU ms:  best", "outputs sha256"],
     "bench_scale.py": [

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import build_parser, main
+from sim.portfolio import is_portfolio_file, load_portfolio
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -64,7 +65,10 @@ def test_readme_example_parses_and_loads(argv, monkeypatch, capsys):
     scenarios = getattr(args, "scenarios", None) or [args.scenario]
     for s in scenarios:
         assert (ROOT / s).is_file(), f"{s} named in README.md does not exist"
-        load_scenario(s, overrides)
+        if is_portfolio_file(s):
+            load_portfolio(s)
+        else:
+            load_scenario(s, overrides)
     if argv[0] in ("validate", "levers"):
         assert main(argv) == 0, capsys.readouterr().err
 

@@ -34,6 +34,7 @@ LAYERS = [
     ("analysis", ("sim.analysis",)),
     ("experiment", ("sim.experiment",)),
     ("report", ("sim.report", "sim.results")),
+    ("portfolio", ("sim.portfolio",)),  # several zones: runs on the engine, writes zones' folders and its pack
     ("interface", ("sim.cli", "sim.api", "sim.studio", "sim")),
 ]
 # Layers inside sim.report, lowest first, checked the same way among its modules: the words, the
@@ -45,7 +46,7 @@ REPORT_LAYERS = [
     ("results", ("sim.results",)),  # the one Results class: reads and writes results folders
     ("document", ("sim.report.document",)),
     ("deck", ("sim.report.deck",)),
-    ("studies", ("sim.report.studies",)),
+    ("studies", ("sim.report.studies", "sim.report.province")),
     ("entry points", ("sim.report", "sim.report.pack")),
 ]
 MAX_LINES = 400

@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 import time
 
-from sim.cli import options
+from sim.cli import options, province
 from sim.cli.console import done
 from sim.errors import UserError
 from sim.experiment import compare as cmp
@@ -32,6 +32,8 @@ def add_parser(sub) -> None:
 
 
 def compare(args) -> int:
+    if any(province.is_portfolio_file(p) for p in args.scenarios):
+        return province.compare(args)
     if len(args.scenarios) < 2:
         raise UserError("compare needs at least two scenario files (the first is the reference)")
     loaded = [load_scenario(p, args.overrides) for p in args.scenarios]

@@ -15,7 +15,7 @@ import numpy as np
 from sim import api, store
 from sim.analysis.growth import band_applies
 from sim.analysis.targets import widest_half_width
-from sim.cli import options
+from sim.cli import options, province
 from sim.cli.types import month_or_latest, open_interval, positive_int
 from sim.errors import UserError
 from sim.experiment import runner
@@ -64,6 +64,8 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
+    if province.is_portfolio_file(args.scenario):
+        return province.run(args)
     what_if = list(args.overrides)
     if args.as_of:
         args.overrides = [*args.overrides, f'observations.as_of="{args.as_of}"']

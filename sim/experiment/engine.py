@@ -16,6 +16,7 @@ are read back in row order, so a design gives the same bytes however it is run, 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -95,6 +96,11 @@ class Design:
 
     def layout(self, base: int = 0) -> Layout:
         return layout(scenario_of(self.bases[base]))
+
+    def runner(self) -> Callable[..., Chunk]:
+        """The module-level function that computes a chunk from :meth:`task`'s arguments (a design
+        of another kind, e.g. a portfolio's, brings its own)."""
+        return run_chunk
 
     def task(self, start: int, stop: int) -> tuple:
         """Arguments of :func:`run_chunk` for rows start..stop-1: only what they need."""
@@ -219,7 +225,7 @@ def evaluate(
     try:
         for a, b in sorted(set(chunks) - set(todo)):
             bar.done((id(store), a, b), b - a)
-        for chunk in executor.map_unordered(run_chunk, [design.task(a, b) for a, b in todo]):
+        for chunk in executor.map_unordered(design.runner(), [design.task(a, b) for a, b in todo]):
             store.save(chunk)
             if own:
                 bar.update(chunk.stop - chunk.start)

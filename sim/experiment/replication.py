@@ -128,6 +128,7 @@ def run_replication(
     nowcast: bool = True,
     monthly_names: list[str] | None = None,
     params: dict | None = None,
+    draws: Draws | None = None,
 ):
     """(yearly[year, indicator], monthly[month, indicator], model Result) of one replication.
 
@@ -137,12 +138,13 @@ def run_replication(
     ``nowcast``: condition on the scenario's observations when it sets ``as_of`` (docs/model.md
     7.14); ``ranking``: add the national evaluation's yearly indicators when the scenario has a
     [ranking] section (without it the yearly columns are ``lay.names`` less the ranking ones);
-    ``monthly_names``: the monthly columns (default: ``lay.monthly_names``)."""
+    ``monthly_names``: the monthly columns (default: ``lay.monthly_names``); ``draws``: the model's
+    random numbers (default ``Draws(root, rep)``; a portfolio routes the shared shocks' streams)."""
     lay = lay or layout(sc)
     try:
         if params is None:
             params = replication_params(sc, root, rep, lay.paths, u_override)
-        res = simulate(sc, params, Draws(root, rep), trace=trace)
+        res = simulate(sc, params, draws or Draws(root, rep), trace=trace)
         if nowcast and sc.observations is not None and sc.observations.as_of:
             condition(res, sc.observations, sc.observations.as_of, sc.run.start)
     except Exception as e:  # re-raised with what is needed to reproduce it

@@ -35,3 +35,16 @@ def board_masks(cfg: RankingConfig, central_west: np.ndarray, n_cbz: int) -> tup
     )
     three[n_all] = True
     return two, three
+
+
+def zone_board_masks(cfgs: list[RankingConfig], central_west: np.ndarray, n_cbz: int) -> list[tuple]:
+    """:func:`board_masks` of each of K zones ranked together (the zones last, in order): zone j is
+    on zone k's board when their regions (two boards) or their boards (three) are the same; a zone
+    is always on its own. One zone: exactly :func:`board_masks`."""
+    out = []
+    for k, ck in enumerate(cfgs):
+        two, three = board_masks(ck, central_west, n_cbz)
+        z2 = [j == k or c.zone.region == ck.zone.region for j, c in enumerate(cfgs)]
+        z3 = [j == k or (c.zone.board is not None and c.zone.board == ck.zone.board) for j, c in enumerate(cfgs)]
+        out.append((np.concatenate([two[:-1], z2]), np.concatenate([three[:-1], z3])))
+    return out

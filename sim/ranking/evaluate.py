@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.ranking.boards import board_masks
+from sim.ranking.boards import zone_board_masks
 from sim.ranking.config import (
     BASE_VARIABLES,
     PEER_VARIABLES,
@@ -311,25 +311,21 @@ def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
 # ----------------------------------------------------------------------------- main entry
 
 
-def rank_replication(
-    cfg: RankingConfig,
-    zone: dict[str, np.ndarray],
-    zone_base: dict[str, float],
-    years: list[int],
-    macro_index: np.ndarray,
-    rng: np.random.Generator,
-) -> RankOutput:
-    """Rank the zone of one replication among simulated peers in each of ``years``.
+def rank_replication(cfg: RankingConfig, zone: dict, zone_base: dict, years: list[int], macro_index, rng) -> RankOutput:
+    """Rank the zone of one replication among simulated peers in each of ``years``. zone: its yearly
+    indicators (config.ZONE_MODEL_VARIABLES); zone_base: its values the year before ``years[0]``;
+    macro_index: the shared macro factor per year (1 the year before); rng: all peer draws (fixed order)."""
+    return rank_zones([cfg], [zone], [zone_base], years, macro_index, rng)[0]
 
-    zone:        yearly indicators of the zone (arrays over ``years``), see config.ZONE_MODEL_VARIABLES.
-    zone_base:   the zone's values in the year before ``years[0]`` (for growth indicators).
-    macro_index: shared macro trade factor per year, relative to that year (= 1 there).
-    rng:         generator for everything peer-related in this replication (draw order is fixed).
-    """
+
+def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macro_index, rng) -> list[RankOutput]:
+    """K zones (each its own ``cfgs[k].zone``, the configs otherwise alike) in one population: each replaces a
+    peer (the evaluated count stays), their deduction uniforms come after every other draw (K = 1 draws
+    what :func:`rank_replication` does), and a tie between zones goes to the one listed first."""
+    cfg, K = cfgs[0], len(cfgs)
     plan = _plan(cfg)
     p = prepared(cfg)
-    macro = np.asarray(macro_index, dtype=float)
-    T = len(years)
+    macro, T = np.asarray(macro_index, dtype=float), len(years)
     if macro.shape != (T,):
         raise ValueError(f"macro_index has shape {macro.shape}; expected ({T},) for years {list(years)}")
     year_plans = _year_plans(cfg, plan, years)
@@ -350,51 +346,52 @@ def rank_replication(
         pop = joined(pop, draw_bonded(cfg, rng, bz.high, trade_q, pop.shift))
         eps = np.concatenate([eps, rng.standard_normal((T, len(PEER_VARIABLES) + 1, bz.high))], axis=2)
         ded_u = np.concatenate([ded_u[:, :n], rng.random((T, bz.high)), ded_u[:, n:]], axis=1)
+    if K > 1:
+        ded_u = np.concatenate([ded_u, rng.random((T, K - 1))], axis=1)
     n_all = n + bz.high
 
-    # base variables of every zone, the CBZ peers, then the bonded zones, the zone last:
-    # (T + 1, n_base, n_all + 1), the calibration year then each simulated year
+    # base variables of every zone, the CBZ peers, then the bonded zones, the K zones last:
+    # (T + 1, n_base, n_all + K), the calibration year then each simulated year
     nb = plan.n_base
-    units = np.empty((T + 1, nb, n_all + 1))
+    units = np.empty((T + 1, nb, n_all + K))
     base_table(pop, np.concatenate([pop.values[None], grow(cfg, pop.values, macro, eps)]), out=units[..., :n_all])
-    units[..., n_all] = _zone_years(cfg, plan, zone, zone_base, macro)
+    for k in range(K):
+        units[..., n_all + k] = _zone_years(cfgs[k], _plan(cfgs[k]), zones[k], zone_bases[k], macro)
     growth_src = plan.derived.growth_src
-    seniority_rank = np.full(n_all + 1, n_all, dtype=np.int64)  # 0 = most senior CBZ peer; never-evaluated: n_all
+    seniority_rank = np.full(n_all + K, n_all, dtype=np.int64)  # 0 = most senior CBZ peer; never-evaluated: n_all
     seniority_rank[np.argsort(-pop.seniority[:n], kind="stable")] = np.arange(n)
     seniority_rank[n : n + n_bonded] = -1  # bonded zones present: always evaluated
-    seniority_rank[n_all] = -1  # the zone
-    same_region, same_board = board_masks(cfg, pop.central_west, n)  # two boards, three boards
-    ref = cfg.reference_rank
+    seniority_rank[n_all:] = -1  # the zones
+    masks = zone_board_masks(cfgs, pop.central_west, n)  # per zone: two boards, three boards
 
-    ind = dict(zip(INDICATORS, np.empty((len(INDICATORS), T)), strict=True))
-    var = dict(zip(cfg.variants, np.empty((len(cfg.variants), T)), strict=True))
-    peers = dict(zip(PEER_STATS, np.empty((len(PEER_STATS), T)), strict=True))
+    ind, var, peers = (
+        [dict(zip(ks, np.empty((len(ks), T)), strict=True)) for _ in cfgs]
+        for ks in (INDICATORS, list(cfg.variants), PEER_STATS)
+    )
     for t, yp in enumerate(year_plans):
         n_u = yp.n_units(u_eval)
-        ev = np.flatnonzero(
-            seniority_rank < n_u - 1 - n_bonded
-        )  # the most senior CBZ peers, the bonded zones, the zone
+        ev = np.flatnonzero(seniority_rank < n_u - K - n_bonded)  # most senior CBZ peers, bonded zones, zones
         table = np.concatenate([units[t + 1].take(ev, axis=1), plan.zeros(n_u)])
         compute_derived(plan.derived, table, units[t, growth_src].take(ev, axis=1))
         mp = yp.method(u_method[t])
         scores = _score_year(mp, table, ded_u[t][ev])
-        better = scores > scores[:, -1:]
-        ranks = 1 + better.sum(axis=1)
-        r = int(ranks[0])
-        ind["rank"][t] = r
-        ind["rank_regional"][t] = 1 + int((better[0] & (same_board if mp.boards == 3 else same_region)[ev]).sum())
-        ind["eval_score"][t] = scores[0, -1]
-        ind["class_a"][t] = float(r <= int(np.floor(cfg.class_a_share * n_u + 1e-9)))
-        for j, vid in enumerate(var, start=1):
-            var[vid][t] = ranks[j]
-        if ref <= n_u:
-            s = scores[0]
-            k = np.argpartition(-s, ref - 1)[ref - 1]
-            peers["trade_at_reference_rank"][t], peers["score_at_reference_rank"][t] = table[0, k], s[k]
-        else:
-            peers["trade_at_reference_rank"][t] = peers["score_at_reference_rank"][t] = np.nan
-        peers["reference_rank"][t] = ref
-        peers["n_evaluated"][t] = n_u
+        for k in range(K):
+            c = len(ev) - K + k
+            better = scores > scores[:, c : c + 1]
+            better[:, c - k : c] |= scores[:, c - k : c] == scores[:, c : c + 1]  # zones listed before, tied
+            ranks = 1 + better.sum(axis=1)
+            ind[k]["rank"][t] = r = int(ranks[0])
+            ind[k]["rank_regional"][t] = 1 + int((better[0] & masks[k][int(mp.boards == 3)][ev]).sum())
+            ind[k]["eval_score"][t] = scores[0, c]
+            ind[k]["class_a"][t] = float(r <= int(np.floor(cfg.class_a_share * n_u + 1e-9)))
+            for j, vid in enumerate(var[k], start=1):
+                var[k][vid][t] = ranks[j]
+            ref, s, pk = cfgs[k].reference_rank, scores[0], peers[k]
+            i = np.argpartition(-s, ref - 1)[ref - 1] if ref <= n_u else None
+            pk["trade_at_reference_rank"][t] = np.nan if i is None else table[0, i]
+            pk["score_at_reference_rank"][t] = np.nan if i is None else s[i]
+            pk["reference_rank"][t], pk["n_evaluated"][t] = ref, n_u
     national = units[1:, 0] if not bz.high else np.concatenate([units[1:, 0, :n], units[1:, 0, n_all:]], axis=1)
-    _trade_statistics(national, n, peers)
-    return RankOutput(indicators=ind, variants=var, peers=peers)
+    for pk in peers:
+        _trade_statistics(national, n, pk)
+    return [RankOutput(indicators=i, variants=v, peers=p) for i, v, p in zip(ind, var, peers, strict=True)]
