@@ -4,13 +4,14 @@
 
 Runs ``sim.cli.main(["validate", ...])`` in process, with the ``sim`` of the working directory,
 on every bad scenario value, ``--set`` value, encoding, nesting and observation file the fuzz
-tier draws from, and every bad zone file of tests/test_fuzz_zone.py (all of them, not a sample);
-then ``run`` (4 replications) on the absurd values that once validated and broke or spoiled a
-run, and every bad command line of tests/test_fuzz_cli.py. Prints a table, per kind of input:
-cases tried, clean exit 2 (one message naming file and key, no traceback), argparse usage blocks
-(exit 2, naming the option), tracebacks, accepted (exit 0: a silent acceptance), wrong results (a
-run that exits 0 with a non-finite or blank statistic in summary.csv), other exit codes. ``--smoke`` tries the
-first two cases of each kind (a few seconds; the test suite runs it so the script keeps working).
+tier draws from, every bad zone file of tests/test_fuzz_zone.py and every bad portfolio file of
+tests/test_fuzz_portfolio.py (all of them, not a sample); then ``run`` (4 replications) on the
+absurd values that once validated and broke or spoiled a run, and every bad command line of
+tests/test_fuzz_cli.py. Prints a table, per kind of input: cases tried, clean exit 2 (one message
+naming file and key, no traceback), argparse usage blocks (exit 2, naming the option),
+tracebacks, accepted (exit 0: a silent acceptance), wrong results (a run that exits 0 with a
+non-finite or blank statistic in summary.csv), other exit codes. ``--smoke`` tries the first two
+cases of each kind (a few seconds; the test suite runs it so the script keeps working).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import test_fuzz as F  # noqa: E402
 import test_fuzz_cli as C  # noqa: E402
+import test_fuzz_portfolio as P  # noqa: E402
 import test_fuzz_zone as Z  # noqa: E402
 import tomli_w  # noqa: E402
 
@@ -105,6 +107,8 @@ def cases():
         yield "run", key, None
     for i in range(len(C.CASES)):
         yield "cli", i, None
+    for i in range(len(P.CASES)):
+        yield "portfolio", i, None
 
 
 NUM = [float("nan"), float("inf"), float("-inf"), True, False, "200", "", "1e3", [1.0], {"a": 1}]
@@ -200,6 +204,9 @@ def argv_of(kind, a, b):
         return ["validate", str(Z.write(label, content))]
     if kind == "cli":
         return C.CASES[a]
+    if kind == "portfolio":
+        _, label, content = P.CASES[a]
+        return ["validate", str(P.write(label, content))]
     if kind == "run":
         out = WORK / "run"
         shutil.rmtree(out, ignore_errors=True)

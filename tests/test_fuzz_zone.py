@@ -13,6 +13,7 @@ import contextlib
 import copy
 import io
 import math
+import re
 import tempfile
 import tomllib
 from pathlib import Path
@@ -133,6 +134,8 @@ def clean_message(text: str) -> bool:
     lines = text.rstrip("\n").split("\n")
     if not lines[0].startswith("error: "):
         return False
+    if len(lines) > 1 and re.fullmatch(r"  \.\.\. and \d+ more", lines[-1]):  # beyond the problems listed
+        lines = lines[:-1]
     return len(lines) == 1 or all(line.startswith("  ") and ": " in line for line in lines[1:])
 
 

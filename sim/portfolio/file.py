@@ -29,7 +29,7 @@ from sim.experiment.replication import layout
 from sim.scenario import LoadedScenario, ScenarioError, load_scenario
 from sim.scenario.errors import display_path
 from sim.scenario.params import uncertain_paths
-from sim.scenario.ranges import LIMITS
+from sim.scenario.ranges import LIMITS, RANGES
 
 SHARED_PARAMS = ("uncertainties.macro.", "uncertainties.commodity.", "uncertainties.disruption.")
 """Key-path prefixes of the parameters of the shared shocks: one value per replication for every zone."""
@@ -157,6 +157,12 @@ def _zones(path: Path, f: str, listed, bad, problems: list[str]) -> list[LoadedS
     if not isinstance(listed, list) or not listed or not all(isinstance(z, str) for z in listed):
         bad("portfolio.zones", "expected a non-empty list of zone files (paths relative to this file)")
         return []
+    if len(listed) > LIMITS["zones"]:
+        bad(
+            "portfolio.zones",
+            f"expected at most {LIMITS['zones']} zones (more than the country has), got {len(listed)}",
+        )
+        return []
     zones: list[LoadedScenario] = []
     for i, rel in enumerate(listed):
         try:
@@ -234,8 +240,13 @@ def _targets(f: str, table, zones: list[LoadedScenario], bad) -> list[ProvinceTa
                 bad(f"{key}.{y}", f"expected a simulated year ({', '.join(map(str, years))})")
                 continue
             num = not isinstance(v, bool) and isinstance(v, (int, float)) and v == v and abs(v) != float("inf")
-            if not num or v < 0 or (ind == RANK_TARGET and (v != int(v) or v > len(zones) or v < 1)):
-                want = f"a whole number of zones from 1 to {len(zones)}" if ind == RANK_TARGET else "a number >= 0"
+            most = RANGES["threshold"]
+            if not num or not 0 <= v <= most.high or (ind == RANK_TARGET and (v != int(v) or v > len(zones) or v < 1)):
+                want = (
+                    f"a whole number of zones from 1 to {len(zones)}"
+                    if ind == RANK_TARGET
+                    else f"a number in [0, {most.high:g}] ({most.reason})"
+                )
                 bad(f"{key}.{y}", f"expected {want}, got {v!r}")
                 continue
             out.append(ProvinceTarget(ind, int(y), float(v)))

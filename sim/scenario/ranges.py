@@ -93,10 +93,11 @@ LIMITS = {
     "milestones": 300,
     "leaders": 100,
     "counts": 50,
+    "zones": 200,
     "replications": 100000,
     "horizon_months": 120,
     "choice_values": 1000,
 }
 """Most entries a scenario may hold of each kind: a real plan has tens of targets and projects;
 100,000 replications pin a probability to ±0.3 points (more is a typo, not a study); a plan runs
-at most ten years. Each bounds the memory and time one run can ask for."""
+at most ten years; a portfolio lists at most 200 zones (the country has about 170 comprehensive bonded zones). Each bounds the memory and time one run can ask for."""
