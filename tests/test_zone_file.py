@@ -23,7 +23,7 @@ from language_check import leaks
 
 from sim.cli import main
 from sim.cli.new_zone import template
-from sim.scenario.loader import load_scenario, validate_data
+from sim.scenario.loader import canonical_hash, load_scenario, validate_data
 from sim.scenario.zone_defaults import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -385,7 +385,7 @@ def test_every_catalogue_value_carries_its_notes_and_covers_its_sectors():
     sectors = cat["sectors"]
     opened = {s for s, a in sectors.items() if "opened_by" in a}
     need = {
-        "entries_share_per_year": set(sectors) - opened,
+        "entries_share_per_year": set(sectors),  # a new business type may already run in the base year
         "new_type_entries_share_of_zone_firms": opened,
         "plot_weight": {s for s, a in sectors.items() if a["space"] == "land"},
         "warehouse_k_m2_per_firm": {s for s, a in sectors.items() if a["space"] == "warehouse"},
@@ -396,3 +396,44 @@ def test_every_catalogue_value_carries_its_notes_and_covers_its_sectors():
         noted(f"sector_params.{name}", t)
         have = set(t) - {"note_zh", "note_en"}
         assert have == need.get(name, set(sectors)), name
+
+
+def test_a_base_year_with_a_new_business_type_already_running_gets_its_entrants(tmp_path):
+    """A zone whose base year already has e-commerce firms (no milestone launches it) gets the
+    sector's ordinary entrants, a share of its own firms, like any sector it has."""
+    z = zone_dict()
+    z["base_year"]["enterprises"]["cbec"] = 10
+    z["base_year"]["trade_cbec"] = 2
+    sc = load(tmp_path, z).scenario
+    assert sc.uncertainties.sectors["cbec"].lead_rate_per_month.mean() > 0
+    assert "requires_milestone" not in load(tmp_path, z).resolved["constants"]["sectors"]["cbec"]
+
+
+def test_the_baseline_is_a_zone_file_that_keeps_what_it_states(tmp_path):
+    """scenarios/baseline.toml is a zone file: every value it (and the file it extends) states is in
+    its expanded scenario unchanged, tables in the file's own key order (so every output is written as
+    before it was one), and the expansion written as a full scenario has the same hash."""
+    from sim.scenario.loader import resolve_chain
+    from sim.scenario.zone import FULL_SECTIONS, is_zone_file
+
+    base = ROOT / "scenarios" / "baseline.toml"
+    data = resolve_chain(base)
+    assert is_zone_file(data)
+    ls = load_scenario(base)
+
+    def same(stated, got, path):
+        if isinstance(stated, dict) and "dist" not in stated:
+            assert [k for k in got if k in stated] == list(stated), path
+            for k, v in stated.items():
+                same(v, got[k], f"{path}.{k}")
+        else:
+            assert got == stated, path
+
+    for sec in (*FULL_SECTIONS, "base_year", "targets"):
+        if sec in data:
+            same(data[sec], ls.resolved[sec], sec)
+    assert list(ls.resolved["targets"]) == list(data["targets"])
+    plain = {k: v for k, v in ls.resolved.items() if k != "extends"}
+    full = tmp_path / "full.toml"
+    full.write_text(tomli_w.dumps(plain), encoding="utf-8")
+    assert load_scenario(full).sha256 == canonical_hash(plain)

@@ -57,7 +57,7 @@ def figure(w: Where, key: str, v: Any, *, low: float = 0.0, high: float = math.i
     if isinstance(v, int | float):
         if not (low <= v <= high) or not math.isfinite(v):
             raise w.fail(key, f"expected a number in [{low:g}, {high:g}], got {v!r}")
-        return float(v)
+        return v  # as stated (a whole number stays one in the resolved scenario)
     if isinstance(v, list):
         if len(v) != 3 or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in v):
             raise w.fail(key, f"expected a number or three numbers [low, mode, high], got {v!r}")
@@ -167,22 +167,21 @@ def convert(w, zone, by, n, sectors_in, opened, cat, projects, milestones) -> di
             "space": space,
             "space_per_firm": round(per_firm, 6),
             "manufacturing": a["manufacturing"],
-            "mode_shares": dict(a["mode_shares"]),
         }
         if a.get("commodity_exposed"):
             spec["commodity_exposed"] = True
         if s in opened:
             spec["requires_milestone"] = opened[s]
+        spec["mode_shares"] = dict(a["mode_shares"])
         sectors[s] = spec
 
         sign = sp["sign_prob"][s]
         if s in opened:
-            entries = sp["new_type_entries_share_of_zone_firms"][s]
-            base_n = n_total
-        else:
-            entries = sp["entries_share_per_year"][s]
-            base_n = present[s]
-        lead = scaled(entries, base_n / 12 / central(sign))
+            lead = scaled(sp["new_type_entries_share_of_zone_firms"][s], n_total / 12 / central(sign))
+        elif present[s] > 0:
+            lead = scaled(sp["entries_share_per_year"][s], present[s] / 12 / central(sign))
+        else:  # brought by a leader pipeline or stated by the file: no ordinary entrants by default
+            lead = 0.0
         avg_trade = tw[s] * per_weight
         t_sigma = sp["trade_sigma"][s]
         avg_emp = ew[s] * emp_per_weight
@@ -229,13 +228,13 @@ def convert(w, zone, by, n, sectors_in, opened, cat, projects, milestones) -> di
     }
     p = cat["processes"]
     uncertainties = {
+        "funding_delay_elasticity": catalogue_value(cat, "processes.funding_delay_elasticity"),
         "macro": {k: catalogue_value(cat, f"processes.macro.{k}") for k in p["macro"]},
         "commodity": {k: catalogue_value(cat, f"processes.commodity.{k}") for k in p["commodity"]},
         "disruption": {k: catalogue_value(cat, f"processes.disruption.{k}") for k in p["disruption"]},
         "promotion": {
             "leads_per_event": scaled(catalogue_value(cat, "processes.promotion.leads_share_per_event"), n_total)
         },
-        "funding_delay_elasticity": catalogue_value(cat, "processes.funding_delay_elasticity"),
         "sectors": unc,
         "project_delay_months": {k: copy.deepcopy(v["_delay"]) for k, v in projects.items()},
         "milestone_delay_months": {k: copy.deepcopy(v["_delay"]) for k, v in milestones.items()},
