@@ -15,6 +15,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sim.scenario.loader import load_scenario, resolve_chain
+from sim.scenario.zone import is_zone_file
 from sim.scenario.zone_defaults import Where, load_catalogue
 from sim.scenario.zone_items import milestones_of, projects_of
 
@@ -151,9 +153,6 @@ def zone_comments(path: Path, comments: dict[str, str]) -> dict[str, str]:
     """The comments of a scenario file (``comments``, read from it and the files it extends), with,
     for a zone file, its own keys' comments moved to the keys they become and the catalogue's
     notes for every value it does not state. Any other file's comments come back unchanged."""
-    from sim.scenario.loader import load_scenario, resolve_chain
-    from sim.scenario.zone import is_zone_file
-
     data = resolve_chain(path)
     if not is_zone_file(data):
         return comments
