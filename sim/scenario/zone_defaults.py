@@ -248,5 +248,6 @@ def convert(w, zone, by, n, sectors_in, opened, cat, projects, milestones) -> di
     initial_state = {
         "serviced_land_free_ha": scaled(free_share, developed),
         "warehouse_free_k_m2": scaled(catalogue_value(cat, "processes.warehouse.free_share_of_occupied"), wh_occupied),
+        "pipeline_months": catalogue_value(cat, "processes.pipeline_months"),
     }
     return {"constants": constants, "initial_state": initial_state, "levers": levers, "uncertainties": uncertainties}

@@ -118,6 +118,8 @@ def _entry(parts, cat, sp, proc, kinds, opened, full) -> tuple[dict | None, tupl
         if rest[0] in ("projects", "milestones") and len(rest) > 1:
             return kinds.get(rest[1]), DEFAULT
     if sec == "initial_state":
+        if rest[0] == "pipeline_months":
+            return proc["pipeline_months"], DEFAULT
         key = {"serviced_land_free_ha": ("land", "free_share_of_developed")}.get(
             rest[0], ("warehouse", "free_share_of_occupied")
         )
