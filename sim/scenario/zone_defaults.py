@@ -15,6 +15,9 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
+from sim.scenario.distributions import Dist
 from sim.scenario.errors import ScenarioError, display_path
 from sim.vocabulary.outcomes import TRADE_COMPONENTS
 
@@ -89,7 +92,13 @@ def central(d: dict | float) -> float:
         return float(d["mean"])
     if kind == "lognormal":
         return float(d["median"]) * math.exp(d["sigma"] ** 2 / 2)
-    raise ScenarioError(f"distribution {kind!r} has no central value for the zone defaults; use triangular")
+    try:  # any other distribution of the scenario vocabulary (a fitted beta, a poisson...): its mean
+        return float(_DIST.validate_python(d).mean())
+    except (ValidationError, TypeError) as e:
+        raise ScenarioError(f"distribution {d!r} has no mean for the zone defaults: {e}") from None
+
+
+_DIST: TypeAdapter = TypeAdapter(Dist)
 
 
 def scaled(d: dict | float, k: float) -> dict | float:
