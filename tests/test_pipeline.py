@@ -9,6 +9,7 @@ Statistical: a pipeline raises the first year's mean trade growth (more than 4 s
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from conftest import params, scenario, simulate_rep
 
 from sim.model.arrivals import LEAD, PIPELINE, signed_firms
@@ -67,3 +68,23 @@ def test_a_pipeline_raises_first_year_growth():
         growth[months] = np.asarray(g)
     d = growth[24] - growth[0]  # paired: same replications, same draws of everything else
     assert d.mean() > 4 * d.std(ddof=1) / np.sqrt(reps), (growth[0].mean(), growth[24].mean())
+
+
+def test_base_year_openers_show_part_of_a_year_and_the_figures_stay_exact():
+    """With a pipeline some initial firms opened during the base year (seen < 1); the stated
+    base-year flows are what the firms showed, so the totals still equal the stated figures; without
+    one every firm showed a full year."""
+    from sim.model.initial import firm_totals
+
+    leads = {"sectors": {"make": {"lead_rate_per_month": 0.5}, "svc": {"lead_rate_per_month": 1.0}}}
+    sc = scenario("tiny_base.toml", {"initial_state": {"pipeline_months": 24}, "uncertainties": leads})
+    none = scenario("tiny_base.toml", {"uncertainties": leads})
+    for rep in range(3):
+        z = ZoneState(spec_of(sc), params(sc, 7, rep), Draws(7, rep))
+        assert (z.cohort.seen < 1).any() and np.all((z.cohort.seen > 0) & (z.cohort.seen <= 1))
+        got = firm_totals(z.initial, z.cohort, z.spec, z.developed0_ha)
+        for k, v in z.drawn.base_year.stated.items():
+            if k.startswith("trade_") or k == "industrial_output":
+                assert got[k] == pytest.approx(v, rel=1e-9), k
+        z0 = ZoneState(spec_of(none), params(none, 7, rep), Draws(7, rep))
+        assert np.all(z0.cohort.seen == 1)
