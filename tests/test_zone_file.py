@@ -379,7 +379,7 @@ def test_every_catalogue_value_carries_its_notes_and_covers_its_sectors():
             for sub, v in items:
                 noted(f"{group}.{name}" + (f".{sub}" if sub else ""), v)
                 assert "value" in v
-    for group in ("sectors", "project_kinds", "milestone_kinds"):
+    for group in ("sectors", "project_kinds", "milestone_kinds", "levers"):
         for name, t in cat[group].items():
             noted(f"{group}.{name}", t)
     sectors = cat["sectors"]
@@ -437,3 +437,23 @@ def test_the_baseline_is_a_zone_file_that_keeps_what_it_states(tmp_path):
     full = tmp_path / "full.toml"
     full.write_text(tomli_w.dumps(plain), encoding="utf-8")
     assert load_scenario(full).sha256 == canonical_hash(plain)
+
+
+def test_a_zone_file_stating_no_levers_gets_ranges_and_costs_of_its_own(tmp_path):
+    """The catalogue's lever defaults: ranges around the zone file's own due months, funding priced
+    from its own projects' sizes (twice the warehouse, twice the cost), and a stated range wins."""
+    z = zone_dict()
+    r = load(tmp_path, z).resolved
+    ranges, costs = r["lever_ranges"], r["lever_costs"]
+    assert ranges["promotion_events_per_year"] == {"low": 1, "high": 6}
+    assert ranges["project_month"]["bonded_warehouse"] == {"low": "2026-03", "high": "2027-03"}
+    assert ranges["milestone_month"]["bonded_repair"] == {"low": "2026-01", "high": "2026-12"}  # not before the start
+    assert costs["infrastructure_funding"] == pytest.approx(30 * 250)
+    assert costs["promotion_events_per_year"] == 30 * 2  # one more event in each of the plan's two years
+    z2 = copy.deepcopy(z)
+    z2["projects"][0]["warehouse_k_m2"] = 60
+    assert load(tmp_path, z2, "b.toml").resolved["lever_costs"]["infrastructure_funding"] == pytest.approx(2 * 30 * 250)
+    z["lever_ranges"] = {"promotion_events_per_year": {"low": 2, "high": 3}}
+    sc = load(tmp_path, z, "c.toml").scenario
+    assert (sc.lever_ranges.promotion_events_per_year.low, sc.lever_ranges.promotion_events_per_year.high) == (2, 3)
+    assert "bonded_warehouse" in sc.lever_ranges.project_month

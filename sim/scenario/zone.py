@@ -26,7 +26,7 @@ from typing import Any
 from sim.months import is_month
 from sim.scenario.errors import Collector
 from sim.scenario.ranges import LIMITS, RANGES
-from sim.scenario.zone_defaults import Where, central, convert, figure, load_catalogue, slug
+from sim.scenario.zone_defaults import Where, central, convert, figure, lever_defaults, load_catalogue, slug
 from sim.scenario.zone_items import milestones_of, projects_of
 from sim.scenario.zone_targets import EAST, ranking, targets
 from sim.vocabulary.outcomes import TRADE_COMPONENTS
@@ -180,6 +180,9 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
     full["base_year"] = {**by, "enterprises": {s: by_enterprises(data, s) for s in _stated_first(data, sectors_in)}}
     if not any(isinstance(v, dict) or v > 0 for v in full["base_year"]["enterprises"].values()):
         raise w.fail("base_year.enterprises", "no sector has enterprises")
+    levers_stated = data.get("levers") if isinstance(data.get("levers"), dict) else {}
+    candidates = levers_stated.get("leader_candidates") if isinstance(levers_stated, dict) else None
+    full.update(lever_defaults(cat, projects, milestones, years, candidates if isinstance(candidates, dict) else {}))
     full["targets"] = goals
     ranks = [t for t in full["targets"].values() if t["indicator"] == "rank"]
     own_eval = isinstance(data.get("ranking"), dict) and "peers" in data["ranking"]

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from sim.months import month_at
 from sim.scenario.distributions import Dist
 from sim.scenario.errors import ScenarioError, display_path
 from sim.vocabulary.outcomes import TRADE_COMPONENTS
@@ -260,3 +261,50 @@ def convert(w, zone, by, n, sectors_in, opened, cat, projects, milestones) -> di
         "pipeline_months": catalogue_value(cat, "processes.pipeline_months"),
     }
     return {"constants": constants, "initial_state": initial_state, "levers": levers, "uncertainties": uncertainties}
+
+
+def lever_defaults(cat: dict, projects: dict, milestones: dict, years: list[int], leaders: dict) -> dict:
+    """``lever_ranges`` and ``lever_costs`` of a zone file from the catalogue's ``[levers]``: ranges
+    around the zone file's own due months and leader candidates, costs from its projects' sizes
+    (docs/zones.md, "Levers")."""
+    lv = cat["levers"]
+    wc = lv["works_cost"]
+
+    def works(p: dict) -> float:
+        land = p.get("serviced_land_ha", 0.0) + p.get("footprint_ha", 0.0)
+        fixed = {"gate": wc["gate_wan"], "platform": wc["platform_wan"]}.get(p["_kind"], 0.0)
+        return (
+            land * wc["serviced_land_per_ha_wan"] + p.get("warehouse_k_m2", 0.0) * wc["warehouse_per_k_m2_wan"] + fixed
+        )
+
+    def around(due: str, months: int) -> dict:
+        return {
+            "low": max(month_at(-months, due), f"{years[0]}-01"),
+            "high": month_at(months, due),
+        }  # not before the start
+
+    costs = [works(p) for p in projects.values()]
+    ranges = {
+        "promotion_events_per_year": dict(lv["promotion_events_per_year"]["range"]),
+        "infrastructure_funding": dict(lv["infrastructure_funding"]["range"]),
+        "project_month": {k: around(p["_due"], lv["project_month"]["range_months"]) for k, p in projects.items()},
+        "milestone_month": {k: around(m["_due"], lv["milestone_month"]["range_months"]) for k, m in milestones.items()},
+        "leader_candidates": {
+            k: {
+                "low": max(0, n - lv["leader_candidates"]["range_extra"]),
+                "high": n + lv["leader_candidates"]["range_extra"],
+            }
+            for k, n in leaders.items()
+            if isinstance(n, int) and not isinstance(n, bool)
+        },
+    }
+    lever_costs = {
+        "promotion_events_per_year": lv["promotion_events_per_year"]["cost_per_event_wan"] * len(years),
+        "infrastructure_funding": round(sum(costs), 6),
+        "project_month": round(
+            lv["project_month"]["cost_share_per_month"] * (sum(costs) / len(costs) if costs else 0.0), 6
+        ),
+        "milestone_month": lv["milestone_month"]["cost_wan"],
+        "leader_candidates": lv["leader_candidates"]["cost_wan"],
+    }
+    return {"lever_ranges": {k: v for k, v in ranges.items() if v != {}}, "lever_costs": lever_costs}

@@ -39,6 +39,10 @@ CONVERTED = (
     "全国默认值按本园区基准年换算",
 )
 DEFAULT = ("Catalogue default", "全国默认值")
+CONVERTED_WORKS = (
+    "Catalogue default from the sizes of this zone file's projects",
+    "全国默认值按本园区文件所列工程规模估算",
+)
 DUE = ("the zone file's date for it (plan {doc})", "园区文件所列日期（规划{doc}）")
 
 SECTOR_PARAM = {
@@ -125,11 +129,11 @@ def _entry(parts, cat, sp, proc, kinds, opened, full) -> tuple[dict | None, tupl
         )
         return proc[key[0]][key[1]], CONVERTED
     if sec in ("levers", "lever_ranges", "lever_costs"):
-        lever = cat.get("levers", {}).get(rest[0], {})
         if sec == "levers" and rest[0] == "promotion_events_per_year":
             return proc["promotion"]["events_per_year"], DEFAULT
-        entry = lever.get({"levers": "value", "lever_ranges": "range", "lever_costs": "cost"}[sec])
-        return (entry if isinstance(entry, dict) else lever or None), DEFAULT
+        if sec == "lever_costs" and rest[0] in ("infrastructure_funding", "project_month"):
+            return cat["levers"]["works_cost"], CONVERTED_WORKS
+        return cat["levers"].get(rest[0]), DEFAULT
     if sec == "uncertainties":
         if rest[0] in ("macro", "commodity", "disruption") and len(rest) > 1:
             return proc[rest[0]][rest[1]], DEFAULT
