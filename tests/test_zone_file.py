@@ -457,3 +457,59 @@ def test_a_zone_file_stating_no_levers_gets_ranges_and_costs_of_its_own(tmp_path
     sc = load(tmp_path, z, "c.toml").scenario
     assert (sc.lever_ranges.promotion_events_per_year.low, sc.lever_ranges.promotion_events_per_year.high) == (2, 3)
     assert "bonded_warehouse" in sc.lever_ranges.project_month
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_illustrative_zones_grow_inside_the_reference_band(path):
+    """Each illustrative zone's median year-on-year trade growth, every year, lies inside the
+    reference band of real zone-years (docs/zones.md): the catalogue's defaults grow a zone as real
+    zones have grown."""
+    from sim.analysis.growth import reference_band
+
+    band = reference_band()
+    sc = load_scenario(path).scenario
+    g = []
+    for rep in range(100):
+        res = simulate_rep(sc, seed=5, rep=rep)
+        t = np.concatenate([[res.base["trade_total"]], res.yearly["trade_total"]])
+        g.append(t[1:] / t[:-1] - 1)
+    med = np.median(np.asarray(g), axis=0)
+    assert np.all((med > band.low) & (med < band.high)), (med, band.low, band.high)
+
+
+def test_catalogue_notes_in_chinese_hold_no_english_and_name_no_zone():
+    """The Chinese pack shows the catalogue's note_zh as written: no English word in it; and no note
+    of the national catalogue names a zone (钦州/Qinzhou) whose own reasoning it might carry."""
+    text = (ROOT / "scenarios" / "catalogue" / "defaults.toml").read_text(encoding="utf-8")
+    assert not re.search(r"钦州|qinzhou", text, re.I)
+
+    def notes(d):
+        for k, v in d.items():
+            if isinstance(v, dict):
+                yield from notes(v)
+            elif k == "note_zh":
+                yield v
+
+    for n in notes(load_catalogue()):
+        assert leaks(n, "zh") == [], n
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_a_zone_files_pack_notes_come_from_the_catalogue_and_the_file(path):
+    """Every value the pack's assumption tables show for a zone file (levers, base year, initial state,
+    uncertainties) has a note: the file's own comment where it states the value, else the catalogue's
+    note; the Chinese note holds no English word, neither names Qinzhou."""
+    from sim.report.document.sources import comment_for, flatten, scenario_comments
+    from sim.report.texts.value_notes import note_text
+
+    comments = scenario_comments(path)
+    resolved = load_scenario(path).resolved
+    for sec in ("levers", "initial_state", "uncertainties", "base_year"):
+        for key, _ in flatten(resolved[sec], sec + "."):
+            if key.startswith("base_year.enterprises"):
+                continue  # the file's own counts, commented or not
+            c = comment_for(comments, key)
+            zh, en = note_text(c, "zh"), note_text(c, "en")
+            assert zh and en, key
+            assert leaks(zh, "zh") == [] and leaks(en, "en") == [], key
+            assert not re.search(r"钦州|qinzhou", c, re.I), key
