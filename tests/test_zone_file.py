@@ -273,6 +273,23 @@ BAD = {
         "unknown key",
     ),
     "unknown section": (lambda z: z.update(budget={"x": 1}), "budget", "unknown section"),
+    "pipeline too long": (
+        lambda z: z.update(initial_state={"pipeline_months": 99}),
+        "initial_state.pipeline_months",
+        "36",
+    ),
+    "full target of an unknown indicator": (
+        lambda z: z["targets"].update(
+            gdp_2026={"indicator": "gdp", "year": 2026, "op": ">=", "threshold": 1, "unit": "亿元", "source": "x"}
+        ),
+        "targets.gdp_2026",
+        "gdp",
+    ),
+    "lever range of no project": (
+        lambda z: z.update(lever_ranges={"project_month": {"bridge": {"low": "2026-01", "high": "2026-06"}}}),
+        "lever_ranges.project_month",
+        "bridge",
+    ),
 }
 
 
