@@ -43,7 +43,7 @@ CONVERTED_WORKS = (
     "Catalogue default from the sizes of this zone file's projects",
     "全国默认值按本园区文件所列工程规模估算",
 )
-DUE = ("the zone file's date for it (plan {doc})", "园区文件所列日期（规划{doc}）")
+DUE = ("The zone file's date for it (plan {doc})", "园区文件所列日期（规划{doc}）")
 
 SECTOR_PARAM = {
     "lead_rate_per_month": "entries_share_per_year",
