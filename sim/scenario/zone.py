@@ -151,7 +151,15 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
     if base is not None and not sectors_in:
         found.add(w.fail("base_year.enterprises", "no sector has enterprises; state the zone's firms by sector"))
     projects = found.run(projects_of, w, data.get("projects", []), cat, set(milestones)) or {}
-    goals = found.run(targets, w, data.get("targets"), plan, years, projects, milestones)
+    # a target written as a full target table (docs/scenarios.md) is taken as stated; the rest are
+    # the zone file's own { year = threshold }
+    own_form = data.get("targets")
+    as_stated: dict = {}
+    if isinstance(own_form, dict):
+        as_stated = {k: copy.deepcopy(v) for k, v in own_form.items() if isinstance(v, dict) and "indicator" in v}
+        own_form = {k: v for k, v in own_form.items() if k not in as_stated}
+    goals = found.run(targets, w, own_form, plan, years, projects, milestones) if own_form or not as_stated else {}
+    goals = {**goals, **as_stated} if goals is not None else None
     found.raise_if_any()
     assert zone is not None and goals is not None
 
@@ -182,7 +190,10 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
         raise w.fail("base_year.enterprises", "no sector has enterprises")
     levers_stated = data.get("levers") if isinstance(data.get("levers"), dict) else {}
     candidates = levers_stated.get("leader_candidates") if isinstance(levers_stated, dict) else None
-    full.update(lever_defaults(cat, projects, milestones, years, candidates if isinstance(candidates, dict) else {}))
+    kinds = {pid: p["kind"] for pid, p in zip(projects, data.get("projects", []), strict=True)}
+    full.update(
+        lever_defaults(cat, projects, kinds, milestones, years, candidates if isinstance(candidates, dict) else {})
+    )
     full["targets"] = goals
     ranks = [t for t in full["targets"].values() if t["indicator"] == "rank"]
     own_eval = isinstance(data.get("ranking"), dict) and "peers" in data["ranking"]

@@ -263,16 +263,17 @@ def convert(w, zone, by, n, sectors_in, opened, cat, projects, milestones) -> di
     return {"constants": constants, "initial_state": initial_state, "levers": levers, "uncertainties": uncertainties}
 
 
-def lever_defaults(cat: dict, projects: dict, milestones: dict, years: list[int], leaders: dict) -> dict:
-    """``lever_ranges`` and ``lever_costs`` of a zone file from the catalogue's ``[levers]``: ranges
+def lever_defaults(cat: dict, projects: dict, kinds: dict, milestones: dict, years: list[int], leaders: dict) -> dict:
+    """``lever_ranges`` and ``lever_costs`` of a zone file from the catalogue's ``[levers]`` (``kinds``:
+    each project's kind by id): ranges
     around the zone file's own due months and leader candidates, costs from its projects' sizes
     (docs/zones.md, "Levers")."""
     lv = cat["levers"]
     wc = lv["works_cost"]
 
-    def works(p: dict) -> float:
+    def works(pid: str, p: dict) -> float:
         land = p.get("serviced_land_ha", 0.0) + p.get("footprint_ha", 0.0)
-        fixed = {"gate": wc["gate_wan"], "platform": wc["platform_wan"]}.get(p["_kind"], 0.0)
+        fixed = {"gate": wc["gate_wan"], "platform": wc["platform_wan"]}.get(kinds[pid], 0.0)
         return (
             land * wc["serviced_land_per_ha_wan"] + p.get("warehouse_k_m2", 0.0) * wc["warehouse_per_k_m2_wan"] + fixed
         )
@@ -283,7 +284,7 @@ def lever_defaults(cat: dict, projects: dict, milestones: dict, years: list[int]
             "high": month_at(months, due),
         }  # not before the start
 
-    costs = [works(p) for p in projects.values()]
+    costs = [works(pid, p) for pid, p in projects.items()]
     ranges = {
         "promotion_events_per_year": dict(lv["promotion_events_per_year"]["range"]),
         "infrastructure_funding": dict(lv["infrastructure_funding"]["range"]),

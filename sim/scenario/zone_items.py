@@ -121,7 +121,6 @@ def projects_of(w: Where, items: Any, cat: dict, milestone_ids: set) -> dict:
             **sizes,
             **_effects(w, key, p, spec["effects"]),
             "_due": p["due"],
-            "_kind": kind,
             "_delay": p.get("delay_months", spec["delay_months"]),
         }
     return out

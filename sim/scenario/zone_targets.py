@@ -26,14 +26,10 @@ def targets(w: Where, table: Any, plan: dict, years: list[int], projects: dict, 
     out = {}
     for ind, by_year in table.items():
         key = f"targets.{ind}"
-        if isinstance(by_year, dict) and "indicator" in by_year:
-            # a target in the full scenario's vocabulary (docs/scenarios.md): its own op, source, note
-            out[ind] = copy.deepcopy(by_year)
-            continue
         if ind not in known:
             raise w.fail(key, f"unknown indicator; expected one of {sorted(known)}")
         if not isinstance(by_year, dict) or not by_year:
-            raise w.fail(key, "expected { year = threshold }, e.g. { 2027 = 80 }, or a full target table")
+            raise w.fail(key, "expected { year = threshold }, e.g. { 2027 = 80 }")
         for y, thr in by_year.items():
             if not (y.isdigit() and int(y) in years):
                 raise w.fail(f"{key}.{y}", f"expected a year of the plan {years}")
