@@ -290,14 +290,15 @@ def _merge(base: dict, over: dict) -> dict:
     return {k: out[k] for k in _order(list(over), list(base) + [k for k in over if k not in base])}
 
 
-BASE_HIGH = {
-    **dict.fromkeys(("trade_processing", "trade_bonded_logistics", "trade_general"), RANGES["zone_yi"].high),
-    **dict.fromkeys(("trade_cbec", "trade_other", "industrial_output"), RANGES["zone_yi"].high),
-    "fdi_usd": RANGES["zone_wan_usd"].high,
-    "active_enterprises": RANGES["firms"].high,
-    "employees": RANGES["zone_persons"].high,
-    "development_rate": 100.0,
+BASE_RANGE = {
+    **dict.fromkeys(("trade_processing", "trade_bonded_logistics", "trade_general"), RANGES["zone_yi"]),
+    **dict.fromkeys(("trade_cbec", "trade_other", "industrial_output"), RANGES["zone_yi"]),
+    "fdi_usd": RANGES["zone_wan_usd"],
+    "active_enterprises": RANGES["firms"],
+    "employees": RANGES["zone_persons"],
+    "development_rate": RANGES["percent"],
 }
+BASE_HIGH = {k: r.high for k, r in BASE_RANGE.items()}
 """Largest value of each base-year figure (sim.scenario.ranges; a sector's enterprises: ``firms``)."""
 
 
@@ -314,7 +315,7 @@ def _base_year(w: Where, table: Any, cat: dict) -> tuple[dict, dict[str, float]]
     by = {}
     for k in table:  # in the order the file states them
         if k in (*BASE_REQUIRED, *BASE_OPTIONAL):
-            d = found.run(figure, w, f"base_year.{k}", table[k], high=BASE_HIGH.get(k, math.inf))
+            d = found.run(figure, w, f"base_year.{k}", table[k], high=BASE_HIGH.get(k, math.inf), rng=BASE_RANGE.get(k))
             if d is not None:
                 by[k] = d
     found.raise_if_any()

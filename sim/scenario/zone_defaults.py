@@ -20,6 +20,8 @@ from pydantic import TypeAdapter, ValidationError
 from sim.months import month_at
 from sim.scenario.distributions import Dist
 from sim.scenario.errors import ScenarioError, display_path
+from sim.scenario.fields import plausible_span
+from sim.scenario.ranges import Range
 from sim.vocabulary.outcomes import TRADE_COMPONENTS
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -54,8 +56,12 @@ class Where:
 # ----------------------------------------------------------------------------- values
 
 
-def figure(w: Where, key: str, v: Any, *, low: float = 0.0, high: float = math.inf) -> dict | float:
-    """A base-year figure: a number, ``[low, mode, high]`` (triangular) or a distribution table."""
+def figure(
+    w: Where, key: str, v: Any, *, low: float = 0.0, high: float = math.inf, rng: Range | None = None
+) -> dict | float:
+    """A base-year figure: a number, ``[low, mode, high]`` (triangular) or a distribution table (held
+    to ``rng`` before the defaults are converted from it, so an absurd one is refused as itself
+    rather than through the values it would spoil)."""
     if isinstance(v, bool):
         raise w.fail(key, f"expected a number or [low, mode, high], got {v!r}")
     if isinstance(v, int | float):
@@ -72,6 +78,13 @@ def figure(w: Where, key: str, v: Any, *, low: float = 0.0, high: float = math.i
             raise w.fail(key, f"expected values in [{low:g}, {high:g}], got {v!r}")
         return {"dist": "fixed", "value": a} if a == b else {"dist": "triangular", "low": a, "mode": m, "high": b}
     if isinstance(v, dict) and "dist" in v:
+        if rng is not None:
+            try:
+                a, b = plausible_span(_DIST.validate_python(v))
+            except (ValidationError, TypeError, ValueError):
+                return copy.deepcopy(v)  # the scenario schema names what is wrong with it
+            if not rng.contains(a, b):
+                raise w.fail(key, rng.refusal(f"this distribution spans [{a:g}, {b:g}]"))
         return copy.deepcopy(v)  # the scenario vocabulary; validated by the scenario schema
     raise w.fail(key, f"expected a number or [low, mode, high], got {v!r}")
 
