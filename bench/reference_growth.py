@@ -22,8 +22,18 @@ import pandas as pd
 
 sys.path.insert(0, os.getcwd())
 
-from bench.reference_class import FACTS, TRADE
 from sim.analysis.growth import REFERENCE_GROWTH
+
+FACTS = next(
+    (
+        f
+        for f in (p / "shared" / "data" / "facts_by_year.csv" for p in Path(__file__).resolve().parents[1:4])
+        if f.exists()
+    ),
+    Path("../shared/data/facts_by_year.csv"),
+)
+"""The facts file beside the checkout (../shared/data, or one level further up from a worktree)."""
+TRADE = "进出口总值"
 
 KINDS = {"综合保税区": "zone", "province_total": "province_total", "national_total_CBZ": "national_total"}
 HEADER = (

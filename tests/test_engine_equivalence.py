@@ -58,10 +58,12 @@ QUANTILES = (0.1, 0.5, 0.9)
 
 
 def per_firm_baseline():
-    """The baseline with the base-year figures left out but the firms by sector, and the developed
-    land the reference reads (the baseline's earlier range for it)."""
+    """The baseline with the base-year figures left out but the firms by sector, the developed
+    land the reference reads (the baseline's earlier range for it), and no pipeline carried into the
+    first year (the reference has none; tests/test_model_exact.py tests the pipeline)."""
     data = copy.deepcopy(load_scenario(BASELINE).resolved)
     data["base_year"] = {"enterprises": data["base_year"]["enterprises"]}
+    data["initial_state"]["pipeline_months"] = 0
     data["initial_state"]["developed_area_ha"] = {"dist": "triangular", "low": 620, "mode": 670, "high": 700}
     return validate_data(data, BASELINE).scenario
 

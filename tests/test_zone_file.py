@@ -23,11 +23,21 @@ from language_check import leaks
 
 from sim.cli import main
 from sim.cli.new_zone import template
-from sim.scenario.loader import load_scenario, validate_data
+from sim.scenario.loader import canonical_hash, load_scenario, validate_data
 from sim.scenario.zone_defaults import load_catalogue
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "scenarios" / "examples").glob("*.toml"))
+
+
+def _zone_examples() -> list[Path]:
+    """The example files that are zone files (the examples folder may hold other kinds of file)."""
+    from sim.scenario.zone import is_zone_file
+
+    return [p for p in EXAMPLES if is_zone_file(tomllib.loads(p.read_text(encoding="utf-8")))]
+
+
+ZONE_EXAMPLES = _zone_examples()
 
 
 def zone_dict() -> dict:
@@ -273,6 +283,23 @@ BAD = {
         "unknown key",
     ),
     "unknown section": (lambda z: z.update(budget={"x": 1}), "budget", "unknown section"),
+    "pipeline too long": (
+        lambda z: z.update(initial_state={"pipeline_months": 99}),
+        "initial_state.pipeline_months",
+        "36",
+    ),
+    "full target of an unknown indicator": (
+        lambda z: z["targets"].update(
+            gdp_2026={"indicator": "gdp", "year": 2026, "op": ">=", "threshold": 1, "unit": "亿元", "source": "x"}
+        ),
+        "targets.gdp_2026",
+        "gdp",
+    ),
+    "lever range of no project": (
+        lambda z: z.update(lever_ranges={"project_month": {"bridge": {"low": "2026-01", "high": "2026-06"}}}),
+        "lever_ranges.project_month",
+        "bridge",
+    ),
 }
 
 
@@ -379,13 +406,13 @@ def test_every_catalogue_value_carries_its_notes_and_covers_its_sectors():
             for sub, v in items:
                 noted(f"{group}.{name}" + (f".{sub}" if sub else ""), v)
                 assert "value" in v
-    for group in ("sectors", "project_kinds", "milestone_kinds"):
+    for group in ("sectors", "project_kinds", "milestone_kinds", "levers"):
         for name, t in cat[group].items():
             noted(f"{group}.{name}", t)
     sectors = cat["sectors"]
     opened = {s for s, a in sectors.items() if "opened_by" in a}
     need = {
-        "entries_share_per_year": set(sectors) - opened,
+        "entries_share_per_year": set(sectors),  # a new business type may already run in the base year
         "new_type_entries_share_of_zone_firms": opened,
         "plot_weight": {s for s, a in sectors.items() if a["space"] == "land"},
         "warehouse_k_m2_per_firm": {s for s, a in sectors.items() if a["space"] == "warehouse"},
@@ -396,3 +423,120 @@ def test_every_catalogue_value_carries_its_notes_and_covers_its_sectors():
         noted(f"sector_params.{name}", t)
         have = set(t) - {"note_zh", "note_en"}
         assert have == need.get(name, set(sectors)), name
+
+
+def test_a_base_year_with_a_new_business_type_already_running_gets_its_entrants(tmp_path):
+    """A zone whose base year already has e-commerce firms (no milestone launches it) gets the
+    sector's ordinary entrants, a share of its own firms, like any sector it has."""
+    z = zone_dict()
+    z["base_year"]["enterprises"]["cbec"] = 10
+    z["base_year"]["trade_cbec"] = 2
+    sc = load(tmp_path, z).scenario
+    assert sc.uncertainties.sectors["cbec"].lead_rate_per_month.mean() > 0
+    assert "requires_milestone" not in load(tmp_path, z).resolved["constants"]["sectors"]["cbec"]
+
+
+def test_the_baseline_is_a_zone_file_that_keeps_what_it_states(tmp_path):
+    """scenarios/baseline.toml is a zone file: every value it (and the file it extends) states is in
+    its expanded scenario unchanged, tables in the file's own key order (so every output is written as
+    before it was one), and the expansion written as a full scenario has the same hash."""
+    from sim.scenario.loader import resolve_chain
+    from sim.scenario.zone import FULL_SECTIONS, is_zone_file
+
+    base = ROOT / "scenarios" / "baseline.toml"
+    data = resolve_chain(base)
+    assert is_zone_file(data)
+    ls = load_scenario(base)
+
+    def same(stated, got, path):
+        if isinstance(stated, dict) and "dist" not in stated:
+            assert [k for k in got if k in stated] == list(stated), path
+            for k, v in stated.items():
+                same(v, got[k], f"{path}.{k}")
+        else:
+            assert got == stated, path
+
+    for sec in (*FULL_SECTIONS, "base_year", "targets"):
+        if sec in data:
+            same(data[sec], ls.resolved[sec], sec)
+    assert list(ls.resolved["targets"]) == list(data["targets"])
+    plain = {k: v for k, v in ls.resolved.items() if k != "extends"}
+    full = tmp_path / "full.toml"
+    full.write_text(tomli_w.dumps(plain), encoding="utf-8")
+    assert load_scenario(full).sha256 == canonical_hash(plain)
+
+
+def test_a_zone_file_stating_no_levers_gets_ranges_and_costs_of_its_own(tmp_path):
+    """The catalogue's lever defaults: ranges around the zone file's own due months, funding priced
+    from its own projects' sizes (twice the warehouse, twice the cost), and a stated range wins."""
+    z = zone_dict()
+    r = load(tmp_path, z).resolved
+    ranges, costs = r["lever_ranges"], r["lever_costs"]
+    assert ranges["promotion_events_per_year"] == {"low": 1, "high": 6}
+    assert ranges["project_month"]["bonded_warehouse"] == {"low": "2026-03", "high": "2027-03"}
+    assert ranges["milestone_month"]["bonded_repair"] == {"low": "2026-01", "high": "2026-12"}  # not before the start
+    assert costs["infrastructure_funding"] == pytest.approx(30 * 250)
+    assert costs["promotion_events_per_year"] == 30 * 2  # one more event in each of the plan's two years
+    z2 = copy.deepcopy(z)
+    z2["projects"][0]["warehouse_k_m2"] = 60
+    assert load(tmp_path, z2, "b.toml").resolved["lever_costs"]["infrastructure_funding"] == pytest.approx(2 * 30 * 250)
+    z["lever_ranges"] = {"promotion_events_per_year": {"low": 2, "high": 3}}
+    sc = load(tmp_path, z, "c.toml").scenario
+    assert (sc.lever_ranges.promotion_events_per_year.low, sc.lever_ranges.promotion_events_per_year.high) == (2, 3)
+    assert "bonded_warehouse" in sc.lever_ranges.project_month
+
+
+@pytest.mark.parametrize("path", ZONE_EXAMPLES, ids=lambda p: p.stem)
+def test_illustrative_zones_grow_inside_the_reference_band(path):
+    """Each illustrative zone's median year-on-year trade growth, every year, lies inside the
+    reference band of real zone-years (docs/zones.md): the catalogue's defaults grow a zone as real
+    zones have grown."""
+    from sim.analysis.growth import reference_band
+
+    band = reference_band()
+    sc = load_scenario(path).scenario
+    g = []
+    for rep in range(100):
+        res = simulate_rep(sc, seed=5, rep=rep)
+        t = np.concatenate([[res.base["trade_total"]], res.yearly["trade_total"]])
+        g.append(t[1:] / t[:-1] - 1)
+    med = np.median(np.asarray(g), axis=0)
+    assert np.all((med > band.low) & (med < band.high)), (med, band.low, band.high)
+
+
+def test_catalogue_notes_in_chinese_hold_no_english_and_name_no_zone():
+    """The Chinese pack shows the catalogue's note_zh as written: no English word in it; and no note
+    of the national catalogue names a zone (钦州/Qinzhou) whose own reasoning it might carry."""
+    text = (ROOT / "scenarios" / "catalogue" / "defaults.toml").read_text(encoding="utf-8")
+    assert not re.search(r"钦州|qinzhou", text, re.I)
+
+    def notes(d):
+        for k, v in d.items():
+            if isinstance(v, dict):
+                yield from notes(v)
+            elif k == "note_zh":
+                yield v
+
+    for n in notes(load_catalogue()):
+        assert leaks(n, "zh") == [], n
+
+
+@pytest.mark.parametrize("path", ZONE_EXAMPLES, ids=lambda p: p.stem)
+def test_a_zone_files_pack_notes_come_from_the_catalogue_and_the_file(path):
+    """Every value the pack's assumption tables show for a zone file (levers, base year, initial state,
+    uncertainties) has a note: the file's own comment where it states the value, else the catalogue's
+    note; the Chinese note holds no English word, neither names Qinzhou."""
+    from sim.report.document.sources import comment_for, flatten, scenario_comments
+    from sim.report.texts.value_notes import note_text
+
+    comments = scenario_comments(path)
+    resolved = load_scenario(path).resolved
+    for sec in ("levers", "initial_state", "uncertainties", "base_year"):
+        for key, v in flatten(resolved[sec], sec + "."):
+            if key.startswith("base_year.enterprises") or v == {}:
+                continue  # the file's own counts, commented or not; an empty table (no milestone...)
+            c = comment_for(comments, key)
+            zh, en = note_text(c, "zh"), note_text(c, "en")
+            assert zh and en, key
+            assert leaks(zh, "zh") == [] and leaks(en, "en") == [], key
+            assert not re.search(r"钦州|qinzhou", c, re.I), key

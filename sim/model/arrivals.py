@@ -25,8 +25,8 @@ from sim.model.firms import Firms
 from sim.model.spec import NO_SPACE, name_id
 from sim.model.state import ZoneState
 
-LEAD, LEADER = 1, 2
-"""``Firms.origin`` of a signed lead and of a leader."""
+LEAD, LEADER, PIPELINE = 1, 2, 3
+"""``Firms.origin`` of a signed lead, of a leader and of a lead of the months before the start."""
 
 _Part = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, Firms]
 """Signing times, space kinds, deadlines, fit-out months and the firms of one kind of signing."""
@@ -53,7 +53,7 @@ def signed_firms(z: ZoneState) -> Signed:
     """Every lead and leader candidate of the run that signs (see the module docstring)."""
     leads = _leads(z)
     leaders = _leaders(z)
-    parts = [p for p in (leads, leaders) if p is not None]
+    parts = [p for p in (leads, leaders, _pipeline(z)) if p is not None]
     firm = Firms.concat([p[4] for p in parts])
     gate = np.array([z.T[g] if g else -np.inf for g in z.spec.gate])
     return Signed(
@@ -144,3 +144,59 @@ def _leaders(z: ZoneState) -> _Part | None:
         number=number.astype(np.uint64),
     )
     return t, kind, np.full(n, np.inf), col["fitout_months"], firm
+
+
+def _pipeline(z: ZoneState) -> _Part | None:
+    """The firms the zone carries into its first year (docs/model.md §5.2): leads of the
+    ``initial_state.pipeline_months`` months before the start, at the sectors' base lead rates and
+    the year's average promotion, each signing, delay and fit-out drawn as a lead's (streams of
+    their own). A firm that would have opened before the start is in the base year already and is
+    dropped; one still fitting out at the start holds the space it took (no competition for it)
+    and opens after its remaining fit-out; one that signs after the start looks for space as any
+    lead does."""
+    P = z.spec.sc.initial_state.pipeline_months
+    if P <= 0:
+        return None
+    s, x, d = z.spec, z.x, z.draws
+    S = len(s.sector_ids)
+    open_now = np.array([not g for g in s.gate])  # a business type still to launch has no pipeline
+    base = x.lead_rate_per_month * open_now
+    weights = base / base.sum() if base.sum() > 0 else np.zeros_like(base)
+    events = s.event_months.mean() * z.drawn.leads_per_event * weights
+    lam = np.broadcast_to(base + events, (P, S))
+    counts = inverse.poisson(
+        d.uniforms("pipeline_counts", 1, np.arange(P)[:, None], s.sector_key[None, :])[..., 0], lam
+    )
+    per_sector = counts.sum(axis=0)
+    flat = counts.T.ravel()
+    sec = np.repeat(np.repeat(np.arange(S), P), flat)
+    month = np.repeat(np.tile(np.arange(P) - P, S), flat)
+    number = np.arange(len(sec)) - np.repeat(np.cumsum(per_sector) - per_sector, per_sector)
+    u = d.uniforms("pipeline_leads", 9, s.sector_key[sec], number)
+    signs = u[:, 1] < x.sign_prob[sec]
+    u, sec, number = u[signs], sec[signs], number[signs]
+    t = month[signs] + u[:, 0] + inverse.exponential(u[:, 2], x.sign_delay_months[sec])
+    fitout = inverse.exponential(u[:, 3], x.fitout_months[sec])
+    under_way = t + fitout > 0  # not yet open at the start
+    u, sec, number, t, fitout = u[under_way], sec[under_way], number[under_way], t[under_way], fitout[under_way]
+    before = t < 0  # signed before the start: its space is taken, the rest of its fit-out remains
+    foreign = u[:, 4] < x.foreign_prob[sec]
+    n = len(sec)
+    firm = Firms(
+        sector=sec,
+        open_t=np.zeros(n),
+        exit_t=inverse.lifetime(u[:, 8], x.exit_rate_per_year[sec]),
+        size=inverse.lognormal(u[:, 6], x.trade_median_yi[sec], x.trade_sigma[sec]),
+        ramp=x.rampup_months[sec],
+        employees=inverse.lognormal(u[:, 7], x.employees_median[sec], x.employees_sigma[sec]),
+        space=s.need[sec],
+        leader=np.zeros(n),
+        fdi=inverse.exponential(u[:, 5], x.fdi_wan_usd[sec]) * foreign,
+        fdi_t=np.zeros(n),
+        origin=np.full(n, PIPELINE, np.uint64),
+        group=s.sector_key[sec],
+        number=number.astype(np.uint64),
+    )
+    kind = np.where(before | (s.need[sec] <= 0), NO_SPACE, s.space_kind[sec])
+    deadline = np.where(before, np.inf, t + x.max_wait_months[sec])
+    return np.maximum(t, 0.0), kind, deadline, np.where(before, t + fitout, fitout), firm

@@ -17,6 +17,14 @@ scaled to it exactly:
 
 A figure not stated is what the drawn firms imply (docs/model.md §3.1). See
 :func:`base_year_values` for the figures a replication reports.
+
+With a pipeline (``initial_state.pipeline_months`` > 0: the zone received leads before the start,
+docs/model.md §5.2), some initial firms opened during the base year and traded only part of it:
+each is one with its sector's yearly openings over its firms as probability, opening at a uniform
+time of the year and ramping up as an entrant does; ``Cohort.seen`` is the share of a full year's
+trade each firm showed in the base year (1 for the others). The stated flows (trade, output) are
+what the firms showed, so the scaling uses size x seen, and from the start every firm trades at
+its full size: the first year carries the rest of the base year's openers (their catch-up).
 """
 
 from __future__ import annotations
@@ -43,6 +51,7 @@ class Cohort:
     shares: np.ndarray
     output_ratio: np.ndarray
     above: np.ndarray
+    seen: np.ndarray
 
 
 def apportion(weights: np.ndarray, total: int) -> np.ndarray:
@@ -79,9 +88,10 @@ def initial_firms(
     size = inverse.lognormal(u[:, 0], x.trade_median_yi[sec], x.trade_sigma[sec])
     employees = inverse.lognormal(u[:, 1], x.employees_median[sec], x.employees_sigma[sec])
     lifetime = inverse.lifetime(u[:, 2], x.exit_rate_per_year[sec])
+    seen = _seen(spec, x, n, sec, number, draws)
 
     S = len(spec.sector_ids)
-    implied = np.bincount(sec, weights=size, minlength=S) @ spec.shares  # by mode
+    implied = np.bincount(sec, weights=size * seen, minlength=S) @ spec.shares  # by mode, as shown
     c = np.ones(len(MODES))
     for k, m in enumerate(MODES):
         if f"trade_{m}" in by.stated:
@@ -95,7 +105,7 @@ def initial_firms(
     manuf = spec.manufacturing[sec]
     if "industrial_output" in by.stated:
         above = manuf.copy()
-        carried = float((size * ratio[sec])[above].sum())
+        carried = float((size * seen * ratio[sec])[above].sum())
         out_ratio = ratio * (by.stated["industrial_output"] / carried if carried > 0 else 0.0)
     else:
         above = manuf & (size * ratio[sec] >= spec.sc.constants.above_size_revenue_yi)
@@ -103,7 +113,26 @@ def initial_firms(
     if "employees" in by.stated and employees.sum() > 0:
         employees = employees * (by.stated["employees"] / employees.sum())
     cols = dict(sector=sec, size=size, employees=employees, exit_t=lifetime, number=number.astype(np.uint64))
-    return cols, Cohort(shares=shares, output_ratio=out_ratio, above=above)
+    return cols, Cohort(shares=shares, output_ratio=out_ratio, above=above, seen=seen)
+
+
+def _seen(
+    spec: ZoneSpec, x: SectorParams, n: np.ndarray, sec: np.ndarray, number: np.ndarray, draws: Draws
+) -> np.ndarray:
+    """Share of a full year's trade each initial firm showed in the base year (module docstring):
+    1, or for a base-year opener (probability: the sector's expected openings a year, lead rate x 12
+    x signing probability, over its firms) the year's trade of a firm opening at a uniform time and
+    ramping up linearly over the sector's ramp-up months. Its own numbers (``opened`` stream)."""
+    if spec.sc.initial_state.pipeline_months <= 0 or len(sec) == 0:
+        return np.ones(len(sec))
+    open_now = np.array([not g for g in spec.gate])
+    yearly = 12.0 * x.lead_rate_per_month * x.sign_prob * open_now
+    p = np.minimum(1.0, yearly / np.maximum(n, 1))[sec]
+    u = draws.uniforms("opened", 2, spec.sector_key[sec], number)
+    months = 12.0 * u[:, 1]  # since opening, at the year's end
+    ramp = x.rampup_months[sec]
+    shown = np.where(months >= ramp, months - ramp / 2, months**2 / (2 * np.maximum(ramp, 1e-9)))
+    return np.where(u[:, 0] < p, shown / 12.0, 1.0)
 
 
 def base_year_values(
@@ -122,10 +151,11 @@ def base_year_values(
 def firm_totals(init: Firms, cohort: Cohort, spec: ZoneSpec, developed0_ha: float) -> dict[str, float]:
     """The base-year figures the initial firms add up to (see :func:`base_year_values`)."""
     S = len(spec.sector_ids)
-    by_mode = np.bincount(init.sector, weights=init.size, minlength=S) @ cohort.shares
+    shown = init.size * cohort.seen
+    by_mode = np.bincount(init.sector, weights=shown, minlength=S) @ cohort.shares
     base = {f"trade_{m}": float(v) for m, v in zip(MODES, by_mode, strict=True)}
     base["trade_total"] = float(by_mode.sum())
-    base["industrial_output"] = float((init.size * cohort.output_ratio[init.sector])[cohort.above].sum())
+    base["industrial_output"] = float((shown * cohort.output_ratio[init.sector])[cohort.above].sum())
     base["active_enterprises"] = float(len(init))
     base["employees"] = float(init.employees.sum())
     base["development_rate"] = 100.0 * developed0_ha / (spec.sc.constants.fenced_area_km2 * 100)

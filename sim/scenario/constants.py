@@ -142,3 +142,13 @@ class InitialState(Model):
     )
     serviced_land_free_ha: AreaHa = Field(description="Serviced land ready but not yet taken, ha.")
     warehouse_free_k_m2: WarehouseKm2 = Field(description="Warehouse space free at the start, 1000 m2.")
+    pipeline_months: int = Field(
+        0,
+        ge=0,
+        le=36,
+        description=(
+            "Months before the start in which leads arrived at the sectors' base lead rates; those of "
+            "their firms not yet open at the start (signed, waiting, fitting out) are the pipeline the "
+            "zone carries into its first year (docs/model.md §5.2). 0: no pipeline."
+        ),
+    )

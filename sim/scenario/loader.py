@@ -154,6 +154,11 @@ def _resolve_chain(path: Path, origin: dict, seen: tuple[Path, ...] = ()) -> dic
     return merged
 
 
+def resolve_chain(path: str | Path) -> dict:
+    """A scenario file merged with the files it ``extends``, before any expansion or validation."""
+    return _resolve_chain(Path(path), {})
+
+
 def _mark_all(origin, data, file, prefix=""):
     for k, v in data.items():
         origin[f"{prefix}{k}"] = file

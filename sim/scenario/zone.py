@@ -26,7 +26,7 @@ from typing import Any
 from sim.months import is_month
 from sim.scenario.errors import Collector
 from sim.scenario.ranges import LIMITS, RANGES
-from sim.scenario.zone_defaults import Where, central, convert, figure, load_catalogue, slug
+from sim.scenario.zone_defaults import Where, central, convert, figure, lever_defaults, load_catalogue, slug
 from sim.scenario.zone_items import milestones_of, projects_of
 from sim.scenario.zone_targets import EAST, ranking, targets
 from sim.vocabulary.outcomes import TRADE_COMPONENTS
@@ -141,24 +141,35 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
     by, n_by_sector = base if base is not None else ({}, {})
     ms = found.run(milestones_of, w, data.get("milestones", []), cat, n_by_sector)
     milestones, opened = ms if ms is not None else ({}, {})
-    leaders = (data.get("constants") or {}).get("leaders") or {}
+    stated: dict = data["constants"] if isinstance(data.get("constants"), dict) else {}
+    leaders = stated.get("leaders") or {}
     piped = {v.get("sector") for v in leaders.values() if isinstance(v, dict)} if isinstance(leaders, dict) else set()
-    # a sector is in the zone if it has firms, a milestone launches it, or a leader pipeline brings it
-    sectors_in = [s for s in cat["sectors"] if (n_by_sector.get(s, 0) > 0 or s in opened or s in piped)]
+    own = set(stated.get("sectors") or {}) if isinstance(stated.get("sectors"), dict) else set()
+    # a sector is in the zone if it has firms, a milestone launches it, a leader pipeline brings it
+    # or the file states its structure under [constants.sectors]
+    sectors_in = [s for s in cat["sectors"] if (n_by_sector.get(s, 0) > 0 or s in opened or s in piped or s in own)]
     if base is not None and not sectors_in:
         found.add(w.fail("base_year.enterprises", "no sector has enterprises; state the zone's firms by sector"))
     projects = found.run(projects_of, w, data.get("projects", []), cat, set(milestones)) or {}
-    goals = found.run(targets, w, data.get("targets"), plan, years, projects, milestones)
+    # a target written as a full target table (docs/scenarios.md) is taken as stated; the rest are
+    # the zone file's own { year = threshold }
+    own_form = data.get("targets")
+    as_stated: dict = {}
+    if isinstance(own_form, dict):
+        as_stated = {k: copy.deepcopy(v) for k, v in own_form.items() if isinstance(v, dict) and "indicator" in v}
+        own_form = {k: v for k, v in own_form.items() if k not in as_stated}
+    goals = found.run(targets, w, own_form, plan, years, projects, milestones) if own_form or not as_stated else {}
+    goals = {**goals, **as_stated} if goals is not None else None
     found.raise_if_any()
     assert zone is not None and goals is not None
 
     full: dict[str, Any] = {
         "scenario": {
             "name": zone.get("name") or slug(zone["name_en"]),
-            "zone": zone["name_en"],
-            "zone_zh": zone["name_zh"],
             "name_zh": zone["name_zh"],
             "name_en": zone["name_en"],
+            "zone": zone["name_en"],
+            "zone_zh": zone["name_zh"],
             "description": plan.get("description_en", f"Zone file: {zone['name_en']}, plan 「{plan['document']}」."),
             "description_zh": plan.get("description_zh", f"园区文件：{zone['name_zh']}，规划{plan['document']}。"),
             "plan": plan["document"],
@@ -174,21 +185,32 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
     full.update(
         convert(w, zone, by, n_by_sector, sectors_in, opened, cat, projects, milestones)  # constants...
     )
-    full["base_year"] = {**by, "enterprises": {s: by_enterprises(data, s, n_by_sector) for s in sectors_in}}
+    full["base_year"] = {**by, "enterprises": {s: by_enterprises(data, s) for s in _stated_first(data, sectors_in)}}
     if not any(isinstance(v, dict) or v > 0 for v in full["base_year"]["enterprises"].values()):
         raise w.fail("base_year.enterprises", "no sector has enterprises")
+    levers_stated = data.get("levers") if isinstance(data.get("levers"), dict) else {}
+    candidates = levers_stated.get("leader_candidates") if isinstance(levers_stated, dict) else None
+    kinds = {pid: p["kind"] for pid, p in zip(projects, data.get("projects", []), strict=True)}
+    full.update(
+        lever_defaults(cat, projects, kinds, milestones, years, candidates if isinstance(candidates, dict) else {})
+    )
     full["targets"] = goals
     ranks = [t for t in full["targets"].values() if t["indicator"] == "rank"]
-    if ranks:
+    own_eval = isinstance(data.get("ranking"), dict) and "peers" in data["ranking"]
+    if ranks and not own_eval:  # a file stating its own evaluation (peers and all) keeps it as stated
         worst = max(ranks, key=lambda t: t["year"])["threshold"]  # the rank aimed at by the plan's end
-        counts = data.get("constants", {}).get("counts")
+        counts = stated.get("counts")
         full["ranking"] = ranking(w, zone, years, data.get("ranking"), counts, worst)
     for sec in FULL_SECTIONS:  # the planner's own statements win over the defaults
         if sec in data:
             if not isinstance(data[sec], dict):
                 raise w.fail(sec, f"expected a table [{sec}]")
             full[sec] = _merge(full.get(sec, {}), data[sec])
-    return full
+    if isinstance(data.get("extends"), str):
+        full["extends"] = data["extends"]  # kept in the resolved scenario, as a full scenario keeps it
+    # sections in the order the file states them (zone → scenario, plan → run), the others after
+    where = {"zone": "scenario", "plan": "run"}
+    return {k: full[k] for k in _order([where.get(k, k) for k in data], list(full))}
 
 
 def _zone(w: Where, table: Any) -> dict:
@@ -226,7 +248,13 @@ def _plan(w: Where, table: Any) -> dict:
     return plan
 
 
-def by_enterprises(data: dict, sector: str, n_by_sector: dict) -> Any:
+def _stated_first(data: dict, sectors: list[str]) -> list[str]:
+    """The zone's sectors, those the base year states first in its order."""
+    ent = data["base_year"]["enterprises"]
+    return [*(s for s in ent if s in sectors), *(s for s in sectors if s not in ent)]
+
+
+def by_enterprises(data: dict, sector: str) -> Any:
     """A sector's base-year enterprises as stated (0 for a sector a milestone opens)."""
     stated = data["base_year"]["enterprises"].get(sector, 0)
     if isinstance(stated, list):
@@ -235,24 +263,42 @@ def by_enterprises(data: dict, sector: str, n_by_sector: dict) -> Any:
     return copy.deepcopy(stated)
 
 
+def _order(first: list, keys: list) -> list:
+    """``keys`` in the order of ``first`` where it names them; a key it does not name follows the
+    key it followed in ``keys`` (or leads, if none did)."""
+    out = [k for k in dict.fromkeys(first) if k in keys]
+    at = -1
+    for k in keys:
+        if k in out:
+            at = out.index(k)
+        else:
+            at += 1
+            out.insert(at, k)
+    return out
+
+
 def _merge(base: dict, over: dict) -> dict:
+    """``over`` merged over ``base`` key by key; keys in the order ``over`` states them, the
+    defaults it does not state beside the keys they follow (so a file stating a whole table
+    gets it in its own order)."""
     out = copy.deepcopy(base)
     for k, v in over.items():
         if isinstance(v, dict) and isinstance(out.get(k), dict) and "dist" not in v:
             out[k] = _merge(out[k], v)
         else:
             out[k] = copy.deepcopy(v)
-    return out
+    return {k: out[k] for k in _order(list(over), list(base) + [k for k in over if k not in base])}
 
 
-BASE_HIGH = {
-    **dict.fromkeys(("trade_processing", "trade_bonded_logistics", "trade_general"), RANGES["zone_yi"].high),
-    **dict.fromkeys(("trade_cbec", "trade_other", "industrial_output"), RANGES["zone_yi"].high),
-    "fdi_usd": RANGES["zone_wan_usd"].high,
-    "active_enterprises": RANGES["firms"].high,
-    "employees": RANGES["zone_persons"].high,
-    "development_rate": 100.0,
+BASE_RANGE = {
+    **dict.fromkeys(("trade_processing", "trade_bonded_logistics", "trade_general"), RANGES["zone_yi"]),
+    **dict.fromkeys(("trade_cbec", "trade_other", "industrial_output"), RANGES["zone_yi"]),
+    "fdi_usd": RANGES["zone_wan_usd"],
+    "active_enterprises": RANGES["firms"],
+    "employees": RANGES["zone_persons"],
+    "development_rate": RANGES["percent"],
 }
+BASE_HIGH = {k: r.high for k, r in BASE_RANGE.items()}
 """Largest value of each base-year figure (sim.scenario.ranges; a sector's enterprises: ``firms``)."""
 
 
@@ -267,9 +313,9 @@ def _base_year(w: Where, table: Any, cat: dict) -> tuple[dict, dict[str, float]]
         if k not in table:
             found.add(w.fail(f"base_year.{k}", "missing key (required; see docs/zones.md)"))
     by = {}
-    for k in (*BASE_REQUIRED, *BASE_OPTIONAL):
-        if k in table:
-            d = found.run(figure, w, f"base_year.{k}", table[k], high=BASE_HIGH.get(k, math.inf))
+    for k in table:  # in the order the file states them
+        if k in (*BASE_REQUIRED, *BASE_OPTIONAL):
+            d = found.run(figure, w, f"base_year.{k}", table[k], high=BASE_HIGH.get(k, math.inf), rng=BASE_RANGE.get(k))
             if d is not None:
                 by[k] = d
     ent = table.get("enterprises", {})

@@ -15,7 +15,13 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
+
+from sim.months import month_at
+from sim.scenario.distributions import Dist
 from sim.scenario.errors import ScenarioError, display_path
+from sim.scenario.fields import plausible_span
+from sim.scenario.ranges import Range
 from sim.vocabulary.outcomes import TRADE_COMPONENTS
 
 SCENARIOS_DIR = Path(__file__).resolve().parents[2] / "scenarios"
@@ -50,14 +56,18 @@ class Where:
 # ----------------------------------------------------------------------------- values
 
 
-def figure(w: Where, key: str, v: Any, *, low: float = 0.0, high: float = math.inf) -> dict | float:
-    """A base-year figure: a number, ``[low, mode, high]`` (triangular) or a distribution table."""
+def figure(
+    w: Where, key: str, v: Any, *, low: float = 0.0, high: float = math.inf, rng: Range | None = None
+) -> dict | float:
+    """A base-year figure: a number, ``[low, mode, high]`` (triangular) or a distribution table (held
+    to ``rng`` before the defaults are converted from it, so an absurd one is refused as itself
+    rather than through the values it would spoil)."""
     if isinstance(v, bool):
         raise w.fail(key, f"expected a number or [low, mode, high], got {v!r}")
     if isinstance(v, int | float):
         if not (low <= v <= high) or not math.isfinite(v):
             raise w.fail(key, f"expected a number in [{low:g}, {high:g}], got {v!r}")
-        return float(v)
+        return v  # as stated (a whole number stays one in the resolved scenario)
     if isinstance(v, list):
         if len(v) != 3 or not all(isinstance(x, int | float) and not isinstance(x, bool) for x in v):
             raise w.fail(key, f"expected a number or three numbers [low, mode, high], got {v!r}")
@@ -68,6 +78,13 @@ def figure(w: Where, key: str, v: Any, *, low: float = 0.0, high: float = math.i
             raise w.fail(key, f"expected values in [{low:g}, {high:g}], got {v!r}")
         return {"dist": "fixed", "value": a} if a == b else {"dist": "triangular", "low": a, "mode": m, "high": b}
     if isinstance(v, dict) and "dist" in v:
+        if rng is not None:
+            try:
+                a, b = plausible_span(_DIST.validate_python(v))
+            except (ValidationError, TypeError, ValueError):
+                return copy.deepcopy(v)  # the scenario schema names what is wrong with it
+            if not rng.contains(a, b):
+                raise w.fail(key, rng.refusal(f"this distribution spans [{a:g}, {b:g}]"))
         return copy.deepcopy(v)  # the scenario vocabulary; validated by the scenario schema
     raise w.fail(key, f"expected a number or [low, mode, high], got {v!r}")
 
@@ -89,7 +106,13 @@ def central(d: dict | float) -> float:
         return float(d["mean"])
     if kind == "lognormal":
         return float(d["median"]) * math.exp(d["sigma"] ** 2 / 2)
-    raise ScenarioError(f"distribution {kind!r} has no central value for the zone defaults; use triangular")
+    try:  # any other distribution of the scenario vocabulary (a fitted beta, a poisson...): its mean
+        return float(_DIST.validate_python(d).mean())
+    except (ValidationError, TypeError) as e:
+        raise ScenarioError(f"distribution {d!r} has no mean for the zone defaults: {e}") from None
+
+
+_DIST: TypeAdapter = TypeAdapter(Dist)
 
 
 def scaled(d: dict | float, k: float) -> dict | float:
@@ -167,22 +190,21 @@ def convert(w, zone, by, n, sectors_in, opened, cat, projects, milestones) -> di
             "space": space,
             "space_per_firm": round(per_firm, 6),
             "manufacturing": a["manufacturing"],
-            "mode_shares": dict(a["mode_shares"]),
         }
         if a.get("commodity_exposed"):
             spec["commodity_exposed"] = True
         if s in opened:
             spec["requires_milestone"] = opened[s]
+        spec["mode_shares"] = dict(a["mode_shares"])
         sectors[s] = spec
 
         sign = sp["sign_prob"][s]
         if s in opened:
-            entries = sp["new_type_entries_share_of_zone_firms"][s]
-            base_n = n_total
-        else:
-            entries = sp["entries_share_per_year"][s]
-            base_n = present[s]
-        lead = scaled(entries, base_n / 12 / central(sign))
+            lead = scaled(sp["new_type_entries_share_of_zone_firms"][s], n_total / 12 / central(sign))
+        elif present[s] > 0:
+            lead = scaled(sp["entries_share_per_year"][s], present[s] / 12 / central(sign))
+        else:  # brought by a leader pipeline or stated by the file: no ordinary entrants by default
+            lead = 0.0
         avg_trade = tw[s] * per_weight
         t_sigma = sp["trade_sigma"][s]
         avg_emp = ew[s] * emp_per_weight
@@ -229,13 +251,13 @@ def convert(w, zone, by, n, sectors_in, opened, cat, projects, milestones) -> di
     }
     p = cat["processes"]
     uncertainties = {
+        "funding_delay_elasticity": catalogue_value(cat, "processes.funding_delay_elasticity"),
         "macro": {k: catalogue_value(cat, f"processes.macro.{k}") for k in p["macro"]},
         "commodity": {k: catalogue_value(cat, f"processes.commodity.{k}") for k in p["commodity"]},
         "disruption": {k: catalogue_value(cat, f"processes.disruption.{k}") for k in p["disruption"]},
         "promotion": {
             "leads_per_event": scaled(catalogue_value(cat, "processes.promotion.leads_share_per_event"), n_total)
         },
-        "funding_delay_elasticity": catalogue_value(cat, "processes.funding_delay_elasticity"),
         "sectors": unc,
         "project_delay_months": {k: copy.deepcopy(v["_delay"]) for k, v in projects.items()},
         "milestone_delay_months": {k: copy.deepcopy(v["_delay"]) for k, v in milestones.items()},
@@ -249,5 +271,54 @@ def convert(w, zone, by, n, sectors_in, opened, cat, projects, milestones) -> di
     initial_state = {
         "serviced_land_free_ha": scaled(free_share, developed),
         "warehouse_free_k_m2": scaled(catalogue_value(cat, "processes.warehouse.free_share_of_occupied"), wh_occupied),
+        "pipeline_months": catalogue_value(cat, "processes.pipeline_months"),
     }
     return {"constants": constants, "initial_state": initial_state, "levers": levers, "uncertainties": uncertainties}
+
+
+def lever_defaults(cat: dict, projects: dict, kinds: dict, milestones: dict, years: list[int], leaders: dict) -> dict:
+    """``lever_ranges`` and ``lever_costs`` of a zone file from the catalogue's ``[levers]`` (``kinds``:
+    each project's kind by id): ranges
+    around the zone file's own due months and leader candidates, costs from its projects' sizes
+    (docs/zones.md, "Levers")."""
+    lv = cat["levers"]
+    wc = lv["works_cost"]
+
+    def works(pid: str, p: dict) -> float:
+        land = p.get("serviced_land_ha", 0.0) + p.get("footprint_ha", 0.0)
+        fixed = {"gate": wc["gate_wan"], "platform": wc["platform_wan"]}.get(kinds[pid], 0.0)
+        return (
+            land * wc["serviced_land_per_ha_wan"] + p.get("warehouse_k_m2", 0.0) * wc["warehouse_per_k_m2_wan"] + fixed
+        )
+
+    def around(due: str, months: int) -> dict:
+        return {
+            "low": max(month_at(-months, due), f"{years[0]}-01"),
+            "high": month_at(months, due),
+        }  # not before the start
+
+    costs = [works(pid, p) for pid, p in projects.items()]
+    ranges = {
+        "promotion_events_per_year": dict(lv["promotion_events_per_year"]["range"]),
+        "infrastructure_funding": dict(lv["infrastructure_funding"]["range"]),
+        "project_month": {k: around(p["_due"], lv["project_month"]["range_months"]) for k, p in projects.items()},
+        "milestone_month": {k: around(m["_due"], lv["milestone_month"]["range_months"]) for k, m in milestones.items()},
+        "leader_candidates": {
+            k: {
+                "low": max(0, n - lv["leader_candidates"]["range_extra"]),
+                "high": n + lv["leader_candidates"]["range_extra"],
+            }
+            for k, n in leaders.items()
+            if isinstance(n, int) and not isinstance(n, bool)
+        },
+    }
+    lever_costs = {
+        "promotion_events_per_year": lv["promotion_events_per_year"]["cost_per_event_wan"] * len(years),
+        "infrastructure_funding": round(sum(costs), 6),
+        "project_month": round(
+            lv["project_month"]["cost_share_per_month"] * (sum(costs) / len(costs) if costs else 0.0), 6
+        ),
+        "milestone_month": lv["milestone_month"]["cost_wan"],
+        "leader_candidates": lv["leader_candidates"]["cost_wan"],
+    }
+    return {"lever_ranges": {k: v for k, v in ranges.items() if v != {}}, "lever_costs": lever_costs}

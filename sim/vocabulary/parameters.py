@@ -26,6 +26,7 @@ KEYS = {
     "developed_area_ha": ("已开发土地（公顷）", "developed land (ha)"),
     "serviced_land_free_ha": ("可供地块（公顷）", "free serviced land (ha)"),
     "warehouse_free_k_m2": ("空置仓库（千平方米）", "free warehouse (1000 m²)"),
+    "pipeline_months": ("在途项目：开始前的线索月数", "pipeline: months of leads before the start"),
     "enterprises": ("在营企业数", "operating enterprises"),
     "funding_delay_elasticity": ("资金对工期的弹性", "funding-delay elasticity"),
     "macro": ("宏观贸易", "macro trade"),

@@ -14,6 +14,7 @@ import tomllib
 from pathlib import Path
 
 from sim.scenario import load_scenario
+from sim.scenario.zone_notes import zone_comments
 
 
 def flatten(data: dict, prefix: str = "") -> list[tuple[str, object]]:
@@ -166,7 +167,10 @@ def scenario_comments(path: Path) -> dict[str, str]:
     for p in reversed(chain):
         with contextlib.suppress(OSError):
             out.update(toml_comments(p.read_text(encoding="utf-8")))
-    return out
+    try:  # a zone file: its keys' comments where they land, the catalogue's notes for the rest
+        return zone_comments(path, out)
+    except Exception:  # noqa: BLE001 - a file that no longer loads: its own comments
+        return out
 
 
 def scenario_values(path: Path) -> dict:
