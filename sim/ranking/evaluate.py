@@ -26,6 +26,7 @@ from sim.ranking.config import (
     count_span,
     per_config,
 )
+from sim.ranking.kernels import derived_arrays, method_arrays, rank_year
 from sim.ranking.peers import (
     base_table,
     build_population,
@@ -44,9 +45,6 @@ from sim.ranking.scoring import (
     compile_derived,
     compile_fixed,
     compile_method,
-    compute_derived,
-    fixed_points_many,
-    normalise_rows,
 )
 from sim.vocabulary.outcomes import PEER_STATISTICS, RANKING_INDICATORS
 
@@ -90,6 +88,8 @@ class _MethodPlan:
     jobs: tuple
     job_fixed: np.ndarray
     boards: int = 2
+    arrays: tuple = ()
+    """The same as arrays for the compiled kernel (:func:`sim.ranking.kernels.method_arrays`)."""
 
 
 @dataclass(frozen=True)
@@ -125,18 +125,10 @@ class _Plan:
     offsets: np.ndarray
     zone_prev: list
     growth_cols: list
+    derived_arrays: tuple
     methods: dict = field(default_factory=dict)
     years: dict = field(default_factory=dict)
     province_exp: dict = field(default_factory=dict)
-    _zeros: dict = field(default_factory=dict)
-
-    def zeros(self, n_units: int) -> np.ndarray:
-        """(derived indicators, n_units) zeros, the derived rows of a table before they are computed."""
-        z = self._zeros.get(n_units)
-        if z is None:
-            z = self._zeros[n_units] = np.zeros((len(self.names) - self.n_base, n_units))
-            z.flags.writeable = False
-        return z
 
 
 @per_config
@@ -145,10 +137,11 @@ def _plan(cfg: RankingConfig) -> _Plan:
     z = cfg.zone
     names = column_names(cfg)
     offsets = [z.offsets.get(k, 0.0) for k in ZONE_MODEL_VARIABLES]
+    derived = compile_derived(cfg.derived, names)
     return _Plan(
         names=names,
         n_base=len(BASE_VARIABLES),
-        derived=compile_derived(cfg.derived, names),
+        derived=derived,
         province_growth=(pv.macro_elasticity, pv.drift_per_year),
         offsets=np.array(offsets)[:, None],
         zone_prev=[
@@ -156,6 +149,7 @@ def _plan(cfg: RankingConfig) -> _Plan:
             for k, off in zip(ZONE_MODEL_VARIABLES, offsets, strict=True)
         ],
         growth_cols=[(k, BASE_VARIABLES.index(d.growth_of)) for k, d in cfg.derived.items() if d.growth_of],
+        derived_arrays=derived_arrays(derived.levels, derived.growth_rows, derived.growth_src, len(names)),
     )
 
 
@@ -180,13 +174,16 @@ def _method_plan(cfg: RankingConfig, plan: _Plan, mid: str) -> _MethodPlan:
             norm_list.append((sc, ci))
         fixed.setdefault(m, sc)
         jobs.append((sc, ni, list(fixed).index(m)))
+    cols = tuple(np.frombuffer(c, dtype=np.int64) for c in columns)
+    fx = compile_fixed(list(fixed.values()))
     mp = plan.methods[mid] = _MethodPlan(
-        columns=tuple(np.frombuffer(c, dtype=np.int64) for c in columns),
+        columns=cols,
         norms=tuple(norm_list),
-        fixed=compile_fixed(list(fixed.values())),
+        fixed=fx,
         jobs=tuple(jobs),
         job_fixed=np.array([j[2] for j in jobs]),
         boards=cfg.methods[mid].boards,
+        arrays=method_arrays(cols, tuple(norm_list), tuple(jobs), fx),
     )
     return mp
 
@@ -274,20 +271,6 @@ def _zone_years(cfg: RankingConfig, plan: _Plan, zone: dict, zone_base: dict, ma
 # ----------------------------------------------------------------------------- one data year
 
 
-def _score_year(mp: _MethodPlan, table: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Scores (jobs, units) of the evaluated zones of one data year: the year's drawn method, then
-    each variant. ``table`` (columns, units) holds base and derived indicators, ``u`` the deduction
-    uniforms."""
-    rows = [table[c] for c in mp.columns]
-    nz = [normalise_rows(rows[ci], sc.rule, sc.lower) for sc, ci in mp.norms]
-    fx = fixed_points_many(mp.fixed, table, u)
-    scores = np.empty((len(mp.jobs), table.shape[1]))
-    for j, (sc, ni, _) in enumerate(mp.jobs):
-        np.matmul(sc.points, nz[ni], out=scores[j])
-    scores += fx[mp.job_fixed]
-    return scores
-
-
 def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
     """Fill the trade statistics of ``peers`` from (T, n + 1) trade of the CBZ peers and the zone
     (last): the national CBZ statistics leave the bonded zones out."""
@@ -358,7 +341,6 @@ def rank_replication(
     units = np.empty((T + 1, nb, n_all + 1))
     base_table(pop, np.concatenate([pop.values[None], grow(cfg, pop.values, macro, eps)]), out=units[..., :n_all])
     units[..., n_all] = _zone_years(cfg, plan, zone, zone_base, macro)
-    growth_src = plan.derived.growth_src
     seniority_rank = np.full(n_all + 1, n_all, dtype=np.int64)  # 0 = most senior CBZ peer; never-evaluated: n_all
     seniority_rank[np.argsort(-pop.seniority[:n], kind="stable")] = np.arange(n)
     seniority_rank[n : n + n_bonded] = -1  # bonded zones present: always evaluated
@@ -369,30 +351,25 @@ def rank_replication(
     ind = dict(zip(INDICATORS, np.empty((len(INDICATORS), T)), strict=True))
     var = dict(zip(cfg.variants, np.empty((len(cfg.variants), T)), strict=True))
     peers = dict(zip(PEER_STATS, np.empty((len(PEER_STATS), T)), strict=True))
+    zone_col = n_all  # the zone's column of ``units``
     for t, yp in enumerate(year_plans):
         n_u = yp.n_units(u_eval)
         ev = np.flatnonzero(
             seniority_rank < n_u - 1 - n_bonded
         )  # the most senior CBZ peers, the bonded zones, the zone
-        table = np.concatenate([units[t + 1].take(ev, axis=1), plan.zeros(n_u)])
-        compute_derived(plan.derived, table, units[t, growth_src].take(ev, axis=1))
         mp = yp.method(u_method[t])
-        scores = _score_year(mp, table, ded_u[t][ev])
-        better = scores > scores[:, -1:]
-        ranks = 1 + better.sum(axis=1)
+        board = same_board if mp.boards == 3 else same_region
+        ranks, regional, zone_score, trade_at, score_at = rank_year(
+            units[t + 1], units[t], ev, plan.derived_arrays, mp.arrays, ded_u[t], zone_col, board, ref
+        )
         r = int(ranks[0])
         ind["rank"][t] = r
-        ind["rank_regional"][t] = 1 + int((better[0] & (same_board if mp.boards == 3 else same_region)[ev]).sum())
-        ind["eval_score"][t] = scores[0, -1]
+        ind["rank_regional"][t] = regional
+        ind["eval_score"][t] = zone_score
         ind["class_a"][t] = float(r <= int(np.floor(cfg.class_a_share * n_u + 1e-9)))
         for j, vid in enumerate(var, start=1):
             var[vid][t] = ranks[j]
-        if ref <= n_u:
-            s = scores[0]
-            k = np.argpartition(-s, ref - 1)[ref - 1]
-            peers["trade_at_reference_rank"][t], peers["score_at_reference_rank"][t] = table[0, k], s[k]
-        else:
-            peers["trade_at_reference_rank"][t] = peers["score_at_reference_rank"][t] = np.nan
+        peers["trade_at_reference_rank"][t], peers["score_at_reference_rank"][t] = trade_at, score_at
         peers["reference_rank"][t] = ref
         peers["n_evaluated"][t] = n_u
     national = units[1:, 0] if not bz.high else np.concatenate([units[1:, 0, :n], units[1:, 0, n_all:]], axis=1)
