@@ -180,6 +180,28 @@ def indicators_long(reps: np.ndarray, years: list[int], names: list[str], values
     )
 
 
+def indicator_lines(reps: np.ndarray, years: list[int], names: list[str], values: np.ndarray) -> str:
+    """The rows of :func:`indicators_long` as CSV text, byte for byte what pandas' ``to_csv`` writes
+    for them (a float as its shortest round-trip text, ``repr``, which is numpy's and pandas'; NaN
+    as an empty field), formatted without building a table: about three times faster."""
+    base = [j for j, n in enumerate(names) if n.startswith(BASE_PREFIX)]
+    rest = [j for j, n in enumerate(names) if not n.startswith(BASE_PREFIX)]
+    n_r = values.shape[0]
+    per_rep = np.hstack([values[:, 0, base], values[:, :, rest].reshape(n_r, -1)])
+    middles = [f",{years[0] - 1},{names[j][len(BASE_PREFIX) :]}," for j in base]
+    middles += [f",{y},{names[j]}," for y in years for j in rest]
+    k = len(middles)
+    flat = per_rep.ravel()
+    text = list(map(repr, flat.tolist()))
+    for i in np.flatnonzero(np.isnan(flat)).tolist():
+        text[i] = ""
+    out = []
+    for i, r in enumerate(np.asarray(reps).tolist()):
+        rs = str(r)
+        out.append("".join([rs + m + v + "\n" for m, v in zip(middles, text[i * k : (i + 1) * k], strict=True)]))
+    return "".join(out)
+
+
 def read_csv(path: str | Path) -> pd.DataFrame:
     return pd.read_csv(path)
 
@@ -376,9 +398,6 @@ def write_indicators_csv(path: str | Path, store, ranges, years, names) -> None:
     with _atomic(path, "w") as f:
         f.write("rep,year,indicator,value\n")
         for a, b in ranges:
-            c = store.load(a, b)
-            indicators_long(np.arange(a, b), years, names, c.yearly).to_csv(
-                f, index=False, header=False, lineterminator="\n"
-            )
+            f.write(indicator_lines(np.arange(a, b), years, names, store.load(a, b).yearly))
     if isinstance(store, ChunkStore):  # the folder now holds this run alone: no stale chunk of a larger one
         store.keep_only(ranges)
