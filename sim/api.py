@@ -29,6 +29,7 @@ from sim.chunks import MemoryStore
 from sim.experiment import compare as _compare
 from sim.experiment import engine, runner
 from sim.experiment.executors import Executor, LocalExecutor
+from sim.report.pack import build_pack
 from sim.results import Results, chunk_store, run_charts, set_pack_builder
 from sim.scenario import LoadedScenario, ScenarioError, load_scenario
 
@@ -166,8 +167,6 @@ def meeting_pack(
     the pack's (the same figure, drawn once), or drawn here if the pack could not be built.
     ``goal_seek``: an ``optimise`` results folder to show; ``previous``: the previous as-of's
     results folder, for the early warning. What ``Results.save(folder, pack=True)`` calls."""
-    from sim.report.pack import build_pack  # here: a run without its pack does not import the pack's libraries
-
     say("\nbuilding the meeting pack (zh, en) ...")
     try:
         written = build_pack(

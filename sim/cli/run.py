@@ -19,6 +19,7 @@ from sim.cli import options
 from sim.cli.types import month_or_latest, open_interval, positive_int
 from sim.errors import UserError
 from sim.experiment import runner
+from sim.report.pack import load_goal_seek
 from sim.report.texts.growth_words import band_note, growth_parts, need_per_year
 from sim.report.texts.plan_warnings import english
 
@@ -71,8 +72,6 @@ def run(args) -> int:
     if args.goal_seek:
         if args.no_report:
             raise UserError("--goal-seek shows a goal seek in the meeting pack; it cannot go with --no-report")
-        from sim.report.pack import load_goal_seek  # here: a run without its pack does not import the pack
-
         load_goal_seek(Path(args.goal_seek))
     if args.previous:
         if args.no_report:
