@@ -152,29 +152,28 @@ def atomic_write_csv(path: str | Path, df: pd.DataFrame, bom: bool = True, raw: 
     atomic_write_bytes(path, (b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8"))
 
 
+def _long_rows(years: list[int], names: list[str], values: np.ndarray) -> tuple[np.ndarray, list[int], list[str]]:
+    """(values [rep, row of a replication], year and indicator of each row) of :func:`indicators_long`."""
+    base = [j for j, n in enumerate(names) if n.startswith(BASE_PREFIX)]
+    rest = [j for j, n in enumerate(names) if not n.startswith(BASE_PREFIX)]
+    per_rep = np.hstack([values[:, 0, base], values[:, :, rest].reshape(values.shape[0], -1)])
+    ys = [years[0] - 1] * len(base) + [y for y in years for _ in rest]
+    return per_rep, ys, [names[j][len(BASE_PREFIX) :] for j in base] + [names[j] for _ in years for j in rest]
+
+
 def indicators_long(reps: np.ndarray, years: list[int], names: list[str], values: np.ndarray) -> pd.DataFrame:
     """values[rep, year, indicator] -> tidy rows rep,year,indicator,value (rep-major order).
 
     The base-year columns (``base_<indicator>``, equal in every year) become one row per
     replication each, year = the year before the first, named by their indicator, ahead of the
     replication's other rows."""
-    base = [j for j, n in enumerate(names) if n.startswith(BASE_PREFIX)]
-    rest = [j for j, n in enumerate(names) if not n.startswith(BASE_PREFIX)]
-    n_r, n_y = values.shape[0], values.shape[1]
-    per_rep = np.hstack([values[:, 0, base], values[:, :, rest].reshape(n_r, -1)])
-    ys = np.concatenate([np.full(len(base), years[0] - 1), np.repeat(np.asarray(years), len(rest))])
-    ids = np.concatenate(
-        [
-            np.asarray([names[j][len(BASE_PREFIX) :] for j in base], dtype=object),
-            np.tile(np.asarray([names[j] for j in rest], dtype=object), n_y),
-        ]
-    )
-    k = per_rep.shape[1]
+    per_rep, ys, ids = _long_rows(years, names, values)
+    n_r, k = per_rep.shape
     return pd.DataFrame(
         {
             "rep": np.repeat(reps, k),
-            "year": np.tile(ys, n_r),
-            "indicator": np.tile(ids, n_r),
+            "year": np.tile(np.asarray(ys, dtype=np.int64), n_r),
+            "indicator": np.tile(np.asarray(ids, dtype=object), n_r),
             "value": per_rep.reshape(-1),
         }
     )
@@ -184,12 +183,8 @@ def indicator_lines(reps: np.ndarray, years: list[int], names: list[str], values
     """The rows of :func:`indicators_long` as CSV text, byte for byte what pandas' ``to_csv`` writes
     for them (a float as its shortest round-trip text, ``repr``, which is numpy's and pandas'; NaN
     as an empty field), formatted without building a table: about three times faster."""
-    base = [j for j, n in enumerate(names) if n.startswith(BASE_PREFIX)]
-    rest = [j for j, n in enumerate(names) if not n.startswith(BASE_PREFIX)]
-    n_r = values.shape[0]
-    per_rep = np.hstack([values[:, 0, base], values[:, :, rest].reshape(n_r, -1)])
-    middles = [f",{years[0] - 1},{names[j][len(BASE_PREFIX) :]}," for j in base]
-    middles += [f",{y},{names[j]}," for y in years for j in rest]
+    per_rep, ys, ids = _long_rows(years, names, values)
+    middles = [f",{y},{i}," for y, i in zip(ys, ids, strict=True)]
     k = len(middles)
     flat = per_rep.ravel()
     text = list(map(repr, flat.tolist()))
