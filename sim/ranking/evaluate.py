@@ -27,8 +27,16 @@ from sim.ranking.config import (
     per_config,
 )
 from sim.ranking.kernels import derived_arrays, method_arrays, rank_year
-from sim.ranking.peer_kernels import grow_units, peer_values
-from sim.ranking.peers import draw_bonded_raw, draw_raw, mix_of, prepared, trade_quantile
+from sim.ranking.peers import (
+    base_table,
+    build_population,
+    draw_bonded,
+    draw_raw,
+    grow,
+    joined,
+    prepared,
+    trade_quantile,
+)
 from sim.ranking.scoring import (
     DerivedPlan,
     FixedPlan,
@@ -316,56 +324,28 @@ def rank_replication(
     eps = rng.standard_normal((T, len(PEER_VARIABLES) + 1, p.n))
     ded_u = rng.random((T, p.n + 1))
     u_concentration, u_eval, u_bonded, *u_method = rng.random(3 + T)
-    tq = trade_quantile(cfg, *cfg.peers.trade.shares(u_concentration))
-    trade = (tq.mu, tq.s_body, tq.s_tail, tq.z_kink)
+    trade_q = trade_quantile(cfg, *cfg.peers.trade.shares(u_concentration))
+    pop = build_population(cfg, raw, trade_q)
     n = p.n
     bz = count_span(cfg.peers.bonded_zones)
     n_bonded = bz.at(u_bonded)
-    raws = [raw]
     if bz.high:
-        raws.append(draw_bonded_raw(p, rng, bz.high, raw.shift))
+        pop = joined(pop, draw_bonded(cfg, rng, bz.high, trade_q, pop.shift))
         eps = np.concatenate([eps, rng.standard_normal((T, len(PEER_VARIABLES) + 1, bz.high))], axis=2)
         ded_u = np.concatenate([ded_u[:, :n], rng.random((T, bz.high)), ded_u[:, n:]], axis=1)
     n_all = n + bz.high
-    values = [
-        peer_values(
-            r.latent[p.value_latent_rows],
-            p.z_grid,
-            p.grids,
-            i == 0 and p.stratified,
-            trade,
-            p.median_t,
-            p.sigma,
-            p.percent,
-            r.shift,
-        )
-        for i, r in enumerate(raws)
-    ]
-    central_west = np.concatenate([r.central_west for r in raws])
 
     # base variables of every zone, the CBZ peers, then the bonded zones, the zone last:
     # (T + 1, n_base, n_all + 1), the calibration year then each simulated year
     nb = plan.n_base
     units = np.empty((T + 1, nb, n_all + 1))
-    grow_units(
-        np.concatenate(values, axis=1),
-        np.concatenate([mix_of(p, r) for r in raws], axis=1),
-        macro,
-        eps,
-        p.elasticity,
-        p.drift,
-        p.noise_sd,
-        p.half_var_pos,
-        p.walk,
-        p.percent,
-        units[..., :n_all],
-    )
+    base_table(pop, np.concatenate([pop.values[None], grow(cfg, pop.values, macro, eps)]), out=units[..., :n_all])
     units[..., n_all] = _zone_years(cfg, plan, zone, zone_base, macro)
     seniority_rank = np.full(n_all + 1, n_all, dtype=np.int64)  # 0 = most senior CBZ peer; never-evaluated: n_all
-    seniority_rank[np.argsort(-raw.latent[1], kind="stable")] = np.arange(n)
+    seniority_rank[np.argsort(-pop.seniority[:n], kind="stable")] = np.arange(n)
     seniority_rank[n : n + n_bonded] = -1  # bonded zones present: always evaluated
     seniority_rank[n_all] = -1  # the zone
-    same_region, same_board = board_masks(cfg, central_west, n)  # two boards, three boards
+    same_region, same_board = board_masks(cfg, pop.central_west, n)  # two boards, three boards
     ref = cfg.reference_rank
 
     ind = dict(zip(INDICATORS, np.empty((len(INDICATORS), T)), strict=True))

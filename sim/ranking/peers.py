@@ -40,7 +40,7 @@ from sim.ranking.config import (
 )
 from sim.ranking.config.peers import PeerVariable, TradeSpec
 from sim.ranking.config.trade_quantile import TradeQuantile, quantile_grid, solve_trade_quantile
-from sim.ranking.peer_kernels import trade_parameters
+from sim.ranking.kernels import trade_parameters
 from sim.ranking.rowsort import argsort_rows, flat_order
 
 VALUE_COLUMNS = ("trade_total", *PEER_VARIABLES)
@@ -259,25 +259,12 @@ def draw_bonded(
     """``n`` bonded zones: independent draws from the CBZ marginals (trade from ``trade_q``) and
     copula, the CBZ peers' median ``shift``, in the east (draw order: copula, then mode mix)."""
     p = prepared(cfg)
-    raw = draw_bonded_raw(p, rng, n, shift)
-    values = values_from_latent(p, raw.latent, False, trade_q)
-    _shift_medians(p, values, shift)
-    return PeerPopulation(
-        values=values, seniority=raw.latent[1], central_west=raw.central_west, mix=mix_of(p, raw), shift=shift
-    )
-
-
-def draw_bonded_raw(p: Prepared, rng: np.random.Generator, n: int, shift: np.ndarray) -> RawDraws:
-    """The random numbers of ``n`` bonded zones (copula, then mode mix), all in the east, with the
-    CBZ peers' median ``shift``."""
     latent = p.chol @ rng.standard_normal((len(LATENT_COLUMNS), n))
     mix_z = rng.standard_normal((len(TRADE_MODES), n))
-    return RawDraws(latent, mix_z, np.zeros(n, bool), shift)
-
-
-def mix_of(p: Prepared, raw: RawDraws) -> np.ndarray:
-    """(M, n) mode mix of the peers of ``raw``."""
-    return _mix(p, raw.central_west, raw.mix_z)
+    values = values_from_latent(p, latent, False, trade_q)
+    _shift_medians(p, values, shift)
+    east = np.zeros(n, bool)
+    return PeerPopulation(values=values, seniority=latent[1], central_west=east, mix=_mix(p, east, mix_z), shift=shift)
 
 
 def joined(a: PeerPopulation, b: PeerPopulation) -> PeerPopulation:
