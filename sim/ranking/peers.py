@@ -40,8 +40,8 @@ from sim.ranking.config import (
 )
 from sim.ranking.config.peers import PeerVariable, TradeSpec
 from sim.ranking.config.trade_quantile import TradeQuantile, quantile_grid, solve_trade_quantile
-from sim.ranking.kernels import trade_parameters
 from sim.ranking.rowsort import argsort_rows, flat_order
+from sim.ranking.trade_kernel import trade_parameters
 
 VALUE_COLUMNS = ("trade_total", *PEER_VARIABLES)
 """Columns of a peer value matrix (seniority is kept apart: it is a latent, not a value)."""
