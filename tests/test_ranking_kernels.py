@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.ranking.kernels import PERCENTILE, RULE_CODES, _bits, _normalise, _percentile
+from sim.ranking.kernels import PERCENTILE, RULE_CODES, _bits, _normalise, _percentile, _ranks
 from sim.ranking.scoring import RULES, normalise_rows
 
 
@@ -62,3 +62,20 @@ def test_a_wrong_tie_rule_would_be_seen():
     for i, u in enumerate(order):
         lowest[u] = np.searchsorted(x[order], x[u]) / (len(x) - 1) if i else 0.0
     assert not np.array_equal(lowest, want)
+
+
+def test_ranks_of_several_zones_in_one_table():
+    """Zones are columns like any other: a peer tied with a zone ranks below it, a zone tied with a
+    zone listed before it ranks below that one, boards count only units on the zone's board, and the
+    reference rank's unit is the same for every zone."""
+    # units 0..3 peers, 4 and 5 zones (listed 5 first, then 4); one job
+    scores = np.array([[9.0, 5.0, 5.0, 1.0, 5.0, 5.0]])
+    table = np.arange(6, dtype=float)[None] * 10
+    ev = np.arange(6)
+    boards = np.array([[True, False, True, True, True, True], [True, True, True, True, True, True]])
+    ranks, regional, own, trade_at, score_at = _ranks(table, scores, ev, np.array([5, 4]), boards, np.array([1, 7]))
+    assert ranks[:, 0].tolist() == [2, 3]  # zone 5: only peer 0 above; zone 4: peer 0 and zone 5 (tied, listed first)
+    assert regional.tolist() == [2, 3]
+    assert own.tolist() == [5.0, 5.0]
+    assert trade_at[0] == 0.0 and score_at[0] == 9.0  # rank 1 is peer 0
+    assert np.isnan(trade_at[1]) and np.isnan(score_at[1])  # rank 7 of 6 units

@@ -351,25 +351,25 @@ def rank_replication(
     ind = dict(zip(INDICATORS, np.empty((len(INDICATORS), T)), strict=True))
     var = dict(zip(cfg.variants, np.empty((len(cfg.variants), T)), strict=True))
     peers = dict(zip(PEER_STATS, np.empty((len(PEER_STATS), T)), strict=True))
-    zone_col = n_all  # the zone's column of ``units``
+    zones = np.array([n_all])  # the zone's column of ``units``: the zones ranked, in their listed order
     for t, yp in enumerate(year_plans):
         n_u = yp.n_units(u_eval)
         ev = np.flatnonzero(
             seniority_rank < n_u - 1 - n_bonded
         )  # the most senior CBZ peers, the bonded zones, the zone
         mp = yp.method(u_method[t])
-        board = same_board if mp.boards == 3 else same_region
-        ranks, regional, zone_score, trade_at, score_at = rank_year(
-            units[t + 1], units[t], ev, plan.derived_arrays, mp.arrays, ded_u[t], zone_col, board, ref
+        board = (same_board if mp.boards == 3 else same_region)[None]
+        ranks, regional, own, trade_at, score_at = rank_year(
+            units[t + 1], units[t], ev, plan.derived_arrays, mp.arrays, ded_u[t], zones, board, np.array([ref])
         )
-        r = int(ranks[0])
+        r = int(ranks[0, 0])
         ind["rank"][t] = r
-        ind["rank_regional"][t] = regional
-        ind["eval_score"][t] = zone_score
+        ind["rank_regional"][t] = regional[0]
+        ind["eval_score"][t] = own[0]
         ind["class_a"][t] = float(r <= int(np.floor(cfg.class_a_share * n_u + 1e-9)))
         for j, vid in enumerate(var, start=1):
-            var[vid][t] = ranks[j]
-        peers["trade_at_reference_rank"][t], peers["score_at_reference_rank"][t] = trade_at, score_at
+            var[vid][t] = ranks[0, j]
+        peers["trade_at_reference_rank"][t], peers["score_at_reference_rank"][t] = trade_at[0], score_at[0]
         peers["reference_rank"][t] = ref
         peers["n_evaluated"][t] = n_u
     national = units[1:, 0] if not bz.high else np.concatenate([units[1:, 0, :n], units[1:, 0, n_all:]], axis=1)

@@ -201,41 +201,54 @@ def score_year(table, keys, ev, method, deduction_u):
     return scores
 
 
-def rank_year(now, prev, ev, derived, method, deduction_u, zone, region, reference):
-    """One data year of one replication: (ranks (jobs,) of unit ``zone``, its rank on its board
-    under the year's method, its score, and the trade and score of the zone at rank ``reference``
-    (NaN when fewer zones are evaluated)).
+def rank_year(now, prev, ev, derived, method, deduction_u, zones, boards, references):
+    """One data year of one replication, for each zone ranked (units ``zones``, in their listed
+    order): (ranks (zones, jobs), rank on its board under the year's method (zones,), score
+    (zones,), and the trade and score of the unit at its reference rank (zones,), NaN when fewer
+    units are evaluated).
 
-    ``region``: per unit, whether it is on the zone's board; see :func:`table_year` for the rest."""
+    ``boards`` (zones, units): whether a unit is on that zone's board; ``references``: each zone's
+    reference rank; see :func:`table_year` for the rest. A unit ranks above a zone when its score
+    is higher, or equal and it is a zone listed before (so zones tied with each other take distinct
+    places); a peer tied with a zone does not (a tie takes the better rank)."""
     table, keys = table_year(now, prev, ev, derived, method)
     keys.sort(axis=1)
     scores = score_year(table, keys, ev, method, deduction_u)
-    return _ranks(table, scores, ev, zone, region, reference)
+    return _ranks(table, scores, ev, zones, boards, references)
 
 
 @numba.njit(cache=True, nogil=True)
-def _ranks(table, scores, ev, zone, region, reference):
+def _ranks(table, scores, ev, zones, boards, references):
     """See :func:`rank_year`."""
     n = ev.shape[0]
-    at = -1
-    for u in range(n):
-        if ev[u] == zone:
-            at = u
+    n_zones = zones.shape[0]
     n_jobs = scores.shape[0]
-    ranks = np.ones(n_jobs, np.int64)
-    regional = 1
-    for j in range(n_jobs):
-        mine = scores[j, at]
-        for u in range(n):
-            if scores[j, u] > mine:
-                ranks[j] += 1
-                if j == 0 and region[ev[u]]:
-                    regional += 1
-    trade_at = score_at = np.nan
-    if reference <= n:
-        k = np.argsort(-scores[0])[reference - 1]
-        trade_at, score_at = table[0, k], scores[0, k]
-    return ranks, regional, scores[0, at], trade_at, score_at
+    listed = np.full(n, n_zones)  # each evaluated unit's place among the zones (n_zones: not a zone)
+    at = np.full(n_zones, -1)
+    for u in range(n):
+        for k in range(n_zones):
+            if ev[u] == zones[k]:
+                listed[u], at[k] = k, u
+    ranks = np.ones((n_zones, n_jobs), np.int64)
+    regional = np.ones(n_zones, np.int64)
+    own = np.empty(n_zones)
+    trade_at = np.full(n_zones, np.nan)
+    score_at = np.full(n_zones, np.nan)
+    order = np.argsort(-scores[0])
+    for k in range(n_zones):
+        for j in range(n_jobs):
+            mine = scores[j, at[k]]
+            for u in range(n):
+                s = scores[j, u]
+                if s > mine or (s == mine and listed[u] < k):
+                    ranks[k, j] += 1
+                    if j == 0 and boards[k, ev[u]]:
+                        regional[k] += 1
+        own[k] = scores[0, at[k]]
+        if references[k] <= n:
+            i = order[references[k] - 1]
+            trade_at[k], score_at[k] = table[0, i], scores[0, i]
+    return ranks, regional, own, trade_at, score_at
 
 
 # ----------------------------------------------------------------------------- plans as arrays
