@@ -99,7 +99,7 @@ def split_figures(sc, seed: int, reps: int) -> dict[str, float]:
     params = params_of_rows(sc, seed, rows, lay.paths)
     results = {}
     batches = max(5, reps // 20)
-    size = min(engine.CHUNK_SIZE, max(reps // 4, 1))
+    size = min(engine.CHUNK_SIZE, max(reps // 16, 1))  # 16 chunks: a best of many, as for the other figures
     simulate(sc, params[0], Draws(seed, 0))  # compile and warm caches
     out = {
         "all in (run_chunk)": best_per_chunk(
