@@ -75,12 +75,31 @@ def best_per_chunk(fn, reps: np.ndarray, size: int) -> float:
 
 
 def cpu_figures(sc, seed: int, reps: int, ref_reps: int) -> dict[str, float]:
+    """CPU seconds per replication: the engine's split (:func:`split_figures`), then the model and the
+    reference model on the per-firm baseline (``ref_reps`` replications)."""
+    out = split_figures(sc, seed, reps)
+    rows = np.arange(ref_reps)
+    ref_sc = per_firm_baseline()
+    ref_params = params_of_rows(ref_sc, seed, rows)
+    ref_batches = max(2, ref_reps // 10)
+    out["model, per-firm baseline"] = best_per_rep(
+        lambda r: simulate(ref_sc, ref_params[r], Draws(seed, r)), rows, ref_batches
+    )
+    out["reference model"] = best_per_rep(
+        lambda r: reference_model.simulate(ref_sc, ref_params[r], Streams(seed, r)), rows, ref_batches
+    )
+    return out
+
+
+def split_figures(sc, seed: int, reps: int) -> dict[str, float]:
+    """CPU seconds per replication of ``reps`` replications: all in on the engine's path
+    (``run_chunk``), its parameter draws, the model and the ranking, each the best of several batches."""
     lay = layout(sc)
     rows = np.arange(reps)
     params = params_of_rows(sc, seed, rows, lay.paths)
     results = {}
     batches = max(5, reps // 20)
-    size = min(engine.CHUNK_SIZE, max(reps // 4, 1))
+    size = min(engine.CHUNK_SIZE, max(reps // 16, 1))  # 16 chunks: a best of many, as for the other figures
     simulate(sc, params[0], Draws(seed, 0))  # compile and warm caches
     out = {
         "all in (run_chunk)": best_per_chunk(
@@ -95,16 +114,6 @@ def cpu_figures(sc, seed: int, reps: int, ref_reps: int) -> dict[str, float]:
     }
     if sc.ranking is not None:
         out["ranking"] = best_per_rep(lambda r: rank_zone(sc, results[r], Streams(seed, r)("ranking")), rows, batches)
-    ref_sc = per_firm_baseline()
-    ref_rows = rows[:ref_reps]
-    ref_params = params_of_rows(ref_sc, seed, ref_rows)
-    ref_batches = max(2, ref_reps // 10)
-    out["model, per-firm baseline"] = best_per_rep(
-        lambda r: simulate(ref_sc, ref_params[r], Draws(seed, r)), ref_rows, ref_batches
-    )
-    out["reference model"] = best_per_rep(
-        lambda r: reference_model.simulate(ref_sc, ref_params[r], Streams(seed, r)), ref_rows, ref_batches
-    )
     return out
 
 

@@ -153,8 +153,8 @@ MUTATIONS = [
     Mutation(
         "method_mixture_dropped",
         "sim/ranking/evaluate.py",
-        "scores = _score_year(yp.method(u_method[t]),",
-        "scores = _score_year(yp.method(0.0),",
+        "mp = yp.method(u_method[t])",
+        "mp = yp.method(0.0)",
         RANKING,
         "the evaluation method no longer drawn per replication",
     ),

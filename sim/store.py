@@ -152,32 +152,49 @@ def atomic_write_csv(path: str | Path, df: pd.DataFrame, bom: bool = True, raw: 
     atomic_write_bytes(path, (b"\xef\xbb\xbf" if bom else b"") + buf.getvalue().encode("utf-8"))
 
 
+def _long_rows(years: list[int], names: list[str], values: np.ndarray) -> tuple[np.ndarray, list[int], list[str]]:
+    """(values [rep, row of a replication], year and indicator of each row) of :func:`indicators_long`."""
+    base = [j for j, n in enumerate(names) if n.startswith(BASE_PREFIX)]
+    rest = [j for j, n in enumerate(names) if not n.startswith(BASE_PREFIX)]
+    per_rep = np.hstack([values[:, 0, base], values[:, :, rest].reshape(values.shape[0], -1)])
+    ys = [years[0] - 1] * len(base) + [y for y in years for _ in rest]
+    return per_rep, ys, [names[j][len(BASE_PREFIX) :] for j in base] + [names[j] for _ in years for j in rest]
+
+
 def indicators_long(reps: np.ndarray, years: list[int], names: list[str], values: np.ndarray) -> pd.DataFrame:
     """values[rep, year, indicator] -> tidy rows rep,year,indicator,value (rep-major order).
 
     The base-year columns (``base_<indicator>``, equal in every year) become one row per
     replication each, year = the year before the first, named by their indicator, ahead of the
     replication's other rows."""
-    base = [j for j, n in enumerate(names) if n.startswith(BASE_PREFIX)]
-    rest = [j for j, n in enumerate(names) if not n.startswith(BASE_PREFIX)]
-    n_r, n_y = values.shape[0], values.shape[1]
-    per_rep = np.hstack([values[:, 0, base], values[:, :, rest].reshape(n_r, -1)])
-    ys = np.concatenate([np.full(len(base), years[0] - 1), np.repeat(np.asarray(years), len(rest))])
-    ids = np.concatenate(
-        [
-            np.asarray([names[j][len(BASE_PREFIX) :] for j in base], dtype=object),
-            np.tile(np.asarray([names[j] for j in rest], dtype=object), n_y),
-        ]
-    )
-    k = per_rep.shape[1]
+    per_rep, ys, ids = _long_rows(years, names, values)
+    n_r, k = per_rep.shape
     return pd.DataFrame(
         {
             "rep": np.repeat(reps, k),
-            "year": np.tile(ys, n_r),
-            "indicator": np.tile(ids, n_r),
+            "year": np.tile(np.asarray(ys, dtype=np.int64), n_r),
+            "indicator": np.tile(np.asarray(ids, dtype=object), n_r),
             "value": per_rep.reshape(-1),
         }
     )
+
+
+def indicator_lines(reps: np.ndarray, years: list[int], names: list[str], values: np.ndarray) -> str:
+    """The rows of :func:`indicators_long` as CSV text, byte for byte what pandas' ``to_csv`` writes
+    for them (a float as its shortest round-trip text, ``repr``, which is numpy's and pandas'; NaN
+    as an empty field), formatted without building a table: about three times faster."""
+    per_rep, ys, ids = _long_rows(years, names, values)
+    middles = [f",{y},{i}," for y, i in zip(ys, ids, strict=True)]
+    k = len(middles)
+    flat = per_rep.ravel()
+    text = list(map(repr, flat.tolist()))
+    for i in np.flatnonzero(np.isnan(flat)).tolist():
+        text[i] = ""
+    out = []
+    for i, r in enumerate(np.asarray(reps).tolist()):
+        rs = str(r)
+        out.append("".join([rs + m + v + "\n" for m, v in zip(middles, text[i * k : (i + 1) * k], strict=True)]))
+    return "".join(out)
 
 
 def read_csv(path: str | Path) -> pd.DataFrame:
@@ -376,9 +393,6 @@ def write_indicators_csv(path: str | Path, store, ranges, years, names) -> None:
     with _atomic(path, "w") as f:
         f.write("rep,year,indicator,value\n")
         for a, b in ranges:
-            c = store.load(a, b)
-            indicators_long(np.arange(a, b), years, names, c.yearly).to_csv(
-                f, index=False, header=False, lineterminator="\n"
-            )
+            f.write(indicator_lines(np.arange(a, b), years, names, store.load(a, b).yearly))
     if isinstance(store, ChunkStore):  # the folder now holds this run alone: no stale chunk of a larger one
         store.keep_only(ranges)

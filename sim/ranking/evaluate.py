@@ -26,6 +26,7 @@ from sim.ranking.config import (
     count_span,
     per_config,
 )
+from sim.ranking.kernels import derived_arrays, method_arrays, rank_year
 from sim.ranking.peers import (
     base_table,
     build_population,
@@ -44,9 +45,6 @@ from sim.ranking.scoring import (
     compile_derived,
     compile_fixed,
     compile_method,
-    compute_derived,
-    fixed_points_many,
-    normalise_rows,
 )
 from sim.vocabulary.outcomes import PEER_STATISTICS, RANKING_INDICATORS
 
@@ -90,6 +88,8 @@ class _MethodPlan:
     jobs: tuple
     job_fixed: np.ndarray
     boards: int = 2
+    arrays: tuple = ()
+    """The same as arrays for the compiled kernel (:func:`sim.ranking.kernels.method_arrays`)."""
 
 
 @dataclass(frozen=True)
@@ -125,18 +125,10 @@ class _Plan:
     offsets: np.ndarray
     zone_prev: list
     growth_cols: list
+    derived_arrays: tuple
     methods: dict = field(default_factory=dict)
     years: dict = field(default_factory=dict)
     province_exp: dict = field(default_factory=dict)
-    _zeros: dict = field(default_factory=dict)
-
-    def zeros(self, n_units: int) -> np.ndarray:
-        """(derived indicators, n_units) zeros, the derived rows of a table before they are computed."""
-        z = self._zeros.get(n_units)
-        if z is None:
-            z = self._zeros[n_units] = np.zeros((len(self.names) - self.n_base, n_units))
-            z.flags.writeable = False
-        return z
 
 
 @per_config
@@ -145,10 +137,11 @@ def _plan(cfg: RankingConfig) -> _Plan:
     z = cfg.zone
     names = column_names(cfg)
     offsets = [z.offsets.get(k, 0.0) for k in ZONE_MODEL_VARIABLES]
+    derived = compile_derived(cfg.derived, names)
     return _Plan(
         names=names,
         n_base=len(BASE_VARIABLES),
-        derived=compile_derived(cfg.derived, names),
+        derived=derived,
         province_growth=(pv.macro_elasticity, pv.drift_per_year),
         offsets=np.array(offsets)[:, None],
         zone_prev=[
@@ -156,6 +149,7 @@ def _plan(cfg: RankingConfig) -> _Plan:
             for k, off in zip(ZONE_MODEL_VARIABLES, offsets, strict=True)
         ],
         growth_cols=[(k, BASE_VARIABLES.index(d.growth_of)) for k, d in cfg.derived.items() if d.growth_of],
+        derived_arrays=derived_arrays(derived.levels, derived.growth_rows, derived.growth_src, len(names)),
     )
 
 
@@ -180,13 +174,16 @@ def _method_plan(cfg: RankingConfig, plan: _Plan, mid: str) -> _MethodPlan:
             norm_list.append((sc, ci))
         fixed.setdefault(m, sc)
         jobs.append((sc, ni, list(fixed).index(m)))
+    cols = tuple(np.frombuffer(c, dtype=np.int64) for c in columns)
+    fx = compile_fixed(list(fixed.values()))
     mp = plan.methods[mid] = _MethodPlan(
-        columns=tuple(np.frombuffer(c, dtype=np.int64) for c in columns),
+        columns=cols,
         norms=tuple(norm_list),
-        fixed=compile_fixed(list(fixed.values())),
+        fixed=fx,
         jobs=tuple(jobs),
         job_fixed=np.array([j[2] for j in jobs]),
         boards=cfg.methods[mid].boards,
+        arrays=method_arrays(cols, tuple(norm_list), tuple(jobs), fx),
     )
     return mp
 
@@ -274,20 +271,6 @@ def _zone_years(cfg: RankingConfig, plan: _Plan, zone: dict, zone_base: dict, ma
 # ----------------------------------------------------------------------------- one data year
 
 
-def _score_year(mp: _MethodPlan, table: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Scores (jobs, units) of the evaluated zones of one data year: the year's drawn method, then
-    each variant. ``table`` (columns, units) holds base and derived indicators, ``u`` the deduction
-    uniforms."""
-    rows = [table[c] for c in mp.columns]
-    nz = [normalise_rows(rows[ci], sc.rule, sc.lower) for sc, ci in mp.norms]
-    fx = fixed_points_many(mp.fixed, table, u)
-    scores = np.empty((len(mp.jobs), table.shape[1]))
-    for j, (sc, ni, _) in enumerate(mp.jobs):
-        np.matmul(sc.points, nz[ni], out=scores[j])
-    scores += fx[mp.job_fixed]
-    return scores
-
-
 def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
     """Fill the trade statistics of ``peers`` from (T, n + 1) trade of the CBZ peers and the zone
     (last): the national CBZ statistics leave the bonded zones out."""
@@ -357,7 +340,6 @@ def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macr
     base_table(pop, np.concatenate([pop.values[None], grow(cfg, pop.values, macro, eps)]), out=units[..., :n_all])
     for k in range(K):
         units[..., n_all + k] = _zone_years(cfgs[k], _plan(cfgs[k]), zones[k], zone_bases[k], macro)
-    growth_src = plan.derived.growth_src
     seniority_rank = np.full(n_all + K, n_all, dtype=np.int64)  # 0 = most senior CBZ peer; never-evaluated: n_all
     seniority_rank[np.argsort(-pop.seniority[:n], kind="stable")] = np.arange(n)
     seniority_rank[n : n + n_bonded] = -1  # bonded zones present: always evaluated
@@ -368,29 +350,26 @@ def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macr
         [dict(zip(ks, np.empty((len(ks), T)), strict=True)) for _ in cfgs]
         for ks in (INDICATORS, list(cfg.variants), PEER_STATS)
     )
+    columns = np.arange(n_all, n_all + K)  # the zones' columns of ``units``, in their listed order
+    boards = [np.stack([m[i] for m in masks]) for i in (0, 1)]  # (K, units): two boards, three boards
+    refs = np.array([c.reference_rank for c in cfgs])
     for t, yp in enumerate(year_plans):
         n_u = yp.n_units(u_eval)
         ev = np.flatnonzero(seniority_rank < n_u - K - n_bonded)  # most senior CBZ peers, bonded zones, zones
-        table = np.concatenate([units[t + 1].take(ev, axis=1), plan.zeros(n_u)])
-        compute_derived(plan.derived, table, units[t, growth_src].take(ev, axis=1))
         mp = yp.method(u_method[t])
-        scores = _score_year(mp, table, ded_u[t][ev])
+        ranks, regional, own, trade_at, score_at = rank_year(
+            units[t + 1], units[t], ev, plan.derived_arrays, mp.arrays, ded_u[t], columns, boards[mp.boards == 3], refs
+        )
         for k in range(K):
-            c = len(ev) - K + k
-            better = scores > scores[:, c : c + 1]
-            better[:, c - k : c] |= scores[:, c - k : c] == scores[:, c : c + 1]  # zones listed before, tied
-            ranks = 1 + better.sum(axis=1)
-            ind[k]["rank"][t] = r = int(ranks[0])
-            ind[k]["rank_regional"][t] = 1 + int((better[0] & masks[k][int(mp.boards == 3)][ev]).sum())
-            ind[k]["eval_score"][t] = scores[0, c]
+            ind[k]["rank"][t] = r = int(ranks[k, 0])
+            ind[k]["rank_regional"][t] = regional[k]
+            ind[k]["eval_score"][t] = own[k]
             ind[k]["class_a"][t] = float(r <= int(np.floor(cfg.class_a_share * n_u + 1e-9)))
             for j, vid in enumerate(var[k], start=1):
-                var[k][vid][t] = ranks[j]
-            ref, s, pk = cfgs[k].reference_rank, scores[0], peers[k]
-            i = np.argpartition(-s, ref - 1)[ref - 1] if ref <= n_u else None
-            pk["trade_at_reference_rank"][t] = np.nan if i is None else table[0, i]
-            pk["score_at_reference_rank"][t] = np.nan if i is None else s[i]
-            pk["reference_rank"][t], pk["n_evaluated"][t] = ref, n_u
+                var[k][vid][t] = ranks[k, j]
+            pk = peers[k]
+            pk["trade_at_reference_rank"][t], pk["score_at_reference_rank"][t] = trade_at[k], score_at[k]
+            pk["reference_rank"][t], pk["n_evaluated"][t] = refs[k], n_u
     national = units[1:, 0] if not bz.high else np.concatenate([units[1:, 0, :n], units[1:, 0, n_all:]], axis=1)
     for pk in peers:
         _trade_statistics(national, n, pk)

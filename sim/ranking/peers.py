@@ -29,10 +29,19 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import special
 
-from sim.ranking.config import LATENT_COLUMNS, PEER_VARIABLES, TRADE_MODES, RankingConfig, per_config
+from sim.ranking.config import (
+    LATENT_COLUMNS,
+    PEER_VARIABLES,
+    TOP_LARGE,
+    TOP_SMALL,
+    TRADE_MODES,
+    RankingConfig,
+    per_config,
+)
 from sim.ranking.config.peers import PeerVariable, TradeSpec
 from sim.ranking.config.trade_quantile import TradeQuantile, quantile_grid, solve_trade_quantile
 from sim.ranking.rowsort import argsort_rows, flat_order
+from sim.ranking.trade_kernel import trade_parameters
 
 VALUE_COLUMNS = ("trade_total", *PEER_VARIABLES)
 """Columns of a peer value matrix (seniority is kept apart: it is a latent, not a value)."""
@@ -135,9 +144,13 @@ def trade_quantile(cfg: RankingConfig, top5: float, top30: float) -> TradeQuanti
     """Trade's quantile function for the given top-5 / top-30 shares (the calibrated one when
     both equal the middle of their ranges, e.g. when the ranges are single values)."""
     t = cfg.peers.trade
+    p = prepared(cfg)
     if (top5, top30) == t.shares(0.5):
-        return prepared(cfg).trade_q
-    return solve_trade_quantile(cfg.peers.n_peers, t.total_yi, top5, top30)
+        return p.trade_q
+    mu, s_body, s_tail, z_kink = trade_parameters(p.z_grid, TOP_LARGE, TOP_SMALL, t.total_yi, top5, top30)
+    if np.isnan(mu):  # not solvable: the solve's own message
+        return solve_trade_quantile(cfg.peers.n_peers, t.total_yi, top5, top30)
+    return TradeQuantile(float(mu), float(s_body), float(s_tail), float(z_kink))
 
 
 # ----------------------------------------------------------------------------- population

@@ -10,6 +10,9 @@ changes here). :class:`sim.results.Results` is what the rest of the code uses.
 from __future__ import annotations
 
 import json
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,20 +174,11 @@ def chunk_store(ls: LoadedScenario, seed: int, out: Path) -> store.ChunkStore:
 
 def write_outputs(ls, ind, seed, out, chunks, ranges, stopping, charts_too=True) -> dict:
     """Every output file of a run, each written atomically; charts last (``charts_too``; else the
-    meeting pack draws them). Returns the manifest."""
+    meeting pack draws them), drawn in a child process while the tables are written. Returns the
+    manifest."""
     sc = ls.scenario
     targets = target_specs(sc)
     summary = summarise(ind.column, targets, ind.years, ind.base)
-    store.write_indicators_csv(out / "indicators.csv", chunks, ranges, ind.years, ind.names)
-    store.atomic_write_csv(out / "summary.csv", summary)
-    store.atomic_write_csv(out / "base_year.csv", base_year_table(ind, sc))
-    store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start), bom=False)
-    store.atomic_write_csv(
-        out / "time_to_target.csv", time_to_target(ind.series, ind.monthly_names, targets, sc.run.start)
-    )
-    if sc.ranking is not None:
-        store.atomic_write_csv(out / "peers.csv", peers_table(ind.column, ind.names, ind.years))
-        store.atomic_write_csv(out / "ranking.csv", ranking_table(ind.column, sc.ranking, ind.years))
     man = store.manifest(
         scenario_name=sc.scenario.name,
         scenario_file=str(ls.path),
@@ -195,14 +189,46 @@ def write_outputs(ls, ind, seed, out, chunks, ranges, stopping, charts_too=True)
         warnings=english(sc),
         extra={"stopping_rule": stopping} if stopping else None,
     )
-    store.write_json(out / "manifest.json", man)
-    store.atomic_write_text(
-        out / "scenario.resolved.toml",
-        f"# {sc.scenario.name}: fully resolved (extends and --set applied)\n" + tomli_w.dumps(ls.resolved),
-    )
-    if charts_too:
-        run_charts(out, sc, seed, summary, man["run_date"])
+    charts_done = _charts_aside(out, sc, seed, summary, man["run_date"]) if charts_too else None
+    try:
+        store.write_indicators_csv(out / "indicators.csv", chunks, ranges, ind.years, ind.names)
+        store.atomic_write_csv(out / "summary.csv", summary)
+        store.atomic_write_csv(out / "base_year.csv", base_year_table(ind, sc))
+        store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start), bom=False)
+        store.atomic_write_csv(
+            out / "time_to_target.csv", time_to_target(ind.series, ind.monthly_names, targets, sc.run.start)
+        )
+        if sc.ranking is not None:
+            store.atomic_write_csv(out / "peers.csv", peers_table(ind.column, ind.names, ind.years))
+            store.atomic_write_csv(out / "ranking.csv", ranking_table(ind.column, sc.ranking, ind.years))
+        store.write_json(out / "manifest.json", man)
+        store.atomic_write_text(
+            out / "scenario.resolved.toml",
+            f"# {sc.scenario.name}: fully resolved (extends and --set applied)\n" + tomli_w.dumps(ls.resolved),
+        )
+    finally:
+        if charts_done is not None:
+            charts_done()
     return man
+
+
+def _charts_aside(out: Path, sc, seed, summary, run_date: str) -> Callable[[], None]:
+    """Start drawing the run's charts (:func:`run_charts`) in a child process, so they take no wall
+    time of their own while the tables are written; returns the function that waits for them (and
+    raises what drawing raised). In a process that may not start children (a pool's worker) the
+    charts are drawn by that function, in this process."""
+    if multiprocessing.current_process().daemon:
+        return lambda: run_charts(out, sc, seed, summary, run_date)
+    pool = ProcessPoolExecutor(max_workers=1)
+    drawn = pool.submit(run_charts, out, sc, seed, summary, run_date)
+
+    def wait() -> None:
+        try:
+            drawn.result()
+        finally:
+            pool.shutdown()
+
+    return wait
 
 
 def run_charts(out: Path, sc, seed, summary, run_date: str) -> None:
