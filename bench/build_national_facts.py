@@ -106,6 +106,9 @@ def dated(year: int, period: str, kind: str, url: str) -> tuple[str, str]:
     m = re.match(r"as_of_(\d{4})-(\d\d)", period)
     if m:
         return _month_end(int(m.group(1)), int(m.group(2))), "end of the month the count describes"
+    m = re.match(r"published_(\d{4})_(\d\d)", period)
+    if m:
+        return _month_end(int(m.group(1)), int(m.group(2))), "end of the publication month the source table names"
     if period == "as_of_early_2023":
         return "2023-03-31", "assumption: 'early 2023' read as the end of March"
     if kind == "national_evaluation" or period.startswith("evaluation"):
@@ -145,6 +148,11 @@ def build(shared: Path) -> list[dict]:
         key = (int(year), ind, scope if ind.startswith("zone_") else "", d)
         if key in rows:  # the same fact in both tables: keep the first source
             return
+        same = [k for k in rows if k[:3] == key[:3] and rows[k]["value"] == f"{v:.12g}"]
+        if any(k[3] <= d for k in same):  # the same figure known earlier from another source
+            return
+        for k in same:  # ... or known earlier from this one
+            del rows[k]
         rows[key] = {
             "year": int(year),
             "indicator": ind,
@@ -164,6 +172,8 @@ def build(shared: Path) -> list[dict]:
         if r["indicator"] in PRE2022:
             ind, scope, kind = PRE2022[r["indicator"]]
             period = "evaluation" if kind == "national_evaluation" else "full_year"
+            published = re.search(r"published_\d{4}_\d\d", r["indicator"])
+            period = published.group(0) if published else period
             note = "derived in the source table" if r["indicator"].endswith("_DERIVED") else ""
             add(r["year"], ind, r["value"], r["unit"], scope, kind, period, r["source_url"], note)
     with open(shared / "facts_by_year.csv", encoding="utf-8") as f:

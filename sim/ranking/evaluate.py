@@ -364,12 +364,12 @@ def rank_replication(
     seniority_rank[n : n + n_bonded] = -1  # bonded zones present: always evaluated
     seniority_rank[n_all] = -1  # the zone
     same_region, same_board = board_masks(cfg, pop.central_west, n)  # two boards, three boards
-    ref = cfg.reference_rank
 
     ind = dict(zip(INDICATORS, np.empty((len(INDICATORS), T)), strict=True))
     var = dict(zip(cfg.variants, np.empty((len(cfg.variants), T)), strict=True))
     peers = dict(zip(PEER_STATS, np.empty((len(PEER_STATS), T)), strict=True))
     for t, yp in enumerate(year_plans):
+        ref = cfg.reference_rank_in(years[t])  # each data year's rank target
         n_u = yp.n_units(u_eval)
         ev = np.flatnonzero(
             seniority_rank < n_u - 1 - n_bonded

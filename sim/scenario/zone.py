@@ -180,9 +180,8 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
     full["targets"] = goals
     ranks = [t for t in full["targets"].values() if t["indicator"] == "rank"]
     if ranks:
-        worst = max(ranks, key=lambda t: t["year"])["threshold"]  # the rank aimed at by the plan's end
         counts = data.get("constants", {}).get("counts")
-        full["ranking"] = ranking(w, zone, years, data.get("ranking"), counts, worst)
+        full["ranking"] = ranking(w, zone, years, data.get("ranking"), counts)
     for sec in FULL_SECTIONS:  # the planner's own statements win over the defaults
         if sec in data:
             if not isinstance(data[sec], dict):

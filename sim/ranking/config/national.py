@@ -3,34 +3,32 @@
 ``scenarios/national_facts.csv`` holds one row per national fact (CBZ trade, zone counts,
 evaluation rounds, method dates) with its source and ``dated``: the day from which a planner could
 know it. A plan starting in month ``YYYY-MM`` uses only rows dated before that month's first day
-(:func:`known_before`); a row dated later changes nothing the plan computes.
+(:func:`known_before`; ``ranking.peers.facts_dated_before`` may give another day, such as the plan's
+own date); a row dated later changes nothing the plan computes.
 
 :func:`national_inputs` turns the known facts into the peer calibration of a plan whose first
 data year is ``start_year``: the latest CBZ trade total and zone counts at or before the base year
 (``start_year - 1``), the number of zones evaluated per data year (the facts' rounds where known,
-a reasoned trend after) and the method that scores each data year (:func:`default_method`).
-docs/model.md, section "Ranking" states what is drawn and what is fixed.
+a reasoned trend after) and the method that scores each data year (the planner's belief,
+:mod:`sim.ranking.config.belief`). :mod:`sim.ranking.config.fill` writes them into every
+scenario's ``[ranking]`` section. docs/model.md, section "Ranking" states what is drawn and what is fixed.
 """
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.ranking.config.belief import MethodBelief, default_method
+
 FACTS_CSV = Path(__file__).resolve().parents[3] / "scenarios" / "national_facts.csv"
 """The national facts table shipped with the tool (built by bench/build_national_facts.py)."""
 
 BOARDS_CSV = Path(__file__).resolve().parents[3] / "scenarios" / "province_boards.csv"
 """Province -> board of the regional rankings (east; central; west and north-east)."""
-
-EVAL2024_FROM = 2024
-"""First data year the January 2024 revision scores by default (see :func:`default_method`)."""
-MIXED_YEAR = 2023
-"""The data year evaluated in the year the revision was issued: either method, with equal probability."""
 
 
 @dataclass(frozen=True)
@@ -72,12 +70,14 @@ def load_facts(path: Path | None = None) -> tuple[Fact, ...]:
 
 
 def plan_day(start: str) -> dt.date:
-    """The first day of the plan's start month ``YYYY-MM``."""
+    """The first day of the plan's start month ``YYYY-MM``, or the day ``YYYY-MM-DD`` itself."""
+    if len(start) == 10:
+        return dt.date.fromisoformat(start)
     return dt.date(int(start[:4]), int(start[5:7]), 1)
 
 
 def known_before(facts: tuple[Fact, ...], start: str) -> tuple[Fact, ...]:
-    """The facts a planner could know when the plan starts (dated before its first day)."""
+    """The facts a planner could know when the plan starts (dated before its first day, :func:`plan_day`)."""
     day = plan_day(start)
     return tuple(f for f in facts if f.dated < day)
 
@@ -86,22 +86,6 @@ def latest(facts: tuple[Fact, ...], indicator: str, year_max: int) -> Fact | Non
     """The most recent row of ``indicator`` describing a year <= ``year_max`` (latest year, then latest day)."""
     rows = [f for f in facts if f.indicator == indicator and f.year <= year_max]
     return max(rows, key=lambda f: (f.year, f.dated)) if rows else None
-
-
-def default_method(year: int, known: tuple[Fact, ...]) -> str | dict[str, float]:
-    """The method a planner expects for data ``year`` without better knowledge.
-
-    Data years up to 2022 were evaluated before the revision was issued (2024-01-08): eval2020. The
-    2023 data year was evaluated during 2024: whether it already used the revision is not
-    published, so each method has probability 1/2. From 2024 on, the revision, once the planner
-    knows it was issued (a fact dated before the plan); a planner before that day can only expect
-    a revision as likely as not, the same 1/2 as 2023."""
-    if year < MIXED_YEAR:
-        return "eval2020"
-    issued = any(f.indicator == "method_eval2024_issued" for f in known)
-    if year >= EVAL2024_FROM and issued:
-        return "eval2024"
-    return {"eval2020": 0.5, "eval2024": 0.5}
 
 
 @functools.cache
@@ -171,6 +155,7 @@ def national_inputs(
     bonded_low: int,
     bonded_high: int,
     base: int | None = None,
+    belief: MethodBelief | None = None,
 ) -> NationalInputs:
     """The peer calibration of a plan whose data years are ``years``, from the ``known`` facts only.
 
@@ -179,7 +164,8 @@ def national_inputs(
     Evaluated per data year: a round's count where the facts know it, otherwise the latest round's
     share of the zones evaluated applied to the zones of the base year, and up to the zones the
     count trend of the two latest years adds by that data year (a range, drawn per replication);
-    always within what the peer population can hold (the peers are the zones of the base year)."""
+    always within what the peer population can hold (the peers are the zones of the base year).
+    Methods per data year: the planner's ``belief`` with the facts known (none without a belief)."""
     base = years[0] - 1 if base is None else base
     total, facts_year, why_total = cbz_trade_total(known, base)
     n = latest(known, "cbz_count", base)
@@ -217,7 +203,8 @@ def national_inputs(
         hi = round(share * (n_zones + max(0.0, growth) * (y - base)))
         lo, hi = max(floor_, min(lo, cap)), max(floor_, min(hi, cap))
         evaluated[str(y)] = (lo, hi)
-    methods = {str(y): default_method(y, known) for y in years}
+    issued = belief is not None and any(f.indicator == belief.revision_issued for f in known)
+    methods = {str(y): default_method(y, issued, belief) for y in years} if belief is not None else {}
     # the west + north-east board's share of the central-west zones, once a round has counted it
     wne = latest(known, "eval_zones_evaluated_west_northeast", base + 1)
     wne_share = None
@@ -244,38 +231,16 @@ def national_inputs(
     )
 
 
-def apply(ev: dict, inputs: NationalInputs) -> dict:
-    """The ``[ranking]`` table ``ev`` (a plain dict, copied) calibrated to ``inputs``: calibration year,
-    CBZ peers, central-west peers, trade total, evaluated counts and methods of the plan's data years
-    (a data year ``ev`` already states keeps its statement)."""
-    out = copy.deepcopy(ev)
-    peers = out["peers"]
-    peers["calibration_year"] = inputs.calibration_year
-    peers["n_peers"] = inputs.n_zones - 1
-    peers["n_central_west"] = inputs.n_central_west
-    peers["trade"]["total_yi"] = inputs.trade_total_yi
-    if inputs.west_northeast_share is not None:
-        peers["west_northeast_share"] = inputs.west_northeast_share
-    by_year = dict(peers.get("evaluated_by_year", {}))
-    for y, (lo, hi) in inputs.evaluated.items():
-        by_year.setdefault(y, lo if lo == hi else {"low": lo, "high": hi})
-    peers["evaluated_by_year"] = by_year
-    methods = dict(out.get("method_by_year", {}))
-    for y, m in inputs.methods.items():
-        methods.setdefault(y, m)
-    out["method_by_year"] = methods
-    return out
-
-
 def year_defaults(cfg, year: int) -> tuple[str | dict[str, float], tuple[int, int]]:
     """(method, (low, high) evaluated) of data ``year`` for a ranking config that does not state them:
-    from the facts known before its plan (the year after its calibration year), the evaluated
-    count capped by the config's own peers (a what-if may state fewer than the facts)."""
+    from the facts known before its plan (``peers.facts_dated_before``, else the year after its
+    calibration year), the evaluated count capped by the config's own peers (a what-if may state
+    fewer than the facts)."""
     base = cfg.peers.calibration_year
-    known = known_before(load_facts(), f"{base + 1}-01")
+    known = known_before(load_facts(), cfg.peers.facts_dated_before or f"{base + 1}-01")
     bz = cfg.peers.bonded_zones
     lo_bz, hi_bz = (bz, bz) if isinstance(bz, int) else (bz.low, bz.high)
-    got = national_inputs(known, [year], cfg.zone.region, lo_bz, hi_bz, base=base)
+    got = national_inputs(known, [year], cfg.zone.region, lo_bz, hi_bz, base=base, belief=cfg.method_belief)
     lo, hi = got.evaluated[str(year)]
     cap = cfg.peers.n_peers + 1 + lo_bz
     return got.methods[str(year)], (min(lo, cap), min(hi, cap))
@@ -284,7 +249,7 @@ def year_defaults(cfg, year: int) -> tuple[str | dict[str, float], tuple[int, in
 def check_facts(cfg, years: list[int]) -> None:
     """Raise ValueError when a ranking config's peer calibration differs from the national facts
     known before the plan starts: the calibration year is not a label."""
-    start = f"{years[0]}-01"
+    start = cfg.peers.facts_dated_before or f"{years[0]}-01"
     bz = cfg.peers.bonded_zones
     lo_bz, hi_bz = (bz, bz) if isinstance(bz, int) else (bz.low, bz.high)
     got = national_inputs(known_before(load_facts(), start), list(years), cfg.zone.region, lo_bz, hi_bz)
@@ -298,6 +263,6 @@ def check_facts(cfg, years: list[int]) -> None:
         if abs(have - want) > 1e-9 * max(1.0, abs(want)):
             raise ValueError(
                 f"ranking.{key}: {have:g}, but the national facts known before {start} give {want:g} "
-                f"for calibration year {got.calibration_year} ({why}); state the facts' value, or set "
+                f"for calibration year {got.calibration_year} ({why}); leave it out (the facts give it), or set "
                 f"ranking.peers.calibrated_to_facts = false for a what-if on the national facts"
             )

@@ -144,6 +144,14 @@ class PeerSpec(Model):
             "facts known before the plan starts give (scenarios/national_facts.csv); false: a what-if on them."
         ),
     )
+    facts_dated_before: str | None = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
+        description=(
+            "The day (YYYY-MM-DD) or month (YYYY-MM: its first day) before which a national fact must be "
+            "dated to be used (scenarios/national_facts.csv); default: the plan's start, [run].start."
+        ),
+    )
     n_peers: int = Field(ge=TOP_LARGE + 1, description="Other zones in the country (the zone excluded).")
     n_central_west: int = Field(ge=0, description="How many of them are in the central/west/north-east region.")
     west_northeast_share: float = Field(
@@ -156,11 +164,12 @@ class PeerSpec(Model):
         ),
     )
     evaluated_by_year: dict[str, int | CountSpan] = Field(
+        default_factory=dict,
         description=(
             "Data year -> zones evaluated that year, the zone and the bonded zones included (a count, "
             "or a range: one uniform per replication places every year's count in its range); the "
             "CBZ peers evaluated are the most senior ones."
-        )
+        ),
     )
     bonded_zones: int | CountSpan = Field(
         0,

@@ -77,7 +77,10 @@ def _reference_rank(scenario) -> int | None:
     r = scenario.get("ranking") if isinstance(scenario, dict) else getattr(scenario, "ranking", None)
     if r is None:
         return None
-    return r.get("reference_rank") if isinstance(r, dict) else r.reference_rank
+    ref = r.get("reference_rank") if isinstance(r, dict) else r.reference_rank
+    if isinstance(ref, dict):  # a rank per data year: one name only when every year has the same
+        return next(iter(ref.values())) if len(set(ref.values())) == 1 else None
+    return ref
 
 
 def indicator_label(indicator: str, lang: str, scenario=None, rank: int | None = None) -> str:

@@ -1,0 +1,136 @@
+"""Every scenario's ``[ranking]`` section completed from the national facts its plan could know.
+
+One mechanism for full scenarios and zone files alike (:func:`fill_national`, called on the
+resolved data before validation): the methods come from ``scenarios/evaluation_methods.toml``
+(by version), the zone's own inputs from the scenario, and what is national from
+``scenarios/national_facts.csv``, only the rows dated before the plan starts (``[run].start``, or
+``ranking.peers.facts_dated_before`` where the scenario gives its plan's own date):
+
+* ``peers.calibration_year`` (the base year), ``peers.n_peers``, ``peers.n_central_west`` and
+  ``peers.trade.total_yi``, unless the scenario states them (then validation checks they equal
+  the facts, or ``peers.calibrated_to_facts = false`` marks a what-if);
+* ``peers.west_northeast_share`` once a round of the 2024 method has counted the west and
+  north-east board (``calibrated_to_facts`` true);
+* ``peers.evaluated_by_year`` and ``method_by_year`` of the facts' rounds and of every data year
+  of the plan the scenario does not state (the facts, their trend, the planner's method belief);
+* ``reference_rank``: each data year's rank target (a year without one takes the next later
+  target's rank, else the latest earlier one's), unless the scenario states it; a stated one that
+  contradicts a target is refused by validation (sim.scenario.checks).
+
+The filled values are part of the resolved scenario, so ``scenario.resolved.toml`` shows what the run used.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.ranking.config import national
+from sim.ranking.config.belief import MethodBelief
+
+ORDER = ("reference_rank", "class_a_share", "method_by_year", "method_belief", "zone", "peers")
+"""Keys of the filled ``[ranking]`` table that come first, in this order (the rest keep theirs)."""
+PEERS_FIRST = ("calibration_year", "facts_dated_before", "n_peers", "n_central_west")
+"""Keys of the filled ``[ranking.peers]`` table that come first."""
+
+
+def plan_years(run: Any) -> list[int]:
+    """The data years of ``[run]`` (as RunSpec.years; at least the first, so that a bad horizon is
+    reported alone), or [] when the start is not well formed."""
+    if not isinstance(run, dict):
+        return []
+    start, months = run.get("start"), run.get("horizon_months")
+    if not (isinstance(start, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", start)):
+        return []
+    n = months // 12 if isinstance(months, int) and not isinstance(months, bool) else 1
+    return list(range(int(start[:4]), int(start[:4]) + max(1, n)))
+
+
+def rank_targets(targets: Any) -> dict[int, int]:
+    """Data year -> the rank its targets ask for (the strictest where a year has several)."""
+    out: dict[int, int] = {}
+    for t in (targets or {}).values() if isinstance(targets, dict) else ():
+        if not isinstance(t, dict) or t.get("indicator") != "rank":
+            continue
+        y, thr = t.get("year"), t.get("threshold")
+        if isinstance(y, int) and isinstance(thr, int | float) and not isinstance(thr, bool) and thr >= 1:
+            out[y] = min(out.get(y, int(thr)), int(thr))
+    return out
+
+
+def rank_of_year(ranks: dict[int, int], year: int) -> int:
+    """The rank of data ``year``: its own, else the next later year's, else the latest earlier one's."""
+    if year in ranks:
+        return ranks[year]
+    later = [y for y in ranks if y > year]
+    return ranks[min(later)] if later else ranks[max(ranks)]
+
+
+def _bonded(peers: dict) -> tuple[int, int]:
+    bz = peers.get("bonded_zones", 0)
+    if isinstance(bz, dict):
+        return int(bz["low"]), int(bz["high"])
+    return int(bz), int(bz)
+
+
+def fill_national(data: dict) -> dict:
+    """``data`` (a resolved scenario, not changed) with its ``[ranking]`` section completed from the
+    national facts known before its plan; unchanged without a ranking section or where the section
+    is too malformed to read (validation then names the key). Raises ValueError when the facts
+    known then cannot calibrate the peers."""
+    r, years = data.get("ranking"), plan_years(data.get("run"))
+    if not isinstance(r, dict) or not years or not isinstance(r.get("peers"), dict):
+        return data
+    peers, zone = r["peers"], r.get("zone")
+    try:
+        region = zone["region"] if isinstance(zone, dict) else None
+        lo, hi = _bonded(peers)
+        belief = MethodBelief.model_validate(r["method_belief"]) if "method_belief" in r else None
+    except (KeyError, TypeError, ValueError, ValidationError):
+        return data
+    stated_day = peers.get("facts_dated_before")
+    ok = isinstance(stated_day, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])(-\d{2})?", stated_day)
+    day = stated_day if ok else data["run"]["start"]  # a malformed day: validation names it
+    try:
+        national.plan_day(day)
+    except ValueError:
+        return data
+    known = national.known_before(national.load_facts(), day)
+    try:
+        got = national.national_inputs(known, years, str(region), lo, hi, belief=belief)
+    except ValueError as e:
+        raise ValueError(
+            f"ranking.peers: the national facts known before {day} cannot calibrate the peers ({e}); "
+            f"scenarios/national_facts.csv, README 'National facts' says how to add a year's facts"
+        ) from None
+    out = copy.deepcopy(data)
+    rk, ps = out["ranking"], out["ranking"]["peers"]
+    ps.setdefault("calibration_year", got.calibration_year)
+    ps.setdefault("n_peers", got.n_zones - 1)
+    ps.setdefault("n_central_west", got.n_central_west)
+    if isinstance(ps.get("trade"), dict):
+        total = got.trade_total_yi
+        ps["trade"] = {"total_yi": int(total) if total == int(total) else total} | ps["trade"]
+    if got.west_northeast_share is not None and ps.get("calibrated_to_facts", True) is not False:
+        ps["west_northeast_share"] = got.west_northeast_share
+    by_year = dict(ps.get("evaluated_by_year") or {})
+    for y, (a, b) in sorted(got.evaluated.items()):
+        by_year.setdefault(y, a if a == b else {"low": a, "high": b})
+    ps["evaluated_by_year"] = dict(sorted(by_year.items()))
+    if got.methods:
+        rk["method_by_year"] = dict(sorted(({**got.methods, **(rk.get("method_by_year") or {})}).items()))
+    ranks = rank_targets(out.get("targets"))
+    if "reference_rank" not in rk and ranks:
+        per_year = {str(y): rank_of_year(ranks, y) for y in years}
+        one = set(per_year.values())
+        rk["reference_rank"] = one.pop() if len(one) == 1 else per_year
+    out["ranking"] = {k: rk[k] for k in ORDER if k in rk} | rk
+    rest = {k: v for k, v in ps.items() if k != "evaluated_by_year"}
+    at = list(rest).index("trade") if "trade" in rest else len(rest)  # the counts evaluated before the trade
+    ordered = list(rest.items())
+    ordered.insert(at, ("evaluated_by_year", ps["evaluated_by_year"]))
+    out["ranking"]["peers"] = {k: ps[k] for k in PEERS_FIRST if k in ps} | dict(ordered)
+    return out
