@@ -193,6 +193,19 @@ def build(shared: Path) -> list[dict]:
                     r["source_url"],
                     r["unit"] if "(" in r["unit"] else "",
                 )
+                cbz = re.search(r"\((\d+) CBZ\)", r["unit"])  # a count of all zones naming its CBZs
+                if cbz and kind == "national_total":
+                    add(
+                        r["year"],
+                        "cbz_count",
+                        cbz.group(1),
+                        "zones",
+                        "全国综合保税区",
+                        "national_total_CBZ",
+                        period,
+                        r["source_url"],
+                        f"given with {r['value']} special zones",
+                    )
             elif kind in ZONE_KINDS and r["indicator"] in ZONE_INDICATORS:
                 if r["indicator"] == "进出口总值" and period != "full_year":
                     continue

@@ -263,3 +263,25 @@ def test_a_stated_reference_rank_that_contradicts_the_target_is_refused(tmp_path
     agreeing = tmp_path / "agree.toml"
     agreeing.write_text(child.read_text(encoding="utf-8").replace("80", "60"), encoding="utf-8")
     assert main(["validate", str(agreeing)]) == 0
+
+
+def test_a_2021_to_2023_plan_ranks_in_every_data_year_and_a_plan_without_a_recent_count_is_refused(tmp_path, capsys):
+    """A province's three-year plan from 2021-01 (base year 2020): the facts then known give the peers
+    (149 CBZs at the end of 2020; no regional count yet: the methods file's central_west_share) and
+    every data year its method and evaluated count; a plan of 2020-01 knows only the 2016 count of
+    CBZs beside the trade of 2019, and is told which fact to add."""
+    p = zone_file(tmp_path, start=2021)
+    z = tomllib.loads(p.read_text(encoding="utf-8"))
+    z["plan"]["horizon_months"] = 36
+    z["targets"]["rank"] = {"2023": 80}
+    p.write_text(tomli_w.dumps(z), encoding="utf-8")
+    r = load_scenario(p).scenario.ranking
+    assert (r.peers.calibration_year, r.peers.n_peers, r.peers.trade.total_yi) == (2020, 148, 47700)
+    assert r.peers.n_central_west == round(0.5 * 149) - (r.zone.region == "central_west")  # the zone left out
+    assert [r.method_weights(y) for y in (2021, 2022)] == [{"eval2020": 1.0}] * 2
+    assert r.method_weights(2023) == {"eval2020": 0.5, "eval2024": 0.5}
+    assert all(r.evaluated(y).low == 127 and r.reference_rank_in(y) == 80 for y in (2021, 2022, 2023))
+    (tmp_path / "early").mkdir()
+    assert main(["validate", str(zone_file(tmp_path / "early", start=2020))]) == 2
+    err = capsys.readouterr().err
+    assert "known before 2020-01" in err and "CBZ count of 2018 or 2019" in err and "Traceback" not in err

@@ -100,7 +100,9 @@ def fill_national(data: dict) -> dict:
         return data
     known = national.known_before(national.load_facts(), day)
     try:
-        got = national.national_inputs(known, years, str(region), lo, hi, belief=belief)
+        cw = peers.get("central_west_share")
+        cw = float(cw) if isinstance(cw, int | float) and not isinstance(cw, bool) else None
+        got = national.national_inputs(known, years, str(region), lo, hi, belief=belief, central_west_share=cw)
     except ValueError as e:
         raise ValueError(
             f"ranking.peers: the national facts known before {day} cannot calibrate the peers ({e}); "

@@ -156,11 +156,14 @@ def national_inputs(
     bonded_high: int,
     base: int | None = None,
     belief: MethodBelief | None = None,
+    central_west_share: float | None = None,
 ) -> NationalInputs:
     """The peer calibration of a plan whose data years are ``years``, from the ``known`` facts only.
 
     Zone counts: the latest CBZ count at or before the base year; the central-west count scales
-    the latest regional count by the national growth since (assumption: the regional split holds).
+    the latest regional count by the national growth since (assumption: the regional split holds),
+    or, where no regional count is known yet, takes ``central_west_share`` of the zones (an
+    assumption the methods file states).
     Evaluated per data year: a round's count where the facts know it, otherwise the latest round's
     share of the zones evaluated applied to the zones of the base year, and up to the zones the
     count trend of the two latest years adds by that data year (a range, drawn per replication);
@@ -171,11 +174,20 @@ def national_inputs(
     n = latest(known, "cbz_count", base)
     if n is None:
         raise ValueError(f"no national CBZ count known at or before {base}")
+    if n.year < facts_year - 1:  # the zones then were far more than an old count says (52 in 2016, 149 in 2020)
+        raise ValueError(
+            f"the latest CBZ count known is of {n.year} ({n.value:g} zones), the CBZ trade of {facts_year}: "
+            f"add the CBZ count of {facts_year - 1} or {facts_year} (indicator cbz_count, with its source and day)"
+        )
     cw = latest(known, "cbz_count_central_west_northeast", base)
-    if cw is None:
+    if cw is not None:
+        cw_year_n = latest(known, "cbz_count", cw.year)
+        cw_fraction = cw.value / (cw_year_n.value if cw_year_n else n.value)
+    elif central_west_share is not None:
+        cw_fraction = central_west_share
+    else:
         raise ValueError(f"no central-west CBZ count known at or before {base}")
-    cw_year_n = latest(known, "cbz_count", cw.year)
-    n_cw = round(cw.value * n.value / (cw_year_n.value if cw_year_n else n.value))
+    n_cw = round(cw_fraction * n.value)
     n_zones = int(n.value)
     n_peers = n_zones - 1
     n_cw_peers = n_cw - (zone_region == "central_west")
@@ -210,12 +222,12 @@ def national_inputs(
     wne_share = None
     if wne is not None:
         n_then = latest(known, "cbz_count", wne.year)
-        cw_then = cw.value * (n_then.value if n_then else n.value) / (cw_year_n.value if cw_year_n else n.value)
+        cw_then = cw_fraction * (n_then.value if n_then else n.value)
         wne_share = min(1.0, wne.value / (share * cw_then)) if share else None
     sources = {
         "trade_total_yi": why_total,
         "n_zones": _cite(n),
-        "n_central_west": _cite(cw),
+        "n_central_west": _cite(cw) if cw else f"assumption: central_west_share {cw_fraction:g} of the zones",
         "evaluated": "; ".join(_cite(f) for f in rounds) or "no round known",
     }
     return NationalInputs(
@@ -240,7 +252,16 @@ def year_defaults(cfg, year: int) -> tuple[str | dict[str, float], tuple[int, in
     known = known_before(load_facts(), cfg.peers.facts_dated_before or f"{base + 1}-01")
     bz = cfg.peers.bonded_zones
     lo_bz, hi_bz = (bz, bz) if isinstance(bz, int) else (bz.low, bz.high)
-    got = national_inputs(known, [year], cfg.zone.region, lo_bz, hi_bz, base=base, belief=cfg.method_belief)
+    got = national_inputs(
+        known,
+        [year],
+        cfg.zone.region,
+        lo_bz,
+        hi_bz,
+        base=base,
+        belief=cfg.method_belief,
+        central_west_share=cfg.peers.central_west_share,
+    )
     lo, hi = got.evaluated[str(year)]
     cap = cfg.peers.n_peers + 1 + lo_bz
     return got.methods[str(year)], (min(lo, cap), min(hi, cap))
@@ -252,7 +273,10 @@ def check_facts(cfg, years: list[int]) -> None:
     start = cfg.peers.facts_dated_before or f"{years[0]}-01"
     bz = cfg.peers.bonded_zones
     lo_bz, hi_bz = (bz, bz) if isinstance(bz, int) else (bz.low, bz.high)
-    got = national_inputs(known_before(load_facts(), start), list(years), cfg.zone.region, lo_bz, hi_bz)
+    known = known_before(load_facts(), start)
+    got = national_inputs(
+        known, list(years), cfg.zone.region, lo_bz, hi_bz, central_west_share=cfg.peers.central_west_share
+    )
     ps = cfg.peers
     stated = {
         "peers.n_peers": (ps.n_peers, got.n_zones - 1, got.sources["n_zones"]),

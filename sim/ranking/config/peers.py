@@ -154,6 +154,15 @@ class PeerSpec(Model):
     )
     n_peers: int = Field(ge=TOP_LARGE + 1, description="Other zones in the country (the zone excluded).")
     n_central_west: int = Field(ge=0, description="How many of them are in the central/west/north-east region.")
+    central_west_share: float | None = Field(
+        None,
+        gt=0,
+        lt=1,
+        description=(
+            "Share of the CBZs in the central, west and north-east regions for a plan before any regional "
+            "count is known (scenarios/national_facts.csv); once one is, the facts give n_central_west."
+        ),
+    )
     west_northeast_share: float = Field(
         0.5,
         ge=0,
