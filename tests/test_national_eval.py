@@ -120,6 +120,10 @@ def test_base_year_2023_ranks_in_2024_against_peers_calibrated_to_2023(runs):
     # of which the CBZs' share of the 167 special zones
     assert r.peers.n_peers == 161 - 1
     assert r.peers.trade.total_yi == pytest.approx(80132.51 * 161 / 167, rel=1e-12)
+    # the concentration customs published (special zones: top five 31.97% in 2023, top thirty 73.9% in
+    # 2022) replaces the methods file's ranges, on the CBZs' share of the zones as for the total
+    assert r.peers.trade.top5_share == pytest.approx(0.3197 / (161 / 167), abs=1e-6)
+    assert r.peers.trade.top30_share == pytest.approx(0.739 / (156 / 165), abs=1e-6)
     # the revision was issued on 2024-01-08, after the plan's start: a planner cannot be sure of it
     assert r.method_weights(2024) == {"eval2020": 0.5, "eval2024": 0.5}
     ranking = pd.read_csv(full / "ranking.csv")

@@ -10,7 +10,8 @@ resolved data before validation): the methods come from ``scenarios/evaluation_m
   ``peers.trade.total_yi``, unless the scenario states them (then validation checks they equal
   the facts, or ``peers.calibrated_to_facts = false`` marks a what-if);
 * ``peers.west_northeast_share`` once a round of the 2024 method has counted the west and
-  north-east board (``calibrated_to_facts`` true);
+  north-east board, and ``peers.trade.top5_share`` / ``top30_share`` once customs has published
+  them (``calibrated_to_facts`` true: these facts replace the methods file's assumptions);
 * ``peers.evaluated_by_year`` and ``method_by_year`` of the facts' rounds and of every data year
   of the plan the scenario does not state (the facts, their trend, the planner's method belief);
 * ``reference_rank``: each data year's rank target (a year without one takes the next later
@@ -116,8 +117,11 @@ def fill_national(data: dict) -> dict:
     if isinstance(ps.get("trade"), dict):
         total = got.trade_total_yi
         ps["trade"] = {"total_yi": int(total) if total == int(total) else total} | ps["trade"]
-    if got.west_northeast_share is not None and ps.get("calibrated_to_facts", True) is not False:
-        ps["west_northeast_share"] = got.west_northeast_share
+    if ps.get("calibrated_to_facts", True) is not False:  # facts replace the methods file's assumptions
+        if got.west_northeast_share is not None:
+            ps["west_northeast_share"] = got.west_northeast_share
+        if isinstance(ps.get("trade"), dict):
+            ps["trade"] |= got.shares or {}
     by_year = dict(ps.get("evaluated_by_year") or {})
     for y, (a, b) in sorted(got.evaluated.items()):
         by_year.setdefault(y, a if a == b else {"low": a, "high": b})

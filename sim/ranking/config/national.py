@@ -120,6 +120,7 @@ class NationalInputs:
     methods: dict[str, str | dict[str, float]]
     sources: dict[str, str]
     west_northeast_share: float | None = None
+    shares: dict[str, float] | None = None
 
 
 def _cite(f: Fact) -> str:
@@ -146,6 +147,25 @@ def cbz_trade_total(known: tuple[Fact, ...], base_year: int) -> tuple[float, int
     if cbz is None:
         raise ValueError(f"no national CBZ trade total known at or before {base_year}")
     return cbz.value, cbz.year, _cite(cbz)
+
+
+def concentration(known: tuple[Fact, ...], base_year: int) -> tuple[dict[str, float], list[str]]:
+    """Top-5 / top-30 shares of CBZ trade from the latest special-zone shares at or before ``base_year``
+    (``{}`` where none is known), with their sources. The largest special zones are CBZs
+    (assumption: the big airport, inland and port zones all are), and CBZ trade is the special
+    zones' times the CBZs' share of the zones, as for the total (:func:`cbz_trade_total`)."""
+    out, why = {}, []
+    for key, indicator in (
+        ("top5_share", "special_zones_top5_share_pct"),
+        ("top30_share", "special_zones_top30_share_pct"),
+    ):
+        f = latest(known, indicator, base_year)
+        n_cbz, n_sz = (latest(known, k, f.year) for k in ("cbz_count", "special_zones_count")) if f else (None, None)
+        if f is None or n_cbz is None or n_sz is None:
+            continue
+        out[key] = round(min(0.99, f.value / 100 / min(1.0, n_cbz.value / n_sz.value)), 6)
+        why.append(f"{key}: {_cite(f)} / CBZ share of zones {n_cbz.value:g}/{n_sz.value:g}")
+    return out, why
 
 
 def national_inputs(
@@ -224,7 +244,9 @@ def national_inputs(
         n_then = latest(known, "cbz_count", wne.year)
         cw_then = cw_fraction * (n_then.value if n_then else n.value)
         wne_share = min(1.0, wne.value / (share * cw_then)) if share else None
+    shares, why_shares = concentration(known, base)
     sources = {
+        "concentration": "; ".join(why_shares) or "no share known: the methods file's ranges",
         "trade_total_yi": why_total,
         "n_zones": _cite(n),
         "n_central_west": _cite(cw) if cw else f"assumption: central_west_share {cw_fraction:g} of the zones",
@@ -240,6 +262,7 @@ def national_inputs(
         methods=methods,
         sources=sources,
         west_northeast_share=wne_share,
+        shares=shares,
     )
 
 
