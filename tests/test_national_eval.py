@@ -289,3 +289,13 @@ def test_a_2021_to_2023_plan_ranks_in_every_data_year_and_a_plan_without_a_recen
     assert main(["validate", str(zone_file(tmp_path / "early", start=2020))]) == 2
     err = capsys.readouterr().err
     assert "known before 2020-01" in err and "CBZ count of 2018 or 2019" in err and "Traceback" not in err
+
+
+def test_a_rank_beyond_the_zones_evaluated_is_refused_before_the_run(tmp_path, capsys):
+    """Rank 400 of some 150 zones: no zone holds the reference rank, which the run would find only
+    after its first replication; validate names the target and the most it can be."""
+    p = zone_file(tmp_path, rank=400)
+    assert main(["validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert f"targets.rank_{START + 1}: rank <= 400 in data year {START + 1}" in err
+    assert "expected a rank of at most 147" in err and "Traceback" not in err

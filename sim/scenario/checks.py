@@ -62,4 +62,13 @@ def reference_rank_problems(sc) -> list[str]:
                 f"asks for rank <= {t.threshold:g}; one rank per data year: leave ranking.reference_rank out "
                 f"(each year's rank target sets it) or state the target's rank"
             )
+    for y in sc.run.years:  # the zone holding the reference rank must exist in every replication
+        ref, fewest = r.reference_rank_in(y), r.evaluated(y).low
+        if ref > fewest:
+            rank_ids = [tid for tid, t in sc.targets.items() if t.indicator == "rank" and t.year == y]
+            key = f"targets.{rank_ids[0]}" if rank_ids else "ranking.reference_rank"
+            out.append(
+                f"{key}: rank <= {ref} in data year {y}, but as few as {fewest} zones are evaluated that year "
+                f"(ranking.peers.evaluated_by_year, from the national facts); expected a rank of at most {fewest}"
+            )
     return out
