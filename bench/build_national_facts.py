@@ -1,6 +1,7 @@
 """Build scenarios/national_facts.csv from the shared facts tables (rerunnable).
 
-Usage: python bench/build_national_facts.py [SHARED_DATA_DIR]   (default ../shared/data)
+Usage: python bench/build_national_facts.py [SHARED_DATA_DIR]   (default: shared/data beside the checkout
+or a folder above it, ../shared/data)
 
 One row per national fact the national evaluation uses (CBZ trade, zone counts, evaluation
 rounds, method dates), plus the zone-level trade and rank rows kept as the reference class. Money
@@ -252,7 +253,8 @@ def main(argv: list[str]) -> int:
     committed table (the table is reproducible from the facts) without writing it."""
     smoke = "--smoke" in argv
     argv = [a for a in argv if a != "--smoke"]
-    shared = Path(argv[0]) if argv else ROOT.parent / "shared" / "data"
+    beside = (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data" / "facts_pre2022.csv").exists())
+    shared = Path(argv[0]) if argv else next(beside, ROOT.parent / "shared" / "data")
     rows = build(shared)
     if smoke:
         with tempfile.TemporaryDirectory() as tmp:
