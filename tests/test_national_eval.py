@@ -299,3 +299,16 @@ def test_a_rank_beyond_the_zones_evaluated_is_refused_before_the_run(tmp_path, c
     err = capsys.readouterr().err
     assert f"targets.rank_{START + 1}: rank <= 400 in data year {START + 1}" in err
     assert "expected a rank of at most 147" in err and "Traceback" not in err
+
+
+def test_the_plan_may_give_its_own_day_for_the_facts(tmp_path):
+    """``ranking.peers.facts_dated_before``: a plan adopted on 2024-02-01 knows the revision issued on
+    2024-01-08, which a plan dated by its start month (2024-01) could not."""
+    p = zone_file(tmp_path)
+    assert load_scenario(p).scenario.ranking.method_weights(START) == {"eval2020": 0.5, "eval2024": 0.5}
+    z = tomllib.loads(p.read_text(encoding="utf-8"))
+    z["ranking"]["peers"] = {"facts_dated_before": dt.date(2024, 2, 1)}  # a TOML date, as a planner types it
+    p.write_text(tomli_w.dumps(z), encoding="utf-8")
+    ls = load_scenario(p)
+    assert ls.scenario.ranking.method_weights(START) == {"eval2024": 1.0}
+    assert ls.resolved["ranking"]["peers"]["facts_dated_before"] == "2024-02-01"

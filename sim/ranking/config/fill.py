@@ -24,6 +24,7 @@ The filled values are part of the resolved scenario, so ``scenario.resolved.toml
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import re
 from typing import Any
 
@@ -89,10 +90,14 @@ def fill_national(data: dict) -> dict:
     try:
         region = zone["region"] if isinstance(zone, dict) else None
         lo, hi = _bonded(peers)
-        belief = MethodBelief.model_validate(r["method_belief"]) if "method_belief" in r else None
-    except (KeyError, TypeError, ValueError, ValidationError):
+    except (KeyError, TypeError, ValueError):
         return data
+    try:  # an invalid belief is named by validation; the facts are filled all the same
+        belief = MethodBelief.model_validate(r["method_belief"]) if "method_belief" in r else None
+    except ValidationError:
+        belief = None
     stated_day = peers.get("facts_dated_before")
+    stated_day = stated_day.isoformat() if isinstance(stated_day, dt.date) else stated_day
     ok = isinstance(stated_day, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])(-\d{2})?", stated_day)
     day = stated_day if ok else data["run"]["start"]  # a malformed day: validation names it
     try:
@@ -111,6 +116,8 @@ def fill_national(data: dict) -> dict:
         ) from None
     out = copy.deepcopy(data)
     rk, ps = out["ranking"], out["ranking"]["peers"]
+    if ok:
+        ps["facts_dated_before"] = day  # a TOML date (unquoted) as its text
     ps.setdefault("calibration_year", got.calibration_year)
     ps.setdefault("n_peers", got.n_zones - 1)
     ps.setdefault("n_central_west", got.n_central_west)
@@ -123,8 +130,10 @@ def fill_national(data: dict) -> dict:
         if isinstance(ps.get("trade"), dict):
             ps["trade"] |= got.shares or {}
     by_year = dict(ps.get("evaluated_by_year") or {})
-    for y, (a, b) in sorted(got.evaluated.items()):
-        by_year.setdefault(y, a if a == b else {"low": a, "high": b})
+    facts_rule = ps.get("calibrated_to_facts", True) is not False
+    for y, (a, b) in sorted(got.evaluated.items()):  # a what-if on the facts takes only the plan's years
+        if facts_rule or int(y) in years:
+            by_year.setdefault(y, a if a == b else {"low": a, "high": b})
     ps["evaluated_by_year"] = dict(sorted(by_year.items()))
     if got.methods:
         rk["method_by_year"] = dict(sorted(({**got.methods, **(rk.get("method_by_year") or {})}).items()))

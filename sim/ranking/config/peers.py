@@ -8,10 +8,11 @@ evaluated in each data year, and how many bonded zones are among them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.config_base import StrictModel
 from sim.ranking.config.trade_quantile import TOP_LARGE, TOP_SMALL, solve_trade_quantile
@@ -216,6 +217,11 @@ class PeerSpec(Model):
         default_factory=list,
         description=("Latent correlations that replace the one-factor value for a pair of columns."),
     )
+
+    @field_validator("facts_dated_before", mode="before")
+    @classmethod
+    def _day(cls, v):
+        return v.isoformat() if isinstance(v, dt.date) else v  # a TOML date, unquoted
 
     @model_validator(mode="after")
     def _check(self):
