@@ -72,10 +72,12 @@ def rank_of_year(ranks: dict[int, int], year: int) -> int:
 
 
 def _bonded(peers: dict) -> tuple[int, int]:
+    """(low, high) bonded zones; (0, 0) where malformed (validation names it)."""
     bz = peers.get("bonded_zones", 0)
-    if isinstance(bz, dict):
-        return int(bz["low"]), int(bz["high"])
-    return int(bz), int(bz)
+    try:
+        return (int(bz["low"]), int(bz["high"])) if isinstance(bz, dict) else (int(bz), int(bz))
+    except (KeyError, TypeError, ValueError):
+        return 0, 0
 
 
 def fill_national(data: dict) -> dict:
@@ -87,11 +89,8 @@ def fill_national(data: dict) -> dict:
     if not isinstance(r, dict) or not years or not isinstance(r.get("peers"), dict):
         return data
     peers, zone = r["peers"], r.get("zone")
-    try:
-        region = zone["region"] if isinstance(zone, dict) else None
-        lo, hi = _bonded(peers)
-    except (KeyError, TypeError, ValueError):
-        return data
+    region = zone.get("region") if isinstance(zone, dict) else None
+    lo, hi = _bonded(peers)
     try:  # an invalid belief is named by validation; the facts are filled all the same
         belief = MethodBelief.model_validate(r["method_belief"]) if "method_belief" in r else None
     except ValidationError:
@@ -124,19 +123,21 @@ def fill_national(data: dict) -> dict:
     if isinstance(ps.get("trade"), dict):
         total = got.trade_total_yi
         ps["trade"] = {"total_yi": int(total) if total == int(total) else total} | ps["trade"]
-    if ps.get("calibrated_to_facts", True) is not False:  # facts replace the methods file's assumptions
+    facts_rule = ps.get("calibrated_to_facts", True) is not False
+    if facts_rule:  # facts replace the methods file's assumptions
         if got.west_northeast_share is not None:
             ps["west_northeast_share"] = got.west_northeast_share
         if isinstance(ps.get("trade"), dict):
             ps["trade"] |= got.shares or {}
-    by_year = dict(ps.get("evaluated_by_year") or {})
-    facts_rule = ps.get("calibrated_to_facts", True) is not False
-    for y, (a, b) in sorted(got.evaluated.items()):  # a what-if on the facts takes only the plan's years
-        if facts_rule or int(y) in years:
-            by_year.setdefault(y, a if a == b else {"low": a, "high": b})
-    ps["evaluated_by_year"] = dict(sorted(by_year.items()))
-    if got.methods:
-        rk["method_by_year"] = dict(sorted(({**got.methods, **(rk.get("method_by_year") or {})}).items()))
+    by_year = ps.setdefault("evaluated_by_year", {})
+    if isinstance(by_year, dict):  # (anything else is named by validation)
+        for y, (a, b) in got.evaluated.items():  # a what-if on the facts takes only the plan's years
+            if facts_rule or int(y) in years:
+                by_year.setdefault(y, a if a == b else {"low": a, "high": b})
+        ps["evaluated_by_year"] = dict(sorted(by_year.items()))
+    methods = rk.setdefault("method_by_year", {})
+    if got.methods and isinstance(methods, dict):
+        rk["method_by_year"] = dict(sorted(({**got.methods, **methods}).items()))
     ranks = rank_targets(out.get("targets"))
     if "reference_rank" not in rk and ranks:
         per_year = {str(y): rank_of_year(ranks, y) for y in years}
