@@ -22,6 +22,7 @@ import tomli_w
 from sim.cli import main
 from sim.cli.new_zone import template
 from sim.ranking.config import MethodBelief, national
+from sim.ranking.config.fill import filled_notes
 from sim.report.texts.labels import indicator_label
 from sim.scenario.loader import load_scenario
 
@@ -312,3 +313,18 @@ def test_the_plan_may_give_its_own_day_for_the_facts(tmp_path):
     ls = load_scenario(p)
     assert ls.scenario.ranking.method_weights(START) == {"eval2024": 1.0}
     assert ls.resolved["ranking"]["peers"]["facts_dated_before"] == "2024-02-01"
+
+
+def test_the_values_the_facts_fill_in_carry_their_source(tmp_path):
+    """They stand in no scenario file, so the pack's source column takes these notes, not the comment
+    of the table around them (which named class A for the reference rank)."""
+    notes = filled_notes(load_scenario(ROOT / "scenarios" / "baseline.toml").resolved)
+    assert notes["ranking.reference_rank"].startswith("the rank target of each data year")
+    assert "national facts known before 2022-01" in notes["ranking.peers.n_peers"]
+    assert "eval_zones_evaluated 2019 = 127" in notes["ranking.peers.evaluated_by_year.2019"]
+    assert not [
+        k for k in notes if ".evaluated_by_year.2022" in k or "top5" in k
+    ]  # the baseline's own, the methods file's
+    later = filled_notes(load_scenario(zone_file(tmp_path, start=2026)).resolved)
+    assert "top-five share" in later["ranking.peers.trade.top5_share"]
+    assert "ranking.peers.west_northeast_share" in later and "ranking.peers.evaluated_by_year.2026.low" in later

@@ -150,3 +150,67 @@ def fill_national(data: dict) -> dict:
     ordered.insert(at, ("evaluated_by_year", ps["evaluated_by_year"]))
     out["ranking"]["peers"] = {k: ps[k] for k in PEERS_FIRST if k in ps} | dict(ordered)
     return out
+
+
+def _leaves(prefix: str, value: Any) -> list[tuple[str, Any]]:
+    if isinstance(value, dict):
+        return [leaf for k, v in value.items() for leaf in _leaves(f"{prefix}.{k}", v)]
+    return [(prefix, value)]
+
+
+def _at(data: Any, path: str) -> Any:
+    for part in path.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+def filled_notes(data: dict) -> dict[str, str]:
+    """Dotted key path -> where its value comes from, for every leaf of a resolved scenario's
+    ``[ranking]`` that :func:`fill_national` gives (the pack's source column: these values stand in
+    no scenario file, so no comment names their source). A leaf counts as filled when the fill of
+    the section without the keys it fills gives the resolved value."""
+    r, years = data.get("ranking"), plan_years(data.get("run"))
+    if not isinstance(r, dict) or not years or not isinstance(r.get("peers"), dict):
+        return {}
+    base = copy.deepcopy({k: v for k, v in r.items() if k not in ("reference_rank", "method_by_year")})
+    for k in ("calibration_year", "n_peers", "n_central_west", "evaluated_by_year", "west_northeast_share"):
+        base["peers"].pop(k, None)
+    if isinstance(base["peers"].get("trade"), dict):
+        for k in ("total_yi", "top5_share", "top30_share"):
+            base["peers"]["trade"].pop(k, None)
+    try:
+        filled = fill_national({**data, "ranking": base})["ranking"]
+    except (ValueError, TypeError):
+        return {}
+    day = filled["peers"].get("facts_dated_before") or data["run"]["start"]
+    facts = f"national facts known before {day} (scenarios/national_facts.csv)"
+    known = national.known_before(national.load_facts(), day)
+    rounds = {
+        str(f.year): f"{f.indicator} {f.year} = {f.value:g} zones ({f.source_url})"
+        for f in known
+        if f.indicator == "eval_zones_evaluated"
+    }
+    issued = any(f.indicator == "method_eval2024_issued" for f in known)
+    why = {
+        "reference_rank": "the rank target of each data year (a year without one: the next later target's)",
+        "method_by_year": f"the method belief [ranking.method_belief] (the revision known to be issued "
+        f"before {day}: {'yes' if issued else 'no'})",
+        "peers.calibration_year": f"the plan's base year, the year before its first data year {years[0]}",
+        "peers.n_peers": f"{facts}: the latest cbz_count at or before the base year, minus the zone",
+        "peers.n_central_west": f"{facts}: the latest regional count scaled to the zones of the base year, "
+        "minus the zone if it is there (before any regional count: peers.central_west_share)",
+        "peers.trade.total_yi": f"{facts}: the latest CBZ trade at or before the base year (after 2021 the "
+        "special zones' total at the CBZs' share of the zones)",
+        "peers.trade.top5_share": f"{facts}: the special zones' top-five share on the CBZs' share of the zones",
+        "peers.trade.top30_share": f"{facts}: the special zones' top-thirty share on the CBZs' share of the zones",
+        "peers.west_northeast_share": f"{facts}: eval_zones_evaluated_west_northeast on the central-west zones",
+        "peers.evaluated_by_year": f"{facts}: the latest round's share of the zones, up to the zones the count "
+        "trend adds (a range)",
+    }
+    out = {}
+    for key, note in why.items():
+        for path, v in _leaves(key, _at(r, key)):
+            if v is not None and v == _at(filled, path):
+                year = path.split(".")[2] if key == "peers.evaluated_by_year" else ""
+                out[f"ranking.{path}"] = f"{facts}: {rounds[year]}" if year in rounds else note
+    return out
