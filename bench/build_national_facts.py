@@ -1,6 +1,7 @@
 """Build scenarios/national_facts.csv from the shared facts tables (rerunnable).
 
-Usage: python bench/build_national_facts.py [SHARED_DATA_DIR]   (default ../shared/data)
+Usage: python bench/build_national_facts.py [SHARED_DATA_DIR]   (default: shared/data beside the checkout
+or a folder above it, ../shared/data)
 
 One row per national fact the national evaluation uses (CBZ trade, zone counts, evaluation
 rounds, method dates), plus the zone-level trade and rank rows kept as the reference class. Money
@@ -106,6 +107,9 @@ def dated(year: int, period: str, kind: str, url: str) -> tuple[str, str]:
     m = re.match(r"as_of_(\d{4})-(\d\d)", period)
     if m:
         return _month_end(int(m.group(1)), int(m.group(2))), "end of the month the count describes"
+    m = re.match(r"published_(\d{4})_(\d\d)", period)
+    if m:
+        return _month_end(int(m.group(1)), int(m.group(2))), "end of the publication month the source table names"
     if period == "as_of_early_2023":
         return "2023-03-31", "assumption: 'early 2023' read as the end of March"
     if kind == "national_evaluation" or period.startswith("evaluation"):
@@ -145,6 +149,11 @@ def build(shared: Path) -> list[dict]:
         key = (int(year), ind, scope if ind.startswith("zone_") else "", d)
         if key in rows:  # the same fact in both tables: keep the first source
             return
+        same = [k for k in rows if k[:3] == key[:3] and rows[k]["value"] == f"{v:.12g}"]
+        if any(k[3] <= d for k in same):  # the same figure known earlier from another source
+            return
+        for k in same:  # ... or known earlier from this one
+            del rows[k]
         rows[key] = {
             "year": int(year),
             "indicator": ind,
@@ -164,6 +173,8 @@ def build(shared: Path) -> list[dict]:
         if r["indicator"] in PRE2022:
             ind, scope, kind = PRE2022[r["indicator"]]
             period = "evaluation" if kind == "national_evaluation" else "full_year"
+            published = re.search(r"published_\d{4}_\d\d", r["indicator"])
+            period = published.group(0) if published else period
             note = "derived in the source table" if r["indicator"].endswith("_DERIVED") else ""
             add(r["year"], ind, r["value"], r["unit"], scope, kind, period, r["source_url"], note)
     with open(shared / "facts_by_year.csv", encoding="utf-8") as f:
@@ -183,6 +194,19 @@ def build(shared: Path) -> list[dict]:
                     r["source_url"],
                     r["unit"] if "(" in r["unit"] else "",
                 )
+                cbz = re.search(r"\((\d+) CBZ\)", r["unit"])  # a count of all zones naming its CBZs
+                if cbz and kind == "national_total":
+                    add(
+                        r["year"],
+                        "cbz_count",
+                        cbz.group(1),
+                        "zones",
+                        "全国综合保税区",
+                        "national_total_CBZ",
+                        period,
+                        r["source_url"],
+                        f"given with {r['value']} special zones",
+                    )
             elif kind in ZONE_KINDS and r["indicator"] in ZONE_INDICATORS:
                 if r["indicator"] == "进出口总值" and period != "full_year":
                     continue
@@ -229,7 +253,8 @@ def main(argv: list[str]) -> int:
     committed table (the table is reproducible from the facts) without writing it."""
     smoke = "--smoke" in argv
     argv = [a for a in argv if a != "--smoke"]
-    shared = Path(argv[0]) if argv else ROOT.parent / "shared" / "data"
+    beside = (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data" / "facts_pre2022.csv").exists())
+    shared = Path(argv[0]) if argv else next(beside, ROOT.parent / "shared" / "data")
     rows = build(shared)
     if smoke:
         with tempfile.TemporaryDirectory() as tmp:

@@ -155,7 +155,7 @@ def _zones_of(hits: np.ndarray) -> list[ZoneOutcomes]:
                 "zone",
                 [TargetSpec("rank_2026", "rank", 2026, "<=", 60, "rank", "")],
                 lambda ind, year, v=values: v,
-                60,
+                lambda year: 60,
             )
         )
     return out

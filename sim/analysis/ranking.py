@@ -48,13 +48,13 @@ def method_mixture(ranking, year: int) -> str:
 
 
 def ranking_table(column, ranking, years: list[int]) -> pd.DataFrame:
-    """Per year: P(rank <= reference) under the main method (each replication's method drawn
+    """Per year: P(rank <= the year's reference rank) under the main method (each replication's method drawn
     from the year's probabilities, so the hits are a plain binomial) and under every variant (the
     same peers and zone re-scored; the ``method_<id>`` variants give the per-method breakdown), and
     P(class A), each with its 95% Wilson interval."""
-    ref = ranking.reference_rank
     rows = []
     for y in years:
+        ref = ranking.reference_rank_in(y)  # each data year's rank target names its measures
 
         def row(measure, variant, desc, hits, ranks, y=y):
             n, k = len(hits), int(hits.sum())

@@ -50,9 +50,9 @@ enterprises = {{ processing = 30, logistics = 50, services = 40 }}
 trade_total = {{ 2026 = 60, 2027 = 80 }}       # 进出口总值，亿元
 industrial_output = {{ 2027 = 40 }}            # 规模以上工业总产值，亿元
 active_enterprises = {{ 2027 = 160 }}          # 年度活跃企业数，家
-# rank = {{ 2027 = 80 }}                       # 全国发展绩效评估排名（不低于第几位）。目前全国评估的
-#                                            # 同类园区按2021年数据校准，只能用于2022年开始的规划；
-#                                            # 其他年份写入会被拒绝并说明原因。
+# rank = {{ 2027 = 80 }}                       # 全国发展绩效评估排名（不低于第几位），每年可各写一个。同类
+#                                            # 园区按规划开始前已公布的全国数据校准；另需在 [ranking.zone]
+#                                            # 写明本省上年外贸进出口总值 province_trade_yi（亿元）。
 
 # 规划中的建设项目，每个一段 [[projects]]；kind 取 serviced_land（土地平整及配套）、warehouse（保税仓库）、
 # gate（卡口及查验设施）、platform（信息化管理平台）、park（产业园）。
@@ -110,9 +110,9 @@ enterprises = {{ processing = 30, logistics = 50, services = 40 }}
 trade_total = {{ 2026 = 60, 2027 = 80 }}       # total trade, 亿元
 industrial_output = {{ 2027 = 40 }}            # industrial output above designated size, 亿元
 active_enterprises = {{ 2027 = 160 }}          # active enterprises
-# rank = {{ 2027 = 80 }}                       # national evaluation rank (worst acceptable). The national
-#                                            # evaluation's peer zones are calibrated to 2021 data and serve
-#                                            # only plans starting in 2022; other years are refused with the reason.
+# rank = {{ 2027 = 80 }}                       # national evaluation rank (worst acceptable), one a year if wanted.
+#                                            # Peer zones: the national facts published before the plan starts;
+#                                            # state the province's trade of the base year under [ranking.zone].
 
 # The plan's works, one [[projects]] each; kind is serviced_land, warehouse, gate, platform or park.
 [[projects]]

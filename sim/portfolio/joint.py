@@ -30,7 +30,8 @@ class ZoneOutcomes:
     name_en: str
     targets: list[TargetSpec]
     column: Callable[[str, int], np.ndarray]
-    reference_rank: int | None
+    reference_rank: Callable[[int], int] | None
+    """The zone's reference rank of a data year (its rank target there), or None without a ranking."""
 
     def target(self, indicator: str, year: int) -> TargetSpec | None:
         """The zone's own active target of ``indicator`` in ``year`` (rank: else its reference rank)."""
@@ -38,7 +39,7 @@ class ZoneOutcomes:
             if t.indicator == indicator and t.year == year and t.active:
                 return t
         if indicator == RANK and self.reference_rank is not None:
-            return TargetSpec(f"rank_{year}", RANK, year, "<=", float(self.reference_rank), "rank", "")
+            return TargetSpec(f"rank_{year}", RANK, year, "<=", float(self.reference_rank(year)), "rank", "")
         return None
 
     def hits(self, indicator: str, year: int) -> np.ndarray | None:

@@ -62,7 +62,7 @@ class PortfolioResults:
                     name_en=sc.scenario.zone,
                     targets=target_specs(sc),
                     column=ind.column,
-                    reference_rank=sc.ranking.reference_rank if sc.ranking is not None else None,
+                    reference_rank=sc.ranking.reference_rank_in if sc.ranking is not None else None,
                 )
             )
         return out

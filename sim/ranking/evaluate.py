@@ -352,8 +352,8 @@ def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macr
     )
     columns = np.arange(n_all, n_all + K)  # the zones' columns of ``units``, in their listed order
     boards = [np.stack([m[i] for m in masks]) for i in (0, 1)]  # (K, units): two boards, three boards
-    refs = np.array([c.reference_rank for c in cfgs])
     for t, yp in enumerate(year_plans):
+        refs = np.array([c.reference_rank_in(years[t]) for c in cfgs])  # each data year's rank target
         n_u = yp.n_units(u_eval)
         ev = np.flatnonzero(seniority_rank < n_u - K - n_bonded)  # most senior CBZ peers, bonded zones, zones
         mp = yp.method(u_method[t])

@@ -45,5 +45,30 @@ def check_ranking_inputs(sc) -> None:
             f"ranking.zone.province_trade_yi: expected a province's yearly trade > 0 and <= 1e+07 亿元 (the largest "
             f"province trades some 8万亿元), got {zone.province_trade_yi:g}"
         )
+    problems += reference_rank_problems(sc)
     if problems:
         raise ValueError("\n".join(problems))
+
+
+def reference_rank_problems(sc) -> list[str]:
+    """One rank threshold per data year: every rank target's threshold is the reference rank of its
+    data year (left out, ``ranking.reference_rank`` is derived from the targets: sim.ranking.config.fill)."""
+    r = sc.ranking
+    out = []
+    for tid, t in sc.targets.items():
+        if t.indicator == "rank" and r.reference_rank_in(t.year) != t.threshold:
+            out.append(
+                f"ranking.reference_rank: {r.reference_rank_in(t.year)} for data year {t.year}, but targets.{tid} "
+                f"asks for rank <= {t.threshold:g}; one rank per data year: leave ranking.reference_rank out "
+                f"(each year's rank target sets it) or state the target's rank"
+            )
+    for y in sc.run.years:  # the zone holding the reference rank must exist in every replication
+        ref, fewest = r.reference_rank_in(y), r.evaluated(y).low
+        if ref > fewest:
+            rank_ids = [tid for tid, t in sc.targets.items() if t.indicator == "rank" and t.year == y]
+            key = f"targets.{rank_ids[0]}" if rank_ids else "ranking.reference_rank"
+            out.append(
+                f"{key}: rank <= {ref} in data year {y}, but as few as {fewest} zones are evaluated that year "
+                f"(ranking.peers.evaluated_by_year, from the national facts); expected a rank of at most {fewest}"
+            )
+    return out

@@ -23,6 +23,7 @@ from typing import Any
 import tomli_w
 from pydantic import ValidationError
 
+from sim.ranking.config.fill import fill_national
 from sim.scenario.errors import ScenarioError, display_path
 from sim.scenario.observed import attach
 from sim.scenario.schema import Scenario
@@ -392,6 +393,10 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | Sequence[str]
 
 
 def validate_data(data: dict, path: Path, origin: dict | None = None) -> LoadedScenario:
+    try:  # the national facts its plan could know complete the [ranking] section (sim.ranking.config.fill)
+        data = fill_national(data)
+    except ValueError as e:
+        raise ScenarioError(f"{_origin_of(['ranking', 'peers'], origin or {}, display_path(path))}: {e}") from None
     try:
         sc = Scenario.model_validate(data)
     except ValidationError as e:

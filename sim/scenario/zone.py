@@ -198,9 +198,7 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
     ranks = [t for t in full["targets"].values() if t["indicator"] == "rank"]
     own_eval = isinstance(data.get("ranking"), dict) and "peers" in data["ranking"]
     if ranks and not own_eval:  # a file stating its own evaluation (peers and all) keeps it as stated
-        worst = max(ranks, key=lambda t: t["year"])["threshold"]  # the rank aimed at by the plan's end
-        counts = stated.get("counts")
-        full["ranking"] = ranking(w, zone, years, data.get("ranking"), counts, worst)
+        full["ranking"] = ranking(w, zone, years, data.get("ranking"), stated.get("counts"))
     for sec in FULL_SECTIONS:  # the planner's own statements win over the defaults
         if sec in data:
             if not isinstance(data[sec], dict):

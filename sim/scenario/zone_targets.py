@@ -3,7 +3,6 @@ evaluation it needs (docs/zones.md)."""
 
 from __future__ import annotations
 
-import copy
 import math
 import tomllib
 from typing import Any
@@ -81,13 +80,13 @@ def target_words(ind: str, year: str, thr: float, projects: dict, milestones: di
     return f"{year}年{OUTCOMES[ind].zh}达到{thr:g}{unit}"
 
 
-def ranking(w: Where, zone: dict, years: list[int], own: Any, counts: Any, rank_target: float | None = None) -> dict:
+def ranking(w: Where, zone: dict, years: list[int], own: Any, counts: Any) -> dict:
     """The national evaluation of a zone file's rank target, for any data years.
 
-    The methods come from ``evaluation_methods.toml``; the peers are calibrated to the national
-    facts known before the plan starts (``sim.ranking.config.national``: no look-ahead), the evaluated
-    counts and methods of the plan's data years follow the facts, then their documented defaults;
-    the zone's own inputs come from the zone file (docs/zones.md, "The rank")."""
+    The methods come from ``evaluation_methods.toml``; the zone's own inputs from the zone file
+    (docs/zones.md, "The rank"). The national facts known before the plan starts (peers, evaluated
+    counts, methods of its data years) and the reference rank of each data year (its rank target)
+    are filled in for every scenario alike, zone file or not (``sim.ranking.config.fill``)."""
     with open(EVALUATION, "rb") as f:
         ev = tomllib.load(f)["ranking"]
     zone_in = own.get("zone", {}) if isinstance(own, dict) else {}
@@ -97,23 +96,6 @@ def ranking(w: Where, zone: dict, years: list[int], own: Any, counts: Any, rank_
             f"a rank target needs the foreign trade of {zone['province']} in {years[0] - 1}, 亿元 (the province's "
             f"statistical communiqué): add [ranking.zone] province_trade_yi = ...",
         )
-    region = national.region_of(zone["province"])
-    bz = ev["peers"].get("bonded_zones", 0)
-    lo, hi = (bz["low"], bz["high"]) if isinstance(bz, dict) else (bz, bz)
-    known = national.known_before(national.load_facts(), f"{years[0]}-01")
-    try:
-        inputs = national.national_inputs(known, years, region, lo, hi)
-    except ValueError as e:
-        raise w.fail(
-            "targets.rank", f"the national facts known before {years[0]}-01 cannot calibrate the peers: {e}"
-        ) from None
-    ev = copy.deepcopy(ev)
-    # the methods file's data years describe Qinzhou's plan; a zone file's come from the facts
-    ev["method_by_year"] = {}
-    ev["peers"]["evaluated_by_year"] = {}
-    ev = national.apply(ev, inputs)
-    if rank_target is not None:
-        ev["reference_rank"] = int(rank_target)
     produced = set(MODEL_INDICATORS) | set(counts if isinstance(counts, dict) else {})
     stated = zone_in.get("fallback", {}) if isinstance(zone_in.get("fallback"), dict) else {}
     # assumption: a yearly figure the zone neither simulates nor states is that of the median peer
@@ -125,7 +107,7 @@ def ranking(w: Where, zone: dict, years: list[int], own: Any, counts: Any, rank_
     }
     offsets = zone_in.get("offsets", {}) if isinstance(zone_in.get("offsets"), dict) else {}
     ev["zone"] = {
-        "region": region,
+        "region": national.region_of(zone["province"]),
         "board": national.province_boards()[zone["province"]],
         "area_km2": float(zone["fenced_area_km2"]),
         "accepted_area_share_pct": float(zone_in.get("accepted_area_share_pct", 100.0)),

@@ -1,8 +1,11 @@
 """The ``[ranking]`` section of a scenario: peer zones, derived indicators, evaluation methods.
 
-Every number lives in ``scenarios/evaluation_methods.toml`` with its source or assumption; this
-module only declares what may be written there, with types, ranges and cross-checks. Models are
-frozen and forbid unknown keys, like the rest of the scenario schema.
+The methods (by version), the method belief and the peers' assumptions live in
+``scenarios/evaluation_methods.toml``, the zone's own inputs in its scenario or zone file, the
+national facts in ``scenarios/national_facts.csv`` (filled in by :mod:`sim.ranking.config.fill`,
+only those dated before the plan); this module only declares what may be written there, with
+types, ranges and cross-checks. Models are frozen and forbid unknown keys, like the rest of the
+scenario schema.
 
 Vocabulary:
 
@@ -25,7 +28,8 @@ from typing import Literal, TypeVar
 from pydantic import Field, model_validator
 
 from sim.config_base import StrictModel
-from sim.ranking.config import national
+from sim.ranking.config import fill, national
+from sim.ranking.config.belief import MethodBelief
 from sim.ranking.config.peers import (
     Correlation,
     CountSpan,
@@ -48,6 +52,7 @@ from sim.ranking.config.variables import (
     Board,
     Region,
 )
+from sim.ranking.config.zone_spec import ZoneSpec, nonnegative
 
 Model = StrictModel
 
@@ -71,6 +76,7 @@ __all__ = [
     "Growth",
     "IndicatorWeight",
     "Method",
+    "MethodBelief",
     "PeerSpec",
     "PeerVariable",
     "RankingConfig",
@@ -86,55 +92,6 @@ __all__ = [
 
 Rule = Literal["percentile", "min_max", "share_of_max"]
 Direction = Literal["higher", "lower"]
-
-
-# ----------------------------------------------------------------------------- zone
-
-
-class ZoneSpec(Model):
-    region: Region = Field(
-        description="Region the zone is ranked in: 'east' or 'central_west' "
-        "(central, western and north-eastern provinces)."
-    )
-    area_km2: float = Field(gt=0, description="Area the per-area indicators divide by (fenced area), km2.")
-    accepted_area_share_pct: float = Field(
-        gt=0, le=100, description="Share of the approved area that has passed customs acceptance, %."
-    )
-    board: Board | None = Field(
-        None,
-        description="Board of a three-board ranking (east, central, west_northeast); from the province "
-        "(scenarios/province_boards.csv). Required when a method ranks on three boards.",
-    )
-    province_trade_yi: float = Field(
-        gt=0,
-        description="Foreign trade of the zone's province in the "
-        "calibration year, 亿元; grows like the peers' province_trade.",
-    )
-    offsets: dict[str, float] = Field(
-        default_factory=dict,
-        description=(
-            "Added to the zone model's output before scoring, for stock the model does not track "
-            "(e.g. business types running before the first simulated year). Must be >= 0."
-        ),
-    )
-    fallback: dict[str, float] = Field(
-        default_factory=dict,
-        description=(
-            "Value used when the zone model does not produce a base variable in this scenario. Without "
-            "an entry, a missing variable is an error (never a silent zero)."
-        ),
-    )
-
-    @model_validator(mode="after")
-    def _keys(self):
-        for name, d in (("offsets", self.offsets), ("fallback", self.fallback)):
-            bad = sorted(set(d) - set(ZONE_MODEL_VARIABLES))
-            if bad:
-                raise ValueError(f"{name}: unknown variable(s) {bad}; expected some of {list(ZONE_MODEL_VARIABLES)}")
-        _nonnegative(
-            self.offsets, "offsets", "a negative offset could reverse the direction of the zone's own indicator"
-        )
-        return self
 
 
 # ----------------------------------------------------------------------------- derived indicators
@@ -156,7 +113,7 @@ class Derived(Model):
             raise ValueError("give either terms or growth_of (exactly one)")
         if self.growth_of and self.divide_by:
             raise ValueError("divide_by does not apply to a growth indicator")
-        _nonnegative(self.terms, "terms", "so more of a base variable never lowers an indicator")
+        nonnegative(self.terms, "terms", "so more of a base variable never lowers an indicator")
         return self
 
 
@@ -232,21 +189,27 @@ class Variant(Model):
 
 
 class RankingConfig(Model):
-    reference_rank: int = Field(
-        ge=1,
+    reference_rank: int | dict[str, int] = Field(
         description=(
-            "The rank the plan aims at (top N); peers output trade_at_reference_rank / score_at_reference_rank "
-            "describe the zone holding this rank."
+            "The rank the plan aims at (top N), one for every data year or data year -> rank; peers output "
+            "trade_at_reference_rank / score_at_reference_rank describe the zone holding it. Left out, each "
+            "data year takes its rank target's (sim.ranking.config.fill); stated, it must agree with them."
         ),
     )
     class_a_share: float = Field(
         gt=0, le=1, description="Share of evaluated zones in class A (ranks <= floor(share * n))."
     )
     method_by_year: dict[str, str | dict[str, float]] = Field(
+        default_factory=dict,
         description=(
             "Data year -> the method that scores it: a method id (it applies for certain), or method id "
-            "-> probability that it applies (summing to 1); each replication draws one."
-        )
+            "-> probability that it applies (summing to 1); each replication draws one. A data year not "
+            "stated takes method_belief with the facts known before the plan."
+        ),
+    )
+    method_belief: MethodBelief = Field(
+        description="Which method scores a data year the scenario does not state: the planner's belief "
+        "(scenarios/evaluation_methods.toml, [ranking.method_belief])."
     )
     zone: ZoneSpec
     peers: PeerSpec
@@ -295,6 +258,12 @@ class RankingConfig(Model):
             )
         if self.zone.board is not None and (self.zone.board == "east") != (self.zone.region == "east"):
             raise ValueError(f"zone.board: {self.zone.board!r} does not lie in zone.region {self.zone.region!r}")
+        ranks = self.reference_rank if isinstance(self.reference_rank, dict) else {"": self.reference_rank}
+        if not ranks or any(r < 1 or (y and not y.isdigit()) for y, r in ranks.items()):
+            raise ValueError(f"reference_rank: expected a rank >= 1, or data year -> rank, got {self.reference_rank!r}")
+        unknown = sorted(self.method_belief.methods() - set(self.methods))
+        if unknown:
+            raise ValueError(f"method_belief: unknown method(s) {unknown}; expected some of {sorted(self.methods)}")
         for y, given in self.method_by_year.items():
             if not y.isdigit():
                 raise ValueError(f"method_by_year: key {y!r} is not a year")
@@ -327,6 +296,14 @@ class RankingConfig(Model):
                         f"(groups: {sorted(self.methods[mid].groups)})"
                     )
         return self
+
+    def reference_rank_in(self, year) -> int:
+        """The reference rank of data ``year``: ``reference_rank`` (one rank, or the year's; a year it
+        does not name takes the next later year's, else the latest earlier one's)."""
+        r = self.reference_rank
+        if isinstance(r, int):
+            return r
+        return fill.rank_of_year({int(y): v for y, v in r.items()}, int(year))
 
     def method_weights(self, year) -> dict[str, float]:
         """Method id -> probability that it scores data year ``year`` (methods of probability 0 left out);
@@ -361,12 +338,6 @@ class RankingConfig(Model):
             )
         if self.peers.calibrated_to_facts:
             national.check_facts(self, list(years))
-
-
-def _nonnegative(values: dict[str, float], what: str, why: str) -> None:
-    neg = sorted(k for k, v in values.items() if v < 0)
-    if neg:
-        raise ValueError(f"{what}: {neg} must be >= 0 ({why})")
 
 
 T = TypeVar("T")

@@ -3,34 +3,32 @@
 ``scenarios/national_facts.csv`` holds one row per national fact (CBZ trade, zone counts,
 evaluation rounds, method dates) with its source and ``dated``: the day from which a planner could
 know it. A plan starting in month ``YYYY-MM`` uses only rows dated before that month's first day
-(:func:`known_before`); a row dated later changes nothing the plan computes.
+(:func:`known_before`; ``ranking.peers.facts_dated_before`` may give another day, such as the plan's
+own date); a row dated later changes nothing the plan computes.
 
 :func:`national_inputs` turns the known facts into the peer calibration of a plan whose first
 data year is ``start_year``: the latest CBZ trade total and zone counts at or before the base year
 (``start_year - 1``), the number of zones evaluated per data year (the facts' rounds where known,
-a reasoned trend after) and the method that scores each data year (:func:`default_method`).
-docs/model.md, section "Ranking" states what is drawn and what is fixed.
+a reasoned trend after) and the method that scores each data year (the planner's belief,
+:mod:`sim.ranking.config.belief`). :mod:`sim.ranking.config.fill` writes them into every
+scenario's ``[ranking]`` section. docs/model.md, section "Ranking" states what is drawn and what is fixed.
 """
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.ranking.config.belief import MethodBelief, default_method
+
 FACTS_CSV = Path(__file__).resolve().parents[3] / "scenarios" / "national_facts.csv"
 """The national facts table shipped with the tool (built by bench/build_national_facts.py)."""
 
 BOARDS_CSV = Path(__file__).resolve().parents[3] / "scenarios" / "province_boards.csv"
 """Province -> board of the regional rankings (east; central; west and north-east)."""
-
-EVAL2024_FROM = 2024
-"""First data year the January 2024 revision scores by default (see :func:`default_method`)."""
-MIXED_YEAR = 2023
-"""The data year evaluated in the year the revision was issued: either method, with equal probability."""
 
 
 @dataclass(frozen=True)
@@ -72,12 +70,14 @@ def load_facts(path: Path | None = None) -> tuple[Fact, ...]:
 
 
 def plan_day(start: str) -> dt.date:
-    """The first day of the plan's start month ``YYYY-MM``."""
+    """The first day of the plan's start month ``YYYY-MM``, or the day ``YYYY-MM-DD`` itself."""
+    if len(start) == 10:
+        return dt.date.fromisoformat(start)
     return dt.date(int(start[:4]), int(start[5:7]), 1)
 
 
 def known_before(facts: tuple[Fact, ...], start: str) -> tuple[Fact, ...]:
-    """The facts a planner could know when the plan starts (dated before its first day)."""
+    """The facts a planner could know when the plan starts (dated before its first day, :func:`plan_day`)."""
     day = plan_day(start)
     return tuple(f for f in facts if f.dated < day)
 
@@ -86,22 +86,6 @@ def latest(facts: tuple[Fact, ...], indicator: str, year_max: int) -> Fact | Non
     """The most recent row of ``indicator`` describing a year <= ``year_max`` (latest year, then latest day)."""
     rows = [f for f in facts if f.indicator == indicator and f.year <= year_max]
     return max(rows, key=lambda f: (f.year, f.dated)) if rows else None
-
-
-def default_method(year: int, known: tuple[Fact, ...]) -> str | dict[str, float]:
-    """The method a planner expects for data ``year`` without better knowledge.
-
-    Data years up to 2022 were evaluated before the revision was issued (2024-01-08): eval2020. The
-    2023 data year was evaluated during 2024: whether it already used the revision is not
-    published, so each method has probability 1/2. From 2024 on, the revision, once the planner
-    knows it was issued (a fact dated before the plan); a planner before that day can only expect
-    a revision as likely as not, the same 1/2 as 2023."""
-    if year < MIXED_YEAR:
-        return "eval2020"
-    issued = any(f.indicator == "method_eval2024_issued" for f in known)
-    if year >= EVAL2024_FROM and issued:
-        return "eval2024"
-    return {"eval2020": 0.5, "eval2024": 0.5}
 
 
 @functools.cache
@@ -136,6 +120,7 @@ class NationalInputs:
     methods: dict[str, str | dict[str, float]]
     sources: dict[str, str]
     west_northeast_share: float | None = None
+    shares: dict[str, float] | None = None
 
 
 def _cite(f: Fact) -> str:
@@ -164,6 +149,25 @@ def cbz_trade_total(known: tuple[Fact, ...], base_year: int) -> tuple[float, int
     return cbz.value, cbz.year, _cite(cbz)
 
 
+def concentration(known: tuple[Fact, ...], base_year: int) -> tuple[dict[str, float], list[str]]:
+    """Top-5 / top-30 shares of CBZ trade from the latest special-zone shares at or before ``base_year``
+    (``{}`` where none is known), with their sources. The largest special zones are CBZs
+    (assumption: the big airport, inland and port zones all are), and CBZ trade is the special
+    zones' times the CBZs' share of the zones, as for the total (:func:`cbz_trade_total`)."""
+    out, why = {}, []
+    for key, indicator in (
+        ("top5_share", "special_zones_top5_share_pct"),
+        ("top30_share", "special_zones_top30_share_pct"),
+    ):
+        f = latest(known, indicator, base_year)
+        n_cbz, n_sz = (latest(known, k, f.year) for k in ("cbz_count", "special_zones_count")) if f else (None, None)
+        if f is None or n_cbz is None or n_sz is None:
+            continue
+        out[key] = round(min(0.99, f.value / 100 / min(1.0, n_cbz.value / n_sz.value)), 6)
+        why.append(f"{key}: {_cite(f)} / CBZ share of zones {n_cbz.value:g}/{n_sz.value:g}")
+    return out, why
+
+
 def national_inputs(
     known: tuple[Fact, ...],
     years: list[int],
@@ -171,25 +175,39 @@ def national_inputs(
     bonded_low: int,
     bonded_high: int,
     base: int | None = None,
+    belief: MethodBelief | None = None,
+    central_west_share: float | None = None,
 ) -> NationalInputs:
     """The peer calibration of a plan whose data years are ``years``, from the ``known`` facts only.
 
     Zone counts: the latest CBZ count at or before the base year; the central-west count scales
-    the latest regional count by the national growth since (assumption: the regional split holds).
+    the latest regional count by the national growth since (assumption: the regional split holds),
+    or, where no regional count is known yet, takes ``central_west_share`` of the zones (an
+    assumption the methods file states).
     Evaluated per data year: a round's count where the facts know it, otherwise the latest round's
     share of the zones evaluated applied to the zones of the base year, and up to the zones the
     count trend of the two latest years adds by that data year (a range, drawn per replication);
-    always within what the peer population can hold (the peers are the zones of the base year)."""
+    always within what the peer population can hold (the peers are the zones of the base year).
+    Methods per data year: the planner's ``belief`` with the facts known (none without a belief)."""
     base = years[0] - 1 if base is None else base
     total, facts_year, why_total = cbz_trade_total(known, base)
     n = latest(known, "cbz_count", base)
     if n is None:
         raise ValueError(f"no national CBZ count known at or before {base}")
+    if n.year < facts_year - 1:  # the zones then were far more than an old count says (52 in 2016, 149 in 2020)
+        raise ValueError(
+            f"the latest CBZ count known is of {n.year} ({n.value:g} zones), the CBZ trade of {facts_year}: "
+            f"add the CBZ count of {facts_year - 1} or {facts_year} (indicator cbz_count, with its source and day)"
+        )
     cw = latest(known, "cbz_count_central_west_northeast", base)
-    if cw is None:
+    if cw is not None:
+        cw_year_n = latest(known, "cbz_count", cw.year)
+        cw_fraction = cw.value / (cw_year_n.value if cw_year_n else n.value)
+    elif central_west_share is not None:
+        cw_fraction = central_west_share
+    else:
         raise ValueError(f"no central-west CBZ count known at or before {base}")
-    cw_year_n = latest(known, "cbz_count", cw.year)
-    n_cw = round(cw.value * n.value / (cw_year_n.value if cw_year_n else n.value))
+    n_cw = round(cw_fraction * n.value)
     n_zones = int(n.value)
     n_peers = n_zones - 1
     n_cw_peers = n_cw - (zone_region == "central_west")
@@ -217,18 +235,21 @@ def national_inputs(
         hi = round(share * (n_zones + max(0.0, growth) * (y - base)))
         lo, hi = max(floor_, min(lo, cap)), max(floor_, min(hi, cap))
         evaluated[str(y)] = (lo, hi)
-    methods = {str(y): default_method(y, known) for y in years}
+    issued = belief is not None and any(f.indicator == belief.revision_issued for f in known)
+    methods = {str(y): default_method(y, issued, belief) for y in years} if belief is not None else {}
     # the west + north-east board's share of the central-west zones, once a round has counted it
     wne = latest(known, "eval_zones_evaluated_west_northeast", base + 1)
     wne_share = None
     if wne is not None:
         n_then = latest(known, "cbz_count", wne.year)
-        cw_then = cw.value * (n_then.value if n_then else n.value) / (cw_year_n.value if cw_year_n else n.value)
+        cw_then = cw_fraction * (n_then.value if n_then else n.value)
         wne_share = min(1.0, wne.value / (share * cw_then)) if share else None
+    shares, why_shares = concentration(known, base)
     sources = {
+        "concentration": "; ".join(why_shares) or "no share known: the methods file's ranges",
         "trade_total_yi": why_total,
         "n_zones": _cite(n),
-        "n_central_west": _cite(cw),
+        "n_central_west": _cite(cw) if cw else f"assumption: central_west_share {cw_fraction:g} of the zones",
         "evaluated": "; ".join(_cite(f) for f in rounds) or "no round known",
     }
     return NationalInputs(
@@ -241,41 +262,29 @@ def national_inputs(
         methods=methods,
         sources=sources,
         west_northeast_share=wne_share,
+        shares=shares,
     )
-
-
-def apply(ev: dict, inputs: NationalInputs) -> dict:
-    """The ``[ranking]`` table ``ev`` (a plain dict, copied) calibrated to ``inputs``: calibration year,
-    CBZ peers, central-west peers, trade total, evaluated counts and methods of the plan's data years
-    (a data year ``ev`` already states keeps its statement)."""
-    out = copy.deepcopy(ev)
-    peers = out["peers"]
-    peers["calibration_year"] = inputs.calibration_year
-    peers["n_peers"] = inputs.n_zones - 1
-    peers["n_central_west"] = inputs.n_central_west
-    peers["trade"]["total_yi"] = inputs.trade_total_yi
-    if inputs.west_northeast_share is not None:
-        peers["west_northeast_share"] = inputs.west_northeast_share
-    by_year = dict(peers.get("evaluated_by_year", {}))
-    for y, (lo, hi) in inputs.evaluated.items():
-        by_year.setdefault(y, lo if lo == hi else {"low": lo, "high": hi})
-    peers["evaluated_by_year"] = by_year
-    methods = dict(out.get("method_by_year", {}))
-    for y, m in inputs.methods.items():
-        methods.setdefault(y, m)
-    out["method_by_year"] = methods
-    return out
 
 
 def year_defaults(cfg, year: int) -> tuple[str | dict[str, float], tuple[int, int]]:
     """(method, (low, high) evaluated) of data ``year`` for a ranking config that does not state them:
-    from the facts known before its plan (the year after its calibration year), the evaluated
-    count capped by the config's own peers (a what-if may state fewer than the facts)."""
+    from the facts known before its plan (``peers.facts_dated_before``, else the year after its
+    calibration year), the evaluated count capped by the config's own peers (a what-if may state
+    fewer than the facts)."""
     base = cfg.peers.calibration_year
-    known = known_before(load_facts(), f"{base + 1}-01")
+    known = known_before(load_facts(), cfg.peers.facts_dated_before or f"{base + 1}-01")
     bz = cfg.peers.bonded_zones
     lo_bz, hi_bz = (bz, bz) if isinstance(bz, int) else (bz.low, bz.high)
-    got = national_inputs(known, [year], cfg.zone.region, lo_bz, hi_bz, base=base)
+    got = national_inputs(
+        known,
+        [year],
+        cfg.zone.region,
+        lo_bz,
+        hi_bz,
+        base=base,
+        belief=cfg.method_belief,
+        central_west_share=cfg.peers.central_west_share,
+    )
     lo, hi = got.evaluated[str(year)]
     cap = cfg.peers.n_peers + 1 + lo_bz
     return got.methods[str(year)], (min(lo, cap), min(hi, cap))
@@ -284,10 +293,13 @@ def year_defaults(cfg, year: int) -> tuple[str | dict[str, float], tuple[int, in
 def check_facts(cfg, years: list[int]) -> None:
     """Raise ValueError when a ranking config's peer calibration differs from the national facts
     known before the plan starts: the calibration year is not a label."""
-    start = f"{years[0]}-01"
+    start = cfg.peers.facts_dated_before or f"{years[0]}-01"
     bz = cfg.peers.bonded_zones
     lo_bz, hi_bz = (bz, bz) if isinstance(bz, int) else (bz.low, bz.high)
-    got = national_inputs(known_before(load_facts(), start), list(years), cfg.zone.region, lo_bz, hi_bz)
+    known = known_before(load_facts(), start)
+    got = national_inputs(
+        known, list(years), cfg.zone.region, lo_bz, hi_bz, central_west_share=cfg.peers.central_west_share
+    )
     ps = cfg.peers
     stated = {
         "peers.n_peers": (ps.n_peers, got.n_zones - 1, got.sources["n_zones"]),
@@ -298,6 +310,6 @@ def check_facts(cfg, years: list[int]) -> None:
         if abs(have - want) > 1e-9 * max(1.0, abs(want)):
             raise ValueError(
                 f"ranking.{key}: {have:g}, but the national facts known before {start} give {want:g} "
-                f"for calibration year {got.calibration_year} ({why}); state the facts' value, or set "
+                f"for calibration year {got.calibration_year} ({why}); leave it out (the facts give it), or set "
                 f"ranking.peers.calibrated_to_facts = false for a what-if on the national facts"
             )

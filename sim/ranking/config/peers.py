@@ -8,10 +8,11 @@ evaluated in each data year, and how many bonded zones are among them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 import numpy as np
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from sim.config_base import StrictModel
 from sim.ranking.config.trade_quantile import TOP_LARGE, TOP_SMALL, solve_trade_quantile
@@ -144,8 +145,25 @@ class PeerSpec(Model):
             "facts known before the plan starts give (scenarios/national_facts.csv); false: a what-if on them."
         ),
     )
+    facts_dated_before: str | None = Field(
+        None,
+        pattern=r"^\d{4}-\d{2}(-\d{2})?$",
+        description=(
+            "The day (YYYY-MM-DD) or month (YYYY-MM: its first day) before which a national fact must be "
+            "dated to be used (scenarios/national_facts.csv); default: the plan's start, [run].start."
+        ),
+    )
     n_peers: int = Field(ge=TOP_LARGE + 1, description="Other zones in the country (the zone excluded).")
     n_central_west: int = Field(ge=0, description="How many of them are in the central/west/north-east region.")
+    central_west_share: float | None = Field(
+        None,
+        gt=0,
+        lt=1,
+        description=(
+            "Share of the CBZs in the central, west and north-east regions for a plan before any regional "
+            "count is known (scenarios/national_facts.csv); once one is, the facts give n_central_west."
+        ),
+    )
     west_northeast_share: float = Field(
         0.5,
         ge=0,
@@ -156,11 +174,12 @@ class PeerSpec(Model):
         ),
     )
     evaluated_by_year: dict[str, int | CountSpan] = Field(
+        default_factory=dict,
         description=(
             "Data year -> zones evaluated that year, the zone and the bonded zones included (a count, "
             "or a range: one uniform per replication places every year's count in its range); the "
             "CBZ peers evaluated are the most senior ones."
-        )
+        ),
     )
     bonded_zones: int | CountSpan = Field(
         0,
@@ -198,6 +217,11 @@ class PeerSpec(Model):
         default_factory=list,
         description=("Latent correlations that replace the one-factor value for a pair of columns."),
     )
+
+    @field_validator("facts_dated_before", mode="before")
+    @classmethod
+    def _day(cls, v):
+        return v.isoformat() if isinstance(v, dt.date) else v  # a TOML date, unquoted
 
     @model_validator(mode="after")
     def _check(self):

@@ -135,16 +135,11 @@ def quantiles_sheet(wb, res: Results):
     rows = []
     for _, r in q.iterrows():
         u = unit_of(res, r["indicator"])
-        zh = (
-            f"{indicator_label(r['indicator'], 'zh', res.resolved)}（{unit_label(u, 'zh')}）"
-            if u
-            else indicator_label(r["indicator"], "zh", res.resolved)
+        zh_label, en_label = (
+            indicator_label(r["indicator"], lg, res.resolved, year=int(r["year"])) for lg in ("zh", "en")
         )
-        en = (
-            f"{indicator_label(r['indicator'], 'en', res.resolved)} ({unit_label(u, 'en')})"
-            if u
-            else indicator_label(r["indicator"], "en", res.resolved)
-        )
+        zh = f"{zh_label}（{unit_label(u, 'zh')}）" if u else zh_label
+        en = f"{en_label} ({unit_label(u, 'en')})" if u else en_label
         rows.append(
             [
                 r["indicator"],

@@ -4,6 +4,7 @@ zones (:func:`sim.report.document.excel.build_workbook` puts them in order)."""
 
 from __future__ import annotations
 
+from sim.ranking.config.fill import filled_notes
 from sim.report.charts.base import target_label
 from sim.report.document import sources
 from sim.report.document.excel_cells import (
@@ -28,6 +29,7 @@ from sim.results import Results
 def scenario_sheet(wb, res: Results):
     path = sources.find_scenario_file(res.manifest.get("scenario_file"), res.saved_folder)
     comments = sources.scenario_comments(path) if path else {}
+    filled = filled_notes(res.resolved)  # the ranking values the national facts gave, stated in no file
     header = [
         bi("键路径", "Key path"),
         bi("参数", "Parameter (zh)"),
@@ -45,7 +47,7 @@ def scenario_sheet(wb, res: Results):
                 key_label(path_, "en", res.resolved),
                 value_text(v, "zh"),
                 value_text(v, "en"),
-                sources.comment_for(comments, path_),
+                comments.get(path_) or filled.get(path_) or sources.comment_for(comments, path_),
             ]
         )
     sheet(wb, "情景 Scenario", header, rows, None, [48, 40, 44, 36, 36, 80])

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from sim.ranking.config.fill import rank_of_year
 from sim.report.texts.key_labels import DIST_PARAMS, DISTS, UNITS, entity_name, key_label, scenario_names
 from sim.report.texts.words import LANGS, TEXT, pick, text
 from sim.vocabulary.outcomes import OUTCOMES, PEER_STATISTICS
@@ -73,22 +74,29 @@ def ordinal_rank(rank: int | None, lang: str) -> str:
     return f"{n}{suffix}"
 
 
-def _reference_rank(scenario) -> int | None:
+def _reference_rank(scenario, year: int | None = None) -> int | None:
+    """The reference rank a label names: of ``year`` when given, else the scenario's one rank (None
+    when its data years differ)."""
     r = scenario.get("ranking") if isinstance(scenario, dict) else getattr(scenario, "ranking", None)
     if r is None:
         return None
-    return r.get("reference_rank") if isinstance(r, dict) else r.reference_rank
+    ref = r.get("reference_rank") if isinstance(r, dict) else r.reference_rank
+    if isinstance(ref, dict):  # a rank per data year
+        if year is not None:
+            return rank_of_year({int(y): v for y, v in ref.items()}, int(year))
+        return next(iter(ref.values())) if len(set(ref.values())) == 1 else None
+    return ref
 
 
-def indicator_label(indicator: str, lang: str, scenario=None, rank: int | None = None) -> str:
+def indicator_label(indicator: str, lang: str, scenario=None, rank: int | None = None, year: int | None = None) -> str:
     """Label of an indicator; scenario-defined ones need the scenario (object or resolved dict).
-    ``rank``: the reference rank a peer statistic names (default: the scenario's)."""
+    ``rank``: the reference rank a peer statistic names (default: the scenario's, of ``year`` when given)."""
     if indicator in INDICATORS:
         return pick(INDICATORS[indicator], lang)
     if indicator.startswith("peers_") and indicator.removeprefix("peers_") in PEER_STATS:
         label = pick(PEER_STATS[indicator.removeprefix("peers_")], lang)
         if "{rank}" in label:
-            n = rank if rank is not None else _reference_rank(scenario)
+            n = rank if rank is not None else _reference_rank(scenario, year)
             label = label.replace("{rank}", ordinal_rank(n, lang))
             if n is None:
                 label = label.replace("第参照名", "参照名次").replace("ranked at", "at")
