@@ -365,15 +365,8 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | Sequence[str]
         Typed values by key path (``{"levers.promotion_events_per_year": 4}``), or ``--set`` texts
         (``["levers.promotion_events_per_year=4"]``, each value read as TOML).
 
-    Returns
-    -------
-    LoadedScenario
-        The validated scenario (``.scenario``), its file, resolved data and hash.
-
-    Raises
-    ------
-    ScenarioError
-        One message naming the file, the key path and what was expected.
+    Returns the validated scenario (``.scenario``) with its file, resolved data and hash; raises
+    ScenarioError with every problem, each naming the file, the key path and what was expected.
     """
     path = Path(path)
     origin: dict[str, str] = {}

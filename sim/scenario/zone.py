@@ -196,8 +196,8 @@ def expand(data: dict, path: Path, origin: dict | None = None, catalogue: dict |
     )
     full["targets"] = goals
     ranks = [t for t in full["targets"].values() if t["indicator"] == "rank"]
-    own_eval = isinstance(data.get("ranking"), dict) and "peers" in data["ranking"]
-    if ranks and not own_eval:  # a file stating its own evaluation (peers and all) keeps it as stated
+    own_eval = isinstance(data.get("ranking"), dict) and "methods" in data["ranking"]
+    if ranks and not own_eval:  # a file stating its own evaluation (methods, peers and all) keeps it
         full["ranking"] = ranking(w, zone, years, data.get("ranking"), stated.get("counts"))
     for sec in FULL_SECTIONS:  # the planner's own statements win over the defaults
         if sec in data:
