@@ -30,6 +30,12 @@ def add_parser(sub) -> None:
         default=10_000,
         help="replications each what-if refines to (default 10000: about ±1 percentage point)",
     )
+    s.add_argument(
+        "--base-reps",
+        type=positive_int,
+        help="replications the base scenario is kept with, grown while the page is idle; the what-if's "
+        "P(hit) is anchored on them (default 4 x --max-reps)",
+    )
     s.add_argument("--workers", type=positive_int, help="local worker processes (default: all cores)")
     s.add_argument(
         "--results", default="results/studio", help="where meeting packs are written (default results/studio)"
@@ -49,7 +55,15 @@ def free_port(host: str) -> int:
 
 def studio(args) -> int:
     app = make_app(
-        args.scenario, args.overrides, args.seed, args.max_reps, args.workers, args.results, args.lang, args.scenarios
+        args.scenario,
+        args.overrides,
+        args.seed,
+        args.max_reps,
+        args.workers,
+        args.results,
+        args.lang,
+        args.scenarios,
+        args.base_reps,
     )
     port = args.port or free_port(args.host)
     with socket.socket() as s:
