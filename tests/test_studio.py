@@ -12,8 +12,8 @@ import sim
 from sim.experiment.levers import lever_ids
 from sim.scenario import ScenarioError
 from sim.studio import actions
-from sim.studio.controls import EDITABLE_SECTIONS, changes, controls, section_controls
 from sim.studio.answer import answer_table
+from sim.studio.controls import EDITABLE_SECTIONS, changes, controls, section_controls
 from sim.studio.growth_cells import growth_cell
 from sim.studio.progressive import WhatIfRunner, schedule
 from sim.studio.table import ranked, value_cell
