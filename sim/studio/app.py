@@ -16,6 +16,7 @@ import base64
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from shiny import App, reactive, render, run_app, ui
 from starlette.applications import Starlette
@@ -30,40 +31,10 @@ from sim.studio import actions
 from sim.studio.chart import chart_png
 from sim.studio.controls import Control, changes, controls
 from sim.studio.progressive import WhatIfRunner
+from sim.studio.style import CSS
 from sim.studio.table import results_table
 from sim.studio.texts import LANGS, all_chinese, t, target_label
 from sim.studio.zones import Zone, studio_app, zone_files
-
-CSS = """
-@font-face { font-family: "ZonesimCJK"; src: url("assets/cjk.otf") format("opentype"); }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "ZonesimCJK", sans-serif; }
-.zs-wrap { overflow-x: auto; }
-.zs-table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
-.zs-table th, .zs-table td { padding: 4px 6px; border-bottom: 1px solid #e5e5e5; vertical-align: middle; }
-.zs-table td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.zs-bar { position: relative; height: 10px; min-width: 90px; background: #f1f3f5; border-radius: 2px; }
-.zs-bar .band { position: absolute; top: 0; height: 10px; background: #a5c8ef; }
-.zs-bar .p { position: absolute; top: -2px; width: 2px; height: 14px; background: #1b4f8a; }
-.zs-up { color: #1a7f37; } .zs-down { color: #c62828; } .zs-flat { color: #6c757d; }
-.zs-inactive { color: #8a8a8a; }
-.zs-table td.zs-growth { white-space: normal; min-width: 7rem; }
-.zs-table td.zs-growth .ci { display: block; }
-.zs-need { display: block; font-size: 0.75rem; color: #6c757d; }
-.zs-need.zs-above_band { color: #b26a00; } .zs-need.zs-above_all { color: #c62828; font-weight: 600; }
-#zs-status { margin: 0.25rem 0 0.75rem; color: #333; }
-.zs-msg { margin-top: 0.5rem; font-size: 0.85rem; overflow-wrap: anywhere; }
-.zs-chart img { max-width: 100%; height: auto; }
-@media (max-width: 1400px) {
-  .zs-table .ci { display: block; font-size: 0.75rem; color: #6c757d; }
-}
-@media (max-width: 576px) {
-  .zs-table { font-size: 0.8rem; }
-  .zs-table .zs-barcol { display: none; }
-  .zs-table td.num { white-space: normal; }
-  .zs-table .ci { display: block; font-size: 0.7rem; color: #6c757d; }
-}
-"""
-
 
 CHART_EVERY_S = 2.0
 """Seconds between redraws of the live chart while a what-if refines (a redraw costs about half a
@@ -179,6 +150,14 @@ def page_app(
             runner.submit(what_if())
 
         @reactive.effect
+        def _lang_from_address():  # the zone picker opens a page in the language of the one left
+            with reactive.isolate():
+                query = input[".clientdata_url_search"]() or ""
+            want = parse_qs(query.lstrip("?")).get("lang", [""])[0]
+            if want in LANGS and want != lang:
+                ui.update_radio_buttons("lang", selected=want)
+
+        @reactive.effect
         @reactive.event(input.lang, ignore_init=True)
         def _relabel():
             for c in ctrls:
@@ -202,7 +181,8 @@ def page_app(
         def zone_picker():
             lg = lang_()
             options = [
-                ui.tags.option(z.name(lg), value=z.href, selected="selected" if z.href == here else None) for z in zones
+                ui.tags.option(z.name(lg), value=f"{z.href}?lang={lg}", selected="selected" if z.href == here else None)
+                for z in zones
             ]
             return ui.div(
                 ui.tags.label(t("zone", lg), **{"for": "zs-zone"}, class_="form-label"),
@@ -256,6 +236,7 @@ def page_app(
                 ui.div(changed, class_="small text-muted"),
                 id="zs-status",
                 data_reps=str(s.reps),
+                data_n_base=str(s.n_base),
                 data_done="1" if s.done else "0",
                 data_job=str(s.job),
             )
