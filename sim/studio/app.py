@@ -1,13 +1,15 @@
 """The what-if page (Shiny for Python) and how it is served on this machine.
 
-The sidebar holds one control per lever and per editable base-year figure
-(``controls.py``), a 中文 / English switch, "Save as scenario" and "Build meeting pack". Each change
-submits the what-if to a :class:`~sim.studio.progressive.WhatIfRunner`, which cancels the previous
-one; the page polls its latest answer and shows, per target, the base's and the what-if's P(hit)
-with their intervals and the paired difference, with the replication count and the widest
-interval as they refine. Shiny serves its scripts and styles from the installed package, and the
-page's Chinese font is a subset of the bundled Noto Sans CJK served from a local folder: nothing
-is fetched from the internet.
+The sidebar holds the zone picker (``zones.py``), one control per lever and per editable
+base-year figure (``controls.py``), a 中文 / English switch, "Save as scenario" and "Build meeting
+pack". Each change submits the what-if to a :class:`~sim.studio.progressive.WhatIfRunner`, which
+cancels the previous one; the page polls its latest answer and shows the changes by their labels,
+then per target (``table.py``, biggest moves first) the base's and the what-if's anchored P(hit)
+with their intervals, the paired difference, the what-if's median value with its 10-90% range and
+the growth it needs, and below it the pack's probability chart of base and what-if
+(``chart.py``), redrawn as the answer refines. Shiny serves its scripts and styles from the
+installed package, and the page's Chinese font is a subset of the bundled Noto Sans CJK served
+from a local folder: nothing is fetched from the internet.
 """
 
 from __future__ import annotations

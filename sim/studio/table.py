@@ -32,18 +32,19 @@ def ranked(table: pd.DataFrame) -> pd.DataFrame:
 def value_cell(row: dict, lang: str) -> str:
     """The what-if's median value of the target's indicator in its year, its 10-90% range, and the
     growth a year it needs from the base year (where the growth column does not say it)."""
-    q = [row.get(c) for c in ("p10", "p50", "p90")]
-    if row.get("unit") == "0/1" or any(x is None or not math.isfinite(float(x)) for x in q):
+    q = [float(x) for x in (row.get(c) for c in ("p10", "p50", "p90")) if x is not None]
+    if row.get("unit") == "0/1" or len(q) < 3 or not all(math.isfinite(x) for x in q):
         return "<td class='num zs-value'>–</td>"
     unit = str(row.get("unit", ""))
     cell = (
         f"{value_fmt(q[1], unit)}<span class='ci'> ({value_fmt(q[0], unit)} {t('to', lang)} "
         f"{value_fmt(q[2], unit)})</span>"
     )
-    need = row.get("growth_needed_yearly")
-    if need is not None and math.isfinite(float(need)) and not band_position(row):
-        cell += f"<span class='zs-need'>{html.escape(t('need_year', lang, need=pct(float(need))))}</span>"
-    return f"<td class='num zs-value' data-p50='{float(q[1]):.10g}'>{cell}</td>"
+    raw = row.get("growth_needed_yearly")
+    need = float(raw) if isinstance(raw, (int, float)) else math.nan
+    if math.isfinite(need) and not band_position(row):
+        cell += f"<span class='zs-need'>{html.escape(t('need_year', lang, need=pct(need)))}</span>"
+    return f"<td class='num zs-value' data-p50='{q[1]:.10g}'>{cell}</td>"
 
 
 def results_table(table: pd.DataFrame, specs: dict, scenario, lang: str) -> str:

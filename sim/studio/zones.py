@@ -9,6 +9,7 @@ at a time); a paused page resumes its work when opened again.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import tomllib
@@ -90,7 +91,7 @@ def studio_app(zones: list[Zone], build: Callable[[Zone], tuple]) -> Starlette:
     pages: list[_Page] = []
     routes = []
     for z in zones[1:]:
-        page = _Page(lambda z=z: build(z), pages)
+        page = _Page(functools.partial(build, z), pages)
         pages.append(page)
         routes.append(Mount(z.href.rstrip("/"), app=page))
     first = _Page(lambda: build(zones[0]), pages)

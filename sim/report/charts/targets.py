@@ -76,7 +76,7 @@ def probability_chart(
     )
     n = int(summary["n_reps"].max())
     for i, (ax, (y, d)) in enumerate(zip(axes[:, 0], blocks, strict=True)):
-        pos = np.arange(len(d))
+        pos = np.arange(len(d), dtype=float)
         kinds = [
             "joint" if t.startswith("ALL_") else ("active" if a else "inactive")
             for t, a in zip(d["target_id"].astype(str), d["active"], strict=True)
