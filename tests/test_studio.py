@@ -118,8 +118,9 @@ def test_progressive_answer_equals_sim_run_after_a_change():
             assert np.allclose(s.table[col], paired.loc[s.table["target_id"], col], atol=1e-12)
         base_p = ref.summary.set_index("target_id").loc[s.table["target_id"], "p_hit"].to_numpy()
         assert np.allclose(s.table["p"], np.clip(base_p + s.table["diff"], 0, 1), atol=1e-12)
-        g = res.summary.set_index("target_id").loc[s.table["target_id"], "yoy_growth_p50"].to_numpy()
-        assert np.array_equal(s.table["yoy_growth_p50"].to_numpy(), g, equal_nan=True)
+        summary = res.summary.set_index("target_id").loc[s.table["target_id"]]
+        for col in ("base", "growth_needed", "growth_needed_yearly", "yoy_growth_p10", "yoy_growth_p50", "p10", "p50"):
+            assert np.array_equal(s.table[col].to_numpy(), summary[col].to_numpy(), equal_nan=True), col
         r.submit({"levers.promotion_events_per_year": -1})
         bad = r.wait(60)
         assert bad.error and "promotion_events_per_year" in bad.error and bad.table is None

@@ -11,7 +11,9 @@ One row per target of the base (its ``TargetSpec.columns()``), then:
 - ``diff``, ``diff_low``, ``diff_high``: the paired difference of the first n (Newcombe);
 - ``p10``, ``p50``, ``p90`` and ``base_p10``, ``base_p50``, ``base_p90``: the target's value
   (its indicator in its year) over the what-if's and the base's replications;
-- the what-if's growth columns (``sim.studio.growth_cells``).
+- the what-if's growth columns, as summary.csv has them (``base``, ``growth_needed``,
+  ``growth_needed_yearly``, ``yoy_growth_p10/p50/p90``), computed here for the targets only
+  (the summary's own would also compute every interval again, at each step of the page).
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sim.analysis.growth import YOY_COLUMNS, needed_per_year, yoy_quantiles, yoy_values
 from sim.analysis.targets import hits_of, target_specs
 from sim.experiment import compare as _compare
 from sim.studio.anchored import anchored_p, wilson
-from sim.studio.growth_cells import with_growth
 
 QUANTILES = (10, 50, 90)
 
@@ -45,6 +47,10 @@ def answer_table(base, res) -> pd.DataFrame:
         a = anchored_p(x_all, y)
         own_low, own_high = wilson(int(y.sum()), len(y))
         q, qb = np.percentile(vals[t.target_id], QUANTILES), np.percentile(base_vals[t.target_id], QUANTILES)
+        start = res.raw.base(tb.indicator)
+        start_med = float(np.median(start)) if start is not None and len(start) else np.nan
+        need = tb.threshold / start_med - 1 if start_med > 0 else np.nan
+        yoy = yoy_quantiles(yoy_values(res.raw.column, res.raw.base, tb.indicator, tb.year, res.raw.years))
         rows.append(
             dict(
                 **t.columns(),
@@ -65,6 +71,10 @@ def answer_table(base, res) -> pd.DataFrame:
                 diff_high=a.diff_high,
                 **{f"p{k}": float(v) for k, v in zip(QUANTILES, q, strict=True)},
                 **{f"base_p{k}": float(v) for k, v in zip(QUANTILES, qb, strict=True)},
+                base=start_med,
+                growth_needed=need,
+                growth_needed_yearly=needed_per_year(need, tb.year, res.raw.years[0] - 1),
+                **dict(zip(YOY_COLUMNS, yoy, strict=True)),
             )
         )
-    return with_growth(pd.DataFrame(rows), res.targets())
+    return pd.DataFrame(rows)
