@@ -184,3 +184,49 @@ def test_zone_picker_offers_every_zone_file():
     hub = found["illustrative_port_hub.toml"]
     assert hub.href == "/zone/illustrative_port_hub/" and "港口" in hub.name("zh") and "port" in hub.name("en")
     assert all(z.path.name != "early_cbec.toml" for z in zones)  # a what-if of the baseline, not a zone file
+
+
+def _get(app, path: str) -> tuple[int, str]:
+    """GET ``path`` from an ASGI app, without a server: (status, body)."""
+    import anyio
+
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"localhost")],
+        "server": ("localhost", 80),
+        "client": ("127.0.0.1", 1),
+    }
+    anyio.run(app, scope, receive, send)
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return sent[0]["status"], body.decode("utf-8")
+
+
+def test_a_broken_zone_file_shows_its_reason(tmp_path):
+    """The picker offers every file with a [zone] table; one that does not load answers with its
+    one-line reason instead of a page, and the base's page is unaffected."""
+    from sim.studio.app import make_app
+
+    base = tmp_path / "base.toml"
+    base.write_text((ROOT / "tests" / "data" / "tiny.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "broken.toml").write_text('[zone]\nname_zh = "坏"\nfenced_area_km2 = "big"\n', encoding="utf-8")
+    app = make_app(base, max_reps=100, workers=1)
+    status, text = _get(app, "/zone/broken/")
+    assert status == 400 and "broken.toml" in text and "Traceback" not in text
+    status, text = _get(app, "/")
+    assert status == 200 and "zs-status" in text

@@ -10,6 +10,7 @@ at a time); a paused page resumes its work when opened again.
 from __future__ import annotations
 
 import functools
+import html
 import re
 import threading
 import tomllib
@@ -19,7 +20,10 @@ from pathlib import Path
 
 import anyio
 from starlette.applications import Starlette
+from starlette.responses import HTMLResponse
 from starlette.routing import Mount
+
+from sim.errors import UserError
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,13 @@ class _Page:
             return self.app
 
     async def __call__(self, scope, receive, send):
-        app = self.app or await anyio.to_thread.run_sync(self._get)
+        try:
+            app = self.app or await anyio.to_thread.run_sync(self._get)
+        except UserError as e:  # a zone file that does not load: its one-line reason, on the page
+            if scope["type"] == "http":
+                page = f"<!DOCTYPE html><meta charset='utf-8'><p>{html.escape(str(e))}</p>"
+                await HTMLResponse(page, status_code=400)(scope, receive, send)
+            return
         if scope["type"] == "websocket":  # a page opened: the others stop computing
             for p in self.pages:
                 if p is not self and p.runner is not None:
