@@ -12,16 +12,19 @@ keeps its computed chunks (the base's for the whole session, the last few what-i
 only computes the replications not yet known, and going back to an earlier setting costs nothing.
 
 One what-if runs at a time, in a background thread whose chunks run in worker processes
-(``LocalExecutor``); a new :meth:`WhatIfRunner.submit` cancels the previous one at its next finished
+(:class:`JobPool`, kept for all the steps of a what-if); a new :meth:`WhatIfRunner.submit` cancels the previous one at its next finished
 chunk. The latest answer is :attr:`WhatIfRunner.latest`, a :class:`Snapshot`, and ``version``
 grows with every new one, for a page to poll.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +35,6 @@ from sim import api
 from sim.analysis.targets import widest_half_width
 from sim.chunks import MemoryStore
 from sim.errors import UserError
-from sim.experiment.executors import LocalExecutor
 from sim.scenario.loader import with_values
 from sim.studio.answer import answer_table
 
@@ -84,6 +86,42 @@ class _Cancellable:
             yield r
             if self.event.is_set():
                 raise Cancelled
+
+
+class JobPool:
+    """The worker processes of one what-if: started at its first step that needs them and kept for
+    all its steps (``LocalExecutor`` starts a pool for every run, so every step paid the processes'
+    start-up while the page waited). At most two chunks per worker are in flight; when the caller
+    stops taking results (a newer what-if), the chunks not started are cancelled."""
+
+    def __init__(self, workers: int | None = None):
+        self.workers = workers or os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+
+    def map_unordered(self, fn: Callable[..., Any], args: Iterable[tuple]) -> Iterator[Any]:
+        args = list(args)
+        if self.workers == 1 or len(args) <= 1:
+            for a in args:
+                yield fn(*a)
+            return
+        if self.pool is None:
+            self.pool = ProcessPoolExecutor(max_workers=self.workers)
+        pending: set[Future] = set()
+        try:
+            while args or pending:
+                while args and len(pending) < 2 * self.workers:
+                    pending.add(self.pool.submit(fn, *args.pop(0)))
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for f in done:
+                    yield f.result()
+        finally:
+            for f in pending:
+                f.cancel()
+
+    def close(self) -> None:
+        """Stop the processes (after the chunks they are computing)."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass(frozen=True)
@@ -222,7 +260,8 @@ class WhatIfRunner:
             )
             return
         store = self._store_for(variant.sha256)
-        ex = _Cancellable(LocalExecutor(self.workers), event)
+        pool = JobPool(self.workers)
+        ex = _Cancellable(pool, event)
         own = store is self._base_store
         res: Any = None
 
@@ -255,3 +294,5 @@ class WhatIfRunner:
             self._publish(
                 Snapshot(job, what_if, 0, self.max_reps, None, float("nan"), time.perf_counter() - t0, True, str(e))
             )
+        finally:
+            pool.close()
