@@ -30,12 +30,6 @@ def add_parser(sub) -> None:
         default=10_000,
         help="replications each what-if refines to (default 10000: about ±1 percentage point)",
     )
-    s.add_argument(
-        "--base-reps",
-        type=positive_int,
-        help="replications the base scenario is kept with, grown while the page is idle; the what-if's "
-        "P(hit) is anchored on them (default 4 x --max-reps)",
-    )
     s.add_argument("--workers", type=positive_int, help="local worker processes (default: all cores)")
     s.add_argument(
         "--results", default="results/studio", help="where meeting packs are written (default results/studio)"
@@ -44,6 +38,12 @@ def add_parser(sub) -> None:
         "--scenarios", metavar="DIR", help="where 'Save as scenario' writes (default: the base scenario's folder)"
     )
     s.add_argument("--lang", choices=("zh", "en"), default="zh", help="language the page opens in (default zh)")
+    s.add_argument(
+        "--base-reps",
+        type=positive_int,
+        help="replications the base scenario is kept with, grown while the page is idle; the what-if's "
+        "P(hit) is anchored on them (default 4 x --max-reps)",
+    )
     s.set_defaults(func=studio)
 
 
