@@ -9,6 +9,7 @@ at a time); a paused page resumes its work when opened again.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import html
 import re
@@ -108,4 +109,12 @@ def studio_app(zones: list[Zone], build: Callable[[Zone], tuple]) -> Starlette:
     first._get()
     pages.append(first)
     routes.append(Mount("", app=first))
-    return Starlette(routes=routes)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        yield
+        for p in pages:  # the server stops: each page's worker processes stop with it
+            if p.runner is not None:
+                await anyio.to_thread.run_sync(p.runner.close)
+
+    return Starlette(routes=routes, lifespan=lifespan)
