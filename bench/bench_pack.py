@@ -197,6 +197,15 @@ def stages(results: Path, all_charts: bool, langs: tuple[str, ...]) -> None:
             return savefig(self, fname, *a, format=format, **k)
 
     matplotlib.figure.Figure.savefig = timed_savefig
+    from sim.report.charts import base as chart_base
+
+    png = chart_base._png  # the pack's PNGs are drawn and encoded here, not through savefig
+
+    def timed_png(fig, *a, **k):
+        with S.on((S.lang, "chart", S.chart, "png")):
+            return png(fig, *a, **k)
+
+    chart_base._png = timed_png
 
     with tempfile.TemporaryDirectory() as tmp:
         t, c = time.perf_counter(), time.process_time()

@@ -642,3 +642,31 @@ def test_toml_comments_are_read_with_their_keys():
     assert c["b.c.z"] == "multi"
     assert comment_for(c, "a.q") == c["a"] and "top" in c["a"]
     assert comment_for(c, "b.c.w") == ""
+
+
+def test_chart_png_is_matplotlibs_picture_in_rgb():
+    """The pack's PNG (RGB where every pixel is opaque, for speed) has exactly the pixels
+    matplotlib's own PNG has; a figure with see-through pixels keeps its alpha channel."""
+    import io
+
+    import matplotlib.pyplot as plt
+    from PIL import Image
+
+    from sim.report.charts.base import render
+
+    def picture(transparent: bool):
+        fig, ax = plt.subplots(figsize=(3, 2))
+        ax.barh([0, 1], [0.3, 0.7], color="#0072B2")
+        ax.set_title("进出口总值 2023 ≥ 200 亿元")
+        if transparent:
+            fig.patch.set_alpha(0.0)
+        return fig
+
+    for transparent in (False, True):
+        fig = picture(transparent)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=80)
+        want = np.asarray(Image.open(buf).convert("RGBA"))
+        img = Image.open(io.BytesIO(render(fig, ("png",), dpi=80)["png"]))
+        assert img.mode == ("RGBA" if transparent else "RGB")
+        assert np.array_equal(np.asarray(img.convert("RGBA")), want)

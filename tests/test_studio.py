@@ -5,15 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import sim
 from sim.experiment.levers import lever_ids
 from sim.scenario import ScenarioError
 from sim.studio import actions
+from sim.studio.answer import answer_table
 from sim.studio.controls import EDITABLE_SECTIONS, changes, controls, section_controls
-from sim.studio.growth_cells import with_growth
+from sim.studio.growth_cells import growth_cell
 from sim.studio.progressive import WhatIfRunner, schedule
+from sim.studio.table import ranked, value_cell
+from sim.studio.zones import zone_files
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
@@ -91,24 +95,138 @@ def test_schedule_grows_to_the_maximum():
 
 @pytest.mark.slow
 def test_progressive_answer_equals_sim_run_after_a_change():
-    """The answer after two quick changes is the second's, equal to sim.run; that the first stops
-    publishing is observed in tests/test_studio_cancel.py."""
-    r = WhatIfRunner(BASELINE, seed=11, max_reps=600, workers=2, first=200)
+    """The answer after two quick changes is the second's: its own proportion and paired difference
+    equal sim.run's, the shown P(hit) is the anchored estimate on the base's replications, and the
+    base grows to base_reps while idle; that the first stops publishing is observed in
+    tests/test_studio_cancel.py."""
+    r = WhatIfRunner(BASELINE, seed=11, max_reps=600, workers=2, first=200, base_reps=1000)
     try:
         first = r.submit({"levers.promotion_events_per_year": 6})
         what_if = {"levers.promotion_events_per_year": 5, "levers.milestone_month.cbec_site": "2022-03"}
         second = r.submit(what_if)
         s = r.wait(300)
         assert second == first + 1 and s.job == second and s.done and s.reps == 600 and s.error is None
+        assert s.n_base == 1000 and (s.table["n_base"] == 1000).all() and (s.table["n_reps"] == 600).all()
         res = sim.run(sim.load_scenario(BASELINE, overrides=what_if), reps=600, seed=11, workers=1, monthly=False)
         p = res.summary.set_index("target_id")["p_hit"]
-        assert np.array_equal(s.table["p"].to_numpy(), p[s.table["target_id"]].to_numpy())
-        ref = sim.run(BASELINE, reps=600, seed=11, workers=1, monthly=False)
-        assert s.table.equals(with_growth(res.difference(ref), res.targets()))
-        g = res.summary.set_index("target_id").loc[s.table["target_id"], "yoy_growth_p50"].to_numpy()
-        assert np.array_equal(s.table["yoy_growth_p50"].to_numpy(), g, equal_nan=True)
+        assert np.array_equal(s.table["p_own"].to_numpy(), p[s.table["target_id"]].to_numpy())
+        ref = sim.run(BASELINE, reps=1000, seed=11, workers=1, monthly=False)
+        expected = answer_table(ref, res)
+        pd.testing.assert_frame_equal(s.table, expected)
+        paired = res.difference(sim.run(BASELINE, reps=600, seed=11, workers=1, monthly=False)).set_index("target_id")
+        for col in ("diff", "diff_low", "diff_high"):
+            assert np.allclose(s.table[col], paired.loc[s.table["target_id"], col], atol=1e-12)
+        base_p = ref.summary.set_index("target_id").loc[s.table["target_id"], "p_hit"].to_numpy()
+        assert np.allclose(s.table["p"], np.clip(base_p + s.table["diff"], 0, 1), atol=1e-12)
+        summary = res.summary.set_index("target_id").loc[s.table["target_id"]]
+        for col in ("base", "growth_needed", "growth_needed_yearly", "yoy_growth_p10", "yoy_growth_p50", "p10", "p50"):
+            assert np.array_equal(s.table[col].to_numpy(), summary[col].to_numpy(), equal_nan=True), col
         r.submit({"levers.promotion_events_per_year": -1})
         bad = r.wait(60)
         assert bad.error and "promotion_events_per_year" in bad.error and bad.table is None
     finally:
         r.close()
+
+
+def _table(diffs: list[float]) -> pd.DataFrame:
+    rows = []
+    for i, d in enumerate(diffs):
+        rows.append(
+            dict(
+                target_id=f"t{i}",
+                indicator="trade_general",
+                year=2023,
+                op=">=",
+                threshold=100.0,
+                unit="亿元",
+                active=True,
+                n_reps=200,
+                n_base=800,
+                p_ref=0.4,
+                p_ref_low=0.37,
+                p_ref_high=0.43,
+                p=0.4 + d,
+                p_low=0.35 + d,
+                p_high=0.45 + d,
+                p_own=0.4 + d,
+                diff=d,
+                diff_low=d - 0.02,
+                diff_high=d + 0.02,
+                p10=70.0,
+                p50=88.5,
+                p90=120.0,
+                growth_needed_yearly=0.12,
+            )
+        )
+    return pd.DataFrame(rows)
+
+
+YOY = {"yoy_growth_p10": 0.02, "yoy_growth_p50": 0.1, "yoy_growth_p90": 0.2}
+
+
+def test_the_biggest_moves_come_first_with_the_value_beside_them():
+    t = _table([0.01, -0.08, 0.0, 0.05, -0.01])
+    assert list(ranked(t)["target_id"]) == ["t1", "t3", "t0", "t4", "t2"]  # ties keep the targets' order
+    cell = value_cell(t.iloc[0].to_dict(), "en")
+    assert "88.5" in cell and "70.0 to 120" in cell and "needs +12% a year" in cell
+    assert "年均需 +12%" in value_cell(t.iloc[0].to_dict(), "zh")
+    assert value_cell({**t.iloc[0].to_dict(), "unit": "0/1"}, "en").endswith(">–</td>")
+    total = {**t.iloc[0].to_dict(), "indicator": "trade_total"}  # its growth column says the need
+    assert "needs" not in value_cell(total, "en") and "needs +12% a year" in growth_cell({**total, **YOY}, "en")
+
+
+def test_zone_picker_offers_every_zone_file():
+    zones = zone_files(BASELINE, "钦州综合保税区", "Qinzhou CBZ")
+    assert zones[0].href == "/" and zones[0].path == BASELINE.resolve()
+    found = {z.path.name: z for z in zones[1:]}
+    examples = sorted(p.name for p in (ROOT / "scenarios" / "examples").glob("illustrative_*.toml"))
+    assert examples and all(name in found for name in examples)
+    hub = found["illustrative_port_hub.toml"]
+    assert hub.href == "/zone/illustrative_port_hub/" and "港口" in hub.name("zh") and "port" in hub.name("en")
+    assert all(z.path.name != "early_cbec.toml" for z in zones)  # a what-if of the baseline, not a zone file
+
+
+def _get(app, path: str) -> tuple[int, str]:
+    """GET ``path`` from an ASGI app, without a server: (status, body)."""
+    import anyio
+
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": [(b"host", b"localhost")],
+        "server": ("localhost", 80),
+        "client": ("127.0.0.1", 1),
+    }
+    anyio.run(app, scope, receive, send)
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return sent[0]["status"], body.decode("utf-8")
+
+
+def test_a_broken_zone_file_shows_its_reason(tmp_path):
+    """The picker offers every file with a [zone] table; one that does not load answers with its
+    one-line reason instead of a page, and the base's page is unaffected."""
+    from sim.studio.app import make_app
+
+    base = tmp_path / "base.toml"
+    base.write_text((ROOT / "tests" / "data" / "tiny.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "broken.toml").write_text('[zone]\nname_zh = "坏"\nfenced_area_km2 = "big"\n', encoding="utf-8")
+    app = make_app(base, max_reps=100, workers=1)
+    status, text = _get(app, "/zone/broken/")
+    assert status == 400 and "broken.toml" in text and "Traceback" not in text
+    status, text = _get(app, "/")
+    assert status == 200 and "zs-status" in text

@@ -3,7 +3,8 @@
 Starts ``run_sim.py studio`` on a free port, changes two levers, waits for the answer, checks the
 probabilities shown equal ``sim.run`` with the same seed and replications, that the page fetched
 nothing from outside this machine, the language switch, "Save as scenario" and "Build meeting
-pack" (its headline chart on the page). Screenshots at desktop and phone width are saved in the
+pack" (its headline chart on the page), the live chart of base and what-if, the changes named by
+their labels, the biggest moves first and the zone picker. Screenshots at desktop and phone width are saved in the
 test's folder (studio_1280.png, studio_390.png with the answer, studio_390_levers.png, studio_pack.png). Skipped, with the reason, when
 no Chromium or chromedriver is installed (``.ci/run`` installs both).
 """
@@ -23,11 +24,12 @@ import numpy as np
 import pytest
 
 import sim
+from sim.studio.answer import answer_table
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.toml"
 CHROMIUM, DRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-SEED, REPS = 11, 400
+SEED, REPS, BASE_REPS = 11, 400, 800
 WHAT_IF = {"levers.promotion_events_per_year": 5, "levers.milestone_month.cbec_site": "2022-03"}
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -63,6 +65,8 @@ def studio(tmp_path_factory):
             str(SEED),
             "--max-reps",
             str(REPS),
+            "--base-reps",
+            str(BASE_REPS),
             "--workers",
             "2",
             "--lang",
@@ -167,16 +171,29 @@ def _status(d) -> dict:
     els = d.find_elements(By.ID, "zs-status")
     if not els:
         return {}
-    return {k: els[0].get_attribute(f"data-{k}") for k in ("reps", "done", "job", "error")}
+    return {k: els[0].get_attribute(f"data-{k}") for k in ("reps", "n-base", "done", "job", "error")}
 
 
-def _shown(d) -> dict[str, float]:
+def _shown(d, what: str = "p") -> dict[str, float]:
     from selenium.webdriver.common.by import By
 
     return {
-        r.get_attribute("data-target"): float(r.get_attribute("data-p"))
+        r.get_attribute("data-target"): float(r.get_attribute(f"data-{what}"))
         for r in d.find_elements(By.CSS_SELECTOR, "tr[data-target]")
     }
+
+
+def _chart(d, reps: int, lang: str):
+    """The live chart once it shows ``reps`` what-if replications in ``lang``, loaded (its width)."""
+    from selenium.webdriver.common.by import By
+
+    def ready():
+        img = d.find_elements(By.ID, "zs-live-chart")
+        if not img or img[0].get_attribute("data-reps") != str(reps) or img[0].get_attribute("data-lang") != lang:
+            return None
+        return img[0] if d.execute_script("return arguments[0].naturalWidth", img[0]) >= 800 else None
+
+    return _wait(ready, timeout=60)
 
 
 def _requests(d) -> list[str]:
@@ -197,7 +214,7 @@ def test_lever_change_shows_the_probabilities_of_sim_run(studio, browser):
     url, tmp = studio
     d = browser
     d.get(url)
-    base = _wait(lambda: (s := _status(d)).get("done") == "1" and s.get("reps") == str(REPS) and s)
+    base = _wait(lambda: (s := _status(d)).get("done") == "1" and s.get("n-base") == str(BASE_REPS) and s)
     t0 = time.time()
     Select(d.find_element(By.ID, "c_levers_milestone_month_cbec_site")).select_by_value("2022-03")
     box = d.find_element(By.ID, "c_levers_promotion_events_per_year")
@@ -206,17 +223,32 @@ def test_lever_change_shows_the_probabilities_of_sim_run(studio, browser):
     box.send_keys("\t")
     _wait(
         lambda: (
-            "promotion_events_per_year = 5" in d.find_element(By.ID, "zs-status").text
-            and "cbec_site = 2022-03" in d.find_element(By.ID, "zs-status").text
+            "Investment-promotion events a year (task 7): 2 → 5" in d.find_element(By.ID, "zs-status").text
+            and "e-commerce supervision site (task 11): 2022-06 → 2022-03" in d.find_element(By.ID, "zs-status").text
             and _status(d).get("done") == "1"
         )
     )
     print(f"\nanswer at {REPS} replications after {time.time() - t0:.1f} s")
+    status = d.find_element(By.ID, "zs-status").text
+    assert "promotion_events_per_year" not in status and "levers." not in status  # labels, not key paths
     assert int(_status(d)["job"]) > int(base["job"])
-    shown = _shown(d)
     res = sim.run(sim.load_scenario(BASELINE, overrides=WHAT_IF), reps=REPS, seed=SEED, workers=1, monthly=False)
-    expected = res.summary.set_index("target_id")["p_hit"]
-    assert shown and all(np.isclose(p, expected[t], rtol=0, atol=1e-9) for t, p in shown.items())
+    ref = sim.run(BASELINE, reps=BASE_REPS, seed=SEED, workers=1, monthly=False)
+    expected = answer_table(ref, res).set_index("target_id")
+    own = res.summary.set_index("target_id")["p_hit"]
+    for what, want in (("p-own", own), ("p", expected["p"]), ("p-ref", expected["p_ref"]), ("diff", expected["diff"])):
+        shown = _shown(d, what)
+        assert shown and all(np.isclose(p, want[t], rtol=0, atol=1e-9) for t, p in shown.items()), what
+    order = list(_shown(d, "diff"))
+    assert order == sorted(order, key=lambda t: -abs(expected.loc[t, "diff"]))  # the biggest moves first
+    first = d.find_element(By.CSS_SELECTOR, f"tr[data-target='{order[0]}'] td.zs-value")
+    assert first.get_attribute("data-p50") and np.isclose(
+        float(first.get_attribute("data-p50")), expected.loc[order[0], "p50"], rtol=1e-6
+    )
+    # the pack's chart of every target, base and what-if, drawn from this answer
+    chart = _chart(d, REPS, "en")
+    assert chart.get_attribute("data-n-base") == str(BASE_REPS)
+    assert "MOVER" in d.find_element(By.ID, "zs-crn").text and str(BASE_REPS) in d.find_element(By.ID, "zs-crn").text
     # the growth column: the what-if's median year-on-year growth, and total trade against real zones
     from sim.report.texts.growth_words import band_position
 
@@ -253,6 +285,10 @@ def test_language_switch_save_and_pack(studio, browser):
     _click_when_clickable(d, _lang_label(d, "zh"))
     _wait(lambda: "情景推演工作台" in d.find_element(By.ID, "title").text)
     _wait(lambda: "配对差值" in d.find_element(By.ID, "answer").text)  # the table's heading, in Chinese
+    _wait(lambda: "年度招商活动次数 (任务 7): 2 → 5" in d.find_element(By.ID, "zs-status").text)
+    _chart(d, REPS, "zh")
+    d.execute_script("document.getElementById('zs-live-chart').scrollIntoView()")
+    d.save_screenshot(str(tmp / "studio_chart_zh.png"))
     assert d.find_element(By.CSS_SELECTOR, "input[name='lang'][value='zh']").is_selected()
 
     def name_it():
@@ -270,3 +306,21 @@ def test_language_switch_save_and_pack(studio, browser):
     assert list((tmp / "results").glob("*/report/report_zh.html"))
     d.execute_script("document.getElementById('zs-pack-chart').scrollIntoView()")
     d.save_screenshot(str(tmp / "studio_pack.png"))
+
+
+def test_zone_picker_opens_another_zone(studio, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    _url, tmp = studio
+    d = browser
+    _sidebar(d, True)
+    picker = Select(d.find_element(By.ID, "zs-zone"))
+    names = [o.text for o in picker.options]
+    assert len(names) >= 4 and any("港口物流枢纽" in n for n in names)  # the page is in Chinese here
+    picker.select_by_value("/zone/illustrative_port_hub/?lang=zh")  # the page keeps its language
+    _wait(lambda: d.current_url.endswith("/zone/illustrative_port_hub/?lang=zh"), timeout=30)
+    _wait(lambda: "港口物流枢纽" in d.find_element(By.ID, "title").text, timeout=120)
+    _wait(lambda: _status(d).get("n-base", "0") not in ("0", None), timeout=300)
+    assert "港口物流枢纽" in Select(d.find_element(By.ID, "zs-zone")).first_selected_option.text
+    d.save_screenshot(str(tmp / "studio_zone.png"))

@@ -6,7 +6,7 @@ would only hold the workers and delay the answer the planner is waiting for. Thi
 every snapshot a job tries to publish, not only those the page keeps: the change is submitted at
 the moment the first what-if publishes its first answer (from inside that publication, so there is
 no race), and from then on the first job must publish nothing, while the second answers with
-exactly ``sim.run`` on the same seed.
+exactly ``sim.run`` on the same seed (its own proportion, ``p_own``).
 """
 
 from __future__ import annotations
@@ -54,4 +54,4 @@ def test_a_new_change_stops_the_old_what_if_publishing():
     what_if = sim.load_scenario(SCENARIO, overrides={"levers.promotion_events_per_year": 1})
     res = sim.run(what_if, reps=s.reps, seed=SEED, workers=1, monthly=False)
     p = res.summary.set_index("target_id")["p_hit"]
-    assert np.array_equal(s.table["p"].to_numpy(), p[s.table["target_id"]].to_numpy())
+    assert np.array_equal(s.table["p_own"].to_numpy(), p[s.table["target_id"]].to_numpy())

@@ -38,6 +38,12 @@ def add_parser(sub) -> None:
         "--scenarios", metavar="DIR", help="where 'Save as scenario' writes (default: the base scenario's folder)"
     )
     s.add_argument("--lang", choices=("zh", "en"), default="zh", help="language the page opens in (default zh)")
+    s.add_argument(
+        "--base-reps",
+        type=positive_int,
+        help="replications the base scenario is kept with, grown while the page is idle; the what-if's "
+        "P(hit) is anchored on them (default 4 x --max-reps)",
+    )
     s.set_defaults(func=studio)
 
 
@@ -49,7 +55,15 @@ def free_port(host: str) -> int:
 
 def studio(args) -> int:
     app = make_app(
-        args.scenario, args.overrides, args.seed, args.max_reps, args.workers, args.results, args.lang, args.scenarios
+        args.scenario,
+        args.overrides,
+        args.seed,
+        args.max_reps,
+        args.workers,
+        args.results,
+        args.lang,
+        args.scenarios,
+        args.base_reps,
     )
     port = args.port or free_port(args.host)
     with socket.socket() as s:

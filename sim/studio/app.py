@@ -1,64 +1,50 @@
 """The what-if page (Shiny for Python) and how it is served on this machine.
 
-The sidebar holds one control per lever and per editable base-year figure
-(``controls.py``), a 中文 / English switch, "Save as scenario" and "Build meeting pack". Each change
-submits the what-if to a :class:`~sim.studio.progressive.WhatIfRunner`, which cancels the previous
-one; the page polls its latest answer and shows, per target, the base's and the what-if's P(hit)
-with their intervals and the paired difference, with the replication count and the widest
-interval as they refine. Shiny serves its scripts and styles from the installed package, and the
-page's Chinese font is a subset of the bundled Noto Sans CJK served from a local folder: nothing
-is fetched from the internet.
+The sidebar holds the zone picker (``zones.py``), one control per lever and per editable
+base-year figure (``controls.py``), a 中文 / English switch, "Save as scenario" and "Build meeting
+pack". Each change submits the what-if to a :class:`~sim.studio.progressive.WhatIfRunner`, which
+cancels the previous one; the page polls its latest answer and shows the changes by their labels,
+then per target (``table.py``, biggest moves first) the base's and the what-if's anchored P(hit)
+with their intervals, the paired difference, the what-if's median value with its 10-90% range and
+the growth it needs, and below it the pack's probability chart of base and what-if
+(``chart.py``), redrawn as the answer refines. Shiny serves its scripts and styles from the
+installed package, and the page's Chinese font is a subset of the bundled Noto Sans CJK served
+from a local folder: nothing is fetched from the internet.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import tempfile
+import time
 from pathlib import Path
+from urllib.parse import parse_qs
 
 from shiny import App, reactive, render, run_app, ui
+from starlette.applications import Starlette
 
-from sim.analysis.targets import target_specs
+from sim import api
+from sim.analysis.targets import target_specs, widest_half_width
 from sim.report.document.html import subset_font
 from sim.report.texts.growth_texts import GROWTH_TEXT
-from sim.report.texts.growth_words import band_note, band_position
+from sim.report.texts.growth_words import band_note
 from sim.scenario import ScenarioError
 from sim.studio import actions
+from sim.studio.chart import chart_png
 from sim.studio.controls import Control, changes, controls
-from sim.studio.growth_cells import growth_cell
 from sim.studio.progressive import WhatIfRunner
+from sim.studio.style import CSS
+from sim.studio.table import results_table
 from sim.studio.texts import LANGS, all_chinese, t, target_label
+from sim.studio.zones import Zone, studio_app, zone_files
 
-CSS = """
-@font-face { font-family: "ZonesimCJK"; src: url("assets/cjk.otf") format("opentype"); }
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "ZonesimCJK", sans-serif; }
-.zs-wrap { overflow-x: auto; }
-.zs-table { width: 100%; border-collapse: collapse; font-size: 0.9rem; }
-.zs-table th, .zs-table td { padding: 4px 6px; border-bottom: 1px solid #e5e5e5; vertical-align: middle; }
-.zs-table td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-.zs-bar { position: relative; height: 10px; min-width: 90px; background: #f1f3f5; border-radius: 2px; }
-.zs-bar .band { position: absolute; top: 0; height: 10px; background: #a5c8ef; }
-.zs-bar .p { position: absolute; top: -2px; width: 2px; height: 14px; background: #1b4f8a; }
-.zs-up { color: #1a7f37; } .zs-down { color: #c62828; } .zs-flat { color: #6c757d; }
-.zs-inactive { color: #8a8a8a; }
-.zs-table td.zs-growth { white-space: normal; min-width: 7rem; }
-.zs-table td.zs-growth .ci { display: block; }
-.zs-need { display: block; font-size: 0.75rem; color: #6c757d; }
-.zs-need.zs-above_band { color: #b26a00; } .zs-need.zs-above_all { color: #c62828; font-weight: 600; }
-#zs-status { margin: 0.25rem 0 0.75rem; color: #333; }
-.zs-msg { margin-top: 0.5rem; font-size: 0.85rem; overflow-wrap: anywhere; }
-.zs-chart img { max-width: 100%; height: auto; }
-@media (max-width: 1400px) {
-  .zs-table .ci { display: block; font-size: 0.75rem; color: #6c757d; }
-}
-@media (max-width: 576px) {
-  .zs-table { font-size: 0.8rem; }
-  .zs-table .zs-barcol { display: none; }
-  .zs-table td.num { white-space: normal; }
-  .zs-table .ci { display: block; font-size: 0.7rem; color: #6c757d; }
-}
-"""
+CHART_EVERY_S = 2.0
+"""Seconds between redraws of the live chart while a what-if refines (a redraw costs about half a
+second of the main process, which the replications need too)."""
+
+
+PICK_JS = "window.location.href = this.value"
+"""The zone picker opens the chosen zone's page."""
 
 
 def _control_input(c: Control, lang: str):
@@ -78,47 +64,7 @@ def _update_label(c: Control, lang: str) -> None:
         ui.update_numeric(c.input_id, label=c.label(lang))
 
 
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%"
-
-
-def _signed(x: float) -> str:
-    return f"{100 * x:+.1f}"
-
-
-def results_table(table, specs: dict, scenario, lang: str) -> str:
-    """The answer as an HTML table; each row carries its target id and full-precision numbers."""
-    head = (
-        f"<tr><th>{t('target', lang)}</th><th>{t('base', lang)}</th><th>{t('what_if', lang)}</th>"
-        f"<th class='zs-barcol'></th><th>{t('difference', lang)}</th><th>{t('growth', lang)}</th></tr>"
-    )
-    rows = []
-    for r in table.itertuples():
-        label = html.escape(target_label(specs[r.target_id], lang, scenario))
-        cls = "" if r.active else " class='zs-inactive'"
-        if not r.active:
-            label += t("inactive", lang)
-        tone = "zs-flat" if r.diff_low <= 0 <= r.diff_high else ("zs-up" if r.diff > 0 else "zs-down")
-        bar = (
-            f"<div class='zs-bar'><div class='band' style='left:{100 * r.p_low:.1f}%;"
-            f"width:{100 * (r.p_high - r.p_low):.1f}%'></div><div class='p' style='left:{100 * r.p:.1f}%'></div></div>"
-        )
-        rows.append(
-            f"<tr{cls} data-target='{r.target_id}' data-p='{r.p:.10f}' data-p-ref='{r.p_ref:.10f}' "
-            f"data-diff='{r.diff:.10f}' data-n='{r.n_reps}'><td>{label}</td>"
-            f"<td class='num'>{_pct(r.p_ref)}<span class='ci'> [{_pct(r.p_ref_low)}, {_pct(r.p_ref_high)}]</span></td>"
-            f"<td class='num'>{_pct(r.p)}<span class='ci'> [{_pct(r.p_low)}, {_pct(r.p_high)}]</span></td>"
-            f"<td class='zs-barcol'>{bar}</td><td class='num {tone}'>{_signed(r.diff)}"
-            f"<span class='ci'> [{_signed(r.diff_low)}, {_signed(r.diff_high)}]</span></td>"
-            f"{growth_cell(r._asdict(), lang)}</tr>"
-        )
-    notes = ""
-    if "indicator" in table.columns and any(band_position(r._asdict()) for r in table.itertuples()):
-        notes = f"<p class='small text-muted zs-band'>{html.escape(t('growth_marks', lang))} {html.escape(band_note(lang))}</p>"
-    return f"<div class='zs-wrap'><table class='zs-table'>{head}{''.join(rows)}</table></div>{notes}"
-
-
-def make_app(
+def page_app(
     path: str | Path,
     overrides: list[str] | None = None,
     seed: int | None = None,
@@ -127,21 +73,28 @@ def make_app(
     results: str | Path = "results/studio",
     lang: str = "zh",
     save_dir: str | Path | None = None,
-) -> App:
-    """The studio's Shiny app for one base scenario (raises ScenarioError if it is invalid).
+    zones: list[Zone] | None = None,
+    here: str = "/",
+    base_reps: int | None = None,
+) -> tuple[App, WhatIfRunner]:
+    """The studio's Shiny app for one base scenario (raises ScenarioError if it is invalid), and
+    its what-if runner. ``zones``: the zone picker's choices, ``here`` the href of this one.
 
     One what-if runner serves the app: the studio is a local page for one planner, and every tab
     open on it shows the latest what-if."""
-    probe = WhatIfRunner(Path(path), list(overrides or []), seed, max_reps, workers)
+    probe = WhatIfRunner(Path(path), list(overrides or []), seed, max_reps, workers, base_reps=base_reps)
     base = probe.base
     ctrls = controls(base)
+    by_key = {c.key: c for c in ctrls}
     specs = {s.target_id: s for s in target_specs(base.scenario)}
     assets = Path(tempfile.mkdtemp(prefix="zonesim-studio-"))
     chars = all_chinese(
         [c.label("zh") for c in ctrls]
         + [target_label(s, "zh", base.scenario) for s in specs.values()]
-        + [base.scenario.scenario.zone_zh, band_note("zh"), *(zh for zh, _ in GROWTH_TEXT.values()), "▲–—"]
+        + [base.scenario.scenario.zone_zh, band_note("zh"), *(zh for zh, _ in GROWTH_TEXT.values()), "▲–—→"]
     )
+    zones = zones or []
+    chars = all_chinese([chars, *(z.name_zh for z in zones)])
     (assets / "cjk.otf").write_bytes(subset_font(chars))
 
     def sidebar(lang_: str):
@@ -149,6 +102,7 @@ def make_app(
         others = [_control_input(c, lang_) for c in ctrls if c.section != "levers"]
         return ui.sidebar(
             ui.input_radio_buttons("lang", None, LANGS, selected=lang_, inline=True),
+            *([ui.output_ui("zone_picker")] if len(zones) > 1 else []),
             ui.h6(ui.output_text("levers_title")),
             *levers,
             *([ui.h6(ui.output_text("base_year_title")), *others] if others else []),
@@ -167,6 +121,7 @@ def make_app(
         ui.h4(ui.output_text("title")),
         ui.output_ui("status"),
         ui.output_ui("answer"),
+        ui.div(ui.output_ui("live_chart"), class_="zs-chart"),
         ui.div(ui.output_ui("chart"), class_="zs-chart"),
         window_title=t("title", "en"),
         lang="zh-CN" if lang == "zh" else "en",
@@ -180,12 +135,29 @@ def make_app(
         def lang_() -> str:
             return input.lang() or lang
 
+        def zone_name(lg: str) -> str:
+            return base.scenario.scenario.zone_zh if lg == "zh" else base.scenario.scenario.zone
+
+        def change_text(what_if: dict, lg: str) -> str:
+            return "; ".join(
+                f"{by_key[k].label(lg)}: {by_key[k].value} → {v}" if k in by_key else f"{k} = {v}"
+                for k, v in what_if.items()
+            )
+
         def what_if() -> dict:
             return changes(ctrls, {c.input_id: input[c.input_id]() for c in ctrls})
 
         @reactive.effect
         def _submit():
             runner.submit(what_if())
+
+        @reactive.effect
+        def _lang_from_address():  # the zone picker opens a page in the language of the one left
+            with reactive.isolate():
+                query = input[".clientdata_url_search"]() or ""
+            want = parse_qs(query.lstrip("?")).get("lang", [""])[0]
+            if want in LANGS and want != lang:
+                ui.update_radio_buttons("lang", selected=want)
 
         @reactive.effect
         @reactive.event(input.lang, ignore_init=True)
@@ -205,7 +177,20 @@ def make_app(
 
         @render.text
         def title():
-            return f"{t('title', lang_())} · {base.scenario.scenario.zone_zh if lang_() == 'zh' else base.scenario.scenario.zone}"
+            return f"{t('title', lang_())} · {zone_name(lang_())}"
+
+        @render.ui
+        def zone_picker():
+            lg = lang_()
+            options = [
+                ui.tags.option(z.name(lg), value=f"{z.href}?lang={lg}", selected="selected" if z.href == here else None)
+                for z in zones
+            ]
+            return ui.div(
+                ui.tags.label(t("zone", lg), **{"for": "zs-zone"}, class_="form-label"),
+                ui.tags.select(*options, id="zs-zone", class_="form-select form-select-sm", onchange=PICK_JS),
+                class_="mb-2",
+            )
 
         @render.text
         def levers_title():
@@ -236,19 +221,24 @@ def make_app(
                     data_job=str(s.job),
                 )
             state = t("finished", lg) if s.done else t("refining", lg)
-            changed = (
-                t("changes", lg) + ", ".join(f"{k.removeprefix('levers.')} = {v}" for k, v in s.what_if.items())
-                if s.what_if
-                else t("no_change", lg)
-            )
+            changed = t("changes", lg) + change_text(s.what_if, lg) if s.what_if else t("no_change", lg)
             return ui.div(
                 ui.div(
-                    t("status", lg, reps=s.reps, max=s.max_reps, half=100 * s.half_width, secs=s.elapsed_s),
+                    t(
+                        "status" if s.what_if else "status_base",
+                        lg,
+                        reps=s.reps,
+                        max=s.max_reps if s.what_if else runner.base_reps,
+                        n_base=s.n_base,
+                        half=100 * s.half_width,
+                        secs=s.elapsed_s,
+                    ),
                     f" · {state}",
                 ),
                 ui.div(changed, class_="small text-muted"),
                 id="zs-status",
                 data_reps=str(s.reps),
+                data_n_base=str(s.n_base),
                 data_done="1" if s.done else "0",
                 data_job=str(s.job),
             )
@@ -258,9 +248,33 @@ def make_app(
             s = snapshot()
             if s is None or s.table is None:
                 return ui.div()
+            lg = lang_()
+            own = t("own_widest", lg, half=100 * widest_half_width(s.table, "p_own_low", "p_own_high"))
             return ui.TagList(
-                ui.HTML(results_table(s.table, specs, base.scenario, lang_())),
-                ui.p(t("crn", lang_()), class_="small text-muted"),
+                ui.HTML(results_table(s.table, specs, base.scenario, lg)),
+                ui.p(t("crn", lg, n=s.reps, n_base=s.n_base, own=own), class_="small text-muted", id="zs-crn"),
+            )
+
+        @reactive.poll(lambda: runner.version, CHART_EVERY_S)
+        def chart_snapshot():
+            return runner.latest
+
+        @render.ui
+        def live_chart():
+            s, lg = chart_snapshot(), lang_()
+            if s is None or s.table is None:
+                return ui.div()
+            t0 = time.perf_counter()
+            png = chart_png(s.table, base.scenario, lg, zone_name(lg), base.name, runner.seed)
+            data = base64.b64encode(png).decode("ascii")
+            return ui.img(
+                src=f"data:image/png;base64,{data}",
+                id="zs-live-chart",
+                alt=t("chart_alt", lg),
+                data_reps=str(s.reps),
+                data_n_base=str(s.n_base),
+                data_lang=lg,
+                data_draw_s=f"{time.perf_counter() - t0:.2f}",
             )
 
         @reactive.effect
@@ -306,11 +320,47 @@ def make_app(
             data = base64.b64encode(job.chart[lang_()].read_bytes()).decode("ascii")
             return ui.img(src=f"data:image/png;base64,{data}", id="zs-pack-chart", alt=t("pack", lang_()))
 
-    return App(page, server, static_assets={"/assets": str(assets)})
+    return App(page, server, static_assets={"/assets": str(assets)}), probe
 
 
-def serve(app: App, host: str, port: int, open_browser: bool) -> None:
+def make_app(
+    path: str | Path,
+    overrides: list[str] | None = None,
+    seed: int | None = None,
+    max_reps: int = 10_000,
+    workers: int | None = None,
+    results: str | Path = "results/studio",
+    lang: str = "zh",
+    save_dir: str | Path | None = None,
+    base_reps: int | None = None,
+) -> Starlette:
+    """The studio: the page of the base scenario at ``/`` and one per zone file found under its
+    folder at ``/zone/<name>/`` (``sim.studio.zones``), with the zone picker on each. Raises
+    ScenarioError if the base scenario is invalid; a broken zone file shows its reason when picked."""
+    base = api.load_scenario(Path(path), list(overrides or []))
+    zones = zone_files(Path(path), base.scenario.scenario.zone_zh, base.scenario.scenario.zone)
+
+    def build(z: Zone):
+        own = z.href == "/"
+        return page_app(
+            z.path if not own else path,
+            overrides if own else None,
+            seed if own else None,
+            max_reps,
+            workers,
+            results,
+            lang,
+            save_dir,
+            zones,
+            z.href,
+            base_reps,
+        )
+
+    return studio_app(zones, build)
+
+
+def serve(app: App | Starlette, host: str, port: int, open_browser: bool) -> None:
     """Serve the page until interrupted (and open it in the browser unless told not to)."""
     # shiny sets run_app to None only under Pyodide (in the browser), where the studio never runs
     assert run_app is not None
-    run_app(app, host=host, port=port, launch_browser=open_browser, log_level="warning", app_dir=None)
+    run_app(app, host=host, port=port, launch_browser=open_browser, log_level="warning", app_dir=None, dev_mode=False)

@@ -6,22 +6,11 @@ from __future__ import annotations
 
 import html
 
-import pandas as pd
-
 from sim.analysis.growth import YOY_COLUMNS
 from sim.report.texts.growth_words import against_band, band_position, pct
 from sim.studio.texts import t
 
-GROWTH_COLUMNS = ["growth_needed_yearly", *YOY_COLUMNS]
-"""summary.csv's growth columns the studio's answer carries beside the paired table."""
 MARKS = {"above_all": "▲▲", "above_band": "▲"}
-
-
-def with_growth(table: pd.DataFrame, summary: pd.DataFrame) -> pd.DataFrame:
-    """The paired table with the what-if's growth columns and indicator, by target id."""
-    cols = ["target_id", "indicator", *[c for c in GROWTH_COLUMNS if c in summary.columns]]
-    extra = summary[cols].drop_duplicates("target_id")
-    return table.drop(columns=[c for c in cols[1:] if c in table.columns]).merge(extra, on="target_id", how="left")
 
 
 def growth_cell(row: dict, lang: str) -> str:

@@ -17,6 +17,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import numpy as np
+from PIL import Image
 
 from sim.report.texts.formats import pct0
 from sim.report.texts.labels import indicator_label, op_text, threshold_text
@@ -119,6 +121,9 @@ def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = PACK_DPI, png_lev
     try:
         with plt.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
             for f in formats:
+                if f == "png":
+                    out[f] = _png(fig, dpi, png_level)
+                    continue
                 buf = io.BytesIO()
                 extra: dict[str, Any] = {"pil_kwargs": {"compress_level": png_level}} if f == "png" else {}
                 fig.savefig(
@@ -132,6 +137,19 @@ def render(fig: plt.Figure, formats=("png", "svg"), dpi: int = PACK_DPI, png_lev
     finally:
         plt.close(fig)
     return out
+
+
+def _png(fig: plt.Figure, dpi: int, level: int) -> bytes:
+    """The figure as a PNG, RGB where every pixel is opaque (the pack's charts, on white): a
+    quarter fewer bytes to compress than matplotlib's RGBA, and a PDF embeds it without splitting
+    off an alpha channel to decompress and compress again."""
+    fig.set_dpi(dpi)
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())  # type: ignore[attr-defined]  # Agg's canvas
+    img = Image.fromarray(rgba[..., :3] if (rgba[..., 3] == 255).all() else rgba)
+    buf = io.BytesIO()
+    img.save(buf, format="png", compress_level=level, dpi=(dpi, dpi))
+    return buf.getvalue()
 
 
 def save(fig: plt.Figure, path, dpi: int = PACK_DPI) -> None:

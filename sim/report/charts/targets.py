@@ -22,6 +22,7 @@ from sim.report.charts.base import (
     BLUE,
     GREY,
     ORANGE,
+    SKY,
     VERMILION,
     ChartMeta,
     footnote,
@@ -47,44 +48,55 @@ def probability_chart(
     seed: int,
     run_date: str,
     interval: str | None = None,
+    what_if: pd.DataFrame | None = None,
 ) -> plt.Figure:
     """Horizontal bars: P(hit) with its 95% interval for every target, one panel per year,
     weakest first (top); the joint probability of the year at the bottom. ``scenario`` may be a
-    Scenario, a resolved-scenario dict or None (labels only)."""
+    Scenario, a resolved-scenario dict or None (labels only). ``what_if``: a second table of the
+    same shape and targets (the studio's what-if), drawn as a second bar under each target's,
+    labelled by ``leg_what_if`` (``summary``'s bars then read ``leg_base``) and ordered by it."""
     use_cjk_font()
     years = sorted(summary["year"].unique())
     blocks = []
+    other = what_if.set_index("target_id") if what_if is not None else None
     for y in years:
         d = summary[summary["year"] == y]
+        if other is not None:
+            d = d.assign(_order=other["p_hit"].reindex(d["target_id"]).to_numpy())
         is_all = d["target_id"].astype(str).str.startswith("ALL_")
-        targets = d[~is_all].sort_values("p_hit", ascending=False, kind="stable")
+        targets = d[~is_all].sort_values("_order" if other is not None else "p_hit", ascending=False, kind="stable")
         blocks.append((y, pd.concat([d[is_all], targets])))
     heights = [max(len(b), 1) for _, b in blocks]
     fig, axes = plt.subplots(
         len(blocks),
         1,
-        figsize=(10, 1.6 + 0.3 * sum(heights) + 0.9 * len(blocks)),
+        figsize=(10, 1.6 + (0.3 if other is None else 0.46) * sum(heights) + 0.9 * len(blocks)),
         gridspec_kw={"height_ratios": heights},
         squeeze=False,
     )
     n = int(summary["n_reps"].max())
     for i, (ax, (y, d)) in enumerate(zip(axes[:, 0], blocks, strict=True)):
-        pos = np.arange(len(d))
-        p = d["p_hit"].to_numpy(dtype=float)
+        pos = np.arange(len(d), dtype=float)
         kinds = [
             "joint" if t.startswith("ALL_") else ("active" if a else "inactive")
             for t, a in zip(d["target_id"].astype(str), d["active"], strict=True)
         ]
         colour = {"joint": VERMILION, "active": BLUE, "inactive": GREY}
         hatch = {"joint": "xx", "active": None, "inactive": "///"}
-        for k in ("active", "inactive", "joint"):
-            m = np.array([x == k for x in kinds])
-            if m.any():
-                ax.barh(pos[m], p[m], color=colour[k], height=0.7, hatch=hatch[k], edgecolor="white", linewidth=0)
-        err = np.vstack([p - d["ci_low"].to_numpy(dtype=float), d["ci_high"].to_numpy(dtype=float) - p])
-        ax.errorbar(p, pos, xerr=np.clip(err, 0, None), fmt="none", ecolor="black", elinewidth=1, capsize=2.5)
-        for yy, pp, hi in zip(pos, p, d["ci_high"].to_numpy(dtype=float), strict=True):
-            ax.text(min(hi + 0.01, 1.005), yy, pct_text(pp), va="center", fontsize=8)
+        series = [(d, pos, 0.7, colour)]
+        if other is not None:  # the base above, lighter; the what-if below, in the usual colours
+            w = other.reindex(d["target_id"]).reset_index()
+            series = [(d, pos + 0.2, 0.38, {**colour, "active": SKY}), (w, pos - 0.2, 0.38, colour)]
+        for tab, at, height, col in series:
+            p = tab["p_hit"].to_numpy(dtype=float)
+            for k in ("active", "inactive", "joint"):
+                m = np.array([x == k for x in kinds])
+                if m.any():
+                    ax.barh(at[m], p[m], color=col[k], height=height, hatch=hatch[k], edgecolor="white", linewidth=0)
+            err = np.vstack([p - tab["ci_low"].to_numpy(dtype=float), tab["ci_high"].to_numpy(dtype=float) - p])
+            ax.errorbar(p, at, xerr=np.clip(err, 0, None), fmt="none", ecolor="black", elinewidth=1, capsize=2.5)
+            for yy, pp, hi in zip(at, p, tab["ci_high"].to_numpy(dtype=float), strict=True):
+                ax.text(min(hi + 0.01, 1.005), yy, pct_text(pp), va="center", fontsize=8 if other is None else 7)
         ax.set_yticks(pos, [target_label(r, lang, scenario) for _, r in d.iterrows()], fontsize=8.5)
         ax.set_ylim(-0.6, len(d) - 0.4)
         ax.set_xlim(0, 1.08)
@@ -96,10 +108,16 @@ def probability_chart(
         ax.set_axisbelow(True)
         if i == 0:
             handles: list[Artist] = [Patch(color=BLUE, label=text("leg_active", lang))]
+            if other is not None:
+                handles = [
+                    Patch(color=SKY, label=text("leg_base", lang)),
+                    Patch(color=BLUE, label=text("leg_what_if", lang)),
+                ]
             if "inactive" in kinds or any(not a for a in summary["active"]):
                 handles.append(Patch(facecolor=GREY, hatch="///", edgecolor="white", label=text("leg_inactive", lang)))
+            if other is None or summary["target_id"].astype(str).str.startswith("ALL_").any():
+                handles.append(Patch(facecolor=VERMILION, hatch="xx", edgecolor="white", label=text("leg_joint", lang)))
             handles += [
-                Patch(facecolor=VERMILION, hatch="xx", edgecolor="white", label=text("leg_joint", lang)),
                 Line2D([], [], color=ORANGE, linestyle=":", label=text("line50", lang)),
                 Line2D([], [], color=ORANGE, linestyle="--", label=text("line80", lang)),
             ]

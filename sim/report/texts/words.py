@@ -52,6 +52,8 @@ TEXT = {
     "line50": ("50%线", "50% line"),
     "line80": ("80%线", "80% line"),
     "leg_active": ("目标", "target"),
+    "leg_base": ("基准情景", "base scenario"),
+    "leg_what_if": ("推演情景", "what-if"),
     "leg_inactive": ("备选口径（未计入联合概率）", "alternative figure (not in joint)"),
     "leg_joint": ("全部目标同时达成", "all targets together"),
     "ci_wilson": ("Wilson法", "Wilson score"),
