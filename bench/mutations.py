@@ -161,8 +161,8 @@ MUTATIONS = [
     Mutation(
         "class_a_strict",
         "sim/ranking/evaluate.py",
-        'ind["class_a"][t] = float(r <=',
-        'ind["class_a"][t] = float(r <',
+        'ind[k]["class_a"][t] = float(r <=',
+        'ind[k]["class_a"][t] = float(r <',
         RANKING,
         "class A one place short",
     ),

@@ -192,7 +192,7 @@ def test_bad_cli_option_exits_2():
         [sys.executable, str(ROOT / "run_sim.py"), "run", str(BASELINE), "--reps", "0"], capture_output=True, text=True
     )
     assert r.returncode == 2
-    assert "positive whole number" in r.stderr and "Traceback" not in r.stderr
+    assert "expected a whole number in [1, 100,000], got 0" in r.stderr and "Traceback" not in r.stderr
 
 
 def test_subprocess_error_has_no_traceback(tmp_path):

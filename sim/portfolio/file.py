@@ -92,7 +92,7 @@ def is_portfolio_file(path: str | Path) -> bool:
     scenario loader then reports it)."""
     try:
         return isinstance(tomllib.loads(Path(path).read_text(encoding="utf-8")).get("portfolio"), dict)
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError):
         return False
 
 
@@ -108,6 +108,8 @@ def load_portfolio(path: str | Path) -> Portfolio:
         raise ScenarioError(f"{f}: cannot read as UTF-8 text ({e})") from None
     except tomllib.TOMLDecodeError as e:
         raise ScenarioError(f"{f}: malformed TOML: {e}") from None
+    except RecursionError:
+        raise ScenarioError(f"{f}: nesting too deep (arrays or tables inside one another)") from None
     problems: list[str] = []
 
     def bad(key: str, what: str) -> None:
