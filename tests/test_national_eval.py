@@ -292,6 +292,23 @@ def test_a_2021_to_2023_plan_ranks_in_every_data_year_and_a_plan_without_a_recen
     assert "known before 2020-01" in err and "CBZ count of 2018 or 2019" in err and "Traceback" not in err
 
 
+def test_a_plan_without_a_recent_count_runs_on_the_count_its_planner_states(tmp_path, capsys):
+    """A 2020-01 plan (base year 2019) whose planner states the zones of 2019 (``ranking.peers.n_peers``):
+    the peers take that count, every other figure comes from the facts known then, and it runs."""
+    p = zone_file(tmp_path, start=2020, rank=60)
+    z = tomllib.loads(p.read_text(encoding="utf-8"))
+    z["ranking"]["peers"] = {"n_peers": 139}  # a planner's own figure for the end of 2019
+    p.write_text(tomli_w.dumps(z), encoding="utf-8")
+    r = load_scenario(p).scenario.ranking
+    assert (r.peers.calibration_year, r.peers.n_peers) == (2019, 139)
+    assert all(r.evaluated(y).high <= 139 + 1 + 10 for y in (2020, 2021))
+    out = tmp_path / "out"
+    assert main(["run", str(p), "--reps", "8", "--workers", "1", "--no-report", "-q", "--out", str(out)]) == 0
+    capsys.readouterr()
+    rows = (out / "ranking.csv").read_text(encoding="utf-8-sig")
+    assert "2021" in rows and "nan" not in rows.lower()
+
+
 def test_a_rank_beyond_the_zones_evaluated_is_refused_before_the_run(tmp_path, capsys):
     """Rank 400 of some 150 zones: no zone holds the reference rank, which the run would find only
     after its first replication; validate names the target and the most it can be."""

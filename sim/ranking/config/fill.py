@@ -107,7 +107,10 @@ def fill_national(data: dict) -> dict:
     try:
         cw = peers.get("central_west_share")
         cw = float(cw) if isinstance(cw, int | float) and not isinstance(cw, bool) else None
-        got = national.national_inputs(known, years, str(region), lo, hi, belief=belief, central_west_share=cw)
+        n = ps_n + 1 if isinstance(ps_n := peers.get("n_peers"), int) and not isinstance(ps_n, bool) else None
+        got = national.national_inputs(
+            known, years, str(region), lo, hi, belief=belief, central_west_share=cw, zones_stated=n
+        )
     except ValueError as e:
         raise ValueError(
             f"ranking.peers: the national facts known before {day} cannot calibrate the peers ({e}); "

@@ -177,6 +177,7 @@ def national_inputs(
     base: int | None = None,
     belief: MethodBelief | None = None,
     central_west_share: float | None = None,
+    zones_stated: int | None = None,
 ) -> NationalInputs:
     """The peer calibration of a plan whose data years are ``years``, from the ``known`` facts only.
 
@@ -188,16 +189,21 @@ def national_inputs(
     share of the zones evaluated applied to the zones of the base year, and up to the zones the
     count trend of the two latest years adds by that data year (a range, drawn per replication);
     always within what the peer population can hold (the peers are the zones of the base year).
-    Methods per data year: the planner's ``belief`` with the facts known (none without a belief)."""
+    Methods per data year: the planner's ``belief`` with the facts known (none without a belief).
+    ``zones_stated``: the planner's own count of the peers plus the zone (``ranking.peers.n_peers`` + 1),
+    taken as the base year's count where the facts known then have none as recent as their trade."""
     base = years[0] - 1 if base is None else base
     total, facts_year, why_total = cbz_trade_total(known, base)
     n = latest(known, "cbz_count", base)
+    if zones_stated is not None and (n is None or n.year < facts_year - 1):
+        n = Fact(base, "cbz_count", float(zones_stated), "zones", "stated", dt.date(base, 12, 31), "the scenario")
     if n is None:
         raise ValueError(f"no national CBZ count known at or before {base}")
     if n.year < facts_year - 1:  # the zones then were far more than an old count says (52 in 2016, 149 in 2020)
         raise ValueError(
             f"the latest CBZ count known is of {n.year} ({n.value:g} zones), the CBZ trade of {facts_year}: "
-            f"add the CBZ count of {facts_year - 1} or {facts_year} (indicator cbz_count, with its source and day)"
+            f"add the CBZ count of {facts_year - 1} or {facts_year} (indicator cbz_count, with its source and day), "
+            f"or state the zones then less the zone as ranking.peers.n_peers"
         )
     cw = latest(known, "cbz_count_central_west_northeast", base)
     if cw is not None:
@@ -284,6 +290,7 @@ def year_defaults(cfg, year: int) -> tuple[str | dict[str, float], tuple[int, in
         base=base,
         belief=cfg.method_belief,
         central_west_share=cfg.peers.central_west_share,
+        zones_stated=cfg.peers.n_peers + 1,
     )
     lo, hi = got.evaluated[str(year)]
     cap = cfg.peers.n_peers + 1 + lo_bz
@@ -298,7 +305,13 @@ def check_facts(cfg, years: list[int]) -> None:
     lo_bz, hi_bz = (bz, bz) if isinstance(bz, int) else (bz.low, bz.high)
     known = known_before(load_facts(), start)
     got = national_inputs(
-        known, list(years), cfg.zone.region, lo_bz, hi_bz, central_west_share=cfg.peers.central_west_share
+        known,
+        list(years),
+        cfg.zone.region,
+        lo_bz,
+        hi_bz,
+        central_west_share=cfg.peers.central_west_share,
+        zones_stated=cfg.peers.n_peers + 1,
     )
     ps = cfg.peers
     stated = {
