@@ -144,21 +144,7 @@ def without_patents() -> Path:
 
 
 BASELINE = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.toml"
-OBS_KINDS = [
-    "open_quote",
-    "extra_cell",
-    "missing_cell",
-    "huge",
-    "nan",
-    "inf",
-    "negative",
-    "text",
-    "bad_month",
-    "bad_unit",
-    "bad_indicator",
-    "duplicate",
-    "outside",
-]
+OBS_KINDS = F.OBS_KINDS
 
 
 def argv_of(kind, a, b):

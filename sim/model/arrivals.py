@@ -90,10 +90,18 @@ def _leads(z: ZoneState) -> _Part:
     signs = u[:, 1] < x.sign_prob[sec]
     u, sec, number = u[signs], sec[signs], number[signs]
     t = month[signs] + u[:, 0] + inverse.exponential(u[:, 2], x.sign_delay_months[sec])
+    firm = _signed_firms(z, u, sec, number, LEAD)
+    kind = np.where(s.need[sec] > 0, s.space_kind[sec], NO_SPACE)
+    return t, kind, t + x.max_wait_months[sec], inverse.exponential(u[:, 3], x.fitout_months[sec]), firm
+
+
+def _signed_firms(z: ZoneState, u: np.ndarray, sec: np.ndarray, number: np.ndarray, origin: int) -> Firms:
+    """The firms of signed leads (ordinary or of the pipeline before the start) from their uniforms ``u``
+    (columns 4-8: foreign, FDI, size, employees, lifetime), by sector ``sec``, not yet open."""
+    s, x = z.spec, z.x
     foreign = u[:, 4] < x.foreign_prob[sec]
-    fdi = inverse.exponential(u[:, 5], x.fdi_wan_usd[sec]) * foreign
     n = len(sec)
-    firm = Firms(
+    return Firms(
         sector=sec,
         open_t=np.zeros(n),
         exit_t=inverse.lifetime(u[:, 8], x.exit_rate_per_year[sec]),
@@ -102,14 +110,12 @@ def _leads(z: ZoneState) -> _Part:
         employees=inverse.lognormal(u[:, 7], x.employees_median[sec], x.employees_sigma[sec]),
         space=s.need[sec],
         leader=np.zeros(n),
-        fdi=fdi,
+        fdi=inverse.exponential(u[:, 5], x.fdi_wan_usd[sec]) * foreign,
         fdi_t=np.zeros(n),
-        origin=np.full(n, LEAD, np.uint64),
+        origin=np.full(n, origin, np.uint64),
         group=s.sector_key[sec],
         number=number.astype(np.uint64),
     )
-    kind = np.where(s.need[sec] > 0, s.space_kind[sec], NO_SPACE)
-    return t, kind, t + x.max_wait_months[sec], inverse.exponential(u[:, 3], x.fitout_months[sec]), firm
 
 
 def _leaders(z: ZoneState) -> _Part | None:
@@ -180,23 +186,7 @@ def _pipeline(z: ZoneState) -> _Part | None:
     under_way = t + fitout > 0  # not yet open at the start
     u, sec, number, t, fitout = u[under_way], sec[under_way], number[under_way], t[under_way], fitout[under_way]
     before = t < 0  # signed before the start: its space is taken, the rest of its fit-out remains
-    foreign = u[:, 4] < x.foreign_prob[sec]
-    n = len(sec)
-    firm = Firms(
-        sector=sec,
-        open_t=np.zeros(n),
-        exit_t=inverse.lifetime(u[:, 8], x.exit_rate_per_year[sec]),
-        size=inverse.lognormal(u[:, 6], x.trade_median_yi[sec], x.trade_sigma[sec]),
-        ramp=x.rampup_months[sec],
-        employees=inverse.lognormal(u[:, 7], x.employees_median[sec], x.employees_sigma[sec]),
-        space=s.need[sec],
-        leader=np.zeros(n),
-        fdi=inverse.exponential(u[:, 5], x.fdi_wan_usd[sec]) * foreign,
-        fdi_t=np.zeros(n),
-        origin=np.full(n, PIPELINE, np.uint64),
-        group=s.sector_key[sec],
-        number=number.astype(np.uint64),
-    )
+    firm = _signed_firms(z, u, sec, number, PIPELINE)
     kind = np.where(before | (s.need[sec] <= 0), NO_SPACE, s.space_kind[sec])
     deadline = np.where(before, np.inf, t + x.max_wait_months[sec])
     return np.maximum(t, 0.0), kind, deadline, np.where(before, t + fitout, fitout), firm

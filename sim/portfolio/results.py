@@ -29,6 +29,7 @@ from sim.portfolio.file import Portfolio
 from sim.portfolio.replication import zone_seeds
 from sim.report.province import build_province_pack
 from sim.results import Results
+from sim.results.files import SUMMARY_REQUIRED
 
 
 @dataclass(eq=False)
@@ -130,22 +131,7 @@ def zone_targets(res: PortfolioResults) -> pd.DataFrame:
     parts = []
     for k, z in enumerate(res.portfolio.zones):
         s = zone_results(res, k).summary
-        s = s[
-            [
-                "target_id",
-                "indicator",
-                "year",
-                "op",
-                "threshold",
-                "unit",
-                "active",
-                "n_reps",
-                "hits",
-                "p_hit",
-                "ci_low",
-                "ci_high",
-            ]
-        ]
+        s = s[SUMMARY_REQUIRED]
         parts.append(s.assign(zone=z.name).set_index("zone").reset_index())
     return pd.concat(parts, ignore_index=True)
 
