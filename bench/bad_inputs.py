@@ -17,9 +17,7 @@ cases of each kind (a few seconds; the test suite runs it so the script keeps wo
 from __future__ import annotations
 
 import argparse
-import contextlib
 import copy
-import io
 import os
 import shutil
 import sys
@@ -38,32 +36,15 @@ import test_fuzz_portfolio as P  # noqa: E402
 import test_fuzz_zone as Z  # noqa: E402
 import tomli_w  # noqa: E402
 
-from sim.cli import main  # noqa: E402
-
 TINY = F.DATA / "tiny.toml"
 WORK = Path(tempfile.mkdtemp(prefix="zonesim_bad_"))
 
 
 def attempt(argv) -> str:
-    err = io.StringIO()
-    try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            code = main(argv)
-    except SystemExit as e:
-        code = e.code
-    except BaseException:  # noqa: BLE001 - any escape is what this script counts as a traceback
-        return "traceback"
-    text = err.getvalue()
-    if "Traceback" in text:
-        return "traceback"
-    if code == 0:
-        return wrong_result(argv) or "accepted"
-    if code == 2 and Z.clean_message(text):
-        return "clean"
-    lines = text.rstrip("\n").split("\n")
-    if code == 2 and lines[0].startswith("usage: ") and ": error: " in lines[-1]:
-        return "usage"
-    return f"exit {code}"
+    """The outcome of one command line (tests/test_fuzz_zone.py's classes), a run that exits 0 checked
+    for a wrong result."""
+    result, _ = Z.attempt(argv)
+    return (wrong_result(argv) or "accepted") if result == "accepted" else result
 
 
 def wrong_result(argv) -> str:

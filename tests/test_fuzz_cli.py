@@ -9,14 +9,11 @@ no traceback, nothing written. ``bench/bad_inputs.py`` counts the same cases.
 
 from __future__ import annotations
 
-import contextlib
-import io
 import os
 from pathlib import Path
 
 import pytest
-
-from sim.cli import main
+from test_fuzz_zone import attempt
 
 pytestmark = pytest.mark.fuzz
 
@@ -66,30 +63,6 @@ CASES: list[list[str]] = [
     ["discover", T, "--target", "nosuch"],
 ]
 """Bad command lines, each refused before it reads much more than its arguments."""
-
-
-def attempt(argv: list[str]) -> tuple[str, str]:
-    """("clean" | "usage" | "traceback" | "accepted" | "exit N", stderr) of one command line:
-    "clean" is one ``error:`` line, "usage" argparse's usage block ending in its ``error:`` line."""
-    err = io.StringIO()
-    try:
-        with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-            code = main(argv)
-    except SystemExit as e:
-        code = e.code
-    except BaseException as e:  # noqa: BLE001 - an escape is what this counts as a traceback
-        return "traceback", repr(e)
-    text = err.getvalue()
-    lines = text.rstrip("\n").split("\n")
-    if "Traceback" in text:
-        return "traceback", text
-    if code == 0:
-        return "accepted", text
-    if code == 2 and lines[0].startswith("error: ") and len(lines) == 1:
-        return "clean", text
-    if code == 2 and lines[0].startswith("usage: ") and ": error: " in lines[-1]:
-        return "usage", text
-    return f"exit {code}", text
 
 
 @pytest.mark.parametrize("argv", CASES, ids=[" ".join(a[:1] + a[2:])[:60] or "empty" for a in CASES])

@@ -110,7 +110,8 @@ def _finite_safe(data):
 
 
 def attempt(argv) -> tuple[str, str]:
-    """("clean" | "traceback" | "accepted" | "exit N", stderr) of one command."""
+    """("clean" | "usage" | "traceback" | "accepted" | "exit N", stderr) of one command: "clean" is one
+    ``error:`` message (:func:`clean_message`), "usage" argparse's usage block ending in its ``error:`` line."""
     err = io.StringIO()
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
@@ -126,6 +127,9 @@ def attempt(argv) -> tuple[str, str]:
         return "accepted", text
     if code == 2 and clean_message(text):
         return "clean", text
+    lines = text.rstrip("\n").split("\n")
+    if code == 2 and lines[0].startswith("usage: ") and ": error: " in lines[-1]:
+        return "usage", text  # argparse's usage block, ending in its one error line
     return f"exit {code}", text
 
 
