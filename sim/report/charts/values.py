@@ -336,8 +336,18 @@ def rank_chart(
     for ax in axes[:, 0] if slide else axes[-1:, 0]:
         ax.set_xlabel(text("rank_x", lang))
     handles, names = axes[0, 0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="upper right", ncol=len(names), fontsize=8.5, frameon=False)
+    h = fig.get_figheight()
     fig.suptitle(text("rank_title", lang, zone=meta.zone, indicator=label), fontsize=11, x=0.01, ha="left")
+    # the legend on a line of its own under the title (beside it, a long title ran into it)
+    fig.legend(
+        handles,
+        names,
+        loc="upper right",
+        bbox_to_anchor=(0.99, 1 - 0.35 / h),
+        ncol=len(names),
+        fontsize=8.5,
+        frameon=False,
+    )
     footnote(fig, meta.footer(lang, "spread"))
-    fig.tight_layout(rect=(0, 0.03, 1, 1 - 0.45 / fig.get_figheight()))
+    fig.tight_layout(rect=(0, 0.03, 1, 1 - 0.6 / h))
     return fig

@@ -88,7 +88,7 @@ TEXT = {
     "ttt_band": ("95%模拟精度区间", "95% simulation-precision interval"),
     "ttt_final": ("年末 {p}（{ci}）", "year end {p} ({ci})"),
     # ---- charts: rank
-    "rank_title": ("{zone}：{indicator}分布", "{zone}: distribution of the {indicator}"),
+    "rank_title": ("{zone}：{indicator}分布", "{zone}: {indicator}, distribution over the replications"),
     "rank_x": ("名次（1 = 最好）", "Rank (1 = best)"),
     "rank_y": ("重复次数占比", "Share of replications"),
     "rank_mark": ("目标 ≤ {thr}：{p}", "target ≤ {thr}: {p}"),
