@@ -146,9 +146,9 @@ def _put(req, ints, ist, fs, release, served, k, now, amount):
 
 @numba.njit(cache=True, nogil=True)
 def next_month_end(req, ist, release, ptimes, m0, projects_at_m0_done):
-    """The first month end after ``m0`` that can change anything (0 if none), the requests of
-    every market settled up to ``m0`` and every event up to ``m0`` run (those at ``m0`` itself
-    but its projects, unless ``projects_at_m0_done``).
+    """The first month end after ``m0`` that can change anything (0 if none). ``m0`` is the
+    current instant: every market's requests are settled up to it and every event before it has
+    run; its own project events too if ``projects_at_m0_done`` (at a month end; not at the start).
 
     A month end m changes nothing when no space comes back at it (``release[:, m]`` is 0 in every
     market, so its put is empty) and no request it would settle, nor any left unsettled before
