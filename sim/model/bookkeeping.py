@@ -12,14 +12,16 @@ expressions; the monthly series become yearly indicators
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
 import sim.model.initial as initial
 import sim.model.inverse as inverse
 import sim.model.kernels as kernels
+from sim.memo import per_object
 from sim.model.firms import Firms
-from sim.model.spec import name_id
+from sim.model.spec import ZoneSpec, name_id
 from sim.model.state import ZoneState
 from sim.vocabulary.outcomes import MODES, in_vocabulary_order
 
@@ -41,80 +43,106 @@ class Result:
     macro_yearly: np.ndarray | None = None
 
 
-def firm_months(z: ZoneState, f: Firms) -> dict[str, np.ndarray]:
-    """Trade by customs mode [month, mode], industrial output [month] and the month-end stocks
-    (active enterprises so far this year, employees, development rate), §7.7-7.10.
+class FirmMonths(NamedTuple):
+    """What the pass over firms x months gives (:func:`firm_months`)."""
+
+    trade_by_mode: np.ndarray
+    """[month, mode] trade by customs mode (亿元)."""
+    industrial_output: np.ndarray
+    """[month] output above designated size (亿元)."""
+    active_enterprises: np.ndarray
+    """[month] firms operating at some time in the year so far."""
+    employees: np.ndarray
+    """[month] employees at the month end."""
+    fdi_usd: np.ndarray
+    """[month] FDI paid (万美元)."""
+    operating: np.ndarray
+    """[sector, year] firms operating at the year end."""
+
+
+def firm_months(z: ZoneState, f: Firms) -> FirmMonths:
+    """Trade by customs mode [month, mode], industrial output [month], the month-end stocks
+    (active enterprises so far this year, employees), FDI paid [month] and the firms operating at
+    each year end [sector, year], §7.7-7.9, §7.11, §7.13.
 
     A firm's trade in month m is size / 12 x operating fraction x ramp x noise x level_m
     (x the commodity index if its sector is exposed); the pass over firms x months
-    (:func:`~sim.model.kernels.firm_months`) sums the firm factors by group (a sector's initial
-    firms, its cohort, apart from its later firms: §5.1), and the factors shared by a sector and
-    month, its mode shares and output ratio, are applied to the sums."""
-    s, x, H = z.spec, z.x, z.H
-    S = len(s.sector_ids)
-    sig = x.noise_sigma[f.sector]
-    ratio = x.output_ratio
-    at_start = f.origin == 0
-    group = f.sector + S * at_start  # initial firms trade as their sector's cohort
-    above = s.manufacturing[f.sector] & (f.size * ratio[f.sector] >= s.sc.constants.above_size_revenue_yi)
-    above[at_start] = z.cohort.above
-    eps = z.draws.generator("trade_noise").standard_normal((len(f), H))
-    sums, active, staff = kernels.firm_months(
-        f.open_t.astype(float),
-        f.exit_t.astype(float),
-        f.ramp.astype(float),
-        f.size / 12.0 * np.exp(-0.5 * sig**2),
-        sig.astype(float),
-        group.astype(np.int64),
-        above,
-        f.employees.astype(float),
-        eps,
-        2 * S,
+    (:func:`~sim.model.kernels.firm_months`) sums it by group (a sector's initial firms, its
+    cohort, apart from its later firms: §5.1), and the groups' mode shares and output ratios are
+    applied to the sums. Each firm's FDI is paid in equal tranches from the time it had its space."""
+    s, x = z.spec, z.x
+    c = s.sc.constants
+    S2 = 2 * len(s.sector_ids)
+    sig = x.noise_sigma
+    sums, active, staff, operating, paid = kernels.firm_months(
+        z.draws.generator("trade_noise"),
+        f.open_t,
+        f.exit_t,
+        f.ramp,
+        f.size,
+        f.employees,
+        f.sector,
+        f.origin,
+        f.fdi,
+        f.fdi_t,
+        sig,
+        np.exp(-0.5 * sig**2),
+        s.manufacturing,
+        x.output_ratio,
+        float(c.above_size_revenue_yi),
+        z.cohort.above,
+        z.macro,
+        z.disruption,
+        s.season,
+        z.commodity_index,
+        s.commodity_exposed,
+        int(c.fdi_tranches),
+        float(c.fdi_tranche_interval_months),
     )
-    level = z.macro * z.disruption * s.season[np.arange(H) % 12]
-    shared = level[None, :] * np.where(s.commodity_exposed[:, None], z.commodity_index[None, :], 1.0)
-    shared = np.vstack([shared, shared])
-    trade, output = sums[: 2 * S] * shared, sums[2 * S :] * shared
-    shares = np.vstack([s.shares, z.cohort.shares])
-    area = s.sc.constants.fenced_area_km2 * 100
-    return {
-        "trade_by_mode": (trade.T @ shares) * z.trade_mult,
-        "industrial_output": np.concatenate([ratio, z.cohort.output_ratio]) @ output,
-        "active_enterprises": active,
-        "employees": staff,
-        "development_rate": 100.0 * z.developed_ha(np.arange(1, H + 1, dtype=float)) / area,
-    }
+    return FirmMonths(
+        trade_by_mode=(sums[:S2].T @ np.vstack([s.shares, z.cohort.shares])) * z.trade_mult,
+        industrial_output=np.concatenate([x.output_ratio, z.cohort.output_ratio]) @ sums[S2:],
+        active_enterprises=active,
+        employees=staff,
+        fdi_usd=paid,
+        operating=operating,
+    )
 
 
-def fdi_by_month(z: ZoneState, f: Firms) -> np.ndarray:
-    """FDI paid in each month: each firm's FDI in equal tranches from the time it had its space."""
-    c = z.spec.sc.constants
-    paying = (f.fdi > 0) & np.isfinite(f.fdi_t)
-    times = f.fdi_t[paying, None] + c.fdi_tranche_interval_months * np.arange(c.fdi_tranches)
-    amounts = np.repeat(f.fdi[paying] / c.fdi_tranches, c.fdi_tranches)
-    t = times.ravel()
-    inside = (t >= 0) & (t < z.H)
-    return np.bincount(t[inside].astype(int), weights=amounts[inside], minlength=z.H)[: z.H]
-
-
-def programme_counts(z: ZoneState, f: Firms) -> dict[str, np.ndarray]:
-    """Yearly programme counts: Poisson with a rate that grows with operating firms (§7.13)."""
-    s = z.spec
-    ny = len(s.years)
-    t1 = 12.0 * np.arange(1, ny + 1)
-    operating = (f.open_t[:, None] <= t1) & (f.exit_t[:, None] > t1)
-    per_sector = np.zeros((len(s.sector_ids), ny))
-    np.add.at(per_sector, f.sector, operating.astype(float))
-    ids = list(s.count_sectors)
-    if not ids:
+def programme_counts(z: ZoneState, operating: np.ndarray) -> dict[str, np.ndarray]:
+    """Yearly programme counts: Poisson with a rate that grows with the firms operating at the
+    year end (``operating`` [sector, year], :func:`firm_months`), §7.13."""
+    k = counting(z.spec)
+    if not k.ids:
         return {}
     cu = z.drawn.counts
-    lam = np.array(
-        [cu[k].base_per_year + cu[k].per_firm_per_year * per_sector[s.count_sectors[k]].sum(axis=0) for k in ids]
-    )
-    u = z.draws.uniforms("counts", ny, np.array([name_id(k) for k in ids], dtype=np.uint64))
-    n = inverse.poisson(u, lam).astype(float)
-    return dict(zip(ids, n, strict=True))
+    base = np.array([cu[i].base_per_year for i in k.ids])
+    per_firm = np.array([cu[i].per_firm_per_year for i in k.ids])
+    lam = base[:, None] + per_firm[:, None] * (k.members @ operating)
+    u = z.draws.uniforms("counts", len(z.spec.years), k.keys)
+    return dict(zip(k.ids, inverse.poisson(u, lam).astype(float), strict=True))
+
+
+class Counting(NamedTuple):
+    """The programme counts of a scenario as arrays: ``ids``, their random-number ``keys`` and
+    ``members`` [count, sector] how often each sector's firms raise its rate (a whole number, so
+    the firms counted for a rate are summed exactly in any order)."""
+
+    ids: list[str]
+    keys: np.ndarray
+    members: np.ndarray
+
+
+def _counting(s: ZoneSpec) -> Counting:
+    S = len(s.sector_ids)
+    ids = list(s.count_sectors)
+    members = np.array([np.bincount(s.count_sectors[i], minlength=S) for i in ids], dtype=float).reshape(len(ids), S)
+    return Counting(ids, np.array([name_id(i) for i in ids], dtype=np.uint64), members)
+
+
+counting = per_object(_counting)
+"""The :class:`Counting` of a :class:`~sim.model.spec.ZoneSpec`, built once per spec (a spec is
+built once per scenario object and never changed, so its identity is the key)."""
 
 
 def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: list) -> Result:
@@ -127,23 +155,23 @@ def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: l
     ends = np.arange(1, H + 1, dtype=float)
     fm = firm_months(z, f)
     done = np.array([z.T[k] for k in s.items])[:, None] <= ends[None, :]
-    leaders = [(np.sort(t)[None, :] <= ends[:, None]).sum(axis=1) for t in leaders_signed.values()]
+    leaders = [(t <= ends[:, None]).sum(axis=1) for t in leaders_signed.values()]
     by_name = {  # every model indicator of the vocabulary, by name; stacked in the vocabulary's order
-        **{f"trade_{m}": fm["trade_by_mode"][:, i] for i, m in enumerate(MODES)},
-        "trade_total": fm["trade_by_mode"].sum(axis=1),
-        "industrial_output": fm["industrial_output"],
-        "fdi_usd": fdi_by_month(z, f),
-        "active_enterprises": fm["active_enterprises"],
-        "employees": fm["employees"],
-        "development_rate": fm["development_rate"],
+        **{f"trade_{m}": fm.trade_by_mode[:, i] for i, m in enumerate(MODES)},
+        "trade_total": fm.trade_by_mode.sum(axis=1),
+        "industrial_output": fm.industrial_output,
+        "fdi_usd": fm.fdi_usd,
+        "active_enterprises": fm.active_enterprises,
+        "employees": fm.employees,
+        "development_rate": 100.0 * z.developed_ha(ends) / (s.sc.constants.fenced_area_km2 * 100),
         "new_business_types": done[s.is_business].sum(axis=0),
     }
-    series = np.vstack([*in_vocabulary_order(by_name), *leaders, done]).astype(float)
+    series = np.vstack([*in_vocabulary_order(by_name), *leaders, done], dtype=float)
     names = s.series
     by_year = series.reshape(len(names), ny, 12)
     values = np.where(s.is_flow[:, None], by_year.sum(axis=2), by_year[:, :, -1])
     yearly = dict(zip(names, values, strict=True))
-    yearly.update(programme_counts(z, f))
+    yearly.update(programme_counts(z, fm.operating))
     return Result(
         years=list(s.years),
         yearly=yearly,
