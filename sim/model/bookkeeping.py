@@ -2,11 +2,13 @@
 
 Once every firm's opening and exit times are known, its trade, output and employment in each
 month follow without any event: the month's operating fraction and ramp, its own monthly noise,
-the shared level. Flows (trade by customs mode, industrial output) and stocks (active
-enterprises, employees) come from one compiled pass over firms x months
-(:mod:`sim.model.kernels`); FDI, the development rate and the programme counts are small array
-expressions; the monthly series become yearly indicators
-(:class:`Result`). See docs/model.md, §3 and §7.7-7.13.
+the shared level. Flows (trade by customs mode, industrial output, FDI) and stocks (active
+enterprises, employees), and the firms operating at each year end that the programme counts
+read, come from one compiled pass over firms x months that also draws the firms' noise
+(:mod:`sim.model.kernels`); the development rate, business types, leaders and deadlines follow
+from the completion times; the monthly series become yearly indicators (:class:`Result`). What
+the bookkeeping reads of a scenario as arrays is built once per scenario (:func:`books_of`).
+See docs/model.md, §3 and §7.7-7.13.
 """
 
 from __future__ import annotations
@@ -87,20 +89,20 @@ def firm_months(z: ZoneState, f: Firms) -> FirmMonths:
         f.fdi_t,
         sig,
         np.exp(-0.5 * sig**2),
-        s.manufacturing,
+        np.asarray(s.manufacturing, dtype=bool),
         x.output_ratio,
         float(c.above_size_revenue_yi),
-        z.cohort.above,
+        np.asarray(z.cohort.above, dtype=bool),
         z.macro,
         z.disruption,
         s.season,
         z.commodity_index,
-        s.commodity_exposed,
+        np.asarray(s.commodity_exposed, dtype=bool),
         int(c.fdi_tranches),
         float(c.fdi_tranche_interval_months),
     )
     return FirmMonths(
-        trade_by_mode=(sums[:S2].T @ np.vstack([s.shares, z.cohort.shares])) * z.trade_mult,
+        trade_by_mode=(sums[:S2].T @ np.concatenate([s.shares, z.cohort.shares])) * z.trade_mult,
         industrial_output=np.concatenate([x.output_ratio, z.cohort.output_ratio]) @ sums[S2:],
         active_enterprises=active,
         employees=staff,
@@ -112,37 +114,49 @@ def firm_months(z: ZoneState, f: Firms) -> FirmMonths:
 def programme_counts(z: ZoneState, operating: np.ndarray) -> dict[str, np.ndarray]:
     """Yearly programme counts: Poisson with a rate that grows with the firms operating at the
     year end (``operating`` [sector, year], :func:`firm_months`), §7.13."""
-    k = counting(z.spec)
-    if not k.ids:
+    b = books_of(z.spec)
+    if not b.counts:
         return {}
     cu = z.drawn.counts
-    base = np.array([cu[i].base_per_year for i in k.ids])
-    per_firm = np.array([cu[i].per_firm_per_year for i in k.ids])
-    lam = base[:, None] + per_firm[:, None] * (k.members @ operating)
-    u = z.draws.uniforms("counts", len(z.spec.years), k.keys)
-    return dict(zip(k.ids, inverse.poisson(u, lam).astype(float), strict=True))
+    base = np.array([cu[k].base_per_year for k in b.counts])
+    per_firm = np.array([cu[k].per_firm_per_year for k in b.counts])
+    lam = base[:, None] + per_firm[:, None] * (b.count_members @ operating)
+    u = z.draws.uniforms("counts", len(z.spec.years), b.count_keys)
+    return dict(zip(b.counts, inverse.poisson(u, lam).astype(float), strict=True))
 
 
-class Counting(NamedTuple):
-    """The programme counts of a scenario as arrays: ``ids``, their random-number ``keys`` and
-    ``members`` [count, sector] how often each sector's firms raise its rate (a whole number, so
-    the firms counted for a rate are summed exactly in any order)."""
+class Books(NamedTuple):
+    """What the bookkeeping reads of a scenario, as arrays (:func:`books_of`)."""
 
-    ids: list[str]
-    keys: np.ndarray
-    members: np.ndarray
+    counts: list[str]
+    """The programme counts' ids."""
+    count_keys: np.ndarray
+    """Their name ids, the index of their random numbers."""
+    count_members: np.ndarray
+    """[count, sector] how many times a sector's operating firms enter the count's rate (whole
+    numbers, so the firms are summed exactly in any order)."""
+    project_area: np.ndarray
+    """Each project's developed area (ha), in ``ZoneSpec.project_area`` order."""
+    project_item: np.ndarray
+    """Each project's index in ``ZoneSpec.items``."""
 
 
-def _counting(s: ZoneSpec) -> Counting:
+def _books(s: ZoneSpec) -> Books:
     S = len(s.sector_ids)
-    ids = list(s.count_sectors)
-    members = np.array([np.bincount(s.count_sectors[i], minlength=S) for i in ids], dtype=float).reshape(len(ids), S)
-    return Counting(ids, np.array([name_id(i) for i in ids], dtype=np.uint64), members)
+    counts = list(s.count_sectors)
+    members = [np.bincount(s.count_sectors[k], minlength=S) for k in counts]
+    return Books(
+        counts=counts,
+        count_keys=np.array([name_id(k) for k in counts], dtype=np.uint64),
+        count_members=np.array(members, dtype=float).reshape(len(counts), S),
+        project_area=np.array(list(s.project_area.values()), dtype=float),
+        project_item=np.array([s.items.index(p) for p in s.project_area], dtype=np.int64),
+    )
 
 
-counting = per_object(_counting)
-"""The :class:`Counting` of a :class:`~sim.model.spec.ZoneSpec`, built once per spec (a spec is
-built once per scenario object and never changed, so its identity is the key)."""
+books_of = per_object(_books)
+"""The :class:`Books` of a :class:`~sim.model.spec.ZoneSpec`, built once per spec object (the
+model builds a spec once per scenario object and never changes it, so the object is the key)."""
 
 
 def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: list) -> Result:
@@ -154,7 +168,8 @@ def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: l
     ny = len(s.years)
     ends = np.arange(1, H + 1, dtype=float)
     fm = firm_months(z, f)
-    done = np.array([z.T[k] for k in s.items])[:, None] <= ends[None, :]
+    done_t = np.array([z.T[k] for k in s.items], dtype=float)
+    done = done_t[:, None] <= ends[None, :]
     leaders = [(t <= ends[:, None]).sum(axis=1) for t in leaders_signed.values()]
     by_name = {  # every model indicator of the vocabulary, by name; stacked in the vocabulary's order
         **{f"trade_{m}": fm.trade_by_mode[:, i] for i, m in enumerate(MODES)},
@@ -163,7 +178,7 @@ def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: l
         "fdi_usd": fm.fdi_usd,
         "active_enterprises": fm.active_enterprises,
         "employees": fm.employees,
-        "development_rate": 100.0 * z.developed_ha(ends) / (s.sc.constants.fenced_area_km2 * 100),
+        "development_rate": development_rate(z, done_t),
         "new_business_types": done[s.is_business].sum(axis=0),
     }
     series = np.vstack([*in_vocabulary_order(by_name), *leaders, done], dtype=float)
@@ -178,7 +193,18 @@ def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: l
         monthly=dict(zip(names, series, strict=True)),
         log=log,
         base=base_year(z),
-        macro_yearly=z.macro.reshape(ny, 12).mean(axis=1),
+        macro_yearly=z.macro.reshape(ny, 12).sum(axis=1) / 12,  # the mean, as np.mean computes it
+    )
+
+
+def development_rate(z: ZoneState, done_t: np.ndarray) -> np.ndarray:
+    """Developed land as % of the fenced area at each month end (§7.10): the start plus every
+    project done by then (``done_t`` the completion times of ``ZoneSpec.items``), the projects
+    added in scenario order (:func:`~sim.model.kernels.development_rate`)."""
+    b = books_of(z.spec)
+    fenced_ha = z.spec.sc.constants.fenced_area_km2 * 100
+    return kernels.development_rate(
+        float(z.developed0_ha), b.project_area, done_t[b.project_item], float(fenced_ha), z.H
     )
 
 
