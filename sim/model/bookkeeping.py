@@ -181,7 +181,7 @@ def result(z: ZoneState, f: Firms, leaders_signed: dict[str, np.ndarray], log: l
         "development_rate": development_rate(z, done_t),
         "new_business_types": done[s.is_business].sum(axis=0),
     }
-    series = np.vstack([*in_vocabulary_order(by_name), *leaders, done], dtype=float)
+    series = np.concatenate([np.array([*in_vocabulary_order(by_name), *leaders], dtype=float), done], dtype=float)
     names = s.series
     by_year = series.reshape(len(names), ny, 12)
     values = np.where(s.is_flow[:, None], by_year.sum(axis=2), by_year[:, :, -1])

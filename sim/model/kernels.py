@@ -7,9 +7,10 @@ temporaries and is several times faster (README, "Why these libraries"). The sam
 firms' monthly noise from the replication's generator, number by number in [firm, month] order
 (numba's ``Generator.standard_normal`` gives numpy's numbers bit for bit), and also gives what
 the bookkeeping needs of each firm row besides: the operating firms of each sector at the year
-ends (programme counts) and the FDI tranches paid in each month. The arithmetic is the same as
-docs/model.md §7.7-7.11 and §7.13 state, term by term, in the same order as the numpy
-expressions it replaced, so the results are the same to the last bit.
+ends (programme counts) and the FDI tranches paid in each month; a second small loop gives the
+development rate. The arithmetic is the same as docs/model.md §7.7-7.11 and §7.13 state, term by
+term, in the same order as the numpy expressions it replaced, so the results are the same to the
+last bit (tests/test_model_kernels.py checks the pass against a plain one).
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ def firm_months(
     manufacturing, ``ratio`` its output per unit of trade (a later firm counts above designated
     size if its sector is manufacturing and size x ratio >= ``threshold``), ``exposed`` whether it
     trades at the commodity index. Per month: the shared level ``macro`` x ``disruption`` x
-    ``season`` (12 calendar months, January first) and ``commodity`` the index. ``noise`` the generator of the [firm, month] standard
-    normals, drawn in that order whether or not the firm trades that month.
+    ``season`` (12 calendar months, January first) and ``commodity`` the index. ``noise`` the
+    generator of the [firm, month] standard normals, drawn in that order whether or not the firm
+    trades that month.
 
     Returns ``sums`` [4 x sectors, month] (group g = sector, or sectors + sector for the initial
     firms; rows 0..2S-1: each group's trade at the shared level; rows 2S..4S-1: the part of it from
