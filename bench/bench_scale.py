@@ -46,8 +46,8 @@ from test_engine_equivalence import per_firm_baseline  # noqa: E402
 
 from sim.experiment import engine  # noqa: E402
 from sim.experiment.replication import layout, params_of_rows, rank_zone  # noqa: E402
+from sim.model import bookkeeping, simulate, space  # noqa: E402
 from sim.model import draws as draws_mod  # noqa: E402
-from sim.model import simulate, space  # noqa: E402
 from sim.model.draws import Draws  # noqa: E402
 from sim.random import Streams  # noqa: E402
 from sim.scenario import load_scenario  # noqa: E402
@@ -140,29 +140,23 @@ def random_floor(sc, seed: int, reps: int = 50, floor_reps: int = 100) -> tuple[
     """(addressed uniforms, bulk normals) per replication and the seconds to draw that many in
     one call per kind (same generators)."""
     n = {"uniforms": 0, "normals": 0}
-    real_u, real_g = Draws.uniforms, Draws.generator
+    real_u, real_fm = Draws.uniforms, bookkeeping.firm_months
 
     def uniforms(self, name, k, *index):
         out = real_u(self, name, k, *index)
         n["uniforms"] += out.size
         return out
 
-    def generator(self, name):
-        g = real_g(self, name)
+    def firm_months(z, f):
+        n["normals"] += len(f) * z.H  # the firms' monthly noise, drawn one by one inside the compiled pass
+        return real_fm(z, f)
 
-        class Counted:
-            def standard_normal(self, size):
-                n["normals"] += int(np.prod(size))
-                return g.standard_normal(size)
-
-        return Counted()
-
-    Draws.uniforms, Draws.generator = uniforms, generator
+    Draws.uniforms, bookkeeping.firm_months = uniforms, firm_months
     try:
         for r, p in enumerate(params_of_rows(sc, seed, np.arange(reps))):
             simulate(sc, p, Draws(seed, r))
     finally:
-        Draws.uniforms, Draws.generator = real_u, real_g
+        Draws.uniforms, bookkeeping.firm_months = real_u, real_fm
     nu, nn = n["uniforms"] // reps, n["normals"] // reps
     d = Draws(seed, 0)
     index = np.arange(nu, dtype=np.uint64)[:, None]
