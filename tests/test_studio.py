@@ -89,7 +89,7 @@ def test_save_as_scenario_extends_the_base_with_only_the_changes(base, tmp_path)
 
 
 def test_schedule_grows_to_the_maximum():
-    assert schedule(2000) == [200, 1000, 1800, 2000]
+    assert schedule(2000) == [200, 600, 1000, 1400, 1800, 2000]
     assert schedule(300) == [200, 300] and schedule(150) == [150]
 
 
@@ -225,7 +225,7 @@ def test_a_broken_zone_file_shows_its_reason(tmp_path):
     base = tmp_path / "base.toml"
     base.write_text((ROOT / "tests" / "data" / "tiny.toml").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "broken.toml").write_text('[zone]\nname_zh = "坏"\nfenced_area_km2 = "big"\n', encoding="utf-8")
-    app = make_app(base, max_reps=100, workers=1)
+    app = make_app(base, max_reps=100, workers=1, results=tmp_path / "results")
     status, text = _get(app, "/zone/broken/")
     assert status == 400 and "broken.toml" in text and "Traceback" not in text
     status, text = _get(app, "/")

@@ -82,7 +82,9 @@ def page_app(
 
     One what-if runner serves the app: the studio is a local page for one planner, and every tab
     open on it shows the latest what-if."""
-    probe = WhatIfRunner(Path(path), list(overrides or []), seed, max_reps, workers, base_reps=base_reps)
+    probe = WhatIfRunner(
+        Path(path), list(overrides or []), seed, max_reps, workers, base_reps=base_reps, keep=Path(results) / "base"
+    )
     base = probe.base
     ctrls = controls(base)
     by_key = {c.key: c for c in ctrls}
