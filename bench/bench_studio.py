@@ -98,6 +98,7 @@ def main() -> None:
         "levers.promotion_events_per_year": sc.levers.promotion_events_per_year + 2,
     }
     print(f"what-if: {what_if}")
+    cpu0, own0 = r._pool.cpu_s(), time.process_time()
     r.submit(what_if)
     seen, first, precise, reps = 0, None, None, 0
     while True:
@@ -118,8 +119,14 @@ def main() -> None:
             if s.done or (precise is not None and not args.to_max) or args.smoke:
                 break
         time.sleep(0.02)
+    cpu, own_cpu = r._pool.cpu_s() - cpu0, time.process_time() - own0
     r.close()
     stages(r.trace, 2, args.workers)
+    if args.workers > 1:
+        print(
+            f"CPU over the what-if: workers {cpu:.1f} s ({1000 * cpu / max(reps, 1):.1f} ms a replication), "
+            f"this process {own_cpu:.1f} s (answers, feeding the workers)"
+        )
     load = os.getloadavg()[0]
     print(
         f"first answer for all targets: {first:.2f} s (goal <= 1 s); every P(hit) within ±1 pp: "

@@ -5,8 +5,9 @@ minutes of both cores) before a what-if's P(hit) is anchored on all of them; kep
 next session on the same base starts where the last one stopped. They are kept in
 ``<results>/base/<scenario>__seed<seed>__<scenario sha256>__<code>/``, a resumable chunk store
 (:class:`sim.store.ChunkStore`: each chunk checked against its sha256 before it is used), and
-only for the same scenario file, seed and code: ``<code>`` is the sha256 of every source file of
-the ``sim`` package and the versions of the packages the model computes with, so a changed model
+only for the same scenario file, seed and code: ``<code>`` is the sha256 of the source and data
+files a replication depends on and of the versions of the packages the model computes with
+(:func:`code_fingerprint`), so a changed model
 never anchors a what-if on replications it would no longer give (the what-if and the base must
 share every random number and every line of the model for their paired difference to mean
 anything). The :data:`KEEP` most recently used folders are kept; older ones are deleted.
@@ -32,14 +33,32 @@ PACKAGES = ("numba",)
 folder's manifest records (``sim.store.versions``)."""
 
 
+ABOVE = ("report", "results", "portfolio", "cli", "studio")
+"""Subpackages of ``sim`` above the experiment engine (tests/test_structure.py keeps the layers):
+no replication's numbers depend on them, so changing them keeps the base's replications."""
+
+
 @functools.cache
 def code_fingerprint() -> str:
-    """sha256 of the ``sim`` package's source files (path and bytes) and of the versions of
+    """sha256 of the source files (path and bytes) a replication's numbers depend on: every file
+    of the ``sim`` package but those of :data:`ABOVE`, the data files the model reads by path
+    (``scenarios/*.csv``, the evaluation methods, the catalogue of defaults), and the versions of
     Python and of the packages the model computes with."""
     root = Path(__file__).resolve().parents[1]
+    scenarios = root.parent / "scenarios"
+    files = [
+        p
+        for p in root.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.relative_to(root).parts[0] not in ABOVE
+    ]
+    files += [
+        *scenarios.glob("*.csv"),
+        scenarios / "evaluation_methods.toml",
+        scenarios / "catalogue" / "defaults.toml",
+    ]
     h = hashlib.sha256()
-    for p in sorted(root.rglob("*.py")):
-        h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+    for p in sorted(f for f in files if f.is_file()):
+        h.update(p.relative_to(root.parent).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
     h.update(repr(sorted({**store.versions(), **{k: _version(k) for k in PACKAGES}}.items())).encode())
     return h.hexdigest()
 

@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from pathlib import Path
 from typing import Any
 
 from sim.chunks import Chunk
@@ -25,8 +26,7 @@ def _ready() -> int:
 
 
 class JobPool:
-    """The worker processes of a page: started when the first chunk needs them and kept for every
-    what-if after it (a pool started per what-if made each change wait for the processes'
+    """The worker processes of a page: started with it and kept for every what-if (a pool started per what-if made each change wait for the processes'
     start-up). They are forked from this process after its first replication, so they inherit
     its compiled kernels. One chunk per worker is in flight: a chunk waiting in a process's
     queue could not be withdrawn, and a new change would wait for it."""
@@ -35,6 +35,24 @@ class JobPool:
         self.workers = workers or os.cpu_count() or 1
         self.pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
+
+    def start(self) -> None:
+        """Start the processes (when there is more than one worker) and wait until they are up."""
+        if self.workers > 1:
+            self._started()
+
+    def cpu_s(self) -> float:
+        """CPU seconds the worker processes have used so far (Linux; NaN elsewhere)."""
+        pool = self.pool
+        procs = list(getattr(pool, "_processes", None) or {}) if pool is not None else []
+        total = 0.0
+        try:
+            for pid in procs:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return float("nan")
+        return total
 
     def _started(self) -> ProcessPoolExecutor:
         with self._lock:

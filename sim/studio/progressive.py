@@ -172,6 +172,7 @@ class WhatIfRunner:
         # one replication here first: the worker processes are forked from this one and inherit
         # its compiled kernels instead of loading them again
         api.run(self.base, 1, self.seed, workers=1, monthly=False)
+        self._pool.start()  # now, not at the first change, which would wait for it
 
     def load(self, what_if: dict[str, Any]):
         """The what-if as a validated scenario (raises ScenarioError with the key path at fault)."""
