@@ -11,7 +11,15 @@ anchored P(hit). Prints one line per answer: replications, seconds since the cha
 half-width of the anchored P(hit), of the what-if's own proportion and of the paired difference,
 then the two figures with the load average.
 
-    python bench/bench_studio.py [--max-reps 10000] [--base-reps 40000] [--workers 2] [--to-max] [--json] [--smoke]
+    python bench/bench_studio.py [--max-reps 10000] [--base-reps 40000] [--workers 2] [--keep DIR] [--to-max] [--json] [--smoke]
+
+``--keep DIR`` keeps the base's replications in DIR as the studio keeps them in
+``<results>/base`` (sim/studio/kept.py): a second run on the same code starts from them instead
+of computing the base again (the figures after the change are the same either way).
+After the figures it prints where the what-if's time went, from the runner's trace: the wait
+before the first chunk (the settling delay and the chunks of the previous job still in flight),
+the chunks' throughput against the workers' serial cost, and this process's time computing
+answers.
 
 ``--to-max`` keeps refining to ``--max-reps`` after the goal is met (default: stop there).
 ``--json`` ends with one line ``{"first_answer_s": ..., "within_1pt_s": ... or null, "reps": ...,
@@ -30,9 +38,31 @@ import time
 from pathlib import Path
 
 from sim.analysis.targets import widest_half_width
-from sim.studio.progressive import WhatIfRunner
+from sim.studio.progressive import SETTLE_S, WhatIfRunner
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def stages(trace: list[tuple[float, int, str, int]], job: int, workers: int) -> None:
+    """Where job ``job``'s time went, from :attr:`WhatIfRunner.trace`."""
+    ev = [e for e in trace if e[1] == job]
+    t0 = next(t for t, _, what, _ in ev if what == "submitted")
+    chunks = [(t - t0, n) for t, _, what, n in ev if what.endswith("chunk")]
+    begun = [t for t, _, what, _ in ev if what == "answer begun"]
+    done = [t for t, _, what, _ in ev if what == "answer"]
+    spent = sum(b - a for a, b in zip(begun, done, strict=False))
+    if not chunks:
+        print("stages: every replication was known already")
+        return
+    first, last = chunks[0][0], chunks[-1][0]
+    n_chunks = len(chunks)
+    rate = (n_chunks - 1) / (last - first) if n_chunks > 1 and last > first else float("nan")
+    print(
+        f"stages: submitted -> first chunk back {first:.2f} s (settling {SETTLE_S} s, then one chunk per worker); "
+        f"{n_chunks} chunks ({sum(1 for e in ev if e[2] == 'base chunk')} of them the base's) back at "
+        f"{rate:.2f} chunks/s over {last - first:.1f} s ({workers} workers); "
+        f"{len(done)} answers took this process {spent:.2f} s ({1000 * spent / max(len(done), 1):.0f} ms each)"
+    )
 
 
 def main() -> None:
@@ -41,13 +71,20 @@ def main() -> None:
     ap.add_argument("--max-reps", type=int, default=10_000)
     ap.add_argument("--base-reps", type=int, help="base replications (default 4 x --max-reps)")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--keep", help="keep the base's replications in this folder across runs")
     ap.add_argument("--to-max", action="store_true", help="refine to --max-reps after the goal is met")
     ap.add_argument("--json", action="store_true", help="end with one JSON line of the figures")
     ap.add_argument("--smoke", action="store_true", help="200 replications on a base of 400, 1 worker")
     args = ap.parse_args()
     if args.smoke:
         args.max_reps, args.base_reps, args.workers = 200, 400, 1
-    r = WhatIfRunner(Path(args.scenario), max_reps=args.max_reps, workers=args.workers, base_reps=args.base_reps)
+    r = WhatIfRunner(
+        Path(args.scenario),
+        max_reps=args.max_reps,
+        workers=args.workers,
+        base_reps=args.base_reps,
+        keep=Path(args.keep) if args.keep else None,
+    )
     t0 = time.perf_counter()
     r.submit({})
     r.wait()
@@ -61,6 +98,7 @@ def main() -> None:
         "levers.promotion_events_per_year": sc.levers.promotion_events_per_year + 2,
     }
     print(f"what-if: {what_if}")
+    cpu0, own0 = r._pool.cpu_s(), time.process_time()
     r.submit(what_if)
     seen, first, precise, reps = 0, None, None, 0
     while True:
@@ -81,7 +119,14 @@ def main() -> None:
             if s.done or (precise is not None and not args.to_max) or args.smoke:
                 break
         time.sleep(0.02)
+    cpu, own_cpu = r._pool.cpu_s() - cpu0, time.process_time() - own0
     r.close()
+    stages(r.trace, 2, args.workers)
+    if args.workers > 1:
+        print(
+            f"CPU over the what-if: workers {cpu:.1f} s ({1000 * cpu / max(reps, 1):.1f} ms a replication), "
+            f"this process {own_cpu:.1f} s (answers, feeding the workers)"
+        )
     load = os.getloadavg()[0]
     print(
         f"first answer for all targets: {first:.2f} s (goal <= 1 s); every P(hit) within ±1 pp: "

@@ -89,7 +89,7 @@ def test_save_as_scenario_extends_the_base_with_only_the_changes(base, tmp_path)
 
 
 def test_schedule_grows_to_the_maximum():
-    assert schedule(2000) == [200, 1000, 1800, 2000]
+    assert schedule(2000) == [200, 600, 1000, 1400, 1800, 2000]
     assert schedule(300) == [200, 300] and schedule(150) == [150]
 
 
@@ -225,8 +225,35 @@ def test_a_broken_zone_file_shows_its_reason(tmp_path):
     base = tmp_path / "base.toml"
     base.write_text((ROOT / "tests" / "data" / "tiny.toml").read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "broken.toml").write_text('[zone]\nname_zh = "坏"\nfenced_area_km2 = "big"\n', encoding="utf-8")
-    app = make_app(base, max_reps=100, workers=1)
+    app = make_app(base, max_reps=100, workers=1, results=tmp_path / "results")
     status, text = _get(app, "/zone/broken/")
     assert status == 400 and "broken.toml" in text and "Traceback" not in text
     status, text = _get(app, "/")
     assert status == 200 and "zs-status" in text
+
+
+def test_the_live_chart_is_redrawn_when_its_intervals_have_visibly_narrowed():
+    """A new what-if's first answer and the last are drawn; in between only once the replications
+    have doubled and CHART_EVERY_S have passed (each redraw takes the page's process over half a
+    second of CPU that the workers need)."""
+    from types import SimpleNamespace
+
+    from sim.studio.app import CHART_EVERY_S, chart_due
+
+    def snap(job, reps, done=False, n_base=40_000):
+        return SimpleNamespace(job=job, reps=reps, n_base=n_base, done=done, table=pd.DataFrame())
+
+    drawn: dict = {}
+    seq = [
+        (snap(1, 200), 0.0, True),
+        (snap(1, 600), CHART_EVERY_S / 2, False),  # doubled, too soon
+        (snap(1, 1000), CHART_EVERY_S * 1.2, True),
+        (snap(1, 1400), CHART_EVERY_S * 3, False),  # not doubled
+        (snap(1, 2200), CHART_EVERY_S * 3.1, True),
+        (snap(1, 2600, done=True), CHART_EVERY_S * 3.2, True),  # the last answer
+        (snap(1, 2600, done=True), CHART_EVERY_S * 9, False),
+        (snap(2, 200), CHART_EVERY_S * 9.1, True),  # a new what-if
+        (snap(2, 200, n_base=80_000), CHART_EVERY_S * 11, True),  # the base doubled
+    ]
+    assert [chart_due(s, drawn, t) for s, t, _ in seq] == [want for _, _, want in seq]
+    assert not chart_due(None, drawn, 99.0)

@@ -39,8 +39,29 @@ from sim.studio.texts import LANGS, all_chinese, t, target_label
 from sim.studio.zones import Zone, studio_app, zone_files
 
 CHART_EVERY_S = 2.0
-"""Seconds between redraws of the live chart while a what-if refines (a redraw costs about half a
-second of the main process, which the replications need too)."""
+"""Seconds at least between redraws of the live chart while a what-if refines."""
+
+
+def chart_due(s, drawn: dict, now: float) -> bool:
+    """Whether the live chart is worth drawing for answer ``s``, given the last one drawn
+    (``drawn``: its job, reps, n_base and time; updated when so): a new what-if's first answer and
+    the last answer always; while refining, once the what-if's or the base's replications have
+    doubled (its intervals are then visibly narrower: about 1/sqrt(2)) and ``CHART_EVERY_S`` have
+    passed. A redraw costs this process over half a second of CPU, which the worker processes
+    need on a two-core machine: drawn every 2 s, the chart took more of it than the answers."""
+    if s is None or s.table is None:
+        return False
+    due = (
+        s.job != drawn.get("job")
+        or (s.done and not drawn.get("done"))
+        or (
+            now - drawn.get("t", 0.0) >= CHART_EVERY_S
+            and (s.reps >= 2 * drawn.get("reps", 0) or s.n_base >= 2 * drawn.get("n_base", 0))
+        )
+    )
+    if due:
+        drawn.update(job=s.job, reps=s.reps, n_base=s.n_base, t=now, done=s.done)
+    return due
 
 
 PICK_JS = "window.location.href = this.value"
@@ -82,7 +103,9 @@ def page_app(
 
     One what-if runner serves the app: the studio is a local page for one planner, and every tab
     open on it shows the latest what-if."""
-    probe = WhatIfRunner(Path(path), list(overrides or []), seed, max_reps, workers, base_reps=base_reps)
+    probe = WhatIfRunner(
+        Path(path), list(overrides or []), seed, max_reps, workers, base_reps=base_reps, keep=Path(results) / "base"
+    )
     base = probe.base
     ctrls = controls(base)
     by_key = {c.key: c for c in ctrls}
@@ -255,9 +278,19 @@ def page_app(
                 ui.p(t("crn", lg, n=s.reps, n_base=s.n_base, own=own), class_="small text-muted", id="zs-crn"),
             )
 
-        @reactive.poll(lambda: runner.version, CHART_EVERY_S)
+        drawn: dict = {}
+        chart_key = {"version": 0}
+
+        def chart_version() -> int:
+            s = runner.latest
+            if chart_due(s, drawn, time.perf_counter()):
+                chart_key["version"] += 1
+                chart_key["snapshot"] = s
+            return chart_key["version"]
+
+        @reactive.poll(chart_version, 0.25)
         def chart_snapshot():
-            return runner.latest
+            return chart_key.get("snapshot")
 
         @render.ui
         def live_chart():

@@ -1,48 +1,59 @@
 """Progressive answers to a what-if: P(hit) and the paired difference from the base, refined in steps.
 
 A what-if (key path -> value, as ``--set`` takes) is answered in steps of growing replication
-counts (:func:`schedule`), each through :func:`sim.api.run` on the same root seed, so replication
-r of the base and of the what-if share every random number (common random numbers): the
-what-if's first n replications equal ``sim.run(what_if, reps=n, seed=seed)``. The base is kept
-with more replications than a what-if runs (``base_reps``, grown while the page is idle), and
-the what-if's P(hit) shown is the anchored estimate of :mod:`sim.studio.anchored`: the base's
-P(hit) over all its replications plus the mean paired difference of the first n, whose interval
-is far narrower than the what-if's own for the same n when a change is small. Each scenario
-keeps its computed chunks (the base's for the whole session, the last few what-ifs' too): a step
-only computes the replications not yet known, and going back to an earlier setting costs nothing.
+counts (:func:`schedule`) on the same root seed as the base, so replication r of the base and of
+the what-if share every random number (common random numbers): the what-if's first n
+replications equal ``sim.run(what_if, reps=n, seed=seed)``. The base is kept with more
+replications than a what-if runs (``base_reps``, grown while the page is idle), and the
+what-if's P(hit) shown is the anchored estimate of :mod:`sim.studio.anchored`: the base's P(hit)
+over all its replications plus the mean paired difference of the first n, whose interval is far
+narrower than the what-if's own for the same n when a change is small. Each scenario keeps its
+computed chunks (the base's for the whole session, the last few what-ifs' too): a step only
+computes the replications not yet known, and going back to an earlier setting costs nothing.
 
-One what-if runs at a time, in a background thread whose chunks run in worker processes
-(:class:`JobPool`, kept for all the steps of a what-if); a new :meth:`WhatIfRunner.submit` cancels the previous one at its next finished
-chunk. The latest answer is :attr:`WhatIfRunner.latest`, a :class:`Snapshot`, and ``version``
-grows with every new one, for a page to poll.
+The chunks of a what-if stream through the worker processes without a pause: every chunk it
+will need (the base's first, where a step needs base replications not yet known, then the
+what-if's, chunk by chunk) is queued at once, one per worker in flight, and an answer is
+computed in this process whenever the replications known reach the next step, while the
+workers go on with the next chunks. The worker processes (:class:`JobPool`) start once and
+serve every what-if of the page; a new :meth:`WhatIfRunner.submit` cancels the previous what-if
+at once (a chunk in flight finishes and is kept). The latest answer is
+:attr:`WhatIfRunner.latest`, a :class:`Snapshot`, and ``version`` grows with every new one, for
+a page to poll; :attr:`WhatIfRunner.trace` has the time of each chunk and answer
+(``bench/bench_studio.py`` prints where the time goes).
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
 from sim import api
 from sim.analysis.targets import widest_half_width
-from sim.chunks import MemoryStore
+from sim.chunks import Chunk, MemoryStore
 from sim.errors import UserError
+from sim.experiment import engine
 from sim.scenario.loader import with_values
-from sim.studio.answer import answer_table
+from sim.studio.answer import BaseSide, answer_table, base_side
+from sim.studio.kept import base_store
+from sim.studio.pool import Cancelled, JobPool
 
 CHUNK = 100
 """Replications per chunk: a new change waits for at most one chunk per worker (about half a second)."""
 
 FIRST_REPS = 2 * CHUNK
 """Replications of the first answer: one chunk per worker on two cores."""
+
+STEP = 4 * CHUNK
+"""Replications between two answers after the first (about a second on two cores): an answer
+costs this process a few hundredths of a second, and the page redraws its table with each."""
 
 SETTLE_S = 0.2
 """Seconds a what-if waits before it starts: a slider dragged or a number typed digit by digit
@@ -57,71 +68,15 @@ BASE_FACTOR = 4
 point goal to the paired difference of the what-if's first replications."""
 
 BASE_STEP = 20 * CHUNK
-"""Replications the base grows by in each step while the page is idle."""
+"""Replications the base grows by between two answers while the page is idle."""
 
 
-def schedule(max_reps: int, first: int = FIRST_REPS, step: int = 8 * CHUNK) -> list[int]:
+def schedule(max_reps: int, first: int = FIRST_REPS, step: int = STEP) -> list[int]:
     """Replication counts of the steps: ``first``, then ``step`` more each time, up to ``max_reps``."""
     out = [min(first, max_reps)]
     while out[-1] < max_reps:
         out.append(min(out[-1] + step, max_reps))
     return out
-
-
-class Cancelled(Exception):
-    """The what-if was replaced by a newer one."""
-
-
-class _Cancellable:
-    """An executor that stops handing back chunks once ``event`` is set (the chunks already
-    finished are kept by the store; those in flight finish and are dropped)."""
-
-    def __init__(self, inner, event: threading.Event):
-        self.inner, self.event = inner, event
-
-    def map_unordered(self, fn, args):
-        if self.event.is_set():
-            raise Cancelled
-        for r in self.inner.map_unordered(fn, args):
-            yield r
-            if self.event.is_set():
-                raise Cancelled
-
-
-class JobPool:
-    """The worker processes of one what-if: started at its first step that needs them and kept for
-    all its steps (``LocalExecutor`` starts a pool for every run, so every step paid the processes'
-    start-up while the page waited). At most two chunks per worker are in flight; when the caller
-    stops taking results (a newer what-if), the chunks not started are cancelled."""
-
-    def __init__(self, workers: int | None = None):
-        self.workers = workers or os.cpu_count() or 1
-        self.pool: ProcessPoolExecutor | None = None
-
-    def map_unordered(self, fn: Callable[..., Any], args: Iterable[tuple]) -> Iterator[Any]:
-        args = list(args)
-        if self.workers == 1 or len(args) <= 1:
-            for a in args:
-                yield fn(*a)
-            return
-        if self.pool is None:
-            self.pool = ProcessPoolExecutor(max_workers=self.workers)
-        pending: set[Future] = set()
-        try:
-            while args or pending:
-                while args and len(pending) < 2 * self.workers:
-                    pending.add(self.pool.submit(fn, *args.pop(0)))
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for f in done:
-                    yield f.result()
-        finally:
-            for f in pending:
-                f.cancel()
-
-    def close(self) -> None:
-        """Stop the processes (after the chunks they are computing)."""
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 @dataclass(frozen=True)
@@ -149,6 +104,35 @@ class Snapshot:
     n_base: int = 0
 
 
+class _Known:
+    """A scenario's store and the chunk ranges known to be in it (asked once, then remembered)."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.ranges: set[tuple[int, int]] = set()
+
+    def has(self, a: int, b: int) -> bool:
+        if (a, b) not in self.ranges and self.store.has(a, b):
+            self.ranges.add((a, b))
+        return (a, b) in self.ranges
+
+    def save(self, chunk: Chunk) -> None:
+        self.store.save(chunk)
+        self.ranges.add((chunk.start, chunk.stop))
+
+    def load(self, a: int, b: int) -> Chunk:
+        return self.store.load(a, b)
+
+    def prefix(self, ranges: list[tuple[int, int]]) -> int:
+        """Replications 0..k-1 known, k the largest chunk boundary of ``ranges`` so reached."""
+        k = 0
+        for a, b in ranges:
+            if not self.has(a, b):
+                break
+            k = b
+        return k
+
+
 @dataclass
 class WhatIfRunner:
     """What-ifs of one base scenario (``path`` with ``overrides``) on root seed ``seed``: each runs
@@ -162,23 +146,33 @@ class WhatIfRunner:
     workers: int | None = None
     first: int = FIRST_REPS
     base_reps: int | None = None
+    keep: Path | None = None
+    """Where the base's replications are kept for the next session (:mod:`sim.studio.kept`);
+    None: in memory only."""
 
     def __post_init__(self) -> None:
         self.base_reps = max(int(self.base_reps or BASE_FACTOR * self.max_reps), self.max_reps)
         self._base_res: Any = None
+        self._side: BaseSide | None = None
         self.base = api.load_scenario(self.path, self.overrides)
         self.seed = self.base.scenario.run.seed if self.seed is None else int(self.seed)
         self.latest: Snapshot | None = None
         self.version = 0
-        self._stores: OrderedDict[str, MemoryStore] = OrderedDict()
-        self._base_store = MemoryStore()
+        self.trace: list[tuple[float, int, str, int]] = []
+        """(time, job, what, replications): "submitted"; "chunk" of the what-if or "base chunk"
+        finished (its last replication + 1); "answer begun" and "answer" published (the what-if's
+        replications); time from ``time.perf_counter``, kept for the last few jobs."""
+        self._stores: OrderedDict[str, _Known] = OrderedDict()
+        self._base_store = _Known(base_store(self.base, self.seed, CHUNK, self.keep))
         self._lock = threading.Lock()
         self._job = 0
         self._cancel: threading.Event | None = None
         self._thread: threading.Thread | None = None
+        self._pool = JobPool(self.workers)
         # one replication here first: the worker processes are forked from this one and inherit
-        # its compiled kernels instead of loading them again for every step
+        # its compiled kernels instead of loading them again
         api.run(self.base, 1, self.seed, workers=1, monthly=False)
+        self._pool.start()  # now, not at the first change, which would wait for it
 
     def load(self, what_if: dict[str, Any]):
         """The what-if as a validated scenario (raises ScenarioError with the key path at fault)."""
@@ -206,11 +200,13 @@ class WhatIfRunner:
         return self.latest
 
     def pause(self) -> None:
-        """Cancel the current what-if without waiting (another zone's page was opened); the page
-        submits again when it is opened again, and the chunks computed so far are kept."""
+        """Cancel the current what-if and stop the worker processes without waiting (another
+        zone's page was opened); the page submits again when it is opened again, and the chunks
+        computed so far are kept."""
         with self._lock:
             if self._cancel is not None:
                 self._cancel.set()
+        self._pool.close(wait_=False)
 
     def close(self) -> None:
         """Cancel the current what-if and wait for its worker processes to stop."""
@@ -220,30 +216,48 @@ class WhatIfRunner:
             t = self._thread
         if t is not None:
             t.join()
+        self._pool.close()
+        if hasattr(self._base_store.store, "close"):
+            self._base_store.store.close()
 
-    def _store_for(self, sha: str) -> MemoryStore:
+    def _store_for(self, sha: str) -> _Known:
         if sha == self.base.sha256:
             return self._base_store
-        st = self._stores.pop(sha, None) or MemoryStore()
+        st = self._stores.pop(sha, None) or _Known(MemoryStore())
         self._stores[sha] = st
         while len(self._stores) > KEPT_WHAT_IFS:
             self._stores.popitem(last=False)
         return st
 
-    def _run(self, ls, n: int, store: MemoryStore, ex):
-        return api.run(ls, n, self.seed, executor=ex, chunks=store, monthly=False, chunk_size=CHUNK)
+    def _results(self, ls, n: int, store: _Known):
+        """``sim.run(ls, n)``'s Results from chunks all in ``store`` (nothing is computed)."""
+        kept = cast(Any, store)  # a Store: has, save, load
+        return api.run(ls, n, self.seed, workers=1, chunks=kept, monthly=False, chunk_size=CHUNK)
 
-    def _base(self, n: int, ex):
-        """The base's Results over ``n`` replications (kept: the next step asks for it again)."""
-        if self._base_res is None or self._base_res.reps != n:
-            self._base_res = self._run(self.base, n, self._base_store, ex)
-        return self._base_res
+    def _design(self, ls, n: int) -> engine.Design:
+        assert self.seed is not None
+        return engine.replications([ls], [self.seed], n, engine.Outputs(monthly=False), CHUNK)
 
     def _publish(self, snap: Snapshot) -> None:
         with self._lock:
             if snap.job == self._job:
                 self.latest = snap
                 self.version += 1
+
+    def _plan(self, own: bool) -> list[tuple[int, int]]:
+        """The answers of a what-if: (its replications, the base's), in order."""
+        assert self.base_reps is not None
+        ranges = self._design(self.base, self.base_reps).chunks()
+        cached = self._base_store.prefix(ranges)
+        steps = schedule(self.max_reps, self.first)
+        if own:  # the base itself: what is cached first
+            steps = sorted({max(n, cached) for n in steps})
+        pairs = [(n, max(n, cached)) for n in steps]
+        n_base = pairs[-1][1]
+        while n_base < self.base_reps:  # idle: the base grows, and the anchor with it
+            n_base = min(n_base + BASE_STEP, self.base_reps)
+            pairs.append((n_base if own else steps[-1], n_base))
+        return pairs
 
     def _work(self, job: int, what_if: dict, event: threading.Event, prev, t0: float) -> None:
         if event.wait(SETTLE_S):
@@ -260,39 +274,69 @@ class WhatIfRunner:
             )
             return
         store = self._store_for(variant.sha256)
-        pool = JobPool(self.workers)
-        ex = _Cancellable(pool, event)
         own = store is self._base_store
-        res: Any = None
-
-        def answer(n_base: int, n: int, last: bool) -> None:
-            nonlocal res
-            base = self._base(n_base, ex)
-            if res is None or res.reps != n:
-                res = base if own and n == n_base else self._run(variant, n, store, ex)
-            table = answer_table(base, res)
-            half = widest_half_width(table, "p_low", "p_high")
-            elapsed = time.perf_counter() - t0
-            self._publish(Snapshot(job, what_if, n, self.max_reps, table, half, elapsed, last, None, n_base))
-
         assert self.base_reps is not None
+        pairs, base_reps = self._plan(own), self.base_reps
+        w_design, b_design = self._design(variant, self.max_reps), self._design(self.base, self.base_reps)
+        w_ranges, b_ranges = w_design.chunks(), b_design.chunks()
+        tasks: list[tuple[Any, Callable[..., Chunk], tuple]] = []
+        queued: set[tuple[int, tuple[int, int]]] = set()
+
+        def need(st: _Known, design: engine.Design, rng: tuple[int, int]) -> None:
+            if (id(st), rng) not in queued and not st.has(*rng):
+                queued.add((id(st), rng))
+                tasks.append((st, design.runner(), design.task(*rng)))
+
+        for n, n_base in pairs:  # chunk by chunk: the base's where missing, then the what-if's
+            for i, rng in enumerate(b_ranges):
+                if rng[0] >= n_base:
+                    break
+                need(self._base_store, b_design, rng)
+                if not own and i < len(w_ranges) and w_ranges[i][1] <= n:
+                    need(store, w_design, w_ranges[i])
+        self.trace = [e for e in self.trace if e[1] > job - 3] + [(t0, job, "submitted", 0)]
+        res: Any = None
+        at = 0  # the pairs answered
+
+        def answer(n: int, n_base: int, last: bool) -> None:
+            nonlocal res
+            self.trace.append((time.perf_counter(), job, "answer begun", n))
+            if self._base_res is None or self._base_res.reps != n_base:
+                self._base_res = self._results(self.base, n_base, self._base_store)
+                self._side = base_side(self._base_res)
+            base = self._base_res
+            if res is None or res.reps != n:
+                res = base if own and n == n_base else self._results(variant, n, store)
+            table = answer_table(base, res, self._side)
+            half = widest_half_width(table, "p_low", "p_high")
+            now = time.perf_counter()
+            if event.is_set():
+                raise Cancelled
+            self._publish(Snapshot(job, what_if, n, self.max_reps, table, half, now - t0, last, None, n_base))
+            self.trace.append((now, job, "answer", n))
+
+        def after(st: _Known | None, chunk: Chunk | None) -> None:
+            nonlocal at
+            if st is not None and chunk is not None:
+                st.save(chunk)
+                what = "base chunk" if st is self._base_store else "chunk"
+                self.trace.append((time.perf_counter(), job, what, chunk.stop))
+            w_known = self._base_store.prefix(b_ranges) if own else store.prefix(w_ranges)
+            b_known = self._base_store.prefix(b_ranges)
+            ready = at
+            while ready < len(pairs) and pairs[ready][0] <= w_known and pairs[ready][1] <= b_known:
+                ready += 1
+            if ready > at:  # the latest answer the known replications give
+                at = ready
+                n, n_base = pairs[at - 1]
+                answer(n, n_base, at == len(pairs) and n_base >= base_reps)
+
         try:
-            cached = self._base_res.reps if self._base_res is not None else 0
-            steps = schedule(self.max_reps, self.first)
-            if own:  # the base itself: what is cached first
-                steps = sorted({max(n, cached) for n in steps})
-            last = steps[-1]
-            for n in steps:
-                n_base = max(n, cached)
-                answer(n_base, n, n == last and n_base >= self.base_reps)
-            while n_base < self.base_reps:  # idle: the base grows, and the anchor with it
-                n_base = min(n_base + BASE_STEP, self.base_reps)
-                answer(n_base, n_base if own else last, n_base >= self.base_reps)
+            after(None, None)  # what is known already
+            self._pool.run(tasks, event, after)
         except Cancelled:
             return
         except UserError as e:
             self._publish(
                 Snapshot(job, what_if, 0, self.max_reps, None, float("nan"), time.perf_counter() - t0, True, str(e))
             )
-        finally:
-            pool.close()
