@@ -32,7 +32,9 @@ def add_parser(sub) -> None:
     )
     s.add_argument("--workers", type=workers, help="local worker processes (default: all cores)")
     s.add_argument(
-        "--results", default="results/studio", help="where meeting packs are written (default results/studio)"
+        "--results",
+        default="results/studio",
+        help="where meeting packs are written and the base's replications are kept for the next session (default results/studio)",
     )
     s.add_argument(
         "--scenarios", metavar="DIR", help="where 'Save as scenario' writes (default: the base scenario's folder)"
