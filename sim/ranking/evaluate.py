@@ -291,6 +291,11 @@ def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
     peers["trade_total_national"] = tot
 
 
+def _references(cfgs: list, years) -> np.ndarray:
+    """(T, K) the reference rank (the rank target) of each zone in each data year."""
+    return np.array([[c.reference_rank_in(y) for c in cfgs] for y in years], dtype=np.int64)
+
+
 # ----------------------------------------------------------------------------- main entry
 
 
@@ -335,9 +340,11 @@ def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macr
 
     # base variables of every zone, the CBZ peers, then the bonded zones, the K zones last:
     # (T + 1, n_base, n_all + K), the calibration year then each simulated year
-    nb = plan.n_base
-    units = np.empty((T + 1, nb, n_all + K))
-    base_table(pop, np.concatenate([pop.values[None], grow(cfg, pop.values, macro, eps)]), out=units[..., :n_all])
+    units = np.empty((T + 1, plan.n_base, n_all + K))
+    values = np.empty((T + 1, *pop.values.shape))
+    values[0] = pop.values
+    grow(cfg, pop.values, macro, eps, out=values[1:])
+    base_table(pop, values, out=units[..., :n_all])
     for k in range(K):
         units[..., n_all + k] = _zone_years(cfgs[k], _plan(cfgs[k]), zones[k], zone_bases[k], macro)
     seniority_rank = np.full(n_all + K, n_all, dtype=np.int64)  # 0 = most senior CBZ peer; never-evaluated: n_all
@@ -346,31 +353,51 @@ def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macr
     seniority_rank[n_all:] = -1  # the zones
     masks = zone_board_masks(cfgs, pop.central_west, n)  # per zone: two boards, three boards
 
-    ind, var, peers = (
-        [dict(zip(ks, np.empty((len(ks), T)), strict=True)) for _ in cfgs]
-        for ks in (INDICATORS, list(cfg.variants), PEER_STATS)
-    )
     columns = np.arange(n_all, n_all + K)  # the zones' columns of ``units``, in their listed order
     boards = [np.stack([m[i] for m in masks]) for i in (0, 1)]  # (K, units): two boards, three boards
+    refs = _references(cfgs, years)  # (T, K) each zone's rank target in each data year
+    n_units = np.empty(T)
+    ranks = np.empty((T, K, 1 + len(cfg.variants)))
+    yearly = np.empty((5, T, K))  # rank on the board, score, trade and score at the reference rank, class A
     for t, yp in enumerate(year_plans):
-        refs = np.array([c.reference_rank_in(years[t]) for c in cfgs])  # each data year's rank target
         n_u = yp.n_units(u_eval)
         ev = np.flatnonzero(seniority_rank < n_u - K - n_bonded)  # most senior CBZ peers, bonded zones, zones
         mp = yp.method(u_method[t])
-        ranks, regional, own, trade_at, score_at = rank_year(
-            units[t + 1], units[t], ev, plan.derived_arrays, mp.arrays, ded_u[t], columns, boards[mp.boards == 3], refs
+        ranks[t], regional, own, trade_at, score_at = rank_year(
+            units[t + 1],
+            units[t],
+            ev,
+            plan.derived_arrays,
+            mp.arrays,
+            ded_u[t],
+            columns,
+            boards[mp.boards == 3],
+            refs[t],
         )
-        for k in range(K):
-            ind[k]["rank"][t] = r = int(ranks[k, 0])
-            ind[k]["rank_regional"][t] = regional[k]
-            ind[k]["eval_score"][t] = own[k]
-            ind[k]["class_a"][t] = float(r <= int(np.floor(cfg.class_a_share * n_u + 1e-9)))
-            for j, vid in enumerate(var[k], start=1):
-                var[k][vid][t] = ranks[k, j]
-            pk = peers[k]
-            pk["trade_at_reference_rank"][t], pk["score_at_reference_rank"][t] = trade_at[k], score_at[k]
-            pk["reference_rank"][t], pk["n_evaluated"][t] = refs[k], n_u
+        yearly[:4, t] = regional, own, trade_at, score_at
+        n_units[t] = n_u
+        yearly[4, t] = int(np.floor(cfg.class_a_share * n_u + 1e-9))
+    class_a = (ranks[:, :, 0] <= yearly[4]).astype(float)
     national = units[1:, 0] if not bz.high else np.concatenate([units[1:, 0, :n], units[1:, 0, n_all:]], axis=1)
-    for pk in peers:
-        _trade_statistics(national, n, pk)
+    stats: dict[str, np.ndarray] = {}
+    _trade_statistics(national, n, stats)
+    ind, var, peers = [], [], []
+    for k in range(K):
+        ind.append(
+            {
+                "rank": ranks[:, k, 0],
+                "rank_regional": yearly[0, :, k],
+                "eval_score": yearly[1, :, k],
+                "class_a": class_a[:, k],
+            }
+        )
+        var.append({vid: ranks[:, k, j] for j, vid in enumerate(cfg.variants, start=1)})
+        pk = {key: v.copy() for key, v in stats.items()} if k else stats
+        pk.update(
+            trade_at_reference_rank=yearly[2, :, k],
+            score_at_reference_rank=yearly[3, :, k],
+            reference_rank=refs[:, k].astype(float),
+            n_evaluated=n_units.copy() if k else n_units,
+        )
+        peers.append({key: pk[key] for key in PEER_STATS})
     return [RankOutput(indicators=i, variants=v, peers=p) for i, v, p in zip(ind, var, peers, strict=True)]

@@ -40,6 +40,7 @@ from sim.ranking.config import (
 )
 from sim.ranking.config.peers import PeerVariable, TradeSpec
 from sim.ranking.config.trade_quantile import TradeQuantile, quantile_grid, solve_trade_quantile
+from sim.ranking.peer_kernel import grown, growth_arguments, mode_mix, shift_medians
 from sim.ranking.rowsort import argsort_rows, flat_order
 from sim.ranking.trade_kernel import trade_parameters
 
@@ -76,13 +77,13 @@ class Prepared:
     mix_sigma: float
     stratified: bool
     cw_template: np.ndarray  # (n,) bool with exactly n_cw True, evenly spread
-    pos_rows: np.ndarray = field(init=False)  # indices of positive / percent / walk rows
+    pos_rows: np.ndarray = field(init=False)  # indices of positive / percent rows
     pct_rows: np.ndarray = field(init=False)
-    walk_rows: np.ndarray = field(init=False)
     half_var: np.ndarray = field(init=False)  # noise_sd ** 2 / 2 (mean correction of log shocks)
     half_var_pos: np.ndarray = field(init=False)  # half_var on positive rows, 0 on percent rows
     value_latent_rows: np.ndarray = field(init=False)  # (V,) row of LATENT_COLUMNS holding each VALUE_COLUMNS row
     median_unc: np.ndarray = field(init=False)  # (V,) sd of the per-replication log/logit shift of each median
+    value_pos_rows: np.ndarray = field(init=False)  # positive rows but trade's (which has its own quantile function)
 
 
 def _to_value(p: Prepared, col: int, z):
@@ -128,7 +129,7 @@ def build(cfg: RankingConfig) -> Prepared:
     for j in range(len(VALUE_COLUMNS)):
         p.grids[j] = _to_value(p, j, z)
     p.pos_rows, p.pct_rows = np.flatnonzero(~percent), np.flatnonzero(percent)
-    p.walk_rows = np.flatnonzero(p.walk)
+    p.value_pos_rows = p.pos_rows[p.pos_rows > 0]
     p.half_var = 0.5 * p.noise_sd**2
     p.half_var_pos = np.where(percent, 0.0, p.half_var)
     p.value_latent_rows = np.array([LATENT_COLUMNS.index(k) for k in VALUE_COLUMNS])
@@ -185,14 +186,10 @@ def values_from_latent(p: Prepared, latent: np.ndarray, stratified: bool, trade_
         return out.reshape(lat.shape)
     out = np.empty_like(lat)
     out[0] = trade_q(lat[0])
-    for j in range(1, lat.shape[0]):
-        out[j] = _to_value(p, j, lat[j])
+    pos, pct = p.value_pos_rows, p.pct_rows
+    out[pos] = np.exp(p.median_t[pos, None] + p.sigma[pos, None] * lat[pos])  # rows at once: as _to_value
+    out[pct] = 100.0 * special.expit(p.median_t[pct, None] + p.sigma[pct, None] * lat[pct])
     return out
-
-
-def _clip_percent(v: np.ndarray) -> np.ndarray:
-    """Percent values clipped into [1e-12, 100 - 1e-12] (so their logit is finite)."""
-    return np.minimum(np.maximum(v, 1e-12), 100 - 1e-12)
 
 
 @dataclass
@@ -216,20 +213,15 @@ def draw_raw(p: Prepared, rng: np.random.Generator) -> RawDraws:
 
 def _shift_medians(p: Prepared, values: np.ndarray, shift: np.ndarray) -> None:
     """Move every median by the replication's ``shift`` (log scale; percent rows on the logit scale), in place."""
-    scale = np.exp(shift)
-    scale[p.pct_rows] = 1.0  # percent rows shift on the logit scale below
-    values *= scale[:, None]
-    pct = p.pct_rows
-    if len(pct):
-        v = _clip_percent(values[pct]) / 100.0
-        values[pct] = 100.0 * special.expit(special.logit(v) + shift[pct][:, None])
+    shift_medians(values, np.exp(shift), shift, p.percent)
 
 
 def _mix(p: Prepared, cw: np.ndarray, mix_z: np.ndarray) -> np.ndarray:
     """(M, n) mode mix: the region's shares times a lognormal multiplier, renormalised."""
     s = p.mix_sigma
-    mix = np.where(cw, p.shares[:, 1:], p.shares[:, :1]) * np.exp(s * mix_z - 0.5 * s * s)
-    return mix / mix.sum(axis=0)
+    mix = np.exp(s * mix_z - 0.5 * s * s)
+    mode_mix(cw, p.shares, mix)
+    return mix
 
 
 def build_population(cfg: RankingConfig, raw: RawDraws, trade_q: TradeQuantile | None = None) -> PeerPopulation:
@@ -278,31 +270,29 @@ def joined(a: PeerPopulation, b: PeerPopulation) -> PeerPopulation:
     )
 
 
-def grow(cfg: RankingConfig, values0: np.ndarray, macro_index, eps: np.ndarray | None) -> np.ndarray:
+_NO_NOISE = np.zeros((0, 0, 0))
+
+
+def grow(
+    cfg: RankingConfig, values0: np.ndarray, macro_index, eps: np.ndarray | None, out: np.ndarray | None = None
+) -> np.ndarray:
     """Peer values in each simulated year: (T, V, n) from calibration-year values (V, n).
 
     ``macro_index[t]`` is the shared index in simulated year t (1 in the calibration year);
-    ``eps`` (T, V, n) standard normals, or None for zero noise."""
+    ``eps`` (T, V, n) standard normals, or None for zero noise; ``out``: where to write them.
+    The arithmetic is :mod:`sim.ranking.peer_kernel`'s, around one numpy exponential."""
     p = prepared(cfg)
     m = np.asarray(macro_index, dtype=float)
-    T = len(m)
-    pct = p.pct_rows
-    trend = np.log(m)[:, None] * p.elasticity + np.arange(1.0, T + 1)[:, None] * p.drift  # (T, V)
-    if eps is None:
-        shock = np.zeros((T, *values0.shape))
-    else:
-        shock = p.noise_sd[:, None] * eps
-        shock -= p.half_var_pos[:, None]  # mean correction, positive rows only (0 elsewhere)
-        w = p.walk_rows
-        if T > 1 and len(w):  # random walk: shocks accumulate
-            shock[:, w] = np.cumsum(shock[:, w], axis=0)
-    if len(pct):
-        lvl0 = special.logit(_clip_percent(values0[pct]) / 100.0)
-        pct_values = 100.0 * special.expit(lvl0 + trend[:, pct, None] + shock[:, pct])
-    shock += trend[:, :, None]
-    out = values0 * np.exp(shock, out=shock)  # positive rows; percent rows are replaced
-    if len(pct):
-        out[:, pct] = pct_values
+    shape = (len(m), *values0.shape)
+    shock, argument = np.empty(shape), np.empty(shape)
+    # mean correction on positive rows only (half_var_pos is 0 elsewhere); walk rows accumulate
+    noise = _NO_NOISE if eps is None else eps
+    trend = growth_arguments(
+        np.log(m), p.elasticity, p.drift, noise, p.noise_sd, p.half_var_pos, p.walk, shock, argument
+    )
+    if out is None:
+        out = np.empty(shape)
+    grown(values0, shock, np.exp(argument, out=argument), trend, p.percent, out)
     return out
 
 

@@ -7,6 +7,8 @@ the nested dictionary of floats the model reads, e.g. ``p["uncertainties"]["sect
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 from pydantic import BaseModel
 
@@ -50,11 +52,27 @@ def draw_rows(s: Scenario, paths: list[str], u: np.ndarray) -> list[dict]:
         if paths
         else np.empty((len(u), 0))
     )
-    keys = [p.split(".") for p in paths]
-    return [_nest(keys, row) for row in values.tolist()]
+    tree = _tree(tuple(paths))
+    return [_build(tree, row) for row in values.tolist()]
 
 
-def _nest(keys: list[list[str]], values) -> dict:
+@functools.lru_cache(maxsize=64)
+def _tree(paths: tuple[str, ...]) -> tuple:
+    """The key paths as a tree, worked out once per list of paths: a node is a tuple of (key,
+    child) in the order the keys first appear, a child the column index of a value or a node."""
+    return _frozen(_nested([p.split(".") for p in paths], range(len(paths))))
+
+
+def _frozen(node: dict) -> tuple:
+    return tuple((k, v if isinstance(v, int) else _frozen(v)) for k, v in node.items())
+
+
+def _build(node: tuple, row: list) -> dict:
+    """The nested dictionary of one row of values (each dictionary built in one comprehension)."""
+    return {k: row[c] if c.__class__ is int else _build(c, row) for k, c in node}
+
+
+def _nested(keys: list[list[str]], values) -> dict:
     """The nested dictionary with ``values[i]`` at key path ``keys[i]``."""
     root: dict = {}
     for ks, v in zip(keys, values, strict=True):
@@ -68,4 +86,4 @@ def _nest(keys: list[list[str]], values) -> dict:
 def means(s: Scenario) -> dict:
     """Nested dict of the analytic means (for tests and documentation)."""
     pairs = uncertain_paths(s)
-    return _nest([p.split(".") for p, _ in pairs], [float(d.mean()) for _, d in pairs])
+    return _nested([p.split(".") for p, _ in pairs], [float(d.mean()) for _, d in pairs])
