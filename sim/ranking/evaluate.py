@@ -126,8 +126,10 @@ class _Plan:
     zone_prev: list
     growth_cols: list
     derived_arrays: tuple
+    bonded: CountSpan
     methods: dict = field(default_factory=dict)
     years: dict = field(default_factory=dict)
+    references: dict = field(default_factory=dict)
     province_exp: dict = field(default_factory=dict)
 
 
@@ -150,6 +152,7 @@ def _plan(cfg: RankingConfig) -> _Plan:
         ],
         growth_cols=[(k, BASE_VARIABLES.index(d.growth_of)) for k, d in cfg.derived.items() if d.growth_of],
         derived_arrays=derived_arrays(derived.levels, derived.growth_rows, derived.growth_src, len(names)),
+        bonded=count_span(cfg.peers.bonded_zones),
     )
 
 
@@ -291,9 +294,17 @@ def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
     peers["trade_total_national"] = tot
 
 
-def _references(cfgs: list, years) -> np.ndarray:
-    """(T, K) the reference rank (the rank target) of each zone in each data year."""
-    return np.array([[c.reference_rank_in(y) for c in cfgs] for y in years], dtype=np.int64)
+def _references(cfgs: list, plan: _Plan, years) -> np.ndarray:
+    """(T, K) the reference rank (the rank target) of each zone in each data year (cached in the
+    first zone's plan, with the configs it was worked out for)."""
+    key = (tuple(id(c) for c in cfgs), tuple(years))
+    hit = plan.references.get(key)
+    if hit is None or any(a is not b for a, b in zip(hit[0], cfgs, strict=True)):
+        if len(plan.references) >= 16:
+            plan.references.clear()
+        refs = np.array([[c.reference_rank_in(y) for c in cfgs] for y in years], dtype=np.int64)
+        hit = plan.references[key] = (list(cfgs), refs)
+    return hit[1]
 
 
 # ----------------------------------------------------------------------------- main entry
@@ -328,7 +339,7 @@ def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macr
     trade_q = trade_quantile(cfg, *cfg.peers.trade.shares(u_concentration))
     pop = build_population(cfg, raw, trade_q)
     n = p.n
-    bz = count_span(cfg.peers.bonded_zones)
+    bz = plan.bonded
     n_bonded = bz.at(u_bonded)
     if bz.high:
         pop = joined(pop, draw_bonded(cfg, rng, bz.high, trade_q, pop.shift))
@@ -355,7 +366,7 @@ def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macr
 
     columns = np.arange(n_all, n_all + K)  # the zones' columns of ``units``, in their listed order
     boards = [np.stack([m[i] for m in masks]) for i in (0, 1)]  # (K, units): two boards, three boards
-    refs = _references(cfgs, years)  # (T, K) each zone's rank target in each data year
+    refs = _references(cfgs, plan, years)  # (T, K) each zone's rank target in each data year
     n_units = np.empty(T)
     ranks = np.empty((T, K, 1 + len(cfg.variants)))
     yearly = np.empty((5, T, K))  # rank on the board, score, trade and score at the reference rank, class A
