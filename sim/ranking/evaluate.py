@@ -9,6 +9,7 @@ What depends only on the configuration and the simulated years is worked out onc
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -30,10 +31,9 @@ from sim.ranking.kernels import derived_arrays, method_arrays, rank_year
 from sim.ranking.peers import (
     base_table,
     build_population,
-    draw_bonded,
+    draw_bonded_raw,
     draw_raw,
     grow,
-    joined,
     prepared,
     trade_quantile,
 )
@@ -274,17 +274,24 @@ def _zone_years(cfg: RankingConfig, plan: _Plan, zone: dict, zone_base: dict, ma
 # ----------------------------------------------------------------------------- one data year
 
 
+@functools.lru_cache(maxsize=16)
+def _quantile_points(n: int) -> tuple[list[int], list[int], np.ndarray]:
+    """The sorted positions below and above each of TRADE_QUANTILES among ``n`` values and the
+    fraction of the way between them (np.quantile's linear rule)."""
+    h = [q * (n - 1) for q in TRADE_QUANTILES]
+    lo = [int(x) for x in h]
+    frac = np.array([x - i for x, i in zip(h, lo, strict=True)])
+    frac.flags.writeable = False
+    return lo, [min(i + 1, n - 1) for i in lo], frac
+
+
 def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
     """Fill the trade statistics of ``peers`` from (T, n + 1) trade of the CBZ peers and the zone
     (last): the national CBZ statistics leave the bonded zones out."""
     peer_sorted = np.sort(trade[:, :n], axis=1)
-    h = [q * (n - 1) for q in TRADE_QUANTILES]
-    lo = [int(x) for x in h]
-    hi = [min(i + 1, n - 1) for i in lo]
+    lo, hi, frac = _quantile_points(n)
     below = peer_sorted[:, lo]
-    qs = below + np.array([x - i for x, i in zip(h, lo, strict=True)]) * (
-        peer_sorted[:, hi] - below
-    )  # np.quantile, linear
+    qs = below + frac * (peer_sorted[:, hi] - below)  # np.quantile, linear
     for j, k in enumerate(("trade_p10", "trade_p50", "trade_p90")):
         peers[k] = qs[:, j]
     national = np.sort(trade, axis=1)[:, ::-1]  # largest first, each year
@@ -337,17 +344,18 @@ def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macr
     ded_u = rng.random((T, p.n + 1))
     u_concentration, u_eval, u_bonded, *u_method = rng.random(3 + T)
     trade_q = trade_quantile(cfg, *cfg.peers.trade.shares(u_concentration))
-    pop = build_population(cfg, raw, trade_q)
     n = p.n
     bz = plan.bonded
     n_bonded = bz.at(u_bonded)
+    bonded = None
     if bz.high:
-        pop = joined(pop, draw_bonded(cfg, rng, bz.high, trade_q, pop.shift))
+        bonded = draw_bonded_raw(p, rng, bz.high)
         eps = np.concatenate([eps, rng.standard_normal((T, len(PEER_VARIABLES) + 1, bz.high))], axis=2)
         ded_u = np.concatenate([ded_u[:, :n], rng.random((T, bz.high)), ded_u[:, n:]], axis=1)
     if K > 1:
         ded_u = np.concatenate([ded_u, rng.random((T, K - 1))], axis=1)
     n_all = n + bz.high
+    pop = build_population(cfg, raw, trade_q, bonded)
 
     # base variables of every zone, the CBZ peers, then the bonded zones, the K zones last:
     # (T + 1, n_base, n_all + K), the calibration year then each simulated year
@@ -365,7 +373,7 @@ def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macr
     masks = zone_board_masks(cfgs, pop.central_west, n)  # per zone: two boards, three boards
 
     columns = np.arange(n_all, n_all + K)  # the zones' columns of ``units``, in their listed order
-    boards = [np.stack([m[i] for m in masks]) for i in (0, 1)]  # (K, units): two boards, three boards
+    boards = [np.stack([m[i] for m in masks]) if K > 1 else masks[0][i][None] for i in (0, 1)]  # (K, units)
     refs = _references(cfgs, plan, years)  # (T, K) each zone's rank target in each data year
     n_units = np.empty(T)
     ranks = np.empty((T, K, 1 + len(cfg.variants)))

@@ -13,7 +13,7 @@ Trade's marginal is a kinked lognormal whose three parameters are solved so that
 calibration population (zero noise: each variable exactly on its quantile grid) has the
 configured national total and top-5 / top-30 shares; when the shares are ranges, each replication
 draws them and solves its own marginal (:func:`trade_quantile`), and the calibration population
-takes the middle of each range. Bonded zones evaluated beside the CBZs (:func:`draw_bonded`) are
+takes the middle of each range. Bonded zones evaluated beside the CBZs (:func:`draw_bonded`, :func:`draw_bonded_raw`) are
 independent draws from the same marginals and copula. Every other variable is lognormal (or
 logit-normal) with a configured median and sigma. Dependence: a one-factor Gaussian copula
 (correlation = product of size loadings) with optional pairwise overrides.
@@ -41,7 +41,7 @@ from sim.ranking.config import (
 from sim.ranking.config.peers import PeerVariable, TradeSpec
 from sim.ranking.config.trade_quantile import TradeQuantile, quantile_grid, solve_trade_quantile
 from sim.ranking.peer_kernel import grown, growth_arguments, mode_mix, shift_medians
-from sim.ranking.rowsort import argsort_rows, flat_order
+from sim.ranking.rowsort import flat_order
 from sim.ranking.trade_kernel import trade_parameters
 
 VALUE_COLUMNS = ("trade_total", *PEER_VARIABLES)
@@ -182,7 +182,7 @@ def values_from_latent(p: Prepared, latent: np.ndarray, stratified: bool, trade_
             grids = grids.copy()
             grids[0] = trade_q(p.z_grid)
         out = np.empty(lat.size)
-        out[flat_order(argsort_rows(lat)[0])] = grids.ravel()
+        out[flat_order(np.argsort(lat, axis=1))] = grids.ravel()  # numpy's vectorised argsort
         return out.reshape(lat.shape)
     out = np.empty_like(lat)
     out[0] = trade_q(lat[0])
@@ -199,7 +199,7 @@ class RawDraws:
     latent: np.ndarray  # (K, n) copula draws, rows LATENT_COLUMNS
     mix_z: np.ndarray  # (M, n) standard normals of the mode-mix multipliers
     central_west: np.ndarray  # (n,) bool region of each peer
-    shift: np.ndarray  # (V,) log (percent: logit) shift of each median
+    shift: np.ndarray  # (V,) log (percent: logit) shift of each median (bonded zones: none, they take the CBZs')
 
 
 def draw_raw(p: Prepared, rng: np.random.Generator) -> RawDraws:
@@ -224,18 +224,23 @@ def _mix(p: Prepared, cw: np.ndarray, mix_z: np.ndarray) -> np.ndarray:
     return mix
 
 
-def build_population(cfg: RankingConfig, raw: RawDraws, trade_q: TradeQuantile | None = None) -> PeerPopulation:
-    """The CBZ peer population of ``raw`` with trade's marginal ``trade_q`` (default: the calibrated one)."""
+def build_population(
+    cfg: RankingConfig, raw: RawDraws, trade_q: TradeQuantile | None = None, bonded: RawDraws | None = None
+) -> PeerPopulation:
+    """The CBZ peer population of ``raw`` with trade's marginal ``trade_q`` (default: the calibrated
+    one), followed by the bonded zones of ``bonded`` (:func:`draw_bonded_raw`) if any: the same
+    values as :func:`joined` of it and :func:`draw_bonded`, their shifts and mixes worked out at once."""
     p = prepared(cfg)
-    values = values_from_latent(p, raw.latent, p.stratified, trade_q or p.trade_q)
+    tq = trade_q or p.trade_q
+    values = values_from_latent(p, raw.latent, p.stratified, tq)
+    seniority, cw, mix_z = raw.latent[1], raw.central_west, raw.mix_z
+    if bonded is not None:
+        values = np.concatenate([values, values_from_latent(p, bonded.latent, False, tq)], axis=1)
+        seniority = np.concatenate([seniority, bonded.latent[1]])
+        cw = np.concatenate([cw, bonded.central_west])
+        mix_z = np.concatenate([mix_z, bonded.mix_z], axis=1)
     _shift_medians(p, values, raw.shift)
-    return PeerPopulation(
-        values=values,
-        seniority=raw.latent[1],
-        central_west=raw.central_west,
-        mix=_mix(p, raw.central_west, raw.mix_z),
-        shift=raw.shift,
-    )
+    return PeerPopulation(values=values, seniority=seniority, central_west=cw, mix=_mix(p, cw, mix_z), shift=raw.shift)
 
 
 def draw_population(
@@ -251,12 +256,23 @@ def draw_bonded(
     """``n`` bonded zones: independent draws from the CBZ marginals (trade from ``trade_q``) and
     copula, the CBZ peers' median ``shift``, in the east (draw order: copula, then mode mix)."""
     p = prepared(cfg)
+    b = draw_bonded_raw(p, rng, n)
+    values = values_from_latent(p, b.latent, False, trade_q)
+    _shift_medians(p, values, shift)
+    return PeerPopulation(
+        values=values,
+        seniority=b.latent[1],
+        central_west=b.central_west,
+        mix=_mix(p, b.central_west, b.mix_z),
+        shift=shift,
+    )
+
+
+def draw_bonded_raw(p: Prepared, rng: np.random.Generator, n: int) -> RawDraws:
+    """The random numbers of ``n`` bonded zones, in the east (draw order: copula, then mode mix)."""
     latent = p.chol @ rng.standard_normal((len(LATENT_COLUMNS), n))
     mix_z = rng.standard_normal((len(TRADE_MODES), n))
-    values = values_from_latent(p, latent, False, trade_q)
-    _shift_medians(p, values, shift)
-    east = np.zeros(n, bool)
-    return PeerPopulation(values=values, seniority=latent[1], central_west=east, mix=_mix(p, east, mix_z), shift=shift)
+    return RawDraws(latent, mix_z, np.zeros(n, bool), np.zeros(0))
 
 
 def joined(a: PeerPopulation, b: PeerPopulation) -> PeerPopulation:
