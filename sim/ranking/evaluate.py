@@ -377,7 +377,7 @@ def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macr
     refs = _references(cfgs, plan, years)  # (T, K) each zone's rank target in each data year
     n_units = np.empty(T)
     ranks = np.empty((T, K, 1 + len(cfg.variants)))
-    yearly = np.empty((5, T, K))  # rank on the board, score, trade and score at the reference rank, class A
+    yearly = np.empty((5, T, K))  # rank on the board, score, trade and score at the reference rank, class-A threshold
     for t, yp in enumerate(year_plans):
         n_u = yp.n_units(u_eval)
         ev = np.flatnonzero(seniority_rank < n_u - K - n_bonded)  # most senior CBZ peers, bonded zones, zones

@@ -8,6 +8,7 @@ the nested dictionary of floats the model reads, e.g. ``p["uncertainties"]["sect
 from __future__ import annotations
 
 import functools
+import itertools
 
 import numpy as np
 from pydantic import BaseModel
@@ -45,15 +46,13 @@ _cached_paths = per_object(uncertain_paths)
 def draw_rows(s: Scenario, paths: list[str], u: np.ndarray) -> list[dict]:
     """The parameters of many replications at once: ``u[row, j]`` is the uniform of ``paths[j]``;
     each distribution maps its column through its quantile function in one call. Row i of the
-    result is the nested dictionary of row i's values, e.g. ``p["uncertainties"]["macro"]["growth_per_year"]``."""
+    result is the nested dictionary of row i's values, e.g. ``p["uncertainties"]["macro"]["growth_per_year"]``
+    (built one dictionary level at a time for all rows, from a key tree worked out once per list of paths)."""
+    if not paths:
+        return [{} for _ in range(len(u))]
     dists = dict(_cached_paths(s))
-    values = (
-        np.column_stack([np.asarray(dists[p].ppf(u[:, j]), dtype=float) for j, p in enumerate(paths)])
-        if paths
-        else np.empty((len(u), 0))
-    )
-    tree = _tree(tuple(paths))
-    return [_build(tree, row) for row in values.tolist()]
+    values = np.column_stack([np.asarray(dists[p].ppf(u[:, j]), dtype=float) for j, p in enumerate(paths)])
+    return _rows(_tree(tuple(paths)), values.T.tolist())
 
 
 @functools.lru_cache(maxsize=64)
@@ -67,9 +66,11 @@ def _frozen(node: dict) -> tuple:
     return tuple((k, v if isinstance(v, int) else _frozen(v)) for k, v in node.items())
 
 
-def _build(node: tuple, row: list) -> dict:
-    """The nested dictionary of one row of values (each dictionary built in one comprehension)."""
-    return {k: row[c] if c.__class__ is int else _build(c, row) for k, c in node}
+def _rows(node: tuple, columns: list[list[float]]) -> list[dict]:
+    """The dictionaries of ``node`` in every row, built a node at a time across the rows:
+    ``columns[j]`` holds column j's value in each row."""
+    children = [columns[c] if isinstance(c, int) else _rows(c, columns) for _, c in node]
+    return list(map(dict, map(zip, itertools.repeat([k for k, _ in node]), zip(*children, strict=True))))
 
 
 def _nested(keys: list[list[str]], values) -> dict:
