@@ -63,6 +63,7 @@ class Prepared:
     n: int
     n_cw: int
     trade_q: TradeQuantile
+    calibration_shares: tuple[float, float]  # the top-5 / top-30 shares trade_q is solved for
     chol: np.ndarray  # (K, K) Cholesky factor of the latent correlation, K = len(LATENT_COLUMNS)
     z_grid: np.ndarray  # (n,) ascending standard-normal quantile grid
     grids: np.ndarray  # (V, n) ascending calibrated values of each VALUE_COLUMNS row
@@ -98,7 +99,8 @@ def build(cfg: RankingConfig) -> Prepared:
     ps = cfg.peers
     n = ps.n_peers
     t = ps.trade
-    trade_q = solve_trade_quantile(n, t.total_yi, *t.shares(0.5))
+    calibration = t.shares(0.5)
+    trade_q = solve_trade_quantile(n, t.total_yi, *calibration)
     variables = [ps.variables[k] for k in PEER_VARIABLES]
     specs: list[TradeSpec | PeerVariable] = [t, *variables]
     percent = np.array([False] + [v.kind == "percent" for v in variables])
@@ -111,6 +113,7 @@ def build(cfg: RankingConfig) -> Prepared:
         n=n,
         n_cw=ps.n_central_west,
         trade_q=trade_q,
+        calibration_shares=calibration,
         chol=np.linalg.cholesky(ps.correlation_matrix()),
         z_grid=z,
         grids=np.empty((len(VALUE_COLUMNS), n)),
@@ -146,7 +149,7 @@ def trade_quantile(cfg: RankingConfig, top5: float, top30: float) -> TradeQuanti
     both equal the middle of their ranges, e.g. when the ranges are single values)."""
     t = cfg.peers.trade
     p = prepared(cfg)
-    if (top5, top30) == t.shares(0.5):
+    if (top5, top30) == p.calibration_shares:
         return p.trade_q
     mu, s_body, s_tail, z_kink = trade_parameters(p.z_grid, TOP_LARGE, TOP_SMALL, t.total_yi, top5, top30)
     if np.isnan(mu):  # not solvable: the solve's own message
