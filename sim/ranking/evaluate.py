@@ -9,7 +9,6 @@ What depends only on the configuration and the simulated years is worked out onc
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass, field
 
@@ -19,8 +18,6 @@ from sim.ranking.boards import zone_board_masks
 from sim.ranking.config import (
     BASE_VARIABLES,
     PEER_VARIABLES,
-    TOP_LARGE,
-    TOP_SMALL,
     ZONE_MODEL_VARIABLES,
     CountSpan,
     RankingConfig,
@@ -28,6 +25,7 @@ from sim.ranking.config import (
     per_config,
 )
 from sim.ranking.kernels import derived_arrays, method_arrays, rank_year
+from sim.ranking.peer_stats import trade_statistics as _trade_statistics
 from sim.ranking.peers import (
     base_table,
     build_population,
@@ -53,9 +51,6 @@ INDICATORS = RANKING_INDICATORS
 
 PEER_STATS = tuple(PEER_STATISTICS)
 """Keys of RankOutput.peers (defined in sim.vocabulary.outcomes)."""
-
-TRADE_QUANTILES = (0.1, 0.5, 0.9)
-"""Quantiles of the peers' trade reported as peers trade_p10, trade_p50, trade_p90."""
 
 
 @dataclass
@@ -272,33 +267,6 @@ def _zone_years(cfg: RankingConfig, plan: _Plan, zone: dict, zone_base: dict, ma
 
 
 # ----------------------------------------------------------------------------- one data year
-
-
-@functools.lru_cache(maxsize=16)
-def _quantile_points(n: int) -> tuple[list[int], list[int], np.ndarray]:
-    """The sorted positions below and above each of TRADE_QUANTILES among ``n`` values and the
-    fraction of the way between them (np.quantile's linear rule)."""
-    h = [q * (n - 1) for q in TRADE_QUANTILES]
-    lo = [int(x) for x in h]
-    frac = np.array([x - i for x, i in zip(h, lo, strict=True)])
-    frac.flags.writeable = False
-    return lo, [min(i + 1, n - 1) for i in lo], frac
-
-
-def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
-    """Fill the trade statistics of ``peers`` from (T, n + 1) trade of the CBZ peers and the zone
-    (last): the national CBZ statistics leave the bonded zones out."""
-    peer_sorted = np.sort(trade[:, :n], axis=1)
-    lo, hi, frac = _quantile_points(n)
-    below = peer_sorted[:, lo]
-    qs = below + frac * (peer_sorted[:, hi] - below)  # np.quantile, linear
-    for j, k in enumerate(("trade_p10", "trade_p50", "trade_p90")):
-        peers[k] = qs[:, j]
-    national = np.sort(trade, axis=1)[:, ::-1]  # largest first, each year
-    tot = national.sum(axis=1)
-    peers["top5_share"] = national[:, :TOP_SMALL].sum(axis=1) / tot
-    peers["top30_share"] = national[:, :TOP_LARGE].sum(axis=1) / tot
-    peers["trade_total_national"] = tot
 
 
 def _references(cfgs: list, plan: _Plan, years) -> np.ndarray:
