@@ -13,12 +13,14 @@ Trade's marginal is a kinked lognormal whose three parameters are solved so that
 calibration population (zero noise: each variable exactly on its quantile grid) has the
 configured national total and top-5 / top-30 shares; when the shares are ranges, each replication
 draws them and solves its own marginal (:func:`trade_quantile`), and the calibration population
-takes the middle of each range. Bonded zones evaluated beside the CBZs (:func:`draw_bonded`, :func:`draw_bonded_raw`) are
-independent draws from the same marginals and copula. Every other variable is lognormal (or
-logit-normal) with a configured median and sigma. Dependence: a one-factor Gaussian copula
-(correlation = product of size loadings) with optional pairwise overrides.
+takes the middle of each range. Bonded zones evaluated beside the CBZs (:func:`draw_bonded`,
+:func:`draw_bonded_raw`) are independent draws from the same marginals and copula. Every other
+variable is lognormal (or logit-normal) with a configured median and sigma. Dependence: a
+one-factor Gaussian copula (correlation = product of size loadings) with optional pairwise overrides.
 
-Everything here is vectorised numpy; :func:`prepared` caches what depends on the config only.
+Everything here is vectorised numpy, but for the median shifts, mode mix and growth, which are
+compiled loops around numpy's exponential (``sim.ranking.peer_kernel``); :func:`prepared` caches
+what depends on the config only.
 The zero-noise calibration population and its check are in ``sim.ranking.calibration``.
 """
 
