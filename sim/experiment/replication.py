@@ -149,8 +149,8 @@ def run_replication(
             condition(res, sc.observations, sc.observations.as_of, sc.run.start)
     except Exception as e:  # re-raised with what is needed to reproduce it
         raise ReplicationError(f"replication {rep} (seed {root}) failed: {type(e).__name__}: {e}") from e
-    ny = len(lay.years)
-    res.yearly.update({BASE_PREFIX + k: np.full(ny, v) for k, v in res.base.items()})
+    base = np.repeat(np.array(list(res.base.values()), dtype=float)[:, None], len(lay.years), axis=1)
+    res.yearly.update(zip([BASE_PREFIX + k for k in res.base], base, strict=True))  # each its own row
     if ranking and sc.ranking is not None:
         res.yearly.update(rank_zone(sc, res, Streams(root, rep)("ranking")))
     yearly = np.array([res.yearly[n] for n in yearly_names(sc, lay, ranking)], dtype=float).T

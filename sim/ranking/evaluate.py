@@ -18,8 +18,6 @@ from sim.ranking.boards import zone_board_masks
 from sim.ranking.config import (
     BASE_VARIABLES,
     PEER_VARIABLES,
-    TOP_LARGE,
-    TOP_SMALL,
     ZONE_MODEL_VARIABLES,
     CountSpan,
     RankingConfig,
@@ -27,13 +25,13 @@ from sim.ranking.config import (
     per_config,
 )
 from sim.ranking.kernels import derived_arrays, method_arrays, rank_year
+from sim.ranking.peer_stats import trade_statistics as _trade_statistics
 from sim.ranking.peers import (
     base_table,
     build_population,
-    draw_bonded,
+    draw_bonded_raw,
     draw_raw,
     grow,
-    joined,
     prepared,
     trade_quantile,
 )
@@ -53,9 +51,6 @@ INDICATORS = RANKING_INDICATORS
 
 PEER_STATS = tuple(PEER_STATISTICS)
 """Keys of RankOutput.peers (defined in sim.vocabulary.outcomes)."""
-
-TRADE_QUANTILES = (0.1, 0.5, 0.9)
-"""Quantiles of the peers' trade reported as peers trade_p10, trade_p50, trade_p90."""
 
 
 @dataclass
@@ -126,8 +121,10 @@ class _Plan:
     zone_prev: list
     growth_cols: list
     derived_arrays: tuple
+    bonded: CountSpan
     methods: dict = field(default_factory=dict)
     years: dict = field(default_factory=dict)
+    references: dict = field(default_factory=dict)
     province_exp: dict = field(default_factory=dict)
 
 
@@ -150,6 +147,7 @@ def _plan(cfg: RankingConfig) -> _Plan:
         ],
         growth_cols=[(k, BASE_VARIABLES.index(d.growth_of)) for k, d in cfg.derived.items() if d.growth_of],
         derived_arrays=derived_arrays(derived.levels, derived.growth_rows, derived.growth_src, len(names)),
+        bonded=count_span(cfg.peers.bonded_zones),
     )
 
 
@@ -271,24 +269,17 @@ def _zone_years(cfg: RankingConfig, plan: _Plan, zone: dict, zone_base: dict, ma
 # ----------------------------------------------------------------------------- one data year
 
 
-def _trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
-    """Fill the trade statistics of ``peers`` from (T, n + 1) trade of the CBZ peers and the zone
-    (last): the national CBZ statistics leave the bonded zones out."""
-    peer_sorted = np.sort(trade[:, :n], axis=1)
-    h = [q * (n - 1) for q in TRADE_QUANTILES]
-    lo = [int(x) for x in h]
-    hi = [min(i + 1, n - 1) for i in lo]
-    below = peer_sorted[:, lo]
-    qs = below + np.array([x - i for x, i in zip(h, lo, strict=True)]) * (
-        peer_sorted[:, hi] - below
-    )  # np.quantile, linear
-    for j, k in enumerate(("trade_p10", "trade_p50", "trade_p90")):
-        peers[k] = qs[:, j]
-    national = np.sort(trade, axis=1)[:, ::-1]  # largest first, each year
-    tot = national.sum(axis=1)
-    peers["top5_share"] = national[:, :TOP_SMALL].sum(axis=1) / tot
-    peers["top30_share"] = national[:, :TOP_LARGE].sum(axis=1) / tot
-    peers["trade_total_national"] = tot
+def _references(cfgs: list, plan: _Plan, years) -> np.ndarray:
+    """(T, K) the reference rank (the rank target) of each zone in each data year (cached in the
+    first zone's plan, with the configs it was worked out for)."""
+    key = (tuple(id(c) for c in cfgs), tuple(years))
+    hit = plan.references.get(key)
+    if hit is None or any(a is not b for a, b in zip(hit[0], cfgs, strict=True)):
+        if len(plan.references) >= 16:
+            plan.references.clear()
+        refs = np.array([[c.reference_rank_in(y) for c in cfgs] for y in years], dtype=np.int64)
+        hit = plan.references[key] = (list(cfgs), refs)
+    return hit[1]
 
 
 # ----------------------------------------------------------------------------- main entry
@@ -321,23 +312,26 @@ def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macr
     ded_u = rng.random((T, p.n + 1))
     u_concentration, u_eval, u_bonded, *u_method = rng.random(3 + T)
     trade_q = trade_quantile(cfg, *cfg.peers.trade.shares(u_concentration))
-    pop = build_population(cfg, raw, trade_q)
     n = p.n
-    bz = count_span(cfg.peers.bonded_zones)
+    bz = plan.bonded
     n_bonded = bz.at(u_bonded)
+    bonded = None
     if bz.high:
-        pop = joined(pop, draw_bonded(cfg, rng, bz.high, trade_q, pop.shift))
+        bonded = draw_bonded_raw(p, rng, bz.high)
         eps = np.concatenate([eps, rng.standard_normal((T, len(PEER_VARIABLES) + 1, bz.high))], axis=2)
         ded_u = np.concatenate([ded_u[:, :n], rng.random((T, bz.high)), ded_u[:, n:]], axis=1)
     if K > 1:
         ded_u = np.concatenate([ded_u, rng.random((T, K - 1))], axis=1)
     n_all = n + bz.high
+    pop = build_population(cfg, raw, trade_q, bonded)
 
     # base variables of every zone, the CBZ peers, then the bonded zones, the K zones last:
     # (T + 1, n_base, n_all + K), the calibration year then each simulated year
-    nb = plan.n_base
-    units = np.empty((T + 1, nb, n_all + K))
-    base_table(pop, np.concatenate([pop.values[None], grow(cfg, pop.values, macro, eps)]), out=units[..., :n_all])
+    units = np.empty((T + 1, plan.n_base, n_all + K))
+    values = np.empty((T + 1, *pop.values.shape))
+    values[0] = pop.values
+    grow(cfg, pop.values, macro, eps, out=values[1:])
+    base_table(pop, values, out=units[..., :n_all])
     for k in range(K):
         units[..., n_all + k] = _zone_years(cfgs[k], _plan(cfgs[k]), zones[k], zone_bases[k], macro)
     seniority_rank = np.full(n_all + K, n_all, dtype=np.int64)  # 0 = most senior CBZ peer; never-evaluated: n_all
@@ -346,31 +340,51 @@ def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macr
     seniority_rank[n_all:] = -1  # the zones
     masks = zone_board_masks(cfgs, pop.central_west, n)  # per zone: two boards, three boards
 
-    ind, var, peers = (
-        [dict(zip(ks, np.empty((len(ks), T)), strict=True)) for _ in cfgs]
-        for ks in (INDICATORS, list(cfg.variants), PEER_STATS)
-    )
     columns = np.arange(n_all, n_all + K)  # the zones' columns of ``units``, in their listed order
-    boards = [np.stack([m[i] for m in masks]) for i in (0, 1)]  # (K, units): two boards, three boards
+    boards = [np.stack([m[i] for m in masks]) if K > 1 else masks[0][i][None] for i in (0, 1)]  # (K, units)
+    refs = _references(cfgs, plan, years)  # (T, K) each zone's rank target in each data year
+    n_units = np.empty(T)
+    ranks = np.empty((T, K, 1 + len(cfg.variants)))
+    yearly = np.empty((5, T, K))  # rank on the board, score, trade and score at the reference rank, class-A threshold
     for t, yp in enumerate(year_plans):
-        refs = np.array([c.reference_rank_in(years[t]) for c in cfgs])  # each data year's rank target
         n_u = yp.n_units(u_eval)
         ev = np.flatnonzero(seniority_rank < n_u - K - n_bonded)  # most senior CBZ peers, bonded zones, zones
         mp = yp.method(u_method[t])
-        ranks, regional, own, trade_at, score_at = rank_year(
-            units[t + 1], units[t], ev, plan.derived_arrays, mp.arrays, ded_u[t], columns, boards[mp.boards == 3], refs
+        ranks[t], regional, own, trade_at, score_at = rank_year(
+            units[t + 1],
+            units[t],
+            ev,
+            plan.derived_arrays,
+            mp.arrays,
+            ded_u[t],
+            columns,
+            boards[mp.boards == 3],
+            refs[t],
         )
-        for k in range(K):
-            ind[k]["rank"][t] = r = int(ranks[k, 0])
-            ind[k]["rank_regional"][t] = regional[k]
-            ind[k]["eval_score"][t] = own[k]
-            ind[k]["class_a"][t] = float(r <= int(np.floor(cfg.class_a_share * n_u + 1e-9)))
-            for j, vid in enumerate(var[k], start=1):
-                var[k][vid][t] = ranks[k, j]
-            pk = peers[k]
-            pk["trade_at_reference_rank"][t], pk["score_at_reference_rank"][t] = trade_at[k], score_at[k]
-            pk["reference_rank"][t], pk["n_evaluated"][t] = refs[k], n_u
+        yearly[:4, t] = regional, own, trade_at, score_at
+        n_units[t] = n_u
+        yearly[4, t] = int(np.floor(cfg.class_a_share * n_u + 1e-9))
+    class_a = (ranks[:, :, 0] <= yearly[4]).astype(float)
     national = units[1:, 0] if not bz.high else np.concatenate([units[1:, 0, :n], units[1:, 0, n_all:]], axis=1)
-    for pk in peers:
-        _trade_statistics(national, n, pk)
+    stats: dict[str, np.ndarray] = {}
+    _trade_statistics(national, n, stats)
+    ind, var, peers = [], [], []
+    for k in range(K):
+        ind.append(
+            {
+                "rank": ranks[:, k, 0],
+                "rank_regional": yearly[0, :, k],
+                "eval_score": yearly[1, :, k],
+                "class_a": class_a[:, k],
+            }
+        )
+        var.append({vid: ranks[:, k, j] for j, vid in enumerate(cfg.variants, start=1)})
+        pk = {key: v.copy() for key, v in stats.items()} if k else stats
+        pk.update(
+            trade_at_reference_rank=yearly[2, :, k],
+            score_at_reference_rank=yearly[3, :, k],
+            reference_rank=refs[:, k].astype(float),
+            n_evaluated=n_units.copy() if k else n_units,
+        )
+        peers.append({key: pk[key] for key in PEER_STATS})
     return [RankOutput(indicators=i, variants=v, peers=p) for i, v, p in zip(ind, var, peers, strict=True)]

@@ -13,12 +13,14 @@ Trade's marginal is a kinked lognormal whose three parameters are solved so that
 calibration population (zero noise: each variable exactly on its quantile grid) has the
 configured national total and top-5 / top-30 shares; when the shares are ranges, each replication
 draws them and solves its own marginal (:func:`trade_quantile`), and the calibration population
-takes the middle of each range. Bonded zones evaluated beside the CBZs (:func:`draw_bonded`) are
-independent draws from the same marginals and copula. Every other variable is lognormal (or
-logit-normal) with a configured median and sigma. Dependence: a one-factor Gaussian copula
-(correlation = product of size loadings) with optional pairwise overrides.
+takes the middle of each range. Bonded zones evaluated beside the CBZs (:func:`draw_bonded`,
+:func:`draw_bonded_raw`) are independent draws from the same marginals and copula. Every other
+variable is lognormal (or logit-normal) with a configured median and sigma. Dependence: a
+one-factor Gaussian copula (correlation = product of size loadings) with optional pairwise overrides.
 
-Everything here is vectorised numpy; :func:`prepared` caches what depends on the config only.
+Everything here is vectorised numpy, but for the median shifts, mode mix and growth, which are
+compiled loops around numpy's exponential (``sim.ranking.peer_kernel``); :func:`prepared` caches
+what depends on the config only.
 The zero-noise calibration population and its check are in ``sim.ranking.calibration``.
 """
 
@@ -40,7 +42,8 @@ from sim.ranking.config import (
 )
 from sim.ranking.config.peers import PeerVariable, TradeSpec
 from sim.ranking.config.trade_quantile import TradeQuantile, quantile_grid, solve_trade_quantile
-from sim.ranking.rowsort import argsort_rows, flat_order
+from sim.ranking.peer_kernel import grown, growth_arguments, mode_mix, shift_medians
+from sim.ranking.rowsort import flat_order
 from sim.ranking.trade_kernel import trade_parameters
 
 VALUE_COLUMNS = ("trade_total", *PEER_VARIABLES)
@@ -62,6 +65,7 @@ class Prepared:
     n: int
     n_cw: int
     trade_q: TradeQuantile
+    calibration_shares: tuple[float, float]  # the top-5 / top-30 shares trade_q is solved for
     chol: np.ndarray  # (K, K) Cholesky factor of the latent correlation, K = len(LATENT_COLUMNS)
     z_grid: np.ndarray  # (n,) ascending standard-normal quantile grid
     grids: np.ndarray  # (V, n) ascending calibrated values of each VALUE_COLUMNS row
@@ -76,13 +80,13 @@ class Prepared:
     mix_sigma: float
     stratified: bool
     cw_template: np.ndarray  # (n,) bool with exactly n_cw True, evenly spread
-    pos_rows: np.ndarray = field(init=False)  # indices of positive / percent / walk rows
+    pos_rows: np.ndarray = field(init=False)  # indices of positive / percent rows
     pct_rows: np.ndarray = field(init=False)
-    walk_rows: np.ndarray = field(init=False)
     half_var: np.ndarray = field(init=False)  # noise_sd ** 2 / 2 (mean correction of log shocks)
     half_var_pos: np.ndarray = field(init=False)  # half_var on positive rows, 0 on percent rows
     value_latent_rows: np.ndarray = field(init=False)  # (V,) row of LATENT_COLUMNS holding each VALUE_COLUMNS row
     median_unc: np.ndarray = field(init=False)  # (V,) sd of the per-replication log/logit shift of each median
+    value_pos_rows: np.ndarray = field(init=False)  # positive rows but trade's (which has its own quantile function)
 
 
 def _to_value(p: Prepared, col: int, z):
@@ -97,7 +101,8 @@ def build(cfg: RankingConfig) -> Prepared:
     ps = cfg.peers
     n = ps.n_peers
     t = ps.trade
-    trade_q = solve_trade_quantile(n, t.total_yi, *t.shares(0.5))
+    calibration = t.shares(0.5)
+    trade_q = solve_trade_quantile(n, t.total_yi, *calibration)
     variables = [ps.variables[k] for k in PEER_VARIABLES]
     specs: list[TradeSpec | PeerVariable] = [t, *variables]
     percent = np.array([False] + [v.kind == "percent" for v in variables])
@@ -110,6 +115,7 @@ def build(cfg: RankingConfig) -> Prepared:
         n=n,
         n_cw=ps.n_central_west,
         trade_q=trade_q,
+        calibration_shares=calibration,
         chol=np.linalg.cholesky(ps.correlation_matrix()),
         z_grid=z,
         grids=np.empty((len(VALUE_COLUMNS), n)),
@@ -128,7 +134,7 @@ def build(cfg: RankingConfig) -> Prepared:
     for j in range(len(VALUE_COLUMNS)):
         p.grids[j] = _to_value(p, j, z)
     p.pos_rows, p.pct_rows = np.flatnonzero(~percent), np.flatnonzero(percent)
-    p.walk_rows = np.flatnonzero(p.walk)
+    p.value_pos_rows = p.pos_rows[p.pos_rows > 0]
     p.half_var = 0.5 * p.noise_sd**2
     p.half_var_pos = np.where(percent, 0.0, p.half_var)
     p.value_latent_rows = np.array([LATENT_COLUMNS.index(k) for k in VALUE_COLUMNS])
@@ -145,7 +151,7 @@ def trade_quantile(cfg: RankingConfig, top5: float, top30: float) -> TradeQuanti
     both equal the middle of their ranges, e.g. when the ranges are single values)."""
     t = cfg.peers.trade
     p = prepared(cfg)
-    if (top5, top30) == t.shares(0.5):
+    if (top5, top30) == p.calibration_shares:
         return p.trade_q
     mu, s_body, s_tail, z_kink = trade_parameters(p.z_grid, TOP_LARGE, TOP_SMALL, t.total_yi, top5, top30)
     if np.isnan(mu):  # not solvable: the solve's own message
@@ -181,18 +187,14 @@ def values_from_latent(p: Prepared, latent: np.ndarray, stratified: bool, trade_
             grids = grids.copy()
             grids[0] = trade_q(p.z_grid)
         out = np.empty(lat.size)
-        out[flat_order(argsort_rows(lat)[0])] = grids.ravel()
+        out[flat_order(np.argsort(lat, axis=1))] = grids.ravel()  # numpy's vectorised argsort
         return out.reshape(lat.shape)
     out = np.empty_like(lat)
     out[0] = trade_q(lat[0])
-    for j in range(1, lat.shape[0]):
-        out[j] = _to_value(p, j, lat[j])
+    pos, pct = p.value_pos_rows, p.pct_rows
+    out[pos] = np.exp(p.median_t[pos, None] + p.sigma[pos, None] * lat[pos])  # rows at once: as _to_value
+    out[pct] = 100.0 * special.expit(p.median_t[pct, None] + p.sigma[pct, None] * lat[pct])
     return out
-
-
-def _clip_percent(v: np.ndarray) -> np.ndarray:
-    """Percent values clipped into [1e-12, 100 - 1e-12] (so their logit is finite)."""
-    return np.minimum(np.maximum(v, 1e-12), 100 - 1e-12)
 
 
 @dataclass
@@ -202,7 +204,7 @@ class RawDraws:
     latent: np.ndarray  # (K, n) copula draws, rows LATENT_COLUMNS
     mix_z: np.ndarray  # (M, n) standard normals of the mode-mix multipliers
     central_west: np.ndarray  # (n,) bool region of each peer
-    shift: np.ndarray  # (V,) log (percent: logit) shift of each median
+    shift: np.ndarray  # (V,) log (percent: logit) shift of each median (bonded zones: none, they take the CBZs')
 
 
 def draw_raw(p: Prepared, rng: np.random.Generator) -> RawDraws:
@@ -216,34 +218,34 @@ def draw_raw(p: Prepared, rng: np.random.Generator) -> RawDraws:
 
 def _shift_medians(p: Prepared, values: np.ndarray, shift: np.ndarray) -> None:
     """Move every median by the replication's ``shift`` (log scale; percent rows on the logit scale), in place."""
-    scale = np.exp(shift)
-    scale[p.pct_rows] = 1.0  # percent rows shift on the logit scale below
-    values *= scale[:, None]
-    pct = p.pct_rows
-    if len(pct):
-        v = _clip_percent(values[pct]) / 100.0
-        values[pct] = 100.0 * special.expit(special.logit(v) + shift[pct][:, None])
+    shift_medians(values, np.exp(shift), shift, p.percent)
 
 
 def _mix(p: Prepared, cw: np.ndarray, mix_z: np.ndarray) -> np.ndarray:
     """(M, n) mode mix: the region's shares times a lognormal multiplier, renormalised."""
     s = p.mix_sigma
-    mix = np.where(cw, p.shares[:, 1:], p.shares[:, :1]) * np.exp(s * mix_z - 0.5 * s * s)
-    return mix / mix.sum(axis=0)
+    mix = np.exp(s * mix_z - 0.5 * s * s)
+    mode_mix(cw, p.shares, mix)
+    return mix
 
 
-def build_population(cfg: RankingConfig, raw: RawDraws, trade_q: TradeQuantile | None = None) -> PeerPopulation:
-    """The CBZ peer population of ``raw`` with trade's marginal ``trade_q`` (default: the calibrated one)."""
+def build_population(
+    cfg: RankingConfig, raw: RawDraws, trade_q: TradeQuantile | None = None, bonded: RawDraws | None = None
+) -> PeerPopulation:
+    """The CBZ peer population of ``raw`` with trade's marginal ``trade_q`` (default: the calibrated
+    one), followed by the bonded zones of ``bonded`` (:func:`draw_bonded_raw`) if any: the same
+    values as :func:`joined` of it and :func:`draw_bonded`, their shifts and mixes worked out at once."""
     p = prepared(cfg)
-    values = values_from_latent(p, raw.latent, p.stratified, trade_q or p.trade_q)
+    tq = trade_q or p.trade_q
+    values = values_from_latent(p, raw.latent, p.stratified, tq)
+    seniority, cw, mix_z = raw.latent[1], raw.central_west, raw.mix_z
+    if bonded is not None:
+        values = np.concatenate([values, values_from_latent(p, bonded.latent, False, tq)], axis=1)
+        seniority = np.concatenate([seniority, bonded.latent[1]])
+        cw = np.concatenate([cw, bonded.central_west])
+        mix_z = np.concatenate([mix_z, bonded.mix_z], axis=1)
     _shift_medians(p, values, raw.shift)
-    return PeerPopulation(
-        values=values,
-        seniority=raw.latent[1],
-        central_west=raw.central_west,
-        mix=_mix(p, raw.central_west, raw.mix_z),
-        shift=raw.shift,
-    )
+    return PeerPopulation(values=values, seniority=seniority, central_west=cw, mix=_mix(p, cw, mix_z), shift=raw.shift)
 
 
 def draw_population(
@@ -259,12 +261,23 @@ def draw_bonded(
     """``n`` bonded zones: independent draws from the CBZ marginals (trade from ``trade_q``) and
     copula, the CBZ peers' median ``shift``, in the east (draw order: copula, then mode mix)."""
     p = prepared(cfg)
+    b = draw_bonded_raw(p, rng, n)
+    values = values_from_latent(p, b.latent, False, trade_q)
+    _shift_medians(p, values, shift)
+    return PeerPopulation(
+        values=values,
+        seniority=b.latent[1],
+        central_west=b.central_west,
+        mix=_mix(p, b.central_west, b.mix_z),
+        shift=shift,
+    )
+
+
+def draw_bonded_raw(p: Prepared, rng: np.random.Generator, n: int) -> RawDraws:
+    """The random numbers of ``n`` bonded zones, in the east (draw order: copula, then mode mix)."""
     latent = p.chol @ rng.standard_normal((len(LATENT_COLUMNS), n))
     mix_z = rng.standard_normal((len(TRADE_MODES), n))
-    values = values_from_latent(p, latent, False, trade_q)
-    _shift_medians(p, values, shift)
-    east = np.zeros(n, bool)
-    return PeerPopulation(values=values, seniority=latent[1], central_west=east, mix=_mix(p, east, mix_z), shift=shift)
+    return RawDraws(latent, mix_z, np.zeros(n, bool), np.zeros(0))
 
 
 def joined(a: PeerPopulation, b: PeerPopulation) -> PeerPopulation:
@@ -278,31 +291,29 @@ def joined(a: PeerPopulation, b: PeerPopulation) -> PeerPopulation:
     )
 
 
-def grow(cfg: RankingConfig, values0: np.ndarray, macro_index, eps: np.ndarray | None) -> np.ndarray:
+_NO_NOISE = np.zeros((0, 0, 0))
+
+
+def grow(
+    cfg: RankingConfig, values0: np.ndarray, macro_index, eps: np.ndarray | None, out: np.ndarray | None = None
+) -> np.ndarray:
     """Peer values in each simulated year: (T, V, n) from calibration-year values (V, n).
 
     ``macro_index[t]`` is the shared index in simulated year t (1 in the calibration year);
-    ``eps`` (T, V, n) standard normals, or None for zero noise."""
+    ``eps`` (T, V, n) standard normals, or None for zero noise; ``out``: where to write them.
+    The arithmetic is :mod:`sim.ranking.peer_kernel`'s, around one numpy exponential."""
     p = prepared(cfg)
     m = np.asarray(macro_index, dtype=float)
-    T = len(m)
-    pct = p.pct_rows
-    trend = np.log(m)[:, None] * p.elasticity + np.arange(1.0, T + 1)[:, None] * p.drift  # (T, V)
-    if eps is None:
-        shock = np.zeros((T, *values0.shape))
-    else:
-        shock = p.noise_sd[:, None] * eps
-        shock -= p.half_var_pos[:, None]  # mean correction, positive rows only (0 elsewhere)
-        w = p.walk_rows
-        if T > 1 and len(w):  # random walk: shocks accumulate
-            shock[:, w] = np.cumsum(shock[:, w], axis=0)
-    if len(pct):
-        lvl0 = special.logit(_clip_percent(values0[pct]) / 100.0)
-        pct_values = 100.0 * special.expit(lvl0 + trend[:, pct, None] + shock[:, pct])
-    shock += trend[:, :, None]
-    out = values0 * np.exp(shock, out=shock)  # positive rows; percent rows are replaced
-    if len(pct):
-        out[:, pct] = pct_values
+    shape = (len(m), *values0.shape)
+    shock, argument = np.empty(shape), np.empty(shape)
+    # mean correction on positive rows only (half_var_pos is 0 elsewhere); walk rows accumulate
+    noise = _NO_NOISE if eps is None else eps
+    trend = growth_arguments(
+        np.log(m), p.elasticity, p.drift, noise, p.noise_sd, p.half_var_pos, p.walk, shock, argument
+    )
+    if out is None:
+        out = np.empty(shape)
+    grown(values0, shock, np.exp(argument, out=argument), trend, p.percent, out)
     return out
 
 

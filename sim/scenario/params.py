@@ -7,6 +7,9 @@ the nested dictionary of floats the model reads, e.g. ``p["uncertainties"]["sect
 
 from __future__ import annotations
 
+import functools
+import itertools
+
 import numpy as np
 from pydantic import BaseModel
 
@@ -43,18 +46,34 @@ _cached_paths = per_object(uncertain_paths)
 def draw_rows(s: Scenario, paths: list[str], u: np.ndarray) -> list[dict]:
     """The parameters of many replications at once: ``u[row, j]`` is the uniform of ``paths[j]``;
     each distribution maps its column through its quantile function in one call. Row i of the
-    result is the nested dictionary of row i's values, e.g. ``p["uncertainties"]["macro"]["growth_per_year"]``."""
+    result is the nested dictionary of row i's values, e.g. ``p["uncertainties"]["macro"]["growth_per_year"]``
+    (built one dictionary level at a time for all rows, from a key tree worked out once per list of paths)."""
+    if not paths:
+        return [{} for _ in range(len(u))]
     dists = dict(_cached_paths(s))
-    values = (
-        np.column_stack([np.asarray(dists[p].ppf(u[:, j]), dtype=float) for j, p in enumerate(paths)])
-        if paths
-        else np.empty((len(u), 0))
-    )
-    keys = [p.split(".") for p in paths]
-    return [_nest(keys, row) for row in values.tolist()]
+    values = np.column_stack([np.asarray(dists[p].ppf(u[:, j]), dtype=float) for j, p in enumerate(paths)])
+    return _rows(_tree(tuple(paths)), values.T.tolist())
 
 
-def _nest(keys: list[list[str]], values) -> dict:
+@functools.lru_cache(maxsize=64)
+def _tree(paths: tuple[str, ...]) -> tuple:
+    """The key paths as a tree, worked out once per list of paths: a node is a tuple of (key,
+    child) in the order the keys first appear, a child the column index of a value or a node."""
+    return _frozen(_nested([p.split(".") for p in paths], range(len(paths))))
+
+
+def _frozen(node: dict) -> tuple:
+    return tuple((k, v if isinstance(v, int) else _frozen(v)) for k, v in node.items())
+
+
+def _rows(node: tuple, columns: list[list[float]]) -> list[dict]:
+    """The dictionaries of ``node`` in every row, built a node at a time across the rows:
+    ``columns[j]`` holds column j's value in each row."""
+    children = [columns[c] if isinstance(c, int) else _rows(c, columns) for _, c in node]
+    return list(map(dict, map(zip, itertools.repeat([k for k, _ in node]), zip(*children, strict=True))))
+
+
+def _nested(keys: list[list[str]], values) -> dict:
     """The nested dictionary with ``values[i]`` at key path ``keys[i]``."""
     root: dict = {}
     for ks, v in zip(keys, values, strict=True):
@@ -68,4 +87,4 @@ def _nest(keys: list[list[str]], values) -> dict:
 def means(s: Scenario) -> dict:
     """Nested dict of the analytic means (for tests and documentation)."""
     pairs = uncertain_paths(s)
-    return _nest([p.split(".") for p, _ in pairs], [float(d.mean()) for _, d in pairs])
+    return _nested([p.split(".") for p, _ in pairs], [float(d.mean()) for _, d in pairs])
