@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.memo import per_object
+from sim.model.schedule import Plan, plan_of
 from sim.scenario.schema import Scenario
 from sim.vocabulary.outcomes import FLOW_INDICATORS, MODEL_INDICATORS, MODES
 
@@ -54,7 +55,10 @@ class ZoneSpec:
     ``project_land`` / ``project_warehouse`` / ``project_area`` per project id; ``leaders`` the
     pipelines; ``count_sectors`` count id -> sector indices whose firms raise its rate; ``items``
     projects then milestones and ``is_business`` which are business types; ``series`` the
-    monthly series a replication returns, in order, and ``is_flow`` which are flows."""
+    monthly series a replication returns, in order, and ``is_flow`` which are flows. Read by
+    every replication: ``plan`` the completion schedule's per-scenario part
+    (:class:`~sim.model.schedule.Plan`), ``months`` the month indices 0..H-1 and ``t_mid`` their
+    midpoints, ``open_now`` the sectors open from the start (no required milestone)."""
 
     sc: Scenario
     H: int
@@ -80,6 +84,10 @@ class ZoneSpec:
     is_business: np.ndarray
     series: list[str]
     is_flow: np.ndarray
+    plan: Plan
+    months: np.ndarray
+    t_mid: np.ndarray
+    open_now: np.ndarray
 
 
 def build(sc: Scenario) -> ZoneSpec:
@@ -134,6 +142,10 @@ def build(sc: Scenario) -> ZoneSpec:
         is_business=np.array([i in c.milestones and c.milestones[i].business_type for i in item_ids], dtype=bool),
         series=series,
         is_flow=np.array([n in FLOW_INDICATORS for n in series], dtype=bool),
+        plan=plan_of(sc),
+        months=np.arange(sc.run.horizon_months),
+        t_mid=np.arange(sc.run.horizon_months) + 0.5,
+        open_now=np.array([not c.sectors[s].requires_milestone for s in ids], dtype=bool),
     )
 
 

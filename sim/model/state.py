@@ -9,6 +9,7 @@ on the order of events at one instant.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -19,7 +20,6 @@ import sim.model.inverse as inverse
 from sim.model.drawn import Drawn, FloatArray
 from sim.model.draws import Draws
 from sim.model.firms import Firms
-from sim.model.schedule import completion_times
 from sim.model.spec import ZoneSpec
 from sim.vocabulary.outcomes import MODES
 
@@ -45,26 +45,29 @@ class ZoneState:
         self.land0 = d.serviced_land_free_ha
         self.warehouse0 = d.warehouse_free_k_m2
         self.developed0_ha = _developed0_ha(d, spec.sc.constants.fenced_area_km2)
-        self.T = completion_times(spec.sc, d.uncertainties)
+        self.T = spec.plan.times(d.uncertainties)
         self.lead_mult, self.trade_mult = self._effect_tables()
         self._shock_paths()
         self.initial = self._initial_firms()
 
     def _effect_tables(self) -> tuple[FloatArray, FloatArray]:
         """Lead-rate multipliers [month, sector] and trade multipliers [month, mode]: an item's
-        effect applies to month m when it is done by the start of that month (T <= m)."""
-        s, months = self.spec, np.arange(self.H)
-        lead = np.ones((self.H, len(s.sector_ids)))
-        trade = np.ones((self.H, len(MODES)))
+        effect applies to month m when it is done by the start of that month (T <= m), that is
+        from month ceil(T) on; the factors of a cell multiply in the order of the effects."""
+        s, H = self.spec, self.H
+        lead = np.ones((H, len(s.sector_ids)))
+        trade = np.ones((H, len(MODES)))
         for table, effects in ((lead, s.lead_effects), (trade, s.trade_effects)):
             for iid, j, f in effects:
-                table[months >= self.T[iid], j] *= f
+                t = self.T[iid]
+                if t < H:  # else (later, or nan) no month has it
+                    table[max(math.ceil(t), 0) :, j] *= f
         return lead, trade
 
     def _shock_paths(self) -> None:
         """Shared monthly factors: macro trade index, commodity prices, disruption spells."""
-        H, d = self.H, self.draws
-        t_mid = np.arange(H) + 0.5
+        H, d, s = self.H, self.draws, self.spec
+        t_mid = s.t_mid
         mac, com, dis = self.drawn.macro, self.drawn.commodity, self.drawn.disruption
         eps = d.normals("macro", H)
         self.macro = np.exp(mac.growth_per_year * t_mid / 12 + mac.volatility_per_month * (np.cumsum(eps) - 0.5 * eps))
@@ -73,13 +76,18 @@ class ZoneState:
             com.drift_per_year * t_mid / 12 + com.volatility_per_month * (np.cumsum(eps) - 0.5 * eps)
         )
         n = int(inverse.poisson(d.uniforms("disruption_count", 1)[0], dis.spells_per_year * H / 12))
+        depth = min(dis.depth, s.sc.constants.max_disruption_depth)
+        if n == 0:
+            self.disruption = np.full(H, 1.0 - depth * 0.0)
+            self.spells = []
+            return
         spell = d.uniforms("disruption_spells", 2, np.arange(n))
         onsets = H * spell[:, 0]
         lengths = inverse.exponential(spell[:, 1], dis.length_months)
-        lo = np.arange(H)
-        covered = np.clip(np.minimum(lo + 1.0, (onsets + lengths)[:, None]) - np.maximum(lo, onsets[:, None]), 0, 1)
-        depth = min(dis.depth, self.spec.sc.constants.max_disruption_depth)
-        self.disruption = 1.0 - depth * (covered.max(axis=0) if n else np.zeros(H))
+        covered = np.clip(
+            np.minimum(s.months + 1.0, (onsets + lengths)[:, None]) - np.maximum(s.months, onsets[:, None]), 0, 1
+        )
+        self.disruption = 1.0 - depth * covered.max(axis=0)
         self.spells = list(zip(onsets.tolist(), lengths.tolist(), strict=True))
 
     def _initial_firms(self) -> Firms:
@@ -101,7 +109,7 @@ class ZoneState:
             fdi=zeros,
             fdi_t=zeros,
             origin=np.zeros(len(sec), np.uint64),
-            group=s.sector_key[sec],
+            group=c["group"],
             number=c["number"],
         )
 
