@@ -34,7 +34,8 @@ def name_id(name: str) -> int:
 @dataclass(frozen=True)
 class Leaders:
     """One leader pipeline: its id, ``sector`` index, ``candidates`` pursued (lever), ``window``
-    months to sign, space ``need`` and its ``kind`` code (see ``SPACE_KINDS``)."""
+    months to sign, space ``need``, its ``kind`` code (see ``SPACE_KINDS``) and ``key`` the name
+    id of its id (:func:`name_id`, its leaders' ``Firms.group``)."""
 
     lid: str
     sector: int
@@ -42,6 +43,7 @@ class Leaders:
     window: float
     need: float
     kind: int
+    key: np.uint64
 
 
 @dataclass
@@ -113,6 +115,7 @@ def build(sc: Scenario) -> ZoneSpec:
                 float(spec.window_months),
                 spec.space_per_firm if k != NO_SPACE else 0.0,
                 k,
+                np.uint64(name_id(lid)),
             )
         )
     item_ids = [*c.projects, *c.milestones]
