@@ -36,6 +36,7 @@ import numpy as np
 import numpy.typing as npt
 
 import sim.model.inverse as inverse
+import sim.model.state_kernel as state_kernel
 from sim.model.drawn import BaseYearDrawn, SectorParams
 from sim.model.draws import Draws
 from sim.model.firms import Firms
@@ -44,6 +45,9 @@ from sim.vocabulary.outcomes import MODES
 
 _TRADE = tuple(f"trade_{m}" for m in MODES)
 """The base-year keys of trade by customs mode, in ``MODES`` order."""
+
+_NO_UNIFORMS = np.empty((0, 2))
+"""The ``opened`` numbers of a zone without a pipeline: none are drawn."""
 
 
 @dataclass
@@ -86,17 +90,14 @@ def initial_firms(
     """(columns of the initial firms, their :class:`Cohort`): ``by`` the drawn base-year
     figures (the stated ones only, plus ``enterprises``), ``x`` the sector parameters."""
     n = sector_counts(spec, by)
-    sec = np.repeat(np.arange(len(n)), n)
-    number = (np.arange(len(sec)) - np.repeat(np.cumsum(n) - n, n)).astype(np.uint64)
-    key = spec.sector_key[sec]
+    sec, number, key = state_kernel.initial_index(n, spec.sector_key)
     u = draws.uniforms("initial", 3, key, number)
     size = inverse.lognormal(u[:, 0], x.trade_median_yi[sec], x.trade_sigma[sec])
     employees = inverse.lognormal(u[:, 1], x.employees_median[sec], x.employees_sigma[sec])
     lifetime = inverse.lifetime(u[:, 2], x.exit_rate_per_year[sec])
-    seen = _seen(spec, x, n, sec, key, number, draws)
+    seen, shown = _seen(spec, x, n, sec, key, number, size, draws)
 
-    S = len(spec.sector_ids)
-    implied = np.bincount(sec, weights=size * seen, minlength=S) @ spec.shares  # by mode, as shown
+    implied = shown @ spec.shares  # by mode, as shown
     c = np.ones(len(MODES))
     for k, name in enumerate(_TRADE):
         if name in by.stated:
@@ -122,21 +123,26 @@ def initial_firms(
 
 
 def _seen(
-    spec: ZoneSpec, x: SectorParams, n: np.ndarray, sec: np.ndarray, key: np.ndarray, number: np.ndarray, draws: Draws
-) -> np.ndarray:
-    """Share of a full year's trade each initial firm showed in the base year (module docstring):
-    1, or for a base-year opener (probability: the sector's expected openings a year, lead rate x 12
-    x signing probability, over its firms) the year's trade of a firm opening at a uniform time and
-    ramping up linearly over the sector's ramp-up months. Its own numbers (``opened`` stream)."""
-    if spec.sc.initial_state.pipeline_months <= 0 or len(sec) == 0:
-        return np.ones(len(sec))
-    yearly = 12.0 * x.lead_rate_per_month * x.sign_prob * spec.open_now
-    p = np.minimum(1.0, yearly / np.maximum(n, 1))[sec]
-    u = draws.uniforms("opened", 2, key, number)
-    months = 12.0 * u[:, 1]  # since opening, at the year's end
-    ramp = x.rampup_months[sec]
-    shown = np.where(months >= ramp, months - ramp / 2, months**2 / (2 * np.maximum(ramp, 1e-9)))
-    return np.where(u[:, 0] < p, shown / 12.0, 1.0)
+    spec: ZoneSpec,
+    x: SectorParams,
+    n: np.ndarray,
+    sec: np.ndarray,
+    key: np.ndarray,
+    number: np.ndarray,
+    size: np.ndarray,
+    draws: Draws,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Share of a full year's trade each initial firm showed in the base year (module docstring),
+    and each sector's sum of size x share: 1, or for a base-year opener (probability: the sector's
+    expected openings a year, lead rate x 12 x signing probability, over its firms) the year's
+    trade of a firm opening at a uniform time and ramping up linearly over the sector's ramp-up
+    months. Its own numbers (``opened`` stream); one compiled pass over the firms
+    (:func:`~sim.model.state_kernel.opened`)."""
+    pipeline = spec.sc.initial_state.pipeline_months > 0 and len(sec) > 0
+    u = draws.uniforms("opened", 2, key, number) if pipeline else _NO_UNIFORMS
+    return state_kernel.opened(
+        u, sec, n, x.lead_rate_per_month, x.sign_prob, spec.open_now, x.rampup_months, size, pipeline
+    )
 
 
 def base_year_values(

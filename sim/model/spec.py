@@ -59,8 +59,10 @@ class ZoneSpec:
     projects then milestones and ``is_business`` which are business types; ``series`` the
     monthly series a replication returns, in order, and ``is_flow`` which are flows. Read by
     every replication: ``plan`` the completion schedule's per-scenario part
-    (:class:`~sim.model.schedule.Plan`), ``months`` the month indices 0..H-1 and ``t_mid`` their
-    midpoints, ``open_now`` the sectors open from the start (no required milestone)."""
+    (:class:`~sim.model.schedule.Plan`), ``t_mid`` the months' midpoints, ``open_now`` the
+    sectors open from the start (no required milestone), ``project_area_ha`` the values of
+    ``project_area`` as an array, ``lead_effect_arrays`` / ``trade_effect_arrays`` the effects as
+    arrays (the item's position in ``items``, the index, the factor)."""
 
     sc: Scenario
     H: int
@@ -87,9 +89,11 @@ class ZoneSpec:
     series: list[str]
     is_flow: np.ndarray
     plan: Plan
-    months: np.ndarray
     t_mid: np.ndarray
     open_now: np.ndarray
+    project_area_ha: np.ndarray
+    lead_effect_arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
+    trade_effect_arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def build(sc: Scenario) -> ZoneSpec:
@@ -119,6 +123,9 @@ def build(sc: Scenario) -> ZoneSpec:
             )
         )
     item_ids = [*c.projects, *c.milestones]
+    area = {p: s.serviced_land_ha + s.footprint_ha for p, s in c.projects.items()}
+    lead_effects = [(i, sidx[s], f) for i, spec in items.items() for s, f in spec.lead_rate_multiplier.items()]
+    trade_effects = [(i, MODES.index(m), f) for i, spec in items.items() for m, f in spec.trade_multiplier.items()]
     series = [*MODEL_INDICATORS, *(f"leaders_{lid}" for lid in c.leaders), *(f"done_{k}" for k in item_ids)]
     return ZoneSpec(
         sc=sc,
@@ -134,11 +141,11 @@ def build(sc: Scenario) -> ZoneSpec:
         sector_key=np.array([name_id(s) for s in ids], dtype=np.uint64),
         season=np.asarray(c.seasonality, dtype=float),
         event_months=events,
-        lead_effects=[(i, sidx[s], f) for i, spec in items.items() for s, f in spec.lead_rate_multiplier.items()],
-        trade_effects=[(i, MODES.index(m), f) for i, spec in items.items() for m, f in spec.trade_multiplier.items()],
+        lead_effects=lead_effects,
+        trade_effects=trade_effects,
         project_land={p: s.serviced_land_ha for p, s in c.projects.items()},
         project_warehouse={p: s.warehouse_k_m2 for p, s in c.projects.items()},
-        project_area={p: s.serviced_land_ha + s.footprint_ha for p, s in c.projects.items()},
+        project_area=area,
         leaders=leaders,
         count_sectors={k: np.array([sidx[s] for s in spec.per_firm_sectors], int) for k, spec in c.counts.items()},
         items=item_ids,
@@ -146,9 +153,22 @@ def build(sc: Scenario) -> ZoneSpec:
         series=series,
         is_flow=np.array([n in FLOW_INDICATORS for n in series], dtype=bool),
         plan=plan_of(sc),
-        months=np.arange(sc.run.horizon_months),
         t_mid=np.arange(sc.run.horizon_months) + 0.5,
         open_now=np.array([not c.sectors[s].requires_milestone for s in ids], dtype=bool),
+        project_area_ha=np.array(list(area.values()), dtype=float),
+        lead_effect_arrays=_effect_arrays(lead_effects, item_ids),
+        trade_effect_arrays=_effect_arrays(trade_effects, item_ids),
+    )
+
+
+def _effect_arrays(
+    effects: list[tuple[str, int, float]], item_ids: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(item position in ``item_ids``, index, factor) of each effect, as three arrays."""
+    return (
+        np.array([item_ids.index(i) for i, _, _ in effects], dtype=np.int64),
+        np.array([j for _, j, _ in effects], dtype=np.int64),
+        np.array([f for _, _, f in effects], dtype=float),
     )
 
 

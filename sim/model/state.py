@@ -9,7 +9,6 @@ on the order of events at one instant.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +16,7 @@ import numpy as np
 
 import sim.model.initial as initial
 import sim.model.inverse as inverse
+import sim.model.state_kernel as state_kernel
 from sim.model.drawn import Drawn, FloatArray
 from sim.model.draws import Draws
 from sim.model.firms import Firms
@@ -46,22 +46,19 @@ class ZoneState:
         self.warehouse0 = d.warehouse_free_k_m2
         self.developed0_ha = _developed0_ha(d, spec.sc.constants.fenced_area_km2)
         self.T = spec.plan.times(d.uncertainties)
+        self.done_t = np.array([self.T[i] for i in spec.items], dtype=float)
         self.lead_mult, self.trade_mult = self._effect_tables()
         self._shock_paths()
         self.initial = self._initial_firms()
 
     def _effect_tables(self) -> tuple[FloatArray, FloatArray]:
         """Lead-rate multipliers [month, sector] and trade multipliers [month, mode]: an item's
-        effect applies to month m when it is done by the start of that month (T <= m), that is
-        from month ceil(T) on; the factors of a cell multiply in the order of the effects."""
+        effect applies to month m when it is done by the start of that month (T <= m); the
+        factors of a cell multiply in the order of the effects
+        (:func:`~sim.model.state_kernel.effect_table`)."""
         s, H = self.spec, self.H
-        lead = np.ones((H, len(s.sector_ids)))
-        trade = np.ones((H, len(MODES)))
-        for table, effects in ((lead, s.lead_effects), (trade, s.trade_effects)):
-            for iid, j, f in effects:
-                t = self.T[iid]
-                if t < H:  # else (later, or nan) no month has it
-                    table[max(math.ceil(t), 0) :, j] *= f
+        lead = state_kernel.effect_table(H, len(s.sector_ids), self.done_t, *s.lead_effect_arrays)
+        trade = state_kernel.effect_table(H, len(MODES), self.done_t, *s.trade_effect_arrays)
         return lead, trade
 
     def _shock_paths(self) -> None:
@@ -76,7 +73,7 @@ class ZoneState:
             com.drift_per_year * t_mid / 12 + com.volatility_per_month * (np.cumsum(eps) - 0.5 * eps)
         )
         n = int(inverse.poisson(d.uniforms("disruption_count", 1)[0], dis.spells_per_year * H / 12))
-        depth = min(dis.depth, s.sc.constants.max_disruption_depth)
+        depth = float(min(dis.depth, s.sc.constants.max_disruption_depth))
         if n == 0:
             self.disruption = np.full(H, 1.0 - depth * 0.0)
             self.spells = []
@@ -84,10 +81,7 @@ class ZoneState:
         spell = d.uniforms("disruption_spells", 2, np.arange(n))
         onsets = H * spell[:, 0]
         lengths = inverse.exponential(spell[:, 1], dis.length_months)
-        covered = np.clip(
-            np.minimum(s.months + 1.0, (onsets + lengths)[:, None]) - np.maximum(s.months, onsets[:, None]), 0, 1
-        )
-        self.disruption = 1.0 - depth * covered.max(axis=0)
+        self.disruption = state_kernel.disruption(H, onsets, onsets + lengths, depth)
         self.spells = list(zip(onsets.tolist(), lengths.tolist(), strict=True))
 
     def _initial_firms(self) -> Firms:
@@ -114,12 +108,13 @@ class ZoneState:
         )
 
     def developed_ha(self, t: np.ndarray) -> np.ndarray:
-        """Serviced or built land at times t: the start plus every project done by then."""
+        """Serviced or built land at times t: the start plus every project done by then (added
+        project by project, :func:`~sim.model.state_kernel.developed`)."""
         t = np.asarray(t, dtype=float)
-        out = np.full(t.shape, float(self.developed0_ha))
-        for pid, area in self.spec.project_area.items():
-            out += area * (self.T[pid] <= t)
-        return out
+        s = self.spec
+        done_t = self.done_t[: len(s.project_area)]  # the items are the projects, then the milestones
+        out = state_kernel.developed(t.ravel(), float(self.developed0_ha), done_t, s.project_area_ha)
+        return out.reshape(t.shape)
 
 
 def _developed0_ha(d: Drawn, fenced_area_km2: float) -> float:
