@@ -66,11 +66,15 @@ class ZoneState:
         H, d, s = self.H, self.draws, self.spec
         t_mid = s.t_mid
         mac, com, dis = self.drawn.macro, self.drawn.commodity, self.drawn.disruption
-        eps = d.normals("macro", H)
-        self.macro = np.exp(mac.growth_per_year * t_mid / 12 + mac.volatility_per_month * (np.cumsum(eps) - 0.5 * eps))
-        eps = d.normals("commodity", H)
+        self.macro = np.exp(
+            state_kernel.log_path(
+                t_mid, d.normals("macro", H), float(mac.growth_per_year), float(mac.volatility_per_month)
+            )
+        )
         self.commodity_index = np.exp(
-            com.drift_per_year * t_mid / 12 + com.volatility_per_month * (np.cumsum(eps) - 0.5 * eps)
+            state_kernel.log_path(
+                t_mid, d.normals("commodity", H), float(com.drift_per_year), float(com.volatility_per_month)
+            )
         )
         n = int(inverse.poisson(d.uniforms("disruption_count", 1)[0], dis.spells_per_year * H / 12))
         depth = float(min(dis.depth, s.sc.constants.max_disruption_depth))

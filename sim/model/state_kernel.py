@@ -98,6 +98,19 @@ def effect_table(n_months, n_columns, done_t, item, column, factor):
 
 
 @numba.njit(cache=True, nogil=True)
+def log_path(t_mid, eps, drift, volatility):
+    """The log of a shared random-walk factor in each month m: ``drift`` x ``t_mid[m]`` / 12 +
+    ``volatility`` x (eps[0] + ... + eps[m] - eps[m] / 2), the running sum taken month by month as
+    ``np.cumsum`` does."""
+    out = np.empty(eps.shape[0])
+    total = 0.0
+    for m in range(eps.shape[0]):
+        total = eps[m] if m == 0 else total + eps[m]
+        out[m] = drift * t_mid[m] / 12.0 + volatility * (total - 0.5 * eps[m])
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
 def disruption(n_months, onset, end, depth):
     """The disruption factor of each month m: 1 - ``depth`` x the largest share of [m, m + 1)
     that one spell [``onset``, ``end``) covers, each share min(m + 1, end) - max(m, onset)
