@@ -97,11 +97,13 @@ def initial_firms(
     lifetime = inverse.lifetime(u[:, 2], x.exit_rate_per_year[sec])
     seen, shown = _seen(spec, x, n, sec, key, number, size, draws)
 
-    implied = shown @ spec.shares  # by mode, as shown
-    c = np.ones(len(MODES))
-    for k, name in enumerate(_TRADE):
-        if name in by.stated:
-            c[k] = by.stated[name] / implied[k] if implied[k] > 0 else 0.0
+    implied = (shown @ spec.shares).tolist()  # by mode, as shown
+    c = np.array(
+        [
+            (by.stated[name] / v if v > 0 else 0.0) if name in by.stated else 1.0
+            for name, v in zip(_TRADE, implied, strict=True)
+        ]
+    )
     weighted = spec.shares * c[None, :]
     a = weighted.sum(axis=1)
     shares = np.where(a[:, None] > 0, weighted / np.where(a > 0, a, 1.0)[:, None], spec.shares)
