@@ -4,7 +4,8 @@ From the scenario's arrays (:class:`~sim.model.spec.ZoneSpec`), the drawn parame
 replication's addressed random numbers (:class:`~sim.model.draws.Draws`): the sectors' parameters as
 arrays, the completion times of projects and milestones and the effect tables they imply, the
 shared shock paths and the initial firms. Computed once, in vectorised form, so no effect depends
-on the order of events at one instant.
+on the order of events at one instant; what depends on the scenario alone is read from its arrays,
+and the short loops run compiled (:mod:`sim.model.state_kernel`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class ZoneState:
     ``base_year``), read once into ``drawn`` (:class:`~sim.model.drawn.Drawn`); ``draws`` the
     replication's random numbers. Set up from them: ``H`` horizon in months; ``x`` the sector
     parameters as arrays over sectors (:class:`~sim.model.drawn.SectorParams`); ``T`` item id ->
-    completion time; ``lead_mult`` [month, sector] and ``trade_mult`` [month, mode]
+    completion time and ``done_t`` the same times in ``spec.items`` order; ``lead_mult`` [month, sector] and ``trade_mult`` [month, mode]
     multipliers; ``land0`` / ``warehouse0`` free space and ``developed0_ha`` developed land at
     the start; shared monthly paths ``macro``, ``commodity_index``, ``disruption`` and the
     disruption ``spells`` as (onset, length); ``initial`` the firms operating at the start."""
