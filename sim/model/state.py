@@ -33,10 +33,11 @@ class ZoneState:
     ``base_year``), read once into ``drawn`` (:class:`~sim.model.drawn.Drawn`); ``draws`` the
     replication's random numbers. Set up from them: ``H`` horizon in months; ``x`` the sector
     parameters as arrays over sectors (:class:`~sim.model.drawn.SectorParams`); ``T`` item id ->
-    completion time and ``done_t`` the same times in ``spec.items`` order; ``lead_mult`` [month, sector] and ``trade_mult`` [month, mode]
-    multipliers; ``land0`` / ``warehouse0`` free space and ``developed0_ha`` developed land at
-    the start; shared monthly paths ``macro``, ``commodity_index``, ``disruption`` and the
-    disruption ``spells`` as (onset, length); ``initial`` the firms operating at the start."""
+    completion time and ``done_t`` the same times in ``spec.items`` order; ``lead_mult``
+    [month, sector] and ``trade_mult`` [month, mode] multipliers; ``land0`` / ``warehouse0``
+    free space and ``developed0_ha`` developed land at the start; shared monthly paths
+    ``macro``, ``commodity_index``, ``disruption`` and the disruption ``spells`` as (onset,
+    length); ``initial`` the firms operating at the start."""
 
     def __init__(self, spec: ZoneSpec, p: Mapping[str, Any], draws: Draws):
         self.spec, self.draws = spec, draws
