@@ -94,13 +94,3 @@ def test_disruption_is_the_clipped_cover(nan_end):
     got = state_kernel.disruption(H, onset, end, 0.37)
     assert same(got, want)
     assert np.isnan(got).all() if nan_end else (got < 1).sum() > 5  # a nan spell covers every month with nan
-
-
-def test_developed_adds_project_by_project():
-    t = np.arange(0.0, 40.0, 0.5)
-    done_t = np.array([0.0, 12.0, 12.0, 25.5, np.inf])
-    area = RNG.uniform(1, 300, len(done_t))
-    want = np.full(t.shape, 123.4)
-    for d, a in zip(done_t, area, strict=True):
-        want += a * (d <= t)
-    assert same(state_kernel.developed(t, 123.4, done_t, area), want)

@@ -60,8 +60,7 @@ class ZoneSpec:
     monthly series a replication returns, in order, and ``is_flow`` which are flows. Read by
     every replication: ``plan`` the completion schedule's per-scenario part
     (:class:`~sim.model.schedule.Plan`), ``t_mid`` the months' midpoints, ``open_now`` the
-    sectors open from the start (no required milestone), ``project_area_ha`` the values of
-    ``project_area`` as an array, ``lead_effect_arrays`` / ``trade_effect_arrays`` the effects as
+    sectors open from the start (no required milestone), ``lead_effect_arrays`` / ``trade_effect_arrays`` the effects as
     arrays (the item's position in ``items``, the index, the factor)."""
 
     sc: Scenario
@@ -91,7 +90,6 @@ class ZoneSpec:
     plan: Plan
     t_mid: np.ndarray
     open_now: np.ndarray
-    project_area_ha: np.ndarray
     lead_effect_arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
     trade_effect_arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
 
@@ -123,7 +121,6 @@ def build(sc: Scenario) -> ZoneSpec:
             )
         )
     item_ids = [*c.projects, *c.milestones]
-    area = {p: s.serviced_land_ha + s.footprint_ha for p, s in c.projects.items()}
     lead_effects = [(i, sidx[s], f) for i, spec in items.items() for s, f in spec.lead_rate_multiplier.items()]
     trade_effects = [(i, MODES.index(m), f) for i, spec in items.items() for m, f in spec.trade_multiplier.items()]
     series = [*MODEL_INDICATORS, *(f"leaders_{lid}" for lid in c.leaders), *(f"done_{k}" for k in item_ids)]
@@ -145,7 +142,7 @@ def build(sc: Scenario) -> ZoneSpec:
         trade_effects=trade_effects,
         project_land={p: s.serviced_land_ha for p, s in c.projects.items()},
         project_warehouse={p: s.warehouse_k_m2 for p, s in c.projects.items()},
-        project_area=area,
+        project_area={p: s.serviced_land_ha + s.footprint_ha for p, s in c.projects.items()},
         leaders=leaders,
         count_sectors={k: np.array([sidx[s] for s in spec.per_firm_sectors], int) for k, spec in c.counts.items()},
         items=item_ids,
@@ -155,7 +152,6 @@ def build(sc: Scenario) -> ZoneSpec:
         plan=plan_of(sc),
         t_mid=np.arange(sc.run.horizon_months) + 0.5,
         open_now=np.array([not c.sectors[s].requires_milestone for s in ids], dtype=bool),
-        project_area_ha=np.array(list(area.values()), dtype=float),
         lead_effect_arrays=_effect_arrays(lead_effects, item_ids),
         trade_effect_arrays=_effect_arrays(trade_effects, item_ids),
     )

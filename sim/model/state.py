@@ -114,13 +114,12 @@ class ZoneState:
         )
 
     def developed_ha(self, t: np.ndarray) -> np.ndarray:
-        """Serviced or built land at times t: the start plus every project done by then (added
-        project by project, :func:`~sim.model.state_kernel.developed`)."""
+        """Serviced or built land at times t: the start plus every project done by then."""
         t = np.asarray(t, dtype=float)
-        s = self.spec
-        done_t = self.done_t[: len(s.project_area)]  # the items are the projects, then the milestones
-        out = state_kernel.developed(t.ravel(), float(self.developed0_ha), done_t, s.project_area_ha)
-        return out.reshape(t.shape)
+        out = np.full(t.shape, float(self.developed0_ha))
+        for pid, area in self.spec.project_area.items():
+            out += area * (self.T[pid] <= t)
+        return out
 
 
 def _developed0_ha(d: Drawn, fenced_area_km2: float) -> float:

@@ -71,19 +71,6 @@ def opened(u, sector, n, lead_rate, sign_prob, open_now, rampup, size, pipeline)
 
 
 @numba.njit(cache=True, nogil=True)
-def developed(t, start, done_t, area):
-    """Developed land at each time ``t``: ``start`` plus, project by project in order, its
-    ``area`` where it is done (``done_t`` <= t)."""
-    out = np.empty(t.shape[0])
-    for i in range(t.shape[0]):
-        v = start
-        for k in range(done_t.shape[0]):
-            v += area[k] * (1.0 if done_t[k] <= t[i] else 0.0)
-        out[i] = v
-    return out
-
-
-@numba.njit(cache=True, nogil=True)
 def effect_table(n_months, n_columns, done_t, item, column, factor):
     """[month, column] multipliers: 1, times ``factor[e]`` in column ``column[e]`` of every month m
     with m >= ``done_t[item[e]]`` (the effect's item done by the start of the month), effect by
