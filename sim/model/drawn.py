@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -44,13 +45,15 @@ class SectorParams:
     @classmethod
     def of(cls, sectors: Mapping[str, Mapping[str, float]], sector_ids: Sequence[str]) -> SectorParams:
         """The arrays of ``sectors`` (sector id -> parameter -> value) in the order of ``sector_ids``."""
-        rows = [sectors[s] for s in sector_ids]
-        table = np.array([[r[k] for r in rows] for k in SECTOR_PARAMS], dtype=np.float64)  # one call, a row each
-        return cls(*table)
+        rows = np.array([_SECTOR_ROW(sectors[s]) for s in sector_ids], dtype=np.float64)  # [sector, parameter]
+        return cls(*rows.reshape(len(sector_ids), len(SECTOR_PARAMS)).T.copy())  # a contiguous array each
 
 
 SECTOR_PARAMS: tuple[str, ...] = tuple(f.name for f in fields(SectorParams))
 """The names of a sector's drawn parameters, in declaration order."""
+
+_SECTOR_ROW = itemgetter(*SECTOR_PARAMS)
+"""A sector's drawn parameters (a dictionary) as a tuple in ``SECTOR_PARAMS`` order."""
 
 
 class Macro(NamedTuple):

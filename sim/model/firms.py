@@ -7,6 +7,7 @@ at once (:mod:`sim.model.arrivals`, :mod:`sim.model.space`, :mod:`sim.model.book
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -45,13 +46,16 @@ class Firms:
 
     def select(self, mask: npt.NDArray[np.bool_]) -> Firms:
         """The firms where ``mask`` is true."""
-        return Firms(**{c: getattr(self, c)[mask] for c in FIRM_COLUMNS})
+        return Firms(*[column[mask] for column in _columns(self)])
 
     @staticmethod
     def concat(parts: list[Firms]) -> Firms:
         """The firms of ``parts``, one after the other."""
-        return Firms(**{c: np.concatenate([getattr(p, c) for p in parts]) for c in FIRM_COLUMNS})
+        return Firms(*map(np.concatenate, zip(*map(_columns, parts), strict=True)))
 
 
 FIRM_COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Firms))
 """The columns of :class:`Firms`, in declaration order."""
+
+_columns = attrgetter(*FIRM_COLUMNS)
+"""A table's columns as a tuple, in ``FIRM_COLUMNS`` order (one call, not a look-up per column)."""

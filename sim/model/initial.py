@@ -29,17 +29,25 @@ its full size: the first year carries the rest of the base year's openers (their
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 import sim.model.inverse as inverse
+import sim.model.state_kernel as state_kernel
 from sim.model.drawn import BaseYearDrawn, SectorParams
 from sim.model.draws import Draws
 from sim.model.firms import Firms
 from sim.model.spec import ZoneSpec
 from sim.vocabulary.outcomes import MODES
+
+_TRADE = tuple(f"trade_{m}" for m in MODES)
+"""The base-year keys of trade by customs mode, in ``MODES`` order."""
+
+_NO_UNIFORMS = np.empty((0, 2))
+"""The ``opened`` numbers of a zone without a pipeline: none are drawn."""
 
 
 @dataclass
@@ -70,9 +78,9 @@ def apportion(weights: np.ndarray, total: int) -> np.ndarray:
 def sector_counts(spec: ZoneSpec, by: BaseYearDrawn) -> npt.NDArray[np.int64]:
     """Operating firms by sector: the drawn counts rounded half up, or, when the base year states
     active enterprises, those counts as shares of the rounded total."""
-    n = np.array([int(np.floor(by.enterprises[k] + 0.5)) for k in spec.sector_ids], dtype=np.int64)
+    n = np.array([math.floor(by.enterprises[k] + 0.5) for k in spec.sector_ids], dtype=np.int64)
     if "active_enterprises" in by.stated:
-        n = apportion(n, int(np.floor(by.stated["active_enterprises"] + 0.5)))
+        n = apportion(n, math.floor(by.stated["active_enterprises"] + 0.5))
     return n
 
 
@@ -82,20 +90,20 @@ def initial_firms(
     """(columns of the initial firms, their :class:`Cohort`): ``by`` the drawn base-year
     figures (the stated ones only, plus ``enterprises``), ``x`` the sector parameters."""
     n = sector_counts(spec, by)
-    sec = np.repeat(np.arange(len(n)), n)
-    number = np.arange(len(sec)) - np.repeat(np.cumsum(n) - n, n)
-    u = draws.uniforms("initial", 3, spec.sector_key[sec], number)
+    sec, number, key = state_kernel.initial_index(n, spec.sector_key)
+    u = draws.uniforms("initial", 3, key, number)
     size = inverse.lognormal(u[:, 0], x.trade_median_yi[sec], x.trade_sigma[sec])
     employees = inverse.lognormal(u[:, 1], x.employees_median[sec], x.employees_sigma[sec])
     lifetime = inverse.lifetime(u[:, 2], x.exit_rate_per_year[sec])
-    seen = _seen(spec, x, n, sec, number, draws)
+    seen, shown = _seen(spec, x, n, sec, key, number, size, draws)
 
-    S = len(spec.sector_ids)
-    implied = np.bincount(sec, weights=size * seen, minlength=S) @ spec.shares  # by mode, as shown
-    c = np.ones(len(MODES))
-    for k, m in enumerate(MODES):
-        if f"trade_{m}" in by.stated:
-            c[k] = by.stated[f"trade_{m}"] / implied[k] if implied[k] > 0 else 0.0
+    implied = (shown @ spec.shares).tolist()  # by mode, as shown
+    c = np.array(
+        [
+            (by.stated[name] / v if v > 0 else 0.0) if name in by.stated else 1.0
+            for name, v in zip(_TRADE, implied, strict=True)
+        ]
+    )
     weighted = spec.shares * c[None, :]
     a = weighted.sum(axis=1)
     shares = np.where(a[:, None] > 0, weighted / np.where(a > 0, a, 1.0)[:, None], spec.shares)
@@ -112,27 +120,31 @@ def initial_firms(
         out_ratio = ratio
     if "employees" in by.stated and employees.sum() > 0:
         employees = employees * (by.stated["employees"] / employees.sum())
-    cols = dict(sector=sec, size=size, employees=employees, exit_t=lifetime, number=number.astype(np.uint64))
+    cols = dict(sector=sec, size=size, employees=employees, exit_t=lifetime, group=key, number=number)
     return cols, Cohort(shares=shares, output_ratio=out_ratio, above=above, seen=seen)
 
 
 def _seen(
-    spec: ZoneSpec, x: SectorParams, n: np.ndarray, sec: np.ndarray, number: np.ndarray, draws: Draws
-) -> np.ndarray:
-    """Share of a full year's trade each initial firm showed in the base year (module docstring):
-    1, or for a base-year opener (probability: the sector's expected openings a year, lead rate x 12
-    x signing probability, over its firms) the year's trade of a firm opening at a uniform time and
-    ramping up linearly over the sector's ramp-up months. Its own numbers (``opened`` stream)."""
-    if spec.sc.initial_state.pipeline_months <= 0 or len(sec) == 0:
-        return np.ones(len(sec))
-    open_now = np.array([not g for g in spec.gate])
-    yearly = 12.0 * x.lead_rate_per_month * x.sign_prob * open_now
-    p = np.minimum(1.0, yearly / np.maximum(n, 1))[sec]
-    u = draws.uniforms("opened", 2, spec.sector_key[sec], number)
-    months = 12.0 * u[:, 1]  # since opening, at the year's end
-    ramp = x.rampup_months[sec]
-    shown = np.where(months >= ramp, months - ramp / 2, months**2 / (2 * np.maximum(ramp, 1e-9)))
-    return np.where(u[:, 0] < p, shown / 12.0, 1.0)
+    spec: ZoneSpec,
+    x: SectorParams,
+    n: np.ndarray,
+    sec: np.ndarray,
+    key: np.ndarray,
+    number: np.ndarray,
+    size: np.ndarray,
+    draws: Draws,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Share of a full year's trade each initial firm showed in the base year (module docstring),
+    and each sector's sum of size x share: 1, or for a base-year opener (probability: the sector's
+    expected openings a year, lead rate x 12 x signing probability, over its firms) the year's
+    trade of a firm opening at a uniform time and ramping up linearly over the sector's ramp-up
+    months. Its own numbers (``opened`` stream); one compiled pass over the firms
+    (:func:`~sim.model.state_kernel.opened`)."""
+    pipeline = spec.sc.initial_state.pipeline_months > 0 and len(sec) > 0
+    u = draws.uniforms("opened", 2, key, number) if pipeline else _NO_UNIFORMS
+    return state_kernel.opened(
+        u, sec, n, x.lead_rate_per_month, x.sign_prob, spec.open_now, x.rampup_months, size, pipeline
+    )
 
 
 def base_year_values(

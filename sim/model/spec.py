@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.memo import per_object
+from sim.model.schedule import Plan, plan_of
 from sim.scenario.schema import Scenario
 from sim.vocabulary.outcomes import FLOW_INDICATORS, MODEL_INDICATORS, MODES
 
@@ -33,7 +34,8 @@ def name_id(name: str) -> int:
 @dataclass(frozen=True)
 class Leaders:
     """One leader pipeline: its id, ``sector`` index, ``candidates`` pursued (lever), ``window``
-    months to sign, space ``need`` and its ``kind`` code (see ``SPACE_KINDS``)."""
+    months to sign, space ``need``, its ``kind`` code (see ``SPACE_KINDS``) and ``key`` the name
+    id of its id (:func:`name_id`, its leaders' ``Firms.group``)."""
 
     lid: str
     sector: int
@@ -41,6 +43,7 @@ class Leaders:
     window: float
     need: float
     kind: int
+    key: np.uint64
 
 
 @dataclass
@@ -54,7 +57,11 @@ class ZoneSpec:
     ``project_land`` / ``project_warehouse`` / ``project_area`` per project id; ``leaders`` the
     pipelines; ``count_sectors`` count id -> sector indices whose firms raise its rate; ``items``
     projects then milestones and ``is_business`` which are business types; ``series`` the
-    monthly series a replication returns, in order, and ``is_flow`` which are flows."""
+    monthly series a replication returns, in order, and ``is_flow`` which are flows. Read by
+    every replication: ``plan`` the completion schedule's per-scenario part
+    (:class:`~sim.model.schedule.Plan`), ``t_mid`` the months' midpoints, ``open_now`` the
+    sectors open from the start (no required milestone), ``lead_effect_arrays`` / ``trade_effect_arrays`` the effects as
+    arrays (the item's position in ``items``, the index, the factor)."""
 
     sc: Scenario
     H: int
@@ -80,6 +87,11 @@ class ZoneSpec:
     is_business: np.ndarray
     series: list[str]
     is_flow: np.ndarray
+    plan: Plan
+    t_mid: np.ndarray
+    open_now: np.ndarray
+    lead_effect_arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
+    trade_effect_arrays: tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def build(sc: Scenario) -> ZoneSpec:
@@ -105,9 +117,12 @@ def build(sc: Scenario) -> ZoneSpec:
                 float(spec.window_months),
                 spec.space_per_firm if k != NO_SPACE else 0.0,
                 k,
+                np.uint64(name_id(lid)),
             )
         )
     item_ids = [*c.projects, *c.milestones]
+    lead_effects = [(i, sidx[s], f) for i, spec in items.items() for s, f in spec.lead_rate_multiplier.items()]
+    trade_effects = [(i, MODES.index(m), f) for i, spec in items.items() for m, f in spec.trade_multiplier.items()]
     series = [*MODEL_INDICATORS, *(f"leaders_{lid}" for lid in c.leaders), *(f"done_{k}" for k in item_ids)]
     return ZoneSpec(
         sc=sc,
@@ -123,8 +138,8 @@ def build(sc: Scenario) -> ZoneSpec:
         sector_key=np.array([name_id(s) for s in ids], dtype=np.uint64),
         season=np.asarray(c.seasonality, dtype=float),
         event_months=events,
-        lead_effects=[(i, sidx[s], f) for i, spec in items.items() for s, f in spec.lead_rate_multiplier.items()],
-        trade_effects=[(i, MODES.index(m), f) for i, spec in items.items() for m, f in spec.trade_multiplier.items()],
+        lead_effects=lead_effects,
+        trade_effects=trade_effects,
         project_land={p: s.serviced_land_ha for p, s in c.projects.items()},
         project_warehouse={p: s.warehouse_k_m2 for p, s in c.projects.items()},
         project_area={p: s.serviced_land_ha + s.footprint_ha for p, s in c.projects.items()},
@@ -134,6 +149,22 @@ def build(sc: Scenario) -> ZoneSpec:
         is_business=np.array([i in c.milestones and c.milestones[i].business_type for i in item_ids], dtype=bool),
         series=series,
         is_flow=np.array([n in FLOW_INDICATORS for n in series], dtype=bool),
+        plan=plan_of(sc),
+        t_mid=np.arange(sc.run.horizon_months) + 0.5,
+        open_now=np.array([not c.sectors[s].requires_milestone for s in ids], dtype=bool),
+        lead_effect_arrays=_effect_arrays(lead_effects, item_ids),
+        trade_effect_arrays=_effect_arrays(trade_effects, item_ids),
+    )
+
+
+def _effect_arrays(
+    effects: list[tuple[str, int, float]], item_ids: list[str]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(item position in ``item_ids``, index, factor) of each effect, as three arrays."""
+    return (
+        np.array([item_ids.index(i) for i, _, _ in effects], dtype=np.int64),
+        np.array([j for _, j, _ in effects], dtype=np.int64),
+        np.array([f for _, _, f in effects], dtype=float),
     )
 
 

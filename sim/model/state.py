@@ -4,7 +4,8 @@ From the scenario's arrays (:class:`~sim.model.spec.ZoneSpec`), the drawn parame
 replication's addressed random numbers (:class:`~sim.model.draws.Draws`): the sectors' parameters as
 arrays, the completion times of projects and milestones and the effect tables they imply, the
 shared shock paths and the initial firms. Computed once, in vectorised form, so no effect depends
-on the order of events at one instant.
+on the order of events at one instant; what depends on the scenario alone is read from its arrays,
+and the short loops run compiled (:mod:`sim.model.state_kernel`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import numpy as np
 
 import sim.model.initial as initial
 import sim.model.inverse as inverse
+import sim.model.state_kernel as state_kernel
 from sim.model.drawn import Drawn, FloatArray
 from sim.model.draws import Draws
 from sim.model.firms import Firms
-from sim.model.schedule import completion_times
 from sim.model.spec import ZoneSpec
 from sim.vocabulary.outcomes import MODES
 
@@ -32,10 +33,11 @@ class ZoneState:
     ``base_year``), read once into ``drawn`` (:class:`~sim.model.drawn.Drawn`); ``draws`` the
     replication's random numbers. Set up from them: ``H`` horizon in months; ``x`` the sector
     parameters as arrays over sectors (:class:`~sim.model.drawn.SectorParams`); ``T`` item id ->
-    completion time; ``lead_mult`` [month, sector] and ``trade_mult`` [month, mode]
-    multipliers; ``land0`` / ``warehouse0`` free space and ``developed0_ha`` developed land at
-    the start; shared monthly paths ``macro``, ``commodity_index``, ``disruption`` and the
-    disruption ``spells`` as (onset, length); ``initial`` the firms operating at the start."""
+    completion time and ``done_t`` the same times in ``spec.items`` order; ``lead_mult``
+    [month, sector] and ``trade_mult`` [month, mode] multipliers; ``land0`` / ``warehouse0``
+    free space and ``developed0_ha`` developed land at the start; shared monthly paths
+    ``macro``, ``commodity_index``, ``disruption`` and the disruption ``spells`` as (onset,
+    length); ``initial`` the firms operating at the start."""
 
     def __init__(self, spec: ZoneSpec, p: Mapping[str, Any], draws: Draws):
         self.spec, self.draws = spec, draws
@@ -45,41 +47,47 @@ class ZoneState:
         self.land0 = d.serviced_land_free_ha
         self.warehouse0 = d.warehouse_free_k_m2
         self.developed0_ha = _developed0_ha(d, spec.sc.constants.fenced_area_km2)
-        self.T = completion_times(spec.sc, d.uncertainties)
+        self.T = spec.plan.times(d.uncertainties)
+        self.done_t = np.array([self.T[i] for i in spec.items], dtype=float)
         self.lead_mult, self.trade_mult = self._effect_tables()
         self._shock_paths()
         self.initial = self._initial_firms()
 
     def _effect_tables(self) -> tuple[FloatArray, FloatArray]:
         """Lead-rate multipliers [month, sector] and trade multipliers [month, mode]: an item's
-        effect applies to month m when it is done by the start of that month (T <= m)."""
-        s, months = self.spec, np.arange(self.H)
-        lead = np.ones((self.H, len(s.sector_ids)))
-        trade = np.ones((self.H, len(MODES)))
-        for table, effects in ((lead, s.lead_effects), (trade, s.trade_effects)):
-            for iid, j, f in effects:
-                table[months >= self.T[iid], j] *= f
+        effect applies to month m when it is done by the start of that month (T <= m); the
+        factors of a cell multiply in the order of the effects
+        (:func:`~sim.model.state_kernel.effect_table`)."""
+        s, H = self.spec, self.H
+        lead = state_kernel.effect_table(H, len(s.sector_ids), self.done_t, *s.lead_effect_arrays)
+        trade = state_kernel.effect_table(H, len(MODES), self.done_t, *s.trade_effect_arrays)
         return lead, trade
 
     def _shock_paths(self) -> None:
         """Shared monthly factors: macro trade index, commodity prices, disruption spells."""
-        H, d = self.H, self.draws
-        t_mid = np.arange(H) + 0.5
+        H, d, s = self.H, self.draws, self.spec
+        t_mid = s.t_mid
         mac, com, dis = self.drawn.macro, self.drawn.commodity, self.drawn.disruption
-        eps = d.normals("macro", H)
-        self.macro = np.exp(mac.growth_per_year * t_mid / 12 + mac.volatility_per_month * (np.cumsum(eps) - 0.5 * eps))
-        eps = d.normals("commodity", H)
+        self.macro = np.exp(
+            state_kernel.log_path(
+                t_mid, d.normals("macro", H), float(mac.growth_per_year), float(mac.volatility_per_month)
+            )
+        )
         self.commodity_index = np.exp(
-            com.drift_per_year * t_mid / 12 + com.volatility_per_month * (np.cumsum(eps) - 0.5 * eps)
+            state_kernel.log_path(
+                t_mid, d.normals("commodity", H), float(com.drift_per_year), float(com.volatility_per_month)
+            )
         )
         n = int(inverse.poisson(d.uniforms("disruption_count", 1)[0], dis.spells_per_year * H / 12))
+        depth = float(min(dis.depth, s.sc.constants.max_disruption_depth))
+        if n == 0:
+            self.disruption = np.full(H, 1.0 - depth * 0.0)
+            self.spells = []
+            return
         spell = d.uniforms("disruption_spells", 2, np.arange(n))
         onsets = H * spell[:, 0]
         lengths = inverse.exponential(spell[:, 1], dis.length_months)
-        lo = np.arange(H)
-        covered = np.clip(np.minimum(lo + 1.0, (onsets + lengths)[:, None]) - np.maximum(lo, onsets[:, None]), 0, 1)
-        depth = min(dis.depth, self.spec.sc.constants.max_disruption_depth)
-        self.disruption = 1.0 - depth * (covered.max(axis=0) if n else np.zeros(H))
+        self.disruption = state_kernel.disruption(H, onsets, onsets + lengths, depth)
         self.spells = list(zip(onsets.tolist(), lengths.tolist(), strict=True))
 
     def _initial_firms(self) -> Firms:
@@ -101,7 +109,7 @@ class ZoneState:
             fdi=zeros,
             fdi_t=zeros,
             origin=np.zeros(len(sec), np.uint64),
-            group=s.sector_key[sec],
+            group=c["group"],
             number=c["number"],
         )
 

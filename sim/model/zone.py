@@ -31,7 +31,7 @@ from sim.model.bookkeeping import Result, result
 from sim.model.draws import Draws
 from sim.model.firms import Firms
 from sim.model.space import space_times
-from sim.model.spec import name_id, spec_of
+from sim.model.spec import spec_of
 from sim.model.state import ZoneState
 from sim.model.trace import event_log
 from sim.scenario.schema import Scenario
@@ -48,6 +48,7 @@ def simulate(sc: Scenario, params: Mapping[str, Any], draws: Draws, trace: bool 
     f.open_t = open_t
     f.exit_t = open_t + f.exit_t  # the lifetime runs from opening
     got = np.isfinite(served)
-    leaders = {pl.lid: sg.t[(f.origin == LEADER) & (f.group == np.uint64(name_id(pl.lid)))] for pl in z.spec.leaders}
+    is_leader = f.origin == LEADER
+    leaders = {pl.lid: sg.t[is_leader & (f.group == pl.key)] for pl in z.spec.leaders}
     log = event_log(z, sg, served, open_t) if trace else []
     return result(z, Firms.concat([z.initial, f.select(got)]), leaders, log)
