@@ -113,14 +113,6 @@ class ZoneState:
             number=c["number"],
         )
 
-    def developed_ha(self, t: np.ndarray) -> np.ndarray:
-        """Serviced or built land at times t: the start plus every project done by then."""
-        t = np.asarray(t, dtype=float)
-        out = np.full(t.shape, float(self.developed0_ha))
-        for pid, area in self.spec.project_area.items():
-            out += area * (self.T[pid] <= t)
-        return out
-
 
 def _developed0_ha(d: Drawn, fenced_area_km2: float) -> float:
     """Developed land at the start, ha: the base year's development rate of the fenced area if
