@@ -22,6 +22,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pandas as pd
 
@@ -35,8 +36,8 @@ from sim.report.document.html import render_html
 from sim.report.document.pairs import pair_table
 from sim.report.document.pdf import render_pdf
 from sim.report.document.registry import make_charts
+from sim.report.document.schedule import Job, run_jobs
 from sim.report.document.sections import scenario_labels
-from sim.report.schedule import Job, run_jobs
 from sim.report.studies.goal_seek import read_goal_seek
 from sim.report.texts.formats import ci1, pct1
 from sim.report.texts.words import LANGS, text
@@ -270,7 +271,7 @@ def build_pack(
 
 def _build_all(results: list[Results], langs, stage: Path, final: Path, workers: int, progress) -> list[Path]:
     """Every file of the pack, written under ``stage`` by jobs on ``workers`` processes
-    (:func:`sim.report.schedule.run_jobs`): each language's charts in ``workers`` shares; then, as
+    (:func:`sim.report.document.schedule.run_jobs`): each language's charts in ``workers`` shares; then, as
     soon as a language's charts are drawn, its report (HTML and PDF) and its deck; the workbook
     last of all, to fill the time while the other process finishes."""
     for r in results:
@@ -286,9 +287,9 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
     _READ[key] = results
     files: dict = {}
     try:
-        for job, made in run_jobs(jobs, workers):
-            files[job] = made[1] if job[0] == "charts" else made
-            if job[0] != "charts":
+        for done, made in run_jobs(jobs, workers):
+            files[done] = made[1] if cast(tuple, done)[0] == "charts" else made
+            if cast(tuple, done)[0] != "charts":
                 progress(f"  meeting pack: {', '.join(p.name for p in made)}")
             elif all(c in files for cs in charts.values() for c in cs):
                 progress(f"  meeting pack: {sum(len(files[c]) for cs in charts.values() for c in cs)} chart files")

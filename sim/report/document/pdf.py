@@ -57,7 +57,9 @@ class _PDF(FPDF):
         self.add_font(FONT, "", path)
         # the embedded subset keeps the whole font's bounding boxes (see html.subset_font): fpdf2
         # would recompute them from the outline of every glyph kept, most of the font's time here
-        self.fonts[FONT].ttfont.recalcBBoxes = False
+        font = self.fonts[FONT]
+        if isinstance(font, TTFFont):
+            font.ttfont.recalcBBoxes = False
 
         self.set_title(doc.title)
         self.set_author("zonesim")

@@ -36,7 +36,8 @@ def run_jobs(jobs: Sequence[Job], workers: int) -> Iterator[tuple[Hashable, Any]
     missing = {n for j in jobs for n in j.needs} - keys
     if missing or len(keys) != len(jobs):
         raise ValueError(f"jobs need {sorted(map(str, missing))} (not given) or repeat a key")
-    todo, done = list(jobs), {}
+    todo = list(jobs)
+    done: dict[Hashable, Any] = {}
 
     def ready() -> Job | None:
         job = next((j for j in todo if all(n in done for n in j.needs)), None)
