@@ -272,8 +272,8 @@ def build_pack(
 def _build_all(results: list[Results], langs, stage: Path, final: Path, workers: int, progress) -> list[Path]:
     """Every file of the pack, written under ``stage`` by jobs on ``workers`` processes
     (:func:`sim.report.document.schedule.run_jobs`): each language's charts in ``workers`` shares; then, as
-    soon as a language's charts are drawn, its report (HTML and PDF) and its deck; the workbook
-    last of all, to fill the time while the other process finishes."""
+    soon as a language's charts are drawn, its report (HTML and PDF); the workbook and the decks,
+    the shortest jobs, last, to fill the time while the other process finishes."""
     for r in results:
         _ = r.indicators  # read once, here, before any worker starts
     key = str(final)
@@ -282,8 +282,8 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
     charts = {lang: tuple(("charts", lang, k) for k in range(shares)) for lang in langs}
     jobs = [Job(c, _charts_job, (*common, lang, (c[2], shares))) for lang in langs for c in charts[lang]]
     jobs += [Job(("report", lang), _report_job, (*common, lang), charts[lang]) for lang in langs]
-    jobs += [Job(("pptx", lang), _deck_job, (*common, lang), charts[lang]) for lang in langs]
     jobs.append(Job(("xlsx",), _workbook_job, common))
+    jobs += [Job(("pptx", lang), _deck_job, (*common, lang), charts[lang]) for lang in langs]
     _READ[key] = results
     files: dict = {}
     try:
