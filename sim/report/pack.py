@@ -22,12 +22,11 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import cast
 
 import pandas as pd
 
 from sim.errors import MachineError, UserError
-from sim.experiment.executors import LocalExecutor
 from sim.report.charts.base import PACK_DPI, render, target_label
 from sim.report.deck.content import deck_slides, warning_slides
 from sim.report.deck.pptx import build_deck
@@ -37,6 +36,7 @@ from sim.report.document.html import render_html
 from sim.report.document.pairs import pair_table
 from sim.report.document.pdf import render_pdf
 from sim.report.document.registry import make_charts
+from sim.report.document.schedule import Job, run_jobs
 from sim.report.document.sections import scenario_labels
 from sim.report.studies.goal_seek import read_goal_seek
 from sim.report.texts.formats import ci1, pct1
@@ -116,23 +116,32 @@ def _charts_job(src, stage: str, lang: str, share: tuple[int, int]):
         for fmt, b in data.items():
             _write(Path(stage) / "charts" / f"{name}.{fmt}", b, written)
         rendered[key] = {"name": name, "png": data["png"]}
-    return ("charts", lang), (rendered, written)
+    return rendered, written
 
 
-def _document_job(src, stage: str, lang: str, fmt: str, rendered: dict):
-    """report_<lang>.html or .pdf (``fmt``) from the language's charts, written under ``stage``."""
+def _rendered(charts: dict) -> dict:
+    """The charts of a language, key -> {"name", "png"}, from the results of its chart jobs."""
+    return {k: v for made, _files in charts.values() for k, v in made.items()}
+
+
+def _report_job(src, stage: str, lang: str, charts: dict):
+    """report_<lang>.html and .pdf from the language's charts (the results of its chart jobs),
+    written under ``stage``: the document both show is built once."""
     results = _results(src)
     res, others = results[0], results[1:]
     rows = compare_rows(results, lang) if others else None
-    doc = build_document(res, lang, rendered, others, rows, [pair_table(res, o) for o in others])
+    doc = build_document(res, lang, _rendered(charts), others, rows, [pair_table(res, o) for o in others])
     written: list[Path] = []
-    _write(Path(stage) / f"report_{lang}.{fmt}", render_html(doc) if fmt == "html" else render_pdf(doc), written)
-    return (fmt, lang), written
+    _write(Path(stage) / f"report_{lang}.html", render_html(doc), written)
+    _write(Path(stage) / f"report_{lang}.pdf", render_pdf(doc), written)
+    return written
 
 
-def _deck_job(src, stage: str, lang: str, rendered: dict):
-    """deck_<lang>.pptx from the language's slide charts, written under ``stage``."""
+def _deck_job(src, stage: str, lang: str, charts: dict):
+    """deck_<lang>.pptx from the language's slide charts (the results of its chart jobs), written
+    under ``stage``."""
     res, *others = _results(src)
+    rendered = _rendered(charts)
     slides = deck_slides(res, lang, others, rendered, warning_slides(res, res.previous, lang))
     written: list[Path] = []
     _write(
@@ -140,7 +149,7 @@ def _deck_job(src, stage: str, lang: str, rendered: dict):
         build_deck(slides, lang, rendered, res.run_date, text("report_title", lang, zone=res.zone(lang))),
         written,
     )
-    return ("pptx", lang), written
+    return written
 
 
 def _load_all(dirs, out: Path) -> list[Results]:
@@ -179,7 +188,7 @@ def _workbook_job(src, stage: str):
     """summary.xlsx, written under ``stage``."""
     written: list[Path] = []
     _write(Path(stage) / "summary.xlsx", build_workbook(_results(src)), written)
-    return ("xlsx", ""), written
+    return written
 
 
 def _is_pack(entry: Path) -> bool:
@@ -261,41 +270,32 @@ def build_pack(
 
 
 def _build_all(results: list[Results], langs, stage: Path, final: Path, workers: int, progress) -> list[Path]:
-    """Every file of the pack, written under ``stage``, in two rounds of jobs that keep every
-    worker busy: first the charts (each language's shared by ``workers`` jobs), then each
-    language's HTML and PDF, and the workbook. Processes start as the experiment executors start
-    theirs (the platform's default method)."""
+    """Every file of the pack, written under ``stage`` by jobs on ``workers`` processes
+    (:func:`sim.report.document.schedule.run_jobs`): each language's charts in ``workers`` shares; then, as
+    soon as a language's charts are drawn, its report (HTML and PDF); the workbook and the decks,
+    the shortest jobs, last, to fill the time while the other process finishes."""
     for r in results:
         _ = r.indicators  # read once, here, before any worker starts
     key = str(final)
     common = (_source(results, key, workers), str(stage))
-    executor = LocalExecutor(workers)
+    shares = max(workers, 1)
+    charts = {lang: tuple(("charts", lang, k) for k in range(shares)) for lang in langs}
+    jobs = [Job(c, _charts_job, (*common, lang, (c[2], shares))) for lang in langs for c in charts[lang]]
+    jobs += [Job(("report", lang), _report_job, (*common, lang), charts[lang]) for lang in langs]
+    jobs.append(Job(("xlsx",), _workbook_job, common))
+    jobs += [Job(("pptx", lang), _deck_job, (*common, lang), charts[lang]) for lang in langs]
     _READ[key] = results
+    files: dict = {}
     try:
-        jobs: list[tuple[Callable[..., Any], tuple]] = [
-            (_charts_job, (*common, lang, (k, workers))) for lang in langs for k in range(workers)
-        ]
-        rendered: dict[str, dict[str, dict]] = {lang: {} for lang in langs}
-        charts: dict[str, list[Path]] = {lang: [] for lang in langs}
-        for (_, lang), (made, files) in executor.map_unordered(_run_job, jobs):
-            rendered[lang].update(made)
-            charts[lang].extend(files)
-        progress(f"  meeting pack: {sum(map(len, charts.values()))} chart files")
-        jobs = [(_document_job, (*common, lang, fmt, rendered[lang])) for fmt in ("pdf", "html") for lang in langs]
-        jobs += [(_deck_job, (*common, lang, rendered[lang])) for lang in langs]
-        jobs.insert(len(langs), (_workbook_job, common))
-        docs = {}
-        for made, files in executor.map_unordered(_run_job, jobs):
-            docs[made] = files
-            progress(f"  meeting pack: {files[0].name}")
+        for done, made in run_jobs(jobs, workers):
+            files[done] = made[1] if cast(tuple, done)[0] == "charts" else made
+            if cast(tuple, done)[0] != "charts":
+                progress(f"  meeting pack: {', '.join(p.name for p in made)}")
+            elif all(c in files for cs in charts.values() for c in cs):
+                progress(f"  meeting pack: {sum(len(files[c]) for cs in charts.values() for c in cs)} chart files")
     finally:
         del _READ[key]
     out = []
     for lang in langs:
-        out += sorted(charts[lang]) + docs["html", lang] + docs["pdf", lang] + docs["pptx", lang]
-    return out + docs["xlsx", ""]
-
-
-def _run_job(fn, args):
-    """``fn(*args)``: one job of either round (module-level, so that a worker process can run it)."""
-    return fn(*args)
+        out += sorted(p for c in charts[lang] for p in files[c]) + files["report", lang] + files["pptx", lang]
+    return out + files["xlsx",]

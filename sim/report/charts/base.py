@@ -9,7 +9,9 @@ marker or hatch so the charts stay readable when printed in grey. SVG output is 
 from __future__ import annotations
 
 import io
+import struct
 import unicodedata
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +20,6 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
-from PIL import Image
 
 from sim.report.texts.formats import pct0
 from sim.report.texts.labels import indicator_label, op_text, threshold_text
@@ -146,10 +147,33 @@ def _png(fig: plt.Figure, dpi: int, level: int) -> bytes:
     fig.set_dpi(dpi)
     fig.canvas.draw()
     rgba = np.asarray(fig.canvas.buffer_rgba())  # type: ignore[attr-defined]  # Agg's canvas
-    img = Image.fromarray(rgba[..., :3] if (rgba[..., 3] == 255).all() else rgba)
-    buf = io.BytesIO()
-    img.save(buf, format="png", compress_level=level, dpi=(dpi, dpi))
-    return buf.getvalue()
+    return png_bytes(rgba[..., :3] if (rgba[..., 3] == 255).all() else rgba, dpi, level)
+
+
+def png_bytes(pixels: np.ndarray, dpi: int, level: int) -> bytes:
+    """An 8-bit RGB or RGBA PNG of ``pixels`` (rows x columns x 3 or 4), every row unfiltered and
+    the whole compressed by zlib at ``level``, with its resolution (pHYs).
+
+    Pillow tries all five PNG row filters on every row and keeps the best: for the pack's charts
+    (large flat areas, level 1) that took 2.5 times as long for files about 1% smaller."""
+    h, w, channels = pixels.shape
+    rows = np.empty((h, w * channels + 1), dtype=np.uint8)
+    rows[:, 0] = 0  # filter type None
+    rows[:, 1:] = pixels.reshape(h, -1)
+    per_metre = round(dpi / 0.0254)
+    return b"".join(
+        (
+            b"\x89PNG\r\n\x1a\n",
+            _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2 if channels == 3 else 6, 0, 0, 0)),
+            _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+            _chunk(b"IDAT", zlib.compress(rows.data, level)),
+            _chunk(b"IEND", b""),
+        )
+    )
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
 
 def save(fig: plt.Figure, path, dpi: int = PACK_DPI) -> None:

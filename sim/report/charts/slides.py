@@ -23,6 +23,7 @@ from sim.report.charts.base import (
     GREEN,
     GREY,
     ORANGE,
+    PACK_DPI,
     SLIDE_SIZE,
     VERMILION,
     ChartMeta,
@@ -48,7 +49,7 @@ def group_chart(rows: pd.DataFrame, labels: list[str], lang: str, meta: ChartMet
     """Horizontal bars: P(hit) of each row of ``rows`` (summary.csv rows, in display order, top
     first) labelled ``labels``, with its simulation-precision interval; alternative figures grey."""
     use_cjk_font()
-    fig, ax = plt.subplots(figsize=SLIDE_SIZE)
+    fig, ax = plt.subplots(figsize=SLIDE_SIZE, dpi=PACK_DPI)
     n = len(rows)
     pos = np.arange(n)
     p = rows["p_hit"].to_numpy(dtype=float)
@@ -94,7 +95,7 @@ def paired_chart(
     interval lies above 0, vermilion below, grey where it includes 0. ``table``: diff,
     diff_low, diff_high (fractions), rows in display order."""
     use_cjk_font()
-    fig, ax = plt.subplots(figsize=SLIDE_SIZE)
+    fig, ax = plt.subplots(figsize=SLIDE_SIZE, dpi=PACK_DPI)
     n = len(table)
     pos = np.arange(n)
     d = 100 * table["diff"].to_numpy(dtype=float)

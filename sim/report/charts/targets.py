@@ -22,6 +22,7 @@ from sim.report.charts.base import (
     BLUE,
     GREY,
     ORANGE,
+    PACK_DPI,
     SKY,
     VERMILION,
     ChartMeta,
@@ -71,6 +72,7 @@ def probability_chart(
         len(blocks),
         1,
         figsize=(10, 1.6 + (0.3 if other is None else 0.46) * sum(heights) + 0.9 * len(blocks)),
+        dpi=PACK_DPI,
         gridspec_kw={"height_ratios": heights},
         squeeze=False,
     )
@@ -151,8 +153,15 @@ def time_to_target_chart(
     ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
     fig, axes = plt.subplots(
-        nrows, ncols, figsize=(3.6 * ncols, 0.7 + 2.25 * nrows + 0.5), squeeze=False, sharex=True, sharey=True
+        nrows,
+        ncols,
+        figsize=(3.6 * ncols, 0.7 + 2.25 * nrows + 0.5),
+        dpi=PACK_DPI,
+        squeeze=False,
+        sharex=True,
+        sharey=True,
     )
+    months: list[str] = []
     for k, tid in enumerate(ids):
         ax = axes[k // ncols, k % ncols]
         d = ttt[ttt["target_id"] == tid].sort_values("month")
@@ -163,11 +172,7 @@ def time_to_target_chart(
         ax.axhline(0.5, color=ORANGE, linestyle=":", linewidth=1)
         ax.axhline(0.8, color=ORANGE, linestyle="--", linewidth=1)
         ax.set_title(wrap_label(labels[tid]), fontsize=8.5, loc="left")
-        ax.set_ylim(0, 1.05)
-        ax.set_yticks([0, 0.5, 0.8, 1], ["0%", "50%", "80%", "100%"], fontsize=7.5)
-        ax.set_xticks(
-            [0, 3, 6, 9, 11], [months[i][5:] if i < len(months) else "" for i in (0, 3, 6, 9, 11)], fontsize=7.5
-        )
+        ax.tick_params(labelsize=7.5)
         ax.grid(alpha=0.3)
         if tid in final and len(x):
             first = float(d["p_reached"].iloc[0])
@@ -181,6 +186,12 @@ def time_to_target_chart(
                 fontsize=8,
                 bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9),
             )
+    # the panels share both axes (their locators and formatters): the ticks are set once, for all
+    if ids:
+        first = axes[0, 0]
+        first.set_ylim(0, 1.05)
+        first.set_yticks([0, 0.5, 0.8, 1], ["0%", "50%", "80%", "100%"])
+        first.set_xticks([0, 3, 6, 9, 11], [months[i][5:] if i < len(months) else "" for i in (0, 3, 6, 9, 11)])
     for k in range(len(ids), nrows * ncols):
         axes[k // ncols, k % ncols].set_visible(False)
         if k >= ncols:  # the panel above is now the bottom of its column

@@ -23,6 +23,7 @@ from sim.report.charts.base import (
     GREEN,
     LINESTYLES,
     MARKERS,
+    PACK_DPI,
     SERIES,
     SLIDE_SIZE,
     VERMILION,
@@ -62,7 +63,7 @@ def exceedance_chart(
     op = _curve_direction(targets)
     label = indicator_label(indicator, lang, scenario)
     ulab = unit_label(unit, lang)
-    fig, ax = plt.subplots(figsize=(8, 4.6))
+    fig, ax = plt.subplots(figsize=(8, 4.6), dpi=PACK_DPI)
     years = sorted(values["year"].unique())
     thr_all = targets["threshold"].to_numpy(dtype=float) if len(targets) else np.array([])
     allv = values["value"].to_numpy(dtype=float)
@@ -184,7 +185,7 @@ def fan_chart(
     x = np.arange(len(months))
     label = indicator_label(indicator, lang, scenario)
     ulab = unit_label(unit, lang)
-    fig, ax = plt.subplots(figsize=(8, 4.6))
+    fig, ax = plt.subplots(figsize=(8, 4.6), dpi=PACK_DPI)
     bands = [("p2_5", "p97_5", 95, "#C6DBEF"), ("p10", "p90", 80, "#85B6DC"), ("p25", "p75", 50, "#3F8AC4")]
     # year-to-date values restart each January: draw each calendar year on its own
     segments = [[k for k, m in enumerate(months) if m[:4] == y] for y in dict.fromkeys(m[:4] for m in months)]
@@ -285,10 +286,12 @@ def rank_chart(
     years = sorted(values["year"].unique())
     label = indicator_label(indicator, lang, scenario)
     if slide:
-        fig, axes = plt.subplots(1, len(years), figsize=SLIDE_SIZE, squeeze=False, sharey=True)
+        fig, axes = plt.subplots(1, len(years), figsize=SLIDE_SIZE, dpi=PACK_DPI, squeeze=False, sharey=True)
         axes = axes.T
     else:
-        fig, axes = plt.subplots(len(years), 1, figsize=(8, 0.9 + 2.6 * len(years)), squeeze=False, sharex=True)
+        fig, axes = plt.subplots(
+            len(years), 1, figsize=(8, 0.9 + 2.6 * len(years)), dpi=PACK_DPI, squeeze=False, sharex=True
+        )
     vmax = float(values["value"].max()) if len(values) else 1.0
     width = max(1, int(np.ceil(vmax / 40)))
     bins = np.arange(0.5, vmax + width + 0.5, width)

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 from fpdf import FPDF, FontFace, image_parsing
 from fpdf.enums import WrapMode, XPos, YPos
+from fpdf.fonts import TTFFont
 from PIL import Image
 
 from sim.report.document.blocks import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
+from sim.report.document.pdf_images import image_slices, image_source
 from sim.report.document.reproducible import run_datetime
 from sim.report.texts.fonts import cjk_font_path
 from sim.report.texts.linebreak import break_lines
@@ -46,25 +47,6 @@ def kinsoku_lines(text: str, width: float, measure) -> str:
     return "\n".join(break_lines(text, width - EPS, measure))
 
 
-def image_slices(png: bytes, rows: int) -> list[bytes]:
-    """The PNG in pieces of at most ``rows`` pixel rows, each cut at the blankest row of the last
-    fifth of its piece (between two panels or bars rather than through one)."""
-    img = Image.open(io.BytesIO(png)).convert("RGB")
-    grey = np.asarray(img.convert("L"), dtype=float)
-    ink = (grey < 245).sum(axis=1)
-    out, top = [], 0
-    while top < img.height:
-        bottom = min(top + rows, img.height)
-        if bottom < img.height:
-            lo = top + int(rows * 0.8)
-            bottom = lo + int(np.argmin(ink[lo:bottom]))
-        buf = io.BytesIO()
-        img.crop((0, top, img.width, max(bottom, top + 1))).save(buf, format="PNG")
-        out.append(buf.getvalue())
-        top = max(bottom, top + 1)
-    return out
-
-
 class _PDF(FPDF):
     def __init__(self, doc: Document):
         super().__init__(orientation="P", unit="mm", format="A4")
@@ -73,6 +55,11 @@ class _PDF(FPDF):
         self.set_auto_page_break(True, margin=MARGIN + 2)
         path = cjk_font_path()
         self.add_font(FONT, "", path)
+        # the embedded subset keeps the whole font's bounding boxes (see html.subset_font): fpdf2
+        # would recompute them from the outline of every glyph kept, most of the font's time here
+        font = self.fonts[FONT]
+        if isinstance(font, TTFFont):
+            font.ttfont.recalcBBoxes = False
 
         self.set_title(doc.title)
         self.set_author("zonesim")
@@ -108,7 +95,21 @@ class _PDF(FPDF):
         """``text`` broken into lines by :func:`kinsoku_lines` for the space a ``multi_cell`` of
         width 0 gives it here: to the right margin, less fpdf2's cell margin on either side."""
         width = self.w - self.r_margin - self.get_x() - 2 * self.c_margin
-        return kinsoku_lines(text, width, self.get_string_width)
+        return kinsoku_lines(text, width, self.measure())
+
+    def measure(self):
+        """A string's width in the current font and size, as :meth:`get_string_width` gives it for
+        this document's text (one font, no character spacing, stretching or text shaping) from the
+        font's advance widths, without the fragment objects it builds for every call."""
+        font = self.current_font
+        if self.char_spacing or self.font_stretching != 100 or self.text_shaping or not isinstance(font, TTFFont):
+            return self.get_string_width
+        widths, size, k = font.cw, self.font_size_pt, self.k
+
+        def width(s: str) -> float:
+            return sum(widths[ord(c)] for c in s) * size * 0.001 / k
+
+        return width
 
     # ---- blocks
     def put_heading(self, b: Heading):
@@ -210,7 +211,7 @@ class _PDF(FPDF):
 
     def _cell_lines(self, text: str, col_width: float) -> str:
         """A table cell's text broken into lines for its column (less the padding either side)."""
-        return kinsoku_lines(text, col_width - 2 * CELL_PAD, self.get_string_width)
+        return kinsoku_lines(text, col_width - 2 * CELL_PAD, self.measure())
 
     def put_image(self, f: Figure, max_h: float | None = None):
         full_w = self.w - 2 * MARGIN
@@ -222,14 +223,15 @@ class _PDF(FPDF):
                 h = h_px / w_px * full_w
                 if self.get_y() + h > self.h - MARGIN - 4:
                     self.add_page()
-                self.image(io.BytesIO(piece), x=MARGIN, y=self.get_y(), w=full_w, h=h, alt_text=f.caption or f.name)
+                src = image_source(self, piece)
+                self.image(src, x=MARGIN, y=self.get_y(), w=full_w, h=h, alt_text=f.caption or f.name)
                 self.set_y(self.get_y() + h + 2)
             return
         w, h = _image_size(self, f, max_h)
         if self.get_y() + h > self.h - MARGIN - 4:
             self.add_page()
         x = (self.w - w) / 2
-        self.image(io.BytesIO(f.png), x=x, y=self.get_y(), w=w, h=h, alt_text=f.caption or f.name)
+        self.image(image_source(self, f.png), x=x, y=self.get_y(), w=w, h=h, alt_text=f.caption or f.name)
         self.set_y(self.get_y() + h + 2)
         if f.caption:
             self.put_para(Para(f.caption, "small"))
