@@ -3,8 +3,9 @@
 An executor takes a module-level function and a list of argument tuples and yields results as
 they finish (any order). The engine puts them back in row order, so the executor never
 changes the output. Nothing here changes the multiprocessing start method, so the package
-imports safely in notebooks and under any start method; every process pool of the package
-(the experiment engine's and the meeting pack's) starts through :class:`LocalExecutor`.
+imports safely in notebooks and under any start method. The engine's replications start
+through :class:`LocalExecutor`; the package's other pools (the meeting pack's jobs, a run's
+charts, the studio's workers) are plain process pools that likewise leave the start method alone.
 """
 
 from __future__ import annotations
