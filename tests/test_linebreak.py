@@ -7,6 +7,8 @@ import itertools
 
 import pytest
 
+from sim.report.document.blocks import Table
+from sim.report.document.pdf import CELL_PAD, EPS, column_widths
 from sim.report.texts.linebreak import NO_LINE_END, NO_LINE_START, break_lines, columns, wrap
 
 
@@ -99,3 +101,23 @@ def test_rules_hold_and_nothing_is_lost(s, width):
 
 def test_measure_may_be_any_width_function():
     assert break_lines("中文中文", 2.0, lambda s: len(s) * 1.0) == ["中文", "中文"]
+
+
+def test_no_pdf_column_is_narrower_than_its_widest_figure():
+    """A figure such as "589/1000" in a narrow column would be cut into "589/100" and "0" (two
+    misleading numbers): the column takes the width it needs from the wide ones, the table's
+    width is kept, and CJK text (which may break anywhere) asks for no width."""
+    t = Table(
+        columns=["Year", "Target", "Hits"],
+        rows=[["2022", "Total trade ≥ 106 亿元进出口总值", "589/1000"], ["2023", "规模以上工业总产值", "11/1000"]],
+        widths=[1, 20, 1],
+    )
+    measure = len  # one millimetre a character
+    w = column_widths(t, 50.0, measure)
+    pad = 2 * CELL_PAD + EPS
+    assert sum(w) == pytest.approx(50.0)
+    assert w[2] >= len("589/1000") + pad - 1e-9
+    assert w[0] >= len("2022") + pad - 1e-9
+    assert w[1] >= len("Target") + pad - 1e-9
+    # already wide enough: the relative widths stand as they are
+    assert column_widths(t, 1000.0, measure) == pytest.approx([1000 / 22, 20000 / 22, 1000 / 22])

@@ -47,6 +47,37 @@ def kinsoku_lines(text: str, width: float, measure) -> str:
     return "\n".join(break_lines(text, width - EPS, measure))
 
 
+def column_widths(t: Table, full: float, measure) -> list[float]:
+    """Widths (mm) of ``t``'s columns: its relative widths scaled to ``full``, but no column narrower
+    than its widest word without a space or a CJK character (a figure such as "589/1000" or
+    "55.8–61.9%"), which a line break would cut into two misleading numbers. The width a column
+    needs is taken, in proportion, from the columns that have more than they need."""
+    need = [
+        max((measure(w) + 2 * CELL_PAD + EPS for cell in cells for w in str(cell).split() if not _cjk(w)), default=0.0)
+        for cells in zip(t.columns, *t.rows, strict=True)
+    ]
+    widths = [w / sum(t.widths) * full for w in t.widths]
+    for _ in widths:  # each round fixes at least one more column at its need
+        short = [i for i, w in enumerate(widths) if w < need[i] - 1e-9]
+        if not short:
+            break
+        free = [i for i in range(len(widths)) if i not in short and widths[i] > need[i]]
+        if not free:
+            break
+        lack = sum(need[i] - widths[i] for i in short)
+        spare = sum(widths[i] - need[i] for i in free)
+        given = min(lack, spare)  # all the lack if the spare covers it, else all the spare
+        for i in free:
+            widths[i] -= given / spare * (widths[i] - need[i])
+        for i in short:
+            widths[i] += given / lack * (need[i] - widths[i])
+    return widths
+
+
+def _cjk(word: str) -> bool:
+    return any("\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in word)
+
+
 class _PDF(FPDF):
     def __init__(self, doc: Document):
         super().__init__(orientation="P", unit="mm", format="A4")
@@ -185,8 +216,7 @@ class _PDF(FPDF):
         self.set_font(FONT, size=t.font_size)
         self.set_draw_color(180, 180, 180)
         align = [{"l": "LEFT", "r": "RIGHT", "c": "CENTER"}[a] for a in (t.align or "l" * len(t.columns))]
-        total = sum(t.widths)
-        widths = [w / total * (self.w - 2 * MARGIN) for w in t.widths]
+        widths = column_widths(t, self.w - 2 * MARGIN, self.measure())
         head_style = FontFace(emphasis="NONE", fill_color=FILL["head"], color=INK)
         with self.table(
             col_widths=widths,
