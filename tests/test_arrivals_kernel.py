@@ -3,11 +3,21 @@ expressions they replaced, bit for bit, on edge cases as well as the model's ran
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from scipy import special
 
-from sim.model import inverse
+from sim.experiment.replication import params_of_rows
+from sim.model import arrivals, inverse
+from sim.model.draws import Draws
+from sim.model.firms import FIRM_COLUMNS
+from sim.model.spec import spec_of
+from sim.model.state import ZoneState
+from sim.scenario import load_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TOP = 1 - 2.0**-53
 """The largest uniform below 1 (at u = 1 no finite quantile exists)."""
@@ -71,3 +81,57 @@ def test_poisson_scalar_and_broadcast_forms_agree():
     rates = np.array([[0.0], [2.5], [40.0]])
     assert np.array_equal(inverse.poisson(grid, rates), vectorised_poisson(grid, rates))
     assert np.array_equal(inverse.poisson(grid, 7.0), vectorised_poisson(grid, 7.0))
+
+
+def numpy_leads(z, counts: np.ndarray, first: int, stream: str, carried: bool) -> dict[str, np.ndarray]:
+    """The signed leads of ``counts`` as the numpy expressions of docs/model.md §7.4 and §5.2."""
+    s, x, d = z.spec, z.x, z.draws
+    M, S = counts.shape
+    per_sector = counts.sum(axis=0)
+    sec = np.repeat(np.repeat(np.arange(S), M), counts.T.ravel())
+    month = np.repeat(np.tile(np.arange(M) + first, S), counts.T.ravel())
+    number = np.arange(len(sec)) - np.repeat(np.cumsum(per_sector) - per_sector, per_sector)
+    u = d.uniforms(stream, 9, s.sector_key[sec], number)
+    signs = u[:, 1] < x.sign_prob[sec]
+    u, sec, number = u[signs], sec[signs], number[signs]
+    t = month[signs] + u[:, 0] + inverse.exponential(u[:, 2], x.sign_delay_months[sec])
+    fitout = inverse.exponential(u[:, 3], x.fitout_months[sec])
+    before = np.zeros(len(t), bool)
+    if carried:
+        keep = t + fitout > 0
+        u, sec, number, t, fitout = u[keep], sec[keep], number[keep], t[keep], fitout[keep]
+        before = t < 0
+    no_space = before | ~(s.need[sec] > 0)
+    return {
+        "t": np.maximum(t, 0.0) if carried else t,
+        "kind": np.where(no_space, -1, s.space_kind[sec]),
+        "deadline": np.where(before, np.inf, t + x.max_wait_months[sec]),
+        "fitout": np.where(before, t + fitout, fitout),
+        "sector": sec,
+        "exit_t": inverse.lifetime(u[:, 8], x.exit_rate_per_year[sec]),
+        "size": inverse.lognormal(u[:, 6], x.trade_median_yi[sec], x.trade_sigma[sec]),
+        "ramp": x.rampup_months[sec],
+        "employees": inverse.lognormal(u[:, 7], x.employees_median[sec], x.employees_sigma[sec]),
+        "space": s.need[sec],
+        "fdi": inverse.exponential(u[:, 5], x.fdi_wan_usd[sec]) * (u[:, 4] < x.foreign_prob[sec]),
+        "group": s.sector_key[sec],
+        "number": number.astype(np.uint64),
+    }
+
+
+@pytest.mark.parametrize("carried", [False, True])
+def test_signed_leads_are_the_numpy_expressions_bit_for_bit(carried):
+    sc = load_scenario(ROOT / "scenarios" / "baseline.toml").scenario
+    params = params_of_rows(sc, 5, np.arange(12))
+    rng = np.random.default_rng(3)
+    for r, p in enumerate(params):
+        z = ZoneState(spec_of(sc), p, Draws(5, r))
+        counts = rng.poisson(rng.uniform(0, 30), (12, len(z.spec.sector_ids)))
+        first = -12 if carried else 0
+        got = arrivals._signed_leads(z, counts, first, "leads", arrivals.PIPELINE if carried else arrivals.LEAD)
+        want = numpy_leads(z, counts, first, "leads", carried)
+        cols = dict(zip(("t", "kind", "deadline", "fitout"), got[:4], strict=True))
+        cols.update({c: getattr(got[4], c) for c in FIRM_COLUMNS if c in want})
+        assert len(cols["t"]) > 0 and cols.keys() == want.keys()
+        for c, v in want.items():
+            assert cols[c].dtype == v.dtype and cols[c].tobytes() == v.tobytes(), (r, c)
