@@ -13,6 +13,7 @@ library's in the last bit, so the callers take those from numpy (:mod:`sim.model
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import llvmlite.binding as llvm
@@ -41,11 +42,12 @@ def poisson_many(u, lam):
     of :func:`sim.model.inverse.poisson`.
 
     P(N <= k) is ``pdtr(k, lam)``, a pure function of its arguments, so it is computed once per
-    (k, lam) of a call and kept in a table (open addressing, at least 8 slots a pair, filled to
-    half at most): the months of a sector often share a mean and their quantiles lie close."""
+    (k, lam) of a call and kept in a table (open addressing, 8 slots a pair up to 65536 slots,
+    filled to half at most): the months of a sector often share a mean and their quantiles lie
+    close."""
     n = u.shape[0]
     size = 16
-    while size < 8 * n:
+    while size < 8 * n and size < 65536:
         size *= 2
     mask = size - 1
     key_k, key_lam, value = np.empty(size), np.empty(size), np.empty(size)
@@ -63,8 +65,10 @@ def poisson_many(u, lam):
         up = True  # first up while P(N <= k) < u, then down while P(N <= k - 1) >= u
         while up or k > 0.0:
             x = k if up else k - 1.0
-            h = (np.uint64(min(x, 1e15)) * np.uint64(0x9E3779B97F4A7C15)) ^ np.uint64(min(m, 1e15) * 4096.0)
-            i = np.int64((h ^ (h >> np.uint64(32))) & np.uint64(mask))
+            frac, exp = math.frexp(m)  # the mean's mantissa and exponent: distinct means, distinct bits
+            h = np.uint64(frac * 9007199254740992.0) ^ (np.uint64(exp + 1100) << np.uint64(53))
+            h = (h ^ np.uint64(min(x, 1e18))) * np.uint64(0x9E3779B97F4A7C15)
+            i = np.int64((h ^ (h >> np.uint64(29))) & np.uint64(mask))
             while taken[i] and not (key_k[i] == x and key_lam[i] == m):
                 i = (i + 1) & mask
             if taken[i]:
