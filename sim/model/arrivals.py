@@ -1,13 +1,19 @@
 """Who signs, and when: the leads of every month and sector and the leader candidates, drawn up front.
 
-Nothing here waits for an event, so all of it is drawn before the run, in a few vectorised
-calls (docs/model.md §7.3-7.5):
+Nothing here waits for an event, so all of it is drawn before the run, in a few calls per kind
+of signing (docs/model.md §7.3-7.5):
 
 * leads: a Poisson count per (month, sector) with the month's rate (base rate x lead-rate
   multiplier, plus the leads of the month's promotion events), each count the inverse transform
   of the cell's own uniform; lead j of a sector draws nine numbers of its own (arrival within the
   month, signing, signing delay, fit-out, foreign, FDI, size, employees, lifetime);
 * leader candidates: candidate k of a pipeline signs or not at a uniform time within the window.
+
+A kind of leads (those of the run, those of the months before the start) is a handful of calls:
+its counts, the compiled expansion of the counts into leads, their numbers, the compiled choice
+of those that sign, numpy's logarithms and exponentials of their draws, and the compiled columns
+of their firms (:mod:`sim.model.arrivals_kernel`); the scenario's leader candidates are listed
+once per scenario.
 
 The result is the table of signed firms (:class:`Signed`), each with the time it starts looking
 for space; :mod:`sim.model.space` then finds when each gets its space.
@@ -16,13 +22,16 @@ for space; :mod:`sim.model.space` then finds when each gets its space.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
+import sim.model.arrivals_kernel as kernel
 import sim.model.inverse as inverse
+from sim.memo import per_object
 from sim.model.drawn import LeaderParams
 from sim.model.firms import Firms
-from sim.model.spec import NO_SPACE, name_id
+from sim.model.spec import NO_SPACE, ZoneSpec, name_id
 from sim.model.state import ZoneState
 
 LEAD, LEADER, PIPELINE = 1, 2, 3
@@ -77,79 +86,130 @@ def lead_rates(z: ZoneState) -> np.ndarray:
 
 
 def _leads(z: ZoneState) -> _Part:
-    s, x, d = z.spec, z.x, z.draws
-    S, H = len(s.sector_ids), z.H
+    s, d = z.spec, z.draws
     lam = lead_rates(z)
-    counts = inverse.poisson(d.uniforms("lead_counts", 1, np.arange(H)[:, None], s.sector_key[None, :])[..., 0], lam)
-    per_sector = counts.sum(axis=0)
-    flat = counts.T.ravel()  # sector-major: the leads of a sector in month order
-    sec = np.repeat(np.repeat(np.arange(S), H), flat)
-    month = np.repeat(np.tile(np.arange(H), S), flat)
-    number = np.arange(len(sec)) - np.repeat(np.cumsum(per_sector) - per_sector, per_sector)
-    u = d.uniforms("leads", 9, s.sector_key[sec], number)
-    signs = u[:, 1] < x.sign_prob[sec]
-    u, sec, number = u[signs], sec[signs], number[signs]
-    t = month[signs] + u[:, 0] + inverse.exponential(u[:, 2], x.sign_delay_months[sec])
-    firm = _signed_firms(z, u, sec, number, LEAD)
-    kind = np.where(s.need[sec] > 0, s.space_kind[sec], NO_SPACE)
-    return t, kind, t + x.max_wait_months[sec], inverse.exponential(u[:, 3], x.fitout_months[sec]), firm
+    counts = inverse.poisson(d.uniforms("lead_counts", 1, np.arange(z.H)[:, None], s.sector_key[None, :])[..., 0], lam)
+    return _signed_leads(z, counts, 0, "leads", LEAD)
 
 
-def _signed_firms(z: ZoneState, u: np.ndarray, sec: np.ndarray, number: np.ndarray, origin: int) -> Firms:
-    """The firms of signed leads (ordinary or of the pipeline before the start) from their uniforms ``u``
-    (columns 4-8: foreign, FDI, size, employees, lifetime), by sector ``sec``, not yet open."""
+def _signed_leads(z: ZoneState, counts: np.ndarray, first: int, stream: str, origin: int) -> _Part:
+    """The leads of ``counts`` [month, sector] (months from ``first``) that sign, each drawing
+    nine numbers of stream ``stream`` (arrival within the month, signing, signing delay, fit-out,
+    foreign, FDI, size, employees, lifetime) by (sector, number within the sector), and their
+    firms, of ``origin``, not yet open. The leads of the months before the start (``PIPELINE``)
+    keep only those not open at the start (:func:`_pipeline`)."""
     s, x = z.spec, z.x
-    foreign = u[:, 4] < x.foreign_prob[sec]
-    n = len(sec)
-    return Firms(
-        sector=sec,
-        open_t=np.zeros(n),
-        exit_t=inverse.lifetime(u[:, 8], x.exit_rate_per_year[sec]),
-        size=inverse.lognormal(u[:, 6], x.trade_median_yi[sec], x.trade_sigma[sec]),
-        ramp=x.rampup_months[sec],
-        employees=inverse.lognormal(u[:, 7], x.employees_median[sec], x.employees_sigma[sec]),
-        space=s.need[sec],
-        leader=np.zeros(n),
-        fdi=inverse.exponential(u[:, 5], x.fdi_wan_usd[sec]) * foreign,
-        fdi_t=np.zeros(n),
-        origin=np.full(n, origin, np.uint64),
-        group=s.sector_key[sec],
-        number=number.astype(np.uint64),
+    sec, month, key, number = kernel.lead_rows(counts, s.sector_key)
+    u = z.draws.uniforms(stream, 9, key, number)
+    rows, logs, exps = kernel.signing(u, sec, x.sign_prob, x.trade_sigma, x.employees_sigma)
+    table = np.array([getattr(x, k) for k in kernel.X_ROWS])
+    fl, kind, sec, group, number = kernel.signed_columns(
+        rows,
+        u,
+        sec,
+        month,
+        key,
+        number,
+        np.log(logs),
+        np.exp(exps),
+        first,
+        origin == PIPELINE,
+        table,
+        s.need,
+        s.space_kind,
     )
+    t, deadline, fitout, lifetime, size, ramp, employees, space, fdi = fl
+    zeros = np.zeros(len(sec))
+    firm = Firms(
+        sector=sec,
+        open_t=zeros,
+        exit_t=lifetime,
+        size=size,
+        ramp=ramp,
+        employees=employees,
+        space=space,
+        leader=zeros,
+        fdi=fdi,
+        fdi_t=zeros,
+        origin=np.full(len(sec), origin, np.uint64),
+        group=group,
+        number=number,
+    )
+    return t, kind, deadline, fitout, firm
+
+
+class _Candidates(NamedTuple):
+    """The leader candidates of a scenario, one entry per candidate k of each pipeline pursuing
+    some (fixed by the scenario, so computed once per :class:`~sim.model.spec.ZoneSpec`):
+    ``lids`` the pipelines and ``idx`` each candidate's among them, ``key`` its pipeline's name id
+    and ``number`` k (its numbers' address), the pipeline's signing ``window``, ``sector``, space
+    ``need`` and space ``kind`` (``NO_SPACE`` if it needs none)."""
+
+    lids: list[str]
+    idx: np.ndarray
+    key: np.ndarray
+    number: np.ndarray
+    window: np.ndarray
+    sector: np.ndarray
+    need: np.ndarray
+    kind: np.ndarray
+
+
+def _candidates_of(spec: ZoneSpec) -> _Candidates | None:
+    pipes = [pl for pl in spec.leaders if pl.candidates > 0]
+    if not pipes:
+        return None
+    idx = np.concatenate([np.full(pl.candidates, i) for i, pl in enumerate(pipes)])
+    need = np.array([pl.need for pl in pipes])[idx]
+    return _Candidates(
+        lids=[pl.lid for pl in pipes],
+        idx=idx,
+        key=np.array([name_id(pl.lid) for pl in pipes], dtype=np.uint64)[idx],
+        number=np.concatenate([np.arange(pl.candidates) for pl in pipes]).astype(np.uint64),
+        window=np.array([pl.window for pl in pipes])[idx],
+        sector=np.array([pl.sector for pl in pipes], int)[idx],
+        need=need,
+        kind=np.where(need > 0, np.array([pl.kind for pl in pipes])[idx], NO_SPACE),
+    )
+
+
+_candidates = per_object(_candidates_of)
 
 
 def _leaders(z: ZoneState) -> _Part | None:
-    pipes = [pl for pl in z.spec.leaders if pl.candidates > 0]
-    if not pipes:
+    """Candidate k of a pipeline signs when its number 1 falls below the pipeline's drawn signing
+    probability, at its number 0 x the window; its firm is the pipeline's drawn leader."""
+    c = _candidates(z.spec)
+    if c is None:
         return None
+    u = z.draws.uniforms("leaders", 2, c.key, c.number)
     lu = z.drawn.leaders
-    idx = np.concatenate([np.full(pl.candidates, i) for i, pl in enumerate(pipes)])
-    number = np.concatenate([np.arange(pl.candidates) for pl in pipes])
-    key = np.array([name_id(pl.lid) for pl in pipes], dtype=np.uint64)
-    u = z.draws.uniforms("leaders", 2, key[idx], number)
-    col = {k: np.array([getattr(lu[pl.lid], k) for pl in pipes])[idx] for k in LeaderParams._fields}
-    signs = u[:, 1] < col["sign_prob"]
-    t = (u[:, 0] * np.array([pl.window for pl in pipes])[idx])[signs]
-    idx, number, col = idx[signs], number[signs], {k: v[signs] for k, v in col.items()}
-    n = len(idx)
-    need = np.array([pl.need for pl in pipes])[idx]
-    kind = np.where(need > 0, np.array([pl.kind for pl in pipes])[idx], NO_SPACE)
+    par = np.array([[getattr(lu[lid], k) for k in LeaderParams._fields] for lid in c.lids])[c.idx]
+    signs = u[:, 1] < par[:, _FIELD["sign_prob"]]
+    t = (u[:, 0] * c.window)[signs]
+    par = par[signs]
+    n = len(t)
+    zeros, never = np.zeros(n), np.full(n, np.inf)
     firm = Firms(
-        sector=np.array([pl.sector for pl in pipes], int)[idx],
-        open_t=np.zeros(n),
-        exit_t=np.full(n, np.inf),
-        size=col["trade_yi"],
-        ramp=col["rampup_months"],
-        employees=col["employees"],
-        space=need,
+        sector=c.sector[signs],
+        open_t=zeros,
+        exit_t=never,
+        size=par[:, _FIELD["trade_yi"]],
+        ramp=par[:, _FIELD["rampup_months"]],
+        employees=par[:, _FIELD["employees"]],
+        space=c.need[signs],
         leader=np.ones(n),
-        fdi=col["fdi_wan_usd"],
-        fdi_t=np.zeros(n),
+        fdi=par[:, _FIELD["fdi_wan_usd"]],
+        fdi_t=zeros,
         origin=np.full(n, LEADER, np.uint64),
-        group=key[idx],
-        number=number.astype(np.uint64),
+        group=c.key[signs],
+        number=c.number[signs],
     )
-    return t, kind, np.full(n, np.inf), col["fitout_months"], firm
+    return t, c.kind[signs], never, par[:, _FIELD["fitout_months"]], firm
+
+
+_FIELD = {k: j for j, k in enumerate(LeaderParams._fields)}
+"""The column of each of a leader's drawn parameters in :func:`_leaders`' table."""
 
 
 def _pipeline(z: ZoneState) -> _Part | None:
@@ -173,20 +233,4 @@ def _pipeline(z: ZoneState) -> _Part | None:
     counts = inverse.poisson(
         d.uniforms("pipeline_counts", 1, np.arange(P)[:, None], s.sector_key[None, :])[..., 0], lam
     )
-    per_sector = counts.sum(axis=0)
-    flat = counts.T.ravel()
-    sec = np.repeat(np.repeat(np.arange(S), P), flat)
-    month = np.repeat(np.tile(np.arange(P) - P, S), flat)
-    number = np.arange(len(sec)) - np.repeat(np.cumsum(per_sector) - per_sector, per_sector)
-    u = d.uniforms("pipeline_leads", 9, s.sector_key[sec], number)
-    signs = u[:, 1] < x.sign_prob[sec]
-    u, sec, number = u[signs], sec[signs], number[signs]
-    t = month[signs] + u[:, 0] + inverse.exponential(u[:, 2], x.sign_delay_months[sec])
-    fitout = inverse.exponential(u[:, 3], x.fitout_months[sec])
-    under_way = t + fitout > 0  # not yet open at the start
-    u, sec, number, t, fitout = u[under_way], sec[under_way], number[under_way], t[under_way], fitout[under_way]
-    before = t < 0  # signed before the start: its space is taken, the rest of its fit-out remains
-    firm = _signed_firms(z, u, sec, number, PIPELINE)
-    kind = np.where(before | (s.need[sec] <= 0), NO_SPACE, s.space_kind[sec])
-    deadline = np.where(before, np.inf, t + x.max_wait_months[sec])
-    return np.maximum(t, 0.0), kind, deadline, np.where(before, t + fitout, fitout), firm
+    return _signed_leads(z, counts, -P, "pipeline_leads", PIPELINE)

@@ -15,6 +15,8 @@ number.
 
 from __future__ import annotations
 
+import math
+
 import numba
 import numpy as np
 from scipy import special
@@ -59,22 +61,26 @@ class Draws:
     def __init__(self, root: int, rep: int):
         self.root, self.rep = int(root), int(rep)
         self.key = replication_key(root, rep)
+        self._seeds: dict[str, np.uint64] = {}
 
     def uniforms(self, name: str, n: int, *index) -> np.ndarray:
         """n uniforms in (0, 1) per entity."""
+        seed = self._seeds.get(name)
+        if seed is None:
+            seed = self._seeds[name] = np.uint64(entity_seed(self.key, name))
+        if not index:
+            return _addressed(seed, _NO_INDEX, int(n)).reshape(int(n))
         arrays = [np.asarray(ix, dtype=np.uint64) for ix in index]
-        if len({a.shape for a in arrays}) > 1:
-            arrays = list(np.broadcast_arrays(*arrays))
-        shape = arrays[0].shape if arrays else ()
-        flat = (
-            np.column_stack([a.ravel() for a in arrays])
-            if len(arrays) > 1
-            else arrays[0].reshape(-1, 1)
-            if arrays
-            else _NO_INDEX
-        )
-        out = _addressed(np.uint64(entity_seed(self.key, name)), flat, int(n))
-        return out.reshape((*shape, n))
+        if len(arrays) == 1:
+            shape = arrays[0].shape
+            flat = arrays[0].reshape(-1, 1)
+        else:  # the entities' index tuples as rows, the indices broadcast against each other
+            shape = np.broadcast(*arrays).shape
+            flat = np.empty((math.prod(shape), len(arrays)), dtype=np.uint64)
+            rows = flat.reshape((*shape, len(arrays)))
+            for j, a in enumerate(arrays):
+                rows[..., j] = a
+        return _addressed(seed, flat, int(n)).reshape((*shape, n))
 
     def normals(self, name: str, n: int, *index) -> np.ndarray:
         """Standard normals by inverse transform of :meth:`uniforms`."""

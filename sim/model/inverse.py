@@ -7,12 +7,13 @@ higher lead rate never gives fewer leads in a cell, a longer mean fit-out never 
 
 from __future__ import annotations
 
-import math
 from typing import overload
 
 import numpy as np
 import numpy.typing as npt
 from scipy import special
+
+from sim.model.arrivals_kernel import poisson_many, poisson_one
 
 
 def exponential(u: np.ndarray, mean) -> np.ndarray:
@@ -45,35 +46,15 @@ def poisson(u: np.ndarray, lam: float | np.ndarray) -> npt.NDArray[np.int64]: ..
 def poisson(u: float | np.ndarray, lam: float | np.ndarray) -> int | npt.NDArray[np.int64]:
     """Poisson variates: the smallest k with P(N <= k) >= u, for each u and rate (elementwise).
 
-    Starts from the normal approximation and steps to the exact quantile with the cumulative
-    distribution (``scipy.special.pdtr``): a step or two, whatever the rate. A scalar uniform and
-    rate give an ``int``."""
+    Starts from the normal approximation, floor(lam + sqrt(lam) x z) with z the normal quantile of
+    u (0 if negative), and steps to the exact quantile with the cumulative distribution
+    (``scipy.special.pdtr``): a step or two, whatever the rate; 0 where the rate is not positive.
+    One compiled loop over the pairs (:mod:`sim.model.arrivals_kernel`, SciPy's own ``pdtr`` and
+    ``ndtri``). A scalar uniform and rate give an ``int``."""
     if np.ndim(u) == 0 and np.ndim(lam) == 0:
-        return _poisson_scalar(float(u), float(lam))
-    u, lam = np.broadcast_arrays(np.asarray(u, dtype=float), np.asarray(lam, dtype=float))
-    k = np.maximum(np.floor(lam + np.sqrt(lam) * special.ndtri(u)), 0.0)
-    pos = lam > 0
-    k = np.where(pos, k, 0.0)
-    while True:  # too small: P(N <= k) < u
-        up = pos & (special.pdtr(k, lam) < u)
-        if not up.any():
-            break
-        k = k + up
-    while True:  # too large: P(N <= k - 1) >= u
-        down = pos & (k > 0) & (special.pdtr(k - 1, lam) >= u)
-        if not down.any():
-            break
-        k = k - down
-    return k.astype(np.int64)
-
-
-def _poisson_scalar(u: float, lam: float) -> int:
-    """:func:`poisson` of one uniform and one rate, without array overhead."""
-    if lam <= 0:
-        return 0
-    k = max(math.floor(lam + math.sqrt(lam) * special.ndtri(u)), 0)
-    while special.pdtr(k, lam) < u:
-        k += 1
-    while k > 0 and special.pdtr(k - 1, lam) >= u:
-        k -= 1
-    return k
+        return int(poisson_one(float(u), float(lam)))
+    u, lam = np.asarray(u, dtype=float), np.asarray(lam, dtype=float)
+    if u.shape != lam.shape:
+        shape = np.broadcast_shapes(u.shape, lam.shape)
+        u, lam = np.broadcast_to(u, shape), np.broadcast_to(lam, shape)
+    return poisson_many(u.ravel(), lam.ravel()).reshape(u.shape)
