@@ -11,7 +11,7 @@ from scipy import special
 
 from sim.experiment.replication import params_of_rows
 from sim.model import arrivals, inverse
-from sim.model.draws import Draws
+from sim.model.draws import Draws, _unit
 from sim.model.firms import FIRM_COLUMNS
 from sim.model.spec import spec_of
 from sim.model.state import ZoneState
@@ -135,3 +135,13 @@ def test_signed_leads_are_the_numpy_expressions_bit_for_bit(carried):
         assert len(cols["t"]) > 0 and cols.keys() == want.keys()
         for c, v in want.items():
             assert cols[c].dtype == v.dtype and cols[c].tobytes() == v.tobytes(), (r, c)
+
+
+def test_an_addressed_uniform_is_never_1_so_the_poisson_inverse_ends():
+    """The centred top 53 bits round to exactly 1.0 when all are ones (once in 2^53 numbers); the
+    Poisson inverse looks for P(N <= k) >= u and would step up for ever at u = 1."""
+    top = _unit(np.uint64(2**64 - 1))
+    assert 0.0 < top < 1.0
+    assert _unit(np.uint64(0)) == 0.5 / 2**53
+    assert _unit(np.uint64(2**63)) == 0.5 + 0.5 / 2**53  # an ordinary value: the centred top 53 bits
+    assert inverse.poisson(np.array([top]), np.array([3.0]))[0] < 100

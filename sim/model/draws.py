@@ -44,9 +44,17 @@ def _addressed(seed, index, n):
         for j in range(index.shape[1]):
             h = _mix((h ^ index[i, j]) + _GAMMA)
         for k in range(n):
-            bits = _mix(h + np.uint64(k + 1) * _GAMMA)
-            out[i, k] = (float(bits >> np.uint64(11)) + 0.5) / 9007199254740992.0
+            out[i, k] = _unit(_mix(h + np.uint64(k + 1) * _GAMMA))
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _unit(bits):
+    """A uniform in (0, 1) from 64 random bits: the top 53, centred. When all 53 are ones the
+    centred value rounds to exactly 1.0 (once in 2^53 numbers), where an inverse transform never
+    ends; that one value is taken as the largest double below 1."""
+    u = (float(bits >> np.uint64(11)) + 0.5) / 9007199254740992.0
+    return u if u < 1.0 else 0.9999999999999999
 
 
 _NO_INDEX = np.zeros((1, 0), dtype=np.uint64)
