@@ -27,7 +27,7 @@ from __future__ import annotations
 import numpy as np
 import simpy
 
-from sim.model import space_kernel as kernel
+import sim.model.space_kernel as kernel
 from sim.model.arrivals import Signed
 from sim.model.spec import NO_SPACE, SPACE_KINDS
 from sim.model.state import ZoneState
