@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 from sim.analysis.targets import CI_LEVEL, hits_of, proportion_ci
 
@@ -89,7 +89,7 @@ def mean_diff_ci(
         df = (va + vb) ** 2 / (va**2 / (len(a) - 1) + vb**2 / (len(b) - 1)) if se > 0 else 1
     if not se > 0:
         return m, m, m
-    t = stats.t.ppf(0.5 + level / 2, df)
+    t = special.stdtrit(df, 0.5 + level / 2)  # Student's t quantile: scipy.stats.t.ppf's own function
     return m, m - t * se, m + t * se
 
 

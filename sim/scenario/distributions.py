@@ -16,10 +16,24 @@ from typing import Annotated, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, ConfigDict, Field, model_validator
-from scipy import special, stats
+from scipy import special
 
 from sim.config_base import STRICT, StrictModel
 from sim.scenario.ranges import LIMITS
+
+_LOG_NORM_C = np.log(np.sqrt(2 * np.pi))
+"""log of the standard normal density's constant, as ``scipy.stats`` takes it."""
+
+
+def _log_normal_mass(a: float, b: float) -> float:
+    """log(Phi(b) - Phi(a)) of the standard normal (a < b): in the left tail, where ``log_ndtr`` is
+    exact, as the difference of two logs, else as one minus both tails; the steps and functions of
+    ``scipy.stats.truncnorm`` (the same bits)."""
+    if b <= 0 or a > 0:
+        lo, hi = (a, b) if b <= 0 else (-b, -a)
+        logs = np.array([special.log_ndtr([hi]), special.log_ndtr([lo]) + np.pi * 1j])
+        return float(np.real(special.logsumexp(logs, axis=0))[0])
+    return float(special.log1p(-special.ndtr([a]) - special.ndtr([-b]))[0])
 
 
 class _Dist(StrictModel):
@@ -126,8 +140,12 @@ class Normal(_Dist):
         return np.clip(self.mean_ + self.sd * special.ndtri(q), self.low, self.high)
 
     def mean(self):
-        a, b = (self.low - self.mean_) / self.sd, (self.high - self.mean_) / self.sd
-        return float(stats.truncnorm.mean(a, b, loc=self.mean_, scale=self.sd))
+        """The truncated normal's mean: mean + sd (phi(a) - phi(b)) / (Phi(b) - Phi(a)) for the
+        standardised bounds a, b, computed as ``scipy.stats.truncnorm.mean`` computes it (its
+        functions in its order: the same bits), the mass in logs (far tails stay exact)."""
+        ab = (np.array([self.low, self.high]) - self.mean_) / self.sd
+        dens = np.exp(-(ab**2) / 2.0 - _LOG_NORM_C - _log_normal_mass(float(ab[0]), float(ab[1])))
+        return float((dens[0] - dens[1]) * self.sd + self.mean_)
 
 
 class LogNormal(_Dist):
@@ -203,8 +221,14 @@ class Poisson(_Dist):
     model_config = ConfigDict(**STRICT, populate_by_name=True)
 
     def ppf(self, u):
+        """The least k with P(N <= k) >= u, as ``scipy.stats.poisson.ppf`` finds it (its own steps:
+        the continuous inverse ``pdtrik`` rounded up, then one step down where that already holds)."""
         u = np.clip(np.asarray(u, dtype=float), 1e-300, 1.0 - 1e-12)
-        return stats.poisson.ppf(u, self.mean_).astype(float) if self.mean_ > 0 else np.zeros_like(u)
+        if not self.mean_ > 0:
+            return np.zeros_like(u)
+        k = np.ceil(special.pdtrik(u, self.mean_))
+        below = np.maximum(k - 1, 0)
+        return np.where(special.pdtr(below, self.mean_) >= u, below, k).astype(float)[()]
 
     def mean(self):
         return self.mean_
