@@ -7,8 +7,11 @@ that turns a failure into a one-line message: a :class:`~sim.errors.UserError` e
 module here with ``add_parser()`` and a line in :data:`COMMANDS`.
 
 When the command is named, only its module is imported (``validate`` need not load the charts
-and the engine; that halves its start-up); otherwise, e.g. for ``--help``, all of them are.
-Nothing imports ``sim.cli``, so importing its modules by name cannot hide an import cycle.
+and the engine; that halves its start-up); otherwise, e.g. for ``--help``, all of them are. A
+command that needs a heavy part only on some of its paths loads that part's module the same way,
+by name, when it takes that path (:func:`load`: ``run`` loads the meeting pack's libraries only
+for a pack, and the portfolio's only for a portfolio file). Nothing imports ``sim.cli``, so
+importing its modules by name cannot hide an import cycle.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import argparse
 import importlib
 import os
 import sys
+from types import ModuleType
 
 from sim.errors import MachineError, UserError
 
@@ -38,6 +42,11 @@ COMMANDS = (
 """The sub-command modules of this package, in the order ``--help`` lists them."""
 
 
+def load(name: str) -> ModuleType:
+    """The module ``sim.cli.<name>``, imported now (a command's, or a part a command hands over to)."""
+    return importlib.import_module(f"sim.cli.{name}")
+
+
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The parser with every sub-command, or with ``only`` that one."""
     p = argparse.ArgumentParser(
@@ -47,7 +56,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     for name in COMMANDS:
         if only is None or name == only:
-            importlib.import_module(f"sim.cli.{name}").add_parser(sub)
+            load(name).add_parser(sub)
     return p
 
 

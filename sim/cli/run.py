@@ -1,7 +1,10 @@
 """``run SCENARIO``: run replications and write a results folder (and, unless told not to, the meeting pack).
 
 A thin layer over the public API: ``sim.load_scenario``, ``sim.run`` into the folder's chunk store
-(``sim.api.chunk_store``: a rerun resumes), ``Results.save``, then ``sim.api.meeting_pack``."""
+(``sim.api.chunk_store``: a rerun resumes), ``Results.save``, then ``sim.api.meeting_pack``. It
+imports them from their own modules, and the meeting pack (``meeting.py``) and a portfolio file's
+run (``province.py``) by name only when it needs them: ``run --no-report`` loads neither the pack's
+libraries nor the portfolio's."""
 
 from __future__ import annotations
 
@@ -12,16 +15,19 @@ from pathlib import Path
 
 import numpy as np
 
-from sim import api, store
+from sim import cli, store
 from sim.analysis.growth import band_applies
 from sim.analysis.targets import widest_half_width
-from sim.cli import options, province
+from sim.cli import options
 from sim.cli.types import month_or_latest, open_interval, positive_int
 from sim.errors import UserError
 from sim.experiment import runner
-from sim.report.pack import load_goal_seek
+from sim.portfolio.file import is_portfolio_file
 from sim.report.texts.growth_words import band_note, growth_parts, need_per_year
 from sim.report.texts.plan_warnings import english
+from sim.results import Results, chunk_store
+from sim.results.run import run as run_scenario
+from sim.scenario import load_scenario
 
 
 def add_parser(sub) -> None:
@@ -64,21 +70,21 @@ def add_parser(sub) -> None:
 
 
 def run(args) -> int:
-    if province.is_portfolio_file(args.scenario):
-        return province.run(args)
+    if is_portfolio_file(args.scenario):
+        return cli.load("province").run(args)
     what_if = list(args.overrides)
     if args.as_of:
         args.overrides = [*args.overrides, f'observations.as_of="{args.as_of}"']
-    ls = api.load_scenario(args.scenario, args.overrides)
+    ls = load_scenario(args.scenario, args.overrides)
     sc = ls.scenario
     if args.goal_seek:
         if args.no_report:
             raise UserError("--goal-seek shows a goal seek in the meeting pack; it cannot go with --no-report")
-        load_goal_seek(Path(args.goal_seek))
+        cli.load("meeting").check_goal_seek(Path(args.goal_seek))
     if args.previous:
         if args.no_report:
             raise UserError("--previous adds the early warning to the meeting pack; it cannot go with --no-report")
-        api.Results.load(Path(args.previous))
+        Results.load(Path(args.previous))
     seed = options.seed_of(args, sc)
     if args.precision is not None:
         max_reps = args.max_reps or runner.MAX_REPS
@@ -97,10 +103,10 @@ def run(args) -> int:
         default += "__set" + hashlib.sha256("\n".join(what_if).encode()).hexdigest()[:8]
     out = options.out_or(args, Path("results") / default)
     with options.executor(args, local="{n} local worker(s)") as (executor, where):
-        chunks = api.chunk_store(ls, seed, out)  # each chunk saved as it finishes: a rerun resumes
+        chunks = chunk_store(ls, seed, out)  # each chunk saved as it finishes: a rerun resumes
         if not args.quiet:
             print(f"{sc.scenario.zone} / {sc.scenario.name}: {how}, seed {seed}, {where} -> {out}", file=sys.stderr)
-        res = api.run(
+        res = run_scenario(
             ls,
             reps,
             seed,
@@ -114,32 +120,16 @@ def run(args) -> int:
         print(f"note: {len(chunks.redone)} partial or corrupted chunk(s) were recomputed", file=sys.stderr)
     res.save(out, charts=args.no_report)
     reps, stopping, run_date = res.reps, res.stopping, res.run_date
-    del res  # the pack reads the saved files; its worker processes must not inherit the arrays
-    gc.collect()
+    del res
+    if not args.no_report:
+        gc.collect()  # the pack reads the saved files; its worker processes must not inherit the arrays
     summary = store.read_csv(out / "summary.csv")
     _print_summary(
         summary, english(sc), reps, out, args.quiet, stopping, pack=not args.no_report, base_year=sc.run.years[0] - 1
     )
     if not args.no_report:
-        _pack(out, sc, seed, summary, run_date, args)
+        cli.load("meeting").build(out, sc, seed, summary, run_date, args)
     return 0
-
-
-def _pack(out: Path, sc, seed, summary, run_date: str, args) -> None:
-    """The meeting pack, after the answer is on the screen."""
-    say = (lambda line: None) if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
-    sys.stdout.flush()
-    api.meeting_pack(
-        out,
-        sc,
-        seed,
-        summary,
-        run_date,
-        say,
-        workers=1 if args.executor == "dask" else None,
-        goal_seek=Path(args.goal_seek) if args.goal_seek else None,
-        previous=Path(args.previous) if args.previous else None,
-    )
 
 
 def _growth_text(r, base_year: int) -> str:
