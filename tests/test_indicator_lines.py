@@ -39,3 +39,16 @@ def test_rows_are_rep_major_with_the_base_year_first():
     assert indicator_lines(np.array([5, 6]), [2022, 2023], names, values) == (
         "5,2021,b,7.0\n5,2022,a,1.5\n5,2023,a,2.5\n6,2021,b,8.0\n6,2022,a,3.0\n6,2023,a,4.0\n"
     )
+
+
+def test_repeated_values_keep_their_own_text():
+    """Each distinct value is written once and reused: 0.0 and -0.0 (equal, different bits), NaN
+    among numbers and a name with a per-cent sign still give pandas' bytes."""
+    names = ["done_x", "share_%", f"{BASE_PREFIX}firms"]
+    years = [2022, 2023, 2024]
+    rng = np.random.default_rng(8)
+    values = rng.choice([0.0, -0.0, 1.0, 2.5, np.nan, 1e-7], size=(30, 3, len(names)))
+    reps = np.arange(30)
+    text = indicator_lines(reps, years, names, values)
+    assert text == _pandas_text(reps, years, names, values)
+    assert ",-0.0\n" in text and ",0.0\n" in text and ",\n" in text and "share_%," in text
