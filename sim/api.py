@@ -35,7 +35,9 @@ from sim.portfolio.run import run as _run_portfolio
 from sim.report.pack import build_pack
 from sim.report.province import build_province_pack
 from sim.results import Results, chunk_store, run_charts, set_pack_builder
-from sim.results.run import count, loaded, run
+from sim.results.run import count as _count
+from sim.results.run import loaded as _loaded
+from sim.results.run import run
 from sim.scenario import LoadedScenario, ScenarioError, load_scenario
 from sim.scenario.ranges import LIMITS
 
@@ -70,14 +72,14 @@ def compare(
         One row per (scenario, target): ``p_ref``, ``p`` with intervals, the paired difference
         ``diff`` with ``diff_low``/``diff_high`` (Newcombe), P(better), mean difference...
     """
-    loaded = [loaded(s) for s in (reference, *others)]
+    loaded = [_loaded(s) for s in (reference, *others)]
     if len(loaded) < 2:
         raise ScenarioError("compare needs at least two scenarios")
     ref = loaded[0].scenario
     seed = ref.run.seed if seed is None else int(seed)
     c = _compare.compare(
         loaded,
-        count("reps", ref.run.replications if reps is None else reps),
+        _count("reps", ref.run.replications if reps is None else reps),
         seed,
         LocalExecutor(workers),
         independent=independent,
