@@ -9,7 +9,8 @@ wall time (the machine may be shared: read a wall time together with its load):
   ranking and the rest (all in less the three), from ``bench/bench_scale.py``;
 * ``run --reps 10000 --no-report`` on every core: wall time, CPU of all its processes, and the main
   process's own part, measured as a rerun into the finished folder (every chunk is stored, so the
-  rerun only starts, imports, reads the chunks back and writes the results files);
+  rerun only starts, imports, reads the chunks back and writes the results files), and the part of
+  that which is starting Python and importing the run command (``python -c "import sim.cli.run"``);
 * the studio's first answer and its time to every P(hit) within ±1 point, from
   ``bench/bench_studio.py --json`` (one JSON line ``{"first_answer_s", "within_1pt_s", "reps"}``);
 * the meeting pack of a ``--pack-reps`` run, from ``bench/bench_pack.py`` (wall and CPU);
@@ -87,10 +88,13 @@ def run_rows(scenario: str, reps: int, folder: Path) -> list[str]:
     wall2, cpu2, done = child(argv)
     if done.returncode:
         return [first, f"its main process alone: not measured ({failed(done)})"]
+    wall3, cpu3, done = child([sys.executable, "-c", "import sim.cli.run"])
+    imports = f"{wall3:.1f} s wall, {cpu3:.1f} s CPU" if not done.returncode else f"not measured ({failed(done)})"
     return [
         first,
         f"  its main process alone (a rerun into the finished folder: start, imports, reading the chunks, "
-        f"writing every file): {wall2:.1f} s wall ({load()}), {cpu2:.1f} s CPU",
+        f"writing every file): {wall2:.1f} s wall ({load()}), {cpu2:.1f} s CPU; of which starting Python and "
+        f"importing the run command: {imports}",
     ]
 
 

@@ -39,6 +39,7 @@ EXPECTED: dict[str, list[str]] = {
         "batched random-number floor:",
         "run --reps 200 --no-report, ",
         "its main process alone",
+        "importing the run command: ",
         "studio",
         "meeting pack (a 20-replication tiny run)",
     ],

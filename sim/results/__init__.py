@@ -1,6 +1,7 @@
 """Results of a run and of a saved results folder: one type, :class:`Results` (``sim.Results``).
 
-``core.py`` the class; ``files.py`` the folder's files, written and read back.
+``core.py`` the class; ``files.py`` the folder's files, written and read back; ``run.py`` a run
+of one scenario on the engine, as Results (``sim.run``).
 """
 
 from sim.results.core import Results, set_pack_builder
