@@ -42,8 +42,8 @@ def test_rows_are_rep_major_with_the_base_year_first():
 
 
 def test_repeated_values_keep_their_own_text():
-    """Each distinct value is written once and reused: 0.0 and -0.0 (equal, different bits), NaN
-    among numbers and a name with a per-cent sign still give pandas' bytes."""
+    """Values that repeat, 0.0 beside -0.0 (equal, different text), NaN among numbers and a name
+    with a per-cent sign give pandas' bytes."""
     names = ["done_x", "share_%", f"{BASE_PREFIX}firms"]
     years = [2022, 2023, 2024]
     rng = np.random.default_rng(8)

@@ -191,7 +191,7 @@ def write_outputs(ls, ind, seed, out, chunks, ranges, stopping, charts_too=True)
     )
     charts_done = _charts_aside(out, sc, seed, summary, man["run_date"]) if charts_too else None
     try:
-        store.write_indicators_csv(out / "indicators.csv", chunks, ranges, ind.years, ind.names, ind.values)
+        store.write_indicators_csv(out / "indicators.csv", ind.values, ranges, ind.years, ind.names, chunks)
         store.atomic_write_csv(out / "summary.csv", summary)
         store.atomic_write_csv(out / "base_year.csv", base_year_table(ind, sc))
         store.atomic_write_csv(out / "monthly.csv", fan_table(ind.series, ind.monthly_names, sc.run.start), bom=False)
