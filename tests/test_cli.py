@@ -6,6 +6,9 @@ a :class:`UserError` raised anywhere exits 2 with one line, a :class:`MachineErr
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -167,3 +170,25 @@ def test_a_what_if_by_set_gets_its_own_default_folder(tmp_path, monkeypatch):
     )
     folders = sorted(p.name for p in (tmp_path / "results").iterdir())
     assert len(folders) == 2 and folders[0].endswith("__n5") and "__n5__set" in folders[1], folders
+
+
+def test_run_without_a_pack_loads_none_of_the_packs_libraries(tmp_path):
+    """``run --no-report`` starts without the meeting pack's libraries (PDF, Excel, slides, the goal
+    seek's optimiser) and without scipy.stats: the run's start is part of every run's time."""
+    heavy = ("scipy.stats", "fpdf", "openpyxl", "pptx", "optuna", "sim.report.pack", "sim.portfolio.results")
+    code = (
+        "import sys; from sim.cli import main; "
+        "main(['run', 'scenarios/baseline.toml', '--reps', '4', '--workers', '1', '--no-report', '-q', "
+        "'--out', sys.argv[1]]); "
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "out")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "out" / "indicators.csv").is_file()

@@ -9,11 +9,6 @@ steps; each is compared here, bit for bit, with the scipy.stats call it replaces
 from __future__ import annotations
 
 import itertools
-import os
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 import numpy as np
 from scipy import stats
@@ -22,8 +17,6 @@ from sim.analysis.paired import mean_diff_ci
 from sim.analysis.targets import proportion_ci
 from sim.scenario.distributions import Normal, Poisson
 from sim.studio.anchored import _z
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_wilson_interval_is_scipys_binomtest_bit_for_bit():
@@ -89,23 +82,3 @@ def test_poisson_quantile_is_scipys_poisson_ppf():
         ref = stats.poisson.ppf(np.clip(u, 1e-300, 1.0 - 1e-12), mu)
         assert np.array_equal(p.ppf(u), ref), mu
         assert p.ppf(0.3) == stats.poisson.ppf(0.3, mu) and np.ndim(p.ppf(0.3)) == 0
-
-
-def test_a_run_does_not_import_scipy_stats():
-    """``run --no-report`` imports neither scipy.stats nor the meeting pack's libraries."""
-    code = (
-        "import sys; from sim.cli import main; "
-        "main(['run', 'scenarios/baseline.toml', '--reps', '4', '--workers', '1', '--no-report', '-q', "
-        "'--out', sys.argv[1]]); "
-        "print(sorted(m for m in ('scipy.stats', 'fpdf', 'openpyxl', 'pptx', 'optuna') if m in sys.modules))"
-    )
-    with tempfile.TemporaryDirectory() as tmp:
-        done = subprocess.run(
-            [sys.executable, "-c", code, str(Path(tmp) / "out")],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-    assert done.stdout.strip().splitlines()[-1] == "[]"
