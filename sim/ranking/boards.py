@@ -37,14 +37,27 @@ def board_masks(cfg: RankingConfig, central_west: np.ndarray, n_cbz: int) -> tup
     return two, three
 
 
-def zone_board_masks(cfgs: list[RankingConfig], central_west: np.ndarray, n_cbz: int) -> list[tuple]:
-    """:func:`board_masks` of each of K zones ranked together (the zones last, in order): zone j is
-    on zone k's board when their regions (two boards) or their boards (three) are the same; a zone
-    is always on its own. One zone: exactly :func:`board_masks`."""
-    out = []
+def chunk_board_masks(cfgs: list[RankingConfig], central_west: np.ndarray, n_cbz: int) -> tuple[np.ndarray, np.ndarray]:
+    """(two-board, three-board) masks, each (B, K, units), of K zones ranked together in each of B
+    replications (``central_west`` (B, peers): each replication's region flags): :func:`board_masks`
+    over the peers, and zone j is on zone k's board when their regions (two boards) or their boards
+    (three) are the same; a zone is always on its own."""
+    B, n_all = central_west.shape
+    K = len(cfgs)
+    two = np.empty((B, K, n_all + K), bool)
+    three = np.empty((B, K, n_all + K), bool)
+    cw = central_west[:, :n_cbz]
+    place = np.cumsum(cw, axis=1)  # a central-west CBZ peer's place among them, counted from 1
+    count = cw.sum(axis=1)
     for k, ck in enumerate(cfgs):
-        two, three = board_masks(ck, central_west, n_cbz)
-        z2 = [j == k or c.zone.region == ck.zone.region for j, c in enumerate(cfgs)]
-        z3 = [j == k or (c.zone.board is not None and c.zone.board == ck.zone.board) for j, c in enumerate(cfgs)]
-        out.append((np.concatenate([two[:-1], z2]), np.concatenate([three[:-1], z3])))
-    return out
+        np.equal(central_west, ck.zone.region == "central_west", out=two[:, k, :n_all])
+        first = np.array([round(ck.peers.west_northeast_share * int(c)) for c in count])
+        west = np.zeros((B, n_all), bool)
+        west[:, :n_cbz] = cw & (place <= first[:, None])
+        board = BOARD_INDEX.get(ck.zone.board or "", -1)
+        np.equal(np.where(central_west, np.where(west, 2, 1), 0), board, out=three[:, k, :n_all])
+        two[:, k, n_all:] = [j == k or c.zone.region == ck.zone.region for j, c in enumerate(cfgs)]
+        three[:, k, n_all:] = [
+            j == k or (c.zone.board is not None and c.zone.board == ck.zone.board) for j, c in enumerate(cfgs)
+        ]
+    return two, three
