@@ -24,6 +24,10 @@ from sim.scenario.params import draw_rows, uncertain_paths
 from sim.scenario.schema import Scenario, indicator_ids, ranking_indicator_ids
 from sim.vocabulary.outcomes import BASE_PREFIX
 
+RANK_BATCH = 64
+"""Replications ranked together at most (:func:`run_replications`): enough to pay the ranking's
+per-call overhead once for many, few enough that its arrays stay a few megabytes."""
+
 
 class ReplicationError(MachineError, RuntimeError):
     """A replication raised; names the replication and seed so it can be rerun alone."""
@@ -163,9 +167,13 @@ def run_replications(
     evaluations ranked together (:func:`rank_results`), which is cheaper than one at a time."""
     runs = [_simulated(sc, root, r, lay, p, None, nowcast, None, False) for r, p in zip(reps, params, strict=True)]
     if ranking and sc.ranking is not None:
-        ranked = rank_results(sc, [res for res, _ in runs], [Streams(root, r)("ranking") for r in reps])
-        for (res, _), ind in zip(runs, ranked, strict=True):
-            res.yearly.update(ind)
+        for a in range(0, len(runs), RANK_BATCH):
+            part = runs[a : a + RANK_BATCH]
+            ranked = rank_results(
+                sc, [res for res, _ in part], [Streams(root, r)("ranking") for r in reps[a : a + RANK_BATCH]]
+            )
+            for (res, _), ind in zip(part, ranked, strict=True):
+                res.yearly.update(ind)
     return [_rows(sc, lay, res, r, root, p, ranking, monthly_names) for (res, p), r in zip(runs, reps, strict=True)]
 
 
