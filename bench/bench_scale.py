@@ -45,7 +45,7 @@ import reference_model  # noqa: E402
 from test_engine_equivalence import per_firm_baseline  # noqa: E402
 
 from sim.experiment import engine  # noqa: E402
-from sim.experiment.replication import layout, params_of_rows, rank_zone  # noqa: E402
+from sim.experiment.replication import layout, params_of_rows, rank_results  # noqa: E402
 from sim.model import bookkeeping, simulate, space  # noqa: E402
 from sim.model import draws as draws_mod  # noqa: E402
 from sim.model.draws import Draws  # noqa: E402
@@ -93,7 +93,8 @@ def cpu_figures(sc, seed: int, reps: int, ref_reps: int) -> dict[str, float]:
 
 def split_figures(sc, seed: int, reps: int) -> dict[str, float]:
     """CPU seconds per replication of ``reps`` replications: all in on the engine's path
-    (``run_chunk``), its parameter draws, the model and the ranking, each the best of several batches."""
+    (``run_chunk``), its parameter draws, the model and the ranking (a chunk's replications together, as
+    the engine ranks them), each the best of several batches."""
     lay = layout(sc)
     rows = np.arange(reps)
     params = params_of_rows(sc, seed, rows, lay.paths)
@@ -113,7 +114,9 @@ def split_figures(sc, seed: int, reps: int) -> dict[str, float]:
         "model": best_per_rep(lambda r: results.__setitem__(r, simulate(sc, params[r], Draws(seed, r))), rows, batches),
     }
     if sc.ranking is not None:
-        out["ranking"] = best_per_rep(lambda r: rank_zone(sc, results[r], Streams(seed, r)("ranking")), rows, batches)
+        out["ranking"] = best_per_chunk(  # a chunk's rankings together, as the engine ranks them
+            lambda rr: rank_results(sc, [results[r] for r in rr], [Streams(seed, r)("ranking") for r in rr]), rows, size
+        )
     return out
 
 

@@ -152,7 +152,7 @@ MUTATIONS = [
     ),
     Mutation(
         "method_mixture_dropped",
-        "sim/ranking/evaluate.py",
+        "sim/ranking/chunk.py",
         "mp = yp.method(u_method[t])",
         "mp = yp.method(0.0)",
         RANKING,
@@ -160,7 +160,7 @@ MUTATIONS = [
     ),
     Mutation(
         "class_a_strict",
-        "sim/ranking/evaluate.py",
+        "sim/ranking/chunk.py",
         "class_a = (ranks[:, :, 0] <= yearly[4])",
         "class_a = (ranks[:, :, 0] < yearly[4])",
         RANKING,

@@ -25,7 +25,7 @@ from sim.chunks import Chunk, MemoryStore, Store
 from sim.experiment.executors import Executor, LocalExecutor
 from sim.experiment.levers import with_levers
 from sim.experiment.progress import Bar
-from sim.experiment.replication import Indicators, Layout, layout, params_of_rows, run_replication, yearly_names
+from sim.experiment.replication import Indicators, Layout, layout, params_of_rows, run_replications, yearly_names
 from sim.scenario.loader import LoadedScenario
 from sim.scenario.schema import Scenario
 
@@ -191,20 +191,22 @@ def run_chunk(
         )
         for j, p in zip(rows.tolist(), drawn, strict=True):
             params[j] = p
-    ys, ms = [], []
-    for j, (k, r) in enumerate(zip(local.tolist(), reps.tolist(), strict=True)):
-        y, m, _ = run_replication(
+    ys: list = [None] * len(reps)
+    ms: list = [None] * len(reps)
+    for k in np.unique(local):  # each point's replications together (their rankings in one pass)
+        rows = np.flatnonzero(local == k)
+        done = run_replications(
             scs[k],
             specs[k][0],
-            r,
+            reps[rows].tolist(),
             lay,
+            [params[j] for j in rows],
             ranking=outputs.ranking,
             nowcast=outputs.nowcast,
             monthly_names=names,
-            params=params[j],
         )
-        ys.append(y)
-        ms.append(m)
+        for j, (y, m) in zip(rows.tolist(), done, strict=True):
+            ys[j], ms[j] = y, m
     return Chunk(start, stop, np.stack(ys), np.stack(ms))
 
 

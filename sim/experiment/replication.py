@@ -18,11 +18,15 @@ from sim.model import simulate
 from sim.model.bookkeeping import Result
 from sim.model.draws import Draws
 from sim.random import Streams, parameter_uniforms
-from sim.ranking import rank_replication
+from sim.ranking.chunk import rank_chunk
 from sim.scenario.base_year import IMPLIED
 from sim.scenario.params import draw_rows, uncertain_paths
 from sim.scenario.schema import Scenario, indicator_ids, ranking_indicator_ids
 from sim.vocabulary.outcomes import BASE_PREFIX
+
+RANK_BATCH = 64
+"""Replications ranked together at most (:func:`run_replications`): enough to pay the ranking's
+per-call overhead once for many, few enough that its arrays stay a few megabytes."""
 
 
 class ReplicationError(MachineError, RuntimeError):
@@ -141,6 +145,40 @@ def run_replication(
     ``monthly_names``: the monthly columns (default: ``lay.monthly_names``); ``draws``: the model's
     random numbers (default ``Draws(root, rep)``; a portfolio routes the shared shocks' streams)."""
     lay = lay or layout(sc)
+    res, params = _simulated(sc, root, rep, lay, params, u_override, nowcast, draws, trace)
+    if ranking and sc.ranking is not None:
+        res.yearly.update(rank_zone(sc, res, Streams(root, rep)("ranking")))
+    return (*_rows(sc, lay, res, rep, root, params, ranking, monthly_names), res)
+
+
+def run_replications(
+    sc: Scenario,
+    root: int,
+    reps: list[int],
+    lay: Layout,
+    params: list[dict],
+    *,
+    ranking: bool = True,
+    nowcast: bool = True,
+    monthly_names: list[str] | None = None,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """(yearly, monthly) of replications ``reps`` (their drawn ``params``), each equal to
+    :func:`run_replication`'s: the replications are simulated one by one and their national
+    evaluations ranked together (:func:`rank_results`), which is cheaper than one at a time."""
+    runs = [_simulated(sc, root, r, lay, p, None, nowcast, None, False) for r, p in zip(reps, params, strict=True)]
+    if ranking and sc.ranking is not None:
+        for a in range(0, len(runs), RANK_BATCH):
+            part = runs[a : a + RANK_BATCH]
+            ranked = rank_results(
+                sc, [res for res, _ in part], [Streams(root, r)("ranking") for r in reps[a : a + RANK_BATCH]]
+            )
+            for (res, _), ind in zip(part, ranked, strict=True):
+                res.yearly.update(ind)
+    return [_rows(sc, lay, res, r, root, p, ranking, monthly_names) for (res, p), r in zip(runs, reps, strict=True)]
+
+
+def _simulated(sc: Scenario, root: int, rep: int, lay: Layout, params, u_override, nowcast: bool, draws, trace: bool):
+    """(model Result with the base year's columns among its yearly series, drawn parameters) of one replication."""
     try:
         if params is None:
             params = replication_params(sc, root, rep, lay.paths, u_override)
@@ -151,15 +189,19 @@ def run_replication(
         raise ReplicationError(f"replication {rep} (seed {root}) failed: {type(e).__name__}: {e}") from e
     base = np.repeat(np.array(list(res.base.values()), dtype=float)[:, None], len(lay.years), axis=1)
     res.yearly.update(zip([BASE_PREFIX + k for k in res.base], base, strict=True))  # each its own row
-    if ranking and sc.ranking is not None:
-        res.yearly.update(rank_zone(sc, res, Streams(root, rep)("ranking")))
-    yearly = np.array([res.yearly[n] for n in yearly_names(sc, lay, ranking)], dtype=float).T
-    names = lay.monthly_names if monthly_names is None else monthly_names
+    return res, params
+
+
+def _rows(sc: Scenario, lay: Layout, res: Result, rep: int, root: int, params, ranking: bool, monthly_names):
+    """(yearly[year, indicator], monthly[month, indicator]) of a finished replication, checked finite."""
+    names = yearly_names(sc, lay, ranking)
+    yearly = np.array([res.yearly[n] for n in names], dtype=float).T
+    mnames = lay.monthly_names if monthly_names is None else monthly_names
     monthly = (
-        np.array([res.monthly[n] for n in names], dtype=float).T if names else np.empty((sc.run.horizon_months, 0))
+        np.array([res.monthly[n] for n in mnames], dtype=float).T if mnames else np.empty((sc.run.horizon_months, 0))
     )
-    check_finite(yearly_names(sc, lay, ranking), lay.years, yearly, monthly, rep, root, params)
-    return yearly, monthly, res
+    check_finite(names, lay.years, yearly, monthly, rep, root, params)
+    return yearly, monthly
 
 
 def yearly_names(sc: Scenario, lay: Layout, ranking: bool = True) -> list[str]:
@@ -172,10 +214,26 @@ def yearly_names(sc: Scenario, lay: Layout, ranking: bool = True) -> list[str]:
 
 def rank_zone(sc: Scenario, res: Result, rng: np.random.Generator) -> dict[str, np.ndarray]:
     """The zone's national evaluation in each year of one replication, as yearly indicators."""
-    if sc.ranking is None or res.macro_yearly is None:
+    return rank_results(sc, [res], [rng])[0]
+
+
+def rank_results(sc: Scenario, results: list[Result], rngs: list[np.random.Generator]) -> list[dict[str, np.ndarray]]:
+    """:func:`rank_zone` of each replication (its model result, its ranking generator), ranked
+    together (:func:`sim.ranking.chunk.rank_chunk`): each the same as alone."""
+    if sc.ranking is None or any(res.macro_yearly is None for res in results):
         raise ValueError("ranking a zone needs the scenario's [ranking] section and the run's macro factor")
-    out = rank_replication(sc.ranking, res.yearly, res.base, sc.run.years, res.macro_yearly, rng)
-    ind = dict(out.indicators)
-    ind.update({f"rank_variant_{k}": v for k, v in out.variants.items()})
-    ind.update({f"peers_{k}": v for k, v in out.peers.items()})
-    return ind
+    outs = rank_chunk(
+        [sc.ranking],
+        [[res.yearly] for res in results],
+        [[res.base] for res in results],
+        sc.run.years,
+        [res.macro_yearly for res in results],
+        rngs,
+    )
+    inds = []
+    for (out,) in outs:
+        ind = dict(out.indicators)
+        ind.update({f"rank_variant_{k}": v for k, v in out.variants.items()})
+        ind.update({f"peers_{k}": v for k, v in out.peers.items()})
+        inds.append(ind)
+    return inds

@@ -10,7 +10,7 @@ P's streams and given to every zone:
 * the shock paths: the model's streams ``macro``, ``commodity``, ``disruption_count`` and
   ``disruption_spells`` (:class:`SharedDraws` routes them to P's);
 * the national peer population (the ranking's generator is P's, and the zones are ranked in it
-  together: :func:`sim.ranking.evaluate.rank_zones`).
+  together: :func:`sim.ranking.chunk.rank_zones`).
 
 Everything else (its parameters, arrivals, pipelines, sizes, trade noise, initial firms, its
 observed months) is the zone's own, from its own seed: a zone's numbers in a portfolio are the
@@ -27,7 +27,7 @@ from sim.experiment.replication import ReplicationError, layout, run_replication
 from sim.model.draws import Draws
 from sim.portfolio.file import SHARED_PARAMS
 from sim.random import Streams, parameter_uniforms
-from sim.ranking.evaluate import rank_zones
+from sim.ranking.chunk import rank_zones
 from sim.scenario.params import draw_rows
 from sim.scenario.schema import Scenario
 

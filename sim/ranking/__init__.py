@@ -10,8 +10,9 @@ See docs/model.md, section "Ranking".
 from __future__ import annotations
 
 from sim.ranking.calibration import calibration_check, calibration_population, top_share
+from sim.ranking.chunk import rank_replication
 from sim.ranking.config import RankingConfig
-from sim.ranking.evaluate import INDICATORS, PEER_STATS, RankOutput, rank_replication
+from sim.ranking.evaluate import INDICATORS, PEER_STATS, RankOutput
 from sim.ranking.peers import PeerPopulation, draw_population
 from sim.ranking.scoring import normalise, rank_of, score_table
 

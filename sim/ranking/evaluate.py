@@ -14,27 +14,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.ranking.boards import zone_board_masks
 from sim.ranking.config import (
     BASE_VARIABLES,
-    PEER_VARIABLES,
     ZONE_MODEL_VARIABLES,
     CountSpan,
     RankingConfig,
     count_span,
     per_config,
 )
-from sim.ranking.kernels import derived_arrays, method_arrays, rank_year
-from sim.ranking.peer_stats import trade_statistics as _trade_statistics
-from sim.ranking.peers import (
-    base_table,
-    build_population,
-    draw_bonded_raw,
-    draw_raw,
-    grow,
-    prepared,
-    trade_quantile,
-)
+from sim.ranking.kernels import derived_arrays, method_arrays
 from sim.ranking.scoring import (
     DerivedPlan,
     FixedPlan,
@@ -280,111 +268,3 @@ def _references(cfgs: list, plan: _Plan, years) -> np.ndarray:
         refs = np.array([[c.reference_rank_in(y) for c in cfgs] for y in years], dtype=np.int64)
         hit = plan.references[key] = (list(cfgs), refs)
     return hit[1]
-
-
-# ----------------------------------------------------------------------------- main entry
-
-
-def rank_replication(cfg: RankingConfig, zone: dict, zone_base: dict, years: list[int], macro_index, rng) -> RankOutput:
-    """Rank the zone of one replication among simulated peers in each of ``years``. zone: its yearly
-    indicators (config.ZONE_MODEL_VARIABLES); zone_base: its values the year before ``years[0]``;
-    macro_index: the shared macro factor per year (1 the year before); rng: all peer draws (fixed order)."""
-    return rank_zones([cfg], [zone], [zone_base], years, macro_index, rng)[0]
-
-
-def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macro_index, rng) -> list[RankOutput]:
-    """K zones (each its own ``cfgs[k].zone``, the configs otherwise alike) in one population: each replaces a
-    peer (the evaluated count stays), their deduction uniforms come after every other draw (K = 1 draws
-    what :func:`rank_replication` does), and a tie between zones goes to the one listed first."""
-    cfg, K = cfgs[0], len(cfgs)
-    plan = _plan(cfg)
-    p = prepared(cfg)
-    macro, T = np.asarray(macro_index, dtype=float), len(years)
-    if macro.shape != (T,):
-        raise ValueError(f"macro_index has shape {macro.shape}; expected ({T},) for years {list(years)}")
-    year_plans = _year_plans(cfg, plan, years)
-
-    # -- random draws, in a fixed order and fixed sizes: the CBZ peers, their noise, deductions,
-    # then the uniforms of the ranged unknowns and the bonded zones (so a config whose ranges are
-    # single values and without bonded zones draws the CBZ peers exactly as before they existed)
-    raw = draw_raw(p, rng)
-    eps = rng.standard_normal((T, len(PEER_VARIABLES) + 1, p.n))
-    ded_u = rng.random((T, p.n + 1))
-    u_concentration, u_eval, u_bonded, *u_method = rng.random(3 + T)
-    trade_q = trade_quantile(cfg, *cfg.peers.trade.shares(u_concentration))
-    n = p.n
-    bz = plan.bonded
-    n_bonded = bz.at(u_bonded)
-    bonded = None
-    if bz.high:
-        bonded = draw_bonded_raw(p, rng, bz.high)
-        eps = np.concatenate([eps, rng.standard_normal((T, len(PEER_VARIABLES) + 1, bz.high))], axis=2)
-        ded_u = np.concatenate([ded_u[:, :n], rng.random((T, bz.high)), ded_u[:, n:]], axis=1)
-    if K > 1:
-        ded_u = np.concatenate([ded_u, rng.random((T, K - 1))], axis=1)
-    n_all = n + bz.high
-    pop = build_population(cfg, raw, trade_q, bonded)
-
-    # base variables of every zone, the CBZ peers, then the bonded zones, the K zones last:
-    # (T + 1, n_base, n_all + K), the calibration year then each simulated year
-    units = np.empty((T + 1, plan.n_base, n_all + K))
-    values = np.empty((T + 1, *pop.values.shape))
-    values[0] = pop.values
-    grow(cfg, pop.values, macro, eps, out=values[1:])
-    base_table(pop, values, out=units[..., :n_all])
-    for k in range(K):
-        units[..., n_all + k] = _zone_years(cfgs[k], _plan(cfgs[k]), zones[k], zone_bases[k], macro)
-    seniority_rank = np.full(n_all + K, n_all, dtype=np.int64)  # 0 = most senior CBZ peer; never-evaluated: n_all
-    seniority_rank[np.argsort(-pop.seniority[:n], kind="stable")] = np.arange(n)
-    seniority_rank[n : n + n_bonded] = -1  # bonded zones present: always evaluated
-    seniority_rank[n_all:] = -1  # the zones
-    masks = zone_board_masks(cfgs, pop.central_west, n)  # per zone: two boards, three boards
-
-    columns = np.arange(n_all, n_all + K)  # the zones' columns of ``units``, in their listed order
-    boards = [np.stack([m[i] for m in masks]) if K > 1 else masks[0][i][None] for i in (0, 1)]  # (K, units)
-    refs = _references(cfgs, plan, years)  # (T, K) each zone's rank target in each data year
-    n_units = np.empty(T)
-    ranks = np.empty((T, K, 1 + len(cfg.variants)))
-    yearly = np.empty((5, T, K))  # rank on the board, score, trade and score at the reference rank, class-A threshold
-    for t, yp in enumerate(year_plans):
-        n_u = yp.n_units(u_eval)
-        ev = np.flatnonzero(seniority_rank < n_u - K - n_bonded)  # most senior CBZ peers, bonded zones, zones
-        mp = yp.method(u_method[t])
-        ranks[t], regional, own, trade_at, score_at = rank_year(
-            units[t + 1],
-            units[t],
-            ev,
-            plan.derived_arrays,
-            mp.arrays,
-            ded_u[t],
-            columns,
-            boards[mp.boards == 3],
-            refs[t],
-        )
-        yearly[:4, t] = regional, own, trade_at, score_at
-        n_units[t] = n_u
-        yearly[4, t] = int(np.floor(cfg.class_a_share * n_u + 1e-9))
-    class_a = (ranks[:, :, 0] <= yearly[4]).astype(float)
-    national = units[1:, 0] if not bz.high else np.concatenate([units[1:, 0, :n], units[1:, 0, n_all:]], axis=1)
-    stats: dict[str, np.ndarray] = {}
-    _trade_statistics(national, n, stats)
-    ind, var, peers = [], [], []
-    for k in range(K):
-        ind.append(
-            {
-                "rank": ranks[:, k, 0],
-                "rank_regional": yearly[0, :, k],
-                "eval_score": yearly[1, :, k],
-                "class_a": class_a[:, k],
-            }
-        )
-        var.append({vid: ranks[:, k, j] for j, vid in enumerate(cfg.variants, start=1)})
-        pk = {key: v.copy() for key, v in stats.items()} if k else stats
-        pk.update(
-            trade_at_reference_rank=yearly[2, :, k],
-            score_at_reference_rank=yearly[3, :, k],
-            reference_rank=refs[:, k].astype(float),
-            n_evaluated=n_units.copy() if k else n_units,
-        )
-        peers.append({key: pk[key] for key in PEER_STATS})
-    return [RankOutput(indicators=i, variants=v, peers=p) for i, v, p in zip(ind, var, peers, strict=True)]

@@ -113,3 +113,51 @@ def grown(values0, shock, growth, trend, percent, out):
             else:
                 for u in range(n):
                     out[t, v, u] = values0[v, u] * growth[t, v, u]
+
+
+# ----------------------------------------------------------------------------- a chunk of replications
+# The same loops, replication by replication along a leading axis (sim.ranking.chunk).
+
+
+@numba.njit(cache=True, nogil=True)
+def place_rows(order, grids, out):
+    """``out[..., order[..., i]] = grids[..., i]`` row by row (B, V, n): each row's values in the order
+    its argsort gives (the stratified peers: the i-th smallest latent takes the i-th grid value)."""
+    for b in range(order.shape[0]):
+        for v in range(order.shape[1]):
+            for i in range(order.shape[2]):
+                out[b, v, order[b, v, i]] = grids[b, v, i]
+
+
+@numba.njit(cache=True, nogil=True)
+def shift_medians_chunk(values, scale, shift, percent):
+    """:func:`shift_medians` of each replication b: ``values[b]`` (V, N), ``scale[b]``, ``shift[b]``."""
+    for b in range(values.shape[0]):
+        shift_medians(values[b], scale[b], shift[b], percent)
+
+
+@numba.njit(cache=True, nogil=True)
+def mode_mix_chunk(central_west, shares, factor):
+    """:func:`mode_mix` of each replication b: ``central_west[b]`` (N,), ``factor[b]`` (M, N)."""
+    for b in range(factor.shape[0]):
+        mode_mix(central_west[b], shares, factor[b])
+
+
+@numba.njit(cache=True, nogil=True)
+def growth_arguments_chunk(log_m, elasticity, drift, eps, noise_sd, half_var, walk, shock, argument):
+    """:func:`growth_arguments` of each replication b (``log_m[b]``, ``eps[b]``, ``shock[b]``,
+    ``argument[b]``): the trends (B, T, V)."""
+    n_reps, n_years, n_vars = shock.shape[0], shock.shape[1], shock.shape[2]
+    trend = np.empty((n_reps, n_years, n_vars))
+    for b in range(n_reps):
+        trend[b] = growth_arguments(
+            log_m[b], elasticity, drift, eps[b], noise_sd, half_var, walk, shock[b], argument[b]
+        )
+    return trend
+
+
+@numba.njit(cache=True, nogil=True)
+def grown_chunk(values0, shock, growth, trend, percent, out):
+    """:func:`grown` of each replication b into ``out[b]``."""
+    for b in range(out.shape[0]):
+        grown(values0[b], shock[b], growth[b], trend[b], percent, out[b])

@@ -29,16 +29,17 @@ def _quantile_points(n: int) -> tuple[list[int], list[int], np.ndarray]:
 
 
 def trade_statistics(trade: np.ndarray, n: int, peers: dict) -> None:
-    """Fill the trade statistics of ``peers`` from (T, n + 1) trade of the CBZ peers and the zone
-    (last): the national CBZ statistics leave the bonded zones out."""
-    peer_sorted = np.sort(trade[:, :n], axis=1)
+    """Fill the trade statistics of ``peers`` from (..., T, n + K) trade of the CBZ peers and the
+    zones (last), any leading axes (replications) kept: the national CBZ statistics leave the bonded
+    zones out."""
+    peer_sorted = np.sort(trade[..., :n], axis=-1)
     lo, hi, frac = _quantile_points(n)
-    below = peer_sorted[:, lo]
-    qs = below + frac * (peer_sorted[:, hi] - below)  # np.quantile, linear
+    below = peer_sorted[..., lo]
+    qs = below + frac * (peer_sorted[..., hi] - below)  # np.quantile, linear
     for j, k in enumerate(("trade_p10", "trade_p50", "trade_p90")):
-        peers[k] = qs[:, j]
-    national = np.sort(trade, axis=1)[:, ::-1]  # largest first, each year
-    tot = national.sum(axis=1)
-    peers["top5_share"] = national[:, :TOP_SMALL].sum(axis=1) / tot
-    peers["top30_share"] = national[:, :TOP_LARGE].sum(axis=1) / tot
+        peers[k] = qs[..., j]
+    national = np.sort(trade, axis=-1)[..., ::-1]  # largest first, each year
+    tot = national.sum(axis=-1)
+    peers["top5_share"] = national[..., :TOP_SMALL].sum(axis=-1) / tot
+    peers["top30_share"] = national[..., :TOP_LARGE].sum(axis=-1) / tot
     peers["trade_total_national"] = tot

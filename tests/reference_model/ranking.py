@@ -20,10 +20,10 @@ from sim.ranking.evaluate import (
     RankOutput,
     _MethodPlan,
     _plan,
-    _trade_statistics,
     _year_plans,
     _zone_years,
 )
+from sim.ranking.peer_stats import trade_statistics as _trade_statistics
 from sim.ranking.peers import (
     base_table,
     build_population,

@@ -1,0 +1,254 @@
+"""The national evaluation of a chunk of replications at once.
+
+:func:`rank_chunk` ranks the zones of B replications. Each replication draws its peers from its
+own generator, in the fixed order and sizes :func:`rank_zones` documents, so a replication's ranks
+do not depend on which others share its chunk (and ``rank_zones`` is the chunk of one). What
+follows the draws is one array expression over the whole chunk (values, median shifts, mode mix,
+growth, base variables, seniority, boards), so its cost is paid per chunk rather than per
+replication: elementwise numpy operations and row-wise sorts give every replication the same bits
+as alone. The scoring of each data year is the compiled kernel of :mod:`sim.ranking.kernels`, one
+call per replication and year.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+from sim.ranking.boards import chunk_board_masks
+from sim.ranking.config import LATENT_COLUMNS, TRADE_MODES, RankingConfig
+from sim.ranking.evaluate import (
+    PEER_STATS,
+    RankOutput,
+    _Plan,
+    _plan,
+    _references,
+    _year_plans,
+    _zone_years,
+)
+from sim.ranking.kernels import rank_year
+from sim.ranking.peer_kernel import (
+    grown_chunk,
+    growth_arguments_chunk,
+    mode_mix_chunk,
+    place_rows,
+    shift_medians_chunk,
+)
+from sim.ranking.peer_stats import trade_statistics
+from sim.ranking.peers import VALUE_COLUMNS, Prepared, draw_bonded_raw, draw_raw, prepared, trade_quantile
+
+
+class _Draws:
+    """The random numbers of a chunk's peers, replication-major (see :func:`_draw`)."""
+
+    def __init__(self, p: Prepared, B: int, T: int, K: int, high: int):
+        n_all, V = p.n + high, len(VALUE_COLUMNS)
+        self.latent = np.empty((B, len(LATENT_COLUMNS), n_all))
+        self.mix_z = np.empty((B, len(TRADE_MODES), n_all))
+        self.central_west = np.zeros((B, n_all), bool)  # bonded zones: east
+        self.shift = np.empty((B, V))
+        self.eps = np.empty((B, T, V, n_all))
+        self.deduction_u = np.empty((B, T, n_all + K))  # CBZ peers, bonded zones, the zones
+        self.u = np.empty((B, 3 + T))  # trade concentration, evaluated count, bonded count, method per year
+        self.trade_q = np.empty((B, 4))  # mu, s_body, s_tail, z_kink of each replication's trade quantile
+        self.calibrated = np.zeros(B, bool)  # its trade quantile is the calibration's
+
+
+def _draw(cfg: RankingConfig, p: Prepared, high: int, rngs: list, T: int, K: int) -> _Draws:
+    """Each replication's draws from its own generator, in a fixed order and fixed sizes: the CBZ
+    peers, their noise, deductions, then the uniforms of the ranged unknowns and the bonded zones (so
+    a config whose ranges are single values and without bonded zones draws the CBZ peers exactly as
+    before they existed), then the deductions of the zones after the first."""
+    n, V = p.n, len(VALUE_COLUMNS)
+    d = _Draws(p, len(rngs), T, K, high)
+    for b, rng in enumerate(rngs):
+        raw = draw_raw(p, rng)
+        d.latent[b, :, :n] = raw.latent
+        d.mix_z[b, :, :n] = raw.mix_z
+        d.central_west[b, :n] = raw.central_west
+        d.shift[b] = raw.shift
+        d.eps[b, :, :, :n] = rng.standard_normal((T, V, n))
+        ded = rng.random((T, n + 1))
+        d.deduction_u[b, :, :n] = ded[:, :n]
+        d.deduction_u[b, :, n + high] = ded[:, n]
+        u = d.u[b] = rng.random(3 + T)
+        tq = trade_quantile(cfg, *cfg.peers.trade.shares(u[0]))
+        d.trade_q[b] = tq.mu, tq.s_body, tq.s_tail, tq.z_kink
+        d.calibrated[b] = tq is p.trade_q
+        if high:
+            bonded = draw_bonded_raw(p, rng, high)
+            d.latent[b, :, n:] = bonded.latent
+            d.mix_z[b, :, n:] = bonded.mix_z
+            d.eps[b, :, :, n:] = rng.standard_normal((T, V, high))
+            d.deduction_u[b, :, n : n + high] = rng.random((T, high))
+        if K > 1:
+            d.deduction_u[b, :, n + high + 1 :] = rng.random((T, K - 1))
+    return d
+
+
+def _trade_values(q: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Trade at latent ``z`` (B, m) under each replication's quantile parameters ``q`` (B, 4), the
+    arithmetic of :class:`~sim.ranking.config.trade_quantile.TradeQuantile` row by row."""
+    mu, s_body, s_tail, z_kink = (q[:, j : j + 1] for j in range(4))
+    return np.exp(mu + s_body * z + (s_tail - s_body) * np.maximum(z - z_kink, 0.0))
+
+
+def _values(p: Prepared, d: _Draws, n: int) -> np.ndarray:
+    """(B, V, n_all) the peers' values in the calibration year: the CBZ peers (each row exactly its
+    grid of quantiles when stratified) then the bonded zones, before the median shifts (as
+    :func:`sim.ranking.peers.values_from_latent` gives them one replication at a time)."""
+    lat = d.latent[:, p.value_latent_rows]
+    out = np.empty(lat.shape)
+    free = 0
+    if p.stratified:
+        B = lat.shape[0]
+        grids = np.empty((B, *p.grids.shape))
+        grids[:] = p.grids
+        own = np.flatnonzero(~d.calibrated)
+        if own.size:
+            grids[own, 0] = _trade_values(d.trade_q[own], p.z_grid[None, :])
+        place_rows(np.argsort(lat[:, :, :n], axis=2), grids, out[:, :, :n])
+        free = n
+    if free < lat.shape[2]:
+        rest = np.ascontiguousarray(lat[:, :, free:])
+        part = np.empty(rest.shape)
+        part[:, 0] = _trade_values(d.trade_q, rest[:, 0])
+        pos, pct = p.value_pos_rows, p.pct_rows
+        part[:, pos] = np.exp(p.median_t[pos, None] + p.sigma[pos, None] * rest[:, pos])
+        part[:, pct] = 100.0 * special.expit(p.median_t[pct, None] + p.sigma[pct, None] * rest[:, pct])
+        out[:, :, free:] = part
+    return out
+
+
+def _units(cfgs: list, plan: _Plan, p: Prepared, d: _Draws, zones: list, zone_bases: list, macro: np.ndarray):
+    """(B, T + 1, base variables, units) every unit's base variables, the calibration year then each
+    simulated year (the CBZ peers, the bonded zones, the K zones last), and (B, M, n_all) the mode mix."""
+    B, T = macro.shape
+    n_all, K = d.latent.shape[2], len(cfgs)
+    values = np.empty((B, T + 1, len(VALUE_COLUMNS), n_all))
+    values[:, 0] = _values(p, d, p.n)
+    shift_medians_chunk(values[:, 0], np.exp(d.shift), d.shift, p.percent)
+    s = p.mix_sigma
+    mix = np.exp(s * d.mix_z - 0.5 * s * s)
+    mode_mix_chunk(d.central_west, p.shares, mix)
+    # growth: log shocks and trends, one numpy exponential, then the grown values
+    shape = (B, T, len(VALUE_COLUMNS), n_all)
+    shock, argument = np.empty(shape), np.empty(shape)
+    trend = growth_arguments_chunk(
+        np.log(macro), p.elasticity, p.drift, d.eps, p.noise_sd, p.half_var_pos, p.walk, shock, argument
+    )
+    grown_chunk(values[:, 0], shock, np.exp(argument, out=argument), trend, p.percent, values[:, 1:])
+    units = np.empty((B, T + 1, plan.n_base, n_all + K))
+    m = len(TRADE_MODES)
+    trade = values[:, :, :1, :]
+    units[:, :, :1, :n_all] = trade
+    np.multiply(trade, mix[:, None], out=units[:, :, 1 : 1 + m, :n_all])
+    units[:, :, 1 + m :, :n_all] = values[:, :, 1:, :]
+    for b in range(B):
+        for k in range(K):
+            units[b, :, :, n_all + k] = _zone_years(cfgs[k], _plan(cfgs[k]), zones[b][k], zone_bases[b][k], macro[b])
+    return units
+
+
+def rank_chunk(
+    cfgs: list, zones: list, zone_bases: list, years: list[int], macros, rngs: list
+) -> list[list[RankOutput]]:
+    """The K zones of each of B replications ranked in its own population (``zones[b][k]``,
+    ``zone_bases[b][k]``, ``macros[b]``, ``rngs[b]``: replication b's as :func:`rank_zones` takes
+    them): ``out[b]`` equals ``rank_zones`` of replication b alone, to the last bit."""
+    cfg, K, B, T = cfgs[0], len(cfgs), len(rngs), len(years)
+    plan, p = _plan(cfg), prepared(cfg)
+    macro = np.empty((B, T))
+    for b, m in enumerate(macros):
+        m = np.asarray(m, dtype=float)
+        if m.shape != (T,):
+            raise ValueError(f"macro_index has shape {m.shape}; expected ({T},) for years {list(years)}")
+        macro[b] = m
+    year_plans = _year_plans(cfg, plan, years)
+    n, bz = p.n, plan.bonded
+    n_all = n + bz.high
+    d = _draw(cfg, p, bz.high, rngs, T, K)
+    units = _units(cfgs, plan, p, d, zones, zone_bases, macro)
+
+    # seniority: 0 = most senior CBZ peer; never evaluated: n_all; bonded zones present and the zones: -1
+    seniority_rank = np.full((B, n_all + K), n_all, dtype=np.int64)
+    np.put_along_axis(
+        seniority_rank, np.argsort(-d.latent[:, 1, :n], axis=1, kind="stable"), np.arange(n)[None, :], axis=1
+    )
+    n_bonded = np.array([bz.at(u) for u in d.u[:, 2]], dtype=np.int64)
+    seniority_rank[:, n:n_all][np.arange(bz.high)[None, :] < n_bonded[:, None]] = -1
+    seniority_rank[:, n_all:] = -1
+    boards = chunk_board_masks(cfgs, d.central_west, n)  # (two, three) boards, each (B, K, units)
+
+    columns = np.arange(n_all, n_all + K)  # the zones' columns of ``units``, in their listed order
+    refs = _references(cfgs, plan, years)  # (T, K) each zone's rank target in each data year
+    national = (
+        units[:, 1:, 0] if not bz.high else np.concatenate([units[:, 1:, 0, :n], units[:, 1:, 0, n_all:]], axis=2)
+    )
+    stats: dict[str, np.ndarray] = {}
+    trade_statistics(national, n, stats)
+    out = []
+    for b in range(B):
+        n_units = np.empty(T)
+        ranks = np.empty((T, K, 1 + len(cfg.variants)))
+        yearly = np.empty(
+            (5, T, K)
+        )  # rank on the board, score, trade and score at the reference rank, class-A threshold
+        u_eval, u_method = d.u[b, 1], d.u[b, 3:]
+        for t, yp in enumerate(year_plans):
+            n_u = yp.n_units(u_eval)
+            ev = np.flatnonzero(seniority_rank[b] < n_u - K - n_bonded[b])  # most senior CBZ peers, bonded zones, zones
+            mp = yp.method(u_method[t])
+            ranks[t], regional, own, trade_at, score_at = rank_year(
+                units[b, t + 1],
+                units[b, t],
+                ev,
+                plan.derived_arrays,
+                mp.arrays,
+                d.deduction_u[b, t],
+                columns,
+                boards[mp.boards == 3][b],
+                refs[t],
+            )
+            yearly[:4, t] = regional, own, trade_at, score_at
+            n_units[t] = n_u
+            yearly[4, t] = int(np.floor(cfg.class_a_share * n_u + 1e-9))
+        class_a = (ranks[:, :, 0] <= yearly[4]).astype(float)
+        out.append(_outputs(cfg, K, ranks, yearly, class_a, {k: v[b] for k, v in stats.items()}, refs, n_units))
+    return out
+
+
+def _outputs(cfg: RankingConfig, K: int, ranks, yearly, class_a, stats: dict, refs, n_units) -> list[RankOutput]:
+    """One replication's RankOutput of each of its K zones."""
+    res = []
+    for k in range(K):
+        ind = {
+            "rank": ranks[:, k, 0],
+            "rank_regional": yearly[0, :, k],
+            "eval_score": yearly[1, :, k],
+            "class_a": class_a[:, k],
+        }
+        var = {vid: ranks[:, k, j] for j, vid in enumerate(cfg.variants, start=1)}
+        pk = {key: v.copy() for key, v in stats.items()} if k else stats
+        pk.update(
+            trade_at_reference_rank=yearly[2, :, k],
+            score_at_reference_rank=yearly[3, :, k],
+            reference_rank=refs[:, k].astype(float),
+            n_evaluated=n_units.copy() if k else n_units,
+        )
+        res.append(RankOutput(indicators=ind, variants=var, peers={key: pk[key] for key in PEER_STATS}))
+    return res
+
+
+def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macro_index, rng) -> list[RankOutput]:
+    """K zones (each its own ``cfgs[k].zone``, the configs otherwise alike) in one population: each replaces a
+    peer (the evaluated count stays), their deduction uniforms come after every other draw (K = 1 draws
+    what :func:`rank_replication` does), and a tie between zones goes to the one listed first."""
+    return rank_chunk(cfgs, [zones], [zone_bases], years, [macro_index], [rng])[0]
+
+
+def rank_replication(cfg: RankingConfig, zone: dict, zone_base: dict, years: list[int], macro_index, rng) -> RankOutput:
+    """Rank the zone of one replication among simulated peers in each of ``years``. zone: its yearly
+    indicators (config.ZONE_MODEL_VARIABLES); zone_base: its values the year before ``years[0]``;
+    macro_index: the shared macro factor per year (1 the year before); rng: all peer draws (fixed order)."""
+    return rank_zones([cfg], [zone], [zone_base], years, macro_index, rng)[0]
