@@ -50,7 +50,7 @@ def proportion_ci(hits: int, n: int, level: float = CI_LEVEL) -> tuple[float, fl
     The numbers of ``scipy.stats.binomtest(hits, n).proportion_ci(level, method="wilson")``, bit
     for bit: its formula (Newcombe 1998), in its order of operations, with its normal quantile
     (``scipy.special.ndtri``), without the test's p-value and without importing ``scipy.stats``,
-    which takes a run's main process most of a second (tests/test_targets_ci.py compares them)."""
+    which takes a run's main process most of a second (tests/test_special_quantiles.py compares them)."""
     if n == 0:
         return float("nan"), float("nan")
     k, n = int(hits), int(n)
