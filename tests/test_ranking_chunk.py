@@ -43,7 +43,11 @@ def _same(a, b) -> None:
 @pytest.mark.parametrize("n_zones", [1, 2])
 def test_a_chunk_ranks_each_replication_as_alone(case, n_zones):
     cfg = make_cfg(CASES[case])
-    cfgs = [cfg] if n_zones == 1 else [cfg, make_cfg(lambda d: (CASES[case](d), d["zone"].update(region="east", board="east")))]
+    cfgs = (
+        [cfg]
+        if n_zones == 1
+        else [cfg, make_cfg(lambda d: (CASES[case](d), d["zone"].update(region="east", board="east")))]
+    )
     reps = range(7)
     zones = [[_zone(j, k) for k in range(n_zones)] for j in reps]
     bases = [[ZONE_BASE] * n_zones for _ in reps]
