@@ -1,11 +1,12 @@
-"""The national evaluation of one replication: the zone among its peers, every simulated year.
+"""The plans of the national evaluation, worked out once per configuration and simulated years.
 
-:func:`rank_replication` draws the peers of a replication (the concentration of their trade, how many are
-evaluated, the bonded zones among them), grows them with its macro index, puts the zone beside them and
-scores every evaluated zone of each data year under the method drawn for that year, and under each variant.
-What depends only on the configuration and the simulated years is worked out once and cached (:class:`_Plan`,
-:class:`_YearPlan`), so a replication costs its random draws plus a few array operations per data year.
-"""
+A replication (:func:`sim.ranking.chunk.rank_replication`, or a chunk of them ranked together) draws
+its peers (the concentration of their trade, how many are evaluated, the bonded zones among them),
+grows them with its macro index, puts the zone beside them and scores every evaluated zone of each
+data year under the method drawn for that year, and under each variant. What depends only on the
+configuration and the simulated years is here and cached (:class:`_Plan`, :class:`_YearPlan`,
+:class:`_MethodPlan`), with the zone's own rows (:func:`_zone_years`) and reference ranks, so a
+replication costs its random draws plus a few array operations per data year."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The national evaluation of one replication as it was before its compiled kernel (numpy only).
 
 Kept as the reference of the ranking's equivalence test (tests/test_ranking_equivalence.py): the
-program's ranking (sim/ranking/evaluate.py with sim/ranking/kernels.py) must give the same ranks on
+program's ranking (sim/ranking/chunk.py with sim/ranking/kernels.py) must give the same ranks on
 the same draws, and the same distribution of every ranking indicator. It reads the same cached
 plans, peers and scoring functions as the program; only the scoring of a data year differs (a
 hundred-odd numpy calls here, one compiled call there). Not used by the program.
