@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 
-from fpdf import FPDF, FontFace, image_parsing
+from fpdf import FPDF, image_parsing
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import TTFFont
 from PIL import Image
@@ -213,35 +213,56 @@ class _PDF(FPDF):
         self.ln(3)
 
     def _table(self, t: Table):
+        """``t`` drawn cell by cell: each cell a bordered box (filled for the header and for
+        highlighted rows) with its text, broken by :func:`kinsoku_lines`, one line at a time, at the
+        places fpdf2's ``table()`` put them (padding :data:`CELL_PAD`, lines of ``font_size`` x 0.48
+        mm, top-aligned). A row that does not fit above the page's foot goes to the next page under
+        the header row again, and the header never stands alone at the foot of a page."""
         self.set_font(FONT, size=t.font_size)
         self.set_draw_color(180, 180, 180)
-        align = [{"l": "LEFT", "r": "RIGHT", "c": "CENTER"}[a] for a in (t.align or "l" * len(t.columns))]
-        widths = column_widths(t, self.w - 2 * MARGIN, self.measure())
-        head_style = FontFace(emphasis="NONE", fill_color=FILL["head"], color=INK)
-        with self.table(
-            col_widths=widths,
-            text_align=align,
-            line_height=t.font_size * 0.48,
-            wrapmode=self.wrap,
-            headings_style=head_style,
-            repeat_headings=1,
-            padding=CELL_PAD,
-            width=self.w - 2 * MARGIN,
-            v_align="TOP",
-        ) as tab:
-            head = tab.row()
-            for c, w in zip(t.columns, widths, strict=True):
-                head.cell(self._cell_lines(c, w))
-            for i, r in enumerate(t.rows):
-                cls = t.row_classes[i] if i < len(t.row_classes) else ""
-                style = FontFace(fill_color=FILL[cls]) if cls in FILL else None
-                row = tab.row(style=style)
-                for c, w in zip(r, widths, strict=True):
-                    row.cell(self._cell_lines(c, w))
+        self.set_text_color(*INK)
+        measure = self.measure()
+        widths = column_widths(t, self.w - 2 * MARGIN, measure)
+        xs = [self.l_margin + sum(widths[:j]) for j in range(len(widths))]
+        align = t.align or "l" * len(t.columns)
+        line_h = t.font_size * 0.48
+        # baseline of a line below its top, as fpdf2's cells place it (font_size in mm here)
+        baseline = 0.5 * line_h + 0.3 * self.font_size
 
-    def _cell_lines(self, text: str, col_width: float) -> str:
-        """A table cell's text broken into lines for its column (less the padding either side)."""
-        return kinsoku_lines(text, col_width - 2 * CELL_PAD, self.measure())
+        def lay(cells) -> tuple[list[list[tuple[str, float]]], float]:
+            laid = []
+            for c, w in zip(cells, widths, strict=True):
+                text = kinsoku_lines(str(c), w - 2 * CELL_PAD, measure)
+                laid.append([(line, measure(line)) for line in text.split("\n")] if text else [])
+            return laid, max((len(lines) for lines in laid if lines), default=0) * line_h + 2 * CELL_PAD
+
+        def draw(laid, height: float, fill) -> None:
+            y = self.get_y()
+            if fill is not None:
+                self.set_fill_color(*fill)
+            for x, w, a, lines in zip(xs, widths, align, laid, strict=True):
+                self.rect(x, y, w, height, style="DF" if fill is not None else "D")
+                for k, (line, width) in enumerate(lines):
+                    if a == "r":
+                        left = x + w - CELL_PAD - width
+                    elif a == "c":
+                        left = x + (w - width) / 2
+                    else:
+                        left = x + CELL_PAD
+                    self.text(left, y + CELL_PAD + k * line_h + baseline, line)
+            self.ln(height)
+
+        head, head_h = lay(t.columns)
+        rows = [lay(r) for r in t.rows]
+        if rows and self.will_page_break(head_h + rows[0][1]):
+            self.add_page()
+        draw(head, head_h, FILL["head"])
+        for i, (laid, height) in enumerate(rows):
+            if self.will_page_break(height):
+                self.add_page()
+                draw(head, head_h, FILL["head"])
+            cls = t.row_classes[i] if i < len(t.row_classes) else ""
+            draw(laid, height, FILL.get(cls))
 
     def put_image(self, f: Figure, max_h: float | None = None):
         full_w = self.w - 2 * MARGIN
