@@ -77,3 +77,17 @@ def test_texts_sit_one_padding_inside_their_borders():
     assert width - pdf.MARGIN * 72 / 25.4 - tp.get_charbox(index + count - 1)[2] == pytest.approx(pad, abs=0.8)
     index, _count = tp.search("fact 0", match_whole_word=True).get_next()
     assert tp.get_charbox(index)[0] - pdf.MARGIN * 72 / 25.4 == pytest.approx(pad, abs=0.8)
+
+
+def test_a_shared_font_subset_must_hold_what_the_pdf_draws():
+    """The pack gives the PDF the HTML's font subset: a subset of pdf_chars() draws the same text
+    as the whole font; one without a character the PDF draws is refused, not drawn as boxes."""
+    from sim.report.document.html import subset_font
+
+    doc = _doc(4)
+    full = pdfium.PdfDocument(pdf.render_pdf(doc))[0].get_textpage().get_text_range()
+    chars = "".join(sorted(pdf.pdf_chars(doc)))
+    shared = pdfium.PdfDocument(pdf.render_pdf(doc, font=subset_font(chars)))[0].get_textpage().get_text_range()
+    assert shared == full
+    with pytest.raises(ValueError, match="pdf_chars"):
+        pdf.render_pdf(doc, font=subset_font(chars.replace("v", "")))

@@ -13,13 +13,26 @@ on the page of the table's last rows, never alone on a page of its own (:func:`r
 from __future__ import annotations
 
 import io
+import tempfile
+from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF, image_parsing
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import TTFFont
 from PIL import Image
 
-from sim.report.document.blocks import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
+from sim.report.document.blocks import (
+    Bullets,
+    Document,
+    Figure,
+    FigureRow,
+    Heading,
+    PageBreak,
+    Para,
+    Table,
+    document_text,
+)
 from sim.report.document.pdf_images import image_slices, image_source
 from sim.report.document.reproducible import run_datetime
 from sim.report.texts.fonts import cjk_font_path
@@ -78,14 +91,23 @@ def _cjk(word: str) -> bool:
     return any("\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in word)
 
 
+BULLET = "•"
+
+
+def pdf_chars(doc: Document) -> set[str]:
+    """The characters the PDF of ``doc`` draws: its texts, the page footer with any page numbers,
+    the list bullet and printable ASCII."""
+    footer = text("page", doc.lang, page="0123456789", pages="")
+    return set(document_text(doc) + footer + BULLET) | {chr(c) for c in range(32, 127)}
+
+
 class _PDF(FPDF):
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, font_path: str):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.doc = doc
         self.set_margins(MARGIN, MARGIN + 3, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + 2)
-        path = cjk_font_path()
-        self.add_font(FONT, "", path)
+        self.add_font(FONT, "", font_path)
         # the embedded subset keeps the whole font's bounding boxes (see html.subset_font): fpdf2
         # would recompute them from the outline of every glyph kept, most of the font's time here
         font = self.fonts[FONT]
@@ -179,7 +201,7 @@ class _PDF(FPDF):
             if b.cls == "warning":
                 self.set_fill_color(*FILL["joint"])
             self.set_x(MARGIN + 2)
-            self.cell(4, 4.6, "•")
+            self.cell(4, 4.6, BULLET)
             self.multi_cell(
                 0,
                 4.6,
@@ -328,24 +350,33 @@ IMAGE_ZLIB_LEVEL = 1
 default, 6, took about a tenth of the pack's time for a PDF a few percent smaller)."""
 
 
-def render_pdf(doc: Document) -> bytes:
+def render_pdf(doc: Document, font: bytes | None = None) -> bytes:
     """The PDF of ``doc``. Laid out once; where a closing line would fall alone on a new page,
-    laid out again with room for it kept under the table before it (each such table once)."""
+    laid out again with room for it kept under the table before it (each such table once).
+
+    ``font``: the bundled font already subset to (at least) :func:`pdf_chars`, when the caller
+    shares one subset between the HTML and the PDF (fpdf2 then reads and subsets a font of a few
+    hundred glyphs rather than the whole CJK font); by default the whole font file."""
     reserve: dict[int, float] = {}
     level = image_parsing.SETTINGS.compression_level
     image_parsing.SETTINGS.compression_level = IMAGE_ZLIB_LEVEL
     try:
-        while True:
-            try:
-                return _render(doc, reserve)
-            except _Orphan as o:
-                reserve[o.table] = o.reserve
+        with tempfile.TemporaryDirectory() as tmp:
+            path = cjk_font_path()
+            if font is not None:  # fpdf2 reads fonts from files
+                path = str(Path(tmp) / "subset.otf")
+                Path(path).write_bytes(font)
+            while True:
+                try:
+                    return _render(doc, reserve, path)
+                except _Orphan as o:
+                    reserve[o.table] = o.reserve
     finally:
         image_parsing.SETTINGS.compression_level = level
 
 
-def _render(doc: Document, reserve: dict[int, float]) -> bytes:
-    pdf = _PDF(doc)
+def _render(doc: Document, reserve: dict[int, float], font_path: str) -> bytes:
+    pdf = _PDF(doc, font_path)
     pdf.set_creation_date(run_datetime(doc.date))
     pdf.add_page()
     pdf.set_font(FONT, size=19)
@@ -388,4 +419,12 @@ def _render(doc: Document, reserve: dict[int, float]) -> bytes:
             pdf.put_image(b)
         elif isinstance(b, PageBreak):
             pdf.add_page()
-    return bytes(pdf.output())
+    data = bytes(pdf.output())
+    font = pdf.fonts[FONT]
+    if isinstance(font, TTFFont) and font.missing_glyphs and font_path != cjk_font_path():
+        # a character the whole font lacks is missing either way; any other must be in the subset
+        whole = TTFont(cjk_font_path(), lazy=True).getBestCmap()
+        lost = sorted(chr(c) for c in font.missing_glyphs if c in whole)
+        if lost:
+            raise ValueError(f"the PDF draws characters its font subset lacks (see pdf_chars): {lost}")
+    return data
