@@ -8,6 +8,7 @@ import pytest
 
 from sim.report.document import pdf
 from sim.report.document.blocks import Bullets, Document, Heading, Table
+from sim.report.document.pdf_tables import CELL_PAD
 
 pdfium = pytest.importorskip("pypdfium2", reason="pypdfium2 not installed: cannot read the PDF")
 
@@ -72,7 +73,7 @@ def test_texts_sit_one_padding_inside_their_borders():
     page = d[0]
     tp = page.get_textpage()
     width, _ = page.get_size()
-    pad = pdf.CELL_PAD * 72 / 25.4
+    pad = CELL_PAD * 72 / 25.4
     index, count = tp.search("value 0", match_whole_word=True).get_next()
     assert width - pdf.MARGIN * 72 / 25.4 - tp.get_charbox(index + count - 1)[2] == pytest.approx(pad, abs=0.8)
     index, _count = tp.search("fact 0", match_whole_word=True).get_next()

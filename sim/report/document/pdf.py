@@ -1,13 +1,16 @@
 """Render a :class:`~sim.report.document.blocks.Document` as an A4 PDF with fpdf2 (pure Python).
 
-The bundled CJK font (Noto Sans CJK SC from the mplfonts wheel) is embedded, subset by fpdf2,
+The bundled CJK font (Noto Sans CJK SC from the mplfonts wheel) is embedded, subset by fpdf2
+(from the pack's own subset of the page's characters when it is given one, :func:`render_pdf`),
 so the PDF needs no system library and no browser. Pages carry a running header and
 "page x of y"; tables repeat their header row across pages; text is black or dark grey and
 highlighted rows use light fills, so a grey print stays readable. Paragraphs and list items are
-broken into lines here (:func:`kinsoku_lines`, as are headings and table cells): Chinese between
-characters by the rules of Chinese typesetting, English at spaces; a chart taller than a page continues on the next, cut where a row of the image is
-blank (:func:`image_slices`). A closing line (a paragraph that ends a section after a table) stays
-on the page of the table's last rows, never alone on a page of its own (:func:`render_pdf`).
+broken into lines here (:func:`kinsoku_lines`, as are headings and the table cells that
+:mod:`sim.report.document.pdf_tables` draws): Chinese between characters by the rules of Chinese
+typesetting, English at spaces; a chart taller than a page continues on the next, cut where a row
+of the image is blank (:func:`image_slices`). A closing line (a paragraph that ends a section
+after a table) stays on the page of the table's last rows, never alone on a page of its own
+(:func:`render_pdf`).
 """
 
 from __future__ import annotations
@@ -34,9 +37,9 @@ from sim.report.document.blocks import (
     document_text,
 )
 from sim.report.document.pdf_images import image_slices, image_source
+from sim.report.document.pdf_tables import draw_table, kinsoku_lines
 from sim.report.document.reproducible import run_datetime
 from sim.report.texts.fonts import cjk_font_path
-from sim.report.texts.linebreak import break_lines
 from sim.report.texts.words import text
 
 FONT = "cjk"
@@ -48,49 +51,6 @@ MARGIN = 15
 KEEP_WITH_LINE = 20.0
 """Millimetres of its table that a closing line takes with it when it must go to a new page (a
 few rows under the repeated header), so the page does not hold the line alone."""
-CELL_PAD = 0.8
-"""Millimetres of padding inside a table cell."""
-EPS = 0.01
-"""Millimetres kept short of the line so that fpdf2, measuring the same lines, breaks none again."""
-
-
-def kinsoku_lines(text: str, width: float, measure) -> str:
-    """``text`` with line breaks so that every line fits ``width`` by ``measure`` (a string's
-    width), broken by the Chinese and English rules of :func:`sim.report.texts.linebreak.break_lines`."""
-    return "\n".join(break_lines(text, width - EPS, measure))
-
-
-def column_widths(t: Table, full: float, measure) -> list[float]:
-    """Widths (mm) of ``t``'s columns: its relative widths scaled to ``full``, but no column narrower
-    than its widest word without a space or a CJK character (a figure such as "589/1000" or
-    "55.8–61.9%"), which a line break would cut into two misleading numbers. The width a column
-    needs is taken, in proportion, from the columns that have more than they need."""
-    need = [
-        max((measure(w) + 2 * CELL_PAD + EPS for cell in cells for w in str(cell).split() if not _cjk(w)), default=0.0)
-        for cells in zip(t.columns, *t.rows, strict=True)
-    ]
-    widths = [w / sum(t.widths) * full for w in t.widths]
-    for _ in widths:  # each round fixes at least one more column at its need
-        short = [i for i, w in enumerate(widths) if w < need[i] - 1e-9]
-        if not short:
-            break
-        free = [i for i in range(len(widths)) if i not in short and widths[i] > need[i]]
-        if not free:
-            break
-        lack = sum(need[i] - widths[i] for i in short)
-        spare = sum(widths[i] - need[i] for i in free)
-        given = min(lack, spare)  # all the lack if the spare covers it, else all the spare
-        for i in free:
-            widths[i] -= given / spare * (widths[i] - need[i])
-        for i in short:
-            widths[i] += given / lack * (need[i] - widths[i])
-    return widths
-
-
-def _cjk(word: str) -> bool:
-    return any("\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in word)
-
-
 BULLET = "•"
 
 
@@ -235,56 +195,10 @@ class _PDF(FPDF):
         self.ln(3)
 
     def _table(self, t: Table):
-        """``t`` drawn cell by cell: each cell a bordered box (filled for the header and for
-        highlighted rows) with its text, broken by :func:`kinsoku_lines`, one line at a time, at the
-        places fpdf2's ``table()`` put them (padding :data:`CELL_PAD`, lines of ``font_size`` x 0.48
-        mm, top-aligned). A row that does not fit above the page's foot goes to the next page under
-        the header row again, and the header never stands alone at the foot of a page."""
         self.set_font(FONT, size=t.font_size)
         self.set_draw_color(180, 180, 180)
         self.set_text_color(*INK)
-        measure = self.measure()
-        widths = column_widths(t, self.w - 2 * MARGIN, measure)
-        xs = [self.l_margin + sum(widths[:j]) for j in range(len(widths))]
-        align = t.align or "l" * len(t.columns)
-        line_h = t.font_size * 0.48
-        # baseline of a line below its top, as fpdf2's cells place it (font_size in mm here)
-        baseline = 0.5 * line_h + 0.3 * self.font_size
-
-        def lay(cells) -> tuple[list[list[tuple[str, float]]], float]:
-            laid = []
-            for c, w in zip(cells, widths, strict=True):
-                text = kinsoku_lines(str(c), w - 2 * CELL_PAD, measure)
-                laid.append([(line, measure(line)) for line in text.split("\n")] if text else [])
-            return laid, max((len(lines) for lines in laid if lines), default=0) * line_h + 2 * CELL_PAD
-
-        def draw(laid, height: float, fill) -> None:
-            y = self.get_y()
-            if fill is not None:
-                self.set_fill_color(*fill)
-            for x, w, a, lines in zip(xs, widths, align, laid, strict=True):
-                self.rect(x, y, w, height, style="DF" if fill is not None else "D")
-                for k, (line, width) in enumerate(lines):
-                    if a == "r":
-                        left = x + w - CELL_PAD - width
-                    elif a == "c":
-                        left = x + (w - width) / 2
-                    else:
-                        left = x + CELL_PAD
-                    self.text(left, y + CELL_PAD + k * line_h + baseline, line)
-            self.ln(height)
-
-        head, head_h = lay(t.columns)
-        rows = [lay(r) for r in t.rows]
-        if rows and self.will_page_break(head_h + rows[0][1]):
-            self.add_page()
-        draw(head, head_h, FILL["head"])
-        for i, (laid, height) in enumerate(rows):
-            if self.will_page_break(height):
-                self.add_page()
-                draw(head, head_h, FILL["head"])
-            cls = t.row_classes[i] if i < len(t.row_classes) else ""
-            draw(laid, height, FILL.get(cls))
+        draw_table(self, t, self.measure(), FILL)
 
     def put_image(self, f: Figure, max_h: float | None = None):
         full_w = self.w - 2 * MARGIN
