@@ -11,7 +11,8 @@ Prints:
     time of each of ``--repeat`` builds, and how many times each results file was opened;
   * the stages of one build in this process with one worker: reading the results, each chart
     (drawing, PNG, SVG) per language, the document, HTML and PDF per language with their font
-    subsetting, the Excel workbook, and the results files opened by it.
+    subsetting (the subset a language's HTML and PDF share, and fpdf2's own of it), the Excel
+    workbook, and the results files opened by it.
 Stages are timed by wrapping the pack's functions from outside; nothing in ``sim/`` knows about it.
 ``--smoke`` does all of it once, in English only, on a results folder of 20 replications of the
 test suite's tiny zone (tests/data/tiny.toml) made for the purpose (seconds, not minutes; the
@@ -164,7 +165,15 @@ def stages(results: Path, all_charts: bool, langs: tuple[str, ...]) -> None:
 
         setattr(mod, name, renderer)
     S.wrap(pack, "build_workbook", ("-", "Excel"))
-    S.wrap(pack, "build_document", lambda a, k: (a[1], "document"))
+    document = pack.build_document
+
+    def build_document(res, lang, *a, **k):
+        S.lang = lang
+        with S.on((lang, "document")):
+            return document(res, lang, *a, **k)
+
+    pack.build_document = build_document
+    S.wrap(pack, "subset_font", lambda a, k: (S.lang, "font subset"))  # one per language, for HTML and PDF
 
     def font_key(a, k):
         return (S.lang, (S.stack[-1] if S.stack else "?") + ": font subsetting")
@@ -240,6 +249,7 @@ def _print_stages(S: Stages, total: float, cpu: float, all_charts: bool) -> None
             sub = S.t.get((lang, f"{kind}: font subsetting"), 0.0)
             extra = f", font loading {S.t.get((lang, 'PDF: font loading'), 0.0):.2f} s" if kind == "PDF" else ""
             print(f"  [{lang}] {kind} {S.t.get((lang, kind), 0.0):.2f} s (font subsetting {sub:.2f} s{extra})")
+        print(f"  [{lang}] font subset shared by HTML and PDF {S.t.get((lang, 'font subset'), 0.0):.2f} s")
     print(f"  Excel {S.t.get(('-', 'Excel'), 0.0):.2f} s")
     print("  results files opened: " + (", ".join(f"{k} x{v}" for k, v in sorted(S.opens.items())) or "none"))
 

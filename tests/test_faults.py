@@ -243,7 +243,7 @@ def test_interrupted_or_full_pack_keeps_the_old_one(tmp_path, capsys, monkeypatc
     before = _pack_bytes(out / "report")
     assert any(k.endswith(".pdf") for k in before)
 
-    def interrupted(doc):
+    def interrupted(doc, **_):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pack, "render_pdf", interrupted)
@@ -252,7 +252,7 @@ def test_interrupted_or_full_pack_keeps_the_old_one(tmp_path, capsys, monkeypatc
     assert _pack_bytes(out / "report") == before
     assert not [p.name for p in out.iterdir() if p.name.startswith(".report.")]
 
-    def full(doc):
+    def full(doc, **_):
         raise store.write_fault(out / "report" / "report_en.pdf", OSError(errno.ENOSPC, "No space left on device"))
 
     monkeypatch.setattr(pack, "render_pdf", full)

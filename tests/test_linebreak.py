@@ -8,7 +8,7 @@ import itertools
 import pytest
 
 from sim.report.document.blocks import Table
-from sim.report.document.pdf import CELL_PAD, EPS, column_widths
+from sim.report.document.pdf_tables import CELL_PAD, EPS, column_widths
 from sim.report.texts.linebreak import NO_LINE_END, NO_LINE_START, break_lines, columns, wrap
 
 

@@ -32,9 +32,9 @@ from sim.report.deck.content import deck_slides, warning_slides
 from sim.report.deck.pptx import build_deck
 from sim.report.document.compose import build_document
 from sim.report.document.excel import build_workbook
-from sim.report.document.html import render_html
+from sim.report.document.html import page_chars, render_html, subset_font
 from sim.report.document.pairs import pair_table
-from sim.report.document.pdf import render_pdf
+from sim.report.document.pdf import pdf_chars, render_pdf
 from sim.report.document.registry import make_charts
 from sim.report.document.schedule import Job, run_jobs
 from sim.report.document.sections import scenario_labels
@@ -126,14 +126,15 @@ def _rendered(charts: dict) -> dict:
 
 def _report_job(src, stage: str, lang: str, charts: dict):
     """report_<lang>.html and .pdf from the language's charts (the results of its chart jobs),
-    written under ``stage``: the document both show is built once."""
+    written under ``stage``: the document both show is built once, and the font subset both embed."""
     results = _results(src)
     res, others = results[0], results[1:]
     rows = compare_rows(results, lang) if others else None
     doc = build_document(res, lang, _rendered(charts), others, rows, [pair_table(res, o) for o in others])
     written: list[Path] = []
-    _write(Path(stage) / f"report_{lang}.html", render_html(doc), written)
-    _write(Path(stage) / f"report_{lang}.pdf", render_pdf(doc), written)
+    font = subset_font("".join(sorted(page_chars(doc) | pdf_chars(doc))))
+    _write(Path(stage) / f"report_{lang}.html", render_html(doc, font=font), written)
+    _write(Path(stage) / f"report_{lang}.pdf", render_pdf(doc, font=font), written)
     return written
 
 

@@ -28,6 +28,7 @@ from sim.report.charts.base import (
     VERMILION,
     ChartMeta,
     footnote,
+    tight_layout,
     wrap_label,
 )
 from sim.report.texts.fonts import use_cjk_font
@@ -83,7 +84,7 @@ def group_chart(rows: pd.DataFrame, labels: list[str], lang: str, meta: ChartMet
     ]
     fig.legend(handles=handles, loc="upper right", ncol=len(handles), fontsize=10, frameon=False)
     footnote(fig, meta.footer(lang))
-    fig.tight_layout(rect=(0, 0.03, 1, 0.94))
+    tight_layout(fig, (0, 0.03, 1, 0.94))
     return fig
 
 
@@ -134,5 +135,5 @@ def paired_chart(
         frameon=False,
     )
     footnote(fig, meta.footer(lang))
-    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    tight_layout(fig, (0, 0.03, 1, 1))
     return fig

@@ -93,6 +93,25 @@ class Document:
     date: str = ""
 
 
+def document_text(doc: Document) -> str:
+    """Every text of ``doc`` that either renderer draws: its title, subtitle and running header,
+    and each block's words (headings, paragraphs, list items, table headers and cells, captions)."""
+    parts = [doc.title, doc.subtitle, doc.header]
+    for b in doc.blocks:
+        if isinstance(b, (Heading, Para)):
+            parts.append(b.text)
+        elif isinstance(b, Bullets):
+            parts += b.items
+        elif isinstance(b, Table):
+            parts += [str(c) for c in b.columns]
+            parts += [str(c) for row in b.rows for c in row]
+        elif isinstance(b, Figure):
+            parts.append(b.caption)
+        elif isinstance(b, FigureRow):
+            parts += [f.caption for f in b.figures]
+    return "\n".join(parts)
+
+
 def png_size(png: bytes) -> tuple[int, int]:
     """(width, height) in pixels of PNG bytes; (0, 0) for anything else."""
     if png[:8] == b"\x89PNG\r\n\x1a\n":

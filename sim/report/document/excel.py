@@ -1,15 +1,12 @@
 """``summary.xlsx``: the target table, indicator quantiles by year, monthly fan data, time to
 target and the resolved scenario, one sheet each, with Chinese and English column labels and
-units in the headers (openpyxl)."""
+units in the headers (xlsxwriter, :func:`sim.report.document.excel_cells.new_workbook`)."""
 
 from __future__ import annotations
 
 import io
-import zipfile
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
 
 from sim.report.charts.base import target_label
 from sim.report.document.excel_cells import (
@@ -17,6 +14,7 @@ from sim.report.document.excel_cells import (
     QUANTILES,
     VALUE,
     bi,
+    new_workbook,
     raw_sheet,
     sheet,
     unit_bi,
@@ -226,8 +224,8 @@ def ttt_sheet(wb, res: Results):
 
 def build_workbook(results: list[Results]) -> bytes:
     res = results[0]
-    wb = Workbook()
-    wb.remove(wb.active)
+    buf = io.BytesIO()
+    wb = new_workbook(buf)
     targets_sheet(wb, res)
     quantiles_sheet(wb, res)
     monthly_sheet(wb, res)
@@ -238,24 +236,27 @@ def build_workbook(results: list[Results]) -> bytes:
         compare_sheet(wb, results)
     ranking_sheet(wb, res)
     peers_sheet(wb, res)
-    used = {ws.title for ws in wb.worksheets}
+    used = {ws.get_name().lower() for ws in wb.worksheets()}  # Excel's sheet names ignore case
     for r in results:
         for name, p in r.extra_tables.items():
-            title = "".join(ch for ch in name if ch not in "[]:*?/\\")[:31] or "table"
+            title = "".join(ch for ch in name if ch not in "[]:*?/\\").strip("'")[:31] or "table"
             k = 2
-            while title in used:
+            while title.lower() in used:
                 title = f"{title[:28]}_{k}"
                 k += 1
-            used.add(title)
             try:
-                raw_sheet(wb, title, pd.read_csv(p))
+                table = pd.read_csv(p)
             except (OSError, ValueError):
                 continue
-    wb.properties.title = f"{res.zone('en')} / {res.scenario_name}"
-    wb.properties.creator = "zonesim"
+            used.add(title.lower())
+            raw_sheet(wb, title, table)
     when = run_datetime(res.run_date)
-    wb.properties.created = wb.properties.modified = when.replace(tzinfo=None)
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).save()  # Workbook.save would stamp the current time as 'modified'
+    wb.set_properties(
+        {
+            "title": f"{res.zone('en')} / {res.scenario_name}",
+            "author": "zonesim",
+            "created": when.replace(tzinfo=None),  # also the 'modified' date: same run, same bytes
+        }
+    )
+    wb.close()
     return fixed_zip(buf.getvalue(), when)

@@ -1,14 +1,13 @@
 """The cells of ``summary.xlsx``: bilingual headers, a formatted sheet (bold shaded header,
 number formats, widths, frozen first row, filter), cell values, units, and a table written as it
-is."""
+is. Written by xlsxwriter (:func:`new_workbook`): every text is written as text (never read as a
+formula, a number or a link), NaN as an empty cell."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from xlsxwriter import Workbook
 
 from sim.report.texts.labels import (
     unit_label,
@@ -18,7 +17,8 @@ from sim.rounding import significant
 from sim.vocabulary.outcomes import indicator_unit
 
 QUANTILES = (5, 10, 25, 50, 75, 90, 95)
-HEAD_FILL = PatternFill("solid", fgColor="DCE6F0")
+HEAD = {"bold": True, "bg_color": "#DCE6F0", "text_wrap": True, "valign": "top"}
+"""The header row's cells: bold on a light blue, wrapped, at the top of the cell."""
 PCT = "0.0%"
 VALUE = "#,##0.00"
 """Indicator values: two decimals on screen, the full number in the cell."""
@@ -26,6 +26,22 @@ VALUE = "#,##0.00"
 
 def bi(zh: str, en: str) -> str:
     return f"{zh} / {en}"
+
+
+def new_workbook(buf) -> Workbook:
+    """A workbook written into ``buf`` (a binary file) when closed: texts stay texts (a comment
+    that starts with "=" or holds a web address is not turned into a formula or a link), and a
+    non-finite number becomes Excel's error value rather than a broken file."""
+    return Workbook(
+        buf,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "nan_inf_to_errors": True,
+        },
+    )
 
 
 def sheet(
@@ -36,22 +52,19 @@ def sheet(
     formats: dict[int, str] | None = None,
     widths: list[int] | None = None,
 ):
-    ws = wb.create_sheet(title[:31])
-    ws.append(header)
-    for c in ws[1]:
-        c.font = Font(bold=True)
-        c.fill = HEAD_FILL
-        c.alignment = Alignment(wrap_text=True, vertical="top")
-    for r in rows:
-        ws.append([cell_value(v) for v in r])
-    for j, fmt in (formats or {}).items():
-        for row in ws.iter_rows(min_row=2, min_col=j + 1, max_col=j + 1):
-            for c in row:
-                c.number_format = fmt
+    ws = wb.add_worksheet(title[:31])
+    ws.write_row(0, 0, header, wb.add_format(HEAD))
+    columns = {j: wb.add_format({"num_format": fmt}) for j, fmt in (formats or {}).items()}
+    n = 0
+    for n, r in enumerate(rows, start=1):
+        for j, v in enumerate(r):
+            v = cell_value(v)
+            if v is not None:
+                ws.write(n, j, v, columns.get(j))
     for j, w in enumerate(widths or [16] * len(header)):
-        ws.column_dimensions[get_column_letter(j + 1)].width = w
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+        ws.set_column(j, j, w)
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, n, max(len(header) - 1, 0))
     return ws
 
 

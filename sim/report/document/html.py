@@ -13,7 +13,17 @@ import base64
 import html
 import io
 
-from sim.report.document.blocks import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
+from sim.report.document.blocks import (
+    Bullets,
+    Document,
+    Figure,
+    FigureRow,
+    Heading,
+    PageBreak,
+    Para,
+    Table,
+    document_text,
+)
 from sim.report.texts.fonts import cjk_font_path
 from sim.report.texts.words import text
 
@@ -170,16 +180,22 @@ def subset_font(chars: str) -> bytes:
     return buf.getvalue()
 
 
-def render_html(doc: Document, embed_font: bool = True) -> str:
+def page_chars(doc: Document) -> set[str]:
+    """The characters the page of ``doc`` shows: its texts, the contents' title and printable ASCII."""
+    return set(document_text(doc) + text("toc", doc.lang)) | {chr(c) for c in range(32, 127)}
+
+
+def render_html(doc: Document, embed_font: bool = True, font: bytes | None = None) -> str:
+    """The page of ``doc``. ``font``: the bundled font already subset to (at least) :func:`page_chars`,
+    when the caller shares one subset between the HTML and the PDF; by default it is made here."""
     body = "\n".join(_blocks(doc))
     head = f'<h1>{_e(doc.title)}</h1><p class="subtitle">{_e(doc.subtitle)}</p>'
     footer = f"<footer>{_e(doc.header)}</footer>"
-    page_text = doc.title + doc.subtitle + body + text("toc", doc.lang) + doc.header
     css = CSS
     if embed_font:
-        chars = "".join(sorted(set(html.unescape(page_text)) | {chr(c) for c in range(32, 127)}))
-        font = base64.b64encode(subset_font(chars)).decode("ascii")
-        css = css.replace("{font}", font)
+        if font is None:
+            font = subset_font("".join(sorted(page_chars(doc))))
+        css = css.replace("{font}", base64.b64encode(font).decode("ascii"))
     else:
         css = css.split("\n", 2)[2]
     return (

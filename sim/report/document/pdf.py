@@ -1,29 +1,45 @@
 """Render a :class:`~sim.report.document.blocks.Document` as an A4 PDF with fpdf2 (pure Python).
 
-The bundled CJK font (Noto Sans CJK SC from the mplfonts wheel) is embedded, subset by fpdf2,
+The bundled CJK font (Noto Sans CJK SC from the mplfonts wheel) is embedded, subset by fpdf2
+(from the pack's own subset of the page's characters when it is given one, :func:`render_pdf`),
 so the PDF needs no system library and no browser. Pages carry a running header and
 "page x of y"; tables repeat their header row across pages; text is black or dark grey and
 highlighted rows use light fills, so a grey print stays readable. Paragraphs and list items are
-broken into lines here (:func:`kinsoku_lines`, as are headings and table cells): Chinese between
-characters by the rules of Chinese typesetting, English at spaces; a chart taller than a page continues on the next, cut where a row of the image is
-blank (:func:`image_slices`). A closing line (a paragraph that ends a section after a table) stays
-on the page of the table's last rows, never alone on a page of its own (:func:`render_pdf`).
+broken into lines here (:func:`kinsoku_lines`, as are headings and the table cells that
+:mod:`sim.report.document.pdf_tables` draws): Chinese between characters by the rules of Chinese
+typesetting, English at spaces; a chart taller than a page continues on the next, cut where a row
+of the image is blank (:func:`image_slices`). A closing line (a paragraph that ends a section
+after a table) stays on the page of the table's last rows, never alone on a page of its own
+(:func:`render_pdf`).
 """
 
 from __future__ import annotations
 
 import io
+import tempfile
+from pathlib import Path
 
-from fpdf import FPDF, FontFace, image_parsing
+from fontTools.ttLib import TTFont
+from fpdf import FPDF, image_parsing
 from fpdf.enums import WrapMode, XPos, YPos
 from fpdf.fonts import TTFFont
 from PIL import Image
 
-from sim.report.document.blocks import Bullets, Document, Figure, FigureRow, Heading, PageBreak, Para, Table
+from sim.report.document.blocks import (
+    Bullets,
+    Document,
+    Figure,
+    FigureRow,
+    Heading,
+    PageBreak,
+    Para,
+    Table,
+    document_text,
+)
 from sim.report.document.pdf_images import image_slices, image_source
+from sim.report.document.pdf_tables import draw_table, kinsoku_lines
 from sim.report.document.reproducible import run_datetime
 from sim.report.texts.fonts import cjk_font_path
-from sim.report.texts.linebreak import break_lines
 from sim.report.texts.words import text
 
 FONT = "cjk"
@@ -35,57 +51,23 @@ MARGIN = 15
 KEEP_WITH_LINE = 20.0
 """Millimetres of its table that a closing line takes with it when it must go to a new page (a
 few rows under the repeated header), so the page does not hold the line alone."""
-CELL_PAD = 0.8
-"""Millimetres of padding inside a table cell."""
-EPS = 0.01
-"""Millimetres kept short of the line so that fpdf2, measuring the same lines, breaks none again."""
+BULLET = "•"
 
 
-def kinsoku_lines(text: str, width: float, measure) -> str:
-    """``text`` with line breaks so that every line fits ``width`` by ``measure`` (a string's
-    width), broken by the Chinese and English rules of :func:`sim.report.texts.linebreak.break_lines`."""
-    return "\n".join(break_lines(text, width - EPS, measure))
-
-
-def column_widths(t: Table, full: float, measure) -> list[float]:
-    """Widths (mm) of ``t``'s columns: its relative widths scaled to ``full``, but no column narrower
-    than its widest word without a space or a CJK character (a figure such as "589/1000" or
-    "55.8–61.9%"), which a line break would cut into two misleading numbers. The width a column
-    needs is taken, in proportion, from the columns that have more than they need."""
-    need = [
-        max((measure(w) + 2 * CELL_PAD + EPS for cell in cells for w in str(cell).split() if not _cjk(w)), default=0.0)
-        for cells in zip(t.columns, *t.rows, strict=True)
-    ]
-    widths = [w / sum(t.widths) * full for w in t.widths]
-    for _ in widths:  # each round fixes at least one more column at its need
-        short = [i for i, w in enumerate(widths) if w < need[i] - 1e-9]
-        if not short:
-            break
-        free = [i for i in range(len(widths)) if i not in short and widths[i] > need[i]]
-        if not free:
-            break
-        lack = sum(need[i] - widths[i] for i in short)
-        spare = sum(widths[i] - need[i] for i in free)
-        given = min(lack, spare)  # all the lack if the spare covers it, else all the spare
-        for i in free:
-            widths[i] -= given / spare * (widths[i] - need[i])
-        for i in short:
-            widths[i] += given / lack * (need[i] - widths[i])
-    return widths
-
-
-def _cjk(word: str) -> bool:
-    return any("\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" for ch in word)
+def pdf_chars(doc: Document) -> set[str]:
+    """The characters the PDF of ``doc`` draws: its texts, the page footer with any page numbers,
+    the list bullet and printable ASCII."""
+    footer = text("page", doc.lang, page="0123456789", pages="")
+    return set(document_text(doc) + footer + BULLET) | {chr(c) for c in range(32, 127)}
 
 
 class _PDF(FPDF):
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, font_path: str):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.doc = doc
         self.set_margins(MARGIN, MARGIN + 3, MARGIN)
         self.set_auto_page_break(True, margin=MARGIN + 2)
-        path = cjk_font_path()
-        self.add_font(FONT, "", path)
+        self.add_font(FONT, "", font_path)
         # the embedded subset keeps the whole font's bounding boxes (see html.subset_font): fpdf2
         # would recompute them from the outline of every glyph kept, most of the font's time here
         font = self.fonts[FONT]
@@ -179,7 +161,7 @@ class _PDF(FPDF):
             if b.cls == "warning":
                 self.set_fill_color(*FILL["joint"])
             self.set_x(MARGIN + 2)
-            self.cell(4, 4.6, "•")
+            self.cell(4, 4.6, BULLET)
             self.multi_cell(
                 0,
                 4.6,
@@ -215,33 +197,8 @@ class _PDF(FPDF):
     def _table(self, t: Table):
         self.set_font(FONT, size=t.font_size)
         self.set_draw_color(180, 180, 180)
-        align = [{"l": "LEFT", "r": "RIGHT", "c": "CENTER"}[a] for a in (t.align or "l" * len(t.columns))]
-        widths = column_widths(t, self.w - 2 * MARGIN, self.measure())
-        head_style = FontFace(emphasis="NONE", fill_color=FILL["head"], color=INK)
-        with self.table(
-            col_widths=widths,
-            text_align=align,
-            line_height=t.font_size * 0.48,
-            wrapmode=self.wrap,
-            headings_style=head_style,
-            repeat_headings=1,
-            padding=CELL_PAD,
-            width=self.w - 2 * MARGIN,
-            v_align="TOP",
-        ) as tab:
-            head = tab.row()
-            for c, w in zip(t.columns, widths, strict=True):
-                head.cell(self._cell_lines(c, w))
-            for i, r in enumerate(t.rows):
-                cls = t.row_classes[i] if i < len(t.row_classes) else ""
-                style = FontFace(fill_color=FILL[cls]) if cls in FILL else None
-                row = tab.row(style=style)
-                for c, w in zip(r, widths, strict=True):
-                    row.cell(self._cell_lines(c, w))
-
-    def _cell_lines(self, text: str, col_width: float) -> str:
-        """A table cell's text broken into lines for its column (less the padding either side)."""
-        return kinsoku_lines(text, col_width - 2 * CELL_PAD, self.measure())
+        self.set_text_color(*INK)
+        draw_table(self, t, self.measure(), FILL)
 
     def put_image(self, f: Figure, max_h: float | None = None):
         full_w = self.w - 2 * MARGIN
@@ -307,24 +264,33 @@ IMAGE_ZLIB_LEVEL = 1
 default, 6, took about a tenth of the pack's time for a PDF a few percent smaller)."""
 
 
-def render_pdf(doc: Document) -> bytes:
+def render_pdf(doc: Document, font: bytes | None = None) -> bytes:
     """The PDF of ``doc``. Laid out once; where a closing line would fall alone on a new page,
-    laid out again with room for it kept under the table before it (each such table once)."""
+    laid out again with room for it kept under the table before it (each such table once).
+
+    ``font``: the bundled font already subset to (at least) :func:`pdf_chars`, when the caller
+    shares one subset between the HTML and the PDF (fpdf2 then reads and subsets a font of a few
+    hundred glyphs rather than the whole CJK font); by default the whole font file."""
     reserve: dict[int, float] = {}
     level = image_parsing.SETTINGS.compression_level
     image_parsing.SETTINGS.compression_level = IMAGE_ZLIB_LEVEL
     try:
-        while True:
-            try:
-                return _render(doc, reserve)
-            except _Orphan as o:
-                reserve[o.table] = o.reserve
+        with tempfile.TemporaryDirectory() as tmp:
+            path = cjk_font_path()
+            if font is not None:  # fpdf2 reads fonts from files
+                path = str(Path(tmp) / "subset.otf")
+                Path(path).write_bytes(font)
+            while True:
+                try:
+                    return _render(doc, reserve, path)
+                except _Orphan as o:
+                    reserve[o.table] = o.reserve
     finally:
         image_parsing.SETTINGS.compression_level = level
 
 
-def _render(doc: Document, reserve: dict[int, float]) -> bytes:
-    pdf = _PDF(doc)
+def _render(doc: Document, reserve: dict[int, float], font_path: str) -> bytes:
+    pdf = _PDF(doc, font_path)
     pdf.set_creation_date(run_datetime(doc.date))
     pdf.add_page()
     pdf.set_font(FONT, size=19)
@@ -367,4 +333,12 @@ def _render(doc: Document, reserve: dict[int, float]) -> bytes:
             pdf.put_image(b)
         elif isinstance(b, PageBreak):
             pdf.add_page()
-    return bytes(pdf.output())
+    data = bytes(pdf.output())
+    font = pdf.fonts[FONT]
+    if isinstance(font, TTFFont) and font.missing_glyphs and font_path != cjk_font_path():
+        # a character the whole font lacks is missing either way; any other must be in the subset
+        whole = TTFont(cjk_font_path(), lazy=True).getBestCmap()
+        lost = sorted(chr(c) for c in font.missing_glyphs if c in whole)
+        if lost:
+            raise ValueError(f"the PDF draws characters its font subset lacks (see pdf_chars): {lost}")
+    return data

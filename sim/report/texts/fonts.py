@@ -29,9 +29,19 @@ def cjk_font_name() -> str:
 
 
 def use_cjk_font() -> str:
-    """Make the CJK font the first sans-serif choice (Latin text renders in it too)."""
+    """Make the CJK font the first sans-serif choice (Latin text renders in it too), and place axes
+    titles without measuring the axes under them.
+
+    By default matplotlib measures, for every titled axes at every draw, the tick labels it may
+    have along its top and the offset text ("1e6") it may have above its y axis, to move the
+    title over them; no chart here puts ticks on top, and with offsets off (tick labels read as
+    whole numbers, never as a "+1.4e4" offset) there is nothing to move over: the titles stay at
+    the top of their axes, where they were (the pack's charts are pixel for pixel the same), and the
+    drawing skips what was about a tenth of the charts' time in a profile."""
     name = cjk_font_name()
     matplotlib.rcParams["font.family"] = "sans-serif"
     matplotlib.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
     matplotlib.rcParams["axes.unicode_minus"] = False
+    matplotlib.rcParams["axes.titley"] = 1.0
+    matplotlib.rcParams["axes.formatter.useoffset"] = False
     return name
