@@ -87,30 +87,6 @@ def footnote(fig, s: str) -> None:
     fig.text(0.01, 0.006, s, fontsize=max(size, 5.0), color=FOOT_COLOUR, ha="left", va="bottom")
 
 
-def tight_layout(fig, rect: tuple[float, float, float, float]) -> None:
-    """``fig.tight_layout(rect=rect)`` with each axes measured once.
-
-    Given a ``rect``, matplotlib measures the extent of every axes with all its texts twice,
-    before and after fitting the rect, though nothing moves in between (the margins are set only
-    at the end): the second measurement is the first one's, so the layout is the same."""
-    measured: dict = {}
-    axes = list(fig.axes)
-    for ax in axes:
-
-        def once(*a, _ax=ax, _measure=ax.get_tightbbox, **k):
-            key = (id(_ax), id(a[0]) if a else None, tuple(sorted(k.items())))
-            if key not in measured:
-                measured[key] = _measure(*a, **k)
-            return measured[key]
-
-        ax.get_tightbbox = once
-    try:
-        fig.tight_layout(rect=rect)
-    finally:
-        for ax in axes:
-            del ax.get_tightbbox
-
-
 def wrap_label(s: str, width: int = 46) -> str:
     """Wrap a label to lines of about ``width`` Latin characters (a CJK character counts two), by
     the Chinese and English rules of :func:`sim.report.texts.linebreak.break_lines`."""

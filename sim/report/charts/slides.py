@@ -28,7 +28,6 @@ from sim.report.charts.base import (
     VERMILION,
     ChartMeta,
     footnote,
-    tight_layout,
     wrap_label,
 )
 from sim.report.texts.fonts import use_cjk_font
@@ -84,7 +83,7 @@ def group_chart(rows: pd.DataFrame, labels: list[str], lang: str, meta: ChartMet
     ]
     fig.legend(handles=handles, loc="upper right", ncol=len(handles), fontsize=10, frameon=False)
     footnote(fig, meta.footer(lang))
-    tight_layout(fig, (0, 0.03, 1, 0.94))
+    fig.tight_layout(rect=(0, 0.03, 1, 0.94))
     return fig
 
 
@@ -135,5 +134,5 @@ def paired_chart(
         frameon=False,
     )
     footnote(fig, meta.footer(lang))
-    tight_layout(fig, (0, 0.03, 1, 1))
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
     return fig

@@ -29,7 +29,6 @@ from sim.report.charts.base import (
     footnote,
     pct_text,
     target_label,
-    tight_layout,
     wrap_label,
 )
 from sim.report.texts.fonts import use_cjk_font
@@ -128,7 +127,7 @@ def probability_chart(
     axes[-1, 0].set_xlabel(text("p_axis", lang))
     meta = ChartMeta(zone, scenario_name, n, seed, run_date, interval or interval_label("wilson", lang))
     footnote(fig, meta.footer(lang))
-    tight_layout(fig, (0, 0.02, 1, 1))
+    fig.tight_layout(rect=(0, 0.02, 1, 1))
     return fig
 
 

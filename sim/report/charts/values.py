@@ -30,7 +30,6 @@ from sim.report.charts.base import (
     ChartMeta,
     footnote,
     pct_text,
-    tight_layout,
 )
 from sim.report.texts.fonts import use_cjk_font
 from sim.report.texts.formats import ci0
@@ -353,5 +352,5 @@ def rank_chart(
         frameon=False,
     )
     footnote(fig, meta.footer(lang, "spread"))
-    tight_layout(fig, (0, 0.03, 1, 1 - 0.6 / h))
+    fig.tight_layout(rect=(0, 0.03, 1, 1 - 0.6 / h))
     return fig
