@@ -175,7 +175,16 @@ def test_a_what_if_by_set_gets_its_own_default_folder(tmp_path, monkeypatch):
 def test_run_without_a_pack_loads_none_of_the_packs_libraries(tmp_path):
     """``run --no-report`` starts without the meeting pack's libraries (PDF, Excel, slides, the goal
     seek's optimiser) and without scipy.stats: the run's start is part of every run's time."""
-    heavy = ("scipy.stats", "fpdf", "openpyxl", "pptx", "optuna", "sim.report.pack", "sim.portfolio.results")
+    heavy = (
+        "scipy.stats",
+        "fpdf",
+        "openpyxl",
+        "xlsxwriter",
+        "pptx",
+        "optuna",
+        "sim.report.pack",
+        "sim.portfolio.results",
+    )
     code = (
         "import sys; from sim.cli import main; "
         "main(['run', 'scenarios/baseline.toml', '--reps', '4', '--workers', '1', '--no-report', '-q', "
