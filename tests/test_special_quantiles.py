@@ -16,7 +16,6 @@ from scipy import stats
 from sim.analysis.paired import mean_diff_ci
 from sim.analysis.targets import proportion_ci
 from sim.scenario.distributions import Normal, Poisson
-from sim.studio.anchored import _z
 
 
 def test_wilson_interval_is_scipys_binomtest_bit_for_bit():
@@ -50,11 +49,6 @@ def test_t_interval_uses_scipys_t_quantile():
                 se = float(np.sqrt(va + vb))
                 df = (va + vb) ** 2 / (va**2 / (n - 1) + vb**2 / (n - 1))
             assert lo == m - stats.t.ppf(0.5 + level / 2, df) * se
-
-
-def test_normal_quantile_of_the_studio_is_scipys():
-    for level in (0.5, 0.8, 0.9, 0.95, 0.99, 0.999):
-        assert _z(level) == float(stats.norm.ppf(0.5 + level / 2))
 
 
 def test_truncated_normal_mean_is_scipys_truncnorm_mean():

@@ -26,47 +26,13 @@ how exactly these replications pin the probability down under the scenario's ass
 
 from __future__ import annotations
 
-import functools
 import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
-from sim.analysis.paired import paired_table_counts, phi_paired
-from sim.analysis.targets import CI_LEVEL
-
-
-@functools.lru_cache
-def _z(level: float) -> float:
-    return float(special.ndtri(0.5 + level / 2))  # the normal quantile: scipy.stats.norm.ppf's own function
-
-
-def wilson(hits: int, n: int, level: float = CI_LEVEL) -> tuple[float, float]:
-    """The Wilson score interval in closed form: the same numbers as
-    ``sim.analysis.targets.proportion_ci`` (scipy's binomtest), without its search for a p-value,
-    which a page refreshed every step cannot afford for forty targets."""
-    z = _z(level)
-    p = hits / n
-    mid = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
-    return max(mid - half, 0.0), min(mid + half, 1.0)
-
-
-def paired_diff(x: np.ndarray, y: np.ndarray, level: float = CI_LEVEL) -> tuple[float, float, float]:
-    """(mean(y) - mean(x), low, high): Newcombe's paired interval (method 10), as
-    ``sim.analysis.paired.paired_diff_ci`` gives it, from closed-form Wilson intervals."""
-    both, only_y, only_x, neither = paired_table_counts(x, y)
-    n = both + only_y + only_x + neither
-    phi = phi_paired(both, only_y, only_x, neither)
-    k_y, k_x = both + only_y, both + only_x
-    p_y, p_x = k_y / n, k_x / n
-    l_y, u_y = wilson(k_y, n, level)
-    l_x, u_x = wilson(k_x, n, level)
-    d = p_y - p_x
-    lo2 = (p_y - l_y) ** 2 - 2 * phi * (p_y - l_y) * (u_x - p_x) + (u_x - p_x) ** 2
-    hi2 = (u_y - p_y) ** 2 - 2 * phi * (u_y - p_y) * (p_x - l_x) + (p_x - l_x) ** 2
-    return d, max(-1.0, d - math.sqrt(max(lo2, 0.0))), min(1.0, d + math.sqrt(max(hi2, 0.0)))
+from sim.analysis.paired import paired_diff_ci
+from sim.analysis.targets import CI_LEVEL, proportion_ci
 
 
 @dataclass(frozen=True)
@@ -102,7 +68,7 @@ def anchored_p(base_hits: np.ndarray, hits: np.ndarray, level: float = CI_LEVEL)
     d = y.astype(float) - x.astype(float)
     k = int(x_all.sum())
     p_base = k / big_n
-    d_mean, lo_d, hi_d = paired_diff(x, y, level)
+    d_mean, lo_d, hi_d = paired_diff_ci(x, y, level)
     p = p_base + d_mean
     var_x = p_base * (1 - p_base)
     var_d = float(d.var(ddof=1)) if n > 1 else 0.0
@@ -110,7 +76,7 @@ def anchored_p(base_hits: np.ndarray, hits: np.ndarray, level: float = CI_LEVEL)
     var = max(var_x / big_n + var_d / n + 2 * cov_xd / big_n, 0.0)
     sd_a, sd_b = math.sqrt(var_x / big_n), math.sqrt(var_d / n)
     r = min(max(cov_xd / big_n / (sd_a * sd_b), -1.0), 1.0) if sd_a > 0 and sd_b > 0 else 0.0
-    lo_b, hi_b = wilson(k, big_n, level)
+    lo_b, hi_b = proportion_ci(k, big_n, level)
     a_lo, a_hi = p_base - lo_b, hi_b - p_base
     b_lo, b_hi = d_mean - lo_d, hi_d - d_mean
     low = p - math.sqrt(max(a_lo**2 + b_lo**2 + 2 * r * a_lo * b_lo, 0.0))

@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.growth import YOY_COLUMNS, needed_per_year, yoy_quantiles, yoy_values
-from sim.analysis.targets import hits_of, target_specs
+from sim.analysis.targets import hits_of, proportion_ci, target_specs
 from sim.experiment import compare as _compare
-from sim.studio.anchored import anchored_p, wilson
+from sim.studio.anchored import anchored_p
 
 QUANTILES = (10, 50, 90)
 
@@ -75,7 +75,7 @@ def answer_table(base, res, side: BaseSide | None = None) -> pd.DataFrame:
         x_all = side.hits[t.target_id]
         y = hits_of(vals[t.target_id], tb.op, tb.threshold)
         a = anchored_p(x_all, y)
-        own_low, own_high = wilson(int(y.sum()), len(y))
+        own_low, own_high = proportion_ci(int(y.sum()), len(y))
         q, qb = np.percentile(vals[t.target_id], QUANTILES), side.quantiles[t.target_id]
         start = res.raw.base(tb.indicator)
         start_med = float(np.median(start)) if start is not None and len(start) else np.nan
