@@ -34,10 +34,11 @@ from sim.portfolio.results import PortfolioResults
 from sim.portfolio.run import run as _run_portfolio
 from sim.report.pack import build_pack
 from sim.report.province import build_province_pack
-from sim.results import Results, chunk_store, run_charts, set_pack_builder
+from sim.results import Results, chunk_store, set_pack_builder
 from sim.results.run import count as _count
 from sim.results.run import loaded as _loaded
 from sim.results.run import run
+from sim.results.run_charts import run_charts
 from sim.scenario import LoadedScenario, ScenarioError, load_scenario
 from sim.scenario.ranges import LIMITS
 

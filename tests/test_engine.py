@@ -74,6 +74,18 @@ def test_multi_point_design_same_bytes_for_any_worker_count(tiny, busier):
         one.yearly()  # two base scenarios: read point by point
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_executors_meanwhile_runs_once_and_changes_nothing(tiny, workers):
+    """The work a caller does while the workers compute (the run command loads its chart library
+    there) is done once per map, in the caller's process, and the results are the same bytes."""
+    d = replications([tiny.scenario], [4], 6, chunk_size=2)
+    calls: list[int] = []
+    with_work = evaluate(d, LocalExecutor(workers, meanwhile=lambda: calls.append(1)), False)
+    assert calls == [1]
+    plain = evaluate(d, LocalExecutor(workers), False)
+    assert with_work.yearly().tobytes() == plain.yearly().tobytes()
+
+
 def test_sensitivity_like_design_same_bytes_for_any_worker_count(tiny):
     d = _sensitivity_like(tiny)
     assert len(d.points) == 6 and d.chunks() == [(0, 2), (2, 4), (4, 6), (6, 7)]

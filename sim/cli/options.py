@@ -9,7 +9,7 @@ the results folder) and build the executor, so no command writes these fallbacks
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import overload
@@ -112,12 +112,16 @@ def _log(message: str) -> None:
 
 
 @contextmanager
-def executor(args, local: str = "{n} worker(s)") -> Iterator[tuple[Executor, str]]:
+def executor(
+    args, local: str = "{n} worker(s)", meanwhile: Callable[[], object] | None = None
+) -> Iterator[tuple[Executor, str]]:
     """(executor, where it runs for the header line) from ``--executor``/``--scheduler``/``--workers``.
 
-    ``local`` formats the local case from the worker count ``n``. A Dask client is closed on exit."""
+    ``local`` formats the local case from the worker count ``n``; ``meanwhile``: what this process
+    does while local workers compute (:class:`~sim.experiment.executors.LocalExecutor`). A Dask
+    client is closed on exit."""
     if args.executor != "dask":
-        local_ex = LocalExecutor(args.workers)
+        local_ex = LocalExecutor(args.workers, meanwhile)
         yield local_ex, local.format(n=local_ex.workers)
         return
     if not args.scheduler:

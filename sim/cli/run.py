@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,7 @@ from sim.portfolio.file import is_portfolio_file
 from sim.report.texts.growth_words import band_note, growth_parts, need_per_year
 from sim.report.texts.plan_warnings import english
 from sim.results import Results, chunk_store
+from sim.results.files import load_charts
 from sim.results.run import run as run_scenario
 from sim.scenario import load_scenario
 
@@ -102,7 +104,7 @@ def run(args) -> int:
     if what_if:  # a what-if by --set gets its own folder, never the scenario's own
         default += "__set" + hashlib.sha256("\n".join(what_if).encode()).hexdigest()[:8]
     out = options.out_or(args, Path("results") / default)
-    with options.executor(args, local="{n} local worker(s)") as (executor, where):
+    with options.executor(args, local="{n} local worker(s)", meanwhile=_after_the_run(args)) as (executor, where):
         chunks = chunk_store(ls, seed, out)  # each chunk saved as it finishes: a rerun resumes
         if not args.quiet:
             print(f"{sc.scenario.zone} / {sc.scenario.name}: {how}, seed {seed}, {where} -> {out}", file=sys.stderr)
@@ -130,6 +132,14 @@ def run(args) -> int:
     if not args.no_report:
         cli.load("meeting").build(out, sc, seed, summary, run_date, args)
     return 0
+
+
+def _after_the_run(args) -> Callable[[], object]:
+    """What this process loads while its workers compute: the libraries of what follows the run,
+    the run's own charts or the meeting pack (which draws the charts itself)."""
+    if args.no_report:
+        return load_charts
+    return lambda: cli.load("meeting")
 
 
 def _growth_text(r, base_year: int) -> str:

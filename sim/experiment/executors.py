@@ -30,13 +30,21 @@ class Executor(Protocol):
 
 
 class LocalExecutor:
-    """Serial in-process when workers == 1, else a process pool of ``workers`` (default: all cores)."""
+    """Serial in-process when workers == 1, else a process pool of ``workers`` (default: all cores).
 
-    def __init__(self, workers: int | None = None):
+    ``meanwhile``: work of the caller's own that need not wait for the results, called once per
+    map in this process while the workers compute (after the first tasks are handed out; serially,
+    before the first). The ``run`` command loads its chart libraries there, which would otherwise
+    delay the workers' start or follow their end."""
+
+    def __init__(self, workers: int | None = None, meanwhile: Callable[[], object] | None = None):
         self.workers = workers or os.cpu_count() or 1
+        self.meanwhile = meanwhile
 
     def map_unordered(self, fn, args):
         if self.workers == 1 or len(args) <= 1:
+            if self.meanwhile is not None:
+                self.meanwhile()
             for a in args:
                 yield fn(*a)
             return
@@ -44,9 +52,13 @@ class LocalExecutor:
             # keep at most 2 tasks per worker in flight: memory stays flat on long runs
             pending: set[Future] = set()
             queue = list(args)
+            started = False
             while queue or pending:
                 while queue and len(pending) < 2 * self.workers:
                     pending.add(pool.submit(fn, *queue.pop(0)))
+                if not started and self.meanwhile is not None:
+                    self.meanwhile()
+                started = True
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in done:
                     yield f.result()

@@ -9,6 +9,7 @@ changes here). :class:`sim.results.Results` is what the rest of the code uses.
 
 from __future__ import annotations
 
+import importlib
 import json
 import multiprocessing
 from collections.abc import Callable
@@ -27,7 +28,6 @@ from sim.analysis.ranking import peers_table, ranking_table
 from sim.analysis.targets import summarise, target_specs
 from sim.errors import UserError
 from sim.experiment import runner
-from sim.report import charts
 from sim.report.texts.plan_warnings import english
 from sim.scenario import LoadedScenario
 
@@ -213,29 +213,44 @@ def write_outputs(ls, ind, seed, out, chunks, ranges, stopping, charts_too=True)
 
 
 def _charts_aside(out: Path, sc, seed, summary, run_date: str) -> Callable[[], None]:
-    """Start drawing the run's charts (:func:`run_charts`) in a child process, so they take no wall
-    time of their own while the tables are written; returns the function that waits for them (and
-    raises what drawing raised). In a process that may not start children (a pool's worker) the
-    charts are drawn by that function, in this process."""
+    """Start drawing the run's charts in child processes, one per language at once, so they take no
+    wall time of their own while the tables are written; returns the function that waits for them
+    (and raises what drawing raised). In a process that may not start children (a pool's worker)
+    the charts are drawn by that function, in this process."""
     if multiprocessing.current_process().daemon:
-        return lambda: run_charts(out, sc, seed, summary, run_date)
-    pool = ProcessPoolExecutor(max_workers=1)
-    drawn = pool.submit(run_charts, out, sc, seed, summary, run_date)
+
+        def here() -> None:
+            for lang in CHART_LANGS:
+                _draw_chart(out, sc, seed, summary, run_date, lang)
+
+        return here
+    pool = ProcessPoolExecutor(max_workers=len(CHART_LANGS))
+    drawn = [pool.submit(_draw_chart, out, sc, seed, summary, run_date, lang) for lang in CHART_LANGS]
 
     def wait() -> None:
         try:
-            drawn.result()
+            for d in drawn:
+                d.result()
         finally:
             pool.shutdown()
 
     return wait
 
 
-def run_charts(out: Path, sc, seed, summary, run_date: str) -> None:
-    """charts/p_targets_<lang>.png of the results folder."""
-    for lang in ("zh", "en"):
-        zone = sc.scenario.zone_zh if lang == "zh" else sc.scenario.zone
-        fig = charts.probability_chart(
-            summary, sc, lang, zone=zone, scenario_name=sc.scenario.name, seed=seed, run_date=run_date
-        )
-        charts.save(fig, out / "charts" / f"p_targets_{lang}.png")
+CHART_LANGS = ("zh", "en")
+"""The languages of a run's own charts, ``charts/p_targets_<lang>.png``."""
+
+CHARTS_MODULE = "sim.results.run_charts"
+"""The module that draws a run's charts, loaded by name where they are drawn: it imports matplotlib,
+which nothing else a run does needs."""
+
+
+def load_charts() -> None:
+    """Import the module that draws a run's charts now: the ``run`` command does it while its
+    workers compute, so the processes that draw the charts start with matplotlib loaded."""
+    importlib.import_module(CHARTS_MODULE)
+
+
+def _draw_chart(out: Path, sc, seed, summary, run_date: str, lang: str) -> None:
+    """charts/p_targets_<lang>.png (:func:`sim.results.run_charts.run_chart`)."""
+    importlib.import_module(CHARTS_MODULE).run_chart(out, sc, seed, summary, run_date, lang)

@@ -9,10 +9,11 @@ population uses the result.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special
+from scipy import special
 
 TOP_SMALL, TOP_LARGE = 5, 30
 """Concentration targets: shares of national trade held by the largest 5 and 30 zones."""
@@ -45,7 +46,51 @@ def _increasing_root(f, failure: str) -> float:
         hi *= 2
         if hi > 1e3:
             raise ValueError(failure)
-    return optimize.brentq(f, 0.0, hi, xtol=1e-13)
+    return brentq(f, 0.0, hi, xtol=1e-13)
+
+
+def brentq(f, a: float, b: float, xtol: float, rtol: float = 4 * np.finfo(float).eps, maxiter: int = 100) -> float:
+    """The root of ``f`` in [a, b] (f(a) and f(b) of opposite signs) by Brent's method: the algorithm
+    of ``scipy.optimize.brentq`` step for step, so the same iterates and the same root to the last bit
+    (tests/test_trade_quantile_root.py). Here rather than scipy's because importing ``scipy.optimize``
+    costs a third of a second, paid by every command that loads a scenario, for this one call."""
+    xpre, xcur = a, b
+    fpre, fcur = f(xpre), f(xcur)
+    if fpre == 0:
+        return xpre
+    if fcur == 0:
+        return xcur
+    if math.copysign(1.0, fpre) == math.copysign(1.0, fcur):
+        raise ValueError("f(a) and f(b) must have different signs")
+    xblk = fblk = spre = scur = 0.0
+    for _ in range(maxiter):
+        if fpre != 0 and fcur != 0 and math.copysign(1.0, fpre) != math.copysign(1.0, fcur):
+            xblk, fblk = xpre, fpre
+            spre = scur = xcur - xpre
+        if abs(fblk) < abs(fcur):  # keep the better guess in xcur
+            xpre, xcur, xblk = xcur, xblk, xcur
+            fpre, fcur, fblk = fcur, fblk, fcur
+        delta = (xtol + rtol * abs(xcur)) / 2
+        sbis = (xblk - xcur) / 2
+        if fcur == 0 or abs(sbis) < delta:
+            return xcur
+        if abs(spre) > delta and abs(fcur) < abs(fpre):
+            if xpre == xblk:  # interpolate
+                stry = -fcur * (xcur - xpre) / (fcur - fpre)
+            else:  # extrapolate
+                dpre = (fpre - fcur) / (xpre - xcur)
+                dblk = (fblk - fcur) / (xblk - xcur)
+                stry = -fcur * (fblk * dblk - fpre * dpre) / (dblk * dpre * (fblk - fpre))
+            if 2 * abs(stry) < min(abs(spre), 3 * abs(sbis) - delta):  # a good short step
+                spre, scur = scur, stry
+            else:
+                spre = scur = sbis
+        else:
+            spre = scur = sbis
+        xpre, fpre = xcur, fcur
+        xcur += scur if abs(scur) > delta else (delta if sbis > 0 else -delta)
+        fcur = f(xcur)
+    raise ValueError(f"no root within {maxiter} iterations (last value {xcur})")
 
 
 def solve_trade_quantile(n: int, total: float, top5: float, top30: float) -> TradeQuantile:
