@@ -93,25 +93,8 @@ class ZoneState:
     def _initial_firms(self) -> Firms:
         """The firms operating at the start (:mod:`sim.model.initial`): fully ramped, open since
         -inf, holding space that is already occupied (not free)."""
-        s = self.spec
-        c, self.cohort = initial.initial_firms(s, self.x, self.drawn.base_year, self.draws)
-        sec = c["sector"]
-        zeros = np.zeros(len(sec))
-        return Firms(
-            sector=sec,
-            open_t=np.full(len(sec), -np.inf),
-            exit_t=c["exit_t"],
-            size=c["size"],
-            ramp=zeros,
-            employees=c["employees"],
-            space=s.need[sec],
-            leader=zeros,
-            fdi=zeros,
-            fdi_t=zeros,
-            origin=np.zeros(len(sec), np.uint64),
-            group=c["group"],
-            number=c["number"],
-        )
+        firms, self.cohort = initial.initial_firms(self.spec, self.x, self.drawn.base_year, self.draws)
+        return firms
 
 
 def _developed0_ha(d: Drawn, fenced_area_km2: float) -> float:
