@@ -201,12 +201,13 @@ def test_the_leads_of_any_counts_are_the_numpy_expressions_bit_for_bit():
         run, carried = rng.uniform(0, 30) * rng.random((12, S)), rng.uniform(0, 30) * rng.random((7, S))
         run[0] = 0.0
         seeds = np.array([z.draws.seed(k) for k in arrivals.STREAMS], dtype=np.uint64)
-        fl, ix, n_run = signing_kernel.lead_draws(seeds, run, carried, z.spec.sector_key, z.x.table)
-        f, i, u = signing_kernel.signed_columns(
-            np.log(fl[:, :4]), np.exp(fl[:, 4:6]), fl, ix, n_run, z.x.table, z.spec.need, z.spec.space_kind,
+        fl, ix, es, n_run = signing_kernel.lead_draws(seeds, run, carried, z.spec.sector_key, z.x.table)
+        f, i, u, ea = signing_kernel.signed_columns(
+            np.log(fl[:, :4]), fl, ix, es, n_run, z.x.table, z.spec.need, z.spec.space_kind,
             z.spec.sector_key, np.zeros((0, 5), np.int64), np.zeros((0, 2)), z.draws.seed("leaders"),
             np.zeros((0, 6)), z.done_t, np.full(S, -1),
         )  # fmt: skip
+        signing_kernel.lead_sizes(f, np.exp(ea), i[1], u[0], z.x.table)
         key = z.spec.sector_key[None, :]
         counts = [
             inverse.poisson(z.draws.uniforms(name, 1, np.arange(len(lam))[:, None], key)[..., 0], lam)

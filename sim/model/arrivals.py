@@ -9,10 +9,10 @@ Nothing here waits for an event, so all of it is drawn before the run (docs/mode
 * leader candidates: candidate k of a pipeline signs or not at a uniform time within the window;
 * the leads of the months before the start (docs/model.md §5.2), drawn as the run's are.
 
-All of it is four calls (:mod:`sim.model.signing_kernel`): the compiled Poisson means, the
-compiled draw of every lead's count and numbers up to the arguments of their logarithms and
-exponentials, numpy's logarithms and exponentials, and the compiled columns of the signed firms
-(leader candidates drawn there). What the scenario fixes (the leader candidates, the sectors'
+All of it is a few calls (:mod:`sim.model.signing_kernel`): the compiled Poisson means, the
+compiled draw of every lead's count and numbers up to the arguments of their logarithms, numpy's
+logarithms, the compiled columns of the signed firms (leader candidates drawn there) with the
+arguments of the kept leads' exponentials, numpy's exponentials and the compiled sizes. What the scenario fixes (the leader candidates, the sectors'
 required milestones) is laid out once per scenario.
 
 The result is the table of signed firms (:class:`Signed`), each with the time it starts looking
@@ -66,14 +66,14 @@ def signed_firms(z: ZoneState) -> Signed:
     s, x, d, lay = z.spec, z.x, z.draws, _layout(z.spec)
     run, carried = _means(z)
     seeds = np.array([d.seed(name) for name in STREAMS], dtype=np.uint64)
-    fl, ix, n_run = kernel.lead_draws(seeds, run, carried, s.sector_key, x.table)
+    fl, ix, es, n_run = kernel.lead_draws(seeds, run, carried, s.sector_key, x.table)
     lu = z.drawn.leaders
     par = np.array([lu[lid] for lid in lay.lids], dtype=float) if lay.lids else _NO_LEADERS
-    f, i, u = kernel.signed_columns(
+    f, i, u, ea = kernel.signed_columns(
         np.log(fl[:, :4]),
-        np.exp(fl[:, 4:6]),
         fl,
         ix,
+        es,
         n_run,
         x.table,
         s.need,
@@ -86,6 +86,7 @@ def signed_firms(z: ZoneState) -> Signed:
         z.done_t,
         lay.gate,
     )
+    kernel.lead_sizes(f, np.exp(ea), i[1], u[0], x.table)
     t, deadline, fitout, lifetime, size, ramp, employees, space, leader, fdi, ready, zeros = f
     kind, sector = i
     origin, group, number = u

@@ -14,7 +14,8 @@ give (tests/test_arrivals_kernel.py checks it): the same addressed uniforms
 (:func:`sim.model.draws.entity`, :func:`sim.model.draws.number`), the same operations in the
 same order, sums as numpy's pairwise summation adds (:func:`np_sum`), SciPy's own ``pdtr`` and
 ``ndtri`` (:mod:`sim.model.arrivals_kernel`). A lead's numbers other than its signing number are
-drawn only if it signs: each number depends on its address alone, so the others are not needed.
+drawn only if it signs, and its size and employees only if it is kept (a lead carried from before
+the start that opened before it is not): each number depends on its address alone.
 """
 
 from __future__ import annotations
@@ -176,15 +177,17 @@ def lead_draws(seeds, run, carried, sector_key, x):
 
     Lead j of a sector (sector after sector, months in order) is entity (sector name id, j); it
     signs when its number 1 is below the sector's signing probability. Returns, per signing lead
-    (those of the run first), ``fl`` [lead, 8] (numbers 2, 3, 5, 8 for logarithms; the sector's
-    sigma x normal quantile of numbers 6 and 7 for exponentials; numbers 0 and 4), ``ix`` [lead,
-    3] (month counted from the run's start, sector, j) and how many are of the run."""
+    (those of the run first), ``fl`` [lead, 6] (numbers 2, 3, 5, 8, for logarithms, then 0 and
+    4), ``ix`` [lead, 3] (month counted from the run's start, sector, j), ``seed`` [lead] its
+    entity's seed (for its numbers 6 and 7, drawn once it is known to be kept) and how many are
+    of the run."""
     counts = (_counts(seeds[0], run, sector_key), _counts(seeds[2], carried, sector_key))
     n = 0
     for c in counts:
         n += c.sum()
-    fl = np.empty((n, 8))
+    fl = np.empty((n, 6))
     ix = np.empty((n, 3), np.int64)
+    es = np.empty(n, np.uint64)
     r = 0
     n_run = 0
     for kind in range(2):
@@ -200,24 +203,24 @@ def lead_draws(seeds, run, carried, sector_key, x):
                     if number(e, 1) < x[_SIGN, s]:
                         fl[r, 0], fl[r, 1] = number(e, 2), number(e, 3)
                         fl[r, 2], fl[r, 3] = number(e, 5), number(e, 8)
-                        fl[r, 4] = x[_TRADE_SIGMA, s] * _ndtri(number(e, 6))
-                        fl[r, 5] = x[_EMPLOYEES_SIGMA, s] * _ndtri(number(e, 7))
-                        fl[r, 6], fl[r, 7] = number(e, 0), number(e, 4)
+                        fl[r, 4], fl[r, 5] = number(e, 0), number(e, 4)
                         ix[r, 0], ix[r, 1], ix[r, 2] = m + first, s, j
+                        es[r] = e
                         r += 1
                     j += 1
         if kind == 0:
             n_run = r
-    return fl[:r].copy(), ix[:r].copy(), n_run
+    return fl[:r].copy(), ix[:r].copy(), es[:r].copy(), n_run
 
 
 @numba.njit(cache=True, nogil=True)
 def signed_columns(
-    lg, ex, fl, ix, n_run, x, need, space_kind, sector_key, cand, cand_f, leader_seed, par, done_t, gate
+    lg, fl, ix, es, n_run, x, need, space_kind, sector_key, cand, cand_f, leader_seed, par, done_t, gate
 ):
-    """The signed firms' columns: the leads of :func:`lead_draws` (``lg`` the logarithms of its
-    columns 0-3, ``ex`` the exponentials of columns 4-5, ``fl``, ``ix`` and ``n_run`` as it
-    returns them), the leader candidates between the run's leads and the carried ones.
+    """The signed firms' columns but the leads' size and employees: the leads of
+    :func:`lead_draws` (``lg`` the logarithms of its columns 0-3, ``fl``, ``ix``, ``es`` and
+    ``n_run`` as it returns them), the leader candidates between the run's leads and the carried
+    ones.
 
     A lead of the run: signing time t (month + number 0 + signing delay), space kind, deadline
     (t + longest wait) and fit-out. A lead carried into the run only if not yet open at the start
@@ -229,8 +232,10 @@ def signed_columns(
     window. A firm may open once its sector's required milestone is done: ``done_t`` [item] the
     items' completion times, ``gate`` [sector] the milestone's place among them (-1: none).
 
-    Returns ``f`` [F_ROWS, firm], ``i`` [(kind, sector), firm] and ``u`` [(origin, group,
-    number), firm]: the operations of docs/model.md §7.3-7.5 in numpy's order."""
+    Returns ``f`` [F_ROWS, firm], ``i`` [(kind, sector), firm], ``u`` [(origin, group, number),
+    firm] and ``ea`` [lead, 2]: each lead's (in firm order) size and employees sigma x the normal
+    quantile of its number 6 and 7, whose exponentials :func:`lead_sizes` takes: the operations
+    of docs/model.md §7.3-7.5 in numpy's order."""
     ready_t = np.empty(gate.shape[0])
     for s in range(gate.shape[0]):
         ready_t[s] = done_t[gate[s]] if gate[s] >= 0 else -np.inf
@@ -238,7 +243,9 @@ def signed_columns(
     f = np.zeros((len(F_ROWS), n))
     i = np.empty((2, n), np.int64)
     u = np.empty((3, n), np.uint64)
+    ea = np.empty((ix.shape[0], 2))
     j = 0
+    q = 0
     for part in range(3):
         if part == 1:
             for c in range(cand.shape[0]):
@@ -263,7 +270,7 @@ def signed_columns(
         lo, hi = (n_run, ix.shape[0]) if carried else (0, n_run)
         for r in range(lo, hi):
             s = ix[r, 1]
-            t = (float(ix[r, 0]) + fl[r, 6]) + (-x[_DELAY, s]) * lg[r, 0]
+            t = (float(ix[r, 0]) + fl[r, 4]) + (-x[_DELAY, s]) * lg[r, 0]
             fit = (-x[_FITOUT, s]) * lg[r, 1]
             if carried and not t + fit > 0.0:
                 continue
@@ -278,13 +285,28 @@ def signed_columns(
             rate = x[_EXIT, s]
             mean = 12.0 / rate if rate > 0.0 else np.inf
             f[3, j] = (-mean) * lg[r, 3]
-            f[4, j] = x[_TRADE, s] * ex[r, 0]
+            ea[q, 0] = x[_TRADE_SIGMA, s] * _ndtri(number(es[r], 6))
+            ea[q, 1] = x[_EMPLOYEES_SIGMA, s] * _ndtri(number(es[r], 7))
+            q += 1
             f[5, j] = x[_RAMP, s]
-            f[6, j] = x[_EMPLOYEES, s] * ex[r, 1]
             f[7, j] = need[s]
-            f[9, j] = ((-x[_FDI, s]) * lg[r, 2]) * (1.0 if fl[r, 7] < x[_FOREIGN, s] else 0.0)
+            f[9, j] = ((-x[_FDI, s]) * lg[r, 2]) * (1.0 if fl[r, 5] < x[_FOREIGN, s] else 0.0)
             f[10, j] = ready_t[s]
             i[1, j] = s
             u[0, j], u[1, j], u[2, j] = PIPELINE if carried else LEAD, sector_key[s], ix[r, 2]
             j += 1
-    return f[:, :j].copy(), i[:, :j].copy(), u[:, :j].copy()
+    return f[:, :j].copy(), i[:, :j].copy(), u[:, :j].copy(), ea[:q].copy()
+
+
+@numba.njit(cache=True, nogil=True)
+def lead_sizes(f, ex, sector, origin, x):
+    """Each lead's size (median x ``ex[q, 0]``) and employees (median x ``ex[q, 1]``) into the
+    table ``f`` of :func:`signed_columns`, ``ex`` the exponentials of its ``ea`` (leads in firm
+    order; the leaders' are their pipelines')."""
+    q = 0
+    for j in range(f.shape[1]):
+        if origin[j] != LEADER:
+            s = sector[j]
+            f[4, j] = x[_TRADE, s] * ex[q, 0]
+            f[6, j] = x[_EMPLOYEES, s] * ex[q, 1]
+            q += 1
