@@ -203,7 +203,7 @@ def test_the_leads_of_any_counts_are_the_numpy_expressions_bit_for_bit():
         seeds = np.array([z.draws.seed(k) for k in arrivals.STREAMS], dtype=np.uint64)
         fl, ix, es, n_run = signing_kernel.lead_draws(seeds, run, carried, z.spec.sector_key, z.x.table)
         f, i, u, ea = signing_kernel.signed_columns(
-            np.log(fl[:, :4]), fl, ix, es, n_run, z.x.table, z.spec.need, z.spec.space_kind,
+            np.log(fl[:4]), fl, ix, es, n_run, z.x.table, z.spec.need, z.spec.space_kind,
             z.spec.sector_key, np.zeros((0, 5), np.int64), np.zeros((0, 2)), z.draws.seed("leaders"),
             np.zeros((0, 6)), z.done_t, np.full(S, -1),
         )  # fmt: skip

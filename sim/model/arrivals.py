@@ -70,7 +70,7 @@ def signed_firms(z: ZoneState) -> Signed:
     lu = z.drawn.leaders
     par = np.array([lu[lid] for lid in lay.lids], dtype=float) if lay.lids else _NO_LEADERS
     f, i, u, ea = kernel.signed_columns(
-        np.log(fl[:, :4]),
+        np.log(fl[:4]),
         fl,
         ix,
         es,

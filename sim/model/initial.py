@@ -98,7 +98,7 @@ def initial_firms(spec: ZoneSpec, x: SectorParams, by: BaseYearDrawn, draws: Dra
     seeds = np.array([draws.seed("initial"), draws.seed("opened")], dtype=np.uint64)
     sec, ids, fl = kernel.initial_draws(seeds, n, spec.sector_key, x.table, pipeline)
     f, shown = kernel.initial_columns(
-        np.exp(fl[:, :2]), np.log(fl[:, 2]), fl, sec, n, x.table, spec.open_now, spec.need, pipeline
+        np.exp(fl[:2]), np.log(fl[2]), fl, sec, n, x.table, spec.open_now, spec.need, pipeline
     )
     stated = by.stated
     shares, out_ratio, above = kernel.cohort(

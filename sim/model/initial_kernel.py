@@ -42,22 +42,23 @@ space held, zeros and the share of the base year's trade shown."""
 def initial_draws(seeds, n, sector_key, x, pipeline):
     """The initial firms of counts ``n`` [sector] (:func:`~sim.model.state_kernel.initial_index`)
     and their numbers: ``sector`` [firm], ``ids`` [(group, number), firm] (their address) and
-    ``fl`` [firm, 5]: the sector's size sigma x the normal quantile of number 0 and employees
+    ``fl`` [5, firm]: the sector's size sigma x the normal quantile of number 0 and employees
     sigma x that of number 1 (for exponentials), number 2 (for a logarithm), of stream
-    ``seeds[0]``; numbers 0 and 1 of stream ``seeds[1]`` if ``pipeline`` (else not drawn)."""
+    ``seeds[0]``; numbers 0 and 1 of stream ``seeds[1]`` if ``pipeline`` (else not drawn). Rows,
+    so that numpy's exponentials and logarithm each read one contiguous block."""
     sec, num, key = initial_index(n, sector_key)
     N = sec.shape[0]
-    fl = np.zeros((N, 5))
+    fl = np.zeros((5, N))
     ids = np.empty((2, N), np.uint64)
     for i in range(N):
         s = sec[i]
         h = entity(entity(seeds[0], key[i]), num[i])
-        fl[i, 0] = x[_TRADE_SIGMA, s] * _ndtri(number(h, 0))
-        fl[i, 1] = x[_EMPLOYEES_SIGMA, s] * _ndtri(number(h, 1))
-        fl[i, 2] = number(h, 2)
+        fl[0, i] = x[_TRADE_SIGMA, s] * _ndtri(number(h, 0))
+        fl[1, i] = x[_EMPLOYEES_SIGMA, s] * _ndtri(number(h, 1))
+        fl[2, i] = number(h, 2)
         if pipeline:
             h = entity(entity(seeds[1], key[i]), num[i])
-            fl[i, 3], fl[i, 4] = number(h, 0), number(h, 1)
+            fl[3, i], fl[4, i] = number(h, 0), number(h, 1)
         ids[0, i], ids[1, i] = key[i], num[i]
     return sec, ids, fl
 
@@ -65,10 +66,10 @@ def initial_draws(seeds, n, sector_key, x, pipeline):
 @numba.njit(cache=True, nogil=True)
 def initial_columns(ex, lg, fl, sec, n, x, open_now, need, pipeline):
     """The initial firms' columns [ROWS, firm] from :func:`initial_draws` (``ex`` the
-    exponentials of its columns 0-1, ``lg`` the logarithm of column 2): size = median x exp,
+    exponentials of its rows 0-1, ``lg`` the logarithm of row 2): size = median x exp,
     employees likewise, lifetime = -(12 / exit rate, inf if not positive) x log; the share each
     showed of the base year and each sector's sum of size x share
-    (:func:`~sim.model.state_kernel.opened`, numbers ``fl[:, 3:5]``)."""
+    (:func:`~sim.model.state_kernel.opened`, numbers ``fl[3:5]``)."""
     N = sec.shape[0]
     f = np.zeros((len(ROWS), N))
     for i in range(N):
@@ -77,10 +78,10 @@ def initial_columns(ex, lg, fl, sec, n, x, open_now, need, pipeline):
         mean = 12.0 / rate if rate > 0.0 else np.inf
         f[0, i] = -np.inf
         f[1, i] = (-mean) * lg[i]
-        f[2, i] = x[_TRADE, s] * ex[i, 0]
-        f[3, i] = x[_EMPLOYEES, s] * ex[i, 1]
+        f[2, i] = x[_TRADE, s] * ex[0, i]
+        f[3, i] = x[_EMPLOYEES, s] * ex[1, i]
         f[4, i] = need[s]
-    seen, shown = opened(fl[:, 3:5], sec, n, x[_RATE], x[_SIGN], open_now, x[_RAMP], f[2], pipeline)
+    seen, shown = opened(fl[3:5].T, sec, n, x[_RATE], x[_SIGN], open_now, x[_RAMP], f[2], pipeline)
     f[6] = seen
     return f, shown
 

@@ -177,15 +177,15 @@ def lead_draws(seeds, run, carried, sector_key, x):
 
     Lead j of a sector (sector after sector, months in order) is entity (sector name id, j); it
     signs when its number 1 is below the sector's signing probability. Returns, per signing lead
-    (those of the run first), ``fl`` [lead, 6] (numbers 2, 3, 5, 8, for logarithms, then 0 and
-    4), ``ix`` [lead, 3] (month counted from the run's start, sector, j), ``seed`` [lead] its
+    (those of the run first), ``fl`` [6, lead] (numbers 2, 3, 5, 8, for logarithms, then 0 and
+    4: rows, so that numpy takes the logarithms of one contiguous block), ``ix`` [lead, 3] (month counted from the run's start, sector, j), ``seed`` [lead] its
     entity's seed (for its numbers 6 and 7, drawn once it is known to be kept) and how many are
     of the run."""
     counts = (_counts(seeds[0], run, sector_key), _counts(seeds[2], carried, sector_key))
     n = 0
     for c in counts:
         n += c.sum()
-    fl = np.empty((n, 6))
+    fl = np.empty((6, n))
     ix = np.empty((n, 3), np.int64)
     es = np.empty(n, np.uint64)
     r = 0
@@ -201,16 +201,16 @@ def lead_draws(seeds, run, carried, sector_key, x):
                 for _ in range(c[m, s]):
                     e = entity(h, np.uint64(j))
                     if number(e, 1) < x[_SIGN, s]:
-                        fl[r, 0], fl[r, 1] = number(e, 2), number(e, 3)
-                        fl[r, 2], fl[r, 3] = number(e, 5), number(e, 8)
-                        fl[r, 4], fl[r, 5] = number(e, 0), number(e, 4)
+                        fl[0, r], fl[1, r] = number(e, 2), number(e, 3)
+                        fl[2, r], fl[3, r] = number(e, 5), number(e, 8)
+                        fl[4, r], fl[5, r] = number(e, 0), number(e, 4)
                         ix[r, 0], ix[r, 1], ix[r, 2] = m + first, s, j
                         es[r] = e
                         r += 1
                     j += 1
         if kind == 0:
             n_run = r
-    return fl[:r].copy(), ix[:r].copy(), es[:r].copy(), n_run
+    return fl[:, :r].copy(), ix[:r].copy(), es[:r].copy(), n_run
 
 
 @numba.njit(cache=True, nogil=True)
@@ -218,7 +218,7 @@ def signed_columns(
     lg, fl, ix, es, n_run, x, need, space_kind, sector_key, cand, cand_f, leader_seed, par, done_t, gate
 ):
     """The signed firms' columns but the leads' size and employees: the leads of
-    :func:`lead_draws` (``lg`` the logarithms of its columns 0-3, ``fl``, ``ix``, ``es`` and
+    :func:`lead_draws` (``lg`` the logarithms of its rows 0-3, ``fl``, ``ix``, ``es`` and
     ``n_run`` as it returns them), the leader candidates between the run's leads and the carried
     ones.
 
@@ -270,8 +270,8 @@ def signed_columns(
         lo, hi = (n_run, ix.shape[0]) if carried else (0, n_run)
         for r in range(lo, hi):
             s = ix[r, 1]
-            t = (float(ix[r, 0]) + fl[r, 4]) + (-x[_DELAY, s]) * lg[r, 0]
-            fit = (-x[_FITOUT, s]) * lg[r, 1]
+            t = (float(ix[r, 0]) + fl[4, r]) + (-x[_DELAY, s]) * lg[0, r]
+            fit = (-x[_FITOUT, s]) * lg[1, r]
             if carried and not t + fit > 0.0:
                 continue
             before = carried and t < 0.0
@@ -284,13 +284,13 @@ def signed_columns(
             f[2, j] = t + fit if before else fit
             rate = x[_EXIT, s]
             mean = 12.0 / rate if rate > 0.0 else np.inf
-            f[3, j] = (-mean) * lg[r, 3]
+            f[3, j] = (-mean) * lg[3, r]
             ea[q, 0] = x[_TRADE_SIGMA, s] * _ndtri(number(es[r], 6))
             ea[q, 1] = x[_EMPLOYEES_SIGMA, s] * _ndtri(number(es[r], 7))
             q += 1
             f[5, j] = x[_RAMP, s]
             f[7, j] = need[s]
-            f[9, j] = ((-x[_FDI, s]) * lg[r, 2]) * (1.0 if fl[r, 5] < x[_FOREIGN, s] else 0.0)
+            f[9, j] = ((-x[_FDI, s]) * lg[2, r]) * (1.0 if fl[5, r] < x[_FOREIGN, s] else 0.0)
             f[10, j] = ready_t[s]
             i[1, j] = s
             u[0, j], u[1, j], u[2, j] = PIPELINE if carried else LEAD, sector_key[s], ix[r, 2]
