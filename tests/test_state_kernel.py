@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from scipy import special
 
 import sim.model.state_kernel as state_kernel
 from sim.experiment.replication import params_of_rows
@@ -174,3 +175,21 @@ def test_initial_firms_are_the_numpy_expressions_bit_for_bit(path):
         for k, v in want_cohort.items():
             got = getattr(cohort, k)
             assert got.dtype == v.dtype and got.tobytes() == v.tobytes(), (path, r, k)
+
+
+def test_shock_logs_and_spells_are_the_numpy_expressions():
+    H = 36
+    t_mid = np.arange(H) + 0.5
+    for _ in range(20):
+        um, uc = RNG.random(H), RNG.random(H)
+        mac, com = tuple(RNG.normal(0, 0.1, 2)), tuple(RNG.normal(0, 0.1, 2))
+        u, rate = float(RNG.random()), float(RNG.uniform(0, 6))
+        logs, n = state_kernel.shock_logs(t_mid, um, uc, mac, com, u, rate)
+        assert same(logs[0], state_kernel.log_path(t_mid, special.ndtri(um), *mac))
+        assert same(logs[1], state_kernel.log_path(t_mid, special.ndtri(uc), *com))
+        assert n == inverse.poisson(u, rate)
+        spell = RNG.random((int(RNG.integers(1, 5)), 2))
+        length, depth = float(RNG.uniform(0, 4)), float(RNG.uniform(0, 1))
+        factor, onsets, lengths = state_kernel.spells(H, spell, np.log(spell[:, 1]), length, depth)
+        assert same(onsets, H * spell[:, 0]) and same(lengths, inverse.exponential(spell[:, 1], length))
+        assert same(factor, state_kernel.disruption(H, H * spell[:, 0], H * spell[:, 0] + lengths, depth))
