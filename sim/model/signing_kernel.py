@@ -239,20 +239,32 @@ def signed_columns(
     ready_t = np.empty(gate.shape[0])
     for s in range(gate.shape[0]):
         ready_t[s] = done_t[gate[s]] if gate[s] >= 0 else -np.inf
-    n = ix.shape[0] + cand.shape[0]
-    f = np.zeros((len(F_ROWS), n))
+    keep = np.ones(ix.shape[0], np.bool_)  # first which firms there are: the tables' exact sizes
+    n_leads = n_run
+    for r in range(n_run, ix.shape[0]):
+        s = ix[r, 1]
+        t = (float(ix[r, 0]) + fl[4, r]) + (-x[_DELAY, s]) * lg[0, r]
+        keep[r] = t + (-x[_FITOUT, s]) * lg[1, r] > 0.0
+        n_leads += keep[r]
+    signs = np.empty(cand.shape[0], np.bool_)
+    n = n_leads
+    for c in range(cand.shape[0]):
+        e = entity(entity(leader_seed, np.uint64(cand[c, 3])), np.uint64(cand[c, 4]))
+        signs[c] = number(e, 1) < par[cand[c, 0], 0]
+        n += signs[c]
+    f = np.empty((len(F_ROWS), n))
     i = np.empty((2, n), np.int64)
     u = np.empty((3, n), np.uint64)
-    ea = np.empty((ix.shape[0], 2))
+    ea = np.empty((n_leads, 2))
     j = 0
     q = 0
     for part in range(3):
         if part == 1:
             for c in range(cand.shape[0]):
+                if not signs[c]:
+                    continue
                 e = entity(entity(leader_seed, np.uint64(cand[c, 3])), np.uint64(cand[c, 4]))
                 p = cand[c, 0]
-                if not number(e, 1) < par[p, 0]:
-                    continue
                 f[0, j] = number(e, 0) * cand_f[c, 0]
                 f[1, j] = np.inf
                 f[2, j] = par[p, 4]
@@ -262,6 +274,7 @@ def signed_columns(
                 f[8, j] = 1.0
                 f[9, j] = par[p, 3]
                 f[10, j] = ready_t[cand[c, 1]]
+                f[11, j] = 0.0
                 i[0, j], i[1, j] = cand[c, 2], cand[c, 1]
                 u[0, j], u[1, j], u[2, j] = LEADER, cand[c, 3], cand[c, 4]
                 j += 1
@@ -269,11 +282,11 @@ def signed_columns(
         carried = part == 2
         lo, hi = (n_run, ix.shape[0]) if carried else (0, n_run)
         for r in range(lo, hi):
+            if not keep[r]:
+                continue
             s = ix[r, 1]
             t = (float(ix[r, 0]) + fl[4, r]) + (-x[_DELAY, s]) * lg[0, r]
             fit = (-x[_FITOUT, s]) * lg[1, r]
-            if carried and not t + fit > 0.0:
-                continue
             before = carried and t < 0.0
             if carried:
                 i[0, j] = NO_SPACE if (before or need[s] <= 0.0) else space_kind[s]
@@ -290,12 +303,14 @@ def signed_columns(
             q += 1
             f[5, j] = x[_RAMP, s]
             f[7, j] = need[s]
+            f[8, j] = 0.0
             f[9, j] = ((-x[_FDI, s]) * lg[2, r]) * (1.0 if fl[5, r] < x[_FOREIGN, s] else 0.0)
             f[10, j] = ready_t[s]
+            f[11, j] = 0.0
             i[1, j] = s
             u[0, j], u[1, j], u[2, j] = PIPELINE if carried else LEAD, sector_key[s], ix[r, 2]
             j += 1
-    return f[:, :j].copy(), i[:, :j].copy(), u[:, :j].copy(), ea[:q].copy()
+    return f, i, u, ea
 
 
 @numba.njit(cache=True, nogil=True)
