@@ -15,6 +15,7 @@ from sim.model.draws import Draws, _unit
 from sim.model.firms import FIRM_COLUMNS
 from sim.model.spec import spec_of
 from sim.model.state import ZoneState
+from sim.random import entity_seed
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -240,3 +241,13 @@ def test_an_addressed_uniform_is_never_1_so_the_poisson_inverse_ends():
     assert _unit(np.uint64(0)) == 0.5 / 2**53
     assert _unit(np.uint64(2**63)) == 0.5 + 0.5 / 2**53  # an ordinary value: the centred top 53 bits
     assert inverse.poisson(np.array([top]), np.array([3.0]))[0] < 100
+
+
+def test_the_seeds_of_several_streams_are_each_streams_seed():
+    names = (*arrivals.STREAMS, "initial", "opened", "macro")
+    for root, rep in [(0, 0), (5, 3), (2**63 + 11, 2**40)]:
+        d = Draws(root, rep)
+        got = d.seeds(names)
+        assert got.dtype == np.uint64
+        assert got.tolist() == [int(d.seed(k)) for k in names] == [entity_seed(d.key, k) for k in names]
+    assert len(set(Draws(5, 3).seeds(names).tolist())) == len(names)

@@ -36,9 +36,9 @@ from sim.model.state import ZoneState
 
 __all__ = ["LEAD", "LEADER", "PIPELINE", "Signed", "lead_rates", "signed_firms"]
 
-STREAMS = ("lead_counts", "leads", "pipeline_counts", "pipeline_leads")
-"""The streams of the leads: the run's counts and leads, the counts and leads of the months
-before the start (docs/model.md, "Stochasticity"); leader candidates draw from ``leaders``."""
+STREAMS = ("lead_counts", "leads", "pipeline_counts", "pipeline_leads", "leaders")
+"""The streams of the signings: the run's lead counts and leads, the counts and leads of the
+months before the start, the leader candidates (docs/model.md, "Stochasticity")."""
 
 if LeaderParams._fields != kernel.LEADER_ROWS:
     raise ImportError("signing_kernel.LEADER_ROWS must list LeaderParams' fields in order")
@@ -65,7 +65,7 @@ def signed_firms(z: ZoneState) -> Signed:
     """Every lead and leader candidate of the run that signs (see the module docstring)."""
     s, x, d, lay = z.spec, z.x, z.draws, _layout(z.spec)
     run, carried = _means(z)
-    seeds = np.array([d.seed(name) for name in STREAMS], dtype=np.uint64)
+    seeds = d.seeds(STREAMS)
     fl, ix, es, n_run = kernel.lead_draws(seeds, run, carried, s.sector_key, x.table)
     lu = z.drawn.leaders
     par = np.array([lu[lid] for lid in lay.lids], dtype=float) if lay.lids else _NO_LEADERS
@@ -81,7 +81,7 @@ def signed_firms(z: ZoneState) -> Signed:
         s.sector_key,
         lay.cand,
         lay.cand_f,
-        d.seed("leaders"),
+        seeds[4],
         par,
         z.done_t,
         lay.gate,

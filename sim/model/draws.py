@@ -61,6 +61,16 @@ def _addressed(seed, index, n):
 
 
 @numba.njit(cache=True, nogil=True)
+def _stream_seeds(key, ids):
+    """The seeds of the streams of name ids ``ids`` in the replication of key ``key``:
+    :func:`sim.random.entity_seed` of each, the id mixed into the key as an index is."""
+    out = np.empty(ids.shape[0], np.uint64)
+    for i in range(ids.shape[0]):
+        out[i] = entity(key, ids[i])
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
 def _addressed_one(seed, index, n):
     """:func:`_addressed` of entities named by one index each (a flat array)."""
     out = np.empty((index.shape[0], n))
@@ -81,6 +91,9 @@ def _unit(bits):
 
 
 _NO_INDEX = np.zeros((1, 0), dtype=np.uint64)
+
+_stream_id_arrays: dict[tuple[str, ...], np.ndarray] = {}
+"""The CRC-32s of tuples of stream names, as arrays, computed once per process."""
 
 _stream_ids: dict[str, int] = {}
 """Each stream name's CRC-32 (:func:`sim.random.stream_id`), computed once per process."""
@@ -114,6 +127,16 @@ class Draws:
         if seed is None:
             seed = self._seeds[name] = stream_seed(self.key, name)
         return seed
+
+    def seeds(self, names: tuple[str, ...]) -> np.ndarray:
+        """The seeds of streams ``names`` (:meth:`seed` of each) in one compiled call. These are
+        the replication's own streams: a subclass that routes a stream's numbers elsewhere
+        overrides :meth:`uniforms` (the shared shocks of :mod:`sim.portfolio.replication`), and
+        only streams it leaves alone are read through their seeds."""
+        ids = _stream_id_arrays.get(names)
+        if ids is None:
+            ids = _stream_id_arrays[names] = np.array([stream_id(k) for k in names], dtype=np.uint64)
+        return _stream_seeds(np.uint64(self.key), ids)
 
     def uniforms(self, name: str, n: int, *index) -> np.ndarray:
         """n uniforms in (0, 1) per entity."""

@@ -45,6 +45,9 @@ from sim.vocabulary.outcomes import MODES
 _TRADE = tuple(f"trade_{m}" for m in MODES)
 """The base-year keys of trade by customs mode, in ``MODES`` order."""
 
+_STREAMS = ("initial", "opened")
+"""The streams of the initial firms' numbers: size, employees and lifetime; opening in the base year."""
+
 _STATED = (*_TRADE, "industrial_output", "employees")
 """The base-year figures the initial firms are scaled to when stated, in :func:`~sim.model.initial_kernel.cohort`'s order."""
 
@@ -95,7 +98,7 @@ def initial_firms(spec: ZoneSpec, x: SectorParams, by: BaseYearDrawn, draws: Dra
     product by the mode shares (:mod:`sim.model.initial_kernel`), in the numpy expressions' order."""
     n = sector_counts(spec, by)
     pipeline = spec.sc.initial_state.pipeline_months > 0
-    seeds = np.array([draws.seed("initial"), draws.seed("opened")], dtype=np.uint64)
+    seeds = draws.seeds(_STREAMS)
     sec, ids, fl = kernel.initial_draws(seeds, n, spec.sector_key, x.table, pipeline)
     f, shown = kernel.initial_columns(
         np.exp(fl[:2]), np.log(fl[2]), fl, sec, n, x.table, spec.open_now, spec.need, pipeline
