@@ -131,8 +131,9 @@ def lead_means(x, lead_mult, event_months, per_event, pipeline_months, open_now,
     """[month, sector] Poisson means of the leads of the run (base rate x lead-rate multiplier,
     plus the month's promotion events x leads per event, shared by the base rates) and of the
     ``pipeline_months`` months before the start (base rates of the sectors open from the start,
-    plus the year's average promotion ``events_mean`` x leads per event): ``lead_rates`` and
-    :func:`sim.model.arrivals._pipeline` as numpy computes them."""
+    plus the year's average promotion ``events_mean`` x leads per event), each sector's share of
+    the promotion leads its base rate over their sum (0 if the sum is not positive), as the numpy
+    expressions of docs/model.md §7.3 and §5.2 compute them (tests/test_arrivals_kernel.py)."""
     H, S = lead_mult.shape
     base = x[_RATE]
     w = _weights(base)
