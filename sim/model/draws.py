@@ -7,7 +7,10 @@ k-th number is the SplitMix64 output at seed + (k + 1) x gamma (:func:`sim.rando
 So a number depends only on its address: another sector's extra lead, a longer horizon or one
 more parameter shifts nothing else, and two scenarios run with the same seed see the same
 numbers entity by entity (docs/model.md, "Stochasticity", has the stream map). The mixing runs
-as one compiled loop per call (numba); it is the same integer arithmetic as ``sim.random``'s.
+as one compiled loop per call (numba); it is the same integer arithmetic as ``sim.random``'s. A
+compiled loop that uses its entities' numbers as it goes (the signings, the initial firms) takes
+its streams' seeds (:meth:`Draws.seeds`) and draws with :func:`entity` and :func:`number`, so it
+draws only the numbers it needs and in the loop that needs them.
 Bulk numbers that need no address (the monthly trade noise of every firm) come from a PCG64
 generator seeded with the stream's seed (:meth:`Draws.generator`): several times cheaper per
 number.

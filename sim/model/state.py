@@ -5,7 +5,7 @@ replication's addressed random numbers (:class:`~sim.model.draws.Draws`): the se
 arrays, the completion times of projects and milestones and the effect tables they imply, the
 shared shock paths and the initial firms. Computed once, in vectorised form, so no effect depends
 on the order of events at one instant; what depends on the scenario alone is read from its arrays,
-and the short loops run compiled (:mod:`sim.model.state_kernel`).
+and the short loops run compiled (:mod:`sim.model.state_kernel`, :mod:`sim.model.initial_kernel`).
 """
 
 from __future__ import annotations
