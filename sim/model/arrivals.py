@@ -34,7 +34,7 @@ from sim.model.signing_kernel import LEAD, LEADER, PIPELINE
 from sim.model.spec import NO_SPACE, ZoneSpec, name_id
 from sim.model.state import ZoneState
 
-__all__ = ["LEAD", "LEADER", "PIPELINE", "Signed", "lead_rates", "signed_firms"]
+__all__ = ["LEAD", "LEADER", "PIPELINE", "Signed", "signed_firms"]
 
 STREAMS = ("lead_counts", "leads", "pipeline_counts", "pipeline_leads", "leaders")
 """The streams of the signings: the run's lead counts and leads, the counts and leads of the
@@ -92,11 +92,6 @@ def signed_firms(z: ZoneState) -> Signed:
     origin, group, number = u
     firm = Firms(sector, zeros, lifetime, size, ramp, employees, space, leader, fdi, zeros, origin, group, number)
     return Signed(t, kind, deadline, fitout, firm, ready)
-
-
-def lead_rates(z: ZoneState) -> np.ndarray:
-    """[month, sector] Poisson mean of the month's leads."""
-    return _means(z)[0]
 
 
 def _means(z: ZoneState) -> tuple[np.ndarray, np.ndarray]:
