@@ -1,14 +1,13 @@
-"""Compiled loops of the arrivals: the Poisson inverse transform, and the signed leads of a table of counts.
+"""Compiled loops of the arrivals: the Poisson inverse transform, and SciPy's quantiles for compiled code.
 
-Both were sequences of small numpy calls per replication (a Poisson count of every month and
-sector, then the leads those counts imply, which sign, and their firms' columns); as numba loops
-they make the same numbers without the per-call overhead. The Poisson quantile and the leads'
-normal quantiles use SciPy's own compiled ``pdtr`` and ``ndtri`` (the functions
-``scipy.special.cython_special`` exports, the same C code the ``scipy.special`` ufuncs run), and
-every other operation is the numpy expression's, in its order, so every number keeps its bits.
-Nothing here calls ``exp`` or ``log``: numpy's vectorised versions may differ from the C
-library's in the last bit, so the callers take those from numpy (:mod:`sim.model.arrivals`,
-:mod:`sim.model.inverse`).
+The Poisson quantile was a sequence of small numpy calls per replication (every month and
+sector's count); as a numba loop it makes the same numbers without the per-call overhead. It and
+the normal quantiles of :mod:`sim.model.signing_kernel` use SciPy's own compiled ``pdtr`` and
+``ndtri`` (the functions ``scipy.special.cython_special`` exports, the same C code the
+``scipy.special`` ufuncs run), and every other operation is the numpy expression's, in its
+order, so every number keeps its bits. Nothing here calls ``exp`` or ``log``: numpy's vectorised
+versions may differ from the C library's in the last bit, so the callers take those from numpy
+(:mod:`sim.model.arrivals`, :mod:`sim.model.inverse`).
 """
 
 from __future__ import annotations
@@ -21,8 +20,6 @@ import numba
 import numpy as np
 from numba import types
 from numba.extending import get_cython_function_address
-
-from sim.model.spec import NO_SPACE
 
 llvm.add_symbol("zonesim_scipy_pdtr", get_cython_function_address("scipy.special.cython_special", "pdtr"))
 llvm.add_symbol("zonesim_scipy_ndtri", get_cython_function_address("scipy.special.cython_special", "ndtri"))
@@ -96,114 +93,3 @@ def poisson_many(u, lam):
 def poisson_one(u, lam):
     """:func:`poisson_many` of one uniform and mean."""
     return poisson_many(np.full(1, u), np.full(1, lam))[0]
-
-
-@numba.njit(cache=True, nogil=True)
-def lead_rows(counts, sector_key):
-    """The leads of a table of counts [month, sector], sector by sector and in month order
-    within a sector: ``sector`` index, ``month`` index, ``key`` the sector's name id and
-    ``number`` the lead's place among its sector's leads (the last two address its numbers)."""
-    n = 0
-    for m in range(counts.shape[0]):
-        for s in range(counts.shape[1]):
-            n += counts[m, s]
-    sector = np.empty(n, np.int64)
-    month = np.empty(n, np.int64)
-    key = np.empty(n, np.uint64)
-    number = np.empty(n, np.uint64)
-    i = 0
-    for s in range(counts.shape[1]):
-        j = 0
-        for m in range(counts.shape[0]):
-            for _ in range(counts[m, s]):
-                sector[i], month[i], key[i], number[i] = s, m, sector_key[s], j
-                i += 1
-                j += 1
-    return sector, month, key, number
-
-
-@numba.njit(cache=True, nogil=True)
-def signing(u, sector, sign_prob, trade_sigma, employees_sigma):
-    """Which leads sign (number 1 below the sector's signing probability): their ``rows``, and
-    the arguments of the signed leads' transcendental functions, left to numpy: ``logs`` of
-    numbers 2, 3, 5 and 8 (signing delay, fit-out, FDI, lifetime) and ``exps`` the sector's sigma
-    x the normal quantile of numbers 6 and 7 (size, employees)."""
-    n = 0
-    for i in range(u.shape[0]):
-        if u[i, 1] < sign_prob[sector[i]]:
-            n += 1
-    rows = np.empty(n, np.int64)
-    logs = np.empty((n, 4))
-    exps = np.empty((n, 2))
-    r = 0
-    for i in range(u.shape[0]):
-        s = sector[i]
-        if u[i, 1] < sign_prob[s]:
-            rows[r] = i
-            logs[r, 0], logs[r, 1], logs[r, 2], logs[r, 3] = u[i, 2], u[i, 3], u[i, 5], u[i, 8]
-            exps[r, 0] = trade_sigma[s] * _ndtri(u[i, 6])
-            exps[r, 1] = employees_sigma[s] * _ndtri(u[i, 7])
-            r += 1
-    return rows, logs, exps
-
-
-@numba.njit(cache=True, nogil=True)
-def signed_columns(rows, u, sector, month, key, number, lg, ex, first, carried, x, need, space_kind):
-    """The columns of the signed leads ``rows`` (of :func:`signing`, with ``lg`` = log of its
-    ``logs`` and ``ex`` = exp of its ``exps``). ``month`` indices start at month ``first``;
-    ``x`` the sector parameters as rows of a table in the order of :data:`X_ROWS`.
-
-    Ordinary leads (``carried`` false): signing time t, space kind, deadline (t + longest wait)
-    and fit-out. The leads of the months before the start (``carried``): only those not yet open
-    at the start (t + fit-out > 0); one signed before the start holds its space already (no space
-    kind, no deadline), starts its clock at 0 and has t + fit-out of its fit-out left.
-
-    Returns (t, kind, deadline, fitout, sector, exit_t as the lifetime, size, ramp, employees,
-    space, fdi, group, number): the operations of docs/model.md §7.3-7.4, in numpy's order."""
-    n = rows.shape[0]
-    fl = np.empty((9, n))
-    kind = np.empty(n, np.int64)
-    sec = np.empty(n, np.int64)
-    group = np.empty(n, np.uint64)
-    num = np.empty(n, np.uint64)
-    j = 0
-    for r in range(n):
-        i = rows[r]
-        s = sector[i]
-        t = (float(month[i] + first) + u[i, 0]) + (-x[0, s]) * lg[r, 0]
-        fit = (-x[1, s]) * lg[r, 1]
-        if carried and not t + fit > 0.0:
-            continue
-        before = carried and t < 0.0
-        if carried:
-            kind[j] = NO_SPACE if (before or need[s] <= 0.0) else space_kind[s]
-        else:
-            kind[j] = space_kind[s] if need[s] > 0.0 else NO_SPACE
-        fl[0, j] = t if (not carried or t > 0.0 or t != t) else 0.0  # numpy's maximum(t, 0)
-        fl[1, j] = np.inf if before else t + x[2, s]
-        fl[2, j] = t + fit if before else fit
-        rate = x[3, s]
-        mean = 12.0 / rate if rate > 0.0 else np.inf
-        fl[3, j] = (-mean) * lg[r, 3]
-        fl[4, j] = x[4, s] * ex[r, 0]
-        fl[5, j] = x[5, s]
-        fl[6, j] = x[6, s] * ex[r, 1]
-        fl[7, j] = need[s]
-        fl[8, j] = ((-x[7, s]) * lg[r, 2]) * (1.0 if u[i, 4] < x[8, s] else 0.0)
-        sec[j], group[j], num[j] = s, key[i], number[i]
-        j += 1
-    return fl[:, :j], kind[:j], sec[:j], group[:j], num[:j]
-
-
-X_ROWS = (
-    "sign_delay_months",
-    "fitout_months",
-    "max_wait_months",
-    "exit_rate_per_year",
-    "trade_median_yi",
-    "rampup_months",
-    "employees_median",
-    "fdi_wan_usd",
-    "foreign_prob",
-)
-"""The sector parameters :func:`signed_columns` reads, as the rows of its table ``x``."""

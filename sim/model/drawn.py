@@ -11,7 +11,7 @@ base-year figures. Field names are the scenario's keys (docs/scenarios.md).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from operator import itemgetter
 from typing import Any, NamedTuple
 
@@ -24,8 +24,10 @@ FloatArray = npt.NDArray[np.float64]
 @dataclass(frozen=True, slots=True)
 class SectorParams:
     """The drawn parameters of the sectors (``uncertainties.sectors``), each an array over sector
-    indices (``ZoneSpec.sector_ids`` order)."""
+    indices (``ZoneSpec.sector_ids`` order); ``table`` [parameter, sector] holds them all, in the
+    order of ``SECTOR_PARAMS`` (each field is a row of it), for the compiled loops."""
 
+    table: FloatArray = field(repr=False, compare=False)
     lead_rate_per_month: FloatArray
     sign_prob: FloatArray
     sign_delay_months: FloatArray
@@ -46,10 +48,11 @@ class SectorParams:
     def of(cls, sectors: Mapping[str, Mapping[str, float]], sector_ids: Sequence[str]) -> SectorParams:
         """The arrays of ``sectors`` (sector id -> parameter -> value) in the order of ``sector_ids``."""
         rows = np.array([_SECTOR_ROW(sectors[s]) for s in sector_ids], dtype=np.float64)  # [sector, parameter]
-        return cls(*rows.reshape(len(sector_ids), len(SECTOR_PARAMS)).T.copy())  # a contiguous array each
+        table = rows.reshape(len(sector_ids), len(SECTOR_PARAMS)).T.copy()  # rows: a contiguous array each
+        return cls(table, *table)  # the table, then its rows: the fields
 
 
-SECTOR_PARAMS: tuple[str, ...] = tuple(f.name for f in fields(SectorParams))
+SECTOR_PARAMS: tuple[str, ...] = tuple(f.name for f in fields(SectorParams) if f.name != "table")
 """The names of a sector's drawn parameters, in declaration order."""
 
 _SECTOR_ROW = itemgetter(*SECTOR_PARAMS)

@@ -7,7 +7,10 @@ k-th number is the SplitMix64 output at seed + (k + 1) x gamma (:func:`sim.rando
 So a number depends only on its address: another sector's extra lead, a longer horizon or one
 more parameter shifts nothing else, and two scenarios run with the same seed see the same
 numbers entity by entity (docs/model.md, "Stochasticity", has the stream map). The mixing runs
-as one compiled loop per call (numba); it is the same integer arithmetic as ``sim.random``'s.
+as one compiled loop per call (numba); it is the same integer arithmetic as ``sim.random``'s. A
+compiled loop that uses its entities' numbers as it goes (the signings, the initial firms) takes
+its streams' seeds (:meth:`Draws.seeds`) and draws with :func:`entity` and :func:`number`, so it
+draws only the numbers it needs and in the loop that needs them.
 Bulk numbers that need no address (the monthly trade noise of every firm) come from a PCG64
 generator seeded with the stream's seed (:meth:`Draws.generator`): several times cheaper per
 number.
@@ -21,7 +24,7 @@ import numba
 import numpy as np
 from scipy import special
 
-from sim.random import entity_seed, replication_key
+from sim.random import entity_seed, replication_key, splitmix_int, stream_id
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 
@@ -33,18 +36,51 @@ def _mix(z):
     return z ^ (z >> np.uint64(31))
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def entity(h, index):
+    """An entity's seed with one more index mixed in: xor, then a SplitMix64 step. An entity
+    addressed by (i, j) in a stream of seed s has seed ``entity(entity(s, i), j)``."""
+    return _mix((h ^ index) + _GAMMA)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def number(h, k):
+    """Number k of the entity of seed ``h``: the mixer of h + (k + 1) gamma, top 53 bits, centred."""
+    return _unit(_mix(h + np.uint64(k + 1) * _GAMMA))
+
+
 @numba.njit(cache=True, nogil=True)
 def _addressed(seed, index, n):
     """[entity, k] uniforms in (0, 1): entity i's seed is ``seed`` with each of ``index[i]``
-    mixed in (xor, then a SplitMix64 step); number k is the mixer of seed + (k + 1) gamma, top
-    53 bits, centred."""
+    mixed in (:func:`entity`); its number k is :func:`number`."""
     out = np.empty((index.shape[0], n))
     for i in range(index.shape[0]):
         h = seed
         for j in range(index.shape[1]):
-            h = _mix((h ^ index[i, j]) + _GAMMA)
+            h = entity(h, index[i, j])
         for k in range(n):
-            out[i, k] = _unit(_mix(h + np.uint64(k + 1) * _GAMMA))
+            out[i, k] = number(h, k)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _stream_seeds(key, ids):
+    """The seeds of the streams of name ids ``ids`` in the replication of key ``key``:
+    :func:`sim.random.entity_seed` of each, the id mixed into the key as an index is."""
+    out = np.empty(ids.shape[0], np.uint64)
+    for i in range(ids.shape[0]):
+        out[i] = entity(key, ids[i])
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _addressed_one(seed, index, n):
+    """:func:`_addressed` of entities named by one index each (a flat array)."""
+    out = np.empty((index.shape[0], n))
+    for i in range(index.shape[0]):
+        h = entity(seed, index[i])
+        for k in range(n):
+            out[i, k] = number(h, k)
     return out
 
 
@@ -59,36 +95,69 @@ def _unit(bits):
 
 _NO_INDEX = np.zeros((1, 0), dtype=np.uint64)
 
+_stream_id_arrays: dict[tuple[str, ...], np.ndarray] = {}
+"""The CRC-32s of tuples of stream names, as arrays, computed once per process."""
+
+_stream_ids: dict[str, int] = {}
+"""Each stream name's CRC-32 (:func:`sim.random.stream_id`), computed once per process."""
+
+
+def stream_seed(key: int, name: str) -> np.uint64:
+    """The seed of stream ``name`` in the replication of key ``key``: :func:`sim.random.entity_seed`,
+    the name's CRC-32 kept once computed."""
+    sid = _stream_ids.get(name)
+    if sid is None:
+        sid = _stream_ids[name] = stream_id(name)
+    return np.uint64(splitmix_int(key ^ sid))
+
 
 class Draws:
     """Addressed random numbers of one replication (see the module docstring).
 
     ``uniforms(name, n, *index)`` returns an array of shape ``broadcast(index).shape + (n,)``:
-    entry ``[..., k]`` is number k of the entity at that index in stream ``name``."""
+    entry ``[..., k]`` is number k of the entity at that index in stream ``name``. ``seed(name)``
+    is the stream's seed, for the compiled loops that draw the numbers of their entities
+    themselves (:func:`entity`, :func:`number`; :mod:`sim.model.signing`)."""
 
     def __init__(self, root: int, rep: int):
         self.root, self.rep = int(root), int(rep)
         self.key = replication_key(root, rep)
         self._seeds: dict[str, np.uint64] = {}
 
-    def uniforms(self, name: str, n: int, *index) -> np.ndarray:
-        """n uniforms in (0, 1) per entity."""
+    def seed(self, name: str) -> np.uint64:
+        """The seed of stream ``name`` in this replication."""
         seed = self._seeds.get(name)
         if seed is None:
-            seed = self._seeds[name] = np.uint64(entity_seed(self.key, name))
+            seed = self._seeds[name] = stream_seed(self.key, name)
+        return seed
+
+    def seeds(self, names: tuple[str, ...]) -> np.ndarray:
+        """The seeds of streams ``names`` (:meth:`seed` of each) in one compiled call. These are
+        the replication's own streams: a subclass that routes a stream's numbers elsewhere
+        overrides :meth:`uniforms` (the shared shocks of :mod:`sim.portfolio.replication`), and
+        only streams it leaves alone are read through their seeds."""
+        ids = _stream_id_arrays.get(names)
+        if ids is None:
+            ids = _stream_id_arrays[names] = np.array([stream_id(k) for k in names], dtype=np.uint64)
+        return _stream_seeds(np.uint64(self.key), ids)
+
+    def uniforms(self, name: str, n: int, *index) -> np.ndarray:
+        """n uniforms in (0, 1) per entity."""
+        seed = self.seed(name)
+        n = int(n)
         if not index:
-            return _addressed(seed, _NO_INDEX, int(n)).reshape(int(n))
+            return _addressed(seed, _NO_INDEX, n).reshape(n)
+        if len(index) == 1:  # one index per entity: no table of index tuples to build
+            a = np.asarray(index[0], dtype=np.uint64)
+            return _addressed_one(seed, a.ravel(), n).reshape((*a.shape, n))
         arrays = [np.asarray(ix, dtype=np.uint64) for ix in index]
-        if len(arrays) == 1:
-            shape = arrays[0].shape
-            flat = arrays[0].reshape(-1, 1)
-        else:  # the entities' index tuples as rows, the indices broadcast against each other
-            shape = np.broadcast(*arrays).shape
-            flat = np.empty((math.prod(shape), len(arrays)), dtype=np.uint64)
-            rows = flat.reshape((*shape, len(arrays)))
-            for j, a in enumerate(arrays):
-                rows[..., j] = a
-        return _addressed(seed, flat, int(n)).reshape((*shape, n))
+        # the entities' index tuples as rows, the indices broadcast against each other
+        shape = np.broadcast(*arrays).shape
+        flat = np.empty((math.prod(shape), len(arrays)), dtype=np.uint64)
+        rows = flat.reshape((*shape, len(arrays)))
+        for j, a in enumerate(arrays):
+            rows[..., j] = a
+        return _addressed(seed, flat, n).reshape((*shape, n))
 
     def normals(self, name: str, n: int, *index) -> np.ndarray:
         """Standard normals by inverse transform of :meth:`uniforms`."""

@@ -45,8 +45,9 @@ class Firms:
         return len(self.open_t)
 
     def select(self, mask: npt.NDArray[np.bool_]) -> Firms:
-        """The firms where ``mask`` is true."""
-        return Firms(*[column[mask] for column in _columns(self)])
+        """The firms where ``mask`` is true (their positions found once, not once per column)."""
+        rows = np.flatnonzero(mask)
+        return Firms(*[column[rows] for column in _columns(self)])
 
     @staticmethod
     def concat(parts: list[Firms]) -> Firms:

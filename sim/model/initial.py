@@ -35,8 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-import sim.model.inverse as inverse
-import sim.model.state_kernel as state_kernel
+import sim.model.initial_kernel as kernel
 from sim.model.drawn import BaseYearDrawn, SectorParams
 from sim.model.draws import Draws
 from sim.model.firms import Firms
@@ -46,8 +45,11 @@ from sim.vocabulary.outcomes import MODES
 _TRADE = tuple(f"trade_{m}" for m in MODES)
 """The base-year keys of trade by customs mode, in ``MODES`` order."""
 
-_NO_UNIFORMS = np.empty((0, 2))
-"""The ``opened`` numbers of a zone without a pipeline: none are drawn."""
+_STREAMS = ("initial", "opened")
+"""The streams of the initial firms' numbers: size, employees and lifetime; opening in the base year."""
+
+_STATED = (*_TRADE, "industrial_output", "employees")
+"""The base-year figures the initial firms are scaled to when stated, in :func:`~sim.model.initial_kernel.cohort`'s order."""
 
 
 @dataclass
@@ -84,67 +86,53 @@ def sector_counts(spec: ZoneSpec, by: BaseYearDrawn) -> npt.NDArray[np.int64]:
     return n
 
 
-def initial_firms(
-    spec: ZoneSpec, x: SectorParams, by: BaseYearDrawn, draws: Draws
-) -> tuple[dict[str, np.ndarray], Cohort]:
-    """(columns of the initial firms, their :class:`Cohort`): ``by`` the drawn base-year
-    figures (the stated ones only, plus ``enterprises``), ``x`` the sector parameters."""
+def initial_firms(spec: ZoneSpec, x: SectorParams, by: BaseYearDrawn, draws: Draws) -> tuple[Firms, Cohort]:
+    """(the initial firms, their :class:`Cohort`): ``by`` the drawn base-year figures (the stated
+    ones only, plus ``enterprises``), ``x`` the sector parameters. Each firm's size, employees and
+    lifetime (its own numbers, ``initial`` stream) and the share of a full year's trade it
+    showed in the base year (module docstring): 1, or for a base-year opener (probability: the
+    sector's expected openings a year, lead rate x 12 x signing probability, over its firms; its
+    numbers of the ``opened`` stream) the year's trade of a firm opening at a uniform time and
+    ramping up linearly over the sector's ramp-up months. Then the scaling to the stated
+    figures (module docstring). Compiled loops around numpy's exponentials, logarithms and the
+    product by the mode shares (:mod:`sim.model.initial_kernel`), in the numpy expressions' order."""
     n = sector_counts(spec, by)
-    sec, number, key = state_kernel.initial_index(n, spec.sector_key)
-    u = draws.uniforms("initial", 3, key, number)
-    size = inverse.lognormal(u[:, 0], x.trade_median_yi[sec], x.trade_sigma[sec])
-    employees = inverse.lognormal(u[:, 1], x.employees_median[sec], x.employees_sigma[sec])
-    lifetime = inverse.lifetime(u[:, 2], x.exit_rate_per_year[sec])
-    seen, shown = _seen(spec, x, n, sec, key, number, size, draws)
-
-    implied = (shown @ spec.shares).tolist()  # by mode, as shown
-    c = np.array(
-        [
-            (by.stated[name] / v if v > 0 else 0.0) if name in by.stated else 1.0
-            for name, v in zip(_TRADE, implied, strict=True)
-        ]
+    pipeline = spec.sc.initial_state.pipeline_months > 0
+    seeds = draws.seeds(_STREAMS)
+    sec, ids, fl = kernel.initial_draws(seeds, n, spec.sector_key, x.table, pipeline)
+    f, shown = kernel.initial_columns(
+        np.exp(fl[:2]), np.log(fl[2]), fl, sec, n, x.table, spec.open_now, spec.need, pipeline
     )
-    weighted = spec.shares * c[None, :]
-    a = weighted.sum(axis=1)
-    shares = np.where(a[:, None] > 0, weighted / np.where(a > 0, a, 1.0)[:, None], spec.shares)
-    size = size * a[sec]
-
-    ratio = x.output_ratio.astype(float)
-    manuf = spec.manufacturing[sec]
-    if "industrial_output" in by.stated:
-        above = manuf.copy()
-        carried = float((size * seen * ratio[sec])[above].sum())
-        out_ratio = ratio * (by.stated["industrial_output"] / carried if carried > 0 else 0.0)
-    else:
-        above = manuf & (size * ratio[sec] >= spec.sc.constants.above_size_revenue_yi)
-        out_ratio = ratio
-    if "employees" in by.stated and employees.sum() > 0:
-        employees = employees * (by.stated["employees"] / employees.sum())
-    cols = dict(sector=sec, size=size, employees=employees, exit_t=lifetime, group=key, number=number)
-    return cols, Cohort(shares=shares, output_ratio=out_ratio, above=above, seen=seen)
-
-
-def _seen(
-    spec: ZoneSpec,
-    x: SectorParams,
-    n: np.ndarray,
-    sec: np.ndarray,
-    key: np.ndarray,
-    number: np.ndarray,
-    size: np.ndarray,
-    draws: Draws,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Share of a full year's trade each initial firm showed in the base year (module docstring),
-    and each sector's sum of size x share: 1, or for a base-year opener (probability: the sector's
-    expected openings a year, lead rate x 12 x signing probability, over its firms) the year's
-    trade of a firm opening at a uniform time and ramping up linearly over the sector's ramp-up
-    months. Its own numbers (``opened`` stream); one compiled pass over the firms
-    (:func:`~sim.model.state_kernel.opened`)."""
-    pipeline = spec.sc.initial_state.pipeline_months > 0 and len(sec) > 0
-    u = draws.uniforms("opened", 2, key, number) if pipeline else _NO_UNIFORMS
-    return state_kernel.opened(
-        u, sec, n, x.lead_rate_per_month, x.sign_prob, spec.open_now, x.rampup_months, size, pipeline
+    stated = by.stated
+    shares, out_ratio, above = kernel.cohort(
+        f,
+        sec,
+        shown @ spec.shares,  # by mode, as shown
+        spec.shares,
+        np.array([stated.get(k, 0.0) for k in _STATED], dtype=float),
+        np.array([k in stated for k in _STATED]),
+        x.table,
+        spec.manufacturing,
+        float(spec.sc.constants.above_size_revenue_yi),
     )
+    open_t, lifetime, size, employees, space, zeros, seen = f
+    group, number = ids
+    firms = Firms(
+        sec,
+        open_t,
+        lifetime,
+        size,
+        zeros,
+        employees,
+        space,
+        zeros,
+        zeros,
+        zeros,
+        np.zeros(len(sec), np.uint64),
+        group,
+        number,
+    )
+    return firms, Cohort(shares=shares, output_ratio=out_ratio, above=above, seen=seen)
 
 
 def base_year_values(

@@ -5,7 +5,7 @@ replication's addressed random numbers (:class:`~sim.model.draws.Draws`): the se
 arrays, the completion times of projects and milestones and the effect tables they imply, the
 shared shock paths and the initial firms. Computed once, in vectorised form, so no effect depends
 on the order of events at one instant; what depends on the scenario alone is read from its arrays,
-and the short loops run compiled (:mod:`sim.model.state_kernel`).
+and the short loops run compiled (:mod:`sim.model.state_kernel`, :mod:`sim.model.initial_kernel`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 import sim.model.initial as initial
-import sim.model.inverse as inverse
 import sim.model.state_kernel as state_kernel
 from sim.model.drawn import Drawn, FloatArray
 from sim.model.draws import Draws
@@ -64,54 +63,38 @@ class ZoneState:
         return lead, trade
 
     def _shock_paths(self) -> None:
-        """Shared monthly factors: macro trade index, commodity prices, disruption spells."""
+        """Shared monthly factors: macro trade index, commodity prices, disruption spells. Their
+        numbers come through ``draws.uniforms`` (a portfolio's zones share them); the loops run
+        compiled (:func:`~sim.model.state_kernel.shock_logs`,
+        :func:`~sim.model.state_kernel.spells`), numpy takes the exponentials and logarithms."""
         H, d, s = self.H, self.draws, self.spec
-        t_mid = s.t_mid
         mac, com, dis = self.drawn.macro, self.drawn.commodity, self.drawn.disruption
-        self.macro = np.exp(
-            state_kernel.log_path(
-                t_mid, d.normals("macro", H), float(mac.growth_per_year), float(mac.volatility_per_month)
-            )
+        logs, n = state_kernel.shock_logs(
+            s.t_mid,
+            d.uniforms("macro", H),
+            d.uniforms("commodity", H),
+            (float(mac.growth_per_year), float(mac.volatility_per_month)),
+            (float(com.drift_per_year), float(com.volatility_per_month)),
+            float(d.uniforms("disruption_count", 1)[0]),
+            float(dis.spells_per_year * H / 12),
         )
-        self.commodity_index = np.exp(
-            state_kernel.log_path(
-                t_mid, d.normals("commodity", H), float(com.drift_per_year), float(com.volatility_per_month)
-            )
-        )
-        n = int(inverse.poisson(d.uniforms("disruption_count", 1)[0], dis.spells_per_year * H / 12))
+        self.macro, self.commodity_index = np.exp(logs)
         depth = float(min(dis.depth, s.sc.constants.max_disruption_depth))
         if n == 0:
             self.disruption = np.full(H, 1.0 - depth * 0.0)
             self.spells = []
             return
         spell = d.uniforms("disruption_spells", 2, np.arange(n))
-        onsets = H * spell[:, 0]
-        lengths = inverse.exponential(spell[:, 1], dis.length_months)
-        self.disruption = state_kernel.disruption(H, onsets, onsets + lengths, depth)
+        self.disruption, onsets, lengths = state_kernel.spells(
+            H, spell, np.log(spell[:, 1]), float(dis.length_months), depth
+        )
         self.spells = list(zip(onsets.tolist(), lengths.tolist(), strict=True))
 
     def _initial_firms(self) -> Firms:
         """The firms operating at the start (:mod:`sim.model.initial`): fully ramped, open since
         -inf, holding space that is already occupied (not free)."""
-        s = self.spec
-        c, self.cohort = initial.initial_firms(s, self.x, self.drawn.base_year, self.draws)
-        sec = c["sector"]
-        zeros = np.zeros(len(sec))
-        return Firms(
-            sector=sec,
-            open_t=np.full(len(sec), -np.inf),
-            exit_t=c["exit_t"],
-            size=c["size"],
-            ramp=zeros,
-            employees=c["employees"],
-            space=s.need[sec],
-            leader=zeros,
-            fdi=zeros,
-            fdi_t=zeros,
-            origin=np.zeros(len(sec), np.uint64),
-            group=c["group"],
-            number=c["number"],
-        )
+        firms, self.cohort = initial.initial_firms(self.spec, self.x, self.drawn.base_year, self.draws)
+        return firms
 
 
 def _developed0_ha(d: Drawn, fenced_area_km2: float) -> float:

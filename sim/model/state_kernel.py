@@ -5,14 +5,16 @@ Each replaces a few short per-firm or per-month steps of :mod:`sim.model.state` 
 (the call overhead, not the arithmetic, was their cost). The arithmetic is numpy's, operation by
 operation and in the same order (products left to right, sums in firm or project order as
 ``np.bincount`` and repeated ``+=`` add), so the results are the same to the last bit; what numba
-and numpy might compute differently (``exp``, ``log``, the normal quantile, pairwise sums) stays
-in numpy.
+and numpy might compute differently (``exp``, ``log``, pairwise sums) stays in numpy; the normal
+quantile and the Poisson's are SciPy's own compiled functions (:mod:`sim.model.arrivals_kernel`).
 """
 
 from __future__ import annotations
 
 import numba
 import numpy as np
+
+from sim.model.arrivals_kernel import _ndtri, poisson_one
 
 
 @numba.njit(cache=True, nogil=True)
@@ -95,6 +97,36 @@ def log_path(t_mid, eps, drift, volatility):
         total = eps[m] if m == 0 else total + eps[m]
         out[m] = drift * t_mid[m] / 12.0 + volatility * (total - 0.5 * eps[m])
     return out
+
+
+@numba.njit(cache=True, nogil=True)
+def shock_logs(t_mid, u_macro, u_commodity, macro, commodity, u_count, spells_mean):
+    """The logs of the macro and commodity paths [2, month] (:func:`log_path` of the normal
+    quantiles of ``u_macro`` and ``u_commodity``, SciPy's own ``ndtri``; ``macro`` and
+    ``commodity`` (drift a year, volatility a month) each), and the number of disruption spells:
+    the Poisson inverse transform of ``u_count`` with mean ``spells_mean``."""
+    H = t_mid.shape[0]
+    eps = np.empty((2, H))
+    for m in range(H):
+        eps[0, m] = _ndtri(u_macro[m])
+        eps[1, m] = _ndtri(u_commodity[m])
+    logs = np.empty((2, H))
+    logs[0] = log_path(t_mid, eps[0], macro[0], macro[1])
+    logs[1] = log_path(t_mid, eps[1], commodity[0], commodity[1])
+    return logs, poisson_one(u_count, spells_mean)
+
+
+@numba.njit(cache=True, nogil=True)
+def spells(n_months, u, log_u1, length, depth):
+    """The disruption spells of ``u`` [spell, 2] (onset = ``n_months`` x number 0, length =
+    -``length`` x ``log_u1``, the logarithm of number 1) and the factor of each month
+    (:func:`disruption`): (factor, onsets, lengths)."""
+    onset = np.empty(u.shape[0])
+    lengths = np.empty(u.shape[0])
+    for k in range(u.shape[0]):
+        onset[k] = n_months * u[k, 0]
+        lengths[k] = (-length) * log_u1[k]
+    return disruption(n_months, onset, onset + lengths, depth), onset, lengths
 
 
 @numba.njit(cache=True, nogil=True)
