@@ -35,7 +35,7 @@ from sim.ranking.peer_kernel import (
     shift_medians_chunk,
 )
 from sim.ranking.peer_stats import trade_statistics
-from sim.ranking.peers import VALUE_COLUMNS, Prepared, draw_bonded_raw, draw_raw, prepared, trade_quantile
+from sim.ranking.peers import VALUE_COLUMNS, Prepared, prepared, trade_quantiles
 
 
 class _Draws:
@@ -56,33 +56,51 @@ class _Draws:
 
 def _draw(cfg: RankingConfig, p: Prepared, high: int, rngs: list, T: int, K: int) -> _Draws:
     """Each replication's draws from its own generator, in a fixed order and fixed sizes: the CBZ
-    peers, their noise, deductions, then the uniforms of the ranged unknowns and the bonded zones (so
-    a config whose ranges are single values and without bonded zones draws the CBZ peers exactly as
-    before they existed), then the deductions of the zones after the first."""
-    n, V = p.n, len(VALUE_COLUMNS)
-    d = _Draws(p, len(rngs), T, K, high)
+    peers (copula, mode mix, regions, median shifts: :func:`~sim.ranking.peers.draw_raw`), their
+    noise, deductions, then the uniforms of the ranged unknowns and the bonded zones (so a config
+    whose ranges are single values and without bonded zones draws the CBZ peers exactly as before
+    they existed), then the deductions of the zones after the first.
+
+    Consecutive draws of one kind are one generator call into a row of a chunk buffer (a
+    Generator's normals and uniforms are the same whether drawn in one call or several), and what
+    follows the draws (the copula's matrix product, the regions, the trade quantiles) is done for
+    the whole chunk at once."""
+    n, V, B = p.n, len(VALUE_COLUMNS), len(rngs)
+    L, M = len(LATENT_COLUMNS), len(TRADE_MODES)
+    d = _Draws(p, B, T, K, high)
+    normals = np.empty((B, (L + M) * n))  # copula, mode mix
+    order = np.empty((B, n), np.int64)  # the regions' permutation
+    noise = np.empty((B, V + T * V * n))  # median shifts, growth noise
+    uniforms = np.empty((B, T * (n + 1) + 3 + T))  # deductions (the CBZ peers, the first zone), unknowns
+    bonded = np.empty((B, (L + M + T * V) * high))  # copula, mode mix, growth noise
+    later = np.empty((B, T * (high + K - 1)))  # deductions of the bonded zones, then of the other zones
     for b, rng in enumerate(rngs):
-        raw = draw_raw(p, rng)
-        d.latent[b, :, :n] = raw.latent
-        d.mix_z[b, :, :n] = raw.mix_z
-        d.central_west[b, :n] = raw.central_west
-        d.shift[b] = raw.shift
-        d.eps[b, :, :, :n] = rng.standard_normal((T, V, n))
-        ded = rng.random((T, n + 1))
-        d.deduction_u[b, :, :n] = ded[:, :n]
-        d.deduction_u[b, :, n + high] = ded[:, n]
-        u = d.u[b] = rng.random(3 + T)
-        tq = trade_quantile(cfg, *cfg.peers.trade.shares(u[0]))
-        d.trade_q[b] = tq.mu, tq.s_body, tq.s_tail, tq.z_kink
-        d.calibrated[b] = tq is p.trade_q
+        rng.standard_normal(out=normals[b])
+        order[b] = rng.permutation(n)
+        rng.standard_normal(out=noise[b])
+        rng.random(out=uniforms[b])
         if high:
-            bonded = draw_bonded_raw(p, rng, high)
-            d.latent[b, :, n:] = bonded.latent
-            d.mix_z[b, :, n:] = bonded.mix_z
-            d.eps[b, :, :, n:] = rng.standard_normal((T, V, high))
-            d.deduction_u[b, :, n : n + high] = rng.random((T, high))
-        if K > 1:
-            d.deduction_u[b, :, n + high + 1 :] = rng.random((T, K - 1))
+            rng.standard_normal(out=bonded[b])
+        if later.shape[1]:
+            rng.random(out=later[b])
+    d.latent[:, :, :n] = p.chol @ normals[:, : L * n].reshape(B, L, n)
+    d.mix_z[:, :, :n] = normals[:, L * n :].reshape(B, M, n)
+    d.central_west[:, :n] = p.cw_template[order]
+    np.multiply(p.median_unc, noise[:, :V], out=d.shift)
+    d.eps[:, :, :, :n] = noise[:, V:].reshape(B, T, V, n)
+    ded = uniforms[:, : T * (n + 1)].reshape(B, T, n + 1)
+    d.deduction_u[:, :, :n] = ded[:, :, :n]
+    d.deduction_u[:, :, n + high] = ded[:, :, n]
+    d.u[:] = uniforms[:, T * (n + 1) :]
+    if high:
+        rows = bonded.reshape(B, L + M + T * V, high)
+        d.latent[:, :, n:] = p.chol @ rows[:, :L]
+        d.mix_z[:, :, n:] = rows[:, L : L + M]
+        d.eps[:, :, :, n:] = rows[:, L + M :].reshape(B, T, V, high)
+        d.deduction_u[:, :, n : n + high] = later[:, : T * high].reshape(B, T, high)
+    if K > 1:
+        d.deduction_u[:, :, n + high + 1 :] = later[:, T * high :].reshape(B, T, K - 1)
+    d.calibrated[:], d.trade_q[:] = trade_quantiles(cfg, d.u[:, 0])
     return d
 
 
