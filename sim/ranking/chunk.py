@@ -16,8 +16,10 @@ import numpy as np
 from scipy import special
 
 from sim.ranking.boards import chunk_board_masks
+from sim.ranking.chunk_kernel import chunk_scores, chunk_tables
 from sim.ranking.config import LATENT_COLUMNS, TRADE_MODES, RankingConfig
 from sim.ranking.evaluate import (
+    INDICATORS,
     PEER_STATS,
     RankOutput,
     _Plan,
@@ -26,7 +28,6 @@ from sim.ranking.evaluate import (
     _year_plans,
     _zone_years,
 )
-from sim.ranking.kernels import rank_year
 from sim.ranking.peer_kernel import (
     grown_chunk,
     growth_arguments_chunk,
@@ -205,57 +206,65 @@ def rank_chunk(
     )
     stats: dict[str, np.ndarray] = {}
     trade_statistics(national, n, stats)
-    out = []
-    for b in range(B):
-        n_units = np.empty(T)
-        ranks = np.empty((T, K, 1 + len(cfg.variants)))
-        yearly = np.empty(
-            (5, T, K)
-        )  # rank on the board, score, trade and score at the reference rank, class-A threshold
-        u_eval, u_method = d.u[b, 1], d.u[b, 3:]
-        for t, yp in enumerate(year_plans):
-            n_u = yp.n_units(u_eval)
-            ev = np.flatnonzero(seniority_rank[b] < n_u - K - n_bonded[b])  # most senior CBZ peers, bonded zones, zones
-            mp = yp.method(u_method[t])
-            ranks[t], regional, own, trade_at, score_at = rank_year(
-                units[b, t + 1],
-                units[b, t],
-                ev,
-                plan.derived_arrays,
-                mp.arrays,
-                d.deduction_u[b, t],
-                columns,
-                boards[mp.boards == 3][b],
-                refs[t],
+    J = 1 + len(cfg.variants)
+    ranks = np.empty((B, K, J, T))  # each zone's rank under the year's method, then each variant's
+    yearly = np.empty((B, 4, K, T))  # rank on the board, score, trade and score at the reference rank
+    n_units = np.empty((B, T))
+    for t, yp in enumerate(year_plans):
+        n_u = np.array([yp.n_units(u) for u in d.u[:, 1]], dtype=np.int64)
+        n_units[:, t] = n_u
+        limits = n_u - K - n_bonded  # evaluated: the most senior CBZ peers, the bonded zones present, the zones
+        drawn = np.minimum(np.searchsorted(yp.cum_weights, d.u[:, 3 + t], side="right"), len(yp.methods) - 1)
+        for i, mp in enumerate(yp.methods):  # the replications scored under each method (_YearPlan.method)
+            reps = np.flatnonzero(drawn == i)
+            if not reps.size:
+                continue
+            counts, ev, starts, tables, keys = chunk_tables(
+                units, t, reps, limits[reps], seniority_rank, plan.derived_arrays, mp.arrays
             )
-            yearly[:4, t] = regional, own, trade_at, score_at
-            n_units[t] = n_u
-            yearly[4, t] = int(np.floor(cfg.class_a_share * n_u + 1e-9))
-        class_a = (ranks[:, :, 0] <= yearly[4]).astype(float)
-        out.append(_outputs(cfg, K, ranks, yearly, class_a, {k: v[b] for k, v in stats.items()}, refs, n_units))
-    return out
+            keys.sort(axis=1)
+            chunk_scores(
+                t,
+                reps,
+                counts,
+                ev,
+                starts,
+                tables,
+                keys,
+                plan.derived_arrays[7],
+                mp.arrays,
+                d.deduction_u,
+                columns,
+                boards[mp.boards == 3],
+                refs[t],
+                ranks,
+                yearly,
+            )
+    class_a = ranks[:, :, 0] <= np.floor(cfg.class_a_share * n_units + 1e-9)[:, None]
+    peers = {
+        **{k: v[:, None] for k, v in stats.items()},
+        "trade_at_reference_rank": yearly[:, 2],
+        "score_at_reference_rank": yearly[:, 3],
+        "reference_rank": refs.T.astype(float)[None],
+        "n_evaluated": n_units[:, None],
+    }
+    rows = np.empty((B, K, 4 + J - 1 + len(PEER_STATS), T))  # every output row of every zone
+    rows[:, :, 0] = ranks[:, :, 0]
+    rows[:, :, 1:3] = yearly[:, :2].transpose(0, 2, 1, 3)
+    rows[:, :, 3] = class_a
+    rows[:, :, 4 : 3 + J] = ranks[:, :, 1:]
+    for j, key in enumerate(PEER_STATS, start=3 + J):
+        rows[:, :, j] = peers[key]
+    return [[_output(cfg, J, zone) for zone in rep] for rep in rows]
 
 
-def _outputs(cfg: RankingConfig, K: int, ranks, yearly, class_a, stats: dict, refs, n_units) -> list[RankOutput]:
-    """One replication's RankOutput of each of its K zones."""
-    res = []
-    for k in range(K):
-        ind = {
-            "rank": ranks[:, k, 0],
-            "rank_regional": yearly[0, :, k],
-            "eval_score": yearly[1, :, k],
-            "class_a": class_a[:, k],
-        }
-        var = {vid: ranks[:, k, j] for j, vid in enumerate(cfg.variants, start=1)}
-        pk = {key: v.copy() for key, v in stats.items()} if k else stats
-        pk.update(
-            trade_at_reference_rank=yearly[2, :, k],
-            score_at_reference_rank=yearly[3, :, k],
-            reference_rank=refs[:, k].astype(float),
-            n_evaluated=n_units.copy() if k else n_units,
-        )
-        res.append(RankOutput(indicators=ind, variants=var, peers={key: pk[key] for key in PEER_STATS}))
-    return res
+def _output(cfg: RankingConfig, J: int, rows: np.ndarray) -> RankOutput:
+    """A zone's RankOutput from its rows (indicators, variants, peer statistics; each (T,))."""
+    return RankOutput(
+        indicators=dict(zip(INDICATORS, rows[:4], strict=True)),
+        variants=dict(zip(cfg.variants, rows[4 : 3 + J], strict=True)),
+        peers=dict(zip(PEER_STATS, rows[3 + J :], strict=True)),
+    )
 
 
 def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macro_index, rng) -> list[RankOutput]:

@@ -65,8 +65,30 @@ _LOW63 = np.int64(0x7FFFFFFFFFFFFFFF)
 
 
 @numba.njit(cache=True, nogil=True)
+def n_keys_of(method):
+    """The number of percentile rows (sort keys) of a method plan (:func:`method_arrays`)."""
+    rule, norm_k = method[0], method[1]
+    n_keys = 0
+    for m in range(rule.shape[0]):
+        if rule[m] == PERCENTILE:
+            n_keys += norm_k[m]
+    return n_keys
+
+
+@numba.njit(cache=True, nogil=True)
 def table_year(now, prev, ev, derived, method):
-    """The table (columns, evaluated units) of one data year and the sort keys of its percentile rows.
+    """The table (columns, evaluated units) of one data year and the sort keys of its percentile
+    rows (:func:`table_into`, into new arrays)."""
+    table = np.zeros((derived[7], ev.shape[0]))
+    keys = np.empty((n_keys_of(method), ev.shape[0]), np.int64)
+    table_into(now, prev, ev, derived, method, table, keys)
+    return table, keys
+
+
+@numba.njit(cache=True, nogil=True)
+def table_into(now, prev, ev, derived, method, table, keys):
+    """The table (columns, evaluated units) of one data year into ``table`` (zeros) and the sort keys
+    of its percentile rows into ``keys``.
 
     ``now`` / ``prev``: (base variables, units) of this year and the year before; ``ev``: the
     evaluated units, in column order; ``derived``: :func:`derived_arrays`; ``method``:
@@ -75,11 +97,10 @@ def table_year(now, prev, ev, derived, method):
     numpy has sorted each row of keys (its vectorised sort of plain integers is several times
     faster than a compiled comparison sort), the low bits are the order (see
     ``sim.ranking.rowsort``, the same device)."""
-    rows, starts, term_cols, term_coef, divisor, growth_rows, growth_src, n_cols = derived
+    rows, starts, term_cols, term_coef, divisor, growth_rows, growth_src = derived[:7]
     rule, norm_k, norm_cols, norm_lower = method[:4]
     n_base = now.shape[0]
     n = ev.shape[0]
-    table = np.zeros((n_cols, n))
     for c in range(n_base):
         for u in range(n):
             table[c, u] = now[c, ev[u]]
@@ -98,10 +119,7 @@ def table_year(now, prev, ev, derived, method):
         for u in range(n):
             p = prev[s, ev[u]]
             table[growth_rows[i], u] = 100.0 * ((table[s, u] / p if p > 0 else 1.0) - 1.0)
-    n_keys = 0
-    for m in range(rule.shape[0]):
-        if rule[m] == PERCENTILE:
-            n_keys += norm_k[m]
+    n_keys = keys.shape[0]
     values = np.empty((n_keys, n))
     row = 0
     for m in range(rule.shape[0]):
@@ -112,15 +130,14 @@ def table_year(now, prev, ev, derived, method):
                 x = table[norm_cols[m, k], u]
                 values[row, u] = (-x if norm_lower[m, k] else x) + 0.0  # + 0.0: -0.0 becomes +0.0, which it equals
             row += 1
-    keys = values.view(np.int64)
+    bits = values.view(np.int64)
     low = np.int64((1 << _bits(n)) - 1)
     for row in range(n_keys):
         for u in range(n):
-            key = keys[row, u]
+            key = bits[row, u]
             if key < 0:
                 key ^= _LOW63
             keys[row, u] = (key & ~low) | u
-    return table, keys
 
 
 @numba.njit(cache=True, nogil=True)
