@@ -37,6 +37,7 @@ from sim.ranking.peer_kernel import (
 )
 from sim.ranking.peer_stats import trade_statistics
 from sim.ranking.peers import VALUE_COLUMNS, Prepared, prepared, trade_quantiles
+from sim.ranking.rowsort import argsort_rows
 
 
 class _Draws:
@@ -126,7 +127,8 @@ def _values(p: Prepared, d: _Draws, n: int) -> np.ndarray:
         own = np.flatnonzero(~d.calibrated)
         if own.size:
             grids[own, 0] = _trade_values(d.trade_q[own], p.z_grid[None, :])
-        place_rows(np.argsort(lat[:, :, :n], axis=2), grids, out[:, :, :n])
+        order, _ = argsort_rows(lat[:, :, :n].reshape(-1, n))  # np.argsort of each row, found faster
+        place_rows(order.reshape(lat.shape[0], -1, n), grids, out[:, :, :n])
         free = n
     if free < lat.shape[2]:
         rest = np.ascontiguousarray(lat[:, :, free:])
