@@ -26,7 +26,7 @@ from sim.ranking.evaluate import (
     _plan,
     _references,
     _year_plans,
-    _zone_years,
+    _zone_years_chunk,
 )
 from sim.ranking.peer_kernel import (
     grown_chunk,
@@ -165,9 +165,10 @@ def _units(cfgs: list, plan: _Plan, p: Prepared, d: _Draws, zones: list, zone_ba
     units[:, :, :1, :n_all] = trade
     np.multiply(trade, mix[:, None], out=units[:, :, 1 : 1 + m, :n_all])
     units[:, :, 1 + m :, :n_all] = values[:, :, 1:, :]
-    for b in range(B):
-        for k in range(K):
-            units[b, :, :, n_all + k] = _zone_years(cfgs[k], _plan(cfgs[k]), zones[b][k], zone_bases[b][k], macro[b])
+    for k in range(K):
+        units[:, :, :, n_all + k] = _zone_years_chunk(
+            cfgs[k], _plan(cfgs[k]), [zs[k] for zs in zones], [zb[k] for zb in zone_bases], macro
+        )
     return units
 
 
