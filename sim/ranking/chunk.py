@@ -194,9 +194,8 @@ def rank_chunk(
 
     # seniority: 0 = most senior CBZ peer; never evaluated: n_all; bonded zones present and the zones: -1
     seniority_rank = np.full((B, n_all + K), n_all, dtype=np.int64)
-    np.put_along_axis(
-        seniority_rank, np.argsort(-d.latent[:, 1, :n], axis=1, kind="stable"), np.arange(n)[None, :], axis=1
-    )
+    senior, _ = argsort_rows(-d.latent[:, 1, :n], kind="stable")
+    np.put_along_axis(seniority_rank, senior, np.arange(n)[None, :], axis=1)
     n_bonded = np.array([bz.at(u) for u in d.u[:, 2]], dtype=np.int64)
     seniority_rank[:, n:n_all][np.arange(bz.high)[None, :] < n_bonded[:, None]] = -1
     seniority_rank[:, n_all:] = -1
