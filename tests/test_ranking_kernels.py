@@ -44,7 +44,7 @@ def test_every_rule_matches_numpy(rule, lower):
 
 
 def _keys(row: np.ndarray, lower: bool) -> np.ndarray:
-    """Sort keys as sim.ranking.kernels.table_year builds them."""
+    """Sort keys as sim.ranking.kernels.table_into builds them."""
 
     v = (-row if lower else row) + 0.0
     key = v.view(np.int64).copy()

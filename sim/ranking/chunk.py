@@ -5,9 +5,10 @@ own generator, in the fixed order and sizes :func:`rank_zones` documents, so a r
 do not depend on which others share its chunk (and ``rank_zones`` is the chunk of one). What
 follows the draws is one array expression over the whole chunk (values, median shifts, mode mix,
 growth, base variables, seniority, boards), so its cost is paid per chunk rather than per
-replication: elementwise numpy operations and row-wise sorts give every replication the same bits
-as alone. The scoring of each data year is the compiled kernel of :mod:`sim.ranking.kernels`, one
-call per replication and year.
+replication: elementwise numpy operations, row-wise sorts and compiled loops give every
+replication the same bits as alone. Each data year is scored for all the replications drawn under
+the same method at once (:mod:`sim.ranking.chunk_kernel`, around the one-replication kernels of
+:mod:`sim.ranking.kernels`).
 """
 
 from __future__ import annotations

@@ -1,14 +1,15 @@
 """The scoring of one data year for many replications at once, compiled with numba.
 
-:func:`sim.ranking.kernels.rank_year` scores one replication's data year in three steps: the table
-and its sort keys (compiled), numpy's sort of the keys, the scores and ranks (compiled). Here the
-same steps take every replication of a chunk scored under the same method in that year: one
-compiled call builds all their tables and keys (each replication's keys a block of rows, padded
-with the largest integer so numpy's one sort of all the rows leaves each row's own keys first, in
-order), one numpy sort, one compiled call scores and ranks them all. Each replication's table,
-keys, scores and ranks are the arithmetic of ``rank_year`` on its own units, so its results are the
-same to the last bit; what is saved is two calls and two dozen array conversions per replication
-and year.
+A replication's data year is scored in three steps: its table and the sort keys of its percentile
+rows (:func:`sim.ranking.kernels.table_into`), numpy's sort of the keys (its vectorised sort of
+plain integers is several times faster than a compiled comparison sort), its scores and ranks
+(:func:`~sim.ranking.kernels.score_year`, :func:`~sim.ranking.kernels._ranks`). Here each step
+takes every replication of a chunk scored under the same method in that year: one compiled call
+builds all their tables and keys (each replication's keys a block of rows, padded with the largest
+integer so that one numpy sort of all the rows leaves each row's own keys first, in order), one
+numpy sort, one compiled call scores and ranks them all. Each replication's arithmetic is the one
+of its own units alone, so its results do not depend on the chunk; what is saved is two calls and
+two dozen array conversions per replication and year.
 """
 
 from __future__ import annotations
@@ -67,10 +68,10 @@ def chunk_scores(
     t, reps, counts, ev, starts, tables, keys, n_cols, method, deduction_u, zones, boards, references, ranks, yearly
 ):
     """Scores and ranks of data year ``t`` of replications ``reps`` from :func:`chunk_tables` (its
-    keys sorted row by row; ``n_cols``: a table's columns), as :func:`~sim.ranking.kernels.rank_year`
+    keys sorted row by row; ``n_cols``: a table's columns), as :func:`~sim.ranking.kernels._ranks`
     gives them, written into ``ranks[b, zone, job, t]`` and ``yearly[b, :, zone, t]`` (rank on the
     board, score, trade and score at the reference rank). ``deduction_u`` (B, T, units), ``boards``
-    (B, zones, units): each replication's; ``zones``, ``references``: as rank_year takes them."""
+    (B, zones, units): each replication's; ``zones``, ``references``: as _ranks takes them."""
     rows = n_keys_of(method)
     for g in range(reps.shape[0]):
         n, b = counts[g], reps[g]

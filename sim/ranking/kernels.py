@@ -76,16 +76,6 @@ def n_keys_of(method):
 
 
 @numba.njit(cache=True, nogil=True)
-def table_year(now, prev, ev, derived, method):
-    """The table (columns, evaluated units) of one data year and the sort keys of its percentile
-    rows (:func:`table_into`, into new arrays)."""
-    table = np.zeros((derived[7], ev.shape[0]))
-    keys = np.empty((n_keys_of(method), ev.shape[0]), np.int64)
-    table_into(now, prev, ev, derived, method, table, keys)
-    return table, keys
-
-
-@numba.njit(cache=True, nogil=True)
 def table_into(now, prev, ev, derived, method, table, keys):
     """The table (columns, evaluated units) of one data year into ``table`` (zeros) and the sort keys
     of its percentile rows into ``keys``.
@@ -174,7 +164,7 @@ def _percentile(keys, y, lower, out):
 @numba.njit(cache=True, nogil=True)
 def score_year(table, keys, ev, method, deduction_u):
     """Scores (jobs, evaluated units) of one data year, the year's method then each variant, from
-    :func:`table_year`'s table and its sorted keys; ``deduction_u``: one uniform per unit."""
+    :func:`table_into`'s table and its sorted keys; ``deduction_u``: one uniform per unit."""
     rule, norm_k, norm_cols, norm_lower, job_norm, job_points, job_fixed = method[:7]
     fx_cols, fx_ppu, fx_caps, fx_start, fx_stop, fx_cap, fx_prob, fx_points = method[7:]
     n = ev.shape[0]
@@ -218,25 +208,17 @@ def score_year(table, keys, ev, method, deduction_u):
     return scores
 
 
-def rank_year(now, prev, ev, derived, method, deduction_u, zones, boards, references):
-    """One data year of one replication, for each zone ranked (units ``zones``, in their listed
-    order): (ranks (zones, jobs), rank on its board under the year's method (zones,), score
-    (zones,), and the trade and score of the unit at its reference rank (zones,), NaN when fewer
-    units are evaluated).
-
-    ``boards`` (zones, units): whether a unit is on that zone's board; ``references``: each zone's
-    reference rank; see :func:`table_year` for the rest. A unit ranks above a zone when its score
-    is higher, or equal and it is a zone listed before (so zones tied with each other take distinct
-    places); a peer tied with a zone does not (a tie takes the better rank)."""
-    table, keys = table_year(now, prev, ev, derived, method)
-    keys.sort(axis=1)
-    scores = score_year(table, keys, ev, method, deduction_u)
-    return _ranks(table, scores, ev, zones, boards, references)
-
-
 @numba.njit(cache=True, nogil=True)
 def _ranks(table, scores, ev, zones, boards, references):
-    """See :func:`rank_year`."""
+    """One data year of one replication, for each zone ranked (units ``zones``, in their listed
+    order), from its ``table`` and ``scores`` (:func:`score_year`): (ranks (zones, jobs), rank on
+    its board under the year's method (zones,), score (zones,), and the trade and score of the unit
+    at its reference rank (zones,), NaN when fewer units are evaluated).
+
+    ``boards`` (zones, units): whether a unit is on that zone's board; ``references``: each zone's
+    reference rank. A unit ranks above a zone when its score is higher, or equal and it is a zone
+    listed before (so zones tied with each other take distinct places); a peer tied with a zone does
+    not (a tie takes the better rank)."""
     n = ev.shape[0]
     n_zones = zones.shape[0]
     n_jobs = scores.shape[0]
