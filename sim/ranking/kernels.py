@@ -233,7 +233,6 @@ def _ranks(table, scores, ev, zones, boards, references):
     own = np.empty(n_zones)
     trade_at = np.full(n_zones, np.nan)
     score_at = np.full(n_zones, np.nan)
-    order = np.argsort(-scores[0])
     for k in range(n_zones):
         for j in range(n_jobs):
             mine = scores[j, at[k]]
@@ -245,9 +244,30 @@ def _ranks(table, scores, ev, zones, boards, references):
                         regional[k] += 1
         own[k] = scores[0, at[k]]
         if references[k] <= n:
-            i = order[references[k] - 1]
+            i = _at_rank(scores[0], references[k] - 1)
             trade_at[k], score_at[k] = table[0, i], scores[0, i]
     return ranks, regional, own, trade_at, score_at
+
+
+@numba.njit(cache=True, nogil=True)
+def _at_rank(scores, r):
+    """``np.argsort(-scores)[r]``, the unit in place ``r`` (0: the highest score): found by a
+    selection when its score is unique and no score is NaN (every sort then puts it there), else
+    by the sort itself."""
+    n = scores.shape[0]
+    v = np.empty(n)
+    for u in range(n):
+        v[u] = -scores[u]
+        if np.isnan(v[u]):
+            return np.argsort(-scores)[r]
+    x = np.partition(v, r)[r]
+    at = -1
+    for u in range(n):
+        if v[u] == x:
+            if at >= 0:
+                return np.argsort(-scores)[r]
+            at = u
+    return at
 
 
 # ----------------------------------------------------------------------------- plans as arrays
