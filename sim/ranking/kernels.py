@@ -94,16 +94,20 @@ def table_into(now, prev, ev, derived, method, table, keys):
     for c in range(n_base):
         for u in range(n):
             table[c, u] = now[c, ev[u]]
+    acc = np.empty(n)
     for i in range(rows.shape[0]):  # linear derived indicators, in dependency order
-        r = rows[i]
-        for u in range(n):
-            v = 0.0
-            for t in range(starts[i], starts[i + 1]):
-                v += term_coef[t] * table[term_cols[t], u]
-            if divisor[i] >= 0:
-                d = table[divisor[i], u]
-                v = v / d if d > 0 else 0.0
-            table[r, u] = v
+        acc[:] = 0.0
+        for t in range(starts[i], starts[i + 1]):  # each unit's terms added in their order, row by row
+            c, col = term_coef[t], table[term_cols[t]]
+            for u in range(n):
+                acc[u] += c * col[u]
+        r = table[rows[i]]
+        if divisor[i] >= 0:
+            div = table[divisor[i]]
+            for u in range(n):
+                r[u] = acc[u] / div[u] if div[u] > 0 else 0.0
+        else:
+            r[:] = acc
     for i in range(growth_rows.shape[0]):
         s = growth_src[i]
         for u in range(n):
