@@ -154,10 +154,16 @@ def _percentile(keys, y, lower, out):
     scale = 1.0 / (n - 1)
     bits = _bits(n)
     low = np.int64((1 << bits) - 1)
-    distinct = not np.isnan(y.min())
-    for u in range(1, n):
-        if distinct and (keys[u] >> bits) <= (keys[u - 1] >> bits):
+    distinct = True
+    for u in range(n):  # a NaN: not distinct
+        if np.isnan(y[u]):
             distinct = False
+            break
+    if distinct:
+        for u in range(1, n):
+            if (keys[u] >> bits) <= (keys[u - 1] >> bits):
+                distinct = False
+                break
     if distinct:
         for i in range(n):
             out[keys[i] & low] = i * scale
