@@ -114,32 +114,30 @@ def _trade_values(q: np.ndarray, z: np.ndarray) -> np.ndarray:
     return np.exp(mu + s_body * z + (s_tail - s_body) * np.maximum(z - z_kink, 0.0))
 
 
-def _values(p: Prepared, d: _Draws, n: int) -> np.ndarray:
-    """(B, V, n_all) the peers' values in the calibration year: the CBZ peers (each row exactly its
-    grid of quantiles when stratified) then the bonded zones, before the median shifts (as
-    :func:`sim.ranking.peers.values_from_latent` gives them one replication at a time)."""
-    lat = d.latent[:, p.value_latent_rows]
-    out = np.empty(lat.shape)
+def _values(p: Prepared, d: _Draws, n: int, out: np.ndarray) -> None:
+    """The peers' values in the calibration year into ``out`` (B, V, n_all): the CBZ peers (each row
+    exactly its grid of quantiles when stratified) then the bonded zones, before the median shifts
+    (as :func:`sim.ranking.peers.values_from_latent` gives them one replication at a time)."""
+    rows = p.value_latent_rows
     free = 0
     if p.stratified:
-        B = lat.shape[0]
+        B = out.shape[0]
         grids = np.empty((B, *p.grids.shape))
         grids[:] = p.grids
         own = np.flatnonzero(~d.calibrated)
         if own.size:
             grids[own, 0] = _trade_values(d.trade_q[own], p.z_grid[None, :])
-        order, _ = argsort_rows(lat[:, :, :n].reshape(-1, n))  # np.argsort of each row, found faster
-        place_rows(order.reshape(lat.shape[0], -1, n), grids, out[:, :, :n])
+        order, _ = argsort_rows(d.latent[:, rows, :n].reshape(-1, n))  # np.argsort of each row, found faster
+        place_rows(order.reshape(B, -1, n), grids, out[:, :, :n])
         free = n
-    if free < lat.shape[2]:
-        rest = np.ascontiguousarray(lat[:, :, free:])
+    if free < out.shape[2]:
+        rest = np.ascontiguousarray(d.latent[:, rows, free:])
         part = np.empty(rest.shape)
         part[:, 0] = _trade_values(d.trade_q, rest[:, 0])
         pos, pct = p.value_pos_rows, p.pct_rows
         part[:, pos] = np.exp(p.median_t[pos, None] + p.sigma[pos, None] * rest[:, pos])
         part[:, pct] = 100.0 * special.expit(p.median_t[pct, None] + p.sigma[pct, None] * rest[:, pct])
         out[:, :, free:] = part
-    return out
 
 
 def _units(cfgs: list, plan: _Plan, p: Prepared, d: _Draws, zones: list, zone_bases: list, macro: np.ndarray):
@@ -148,7 +146,7 @@ def _units(cfgs: list, plan: _Plan, p: Prepared, d: _Draws, zones: list, zone_ba
     B, T = macro.shape
     n_all, K = d.latent.shape[2], len(cfgs)
     values = np.empty((B, T + 1, len(VALUE_COLUMNS), n_all))
-    values[:, 0] = _values(p, d, p.n)
+    _values(p, d, p.n, values[:, 0])
     shift_medians_chunk(values[:, 0], np.exp(d.shift), d.shift, p.percent)
     s = p.mix_sigma
     mix = np.exp(s * d.mix_z - 0.5 * s * s)
