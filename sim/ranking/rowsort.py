@@ -14,6 +14,7 @@ by numpy itself. Either way the result is numpy's, bit for bit.
 from __future__ import annotations
 
 import functools
+from typing import Literal
 
 import numpy as np
 
@@ -44,7 +45,7 @@ def _arange(n: int) -> np.ndarray:
     return a
 
 
-def argsort_rows(x: np.ndarray, kind: str | None = None) -> tuple[np.ndarray, bool]:
+def argsort_rows(x: np.ndarray, kind: Literal["quicksort", "stable"] | None = None) -> tuple[np.ndarray, bool]:
     """(``np.argsort(x, axis=1, kind=kind)`` of a 2-D float64 array, distinct): ``distinct`` is True
     when every row was shown to hold distinct non-NaN values (then every sort gives this order);
     False when values may be equal or NaN (the order then comes from np.argsort itself)."""
