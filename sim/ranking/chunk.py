@@ -256,16 +256,29 @@ def rank_chunk(
     rows[:, :, 4 : 3 + J] = ranks[:, :, 1:]
     for j, key in enumerate(PEER_STATS, start=3 + J):
         rows[:, :, j] = peers[key]
-    return [[_output(cfg, J, zone) for zone in rep] for rep in rows]
+    return _outputs(cfg, J, rows)
 
 
-def _output(cfg: RankingConfig, J: int, rows: np.ndarray) -> RankOutput:
-    """A zone's RankOutput from its rows (indicators, variants, peer statistics; each (T,))."""
-    return RankOutput(
-        indicators=dict(zip(INDICATORS, rows[:4], strict=True)),
-        variants=dict(zip(cfg.variants, rows[4 : 3 + J], strict=True)),
-        peers=dict(zip(PEER_STATS, rows[3 + J :], strict=True)),
-    )
+def _outputs(cfg: RankingConfig, J: int, rows: np.ndarray) -> list[list[RankOutput]]:
+    """Each replication's RankOutput of each zone from ``rows`` (B, K, rows, T): indicators, variants
+    and peer statistics, each row a (T,) view (all made by one ``list`` of the rows)."""
+    B, K, R, T = rows.shape
+    views = list(rows.reshape(-1, T))
+    variants = list(cfg.variants)
+    out = []
+    for b in range(B):
+        zones = []
+        for k in range(K):
+            o = (b * K + k) * R
+            zones.append(
+                RankOutput(
+                    indicators=dict(zip(INDICATORS, views[o : o + 4], strict=True)),
+                    variants=dict(zip(variants, views[o + 4 : o + 3 + J], strict=True)),
+                    peers=dict(zip(PEER_STATS, views[o + 3 + J : o + R], strict=True)),
+                )
+            )
+        out.append(zones)
+    return out
 
 
 def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macro_index, rng) -> list[RankOutput]:
