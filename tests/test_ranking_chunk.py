@@ -10,6 +10,7 @@ import pytest
 from test_ranking import YEARS, ZONE, ZONE_BASE, make_cfg
 
 from sim.ranking.chunk import rank_chunk, rank_zones
+from sim.ranking.peers import prepared, trade_quantile, trade_quantiles
 
 
 def _fixed_shares(d):
@@ -66,3 +67,16 @@ def test_a_bad_macro_index_is_named():
     cfg = make_cfg(lambda d: None)
     with pytest.raises(ValueError, match=r"macro_index has shape \(3,\); expected \(2,\)"):
         rank_chunk([cfg], [[ZONE]], [[ZONE_BASE]], YEARS, [np.ones(3)], [np.random.default_rng(1)])
+
+
+def test_a_chunks_trade_quantiles_are_each_replications():
+    """The trade marginals solved for a chunk at once are those of each replication alone, the
+    calibrated one (the middle of the ranges) included."""
+    cfg = make_cfg(lambda d: None)
+    u = np.r_[0.5, np.random.default_rng(3).random(9)]
+    calibrated, q = trade_quantiles(cfg, u)
+    assert calibrated.tolist() == [True] + [False] * 9
+    for b, ub in enumerate(u):
+        tq = trade_quantile(cfg, *cfg.peers.trade.shares(ub))
+        assert calibrated[b] == (tq is prepared(cfg).trade_q)
+        assert q[b].tolist() == [tq.mu, tq.s_body, tq.s_tail, tq.z_kink]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.ranking.kernels import PERCENTILE, RULE_CODES, _bits, _normalise, _percentile, _ranks
+from sim.ranking.kernels import PERCENTILE, RULE_CODES, _at_rank, _bits, _normalise, _percentile, _ranks
 from sim.ranking.scoring import RULES, normalise_rows
 
 
@@ -44,7 +44,7 @@ def test_every_rule_matches_numpy(rule, lower):
 
 
 def _keys(row: np.ndarray, lower: bool) -> np.ndarray:
-    """Sort keys as sim.ranking.kernels.table_year builds them."""
+    """Sort keys as sim.ranking.kernels.table_into builds them."""
 
     v = (-row if lower else row) + 0.0
     key = v.view(np.int64).copy()
@@ -79,3 +79,17 @@ def test_ranks_of_several_zones_in_one_table():
     assert own.tolist() == [5.0, 5.0]
     assert trade_at[0] == 0.0 and score_at[0] == 9.0  # rank 1 is peer 0
     assert np.isnan(trade_at[1]) and np.isnan(score_at[1])  # rank 7 of 6 units
+
+
+def test_the_unit_at_a_reference_place_is_the_sorts():
+    """_at_rank selects the unit in place r (0: the highest score) without sorting when its score is
+    unique: the sort's unit; with ties or NaN it is the sort's own answer."""
+    for row in rows():
+        for r in (0, 5, len(row) - 1):
+            got = _at_rank(row, r)
+            assert row[got] == -np.sort(-row)[r]  # a unit with the r-th highest score
+            if np.count_nonzero(row == row[got]) == 1:
+                assert got == np.argsort(-row)[r]
+    with_nan = np.r_[0.3, np.nan, 0.9, 0.1]
+    assert _at_rank(with_nan, 0) == np.argsort(-with_nan)[0] == 2
+    assert _at_rank(np.array([0.2, 0.7, 0.4]), 1) == 2

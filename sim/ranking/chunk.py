@@ -5,28 +5,32 @@ own generator, in the fixed order and sizes :func:`rank_zones` documents, so a r
 do not depend on which others share its chunk (and ``rank_zones`` is the chunk of one). What
 follows the draws is one array expression over the whole chunk (values, median shifts, mode mix,
 growth, base variables, seniority, boards), so its cost is paid per chunk rather than per
-replication: elementwise numpy operations and row-wise sorts give every replication the same bits
-as alone. The scoring of each data year is the compiled kernel of :mod:`sim.ranking.kernels`, one
-call per replication and year.
+replication: elementwise numpy operations, row-wise sorts and compiled loops give every
+replication the same bits as alone. Each data year is scored for all the replications drawn under
+the same method at once (:mod:`sim.ranking.chunk_kernel`, around the one-replication kernels of
+:mod:`sim.ranking.kernels`).
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 import numpy as np
 from scipy import special
 
 from sim.ranking.boards import chunk_board_masks
+from sim.ranking.chunk_kernel import chunk_scores, chunk_tables
 from sim.ranking.config import LATENT_COLUMNS, TRADE_MODES, RankingConfig
 from sim.ranking.evaluate import (
+    INDICATORS,
     PEER_STATS,
     RankOutput,
     _Plan,
     _plan,
     _references,
     _year_plans,
-    _zone_years,
+    _zone_years_chunk,
 )
-from sim.ranking.kernels import rank_year
 from sim.ranking.peer_kernel import (
     grown_chunk,
     growth_arguments_chunk,
@@ -35,7 +39,8 @@ from sim.ranking.peer_kernel import (
     shift_medians_chunk,
 )
 from sim.ranking.peer_stats import trade_statistics
-from sim.ranking.peers import VALUE_COLUMNS, Prepared, draw_bonded_raw, draw_raw, prepared, trade_quantile
+from sim.ranking.peers import VALUE_COLUMNS, Prepared, prepared, trade_quantiles
+from sim.ranking.rowsort import argsort_rows
 
 
 class _Draws:
@@ -56,34 +61,63 @@ class _Draws:
 
 def _draw(cfg: RankingConfig, p: Prepared, high: int, rngs: list, T: int, K: int) -> _Draws:
     """Each replication's draws from its own generator, in a fixed order and fixed sizes: the CBZ
-    peers, their noise, deductions, then the uniforms of the ranged unknowns and the bonded zones (so
-    a config whose ranges are single values and without bonded zones draws the CBZ peers exactly as
-    before they existed), then the deductions of the zones after the first."""
-    n, V = p.n, len(VALUE_COLUMNS)
-    d = _Draws(p, len(rngs), T, K, high)
+    peers (copula, mode mix, regions, median shifts: :func:`~sim.ranking.peers.draw_raw`), their
+    noise, deductions, then the uniforms of the ranged unknowns and the bonded zones (so a config
+    whose ranges are single values and without bonded zones draws the CBZ peers exactly as before
+    they existed), then the deductions of the zones after the first.
+
+    Consecutive draws of one kind are one generator call into a row of a chunk buffer (a
+    Generator's normals and uniforms are the same whether drawn in one call or several), and what
+    follows the draws (the copula's matrix product, the regions, the trade quantiles) is done for
+    the whole chunk at once."""
+    n, V, B = p.n, len(VALUE_COLUMNS), len(rngs)
+    L, M = len(LATENT_COLUMNS), len(TRADE_MODES)
+    d = _Draws(p, B, T, K, high)
+    normals = np.empty((B, (L + M) * n))  # copula, mode mix
+    order = np.empty((B, n), np.int64)  # the regions' permutation
+    noise = np.empty((B, V + T * V * n))  # median shifts, growth noise
+    uniforms = np.empty((B, T * (n + 1) + 3 + T))  # deductions (the CBZ peers, the first zone), unknowns
+    bonded = np.empty((B, (L + M + T * V) * high))  # copula, mode mix, growth noise
+    later = np.empty((B, T * (high + K - 1)))  # deductions of the bonded zones, then of the other zones
     for b, rng in enumerate(rngs):
-        raw = draw_raw(p, rng)
-        d.latent[b, :, :n] = raw.latent
-        d.mix_z[b, :, :n] = raw.mix_z
-        d.central_west[b, :n] = raw.central_west
-        d.shift[b] = raw.shift
-        d.eps[b, :, :, :n] = rng.standard_normal((T, V, n))
-        ded = rng.random((T, n + 1))
-        d.deduction_u[b, :, :n] = ded[:, :n]
-        d.deduction_u[b, :, n + high] = ded[:, n]
-        u = d.u[b] = rng.random(3 + T)
-        tq = trade_quantile(cfg, *cfg.peers.trade.shares(u[0]))
-        d.trade_q[b] = tq.mu, tq.s_body, tq.s_tail, tq.z_kink
-        d.calibrated[b] = tq is p.trade_q
+        rng.standard_normal(out=normals[b])
+        order[b] = rng.permutation(n)
+        rng.standard_normal(out=noise[b])
+        rng.random(out=uniforms[b])
         if high:
-            bonded = draw_bonded_raw(p, rng, high)
-            d.latent[b, :, n:] = bonded.latent
-            d.mix_z[b, :, n:] = bonded.mix_z
-            d.eps[b, :, :, n:] = rng.standard_normal((T, V, high))
-            d.deduction_u[b, :, n : n + high] = rng.random((T, high))
-        if K > 1:
-            d.deduction_u[b, :, n + high + 1 :] = rng.random((T, K - 1))
+            rng.standard_normal(out=bonded[b])
+        if later.shape[1]:
+            rng.random(out=later[b])
+    d.latent[:, :, :n] = p.chol @ normals[:, : L * n].reshape(B, L, n)
+    d.mix_z[:, :, :n] = normals[:, L * n :].reshape(B, M, n)
+    d.central_west[:, :n] = p.cw_template[order]
+    np.multiply(p.median_unc, noise[:, :V], out=d.shift)
+    d.eps[:, :, :, :n] = noise[:, V:].reshape(B, T, V, n)
+    ded = uniforms[:, : T * (n + 1)].reshape(B, T, n + 1)
+    d.deduction_u[:, :, :n] = ded[:, :, :n]
+    d.deduction_u[:, :, n + high] = ded[:, :, n]
+    d.u[:] = uniforms[:, T * (n + 1) :]
+    if high:
+        rows = bonded.reshape(B, L + M + T * V, high)
+        d.latent[:, :, n:] = p.chol @ rows[:, :L]
+        d.mix_z[:, :, n:] = rows[:, L : L + M]
+        d.eps[:, :, :, n:] = rows[:, L + M :].reshape(B, T, V, high)
+        d.deduction_u[:, :, n : n + high] = later[:, : T * high].reshape(B, T, high)
+    if K > 1:
+        d.deduction_u[:, :, n + high + 1 :] = later[:, T * high :].reshape(B, T, K - 1)
+    d.calibrated[:], d.trade_q[:] = trade_quantiles(cfg, d.u[:, 0])
     return d
+
+
+KEY_SORT_MIN = 1024
+"""Values from which a row-wise argsort is found by sorting integer keys (:func:`_argsort`): below
+it, building the keys costs more than numpy's argsort."""
+
+
+def _argsort(x: np.ndarray, kind: Literal["quicksort", "stable"] | None = None) -> np.ndarray:
+    """``np.argsort(x, axis=1, kind=kind)``, by :func:`sim.ranking.rowsort.argsort_rows` (the same
+    order, found faster) when ``x`` holds enough values to pay for it."""
+    return argsort_rows(x, kind)[0] if x.size >= KEY_SORT_MIN else np.argsort(x, axis=1, kind=kind)
 
 
 def _trade_values(q: np.ndarray, z: np.ndarray) -> np.ndarray:
@@ -93,31 +127,30 @@ def _trade_values(q: np.ndarray, z: np.ndarray) -> np.ndarray:
     return np.exp(mu + s_body * z + (s_tail - s_body) * np.maximum(z - z_kink, 0.0))
 
 
-def _values(p: Prepared, d: _Draws, n: int) -> np.ndarray:
-    """(B, V, n_all) the peers' values in the calibration year: the CBZ peers (each row exactly its
-    grid of quantiles when stratified) then the bonded zones, before the median shifts (as
-    :func:`sim.ranking.peers.values_from_latent` gives them one replication at a time)."""
-    lat = d.latent[:, p.value_latent_rows]
-    out = np.empty(lat.shape)
+def _values(p: Prepared, d: _Draws, n: int, out: np.ndarray) -> None:
+    """The peers' values in the calibration year into ``out`` (B, V, n_all): the CBZ peers (each row
+    exactly its grid of quantiles when stratified) then the bonded zones, before the median shifts
+    (as :func:`sim.ranking.peers.values_from_latent` gives them one replication at a time)."""
+    rows = p.value_latent_rows
     free = 0
     if p.stratified:
-        B = lat.shape[0]
+        B = out.shape[0]
         grids = np.empty((B, *p.grids.shape))
         grids[:] = p.grids
         own = np.flatnonzero(~d.calibrated)
         if own.size:
             grids[own, 0] = _trade_values(d.trade_q[own], p.z_grid[None, :])
-        place_rows(np.argsort(lat[:, :, :n], axis=2), grids, out[:, :, :n])
+        order = _argsort(d.latent[:, rows, :n].reshape(-1, n))
+        place_rows(order.reshape(B, -1, n), grids, out[:, :, :n])
         free = n
-    if free < lat.shape[2]:
-        rest = np.ascontiguousarray(lat[:, :, free:])
+    if free < out.shape[2]:
+        rest = np.ascontiguousarray(d.latent[:, rows, free:])
         part = np.empty(rest.shape)
         part[:, 0] = _trade_values(d.trade_q, rest[:, 0])
         pos, pct = p.value_pos_rows, p.pct_rows
         part[:, pos] = np.exp(p.median_t[pos, None] + p.sigma[pos, None] * rest[:, pos])
         part[:, pct] = 100.0 * special.expit(p.median_t[pct, None] + p.sigma[pct, None] * rest[:, pct])
         out[:, :, free:] = part
-    return out
 
 
 def _units(cfgs: list, plan: _Plan, p: Prepared, d: _Draws, zones: list, zone_bases: list, macro: np.ndarray):
@@ -126,7 +159,7 @@ def _units(cfgs: list, plan: _Plan, p: Prepared, d: _Draws, zones: list, zone_ba
     B, T = macro.shape
     n_all, K = d.latent.shape[2], len(cfgs)
     values = np.empty((B, T + 1, len(VALUE_COLUMNS), n_all))
-    values[:, 0] = _values(p, d, p.n)
+    _values(p, d, p.n, values[:, 0])
     shift_medians_chunk(values[:, 0], np.exp(d.shift), d.shift, p.percent)
     s = p.mix_sigma
     mix = np.exp(s * d.mix_z - 0.5 * s * s)
@@ -144,9 +177,10 @@ def _units(cfgs: list, plan: _Plan, p: Prepared, d: _Draws, zones: list, zone_ba
     units[:, :, :1, :n_all] = trade
     np.multiply(trade, mix[:, None], out=units[:, :, 1 : 1 + m, :n_all])
     units[:, :, 1 + m :, :n_all] = values[:, :, 1:, :]
-    for b in range(B):
-        for k in range(K):
-            units[b, :, :, n_all + k] = _zone_years(cfgs[k], _plan(cfgs[k]), zones[b][k], zone_bases[b][k], macro[b])
+    for k in range(K):
+        units[:, :, :, n_all + k] = _zone_years_chunk(
+            cfgs[k], _plan(cfgs[k]), [zs[k] for zs in zones], [zb[k] for zb in zone_bases], macro
+        )
     return units
 
 
@@ -172,9 +206,8 @@ def rank_chunk(
 
     # seniority: 0 = most senior CBZ peer; never evaluated: n_all; bonded zones present and the zones: -1
     seniority_rank = np.full((B, n_all + K), n_all, dtype=np.int64)
-    np.put_along_axis(
-        seniority_rank, np.argsort(-d.latent[:, 1, :n], axis=1, kind="stable"), np.arange(n)[None, :], axis=1
-    )
+    senior = _argsort(-d.latent[:, 1, :n], kind="stable")
+    np.put_along_axis(seniority_rank, senior, np.arange(n)[None, :], axis=1)
     n_bonded = np.array([bz.at(u) for u in d.u[:, 2]], dtype=np.int64)
     seniority_rank[:, n:n_all][np.arange(bz.high)[None, :] < n_bonded[:, None]] = -1
     seniority_rank[:, n_all:] = -1
@@ -187,57 +220,78 @@ def rank_chunk(
     )
     stats: dict[str, np.ndarray] = {}
     trade_statistics(national, n, stats)
+    J = 1 + len(cfg.variants)
+    ranks = np.empty((B, K, J, T))  # each zone's rank under the year's method, then each variant's
+    yearly = np.empty((B, 4, K, T))  # rank on the board, score, trade and score at the reference rank
+    n_units = np.empty((B, T))
+    for t, yp in enumerate(year_plans):
+        n_u = np.array([yp.n_units(u) for u in d.u[:, 1]], dtype=np.int64)
+        n_units[:, t] = n_u
+        limits = n_u - K - n_bonded  # evaluated: the most senior CBZ peers, the bonded zones present, the zones
+        drawn = np.minimum(np.searchsorted(yp.cum_weights, d.u[:, 3 + t], side="right"), len(yp.methods) - 1)
+        for i, mp in enumerate(yp.methods):  # the replications scored under each method (_YearPlan.method)
+            reps = np.flatnonzero(drawn == i)
+            if not reps.size:
+                continue
+            counts, ev, starts, tables, keys = chunk_tables(
+                units, t, reps, limits[reps], seniority_rank, plan.derived_arrays, mp.arrays
+            )
+            keys.sort(axis=1)
+            chunk_scores(
+                t,
+                reps,
+                counts,
+                ev,
+                starts,
+                tables,
+                keys,
+                plan.derived_arrays[7],
+                mp.arrays,
+                d.deduction_u,
+                columns,
+                boards[mp.boards == 3],
+                refs[t],
+                ranks,
+                yearly,
+            )
+    class_a = ranks[:, :, 0] <= np.floor(cfg.class_a_share * n_units + 1e-9)[:, None]
+    peers = {
+        **{k: v[:, None] for k, v in stats.items()},
+        "trade_at_reference_rank": yearly[:, 2],
+        "score_at_reference_rank": yearly[:, 3],
+        "reference_rank": refs.T.astype(float)[None],
+        "n_evaluated": n_units[:, None],
+    }
+    rows = np.empty((B, K, 4 + J - 1 + len(PEER_STATS), T))  # every output row of every zone
+    rows[:, :, 0] = ranks[:, :, 0]
+    rows[:, :, 1:3] = yearly[:, :2].transpose(0, 2, 1, 3)
+    rows[:, :, 3] = class_a
+    rows[:, :, 4 : 3 + J] = ranks[:, :, 1:]
+    for j, key in enumerate(PEER_STATS, start=3 + J):
+        rows[:, :, j] = peers[key]
+    return _outputs(cfg, J, rows)
+
+
+def _outputs(cfg: RankingConfig, J: int, rows: np.ndarray) -> list[list[RankOutput]]:
+    """Each replication's RankOutput of each zone from ``rows`` (B, K, rows, T): indicators, variants
+    and peer statistics, each row a (T,) view (all made by one ``list`` of the rows)."""
+    B, K, R, T = rows.shape
+    views = list(rows.reshape(-1, T))
+    variants = list(cfg.variants)
     out = []
     for b in range(B):
-        n_units = np.empty(T)
-        ranks = np.empty((T, K, 1 + len(cfg.variants)))
-        yearly = np.empty(
-            (5, T, K)
-        )  # rank on the board, score, trade and score at the reference rank, class-A threshold
-        u_eval, u_method = d.u[b, 1], d.u[b, 3:]
-        for t, yp in enumerate(year_plans):
-            n_u = yp.n_units(u_eval)
-            ev = np.flatnonzero(seniority_rank[b] < n_u - K - n_bonded[b])  # most senior CBZ peers, bonded zones, zones
-            mp = yp.method(u_method[t])
-            ranks[t], regional, own, trade_at, score_at = rank_year(
-                units[b, t + 1],
-                units[b, t],
-                ev,
-                plan.derived_arrays,
-                mp.arrays,
-                d.deduction_u[b, t],
-                columns,
-                boards[mp.boards == 3][b],
-                refs[t],
+        zones = []
+        for k in range(K):
+            o = (b * K + k) * R
+            zones.append(
+                RankOutput(
+                    indicators=dict(zip(INDICATORS, views[o : o + 4], strict=True)),
+                    variants=dict(zip(variants, views[o + 4 : o + 3 + J], strict=True)),
+                    peers=dict(zip(PEER_STATS, views[o + 3 + J : o + R], strict=True)),
+                )
             )
-            yearly[:4, t] = regional, own, trade_at, score_at
-            n_units[t] = n_u
-            yearly[4, t] = int(np.floor(cfg.class_a_share * n_u + 1e-9))
-        class_a = (ranks[:, :, 0] <= yearly[4]).astype(float)
-        out.append(_outputs(cfg, K, ranks, yearly, class_a, {k: v[b] for k, v in stats.items()}, refs, n_units))
+        out.append(zones)
     return out
-
-
-def _outputs(cfg: RankingConfig, K: int, ranks, yearly, class_a, stats: dict, refs, n_units) -> list[RankOutput]:
-    """One replication's RankOutput of each of its K zones."""
-    res = []
-    for k in range(K):
-        ind = {
-            "rank": ranks[:, k, 0],
-            "rank_regional": yearly[0, :, k],
-            "eval_score": yearly[1, :, k],
-            "class_a": class_a[:, k],
-        }
-        var = {vid: ranks[:, k, j] for j, vid in enumerate(cfg.variants, start=1)}
-        pk = {key: v.copy() for key, v in stats.items()} if k else stats
-        pk.update(
-            trade_at_reference_rank=yearly[2, :, k],
-            score_at_reference_rank=yearly[3, :, k],
-            reference_rank=refs[:, k].astype(float),
-            n_evaluated=n_units.copy() if k else n_units,
-        )
-        res.append(RankOutput(indicators=ind, variants=var, peers={key: pk[key] for key in PEER_STATS}))
-    return res
 
 
 def rank_zones(cfgs: list, zones: list, zone_bases: list, years: list[int], macro_index, rng) -> list[RankOutput]:

@@ -255,6 +255,49 @@ def _zone_years(cfg: RankingConfig, plan: _Plan, zone: dict, zone_base: dict, ma
     return out
 
 
+def _zone_years_chunk(cfg: RankingConfig, plan: _Plan, zones: list, zone_bases: list, macro: np.ndarray) -> np.ndarray:
+    """(B, T + 1, n_base) :func:`_zone_years` of B replications (``zones[b]``, ``zone_bases[b]``,
+    ``macro[b]``), as one array expression when every zone has each of its model's values for each
+    year and its base values; otherwise replication by replication (with their messages)."""
+    B, T = macro.shape
+    n0 = len(ZONE_MODEL_VARIABLES)
+    try:
+        rows = np.array([[zone[k] for k in ZONE_MODEL_VARIABLES] for zone in zones], dtype=float)
+        first = np.array(
+            [
+                [
+                    float(base[k]) + off if k in base else prev
+                    for k, (off, prev) in zip(ZONE_MODEL_VARIABLES, plan.zone_prev, strict=True)
+                ]
+                for base in zone_bases
+            ]
+        )
+    except (KeyError, ValueError, TypeError):
+        rows = first = np.empty(0)
+    if rows.shape != (B, n0, T) or first.shape != (B, n0):
+        return _zone_years_each(cfg, plan, zones, zone_bases, macro)
+    z = cfg.zone
+    out = np.empty((B, T + 1, plan.n_base))
+    out[:, 1:, :n0] = (rows + plan.offsets).transpose(0, 2, 1)
+    out[:, 0, :n0] = first
+    e, d = plan.province_growth
+    trend = plan.province_exp.get(T)
+    if trend is None:
+        trend = plan.province_exp[T] = np.exp(d * np.arange(1, T + 1))
+    out[:, :, n0] = z.area_km2
+    out[:, :, n0 + 1] = z.accepted_area_share_pct
+    out[:, 0, n0 + 2] = z.province_trade_yi
+    out[:, 1:, n0 + 2] = z.province_trade_yi * macro**e * trend
+    if any(np.isnan(out[:, 0, c]).any() for _, c in plan.growth_cols):
+        return _zone_years_each(cfg, plan, zones, zone_bases, macro)  # with the message
+    return out
+
+
+def _zone_years_each(cfg: RankingConfig, plan: _Plan, zones: list, zone_bases: list, macro: np.ndarray) -> np.ndarray:
+    """:func:`_zone_years` of each replication, stacked."""
+    return np.array([_zone_years(cfg, plan, *a) for a in zip(zones, zone_bases, macro, strict=True)])
+
+
 # ----------------------------------------------------------------------------- one data year
 
 

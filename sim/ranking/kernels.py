@@ -65,8 +65,20 @@ _LOW63 = np.int64(0x7FFFFFFFFFFFFFFF)
 
 
 @numba.njit(cache=True, nogil=True)
-def table_year(now, prev, ev, derived, method):
-    """The table (columns, evaluated units) of one data year and the sort keys of its percentile rows.
+def n_keys_of(method):
+    """The number of percentile rows (sort keys) of a method plan (:func:`method_arrays`)."""
+    rule, norm_k = method[0], method[1]
+    n_keys = 0
+    for m in range(rule.shape[0]):
+        if rule[m] == PERCENTILE:
+            n_keys += norm_k[m]
+    return n_keys
+
+
+@numba.njit(cache=True, nogil=True)
+def table_into(now, prev, ev, derived, method, table, keys):
+    """The table (columns, evaluated units) of one data year into ``table`` (zeros) and the sort keys
+    of its percentile rows into ``keys``.
 
     ``now`` / ``prev``: (base variables, units) of this year and the year before; ``ev``: the
     evaluated units, in column order; ``derived``: :func:`derived_arrays`; ``method``:
@@ -75,33 +87,33 @@ def table_year(now, prev, ev, derived, method):
     numpy has sorted each row of keys (its vectorised sort of plain integers is several times
     faster than a compiled comparison sort), the low bits are the order (see
     ``sim.ranking.rowsort``, the same device)."""
-    rows, starts, term_cols, term_coef, divisor, growth_rows, growth_src, n_cols = derived
+    rows, starts, term_cols, term_coef, divisor, growth_rows, growth_src = derived[:7]
     rule, norm_k, norm_cols, norm_lower = method[:4]
     n_base = now.shape[0]
     n = ev.shape[0]
-    table = np.zeros((n_cols, n))
     for c in range(n_base):
         for u in range(n):
             table[c, u] = now[c, ev[u]]
+    acc = np.empty(n)
     for i in range(rows.shape[0]):  # linear derived indicators, in dependency order
-        r = rows[i]
-        for u in range(n):
-            v = 0.0
-            for t in range(starts[i], starts[i + 1]):
-                v += term_coef[t] * table[term_cols[t], u]
-            if divisor[i] >= 0:
-                d = table[divisor[i], u]
-                v = v / d if d > 0 else 0.0
-            table[r, u] = v
+        acc[:] = 0.0
+        for t in range(starts[i], starts[i + 1]):  # each unit's terms added in their order, row by row
+            c, col = term_coef[t], table[term_cols[t]]
+            for u in range(n):
+                acc[u] += c * col[u]
+        r = table[rows[i]]
+        if divisor[i] >= 0:
+            div = table[divisor[i]]
+            for u in range(n):
+                r[u] = acc[u] / div[u] if div[u] > 0 else 0.0
+        else:
+            r[:] = acc
     for i in range(growth_rows.shape[0]):
         s = growth_src[i]
         for u in range(n):
             p = prev[s, ev[u]]
             table[growth_rows[i], u] = 100.0 * ((table[s, u] / p if p > 0 else 1.0) - 1.0)
-    n_keys = 0
-    for m in range(rule.shape[0]):
-        if rule[m] == PERCENTILE:
-            n_keys += norm_k[m]
+    n_keys = keys.shape[0]
     values = np.empty((n_keys, n))
     row = 0
     for m in range(rule.shape[0]):
@@ -112,15 +124,14 @@ def table_year(now, prev, ev, derived, method):
                 x = table[norm_cols[m, k], u]
                 values[row, u] = (-x if norm_lower[m, k] else x) + 0.0  # + 0.0: -0.0 becomes +0.0, which it equals
             row += 1
-    keys = values.view(np.int64)
+    bits = values.view(np.int64)
     low = np.int64((1 << _bits(n)) - 1)
     for row in range(n_keys):
         for u in range(n):
-            key = keys[row, u]
+            key = bits[row, u]
             if key < 0:
                 key ^= _LOW63
             keys[row, u] = (key & ~low) | u
-    return table, keys
 
 
 @numba.njit(cache=True, nogil=True)
@@ -143,10 +154,16 @@ def _percentile(keys, y, lower, out):
     scale = 1.0 / (n - 1)
     bits = _bits(n)
     low = np.int64((1 << bits) - 1)
-    distinct = not np.isnan(y.min())
-    for u in range(1, n):
-        if distinct and (keys[u] >> bits) <= (keys[u - 1] >> bits):
+    distinct = True
+    for u in range(n):  # a NaN: not distinct
+        if np.isnan(y[u]):
             distinct = False
+            break
+    if distinct:
+        for u in range(1, n):
+            if (keys[u] >> bits) <= (keys[u - 1] >> bits):
+                distinct = False
+                break
     if distinct:
         for i in range(n):
             out[keys[i] & low] = i * scale
@@ -157,7 +174,7 @@ def _percentile(keys, y, lower, out):
 @numba.njit(cache=True, nogil=True)
 def score_year(table, keys, ev, method, deduction_u):
     """Scores (jobs, evaluated units) of one data year, the year's method then each variant, from
-    :func:`table_year`'s table and its sorted keys; ``deduction_u``: one uniform per unit."""
+    :func:`table_into`'s table and its sorted keys; ``deduction_u``: one uniform per unit."""
     rule, norm_k, norm_cols, norm_lower, job_norm, job_points, job_fixed = method[:7]
     fx_cols, fx_ppu, fx_caps, fx_start, fx_stop, fx_cap, fx_prob, fx_points = method[7:]
     n = ev.shape[0]
@@ -201,25 +218,17 @@ def score_year(table, keys, ev, method, deduction_u):
     return scores
 
 
-def rank_year(now, prev, ev, derived, method, deduction_u, zones, boards, references):
-    """One data year of one replication, for each zone ranked (units ``zones``, in their listed
-    order): (ranks (zones, jobs), rank on its board under the year's method (zones,), score
-    (zones,), and the trade and score of the unit at its reference rank (zones,), NaN when fewer
-    units are evaluated).
-
-    ``boards`` (zones, units): whether a unit is on that zone's board; ``references``: each zone's
-    reference rank; see :func:`table_year` for the rest. A unit ranks above a zone when its score
-    is higher, or equal and it is a zone listed before (so zones tied with each other take distinct
-    places); a peer tied with a zone does not (a tie takes the better rank)."""
-    table, keys = table_year(now, prev, ev, derived, method)
-    keys.sort(axis=1)
-    scores = score_year(table, keys, ev, method, deduction_u)
-    return _ranks(table, scores, ev, zones, boards, references)
-
-
 @numba.njit(cache=True, nogil=True)
 def _ranks(table, scores, ev, zones, boards, references):
-    """See :func:`rank_year`."""
+    """One data year of one replication, for each zone ranked (units ``zones``, in their listed
+    order), from its ``table`` and ``scores`` (:func:`score_year`): (ranks (zones, jobs), rank on
+    its board under the year's method (zones,), score (zones,), and the trade and score of the unit
+    at its reference rank (zones,), NaN when fewer units are evaluated).
+
+    ``boards`` (zones, units): whether a unit is on that zone's board; ``references``: each zone's
+    reference rank. A unit ranks above a zone when its score is higher, or equal and it is a zone
+    listed before (so zones tied with each other take distinct places); a peer tied with a zone does
+    not (a tie takes the better rank)."""
     n = ev.shape[0]
     n_zones = zones.shape[0]
     n_jobs = scores.shape[0]
@@ -234,7 +243,6 @@ def _ranks(table, scores, ev, zones, boards, references):
     own = np.empty(n_zones)
     trade_at = np.full(n_zones, np.nan)
     score_at = np.full(n_zones, np.nan)
-    order = np.argsort(-scores[0])
     for k in range(n_zones):
         for j in range(n_jobs):
             mine = scores[j, at[k]]
@@ -246,9 +254,30 @@ def _ranks(table, scores, ev, zones, boards, references):
                         regional[k] += 1
         own[k] = scores[0, at[k]]
         if references[k] <= n:
-            i = order[references[k] - 1]
+            i = _at_rank(scores[0], references[k] - 1)
             trade_at[k], score_at[k] = table[0, i], scores[0, i]
     return ranks, regional, own, trade_at, score_at
+
+
+@numba.njit(cache=True, nogil=True)
+def _at_rank(scores, r):
+    """``np.argsort(-scores)[r]``, the unit in place ``r`` (0: the highest score): found by a
+    selection when its score is unique and no score is NaN (every sort then puts it there), else
+    by the sort itself."""
+    n = scores.shape[0]
+    v = np.empty(n)
+    for u in range(n):
+        v[u] = -scores[u]
+        if np.isnan(v[u]):
+            return np.argsort(-scores)[r]
+    x = np.partition(v, r)[r]
+    at = -1
+    for u in range(n):
+        if v[u] == x:
+            if at >= 0:
+                return np.argsort(-scores)[r]
+            at = u
+    return at
 
 
 # ----------------------------------------------------------------------------- plans as arrays

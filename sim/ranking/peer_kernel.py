@@ -105,12 +105,14 @@ def grown(values0, shock, growth, trend, percent, out):
     ``growth`` (the exponential of :func:`growth_arguments`' argument), a percent value moved by
     trend and shock on the logit scale."""
     n_years, n_vars, n = out.shape
-    for t in range(n_years):
-        for v in range(n_vars):
-            if percent[v]:
-                for u in range(n):
-                    out[t, v, u] = 100.0 * _expit(_level(values0[v, u]) + trend[t, v] + shock[t, v, u])
-            else:
+    for v in range(n_vars):
+        if percent[v]:
+            for u in range(n):
+                level = _level(values0[v, u])  # once for all years
+                for t in range(n_years):
+                    out[t, v, u] = 100.0 * _expit(level + trend[t, v] + shock[t, v, u])
+        else:
+            for t in range(n_years):
                 for u in range(n):
                     out[t, v, u] = values0[v, u] * growth[t, v, u]
 

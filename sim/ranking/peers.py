@@ -40,11 +40,11 @@ from sim.ranking.config import (
     RankingConfig,
     per_config,
 )
-from sim.ranking.config.peers import PeerVariable, TradeSpec
+from sim.ranking.config.peers import PeerVariable, TradeSpec, span
 from sim.ranking.config.trade_quantile import TradeQuantile, quantile_grid, solve_trade_quantile
 from sim.ranking.peer_kernel import grown, growth_arguments, mode_mix, shift_medians
 from sim.ranking.rowsort import flat_order
-from sim.ranking.trade_kernel import trade_parameters
+from sim.ranking.trade_kernel import trade_parameters, trade_parameters_chunk
 
 VALUE_COLUMNS = ("trade_total", *PEER_VARIABLES)
 """Columns of a peer value matrix (seniority is kept apart: it is a latent, not a value)."""
@@ -157,6 +157,27 @@ def trade_quantile(cfg: RankingConfig, top5: float, top30: float) -> TradeQuanti
     if np.isnan(mu):  # not solvable: the solve's own message
         return solve_trade_quantile(cfg.peers.n_peers, t.total_yi, top5, top30)
     return TradeQuantile(float(mu), float(s_body), float(s_tail), float(z_kink))
+
+
+def trade_quantiles(cfg: RankingConfig, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`trade_quantile` at the shares of each concentration uniform ``u[b]`` (the trade
+    section's ``shares``), for B replications at once: (calibrated (B,): it is the calibrated one,
+    parameters (B, 4): mu, s_body, s_tail, z_kink)."""
+    t = cfg.peers.trade
+    p = prepared(cfg)
+    s5, s30 = span(t.top5_share), span(t.top30_share)
+    top5 = s5.low + u * (s5.high - s5.low)  # Span.at, elementwise
+    top30 = s30.low + u * (s30.high - s30.low)
+    calibrated = (top5 == p.calibration_shares[0]) & (top30 == p.calibration_shares[1])
+    q = np.empty((len(u), 4))
+    q[calibrated] = p.trade_q.mu, p.trade_q.s_body, p.trade_q.s_tail, p.trade_q.z_kink
+    own = np.flatnonzero(~calibrated)
+    if own.size:
+        q[own] = trade_parameters_chunk(p.z_grid, TOP_LARGE, TOP_SMALL, t.total_yi, top5[own], top30[own])
+        for b in own[np.isnan(q[own, 0])]:  # not solvable compiled: the solve's result, or its own message
+            tq = solve_trade_quantile(cfg.peers.n_peers, t.total_yi, float(top5[b]), float(top30[b]))
+            q[b] = tq.mu, tq.s_body, tq.s_tail, tq.z_kink
+    return calibrated, q
 
 
 # ----------------------------------------------------------------------------- population

@@ -14,6 +14,7 @@ by numpy itself. Either way the result is numpy's, bit for bit.
 from __future__ import annotations
 
 import functools
+from typing import Literal
 
 import numpy as np
 
@@ -44,10 +45,10 @@ def _arange(n: int) -> np.ndarray:
     return a
 
 
-def argsort_rows(x: np.ndarray) -> tuple[np.ndarray, bool]:
-    """(``np.argsort(x, axis=1)`` of a 2-D float64 array, distinct): ``distinct`` is True when
-    every row was shown to hold distinct non-NaN values; False when values may be equal or NaN
-    (the order then comes from np.argsort itself)."""
+def argsort_rows(x: np.ndarray, kind: Literal["quicksort", "stable"] | None = None) -> tuple[np.ndarray, bool]:
+    """(``np.argsort(x, axis=1, kind=kind)`` of a 2-D float64 array, distinct): ``distinct`` is True
+    when every row was shown to hold distinct non-NaN values (then every sort gives this order);
+    False when values may be equal or NaN (the order then comes from np.argsort itself)."""
     k, n = x.shape
     if k and n > 1 and not np.isnan(x.min()):
         bits = (n - 1).bit_length()
@@ -61,7 +62,7 @@ def argsort_rows(x: np.ndarray) -> tuple[np.ndarray, bool]:
         if (high[:, 1:] > high[:, :-1]).all():
             key &= low
             return key, True
-    return np.argsort(x, axis=1), False
+    return np.argsort(x, axis=1, kind=kind), False
 
 
 def flat_order(order: np.ndarray) -> np.ndarray:

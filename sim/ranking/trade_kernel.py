@@ -112,3 +112,12 @@ def trade_parameters(z, n_large, n_small, total, top5, top30):
     for i in range(n):
         shape += np.exp(s_body * z[i] + (s_tail - s_body) * max(z[i] - z_k, 0.0))
     return np.log(total / shape), s_body, s_tail, z_k
+
+
+@numba.njit(cache=True, nogil=True)
+def trade_parameters_chunk(z, n_large, n_small, total, top5, top30):
+    """(B, 4) :func:`trade_parameters` at each of the B pairs of shares ``top5[b]``, ``top30[b]``."""
+    out = np.empty((top5.shape[0], 4))
+    for b in range(top5.shape[0]):
+        out[b, 0], out[b, 1], out[b, 2], out[b, 3] = trade_parameters(z, n_large, n_small, total, top5[b], top30[b])
+    return out
