@@ -6,8 +6,9 @@ the shared level. Flows (trade by customs mode, industrial output, FDI) and stoc
 enterprises, employees), and the firms operating at each year end that the programme counts
 read, come from one compiled pass over firms x months that also draws the firms' noise
 (:mod:`sim.model.kernels`); the development rate, business types, leaders and deadlines follow
-from the completion times; the monthly series become yearly indicators (:class:`Result`). What
-the bookkeeping reads of a scenario as arrays is built once per scenario (:func:`books_of`).
+from the completion times; the monthly series become yearly indicators (:class:`Result`), all in
+a second compiled call. What the bookkeeping reads of a scenario as arrays is built once per
+scenario (:func:`books_of`).
 See docs/model.md, §3 and §7.7-7.13.
 """
 
