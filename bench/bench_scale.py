@@ -150,9 +150,9 @@ def random_floor(sc, seed: int, reps: int = 50, floor_reps: int = 100) -> tuple[
         n["uniforms"] += out.size
         return out
 
-    def firm_months(z, f):
-        n["normals"] += len(f) * z.H  # the firms' monthly noise, drawn one by one inside the compiled pass
-        return real_fm(z, f)
+    def firm_months(z, sg, served):  # the booked firms' monthly noise, drawn one by one inside the compiled pass
+        n["normals"] += (len(z.initial) + int(np.isfinite(served).sum())) * z.H
+        return real_fm(z, sg, served)
 
     Draws.uniforms, bookkeeping.firm_months = uniforms, firm_months
     try:

@@ -22,15 +22,8 @@ import numpy as np
 @numba.njit(cache=True, nogil=True)
 def firm_months(
     noise,
-    open_t,
-    exit_t,
-    ramp,
-    size,
-    employees,
-    sector,
-    origin,
-    fdi,
-    fdi_t,
+    initial,
+    later,
     sig,
     damp,
     above_sector,
@@ -47,12 +40,18 @@ def firm_months(
 ):
     """Sector sums of the firms' monthly trade, the month-end stocks, year-end operating firms, FDI.
 
-    Per firm i: ``open_t``, ``exit_t`` (months), ``ramp`` length (0: none), yearly ``size``,
-    ``employees`` at full size, ``sector`` index, ``origin`` 0 if it is an initial firm (it
-    trades as its sector's cohort, and ``cohort_above`` says, initial firm by initial firm, whether
-    it counts toward output above designated size), ``fdi`` paid in ``tranches`` equal parts
-    ``interval`` months apart from ``fdi_t``. Per sector: ``sig`` the noise sigma, ``damp`` =
-    exp(-sigma^2 / 2) (so the noise factor has mean 1), ``above_sector`` whether it is
+    The firms are the initial ones, then the later ones that had their space, in row order.
+    ``initial`` = (``open_t``, ``exit_t``, ``ramp``, ``size``, ``employees``, ``sector``,
+    ``origin``, ``fdi``, ``fdi_t``) per firm: open and exit times (months), ``ramp`` length (0:
+    none), yearly ``size``, ``employees`` at full size, ``sector`` index, ``origin`` 0 if it is
+    an initial firm (it trades as its sector's cohort, and ``cohort_above`` says, initial firm by
+    initial firm, whether it counts toward output above designated size), ``fdi`` paid in
+    ``tranches`` equal parts ``interval`` months apart from ``fdi_t``. ``later`` = (``served``,
+    ``fitout``, ``ready``, ``life``, ``ramp``, ``size``, ``employees``, ``sector``, ``origin``,
+    ``fdi``) per signed firm: when it had its space (inf: never, it is left out), its fit-out
+    months, the earliest it may open and its lifetime; it opens at max(served + fitout, ready),
+    exits a lifetime later and pays its FDI from ``served``. Per sector: ``sig`` the noise sigma,
+    ``damp`` = exp(-sigma^2 / 2) (so the noise factor has mean 1), ``above_sector`` whether it is
     manufacturing, ``ratio`` its output per unit of trade (a later firm counts above designated
     size if its sector is manufacturing and size x ratio >= ``threshold``), ``exposed`` whether it
     trades at the commodity index. Per month: the shared level ``macro`` x ``disruption`` x
@@ -74,16 +73,29 @@ def firm_months(
     operating = np.zeros((n_sectors, n_months // 12))
     paid = np.zeros(n_months)
     k = 0  # initial firms so far
-    for i in range(open_t.shape[0]):
-        o, e, r, s = open_t[i], exit_t[i], ramp[i], sector[i]
-        if origin[i] == 0:
+    i_open, i_exit, i_ramp, i_size, i_staff, i_sector, i_origin, i_fdi, i_fdi_t = initial
+    served, fitout, ready, life, l_ramp, l_size, l_staff, l_sector, l_origin, l_fdi = later
+    n_initial = i_open.shape[0]
+    for i in range(n_initial + served.shape[0]):
+        if i < n_initial:
+            o, e, r, size, full, s = i_open[i], i_exit[i], i_ramp[i], i_size[i], i_staff[i], i_sector[i]
+            origin, fdi, fdi_t = i_origin[i], i_fdi[i], i_fdi_t[i]
+        else:
+            j = i - n_initial
+            fdi_t = served[j]
+            if not np.isfinite(fdi_t):
+                continue
+            o = max(fdi_t + fitout[j], ready[j])
+            e, r, size, full, s = o + life[j], l_ramp[j], l_size[j], l_staff[j], l_sector[j]
+            origin, fdi = l_origin[j], l_fdi[j]
+        if origin == 0:
             if k >= cohort_above.shape[0]:
                 raise ValueError("more initial firms than the cohort describes")
             g, above = n_sectors + s, cohort_above[k]
             k += 1
         else:
-            g, above = s, above_sector[s] and size[i] * ratio[s] >= threshold
-        scale = size[i] / 12.0 * damp[s]
+            g, above = s, above_sector[s] and size * ratio[s] >= threshold
+        scale = size / 12.0 * damp[s]
         for m in range(n_months):
             z = noise.standard_normal()
             lo = float(m)
@@ -101,13 +113,13 @@ def firm_months(
             if o < hi and e > 12.0 * (m // 12):
                 active[m] += 1.0
             if o <= hi and e > hi:
-                staff[m] += employees[i] * (min(max((hi - o) / r, 0.0), 1.0) if r > 0.0 else 1.0)
+                staff[m] += full * (min(max((hi - o) / r, 0.0), 1.0) if r > 0.0 else 1.0)
                 if m % 12 == 11:
                     operating[s, m // 12] += 1.0
-        if fdi[i] > 0.0 and np.isfinite(fdi_t[i]):
-            part = fdi[i] / tranches
+        if fdi > 0.0 and np.isfinite(fdi_t):
+            part = fdi / tranches
             for j in range(tranches):
-                t = fdi_t[i] + interval * j
+                t = fdi_t + interval * j
                 if t >= 0.0 and t < n_months:
                     paid[int(t)] += part
     if k != cohort_above.shape[0]:
@@ -119,6 +131,126 @@ def firm_months(
             sums[g, m] *= shared
             sums[n_groups + g, m] *= shared
     return sums, active, staff, operating, paid
+
+
+MODE, TOTAL, OUTPUT, FDI, ACTIVE, STAFF, DEVELOPMENT, BUSINESS, LEADERS, DONE = range(10)
+"""What a monthly series is (``kind`` of :func:`series`): trade in one customs mode, total trade,
+output above designated size, FDI paid, active enterprises, employees, the development rate,
+business types open, a pipeline's leaders signed, an item done."""
+
+
+@numba.njit(cache=True, nogil=True)
+def series(
+    kind,
+    index,
+    is_flow,
+    trade,
+    trade_mult,
+    output,
+    paid,
+    active,
+    staff,
+    done_t,
+    is_business,
+    developed0_ha,
+    area_ha,
+    area_item,
+    fenced_ha,
+    leader_key,
+    t,
+    origin,
+    group,
+    macro,
+    base,
+    per_firm,
+    members,
+    operating,
+):
+    """Every monthly series of a replication, its yearly values, the yearly mean macro factor and
+    the programme counts' yearly rates, in one pass.
+
+    Row r of ``series`` [row, month] is of ``kind[r]`` (module constants) with ``index[r]`` its
+    customs mode, pipeline or item: trade in a mode is ``trade`` [month, mode] x ``trade_mult``;
+    total trade the modes' sum, added in mode order; output, FDI, active enterprises and
+    employees are ``output``, ``paid``, ``active`` and ``staff``; an item is done (1) at a month
+    end at or after ``done_t``; business types open count the done items of ``is_business``;
+    the development rate is :func:`development_rate`'s (``area_ha`` of project ``p`` done at
+    ``done_t[area_item[p]]``); a pipeline's leaders are the signed rows (``t``, ``origin``,
+    ``group``) of origin 2 (a leader) and group ``leader_key[p]`` signed by the month end.
+
+    ``values`` [row, year]: a flow's (``is_flow``) sum of its twelve months, a stock's December;
+    the sum of twelve months and the yearly mean of ``macro`` add as numpy's pairwise sum does
+    (eight partial sums, then the last four months in order), so they are numpy's ``sum`` to the
+    bit. ``lam`` [count, year] is ``base`` + ``per_firm`` x the firms operating at the year end
+    (``operating`` [sector, year]) of the sectors ``members`` [count, sector] counts (whole
+    numbers: their sum is exact in any order)."""
+    n_months = active.shape[0]
+    n_years = n_months // 12
+    out = np.zeros((kind.shape[0], n_months))
+    for r in range(kind.shape[0]):
+        k, j = kind[r], index[r]
+        row = out[r]
+        if k == MODE:
+            for m in range(n_months):
+                row[m] = trade[m, j] * trade_mult[m, j]
+        elif k == TOTAL:
+            for m in range(n_months):
+                v = trade[m, 0] * trade_mult[m, 0]
+                for c in range(1, trade.shape[1]):
+                    v += trade[m, c] * trade_mult[m, c]
+                row[m] = v
+        elif k == OUTPUT:
+            row[:] = output
+        elif k == FDI:
+            row[:] = paid
+        elif k == ACTIVE:
+            row[:] = active
+        elif k == STAFF:
+            row[:] = staff
+        elif k == DEVELOPMENT:
+            row[:] = development_rate(developed0_ha, area_ha, done_t[area_item], fenced_ha, n_months)
+        elif k == BUSINESS:
+            for i in range(done_t.shape[0]):
+                if is_business[i]:
+                    for m in range(n_months):
+                        if done_t[i] <= m + 1.0:
+                            row[m] += 1.0
+        elif k == LEADERS:
+            for i in range(t.shape[0]):
+                if origin[i] == 2 and group[i] == leader_key[j]:
+                    for m in range(n_months):
+                        if t[i] <= m + 1.0:
+                            row[m] += 1.0
+        elif k == DONE:
+            for m in range(n_months):
+                row[m] = 1.0 if done_t[j] <= m + 1.0 else 0.0
+    values = np.empty((kind.shape[0], n_years))
+    for r in range(kind.shape[0]):
+        for y in range(n_years):
+            values[r, y] = _year_sum(out[r], 12 * y) if is_flow[r] else out[r, 12 * y + 11]
+    macro_yearly = np.empty(n_years)
+    for y in range(n_years):
+        macro_yearly[y] = _year_sum(macro, 12 * y) / 12
+    lam = np.empty((base.shape[0], n_years))
+    for c in range(base.shape[0]):
+        for y in range(n_years):
+            n = 0.0
+            for s in range(members.shape[1]):
+                n += members[c, s] * operating[s, y]
+            lam[c, y] = base[c] + per_firm[c] * n
+    return out, values, macro_yearly, lam
+
+
+@numba.njit(cache=True, nogil=True)
+def _year_sum(a, start):
+    """a[start:start + 12] summed as numpy sums a contiguous run of twelve: eight partial sums
+    combined pairwise, then the last four added in order."""
+    s = ((a[start] + a[start + 1]) + (a[start + 2] + a[start + 3])) + (
+        (a[start + 4] + a[start + 5]) + (a[start + 6] + a[start + 7])
+    )
+    for m in range(start + 8, start + 12):
+        s += a[m]
+    return s
 
 
 @numba.njit(cache=True, nogil=True)

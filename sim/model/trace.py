@@ -36,10 +36,11 @@ ORDER = {
 """Rank of each event within one instant."""
 
 
-def event_log(z: ZoneState, sg: Signed, served: np.ndarray, open_t: np.ndarray) -> list[tuple[float, str, str]]:
+def event_log(z: ZoneState, sg: Signed, served: np.ndarray) -> list[tuple[float, str, str]]:
     """The log of a run: ``sg`` the signed firms, ``served`` when each got its space (inf:
-    never), ``open_t`` when each opens."""
+    never); each opens at max(space + fit-out, ready)."""
     s, H = z.spec, z.H
+    open_t = np.maximum(served + sg.fitout, sg.ready)
     c = s.sc.constants
     ev: list[tuple[float, int, int, str, str]] = []
 

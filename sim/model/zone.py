@@ -24,12 +24,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
-from sim.model.arrivals import LEADER, signed_firms
+from sim.model.arrivals import signed_firms
 from sim.model.bookkeeping import Result, result
 from sim.model.draws import Draws
-from sim.model.firms import Firms
 from sim.model.space import space_times
 from sim.model.spec import spec_of
 from sim.model.state import ZoneState
@@ -42,13 +39,5 @@ def simulate(sc: Scenario, params: Mapping[str, Any], draws: Draws, trace: bool 
     z = ZoneState(spec_of(sc), params, draws)
     sg = signed_firms(z)
     served = space_times(z, sg)
-    f = sg.firm
-    open_t = np.maximum(served + sg.fitout, sg.ready)
-    f.fdi_t = served
-    f.open_t = open_t
-    f.exit_t = open_t + f.exit_t  # the lifetime runs from opening
-    got = np.isfinite(served)
-    is_leader = f.origin == LEADER
-    leaders = {pl.lid: sg.t[is_leader & (f.group == pl.key)] for pl in z.spec.leaders}
-    log = event_log(z, sg, served, open_t) if trace else []
-    return result(z, Firms.concat([z.initial, f.select(got)]), leaders, log)
+    log = event_log(z, sg, served) if trace else []
+    return result(z, sg, served, log)
