@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.report.charts.base import ChartMeta, target_label
@@ -73,7 +74,7 @@ def _once(res: Results, others: Sequence[Results]) -> list[Item]:
     return [None]
 
 
-_SPLIT: dict[int, tuple[object, dict]] = {}
+_SPLIT: dict[int, tuple[pd.DataFrame, dict]] = {}
 """indicators.csv split by indicator, by the id of the table (held, so the id stays its own): the
 charts' items and drawings ask for one indicator's values about fifty times a language."""
 
