@@ -13,6 +13,9 @@ Prints:
     (drawing, PNG, SVG) per language, the document, HTML and PDF per language with their font
     subsetting (the subset a language's HTML and PDF share, and fpdf2's own of it), the Excel
     workbook, and the results files opened by it.
+  * the timeline of one build with the default workers: each process's jobs (a language's share
+    of the charts, a report, a deck, the workbook) with their start, end and CPU seconds, and how
+    long each process idled while another still worked (the split of the work between processes).
 Stages are timed by wrapping the pack's functions from outside; nothing in ``sim/`` knows about it.
 ``--smoke`` does all of it once, in English only, on a results folder of 20 replications of the
 test suite's tiny zone (tests/data/tiny.toml) made for the purpose (seconds, not minutes; the
@@ -254,6 +257,55 @@ def _print_stages(S: Stages, total: float, cpu: float, all_charts: bool) -> None
     print("  results files opened: " + (", ".join(f"{k} x{v}" for k, v in sorted(S.opens.items())) or "none"))
 
 
+JOBS = ("_charts_job", "_report_job", "_deck_job", "_workbook_job")
+
+
+def timeline(results: Path, langs: tuple[str, ...]) -> None:
+    """One build with the default workers, its jobs wrapped to log (process, job, start, end, CPU)."""
+    import functools
+    import json
+
+    import sim.report.pack as pack
+
+    with tempfile.TemporaryDirectory() as tmp:
+        log = Path(tmp) / "jobs.jsonl"
+        t0 = time.perf_counter()
+        originals = {name: getattr(pack, name) for name in JOBS}
+
+        def wrapped(name, fn):
+            @functools.wraps(fn)  # the pool pickles the job by its name: the wrapper answers to it
+            def job(*args):
+                start, cpu = time.perf_counter(), time.process_time()
+                out = fn(*args)
+                what = "/".join(str(a) for a in args[2:4] if not isinstance(a, dict))
+                row = [os.getpid(), f"{name.strip('_')[:-4]} {what}".strip(), start - t0, time.perf_counter() - t0]
+                with open(log, "a") as f:
+                    f.write(json.dumps([*row, time.process_time() - cpu]) + "\n")
+                return out
+
+            return job
+
+        for name, fn in originals.items():
+            setattr(pack, name, wrapped(name, fn))
+        try:
+            pack.build_pack([results], langs, out=Path(tmp) / "pack")
+        finally:
+            for name, fn in originals.items():
+                setattr(pack, name, fn)
+        total = time.perf_counter() - t0
+        rows = [json.loads(line) for line in log.read_text().splitlines()]
+    print(f"\ntimeline of one build, default workers: {total:.1f} s; load average now {os.getloadavg()[0]:.2f}")
+    first, last = min(r[2] for r in rows), max(r[3] for r in rows)
+    print(f"  before the first job (reading the results, starting the workers) {first:.2f} s")
+    for k, pid in enumerate(sorted({r[0] for r in rows})):
+        mine = sorted((r for r in rows if r[0] == pid), key=lambda r: r[2])
+        busy = sum(r[3] - r[2] for r in mine)
+        cpu = sum(r[4] for r in mine)
+        print(f"  process {k + 1}: jobs {busy:.1f} s (CPU {cpu:.1f} s), idle {last - first - busy:.1f} s")
+        for _pid, job, start, end, c in mine:
+            print(f"      {start:6.2f} -> {end:6.2f}  CPU {c:5.2f}  {job}")
+
+
 def measure(
     results: Path, repeat: int, with_stages: bool, all_charts: bool, langs: tuple[str, ...], tries: int = 3
 ) -> int:
@@ -268,6 +320,7 @@ def measure(
     print(f"meeting pack of {results}; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     startup(tries)
     end_to_end(results, repeat, langs)
+    timeline(results, langs)
     if with_stages:
         stages(results, all_charts, langs)
     return 0

@@ -25,7 +25,14 @@ EXPECTED: dict[str, list[str]] = {
         "five-zone portfolio: wall ms/replication",
         "portfolio / five single runs:",
     ],
-    "bench_pack.py": ["process start-up:", "whole pack", "stages of one build", "[en] PDF", "Excel"],
+    "bench_pack.py": [
+        "process start-up:",
+        "whole pack",
+        "timeline of one build",
+        "stages of one build",
+        "[en] PDF",
+        "Excel",
+    ],
     "bench_ranking.py": ["wall ms: best", "CPU ms:  best", "outputs sha256"],
     "bench_scale.py": [
         "CPU per replication, all in (run_chunk)",

@@ -17,6 +17,7 @@ target, as paired differences of P(hit) (:mod:`sim.report.document.pairs`). Ever
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -287,6 +288,10 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
     jobs += [Job(("pptx", lang), _deck_job, (*common, lang), charts[lang]) for lang in langs]
     _READ[key] = results
     files: dict = {}
+    # Everything alive now (the modules, the results' tables) outlives the pack: the collector
+    # leaves it out of its full collections while the charts make their garbage (an eighth of a
+    # language's chart time here), in this process and in the workers forked from it.
+    gc.freeze()
     try:
         for done, made in run_jobs(jobs, workers):
             files[done] = made[1] if cast(tuple, done)[0] == "charts" else made
@@ -295,6 +300,7 @@ def _build_all(results: list[Results], langs, stage: Path, final: Path, workers:
             elif all(c in files for cs in charts.values() for c in cs):
                 progress(f"  meeting pack: {sum(len(files[c]) for cs in charts.values() for c in cs)} chart files")
     finally:
+        gc.unfreeze()
         del _READ[key]
     out = []
     for lang in langs:

@@ -162,6 +162,11 @@ def time_to_target_chart(
         sharey=True,
     )
     months: list[str] = []
+    # the panels share their axes: while the panels get their data, every addition would rescale
+    # all of them (time quadratic in the panels); the y range is fixed, the x range found once, below
+    for ax in axes.flat:
+        ax.set_autoscalex_on(False)
+    axes[0, 0].set_ylim(0, 1.05)
     for k, tid in enumerate(ids):
         ax = axes[k // ncols, k % ncols]
         d = ttt[ttt["target_id"] == tid].sort_values("month")
@@ -187,9 +192,11 @@ def time_to_target_chart(
                 bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.9),
             )
     # the panels share both axes (their locators and formatters): the ticks are set once, for all
+    for ax in axes.flat:
+        ax.set_autoscalex_on(True)
+    axes[0, 0].autoscale_view(scaley=False)
     if ids:
         first = axes[0, 0]
-        first.set_ylim(0, 1.05)
         first.set_yticks([0, 0.5, 0.8, 1], ["0%", "50%", "80%", "100%"])
         first.set_xticks([0, 3, 6, 9, 11], [months[i][5:] if i < len(months) else "" for i in (0, 3, 6, 9, 11)])
     for k in range(len(ids), nrows * ncols):

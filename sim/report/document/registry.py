@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.report.charts.base import ChartMeta, target_label
@@ -73,9 +74,23 @@ def _once(res: Results, others: Sequence[Results]) -> list[Item]:
     return [None]
 
 
+_SPLIT: dict[int, tuple[pd.DataFrame, dict]] = {}
+"""indicators.csv split by indicator, by the id of the table (held, so the id stays its own): the
+charts' items and drawings ask for one indicator's values about fifty times a language."""
+
+
 def _values_of(res: Results, name: str):
     ind = res.indicators
-    return None if ind is None else ind[ind["indicator"] == name][["year", "value"]]
+    if ind is None:
+        return None
+    held = _SPLIT.get(id(ind))
+    if held is None or held[0] is not ind:
+        if len(_SPLIT) >= 4:
+            _SPLIT.clear()
+        parts = {k: d[["year", "value"]] for k, d in ind.groupby("indicator", sort=False, observed=True)}
+        held = _SPLIT[id(ind)] = (ind, parts)
+    values = held[1].get(name)
+    return ind.iloc[:0][["year", "value"]] if values is None else values
 
 
 def _with_values(res: Results, others: Sequence[Results]) -> list[Item]:
