@@ -256,7 +256,7 @@ def test_zero_noise_population_reproduces_calibration_targets(cfg):
     assert top_share(trade, 5) == pytest.approx(top5, abs=1e-9)
     assert top_share(trade, 30) == pytest.approx(top30, abs=1e-9)
     # the regional mode shares were derived from these facts (see the TOML)
-    base = base_table(pop, pop.values)
+    base = base_table(pop.mix, pop.values)
     proc = base[1]
     cw = pop.central_west
     assert proc[cw].sum() == pytest.approx(17300, rel=0.01)  # cbz_central_west_northeast_processing_trade

@@ -39,7 +39,7 @@ from sim.ranking.peer_kernel import (
     shift_medians_chunk,
 )
 from sim.ranking.peer_stats import trade_statistics
-from sim.ranking.peers import VALUE_COLUMNS, Prepared, prepared, trade_quantiles
+from sim.ranking.peers import VALUE_COLUMNS, Prepared, base_table, prepared, trade_quantiles
 from sim.ranking.rowsort import argsort_rows
 
 
@@ -172,11 +172,7 @@ def _units(cfgs: list, plan: _Plan, p: Prepared, d: _Draws, zones: list, zone_ba
     )
     grown_chunk(values[:, 0], shock, np.exp(argument, out=argument), trend, p.percent, values[:, 1:])
     units = np.empty((B, T + 1, plan.n_base, n_all + K))
-    m = len(TRADE_MODES)
-    trade = values[:, :, :1, :]
-    units[:, :, :1, :n_all] = trade
-    np.multiply(trade, mix[:, None], out=units[:, :, 1 : 1 + m, :n_all])
-    units[:, :, 1 + m :, :n_all] = values[:, :, 1:, :]
+    base_table(mix[:, None], values, out=units[..., :n_all])
     for k in range(K):
         units[:, :, :, n_all + k] = _zone_years_chunk(
             cfgs[k], _plan(cfgs[k]), [zs[k] for zs in zones], [zb[k] for zb in zone_bases], macro

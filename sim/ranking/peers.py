@@ -338,8 +338,9 @@ def grow(
     return out
 
 
-def base_table(pop: PeerPopulation, values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Peer base variables (..., PEER_BASE_COLUMNS, n) from values (..., V, n): trade split by mode.
+def base_table(mix: np.ndarray, values: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """Peer base variables (..., PEER_BASE_COLUMNS, n) from values (..., V, n): trade split by mode
+    with the mode mix ``mix`` (..., M, n) (a population's ``mix``; leading axes broadcast).
 
     ``out``: where to write them (same shape), e.g. part of a larger array."""
     if out is None:
@@ -347,6 +348,6 @@ def base_table(pop: PeerPopulation, values: np.ndarray, out: np.ndarray | None =
     m = len(TRADE_MODES)
     trade = values[..., :1, :]
     out[..., :1, :] = trade
-    np.multiply(trade, pop.mix, out=out[..., 1 : 1 + m, :])
+    np.multiply(trade, mix, out=out[..., 1 : 1 + m, :])
     out[..., 1 + m :, :] = values[..., 1:, :]
     return out

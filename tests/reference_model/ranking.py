@@ -103,7 +103,7 @@ def rank_replication(
     # (T + 1, n_base, n_all + 1), the calibration year then each simulated year
     nb = plan.n_base
     units = np.empty((T + 1, nb, n_all + 1))
-    base_table(pop, np.concatenate([pop.values[None], grow(cfg, pop.values, macro, eps)]), out=units[..., :n_all])
+    base_table(pop.mix, np.concatenate([pop.values[None], grow(cfg, pop.values, macro, eps)]), out=units[..., :n_all])
     units[..., n_all] = _zone_years(cfg, plan, zone, zone_base, macro)
     growth_src = plan.derived.growth_src
     seniority_rank = np.full(n_all + 1, n_all, dtype=np.int64)  # 0 = most senior CBZ peer; never-evaluated: n_all
