@@ -10,7 +10,7 @@ import pytest
 from scipy import special
 
 from sim.experiment.replication import params_of_rows
-from sim.model import arrivals, inverse, signing_kernel
+from sim.model import arrivals, inverse, numpy_sum, signing_kernel
 from sim.model.draws import Draws, _unit
 from sim.model.firms import FIRM_COLUMNS
 from sim.model.spec import spec_of
@@ -230,7 +230,7 @@ def test_np_sum_is_numpys_pairwise_sum_bit_for_bit():
     rng = np.random.default_rng(4)
     for n in [*range(300), 1000, 1023, 1025, 4099, 9001]:
         a = rng.lognormal(0, 3, n) * rng.choice([-1.0, 1.0], n)
-        assert np.float64(signing_kernel.np_sum(a)).tobytes() == np.float64(a.sum()).tobytes(), n
+        assert np.float64(numpy_sum.np_sum(a)).tobytes() == np.float64(a.sum()).tobytes(), n
 
 
 def test_an_addressed_uniform_is_never_1_so_the_poisson_inverse_ends():

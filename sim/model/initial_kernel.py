@@ -7,7 +7,7 @@ the arguments of their size's and employees' exponentials and their lifetime's u
 share of the base year each showed and each sector's sum of size x share; numpy multiplies those
 sums by the sectors' mode shares; :func:`cohort` scales the firms to the stated base-year
 figures. The operations, their order and the sums (numpy's pairwise summation,
-:func:`sim.model.signing_kernel.np_sum`) are those of the numpy expressions of
+:func:`sim.model.numpy_sum.np_sum`) are those of the numpy expressions of
 :mod:`sim.model.initial`, so every number keeps its bits (tests/test_state_kernel.py).
 """
 
@@ -19,7 +19,7 @@ import numpy as np
 from sim.model.arrivals_kernel import _ndtri
 from sim.model.drawn import SECTOR_PARAMS
 from sim.model.draws import entity, number
-from sim.model.signing_kernel import np_sum
+from sim.model.numpy_sum import np_sum
 from sim.model.state_kernel import initial_index, opened
 
 _RATE = SECTOR_PARAMS.index("lead_rate_per_month")

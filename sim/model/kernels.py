@@ -18,6 +18,8 @@ from __future__ import annotations
 import numba
 import numpy as np
 
+from sim.model.numpy_sum import block
+
 
 @numba.njit(cache=True, nogil=True)
 def firm_months(
@@ -180,7 +182,7 @@ def series(
 
     ``values`` [row, year]: a flow's (``is_flow``) sum of its twelve months, a stock's December;
     the sum of twelve months and the yearly mean of ``macro`` add as numpy's pairwise sum does
-    (eight partial sums, then the last four months in order), so they are numpy's ``sum`` to the
+    (:func:`~sim.model.numpy_sum.block`: eight partial sums, then the last four months in order), so they are numpy's ``sum`` to the
     bit. ``lam`` [count, year] is ``base`` + ``per_firm`` x the firms operating at the year end
     (``operating`` [sector, year]) of the sectors ``members`` [count, sector] counts (whole
     numbers: their sum is exact in any order)."""
@@ -227,10 +229,10 @@ def series(
     values = np.empty((kind.shape[0], n_years))
     for r in range(kind.shape[0]):
         for y in range(n_years):
-            values[r, y] = _year_sum(out[r], 12 * y) if is_flow[r] else out[r, 12 * y + 11]
+            values[r, y] = block(out[r], 12 * y, 12) if is_flow[r] else out[r, 12 * y + 11]
     macro_yearly = np.empty(n_years)
     for y in range(n_years):
-        macro_yearly[y] = _year_sum(macro, 12 * y) / 12
+        macro_yearly[y] = block(macro, 12 * y, 12) / 12
     lam = np.empty((base.shape[0], n_years))
     for c in range(base.shape[0]):
         for y in range(n_years):
@@ -239,18 +241,6 @@ def series(
                 n += members[c, s] * operating[s, y]
             lam[c, y] = base[c] + per_firm[c] * n
     return out, values, macro_yearly, lam
-
-
-@numba.njit(cache=True, nogil=True)
-def _year_sum(a, start):
-    """a[start:start + 12] summed as numpy sums a contiguous run of twelve: eight partial sums
-    combined pairwise, then the last four added in order."""
-    s = ((a[start] + a[start + 1]) + (a[start + 2] + a[start + 3])) + (
-        (a[start + 4] + a[start + 5]) + (a[start + 6] + a[start + 7])
-    )
-    for m in range(start + 8, start + 12):
-        s += a[m]
-    return s
 
 
 @numba.njit(cache=True, nogil=True)

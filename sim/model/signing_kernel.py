@@ -12,7 +12,7 @@ drawn on the way: leads of the run, then leaders, then the leads carried into th
 Every number is the one the step-by-step numpy expressions of docs/model.md §7.3-7.5 and §5.2
 give (tests/test_arrivals_kernel.py checks it): the same addressed uniforms
 (:func:`sim.model.draws.entity`, :func:`sim.model.draws.number`), the same operations in the
-same order, sums as numpy's pairwise summation adds (:func:`np_sum`), SciPy's own ``pdtr`` and
+same order, sums as numpy's pairwise summation adds (:func:`sim.model.numpy_sum.np_sum`), SciPy's own ``pdtr`` and
 ``ndtri`` (:mod:`sim.model.arrivals_kernel`). A lead's numbers other than its signing number are
 drawn only if it signs, and its size and employees only if it is kept (a lead carried from before
 the start that opened before it is not): each number depends on its address alone.
@@ -26,6 +26,7 @@ import numpy as np
 from sim.model.arrivals_kernel import _ndtri, poisson_many
 from sim.model.drawn import SECTOR_PARAMS
 from sim.model.draws import entity, number
+from sim.model.numpy_sum import np_sum
 from sim.model.spec import NO_SPACE
 
 _RATE = SECTOR_PARAMS.index("lead_rate_per_month")
@@ -51,68 +52,6 @@ LEADER_ROWS = ("sign_prob", "trade_yi", "employees", "fdi_wan_usd", "fitout_mont
 
 F_ROWS = ("t", "deadline", "fitout", "exit_t", "size", "ramp", "employees", "space", "leader", "fdi", "ready", "zero")
 """The rows of :func:`signed_columns`' float table (``exit_t`` holds the lifetime; ``zero`` zeros)."""
-
-
-@numba.njit(cache=True, nogil=True)
-def np_sum(a):
-    """``a.sum()`` of a flat float array as numpy adds it: 0.0 plus the pairwise sum, whose
-    halving (at a multiple of 8) runs here on a stack of its own, not by recursion (a recursive
-    compiled function cannot be cached)."""
-    n = a.shape[0]
-    if n <= 128:
-        return 0.0 + _block(a, 0, n)
-    lo, size, left = np.empty(64, np.int64), np.empty(64, np.int64), np.empty(64)
-    has_left = np.zeros(64, np.bool_)
-    lo[0], size[0], d = 0, n, 0
-    while True:
-        while size[d] > 128:  # down the first halves
-            half = size[d] // 2
-            half -= half % 8
-            lo[d + 1], size[d + 1], has_left[d + 1] = lo[d], half, False
-            d += 1
-        v = _block(a, lo[d], size[d])
-        while True:  # up: a first half waits for its second, a second completes its parent
-            if d == 0:
-                return 0.0 + v
-            d -= 1
-            if has_left[d]:
-                v = left[d] + v
-                continue
-            has_left[d], left[d] = True, v
-            half = size[d] // 2
-            half -= half % 8
-            lo[d + 1], size[d + 1], has_left[d + 1] = lo[d] + half, size[d] - half, False
-            d += 1
-            break
-
-
-@numba.njit(cache=True, nogil=True)
-def _block(a, lo, n):
-    """numpy's pairwise summation of ``a[lo:lo + n]``, n <= 128: plainly below 8 terms, else 8
-    running sums, then the rest."""
-    if n < 8:
-        res = -0.0
-        for i in range(lo, lo + n):
-            res += a[i]
-        return res
-    r0, r1, r2, r3 = a[lo], a[lo + 1], a[lo + 2], a[lo + 3]
-    r4, r5, r6, r7 = a[lo + 4], a[lo + 5], a[lo + 6], a[lo + 7]
-    i = 8
-    while i < n - n % 8:
-        r0 += a[lo + i]
-        r1 += a[lo + i + 1]
-        r2 += a[lo + i + 2]
-        r3 += a[lo + i + 3]
-        r4 += a[lo + i + 4]
-        r5 += a[lo + i + 5]
-        r6 += a[lo + i + 6]
-        r7 += a[lo + i + 7]
-        i += 8
-    res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-    while i < n:
-        res += a[lo + i]
-        i += 1
-    return res
 
 
 @numba.njit(cache=True, nogil=True)
