@@ -17,6 +17,7 @@ random numbers. Workers receive ``(root, r)``, never generator objects.
 
 from __future__ import annotations
 
+import functools
 import zlib
 
 import numpy as np
@@ -24,7 +25,10 @@ import numpy as np
 PARAMS_STREAM = "params"
 
 
+@functools.lru_cache(maxsize=4096)
 def stream_id(name: str) -> int:
+    """The id of a stream or parameter path: its CRC-32 (kept once computed: a replication asks
+    for the same few hundred names every time)."""
     return zlib.crc32(name.encode("utf-8"))
 
 

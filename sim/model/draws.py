@@ -24,7 +24,7 @@ import numba
 import numpy as np
 from scipy import special
 
-from sim.random import entity_seed, replication_key, splitmix_int, stream_id
+from sim.random import entity_seed, replication_key, stream_id
 
 _GAMMA = np.uint64(0x9E3779B97F4A7C15)
 
@@ -98,18 +98,6 @@ _NO_INDEX = np.zeros((1, 0), dtype=np.uint64)
 _stream_id_arrays: dict[tuple[str, ...], np.ndarray] = {}
 """The CRC-32s of tuples of stream names, as arrays, computed once per process."""
 
-_stream_ids: dict[str, int] = {}
-"""Each stream name's CRC-32 (:func:`sim.random.stream_id`), computed once per process."""
-
-
-def stream_seed(key: int, name: str) -> np.uint64:
-    """The seed of stream ``name`` in the replication of key ``key``: :func:`sim.random.entity_seed`,
-    the name's CRC-32 kept once computed."""
-    sid = _stream_ids.get(name)
-    if sid is None:
-        sid = _stream_ids[name] = stream_id(name)
-    return np.uint64(splitmix_int(key ^ sid))
-
 
 class Draws:
     """Addressed random numbers of one replication (see the module docstring).
@@ -117,7 +105,7 @@ class Draws:
     ``uniforms(name, n, *index)`` returns an array of shape ``broadcast(index).shape + (n,)``:
     entry ``[..., k]`` is number k of the entity at that index in stream ``name``. ``seed(name)``
     is the stream's seed, for the compiled loops that draw the numbers of their entities
-    themselves (:func:`entity`, :func:`number`; :mod:`sim.model.signing`)."""
+    themselves (:func:`entity`, :func:`number`; :mod:`sim.model.signing_kernel`)."""
 
     def __init__(self, root: int, rep: int):
         self.root, self.rep = int(root), int(rep)
@@ -128,7 +116,7 @@ class Draws:
         """The seed of stream ``name`` in this replication."""
         seed = self._seeds.get(name)
         if seed is None:
-            seed = self._seeds[name] = stream_seed(self.key, name)
+            seed = self._seeds[name] = np.uint64(entity_seed(self.key, name))
         return seed
 
     def seeds(self, names: tuple[str, ...]) -> np.ndarray:
