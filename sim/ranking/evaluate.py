@@ -228,18 +228,29 @@ def _zone_model_rows(cfg: RankingConfig, zone: dict, T: int) -> np.ndarray:
 
 def _zone_years(cfg: RankingConfig, plan: _Plan, zone: dict, zone_base: dict, macro: np.ndarray) -> np.ndarray:
     """(T + 1, n_base) base variables of the zone: the year before the first simulated year, then
-    each simulated year."""
-    T = len(macro)
+    each simulated year (:func:`_zone_years_chunk` of one replication)."""
+    return _zone_years_chunk(cfg, plan, [zone], [zone_base], np.asarray(macro, dtype=float)[None, :])[0]
+
+
+def _zone_years_chunk(cfg: RankingConfig, plan: _Plan, zones: list, zone_bases: list, macro: np.ndarray) -> np.ndarray:
+    """(B, T + 1, n_base) base variables of the zone in B replications (``zones[b]``,
+    ``zone_bases[b]``, ``macro[b]`` (B, T)): the year before the first simulated year, then each
+    simulated year."""
+    B, T = macro.shape
     z = cfg.zone
-    out = np.empty((T + 1, plan.n_base))
     n0 = len(ZONE_MODEL_VARIABLES)
-    out[1:, :n0] = (_zone_model_rows(cfg, zone, T) + plan.offsets).T
-    out[0, :n0] = [
-        float(zone_base[k]) + off if k in zone_base else prev
-        for k, (off, prev) in zip(ZONE_MODEL_VARIABLES, plan.zone_prev, strict=True)
+    out = np.empty((B, T + 1, plan.n_base))
+    rows = np.array([_zone_model_rows(cfg, zone, T) for zone in zones])
+    out[:, 1:, :n0] = (rows + plan.offsets).transpose(0, 2, 1)
+    out[:, 0, :n0] = [
+        [
+            float(base[k]) + off if k in base else prev
+            for k, (off, prev) in zip(ZONE_MODEL_VARIABLES, plan.zone_prev, strict=True)
+        ]
+        for base in zone_bases
     ]
     for name, col in plan.growth_cols:
-        if math.isnan(out[0, col]):
+        if np.isnan(out[:, 0, col]).any():
             raise KeyError(
                 f"ranking.derived.{name} needs the zone's {BASE_VARIABLES[col]!r} in the year before "
                 f"the first simulated year, but zone_base has no such key"
@@ -248,54 +259,11 @@ def _zone_years(cfg: RankingConfig, plan: _Plan, zone: dict, zone_base: dict, ma
     trend = plan.province_exp.get(T)
     if trend is None:
         trend = plan.province_exp[T] = np.exp(d * np.arange(1, T + 1))
-    out[:, n0] = z.area_km2
-    out[:, n0 + 1] = z.accepted_area_share_pct
-    out[0, n0 + 2] = z.province_trade_yi
-    out[1:, n0 + 2] = z.province_trade_yi * macro**e * trend
-    return out
-
-
-def _zone_years_chunk(cfg: RankingConfig, plan: _Plan, zones: list, zone_bases: list, macro: np.ndarray) -> np.ndarray:
-    """(B, T + 1, n_base) :func:`_zone_years` of B replications (``zones[b]``, ``zone_bases[b]``,
-    ``macro[b]``), as one array expression when every zone has each of its model's values for each
-    year and its base values; otherwise replication by replication (with their messages)."""
-    B, T = macro.shape
-    n0 = len(ZONE_MODEL_VARIABLES)
-    try:
-        rows = np.array([[zone[k] for k in ZONE_MODEL_VARIABLES] for zone in zones], dtype=float)
-        first = np.array(
-            [
-                [
-                    float(base[k]) + off if k in base else prev
-                    for k, (off, prev) in zip(ZONE_MODEL_VARIABLES, plan.zone_prev, strict=True)
-                ]
-                for base in zone_bases
-            ]
-        )
-    except (KeyError, ValueError, TypeError):
-        rows = first = np.empty(0)
-    if rows.shape != (B, n0, T) or first.shape != (B, n0):
-        return _zone_years_each(cfg, plan, zones, zone_bases, macro)
-    z = cfg.zone
-    out = np.empty((B, T + 1, plan.n_base))
-    out[:, 1:, :n0] = (rows + plan.offsets).transpose(0, 2, 1)
-    out[:, 0, :n0] = first
-    e, d = plan.province_growth
-    trend = plan.province_exp.get(T)
-    if trend is None:
-        trend = plan.province_exp[T] = np.exp(d * np.arange(1, T + 1))
     out[:, :, n0] = z.area_km2
     out[:, :, n0 + 1] = z.accepted_area_share_pct
     out[:, 0, n0 + 2] = z.province_trade_yi
     out[:, 1:, n0 + 2] = z.province_trade_yi * macro**e * trend
-    if any(np.isnan(out[:, 0, c]).any() for _, c in plan.growth_cols):
-        return _zone_years_each(cfg, plan, zones, zone_bases, macro)  # with the message
     return out
-
-
-def _zone_years_each(cfg: RankingConfig, plan: _Plan, zones: list, zone_bases: list, macro: np.ndarray) -> np.ndarray:
-    """:func:`_zone_years` of each replication, stacked."""
-    return np.array([_zone_years(cfg, plan, *a) for a in zip(zones, zone_bases, macro, strict=True)])
 
 
 # ----------------------------------------------------------------------------- one data year
